@@ -1,0 +1,29 @@
+/* i18n: the operator's language.
+ *
+ * Indonesian is the source language: every string in the code is written in
+ * Bahasa Indonesia and marked with _() or N_(); po/en.po carries English.
+ * Why: a clerk whose installation lost its catalogue still reads their own
+ * language; English is for auditors and developers.
+ *
+ * The choice does not depend on which locales the machine has generated:
+ * i18n_init() keeps the environment's character handling (UTF-8) and picks
+ * the catalogue through LANGUAGE itself. */
+#ifndef SIGACOR_I18N_H
+#define SIGACOR_I18N_H
+
+#include <libintl.h>
+#include <stdbool.h>
+
+#define _(s) gettext(s)
+#define N_(s) (s)
+
+/* lang_option: "id", "en" or NULL (then LANG/LC_ALL/LC_MESSAGES decide:
+ * en_* gives English, anything else Indonesian).  Call once, first thing.
+ * SIGACOR_LOCALEDIR overrides the compiled-in catalogue folder (tests run
+ * uninstalled). Returns false for an unknown lang_option. */
+bool i18n_init(const char *lang_option);
+
+/* true when messages are shown in English */
+bool i18n_english(void);
+
+#endif

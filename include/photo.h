@@ -1,0 +1,99 @@
+/* photo: what a photo file is and what its EXIF says.
+ * Sniffs the type from the bytes, hashes the content (SHA-256), and reads GPS,
+ * time and orientation with libexif from the APP1 segment only (it never
+ * loads the whole image to read EXIF). */
+#ifndef SIGACOR_PHOTO_H
+#define SIGACOR_PHOTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum photo_type { PHOTO_TYPE_UNKNOWN = 0, PHOTO_TYPE_JPEG, PHOTO_TYPE_PNG,
+	PHOTO_TYPE_HEIC, PHOTO_TYPE_TIFF, PHOTO_TYPE_WEBP, PHOTO_TYPE_GIF,
+	PHOTO_TYPE_EMPTY };
+
+/* Why a photo gives no position.  X(enum, "code", N_("pesan")) */
+#define PHOTO_GPS_PROBLEMS(X) \
+	X(PHOTO_GPS_OK,            "ok",              N_("ada GPS")) \
+	X(PHOTO_GPS_NO_EXIF,       "no_exif",         N_("tidak ada data EXIF (foto dari WhatsApp atau sudah diedit?)")) \
+	X(PHOTO_GPS_NO_GPS,        "no_gps",          N_("EXIF tanpa GPS (lokasi kamera mati?)")) \
+	X(PHOTO_GPS_MISSING_REF,   "missing_ref",     N_("GPS tanpa arah (N/S/E/W)")) \
+	X(PHOTO_GPS_BAD_REF,       "bad_ref",         N_("arah GPS tidak sah")) \
+	X(PHOTO_GPS_BAD_FORMAT,    "bad_format",      N_("format nilai GPS salah")) \
+	X(PHOTO_GPS_ZERO_DENOMINATOR, "zero_denominator", N_("nilai GPS rusak (pembagi nol)")) \
+	X(PHOTO_GPS_OUT_OF_RANGE,  "out_of_range",    N_("nilai GPS di luar jangkauan")) \
+	X(PHOTO_GPS_PLACEHOLDER,   "placeholder_0_0", N_("GPS 0,0 (kamera belum mendapat sinyal)")) \
+	X(PHOTO_GPS_CORRUPT_EXIF,  "corrupt_exif",    N_("data EXIF rusak atau terpotong")) \
+	X(PHOTO_GPS_UNSUPPORTED,   "unsupported",     N_("jenis file tidak didukung"))
+
+enum photo_gps_problem {
+#define PHOTO_GPS_ENUM(e, code, msg) e,
+	PHOTO_GPS_PROBLEMS(PHOTO_GPS_ENUM)
+#undef PHOTO_GPS_ENUM
+	PHOTO_GPS_PROBLEM_COUNT
+};
+
+/* Why a file cannot be used at all.  X(enum, "code", N_("pesan")) */
+#define PHOTO_ERRORS(X) \
+	X(PHOTO_ERR_NONE,        "ok",          N_("baik")) \
+	X(PHOTO_ERR_OPEN,        "open",        N_("file tidak bisa dibuka")) \
+	X(PHOTO_ERR_NOT_FILE,    "not_file",    N_("bukan file biasa (folder?)")) \
+	X(PHOTO_ERR_EMPTY,       "empty",       N_("file kosong (0 byte)")) \
+	X(PHOTO_ERR_TOO_LARGE,   "too_large",   N_("file terlalu besar (maksimal 30 MB)")) \
+	X(PHOTO_ERR_READ,        "read",        N_("file gagal dibaca")) \
+	X(PHOTO_ERR_NOT_JPEG,    "not_jpeg",    N_("bukan foto JPEG: kirim ulang foto sebagai JPEG (di ponsel: Setelan Kamera > Format > JPEG/Paling kompatibel)")) \
+	X(PHOTO_ERR_BROKEN_JPEG, "broken_jpeg", N_("file JPEG rusak (bukan gambar yang utuh)"))
+
+enum photo_error {
+#define PHOTO_ERR_ENUM(e, code, msg) e,
+	PHOTO_ERRORS(PHOTO_ERR_ENUM)
+#undef PHOTO_ERR_ENUM
+	PHOTO_ERROR_COUNT
+};
+
+#define PHOTO_MAX_BYTES (30L * 1024 * 1024)
+#define PHOTO_SHA256_HEX 65      /* 64 hex digits and NUL */
+
+struct photo_gps {
+	bool present;               /* lat/lon usable */
+	double lat, lon;            /* signed decimal degrees (S and W negative) */
+	bool has_alt;
+	double alt;                 /* metres, negative below sea level */
+	char time_utc[21];          /* "2025-03-14T09:21:05Z" from GPSDateStamp+TimeStamp, or "" */
+	enum photo_gps_problem problem;   /* PHOTO_GPS_OK when present */
+	bool from_xmp;              /* position came from an XMP packet, not EXIF */
+};
+
+struct photo_facts {
+	enum photo_type type;
+	int64_t size;
+	char sha256[PHOTO_SHA256_HEX];   /* "" unless asked for */
+	struct photo_gps gps;
+	char taken_at[20];          /* "2025-03-14 09:21:05" from DateTimeOriginal, or "" */
+	int orientation;            /* 1..8, 0 when absent */
+};
+
+enum photo_read_flags { PHOTO_READ_EXIF = 1, PHOTO_READ_HASH = 2 };
+
+/* Read the facts of a file: type always; EXIF and/or the hash by flags.
+ * Returns PHOTO_ERR_NONE, or why the file is unusable (out->type is still
+ * filled when known).  Reading EXIF reads only the first segments. */
+enum photo_error photo_read(const char *path, unsigned flags, struct photo_facts *out);
+
+/* The same from bytes in memory (tests and fuzzing). */
+enum photo_error photo_read_buffer(const unsigned char *data, size_t len,
+	unsigned flags, struct photo_facts *out);
+
+enum photo_type photo_sniff(const unsigned char *head, size_t len);
+const char *photo_type_name(enum photo_type t);      /* "jpeg", "heic", ... */
+const char *photo_gps_problem_code(enum photo_gps_problem p);
+const char *photo_gps_problem_message(enum photo_gps_problem p);   /* untranslated */
+const char *photo_error_code(enum photo_error e);
+const char *photo_error_message(enum photo_error e);               /* untranslated */
+
+/* SHA-256 of a whole file as 64 lower-case hex digits. */
+bool photo_sha256_file(const char *path, char out[PHOTO_SHA256_HEX]);
+void photo_sha256_buffer(const void *data, size_t len, char out[PHOTO_SHA256_HEX]);
+
+#endif

@@ -1,0 +1,161 @@
+/* record: a verification record and the rules it must meet (core, pure).
+ * The store saves it, the screens and the CLI fill it, sync sends it. */
+#ifndef SIGACOR_RECORD_H
+#define SIGACOR_RECORD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include "nik.h"
+
+#define RECORD_UUID_LEN 36
+#define RECORD_NAME_MAX 128        /* bytes, UTF-8 */
+#define RECORD_ADDRESS_MAX 256
+#define RECORD_TEXT_MAX 1024       /* notes, reasons */
+#define RECORD_OPERATOR_MAX 64
+
+enum photo_kind { PHOTO_KIND_KTP = 0, PHOTO_KIND_KK, PHOTO_KIND_RUMAH, PHOTO_KIND_COUNT };
+
+enum decision { DECISION_NONE = 0, DECISION_LAYAK, DECISION_TIDAK_LAYAK };
+
+/* The official reasons for "tidak layak".  X(enum, "code", N_("label")) */
+#define RECORD_REASONS(X) \
+	X(REASON_NONE,             "",                  N_("(belum dipilih)")) \
+	X(REASON_TIDAK_DITEMUKAN,  "tidak-ditemukan",   N_("Tidak ditemukan")) \
+	X(REASON_MENINGGAL,        "meninggal",         N_("Meninggal")) \
+	X(REASON_SUDAH_MAMPU,      "sudah-mampu",       N_("Sudah mampu")) \
+	X(REASON_MENOLAK,          "menolak",           N_("Menolak")) \
+	X(REASON_KEPESERTAAN_GANDA, "kepesertaan-ganda", N_("Kepesertaan ganda")) \
+	X(REASON_PINDAH,           "pindah",            N_("Pindah")) \
+	X(REASON_PEKERJA_MIGRAN,   "pekerja-migran",    N_("Menjadi pekerja migran")) \
+	X(REASON_LAINNYA,          "lainnya",           N_("Lainnya (tulis alasannya)"))
+
+enum reason {
+#define RECORD_REASON_ENUM(e, code, label) e,
+	RECORD_REASONS(RECORD_REASON_ENUM)
+#undef RECORD_REASON_ENUM
+	REASON_COUNT
+};
+
+enum coord_source { COORD_NONE = 0, COORD_EXIF, COORD_MANUAL };
+
+/* draft -> final (queued, frozen) -> sending -> accepted | flagged | quarantined */
+enum record_state { STATE_DRAFT = 0, STATE_FINAL, STATE_SENDING, STATE_ACCEPTED,
+	STATE_FLAGGED, STATE_QUARANTINED, STATE_COUNT };
+
+struct record_photo {
+	bool attached;
+	char sha256[65];
+	int64_t size;
+	bool has_gps;
+	double lat, lon;
+	char taken_at[20];          /* "YYYY-MM-DD HH:MM:SS" or "" */
+	char original_name[256];    /* file name the clerk picked (not the path) */
+};
+
+struct record {
+	char uuid[RECORD_UUID_LEN + 1];
+	char nik[NIK_LEN + 1];
+	bool in_registry;                 /* the NIK was found in the registry copy */
+	char name[RECORD_NAME_MAX];       /* from the registry, or typed when not in it */
+	char address[RECORD_ADDRESS_MAX];
+	char kelurahan[16];               /* "36.71.01.1001" */
+	char kk[NIK_LEN + 1];
+	enum decision decision;
+	enum reason reason;
+	char reason_text[RECORD_TEXT_MAX];   /* required for REASON_LAINNYA */
+	char notes[RECORD_TEXT_MAX];
+	bool has_coord;
+	double lat, lon;
+	enum coord_source coord_source;
+	char coord_reason[RECORD_TEXT_MAX];  /* required for COORD_MANUAL */
+	struct record_photo photos[PHOTO_KIND_COUNT];
+	char operator_name[RECORD_OPERATOR_MAX];
+	char supersedes[RECORD_UUID_LEN + 1];   /* uuid of the record this corrects, or "" */
+	enum record_state state;
+	int64_t created_at, updated_at, finalised_at;   /* unix seconds */
+	char server_message[RECORD_TEXT_MAX];    /* quarantine reason / flag from the server */
+};
+
+/* What stops a record from being finalised.  X(enum, "code", N_("pesan")) */
+#define RECORD_PROBLEMS(X) \
+	X(RECORD_ERR_NIK,            "nik",             N_("NIK tidak sah")) \
+	X(RECORD_ERR_NAME,           "name",            N_("nama wajib diisi untuk NIK yang tidak ada di data kependudukan")) \
+	X(RECORD_ERR_PHOTO_KTP,      "photo_ktp",       N_("foto KTP belum dilampirkan")) \
+	X(RECORD_ERR_PHOTO_KK,       "photo_kk",        N_("foto KK belum dilampirkan")) \
+	X(RECORD_ERR_PHOTO_RUMAH,    "photo_rumah",     N_("foto rumah belum dilampirkan")) \
+	X(RECORD_ERR_DECISION,       "decision",        N_("keputusan (layak / tidak layak) belum dipilih")) \
+	X(RECORD_ERR_REASON,         "reason",          N_("alasan tidak layak wajib dipilih")) \
+	X(RECORD_ERR_REASON_TEXT,    "reason_text",     N_("alasan \"lainnya\" wajib ditulis")) \
+	X(RECORD_ERR_REASON_ON_LAYAK, "reason_on_layak", N_("alasan hanya untuk keputusan tidak layak")) \
+	X(RECORD_ERR_COORD,          "coord",           N_("koordinat rumah belum ada")) \
+	X(RECORD_ERR_COORD_RANGE,    "coord_range",     N_("koordinat tidak sah")) \
+	X(RECORD_ERR_COORD_REASON,   "coord_reason",    N_("koordinat manual wajib disertai alasan")) \
+	X(RECORD_ERR_TOO_LONG,       "too_long",        N_("teks terlalu panjang"))
+
+enum record_problem {
+#define RECORD_PROBLEM_ENUM(e, code, msg) e,
+	RECORD_PROBLEMS(RECORD_PROBLEM_ENUM)
+#undef RECORD_PROBLEM_ENUM
+	RECORD_PROBLEM_COUNT
+};
+
+/* Bits (1u << enum record_problem) of what keeps the record from being
+ * final.  0 means it can be finalised.  A draft may be saved whatever this says. */
+unsigned record_check_final(const struct record *r, time_t today);
+
+const char *record_problem_code(enum record_problem p);
+const char *record_problem_message(enum record_problem p);   /* untranslated */
+
+const char *record_reason_code(enum reason r);        /* "meninggal" */
+const char *record_reason_label(enum reason r);       /* untranslated label */
+bool record_reason_parse(const char *code, enum reason *out);
+const char *record_state_code(enum record_state s);   /* "draft", "final", ... */
+bool record_state_parse(const char *code, enum record_state *out);
+const char *record_decision_code(enum decision d);    /* "", "layak", "tidak-layak" */
+bool record_decision_parse(const char *code, enum decision *out);
+const char *record_photo_kind_code(enum photo_kind k);   /* "ktp", "kk", "rumah" */
+bool record_photo_kind_parse(const char *code, enum photo_kind *out);
+
+/* Warnings that never block but must be seen before finalising, computed
+ * from the record alone (the store adds those that need other records).
+ * X(enum, "code", N_("pesan")) */
+#define RECORD_WARNINGS(X) \
+	X(RECORD_WARN_NIK_OUTSIDE,     "nik_outside",      N_("NIK terdaftar di luar Kota Tangerang")) \
+	X(RECORD_WARN_NIK_MISMATCH,    "nik_mismatch",     N_("tanggal lahir atau jenis kelamin di NIK berbeda dengan data kependudukan")) \
+	X(RECORD_WARN_PHOTO_NO_GPS,    "photo_no_gps",     N_("ada foto tanpa GPS (sering terjadi pada foto kiriman WhatsApp)")) \
+	X(RECORD_WARN_GPS_OUTSIDE,     "gps_outside",      N_("lokasi di luar Kota Tangerang")) \
+	X(RECORD_WARN_GPS_OTHER_KEL,   "gps_other_kelurahan", N_("lokasi di kelurahan lain dari alamat penerima")) \
+	X(RECORD_WARN_PHOTOS_APART,    "photos_apart",     N_("foto-foto berjarak lebih dari 500 m satu sama lain")) \
+	X(RECORD_WARN_PHOTO_OLD,       "photo_old",        N_("foto diambil lebih dari 30 hari yang lalu")) \
+	X(RECORD_WARN_PHOTO_FUTURE,    "photo_future",     N_("tanggal foto di masa depan (jam kamera salah?)")) \
+	X(RECORD_WARN_PHOTO_REUSED,    "photo_reused",     N_("foto yang sama sudah dipakai di rekaman lain")) \
+	X(RECORD_WARN_NIK_DUPLICATE,   "nik_duplicate",    N_("NIK ini sudah punya rekaman verifikasi")) \
+	X(RECORD_WARN_KK_LAYAK,        "kk_layak",         N_("anggota lain dari KK yang sama sudah ditandai layak"))
+
+enum record_warning {
+#define RECORD_WARNING_ENUM(e, code, msg) e,
+	RECORD_WARNINGS(RECORD_WARNING_ENUM)
+#undef RECORD_WARNING_ENUM
+	RECORD_WARNING_COUNT
+};
+
+/* Registry facts the record-only warnings compare against (may be NULL). */
+struct record_registry_facts {
+	int birth_year, birth_month, birth_day;   /* 0 when unknown */
+	int sex;                                   /* enum nik_sex */
+};
+
+unsigned record_warnings(const struct record *r, const struct record_registry_facts *reg,
+	time_t now);
+const char *record_warning_code(enum record_warning w);
+const char *record_warning_message(enum record_warning w);   /* untranslated */
+
+/* Pick the house coordinates from the photos: Rumah first, else KTP/KK.
+ * Returns false when no attached photo has GPS. */
+bool record_coord_from_photos(const struct record *r, double *lat, double *lon);
+
+/* New random UUID v4 (from /dev/urandom via the caller-supplied 16 bytes). */
+void record_uuid_format(const unsigned char bytes[16], char out[RECORD_UUID_LEN + 1]);
+
+#endif
