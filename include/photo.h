@@ -11,7 +11,7 @@
 
 enum photo_type { PHOTO_TYPE_UNKNOWN = 0, PHOTO_TYPE_JPEG, PHOTO_TYPE_PNG,
 	PHOTO_TYPE_HEIC, PHOTO_TYPE_TIFF, PHOTO_TYPE_WEBP, PHOTO_TYPE_GIF,
-	PHOTO_TYPE_EMPTY };
+	PHOTO_TYPE_EMPTY, PHOTO_TYPE_AVIF };
 
 /* Why a photo gives no position.  X(enum, "code", N_("pesan")) */
 #define PHOTO_GPS_PROBLEMS(X) \
@@ -72,13 +72,20 @@ struct photo_facts {
 	struct photo_gps gps;
 	char taken_at[20];          /* "2025-03-14 09:21:05" from DateTimeOriginal, or "" */
 	int orientation;            /* 1..8, 0 when absent */
+	int64_t bytes_read;         /* bytes photo_read read for type and EXIF (the
+	                               hash not counted); 0 for photo_read_buffer */
 };
 
 enum photo_read_flags { PHOTO_READ_EXIF = 1, PHOTO_READ_HASH = 2 };
 
 /* Read the facts of a file: type always; EXIF and/or the hash by flags.
  * Returns PHOTO_ERR_NONE, or why the file is unusable (out->type is still
- * filled when known).  Reading EXIF reads only the first segments. */
+ * filled when known; the hash is computed only for a usable file).
+ * A JPEG is usable when its markers lead intact from SOI through a frame
+ * header (SOF) to the start of the image data (SOS); a corrupt or missing
+ * EXIF only costs the position (gps.problem says why).  Reading EXIF reads
+ * only the segments before SOS, never the image data.
+ * gps, taken_at and orientation are filled only with PHOTO_READ_EXIF. */
 enum photo_error photo_read(const char *path, unsigned flags, struct photo_facts *out);
 
 /* The same from bytes in memory (tests and fuzzing). */
