@@ -101,7 +101,15 @@ enum record_problem {
 };
 
 /* Bits (1u << enum record_problem) of what keeps the record from being
- * final.  0 means it can be finalised.  A draft may be saved whatever this says. */
+ * final.  0 means it can be finalised.  A draft may be saved whatever this says.
+ * - nik: nik_check(r->nik, today) has an error (warnings do not block);
+ * - name: blank (white space only) while !in_registry;
+ * - reason_on_layak: "layak" with a reason or a non-blank reason_text;
+ * - coord_range: has_coord but not geo_valid(); coord_reason: COORD_MANUAL
+ *   with a blank coord_reason;
+ * - too_long: a text field with no terminator inside its buffer (callers
+ *   must refuse or report longer input themselves: this only catches what
+ *   slipped through). */
 unsigned record_check_final(const struct record *r, time_t today);
 
 const char *record_problem_code(enum record_problem p);
@@ -146,16 +154,28 @@ struct record_registry_facts {
 	int sex;                                   /* enum nik_sex */
 };
 
+/* The locations judged are the record's coordinates and the GPS of each
+ * attached photo.  gps_outside: one is not geo_in_kota_tangerang();
+ * gps_other_kelurahan: one is in the city but more than 50 m from the polygon
+ * of r->kelurahan (nearer, the simplified polygons cannot tell).
+ * nik_mismatch: day, month, the last two digits of the year or the sex of a
+ * valid NIK differ from reg (fields that are 0/unknown are not compared).
+ * photo_no_gps: attached without GPS, or with the 0,0 placeholder.
+ * photo_old / photo_future: taken_at ("YYYY-MM-DD HH:MM:SS", the camera's
+ * local time) more than 30 days before now, or more than a day after it
+ * (phones and laptops disagree on time zones); compared with now on the
+ * local clock.  A taken_at in another format is not judged. */
 unsigned record_warnings(const struct record *r, const struct record_registry_facts *reg,
 	time_t now);
 const char *record_warning_code(enum record_warning w);
 const char *record_warning_message(enum record_warning w);   /* untranslated */
 
-/* Pick the house coordinates from the photos: Rumah first, else KTP/KK.
- * Returns false when no attached photo has GPS. */
+/* Pick the house coordinates from the photos: Rumah first, else KTP, else KK.
+ * Returns false when no attached photo has valid GPS (0,0 does not count). */
 bool record_coord_from_photos(const struct record *r, double *lat, double *lon);
 
-/* New random UUID v4 (from /dev/urandom via the caller-supplied 16 bytes). */
+/* New random UUID v4 (from /dev/urandom via the caller-supplied 16 bytes):
+ * lower-case 8-4-4-4-12 with the version and variant bits set. */
 void record_uuid_format(const unsigned char bytes[16], char out[RECORD_UUID_LEN + 1]);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "calendar.h"
 #include "i18n.h"
 #include "wilayah.h"
 
@@ -176,21 +177,10 @@ static void check_region(const struct scan *s, struct nik_info *out)
 		add(&out->warnings, NIK_WARN_RETIRED);
 }
 
-static bool is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int days_in_month(int y, int m)
-{
-	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	return m == 2 && is_leap(y) ? 29 : days[m - 1];
-}
-
 /* y-m-d exists and is not after today */
 static bool plausible_birth(int y, int m, int d, const struct tm *today)
 {
-	if (d > days_in_month(y, m))
+	if (d > calendar_days_in_month(y, m))
 		return false;
 	int ty = today->tm_year + 1900, tm = today->tm_mon + 1, td = today->tm_mday;
 	if (y != ty)
