@@ -8,6 +8,7 @@
 static int tests_run;
 static int tests_failed;
 
+__attribute__((format(printf, 4, 0)))
 static void vreport(bool cond, const char *file, int line, const char *fmt, va_list ap)
 {
 	tests_run++;
