@@ -4,9 +4,12 @@
  * copied in by content hash.  All SQL of the client lives in src/store/.
  *
  * Layout of a profile directory (0700, files 0600):
- *   sigacor.db            the database
+ *   sigacor.db            the database (and its -wal, -shm)
  *   photos/ab/abcdef….jpg attached photos by SHA-256
- */
+ *
+ * One struct store is one SQLite connection: use it from one thread.  Other
+ * processes may open the same profile at the same time; a writer waits up to
+ * 5 s for another, then gets STORE_BUSY with a sentence saying so. */
 #ifndef SIGACOR_STORE_H
 #define SIGACOR_STORE_H
 
@@ -33,6 +36,9 @@ void store_close(struct store *s);
 /* The last error as a sentence in the operator's language (translated). */
 const char *store_error(const struct store *s);
 const char *store_dir(const struct store *s);
+/* The profile's name (the last part of dir): the default operator name of
+ * new records. */
+const char *store_operator(const struct store *s);
 
 /* ---- the registry copy (residents) ---- */
 struct resident {
@@ -48,15 +54,27 @@ struct resident {
 };
 
 /* Import a CSV (header: nik,kk,name,kelurahan at least; optional sex,
- * birth_place,birth_date,address,rt,rw).  All or nothing: on a bad row
- * nothing changes and the error names the line.  progress may be NULL; it is
- * called now and then with bytes read so far. */
+ * birth_place,birth_date,address,rt,rw; other columns are ignored; names
+ * are matched without regard to case).  All or nothing: on a bad row nothing
+ * changes and the error names the line and the column.  A NIK twice in the
+ * file is a broken row (the error names both lines).  Residents already in
+ * the copy are updated (upsert); those absent from the file stay.
+ * Checks: nik (nik_check, warnings allowed), kk 16 digits, name not empty,
+ * kelurahan a Kota Tangerang code (dotted or 10 digits), sex L/P or empty,
+ * birth_date YYYY-MM-DD (not in the future) or empty, rt/rw 1-3 digits
+ * (kept zero-padded, "7" -> "007"), text valid UTF-8 without control
+ * characters and within the struct resident sizes.  progress may be NULL; it
+ * is called every few thousand rows with bytes read so far, and once at the
+ * end. */
 enum store_status store_import_residents(struct store *s, FILE *csv,
 	void (*progress)(long bytes, long rows, void *ctx), void *ctx, long *rows_out);
 enum store_status store_resident_get(struct store *s, const char *nik, struct resident *out);
 int64_t store_resident_count(struct store *s);
 /* Members of the same KK (for the form), at most max. */
 size_t store_residents_by_kk(struct store *s, const char *kk, struct resident *out, size_t max);
+/* Residents whose NIK starts with text (when it is digits) or whose name
+ * contains it (any case), by name, at most max. */
+size_t store_residents_search(struct store *s, const char *text, struct resident *out, size_t max);
 
 /* ---- verification records ---- */
 
@@ -67,18 +85,32 @@ enum store_status store_photo_import(struct store *s, const char *path,
 	struct record_photo *slot);
 /* Path of a stored photo by hash (into buf). */
 bool store_photo_path(const struct store *s, const char *sha256, char *buf, size_t len);
+/* Remove a stored photo no record names (the clerk replaced or dropped it
+ * before saving).  A photo some record names is kept; STORE_OK either way. */
+enum store_status store_photo_discard(struct store *s, const char *sha256);
 
-/* Save a draft (new when r->uuid is "", then r->uuid is filled). */
+/* Save a draft (new when r->uuid is "", then r->uuid is filled).  The store
+ * fills in_registry (the NIK is in the registry copy), created_at/updated_at,
+ * state (draft) and operator_name when empty.  Every attached photo must be
+ * in the store (store_photo_import).  STORE_NOT_FOUND for an unknown uuid,
+ * STORE_FROZEN when that record is final, STORE_REJECTED for what no record
+ * may hold (letters in the NIK, an unknown kelurahan, broken UTF-8, a
+ * supersedes naming a missing or draft record).  On failure r is unchanged. */
 enum store_status store_record_save(struct store *s, struct record *r);
-/* Check the rules, freeze the record and queue it for sync, in one
- * transaction.  problems (may be NULL) gets record_check_final bits. */
+/* Check the rules, save, freeze the record and queue it for sync, in one
+ * transaction.  problems (may be NULL) gets record_check_final bits; when
+ * any is set nothing is written and the result is STORE_REJECTED with the
+ * problems as one sentence.  A correction is a new record (uuid "") whose
+ * supersedes names the final record it corrects. */
 enum store_status store_record_finalise(struct store *s, struct record *r, unsigned *problems);
 enum store_status store_record_get(struct store *s, const char *uuid, struct record *out);
 /* Delete a draft (never a final record). */
 enum store_status store_record_delete_draft(struct store *s, const char *uuid);
 
 /* Warnings that need other records (RECORD_WARN_PHOTO_REUSED,
- * RECORD_WARN_NIK_DUPLICATE, RECORD_WARN_KK_LAYAK) as bits. */
+ * RECORD_WARN_NIK_DUPLICATE, RECORD_WARN_KK_LAYAK) as bits.  Records of the
+ * same line of corrections (supersedes, either way) are not "other"; drafts
+ * count.  KK_LAYAK looks at r->kk, else at the registry's KK of r->nik. */
 unsigned store_record_warnings(struct store *s, const struct record *r);
 
 struct store_filter {
@@ -87,11 +119,37 @@ struct store_filter {
 	const char *rw;              /* or NULL */
 	size_t offset, limit;        /* limit 0 = all */
 };
-/* Calls each for every matching record, newest first; stops when each
- * returns false.  Returns the number visited. */
+/* Calls each for every matching record (with its photos), most recently
+ * changed first; stops when each returns false.  Returns the number visited.
+ * rw matches the registry's RW of the record's NIK.  each must not write. */
 size_t store_record_list(struct store *s, const struct store_filter *f,
 	bool (*each)(const struct record *r, void *ctx), void *ctx);
 void store_record_counts(struct store *s, int64_t counts[STATE_COUNT]);
+
+/* ---- the sync queue (outbox) ----
+ * A final record has an outbox row until the server answered for good.  The
+ * sync engine: store_outbox_due -> store_outbox_sending -> send ->
+ * store_record_settle (accepted | flagged | quarantined) or
+ * store_outbox_retry.  A crash between any two steps leaves the row: the
+ * record is sent again and the server dedupes by uuid. */
+struct store_outbox_item {
+	char uuid[RECORD_UUID_LEN + 1];
+	int attempts;
+	int64_t next_attempt_at, queued_at;
+	char last_error[256];
+};
+/* Rows whose next attempt is due at now, oldest first, at most max. */
+size_t store_outbox_due(struct store *s, int64_t now, struct store_outbox_item *out, size_t max);
+int64_t store_outbox_count(struct store *s);
+/* The record is being sent: state sending, attempts + 1. */
+enum store_status store_outbox_sending(struct store *s, const char *uuid);
+/* The attempt failed for a passing reason: try again at next_attempt_at. */
+enum store_status store_outbox_retry(struct store *s, const char *uuid,
+	int64_t next_attempt_at, const char *error);
+/* The server's answer for good (or a later review outcome): state
+ * accepted, flagged or quarantined with its message; the outbox row goes. */
+enum store_status store_record_settle(struct store *s, const char *uuid,
+	enum record_state state, const char *server_message);
 
 /* ---- small settings kept with the data (cursor, server URL, ...) ---- */
 bool store_meta_get(struct store *s, const char *key, char *buf, size_t len);

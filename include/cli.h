@@ -1,0 +1,86 @@
+/* cli: the headless commands (for scripts and tests) and what they share.
+ * Results go to stdout (text, or JSON with --json); messages go to stderr
+ * in the operator's language.  Exit status: 0 ok, 1 input rejected, 2 usage
+ * or system error. */
+#ifndef SIGACOR_CLI_H
+#define SIGACOR_CLI_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <cJSON.h>
+#include "store.h"
+
+enum cli_exit { CLI_EXIT_OK = 0, CLI_EXIT_REJECTED = 1, CLI_EXIT_FAILURE = 2 };
+
+/* The global options, set before the command runs. */
+struct cli {
+	char data_root[PATH_MAX];        /* folder holding the operator profiles */
+	char operator_name[RECORD_OPERATOR_MAX];
+	char profile_dir[PATH_MAX];      /* data_root/operator_name */
+	bool json;
+};
+
+/* One command: argv[0] is its name; returns the exit status. */
+struct cli_command {
+	const char *name;
+	int (*run)(struct cli *c, int argc, char **argv);
+	const char *synopsis;            /* untranslated: "nik NIK" */
+	const char *summary;             /* N_() Indonesian, one line */
+	const char *options;             /* N_() option lines, or NULL */
+};
+
+int cli_cmd_nik(struct cli *c, int argc, char **argv);
+int cli_cmd_photo_info(struct cli *c, int argc, char **argv);
+int cli_cmd_import_residents(struct cli *c, int argc, char **argv);
+int cli_cmd_lookup(struct cli *c, int argc, char **argv);
+int cli_cmd_add(struct cli *c, int argc, char **argv);
+int cli_cmd_export(struct cli *c, int argc, char **argv);
+int cli_cmd_status(struct cli *c, int argc, char **argv);
+
+/* The help of one command (or of all when name is NULL) on out. */
+void cli_help(FILE *out, const char *name);
+
+/* "sigacor: message" on stderr; messages are translated by the caller. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A usage error: the message, a pointer to --help, and CLI_EXIT_FAILURE. */
+int cli_usage(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- command options ----
+ * Long options only ("--name VALUE" or "--name=VALUE"); "--" ends them.
+ * cli_next returns the option's id, CLI_ARG with *value the next plain
+ * argument, CLI_END, or CLI_BAD after printing why (exit 2). */
+struct cli_option {
+	const char *name;      /* without the dashes */
+	bool takes_value;
+	int id;                /* >= 0 */
+};
+enum { CLI_ARG = -1, CLI_END = -2, CLI_BAD = -3, CLI_HELP = -4 };
+struct cli_parser {
+	const char *command;
+	int argc;
+	char **argv;
+	int next;
+	bool only_args;
+};
+void cli_parser_init(struct cli_parser *p, int argc, char **argv);
+int cli_next(struct cli_parser *p, const struct cli_option *opts, const char **value);
+
+/* ---- the profile ---- */
+/* Open (creating) the operator's profile; prints why not and returns the
+ * exit status when it fails. */
+int cli_open_store(const struct cli *c, struct store **out);
+/* The profile's database exists (read-only commands never create it). */
+bool cli_profile_exists(const struct cli *c);
+/* Exit status for a store result: rejected input 1, system 2. */
+int cli_exit_for(enum store_status st);
+
+/* ---- output ---- */
+/* Print obj as one line of JSON on stdout and free it. */
+void cli_print_json(cJSON *obj);
+/* A string, or JSON null when it is empty. */
+cJSON *cli_json_text(const char *text);
+/* "2025-03-14T09:21:05Z", or "" for 0 */
+void cli_iso_time(int64_t t, char buf[21]);
+
+#endif

@@ -1,0 +1,161 @@
+/* cli/common: messages, option parsing, the profile and JSON output shared
+ * by the commands. */
+#include "config.h"
+#include "cli.h"
+#include "i18n.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static void vmessage(const char *prefix, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fputs("sigacor: ", stderr);
+	if (prefix != NULL)
+		fputs(prefix, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmessage(NULL, fmt, ap);
+	va_end(ap);
+}
+
+void cli_warning(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmessage(_("peringatan: "), fmt, ap);
+	va_end(ap);
+}
+
+int cli_usage(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmessage(NULL, fmt, ap);
+	va_end(ap);
+	if (command != NULL)
+		fprintf(stderr, _("Lihat: sigacor %s --help\n"), command);
+	else
+		fprintf(stderr, "%s\n", _("Lihat: sigacor --help"));
+	return CLI_EXIT_FAILURE;
+}
+
+void cli_parser_init(struct cli_parser *p, int argc, char **argv)
+{
+	p->command = argv[0];
+	p->argc = argc;
+	p->argv = argv;
+	p->next = 1;
+	p->only_args = false;
+}
+
+int cli_next(struct cli_parser *p, const struct cli_option *opts, const char **value)
+{
+	*value = NULL;
+	if (p->next >= p->argc)
+		return CLI_END;
+	const char *a = p->argv[p->next++];
+	if (p->only_args || a[0] != '-' || strcmp(a, "-") == 0) {
+		*value = a;
+		return CLI_ARG;
+	}
+	if (strcmp(a, "--") == 0) {
+		p->only_args = true;
+		return cli_next(p, opts, value);
+	}
+	if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+		return CLI_HELP;
+	const char *name = a + 2;
+	size_t len = strcspn(name, "=");
+	for (const struct cli_option *o = opts; a[1] == '-' && o->name != NULL; o++) {
+		if (strlen(o->name) != len || strncmp(o->name, name, len) != 0)
+			continue;
+		if (!o->takes_value && name[len] == '=')
+			break;
+		if (o->takes_value) {
+			if (name[len] == '=')
+				*value = name + len + 1;
+			else if (p->next < p->argc)
+				*value = p->argv[p->next++];
+			else {
+				cli_usage(p->command, _("Pilihan --%s perlu nilai."), o->name);
+				return CLI_BAD;
+			}
+		}
+		return o->id;
+	}
+	cli_usage(p->command, _("Pilihan tidak dikenal untuk %s: %s"),
+		p->command != NULL ? p->command : "sigacor", a);
+	return CLI_BAD;
+}
+
+int cli_exit_for(enum store_status st)
+{
+	switch (st) {
+	case STORE_OK:
+		return CLI_EXIT_OK;
+	case STORE_NOT_FOUND:
+	case STORE_REJECTED:
+	case STORE_FROZEN:
+		return CLI_EXIT_REJECTED;
+	case STORE_BUSY:
+	case STORE_IO:
+	default:
+		return CLI_EXIT_FAILURE;
+	}
+}
+
+bool cli_profile_exists(const struct cli *c)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+	return snprintf(path, sizeof path, "%s/sigacor.db", c->profile_dir) < (int)sizeof path &&
+		stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+int cli_open_store(const struct cli *c, struct store **out)
+{
+	char err[1024];
+	enum store_status st = store_open(c->profile_dir, out, err, sizeof err);
+	if (st == STORE_OK)
+		return CLI_EXIT_OK;
+	cli_error("%s", err);
+	return CLI_EXIT_FAILURE;
+}
+
+void cli_print_json(cJSON *obj)
+{
+	char *text = cJSON_PrintUnformatted(obj);
+	if (text != NULL) {
+		fputs(text, stdout);
+		fputc('\n', stdout);
+		cJSON_free(text);
+	}
+	cJSON_Delete(obj);
+}
+
+cJSON *cli_json_text(const char *text)
+{
+	return text != NULL && text[0] != '\0' ? cJSON_CreateString(text) : cJSON_CreateNull();
+}
+
+void cli_iso_time(int64_t t, char buf[21])
+{
+	buf[0] = '\0';
+	if (t <= 0)
+		return;
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (gmtime_r(&tt, &tm) != NULL)
+		strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

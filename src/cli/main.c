@@ -1,0 +1,241 @@
+/* sigacor: global options, the command table and its help.  With no
+ * command the screens open (ui_run); with one, it runs headless. */
+#include "config.h"
+#include "cli.h"
+#include "i18n.h"
+
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The help below and doc/sigacor.1 say the same; tests/cli/cli.test checks
+ * that every option of one appears in the other. */
+static const struct cli_command commands[] = {
+	{ "nik", cli_cmd_nik, "nik NIK",
+		N_("Periksa NIK dan uraikan wilayah, tanggal lahir dan jenis kelamin."), NULL },
+	{ "photo-info", cli_cmd_photo_info, "photo-info FILE...",
+		N_("Jenis file, SHA-256, GPS, waktu foto, orientasi dan kelurahan."), NULL },
+	{ "import-residents", cli_cmd_import_residents, "import-residents FILE.csv",
+		N_("Impor data kependudukan dari CSV: semua baris, atau tidak sama sekali."), NULL },
+	{ "lookup", cli_cmd_lookup, "lookup NIK",
+		N_("Tampilkan penduduk dari salinan data kependudukan."), NULL },
+	{ "add", cli_cmd_add, "add --nik NIK [PILIHAN...]",
+		N_("Buat rekaman verifikasi (draf, atau final dengan --final)."),
+		N_("  --nik NIK             NIK penerima (wajib)\n"
+		   "  --photo JENIS=FILE    foto ktp, kk atau rumah (sekali untuk tiap jenis)\n"
+		   "  --decision KEPUTUSAN  layak atau tidak-layak\n"
+		   "  --reason KODE         alasan tidak layak (lihat di bawah)\n"
+		   "  --reason-text TEKS    alasan tertulis (wajib untuk lainnya)\n"
+		   "  --lat X --lon Y       koordinat rumah yang diketik (derajat desimal)\n"
+		   "  --coord-reason TEKS   alasan koordinat diketik (wajib dengan --lat)\n"
+		   "  --notes TEKS          catatan\n"
+		   "  --name NAMA           nama, bila NIK tidak ada di data kependudukan\n"
+		   "  --address ALAMAT      alamat, bila NIK tidak ada di data kependudukan\n"
+		   "  --supersedes UUID     rekaman final yang dikoreksi rekaman ini\n"
+		   "  --final               periksa aturan, bekukan dan antrekan untuk dikirim\n") },
+	{ "export", cli_cmd_export, "export [--format csv|json] [--state STATUS]",
+		N_("Keluarkan rekaman verifikasi beserta foto (jenis, sha256) dan koordinat."),
+		N_("  --format csv|json     bentuk keluaran (bawaan: csv; json dengan --json)\n"
+		   "  --state STATUS        hanya rekaman dengan status ini (draft, final,\n"
+		   "                        sending, accepted, flagged, quarantined)\n") },
+	{ "status", cli_cmd_status, "status",
+		N_("Jumlah rekaman per status, folder data dan jumlah penduduk."), NULL },
+};
+#define COMMAND_COUNT (sizeof commands / sizeof commands[0])
+
+static void help_reasons(FILE *out)
+{
+	fprintf(out, "%s", _("  Kode alasan:"));
+	for (int r = REASON_NONE + 1; r < REASON_COUNT; r++)
+		fprintf(out, "%s %s", r == REASON_NONE + 1 ? "" : ",", record_reason_code((enum reason)r));
+	fputc('\n', out);
+}
+
+static void help_command(FILE *out, const struct cli_command *cmd)
+{
+	fprintf(out, "  %s\n      %s\n", cmd->synopsis, gettext(cmd->summary));
+	if (cmd->options != NULL)
+		fprintf(out, "%s", gettext(cmd->options));
+	if (cmd->run == cli_cmd_add)
+		help_reasons(out);
+}
+
+void cli_help(FILE *out, const char *name)
+{
+	fprintf(out, "%s\n", _("Pemakaian: sigacor [PILIHAN-UMUM] [PERINTAH [ARGUMEN...]]"));
+	if (name == NULL)
+		fprintf(out, "%s\n\n%s\n", _("Verifikasi penerima bansos Kota Tangerang. "
+			"Tanpa perintah, sigacor membuka layar."), _("Perintah:"));
+	for (size_t i = 0; i < COMMAND_COUNT; i++)
+		if (name == NULL || strcmp(name, commands[i].name) == 0)
+			help_command(out, &commands[i]);
+	if (name != NULL)
+		return;
+	fprintf(out, "\n%s\n%s", _("Pilihan umum (sebelum perintah):"),
+		_("  --data-dir DIR        folder data (bawaan: $XDG_DATA_HOME/sigacor, atau\n"
+		  "                        ~/.local/share/sigacor); profil petugas di DIR/NAMA\n"
+		  "  --operator NAMA       profil petugas (bawaan: $SIGACOR_OPERATOR, atau default)\n"
+		  "  --json                keluaran JSON\n"
+		  "  --lang id|en          bahasa pesan (bawaan: Indonesia; LANG=en_* Inggris)\n"
+		  "  --help                bantuan ini\n"
+		  "  --version             versi program\n"));
+	fprintf(out, "\n%s\n", _("Status keluar: 0 berhasil, 1 masukan ditolak, 2 salah "
+		"pemakaian atau kesalahan sistem."));
+}
+
+static void short_usage(FILE *out)
+{
+	fprintf(out, "%s\n", _("Pemakaian: sigacor [PILIHAN-UMUM] [PERINTAH [ARGUMEN...]]"));
+	fprintf(out, "%s", _("Perintah:"));
+	for (size_t i = 0; i < COMMAND_COUNT; i++)
+		fprintf(out, " %s", commands[i].name);
+	fprintf(out, "\n%s\n", _("Bantuan lengkap: sigacor --help"));
+}
+
+/* An operator name is a folder name: no slashes, no dot files. */
+static bool operator_ok(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n >= RECORD_OPERATOR_MAX || name[0] == '.' || name[0] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = name[i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			(ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-'))
+			return false;
+	}
+	return true;
+}
+
+static bool default_root(char *buf, size_t len)
+{
+	const char *xdg = getenv("XDG_DATA_HOME");
+	if (xdg != NULL && xdg[0] == '/')     /* the spec ignores relative values */
+		return snprintf(buf, len, "%s/sigacor", xdg) < (int)len;
+	const char *home = getenv("HOME");
+	if (home == NULL || home[0] == '\0') {
+		struct passwd *pw = getpwuid(getuid());
+		home = pw != NULL ? pw->pw_dir : NULL;
+	}
+	return home != NULL && snprintf(buf, len, "%s/.local/share/sigacor", home) < (int)len;
+}
+
+static int set_profile(struct cli *c, const char *root, const char *operator_name)
+{
+	if (operator_name == NULL || operator_name[0] == '\0')
+		operator_name = getenv("SIGACOR_OPERATOR");
+	if (operator_name == NULL || operator_name[0] == '\0')
+		operator_name = "default";
+	if (!operator_ok(operator_name))
+		return cli_usage(NULL, _("Nama petugas \"%s\" tidak sah: pakai huruf, angka, titik, "
+			"garis bawah atau tanda hubung (paling banyak %d)."), operator_name,
+			RECORD_OPERATOR_MAX - 1);
+	if (root != NULL) {
+		if (root[0] == '\0' || snprintf(c->data_root, sizeof c->data_root, "%s", root)
+			>= (int)sizeof c->data_root)
+			return cli_usage(NULL, "%s", _("Folder data (--data-dir) tidak sah."));
+	} else if (!default_root(c->data_root, sizeof c->data_root))
+		return cli_usage(NULL, "%s", _("Folder data tidak diketahui: HOME tidak ada; "
+			"pakai --data-dir DIR."));
+	snprintf(c->operator_name, sizeof c->operator_name, "%s", operator_name);
+	if (snprintf(c->profile_dir, sizeof c->profile_dir, "%s/%s", c->data_root,
+		c->operator_name) >= (int)sizeof c->profile_dir)
+		return cli_usage(NULL, "%s", _("Folder data (--data-dir) terlalu panjang."));
+	return CLI_EXIT_OK;
+}
+
+/* --lang must be known before the first message, wherever it stands
+ * among the global options. */
+static const char *find_lang(int argc, char **argv)
+{
+	for (int i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--lang") == 0)
+			return i + 1 < argc ? argv[i + 1] : "";
+		if (strncmp(argv[i], "--lang=", 7) == 0)
+			return argv[i] + 7;
+		if (strcmp(argv[i], "--") == 0)
+			break;
+	}
+	return NULL;
+}
+
+enum { OPT_DATA_DIR, OPT_OPERATOR, OPT_JSON, OPT_LANG, OPT_VERSION };
+
+static const struct cli_option global_options[] = {
+	{ "data-dir", true, OPT_DATA_DIR },
+	{ "operator", true, OPT_OPERATOR },
+	{ "json", false, OPT_JSON },
+	{ "lang", true, OPT_LANG },
+	{ "version", false, OPT_VERSION },
+	{ NULL, false, 0 },
+};
+
+static int finish_output(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_error("%s", _("Keluaran gagal ditulis (disk penuh atau pipa tertutup?)."));
+		return CLI_EXIT_FAILURE;
+	}
+	return status;
+}
+
+static int run_command(struct cli *c, int argc, char **argv)
+{
+	for (size_t i = 0; i < COMMAND_COUNT; i++) {
+		if (strcmp(argv[0], commands[i].name) != 0)
+			continue;
+		/* "sigacor CMD --help" wherever the --help stands */
+		for (int a = 1; a < argc && strcmp(argv[a], "--") != 0; a++)
+			if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0) {
+				cli_help(stdout, argv[0]);
+				return CLI_EXIT_OK;
+			}
+		return commands[i].run(c, argc, argv);
+	}
+	return cli_usage(NULL, _("Perintah tidak dikenal: %s"), argv[0]);
+}
+
+int main(int argc, char **argv)
+{
+	umask(077);      /* personal data: nothing we create is for others */
+	const char *lang = find_lang(argc, argv);
+	if (!i18n_init(lang != NULL && lang[0] != '\0' ? lang : NULL) || (lang != NULL && lang[0] == '\0'))
+		return cli_usage(NULL, _("--lang harus id atau en, bukan \"%s\"."), lang);
+	struct cli c;
+	memset(&c, 0, sizeof c);
+	struct cli_parser p;
+	cli_parser_init(&p, argc, argv);
+	p.command = NULL;
+	const char *root = NULL, *operator_name = NULL, *value, *command = NULL;
+	while (command == NULL) {
+		int id = cli_next(&p, global_options, &value);
+		if (id == CLI_END)
+			break;
+		if (id == CLI_BAD)
+			return CLI_EXIT_FAILURE;
+		switch (id) {
+		case CLI_ARG: command = value; break;
+		case CLI_HELP: cli_help(stdout, NULL); return finish_output(CLI_EXIT_OK);
+		case OPT_VERSION: printf("sigacor %s\n", PACKAGE_VERSION); return finish_output(CLI_EXIT_OK);
+		case OPT_DATA_DIR: root = value; break;
+		case OPT_OPERATOR: operator_name = value; break;
+		case OPT_JSON: c.json = true; break;
+		default: break;       /* --lang: handled above */
+		}
+	}
+	int status = set_profile(&c, root, operator_name);
+	if (status != CLI_EXIT_OK)
+		return status;
+	if (command == NULL) {
+		/* ---- UI: the screens open here (ui.h), once the ui module lands:
+		 * struct ui_options o = { c.data_root, operator_name != NULL ? c.operator_name : NULL };
+		 * return ui_run(&o);
+		 * ---- until then: */
+		short_usage(stdout);
+		return finish_output(CLI_EXIT_OK);
+	}
+	return finish_output(run_command(&c, argc - (p.next - 1), argv + (p.next - 1)));
+}

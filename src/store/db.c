@@ -1,0 +1,330 @@
+/* store/db: opening the profile, the schema and its migrations, and the
+ * small helpers every other store file uses (errors, transactions). */
+#include "config.h"
+#include "store.h"
+#include "store_int.h"
+#include "i18n.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum store_status store_fail(struct store *s, enum store_status st, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->err, sizeof s->err, fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+enum store_status store_fail_sql(struct store *s, int rc, const char *what)
+{
+	const char *detail = sqlite3_errmsg(s->db);
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return store_fail(s, STORE_BUSY, _("Data sedang dipakai program sigacor lain "
+			"(di jendela atau oleh pengguna lain). Tunggu sebentar lalu coba lagi."));
+	case SQLITE_CONSTRAINT:
+		if (strstr(detail, "frozen record") != NULL)
+			return store_fail(s, STORE_FROZEN, _("Rekaman sudah final dan tidak bisa "
+				"diubah; buat rekaman koreksi."));
+		return store_fail(s, STORE_REJECTED, _("Data ditolak (%s): %s."), what, detail);
+	case SQLITE_FULL:
+		return store_fail(s, STORE_IO, _("Disk penuh: data tidak bisa disimpan (%s)."), what);
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_CANTOPEN:
+		return store_fail(s, STORE_IO, _("Tidak bisa menulis ke folder data %s (%s)."),
+			s->dir, detail);
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return store_fail(s, STORE_IO, _("File data %s/sigacor.db rusak atau bukan "
+			"data sigacor. Hubungi petugas TI; jangan hapus file itu."), s->dir);
+	case SQLITE_IOERR:
+		return store_fail(s, STORE_IO, _("Gagal membaca atau menulis disk (%s): %s."),
+			what, detail);
+	default:
+		return store_fail(s, STORE_IO, _("Kesalahan basis data (%s): %s."), what, detail);
+	}
+}
+
+enum store_status store_exec(struct store *s, const char *sql)
+{
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? STORE_OK : store_fail_sql(s, rc, sql);
+}
+
+enum store_status store_prepare(struct store *s, const char *sql, sqlite3_stmt **st)
+{
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+	if (rc != SQLITE_OK) {
+		*st = NULL;
+		return store_fail_sql(s, rc, "prepare");
+	}
+	return STORE_OK;
+}
+
+enum store_status store_run(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	enum store_status out = rc == SQLITE_DONE ? STORE_OK : store_fail_sql(s, rc, what);
+	sqlite3_finalize(st);
+	return out;
+}
+
+enum store_status store_begin(struct store *s)
+{
+	return store_exec(s, "BEGIN IMMEDIATE");
+}
+
+enum store_status store_commit(struct store *s)
+{
+	int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		return STORE_OK;
+	enum store_status st = store_fail_sql(s, rc, "commit");
+	store_rollback(s);
+	return st;
+}
+
+void store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void store_bind_text(sqlite3_stmt *st, int i, const char *text)
+{
+	sqlite3_bind_text(st, i, text != NULL ? text : "", -1, SQLITE_TRANSIENT);
+}
+
+void store_column_text(sqlite3_stmt *st, int i, char *buf, size_t len)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	size_t n = t != NULL ? (size_t)sqlite3_column_bytes(st, i) : 0;
+	if (len == 0)
+		return;
+	if (n >= len) {
+		n = len - 1;
+		/* never leave half a UTF-8 character at the end */
+		while (n > 0 && (t[n] & 0xC0) == 0x80)
+			n--;
+	}
+	if (n > 0)
+		memcpy(buf, t, n);
+	buf[n] = '\0';
+}
+
+bool store_copy(char *buf, size_t len, const char *src)
+{
+	size_t n = strlen(src);
+	if (n >= len)
+		return false;
+	memcpy(buf, src, n + 1);
+	return true;
+}
+
+bool store_text_ok(const char *t, bool multiline)
+{
+	const unsigned char *p = (const unsigned char *)t;
+	while (*p != '\0') {
+		unsigned c = *p;
+		size_t more;
+		unsigned cp;
+		if (c < 0x80) {
+			if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7F)
+				return false;
+			p++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) { more = 1; cp = c & 0x1F; }
+		else if (c >= 0xE0 && c <= 0xEF) { more = 2; cp = c & 0x0F; }
+		else if (c >= 0xF0 && c <= 0xF4) { more = 3; cp = c & 0x07; }
+		else
+			return false;
+		for (size_t i = 1; i <= more; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i] & 0x3F);
+		}
+		/* overlong forms, surrogates and beyond U+10FFFF */
+		if ((more == 2 && cp < 0x800) || (more == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+			(cp >= 0xD800 && cp <= 0xDFFF))
+			return false;
+		p += more + 1;
+	}
+	return true;
+}
+
+/* Escape LIKE wildcards so a typed % or _ matches itself. */
+void store_like_pattern(const char *text, char *buf, size_t len)
+{
+	size_t o = 0;
+	if (len < 3)
+		return;
+	buf[o++] = '%';
+	for (const char *p = text; *p != '\0' && o + 3 < len; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			buf[o++] = '\\';
+		buf[o++] = *p;
+	}
+	buf[o++] = '%';
+	buf[o] = '\0';
+}
+
+int64_t store_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+const char *store_error(const struct store *s)
+{
+	return s->err;
+}
+
+const char *store_dir(const struct store *s)
+{
+	return s->dir;
+}
+
+const char *store_operator(const struct store *s)
+{
+	return s->operator_name;
+}
+
+/* mkdir -p with 0700 for what it creates. */
+static bool make_dirs(const char *path)
+{
+	char buf[PATH_MAX];
+	if (!store_copy(buf, sizeof buf, path))
+		return false;
+	for (char *p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+			return false;
+		*p = '/';
+	}
+	if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+		return false;
+	struct stat sb;
+	if (stat(buf, &sb) != 0)
+		return false;
+	if (!S_ISDIR(sb.st_mode)) {
+		errno = ENOTDIR;
+		return false;
+	}
+	return true;
+}
+
+static enum store_status configure(struct store *s)
+{
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_stmt *st;
+	enum store_status rc = store_prepare(s, "PRAGMA journal_mode = WAL", &st);
+	if (rc != STORE_OK)
+		return rc;
+	int step = sqlite3_step(st);
+	bool wal = step == SQLITE_ROW &&
+		sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW)
+		return store_fail_sql(s, step, "journal_mode");
+	if (!wal)
+		return store_fail(s, STORE_IO, _("Folder data %s tidak mendukung mode WAL "
+			"(folder jaringan?). Pakai folder di disk laptop."), s->dir);
+	return store_exec(s, "PRAGMA synchronous = FULL;"
+		"PRAGMA foreign_keys = ON;"
+		"PRAGMA trusted_schema = OFF;"
+		"PRAGMA secure_delete = FAST;"
+		"PRAGMA journal_size_limit = 67108864");
+}
+
+/* Create the database file ourselves so it is 0600 from its first byte;
+ * SQLite gives its -wal and -shm files the mode of the database. */
+static bool precreate(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+static void basename_into(const char *dir, char *buf, size_t len)
+{
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	size_t start = n;
+	while (start > 0 && dir[start - 1] != '/')
+		start--;
+	size_t take = n - start < len - 1 ? n - start : len - 1;
+	memcpy(buf, dir + start, take);
+	buf[take] = '\0';
+}
+
+static enum store_status open_dirs(struct store *s, const char *dir)
+{
+	char dbpath[PATH_MAX];
+	if (!store_copy(s->dir, sizeof s->dir, dir) ||
+		snprintf(s->photos, sizeof s->photos, "%s/photos", dir) >= (int)sizeof s->photos ||
+		snprintf(dbpath, sizeof dbpath, "%s/sigacor.db", dir) >= (int)sizeof dbpath)
+		return store_fail(s, STORE_IO, _("Nama folder data terlalu panjang."));
+	basename_into(dir, s->operator_name, sizeof s->operator_name);
+	if (!make_dirs(dir) || !make_dirs(s->photos) || !precreate(dbpath))
+		return store_fail(s, STORE_IO, _("Folder data %s tidak bisa dibuat atau ditulis: %s."),
+			dir, strerror(errno));
+	int rc = sqlite3_open_v2(dbpath, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK)
+		return store_fail_sql(s, rc, "open");
+	return STORE_OK;
+}
+
+enum store_status store_open(const char *dir, struct store **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	struct store *s = calloc(1, sizeof *s);
+	if (s == NULL) {
+		snprintf(err, errlen, "%s", _("Memori tidak cukup."));
+		return STORE_IO;
+	}
+	enum store_status st = STORE_OK;
+	if (sodium_init() < 0)
+		st = store_fail(s, STORE_IO, _("Pembangkit angka acak tidak bisa dipakai."));
+	if (st == STORE_OK)
+		st = open_dirs(s, dir);
+	if (st == STORE_OK)
+		st = configure(s);
+	if (st == STORE_OK)
+		st = store_migrate(s);
+	if (st != STORE_OK) {
+		snprintf(err, errlen, "%s", s->err);
+		store_close(s);
+		return st;
+	}
+	store_photos_tidy(s);
+	*out = s;
+	return STORE_OK;
+}
+
+void store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	/* close_v2: finalised statements are gone; a failure here means a
+	 * leaked statement, which would keep the WAL from being checkpointed */
+	sqlite3_close_v2(s->db);
+	free(s);
+}

@@ -1,0 +1,352 @@
+/* store/photos: photo files in the profile by content hash, and the rows
+ * that attach them to records.
+ *
+ * A file goes in as photos/ab/abcdef….jpg: copied to a temp file in that
+ * folder, fsync'ed, renamed, and the folder fsync'ed, all before any row can
+ * name it.  So after a power cut a row never names a missing or half file;
+ * at worst a file has no row (cleaned by store_photo_discard or kept). */
+#include "config.h"
+#include "store.h"
+#include "store_int.h"
+#include "i18n.h"
+#include "photo.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define COPY_CHUNK 65536
+/* A temp file this old belongs to no running import: a crash left it. */
+#define STALE_TEMP_SECONDS 3600
+#define TEMP_PREFIX ".tmp-"
+
+static bool sha256_ok(const char *h)
+{
+	if (strlen(h) != 64)
+		return false;
+	for (int i = 0; i < 64; i++)
+		if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
+			return false;
+	return true;
+}
+
+bool store_photo_path(const struct store *s, const char *sha256, char *buf, size_t len)
+{
+	if (!sha256_ok(sha256))
+		return false;
+	int n = snprintf(buf, len, "%s/%.2s/%s.jpg", s->photos, sha256, sha256);
+	return n > 0 && (size_t)n < len;
+}
+
+static bool fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool ok = fsync(fd) == 0;
+	close(fd);
+	return ok;
+}
+
+/* photos/ab, made durable before a file is put in it. */
+static bool shard_dir(struct store *s, const char *sha256, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s/%.2s", s->photos, sha256);
+	if (n <= 0 || (size_t)n >= len)
+		return false;
+	if (mkdir(buf, 0700) == 0)
+		return fsync_dir(s->photos);
+	return errno == EEXIST;
+}
+
+static bool write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+static bool copy_fd(int in, int out, int64_t *copied)
+{
+	unsigned char *buf = malloc(COPY_CHUNK);
+	bool ok = buf != NULL;
+	*copied = 0;
+	while (ok) {
+		ssize_t r = read(in, buf, COPY_CHUNK);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			ok = r == 0;
+			break;
+		}
+		*copied += r;
+		ok = *copied <= PHOTO_MAX_BYTES && write_all(out, buf, (size_t)r);
+	}
+	free(buf);
+	return ok;
+}
+
+/* Copy path to a temp file beside dest, check it is byte for byte what was
+ * hashed, make it durable and rename it into place. */
+static enum store_status copy_in(struct store *s, const char *path, const char *name,
+	const struct photo_facts *facts, const char *dest)
+{
+	char dir[PATH_MAX], tmp[PATH_MAX];
+	if (!shard_dir(s, facts->sha256, dir, sizeof dir) ||
+		snprintf(tmp, sizeof tmp, "%s/" TEMP_PREFIX "XXXXXX", dir) >= (int)sizeof tmp)
+		return store_fail(s, STORE_IO, _("Folder foto %s tidak bisa ditulis: %s."),
+			s->photos, strerror(errno));
+	int in = open(path, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return store_fail(s, STORE_REJECTED, _("Foto %s: %s"), name,
+			gettext(photo_error_message(PHOTO_ERR_OPEN)));
+	int out = mkostemp(tmp, O_CLOEXEC);
+	if (out < 0) {
+		close(in);
+		return store_fail(s, STORE_IO, _("Folder foto %s tidak bisa ditulis: %s."),
+			dir, strerror(errno));
+	}
+	int64_t copied = 0;
+	bool ok = copy_fd(in, out, &copied);
+	int err = errno;
+	if (ok && fsync(out) != 0) {
+		ok = false;
+		err = errno;
+	}
+	if (close(out) != 0 && ok) {
+		ok = false;
+		err = errno;
+	}
+	close(in);
+	char got[PHOTO_SHA256_HEX] = "";
+	if (ok && (copied != facts->size || !photo_sha256_file(tmp, got) ||
+		strcmp(got, facts->sha256) != 0)) {
+		unlink(tmp);
+		return store_fail(s, STORE_REJECTED, _("Foto %s berubah saat disalin; "
+			"lampirkan sekali lagi."), name);
+	}
+	if (ok && rename(tmp, dest) == 0 && fsync_dir(dir))
+		return STORE_OK;
+	if (ok)
+		err = errno;
+	unlink(tmp);
+	return store_fail(s, STORE_IO, _("Foto %s gagal disimpan ke %s: %s."), name, dir,
+		strerror(err));
+}
+
+/* The file name the clerk picked, as text safe to show (not the path). */
+static void display_name(const char *path, char *buf, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash != NULL && slash[1] != '\0' ? slash + 1 : path;
+	size_t n = strlen(base);
+	if (n >= len) {
+		n = len - 1;
+		while (n > 0 && ((unsigned char)base[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(buf, base, n);
+	buf[n] = '\0';
+	if (!store_text_ok(buf, false))
+		for (char *p = buf; *p != '\0'; p++)
+			if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7F)
+				*p = '?';
+}
+
+enum store_status store_photo_import(struct store *s, const char *path,
+	struct record_photo *slot)
+{
+	char name[sizeof slot->original_name];
+	display_name(path, name, sizeof name);
+	struct photo_facts facts;
+	enum photo_error pe = photo_read(path, PHOTO_READ_EXIF | PHOTO_READ_HASH, &facts);
+	if (pe == PHOTO_ERR_NONE && facts.type != PHOTO_TYPE_JPEG)
+		pe = PHOTO_ERR_NOT_JPEG;
+	if (pe != PHOTO_ERR_NONE)
+		return store_fail(s, STORE_REJECTED, _("Foto %s: %s"), name,
+			gettext(photo_error_message(pe)));
+	char dest[PATH_MAX];
+	if (!store_photo_path(s, facts.sha256, dest, sizeof dest))
+		return store_fail(s, STORE_IO, _("Nama folder data terlalu panjang."));
+	struct stat sb;
+	/* the same content is already here: reuse it (a damaged copy of the
+	 * wrong size is replaced) */
+	if (!(stat(dest, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == facts.size)) {
+		enum store_status st = copy_in(s, path, name, &facts, dest);
+		if (st != STORE_OK)
+			return st;
+	}
+	memset(slot, 0, sizeof *slot);
+	slot->attached = true;
+	memcpy(slot->sha256, facts.sha256, sizeof slot->sha256);
+	slot->size = facts.size;
+	slot->has_gps = facts.gps.present;
+	if (slot->has_gps) {
+		slot->lat = facts.gps.lat;
+		slot->lon = facts.gps.lon;
+	}
+	store_copy(slot->taken_at, sizeof slot->taken_at, facts.taken_at);
+	memcpy(slot->original_name, name, sizeof slot->original_name);
+	return STORE_OK;
+}
+
+enum store_status store_photos_check(struct store *s, const struct record *r)
+{
+	for (int k = 0; k < PHOTO_KIND_COUNT; k++) {
+		const struct record_photo *p = &r->photos[k];
+		if (!p->attached)
+			continue;
+		char path[PATH_MAX];
+		struct stat sb;
+		if (!store_photo_path(s, p->sha256, path, sizeof path) || p->size <= 0 ||
+			stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size != p->size)
+			return store_fail(s, STORE_REJECTED, _("Foto %s (%s) belum tersimpan di "
+				"folder data; lampirkan ulang."), record_photo_kind_code(k),
+				p->original_name);
+	}
+	return STORE_OK;
+}
+
+enum store_status store_photos_write(struct store *s, const struct record *r)
+{
+	sqlite3_stmt *del, *ins;
+	enum store_status st = store_prepare(s, "DELETE FROM record_photos WHERE uuid = ?", &del);
+	if (st != STORE_OK)
+		return st;
+	store_bind_text(del, 1, r->uuid);
+	if ((st = store_run(s, del, "record_photos")) != STORE_OK)
+		return st;
+	if ((st = store_prepare(s, "INSERT INTO record_photos (uuid, kind, sha256, size,"
+		" has_gps, lat, lon, taken_at, original_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		&ins)) != STORE_OK)
+		return st;
+	for (int k = 0; k < PHOTO_KIND_COUNT && st == STORE_OK; k++) {
+		const struct record_photo *p = &r->photos[k];
+		if (!p->attached)
+			continue;
+		sqlite3_reset(ins);
+		sqlite3_clear_bindings(ins);
+		store_bind_text(ins, 1, r->uuid);
+		store_bind_text(ins, 2, record_photo_kind_code(k));
+		store_bind_text(ins, 3, p->sha256);
+		sqlite3_bind_int64(ins, 4, p->size);
+		sqlite3_bind_int(ins, 5, p->has_gps);
+		if (p->has_gps) {
+			sqlite3_bind_double(ins, 6, p->lat);
+			sqlite3_bind_double(ins, 7, p->lon);
+		}
+		store_bind_text(ins, 8, p->taken_at);
+		store_bind_text(ins, 9, p->original_name);
+		int rc = sqlite3_step(ins);
+		if (rc != SQLITE_DONE)
+			st = store_fail_sql(s, rc, "record_photos");
+	}
+	sqlite3_finalize(ins);
+	return st;
+}
+
+enum store_status store_photos_load(struct store *s, const char *uuid, struct record *r)
+{
+	memset(r->photos, 0, sizeof r->photos);
+	sqlite3_stmt *st;
+	enum store_status rc = store_prepare(s, "SELECT kind, sha256, size, has_gps, lat, lon,"
+		" taken_at, original_name FROM record_photos WHERE uuid = ?", &st);
+	if (rc != STORE_OK)
+		return rc;
+	store_bind_text(st, 1, uuid);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		enum photo_kind k;
+		if (!record_photo_kind_parse((const char *)sqlite3_column_text(st, 0), &k))
+			continue;
+		struct record_photo *p = &r->photos[k];
+		p->attached = true;
+		store_column_text(st, 1, p->sha256, sizeof p->sha256);
+		p->size = sqlite3_column_int64(st, 2);
+		p->has_gps = sqlite3_column_int(st, 3) != 0;
+		p->lat = sqlite3_column_double(st, 4);
+		p->lon = sqlite3_column_double(st, 5);
+		store_column_text(st, 6, p->taken_at, sizeof p->taken_at);
+		store_column_text(st, 7, p->original_name, sizeof p->original_name);
+	}
+	if (step != SQLITE_DONE)
+		rc = store_fail_sql(s, step, "record_photos");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum store_status store_photo_discard(struct store *s, const char *sha256)
+{
+	char path[PATH_MAX], dir[PATH_MAX];
+	if (!store_photo_path(s, sha256, path, sizeof path))
+		return store_fail(s, STORE_REJECTED, _("Kode foto tidak sah."));
+	/* under the write lock, so no save can attach the file meanwhile */
+	enum store_status st = store_begin(s);
+	if (st != STORE_OK)
+		return st;
+	sqlite3_stmt *q;
+	if ((st = store_prepare(s, "SELECT 1 FROM record_photos WHERE sha256 = ? LIMIT 1", &q))
+		!= STORE_OK) {
+		store_rollback(s);
+		return st;
+	}
+	store_bind_text(q, 1, sha256);
+	int step = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (step == SQLITE_DONE && unlink(path) == 0) {
+		memcpy(dir, path, sizeof dir);
+		*strrchr(dir, '/') = '\0';
+		fsync_dir(dir);
+	}
+	store_rollback(s);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? STORE_OK
+		: store_fail_sql(s, step, "record_photos");
+}
+
+static void tidy_shard(const char *dir, time_t now)
+{
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, TEMP_PREFIX, strlen(TEMP_PREFIX)) != 0)
+			continue;
+		char path[PATH_MAX];
+		struct stat sb;
+		if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path &&
+			lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+			now - sb.st_mtime > STALE_TEMP_SECONDS)
+			unlink(path);
+	}
+	closedir(d);
+}
+
+void store_photos_tidy(struct store *s)
+{
+	DIR *d = opendir(s->photos);
+	if (d == NULL)
+		return;
+	time_t now = (time_t)store_now();
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (strlen(e->d_name) != 2 || e->d_name[0] == '.')
+			continue;
+		char dir[PATH_MAX];
+		if (snprintf(dir, sizeof dir, "%s/%s", s->photos, e->d_name) < (int)sizeof dir)
+			tidy_shard(dir, now);
+	}
+	closedir(d);
+}

@@ -1,0 +1,503 @@
+/* store/residents: the local copy of the population registry.
+ * The CSV import streams row by row into one transaction with one prepared
+ * statement, so memory stays flat and a broken row leaves nothing behind. */
+#include "config.h"
+#include "store.h"
+#include "store_int.h"
+#include "csv.h"
+#include "i18n.h"
+#include "nik.h"
+#include "wilayah.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* Above this file size the secondary indexes are dropped during the import
+ * and built again at the end: one sort is far cheaper than a million
+ * scattered index inserts. */
+#define BIG_IMPORT_BYTES (16L * 1024 * 1024)
+#define PROGRESS_EVERY 8192
+/* Page cache during a big import: bounded, so memory stays flat. */
+#define IMPORT_CACHE_KIB 65536
+
+enum column { COL_NIK, COL_KK, COL_NAME, COL_SEX, COL_BIRTH_PLACE, COL_BIRTH_DATE,
+	COL_ADDRESS, COL_RT, COL_RW, COL_KELURAHAN, COL_COUNT };
+
+static const struct {
+	const char *name;
+	bool required;
+} columns[COL_COUNT] = {
+	[COL_NIK] = { "nik", true },
+	[COL_KK] = { "kk", true },
+	[COL_NAME] = { "name", true },
+	[COL_SEX] = { "sex", false },
+	[COL_BIRTH_PLACE] = { "birth_place", false },
+	[COL_BIRTH_DATE] = { "birth_date", false },
+	[COL_ADDRESS] = { "address", false },
+	[COL_RT] = { "rt", false },
+	[COL_RW] = { "rw", false },
+	[COL_KELURAHAN] = { "kelurahan", true },
+};
+
+#define RESIDENT_COLUMNS "nik, kk, name, sex, birth_place, birth_date, address, rt, rw, kelurahan"
+
+struct import {
+	struct store *s;
+	struct csv_reader *csv;
+	int index[COL_COUNT];        /* field position of each column, or -1 */
+	size_t fields;               /* fields in the header */
+	sqlite3_stmt *upsert;
+	sqlite3_stmt *first_line;
+	int64_t batch;
+	time_t today;
+	long line;
+	long rows;
+};
+
+/* ---- field checks ---- */
+
+static bool all_digits(const char *t, size_t n)
+{
+	if (strlen(t) != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)t[i]))
+			return false;
+	return true;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* "YYYY-MM-DD", a real calendar day, not after today. */
+static bool date_ok(const char *t, time_t today)
+{
+	if (strlen(t) != 10 || t[4] != '-' || t[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)t[i]))
+			return false;
+	int y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
+	int m = (t[5] - '0') * 10 + (t[6] - '0');
+	int d = (t[8] - '0') * 10 + (t[9] - '0');
+	if (y < 1850 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+		return false;
+	struct tm now;
+	gmtime_r(&today, &now);
+	long given = (long)y * 10000 + m * 100 + d;
+	long limit = (long)(now.tm_year + 1900) * 10000 + (now.tm_mon + 1) * 100 + now.tm_mday;
+	return given <= limit;
+}
+
+/* RT/RW: 1 to 3 digits, kept zero-padded ("7" -> "007") so filters match. */
+static bool rtrw_normalise(const char *t, char out[4])
+{
+	size_t n = strlen(t);
+	if (n == 0) {
+		out[0] = '\0';
+		return true;
+	}
+	if (n > 3 || !all_digits(t, n))
+		return false;
+	int value = 0;
+	for (size_t i = 0; i < n; i++)
+		value = value * 10 + (t[i] - '0');
+	snprintf(out, 4, "%03d", value);
+	return true;
+}
+
+/* Trim spaces at both ends, in place. */
+static char *trim(char *t)
+{
+	while (*t == ' ' || *t == '\t')
+		t++;
+	size_t n = strlen(t);
+	while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\t'))
+		t[--n] = '\0';
+	return t;
+}
+
+static enum store_status row_fail(struct import *im, enum column c, const char *why)
+{
+	return store_fail(im->s, STORE_REJECTED, _("Baris %ld, kolom %s: %s"),
+		im->line, columns[c].name, why);
+}
+
+static enum store_status check_text(struct import *im, enum column c, const char *v,
+	char *dst, size_t len)
+{
+	if (!store_text_ok(v, false))
+		return row_fail(im, c, _("berisi karakter yang tidak sah (bukan teks UTF-8 biasa)"));
+	if (!store_copy(dst, len, v)) {
+		char why[128];
+		snprintf(why, sizeof why, _("terlalu panjang (paling banyak %zu byte)"), len - 1);
+		return row_fail(im, c, why);
+	}
+	return STORE_OK;
+}
+
+static enum store_status check_identity(struct import *im, char *const v[COL_COUNT],
+	struct resident *r)
+{
+	struct nik_info info;
+	nik_check(v[COL_NIK], im->today, &info);
+	if (!info.valid) {
+		int p = nik_first_problem(&info);
+		return row_fail(im, COL_NIK, p >= 0 ? gettext(nik_problem_message((enum nik_problem)p))
+			: _("NIK tidak sah"));
+	}
+	memcpy(r->nik, info.nik, sizeof r->nik);
+	if (!all_digits(v[COL_KK], NIK_LEN))
+		return row_fail(im, COL_KK, _("nomor KK harus tepat 16 angka"));
+	memcpy(r->kk, v[COL_KK], sizeof r->kk);
+	if (v[COL_NAME][0] == '\0')
+		return row_fail(im, COL_NAME, _("nama kosong"));
+	const struct wilayah_kelurahan *k = wilayah_kelurahan_find(v[COL_KELURAHAN]);
+	if (k == NULL)
+		return row_fail(im, COL_KELURAHAN, _("bukan kode kelurahan Kota Tangerang "
+			"(contoh: 36.71.01.1001)"));
+	store_copy(r->kelurahan, sizeof r->kelurahan, k->code);
+	return check_text(im, COL_NAME, v[COL_NAME], r->name, sizeof r->name);
+}
+
+static enum store_status check_details(struct import *im, char *const v[COL_COUNT],
+	struct resident *r)
+{
+	const char *sex = v[COL_SEX];
+	if (sex[0] == '\0' || strcasecmp(sex, "L") == 0 || strcasecmp(sex, "P") == 0) {
+		r->sex[0] = (char)toupper((unsigned char)sex[0]);
+		r->sex[1] = '\0';
+	} else
+		return row_fail(im, COL_SEX, _("jenis kelamin harus L atau P"));
+	if (v[COL_BIRTH_DATE][0] != '\0' && !date_ok(v[COL_BIRTH_DATE], im->today))
+		return row_fail(im, COL_BIRTH_DATE, _("tanggal lahir harus TTTT-BB-HH "
+			"(contoh 1985-07-31) dan tidak di masa depan"));
+	store_copy(r->birth_date, sizeof r->birth_date, v[COL_BIRTH_DATE]);
+	if (!rtrw_normalise(v[COL_RT], r->rt))
+		return row_fail(im, COL_RT, _("RT harus 1 sampai 3 angka"));
+	if (!rtrw_normalise(v[COL_RW], r->rw))
+		return row_fail(im, COL_RW, _("RW harus 1 sampai 3 angka"));
+	enum store_status st = check_text(im, COL_BIRTH_PLACE, v[COL_BIRTH_PLACE],
+		r->birth_place, sizeof r->birth_place);
+	if (st == STORE_OK)
+		st = check_text(im, COL_ADDRESS, v[COL_ADDRESS], r->address, sizeof r->address);
+	return st;
+}
+
+/* ---- the import ---- */
+
+static enum store_status read_header(struct import *im)
+{
+	const char **f;
+	size_t n;
+	enum csv_status cs = csv_next(im->csv, &f, &n, &im->line);
+	if (cs == CSV_EOF)
+		return store_fail(im->s, STORE_REJECTED, _("File CSV kosong: baris judul "
+			"(nik,kk,name,kelurahan,...) tidak ada."));
+	if (cs != CSV_ROW)
+		return store_fail(im->s, STORE_REJECTED, _("Baris %ld: %s"), im->line,
+			gettext(csv_status_message(cs)));
+	for (int c = 0; c < COL_COUNT; c++)
+		im->index[c] = -1;
+	for (size_t i = 0; i < n; i++) {
+		char name[64];
+		if (!store_copy(name, sizeof name, f[i]))
+			continue;     /* an unknown, very long column: ignored */
+		const char *t = trim(name);
+		for (int c = 0; c < COL_COUNT; c++) {
+			if (strcasecmp(t, columns[c].name) != 0)
+				continue;
+			if (im->index[c] >= 0)
+				return store_fail(im->s, STORE_REJECTED, _("Baris %ld: kolom %s "
+					"muncul dua kali di baris judul."), im->line, columns[c].name);
+			im->index[c] = (int)i;
+		}
+	}
+	for (int c = 0; c < COL_COUNT; c++)
+		if (columns[c].required && im->index[c] < 0)
+			return store_fail(im->s, STORE_REJECTED, _("Baris judul tidak punya kolom "
+				"wajib %s (wajib: nik,kk,name,kelurahan)."), columns[c].name);
+	im->fields = n;
+	return STORE_OK;
+}
+
+static enum store_status bind_and_insert(struct import *im, const struct resident *r)
+{
+	sqlite3_stmt *st = im->upsert;
+	sqlite3_reset(st);
+	const char *vals[] = { r->nik, r->kk, r->name, r->sex, r->birth_place, r->birth_date,
+		r->address, r->rt, r->rw, r->kelurahan };
+	for (int i = 0; i < (int)(sizeof vals / sizeof vals[0]); i++)
+		sqlite3_bind_text(st, i + 1, vals[i], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 11, im->batch);
+	sqlite3_bind_int64(st, 12, im->line);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		return store_fail_sql(im->s, rc, "residents");
+	if (sqlite3_changes(im->s->db) > 0)
+		return STORE_OK;
+	/* the row was written by this same import: the NIK is twice in the file */
+	long first = 0;
+	sqlite3_reset(im->first_line);
+	sqlite3_bind_text(im->first_line, 1, r->nik, -1, SQLITE_STATIC);
+	if (sqlite3_step(im->first_line) == SQLITE_ROW)
+		first = (long)sqlite3_column_int64(im->first_line, 0);
+	sqlite3_reset(im->first_line);
+	char why[160];
+	snprintf(why, sizeof why, _("NIK %s sudah ada di baris %ld (NIK ganda dalam file)"),
+		r->nik, first);
+	return row_fail(im, COL_NIK, why);
+}
+
+static bool blank_row(const char **f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (const char *p = f[i]; *p != '\0'; p++)
+			if (*p != ' ' && *p != '\t')
+				return false;
+	return true;
+}
+
+static enum store_status import_row(struct import *im, const char **f, size_t n)
+{
+	if (n != im->fields) {
+		return store_fail(im->s, STORE_REJECTED, _("Baris %ld: ada %zu kolom, "
+			"seharusnya %zu seperti baris judul (koma di dalam nama? beri tanda "
+			"kutip \"...\")."), im->line, n, im->fields);
+	}
+	char *v[COL_COUNT];
+	char empty[1] = "";
+	for (int c = 0; c < COL_COUNT; c++)
+		v[c] = im->index[c] >= 0 ? trim((char *)f[im->index[c]]) : empty;
+	struct resident r;
+	memset(&r, 0, sizeof r);
+	enum store_status st = check_identity(im, v, &r);
+	if (st == STORE_OK)
+		st = check_details(im, v, &r);
+	if (st == STORE_OK)
+		st = bind_and_insert(im, &r);
+	return st;
+}
+
+static enum store_status next_batch(struct import *im)
+{
+	char buf[32] = "";
+	store_meta_get(im->s, "residents_import_batch", buf, sizeof buf);
+	im->batch = strtoll(buf, NULL, 10) + 1;
+	snprintf(buf, sizeof buf, "%lld", (long long)im->batch);
+	return store_meta_put(im->s, "residents_import_batch", buf);
+}
+
+static enum store_status prepare_import(struct import *im)
+{
+	enum store_status st = next_batch(im);
+	if (st == STORE_OK)
+		st = store_prepare(im->s, "INSERT INTO residents (" RESIDENT_COLUMNS
+			", import_batch, import_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			" ON CONFLICT (nik) DO UPDATE SET kk = excluded.kk, name = excluded.name,"
+			" sex = excluded.sex, birth_place = excluded.birth_place,"
+			" birth_date = excluded.birth_date, address = excluded.address,"
+			" rt = excluded.rt, rw = excluded.rw, kelurahan = excluded.kelurahan,"
+			" import_batch = excluded.import_batch, import_line = excluded.import_line"
+			" WHERE residents.import_batch <> excluded.import_batch", &im->upsert);
+	if (st == STORE_OK)
+		st = store_prepare(im->s, "SELECT import_line FROM residents WHERE nik = ?",
+			&im->first_line);
+	return st;
+}
+
+static enum store_status import_rows(struct import *im,
+	void (*progress)(long bytes, long rows, void *ctx), void *ctx)
+{
+	for (;;) {
+		const char **f;
+		size_t n;
+		enum csv_status cs = csv_next(im->csv, &f, &n, &im->line);
+		if (cs == CSV_EOF)
+			return STORE_OK;
+		if (cs != CSV_ROW)
+			return store_fail(im->s, STORE_REJECTED, _("Baris %ld: %s"), im->line,
+				gettext(csv_status_message(cs)));
+		if (blank_row(f, n))
+			continue;
+		enum store_status st = import_row(im, f, n);
+		if (st != STORE_OK)
+			return st;
+		if (++im->rows % PROGRESS_EVERY == 0 && progress != NULL)
+			progress(csv_bytes_read(im->csv), im->rows, ctx);
+	}
+}
+
+static bool big_file(FILE *csv)
+{
+	struct stat sb;
+	return fstat(fileno(csv), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size >= BIG_IMPORT_BYTES;
+}
+
+static enum store_status finish_import(struct import *im, bool big)
+{
+	char buf[32];
+	enum store_status st = STORE_OK;
+	if (big)
+		st = store_exec(im->s,
+			"CREATE INDEX residents_kk ON residents (kk);"
+			"CREATE INDEX residents_name ON residents (name COLLATE NOCASE)");
+	snprintf(buf, sizeof buf, "%lld", (long long)store_now());
+	if (st == STORE_OK)
+		st = store_meta_put(im->s, "residents_imported_at", buf);
+	snprintf(buf, sizeof buf, "%ld", im->rows);
+	if (st == STORE_OK)
+		st = store_meta_put(im->s, "residents_import_rows", buf);
+	return st;
+}
+
+enum store_status store_import_residents(struct store *s, FILE *csv,
+	void (*progress)(long bytes, long rows, void *ctx), void *ctx, long *rows_out)
+{
+	struct import im = { .s = s, .today = time(NULL) };
+	if (rows_out != NULL)
+		*rows_out = 0;
+	im.csv = csv_open(csv);
+	if (im.csv == NULL)
+		return store_fail(s, STORE_IO, _("Memori tidak cukup."));
+	bool big = big_file(csv);
+	enum store_status st = store_begin(s);
+	if (st == STORE_OK)
+		st = read_header(&im);
+	if (st == STORE_OK)
+		st = prepare_import(&im);
+	if (st == STORE_OK && big) {
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d", IMPORT_CACHE_KIB);
+		st = store_exec(s, pragma);
+		if (st == STORE_OK)
+			st = store_exec(s, "DROP INDEX residents_kk; DROP INDEX residents_name");
+	}
+	if (st == STORE_OK)
+		st = import_rows(&im, progress, ctx);
+	if (st == STORE_OK)
+		st = finish_import(&im, big);
+	long bytes = csv_bytes_read(im.csv);
+	sqlite3_finalize(im.upsert);
+	sqlite3_finalize(im.first_line);
+	csv_free(im.csv);
+	if (st == STORE_OK)
+		st = store_commit(s);     /* durable here: synchronous=FULL */
+	else
+		store_rollback(s);
+	if (big)
+		sqlite3_exec(s->db, "PRAGMA cache_size = -2000", NULL, NULL, NULL);
+	if (st == STORE_OK && progress != NULL)
+		progress(bytes, im.rows, ctx);
+	if (st == STORE_OK && rows_out != NULL)
+		*rows_out = im.rows;
+	return st;
+}
+
+/* ---- look-ups ---- */
+
+static void resident_from_row(sqlite3_stmt *st, struct resident *r)
+{
+	memset(r, 0, sizeof *r);
+	store_column_text(st, 0, r->nik, sizeof r->nik);
+	store_column_text(st, 1, r->kk, sizeof r->kk);
+	store_column_text(st, 2, r->name, sizeof r->name);
+	store_column_text(st, 3, r->sex, sizeof r->sex);
+	store_column_text(st, 4, r->birth_place, sizeof r->birth_place);
+	store_column_text(st, 5, r->birth_date, sizeof r->birth_date);
+	store_column_text(st, 6, r->address, sizeof r->address);
+	store_column_text(st, 7, r->rt, sizeof r->rt);
+	store_column_text(st, 8, r->rw, sizeof r->rw);
+	store_column_text(st, 9, r->kelurahan, sizeof r->kelurahan);
+}
+
+enum store_status store_resident_get(struct store *s, const char *nik, struct resident *out)
+{
+	char digits[NIK_LEN + 1];
+	if (!nik_normalise(nik, digits) || strlen(digits) != NIK_LEN)
+		return store_fail(s, STORE_NOT_FOUND, _("NIK %s tidak sah."), nik);
+	sqlite3_stmt *st;
+	enum store_status rc = store_prepare(s, "SELECT " RESIDENT_COLUMNS
+		" FROM residents WHERE nik = ?", &st);
+	if (rc != STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, digits, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		resident_from_row(st, out);
+	else if (step == SQLITE_DONE)
+		rc = store_fail(s, STORE_NOT_FOUND, _("NIK %s tidak ada di data kependudukan."),
+			digits);
+	else
+		rc = store_fail_sql(s, step, "residents");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int64_t store_resident_count(struct store *s)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, "SELECT count(*) FROM residents", &st) != STORE_OK)
+		return -1;
+	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_finalize(st);
+	return n;
+}
+
+static size_t residents_from(sqlite3_stmt *st, struct resident *out, size_t max)
+{
+	size_t n = 0;
+	while (n < max && sqlite3_step(st) == SQLITE_ROW)
+		resident_from_row(st, &out[n++]);
+	sqlite3_finalize(st);
+	return n;
+}
+
+size_t store_residents_by_kk(struct store *s, const char *kk, struct resident *out, size_t max)
+{
+	sqlite3_stmt *st;
+	if (max == 0 || store_prepare(s, "SELECT " RESIDENT_COLUMNS
+		" FROM residents WHERE kk = ? ORDER BY birth_date, nik LIMIT ?", &st) != STORE_OK)
+		return 0;
+	store_bind_text(st, 1, kk);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	return residents_from(st, out, max);
+}
+
+size_t store_residents_search(struct store *s, const char *text, struct resident *out, size_t max)
+{
+	char digits[NIK_LEN + 1];
+	sqlite3_stmt *st;
+	if (max == 0 || text == NULL || text[0] == '\0')
+		return 0;
+	if (nik_normalise(text, digits) && digits[0] != '\0') {
+		/* a NIK prefix: a range on the primary key */
+		char upper[NIK_LEN + 2];
+		snprintf(upper, sizeof upper, "%s:", digits);   /* ':' sorts after '9' */
+		if (store_prepare(s, "SELECT " RESIDENT_COLUMNS " FROM residents"
+			" WHERE nik >= ? AND nik < ? ORDER BY nik LIMIT ?", &st) != STORE_OK)
+			return 0;
+		store_bind_text(st, 1, digits);
+		store_bind_text(st, 2, upper);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
+		return residents_from(st, out, max);
+	}
+	/* part of a name: a scan, cut short by LIMIT (fine at registry sizes) */
+	char pattern[RECORD_NAME_MAX * 2 + 3];
+	store_like_pattern(text, pattern, sizeof pattern);
+	if (store_prepare(s, "SELECT " RESIDENT_COLUMNS " FROM residents"
+		" WHERE name LIKE ? ESCAPE '\\' ORDER BY name COLLATE NOCASE LIMIT ?", &st) != STORE_OK)
+		return 0;
+	store_bind_text(st, 1, pattern);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	return residents_from(st, out, max);
+}

@@ -1,0 +1,189 @@
+/* store/schema: the schema as forward migrations, run at open.  The
+ * version is PRAGMA user_version; application_id marks the file as ours. */
+#include "config.h"
+#include "store.h"
+#include "store_int.h"
+#include "i18n.h"
+
+#include <stdio.h>
+
+/* "SIGA": marks the file as ours, so a stray database is never migrated. */
+#define STORE_APPLICATION_ID 0x53494741
+
+/* Forward migrations: migrations[i] takes user_version i to i + 1.  Never
+ * edit a step that has shipped; add a new one. */
+static const char *const migrations[] = {
+	/* 1: the first schema */
+	"CREATE TABLE residents ("
+	"  nik TEXT PRIMARY KEY NOT NULL CHECK (length(nik) = 16),"
+	"  kk TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  sex TEXT NOT NULL DEFAULT '',"
+	"  birth_place TEXT NOT NULL DEFAULT '',"
+	"  birth_date TEXT NOT NULL DEFAULT '',"
+	"  address TEXT NOT NULL DEFAULT '',"
+	"  rt TEXT NOT NULL DEFAULT '',"
+	"  rw TEXT NOT NULL DEFAULT '',"
+	"  kelurahan TEXT NOT NULL,"
+	/* which import wrote the row and from which line: finds duplicates
+	 * inside one file without a second index */
+	"  import_batch INTEGER NOT NULL DEFAULT 0,"
+	"  import_line INTEGER NOT NULL DEFAULT 0"
+	") WITHOUT ROWID;"
+	"CREATE INDEX residents_kk ON residents (kk);"
+	"CREATE INDEX residents_name ON residents (name COLLATE NOCASE);"
+
+	"CREATE TABLE records ("
+	"  uuid TEXT PRIMARY KEY NOT NULL CHECK (length(uuid) = 36),"
+	"  nik TEXT NOT NULL,"
+	"  in_registry INTEGER NOT NULL DEFAULT 0,"
+	"  name TEXT NOT NULL DEFAULT '',"
+	"  address TEXT NOT NULL DEFAULT '',"
+	"  kelurahan TEXT NOT NULL DEFAULT '',"
+	"  kk TEXT NOT NULL DEFAULT '',"
+	"  decision TEXT NOT NULL DEFAULT '',"
+	"  reason TEXT NOT NULL DEFAULT '',"
+	"  reason_text TEXT NOT NULL DEFAULT '',"
+	"  notes TEXT NOT NULL DEFAULT '',"
+	"  lat REAL,"
+	"  lon REAL,"
+	"  coord_source TEXT NOT NULL DEFAULT '',"
+	"  coord_reason TEXT NOT NULL DEFAULT '',"
+	"  operator TEXT NOT NULL DEFAULT '',"
+	"  supersedes TEXT REFERENCES records (uuid),"
+	"  state TEXT NOT NULL DEFAULT 'draft',"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  finalised_at INTEGER,"
+	"  server_message TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE INDEX records_nik ON records (nik);"
+	"CREATE INDEX records_kk ON records (kk);"
+	"CREATE INDEX records_state ON records (state);"
+	"CREATE INDEX records_updated ON records (updated_at);"
+	"CREATE INDEX records_supersedes ON records (supersedes);"
+
+	"CREATE TABLE record_photos ("
+	"  uuid TEXT NOT NULL REFERENCES records (uuid) ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('ktp', 'kk', 'rumah')),"
+	"  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),"
+	"  size INTEGER NOT NULL CHECK (size > 0),"
+	"  has_gps INTEGER NOT NULL DEFAULT 0,"
+	"  lat REAL,"
+	"  lon REAL,"
+	"  taken_at TEXT NOT NULL DEFAULT '',"
+	"  original_name TEXT NOT NULL DEFAULT '',"
+	"  PRIMARY KEY (uuid, kind)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX record_photos_sha256 ON record_photos (sha256);"
+
+	/* The sync engine's queue: a row exists from the moment a record is
+	 * final until the server has answered for it for good.  A crash at any
+	 * step leaves the row, so the record is simply sent again (the server
+	 * dedupes by uuid). */
+	"CREATE TABLE outbox ("
+	"  uuid TEXT PRIMARY KEY NOT NULL REFERENCES records (uuid),"
+	"  state TEXT NOT NULL DEFAULT 'pending',"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT NOT NULL DEFAULT '',"
+	"  queued_at INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE INDEX outbox_due ON outbox (next_attempt_at);"
+
+	"CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;"
+
+	/* A final record is frozen in the database itself, whatever code runs:
+	 * only its state, server message and updated_at may still move. */
+	"CREATE TRIGGER records_frozen_update BEFORE UPDATE ON records"
+	" WHEN OLD.state <> 'draft' AND (NEW.state = 'draft'"
+	"  OR NEW.uuid IS NOT OLD.uuid OR NEW.nik IS NOT OLD.nik"
+	"  OR NEW.in_registry IS NOT OLD.in_registry OR NEW.name IS NOT OLD.name"
+	"  OR NEW.address IS NOT OLD.address OR NEW.kelurahan IS NOT OLD.kelurahan"
+	"  OR NEW.kk IS NOT OLD.kk OR NEW.decision IS NOT OLD.decision"
+	"  OR NEW.reason IS NOT OLD.reason OR NEW.reason_text IS NOT OLD.reason_text"
+	"  OR NEW.notes IS NOT OLD.notes OR NEW.lat IS NOT OLD.lat OR NEW.lon IS NOT OLD.lon"
+	"  OR NEW.coord_source IS NOT OLD.coord_source OR NEW.coord_reason IS NOT OLD.coord_reason"
+	"  OR NEW.operator IS NOT OLD.operator OR NEW.supersedes IS NOT OLD.supersedes"
+	"  OR NEW.created_at IS NOT OLD.created_at OR NEW.finalised_at IS NOT OLD.finalised_at)"
+	" BEGIN SELECT RAISE(ABORT, 'sigacor: frozen record'); END;"
+	"CREATE TRIGGER records_frozen_delete BEFORE DELETE ON records"
+	" WHEN OLD.state <> 'draft'"
+	" BEGIN SELECT RAISE(ABORT, 'sigacor: frozen record'); END;"
+	"CREATE TRIGGER record_photos_frozen_insert BEFORE INSERT ON record_photos"
+	" WHEN (SELECT state FROM records WHERE uuid = NEW.uuid) <> 'draft'"
+	" BEGIN SELECT RAISE(ABORT, 'sigacor: frozen record'); END;"
+	"CREATE TRIGGER record_photos_frozen_update BEFORE UPDATE ON record_photos"
+	" WHEN (SELECT state FROM records WHERE uuid = OLD.uuid) <> 'draft'"
+	" BEGIN SELECT RAISE(ABORT, 'sigacor: frozen record'); END;"
+	"CREATE TRIGGER record_photos_frozen_delete BEFORE DELETE ON record_photos"
+	" WHEN (SELECT state FROM records WHERE uuid = OLD.uuid) <> 'draft'"
+	" BEGIN SELECT RAISE(ABORT, 'sigacor: frozen record'); END;",
+};
+#define STORE_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+
+static int pragma_int(struct store *s, const char *sql, int *out)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* A database we did not make (another program's file) is never touched. */
+static enum store_status check_ours(struct store *s, int version)
+{
+	int app = 0, tables = 0;
+	int rc = pragma_int(s, "PRAGMA application_id", &app);
+	if (rc == SQLITE_OK)
+		rc = pragma_int(s, "SELECT count(*) FROM sqlite_master", &tables);
+	if (rc != SQLITE_OK)
+		return store_fail_sql(s, rc, "open");
+	if ((app != 0 && app != STORE_APPLICATION_ID) || (version == 0 && tables > 0))
+		return store_fail(s, STORE_IO, _("File %s/sigacor.db bukan data sigacor."), s->dir);
+	if (version > STORE_SCHEMA_VERSION)
+		return store_fail(s, STORE_IO, _("Data di %s dibuat oleh versi sigacor yang lebih "
+			"baru (skema %d). Pasang versi terbaru."), s->dir, version);
+	return STORE_OK;
+}
+
+enum store_status store_migrate(struct store *s)
+{
+	int version = 0;
+	int rc = pragma_int(s, "PRAGMA user_version", &version);
+	if (rc != SQLITE_OK)
+		return store_fail_sql(s, rc, "user_version");
+	enum store_status st = check_ours(s, version);
+	if (st != STORE_OK || version == STORE_SCHEMA_VERSION)
+		return st;
+	if ((st = store_begin(s)) != STORE_OK)
+		return st;
+	/* read again under the write lock: another process may have migrated */
+	rc = pragma_int(s, "PRAGMA user_version", &version);
+	if (rc != SQLITE_OK) {
+		store_rollback(s);
+		return store_fail_sql(s, rc, "user_version");
+	}
+	for (int v = version; v < STORE_SCHEMA_VERSION; v++) {
+		if ((st = store_exec(s, migrations[v])) != STORE_OK) {
+			store_rollback(s);
+			return st;
+		}
+	}
+	char sql[96];
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d; PRAGMA application_id = %d",
+		STORE_SCHEMA_VERSION, STORE_APPLICATION_ID);
+	if ((st = store_exec(s, sql)) != STORE_OK) {
+		store_rollback(s);
+		return st;
+	}
+	return store_commit(s);
+}
+

@@ -1,0 +1,70 @@
+/* store internals shared by the files of src/store/ (not a public header). */
+#ifndef SIGACOR_STORE_INT_H
+#define SIGACOR_STORE_INT_H
+
+#include <sqlite3.h>
+#include <limits.h>
+#include "store.h"
+
+#define STORE_ERR_MAX 1024
+/* How long a writer waits for another process before STORE_BUSY. */
+#define STORE_BUSY_MS 5000
+
+struct store {
+	sqlite3 *db;
+	char dir[PATH_MAX];
+	char photos[PATH_MAX];       /* dir/photos */
+	char operator_name[RECORD_OPERATOR_MAX];   /* the profile folder's name */
+	char err[STORE_ERR_MAX];
+};
+
+/* Set the error sentence (already translated by the caller) and return st. */
+enum store_status store_fail(struct store *s, enum store_status st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Map an SQLite failure to a status with a sentence for the operator. */
+enum store_status store_fail_sql(struct store *s, int rc, const char *what);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK with SQLITE_BUSY mapped to STORE_BUSY. */
+enum store_status store_begin(struct store *s);
+enum store_status store_commit(struct store *s);
+void store_rollback(struct store *s);
+
+/* Prepare or fail with STORE_IO. */
+enum store_status store_prepare(struct store *s, const char *sql, sqlite3_stmt **st);
+/* Run one statement without results. */
+enum store_status store_exec(struct store *s, const char *sql);
+/* Step a prepared statement that returns no rows, then finalise it. */
+enum store_status store_run(struct store *s, sqlite3_stmt *st, const char *what);
+/* meta upsert inside a transaction the caller holds */
+enum store_status store_meta_put(struct store *s, const char *key, const char *value);
+
+/* Bind helpers: "" binds as text (never NULL). */
+void store_bind_text(sqlite3_stmt *st, int i, const char *text);
+/* Copy a text column into buf (always terminated, cut at a UTF-8 boundary). */
+void store_column_text(sqlite3_stmt *st, int i, char *buf, size_t len);
+/* Copy src into buf of len bytes: false when it does not fit. */
+bool store_copy(char *buf, size_t len, const char *src);
+
+/* Valid UTF-8 without control characters (multiline allows \n and \t). */
+bool store_text_ok(const char *t, bool multiline);
+
+/* "%text%" for LIKE ... ESCAPE '\\', with % _ and \\ in text escaped. */
+void store_like_pattern(const char *text, char *buf, size_t len);
+
+/* Seconds since the epoch (a test clock may be injected later). */
+int64_t store_now(void);
+
+/* Photo rows of one record into r->photos (all slots reset first). */
+enum store_status store_photos_load(struct store *s, const char *uuid, struct record *r);
+/* Replace the photo rows of a draft by the attached slots of r. */
+enum store_status store_photos_write(struct store *s, const struct record *r);
+/* Every attached slot names a stored file of the right size. */
+enum store_status store_photos_check(struct store *s, const struct record *r);
+
+/* Bring the schema up to date (at open). */
+enum store_status store_migrate(struct store *s);
+
+/* Open-time housekeeping of the photo folder (stale temp files). */
+void store_photos_tidy(struct store *s);
+
+#endif
