@@ -36,6 +36,9 @@ void store_close(struct store *s);
 /* The last error as a sentence in the operator's language (translated). */
 const char *store_error(const struct store *s);
 const char *store_dir(const struct store *s);
+/* How long a write waits for another process before STORE_BUSY (default
+ * 5000 ms). */
+void store_set_busy_timeout(struct store *s, int ms);
 /* The profile's name (the last part of dir): the default operator name of
  * new records. */
 const char *store_operator(const struct store *s);

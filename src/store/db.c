@@ -196,6 +196,11 @@ const char *store_dir(const struct store *s)
 	return s->dir;
 }
 
+void store_set_busy_timeout(struct store *s, int ms)
+{
+	sqlite3_busy_timeout(s->db, ms);
+}
+
 const char *store_operator(const struct store *s)
 {
 	return s->operator_name;

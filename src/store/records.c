@@ -431,8 +431,10 @@ unsigned store_record_warnings(struct store *s, const struct record *r)
 		" EXISTS (SELECT 1 FROM records WHERE nik = ?3 AND uuid NOT IN chain),"
 		" EXISTS (SELECT 1 FROM record_photos WHERE sha256 IN (?4, ?5, ?6)"
 		"   AND uuid NOT IN chain),"
-		" EXISTS (SELECT 1 FROM records WHERE kk = ?7 AND nik <> ?3 AND decision = ?8"
-		"   AND uuid NOT IN chain)", &st) != STORE_OK)
+		" EXISTS (SELECT 1 FROM records o WHERE kk = ?7 AND nik <> ?3 AND decision = ?8"
+		"   AND uuid NOT IN chain"
+		"   AND NOT EXISTS (SELECT 1 FROM records c WHERE c.supersedes = o.uuid))",
+		&st) != STORE_OK)
 		return 0;
 	store_bind_text(st, 1, r->uuid);
 	store_bind_text(st, 2, r->supersedes);

@@ -1,0 +1,25 @@
+/* fixture: what the store and CLI tests share: fresh temp folders, files,
+ * and small real JPEGs (tests/unit/photo_builder) with chosen GPS. */
+#ifndef SIGACOR_STORE_FIXTURE_H
+#define SIGACOR_STORE_FIXTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A fresh empty folder $top_builddir/tests/tmp/<name>.XXXXXX into buf. */
+bool fixture_tmpdir(const char *name, char *buf, size_t len);
+/* rm -r of a folder made by fixture_tmpdir. */
+void fixture_rmdir(const char *path);
+bool fixture_write(const char *path, const void *data, size_t len);
+bool fixture_write_text(const char *path, const char *text);
+
+struct fixture_photo {
+	bool gps;
+	double lat, lon;             /* decimal degrees, S and W negative */
+	const char *taken_at;        /* "2025:03:14 09:21:05" or NULL */
+	const char *salt;            /* a comment that makes the bytes unique, or NULL */
+};
+/* A small JPEG that photo_read accepts. */
+bool fixture_jpeg(const char *path, const struct fixture_photo *spec);
+
+#endif
