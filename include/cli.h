@@ -65,6 +65,10 @@ struct cli_parser {
 };
 void cli_parser_init(struct cli_parser *p, int argc, char **argv);
 int cli_next(struct cli_parser *p, const struct cli_option *opts, const char **value);
+extern const struct cli_option cli_no_options[];
+/* The plain arguments of a command that has no options: the first max
+ * into args, how many in *count.  false after a usage message. */
+bool cli_plain_args(int argc, char **argv, const char **args, int max, int *count);
 
 /* ---- the profile ---- */
 /* Open (creating) the operator's profile; prints why not and returns the

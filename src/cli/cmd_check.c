@@ -11,25 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-static const struct cli_option no_options[] = { { NULL, false, 0 } };
-
-/* The plain arguments of a command without options; false after a usage
- * message. */
-static bool collect_args(int argc, char **argv, const char **args, int max, int *count)
-{
-	struct cli_parser p;
-	cli_parser_init(&p, argc, argv);
-	const char *value;
-	int id;
-	*count = 0;
-	while ((id = cli_next(&p, no_options, &value)) == CLI_ARG) {
-		if (*count < max)
-			args[*count] = value;
-		(*count)++;
-	}
-	return id == CLI_END;
-}
-
 /* ---- nik ---- */
 
 static cJSON *problem_codes(const struct nik_info *info, bool warnings)
@@ -80,7 +61,7 @@ int cli_cmd_nik(struct cli *c, int argc, char **argv)
 {
 	const char *args[1];
 	int n;
-	if (!collect_args(argc, argv, args, 1, &n))
+	if (!cli_plain_args(argc, argv, args, 1, &n))
 		return CLI_EXIT_FAILURE;
 	if (n != 1)
 		return cli_usage("nik", "%s", _("Tulis satu NIK: sigacor nik NIK"));
@@ -166,7 +147,7 @@ static void photo_text(const char *file, const struct photo_facts *f,
 int cli_cmd_photo_info(struct cli *c, int argc, char **argv)
 {
 	int n;
-	if (!collect_args(argc, argv, NULL, 0, &n))
+	if (!cli_plain_args(argc, argv, NULL, 0, &n))
 		return CLI_EXIT_FAILURE;
 	if (n == 0)
 		return cli_usage("photo-info", "%s", _("Tulis paling sedikit satu file foto."));
@@ -174,7 +155,7 @@ int cli_cmd_photo_info(struct cli *c, int argc, char **argv)
 	cli_parser_init(&p, argc, argv);
 	const char *file;
 	int status = CLI_EXIT_OK;
-	while (cli_next(&p, no_options, &file) == CLI_ARG) {
+	while (cli_next(&p, cli_no_options, &file) == CLI_ARG) {
 		struct photo_facts f;
 		memset(&f, 0, sizeof f);
 		enum photo_error e = photo_read(file, PHOTO_READ_EXIF | PHOTO_READ_HASH, &f);

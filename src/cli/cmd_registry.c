@@ -12,26 +12,18 @@
 #include <time.h>
 #include <unistd.h>
 
-static const struct cli_option no_options[] = { { NULL, false, 0 } };
-
 /* The one plain argument of a command; NULL after a usage message. */
 static const char *one_arg(int argc, char **argv, const char *what)
 {
-	struct cli_parser p;
-	cli_parser_init(&p, argc, argv);
-	const char *value, *arg = NULL;
-	int id, count = 0;
-	while ((id = cli_next(&p, no_options, &value)) == CLI_ARG) {
-		arg = value;
-		count++;
-	}
-	if (id != CLI_END)
+	const char *arg[1];
+	int count;
+	if (!cli_plain_args(argc, argv, arg, 1, &count))
 		return NULL;
 	if (count != 1) {
 		cli_usage(argv[0], _("Tulis tepat satu %s: sigacor %s %s"), what, argv[0], what);
 		return NULL;
 	}
-	return arg;
+	return arg[0];
 }
 
 /* ---- import-residents ---- */

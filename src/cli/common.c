@@ -99,6 +99,23 @@ int cli_next(struct cli_parser *p, const struct cli_option *opts, const char **v
 	return CLI_BAD;
 }
 
+const struct cli_option cli_no_options[] = { { NULL, false, 0 } };
+
+bool cli_plain_args(int argc, char **argv, const char **args, int max, int *count)
+{
+	struct cli_parser p;
+	cli_parser_init(&p, argc, argv);
+	const char *value;
+	int id;
+	*count = 0;
+	while ((id = cli_next(&p, cli_no_options, &value)) == CLI_ARG) {
+		if (*count < max)
+			args[*count] = value;
+		(*count)++;
+	}
+	return id == CLI_END;
+}
+
 int cli_exit_for(enum store_status st)
 {
 	switch (st) {

@@ -24,33 +24,43 @@ static const struct cli_command commands[] = {
 		N_("Tampilkan penduduk dari salinan data kependudukan."), NULL },
 	{ "add", cli_cmd_add, "add --nik NIK [PILIHAN...]",
 		N_("Buat rekaman verifikasi (draf, atau final dengan --final)."),
-		N_("  --nik NIK             NIK penerima (wajib)\n"
-		   "  --photo JENIS=FILE    foto ktp, kk atau rumah (sekali untuk tiap jenis)\n"
-		   "  --decision KEPUTUSAN  layak atau tidak-layak\n"
-		   "  --reason KODE         alasan tidak layak (lihat di bawah)\n"
-		   "  --reason-text TEKS    alasan tertulis (wajib untuk lainnya)\n"
-		   "  --lat X --lon Y       koordinat rumah yang diketik (derajat desimal)\n"
-		   "  --coord-reason TEKS   alasan koordinat diketik (wajib dengan --lat)\n"
-		   "  --notes TEKS          catatan\n"
-		   "  --name NAMA           nama, bila NIK tidak ada di data kependudukan\n"
-		   "  --address ALAMAT      alamat, bila NIK tidak ada di data kependudukan\n"
-		   "  --supersedes UUID     rekaman final yang dikoreksi rekaman ini\n"
-		   "  --final               periksa aturan, bekukan dan antrekan untuk dikirim\n") },
+		N_("      --nik NIK             NIK penerima (wajib)\n"
+		   "      --photo JENIS=FILE    foto ktp, kk atau rumah (sekali tiap jenis)\n"
+		   "      --decision KEPUTUSAN  layak atau tidak-layak\n"
+		   "      --reason KODE         alasan tidak layak (kode di bawah)\n"
+		   "      --reason-text TEKS    alasan tertulis (wajib untuk lainnya)\n"
+		   "      --lat X --lon Y       koordinat rumah yang diketik (derajat desimal)\n"
+		   "      --coord-reason TEKS   alasan koordinat diketik (wajib dengan --lat)\n"
+		   "      --notes TEKS          catatan\n"
+		   "      --name NAMA           nama, bila NIK tidak ada di data kependudukan\n"
+		   "      --address ALAMAT      alamat, bila NIK tidak ada di data kependudukan\n"
+		   "      --supersedes UUID     rekaman final yang dikoreksi rekaman ini\n"
+		   "      --final               periksa aturan, bekukan, antrekan untuk dikirim\n") },
 	{ "export", cli_cmd_export, "export [--format csv|json] [--state STATUS]",
 		N_("Keluarkan rekaman verifikasi beserta foto (jenis, sha256) dan koordinat."),
-		N_("  --format csv|json     bentuk keluaran (bawaan: csv; json dengan --json)\n"
-		   "  --state STATUS        hanya rekaman dengan status ini (draft, final,\n"
-		   "                        sending, accepted, flagged, quarantined)\n") },
+		N_("      --format csv|json     bentuk keluaran (bawaan: csv; json dengan --json)\n"
+		   "      --state STATUS        hanya rekaman dengan status ini: draft, final,\n"
+		   "                            sending, accepted, flagged, quarantined\n") },
 	{ "status", cli_cmd_status, "status",
 		N_("Jumlah rekaman per status, folder data dan jumlah penduduk."), NULL },
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
+/* The reason codes, wrapped to fit 80 columns. */
 static void help_reasons(FILE *out)
 {
-	fprintf(out, "%s", _("  Kode alasan:"));
-	for (int r = REASON_NONE + 1; r < REASON_COUNT; r++)
-		fprintf(out, "%s %s", r == REASON_NONE + 1 ? "" : ",", record_reason_code((enum reason)r));
+	const char *label = _("      Kode alasan:");
+	size_t col = strlen(label);
+	fputs(label, out);
+	for (int r = REASON_NONE + 1; r < REASON_COUNT; r++) {
+		const char *code = record_reason_code((enum reason)r);
+		if (col + strlen(code) + 2 > 78) {
+			fputs("\n       ", out);
+			col = 7;
+		}
+		fprintf(out, " %s%s", code, r + 1 < REASON_COUNT ? "," : "");
+		col += strlen(code) + 2;
+	}
 	fputc('\n', out);
 }
 
@@ -67,7 +77,7 @@ void cli_help(FILE *out, const char *name)
 {
 	fprintf(out, "%s\n", _("Pemakaian: sigacor [PILIHAN-UMUM] [PERINTAH [ARGUMEN...]]"));
 	if (name == NULL)
-		fprintf(out, "%s\n\n%s\n", _("Verifikasi penerima bansos Kota Tangerang. "
+		fprintf(out, "%s\n\n%s\n", _("Verifikasi penerima bansos Kota Tangerang.\n"
 			"Tanpa perintah, sigacor membuka layar."), _("Perintah:"));
 	for (size_t i = 0; i < COMMAND_COUNT; i++)
 		if (name == NULL || strcmp(name, commands[i].name) == 0)
@@ -82,8 +92,8 @@ void cli_help(FILE *out, const char *name)
 		  "  --lang id|en          bahasa pesan (bawaan: Indonesia; LANG=en_* Inggris)\n"
 		  "  --help                bantuan ini\n"
 		  "  --version             versi program\n"));
-	fprintf(out, "\n%s\n", _("Status keluar: 0 berhasil, 1 masukan ditolak, 2 salah "
-		"pemakaian atau kesalahan sistem."));
+	fprintf(out, "\n%s\n", _("Status keluar: 0 berhasil, 1 masukan ditolak, 2 salah pemakaian\n"
+		"atau kesalahan sistem."));
 }
 
 static void short_usage(FILE *out)
@@ -151,13 +161,14 @@ static int set_profile(struct cli *c, const char *root, const char *operator_nam
  * among the global options. */
 static const char *find_lang(int argc, char **argv)
 {
-	for (int i = 1; i < argc && argv[i][0] == '-'; i++) {
+	for (int i = 1; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--") != 0; i++) {
 		if (strcmp(argv[i], "--lang") == 0)
 			return i + 1 < argc ? argv[i + 1] : "";
 		if (strncmp(argv[i], "--lang=", 7) == 0)
 			return argv[i] + 7;
-		if (strcmp(argv[i], "--") == 0)
-			break;
+		/* the value of a global option is not the command */
+		if (strcmp(argv[i], "--data-dir") == 0 || strcmp(argv[i], "--operator") == 0)
+			i++;
 	}
 	return NULL;
 }

@@ -81,6 +81,16 @@ enum store_status store_run(struct store *s, sqlite3_stmt *st, const char *what)
 	return out;
 }
 
+int64_t store_count(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, sql, &st) != STORE_OK)
+		return -1;
+	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_finalize(st);
+	return n;
+}
+
 enum store_status store_begin(struct store *s)
 {
 	return store_exec(s, "BEGIN IMMEDIATE");

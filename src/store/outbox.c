@@ -36,12 +36,7 @@ size_t store_outbox_due(struct store *s, int64_t now, struct store_outbox_item *
 
 int64_t store_outbox_count(struct store *s)
 {
-	sqlite3_stmt *st;
-	if (store_prepare(s, "SELECT count(*) FROM outbox", &st) != STORE_OK)
-		return -1;
-	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_finalize(st);
-	return n;
+	return store_count(s, "SELECT count(*) FROM outbox");
 }
 
 /* One statement inside the caller's transaction, with ?1 = uuid,

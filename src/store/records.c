@@ -278,30 +278,6 @@ static enum store_status write_draft(struct store *s, const struct record *w)
 	return store_photos_write(s, w);
 }
 
-enum store_status store_record_save(struct store *s, struct record *r)
-{
-	enum store_status rc = check_shape(s, r);
-	if (rc != STORE_OK)
-		return rc;
-	struct record *w = malloc(sizeof *w);
-	if (w == NULL)
-		return store_fail(s, STORE_IO, _("Memori tidak cukup."));
-	*w = *r;
-	rc = store_begin(s);
-	if (rc == STORE_OK)
-		rc = prepare_write(s, w);
-	if (rc == STORE_OK)
-		rc = write_draft(s, w);
-	if (rc == STORE_OK)
-		rc = store_commit(s);
-	else
-		store_rollback(s);
-	if (rc == STORE_OK)
-		*r = *w;
-	free(w);
-	return rc;
-}
-
 /* "foto KTP belum dilampirkan; koordinat rumah belum ada" */
 static enum store_status fail_problems(struct store *s, unsigned problems)
 {
@@ -347,7 +323,10 @@ static enum store_status freeze(struct store *s, struct record *w)
 	return STORE_OK;
 }
 
-enum store_status store_record_finalise(struct store *s, struct record *r, unsigned *problems)
+/* Save as a draft, or (final) check the rules, save and freeze, all in one
+ * transaction; r changes only when it succeeds. */
+static enum store_status write_record(struct store *s, struct record *r, bool final,
+	unsigned *problems)
 {
 	if (problems != NULL)
 		*problems = 0;
@@ -361,7 +340,7 @@ enum store_status store_record_finalise(struct store *s, struct record *r, unsig
 	rc = store_begin(s);
 	if (rc == STORE_OK)
 		rc = prepare_write(s, w);
-	if (rc == STORE_OK) {
+	if (rc == STORE_OK && final) {
 		unsigned bits = record_check_final(w, time(NULL));
 		if (problems != NULL)
 			*problems = bits;
@@ -370,7 +349,7 @@ enum store_status store_record_finalise(struct store *s, struct record *r, unsig
 	}
 	if (rc == STORE_OK)
 		rc = write_draft(s, w);
-	if (rc == STORE_OK)
+	if (rc == STORE_OK && final)
 		rc = freeze(s, w);
 	if (rc == STORE_OK)
 		rc = store_commit(s);
@@ -380,6 +359,16 @@ enum store_status store_record_finalise(struct store *s, struct record *r, unsig
 		*r = *w;
 	free(w);
 	return rc;
+}
+
+enum store_status store_record_save(struct store *s, struct record *r)
+{
+	return write_record(s, r, false, NULL);
+}
+
+enum store_status store_record_finalise(struct store *s, struct record *r, unsigned *problems)
+{
+	return write_record(s, r, true, problems);
 }
 
 enum store_status store_record_delete_draft(struct store *s, const char *uuid)

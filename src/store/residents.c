@@ -348,9 +348,7 @@ static enum store_status finish_import(struct import *im, bool big)
 	char buf[32];
 	enum store_status st = STORE_OK;
 	if (big)
-		st = store_exec(im->s,
-			"CREATE INDEX residents_kk ON residents (kk);"
-			"CREATE INDEX residents_name ON residents (name COLLATE NOCASE)");
+		st = store_exec(im->s, "CREATE INDEX residents_kk ON residents (kk)");
 	snprintf(buf, sizeof buf, "%lld", (long long)store_now());
 	if (st == STORE_OK)
 		st = store_meta_put(im->s, "residents_imported_at", buf);
@@ -380,7 +378,7 @@ enum store_status store_import_residents(struct store *s, FILE *csv,
 		snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d", IMPORT_CACHE_KIB);
 		st = store_exec(s, pragma);
 		if (st == STORE_OK)
-			st = store_exec(s, "DROP INDEX residents_kk; DROP INDEX residents_name");
+			st = store_exec(s, "DROP INDEX residents_kk");
 	}
 	if (st == STORE_OK)
 		st = import_rows(&im, progress, ctx);
@@ -445,12 +443,7 @@ enum store_status store_resident_get(struct store *s, const char *nik, struct re
 
 int64_t store_resident_count(struct store *s)
 {
-	sqlite3_stmt *st;
-	if (store_prepare(s, "SELECT count(*) FROM residents", &st) != STORE_OK)
-		return -1;
-	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_finalize(st);
-	return n;
+	return store_count(s, "SELECT count(*) FROM residents");
 }
 
 static size_t residents_from(sqlite3_stmt *st, struct resident *out, size_t max)
@@ -491,7 +484,8 @@ size_t store_residents_search(struct store *s, const char *text, struct resident
 		sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
 		return residents_from(st, out, max);
 	}
-	/* part of a name: a scan, cut short by LIMIT (fine at registry sizes) */
+	/* part of a name: a scan (a registry copy is one kelurahan's residents,
+	 * tens of thousands; a million take about half a second) */
 	char pattern[RECORD_NAME_MAX * 2 + 3];
 	store_like_pattern(text, pattern, sizeof pattern);
 	if (store_prepare(s, "SELECT " RESIDENT_COLUMNS " FROM residents"

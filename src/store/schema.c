@@ -29,9 +29,8 @@ static const char *const migrations[] = {
 	 * inside one file without a second index */
 	"  import_batch INTEGER NOT NULL DEFAULT 0,"
 	"  import_line INTEGER NOT NULL DEFAULT 0"
-	") WITHOUT ROWID;"
+	");"
 	"CREATE INDEX residents_kk ON residents (kk);"
-	"CREATE INDEX residents_name ON residents (name COLLATE NOCASE);"
 
 	"CREATE TABLE records ("
 	"  uuid TEXT PRIMARY KEY NOT NULL CHECK (length(uuid) = 36),"

@@ -35,6 +35,8 @@ enum store_status store_prepare(struct store *s, const char *sql, sqlite3_stmt *
 enum store_status store_exec(struct store *s, const char *sql);
 /* Step a prepared statement that returns no rows, then finalise it. */
 enum store_status store_run(struct store *s, sqlite3_stmt *st, const char *what);
+/* The one integer a query returns, or -1. */
+int64_t store_count(struct store *s, const char *sql);
 /* meta upsert inside a transaction the caller holds */
 enum store_status store_meta_put(struct store *s, const char *key, const char *value);
 

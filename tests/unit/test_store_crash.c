@@ -137,7 +137,7 @@ static void take(struct reader *rd, const char *line)
 {
 	rd->steps++;
 	if (line[0] == 'C' && rd->ncommitted < 64)
-		snprintf(rd->committed[rd->ncommitted++], 40, "%s", line + 2);
+		snprintf(rd->committed[rd->ncommitted++], 40, "%.36s", line + 2);
 }
 
 static long long one_int(sqlite3 *h, const char *sql)
@@ -220,7 +220,7 @@ static bool check_profile(const struct reader *rd, long long *records, char *why
 	struct store *s;
 	char err[512];
 	if (store_open(profile, &s, err, sizeof err) != STORE_OK) {
-		snprintf(why, len, "reopen failed: %s", err);
+		snprintf(why, len, "reopen failed: %.400s", err);
 		return false;
 	}
 	char db[4400];
@@ -268,9 +268,9 @@ static bool run_once(int run, long long *records, long long *committed_total)
 	bool fine = alive && killed && check_profile(rd, records, why, sizeof why);
 	if (!alive || !killed)
 		snprintf(why, sizeof why, "the child stopped by itself (status %d)", status);
-	ok(fine, "run %d: killed after %d steps + %ld us: consistent, %lld records, "
-		"%d committed this run%s%s", run, rd->steps, delay_us, *records, rd->ncommitted,
-		fine ? "" : ": ", why);
+	ok(fine, "run %d: killed after %d steps + %ld us: %s, %lld records, "
+		"%d committed this run%s%s", run, rd->steps, delay_us, fine ? "consistent" : "BROKEN",
+		*records, rd->ncommitted, fine ? "" : ": ", why);
 	*committed_total += rd->ncommitted;
 	free(rd);
 	return fine;
