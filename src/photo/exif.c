@@ -394,6 +394,23 @@ static void hide_maker_note(struct tiff *t, uint32_t ifd0)
 		put16(t, e, TAG_HIDDEN);
 }
 
+/* libexif loads the GPS IFD from the first GPS pointer it meets, in any
+ * IFD, and ignores the later ones: a pointer inside the Exif IFD (read
+ * before IFD 0's GPS pointer) would win.  Moving IFD 0's GPS pointer to the
+ * front makes the one we checked the one libexif follows. */
+static void gps_pointer_first(struct tiff *t, uint32_t ifd0)
+{
+	unsigned char first[12];
+	size_t e = ifd_find(t, ifd0, TAG_GPS_POINTER);
+	size_t front = ifd0 + 2;
+
+	if (e == 0 || e == front)
+		return;
+	memcpy(first, t->p + front, 12);
+	memcpy(t->p + front, t->p + e, 12);
+	memcpy(t->p + e, first, 12);
+}
+
 /* libexif 0.6.24 stops reading IFD 0 at the first pointer (sub-IFD or
  * thumbnail) that points past the data, losing the entries after it, such
  * as the GPS pointer after a broken Exif pointer.  Hide those pointers. */
@@ -460,6 +477,8 @@ bool exif_read_tiff(const unsigned char *tiff, size_t len, struct photo_facts *o
 	}
 	gps_ptr = ifd_pointer(&t, ifd0, TAG_GPS_POINTER, &gps_ifd);
 	bool gps_truncated = gps_ptr == POINTER_OK && ifd_truncated(&t, gps_ifd);
+	if (gps_ptr == POINTER_OK)
+		gps_pointer_first(&t, ifd0);
 	hide_maker_note(&t, ifd0);
 	hide_bad_pointers(&t, ifd0);
 	bool loaded = load(&r, copy, 6 + len);

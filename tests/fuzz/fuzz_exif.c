@@ -1,23 +1,83 @@
 /* fuzz_exif: photo_read_buffer on arbitrary bytes (libFuzzer).
- * Whatever the input, it must not crash, and a position it reports must be
- * a real coordinate. */
+ *
+ * An input starting with 'E' is the TIFF data of an Exif segment and one
+ * starting with 'X' an XMP packet: each is wrapped in a whole JPEG, so the
+ * mutations reach the EXIF and XMP readers instead of breaking the JPEG
+ * structure.  Any other input is read as a file as it is.  Whatever the
+ * input, nothing may crash, and a position must be a real coordinate. */
 #include "config.h"
 #include "photo.h"
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+
+/* A 1x1 grey baseline image from DQT to EOI (see tests/unit/photo_builder.c). */
+static const unsigned char image[] = {
+	0xff, 0xdb, 0x00, 0x43, 0x00, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+	0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+	0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+	0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+	0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+	0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0xff, 0xc0, 0x00,
+	0x0b, 0x08, 0x00, 0x01, 0x00, 0x01, 0x01, 0x01, 0x11, 0x00, 0xff, 0xc4,
+	0x00, 0x14, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xc4, 0x00, 0x14,
+	0x10, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xda, 0x00, 0x08, 0x01, 0x01,
+	0x00, 0x00, 0x3f, 0x00, 0x3f, 0xff, 0xd9
+};
+
+static void check(const struct photo_facts *f)
+{
+	if (f->gps.present && (!(fabs(f->gps.lat) <= 90.0) || !(fabs(f->gps.lon) <= 180.0) ||
+	    (f->gps.lat == 0.0 && f->gps.lon == 0.0)))
+		abort();
+	if (f->orientation < 0 || f->orientation > 8)
+		abort();
+	if (memchr(f->taken_at, '\0', sizeof f->taken_at) == NULL ||
+	    memchr(f->gps.time_utc, '\0', sizeof f->gps.time_utc) == NULL)
+		abort();
+}
+
+/* SOI, APP1 of magic + payload, the image. */
+static void read_wrapped(const char *magic, size_t magic_len, const unsigned char *payload,
+	size_t n)
+{
+	static unsigned char jpeg[4 + 29 + 65535 + sizeof image];
+	struct photo_facts f;
+	size_t len = 0;
+
+	if (n > 65533 - magic_len)
+		n = 65533 - magic_len;
+	memcpy(jpeg, "\xff\xd8\xff\xe1", 4);
+	jpeg[4] = (unsigned char)((n + magic_len + 2) >> 8);
+	jpeg[5] = (unsigned char)((n + magic_len + 2) & 0xff);
+	len = 6;
+	memcpy(jpeg + len, magic, magic_len);
+	len += magic_len;
+	memcpy(jpeg + len, payload, n);
+	len += n;
+	memcpy(jpeg + len, image, sizeof image);
+	len += sizeof image;
+	if (photo_read_buffer(jpeg, len, PHOTO_READ_EXIF | PHOTO_READ_HASH, &f) != PHOTO_ERR_NONE)
+		abort();        /* a whole JPEG is usable, whatever its EXIF */
+	check(&f);
+}
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	struct photo_facts f;
 
-	(void)photo_read_buffer(data, size, PHOTO_READ_EXIF, &f);
-	if (f.gps.present && (!(fabs(f.gps.lat) <= 90.0) || !(fabs(f.gps.lon) <= 180.0) ||
-	    (f.gps.lat == 0.0 && f.gps.lon == 0.0)))
-		abort();
-	if (f.orientation < 0 || f.orientation > 8)
-		abort();
+	if (size > 0 && data[0] == 'E') {
+		read_wrapped("Exif\0\0", 6, data + 1, size - 1);
+	} else if (size > 0 && data[0] == 'X') {
+		read_wrapped("http://ns.adobe.com/xap/1.0/", 29, data + 1, size - 1);
+	} else {
+		(void)photo_read_buffer(data, size, PHOTO_READ_EXIF, &f);
+		check(&f);
+	}
 	return 0;
 }

@@ -403,6 +403,21 @@ static void test_malformed_tiff(void)
 	ok(f.gps.present && fabs(f.gps.lat - karawaci_lat) < EPS,
 		"an Exif pointer past the end does not hide the GPS IFD after it");
 
+	/* a second GPS pointer inside the Exif IFD is met by libexif before IFD
+	 * 0's; here it points to the Exif IFD itself, whose GPS-numbered tags
+	 * (unknown in an Exif IFD) read as 50 N 8 W.  IFD 0's must win. */
+	struct tag decoy[] = { exif_ifd[0], REF(LATREF, "N"), RAT(LAT, 3, 50, 1, 0, 1, 0, 1),
+		REF(LONREF, "W"), RAT(LON, 3, 8, 1, 0, 1, 0, 1),
+		{ .tag = 0x8825, .format = FMT_LONG, .count = 1, .raw = true,
+		  .raw_value = 8 + 2 + 12 * 2 + 4 } };
+	struct tiff_spec two_ptrs = { .le = false, .exif = decoy, .nexif = N(decoy), .gps = gps,
+		.ngps = N(gps) };
+	e = read_spec("gps_pointer_in_exif_ifd", &two_ptrs, &f);
+	ok(f.gps.present && fabs(f.gps.lat - karawaci_lat) < EPS &&
+		strcmp(f.taken_at, "2025-03-14 09:21:05") == 0,
+		"a GPS pointer in the Exif IFD does not replace IFD 0's (got %s)",
+		photo_gps_problem_code(f.gps.problem));
+
 	/* the segment ends in the middle of the GPS IFD entries */
 	struct tiff_spec cut = { .le = true, .ifd0 = ifd0, .n0 = 1, .gps = gps, .ngps = N(gps) };
 	struct buf whole = { 0 };
