@@ -113,7 +113,8 @@ enum store_status store_record_delete_draft(struct store *s, const char *uuid);
 /* Warnings that need other records (RECORD_WARN_PHOTO_REUSED,
  * RECORD_WARN_NIK_DUPLICATE, RECORD_WARN_KK_LAYAK) as bits.  Records of the
  * same line of corrections (supersedes, either way) are not "other"; drafts
- * count.  KK_LAYAK looks at r->kk, else at the registry's KK of r->nik. */
+ * count.  KK_LAYAK looks at r->kk, else at the registry's KK of r->nik, and
+ * ignores records corrected by a later one.  See doc/STORE.md. */
 unsigned store_record_warnings(struct store *s, const struct record *r);
 
 struct store_filter {
