@@ -13,6 +13,14 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "serve", serve_main },
+	{ "add-operator", admin_add_operator },
+	{ "disable-operator", admin_disable_operator },
+	{ "import-residents", admin_import_residents },
+	{ "import-candidates", admin_import_candidates },
+	{ "review", admin_review },
+	{ "export", admin_export },
+	{ "flagged", admin_flagged },
 	{ "gen-demo", gen_demo_main },
 };
 
@@ -21,14 +29,38 @@ static void usage(FILE *f)
 	fprintf(f, "%s", _(
 "Pemakaian: sigacor-server PERINTAH [OPSI]...\n"
 "Server kota untuk sigacor (verifikasi penerima bansos Kota Tangerang).\n"
+"Semua perintah kecuali gen-demo memakai --data FOLDER (basis data dan foto).\n"
 "\n"
 "Perintah:\n"
-"  gen-demo --residents N [--seed S] [--candidates BERKAS]\n"
+"  serve --data FOLDER --listen ALAMAT:PORT [--cert FILE --key FILE]\n"
+"        [--threads N] [--max-photo-mb N]\n"
+"        jalankan server HTTP(S) di /api/v1; tanpa --cert/--key hanya di\n"
+"        alamat loopback; port 0 memilih port bebas; mencetak\n"
+"        \"listening on ALAMAT:PORT\"\n"
+"  add-operator NAMA --kelurahan KODE[,KODE...] --data FOLDER\n"
+"        tambah petugas (atau ganti kata sandi dan wilayahnya); kata sandi\n"
+"        dibaca dari stdin, disimpan sebagai hash Argon2id\n"
+"  disable-operator NAMA --data FOLDER\n"
+"        nonaktifkan petugas dan cabut semua sesinya\n"
+"  import-residents FILE.csv --data FOLDER\n"
+"        ganti data kependudukan (nik,kk,name,sex,birth_place,birth_date,\n"
+"        address,rt,rw,kelurahan)\n"
+"  import-candidates FILE.csv --data FOLDER\n"
+"        ganti daftar rumah tangga yang diverifikasi (kk,nik,kelurahan,program)\n"
+"  review ID --outcome confirmed|rejected|revisit [--note TEKS] --data FOLDER\n"
+"        simpan hasil pemeriksaan kota; petugas melihatnya saat sinkronisasi\n"
+"  export --format csv|json --data FOLDER\n"
+"        semua rekaman verifikasi beserta tanda dan fotonya, ke stdout\n"
+"  flagged --data FOLDER\n"
+"        NIK yang diverifikasi lebih dari sekali atau ditandai untuk diperiksa\n"
+"  gen-demo --residents N [--seed S] [--candidates FILE]\n"
 "        tulis data penduduk buatan (CSV) ke stdout; dengan --candidates\n"
 "        juga daftar rumah tangga yang harus diverifikasi\n"
 "\n"
 "  --help     tampilkan bantuan ini\n"
-"  --version  tampilkan versi\n"));
+"  --version  tampilkan versi\n"
+"\n"
+"Protokol: doc/PROTOCOL.md. Manual: man sigacor-server.\n"));
 }
 
 int main(int argc, char **argv)

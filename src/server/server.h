@@ -5,6 +5,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "i18n.h"
+#include "proto.h"
+#include "record.h"
 
 /* ---- gen-demo (gen_demo.c, word lists in demo_names.c) */
 
@@ -38,5 +43,166 @@ const char *const *demo_estates(size_t *count);
 
 /* `sigacor-server gen-demo ...`; argv[0] is "gen-demo".  Returns the exit status. */
 int gen_demo_main(int argc, char **argv);
+
+/* ---- the data folder (db.c) */
+struct sqlite3;
+
+/* DIR/server.db (WAL, synchronous=FULL, foreign keys, busy timeout) and
+ * DIR/blobs/.  create: make the folder and the schema when missing. */
+bool db_prepare_dir(const char *dir, bool create);
+struct sqlite3 *db_open(const char *dir);
+/* The calling thread's own connection (opened on first use, closed when the
+ * thread ends): one connection per thread, as SQLite wants. */
+struct sqlite3 *db_thread(void);
+void db_thread_init(const char *dir);
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK; false on failure (busy after the
+ * timeout, disk full...). */
+bool db_begin(struct sqlite3 *db);
+bool db_commit(struct sqlite3 *db);
+void db_rollback(struct sqlite3 *db);
+bool db_exec(struct sqlite3 *db, const char *sql);
+/* meta table: integer values (snapshots) */
+long long db_meta_get(struct sqlite3 *db, const char *key);
+bool db_meta_set(struct sqlite3 *db, const char *key, long long value);
+
+/* ---- verification flags (bits) and review outcomes (ledger.c) */
+#define FLAGS(X) \
+	X(FLAG_DUPLICATE_NIK, "duplicate_nik", N_("NIK ini juga diverifikasi oleh petugas lain. Kota akan memeriksa.")) \
+	X(FLAG_REGISTRY_OTHER_KELURAHAN, "registry_other_kelurahan", N_("Menurut data kependudukan kota, NIK ini terdaftar di kelurahan lain.")) \
+	X(FLAG_NOT_IN_REGISTRY, "not_in_registry", N_("NIK ini tidak ada di data kependudukan kota."))
+
+enum flag {
+#define FLAG_ENUM(e, code, msg) e,
+	FLAGS(FLAG_ENUM)
+#undef FLAG_ENUM
+	FLAG_COUNT
+};
+
+const char *flag_code(enum flag f);
+const char *flag_message(enum flag f);      /* untranslated Indonesian */
+bool review_outcome_valid(const char *outcome);
+
+/* Store a decoded, validated record for operator_id inside the caller's
+ * transaction.  Fills the result (status, flags).  Updates the flags of
+ * the other records of the same NIK and writes their change entries. */
+bool ledger_store(struct sqlite3 *db, const struct record *r, long long operator_id,
+	const char *device, const char *canonical_json, const char *canonical_sha256,
+	int64_t now, struct proto_verification_result *result);
+/* Set a review outcome (confirmed | rejected | revisit) and queue the change. */
+bool ledger_review(struct sqlite3 *db, const char *id, const char *outcome, const char *note,
+	int64_t now, bool *found);
+/* The Indonesian sentence of a change entry (flags and review) into out. */
+void ledger_message(unsigned flags, const char *review, const char *note, char *out, size_t cap);
+
+/* ---- blobs (blobs.c): photos as DIR/blobs/ab/<sha256>, written whole or not at all */
+struct blob_upload;
+/* path of a stored blob into out; true when it exists (size into *size) */
+bool blob_exists(const char *dir, const char *sha256, long long *size);
+struct blob_upload *blob_upload_begin(const char *dir, const char *sha256);
+bool blob_upload_write(struct blob_upload *u, const char *data, size_t len);
+long long blob_upload_size(const struct blob_upload *u);
+enum blob_result { BLOB_STORED, BLOB_HAD_IT, BLOB_MISMATCH, BLOB_NOT_JPEG, BLOB_IO_ERROR };
+/* Verify, fsync, rename into place (or throw away); frees u. */
+enum blob_result blob_upload_finish(struct blob_upload *u);
+/* Drop an unfinished upload (connection lost); frees u. */
+void blob_upload_abort(struct blob_upload *u);
+/* Remove temporary files left by a killed server (at start only). */
+void blob_clean_tmp(const char *dir);
+
+/* ---- the HTTP API, independent of libmicrohttpd (api.c) */
+struct api_config {
+	const char *dir;
+	long long max_photo;            /* bytes */
+};
+void api_configure(const struct api_config *cfg);
+const struct api_config *api_config(void);
+
+/* What to send back; body is malloc'd (or NULL). */
+struct reply {
+	int status;
+	char *body;
+	size_t len;
+	bool problem;                   /* application/problem+json */
+	bool list;                      /* a list page: gzip when accepted */
+	int retry_after;                /* seconds, 0 = no header */
+	const char *allow;              /* 405: the methods allowed */
+};
+
+/* The operator behind a token. */
+struct session {
+	long long operator_id;
+	char operator_name[PROTO_OPERATOR_MAX + 1];
+	char device[PROTO_DEVICE_MAX + 1];
+	char token_hash[PROTO_SHA256_LEN + 1];
+	size_t n_kelurahan;
+	char kelurahan[PROTO_KELURAHAN_MAX][16];
+};
+
+#define PROBLEMS(X) \
+	X(PROBLEM_MALFORMED_JSON, "malformed_json", 400, false, N_("JSON rusak"), N_("Isi permintaan bukan objek JSON yang sah.")) \
+	X(PROBLEM_BAD_REQUEST, "bad_request", 400, false, N_("Permintaan salah"), N_("Parameter permintaan tidak sah.")) \
+	X(PROBLEM_BAD_CURSOR, "bad_cursor", 400, false, N_("Penanda halaman salah"), N_("Penanda halaman (cursor) tidak dikenal; mulai unduhan dari awal.")) \
+	X(PROBLEM_UNAUTHORIZED, "unauthorized", 401, false, N_("Belum masuk"), N_("Sesi tidak berlaku lagi; silakan masuk (login) kembali.")) \
+	X(PROBLEM_INVALID_CREDENTIALS, "invalid_credentials", 401, false, N_("Nama atau kata sandi salah"), N_("Nama petugas atau kata sandi salah.")) \
+	X(PROBLEM_OPERATOR_DISABLED, "operator_disabled", 403, false, N_("Akun dinonaktifkan"), N_("Akun petugas ini sudah dinonaktifkan; hubungi admin kota.")) \
+	X(PROBLEM_OUT_OF_SCOPE, "out_of_scope", 403, false, N_("Di luar wilayah tugas"), N_("Kelurahan ini bukan wilayah tugas petugas ini.")) \
+	X(PROBLEM_NOT_FOUND, "not_found", 404, false, N_("Tidak ada"), N_("Alamat ini tidak ada di server.")) \
+	X(PROBLEM_METHOD_NOT_ALLOWED, "method_not_allowed", 405, false, N_("Metode salah"), N_("Metode HTTP ini tidak dipakai untuk alamat ini.")) \
+	X(PROBLEM_CURSOR_EXPIRED, "cursor_expired", 410, false, N_("Data sudah diperbarui"), N_("Data di server sudah diperbarui sejak unduhan dimulai; unduh ulang dari awal.")) \
+	X(PROBLEM_TOO_LARGE, "too_large", 413, false, N_("Terlalu besar"), N_("Kiriman melebihi batas ukuran server.")) \
+	X(PROBLEM_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", 415, false, N_("Jenis isi salah"), N_("Jenis isi (Content-Type) tidak diterima untuk alamat ini.")) \
+	X(PROBLEM_INVALID_FIELD, "invalid_field", 422, false, N_("Isian tidak sah"), N_("Ada isian yang hilang, salah jenis, atau terlalu panjang.")) \
+	X(PROBLEM_ID_MISMATCH, "id_mismatch", 422, false, N_("ID tidak cocok"), N_("ID di alamat berbeda dengan ID di isi rekaman.")) \
+	X(PROBLEM_ID_CONFLICT, "id_conflict", 422, false, N_("ID sudah dipakai"), N_("ID rekaman ini sudah dipakai untuk isi yang lain; koreksi harus memakai ID baru.")) \
+	X(PROBLEM_VALIDATION, "validation", 422, false, N_("Rekaman belum lengkap"), N_("Rekaman tidak memenuhi aturan verifikasi.")) \
+	X(PROBLEM_MISSING_BLOBS, "missing_blobs", 422, false, N_("Foto belum diunggah"), N_("Server belum menerima semua foto rekaman ini.")) \
+	X(PROBLEM_HASH_MISMATCH, "hash_mismatch", 422, false, N_("Foto rusak di jalan"), N_("Isi foto yang diterima tidak cocok dengan sidik (SHA-256) yang disebut.")) \
+	X(PROBLEM_NOT_JPEG, "not_jpeg", 422, false, N_("Bukan foto JPEG"), N_("File yang dikirim bukan foto JPEG.")) \
+	X(PROBLEM_TOO_MANY_ATTEMPTS, "too_many_attempts", 429, true, N_("Terlalu sering salah"), N_("Terlalu banyak percobaan masuk yang salah; tunggu sebentar lalu coba lagi.")) \
+	X(PROBLEM_INTERNAL, "internal", 500, true, N_("Kesalahan server"), N_("Terjadi kesalahan di server; coba lagi nanti.")) \
+	X(PROBLEM_BUSY, "busy", 503, true, N_("Server sibuk"), N_("Server sedang sibuk; coba lagi sebentar lagi."))
+
+enum problem {
+#define PROBLEM_ENUM(e, code, status, retry, title, detail) e,
+	PROBLEMS(PROBLEM_ENUM)
+#undef PROBLEM_ENUM
+	PROBLEM_COUNT
+};
+
+/* Fill out with a problem+json reply; detail NULL = the default sentence. */
+void reply_problem(struct reply *out, enum problem p, const char *detail);
+/* Fill out with a JSON reply that takes ownership of body. */
+void reply_json(struct reply *out, int status, char *body);
+
+void api_login(const char *body, size_t len, struct reply *out);
+/* false (and out filled) when the Authorization header does not name a live token */
+bool api_authenticate(const char *authorization, struct session *s, struct reply *out);
+void api_me(const struct session *s, struct reply *out);
+void api_logout(const struct session *s, struct reply *out);
+void api_residents(const struct session *s, const char *cursor, const char *limit, struct reply *out);
+void api_candidates(const struct session *s, const char *cursor, const char *limit, struct reply *out);
+void api_changes(const struct session *s, const char *cursor, const char *limit, struct reply *out);
+void api_verification_put(const struct session *s, const char *id, const char *body, size_t len,
+	struct reply *out);
+/* HEAD: true when the blob is stored */
+bool api_blob_have(const char *sha256, long long *size);
+void api_blob_reply(const char *sha256, long long size, bool created, struct reply *out);
+
+/* ---- commands */
+int serve_main(int argc, char **argv);
+int admin_add_operator(int argc, char **argv);
+int admin_disable_operator(int argc, char **argv);
+int admin_review(int argc, char **argv);
+int admin_import_residents(int argc, char **argv);
+int admin_import_candidates(int argc, char **argv);
+int admin_export(int argc, char **argv);
+int admin_flagged(int argc, char **argv);
+
+/* small helpers (util.c) */
+void util_hex(const unsigned char *bytes, size_t n, char *out);   /* out: 2n+1 */
+int64_t util_now(void);
+/* the kelurahan code of a CSV or option value ("36.71.01.1001" or
+ * "3671011001"), as the dotted code of the table, or NULL */
+const char *util_kelurahan(const char *code);
 
 #endif

@@ -1,0 +1,196 @@
+/* proto: the wire protocol of doc/PROTOCOL.md as C structs, and their JSON
+ * (cJSON inside, not in this header).  Shared by the client's sync engine and
+ * by sigacor-server, so both ends read and write the same shapes.
+ *
+ * Decoding is strict, because the client reads replies that may come from a
+ * captive portal or a hostile network: every field has its exact JSON type,
+ * strings fit their buffers (too long is an error, never truncated), NIK and
+ * KK are 16-digit *strings*, required fields must be present; unknown fields
+ * are ignored so the server can add some later.  Decoders never crash on any
+ * input and leave a short English reason in struct proto_error.
+ *
+ * Encoders return a malloc'd NUL-terminated JSON text (free() it), or NULL
+ * when memory ran out.  Decoders take text and its length (need not be
+ * NUL-terminated). */
+#ifndef SIGACOR_PROTO_H
+#define SIGACOR_PROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "record.h"
+
+#define PROTO_PREFIX "/api/v1"
+/* Every answer of sigacor-server carries this header: a 200 without it came
+ * from something else (captive portal, proxy). */
+#define PROTO_MARKER_HEADER "X-Sigacor-Server"
+#define PROTO_MARKER_VALUE "1"
+#define PROTO_JSON_TYPE "application/json"
+#define PROTO_PROBLEM_TYPE "application/problem+json"
+#define PROTO_BLOB_TYPE "image/jpeg"
+
+/* Limits (doc/PROTOCOL.md "Limits") */
+#define PROTO_JSON_MAX (64 * 1024)          /* bytes of any JSON request body */
+#define PROTO_LOGIN_MAX 4096                /* bytes of a login body */
+#define PROTO_PHOTO_MAX (30L * 1024 * 1024) /* default blob limit = PHOTO_MAX_BYTES */
+#define PROTO_PAGE_DEFAULT 1000
+#define PROTO_PAGE_MAX 5000
+#define PROTO_OPERATOR_MAX 64               /* bytes of an operator name, [a-z0-9._-] */
+#define PROTO_DEVICE_MAX 64
+#define PROTO_PASSWORD_MAX 1024
+#define PROTO_TOKEN_MAX 128
+#define PROTO_CURSOR_MAX 128
+#define PROTO_KELURAHAN_MAX 16              /* kelurahan per operator */
+#define PROTO_FLAGS_MAX 8
+#define PROTO_FLAG_LEN 32
+#define PROTO_SHA256_LEN 64
+
+enum proto_status {
+	PROTO_OK = 0,
+	PROTO_ERR_JSON,     /* not JSON at all (or not an object) */
+	PROTO_ERR_SHAPE,    /* JSON, but a field is missing, of the wrong type or too long */
+	PROTO_ERR_NOMEM,
+};
+
+struct proto_error {
+	char field[64];         /* JSON path of the bad field: "photos[1].sha256" */
+	char reason[96];        /* short English reason: "must be a string" */
+};
+
+/* ---- POST /auth/login */
+struct proto_login_request {
+	char operator_name[PROTO_OPERATOR_MAX + 1];
+	char password[PROTO_PASSWORD_MAX + 1];
+	char device[PROTO_DEVICE_MAX + 1];
+};
+
+struct proto_session {          /* the answer of login, and of GET /me (token "") */
+	char token[PROTO_TOKEN_MAX + 1];
+	char operator_name[PROTO_OPERATOR_MAX + 1];
+	char device[PROTO_DEVICE_MAX + 1];
+	size_t n_kelurahan;
+	char kelurahan[PROTO_KELURAHAN_MAX][16];     /* "36.71.01.1001" */
+};
+
+char *proto_login_request_encode(const struct proto_login_request *in);
+enum proto_status proto_login_request_decode(const char *json, size_t len,
+	struct proto_login_request *out, struct proto_error *err);
+char *proto_session_encode(const struct proto_session *in);
+enum proto_status proto_session_decode(const char *json, size_t len,
+	struct proto_session *out, struct proto_error *err);
+
+/* ---- GET /residents (the registry extract) */
+struct proto_resident {
+	char nik[NIK_LEN + 1];
+	char kk[NIK_LEN + 1];
+	char name[RECORD_NAME_MAX];
+	char sex[2];                    /* "L" or "P" */
+	char birth_place[64];
+	char birth_date[11];            /* "YYYY-MM-DD" */
+	char address[RECORD_ADDRESS_MAX];
+	char rt[4], rw[4];              /* "003" */
+	char kelurahan[16];
+};
+
+/* ---- GET /candidates (households assigned for verification) */
+struct proto_candidate {
+	char kk[NIK_LEN + 1];
+	char nik[NIK_LEN + 1];          /* the member to verify */
+	char kelurahan[16];
+	char program[16];               /* "PKH", "BPNT", ... */
+};
+
+/* ---- GET /verifications/changes (review outcomes and flags) */
+struct proto_change {
+	int64_t seq;
+	char id[RECORD_UUID_LEN + 1];
+	char status[16];                /* "accepted" | "flagged" */
+	size_t n_flags;
+	char flags[PROTO_FLAGS_MAX][PROTO_FLAG_LEN];  /* "duplicate_nik", ... */
+	char review[16];                /* "" | "confirmed" | "rejected" | "revisit" */
+	char review_note[RECORD_TEXT_MAX];
+	char message[RECORD_TEXT_MAX];  /* Indonesian sentence for the clerk, may be "" */
+};
+
+enum proto_page_kind { PROTO_PAGE_RESIDENTS, PROTO_PAGE_CANDIDATES, PROTO_PAGE_CHANGES };
+
+/* One page of a cursor-paged list.  Exactly one of the item arrays is used,
+ * as kind says.  total: items in the whole list (-1 when not given). */
+struct proto_page {
+	enum proto_page_kind kind;
+	size_t count;
+	struct proto_resident *residents;
+	struct proto_candidate *candidates;
+	struct proto_change *changes;
+	char next_cursor[PROTO_CURSOR_MAX + 1];
+	bool has_more;
+	int64_t total;
+	char snapshot[32];              /* residents/candidates: "r3"; changes: "" */
+};
+
+char *proto_page_encode(const struct proto_page *in);
+/* Allocates the item array; call proto_page_free() whatever it returns. */
+enum proto_status proto_page_decode(const char *json, size_t len, enum proto_page_kind kind,
+	struct proto_page *out, struct proto_error *err);
+void proto_page_free(struct proto_page *p);
+
+/* ---- PUT /verifications/{id}: the record on the wire.
+ * Sent: uuid, nik, in_registry, name, address, kelurahan, kk, decision,
+ * reason, reason_text, notes, coordinates (+source, reason), the attached
+ * photos (kind, sha256, size, gps, taken_at), operator_name, supersedes,
+ * created_at, finalised_at.  Not sent: state, updated_at, server_message
+ * and photo original_name (a file name may hold a person's name). */
+char *proto_record_encode(const struct record *r);
+/* Fills *out (zeroed first) from the wire form.  Checks types and lengths and
+ * the shape of codes (uuid, NIK digits, sha256 hex, decision/reason/kind
+ * codes); the record rules themselves are record_check_final()'s job. */
+enum proto_status proto_record_decode(const char *json, size_t len, struct record *out,
+	struct proto_error *err);
+
+/* The answer to an accepted record (201, and 201 again on replay). */
+struct proto_verification_result {
+	char id[RECORD_UUID_LEN + 1];
+	char status[16];                /* "accepted" | "flagged" */
+	size_t n_flags;
+	char flags[PROTO_FLAGS_MAX][PROTO_FLAG_LEN];
+	char received_at[21];           /* "2025-01-02T03:04:05Z" */
+};
+
+char *proto_verification_result_encode(const struct proto_verification_result *in);
+enum proto_status proto_verification_result_decode(const char *json, size_t len,
+	struct proto_verification_result *out, struct proto_error *err);
+
+/* ---- errors: application/problem+json (RFC 9457) */
+#define PROTO_PROBLEM_LIST_MAX 16
+struct proto_problem {
+	char type[128];                 /* "urn:sigacor:problem:<code>" */
+	char title[128];
+	int status;
+	char detail[RECORD_TEXT_MAX];   /* Indonesian sentence for the clerk */
+	char code[48];                  /* stable machine code: "missing_blobs" */
+	bool retryable;
+	char field[64];                 /* invalid_field: which one, else "" */
+	size_t n_missing;               /* missing_blobs */
+	char missing_blobs[PROTO_PROBLEM_LIST_MAX][PROTO_SHA256_LEN + 1];
+	size_t n_errors;                /* validation: record_problem codes ("photo_ktp") */
+	char errors[PROTO_PROBLEM_LIST_MAX][32];
+};
+
+char *proto_problem_encode(const struct proto_problem *in);
+enum proto_status proto_problem_decode(const char *json, size_t len,
+	struct proto_problem *out, struct proto_error *err);
+
+/* ---- small shared helpers */
+bool proto_is_uuid(const char *s);          /* lower-case 8-4-4-4-12 hex */
+bool proto_is_sha256(const char *s);        /* 64 lower-case hex digits */
+bool proto_is_nik_digits(const char *s);    /* exactly 16 ASCII digits */
+bool proto_is_kelurahan(const char *s);     /* "36.71.DD.DDDD" shape (not the table) */
+bool proto_is_operator_name(const char *s); /* 1-64 of [a-z0-9._-], not starting with . or - */
+/* well-formed UTF-8 without control characters (multiline: \n and \t allowed) */
+bool proto_is_text(const char *s, bool multiline);
+/* unix seconds <-> "YYYY-MM-DDTHH:MM:SSZ" (UTC).  Parse accepts only that form. */
+void proto_time_format(int64_t t, char out[21]);
+bool proto_time_parse(const char *s, int64_t *out);
+const char *proto_status_message(enum proto_status s);
+
+#endif

@@ -1,0 +1,767 @@
+/* admin: the city's commands on the data folder (operators, imports,
+ * reviews, exports).  They run beside a live server: SQLite's WAL and the
+ * busy timeout let both write. */
+#include "config.h"
+#include "server.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <getopt.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "csv.h"
+#include "nik.h"
+
+#define MAX_SHOWN_PROBLEMS 20
+
+struct admin_options {
+	const char *dir;
+	const char *kelurahan;
+	const char *outcome;
+	const char *note;
+	const char *format;
+	const char *arg;            /* the one positional argument, if any */
+};
+
+static void admin_usage(const char *command)
+{
+	fprintf(stderr, _("Pemakaian: sigacor-server %s (lihat sigacor-server --help)\n"), command);
+}
+
+/* --data and the options of one command; positional: how many (0 or 1) */
+static bool parse_admin(int argc, char **argv, int positional, struct admin_options *o)
+{
+	static const struct option options[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "kelurahan", required_argument, NULL, 'k' },
+		{ "outcome", required_argument, NULL, 'o' },
+		{ "note", required_argument, NULL, 'n' },
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	memset(o, 0, sizeof *o);
+	int ch;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (ch) {
+		case 'd': o->dir = optarg; break;
+		case 'k': o->kelurahan = optarg; break;
+		case 'o': o->outcome = optarg; break;
+		case 'n': o->note = optarg; break;
+		case 'f': o->format = optarg; break;
+		default:
+			admin_usage(argv[0]);
+			return false;
+		}
+	}
+	if (argc - optind != positional || o->dir == NULL) {
+		if (o->dir == NULL)
+			fprintf(stderr, "sigacor-server: %s\n", _("--data FOLDER wajib diisi"));
+		admin_usage(argv[0]);
+		return false;
+	}
+	o->arg = positional > 0 ? argv[optind] : NULL;
+	return true;
+}
+
+/* Open the data folder; create: make it when missing. */
+static sqlite3 *admin_open(const char *dir, bool create)
+{
+	if (sodium_init() < 0 || !db_prepare_dir(dir, create))
+		return NULL;
+	return db_open(dir);
+}
+
+static int finish(sqlite3 *db, int status)
+{
+	sqlite3_close(db);
+	return status;
+}
+
+static bool exec_bound(sqlite3 *db, const char *sql, long long a, const char *b)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_int64(st, 1, a);
+	if (b != NULL)
+		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+	bool ok = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	return ok;
+}
+
+/* ---------------------------------------------------------------- operators */
+
+/* The password: one line of stdin; at a terminal asked twice without echo. */
+static bool read_password(char *out, size_t cap)
+{
+	bool tty = isatty(STDIN_FILENO);
+	struct termios saved, quiet;
+	char again[PROTO_PASSWORD_MAX + 2];
+	if (tty) {
+		fprintf(stderr, "%s", _("Kata sandi: "));
+		tcgetattr(STDIN_FILENO, &saved);
+		quiet = saved;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	bool ok = fgets(out, (int)cap, stdin) != NULL;
+	if (tty) {
+		fprintf(stderr, "\n%s", _("Ulangi kata sandi: "));
+		ok = ok && fgets(again, sizeof again, stdin) != NULL;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+		fprintf(stderr, "\n");
+	}
+	if (!ok)
+		return false;
+	out[strcspn(out, "\r\n")] = '\0';
+	if (tty) {
+		again[strcspn(again, "\r\n")] = '\0';
+		bool same = strcmp(out, again) == 0;
+		sodium_memzero(again, sizeof again);
+		if (!same) {
+			fprintf(stderr, "sigacor-server: %s\n", _("kata sandi tidak sama"));
+			return false;
+		}
+	}
+	return true;
+}
+
+/* "36.71.01.1001,3671011002" -> the dotted codes, each once */
+static bool parse_kelurahan_list(const char *text, char list[PROTO_KELURAHAN_MAX][16], size_t *n)
+{
+	*n = 0;
+	char buf[1024];
+	if (text == NULL || strlen(text) >= sizeof buf) {
+		fprintf(stderr, "sigacor-server: %s\n", _("--kelurahan KODE[,KODE...] wajib diisi"));
+		return false;
+	}
+	snprintf(buf, sizeof buf, "%s", text);
+	char *save = NULL;
+	for (char *tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		const char *code = util_kelurahan(tok);
+		if (code == NULL) {
+			fprintf(stderr, "sigacor-server: %s: %s\n", tok,
+				_("bukan kode kelurahan Kota Tangerang"));
+			return false;
+		}
+		bool seen = false;
+		for (size_t i = 0; i < *n; i++)
+			seen = seen || strcmp(list[i], code) == 0;
+		if (seen)
+			continue;
+		if (*n == PROTO_KELURAHAN_MAX) {
+			fprintf(stderr, "sigacor-server: %s\n", _("paling banyak 16 kelurahan per petugas"));
+			return false;
+		}
+		snprintf(list[(*n)++], 16, "%s", code);
+	}
+	return *n > 0;
+}
+
+static bool save_operator(sqlite3 *db, const char *name, const char *hash,
+	char list[PROTO_KELURAHAN_MAX][16], size_t n, bool *existed)
+{
+	sqlite3_stmt *st;
+	long long id = -1;
+	if (sqlite3_prepare_v2(db, "SELECT id FROM operators WHERE name = ?", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	*existed = id >= 0;
+	int64_t now = util_now();
+	if (id < 0) {
+		if (sqlite3_prepare_v2(db, "INSERT INTO operators(name, pwhash, created_at) VALUES (?,?,?)",
+			-1, &st, NULL) != SQLITE_OK)
+			return false;
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, now);
+		bool ok = sqlite3_step(st) == SQLITE_DONE;
+		sqlite3_finalize(st);
+		if (!ok)
+			return false;
+		id = sqlite3_last_insert_rowid(db);
+	} else {
+		/* a new password (and scope) ends every session of the operator */
+		if (!exec_bound(db, "UPDATE operators SET pwhash = ?2, disabled = 0 WHERE id = ?1", id, hash)
+			|| !exec_bound(db, "UPDATE tokens SET revoked_at = strftime('%s','now') "
+				"WHERE operator_id = ? AND revoked_at IS NULL", id, NULL)
+			|| !exec_bound(db, "DELETE FROM operator_kelurahan WHERE operator_id = ?", id, NULL))
+			return false;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!exec_bound(db, "INSERT INTO operator_kelurahan(operator_id, kelurahan) VALUES (?,?)",
+			id, list[i]))
+			return false;
+	return true;
+}
+
+int admin_add_operator(int argc, char **argv)
+{
+	struct admin_options o;
+	if (!parse_admin(argc, argv, 1, &o))
+		return 2;
+	char list[PROTO_KELURAHAN_MAX][16];
+	size_t n;
+	if (!proto_is_operator_name(o.arg)) {
+		fprintf(stderr, "sigacor-server: %s: %s\n", o.arg,
+			_("nama petugas hanya boleh huruf kecil a-z, angka, titik, garis bawah dan tanda hubung (maks. 64)"));
+		return 2;
+	}
+	if (!parse_kelurahan_list(o.kelurahan, list, &n))
+		return 2;
+	char password[PROTO_PASSWORD_MAX + 2];
+	if (!read_password(password, sizeof password)) {
+		fprintf(stderr, "sigacor-server: %s\n", _("kata sandi dibaca dari stdin (satu baris)"));
+		return 2;
+	}
+	size_t plen = strlen(password);
+	if (plen < 8 || plen > PROTO_PASSWORD_MAX) {
+		sodium_memzero(password, sizeof password);
+		fprintf(stderr, "sigacor-server: %s\n", _("kata sandi harus 8 sampai 1024 karakter"));
+		return 2;
+	}
+	sqlite3 *db = admin_open(o.dir, true);
+	if (db == NULL) {
+		sodium_memzero(password, sizeof password);
+		return 1;
+	}
+	char hash[crypto_pwhash_STRBYTES];
+	int rc = crypto_pwhash_str(hash, password, plen, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+		crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	sodium_memzero(password, sizeof password);
+	if (rc != 0) {
+		fprintf(stderr, "sigacor-server: %s\n", _("memori tidak cukup untuk Argon2id"));
+		return finish(db, 1);
+	}
+	bool existed;
+	if (!db_begin(db) || !save_operator(db, o.arg, hash, list, n, &existed) || !db_commit(db)) {
+		db_rollback(db);
+		return finish(db, 1);
+	}
+	printf(existed ? _("petugas %s diperbarui (%zu kelurahan; sesi lama dicabut)\n")
+		: _("petugas %s ditambahkan (%zu kelurahan)\n"), o.arg, n);
+	return finish(db, 0);
+}
+
+int admin_disable_operator(int argc, char **argv)
+{
+	struct admin_options o;
+	if (!parse_admin(argc, argv, 1, &o))
+		return 2;
+	sqlite3 *db = admin_open(o.dir, false);
+	if (db == NULL)
+		return 1;
+	sqlite3_stmt *st;
+	long long id = -1;
+	if (sqlite3_prepare_v2(db, "SELECT id FROM operators WHERE name = ?", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, o.arg, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			id = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (id < 0) {
+		fprintf(stderr, "sigacor-server: %s: %s\n", o.arg, _("petugas tidak ada"));
+		return finish(db, 1);
+	}
+	if (!db_begin(db)
+		|| !exec_bound(db, "UPDATE operators SET disabled = 1 WHERE id = ?", id, NULL)
+		|| !exec_bound(db, "UPDATE tokens SET revoked_at = strftime('%s','now') "
+			"WHERE operator_id = ? AND revoked_at IS NULL", id, NULL)
+		|| !db_commit(db)) {
+		db_rollback(db);
+		return finish(db, 1);
+	}
+	printf(_("petugas %s dinonaktifkan; semua sesinya dicabut\n"), o.arg);
+	return finish(db, 0);
+}
+
+int admin_review(int argc, char **argv)
+{
+	struct admin_options o;
+	if (!parse_admin(argc, argv, 1, &o))
+		return 2;
+	if (o.outcome == NULL || !review_outcome_valid(o.outcome)) {
+		fprintf(stderr, "sigacor-server: %s\n",
+			_("--outcome harus confirmed, rejected atau revisit"));
+		return 2;
+	}
+	const char *note = o.note != NULL ? o.note : "";
+	if (strlen(note) >= RECORD_TEXT_MAX) {
+		fprintf(stderr, "sigacor-server: %s\n", _("catatan terlalu panjang (maks. 1023 byte)"));
+		return 2;
+	}
+	sqlite3 *db = admin_open(o.dir, false);
+	if (db == NULL)
+		return 1;
+	bool found = false;
+	if (!db_begin(db) || !ledger_review(db, o.arg, o.outcome, note, util_now(), &found)
+		|| !db_commit(db)) {
+		db_rollback(db);
+		return finish(db, 1);
+	}
+	if (!found) {
+		fprintf(stderr, "sigacor-server: %s: %s\n", o.arg, _("rekaman tidak ada"));
+		return finish(db, 1);
+	}
+	printf(_("hasil pemeriksaan disimpan; petugas melihatnya setelah sinkronisasi berikutnya\n"));
+	return finish(db, 0);
+}
+
+/* ---------------------------------------------------------------- imports */
+
+struct import_report {
+	long imported, skipped;
+};
+
+static void import_problem(struct import_report *rep, long line, const char *why)
+{
+	if (rep->skipped++ < MAX_SHOWN_PROBLEMS)
+		fprintf(stderr, _("baris %ld dilewati: %s\n"), line, why);
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+	if (strlen(s) != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* "3" or "03" or "003" -> "003" */
+static bool rt_rw(const char *in, char out[4])
+{
+	size_t n = strlen(in);
+	if (n == 0 || n > 3 || !all_digits(in, n))
+		return false;
+	int v = 0;
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (in[i] - '0');
+	if (v == 0)
+		return false;
+	snprintf(out, 4, "%03d", v);
+	return true;
+}
+
+static bool is_date(const char *s)
+{
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !all_digits(s + 8, 2))
+		return false;
+	char y[5] = { s[0], s[1], s[2], s[3], 0 }, m[3] = { s[5], s[6], 0 };
+	if (!all_digits(y, 4) || !all_digits(m, 2))
+		return false;
+	int mm = (m[0] - '0') * 10 + (m[1] - '0'), dd = (s[8] - '0') * 10 + (s[9] - '0');
+	return mm >= 1 && mm <= 12 && dd >= 1 && dd <= 31;
+}
+
+/* clean UTF-8 without control characters, shorter than cap bytes */
+static bool clean_text(const char *s, size_t cap)
+{
+	return strlen(s) < cap && proto_is_text(s, false);
+}
+
+static bool check_header(const char **f, size_t count, const char *const *want, size_t n)
+{
+	if (count != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(f[i], want[i]) != 0)
+			return false;
+	return true;
+}
+
+/* Why a resident row is refused (untranslated), or NULL; kel gets the code. */
+static const char *resident_problem(const char **f, time_t today, const char **kel, char rt[4],
+	char rw[4])
+{
+	struct nik_info info;
+	nik_check(f[0], today, &info);
+	if (!info.valid || strlen(f[0]) != NIK_LEN)
+		return N_("NIK tidak sah");
+	if (!all_digits(f[1], NIK_LEN))
+		return N_("nomor KK harus 16 angka");
+	if (f[2][0] == '\0' || !clean_text(f[2], RECORD_NAME_MAX))
+		return N_("nama kosong, terlalu panjang atau bukan UTF-8");
+	if (strcmp(f[3], "L") != 0 && strcmp(f[3], "P") != 0)
+		return N_("jenis kelamin harus L atau P");
+	if (!clean_text(f[4], 64))
+		return N_("tempat lahir terlalu panjang atau bukan UTF-8");
+	if (!is_date(f[5]))
+		return N_("tanggal lahir harus YYYY-MM-DD");
+	if (!clean_text(f[6], RECORD_ADDRESS_MAX))
+		return N_("alamat terlalu panjang atau bukan UTF-8");
+	if (!rt_rw(f[7], rt) || !rt_rw(f[8], rw))
+		return N_("RT/RW harus 1 sampai 3 angka");
+	*kel = util_kelurahan(f[9]);
+	if (*kel == NULL)
+		return N_("bukan kode kelurahan Kota Tangerang");
+	return NULL;
+}
+
+static bool insert_resident(sqlite3_stmt *ins, const char **f, const char *kel, const char *rt,
+	const char *rw)
+{
+	sqlite3_reset(ins);
+	for (int i = 0; i < 7; i++)
+		sqlite3_bind_text(ins, i + 1, f[i], -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 8, rt, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 9, rw, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 10, kel, -1, SQLITE_STATIC);
+	return sqlite3_step(ins) == SQLITE_DONE;
+}
+
+static const char *candidate_problem(const char **f, time_t today, const char **kel)
+{
+	struct nik_info info;
+	if (!all_digits(f[0], NIK_LEN))
+		return N_("nomor KK harus 16 angka");
+	nik_check(f[1], today, &info);
+	if (!info.valid || strlen(f[1]) != NIK_LEN)
+		return N_("NIK tidak sah");
+	*kel = util_kelurahan(f[2]);
+	if (*kel == NULL)
+		return N_("bukan kode kelurahan Kota Tangerang");
+	size_t n = strlen(f[3]);
+	if (n == 0 || n >= 16)
+		return N_("program harus 1 sampai 15 huruf");
+	for (size_t i = 0; i < n; i++) {
+		char c = f[3][i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+			return N_("program harus 1 sampai 15 huruf");
+	}
+	return NULL;
+}
+
+enum import_kind { IMPORT_RESIDENTS, IMPORT_CANDIDATES };
+
+/* Replace the registry (or the candidate list) with the file, in one
+ * transaction, and move its snapshot on: downloads in progress restart
+ * (410) instead of mixing two versions. */
+static int run_import(int argc, char **argv, enum import_kind kind)
+{
+	static const char *const resident_cols[] = { "nik", "kk", "name", "sex", "birth_place",
+		"birth_date", "address", "rt", "rw", "kelurahan" };
+	static const char *const candidate_cols[] = { "kk", "nik", "kelurahan", "program" };
+	struct admin_options o;
+	if (!parse_admin(argc, argv, 1, &o))
+		return 2;
+	FILE *in = strcmp(o.arg, "-") == 0 ? stdin : fopen(o.arg, "rb");
+	if (in == NULL) {
+		fprintf(stderr, "sigacor-server: %s: %s\n", o.arg, strerror(errno));
+		return 1;
+	}
+	sqlite3 *db = admin_open(o.dir, true);
+	struct csv_reader *r = csv_open(in);
+	sqlite3_stmt *ins = NULL;
+	bool resident = kind == IMPORT_RESIDENTS;
+	const char *table = resident ? "residents" : "candidates";
+	char sql[256];
+	snprintf(sql, sizeof sql, "DELETE FROM %s", table);
+	int status = 1;
+	if (db == NULL || r == NULL || !db_begin(db) || !db_exec(db, sql)
+		|| sqlite3_prepare_v2(db, resident
+			? "INSERT INTO residents(nik, kk, name, sex, birth_place, birth_date, address, rt, rw, "
+			  "kelurahan) VALUES (?,?,?,?,?,?,?,?,?,?)"
+			: "INSERT INTO candidates(kk, nik, kelurahan, program) VALUES (?,?,?,?)",
+			-1, &ins, NULL) != SQLITE_OK)
+		goto done;
+	struct import_report rep = { 0, 0 };
+	const char **f;
+	size_t count;
+	long line;
+	enum csv_status cs;
+	bool header = true;
+	time_t today = (time_t)util_now();
+	while ((cs = csv_next(r, &f, &count, &line)) == CSV_ROW) {
+		if (header) {
+			header = false;
+			if (!check_header(f, count, resident ? resident_cols : candidate_cols,
+				resident ? 10 : 4)) {
+				fprintf(stderr, "sigacor-server: %s: %s\n", o.arg, resident
+					? _("baris judul harus nik,kk,name,sex,birth_place,birth_date,address,rt,rw,kelurahan")
+					: _("baris judul harus kk,nik,kelurahan,program"));
+				goto done;
+			}
+			continue;
+		}
+		if (count != (resident ? 10u : 4u)) {
+			import_problem(&rep, line, _("jumlah kolom salah"));
+			continue;
+		}
+		const char *kel = NULL;
+		char rt[4], rw[4];
+		const char *why = resident ? resident_problem(f, today, &kel, rt, rw)
+			: candidate_problem(f, today, &kel);
+		if (why != NULL) {
+			import_problem(&rep, line, _(why));
+			continue;
+		}
+		bool ok;
+		if (resident)
+			ok = insert_resident(ins, f, kel, rt, rw);
+		else {
+			sqlite3_reset(ins);
+			sqlite3_bind_text(ins, 1, f[0], -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 2, f[1], -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 3, kel, -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 4, f[3], -1, SQLITE_STATIC);
+			ok = sqlite3_step(ins) == SQLITE_DONE;
+		}
+		if (ok)
+			rep.imported++;
+		else if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_UNIQUE)
+			import_problem(&rep, line, _("NIK ganda (sudah ada di baris sebelumnya)"));
+		else {
+			fprintf(stderr, "sigacor-server: SQLite: %s\n", sqlite3_errmsg(db));
+			goto done;
+		}
+	}
+	if (cs != CSV_EOF) {
+		fprintf(stderr, _("baris %ld: %s; tidak ada yang diimpor\n"), line, csv_status_message(cs));
+		goto done;
+	}
+	const char *key = resident ? "residents_snapshot" : "candidates_snapshot";
+	sqlite3_finalize(ins);
+	ins = NULL;
+	if (!db_meta_set(db, key, db_meta_get(db, key) + 1) || !db_commit(db))
+		goto done;
+	if (rep.skipped > MAX_SHOWN_PROBLEMS)
+		fprintf(stderr, _("... dan %ld baris lain dilewati\n"), rep.skipped - MAX_SHOWN_PROBLEMS);
+	printf(_("%ld baris diimpor, %ld dilewati\n"), rep.imported, rep.skipped);
+	status = 0;
+done:
+	sqlite3_finalize(ins);
+	if (db != NULL) {
+		db_rollback(db);
+		sqlite3_close(db);
+	}
+	csv_free(r);
+	if (in != stdin)
+		fclose(in);
+	return status;
+}
+
+int admin_import_residents(int argc, char **argv)
+{
+	return run_import(argc, argv, IMPORT_RESIDENTS);
+}
+
+int admin_import_candidates(int argc, char **argv)
+{
+	return run_import(argc, argv, IMPORT_CANDIDATES);
+}
+
+/* ---------------------------------------------------------------- export */
+
+static void csv_put(FILE *out, const char *s, char after)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL)
+		fputs(s, out);
+	else {
+		fputc('"', out);
+		for (; *s != '\0'; s++) {
+			if (*s == '"')
+				fputc('"', out);
+			fputc(*s, out);
+		}
+		fputc('"', out);
+	}
+	fputc(after, out);
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+	return v != NULL ? (const char *)v : "";
+}
+
+static void flags_text(unsigned flags, char *out, size_t cap)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (int f = 0; f < FLAG_COUNT; f++)
+		if (flags & (1u << f)) {
+			int n = snprintf(out + len, cap - len, "%s%s", len > 0 ? ";" : "",
+				flag_code((enum flag)f));
+			if (n > 0 && (size_t)n < cap - len)
+				len += (size_t)n;
+		}
+}
+
+#define EXPORT_SQL \
+	"SELECT v.id, v.nik, v.kk, v.name, v.kelurahan, v.decision, v.reason, v.reason_text, " \
+	"v.lat, v.lon, v.coord_source, o.name, v.device, v.flags, v.review, v.review_note, " \
+	"v.supersedes, v.superseded_by, v.finalised_at, v.received_at, " \
+	"(SELECT sha256 FROM verification_photos p WHERE p.verification_id = v.id AND kind = 'ktp'), " \
+	"(SELECT sha256 FROM verification_photos p WHERE p.verification_id = v.id AND kind = 'kk'), " \
+	"(SELECT sha256 FROM verification_photos p WHERE p.verification_id = v.id AND kind = 'rumah') " \
+	"FROM verifications v JOIN operators o ON o.id = v.operator_id ORDER BY v.received_at, v.id"
+
+static const char *const export_cols[] = { "id", "nik", "kk", "name", "kelurahan", "decision",
+	"reason", "reason_text", "lat", "lon", "coord_source", "operator", "device", "flags",
+	"review", "review_note", "supersedes", "superseded_by", "finalised_at", "received_at",
+	"photo_ktp", "photo_kk", "photo_rumah" };
+#define EXPORT_COLS (sizeof export_cols / sizeof export_cols[0])
+
+/* the value of column i as text: times and flags formatted */
+static void export_value(sqlite3_stmt *st, int i, char *buf, size_t cap)
+{
+	if (i == 13)
+		flags_text((unsigned)sqlite3_column_int(st, i), buf, cap);
+	else if (i == 18 || i == 19) {
+		char t[21];
+		proto_time_format(sqlite3_column_int64(st, i), t);
+		snprintf(buf, cap, "%s", t);
+	} else if ((i == 8 || i == 9) && sqlite3_column_type(st, i) != SQLITE_NULL)
+		snprintf(buf, cap, "%.7f", sqlite3_column_double(st, i));
+	else
+		snprintf(buf, cap, "%s", col(st, i));
+}
+
+static bool export_json_row(sqlite3_stmt *st, bool first)
+{
+	cJSON *o = cJSON_CreateObject();
+	char buf[RECORD_TEXT_MAX];
+	bool ok = o != NULL;
+	for (int i = 0; ok && i < 20; i++) {
+		if (i == 8 || i == 9) {
+			ok = (sqlite3_column_type(st, i) == SQLITE_NULL
+				? cJSON_AddNullToObject(o, export_cols[i])
+				: cJSON_AddNumberToObject(o, export_cols[i], sqlite3_column_double(st, i))) != NULL;
+			continue;
+		}
+		if (i == 13) {
+			cJSON *arr = cJSON_AddArrayToObject(o, "flags");
+			unsigned flags = (unsigned)sqlite3_column_int(st, i);
+			for (int f = 0; arr != NULL && f < FLAG_COUNT; f++)
+				if (flags & (1u << f))
+					cJSON_AddItemToArray(arr, cJSON_CreateString(flag_code((enum flag)f)));
+			ok = arr != NULL;
+			continue;
+		}
+		export_value(st, i, buf, sizeof buf);
+		ok = cJSON_AddStringToObject(o, export_cols[i], buf) != NULL;
+	}
+	cJSON *photos = ok ? cJSON_AddArrayToObject(o, "photos") : NULL;
+	for (int k = 0; photos != NULL && k < 3; k++) {
+		if (sqlite3_column_type(st, 20 + k) == SQLITE_NULL)
+			continue;
+		cJSON *p = cJSON_CreateObject();
+		cJSON_AddStringToObject(p, "kind", record_photo_kind_code((enum photo_kind)k));
+		cJSON_AddStringToObject(p, "sha256", col(st, 20 + k));
+		cJSON_AddItemToArray(photos, p);
+	}
+	char *text = photos != NULL ? cJSON_PrintUnformatted(o) : NULL;
+	cJSON_Delete(o);
+	if (text == NULL)
+		return false;
+	printf("%s%s", first ? "" : ",\n", text);
+	free(text);
+	return true;
+}
+
+int admin_export(int argc, char **argv)
+{
+	struct admin_options o;
+	if (!parse_admin(argc, argv, 0, &o))
+		return 2;
+	bool json = o.format != NULL && strcmp(o.format, "json") == 0;
+	if (o.format == NULL || (!json && strcmp(o.format, "csv") != 0)) {
+		fprintf(stderr, "sigacor-server: %s\n", _("--format harus csv atau json"));
+		return 2;
+	}
+	sqlite3 *db = admin_open(o.dir, false);
+	sqlite3_stmt *st;
+	if (db == NULL)
+		return 1;
+	if (sqlite3_prepare_v2(db, EXPORT_SQL, -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "sigacor-server: SQLite: %s\n", sqlite3_errmsg(db));
+		return finish(db, 1);
+	}
+	if (json)
+		printf("[\n");
+	else
+		for (size_t i = 0; i < EXPORT_COLS; i++)
+			csv_put(stdout, export_cols[i], i + 1 < EXPORT_COLS ? ',' : '\n');
+	int rc;
+	bool first = true, ok = true;
+	char buf[RECORD_TEXT_MAX];
+	while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (json)
+			ok = export_json_row(st, first);
+		else
+			for (size_t i = 0; i < EXPORT_COLS; i++) {
+				export_value(st, (int)i, buf, sizeof buf);
+				csv_put(stdout, buf, i + 1 < EXPORT_COLS ? ',' : '\n');
+			}
+		first = false;
+	}
+	sqlite3_finalize(st);
+	if (json)
+		printf("%s]\n", first ? "" : "\n");
+	if (!ok || rc != SQLITE_DONE || fflush(stdout) != 0) {
+		fprintf(stderr, "sigacor-server: %s\n", _("ekspor gagal"));
+		return finish(db, 1);
+	}
+	return finish(db, 0);
+}
+
+/* NIKs with a flagged record: verified more than once, or registry doubts. */
+int admin_flagged(int argc, char **argv)
+{
+	struct admin_options o;
+	if (!parse_admin(argc, argv, 0, &o))
+		return 2;
+	sqlite3 *db = admin_open(o.dir, false);
+	sqlite3_stmt *st;
+	if (db == NULL)
+		return 1;
+	if (sqlite3_prepare_v2(db, "SELECT v.nik, count(*), group_concat(DISTINCT o.name), "
+		"group_concat(v.id, ';'), (SELECT count(*) FROM verifications w WHERE w.nik = v.nik "
+		"AND w.review = '') FROM verifications v JOIN operators o ON o.id = v.operator_id "
+		"WHERE v.nik IN (SELECT nik FROM verifications WHERE flags != 0) "
+		"GROUP BY v.nik ORDER BY v.nik", -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "sigacor-server: SQLite: %s\n", sqlite3_errmsg(db));
+		return finish(db, 1);
+	}
+	printf("nik,records,operators,flags,unreviewed,ids\n");
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* the union of the flags of the NIK's records */
+		sqlite3_stmt *fq;
+		unsigned flags = 0;
+		if (sqlite3_prepare_v2(db, "SELECT flags FROM verifications WHERE nik = ?", -1, &fq,
+			NULL) == SQLITE_OK) {
+			sqlite3_bind_text(fq, 1, col(st, 0), -1, SQLITE_TRANSIENT);
+			while (sqlite3_step(fq) == SQLITE_ROW)
+				flags |= (unsigned)sqlite3_column_int(fq, 0);
+			sqlite3_finalize(fq);
+		}
+		char ftext[128];
+		flags_text(flags, ftext, sizeof ftext);
+		char ops[1024];
+		snprintf(ops, sizeof ops, "%s", col(st, 2));
+		for (char *c = ops; *c != '\0'; c++)
+			if (*c == ',')
+				*c = ';';
+		printf("%s,%lld,", col(st, 0), (long long)sqlite3_column_int64(st, 1));
+		csv_put(stdout, ops, ',');
+		csv_put(stdout, ftext, ',');
+		printf("%lld,", (long long)sqlite3_column_int64(st, 4));
+		csv_put(stdout, col(st, 3), '\n');
+	}
+	sqlite3_finalize(st);
+	return finish(db, rc == SQLITE_DONE && fflush(stdout) == 0 ? 0 : 1);
+}

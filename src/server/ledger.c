@@ -1,0 +1,273 @@
+/* ledger: verification records, their flags and review outcomes.
+ * Every function runs inside the caller's write transaction. */
+#include "config.h"
+#include "server.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const flag_codes[] = {
+#define FLAG_CODE(e, code, msg) code,
+	FLAGS(FLAG_CODE)
+#undef FLAG_CODE
+};
+
+static const char *const flag_messages[] = {
+#define FLAG_MSG(e, code, msg) msg,
+	FLAGS(FLAG_MSG)
+#undef FLAG_MSG
+};
+
+const char *flag_code(enum flag f) { return f < FLAG_COUNT ? flag_codes[f] : "?"; }
+
+const char *flag_message(enum flag f) { return f < FLAG_COUNT ? flag_messages[f] : ""; }
+
+bool review_outcome_valid(const char *outcome)
+{
+	return strcmp(outcome, "confirmed") == 0 || strcmp(outcome, "rejected") == 0
+		|| strcmp(outcome, "revisit") == 0;
+}
+
+void ledger_message(unsigned flags, const char *review, const char *note, char *out, size_t cap)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	const char *head = NULL;
+	if (strcmp(review, "confirmed") == 0)
+		head = N_("Kota sudah memeriksa dan menerima verifikasi ini.");
+	else if (strcmp(review, "rejected") == 0)
+		head = N_("Kota menolak verifikasi ini; buat koreksi.");
+	else if (strcmp(review, "revisit") == 0)
+		head = N_("Kota meminta kunjungan ulang ke rumah ini.");
+	if (head != NULL) {
+		/* the server speaks Indonesian; the client may translate by code */
+		snprintf(out, cap, "%s%s%s", head, note[0] != '\0' ? " " : "", note);
+		return;
+	}
+	for (int f = 0; f < FLAG_COUNT && len + 1 < cap; f++) {
+		if (!(flags & (1u << f)))
+			continue;
+		int n = snprintf(out + len, cap - len, "%s%s", len > 0 ? " " : "", flag_messages[f]);
+		if (n < 0)
+			break;
+		len += (size_t)n < cap - len ? (size_t)n : cap - len - 1;
+	}
+}
+
+static bool step_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE;
+}
+
+static bool add_change(sqlite3 *db, const char *id)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "INSERT INTO changes(verification_id, operator_id) "
+		"SELECT id, operator_id FROM verifications WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	return step_done(st);
+}
+
+/* Flags that come from the registry: where the city's copy has this NIK. */
+static unsigned registry_flags(sqlite3 *db, const struct record *r)
+{
+	sqlite3_stmt *st;
+	unsigned flags = 0;
+	if (sqlite3_prepare_v2(db, "SELECT kelurahan FROM residents WHERE nik = ?", -1, &st,
+		NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, r->nik, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *kel = (const char *)sqlite3_column_text(st, 0);
+		if (kel != NULL && strcmp(kel, r->kelurahan) != 0)
+			flags |= 1u << FLAG_REGISTRY_OTHER_KELURAHAN;
+	} else if (r->in_registry)
+		flags |= 1u << FLAG_NOT_IN_REGISTRY;
+	sqlite3_finalize(st);
+	return flags;
+}
+
+/* After a record of nik was stored: every current record of the NIK (not
+ * superseded) gets duplicate_nik when there are two or more, and each
+ * record that gains the flag gets a change entry for its operator. */
+static bool refresh_duplicates(sqlite3 *db, const char *nik, const char *new_id)
+{
+	sqlite3_stmt *st;
+	const int dup = 1 << FLAG_DUPLICATE_NIK;
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM verifications "
+		"WHERE nik = ? AND superseded_by IS NULL", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, nik, -1, SQLITE_STATIC);
+	long long current = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (current < 2)
+		return true;
+	if (sqlite3_prepare_v2(db, "INSERT INTO changes(verification_id, operator_id) "
+		"SELECT id, operator_id FROM verifications WHERE nik = ? AND superseded_by IS NULL "
+		"AND (flags & ?) = 0 AND id != ? ORDER BY received_at, id", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, nik, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, dup);
+	sqlite3_bind_text(st, 3, new_id, -1, SQLITE_STATIC);
+	if (!step_done(st))
+		return false;
+	if (sqlite3_prepare_v2(db, "UPDATE verifications SET flags = flags | ? "
+		"WHERE nik = ? AND superseded_by IS NULL", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_int(st, 1, dup);
+	sqlite3_bind_text(st, 2, nik, -1, SQLITE_STATIC);
+	return step_done(st);
+}
+
+static bool mark_superseded(sqlite3 *db, const struct record *r)
+{
+	if (r->supersedes[0] == '\0')
+		return true;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "UPDATE verifications SET superseded_by = ? "
+		"WHERE id = ? AND superseded_by IS NULL", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, r->uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->supersedes, -1, SQLITE_STATIC);
+	return step_done(st);
+}
+
+static unsigned current_duplicates(sqlite3 *db, const struct record *r)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM verifications WHERE nik = ? "
+		"AND superseded_by IS NULL AND id != ?", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, r->nik, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->uuid, -1, SQLITE_STATIC);
+	long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return n > 0 ? 1u << FLAG_DUPLICATE_NIK : 0;
+}
+
+static bool insert_photos(sqlite3 *db, const struct record *r)
+{
+	for (int k = 0; k < PHOTO_KIND_COUNT; k++) {
+		const struct record_photo *p = &r->photos[k];
+		if (!p->attached)
+			continue;
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(db, "INSERT INTO verification_photos(verification_id, kind, "
+			"sha256, size, lat, lon, taken_at) VALUES (?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
+			return false;
+		sqlite3_bind_text(st, 1, r->uuid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, record_photo_kind_code((enum photo_kind)k), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, p->sha256, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, p->size);
+		if (p->has_gps) {
+			sqlite3_bind_double(st, 5, p->lat);
+			sqlite3_bind_double(st, 6, p->lon);
+		}
+		sqlite3_bind_text(st, 7, p->taken_at, -1, SQLITE_STATIC);
+		if (!step_done(st))
+			return false;
+	}
+	return true;
+}
+
+static void result_flags(unsigned flags, struct proto_verification_result *res)
+{
+	res->n_flags = 0;
+	for (int f = 0; f < FLAG_COUNT && res->n_flags < PROTO_FLAGS_MAX; f++)
+		if (flags & (1u << f))
+			snprintf(res->flags[res->n_flags++], sizeof res->flags[0], "%s", flag_codes[f]);
+	snprintf(res->status, sizeof res->status, "%s", flags != 0 ? "flagged" : "accepted");
+}
+
+static const char *coord_source_code(enum coord_source s)
+{
+	return s == COORD_EXIF ? "exif" : s == COORD_MANUAL ? "manual" : "";
+}
+
+static bool insert_record(sqlite3 *db, const struct record *r, long long operator_id,
+	const char *device, const char *json, const char *sha, int64_t now, unsigned flags,
+	const char *response)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "INSERT INTO verifications(id, operator_id, device, body_sha256, "
+		"body, nik, kk, name, address, kelurahan, in_registry, decision, reason, reason_text, "
+		"notes, lat, lon, coord_source, coord_reason, supersedes, created_at, finalised_at, "
+		"received_at, flags, first_status, first_response) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+		"?,?,?,?,?,?,?,?,?,?,201,?)", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	int i = 1;
+	sqlite3_bind_text(st, i++, r->uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, i++, operator_id);
+	sqlite3_bind_text(st, i++, device, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i++, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i++, json, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i++, r->nik, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i++, r->kk, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i++, r->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i++, r->address, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i++, r->kelurahan, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, i++, r->in_registry);
+	sqlite3_bind_text(st, i++, record_decision_code(r->decision), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i++, record_reason_code(r->reason), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i++, r->reason_text, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i++, r->notes, -1, SQLITE_STATIC);
+	if (r->has_coord) {
+		sqlite3_bind_double(st, i++, r->lat);
+		sqlite3_bind_double(st, i++, r->lon);
+	} else
+		i += 2;
+	sqlite3_bind_text(st, i++, coord_source_code(r->coord_source), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i++, r->coord_reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i++, r->supersedes, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, i++, r->created_at);
+	sqlite3_bind_int64(st, i++, r->finalised_at);
+	sqlite3_bind_int64(st, i++, now);
+	sqlite3_bind_int(st, i++, (int)flags);
+	sqlite3_bind_text(st, i++, response, -1, SQLITE_STATIC);
+	return step_done(st);
+}
+
+bool ledger_store(struct sqlite3 *db, const struct record *r, long long operator_id,
+	const char *device, const char *canonical_json, const char *canonical_sha256,
+	int64_t now, struct proto_verification_result *result)
+{
+	memset(result, 0, sizeof *result);
+	snprintf(result->id, sizeof result->id, "%s", r->uuid);
+	proto_time_format(now, result->received_at);
+	/* supersede first, so the corrected record no longer counts */
+	if (!mark_superseded(db, r))
+		return false;
+	unsigned flags = registry_flags(db, r) | current_duplicates(db, r);
+	result_flags(flags, result);
+	char *response = proto_verification_result_encode(result);
+	bool ok = response != NULL
+		&& insert_record(db, r, operator_id, device, canonical_json, canonical_sha256, now,
+			flags, response)
+		&& insert_photos(db, r) && add_change(db, r->uuid)
+		&& refresh_duplicates(db, r->nik, r->uuid);
+	free(response);
+	return ok;
+}
+
+bool ledger_review(struct sqlite3 *db, const char *id, const char *outcome, const char *note,
+	int64_t now, bool *found)
+{
+	sqlite3_stmt *st;
+	*found = false;
+	if (sqlite3_prepare_v2(db, "UPDATE verifications SET review = ?, review_note = ?, "
+		"reviewed_at = ? WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, outcome, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, note, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_text(st, 4, id, -1, SQLITE_STATIC);
+	if (!step_done(st))
+		return false;
+	*found = sqlite3_changes(db) > 0;
+	return !*found || add_change(db, id);
+}

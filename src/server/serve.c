@@ -1,0 +1,671 @@
+/* serve: `sigacor-server serve`, the HTTP side (libmicrohttpd).
+ *
+ * A pool of threads with epoll serves many connections each (1,204 clerks
+ * may sync at once); every thread has its own SQLite connection (db.c).
+ * Bodies are streamed: JSON into a bounded buffer, photos straight to a
+ * temporary file while hashing (blobs.c).  Each request is logged in one
+ * line without NIKs, names, coordinates, tokens or query strings. */
+#include "config.h"
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+enum route {
+	ROUTE_NONE = 0, ROUTE_LOGIN, ROUTE_LOGOUT, ROUTE_ME, ROUTE_RESIDENTS, ROUTE_CANDIDATES,
+	ROUTE_CHANGES, ROUTE_VERIFICATION, ROUTE_BLOB,
+};
+
+/* log names: the route with its parameter left as a placeholder */
+static const char *const route_names[] = {
+	"-", "/auth/login", "/auth/logout", "/me", "/residents", "/candidates",
+	"/verifications/changes", "/verifications/{id}", "/blobs/{sha256}",
+};
+
+struct request {
+	enum route route;
+	char arg[80];                   /* {id} or {sha256} */
+	char request_id[17];
+	int64_t started_us;
+	bool authed;
+	struct session session;
+	bool replied;
+	/* JSON body */
+	char *body;
+	size_t len, cap, limit;
+	bool too_large;
+	/* photo body */
+	struct blob_upload *blob;
+	long long received;
+	/* for the log */
+	int status;
+	size_t out_bytes;
+};
+
+static int64_t now_us(void)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+/* ---------------------------------------------------------------- replies */
+
+static bool wants_gzip(struct MHD_Connection *c)
+{
+	const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	if (ae == NULL)
+		return false;
+	const char *g = strstr(ae, "gzip");
+	return g != NULL && strncmp(g, "gzip;q=0", 8) != 0 && strncmp(g, "gzip; q=0", 9) != 0;
+}
+
+/* gzip of in, or NULL (then the plain body is sent) */
+static char *gzip_buffer(const char *in, size_t len, size_t *out_len)
+{
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (deflateInit2(&z, 5, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	size_t cap = deflateBound(&z, (uLong)len);
+	char *out = malloc(cap);
+	if (out == NULL) {
+		deflateEnd(&z);
+		return NULL;
+	}
+	z.next_in = (Bytef *)(uintptr_t)in;
+	z.avail_in = (uInt)len;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	int rc = deflate(&z, Z_FINISH);
+	*out_len = z.total_out;
+	deflateEnd(&z);
+	if (rc != Z_STREAM_END) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *c, struct request *req,
+	struct reply *rep)
+{
+	bool gz = false;
+	if (rep->list && rep->body != NULL && wants_gzip(c)) {
+		size_t zlen;
+		char *z = gzip_buffer(rep->body, rep->len, &zlen);
+		if (z != NULL) {
+			free(rep->body);
+			rep->body = z;
+			rep->len = zlen;
+			gz = true;
+		}
+	}
+	struct MHD_Response *resp = rep->body != NULL
+		? MHD_create_response_from_buffer(rep->len, rep->body, MHD_RESPMEM_MUST_FREE)
+		: MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL) {
+		free(rep->body);
+		return MHD_NO;
+	}
+	rep->body = NULL;       /* MHD frees it now */
+	MHD_add_response_header(resp, PROTO_MARKER_HEADER, PROTO_MARKER_VALUE);
+	MHD_add_response_header(resp, "X-Request-Id", req->request_id);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (rep->len > 0 || rep->problem)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, rep->problem
+			? PROTO_PROBLEM_TYPE : PROTO_JSON_TYPE "; charset=utf-8");
+	if (gz)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	if (rep->list)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	if (rep->retry_after > 0) {
+		char ra[16];
+		snprintf(ra, sizeof ra, "%d", rep->retry_after);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+	}
+	if (rep->allow != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, rep->allow);
+	req->status = rep->status;
+	req->out_bytes = rep->len;
+	req->replied = true;
+	enum MHD_Result r = MHD_queue_response(c, (unsigned)rep->status, resp);
+	MHD_destroy_response(resp);
+	return r;
+}
+
+static enum MHD_Result send_problem(struct MHD_Connection *c, struct request *req,
+	enum problem p, const char *detail)
+{
+	struct reply rep;
+	reply_problem(&rep, p, detail);
+	return send_reply(c, req, &rep);
+}
+
+/* ---------------------------------------------------------------- routing */
+
+static const char *const methods_of[] = {
+	[ROUTE_LOGIN] = "POST", [ROUTE_LOGOUT] = "POST", [ROUTE_ME] = "GET",
+	[ROUTE_RESIDENTS] = "GET", [ROUTE_CANDIDATES] = "GET", [ROUTE_CHANGES] = "GET",
+	[ROUTE_VERIFICATION] = "PUT", [ROUTE_BLOB] = "HEAD, PUT",
+};
+
+static enum route route_of(const char *url, char *arg, size_t arg_cap)
+{
+	static const struct { const char *path; enum route route; } fixed[] = {
+		{ "/auth/login", ROUTE_LOGIN }, { "/auth/logout", ROUTE_LOGOUT }, { "/me", ROUTE_ME },
+		{ "/residents", ROUTE_RESIDENTS }, { "/candidates", ROUTE_CANDIDATES },
+		{ "/verifications/changes", ROUTE_CHANGES },
+	};
+	size_t plen = strlen(PROTO_PREFIX);
+	arg[0] = '\0';
+	if (strncmp(url, PROTO_PREFIX, plen) != 0)
+		return ROUTE_NONE;
+	const char *rest = url + plen;
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		if (strcmp(rest, fixed[i].path) == 0)
+			return fixed[i].route;
+	if (strncmp(rest, "/verifications/", 15) == 0 && strchr(rest + 15, '/') == NULL
+		&& strlen(rest + 15) < arg_cap) {
+		snprintf(arg, arg_cap, "%s", rest + 15);
+		return ROUTE_VERIFICATION;
+	}
+	if (strncmp(rest, "/blobs/", 7) == 0 && strchr(rest + 7, '/') == NULL
+		&& strlen(rest + 7) < arg_cap) {
+		snprintf(arg, arg_cap, "%s", rest + 7);
+		return ROUTE_BLOB;
+	}
+	return ROUTE_NONE;
+}
+
+static bool method_fits(enum route r, const char *method)
+{
+	if (r == ROUTE_BLOB)
+		return strcmp(method, "HEAD") == 0 || strcmp(method, "PUT") == 0;
+	return strcmp(method, methods_of[r]) == 0;
+}
+
+/* "application/json" or "application/json; charset=utf-8" */
+static bool content_type_is(struct MHD_Connection *c, const char *want)
+{
+	const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	size_t n = strlen(want);
+	if (ct == NULL || strncasecmp(ct, want, n) != 0)
+		return false;
+	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
+}
+
+/* Content-Length if given (-1 when absent or not a number) */
+static long long content_length(struct MHD_Connection *c)
+{
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl == NULL || *cl == '\0')
+		return -1;
+	char *end;
+	long long v = strtoll(cl, &end, 10);
+	return *end == '\0' && v >= 0 ? v : -1;
+}
+
+/* ---------------------------------------------------------------- the handler */
+
+/* Everything that can be decided from the headers: route, method, token,
+ * content type, size; for a photo also "already have it". */
+static enum MHD_Result on_headers(struct MHD_Connection *c, struct request *req,
+	const char *url, const char *method)
+{
+	req->route = route_of(url, req->arg, sizeof req->arg);
+	if (req->route == ROUTE_NONE)
+		return send_problem(c, req, PROBLEM_NOT_FOUND, NULL);
+	if (!method_fits(req->route, method)) {
+		struct reply rep;
+		reply_problem(&rep, PROBLEM_METHOD_NOT_ALLOWED, NULL);
+		rep.allow = methods_of[req->route];
+		return send_reply(c, req, &rep);
+	}
+	if ((req->route == ROUTE_VERIFICATION && !proto_is_uuid(req->arg))
+		|| (req->route == ROUTE_BLOB && !proto_is_sha256(req->arg)))
+		return send_problem(c, req, PROBLEM_BAD_REQUEST,
+			_("Alamat harus memuat UUID atau SHA-256 huruf kecil."));
+	if (req->route != ROUTE_LOGIN) {
+		struct reply rep;
+		const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+			MHD_HTTP_HEADER_AUTHORIZATION);
+		if (!api_authenticate(auth, &req->session, &rep))
+			return send_reply(c, req, &rep);
+		req->authed = true;
+	}
+	long long length = content_length(c);
+	if (req->route == ROUTE_LOGIN || req->route == ROUTE_VERIFICATION) {
+		if (!content_type_is(c, PROTO_JSON_TYPE))
+			return send_problem(c, req, PROBLEM_UNSUPPORTED_MEDIA_TYPE,
+				_("Isi harus berjenis application/json."));
+		req->limit = req->route == ROUTE_LOGIN ? PROTO_LOGIN_MAX : PROTO_JSON_MAX;
+	} else
+		req->limit = PROTO_LOGIN_MAX;      /* logout may carry "{}" */
+	if (req->route == ROUTE_BLOB) {
+		if (strcmp(method, "HEAD") == 0)
+			return MHD_YES;
+		const struct api_config *cfg = api_config();
+		if (!content_type_is(c, PROTO_BLOB_TYPE))
+			return send_problem(c, req, PROBLEM_UNSUPPORTED_MEDIA_TYPE,
+				_("Foto harus dikirim sebagai image/jpeg."));
+		if (length > cfg->max_photo)
+			return send_problem(c, req, PROBLEM_TOO_LARGE, _("Foto melebihi batas ukuran server."));
+		long long size;
+		if (api_blob_have(req->arg, &size)) {
+			struct reply rep;
+			api_blob_reply(req->arg, size, false, &rep);
+			return send_reply(c, req, &rep);
+		}
+		req->blob = blob_upload_begin(cfg->dir, req->arg);
+		if (req->blob == NULL)
+			return send_problem(c, req, PROBLEM_INTERNAL, NULL);
+		return MHD_YES;
+	}
+	if (length > (long long)req->limit)
+		return send_problem(c, req, PROBLEM_TOO_LARGE, NULL);
+	return MHD_YES;
+}
+
+static void on_data(struct request *req, const char *data, size_t size)
+{
+	if (req->route == ROUTE_BLOB) {
+		req->received += (long long)size;
+		if (req->blob == NULL)
+			return;
+		if (req->received > api_config()->max_photo) {
+			/* chunked upload past the limit: drop it, answer 413 at the end */
+			blob_upload_abort(req->blob);
+			req->blob = NULL;
+			req->too_large = true;
+			return;
+		}
+		blob_upload_write(req->blob, data, size);
+		return;
+	}
+	if (req->too_large || req->len + size > req->limit) {
+		req->too_large = true;
+		return;
+	}
+	if (req->len + size + 1 > req->cap) {
+		size_t cap = req->cap == 0 ? 1024 : req->cap;
+		while (cap < req->len + size + 1)
+			cap *= 2;
+		char *b = realloc(req->body, cap);
+		if (b == NULL) {
+			req->too_large = true;
+			return;
+		}
+		req->body = b;
+		req->cap = cap;
+	}
+	memcpy(req->body + req->len, data, size);
+	req->len += size;
+	req->body[req->len] = '\0';
+}
+
+static enum MHD_Result on_blob_done(struct MHD_Connection *c, struct request *req,
+	const char *method)
+{
+	struct reply rep;
+	if (strcmp(method, "HEAD") == 0) {
+		long long size;
+		memset(&rep, 0, sizeof rep);
+		rep.status = api_blob_have(req->arg, &size) ? 200 : 404;
+		return send_reply(c, req, &rep);
+	}
+	if (req->too_large)
+		return send_problem(c, req, PROBLEM_TOO_LARGE, _("Foto melebihi batas ukuran server."));
+	long long size = blob_upload_size(req->blob);
+	enum blob_result br = blob_upload_finish(req->blob);
+	req->blob = NULL;
+	switch (br) {
+	case BLOB_STORED:
+	case BLOB_HAD_IT:
+		api_blob_reply(req->arg, size, br == BLOB_STORED, &rep);
+		return send_reply(c, req, &rep);
+	case BLOB_MISMATCH:
+		return send_problem(c, req, PROBLEM_HASH_MISMATCH, NULL);
+	case BLOB_NOT_JPEG:
+		return send_problem(c, req, PROBLEM_NOT_JPEG, NULL);
+	case BLOB_IO_ERROR:
+		break;
+	}
+	return send_problem(c, req, PROBLEM_INTERNAL, NULL);
+}
+
+static enum MHD_Result on_complete(struct MHD_Connection *c, struct request *req,
+	const char *method)
+{
+	struct reply rep;
+	if (req->route == ROUTE_BLOB)
+		return on_blob_done(c, req, method);
+	if (req->too_large)
+		return send_problem(c, req, PROBLEM_TOO_LARGE, NULL);
+	const char *cursor = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "cursor");
+	const char *limit = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
+	switch (req->route) {
+	case ROUTE_LOGIN:
+		api_login(req->body, req->len, &rep);
+		if (req->body != NULL)
+			sodium_memzero(req->body, req->len);      /* a password was in it */
+		break;
+	case ROUTE_LOGOUT: api_logout(&req->session, &rep); break;
+	case ROUTE_ME: api_me(&req->session, &rep); break;
+	case ROUTE_RESIDENTS: api_residents(&req->session, cursor, limit, &rep); break;
+	case ROUTE_CANDIDATES: api_candidates(&req->session, cursor, limit, &rep); break;
+	case ROUTE_CHANGES: api_changes(&req->session, cursor, limit, &rep); break;
+	case ROUTE_VERIFICATION:
+		api_verification_put(&req->session, req->arg, req->body, req->len, &rep);
+		break;
+	default:
+		reply_problem(&rep, PROBLEM_NOT_FOUND, NULL);
+		break;
+	}
+	return send_reply(c, req, &rep);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+	const char *method, const char *version, const char *upload_data,
+	size_t *upload_data_size, void **con_cls)
+{
+	struct request *req = *con_cls;
+	if (req == NULL) {
+		req = calloc(1, sizeof *req);
+		if (req == NULL)
+			return MHD_NO;
+		unsigned char rnd[8];
+		randombytes_buf(rnd, sizeof rnd);
+		util_hex(rnd, sizeof rnd, req->request_id);
+		req->started_us = now_us();
+		*con_cls = req;
+		return on_headers(c, req, url, method);
+	}
+	if (req->replied)
+		return MHD_YES;
+	if (*upload_data_size > 0) {
+		on_data(req, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return on_complete(c, req, method);
+}
+
+/* One line per request; never a NIK, a name, coordinates, a token or a query. */
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+	enum MHD_RequestTerminationCode toe)
+{
+	struct request *req = *con_cls;
+	if (req == NULL)
+		return;
+	char when[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(stderr, "%s %s %s %d in=%lld out=%zu %lldms op=%s%s\n", when, req->request_id,
+		route_names[req->route], req->status,
+		req->route == ROUTE_BLOB ? req->received : (long long)req->len, req->out_bytes,
+		(long long)((now_us() - req->started_us) / 1000),
+		req->authed ? req->session.operator_name : "-",
+		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+	blob_upload_abort(req->blob);
+	if (req->body != NULL) {
+		sodium_memzero(req->body, req->cap);
+		free(req->body);
+	}
+	free(req);
+	*con_cls = NULL;
+}
+
+/* ---------------------------------------------------------------- listening */
+
+static bool is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+		return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+	}
+	return false;
+}
+
+/* "127.0.0.1:8080", "[::1]:0": a listening socket, and the address it got */
+static int listen_on(const char *spec, bool tls, char *shown, size_t shown_cap)
+{
+	char host[128], port[16];
+	const char *colon = strrchr(spec, ':');
+	if (colon == NULL || colon == spec || strlen(colon + 1) == 0 || strlen(colon + 1) >= sizeof port
+		|| (size_t)(colon - spec) >= sizeof host) {
+		fprintf(stderr, "sigacor-server: --listen %s: %s\n", spec, _("harus berbentuk ALAMAT:PORT"));
+		return -1;
+	}
+	size_t hlen = (size_t)(colon - spec);
+	const char *h = spec;
+	if (spec[0] == '[' && colon[-1] == ']') {
+		h++;
+		hlen -= 2;
+	}
+	memcpy(host, h, hlen);
+	host[hlen] = '\0';
+	snprintf(port, sizeof port, "%s", colon + 1);
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+		.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE };
+	struct addrinfo *ai;
+	if (getaddrinfo(host, port, &hints, &ai) != 0) {
+		fprintf(stderr, "sigacor-server: --listen %s: %s\n", spec,
+			_("alamat harus berupa angka IP, misalnya 127.0.0.1:8080"));
+		return -1;
+	}
+	if (!tls && !is_loopback(ai->ai_addr)) {
+		fprintf(stderr, "sigacor-server: --listen %s: %s\n", spec,
+			_("tanpa --cert dan --key server hanya mau mendengar di alamat loopback (127.0.0.1 atau ::1)"));
+		freeaddrinfo(ai);
+		return -1;
+	}
+	int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0
+		|| bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 1024) != 0) {
+		fprintf(stderr, "sigacor-server: --listen %s: %s\n", spec, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		freeaddrinfo(ai);
+		return -1;
+	}
+	freeaddrinfo(ai);
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	char addr[INET6_ADDRSTRLEN] = "?";
+	int bound_port = 0;
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
+		if (ss.ss_family == AF_INET) {
+			struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+			inet_ntop(AF_INET, &in->sin_addr, addr, sizeof addr);
+			bound_port = ntohs(in->sin_port);
+		} else {
+			struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+			inet_ntop(AF_INET6, &in6->sin6_addr, addr, sizeof addr);
+			bound_port = ntohs(in6->sin6_port);
+		}
+	}
+	snprintf(shown, shown_cap, ss.ss_family == AF_INET6 ? "[%s]:%d" : "%s:%d", addr, bound_port);
+	return fd;
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL) {
+		fprintf(stderr, "sigacor-server: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	for (;;) {
+		if (len + 4096 + 1 > cap) {
+			cap = cap == 0 ? 8192 : cap * 2;
+			if (cap > 1024 * 1024) {
+				fprintf(stderr, "sigacor-server: %s: %s\n", path, _("file terlalu besar"));
+				break;
+			}
+			char *b = realloc(buf, cap);
+			if (b == NULL)
+				break;
+			buf = b;
+		}
+		size_t n = fread(buf + len, 1, 4096, f);
+		len += n;
+		if (n < 4096) {
+			fclose(f);
+			buf[len] = '\0';
+			return buf;
+		}
+	}
+	fclose(f);
+	free(buf);
+	return NULL;
+}
+
+static void serve_usage(FILE *f)
+{
+	fprintf(f, "%s", _("Pemakaian: sigacor-server serve --data FOLDER --listen ALAMAT:PORT "
+		"[--cert FILE --key FILE] [--threads N] [--max-photo-mb N]\n"));
+}
+
+struct serve_options {
+	const char *dir, *listen, *cert, *key;
+	unsigned threads;
+	long long max_photo_mb;
+};
+
+static bool parse_serve_options(int argc, char **argv, struct serve_options *o)
+{
+	static const struct option options[] = {
+		{ "data", required_argument, NULL, 'd' }, { "listen", required_argument, NULL, 'l' },
+		{ "cert", required_argument, NULL, 'c' }, { "key", required_argument, NULL, 'k' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "max-photo-mb", required_argument, NULL, 'm' }, { NULL, 0, NULL, 0 },
+	};
+	int ch;
+	char *end;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (ch) {
+		case 'd': o->dir = optarg; break;
+		case 'l': o->listen = optarg; break;
+		case 'c': o->cert = optarg; break;
+		case 'k': o->key = optarg; break;
+		case 't':
+			o->threads = (unsigned)strtoul(optarg, &end, 10);
+			if (*end != '\0' || o->threads < 1 || o->threads > 256)
+				return false;
+			break;
+		case 'm':
+			o->max_photo_mb = strtoll(optarg, &end, 10);
+			if (*end != '\0' || o->max_photo_mb < 1 || o->max_photo_mb > 1024)
+				return false;
+			break;
+		default:
+			return false;
+		}
+	}
+	return optind == argc && o->dir != NULL && o->listen != NULL
+		&& (o->cert == NULL) == (o->key == NULL);
+}
+
+int serve_main(int argc, char **argv)
+{
+	struct serve_options o = { .threads = 16, .max_photo_mb = PROTO_PHOTO_MAX / (1024 * 1024) };
+	if (!parse_serve_options(argc, argv, &o)) {
+		serve_usage(stderr);
+		return 2;
+	}
+	if (sodium_init() < 0 || !db_prepare_dir(o.dir, true))
+		return 1;
+	bool tls = o.cert != NULL;
+	char *cert = NULL, *key = NULL;
+	if (tls && (!MHD_is_feature_supported(MHD_FEATURE_TLS)
+		|| (cert = read_file(o.cert)) == NULL || (key = read_file(o.key)) == NULL)) {
+		if (!MHD_is_feature_supported(MHD_FEATURE_TLS))
+			fprintf(stderr, "sigacor-server: %s\n", _("libmicrohttpd ini tanpa dukungan TLS"));
+		free(cert);
+		free(key);
+		return 1;
+	}
+	/* the schema is made here, once, before any thread opens the database */
+	struct sqlite3 *main_db = db_open(o.dir);
+	if (main_db == NULL)
+		return 1;
+	blob_clean_tmp(o.dir);
+	struct api_config cfg = { .dir = o.dir, .max_photo = o.max_photo_mb * 1024 * 1024 };
+	api_configure(&cfg);
+	db_thread_init(o.dir);
+	char shown[96];
+	int fd = listen_on(o.listen, tls, shown, sizeof shown);
+	if (fd < 0) {
+		sqlite3_close(main_db);
+		free(cert);
+		free(key);
+		return 2;
+	}
+	/* the threads inherit this mask; the main thread waits for the signals */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+	if (tls)
+		flags |= MHD_USE_TLS;
+	struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
+		MHD_OPTION_LISTEN_SOCKET, fd,
+		MHD_OPTION_THREAD_POOL_SIZE, o.threads,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, key,
+		MHD_OPTION_HTTPS_MEM_CERT, cert,
+		MHD_OPTION_END);
+	if (d == NULL) {
+		fprintf(stderr, "sigacor-server: %s\n", _("server HTTP gagal dimulai"));
+		close(fd);
+		sqlite3_close(main_db);
+		free(cert);
+		free(key);
+		return 1;
+	}
+	printf("listening on %s\n", shown);
+	fflush(stdout);
+	fprintf(stderr, "sigacor-server: %s %s%s\n", _("mendengar di"), shown, tls ? " (HTTPS)" : "");
+	int sig = 0;
+	sigwait(&stop, &sig);
+	fprintf(stderr, "sigacor-server: %s\n", _("berhenti"));
+	MHD_stop_daemon(d);
+	sqlite3_close(main_db);
+	free(cert);
+	free(key);
+	return 0;
+}
