@@ -35,7 +35,7 @@
 #define PROTO_PHOTO_MAX (30L * 1024 * 1024) /* default blob limit = PHOTO_MAX_BYTES */
 #define PROTO_PAGE_DEFAULT 1000
 #define PROTO_PAGE_MAX 5000
-#define PROTO_OPERATOR_MAX 64               /* bytes of an operator name, [a-z0-9._-] */
+#define PROTO_OPERATOR_MAX 63               /* bytes of an operator name, [a-z0-9._-] (fits record.operator_name) */
 #define PROTO_DEVICE_MAX 64
 #define PROTO_PASSWORD_MAX 1024
 #define PROTO_TOKEN_MAX 128
@@ -185,7 +185,7 @@ bool proto_is_uuid(const char *s);          /* lower-case 8-4-4-4-12 hex */
 bool proto_is_sha256(const char *s);        /* 64 lower-case hex digits */
 bool proto_is_nik_digits(const char *s);    /* exactly 16 ASCII digits */
 bool proto_is_kelurahan(const char *s);     /* "36.71.DD.DDDD" shape (not the table) */
-bool proto_is_operator_name(const char *s); /* 1-64 of [a-z0-9._-], not starting with . or - */
+bool proto_is_operator_name(const char *s); /* 1-63 of [a-z0-9._-], not starting with . or - */
 /* well-formed UTF-8 without control characters (multiline: \n and \t allowed) */
 bool proto_is_text(const char *s, bool multiline);
 /* unix seconds <-> "YYYY-MM-DDTHH:MM:SSZ" (UTC).  Parse accepts only that form. */

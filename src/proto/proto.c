@@ -185,10 +185,17 @@ struct ctx {
 	char path[64];          /* prefix for field names: "photos[1]." */
 };
 
+/* a + b into dst, cut to fit: these are diagnostics, a cut path is fine */
+static void join(char *dst, size_t cap, const char *a, const char *b)
+{
+	if (snprintf(dst, cap, "%s%s", a, b) >= (int)cap)
+		dst[cap - 1] = '\0';
+}
+
 static bool fail(struct ctx *c, const char *field, const char *reason)
 {
 	if (c->err != NULL) {
-		snprintf(c->err->field, sizeof c->err->field, "%s%s", c->path, field);
+		join(c->err->field, sizeof c->err->field, c->path, field);
 		snprintf(c->err->reason, sizeof c->err->reason, "%s", reason);
 	}
 	return false;
@@ -420,7 +427,7 @@ enum proto_status proto_login_request_decode(const char *json, size_t len,
 	memset(out, 0, sizeof *out);
 	bool ok = get_str(&c, o, "operator", out->operator_name, sizeof out->operator_name, TEXT_LINE)
 		&& (proto_is_operator_name(out->operator_name)
-			|| fail(&c, "operator", "must be 1-64 of a-z 0-9 . _ -"))
+			|| fail(&c, "operator", "must be 1-63 of a-z 0-9 . _ -"))
 		&& get_str(&c, o, "password", out->password, sizeof out->password, TEXT_LINE)
 		&& (out->password[0] != '\0' || fail(&c, "password", "is empty"))
 		&& get_str(&c, o, "device", out->device, sizeof out->device, TEXT_LINE)
@@ -451,7 +458,7 @@ enum proto_status proto_session_decode(const char *json, size_t len,
 	bool ok = get_str(&c, o, "token", out->token, sizeof out->token, TEXT_LINE)
 		&& get_str(&c, o, "operator", out->operator_name, sizeof out->operator_name, TEXT_LINE)
 		&& (proto_is_operator_name(out->operator_name)
-			|| fail(&c, "operator", "must be 1-64 of a-z 0-9 . _ -"))
+			|| fail(&c, "operator", "must be 1-63 of a-z 0-9 . _ -"))
 		&& get_str(&c, o, "device", out->device, sizeof out->device, TEXT_LINE);
 	const cJSON *arr = ok ? get_array(&c, o, "kelurahan", PROTO_KELURAHAN_MAX) : NULL;
 	ok = arr != NULL;
@@ -737,7 +744,9 @@ static bool get_point(struct ctx *c, const cJSON *o, const char *name, bool *pre
 		return fail(c, name, "must be an object or null");
 	char saved[sizeof c->path];
 	memcpy(saved, c->path, sizeof saved);
-	snprintf(c->path, sizeof c->path, "%s%s.", saved, name);
+	char prefix[sizeof c->path];
+	join(prefix, sizeof prefix, saved, name);
+	join(c->path, sizeof c->path, prefix, ".");
 	bool ok = get_double(c, it, "lat", -90.0, 90.0, lat)
 		&& get_double(c, it, "lon", -180.0, 180.0, lon);
 	memcpy(c->path, saved, sizeof saved);

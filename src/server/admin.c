@@ -215,7 +215,7 @@ int admin_add_operator(int argc, char **argv)
 	size_t n;
 	if (!proto_is_operator_name(o.arg)) {
 		fprintf(stderr, "sigacor-server: %s: %s\n", o.arg,
-			_("nama petugas hanya boleh huruf kecil a-z, angka, titik, garis bawah dan tanda hubung (maks. 64)"));
+			_("nama petugas hanya boleh huruf kecil a-z, angka, titik, garis bawah dan tanda hubung (maks. 63)"));
 		return 2;
 	}
 	if (!parse_kelurahan_list(o.kelurahan, list, &n))

@@ -23,26 +23,28 @@ struct blob_upload {
 	char sha256[PROTO_SHA256_LEN + 1];
 	char tmp_path[4096];
 	char dir_path[4096];            /* DIR/blobs/ab */
-	char final_path[4096];
+	char final_path[4096 + 128];
 	crypto_hash_sha256_state hash;
 	long long size;
 	unsigned char head[3];          /* first bytes, for the JPEG check */
 	bool failed;
 };
 
-static void blob_paths(const char *dir, const char *sha256, char *sub, size_t sub_cap,
+/* DIR/blobs/ab and DIR/blobs/ab/<sha256>; false when they do not fit */
+static bool blob_paths(const char *dir, const char *sha256, char *sub, size_t sub_cap,
 	char *path, size_t path_cap)
 {
-	snprintf(sub, sub_cap, "%s/blobs/%.2s", dir, sha256);
-	snprintf(path, path_cap, "%s/%s", sub, sha256);
+	int a = snprintf(sub, sub_cap, "%s/blobs/%.2s", dir, sha256);
+	int b = snprintf(path, path_cap, "%s/%s", sub, sha256);
+	return a > 0 && (size_t)a < sub_cap && b > 0 && (size_t)b < path_cap;
 }
 
 bool blob_exists(const char *dir, const char *sha256, long long *size)
 {
 	char sub[4096], path[4096];
 	struct stat st;
-	blob_paths(dir, sha256, sub, sizeof sub, path, sizeof path);
-	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+	if (!blob_paths(dir, sha256, sub, sizeof sub, path, sizeof path)
+		|| stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 		return false;
 	if (size != NULL)
 		*size = (long long)st.st_size;
@@ -59,9 +61,12 @@ struct blob_upload *blob_upload_begin(const char *dir, const char *sha256)
 	randombytes_buf(rnd, sizeof rnd);
 	util_hex(rnd, sizeof rnd, rnd_hex);
 	snprintf(u->sha256, sizeof u->sha256, "%s", sha256);
-	snprintf(u->tmp_path, sizeof u->tmp_path, "%s/blobs/tmp/%s", dir, rnd_hex);
-	blob_paths(dir, sha256, u->dir_path, sizeof u->dir_path, u->final_path, sizeof u->final_path);
-	u->fd = open(u->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int n = snprintf(u->tmp_path, sizeof u->tmp_path, "%s/blobs/tmp/%s", dir, rnd_hex);
+	u->fd = -1;
+	if (n > 0 && (size_t)n < sizeof u->tmp_path
+		&& blob_paths(dir, sha256, u->dir_path, sizeof u->dir_path, u->final_path,
+			sizeof u->final_path))
+		u->fd = open(u->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (u->fd < 0) {
 		free(u);
 		return NULL;

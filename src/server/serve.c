@@ -43,6 +43,7 @@ struct request {
 	enum route route;
 	char arg[80];                   /* {id} or {sha256} */
 	char request_id[17];
+	char method[8];
 	int64_t started_us;
 	bool authed;
 	struct session session;
@@ -395,6 +396,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		randombytes_buf(rnd, sizeof rnd);
 		util_hex(rnd, sizeof rnd, req->request_id);
 		req->started_us = now_us();
+		snprintf(req->method, sizeof req->method, "%s", strlen(method) < sizeof req->method
+			? method : "?");
 		*con_cls = req;
 		return on_headers(c, req, url, method);
 	}
@@ -420,8 +423,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fprintf(stderr, "%s %s %s %d in=%lld out=%zu %lldms op=%s%s\n", when, req->request_id,
-		route_names[req->route], req->status,
+	fprintf(stderr, "%s %s %s %s %d in=%lld out=%zu %lldms op=%s%s\n", when, req->request_id,
+		req->method, route_names[req->route], req->status,
 		req->route == ROUTE_BLOB ? req->received : (long long)req->len, req->out_bytes,
 		(long long)((now_us() - req->started_us) / 1000),
 		req->authed ? req->session.operator_name : "-",

@@ -1,0 +1,133 @@
+# lib.sh: helpers of the server tests (sourced after tests/tap.sh).
+# A real sigacor-server on 127.0.0.1 with port 0, driven with curl.
+# No fixed sleeps: every wait polls a condition with a bounded number of tries.
+
+# tmp: a fresh folder for this test, removed at exit (with the server stopped)
+srv_setup() {
+	tmp="$top_builddir/tests/tmp/$1.$$"
+	rm -rf "$tmp" && mkdir -p "$tmp" || exit 1
+	DATA="$tmp/data"
+	SRV_PID=
+	trap 'srv_stop; rm -rf "$tmp"' EXIT
+}
+
+# wait_for TRIES COMMAND...: run COMMAND every 50 ms until it succeeds (max TRIES)
+wait_for() {
+	n=$1; shift
+	while [ "$n" -gt 0 ]; do
+		"$@" && return 0
+		n=$((n - 1))
+		sleep 0.05
+	done
+	return 1
+}
+
+# srv_start [serve options...]: start the server on a free port; sets SRV_URL
+srv_start() {
+	: >"$tmp/serve.out"
+	"$SIGACOR_SERVER" serve --data "$DATA" --listen 127.0.0.1:0 "$@" \
+		>"$tmp/serve.out" 2>>"$tmp/serve.log" &
+	SRV_PID=$!
+	if ! wait_for 400 grep -q '^listening on ' "$tmp/serve.out"; then
+		diag "server did not start:"; sed 's/^/# /' "$tmp/serve.log"
+		return 1
+	fi
+	SRV_ADDR=$(sed -n 's/^listening on //p' "$tmp/serve.out")
+	SRV_URL="http://$SRV_ADDR/api/v1"
+}
+
+srv_stop() {
+	if [ -n "$SRV_PID" ]; then
+		kill "$SRV_PID" 2>/dev/null
+		wait "$SRV_PID" 2>/dev/null
+		SRV_PID=
+	fi
+}
+
+srv_kill9() {
+	kill -9 "$SRV_PID" 2>/dev/null
+	wait "$SRV_PID" 2>/dev/null
+	SRV_PID=
+}
+
+# operator NAME KELURAHAN[,..] [PASSWORD]: add one (password on stdin)
+operator() {
+	printf '%s\n' "${3:-kata-sandi-uji-1}" | "$SIGACOR_SERVER" add-operator "$1" \
+		--kelurahan "$2" --data "$DATA" >/dev/null
+}
+
+# api METHOD PATH [curl options...]: the status code on stdout; the body in
+# $tmp/body, the headers in $tmp/headers.  TOKEN, when set, is sent.
+api() {
+	method=$1; path=$2; shift 2
+	if [ -n "${TOKEN:-}" ]; then
+		set -- -H "Authorization: Bearer $TOKEN" "$@"
+	fi
+	if [ "$method" = HEAD ]; then
+		set -- -I "$@"
+	else
+		set -- -X "$method" "$@"
+	fi
+	curl -s -o "$tmp/body" -D "$tmp/headers" -w '%{http_code}' "$@" "$SRV_URL$path"
+}
+
+# api_json METHOD PATH JSON: send JSON
+api_json() {
+	api "$1" "$2" -H 'Content-Type: application/json' --data-binary "$3"
+}
+
+# login NAME DEVICE [PASSWORD]: prints the token (empty on failure)
+login() {
+	TOKEN= api_json POST /auth/login \
+		"{\"operator\":\"$1\",\"password\":\"${3:-kata-sandi-uji-1}\",\"device\":\"$2\"}" >/dev/null
+	json_str token <"$tmp/body"
+}
+
+# json_str NAME: the first string member NAME of the JSON on stdin
+json_str() {
+	grep -o "\"$1\":\"[^\"]*\"" | head -n 1 | sed "s/^\"$1\":\"//; s/\"\$//"
+}
+
+# json_num NAME: the first number member NAME
+json_num() {
+	grep -o "\"$1\":-\?[0-9]*" | head -n 1 | sed "s/^\"$1\"://"
+}
+
+# header NAME: the value of a response header of the last api call
+header() {
+	tr -d '\r' <"$tmp/headers" | grep -i "^$1:" | tail -n 1 | sed 's/^[^:]*: *//'
+}
+
+# is_problem CODE: the last answer is problem+json with that code and the marker
+is_problem() {
+	header Content-Type | grep -q '^application/problem+json' \
+		&& [ "$(header X-Sigacor-Server)" = 1 ] \
+		&& [ "$(json_str code <"$tmp/body")" = "$1" ]
+}
+
+# make_jpeg FILE BYTES: a file that starts like a JPEG, random after
+make_jpeg() {
+	printf '\377\330\377\340' >"$1"
+	head -c "$2" /dev/urandom >>"$1"
+}
+
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+# uuid: a fresh lower-case UUID v4
+uuid() {
+	od -An -tx1 -N16 /dev/urandom | tr -d ' \n' \
+		| sed 's/^\(........\)\(....\).\(...\).\(...\)\(............\)$/\1-\2-4\3-a\4-\5/'
+}
+
+# record ID NIK KELURAHAN KTP KK RUMAH [DECISION [REASON]]: a complete record
+record() {
+	cat <<EOF
+{"id":"$1","nik":"$2","in_registry":true,"name":"Warga Uji","address":"Jl. Kenanga No. 12",
+ "kelurahan":"$3","kk":"","decision":"${7:-layak}","reason":"${8:-}","reason_text":"","notes":"",
+ "coord":{"lat":-6.178316,"lon":106.630981,"source":"exif","reason":""},
+ "photos":[{"kind":"ktp","sha256":"$4","size":100,"gps":null,"taken_at":""},
+  {"kind":"kk","sha256":"$5","size":100,"gps":null,"taken_at":""},
+  {"kind":"rumah","sha256":"$6","size":100,"gps":{"lat":-6.178316,"lon":106.630981},"taken_at":"2025-03-14 09:15:02"}],
+ "operator":"x","supersedes":"","created_at":"2025-03-14T02:10:00Z","finalised_at":"2025-03-14T02:16:40Z"}
+EOF
+}
