@@ -1,0 +1,349 @@
+/* test_proto: the wire structs round-trip, and the decoders refuse what a
+ * hostile or broken peer might send without crashing. */
+#include "config.h"
+#include "proto.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+
+static void fill_record(struct record *r)
+{
+	memset(r, 0, sizeof *r);
+	snprintf(r->uuid, sizeof r->uuid, "0f8fad5b-d9cb-469f-a165-70867728950e");
+	snprintf(r->nik, sizeof r->nik, "3671015503850002");
+	r->in_registry = true;
+	snprintf(r->name, sizeof r->name, "Sri Wahyuni Ma'ruf");
+	snprintf(r->address, sizeof r->address, "Perum Griya Asri, Blok C2 No. 7");
+	snprintf(r->kelurahan, sizeof r->kelurahan, "36.71.01.1001");
+	snprintf(r->kk, sizeof r->kk, "3671011503120001");
+	r->decision = DECISION_TIDAK_LAYAK;
+	r->reason = REASON_LAINNYA;
+	snprintf(r->reason_text, sizeof r->reason_text, "pindah ke \"Bekasi\"\nsejak 2024");
+	snprintf(r->notes, sizeof r->notes, "José da Costa — tetangga");
+	r->has_coord = true;
+	r->lat = -6.178316;
+	r->lon = 106.630981;
+	r->coord_source = COORD_MANUAL;
+	snprintf(r->coord_reason, sizeof r->coord_reason, "foto dari WhatsApp tanpa GPS");
+	for (int k = 0; k < PHOTO_KIND_COUNT; k++) {
+		struct record_photo *p = &r->photos[k];
+		p->attached = true;
+		for (int i = 0; i < 64; i++)
+			p->sha256[i] = "0123456789abcdef"[(i + k) % 16];
+		p->size = 1000000 + k;
+		snprintf(p->original_name, sizeof p->original_name, "KTP Sri Wahyuni.jpg");
+	}
+	r->photos[PHOTO_KIND_RUMAH].has_gps = true;
+	r->photos[PHOTO_KIND_RUMAH].lat = -6.1783;
+	r->photos[PHOTO_KIND_RUMAH].lon = 106.6309;
+	snprintf(r->photos[PHOTO_KIND_RUMAH].taken_at, 20, "2025-03-14 09:15:02");
+	snprintf(r->operator_name, sizeof r->operator_name, "siti.sukarasa");
+	r->created_at = 1741918200;
+	r->finalised_at = 1741918600;
+	r->state = STATE_FINAL;
+}
+
+static enum proto_status decode_record(const char *json, struct record *r, struct proto_error *e)
+{
+	return proto_record_decode(json, strlen(json), r, e);
+}
+
+/* the encoded record with one member's text replaced */
+static char *record_with(const char *from, const char *to)
+{
+	struct record r;
+	fill_record(&r);
+	char *json = proto_record_encode(&r);
+	char *at = json != NULL ? strstr(json, from) : NULL;
+	if (at == NULL) {
+		free(json);
+		return NULL;
+	}
+	size_t n = strlen(json) - strlen(from) + strlen(to) + 1;
+	char *out = malloc(n);
+	snprintf(out, n, "%.*s%s%s", (int)(at - json), json, to, at + strlen(from));
+	free(json);
+	return out;
+}
+
+static void expect_shape_error(const char *from, const char *to, const char *field)
+{
+	char *json = record_with(from, to);
+	struct record r;
+	struct proto_error e;
+	enum proto_status st = json != NULL ? decode_record(json, &r, &e) : PROTO_OK;
+	ok(st == PROTO_ERR_SHAPE && strcmp(e.field, field) == 0,
+		"%s -> %s refused at %s (got %d at '%s': %s)", from, to, field, st,
+		json != NULL ? e.field : "", json != NULL ? e.reason : "no match");
+	free(json);
+}
+
+static void test_record(void)
+{
+	struct record a, b;
+	struct proto_error e;
+	fill_record(&a);
+	char *json = proto_record_encode(&a);
+	ok(json != NULL, "record encodes");
+	ok(strstr(json, "\"nik\":\"3671015503850002\"") != NULL, "NIK is a JSON string");
+	ok(strstr(json, "KTP Sri") == NULL, "a photo's original file name is never sent");
+	ok(strstr(json, "\"state\"") == NULL, "client-only state is not sent");
+	is_int(decode_record(json, &b, &e), PROTO_OK, "record decodes (%s %s)", e.field, e.reason);
+	is_str(b.uuid, a.uuid, "uuid");
+	is_str(b.nik, a.nik, "nik");
+	is_str(b.name, a.name, "name with apostrophe");
+	is_str(b.address, a.address, "address with comma");
+	is_str(b.reason_text, a.reason_text, "multi-line text with quotes");
+	is_str(b.notes, a.notes, "UTF-8 notes");
+	ok(b.decision == a.decision && b.reason == a.reason, "decision and reason");
+	ok(b.has_coord && b.lat == a.lat && b.lon == a.lon && b.coord_source == COORD_MANUAL,
+		"coordinates exactly, and their source");
+	is_str(b.coord_reason, a.coord_reason, "coordinate reason");
+	bool photos = true;
+	for (int k = 0; k < PHOTO_KIND_COUNT; k++)
+		photos = photos && b.photos[k].attached && strcmp(b.photos[k].sha256, a.photos[k].sha256) == 0
+			&& b.photos[k].size == a.photos[k].size && b.photos[k].original_name[0] == '\0';
+	ok(photos, "three photos with hash and size");
+	ok(b.photos[PHOTO_KIND_RUMAH].has_gps && !b.photos[PHOTO_KIND_KTP].has_gps
+		&& b.photos[PHOTO_KIND_RUMAH].lat == -6.1783, "photo GPS or null");
+	is_str(b.photos[PHOTO_KIND_RUMAH].taken_at, "2025-03-14 09:15:02", "taken_at");
+	ok(b.created_at == a.created_at && b.finalised_at == a.finalised_at, "times");
+	char *again = proto_record_encode(&b);
+	ok(again != NULL && strcmp(again, json) == 0, "encoding is canonical: decode + encode gives the same text");
+	free(again);
+	free(json);
+
+	/* unknown members ignored; whitespace allowed; trailing junk not */
+	json = record_with("{\"id\"", " {\n \"future_field\": {\"a\": [1, 2]}, \"id\"");
+	is_int(json != NULL ? (int)decode_record(json, &b, &e) : -1, PROTO_OK, "unknown members are ignored");
+	free(json);
+	json = record_with("\"finalised_at\":\"2025-03-14T02:16:40Z\"}",
+		"\"finalised_at\":\"2025-03-14T02:16:40Z\"} x");
+	is_int(json != NULL ? (int)decode_record(json, &b, &e) : -1, PROTO_ERR_JSON, "text after the object");
+	free(json);
+
+	expect_shape_error("\"nik\":\"3671015503850002\"", "\"nik\":3671015503850002", "nik");
+	expect_shape_error("\"nik\":\"3671015503850002\"", "\"nik\":\"367101550385000\"", "nik");
+	expect_shape_error("\"nik\":\"3671015503850002\"", "\"nik\":\"3671 0155 0385 0002\"", "nik");
+	expect_shape_error("\"in_registry\":true", "\"in_registry\":1", "in_registry");
+	expect_shape_error("\"id\":\"0f8fad5b-d9cb-469f-a165-70867728950e\"",
+		"\"id\":\"0F8FAD5B-D9CB-469F-A165-70867728950E\"", "id");
+	expect_shape_error("\"kelurahan\":\"36.71.01.1001\"", "\"kelurahan\":\"3671011001\"", "kelurahan");
+	expect_shape_error("\"decision\":\"tidak-layak\"", "\"decision\":\"maybe\"", "decision");
+	expect_shape_error("\"reason\":\"lainnya\"", "\"reason\":\"bosan\"", "reason");
+	expect_shape_error("\"lat\":-6.178316", "\"lat\":-96.1", "coord.lat");
+	expect_shape_error("\"lat\":-6.178316", "\"lat\":\"-6.1\"", "coord.lat");
+	expect_shape_error("\"source\":\"manual\"", "\"source\":\"gps\"", "coord.source");
+	expect_shape_error("\"kind\":\"kk\"", "\"kind\":\"ktp\"", "photos[1].kind");
+	expect_shape_error("\"kind\":\"kk\"", "\"kind\":\"selfie\"", "photos[1].kind");
+	expect_shape_error("\"size\":1000001", "\"size\":1.5", "photos[1].size");
+	expect_shape_error("\"size\":1000001", "\"size\":-1", "photos[1].size");
+	expect_shape_error("\"taken_at\":\"2025-03-14 09:15:02\"", "\"taken_at\":\"kemarin\"",
+		"photos[2].taken_at");
+	expect_shape_error("\"supersedes\":\"\"", "\"supersedes\":null", "supersedes");
+	expect_shape_error("\"supersedes\":\"\"",
+		"\"supersedes\":\"0f8fad5b-d9cb-469f-a165-70867728950e\"", "supersedes");
+	expect_shape_error("\"created_at\":\"2025-03-14T02:10:00Z\"",
+		"\"created_at\":\"2025-02-30T02:10:00Z\"", "created_at");
+	expect_shape_error("\"name\":\"Sri Wahyuni Ma'ruf\"", "\"name\":\"Sri\\u0001\"", "name");
+	expect_shape_error("\"name\":\"Sri Wahyuni Ma'ruf\"", "\"name\":\"Sri \xc3\x28\"", "name");
+	expect_shape_error("\"name\":\"Sri Wahyuni Ma'ruf\"", "\"name\":\"\xed\xa0\x80\"", "name");
+	expect_shape_error("\"name\":\"Sri Wahyuni Ma'ruf\",", "", "name");
+	expect_shape_error("\"coord\":{", "\"coord\":\"here\",\"old\":{", "coord");
+
+	/* a name one byte too long for the record is refused, not cut */
+	char big[RECORD_NAME_MAX + 32];
+	memset(big, 'a', RECORD_NAME_MAX);
+	big[RECORD_NAME_MAX] = '\0';
+	char to[RECORD_NAME_MAX + 64];
+	snprintf(to, sizeof to, "\"name\":\"%s\"", big);
+	expect_shape_error("\"name\":\"Sri Wahyuni Ma'ruf\"", to, "name");
+	big[RECORD_NAME_MAX - 1] = '\0';
+	snprintf(to, sizeof to, "\"name\":\"%s\"", big);
+	json = record_with("\"name\":\"Sri Wahyuni Ma'ruf\"", to);
+	is_int(json != NULL ? (int)decode_record(json, &b, &e) : -1, PROTO_OK, "a name of 127 bytes fits");
+	free(json);
+
+	/* no coordinates is null */
+	fill_record(&a);
+	a.has_coord = false;
+	json = proto_record_encode(&a);
+	ok(json != NULL && strstr(json, "\"coord\":null") != NULL, "no coordinates: coord null");
+	is_int(decode_record(json, &b, &e), PROTO_OK, "and decodes");
+	ok(!b.has_coord, "as no coordinates");
+	free(json);
+}
+
+static void test_garbage(void)
+{
+	static const char *const inputs[] = {
+		"", " ", "null", "[]", "\"x\"", "{", "{\"id\":", "<html><body>Login</body></html>",
+		"{\"items\":5}", "{\"items\":[{}],\"next_cursor\":\"\",\"has_more\":false,\"total\":1}",
+		"{\"status\":\"x\",\"code\":\"y\"}", "{\"token\":[],\"operator\":\"a\"}",
+		"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+	};
+	bool all = true;
+	for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+		const char *in = inputs[i];
+		size_t n = strlen(in);
+		struct record r;
+		struct proto_session s;
+		struct proto_page p;
+		struct proto_problem pr;
+		struct proto_verification_result vr;
+		struct proto_login_request lr;
+		all = all && proto_record_decode(in, n, &r, NULL) != PROTO_OK
+			&& proto_session_decode(in, n, &s, NULL) != PROTO_OK
+			&& proto_problem_decode(in, n, &pr, NULL) != PROTO_OK
+			&& proto_verification_result_decode(in, n, &vr, NULL) != PROTO_OK
+			&& proto_login_request_decode(in, n, &lr, NULL) != PROTO_OK;
+		for (int k = PROTO_PAGE_RESIDENTS; k <= PROTO_PAGE_CHANGES; k++) {
+			all = all && proto_page_decode(in, n, (enum proto_page_kind)k, &p, NULL) != PROTO_OK;
+			proto_page_free(&p);
+		}
+	}
+	ok(all, "garbage, HTML and wrong shapes are refused by every decoder");
+	struct record r;
+	ok(proto_record_decode(NULL, 0, &r, NULL) == PROTO_ERR_JSON, "no body");
+	/* a length shorter than the text: only that much is read */
+	const char *two = "{\"status\":400,\"code\":\"x\"}{\"status\":";
+	struct proto_problem pr;
+	is_int(proto_problem_decode(two, 25, &pr, NULL), PROTO_OK, "the length bounds the text");
+}
+
+static void test_session_and_login(void)
+{
+	struct proto_login_request lr = { .operator_name = "siti", .password = "rahasia \"x\"", .device = "laptop 1" }, lr2;
+	char *json = proto_login_request_encode(&lr);
+	struct proto_error e;
+	is_int(proto_login_request_decode(json, strlen(json), &lr2, &e), PROTO_OK, "login request round trip");
+	is_str(lr2.password, lr.password, "password with quotes");
+	free(json);
+	const char *bad = "{\"operator\":\"Siti\",\"password\":\"x\",\"device\":\"d\"}";
+	ok(proto_login_request_decode(bad, strlen(bad), &lr2, &e) == PROTO_ERR_SHAPE
+		&& strcmp(e.field, "operator") == 0, "capital letters in an operator name are refused");
+
+	struct proto_session s = { .token = "abc", .operator_name = "siti", .device = "d", .n_kelurahan = 2,
+		.kelurahan = { "36.71.01.1001", "36.71.01.1002" } }, s2;
+	json = proto_session_encode(&s);
+	is_int(proto_session_decode(json, strlen(json), &s2, &e), PROTO_OK, "session round trip");
+	ok(s2.n_kelurahan == 2 && strcmp(s2.kelurahan[1], "36.71.01.1002") == 0, "kelurahan list");
+	free(json);
+	const char *many = "{\"token\":\"t\",\"operator\":\"a\",\"device\":\"d\",\"kelurahan\":["
+		"\"36.71.01.1001\",\"36.71.01.1001\",\"36.71.01.1001\",\"36.71.01.1001\",\"36.71.01.1001\","
+		"\"36.71.01.1001\",\"36.71.01.1001\",\"36.71.01.1001\",\"36.71.01.1001\",\"36.71.01.1001\","
+		"\"36.71.01.1001\",\"36.71.01.1001\",\"36.71.01.1001\",\"36.71.01.1001\",\"36.71.01.1001\","
+		"\"36.71.01.1001\",\"36.71.01.1001\"]}";
+	ok(proto_session_decode(many, strlen(many), &s2, &e) == PROTO_ERR_SHAPE, "17 kelurahan are too many");
+	char token[PROTO_TOKEN_MAX + 100];
+	snprintf(token, sizeof token, "{\"token\":\"%0*d\",\"operator\":\"a\",\"device\":\"d\",\"kelurahan\":[]}",
+		PROTO_TOKEN_MAX + 1, 7);
+	ok(proto_session_decode(token, strlen(token), &s2, &e) == PROTO_ERR_SHAPE
+		&& strcmp(e.field, "token") == 0, "a token over 128 bytes is refused");
+}
+
+static void test_pages(void)
+{
+	struct proto_resident res[2] = {
+		{ "3671015503850002", "3671011503120001", "Sri", "P", "Brebes", "1985-03-15",
+		  "Jl. Kenanga No. 12", "003", "011", "36.71.01.1001" },
+		{ "3671011503850002", "3671011503120001", "Budi", "L", "", "1985-03-15", "", "003", "011",
+		  "36.71.01.1001" },
+	};
+	struct proto_page p = { .kind = PROTO_PAGE_RESIDENTS, .count = 2, .residents = res,
+		.next_cursor = "r1.36.71.01.1001.2", .has_more = true, .total = 10, .snapshot = "r1" }, q;
+	char *json = proto_page_encode(&p);
+	struct proto_error e;
+	is_int(proto_page_decode(json, strlen(json), PROTO_PAGE_RESIDENTS, &q, &e), PROTO_OK,
+		"resident page round trip (%s %s)", e.field, e.reason);
+	ok(q.count == 2 && strcmp(q.residents[1].name, "Budi") == 0 && q.has_more && q.total == 10
+		&& strcmp(q.next_cursor, p.next_cursor) == 0 && strcmp(q.snapshot, "r1") == 0, "page fields");
+	proto_page_free(&q);
+	char *bad = json;
+	char *at = strstr(bad, "\"sex\":\"L\"");
+	if (at != NULL)
+		at[7] = 'X';
+	ok(proto_page_decode(bad, strlen(bad), PROTO_PAGE_RESIDENTS, &q, &e) == PROTO_ERR_SHAPE
+		&& strcmp(e.field, "items[1].sex") == 0, "a bad item is named by index (%s)", e.field);
+	proto_page_free(&q);
+	free(json);
+	const char *more = "{\"items\":[],\"next_cursor\":\"\",\"has_more\":true,\"total\":-1,\"snapshot\":\"\"}";
+	ok(proto_page_decode(more, strlen(more), PROTO_PAGE_RESIDENTS, &q, &e) == PROTO_ERR_SHAPE,
+		"has_more without a cursor is refused (it would loop forever)");
+	proto_page_free(&q);
+
+	struct proto_change ch = { .seq = 42, .id = "0f8fad5b-d9cb-469f-a165-70867728950e",
+		.status = "flagged", .n_flags = 1, .flags = { "duplicate_nik" }, .review = "revisit",
+		.review_note = "foto buram", .message = "NIK ini juga diverifikasi" };
+	struct proto_page cp = { .kind = PROTO_PAGE_CHANGES, .count = 1, .changes = &ch,
+		.next_cursor = "v42", .total = -1 };
+	json = proto_page_encode(&cp);
+	is_int(proto_page_decode(json, strlen(json), PROTO_PAGE_CHANGES, &q, &e), PROTO_OK, "changes page");
+	ok(q.count == 1 && q.changes[0].seq == 42 && q.changes[0].n_flags == 1
+		&& strcmp(q.changes[0].review, "revisit") == 0, "change fields");
+	ok(strstr(json, "snapshot") == NULL, "changes pages have no snapshot");
+	proto_page_free(&q);
+	free(json);
+}
+
+static void test_problem_and_result(void)
+{
+	struct proto_problem p = { .status = 422, .code = "missing_blobs", .title = "Foto belum diunggah",
+		.detail = "Server belum menerima 1 foto.", .n_missing = 1 }, q;
+	memset(p.missing_blobs[0], 'a', 64);
+	p.missing_blobs[0][64] = '\0';
+	char *json = proto_problem_encode(&p);
+	struct proto_error e;
+	is_int(proto_problem_decode(json, strlen(json), &q, &e), PROTO_OK, "problem round trip");
+	ok(q.status == 422 && q.n_missing == 1 && strcmp(q.type, "urn:sigacor:problem:missing_blobs") == 0
+		&& !q.retryable, "problem fields and type");
+	free(json);
+	const char *sparse = "{\"status\":503,\"code\":\"busy\"}";
+	ok(proto_problem_decode(sparse, strlen(sparse), &q, &e) == PROTO_OK && q.status == 503,
+		"a sparse problem (status and code) is enough");
+	const char *badhash = "{\"status\":422,\"code\":\"missing_blobs\",\"missing_blobs\":[\"../../etc\"]}";
+	ok(proto_problem_decode(badhash, strlen(badhash), &q, &e) == PROTO_ERR_SHAPE,
+		"missing_blobs must be hashes (a client builds paths from them)");
+
+	struct proto_verification_result r = { .id = "0f8fad5b-d9cb-469f-a165-70867728950e",
+		.status = "flagged", .n_flags = 1, .flags = { "duplicate_nik" },
+		.received_at = "2025-03-14T05:01:09Z" }, r2;
+	json = proto_verification_result_encode(&r);
+	is_int(proto_verification_result_decode(json, strlen(json), &r2, &e), PROTO_OK, "result round trip");
+	ok(r2.n_flags == 1 && strcmp(r2.status, "flagged") == 0, "result fields");
+	free(json);
+	const char *odd = "{\"id\":\"0f8fad5b-d9cb-469f-a165-70867728950e\",\"status\":\"ok\",\"flags\":[],"
+		"\"received_at\":\"2025-03-14T05:01:09Z\"}";
+	ok(proto_verification_result_decode(odd, strlen(odd), &r2, &e) == PROTO_ERR_SHAPE,
+		"an unknown status is refused");
+}
+
+static void test_helpers(void)
+{
+	int64_t t;
+	char buf[21];
+	ok(proto_time_parse("2024-02-29T23:59:59Z", &t) && t == 1709251199, "leap day time");
+	proto_time_format(t, buf);
+	is_str(buf, "2024-02-29T23:59:59Z", "time format");
+	ok(!proto_time_parse("2023-02-29T00:00:00Z", &t) && !proto_time_parse("2024-01-01 00:00:00", &t)
+		&& !proto_time_parse("2024-01-01T00:00:00+07:00", &t), "bad times refused");
+	ok(proto_is_kelurahan("36.71.13.1008") && !proto_is_kelurahan("36.72.01.1001"), "kelurahan shape");
+	ok(proto_is_operator_name("siti.sukarasa_2") && !proto_is_operator_name("-x")
+		&& !proto_is_operator_name(""), "operator names");
+	ok(proto_is_text("Zoë", false) && !proto_is_text("a\nb", false) && proto_is_text("a\nb", true)
+		&& !proto_is_text("\xc0\xaf", false), "text check (overlong UTF-8 refused)");
+}
+
+int main(void)
+{
+	test_record();
+	test_garbage();
+	test_session_and_login();
+	test_pages();
+	test_problem_and_result();
+	test_helpers();
+	return tap_done();
+}
