@@ -224,7 +224,7 @@ static bool gen_init(struct gen *g, uint64_t seed)
 	if (g->n_kelurahan == 0 || g->n_groups > N(g->group_home))
 		return false;
 	for (int k = 1; k <= N_TNG_KEC; k++) {
-		char code[8];
+		char code[16];
 		snprintf(code, sizeof code, "3671%02d", k);
 		gen_region(g, code, "Tangerang");
 	}

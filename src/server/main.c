@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "i18n.h"
 
@@ -66,6 +67,8 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	i18n_init(NULL);
+	/* personal data: folders 0700, files 0600, whatever the caller's umask */
+	umask(077);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
