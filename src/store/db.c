@@ -216,6 +216,32 @@ const char *store_operator(const struct store *s)
 	return s->operator_name;
 }
 
+bool store_fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool ok = fsync(fd) == 0;
+	close(fd);
+	return ok;
+}
+
+/* mkdir of one folder (0700); a new one is made durable in its parent. */
+static bool make_dir(char *path)
+{
+	if (mkdir(path, 0700) != 0)
+		return errno == EEXIST;
+	char *slash = strrchr(path, '/');
+	if (slash == NULL)
+		return store_fsync_dir(".");
+	if (slash == path)
+		return store_fsync_dir("/");
+	*slash = '\0';
+	bool ok = store_fsync_dir(path);
+	*slash = '/';
+	return ok;
+}
+
 /* mkdir -p with 0700 for what it creates. */
 static bool make_dirs(const char *path)
 {
@@ -226,11 +252,11 @@ static bool make_dirs(const char *path)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+		if (!make_dir(buf))
 			return false;
 		*p = '/';
 	}
-	if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+	if (!make_dir(buf))
 		return false;
 	struct stat sb;
 	if (stat(buf, &sb) != 0)
@@ -298,7 +324,8 @@ static enum store_status open_dirs(struct store *s, const char *dir)
 		snprintf(dbpath, sizeof dbpath, "%s/sigacor.db", dir) >= (int)sizeof dbpath)
 		return store_fail(s, STORE_IO, _("Nama folder data terlalu panjang."));
 	basename_into(dir, s->operator_name, sizeof s->operator_name);
-	if (!make_dirs(dir) || !make_dirs(s->photos) || !precreate(dbpath))
+	if (!make_dirs(dir) || !make_dirs(s->photos) || !precreate(dbpath) ||
+		!store_fsync_dir(dir))
 		return store_fail(s, STORE_IO, _("Folder data %s tidak bisa dibuat atau ditulis: %s."),
 			dir, strerror(errno));
 	int rc = sqlite3_open_v2(dbpath, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);

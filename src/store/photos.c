@@ -43,16 +43,6 @@ bool store_photo_path(const struct store *s, const char *sha256, char *buf, size
 	return n > 0 && (size_t)n < len;
 }
 
-static bool fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	bool ok = fsync(fd) == 0;
-	close(fd);
-	return ok;
-}
-
 /* photos/ab, made durable before a file is put in it. */
 static bool shard_dir(struct store *s, const char *sha256, char *buf, size_t len)
 {
@@ -60,7 +50,7 @@ static bool shard_dir(struct store *s, const char *sha256, char *buf, size_t len
 	if (n <= 0 || (size_t)n >= len)
 		return false;
 	if (mkdir(buf, 0700) == 0)
-		return fsync_dir(s->photos);
+		return store_fsync_dir(s->photos);
 	return errno == EEXIST;
 }
 
@@ -137,7 +127,7 @@ static enum store_status copy_in(struct store *s, const char *path, const char *
 		return store_fail(s, STORE_REJECTED, _("Foto %s berubah saat disalin; "
 			"lampirkan sekali lagi."), name);
 	}
-	if (ok && rename(tmp, dest) == 0 && fsync_dir(dir))
+	if (ok && rename(tmp, dest) == 0 && store_fsync_dir(dir))
 		return STORE_OK;
 	if (ok)
 		err = errno;
@@ -308,7 +298,7 @@ enum store_status store_photo_discard(struct store *s, const char *sha256)
 	if (step == SQLITE_DONE && unlink(path) == 0) {
 		memcpy(dir, path, sizeof dir);
 		*strrchr(dir, '/') = '\0';
-		fsync_dir(dir);
+		store_fsync_dir(dir);
 	}
 	store_rollback(s);
 	return step == SQLITE_ROW || step == SQLITE_DONE ? STORE_OK

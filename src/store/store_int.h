@@ -53,6 +53,9 @@ bool store_text_ok(const char *t, bool multiline);
 /* "%text%" for LIKE ... ESCAPE '\\', with % _ and \\ in text escaped. */
 void store_like_pattern(const char *text, char *buf, size_t len);
 
+/* fsync a folder, so the names in it survive a power cut. */
+bool store_fsync_dir(const char *dir);
+
 /* Seconds since the epoch (a test clock may be injected later). */
 int64_t store_now(void);
 

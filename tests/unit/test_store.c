@@ -146,6 +146,20 @@ static void test_open(void)
 	ok(strstr(err, "bukan data sigacor") != NULL, "... saying so: %s", err);
 	is_int(query_int("SELECT count(*) FROM residents"), 0, "our database untouched");
 
+	/* a database from a newer sigacor */
+	char newer[4300], ndb[4400];
+	path_in(newer, sizeof newer, root, "newer");
+	s = NULL;
+	char err2[512];
+	store_open(newer, &s, err2, sizeof err2);
+	store_close(s);
+	path_in(ndb, sizeof ndb, newer, "sigacor.db");
+	sqlite3_open(ndb, &h);
+	sqlite3_exec(h, "PRAGMA user_version = 99", NULL, NULL, NULL);
+	sqlite3_close(h);
+	rc = store_open(newer, &s, err, sizeof err);
+	ok(rc == STORE_IO && strstr(err, "lebih baru") != NULL, "a newer schema is refused: %s", err);
+
 	/* a file where the profile folder should be */
 	char notdir[4300];
 	path_in(notdir, sizeof notdir, root, "plainfile");
