@@ -4,13 +4,51 @@
 #define SIGACOR_UI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
-struct ui_options {
-	const char *data_root;       /* folder holding the operator profiles */
-	const char *operator_name;   /* preselected profile, or NULL to choose */
+struct pollfd;
+struct store;
+
+/* How the sync engine plugs into the screens' loop (single-threaded: the
+ * loop waits on the keyboard and on the engine's sockets together).  Every
+ * member may be NULL; with no hook at all the status line says that no
+ * server is connected. */
+struct ui_sync {
+	void *ctx;
+	/* An operator logged in (s stays open until detach) / logged out. */
+	void (*attach)(void *ctx, struct store *s, const char *operator_name);
+	void (*detach)(void *ctx);
+	/* Fill at most max entries of fds the loop polls besides the keyboard;
+	 * returns how many.  *timeout_ms: the longest the loop may wait before
+	 * calling tick (leave it alone when there is no deadline). */
+	int (*pollfds)(void *ctx, struct pollfd *fds, int max, int *timeout_ms);
+	/* Called after every wait with what poll reported on those fds (n may
+	 * be 0 on a timeout or a key press).  Must not block. */
+	void (*tick)(void *ctx, const struct pollfd *fds, int n);
+	/* One line for the status bar, in the operator's language; return
+	 * true when it changed since the last call. */
+	bool (*status)(void *ctx, char *buf, size_t len);
+	/* The clerk asked to sync now (F5). */
+	void (*sync_now)(void *ctx);
 };
 
-/* Run the screens until the clerk quits.  Returns the process exit status. */
+struct ui_options {
+	const char *data_root;       /* folder holding the operator profiles, or
+	                                NULL for $XDG_DATA_HOME/sigacor */
+	const char *operator_name;   /* preselected profile, or NULL to choose */
+	const struct ui_sync *sync;  /* NULL until the sync engine exists */
+};
+
+/* Run the screens until the clerk quits.  Call i18n_init() first (it sets
+ * the locale curses needs).  Returns the process exit status: 0 after a
+ * normal quit, 1 when the terminal cannot be used, 129 after a hang-up
+ * (everything the clerk had saved is on disk; the open form was saved as a
+ * draft when it could be).
+ *
+ * Environment: NO_COLOR (monochrome), SIGACOR_IDLE_SECONDS (idle lock,
+ * overrides the config file), SIGACOR_PHOTO_INBOX.  Config file
+ * $XDG_CONFIG_HOME/sigacor/ui.conf: idle_minutes=5, idle_seconds=,
+ * photo_inbox=. */
 int ui_run(const struct ui_options *opts);
 
 #endif

@@ -1,0 +1,272 @@
+/* dialog: a box over the current screen with a question, optional inputs,
+ * Enter for yes and Esc for no. */
+#include "config.h"
+#include "ui_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LINE_BYTES 256
+
+struct dialog {
+	char title[128];
+	char lines[DIALOG_LINES][LINE_BYTES];
+	enum ui_role roles[DIALOG_LINES];
+	int nlines;
+	char yes[48], no[48];
+	int ninputs, focus;
+	char labels[DIALOG_INPUTS][64];
+	struct ui_field inputs[DIALOG_INPUTS];
+	bool (*answer)(struct ui *ui, void *ctx, bool yes, const char *const *inputs);
+	void *ctx;
+};
+
+static void *dialog_open(struct ui *ui, void *arg)
+{
+	const struct ui_dialog_args *a = arg;
+	struct dialog *d = calloc(1, sizeof *d);
+	if (d == NULL)
+		return NULL;
+	snprintf(d->title, sizeof d->title, "%s", a->title != NULL ? a->title : "");
+	for (int i = 0; i < DIALOG_LINES && a->lines[i] != NULL; i++) {
+		snprintf(d->lines[i], LINE_BYTES, "%s", a->lines[i]);
+		d->roles[i] = a->roles[i];
+		d->nlines++;
+	}
+	snprintf(d->yes, sizeof d->yes, "%s", a->yes_label != NULL ? a->yes_label : _("Ya"));
+	snprintf(d->no, sizeof d->no, "%s", a->no_label != NULL ? a->no_label : _("Batal"));
+	d->ninputs = a->ninputs < 0 ? 0 : a->ninputs > DIALOG_INPUTS ? DIALOG_INPUTS : a->ninputs;
+	for (int i = 0; i < d->ninputs; i++) {
+		snprintf(d->labels[i], sizeof d->labels[i], "%s", a->input_labels[i] ? a->input_labels[i] : "");
+		ui_field_init(&d->inputs[i], FIELD_TEXT, a->input_max[i]);
+		if (a->input_values[i] != NULL)
+			ui_field_set(&d->inputs[i], a->input_values[i]);
+	}
+	d->answer = a->answer;
+	d->ctx = a->ctx;
+	return d;
+}
+
+bool ui_dialog(struct ui *ui, const struct ui_dialog_args *args)
+{
+	return ui_push(ui, &screen_dialog, (void *)args);
+}
+
+/* A framed box in the dialog role with a title in its top edge. */
+static void draw_box(int top, int left, int height, int width, const char *title)
+{
+	for (int y = 0; y < height; y++)
+		ui_fill(top + y, left, width, ROLE_DIALOG);
+	attr_t attr = ui_role_attr(ROLE_DIALOG);
+	wattr_set(stdscr, attr & ~A_COLOR, (short)PAIR_NUMBER((int)attr), NULL);
+	mvwhline(stdscr, top, left, ACS_HLINE, width);
+	mvwhline(stdscr, top + height - 1, left, ACS_HLINE, width);
+	mvwvline(stdscr, top, left, ACS_VLINE, height);
+	mvwvline(stdscr, top, left + width - 1, ACS_VLINE, height);
+	mvwaddch(stdscr, top, left, ACS_ULCORNER);
+	mvwaddch(stdscr, top, left + width - 1, ACS_URCORNER);
+	mvwaddch(stdscr, top + height - 1, left, ACS_LLCORNER);
+	mvwaddch(stdscr, top + height - 1, left + width - 1, ACS_LRCORNER);
+	wattr_set(stdscr, A_NORMAL, 0, NULL);
+	char framed[160];
+	snprintf(framed, sizeof framed, " %s ", title);
+	ui_put(top, left + 2, width - 4, ROLE_DIALOG, framed);
+}
+
+static void dialog_draw(struct ui *ui, void *state)
+{
+	struct dialog *d = state;
+	int width = ui->cols - 8 < 72 ? ui->cols - 8 : 72;
+	int height = d->nlines + d->ninputs + 4 + (d->ninputs > 0);
+	if (height > ui->rows - 1)
+		height = ui->rows - 1;
+	int top = (ui->rows - height) / 2, left = (ui->cols - width) / 2;
+	draw_box(top, left, height, width, d->title);
+	int y = top + 1, inner = width - 4;
+	for (int i = 0; i < d->nlines && y < top + height - 2; i++, y++)
+		ui_put(y, left + 2, inner, d->roles[i] == ROLE_NORMAL ? ROLE_DIALOG : d->roles[i], d->lines[i]);
+	if (d->ninputs > 0)
+		y++;
+	int label_w = 0;
+	for (int i = 0; i < d->ninputs; i++)
+		if (ui_text_width(d->labels[i]) > label_w)
+			label_w = ui_text_width(d->labels[i]);
+	label_w = label_w > inner / 2 ? inner / 2 : label_w;
+	for (int i = 0; i < d->ninputs && y < top + height - 2; i++, y++) {
+		ui_put(y, left + 2, label_w, ROLE_DIALOG, d->labels[i]);
+		int cx = ui_field_draw(&d->inputs[i], y, left + 3 + label_w, inner - label_w - 1, i == d->focus);
+		if (i == d->focus)
+			ui_show_cursor(ui, y, cx);
+	}
+	char keys[160];
+	snprintf(keys, sizeof keys, "Enter: %s   Esc: %s", d->yes, d->no);
+	ui_put(top + height - 2, left + 2, inner, ROLE_DIALOG, keys);
+}
+
+static unsigned finish(struct ui *ui, struct dialog *d, bool yes)
+{
+	const char *values[DIALOG_INPUTS + 1] = { NULL };
+	for (int i = 0; i < d->ninputs; i++)
+		values[i] = d->inputs[i].text;
+	if (d->answer == NULL || d->answer(ui, d->ctx, yes, values))
+		return UI_CLOSE;
+	return UI_HANDLED;
+}
+
+static unsigned dialog_key(struct ui *ui, void *state, const struct ui_key *k)
+{
+	struct dialog *d = state;
+	if (d->ninputs > 0 && k->action != ACT_UP && k->action != ACT_DOWN
+		&& k->action != ACT_ENTER && ui_field_key(&d->inputs[d->focus], k, NULL))
+		return UI_HANDLED;
+	switch (k->action) {
+	case ACT_ENTER:
+		if (d->focus + 1 < d->ninputs) {
+			d->focus++;
+			return UI_HANDLED;
+		}
+		return finish(ui, d, true);
+	case ACT_BACK:
+		return finish(ui, d, false);
+	case ACT_UP:
+		if (d->focus > 0)
+			d->focus--;
+		return UI_HANDLED;
+	case ACT_DOWN:
+		if (d->focus + 1 < d->ninputs)
+			d->focus++;
+		return UI_HANDLED;
+	case ACT_QUIT:
+	case ACT_LOCK:
+	case ACT_REDRAW:
+	case ACT_HELP:
+		return UI_IGNORED;
+	default:
+		return UI_HANDLED;
+	}
+}
+
+static void dialog_close(struct ui *ui, void *state, int reason)
+{
+	struct dialog *d = state;
+	for (int i = 0; i < d->ninputs; i++)
+		ui_field_wipe(&d->inputs[i]);
+	free(d);
+}
+
+static const enum ui_action dialog_hints_list[] = { ACT_ENTER, ACT_BACK, ACT_NONE };
+
+static const enum ui_action *dialog_hints(struct ui *ui, void *state)
+{
+	return dialog_hints_list;
+}
+
+const struct screen_ops screen_dialog = {
+	.name = "dialog",
+	.scope = SCOPE_ALL,
+	.overlay = true,
+	.hints = dialog_hints,
+	.open = dialog_open,
+	.draw = dialog_draw,
+	.key = dialog_key,
+	.close = dialog_close,
+};
+
+/* ---- a list to choose from ---- */
+
+#define CHOICE_MAX 16
+
+struct choice {
+	char title[128];
+	char items[CHOICE_MAX][128];
+	int count, selected;
+	void (*chosen)(struct ui *ui, void *ctx, int index);
+	void *ctx;
+};
+
+static void *choice_open(struct ui *ui, void *arg)
+{
+	const struct ui_choice_args *a = arg;
+	struct choice *c = calloc(1, sizeof *c);
+	if (c == NULL)
+		return NULL;
+	snprintf(c->title, sizeof c->title, "%s", a->title);
+	c->count = a->count > CHOICE_MAX ? CHOICE_MAX : a->count;
+	for (int i = 0; i < c->count; i++)
+		snprintf(c->items[i], sizeof c->items[i], "%s", a->items[i]);
+	c->selected = a->selected >= 0 && a->selected < c->count ? a->selected : 0;
+	c->chosen = a->chosen;
+	c->ctx = a->ctx;
+	return c;
+}
+
+bool ui_choose(struct ui *ui, const struct ui_choice_args *args)
+{
+	return ui_push(ui, &screen_choice, (void *)args);
+}
+
+static void choice_draw(struct ui *ui, void *state)
+{
+	struct choice *c = state;
+	int width = 50, height = c->count + 4;
+	int top = (ui->rows - height) / 2, left = (ui->cols - width) / 2;
+	draw_box(top, left, height, width, c->title);
+	for (int i = 0; i < c->count; i++) {
+		enum ui_role role = i == c->selected ? ROLE_SELECTED : ROLE_DIALOG;
+		ui_fill(top + 2 + i, left + 2, width - 4, role);
+		ui_putf(top + 2 + i, left + 3, width - 6, role, "%d  %s", i + 1, c->items[i]);
+	}
+}
+
+static unsigned choice_key(struct ui *ui, void *state, const struct ui_key *k)
+{
+	struct choice *c = state;
+	if (k->is_char && k->ch >= '1' && k->ch <= '9' && (int)(k->ch - '1') < c->count) {
+		c->selected = (int)(k->ch - '1');
+		c->chosen(ui, c->ctx, c->selected);
+		return UI_CLOSE;
+	}
+	switch (k->action) {
+	case ACT_UP:
+		c->selected = c->selected > 0 ? c->selected - 1 : c->count - 1;
+		return UI_HANDLED;
+	case ACT_DOWN:
+		c->selected = c->selected + 1 < c->count ? c->selected + 1 : 0;
+		return UI_HANDLED;
+	case ACT_HOME:
+		c->selected = 0;
+		return UI_HANDLED;
+	case ACT_END:
+		c->selected = c->count - 1;
+		return UI_HANDLED;
+	case ACT_ENTER:
+		c->chosen(ui, c->ctx, c->selected);
+		return UI_CLOSE;
+	case ACT_BACK:
+		return UI_CLOSE;
+	case ACT_QUIT:
+	case ACT_LOCK:
+	case ACT_REDRAW:
+	case ACT_HELP:
+		return UI_IGNORED;
+	default:
+		return UI_HANDLED;
+	}
+}
+
+static void choice_close(struct ui *ui, void *state, int reason)
+{
+	free(state);
+}
+
+const struct screen_ops screen_choice = {
+	.name = "choice",
+	.scope = SCOPE_ALL,
+	.overlay = true,
+	.hints = dialog_hints,
+	.open = choice_open,
+	.draw = choice_draw,
+	.key = choice_key,
+	.close = choice_close,
+};

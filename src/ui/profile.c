@@ -1,0 +1,193 @@
+/* profile: operator profiles on a shared laptop.  <root>/<name>/ is the
+ * store's profile folder; next to the database the operator's password is
+ * kept only as an Argon2id hash (libsodium crypto_pwhash_str, interactive
+ * limits) in a 0600 file, written atomically. */
+#include "config.h"
+#include "ui_int.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PASSWORD_FILE "operator.pwhash"
+#define LOCK_FILE "ui.lock"
+
+bool profile_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n > PROFILE_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
+			return false;
+	}
+	return true;
+}
+
+bool profile_path(const char *root, const char *name, char *buf, size_t len)
+{
+	if (!profile_name_valid(name))
+		return false;
+	int n = snprintf(buf, len, "%s/%s", root, name);
+	return n > 0 && (size_t)n < len;
+}
+
+static bool file_in_profile(const char *root, const char *name, const char *file,
+	char *buf, size_t len)
+{
+	if (!profile_name_valid(name))
+		return false;
+	int n = snprintf(buf, len, "%s/%s/%s", root, name, file);
+	return n > 0 && (size_t)n < len;
+}
+
+bool profile_default_root(char *buf, size_t len)
+{
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	int n;
+	if (xdg != NULL && xdg[0] == '/')
+		n = snprintf(buf, len, "%s/sigacor", xdg);
+	else if (home != NULL && home[0] != '\0')
+		n = snprintf(buf, len, "%s/.local/share/sigacor", home);
+	else
+		return false;
+	return n > 0 && (size_t)n < len;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+size_t profile_list(const char *root, char names[][PROFILE_NAME_MAX + 1], size_t max)
+{
+	DIR *d = opendir(root);
+	if (d == NULL)
+		return 0;
+	size_t count = 0;
+	struct dirent *e;
+	while (count < max && (e = readdir(d)) != NULL) {
+		if (!profile_name_valid(e->d_name))
+			continue;
+		char path[PATH_MAX];
+		struct stat st;
+		if (!profile_path(root, e->d_name, path, sizeof path) || stat(path, &st) != 0
+			|| !S_ISDIR(st.st_mode))
+			continue;
+		/* valid names are at most PROFILE_NAME_MAX bytes */
+		memcpy(names[count], e->d_name, strlen(e->d_name) + 1);
+		count++;
+	}
+	closedir(d);
+	qsort(names, count, sizeof names[0], compare_names);
+	return count;
+}
+
+bool profile_has_password(const char *root, const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	return file_in_profile(root, name, PASSWORD_FILE, path, sizeof path)
+		&& stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+}
+
+static bool ensure_dir(const char *path)
+{
+	if (mkdir(path, 0700) == 0 || errno == EEXIST)
+		return true;
+	return false;
+}
+
+/* fsync a folder so a rename in it survives a power cut */
+static void sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+bool profile_set_password(const char *root, const char *name, const char *password,
+	char *err, size_t errlen)
+{
+	char dir[PATH_MAX], path[PATH_MAX], tmp[PATH_MAX + 8];
+	char hash[crypto_pwhash_STRBYTES];
+	if (sodium_init() < 0) {
+		snprintf(err, errlen, "%s", _("pustaka kriptografi gagal dimulai"));
+		return false;
+	}
+	if (!profile_path(root, name, dir, sizeof dir)
+		|| !file_in_profile(root, name, PASSWORD_FILE, path, sizeof path)) {
+		snprintf(err, errlen, "%s", _("nama petugas tidak sah"));
+		return false;
+	}
+	if (!ensure_dir(root) || !ensure_dir(dir)) {
+		snprintf(err, errlen, _("folder profil tidak bisa dibuat: %s"), strerror(errno));
+		return false;
+	}
+	if (crypto_pwhash_str(hash, password, strlen(password),
+			crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+		snprintf(err, errlen, "%s", _("memori tidak cukup untuk mengamankan kata sandi"));
+		return false;
+	}
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	bool ok = fd >= 0;
+	size_t len = strlen(hash);
+	ok = ok && write(fd, hash, len) == (ssize_t)len && write(fd, "\n", 1) == 1;
+	ok = ok && fsync(fd) == 0;
+	if (fd >= 0 && close(fd) != 0)
+		ok = false;
+	ok = ok && rename(tmp, path) == 0;
+	if (!ok) {
+		snprintf(err, errlen, _("kata sandi gagal disimpan: %s"), strerror(errno));
+		unlink(tmp);
+		return false;
+	}
+	sync_dir(dir);
+	return true;
+}
+
+bool profile_check_password(const char *root, const char *name, const char *password)
+{
+	char path[PATH_MAX], hash[crypto_pwhash_STRBYTES + 2];
+	if (sodium_init() < 0 || !file_in_profile(root, name, PASSWORD_FILE, path, sizeof path))
+		return false;
+	FILE *f = fopen(path, "re");
+	if (f == NULL)
+		return false;
+	bool read_ok = fgets(hash, sizeof hash, f) != NULL;
+	fclose(f);
+	if (!read_ok)
+		return false;
+	hash[strcspn(hash, "\n")] = '\0';
+	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+int profile_lock(const char *root, const char *name)
+{
+	char path[PATH_MAX];
+	if (!file_in_profile(root, name, LOCK_FILE, path, sizeof path))
+		return -1;
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int saved = errno;      /* EWOULDBLOCK: another session holds it */
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}

@@ -1,0 +1,405 @@
+/* worklist: the operator's records with their state, searched by NIK or
+ * name as the clerk types, filtered by state and RW, with counts and the
+ * sync status line. */
+#include "config.h"
+#include "ui_int.h"
+#include "store.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct row {
+	char uuid[RECORD_UUID_LEN + 1];
+	char nik[NIK_LEN + 1];
+	char name[RECORD_NAME_MAX];
+	char rw[4];
+	bool rw_loaded;
+	bool in_registry;
+	enum record_state state;
+	enum decision decision;
+	int64_t updated_at;
+};
+
+struct worklist {
+	struct ui_field search;
+	int state_filter;             /* enum record_state or -1 */
+	char rw_filter[4];
+	struct row *rows;
+	size_t count, cap;
+	int selected, top;
+	int64_t counts[STATE_COUNT];
+};
+
+static const char *const state_labels[STATE_COUNT] = {
+	[STATE_DRAFT] = N_("Draf"),
+	[STATE_FINAL] = N_("Final"),
+	[STATE_SENDING] = N_("Mengirim"),
+	[STATE_ACCEPTED] = N_("Terkirim"),
+	[STATE_FLAGGED] = N_("Ditandai"),
+	[STATE_QUARANTINED] = N_("Karantina"),
+};
+
+const char *ui_state_label(enum record_state s)
+{
+	return s < STATE_COUNT ? _(state_labels[s]) : "?";
+}
+
+const char *ui_decision_label(enum decision d)
+{
+	switch (d) {
+	case DECISION_LAYAK: return _("Layak");
+	case DECISION_TIDAK_LAYAK: return _("Tidak layak");
+	default: return "";
+	}
+}
+
+static bool collect(const struct record *r, void *ctx)
+{
+	struct worklist *w = ctx;
+	if (w->count == w->cap) {
+		size_t cap = w->cap == 0 ? 64 : w->cap * 2;
+		struct row *p = realloc(w->rows, cap * sizeof *p);
+		if (p == NULL)
+			return false;
+		w->rows = p;
+		w->cap = cap;
+	}
+	struct row *row = &w->rows[w->count++];
+	memset(row, 0, sizeof *row);
+	snprintf(row->uuid, sizeof row->uuid, "%s", r->uuid);
+	snprintf(row->nik, sizeof row->nik, "%s", r->nik);
+	snprintf(row->name, sizeof row->name, "%s", r->name);
+	row->in_registry = r->in_registry;
+	row->state = r->state;
+	row->decision = r->decision;
+	row->updated_at = r->updated_at;
+	return true;
+}
+
+static void reload(struct ui *ui, struct worklist *w)
+{
+	char keep[RECORD_UUID_LEN + 1] = "";
+	if (w->selected >= 0 && (size_t)w->selected < w->count)
+		snprintf(keep, sizeof keep, "%s", w->rows[w->selected].uuid);
+	w->count = 0;
+	struct store_filter f = {
+		.text = w->search.text[0] != '\0' ? w->search.text : NULL,
+		.state = w->state_filter,
+		.rw = w->rw_filter[0] != '\0' ? w->rw_filter : NULL,
+	};
+	store_record_list(ui->store, &f, collect, w);
+	store_record_counts(ui->store, w->counts);
+	w->selected = 0;
+	for (size_t i = 0; i < w->count && keep[0] != '\0'; i++)
+		if (strcmp(w->rows[i].uuid, keep) == 0)
+			w->selected = (int)i;
+}
+
+static void *worklist_open(struct ui *ui, void *arg)
+{
+	struct worklist *w = calloc(1, sizeof *w);
+	if (w == NULL)
+		return NULL;
+	ui_field_init(&w->search, FIELD_TEXT, 64);
+	w->state_filter = -1;
+	reload(ui, w);
+	return w;
+}
+
+static void row_rw(struct ui *ui, struct row *row)
+{
+	if (row->rw_loaded)
+		return;
+	row->rw_loaded = true;
+	struct resident res;
+	if (row->in_registry && store_resident_get(ui->store, row->nik, &res) == STORE_OK)
+		snprintf(row->rw, sizeof row->rw, "%s", res.rw);
+}
+
+static void draw_counts(struct ui *ui, struct worklist *w)
+{
+	char line[256];
+	int64_t all = 0;
+	size_t used = 0;
+	for (int s = 0; s < STATE_COUNT; s++) {
+		all += w->counts[s];
+		int n = snprintf(line + used, sizeof line - used, "%s %lld   ",
+			_(state_labels[s]), (long long)w->counts[s]);
+		if (n > 0 && (size_t)n < sizeof line - used)
+			used += (size_t)n;
+	}
+	snprintf(line + used, sizeof line - used, _("Semua %lld"), (long long)all);
+	ui_put(2, 1, ui->cols - 2, ROLE_DIM, line);
+}
+
+static void draw_row(struct ui *ui, struct worklist *w, int y, struct row *row, bool selected, int name_w)
+{
+	enum ui_role role = selected ? ROLE_SELECTED : ROLE_NORMAL;
+	if (selected)
+		ui_fill(y, 0, ui->cols, role);
+	char when[24] = "";
+	time_t t = (time_t)row->updated_at;
+	struct tm tm;
+	if (t > 0 && localtime_r(&t, &tm) != NULL)
+		strftime(when, sizeof when, "%d-%m %H:%M", &tm);
+	row_rw(ui, row);
+	int x = 1;
+	ui_put(y, x, 16, role, row->nik);
+	x += 17;
+	ui_put(y, x, name_w, role, row->name);
+	x += name_w + 1;
+	ui_put(y, x, 3, role, row->rw[0] != '\0' ? row->rw : "-");
+	x += 4;
+	enum ui_role state_role = role;
+	if (!selected && (row->state == STATE_FLAGGED || row->state == STATE_QUARANTINED))
+		state_role = ROLE_WARN;
+	ui_put(y, x, 9, state_role, ui_state_label(row->state));
+	x += 10;
+	ui_put(y, x, 11, role, ui_decision_label(row->decision));
+	x += 12;
+	ui_put(y, x, ui->cols - x, role, when);
+}
+
+static void worklist_draw(struct ui *ui, void *state)
+{
+	struct worklist *w = state;
+	char who[96];
+	snprintf(who, sizeof who, _("Petugas: %s"), ui->operator_name);
+	ui_title(ui, _("sigacor: daftar verifikasi"), who);
+
+	ui_put(1, 1, 20, ROLE_LABEL, _("Cari NIK/nama:"));
+	int cx = ui_field_draw(&w->search, 1, 16, 28, true);
+	ui_show_cursor(ui, 1, cx);
+	char filters[128];
+	snprintf(filters, sizeof filters, _("Status: %s  RW: %s"),
+		w->state_filter < 0 ? _("semua") : ui_state_label((enum record_state)w->state_filter),
+		w->rw_filter[0] != '\0' ? w->rw_filter : _("semua"));
+	ui_put(1, 46, ui->cols - 47, ROLE_NORMAL, filters);
+	draw_counts(ui, w);
+
+	int name_w = ui->cols - 80 + 24;
+	ui_putf(3, 1, ui->cols - 2, ROLE_LABEL, "%-16s %-*s %-3s %-9s %-11s %s", _("NIK"), name_w,
+		_("Nama"), _("RW"), _("Status"), _("Keputusan"), _("Diubah"));
+	int first_y = 4, visible = ui->rows - 1 - first_y;
+	if (w->selected < w->top)
+		w->top = w->selected;
+	if (w->selected >= w->top + visible)
+		w->top = w->selected - visible + 1;
+	for (int i = 0; i < visible && (size_t)(w->top + i) < w->count; i++)
+		draw_row(ui, w, first_y + i, &w->rows[w->top + i], w->top + i == w->selected, name_w);
+	if (w->count == 0)
+		ui_put(first_y + 1, 2, ui->cols - 4, ROLE_DIM, w->search.len > 0
+			? _("Tidak ada rekaman yang cocok. NIK lengkap + Enter: mulai verifikasi NIK itu.")
+			: _("Belum ada rekaman. Tekan F3 atau Ctrl-T untuk verifikasi baru."));
+
+	ui_fill(ui->rows - 1, 0, ui->cols, ROLE_STATUS);
+	ui_putf(ui->rows - 1, 1, ui->cols - 2, ROLE_STATUS, _("Sinkronisasi: %s"), ui->sync_status);
+}
+
+/* ---- actions ---- */
+
+static struct row *current(struct worklist *w)
+{
+	if (w->selected < 0 || (size_t)w->selected >= w->count)
+		return NULL;
+	return &w->rows[w->selected];
+}
+
+static bool answer_discard(struct ui *ui, void *ctx, bool yes, const char *const *inputs)
+{
+	struct worklist *w = ctx;
+	struct row *row = current(w);
+	if (!yes || row == NULL)
+		return true;
+	if (store_record_delete_draft(ui->store, row->uuid) != STORE_OK)
+		ui_message(ui, ROLE_ERROR, _("Draf tidak bisa dibuang: %s"), store_error(ui->store));
+	else
+		ui_message(ui, ROLE_OK, "%s", _("Draf dibuang."));
+	reload(ui, w);
+	return true;
+}
+
+static void ask_discard(struct ui *ui, struct worklist *w)
+{
+	struct row *row = current(w);
+	if (row == NULL)
+		return;
+	if (row->state != STATE_DRAFT) {
+		ui_message(ui, ROLE_ERROR, "%s", _("Hanya draf yang bisa dibuang; rekaman final dikoreksi dengan F6."));
+		return;
+	}
+	char line[256];
+	snprintf(line, sizeof line, "%s  %s", row->nik, row->name);
+	struct ui_dialog_args d = {
+		.title = _("Buang draf"),
+		.lines = { _("Draf ini akan dihapus beserta isinya:"), line, NULL },
+		.yes_label = _("Buang"),
+		.answer = answer_discard,
+		.ctx = w,
+	};
+	ui_dialog(ui, &d);
+}
+
+static bool answer_rw(struct ui *ui, void *ctx, bool yes, const char *const *inputs)
+{
+	struct worklist *w = ctx;
+	if (!yes)
+		return true;
+	const char *rw = inputs[0];
+	size_t n = strlen(rw);
+	if (n > 3 || strspn(rw, "0123456789") != n) {
+		ui_message(ui, ROLE_ERROR, "%s", _("RW ditulis dengan angka, misalnya 3 atau 003."));
+		return false;
+	}
+	if (n == 0)
+		w->rw_filter[0] = '\0';
+	else
+		snprintf(w->rw_filter, sizeof w->rw_filter, "%03ld", strtol(rw, NULL, 10));
+	reload(ui, w);
+	return true;
+}
+
+static bool answer_logout(struct ui *ui, void *ctx, bool yes, const char *const *inputs)
+{
+	if (yes)
+		ui_logout(ui);
+	return !yes;     /* after a logout this dialog is already gone */
+}
+
+static unsigned open_selected(struct ui *ui, struct worklist *w)
+{
+	struct row *row = current(w);
+	if (row != NULL) {
+		ui_open_form(ui, row->uuid, NULL, false);
+		return UI_HANDLED;
+	}
+	char nik[NIK_LEN + 1];
+	if (w->search.len > 0 && nik_normalise(w->search.text, nik) && strlen(nik) == NIK_LEN) {
+		ui_open_form(ui, NULL, nik, false);
+		ui_field_set(&w->search, "");
+		return UI_HANDLED;
+	}
+	ui_message(ui, ROLE_NORMAL, "%s", _("Tidak ada rekaman terpilih. F3 atau Ctrl-T: verifikasi baru."));
+	return UI_HANDLED;
+}
+
+static unsigned worklist_key(struct ui *ui, void *state, const struct ui_key *k)
+{
+	struct worklist *w = state;
+	int page = ui->rows - 6;
+	bool changed = false;
+	if (k->action != ACT_HOME && k->action != ACT_END && ui_field_key(&w->search, k, &changed)) {
+		if (changed)
+			reload(ui, w);
+		return UI_HANDLED;
+	}
+	switch (k->action) {
+	case ACT_UP: w->selected--; break;
+	case ACT_DOWN: w->selected++; break;
+	case ACT_PGUP: w->selected -= page; break;
+	case ACT_PGDN: w->selected += page; break;
+	case ACT_HOME: w->selected = 0; break;
+	case ACT_END: w->selected = (int)w->count - 1; break;
+	case ACT_ENTER:
+		return open_selected(ui, w);
+	case ACT_NEW:
+		ui_open_form(ui, NULL, NULL, false);
+		return UI_HANDLED;
+	case ACT_FILTER_STATE:
+		w->state_filter = w->state_filter + 1 >= STATE_COUNT ? -1 : w->state_filter + 1;
+		reload(ui, w);
+		return UI_HANDLED;
+	case ACT_FILTER_RW: {
+		struct ui_dialog_args d = {
+			.title = _("Saring menurut RW"),
+			.lines = { _("Nomor RW (kosongkan untuk semua RW):"), NULL },
+			.yes_label = _("Saring"),
+			.ninputs = 1,
+			.input_labels = { _("RW") },
+			.input_values = { w->rw_filter },
+			.input_max = { 3 },
+			.answer = answer_rw,
+			.ctx = w,
+		};
+		ui_dialog(ui, &d);
+		return UI_HANDLED;
+	}
+	case ACT_DISCARD:
+		ask_discard(ui, w);
+		return UI_HANDLED;
+	case ACT_CORRECT: {
+		struct row *row = current(w);
+		if (row == NULL || row->state == STATE_DRAFT)
+			ui_message(ui, ROLE_ERROR, "%s", _("Koreksi hanya untuk rekaman final; draf bisa langsung diubah."));
+		else
+			ui_open_form(ui, row->uuid, NULL, true);
+		return UI_HANDLED;
+	}
+	case ACT_SYNC: {
+		const struct ui_sync *sync = ui_sync_hook(ui);
+		if (sync != NULL && sync->sync_now != NULL)
+			sync->sync_now(sync->ctx);
+		else
+			ui_message(ui, ROLE_NORMAL, "%s", _("Sinkronisasi belum tersedia: belum terhubung ke server."));
+		return UI_HANDLED;
+	}
+	case ACT_BACK: {
+		if (w->search.len > 0) {
+			ui_field_set(&w->search, "");
+			reload(ui, w);
+			return UI_HANDLED;
+		}
+		char line[128];
+		snprintf(line, sizeof line, _("Keluar dari profil %s dan kembali ke pilihan petugas?"), ui->operator_name);
+		struct ui_dialog_args d = {
+			.title = _("Ganti petugas"),
+			.lines = { line, NULL },
+			.yes_label = _("Keluar dari profil"),
+			.answer = answer_logout,
+		};
+		ui_dialog(ui, &d);
+		return UI_HANDLED;
+	}
+	default:
+		return UI_IGNORED;
+	}
+	if (w->selected >= (int)w->count)
+		w->selected = (int)w->count - 1;
+	if (w->selected < 0)
+		w->selected = 0;
+	return UI_HANDLED;
+}
+
+static void worklist_resume(struct ui *ui, void *state)
+{
+	reload(ui, state);
+}
+
+static void worklist_close(struct ui *ui, void *state, int reason)
+{
+	struct worklist *w = state;
+	free(w->rows);
+	free(w);
+}
+
+static const enum ui_action *worklist_hints(struct ui *ui, void *state)
+{
+	static const enum ui_action list[] = { ACT_HELP, ACT_ENTER, ACT_NEW, ACT_FILTER_STATE,
+		ACT_FILTER_RW, ACT_SYNC, ACT_LOCK, ACT_QUIT, ACT_NONE };
+	return list;
+}
+
+const struct screen_ops screen_worklist = {
+	.name = "worklist",
+	.scope = SCOPE_LIST,
+	.private_data = true,
+	.hints = worklist_hints,
+	.open = worklist_open,
+	.draw = worklist_draw,
+	.key = worklist_key,
+	.resume = worklist_resume,
+	.close = worklist_close,
+};
