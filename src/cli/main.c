@@ -3,6 +3,7 @@
 #include "config.h"
 #include "cli.h"
 #include "i18n.h"
+#include "ui.h"
 
 #include <pwd.h>
 #include <stdio.h>
@@ -94,15 +95,6 @@ void cli_help(FILE *out, const char *name)
 		  "  --version             versi program\n"));
 	fprintf(out, "\n%s\n", _("Status keluar: 0 berhasil, 1 masukan ditolak, 2 salah pemakaian\n"
 		"atau kesalahan sistem."));
-}
-
-static void short_usage(FILE *out)
-{
-	fprintf(out, "%s\n", _("Pemakaian: sigacor [PILIHAN-UMUM] [PERINTAH [ARGUMEN...]]"));
-	fprintf(out, "%s", _("Perintah:"));
-	for (size_t i = 0; i < COMMAND_COUNT; i++)
-		fprintf(out, " %s", commands[i].name);
-	fprintf(out, "\n%s\n", _("Bantuan lengkap: sigacor --help"));
 }
 
 /* An operator name is a folder name: no slashes, no dot files. */
@@ -241,12 +233,9 @@ int main(int argc, char **argv)
 	if (status != CLI_EXIT_OK)
 		return status;
 	if (command == NULL) {
-		/* ---- UI: the screens open here (ui.h), once the ui module lands:
-		 * struct ui_options o = { c.data_root, operator_name != NULL ? c.operator_name : NULL };
-		 * return ui_run(&o);
-		 * ---- until then: */
-		short_usage(stdout);
-		return finish_output(CLI_EXIT_OK);
+		/* no command: the screens (ui.h) */
+		struct ui_options o = { c.data_root, operator_name != NULL ? c.operator_name : NULL, NULL };
+		return ui_run(&o);
 	}
 	return finish_output(run_command(&c, argc - (p.next - 1), argv + (p.next - 1)));
 }

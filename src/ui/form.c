@@ -65,6 +65,8 @@ static const char *const reason_labels[REASON_COUNT] = {
 #undef FORM_REASON_LABEL
 };
 
+static void move_focus(struct form *f, int step);
+
 /* ---- the record and the registry ---- */
 
 static void registry_facts(const struct form *f, struct record_registry_facts *facts)
@@ -195,8 +197,8 @@ static bool save_draft(struct ui *ui, struct form *f, bool quiet)
 	if (f->frozen)
 		return true;
 	sync_fields(f);
-	if (strlen(f->rec.nik) != NIK_LEN) {
-		ui_message(ui, ROLE_ERROR, "%s", _("Draf belum bisa disimpan: NIK harus 16 angka."));
+	if (!f->nik_complete) {
+		ui_message(ui, ROLE_ERROR, "%s", _("Draf belum bisa disimpan: NIK belum sah."));
 		return false;
 	}
 	ui_copy(f->rec.operator_name, sizeof f->rec.operator_name, ui->operator_name);
@@ -282,16 +284,17 @@ static void *form_open(struct ui *ui, void *arg)
 		nik_changed(ui, f);
 		read_photo_facts(ui, f);
 		refresh_warnings(ui, f);
-		f->focus = f->frozen ? F_KTP : f->nik_complete ? F_KTP : F_NIK;
-		if (f->frozen)
-			f->focus = F_NIK;
+		f->focus = F_NIK;
+		if (!f->frozen && f->nik_complete)
+			f->focus = (enum form_field)(F_KTP + (form_next_empty_slot(f, 0) > 0 ? form_next_empty_slot(f, 0) : 0));
 	} else {
 		f->rec.state = STATE_DRAFT;
 		if (a->nik != NULL) {
 			ui_field_set(&f->nik, a->nik);
 			nik_changed(ui, f);
 			f->dirty = true;
-			f->focus = f->nik_complete ? F_KTP : F_NIK;
+			if (f->nik_complete)
+				move_focus(f, 1);   /* the name when not in the registry */
 		}
 	}
 	return f;
@@ -386,11 +389,14 @@ static void nik_reason(const struct form *f, char *buf, size_t len, enum ui_role
 	}
 	int first = nik_first_problem(&f->info);
 	if (strlen(digits) < NIK_LEN) {
-		/* a wrong prefix is said at once; a right one names the region */
-		if (first >= 0 && first != NIK_ERR_LENGTH && !nik_problem_is_warning((enum nik_problem)first)
-			&& first != NIK_ERR_SERIAL && first != NIK_ERR_EMPTY) {
+		/* a wrong part is said as soon as it is typed; else the region */
+		int wrong = -1;
+		for (int p = 0; p < NIK_PROBLEM_COUNT && wrong < 0; p++)
+			if ((f->info.errors & (1u << p)) && p != NIK_ERR_LENGTH)
+				wrong = p;
+		if (wrong >= 0) {
 			*role = ROLE_ERROR;
-			snprintf(buf, len, "%s", _(nik_problem_message((enum nik_problem)first)));
+			snprintf(buf, len, "%s", _(nik_problem_message((enum nik_problem)wrong)));
 		} else if (f->info.kecamatan != NULL)
 			snprintf(buf, len, _("Kec. %s"), f->info.kecamatan);
 		else if (f->info.regency != NULL)
@@ -405,10 +411,10 @@ static void nik_reason(const struct form *f, char *buf, size_t len, enum ui_role
 		return;
 	}
 	*role = f->info.warnings != 0 ? ROLE_WARN : ROLE_OK;
-	snprintf(buf, len, _("sah: %s, %s, lahir %02d-%02d-%04d"),
-		f->info.regency != NULL ? f->info.regency : "?",
+	snprintf(buf, len, _("sah; %s, %02d-%02d-%04d, %s"),
 		f->info.sex == NIK_SEX_FEMALE ? _("perempuan") : _("laki-laki"),
-		f->info.birth_day, f->info.birth_month, f->info.birth_year);
+		f->info.birth_day, f->info.birth_month, f->info.birth_year,
+		f->info.regency != NULL ? f->info.regency : "?");
 }
 
 static void draw_nik(struct ui *ui, struct form *f, int y)
@@ -465,7 +471,7 @@ static void draw_person(struct ui *ui, struct form *f)
 			strcmp(f->res.sex, "P") == 0 ? _("perempuan") : strcmp(f->res.sex, "L") == 0 ? _("laki-laki") : "");
 	} else if (f->nik_complete) {
 		ui_put(5, 1, ui->cols - 2, ROLE_WARN,
-			_("Tidak ada di data kependudukan: tulis nama dan alamat. Rekaman ditandai \"tidak ada di data\"."));
+			_("Tidak ada di data kependudukan: tulis nama dan alamat sendiri."));
 	}
 }
 
@@ -680,6 +686,14 @@ bool form_attach_photo(struct ui *ui, struct form *f, int kind, const char *path
 	return true;
 }
 
+int form_attached_kind(const struct form *f, const char *name)
+{
+	for (int k = 0; k < PHOTO_KIND_COUNT; k++)
+		if (f->rec.photos[k].attached && strcmp(f->rec.photos[k].original_name, name) == 0)
+			return k;
+	return -1;
+}
+
 int form_next_empty_slot(const struct form *f, int kind)
 {
 	for (int i = 0; i < PHOTO_KIND_COUNT; i++) {
@@ -743,7 +757,7 @@ static void ask_coord(struct ui *ui, struct form *f)
 	struct ui_dialog_args d = {
 		.title = _("Koordinat rumah (manual)"),
 		.lines = { _("Tidak ada foto dengan GPS? Baca koordinat dari peta atau ponsel."),
-			_("Derajat desimal; Lintang Selatan negatif (Kota Tangerang sekitar -6.2, 106.6)."),
+			_("Derajat desimal, misalnya -6.1783 dan 106.6300."),
 			_("Kosongkan lintang dan bujur untuk kembali memakai GPS foto."), NULL },
 		.yes_label = _("Pakai"),
 		.ninputs = 3,
@@ -1094,8 +1108,8 @@ static void form_close(struct ui *ui, void *state, int reason)
 
 static const enum ui_action *form_hints(struct ui *ui, void *state)
 {
-	static const enum ui_action editing[] = { ACT_HELP, ACT_SAVE, ACT_FINALISE, ACT_ENTER,
-		ACT_DOWN, ACT_BACK, ACT_DISCARD, ACT_NONE };
+	static const enum ui_action editing[] = { ACT_HELP, ACT_ENTER, ACT_SAVE, ACT_FINALISE,
+		ACT_BACK, ACT_DISCARD, ACT_LOCK, ACT_NONE };
 	static const enum ui_action decision[] = { ACT_HELP, ACT_LAYAK, ACT_TIDAK_LAYAK, ACT_SAVE,
 		ACT_FINALISE, ACT_BACK, ACT_NONE };
 	static const enum ui_action frozen[] = { ACT_HELP, ACT_CORRECT, ACT_BACK, ACT_NONE };

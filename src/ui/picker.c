@@ -101,7 +101,13 @@ static void apply_filter(struct picker *p)
 	for (size_t i = 0; i < p->count; i++)
 		if (path || f[0] == '\0' || strcasestr(p->entries[i].name, f) != NULL)
 			p->shown[p->nshown++] = i;
+	/* start on the newest file not attached yet, not on ".." */
 	p->selected = 0;
+	while ((size_t)p->selected < p->nshown && (p->entries[p->shown[p->selected]].is_dir
+			|| form_attached_kind(p->form, p->entries[p->shown[p->selected]].name) >= 0))
+		p->selected++;
+	if ((size_t)p->selected >= p->nshown)
+		p->selected = 0;
 	p->top = 0;
 }
 
@@ -209,7 +215,14 @@ static void draw_row(struct ui *ui, struct picker *p, int y, struct entry *e, bo
 		if (localtime_r(&e->mtime, &tm) != NULL)
 			strftime(when, sizeof when, "%d-%m-%Y %H:%M", &tm);
 	}
-	ui_put(y, 1, name_w, role, e->name);
+	int attached = form_attached_kind(p->form, e->name);
+	int x = 1;
+	if (attached >= 0) {
+		char tag[48];
+		snprintf(tag, sizeof tag, "[%s] ", ui_photo_kind_label(attached));
+		x += ui_put(y, x, name_w, sel ? role : ROLE_OK, tag);
+	}
+	ui_put(y, x, name_w + 1 - x, role, e->name);
 	ui_putf(y, name_w + 2, 9, role, "%8s", size);
 	ui_put(y, name_w + 12, 17, role, when);
 	const char *gps = e->error != PHOTO_ERR_NONE ? _("bukan foto")
@@ -324,6 +337,7 @@ static unsigned attach(struct ui *ui, struct picker *p, struct entry *e)
 	}
 	p->kind = next;
 	ui_message(ui, ROLE_OK, _("%s terlampir. Sekarang pilih %s (Esc: selesai)."), done, ui_photo_kind_label(next));
+	/* the next photo is rarely named like the last one */
 	ui_field_set(&p->filter, "");
 	apply_filter(p);
 	return UI_HANDLED;

@@ -22,12 +22,12 @@
 bool profile_name_valid(const char *name)
 {
 	size_t n = strlen(name);
-	if (n == 0 || n > PROFILE_NAME_MAX)
+	if (n == 0 || n > PROFILE_NAME_MAX || name[0] == '.' || name[0] == '-')
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = name[i];
 		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-		if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
+		if (!alnum && c != '.' && c != '_' && c != '-')
 			return false;
 	}
 	return true;

@@ -255,7 +255,8 @@ struct ui_dialog_args {
 bool ui_dialog(struct ui *ui, const struct ui_dialog_args *args);
 
 /* ---- operator profiles (src/ui/profile.c) ---- */
-#define PROFILE_NAME_MAX 32
+/* the CLI's rule: letters, digits, . _ - and not starting with . or - */
+#define PROFILE_NAME_MAX 63
 bool profile_name_valid(const char *name);
 /* Names of the profiles under root, sorted; returns how many (<= max). */
 size_t profile_list(const char *root, char names[][PROFILE_NAME_MAX + 1], size_t max);
@@ -309,6 +310,8 @@ struct photo_facts;
 /* Attach a file to a photo slot of the form (copied into the store). */
 bool form_attach_photo(struct ui *ui, struct form *f, int kind, const char *path,
 	const struct photo_facts *facts);
+/* The slot a file of this name is attached to, or -1. */
+int form_attached_kind(const struct form *f, const char *name);
 /* The first empty photo slot at or after kind (wrapping), or -1. */
 int form_next_empty_slot(const struct form *f, int kind);
 const char *ui_photo_kind_label(int kind);

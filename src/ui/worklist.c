@@ -123,15 +123,12 @@ static void draw_counts(struct ui *ui, struct worklist *w)
 {
 	char line[256];
 	int64_t all = 0;
-	size_t used = 0;
-	for (int s = 0; s < STATE_COUNT; s++) {
+	for (int s = 0; s < STATE_COUNT; s++)
 		all += w->counts[s];
-		int n = snprintf(line + used, sizeof line - used, "%s %lld   ",
+	int used = snprintf(line, sizeof line, _("Semua %lld"), (long long)all);
+	for (int s = 0; s < STATE_COUNT && used > 0 && (size_t)used < sizeof line; s++)
+		used += snprintf(line + used, sizeof line - (size_t)used, "  %s %lld",
 			_(state_labels[s]), (long long)w->counts[s]);
-		if (n > 0 && (size_t)n < sizeof line - used)
-			used += (size_t)n;
-	}
-	snprintf(line + used, sizeof line - used, _("Semua %lld"), (long long)all);
 	ui_put(2, 1, ui->cols - 2, ROLE_DIM, line);
 }
 

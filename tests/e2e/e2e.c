@@ -209,14 +209,23 @@ bool e2e_login(struct vt *t, const char *operator_name)
 	return e2e_ok(t, vt_wait_text(t, "Cari NIK/nama", E2E_TIMEOUT), "logged in: the worklist shows");
 }
 
+/* Each line as a TAP comment, blank lines too. */
+static void print_lines(const char *text)
+{
+	while (*text != '\0') {
+		size_t n = strcspn(text, "\n");
+		printf("# |%.*s\n", (int)n, text);
+		text += n + (text[n] == '\n');
+	}
+}
+
 void e2e_dump(struct vt *t)
 {
 	char *screen = vt_dump(t);
 	if (screen == NULL)
 		return;
 	printf("# ---- screen %dx%d ----\n", vt_cols(t), vt_rows(t));
-	for (char *line = strtok(screen, "\n"); line != NULL; line = strtok(NULL, "\n"))
-		printf("# |%s\n", line);
+	print_lines(screen);
 	printf("# ----\n");
 	fflush(stdout);
 	free(screen);
@@ -313,8 +322,7 @@ bool e2e_golden(struct vt *t, const char *name)
 	e2e_ok(t, same, what);
 	if (!same && want != NULL) {
 		printf("# ---- expected ----\n");
-		for (char *line = strtok(want, "\n"); line != NULL; line = strtok(NULL, "\n"))
-			printf("# |%s\n", line);
+		print_lines(want);
 	}
 	free(want);
 	free(screen);

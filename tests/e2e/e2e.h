@@ -52,7 +52,10 @@ bool e2e_login(struct vt *t, const char *operator_name);
 
 /* ok() that prints the screen when it fails. */
 bool e2e_ok(struct vt *t, bool cond, const char *what);
-#define e2e_wait(t, text, what) e2e_ok((t), vt_wait_text((t), (text), E2E_TIMEOUT), (what))
+/* Wait for text, then for the output to settle (the rest of that update). */
+#define e2e_wait(t, text, what) e2e_ok((t), vt_wait_text((t), (text), E2E_TIMEOUT) \
+	&& vt_wait_quiet((t), E2E_SETTLE, E2E_TIMEOUT), (what))
+#define E2E_SETTLE 60
 void e2e_dump(struct vt *t);
 
 /* Replace what changes from run to run (clock times) so a screen can be

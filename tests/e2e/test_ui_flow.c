@@ -1,0 +1,247 @@
+/* The clerk's job end to end, in the real sigacor in a pty: one recipient
+ * from NIK to a final record and a restart that finds it; an invalid NIK;
+ * a NIK not in the registry; photos without GPS and coordinates typed by
+ * hand. */
+#include "config.h"
+#include "e2e.h"
+#include "tap.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define CIKOKOL_LAT -6.205818
+#define CIKOKOL_LON 106.628278
+
+/* "YYYY:MM:DD HH:MM:SS" days ago (EXIF form) */
+static void exif_time(int days_ago, char buf[20])
+{
+	time_t t = time(NULL) - (time_t)days_ago * 86400;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, 20, "%Y:%m:%d %H:%M:%S", &tm);
+}
+
+/* Keys typed in the screens, NIK digits excluded, for the clerk's count. */
+static int keys;
+
+static void key(struct vt *t, const char *k)
+{
+	keys++;
+	vt_send(t, k);
+}
+
+static void test_full_verification(void)
+{
+	struct e2e e;
+	char taken[20];
+	ok(e2e_init(&e, "ui-flow"), "test folder");
+	ok(e2e_profile(&e, "siti"), "profile with the test residents");
+	long now = (long)time(NULL);
+	exif_time(1, taken);
+	/* taken in this order, so the newest (Rumah) is listed first */
+	ok(e2e_photo(&e, "ktp.jpg", CIKOKOL_LAT, CIKOKOL_LON, taken, now - 300)
+		&& e2e_photo(&e, "kk.jpg", CIKOKOL_LAT, CIKOKOL_LON + 0.0001, taken, now - 200)
+		&& e2e_photo(&e, "rumah.jpg", CIKOKOL_LAT + 0.0001, CIKOKOL_LON, taken, now - 100),
+		"three photos with GPS in Cikokol");
+
+	struct vt *t = e2e_start(&e, 24, 80, NULL);
+	e2e_login(t, "siti");
+	e2e_ok(t, vt_altscreen(t), "the screens use the alternate screen");
+
+	keys = 0;
+	key(t, "<F3>");
+	e2e_wait(t, "Verifikasi baru", "F3 opens a new verification");
+	vt_send(t, "36710115038500");
+	e2e_wait(t, "Kec. Tangerang", "the region is named while typing");
+	e2e_ok(t, !vt_has_text(t, "BUDI SANTOSO"), "nothing filled in before the 16th digit");
+	vt_send(t, "02");
+	e2e_wait(t, "BUDI SANTOSO", "16th digit: the name from the registry");
+	e2e_ok(t, vt_has_text(t, "JL. MAWAR NO. 5 RT 001/RW 002"), "address with RT/RW");
+	e2e_ok(t, vt_has_text(t, "Cikokol, Kec. Tangerang"), "kelurahan");
+	e2e_ok(t, vt_has_text(t, "KK 3671010101100001"), "KK number");
+	e2e_ok(t, vt_has_text(t, "15-03-1985"), "birth date");
+	e2e_ok(t, vt_has_text(t, "sah; laki-laki, 15-03-1985"), "the NIK is valid, in words");
+
+	key(t, "<Enter>");
+	e2e_wait(t, "Enter: pilih foto", "Enter moves to the KTP slot");
+	key(t, "<Enter>");
+	e2e_wait(t, "Pilih foto untuk: Foto KTP", "the picker opens for the KTP");
+	e2e_ok(t, vt_has_text(t, "/photos"), "it starts in the inbox");
+	int r_rumah, r_ktp, c;
+	e2e_ok(t, vt_find(t, "rumah.jpg", &r_rumah, &c) && vt_find(t, "ktp.jpg", &r_ktp, &c)
+		&& r_rumah < r_ktp, "newest first");
+	e2e_ok(t, vt_has_text(t, "GPS -6.20"), "GPS of the highlighted photo");
+	e2e_ok(t, vt_has_text(t, "Kel. Cikokol"), "and its kelurahan");
+	key(t, "<Down>");
+	key(t, "<Down>");
+	key(t, "<Enter>");
+	e2e_wait(t, "Pilih foto untuk: Foto KK", "KTP attached: on to the KK");
+	e2e_ok(t, vt_has_text(t, "[Foto KTP] ktp.jpg"), "the attached file is tagged");
+	key(t, "<Down>");
+	key(t, "<Enter>");
+	e2e_wait(t, "Pilih foto untuk: Foto Rumah", "KK attached: on to the house");
+	key(t, "<Enter>");
+	e2e_wait(t, "dari foto Rumah", "all three attached: coordinates from the Rumah photo");
+	e2e_ok(t, vt_has_text(t, "ktp.jpg") && vt_has_text(t, "kk.jpg") && vt_has_text(t, "rumah.jpg"),
+		"the three slots name their files");
+	e2e_ok(t, vt_has_text(t, "Kel. Cikokol"), "the point is in Cikokol");
+	e2e_ok(t, vt_has_text(t, "l: layak"), "focus on the decision");
+	key(t, "l");
+	e2e_wait(t, "[x] Layak", "l marks Layak");
+	key(t, "<F9>");
+	e2e_wait(t, "Finalkan rekaman", "F9 asks to confirm");
+	e2e_ok(t, vt_has_text(t, "Tidak ada peringatan"), "no warnings for this one");
+	key(t, "<Enter>");
+	e2e_wait(t, "difinalkan", "finalised, back in the list");
+	e2e_ok(t, vt_has_text(t, "Final") && vt_has_text(t, "Layak"), "the list shows it final and layak");
+	tap_diag("keys for one record from the worklist, NIK excluded: %d", keys);
+	ok(keys <= 15, "at most 15 keys for one record (%d)", keys);
+	vt_send(t, "<F10>");
+	is_int(vt_wait_exit(t, E2E_TIMEOUT), 0, "F10 quits with status 0");
+	e2e_ok(t, !vt_altscreen(t) && !vt_has_text(t, "BUDI"), "back on the normal screen, no personal data");
+	e2e_ok(t, strstr(vt_scrollback(t), "BUDI") == NULL, "nothing personal in the scrollback");
+	vt_free(t);
+
+	t = e2e_start(&e, 24, 80, NULL);
+	e2e_login(t, "siti");
+	e2e_wait(t, "BUDI SANTOSO", "after a restart the record is there");
+	e2e_ok(t, vt_has_text(t, "Final"), "still final");
+	vt_send(t, "<Enter>");
+	e2e_wait(t, "beku", "opened: frozen");
+	e2e_ok(t, vt_has_text(t, "rumah.jpg") && vt_has_text(t, "[x] Layak"), "with its photos and decision");
+	vt_send(t, "x");
+	vt_wait_quiet(t, 150, E2E_TIMEOUT);
+	e2e_ok(t, !vt_has_text(t, "Layak  x") && vt_has_text(t, "beku"), "typing changes nothing");
+	vt_send(t, "<Esc><C-x>");
+	is_int(vt_wait_exit(t, E2E_TIMEOUT), 0, "Ctrl-X quits");
+	vt_free(t);
+	e2e_cleanup(&e);
+}
+
+static void test_invalid_nik(void)
+{
+	struct e2e e;
+	ok(e2e_init(&e, "ui-badnik"), "test folder");
+	ok(e2e_profile(&e, "siti"), "profile");
+	struct vt *t = e2e_start(&e, 24, 80, NULL);
+	e2e_login(t, "siti");
+	vt_send(t, "<C-t>");
+	e2e_wait(t, "Verifikasi baru", "Ctrl-T opens a new verification");
+	vt_send(t, "367101151385");
+	e2e_wait(t, "bulan lahir harus 01-12", "month 13 is named as typed");
+	vt_send(t, "0002");
+	vt_wait_quiet(t, 100, E2E_TIMEOUT);
+	e2e_ok(t, vt_has_text(t, "bulan lahir harus 01-12") && !vt_has_text(t, "BUDI"), "16 digits, still invalid");
+	vt_send(t, "<Enter>");
+	e2e_wait(t, "NIK belum sah", "Enter refuses an invalid NIK");
+	for (int i = 0; i < 16; i++)
+		vt_send(t, "<BS>");
+	vt_send(t, "3671A");
+	e2e_wait(t, "hanya boleh berisi angka", "a letter is named");
+	for (int i = 0; i < 5; i++)
+		vt_send(t, "<BS>");
+	vt_send(t, "0001011503850002");
+	e2e_wait(t, "kode provinsi", "an unknown province is named");
+	vt_send(t, "<Esc>");
+	e2e_wait(t, "Draf belum tersimpan", "leaving asks: an invalid NIK cannot be a draft");
+	vt_send(t, "<Enter>");
+	e2e_wait(t, "Belum ada rekaman", "left without saving");
+	vt_send(t, "<F10>");
+	is_int(vt_wait_exit(t, E2E_TIMEOUT), 0, "quit");
+	vt_free(t);
+	e2e_cleanup(&e);
+}
+
+static void test_not_in_registry(void)
+{
+	struct e2e e;
+	ok(e2e_init(&e, "ui-noreg"), "test folder");
+	ok(e2e_profile(&e, "siti"), "profile");
+	struct vt *t = e2e_start(&e, 24, 80, NULL);
+	e2e_login(t, "siti");
+	/* typed in the search box first: no match, Enter starts with it */
+	vt_send(t, "3671016506950008");
+	e2e_wait(t, "Tidak ada rekaman yang cocok", "search finds nothing");
+	vt_send(t, "<Enter>");
+	e2e_wait(t, "Tidak ada di data kependudukan", "not in the registry: said so");
+	e2e_ok(t, vt_has_text(t, "perempuan, 25-06-1995"), "the NIK itself is decoded");
+	vt_send(t, "Sri Wahyuni<Enter>");
+	vt_send(t, "Gg. Kenari No. 2, RT 3 RW 4<Enter>");
+	e2e_wait(t, "Enter: pilih foto", "name and address by hand, then the photos");
+	vt_send(t, "<F2>");
+	e2e_wait(t, "Draf tersimpan", "F2 saves a draft");
+	vt_send(t, "<Esc>");
+	e2e_wait(t, "Sri Wahyuni", "the list shows the typed name");
+	vt_send(t, "<Enter>");
+	e2e_wait(t, "Gg. Kenari No. 2", "reopened with the typed address");
+	e2e_ok(t, vt_has_text(t, "Tidak ada di data kependudukan"), "still marked not in the registry");
+	vt_send(t, "<Esc><F10>");
+	is_int(vt_wait_exit(t, E2E_TIMEOUT), 0, "quit");
+	vt_free(t);
+	e2e_cleanup(&e);
+}
+
+static void test_no_gps_manual_coordinates(void)
+{
+	struct e2e e;
+	char taken[20];
+	exif_time(2, taken);
+	ok(e2e_init(&e, "ui-nogps"), "test folder");
+	ok(e2e_profile(&e, "siti"), "profile");
+	long now = (long)time(NULL);
+	ok(e2e_photo(&e, "a_ktp.jpg", 0, 0, taken, now - 30)
+		&& e2e_photo(&e, "b_kk.jpg", 0, 0, taken, now - 20)
+		&& e2e_copy_photo(&e, "whatsapp_karawaci.jpg"), "photos without GPS");
+	struct vt *t = e2e_start(&e, 24, 80, NULL);
+	e2e_login(t, "siti");
+	vt_send(t, "<F3>3671015708900003");
+	e2e_wait(t, "SITI AMINAH", "registry fill-in");
+	vt_send(t, "<Enter><Enter>");
+	e2e_wait(t, "Pilih foto untuk: Foto KTP", "picker");
+	/* type to filter */
+	vt_send(t, "ktp");
+	e2e_wait(t, "1 dari", "typing filters the list");
+	vt_send(t, "<Enter>");
+	e2e_wait(t, "Pilih foto untuk: Foto KK", "KTP attached");
+	vt_send(t, "kk<Enter>");
+	e2e_wait(t, "Pilih foto untuk: Foto Rumah", "KK attached");
+	vt_send(t, "whats");
+	e2e_wait(t, "tanpa GPS: tidak ada data EXIF", "the picker says why there is no GPS");
+	vt_send(t, "<Enter>");
+	e2e_wait(t, "Enter: isi manual", "no GPS anywhere: the coordinates are asked for");
+	e2e_ok(t, vt_has_text(t, "whatsapp_karawaci.jpg"), "the WhatsApp photo is attached");
+	e2e_ok(t, vt_has_text(t, "ada foto tanpa GPS"), "the warning is shown");
+	vt_send(t, "<Enter>");
+	e2e_wait(t, "Koordinat rumah (manual)", "Enter opens the manual entry");
+	vt_send(t, "-6,2058<Enter>106.6283<Enter><Enter>");
+	e2e_wait(t, "Tulis alasan", "a reason is required");
+	vt_send(t, "foto kiriman WhatsApp<Enter>");
+	e2e_wait(t, "(diisi manual)", "coordinates typed by hand");
+	e2e_ok(t, vt_has_text(t, "-6.205800, 106.628300") && vt_has_text(t, "Kel. Cikokol"),
+		"decimal comma accepted; the kelurahan is shown");
+	vt_send(t, "t");
+	e2e_wait(t, "Alasan tidak layak", "t asks for the official reason");
+	vt_send(t, "3");
+	e2e_wait(t, "Sudah mampu", "reason 3 chosen");
+	vt_send(t, "<F9>");
+	e2e_wait(t, "Periksa peringatan ini dulu", "the warnings are shown before finalising");
+	e2e_ok(t, vt_has_text(t, "ada foto tanpa GPS"), "including the photo without GPS");
+	vt_send(t, "<Enter>");
+	e2e_wait(t, "difinalkan", "finalised");
+	e2e_ok(t, vt_has_text(t, "Tidak layak"), "the list shows the decision");
+	vt_send(t, "<F10>");
+	is_int(vt_wait_exit(t, E2E_TIMEOUT), 0, "quit");
+	vt_free(t);
+	e2e_cleanup(&e);
+}
+
+int main(void)
+{
+	test_full_verification();
+	test_invalid_nik();
+	test_not_in_registry();
+	test_no_gps_manual_coordinates();
+	return tap_done();
+}
