@@ -206,7 +206,8 @@ bool e2e_login(struct vt *t, const char *operator_name)
 	} else {
 		vt_send(t, E2E_PASSWORD "<Enter>");
 	}
-	return e2e_ok(t, vt_wait_text(t, "Cari NIK/nama", E2E_TIMEOUT), "logged in: the worklist shows");
+	return e2e_ok(t, vt_wait_text(t, "Cari NIK/nama", E2E_TIMEOUT)
+		&& vt_wait_quiet(t, E2E_SETTLE, E2E_TIMEOUT), "logged in: the worklist shows");
 }
 
 /* Each line as a TAP comment, blank lines too. */
