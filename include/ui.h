@@ -41,7 +41,8 @@ struct ui_options {
 
 /* Run the screens until the clerk quits.  Call i18n_init() first (it sets
  * the locale curses needs).  Returns the process exit status: 0 after a
- * normal quit, 1 when the terminal cannot be used, 129 after a hang-up
+ * normal quit, 2 when there is no usable terminal (the CLI's "usage or
+ * system error"), 128 + the signal after SIGHUP/SIGTERM/SIGINT
  * (everything the clerk had saved is on disk; the open form was saved as a
  * draft when it could be).
  *

@@ -2,6 +2,7 @@
  * idle lock that hides everything until the password is typed again. */
 #include "config.h"
 #include "ui_int.h"
+#include "store.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -174,7 +175,15 @@ static unsigned create_profile(struct ui *ui, struct operator_screen *o)
 		o->focus = 1;
 		return UI_HANDLED;
 	}
-	char err[256];
+	/* the store makes the profile folder (and the data root) */
+	char err[256] = "", dir[PATH_MAX];
+	struct store *s = NULL;
+	if (!profile_path(ui->data_root, name, dir, sizeof dir)
+		|| store_open(dir, &s, err, sizeof err) != STORE_OK) {
+		ui_message(ui, ROLE_ERROR, _("Profil tidak bisa dibuat: %s"), err);
+		return UI_HANDLED;
+	}
+	store_close(s);
 	if (!profile_set_password(ui->data_root, name, o->pass.text, err, sizeof err)) {
 		ui_message(ui, ROLE_ERROR, "%s", err);
 		return UI_HANDLED;

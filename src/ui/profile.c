@@ -101,13 +101,6 @@ bool profile_has_password(const char *root, const char *name)
 		&& stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
 }
 
-static bool ensure_dir(const char *path)
-{
-	if (mkdir(path, 0700) == 0 || errno == EEXIST)
-		return true;
-	return false;
-}
-
 /* fsync a folder so a rename in it survives a power cut */
 static void sync_dir(const char *dir)
 {
@@ -130,10 +123,6 @@ bool profile_set_password(const char *root, const char *name, const char *passwo
 	if (!profile_path(root, name, dir, sizeof dir)
 		|| !file_in_profile(root, name, PASSWORD_FILE, path, sizeof path)) {
 		snprintf(err, errlen, "%s", _("nama petugas tidak sah"));
-		return false;
-	}
-	if (!ensure_dir(root) || !ensure_dir(dir)) {
-		snprintf(err, errlen, _("folder profil tidak bisa dibuat: %s"), strerror(errno));
 		return false;
 	}
 	if (crypto_pwhash_str(hash, password, strlen(password),

@@ -485,28 +485,11 @@ static void install_signals(sigset_t *wait_mask)
 	sigprocmask(SIG_BLOCK, &block, wait_mask);
 }
 
-static bool mkdir_parents(const char *path)
-{
-	char buf[PATH_MAX];
-	int n = snprintf(buf, sizeof buf, "%s", path);
-	if (n <= 0 || (size_t)n >= sizeof buf)
-		return false;
-	for (char *p = buf + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0700) != 0 && errno != EEXIST)
-			return false;
-		*p = '/';
-	}
-	return mkdir(buf, 0700) == 0 || errno == EEXIST;
-}
-
 int ui_run(const struct ui_options *opts)
 {
 	struct ui *ui = calloc(1, sizeof *ui);
 	if (ui == NULL)
-		return 1;
+		return 2;
 	ui->opts = opts;
 	ui->profile_lock_fd = -1;
 	umask(077);
@@ -516,26 +499,21 @@ int ui_run(const struct ui_options *opts)
 	else if (!profile_default_root(ui->data_root, sizeof ui->data_root)) {
 		fprintf(stderr, "%s\n", _("sigacor: folder data tidak diketahui (HOME tidak diatur); pakai --data-dir"));
 		free(ui);
-		return 1;
-	}
-	if (!mkdir_parents(ui->data_root)) {
-		fprintf(stderr, _("sigacor: folder data %s tidak bisa dibuat: %s\n"), ui->data_root, strerror(errno));
-		free(ui);
-		return 1;
+		return 2;
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "%s\n", _("sigacor: layar verifikasi perlu terminal; untuk skrip pakai perintah (sigacor --help)"));
 		free(ui);
-		return 1;
+		return 2;
 	}
 	sigset_t wait_mask;
 	install_signals(&wait_mask);
 	if (!terminal_start()) {
 		sigprocmask(SIG_SETMASK, &wait_mask, NULL);
 		free(ui);
-		return 1;
+		return 2;
 	}
-	int status = 1;
+	int status = 2;
 	if (ui_push(ui, &screen_operator, (void *)(opts != NULL ? opts->operator_name : NULL)))
 		status = run_loop(ui, &wait_mask);
 	/* What is open is saved as a draft where it can be (see form.c). */

@@ -261,8 +261,8 @@ bool profile_name_valid(const char *name);
 /* Names of the profiles under root, sorted; returns how many (<= max). */
 size_t profile_list(const char *root, char names[][PROFILE_NAME_MAX + 1], size_t max);
 bool profile_has_password(const char *root, const char *name);
-/* Store an Argon2id hash (libsodium, interactive limits) in a 0600 file,
- * written atomically.  Creates the profile folder (0700) when missing. */
+/* Store an Argon2id hash (libsodium, interactive limits) in a 0600 file of
+ * the profile folder (made by store_open), written atomically. */
 bool profile_set_password(const char *root, const char *name, const char *password,
 	char *err, size_t errlen);
 bool profile_check_password(const char *root, const char *name, const char *password);

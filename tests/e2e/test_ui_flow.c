@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define CIKOKOL_LAT -6.205818
@@ -237,8 +238,55 @@ static void test_no_gps_manual_coordinates(void)
 	e2e_cleanup(&e);
 }
 
+/* A fresh machine: the first volunteer makes a profile on the screen. */
+static void test_new_profile(void)
+{
+	struct e2e e;
+	ok(e2e_init(&e, "ui-newprofile"), "test folder");
+	struct vt *t = e2e_start(&e, 24, 80, NULL);
+	e2e_wait(t, "Profil petugas baru", "no profile yet: asked to make one");
+	vt_send(t, "ani<Enter>abc<Enter>abc<Enter>");
+	e2e_wait(t, "Kata sandi terlalu pendek", "a short password is refused");
+	vt_send(t, "<BS><BS><BS>rahasia1<Enter>rahasia2<Enter>");
+	e2e_wait(t, "tidak sama", "two different passwords are refused");
+	vt_send(t, E2E_PASSWORD "<Enter>" E2E_PASSWORD "<Enter>");
+	e2e_wait(t, "Cari NIK/nama", "the profile is made and opened");
+	e2e_ok(t, vt_has_text(t, "Petugas: ani"), "for ani");
+	vt_send(t, "<F10>");
+	is_int(vt_wait_exit(t, E2E_TIMEOUT), 0, "quit");
+	vt_free(t);
+
+	char path[PATH_MAX + 32], hash[256] = "";
+	struct stat st;
+	snprintf(path, sizeof path, "%s/ani/operator.pwhash", e.data);
+	FILE *f = fopen(path, "r");
+	ok(f != NULL && fgets(hash, sizeof hash, f) != NULL, "the password file exists");
+	if (f != NULL)
+		fclose(f);
+	ok(strncmp(hash, "$argon2id$", 10) == 0, "it holds an Argon2id hash");
+	ok(strstr(hash, E2E_PASSWORD) == NULL, "not the password");
+	ok(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, "mode 0600");
+	ok(stat(e.data, &st) == 0 && (st.st_mode & 0777) == 0700, "the data folder is 0700");
+
+	t = e2e_start(&e, 24, 80, NULL);
+	e2e_wait(t, "Pilih petugas", "next time: the list of profiles");
+	vt_send(t, "<Enter>salah-sandi<Enter>");
+	e2e_wait(t, "Kata sandi salah", "a wrong password is refused");
+	vt_send(t, E2E_PASSWORD "<Enter>");
+	e2e_wait(t, "Petugas: ani", "the right one opens the profile");
+	vt_send(t, "<Esc>");
+	e2e_wait(t, "Ganti petugas", "Esc in the list offers to switch operator");
+	vt_send(t, "<Enter>");
+	e2e_wait(t, "Pilih petugas", "logged out: back to the profiles");
+	vt_send(t, "<C-x>");
+	is_int(vt_wait_exit(t, E2E_TIMEOUT), 0, "quit");
+	vt_free(t);
+	e2e_cleanup(&e);
+}
+
 int main(void)
 {
+	test_new_profile();
 	test_full_verification();
 	test_invalid_nik();
 	test_not_in_registry();
