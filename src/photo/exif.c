@@ -2,11 +2,17 @@
  *
  * libexif parses the entries; we trust none of what it returns.  Every entry
  * is checked here for its format, count and size before a byte is read, and
- * every value for its range.  Before libexif runs, a short walk of IFD 0 of
- * our own checks the GPS pointer (libexif follows a pointer of any type, even
- * a string's offset) and hides the maker note from libexif: we need nothing
- * in it, and its vendor parsers are the riskiest and slowest part of libexif,
- * which has no option to skip them. */
+ * every value for its range.
+ *
+ * Before libexif runs, a short walk of IFD 0 of our own, on a private copy:
+ *  - checks the GPS pointer: one LONG inside the data (libexif follows a
+ *    pointer of any type, even a string's offset);
+ *  - moves that pointer to the front of IFD 0, so that it is the one libexif
+ *    follows (libexif takes the first GPS pointer met, in any IFD);
+ *  - hides the maker note: we need nothing in it, and its vendor parsers are
+ *    the riskiest and slowest part of libexif, which cannot skip them;
+ *  - hides IFD 0 pointers that point past the data (libexif 0.6.24 gives up
+ *    the rest of IFD 0 at the first one). */
 #include "config.h"
 #include "photo_int.h"
 
@@ -106,6 +112,68 @@ static enum pointer_state ifd_pointer(const struct tiff *t, uint32_t ifd, unsign
 		return POINTER_BAD;
 	*target = get32(t, e + 8);
 	return ifd_offset_ok(t, *target) ? POINTER_OK : POINTER_BAD;
+}
+
+static void hide_maker_note(struct tiff *t, uint32_t ifd0)
+{
+	uint32_t exif_ifd;
+	if (ifd_pointer(t, ifd0, TAG_EXIF_POINTER, &exif_ifd) != POINTER_OK)
+		return;
+	size_t e = ifd_find(t, exif_ifd, TAG_MAKER_NOTE);
+	if (e != 0)
+		put16(t, e, TAG_HIDDEN);
+}
+
+/* libexif loads the GPS IFD from the first GPS pointer it meets, in any
+ * IFD, and ignores the later ones: a pointer inside the Exif IFD (read
+ * before IFD 0's GPS pointer) would win.  Moving IFD 0's GPS pointer to the
+ * front makes the one we checked the one libexif follows. */
+static void gps_pointer_first(struct tiff *t, uint32_t ifd0)
+{
+	unsigned char first[12];
+	size_t e = ifd_find(t, ifd0, TAG_GPS_POINTER);
+	size_t front = ifd0 + 2;
+
+	if (e == 0 || e == front)
+		return;
+	memcpy(first, t->p + front, 12);
+	memcpy(t->p + front, t->p + e, 12);
+	memcpy(t->p + e, first, 12);
+}
+
+/* libexif 0.6.24 stops reading IFD 0 at the first pointer (sub-IFD or
+ * thumbnail) that points past the data, losing the entries after it, such
+ * as the GPS pointer after a broken Exif pointer.  Hide those pointers. */
+static void hide_bad_pointers(struct tiff *t, uint32_t ifd0)
+{
+	static const unsigned pointer_tags[] = { TAG_EXIF_POINTER, TAG_GPS_POINTER,
+		TAG_INTEROP_POINTER, TAG_THUMBNAIL_OFFSET, TAG_THUMBNAIL_LENGTH };
+	size_t n = ifd_entries(t, ifd0);
+
+	for (size_t i = 0; i < n; i++) {
+		size_t e = ifd0 + 2 + 12 * i;
+		unsigned tag = get16(t, e);
+		for (size_t k = 0; k < sizeof pointer_tags / sizeof pointer_tags[0]; k++)
+			if (tag == pointer_tags[k] && get32(t, e + 8) >= t->len)
+				put16(t, e, TAG_HIDDEN);
+	}
+}
+
+/* Our walk of IFD 0 and the edits of the private copy described at the top.
+ * False when IFD 0 cannot be found. */
+static bool prepare(struct tiff *t, enum pointer_state *gps_ptr, bool *gps_truncated)
+{
+	uint32_t ifd0 = get32(t, 4), gps_ifd;
+
+	if (!ifd_offset_ok(t, ifd0))
+		return false;
+	*gps_ptr = ifd_pointer(t, ifd0, TAG_GPS_POINTER, &gps_ifd);
+	*gps_truncated = *gps_ptr == POINTER_OK && ifd_truncated(t, gps_ifd);
+	if (*gps_ptr == POINTER_OK)
+		gps_pointer_first(t, ifd0);
+	hide_maker_note(t, ifd0);
+	hide_bad_pointers(t, ifd0);
+	return true;
 }
 
 /* ------------------------------------------------------------ entry checks */
@@ -384,51 +452,6 @@ static bool load(struct reader *r, const unsigned char *exif, size_t len)
 	return true;
 }
 
-static void hide_maker_note(struct tiff *t, uint32_t ifd0)
-{
-	uint32_t exif_ifd;
-	if (ifd_pointer(t, ifd0, TAG_EXIF_POINTER, &exif_ifd) != POINTER_OK)
-		return;
-	size_t e = ifd_find(t, exif_ifd, TAG_MAKER_NOTE);
-	if (e != 0)
-		put16(t, e, TAG_HIDDEN);
-}
-
-/* libexif loads the GPS IFD from the first GPS pointer it meets, in any
- * IFD, and ignores the later ones: a pointer inside the Exif IFD (read
- * before IFD 0's GPS pointer) would win.  Moving IFD 0's GPS pointer to the
- * front makes the one we checked the one libexif follows. */
-static void gps_pointer_first(struct tiff *t, uint32_t ifd0)
-{
-	unsigned char first[12];
-	size_t e = ifd_find(t, ifd0, TAG_GPS_POINTER);
-	size_t front = ifd0 + 2;
-
-	if (e == 0 || e == front)
-		return;
-	memcpy(first, t->p + front, 12);
-	memcpy(t->p + front, t->p + e, 12);
-	memcpy(t->p + e, first, 12);
-}
-
-/* libexif 0.6.24 stops reading IFD 0 at the first pointer (sub-IFD or
- * thumbnail) that points past the data, losing the entries after it, such
- * as the GPS pointer after a broken Exif pointer.  Hide those pointers. */
-static void hide_bad_pointers(struct tiff *t, uint32_t ifd0)
-{
-	static const unsigned pointer_tags[] = { TAG_EXIF_POINTER, TAG_GPS_POINTER,
-		TAG_INTEROP_POINTER, TAG_THUMBNAIL_OFFSET, TAG_THUMBNAIL_LENGTH };
-	size_t n = ifd_entries(t, ifd0);
-
-	for (size_t i = 0; i < n; i++) {
-		size_t e = ifd0 + 2 + 12 * i;
-		unsigned tag = get16(t, e);
-		for (size_t k = 0; k < sizeof pointer_tags / sizeof pointer_tags[0]; k++)
-			if (tag == pointer_tags[k] && get32(t, e + 8) >= t->len)
-				put16(t, e, TAG_HIDDEN);
-	}
-}
-
 static void read_gps(const struct reader *r, enum pointer_state gps_ptr, bool truncated,
 	struct photo_gps *gps)
 {
@@ -452,9 +475,8 @@ static void read_gps(const struct reader *r, enum pointer_state gps_ptr, bool tr
 bool exif_read_tiff(const unsigned char *tiff, size_t len, struct photo_facts *out)
 {
 	struct reader r = { .ed = NULL };
-	struct tiff t;
 	enum pointer_state gps_ptr;
-	uint32_t ifd0, gps_ifd;
+	bool gps_truncated;
 
 	out->gps.problem = PHOTO_GPS_CORRUPT_EXIF;
 	if (len < 8 || len > 0xFFFF)
@@ -467,30 +489,19 @@ bool exif_read_tiff(const unsigned char *tiff, size_t len, struct photo_facts *o
 		return false;
 	memcpy(copy, "Exif\0\0", 6);
 	memcpy(copy + 6, tiff, len);
-	t.p = copy + 6;
-	t.len = len;
-	t.le = tiff[0] == 'I';
-	ifd0 = get32(&t, 4);
-	if (!ifd_offset_ok(&t, ifd0)) {
+	struct tiff t = { .p = copy + 6, .len = len, .le = tiff[0] == 'I' };
+	if (!prepare(&t, &gps_ptr, &gps_truncated)) {
 		free(copy);
 		return true;
 	}
-	gps_ptr = ifd_pointer(&t, ifd0, TAG_GPS_POINTER, &gps_ifd);
-	bool gps_truncated = gps_ptr == POINTER_OK && ifd_truncated(&t, gps_ifd);
-	if (gps_ptr == POINTER_OK)
-		gps_pointer_first(&t, ifd0);
-	hide_maker_note(&t, ifd0);
-	hide_bad_pointers(&t, ifd0);
 	bool loaded = load(&r, copy, 6 + len);
 	free(copy);
-	if (!loaded) {
-		if (r.ed != NULL)
-			exif_data_unref(r.ed);
-		return false;
+	if (loaded) {
+		read_gps(&r, gps_ptr, gps_truncated, &out->gps);
+		read_taken_at(&r, out);
+		read_orientation(&r, out);
 	}
-	read_gps(&r, gps_ptr, gps_truncated, &out->gps);
-	read_taken_at(&r, out);
-	read_orientation(&r, out);
-	exif_data_unref(r.ed);
-	return true;
+	if (r.ed != NULL)
+		exif_data_unref(r.ed);
+	return loaded;
 }
