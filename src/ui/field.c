@@ -145,7 +145,9 @@ int ui_field_draw(struct ui_field *f, int y, int x, int width, bool focused)
 		f->scroll = cursor_col;
 	if (cursor_col >= f->scroll + width)
 		f->scroll = cursor_col - width + 1;
-	enum ui_role role = focused ? ROLE_FOCUS : ROLE_VALUE;
+	/* Typing in the plain attribute costs one byte per character on the
+	 * wire; the focus shows in the label and the cursor. */
+	enum ui_role role = focused ? ROLE_NORMAL : ROLE_VALUE;
 	ui_fill(y, x, width, role);
 	if (f->kind == FIELD_SECRET) {
 		char stars[sizeof f->text];

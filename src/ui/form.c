@@ -360,7 +360,7 @@ static struct ui_field *focused_text(struct form *f)
 
 static void draw_label(struct form *f, int y, enum form_field field, const char *label)
 {
-	ui_put(y, 1, LABEL_W - 1, f->focus == field && !f->frozen ? ROLE_VALUE : ROLE_LABEL, label);
+	ui_put(y, 1, LABEL_W - 1, f->focus == field && !f->frozen ? ROLE_FOCUS : ROLE_LABEL, label);
 }
 
 static void format_date(const char *iso, char *buf, size_t len)
@@ -397,12 +397,10 @@ static void nik_reason(const struct form *f, char *buf, size_t len, enum ui_role
 		if (wrong >= 0) {
 			*role = ROLE_ERROR;
 			snprintf(buf, len, "%s", _(nik_problem_message((enum nik_problem)wrong)));
-		} else if (f->info.kecamatan != NULL)
-			snprintf(buf, len, _("Kec. %s"), f->info.kecamatan);
-		else if (f->info.regency != NULL)
-			snprintf(buf, len, "%s", f->info.regency);
-		else if (f->info.province != NULL)
-			snprintf(buf, len, "%s", f->info.province);
+		} else {
+			/* unchanged while typing: one byte per digit on the wire */
+			snprintf(buf, len, "%s", _("ketik 16 angka NIK"));
+		}
 		return;
 	}
 	if (!f->info.valid) {
@@ -421,15 +419,11 @@ static void draw_nik(struct ui *ui, struct form *f, int y)
 {
 	draw_label(f, y, F_NIK, _("NIK"));
 	bool focused = f->focus == F_NIK && !f->frozen;
-	/* 16 places, so the clerk sees how many digits are left */
-	ui_put(y, VALUE_X, 18, focused ? ROLE_FOCUS : ROLE_VALUE, "________________");
 	int cx = ui_field_draw(&f->nik, y, VALUE_X, 18, focused);
-	if (f->nik.len < 16) {
-		/* blank the field's padding so the underscores show */
-		ui_fill(y, VALUE_X + ui_text_width(f->nik.text), 18 - ui_text_width(f->nik.text), ROLE_NORMAL);
-		ui_put(y, VALUE_X + ui_text_width(f->nik.text), 16 - ui_text_width(f->nik.text),
-			focused ? ROLE_FOCUS : ROLE_DIM, "________________");
-	}
+	int typed = ui_text_width(f->nik.text);
+	/* 16 places, so the clerk sees how many digits are left */
+	if (typed < NIK_LEN)
+		ui_put(y, VALUE_X + typed, NIK_LEN - typed, ROLE_DIM, "________________");
 	if (focused)
 		ui_show_cursor(ui, y, cx);
 	char reason[256];
@@ -632,7 +626,7 @@ static void form_draw(struct ui *ui, void *state)
 		snprintf(title, sizeof title, "%s", _("Verifikasi (draf)"));
 	else
 		snprintf(title, sizeof title, "%s", _("Verifikasi baru"));
-	if (f->dirty)
+	if (f->dirty || (f->rec.uuid[0] == '\0' && !f->frozen))
 		snprintf(right, sizeof right, "%s", _("belum disimpan"));
 	else if (f->saved_at[0] != '\0')
 		snprintf(right, sizeof right, _("tersimpan %s"), f->saved_at);

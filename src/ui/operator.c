@@ -104,7 +104,7 @@ static void draw_list(struct ui *ui, struct operator_screen *o)
 
 static void draw_labelled(struct ui *ui, int y, const char *label, struct ui_field *f, bool focused)
 {
-	ui_put(y, 2, 26, ROLE_LABEL, label);
+	ui_put(y, 2, 26, focused ? ROLE_FOCUS : ROLE_LABEL, label);
 	int cx = ui_field_draw(f, y, 30, 32, focused);
 	if (focused)
 		ui_show_cursor(ui, y, cx);

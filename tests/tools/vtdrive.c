@@ -53,6 +53,7 @@ struct vt {
 	int rows, cols;
 	bool altscreen, altscreen_used;
 	size_t bytes;                 /* written by the program */
+	FILE *trace;
 	char keys[KEY_NAME_COUNT][KEY_SEQ_MAX];   /* "" when the TERM lacks it */
 	char *row_buf;
 	size_t row_cap;
@@ -216,6 +217,8 @@ static int pump(struct vt *t, int timeout_ms)
 		if (n > 0) {
 			vterm_input_write(t->term, buf, (size_t)n);
 			t->bytes += (size_t)n;
+			if (t->trace != NULL)
+				fwrite(buf, 1, (size_t)n, t->trace);
 			total += (int)n;
 			continue;
 		}
@@ -511,6 +514,7 @@ int vt_coloured_cells(struct vt *t)
 bool vt_altscreen(const struct vt *t) { return t->altscreen; }
 bool vt_altscreen_used(const struct vt *t) { return t->altscreen_used; }
 size_t vt_bytes_received(const struct vt *t) { return t->bytes; }
+void vt_trace(struct vt *t, FILE *f) { t->trace = f; }
 
 /* ---- waiting ---- */
 

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct vt;
 
@@ -72,5 +73,7 @@ bool vt_altscreen_used(const struct vt *t);
 
 /* Bytes the program wrote to the terminal so far (for the benchmarks). */
 size_t vt_bytes_received(const struct vt *t);
+/* Copy every byte the program writes to f as well (NULL: stop). */
+void vt_trace(struct vt *t, FILE *f);
 
 #endif
