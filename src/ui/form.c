@@ -517,8 +517,8 @@ static void draw_photo(struct ui *ui, struct form *f, int y, int kind)
 		snprintf(text, sizeof text, "GPS %.5f, %.5f", p->lat, p->lon);
 	else if (f->gps_known[kind])
 		snprintf(text, sizeof text, _("tanpa GPS: %s"), _(photo_gps_problem_message(f->gps_problem[kind])));
-	else
-		snprintf(text, sizeof text, "%s", _("tanpa GPS"));
+	if (!p->has_gps && (!f->gps_known[kind] || ui_text_width(text) > VALUE_X + width - x))
+		snprintf(text, sizeof text, "%s", _("tanpa GPS"));   /* the reason did not fit */
 	ui_put(y, x, VALUE_X + width - x, focused ? ROLE_FOCUS : p->has_gps ? ROLE_NORMAL : ROLE_WARN, text);
 }
 

@@ -31,8 +31,8 @@ static const struct {
 	{ SCOPE_FORM, N_("Formulir verifikasi") },
 	{ SCOPE_PICKER, N_("Pemilih foto") },
 	{ SCOPE_EDIT, N_("Kolom teks dan kotak foto") },
-	{ SCOPE_MOVE, N_("Bergerak") },
 	{ SCOPE_ALL, N_("Di semua layar") },
+	{ SCOPE_MOVE, N_("Bergerak") },
 };
 #define SECTION_COUNT (sizeof sections / sizeof sections[0])
 
@@ -90,14 +90,17 @@ static void *help_open(struct ui *ui, void *arg)
 	struct help *h = calloc(1, sizeof *h);
 	if (h == NULL)
 		return NULL;
-	unsigned first = from != NULL ? from->scope : 0;
-	/* the sections of the screen the clerk came from, then the rest */
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < SECTION_COUNT; i++) {
-			bool mine = (sections[i].scope & first) != 0;
-			if (mine == (pass == 0))
+	/* the keys of the screen the clerk came from, then those that work
+	 * everywhere, then the other screens' */
+	unsigned order[3] = { from != NULL ? from->scope & ~(unsigned)(SCOPE_ALL | SCOPE_MOVE) : 0,
+		SCOPE_ALL | SCOPE_MOVE, ~0u };
+	unsigned done = 0;
+	for (int pass = 0; pass < 3; pass++)
+		for (size_t i = 0; i < SECTION_COUNT; i++)
+			if ((sections[i].scope & order[pass]) && !(sections[i].scope & done)) {
 				add_section(h, sections[i].scope, _(sections[i].title));
-		}
+				done |= sections[i].scope;
+			}
 	return h;
 }
 

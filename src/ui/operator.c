@@ -321,8 +321,8 @@ static void lock_draw(struct ui *ui, void *state)
 	ui_put(y + 4, 4, 20, ROLE_LABEL, _("Kata sandi"));
 	int cx = ui_field_draw(&l->pass, y + 4, 26, 30, true);
 	ui_show_cursor(ui, y + 4, cx);
-	ui_put(y + 6, 4, ui->cols - 8, ROLE_DIM,
-		_("Petugas lain? Tekan F10 atau Ctrl-X untuk keluar; formulir yang terbuka disimpan sebagai draf."));
+	ui_put(y + 6, 4, ui->cols - 8, ROLE_DIM, _("Petugas lain? Tekan F10 atau Ctrl-X untuk keluar;"));
+	ui_put(y + 7, 4, ui->cols - 8, ROLE_DIM, _("formulir yang terbuka disimpan sebagai draf."));
 }
 
 static unsigned lock_key(struct ui *ui, void *state, const struct ui_key *k)

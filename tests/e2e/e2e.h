@@ -40,8 +40,9 @@ bool e2e_profile(struct e2e *e, const char *operator_name);
  * taken ("YYYY:MM:DD HH:MM:SS" or NULL), its mtime set to mtime (or now). */
 bool e2e_photo(struct e2e *e, const char *name, double lat, double lon,
 	const char *taken, long mtime);
-/* Copy a file from $TESTDATA/ui into e->photos. */
-bool e2e_copy_photo(struct e2e *e, const char *name);
+/* Copy a file from $TESTDATA/ui into e->photos, its mtime set to mtime
+ * (or now). */
+bool e2e_copy_photo(struct e2e *e, const char *name, long mtime);
 
 /* sigacor with no command (the screens), optionally extra global options
  * before it (NULL-terminated), in a rows x cols pty. */
@@ -62,7 +63,8 @@ void e2e_dump(struct vt *t);
  * compared with a golden file. */
 void e2e_mask_times(char *screen);
 /* Compare the screen with tests/e2e/golden/<name>.txt (with
- * SIGACOR_UPDATE_GOLDEN=1 write it instead). */
-bool e2e_golden(struct vt *t, const char *name);
+ * SIGACOR_UPDATE_GOLDEN=1 write it instead).  Clock times and the picker's
+ * folder (a temp path) are masked. */
+bool e2e_golden(struct e2e *e, struct vt *t, const char *name);
 
 #endif

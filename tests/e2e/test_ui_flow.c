@@ -194,7 +194,7 @@ static void test_no_gps_manual_coordinates(void)
 	long now = (long)time(NULL);
 	ok(e2e_photo(&e, "a_ktp.jpg", 0, 0, taken, now - 30)
 		&& e2e_photo(&e, "b_kk.jpg", 0, 0, taken, now - 20)
-		&& e2e_copy_photo(&e, "whatsapp_karawaci.jpg"), "photos without GPS");
+		&& e2e_copy_photo(&e, "whatsapp_karawaci.jpg", 0), "photos without GPS");
 	struct vt *t = e2e_start(&e, 24, 80, NULL);
 	e2e_login(t, "siti");
 	vt_send(t, "<F3>3671015708900003");
