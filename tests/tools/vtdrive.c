@@ -452,6 +452,21 @@ bool vt_find(struct vt *t, const char *text, int *row, int *col)
 	return found;
 }
 
+int vt_find_in_row(struct vt *t, int n, const char *text)
+{
+	size_t cols_len = (size_t)t->cols * 4 * VTERM_MAX_CHARS_PER_CELL + 1;
+	int *cols_at = calloc(cols_len, sizeof *cols_at);
+	if (cols_at == NULL || n < 0 || n >= t->rows) {
+		free(cols_at);
+		return -1;
+	}
+	const char *s = row_text(t, n, cols_at, cols_len);
+	const char *hit = strstr(s, text);
+	int col = hit != NULL ? cols_at[hit - s] : -1;
+	free(cols_at);
+	return col;
+}
+
 bool vt_has_text(struct vt *t, const char *text)
 {
 	return vt_find(t, text, NULL, NULL);

@@ -49,6 +49,8 @@ char *vt_dump(struct vt *t);
 /* Where text first appears; false when it is not on the screen. */
 bool vt_find(struct vt *t, const char *text, int *row, int *col);
 bool vt_has_text(struct vt *t, const char *text);
+/* The column where text first appears in row n, or -1. */
+int vt_find_in_row(struct vt *t, int n, const char *text);
 /* Lines that scrolled off the normal screen into the scrollback, as text. */
 const char *vt_scrollback(struct vt *t);
 bool vt_cursor(struct vt *t, int *row, int *col);
