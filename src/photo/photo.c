@@ -320,7 +320,8 @@ static enum photo_error read_src(struct photo_src *src, unsigned flags, struct p
 		out->type = PHOTO_TYPE_EMPTY;
 		return PHOTO_ERR_EMPTY;
 	}
-	size_t head_len = src->size < 16 ? (size_t)src->size : 16;
+	/* enough for an ftyp box with a few compatible brands */
+	size_t head_len = src->size < 64 ? (size_t)src->size : 64;
 	const unsigned char *head = photo_src_view(src, 0, head_len);
 	if (head == NULL)
 		return src->io_error ? PHOTO_ERR_READ : PHOTO_ERR_BROKEN_JPEG;

@@ -658,6 +658,7 @@ static void test_types(void)
 		{ "heic", "\0\0\0\x18" "ftypheic\0\0\0\0mif1heic", 24, "heic" },
 		{ "heif_mif1", "\0\0\0\x18" "ftypmif1\0\0\0\0mif1miaf", 24, "heic" },
 		{ "avif", "\0\0\0\x1c" "ftypavif\0\0\0\0avifmif1miaf", 28, "avif" },
+		{ "avif_as_mif1", "\0\0\0\x1c" "ftypmif1\0\0\0\0mif1avifmiaf", 28, "avif" },
 		{ "mp4", "\0\0\0\x18" "ftypisom\0\0\0\0isomiso2", 24, "unknown" },
 		{ "webp", "RIFF\x24\0\0\0WEBPVP8 ", 16, "webp" },
 		{ "gif", "GIF89a\1\0\1\0", 10, "gif" },
