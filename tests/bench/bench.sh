@@ -1,0 +1,698 @@
+#!/bin/bash
+# bench.sh: what `make bench` runs.  Builds optimised binaries in their own
+# folder, makes its own data (sigacor-server gen-demo, tests/bench/mkphotos),
+# runs sigacor and what a user could reach for instead side by side, each
+# pair in turn, several times, and prints one table:
+#   figure | median | spread | anchor | ratio | goal | verdict
+# Never fails the build: it exits 0 and prints the table even when a goal is
+# missed or a piece is missing ("n/a (...)").  See doc/BENCHMARKS.md.
+#
+# Environment (all optional):
+#   BENCH_RUNS=5            runs of each pair
+#   BENCH_RESIDENTS=2000000 size of the registry
+#   BENCH_PHOTOS=1000       photos for photo-info
+#   BENCH_UPLOAD_PHOTOS=201 photos (of 2 MB) uploaded to a local server
+#   BENCH_LINK_PHOTOS=9     photos (of 2 MB) uploaded through the slow link
+#   BENCH_OPERATORS=1204    operators syncing at once
+#   BENCH_ONLY="import lookup ..."  run only these groups (see ALL_GROUPS below)
+#   BENCH_DATA=DIR          where the data goes (default bench-data/ here)
+#   BENCH_CFLAGS="-O2 -g"   flags of the optimised build
+set -u
+top_srcdir=$(cd "${top_srcdir:?}" && pwd)
+top_builddir=$(cd "${top_builddir:?}" && pwd)
+RUNS=${BENCH_RUNS:-5}
+RESIDENTS=${BENCH_RESIDENTS:-2000000}
+NPHOTOS=${BENCH_PHOTOS:-1000}
+UPLOAD_PHOTOS=${BENCH_UPLOAD_PHOTOS:-201}
+LINK_PHOTOS=${BENCH_LINK_PHOTOS:-9}
+OPERATORS=${BENCH_OPERATORS:-1204}
+ALL_GROUPS="import sync lookup startup memory photo upload link typing keys load"
+ONLY=${BENCH_ONLY:-$ALL_GROUPS}
+BUILD=$top_builddir/bench-build
+DATA=${BENCH_DATA:-$top_builddir/bench-data}
+TMP=$DATA/tmp
+RESULTS=$DATA/results.md
+LINK_RATE=2000000          # bit/s
+LINK_DELAY=50              # ms one way: 100 ms round trip
+PW=bench-password-1
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+want() { case " $ONLY " in *" $1 "*) return 0;; esac; return 1; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# ---------------------------------------------------------------- the table
+ROWS=()
+# row FIGURE MEDIAN SPREAD ANCHOR RATIO GOAL VERDICT
+row() {
+	local r="| $1 | $2 | $3 | $4 | $5 | $6 | $7 |"
+	ROWS+=("$r")
+	printf '%s\n' "$r" >&2
+}
+na() { row "$1" "n/a ($2)" "" "${3:-}" "" "${4:-}" "n/a"; }
+
+print_table() {
+	{
+		echo "| figure | median | spread | anchor | ratio | goal | verdict |"
+		echo "|---|---|---|---|---|---|---|"
+		printf '%s\n' "${ROWS[@]}"
+	} | tee "$RESULTS.tmp"
+	mv -f "$RESULTS.tmp" "$RESULTS"
+	echo
+	echo "(also in $RESULTS; runs per figure: $RUNS; load: $(cut -d' ' -f1-3 /proc/loadavg))"
+}
+
+# ---------------------------------------------------------------- statistics
+# stats FILE COLUMN -> "median min max" of that column (1-based)
+stats() {
+	awk -v c="$2" '{ print $c }' "$1" | sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "nan nan nan"; exit }
+		m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		print m, v[1], v[NR] }'
+}
+# fmt VALUE DIGITS
+fmt() { awk -v v="$1" -v d="${2:-2}" 'BEGIN { if (v == "nan" || v == "") print "?"; else printf "%.*f\n", d, v }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0 || a == "nan" || b == "nan") print "?"; else printf "%.2f×\n", a / b }'; }
+# verdict VALUE OP LIMIT: "met" or "MISSED"
+verdict() { awk -v a="$1" -v op="$2" -v b="$3" 'BEGIN {
+	if (a == "nan" || a == "") { print "?"; exit }
+	ok = (op == "<=") ? (a <= b) : (op == "<") ? (a < b) : (op == ">=") ? (a >= b) : (a == b)
+	print ok ? "met" : "MISSED" }'; }
+spread() { echo "$(fmt "$2" "$4")–$(fmt "$3" "$4")"; }
+
+# run_timed OUTFILE [runstat options] -- CMD...: one run, appends
+# "wall user sys maxrss status" to OUTFILE; returns the command's status.
+run_timed() {
+	local out=$1; shift
+	local line
+	line=$("$BUILD/tests/bench/runstat" "$@" 3>&1 >/dev/null 2>"$TMP/last.err") || return 1
+	echo "$line" >> "$out"
+	local status=${line##* }
+	if [ "$status" != 0 ]; then
+		say "failed ($status): $*"; tail -5 "$TMP/last.err" >&2
+		return 1
+	fi
+}
+
+# ---------------------------------------------------------------- build
+build() {
+	mkdir -p "$BUILD" "$DATA" "$TMP"
+	if [ ! -f "$BUILD/Makefile" ]; then
+		say "configuring an optimised build in $BUILD (${BENCH_CFLAGS:--O2 -g}, no sanitizers)"
+		(cd "$BUILD" && "$top_srcdir/configure" -q CFLAGS="${BENCH_CFLAGS:--O2 -g}") \
+			> "$TMP/configure.log" 2>&1 || { say "configure failed: $TMP/configure.log"; return 1; }
+	fi
+	say "building the optimised binaries"
+	make -C "$BUILD" -j2 bench-programs > "$TMP/build.log" 2>&1 \
+		|| { say "build failed: $TMP/build.log"; tail -20 "$TMP/build.log" >&2; return 1; }
+	SIGACOR=$BUILD/sigacor
+	SERVER=$BUILD/sigacor-server
+	B=$BUILD/tests/bench
+}
+
+# Which pieces are on main yet (the screens, sync): by asking the binary.
+has_ui() { ls "$top_srcdir"/src/ui/*.c >/dev/null 2>&1; }
+has_sync() { ls "$top_srcdir"/src/sync/*.c >/dev/null 2>&1 && "$SIGACOR" sync --help >/dev/null 2>&1; }
+
+# ---------------------------------------------------------------- data
+make_data() {
+	local csv=$DATA/residents-$RESIDENTS.csv
+	if [ ! -s "$csv" ]; then
+		say "gen-demo: $RESIDENTS residents"
+		"$SERVER" gen-demo --residents "$RESIDENTS" --seed 1 > "$csv.tmp" && mv "$csv.tmp" "$csv" || return 1
+	fi
+	CSV=$csv
+	CSV_SORTED=$DATA/residents-$RESIDENTS-sorted.csv
+	CSV_RANDOM=$DATA/residents-$RESIDENTS-random.csv
+	if [ ! -s "$CSV_SORTED" ]; then
+		{ head -1 "$csv"; tail -n +2 "$csv" | LC_ALL=C sort -t, -k1,1; } > "$CSV_SORTED.tmp" && mv "$CSV_SORTED.tmp" "$CSV_SORTED"
+	fi
+	if [ ! -s "$CSV_RANDOM" ]; then
+		{ head -1 "$csv"; tail -n +2 "$csv" | shuf --random-source="$csv"; } > "$CSV_RANDOM.tmp" && mv "$CSV_RANDOM.tmp" "$CSV_RANDOM"
+	fi
+	# 20000 NIKs of the registry in random order, for the lookups
+	NIKS=$DATA/niks-$RESIDENTS.txt
+	[ -s "$NIKS" ] || tail -n +2 "$CSV_RANDOM" | head -20000 | cut -d, -f1 > "$NIKS"
+	CSV_BYTES=$(stat -c %s "$csv")
+}
+
+# the equivalent table for the sqlite3 shell (src/store/schema.c, residents)
+SQLITE_SCHEMA="CREATE TABLE residents (nik TEXT PRIMARY KEY NOT NULL CHECK (length(nik) = 16),
+ kk TEXT NOT NULL, name TEXT NOT NULL, sex TEXT NOT NULL DEFAULT '', birth_place TEXT NOT NULL DEFAULT '',
+ birth_date TEXT NOT NULL DEFAULT '', address TEXT NOT NULL DEFAULT '', rt TEXT NOT NULL DEFAULT '',
+ rw TEXT NOT NULL DEFAULT '', kelurahan TEXT NOT NULL);
+CREATE INDEX residents_kk ON residents (kk);"
+
+sqlite_import() {   # DB CSV
+	rm -f "$1" "$1-journal"
+	printf '%s\n.mode csv\n.import --skip 1 %s residents\n' "$SQLITE_SCHEMA" "$2" > "$TMP/import.sql"
+	run_timed "$3" --in "$TMP/import.sql" -- sqlite3 "$1"
+}
+sigacor_import() {  # ROOT CSV OUT
+	rm -rf "$1"
+	run_timed "$3" -- "$SIGACOR" --data-dir "$1" --operator bench import-residents "$2"
+}
+
+# ---------------------------------------------------------------- import
+bench_import() {
+	local order csv
+	for order in sorted random; do
+		[ $order = sorted ] && csv=$CSV_SORTED || csv=$CSV_RANDOM
+		local a=$TMP/import-$order-sigacor b=$TMP/import-$order-sqlite
+		: > "$a"; : > "$b"
+		say "import ($order): $RUNS runs of each"
+		for _ in $(seq "$RUNS"); do
+			sigacor_import "$DATA/store-$order" "$csv" "$a"
+			if have sqlite3; then sqlite_import "$DATA/sqlite-$order.db" "$csv" "$b"; fi
+		done
+		read -r m lo hi < <(stats "$a" 1)
+		if have sqlite3; then
+			read -r am _ _ < <(stats "$b" 1)
+			row "import of $RESIDENTS residents, $order order (s)" "$(fmt "$m" 2)" "$(spread x "$lo" "$hi" 2)" \
+				"sqlite3 .import $(fmt "$am" 2)" "$(ratio "$m" "$am")" "≤ 1.00× anchor" "$(verdict "$m" "<=" "$am")"
+		else
+			row "import of $RESIDENTS residents, $order order (s)" "$(fmt "$m" 2)" "$(spread x "$lo" "$hi" 2)" \
+				"n/a (install sqlite3)" "" "≤ 1.00× anchor" "?"
+		fi
+		read -r r _ rhi < <(stats "$a" 4)
+		if have sqlite3; then read -r ar _ _ < <(stats "$b" 4); else ar=nan; fi
+		row "import peak RSS, $order order (MB)" "$(fmt "$(awk -v k="$r" 'BEGIN{print k/1024}')" 1)" \
+			"max $(fmt "$(awk -v k="$rhi" 'BEGIN{print k/1024}')" 1)" \
+			"sqlite3 $(fmt "$(awk -v k="$ar" 'BEGIN{print k/1024}')" 1)" "$(ratio "$r" "$ar")" "≤ 32 MB" \
+			"$(verdict "$rhi" "<=" 32768)"
+	done
+}
+
+# ---------------------------------------------------------------- server helpers
+SERVER_PID=
+server_start() {    # DATADIR -> PORT
+	"$SERVER" serve --data "$1" --listen 127.0.0.1:0 > "$TMP/server.out" 2> "$TMP/server.log" &
+	SERVER_PID=$!
+	local i
+	for i in $(seq 300); do
+		PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$TMP/server.out")
+		[ -n "$PORT" ] && return 0
+		kill -0 "$SERVER_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	say "the server did not start: $TMP/server.log"; return 1
+}
+server_stop() {
+	[ -n "$SERVER_PID" ] || return 0
+	kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null
+	SERVER_PID=
+}
+add_operator() {    # DATADIR NAME KELURAHAN,...
+	printf '%s\n' "$PW" | "$SERVER" add-operator "$2" --kelurahan "$3" --data "$1" > /dev/null
+}
+curl_token() {      # NAME -> token on stdout
+	curl -sS -H 'Content-Type: application/json' \
+		-d "{\"operator\":\"$1\",\"password\":\"$PW\",\"device\":\"bench-curl\"}" \
+		"http://127.0.0.1:$PORT/api/v1/auth/login" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
+}
+client_login() {    # ROOT NAME [URLPORT]
+	printf '%s\n' "$PW" | "$SIGACOR" --data-dir "$1" --operator "$2" login \
+		--server "http://127.0.0.1:${3:-$PORT}" > /dev/null 2>> "$TMP/last.err"
+}
+
+# ---------------------------------------------------------------- sync pull
+bench_sync() {
+	local fig="sync pull of $RESIDENTS residents from a local sigacor-server (s)"
+	if ! has_sync; then
+		na "$fig" "sync not built yet" "the import" "≤ 1.5× import"
+		na "sync pull peak RSS (MB)" "sync not built yet" "" "≤ 32 MB"
+		return
+	fi
+	# one operator may hold at most 16 kelurahan: fold the registry's 104
+	# kelurahan onto 16 so that one clerk pulls all of it
+	local kels csv=$DATA/residents-$RESIDENTS-16kel.csv
+	kels=$(awk -F, 'NR > 1 { print $NF }' "$CSV" | LC_ALL=C sort -u | head -16 | paste -sd,)
+	if [ ! -s "$csv" ]; then
+		awk -F, -v OFS=, -v list="$kels" 'BEGIN { n = split(list, k, ",") }
+			NR == 1 { print; next } { if (!($NF in map)) map[$NF] = k[(m++ % n) + 1]; $NF = map[$NF]; print }' \
+			"$CSV" > "$csv.tmp" && mv "$csv.tmp" "$csv"
+	fi
+	# the order the server sends: kelurahan, then import order
+	local csv_kel=$DATA/residents-$RESIDENTS-16kel-served.csv
+	[ -s "$csv_kel" ] || { head -1 "$csv"; tail -n +2 "$csv" | awk -F, '{ print $NF "\t" $0 }' | LC_ALL=C sort -s -t "$(printf '\t')" -k1,1 | cut -f2-; } > "$csv_kel"
+	local srv=$DATA/server-16kel
+	if [ ! -s "$srv/server.db" ]; then
+		rm -rf "$srv"
+		"$SERVER" import-residents "$csv" --data "$srv" > /dev/null 2>&1 || { say "server import failed"; return; }
+		add_operator "$srv" puller "$kels" || return
+	fi
+	server_start "$srv" || return
+	local a=$TMP/sync-sigacor b=$TMP/sync-import
+	: > "$a"; : > "$b"
+	say "sync pull: $RUNS runs, each beside an import of the same rows in the same order"
+	for _ in $(seq "$RUNS"); do
+		rm -rf "$DATA/client-sync"
+		client_login "$DATA/client-sync" puller || { say "login failed"; break; }
+		run_timed "$a" -- "$SIGACOR" --data-dir "$DATA/client-sync" --operator puller sync --pull-only
+		sigacor_import "$DATA/store-served" "$csv_kel" "$b"
+	done
+	local rows
+	rows=$("$SIGACOR" --data-dir "$DATA/client-sync" --operator puller status 2>/dev/null | grep -o '[0-9][0-9]*' | sort -n | tail -1)
+	server_stop
+	read -r m lo hi < <(stats "$a" 1)
+	read -r am _ _ < <(stats "$b" 1)
+	row "$fig" "$(fmt "$m" 2)" "$(spread x "$lo" "$hi" 2)" "import $(fmt "$am" 2)" "$(ratio "$m" "$am")" \
+		"≤ 1.50×" "$(verdict "$(awk -v a="$m" -v b="$am" 'BEGIN{print a/b}')" "<=" 1.5)"
+	read -r r _ rhi < <(stats "$a" 4)
+	row "sync pull peak RSS (MB)" "$(fmt "$(awk -v k="$r" 'BEGIN{print k/1024}')" 1)" \
+		"max $(fmt "$(awk -v k="$rhi" 'BEGIN{print k/1024}')" 1)" "" "" "≤ 32 MB" "$(verdict "$rhi" "<=" 32768)"
+	[ -n "$rows" ] && say "the client holds $rows residents after the pull (largest number in status)"
+}
+
+# ---------------------------------------------------------------- lookup
+bench_lookup() {
+	local store=$DATA/store-random/bench db=$DATA/sqlite-random.db
+	[ -d "$store" ] || sigacor_import "$DATA/store-random" "$CSV_RANDOM" "$TMP/discard"
+	if have sqlite3 && [ ! -s "$db" ]; then sqlite_import "$db" "$CSV_RANDOM" "$TMP/discard"; fi
+	local a=$TMP/lookup-sigacor b=$TMP/lookup-sqlite
+	: > "$a"; : > "$b"
+	say "lookup: $RUNS runs of 20000 NIKs each"
+	for _ in $(seq "$RUNS"); do
+		"$B/lookup" sigacor "$store" "$NIKS" >> "$a"
+		[ -s "$db" ] && "$B/lookup" sqlite "$db" "$NIKS" >> "$b"
+	done
+	read -r p50 _ _ < <(stats "$a" 1)
+	read -r p99 lo hi < <(stats "$a" 2)
+	read -r ap50 _ _ < <(stats "$b" 1)
+	read -r ap99 _ _ < <(stats "$b" 2)
+	row "NIK lookup as the form does it, p99 (µs)" "$(fmt "$p99" 1)" "$(spread x "$lo" "$hi" 1)" \
+		"bare SQLite p99 $(fmt "$ap99" 1)" "$(ratio "$p99" "$ap99")" "< 200 µs" "$(verdict "$p99" "<" 200)"
+	row "NIK lookup as the form does it, p50 (µs)" "$(fmt "$p50" 1)" "" \
+		"bare SQLite p50 $(fmt "$ap50" 1)" "$(ratio "$p50" "$ap50")" "" ""
+}
+
+# ---------------------------------------------------------------- screens
+# The first screen with a profile on the registry copy: the worklist.
+UI_READY=${BENCH_UI_READY:-Daftar}
+ui_env() { echo "--env HOME=$TMP/home --env XDG_CONFIG_HOME=$TMP/home/.config"; }
+
+bench_startup() {
+	local store_root=$DATA/store-random db=$DATA/sqlite-random.db
+	local a=$TMP/startup-sigacor b=$TMP/startup-anchor
+	: > "$a"; : > "$b"
+	local nik; nik=$(head -1 "$NIKS")
+	if has_ui; then
+		mkdir -p "$TMP/home"
+		for _ in $(seq "$RUNS"); do
+			# shellcheck disable=SC2046
+			"$B/termbench" $(ui_env) --ready "$UI_READY" -- "$SIGACOR" --data-dir "$store_root" \
+				--operator bench | awk '{ print $1 / 1000 }' >> "$a"
+			[ -s "$db" ] && run_timed "$b" -- "$B/lookup" first "$db" "$nik"
+		done
+		read -r m lo hi < <(stats "$a" 1)
+		read -r am _ _ < <(stats "$b" 1)
+		row "start-up to the first drawn screen, $RESIDENTS residents (ms)" "$(fmt "$(awk -v v="$m" 'BEGIN{print v*1000}')" 1)" \
+			"$(spread x "$(awk -v v="$lo" 'BEGIN{print v*1000}')" "$(awk -v v="$hi" 'BEGIN{print v*1000}')" 1)" \
+			"open + first lookup $(fmt "$(awk -v v="$am" 'BEGIN{print v*1000}')" 1)" "$(ratio "$m" "$am")" "< 50 ms" \
+			"$(verdict "$(awk -v v="$m" 'BEGIN{print v*1000}')" "<" 50)"
+	else
+		for _ in $(seq "$RUNS"); do
+			[ -s "$db" ] && run_timed "$b" -- "$B/lookup" first "$db" "$nik"
+		done
+		read -r am _ _ < <(stats "$b" 1)
+		na "start-up to the first drawn screen (ms)" "screens not built yet" \
+			"open + first lookup $(fmt "$(awk -v v="$am" 'BEGIN{print v*1000}')" 1)" "< 50 ms"
+	fi
+}
+
+# idle RSS of a screen program: termbench ... -> "startup rss hwm ..."
+idle_rss() {    # OUTFILE READY -- CMD...
+	local out=$1 ready=$2; shift 3
+	"$B/termbench" $(ui_env) --ready "$ready" -- "$@" 2>> "$TMP/last.err" | awk '{ print $2 }' >> "$out"
+}
+
+bench_memory() {
+	mkdir -p "$TMP/home"
+	local db=$DATA/sqlite-random.db anchors="" f m
+	[ -s "$db" ] || db=:memory:
+	for f in tig dialog vim baretui baretui-curl; do : > "$TMP/rss-$f"; done
+	: > "$TMP/rss-sigacor"
+	say "idle memory: $RUNS runs of each"
+	for _ in $(seq "$RUNS"); do
+		has_ui && idle_rss "$TMP/rss-sigacor" "$UI_READY" -- "$SIGACOR" --data-dir "$DATA/store-random" --operator bench
+		have tig && (cd "$top_srcdir" && idle_rss "$TMP/rss-tig" "[main]" -- "$(command -v tig)")
+		have dialog && idle_rss "$TMP/rss-dialog" "NIK" -- "$(command -v dialog)" --inputbox "NIK" 8 40
+		have vim && idle_rss "$TMP/rss-vim" "~" -- "$(command -v vim)" -u NONE -i NONE -N -n
+		idle_rss "$TMP/rss-baretui" "SIAP" -- "$B/baretui" "$db"
+		idle_rss "$TMP/rss-baretui-curl" "SIAP" -- "$B/baretui-curl" "$db"
+	done
+	for f in tig dialog vim baretui baretui-curl; do
+		if [ -s "$TMP/rss-$f" ]; then
+			read -r m _ _ < <(stats "$TMP/rss-$f" 1)
+			anchors="$anchors${anchors:+, }$f $(fmt "$(awk -v k="$m" 'BEGIN{print k/1024}')" 1)"
+		else
+			anchors="$anchors${anchors:+, }$f n/a (install $f)"
+		fi
+	done
+	read -r bm _ _ < <(stats "$TMP/rss-baretui" 1)
+	if has_ui && [ -s "$TMP/rss-sigacor" ]; then
+		read -r m lo hi < <(stats "$TMP/rss-sigacor" 1)
+		row "idle resident memory of the screens (MB)" "$(fmt "$(awk -v k="$m" 'BEGIN{print k/1024}')" 1)" \
+			"$(spread x "$(awk -v k="$lo" 'BEGIN{print k/1024}')" "$(awk -v k="$hi" 'BEGIN{print k/1024}')" 1)" \
+			"$anchors" "$(ratio "$m" "$bm") of baretui" "≤ 8 MB" "$(verdict "$m" "<=" 8192)"
+	else
+		na "idle resident memory of the screens (MB)" "screens not built yet" "$anchors" "≤ 8 MB"
+	fi
+}
+
+# ---------------------------------------------------------------- photos
+make_photos() {
+	PHOTOS=$DATA/photos-$NPHOTOS
+	if [ ! -s "$PHOTOS/p$(printf %04d $((NPHOTOS - 1))).jpg" ]; then
+		say "making $NPHOTOS photos of 2 MB"
+		rm -rf "$PHOTOS"; mkdir -p "$PHOTOS"
+		"$B/mkphotos" "$PHOTOS" "$NPHOTOS" 2097152 || return 1
+	fi
+	BIG=$DATA/big
+	if [ ! -s "$BIG/p0000.jpg" ]; then
+		mkdir -p "$BIG"
+		"$B/mkphotos" "$BIG" 1 12582912 || return 1
+	fi
+}
+
+# bytes a command read from FILE (strace: read/pread64 on that file's fd)
+bytes_read() {  # FILE CMD...
+	local file=$1; shift
+	strace -f -qq -y -e trace=read,pread64 -o "$TMP/strace.out" "$@" > /dev/null 2>&1
+	awk -v f="<$file>" 'index($0, f) { n = $NF; if (n + 0 > 0) s += n } END { print s + 0 }' "$TMP/strace.out"
+}
+
+bench_photo() {
+	make_photos || { na "photo-info" "could not make photos"; return; }
+	local files=("$PHOTOS"/p*.jpg)
+	local a=$TMP/photo-info b=$TMP/photo-exif-inproc c=$TMP/photo-sig-inproc d=$TMP/photo-exif-proc e=$TMP/photo-exiftool
+	: > "$a"; : > "$b"; : > "$c"; : > "$d"; : > "$e"
+	local sample=("${files[@]:0:100}") few=("${files[@]:0:10}")
+	cat "${files[@]}" > /dev/null     # page cache warm for everyone
+	say "photo-info: $RUNS runs over ${#files[@]} photos, beside exif, exiftool and libexif"
+	for _ in $(seq "$RUNS"); do
+		run_timed "$a" -- "$SIGACOR" photo-info "${files[@]}"
+		"$B/exifbench" libexif 1 "${files[@]}" >> "$b"
+		"$B/exifbench" sigacor 1 "${files[@]}" >> "$c"
+		if have exif; then
+			local t0 t1
+			t0=$(date +%s.%N)
+			for f in "${sample[@]}"; do exif -m "$f" > /dev/null 2>&1; done
+			t1=$(date +%s.%N)
+			awk -v a="$t0" -v b="$t1" -v n="${#sample[@]}" 'BEGIN { print (b - a) / n * 1e6 }' >> "$d"
+		fi
+		if have exiftool; then
+			t0=$(date +%s.%N)
+			for f in "${few[@]}"; do exiftool -n -GPSLatitude -GPSLongitude -DateTimeOriginal "$f" > /dev/null 2>&1; done
+			t1=$(date +%s.%N)
+			awk -v a="$t0" -v b="$t1" -v n="${#few[@]}" 'BEGIN { print (b - a) / n * 1e6 }' >> "$e"
+		fi
+	done
+	local n=${#files[@]}
+	read -r m lo hi < <(awk -v n="$n" '{ print $1 / n * 1e6 }' "$a" > "$a.us"; stats "$a.us" 1)
+	read -r bm _ _ < <(stats "$b" 1)
+	read -r cm clo chi < <(stats "$c" 1)
+	local anchor="libexif in-process $(fmt "$bm" 1)"
+	if [ -s "$d" ]; then read -r dm _ _ < <(stats "$d" 1); anchor="$anchor; exif a process $(fmt "$dm" 0)"; else anchor="$anchor; exif n/a (install exif)"; fi
+	if [ -s "$e" ]; then read -r em _ _ < <(stats "$e" 1); anchor="$anchor; exiftool a process $(fmt "$em" 0)"; else anchor="$anchor; exiftool n/a (install libimage-exiftool-perl)"; fi
+	row "sigacor photo-info, $n photos of 2 MB in one process, a photo (µs)" "$(fmt "$m" 1)" "$(spread x "$lo" "$hi" 1)" \
+		"$anchor" "$(ratio "$m" "$bm")" "≤ 100 µs" "$(verdict "$m" "<=" 100)"
+	row "photo_read EXIF only (no SHA-256), in one process, a photo (µs)" "$(fmt "$cm" 1)" "$(spread x "$clo" "$chi" 1)" \
+		"libexif in-process $(fmt "$bm" 1)" "$(ratio "$cm" "$bm")" "≤ 100 µs" "$(verdict "$cm" "<=" 100)"
+	# bytes read from a 12 MB JPEG
+	local big=$BIG/p0000.jpg sb eb="n/a (install exif)" inproc
+	if have strace; then
+		sb=$(bytes_read "$big" "$SIGACOR" photo-info "$big")
+		have exif && eb=$(bytes_read "$big" exif -m "$big")
+		inproc=$(bytes_read "$big" "$B/exifbench" sigacor 1 "$big")
+		row "bytes read from a 12 MB JPEG by sigacor photo-info (KB)" "$(fmt "$(awk -v b="$sb" 'BEGIN{print b/1024}')" 0)" "" \
+			"exif $(fmt "$(awk -v b="$eb" 'BEGIN{print b/1024}')" 0)" "$(ratio "$sb" "$eb")" "≤ 128 KB" "$(verdict "$sb" "<=" 131072)"
+		row "bytes read from a 12 MB JPEG for EXIF only (photo_read, KB)" "$(fmt "$(awk -v b="$inproc" 'BEGIN{print b/1024}')" 0)" "" \
+			"exif $(fmt "$(awk -v b="$eb" 'BEGIN{print b/1024}')" 0)" "$(ratio "$inproc" "$eb")" "≤ 128 KB" "$(verdict "$inproc" "<=" 131072)"
+	else
+		na "bytes read from a 12 MB JPEG (KB)" "install strace" "" "≤ 128 KB"
+	fi
+}
+
+# ---------------------------------------------------------------- uploads
+# A fresh server with one operator for one kelurahan, and a client profile
+# with records (3 photos each) queued: both made anew for every run.
+KEL_UP=36.71.01.1001
+upload_setup() {    # N_PHOTOS ROOT SERVERDIR
+	local n=$1 root=$2 srv=$3
+	rm -rf "$root" "$srv"
+	add_operator "$srv" uploader "$KEL_UP" || return 1
+	if has_sync; then
+		# residents of that kelurahan to verify: one per record
+		awk -F, -v k="$KEL_UP" 'NR == 1 || $NF == k' "$CSV_SORTED" | head -$((n / 3 + 1)) > "$TMP/up-residents.csv"
+		"$SIGACOR" --data-dir "$root" --operator uploader import-residents "$TMP/up-residents.csv" > /dev/null || return 1
+		local i=0 nik
+		for nik in $(tail -n +2 "$TMP/up-residents.csv" | cut -d, -f1); do
+			[ $i -ge "$n" ] && break
+			"$SIGACOR" --data-dir "$root" --operator uploader add --nik "$nik" \
+				--photo ktp="$PHOTOS/p$(printf %04d $i).jpg" --photo kk="$PHOTOS/p$(printf %04d $((i + 1))).jpg" \
+				--photo rumah="$PHOTOS/p$(printf %04d $((i + 2))).jpg" --decision layak --final > /dev/null 2>> "$TMP/last.err" || return 1
+			i=$((i + 3))
+		done
+	fi
+}
+
+# curl_upload N PORT OUT: the curl command line sending photos 0..N-1 as
+# PUT /blobs/{sha256} over one connection
+curl_upload() {
+	local n=$1 port=$2 out=$3 token args=() i f
+	token=$(curl_token uploader)
+	[ -n "$token" ] || { say "curl login failed"; return 1; }
+	printf 'header = "Authorization: Bearer %s"\nheader = "Content-Type: image/jpeg"\n' "$token" > "$TMP/curl.cfg"
+	for i in $(seq 0 $((n - 1))); do
+		f=$PHOTOS/p$(printf %04d "$i").jpg
+		args+=(-T "$f" "http://127.0.0.1:$port/api/v1/blobs/$(sha256sum "$f" | cut -c1-64)")
+	done
+	run_timed "$out" -- curl -sS -f -o /dev/null -K "$TMP/curl.cfg" "${args[@]}"
+}
+
+bench_upload() {
+	make_photos || return
+	local n=$UPLOAD_PHOTOS a=$TMP/upload-sigacor b=$TMP/upload-curl
+	: > "$a"; : > "$b"
+	say "upload: $RUNS runs of $n photos of 2 MB, sigacor sync beside curl"
+	for _ in $(seq "$RUNS"); do
+		upload_setup "$n" "$DATA/client-up" "$DATA/server-up" || { say "upload setup failed"; break; }
+		server_start "$DATA/server-up" || break
+		curl_upload "$n" "$PORT" "$b"
+		server_stop
+		if has_sync; then
+			rm -rf "$DATA/server-up"; add_operator "$DATA/server-up" uploader "$KEL_UP"
+			server_start "$DATA/server-up" || break
+			client_login "$DATA/client-up" uploader && \
+				run_timed "$a" -- "$SIGACOR" --data-dir "$DATA/client-up" --operator uploader sync --push-only
+			server_stop
+		fi
+	done
+	read -r bm _ _ < <(stats "$b" 1)
+	local mb; mb=$(awk -v n="$n" 'BEGIN { print n * 2 }')
+	if has_sync && [ -s "$a" ]; then
+		read -r m lo hi < <(stats "$a" 1)
+		row "upload of $n photos of 2 MB ($((n / 3)) records) to a local server (s)" "$(fmt "$m" 2)" "$(spread x "$lo" "$hi" 2)" \
+			"curl, one connection $(fmt "$bm" 2)" "$(ratio "$m" "$bm")" "≤ 1.10×" \
+			"$(verdict "$(awk -v a="$m" -v b="$bm" 'BEGIN{print a/b}')" "<=" 1.1)"
+	else
+		na "upload of $n photos of 2 MB to a local server (s)" "sync not built yet" "curl, one connection $(fmt "$bm" 2) ($mb MB)" "≤ 1.10×"
+	fi
+}
+
+# The slow link: netem in a network namespace when the kernel has it, else
+# tests/bench/linkem (a relay on 127.0.0.1 that emulates the link).
+LINK_HOW=
+link_method() {
+	[ -n "$LINK_HOW" ] && return
+	LINK_HOW=linkem
+	if have ip && have tc && ip netns add sigbench-probe 2>/dev/null; then
+		if ip netns exec sigbench-probe tc qdisc add dev lo root netem delay 1ms 2>/dev/null; then
+			LINK_HOW=netem
+		fi
+		ip netns del sigbench-probe
+	fi
+}
+LINKEM_PID=
+link_start() {      # server PORT -> LPORT (where the clients connect)
+	"$B/linkem" --to "$1" --rate $LINK_RATE --delay $LINK_DELAY --max-seconds 3600 > "$TMP/linkem.out" 2>&1 &
+	LINKEM_PID=$!
+	local i
+	for i in $(seq 100); do
+		LPORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$TMP/linkem.out")
+		[ -n "$LPORT" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+link_stop() { [ -n "$LINKEM_PID" ] && { kill "$LINKEM_PID" 2>/dev/null; wait "$LINKEM_PID" 2>/dev/null; }; LINKEM_PID=; }
+
+bench_link() {
+	make_photos || return
+	link_method
+	local n=$LINK_PHOTOS a=$TMP/link-sigacor b=$TMP/link-curl bytes
+	: > "$a"; : > "$b"
+	bytes=$(cat "$PHOTOS"/p000[0-9].jpg | head -c $((n * 2097152)) | wc -c)
+	bytes=$((n * 2097152))
+	say "slow link ($LINK_HOW, 2 Mbit/s, 100 ms round trip): $RUNS runs of $n photos, sigacor beside curl"
+	for _ in $(seq "$RUNS"); do
+		upload_setup "$n" "$DATA/client-link" "$DATA/server-link" || { say "link setup failed"; break; }
+		server_start "$DATA/server-link" || break
+		link_start "$PORT" || { server_stop; break; }
+		curl_upload "$n" "$LPORT" "$b"
+		link_stop; server_stop
+		if has_sync; then
+			rm -rf "$DATA/server-link"; add_operator "$DATA/server-link" uploader "$KEL_UP"
+			server_start "$DATA/server-link" || break
+			link_start "$PORT" || { server_stop; break; }
+			client_login "$DATA/client-link" uploader "$LPORT" && \
+				run_timed "$a" -- "$SIGACOR" --data-dir "$DATA/client-link" --operator uploader sync --push-only
+			link_stop; server_stop
+		fi
+	done
+	# share of the link: photo bytes * 8 / time / rate
+	share() { awk -v b="$bytes" -v r=$LINK_RATE '{ print b * 8 / $1 / r * 100 }' "$1" > "$1.pct"; }
+	share "$b"
+	read -r bm _ _ < <(stats "$b.pct" 1)
+	if has_sync && [ -s "$a" ]; then
+		share "$a"
+		read -r m lo hi < <(stats "$a.pct" 1)
+		row "upload of $n photos of 2 MB through 2 Mbit/s, 100 ms RTT ($LINK_HOW), % of the link" "$(fmt "$m" 1)" \
+			"$(spread x "$lo" "$hi" 1)" "curl, one connection $(fmt "$bm" 1) %" "$(ratio "$m" "$bm")" "≥ 95 %" "$(verdict "$m" ">=" 95)"
+	else
+		na "upload through 2 Mbit/s, 100 ms RTT ($LINK_HOW), % of the link" "sync not built yet" \
+			"curl, one connection $(fmt "$bm" 1) %" "≥ 95 %"
+	fi
+}
+
+# ---------------------------------------------------------------- typing
+NIK_KEYS=${BENCH_NIK:-}
+bench_typing() {
+	mkdir -p "$TMP/home"
+	local nik=${NIK_KEYS:-$(head -1 "$NIKS")} f
+	for f in sigacor dialog-input dialog-form vim baretui; do : > "$TMP/type-$f"; done
+	say "typing a 16-digit NIK: $RUNS runs of each"
+	local form=(--form "Data penerima" 12 60 4 "NIK:" 1 1 "" 1 10 20 0 "Nama:" 2 1 "" 2 10 30 0 \
+		"Alamat:" 3 1 "" 3 10 40 0 "RT/RW:" 4 1 "" 4 10 8 0)
+	for _ in $(seq "$RUNS"); do
+		if has_ui; then
+			# shellcheck disable=SC2046
+			"$B/termbench" $(ui_env) --ready "$UI_READY" --prep "${BENCH_UI_NEW_KEYS:-n}" --type "$nik" \
+				-- "$SIGACOR" --data-dir "$DATA/store-random" --operator bench >> "$TMP/type-sigacor" 2>> "$TMP/last.err"
+		fi
+		have dialog && "$B/termbench" $(ui_env) --ready "NIK" --type "$nik" -- "$(command -v dialog)" \
+			--inputbox "NIK" 8 40 >> "$TMP/type-dialog-input" 2>> "$TMP/last.err"
+		have dialog && "$B/termbench" $(ui_env) --ready "NIK" --type "$nik" -- "$(command -v dialog)" \
+			"${form[@]}" >> "$TMP/type-dialog-form" 2>> "$TMP/last.err"
+		have vim && "$B/termbench" $(ui_env) --ready "~" --prep i --type "$nik" -- "$(command -v vim)" \
+			-u NONE -i NONE -N -n >> "$TMP/type-vim" 2>> "$TMP/last.err"
+		"$B/termbench" $(ui_env) --ready "SIAP" --type "$nik" -- "$B/baretui" --echo >> "$TMP/type-baretui" 2>> "$TMP/last.err"
+	done
+	local anchors="" m
+	for f in dialog-input dialog-form vim baretui; do
+		if [ -s "$TMP/type-$f" ]; then
+			read -r m _ _ < <(stats "$TMP/type-$f" 5)
+			read -r md _ _ < <(stats "$TMP/type-$f" 8)
+			anchors="$anchors${anchors:+, }$f $(fmt "$m" 1) ($(fmt "$md" 0))"
+		else
+			anchors="$anchors${anchors:+, }$f n/a"
+		fi
+	done
+	if has_ui && [ -s "$TMP/type-sigacor" ]; then
+		read -r m lo hi < <(stats "$TMP/type-sigacor" 5)
+		read -r last _ lasthi < <(stats "$TMP/type-sigacor" 6)
+		read -r vm _ _ < <(stats "$TMP/type-vim" 5)
+		read -r md _ _ < <(stats "$TMP/type-sigacor" 8)
+		row "bytes to the terminal a key, typing a 16-digit NIK: mean (median)" "$(fmt "$m" 1) ($(fmt "$md" 0))" "$(spread x "$lo" "$hi" 1)" \
+			"$anchors" "$(ratio "$m" "$vm") of vim" "≤ 16" "$(verdict "$m" "<=" 16)"
+		row "bytes when the 16th digit lands (the fill-in)" "$(fmt "$last" 0)" "max $(fmt "$lasthi" 0)" "" "" "≤ 600" \
+			"$(verdict "$lasthi" "<=" 600)"
+	else
+		na "bytes to the terminal a key, typing a 16-digit NIK: mean (median)" "screens not built yet" "$anchors" "≤ 16"
+		na "bytes when the 16th digit lands (the fill-in)" "screens not built yet" "" "≤ 600"
+	fi
+}
+
+bench_keys() {
+	if has_ui && [ -n "${BENCH_RECORD_KEYS:-}" ]; then
+		row "keystrokes for one complete record from the worklist, NIK excluded" "${BENCH_RECORD_KEYS}" "" "—" "" "≤ 15" \
+			"$(verdict "$BENCH_RECORD_KEYS" "<=" 15)"
+	else
+		na "keystrokes for one complete record from the worklist, NIK excluded" "screens not built yet" "—" "≤ 15"
+	fi
+}
+
+# ---------------------------------------------------------------- load
+bench_load() {
+	local srv=$DATA/server-city-$OPERATORS ops=$DATA/operators-$OPERATORS.txt
+	if [ ! -s "$srv/server.db" ] || [ ! -s "$ops" ]; then
+		say "load: a city server with $OPERATORS operators (made once; Argon2id makes this slow)"
+		rm -rf "$srv"
+		"$SERVER" import-residents "$CSV" --data "$srv" > /dev/null 2>&1 || { say "server import failed"; return; }
+		# one resident of each kelurahan, operators spread over the 104 kelurahan
+		awk -F, 'NR > 1 && !($NF in seen) { seen[$NF] = $1; order[n++] = $NF }
+			END { for (i = 0; i < n; i++) print order[i], seen[order[i]] }' "$CSV" > "$TMP/kel-nik.txt"
+		local nk; nk=$(wc -l < "$TMP/kel-nik.txt")
+		awk -v n="$OPERATORS" -v nk="$nk" '{ k[NR - 1] = $1; v[NR - 1] = $2 }
+			END { for (i = 0; i < n; i++) printf "petugas%04d %s %s\n", i, k[i % nk], v[i % nk] }' \
+			"$TMP/kel-nik.txt" > "$ops.tmp"
+		local name kel nik
+		while read -r name kel nik; do
+			add_operator "$srv" "$name" "$kel" || { say "add-operator failed"; return; }
+		done < "$ops.tmp"
+		mv "$ops.tmp" "$ops"
+	fi
+	ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+	local a=$TMP/load
+	: > "$a"
+	server_start "$srv" || return
+	say "load: $RUNS runs of $OPERATORS operators syncing at once"
+	for _ in $(seq "$RUNS"); do
+		"$B/loadgen" --port "$PORT" --operators "$ops" --password "$PW" --tokens "$DATA/tokens-$OPERATORS.txt" \
+			--max-seconds 300 >> "$a" 2>> "$TMP/last.err"
+	done
+	server_stop
+	if [ ! -s "$a" ]; then
+		na "sigacor-server, $OPERATORS operators syncing at once" "the load driver failed" "—" "no errors; p99 < 500 ms"
+		return
+	fi
+	read -r rps lo hi < <(stats "$a" 5)
+	read -r p99 plo phi < <(stats "$a" 7)
+	local errs; errs=$(awk '{ s += $3 } END { print s + 0 }' "$a")
+	row "sigacor-server, $OPERATORS operators syncing at once: records a second" "$(fmt "$rps" 0)" "$(spread x "$lo" "$hi" 0)" \
+		"—" "" "no errors" "$( [ "$errs" = 0 ] && echo met || echo "MISSED ($errs errors)")"
+	row "sigacor-server, $OPERATORS operators syncing at once: p99 latency (ms)" "$(fmt "$p99" 1)" "$(spread x "$plo" "$phi" 1)" \
+		"—" "" "< 500 ms" "$(verdict "$p99" "<" 500)"
+}
+
+# ---------------------------------------------------------------- main
+cleanup() { link_stop; server_stop; ip netns del sigbench 2>/dev/null; }
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+
+echo "sigacor benchmarks: $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "machine: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores," \
+	"$(awk '/MemTotal/ { printf "%.1f GB RAM", $2 / 1048576 }' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
+if ! build; then
+	row "build" "n/a (the optimised build failed, see $TMP/build.log)" "" "" "" "" "n/a"
+	print_table
+	exit 0
+fi
+for tool in sqlite3 exif exiftool dialog tig vim strace curl tc; do
+	have $tool || say "anchor tool missing: $tool (see doc/BENCHMARKS.md for the Debian package)"
+done
+make_data || { say "could not make the data"; print_table; exit 0; }
+want import && bench_import
+want sync && bench_sync
+want lookup && bench_lookup
+want startup && bench_startup
+want memory && bench_memory
+want photo && bench_photo
+want upload && bench_upload
+want link && bench_link
+want typing && bench_typing
+want keys && bench_keys
+want load && bench_load
+echo
+print_table
+exit 0

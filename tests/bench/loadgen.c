@@ -1,0 +1,431 @@
+/* loadgen: the whole city syncing at once against a sigacor-server on
+ * 127.0.0.1, for the benchmarks.
+ *   loadgen --port PORT --operators FILE --password PW --tokens FILE
+ *           [--photo-kb N] [--max-seconds S]
+ * FILE has one operator a line: "NAME KELURAHAN NIK" (a resident of that
+ * kelurahan).  First every operator is logged in (a few at a time; tokens
+ * are kept in --tokens and reused while the server accepts them, since a
+ * login costs an Argon2id hash on purpose).  Then all operators start at the
+ * same moment, each on its own connection, and each runs one sync session
+ * as a clerk's laptop does at the end of a day:
+ *   GET /me, GET /residents?limit=0 (has the registry changed?),
+ *   GET /candidates (first page), for each of 3 photos HEAD then PUT
+ *   /blobs/{sha256}, PUT /verifications/{id}, GET /verifications/changes.
+ * Prints "operators requests errors seconds records_per_s p50_ms p99_ms
+ * max_ms"; an error is any answer other than the one the protocol promises,
+ * or a transfer failure.  Bounded by --max-seconds (default 300): whatever
+ * is still running then is counted as an error. */
+#include "config.h"
+
+#include <curl/curl.h>
+#include <sodium.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#define MAX_OPS 5000
+#define PHOTOS 3
+
+enum step { S_ME, S_RESIDENTS, S_CANDIDATES, S_HEAD, S_PUT_BLOB, S_RECORD, S_CHANGES, S_DONE };
+
+struct op {
+	char name[64], kel[16], nik[17], token[160];
+	enum step step;
+	int photo;
+	unsigned char *blob[PHOTOS];
+	size_t blob_len;
+	char sha[PHOTOS][65];
+	char uuid[37];
+	char *body;               /* the record JSON */
+	CURL *easy;
+	struct curl_slist *headers;
+	char *reply;
+	size_t reply_len;
+	size_t sent;              /* upload position */
+	const unsigned char *upload;
+	size_t upload_len;
+};
+
+static struct op *ops;
+static int nops;
+static int port;
+static long errors, requests, records;
+static double *lat_ms;
+static size_t nlat, caplat;
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static size_t on_write(char *data, size_t size, size_t n, void *ctx)
+{
+	struct op *o = ctx;
+	size_t len = size * n;
+	char *p = realloc(o->reply, o->reply_len + len + 1);
+	if (p == NULL)
+		return 0;
+	memcpy(p + o->reply_len, data, len);
+	o->reply = p;
+	o->reply_len += len;
+	o->reply[o->reply_len] = '\0';
+	return len;
+}
+
+static size_t on_read(char *buf, size_t size, size_t n, void *ctx)
+{
+	struct op *o = ctx;
+	size_t left = o->upload_len - o->sent, want = size * n;
+	if (want > left)
+		want = left;
+	memcpy(buf, o->upload + o->sent, want);
+	o->sent += want;
+	return want;
+}
+
+static void lat_add(double ms)
+{
+	if (nlat == caplat) {
+		caplat = caplat != 0 ? caplat * 2 : 16384;
+		lat_ms = realloc(lat_ms, caplat * sizeof *lat_ms);
+		if (lat_ms == NULL)
+			exit(1);
+	}
+	lat_ms[nlat++] = ms;
+}
+
+static void uuid4(char out[37])
+{
+	unsigned char b[16];
+	randombytes_buf(b, sizeof b);
+	b[6] = (unsigned char)((b[6] & 0x0F) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+		b[13], b[14], b[15]);
+}
+
+/* A PUT of data with its content type. */
+static void put_body(struct op *o, const char *content_type, const unsigned char *data, size_t len)
+{
+	o->headers = curl_slist_append(o->headers, content_type);
+	o->upload = data;
+	o->upload_len = len;
+	o->sent = 0;
+	curl_easy_setopt(o->easy, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(o->easy, CURLOPT_READFUNCTION, on_read);
+	curl_easy_setopt(o->easy, CURLOPT_READDATA, o);
+	curl_easy_setopt(o->easy, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+}
+
+/* Set up o->easy for the request of its current step. */
+static void request(struct op *o, CURLM *multi)
+{
+	char url[512], auth[256];
+	const char *base = "http://127.0.0.1";
+	curl_easy_reset(o->easy);
+	curl_slist_free_all(o->headers);
+	o->headers = NULL;
+	free(o->reply);
+	o->reply = NULL;
+	o->reply_len = 0;
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", o->token);
+	o->headers = curl_slist_append(o->headers, auth);
+	curl_easy_setopt(o->easy, CURLOPT_WRITEFUNCTION, on_write);
+	curl_easy_setopt(o->easy, CURLOPT_WRITEDATA, o);
+	curl_easy_setopt(o->easy, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(o->easy, CURLOPT_CONNECTTIMEOUT, 60L);
+	curl_easy_setopt(o->easy, CURLOPT_PRIVATE, o);
+	switch (o->step) {
+	case S_ME:
+		snprintf(url, sizeof url, "%s:%d/api/v1/me", base, port);
+		break;
+	case S_RESIDENTS:
+		snprintf(url, sizeof url, "%s:%d/api/v1/residents?limit=0", base, port);
+		break;
+	case S_CANDIDATES:
+		snprintf(url, sizeof url, "%s:%d/api/v1/candidates?limit=1000", base, port);
+		break;
+	case S_HEAD:
+	case S_PUT_BLOB:
+		snprintf(url, sizeof url, "%s:%d/api/v1/blobs/%s", base, port, o->sha[o->photo]);
+		if (o->step == S_HEAD) {
+			curl_easy_setopt(o->easy, CURLOPT_NOBODY, 1L);
+			break;
+		}
+		put_body(o, "Content-Type: image/jpeg", o->blob[o->photo], o->blob_len);
+		break;
+	case S_RECORD:
+		snprintf(url, sizeof url, "%s:%d/api/v1/verifications/%s", base, port, o->uuid);
+		put_body(o, "Content-Type: application/json", (const unsigned char *)o->body,
+			strlen(o->body));
+		break;
+	case S_CHANGES:
+		snprintf(url, sizeof url, "%s:%d/api/v1/verifications/changes?limit=1000", base, port);
+		break;
+	case S_DONE:
+		return;
+	}
+	curl_easy_setopt(o->easy, CURLOPT_URL, url);
+	curl_easy_setopt(o->easy, CURLOPT_HTTPHEADER, o->headers);
+	curl_multi_add_handle(multi, o->easy);
+}
+
+static bool expected(const struct op *o, long code)
+{
+	switch (o->step) {
+	case S_HEAD:
+		return code == 404 || code == 200;
+	case S_PUT_BLOB:
+	case S_RECORD:
+		return code == 201 || code == 200;
+	default:
+		return code == 200;
+	}
+}
+
+static void make_work(struct op *o, size_t photo_bytes)
+{
+	o->blob_len = photo_bytes;
+	for (int k = 0; k < PHOTOS; k++) {
+		o->blob[k] = malloc(photo_bytes);
+		if (o->blob[k] == NULL)
+			exit(1);
+		randombytes_buf(o->blob[k], photo_bytes);
+		memcpy(o->blob[k], "\xFF\xD8\xFF\xE0", 4);
+		unsigned char h[crypto_hash_sha256_BYTES];
+		crypto_hash_sha256(h, o->blob[k], photo_bytes);
+		sodium_bin2hex(o->sha[k], sizeof o->sha[k], h, sizeof h);
+	}
+	uuid4(o->uuid);
+	static const char *kinds[PHOTOS] = { "ktp", "kk", "rumah" };
+	char photos[1024];
+	size_t at = 0;
+	for (int k = 0; k < PHOTOS; k++)
+		at += (size_t)snprintf(photos + at, sizeof photos - at,
+			"%s{\"kind\":\"%s\",\"sha256\":\"%s\",\"size\":%zu,"
+			"\"gps\":{\"lat\":-6.1783,\"lon\":106.6319},\"taken_at\":\"2025-03-14 09:21:05\"}",
+			k > 0 ? "," : "", kinds[k], o->sha[k], photo_bytes);
+	size_t cap = 4096;
+	o->body = malloc(cap);
+	if (o->body == NULL)
+		exit(1);
+	snprintf(o->body, cap,
+		"{\"id\":\"%s\",\"nik\":\"%s\",\"in_registry\":true,\"name\":\"\",\"address\":\"\","
+		"\"kelurahan\":\"%s\",\"kk\":\"\",\"decision\":\"layak\",\"reason\":\"\","
+		"\"reason_text\":\"\",\"notes\":\"bench\","
+		"\"coord\":{\"lat\":-6.1783,\"lon\":106.6319,\"source\":\"exif\",\"reason\":\"\"},"
+		"\"photos\":[%s],\"operator\":\"%s\",\"supersedes\":\"\","
+		"\"created_at\":\"2025-03-14T02:10:00Z\",\"finalised_at\":\"2025-03-14T02:16:40Z\"}",
+		o->uuid, o->nik, o->kel, photos, o->name);
+}
+
+/* ---- logins (before the measured phase) ---- */
+
+static long simple_request(const char *url, const char *token, const char *body, char **reply)
+{
+	struct op tmp;
+	memset(&tmp, 0, sizeof tmp);
+	CURL *e = curl_easy_init();
+	struct curl_slist *h = NULL;
+	char auth[256];
+	if (token != NULL) {
+		snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+		h = curl_slist_append(h, auth);
+	}
+	if (body != NULL) {
+		h = curl_slist_append(h, "Content-Type: application/json");
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+	}
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, &tmp);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, 60L);
+	long code = 0;
+	if (curl_easy_perform(e) == CURLE_OK)
+		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(e);
+	if (reply != NULL)
+		*reply = tmp.reply;
+	else
+		free(tmp.reply);
+	return code;
+}
+
+static bool login(struct op *o, const char *password)
+{
+	char url[256], body[512], *reply = NULL;
+	if (o->token[0] != '\0') {
+		snprintf(url, sizeof url, "http://127.0.0.1:%d/api/v1/me", port);
+		if (simple_request(url, o->token, NULL, NULL) == 200)
+			return true;
+	}
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/api/v1/auth/login", port);
+	snprintf(body, sizeof body, "{\"operator\":\"%s\",\"password\":\"%s\",\"device\":\"bench\"}",
+		o->name, password);
+	long code = simple_request(url, NULL, body, &reply);
+	const char *t = reply != NULL ? strstr(reply, "\"token\":\"") : NULL;
+	bool ok = code == 200 && t != NULL;
+	if (ok) {
+		t += 9;
+		size_t len = strcspn(t, "\"");
+		if (len >= sizeof o->token)
+			ok = false;
+		else {
+			memcpy(o->token, t, len);
+			o->token[len] = '\0';
+		}
+	} else
+		fprintf(stderr, "loadgen: login %s: HTTP %ld\n", o->name, code);
+	free(reply);
+	return ok;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+	const char *opsfile = NULL, *password = NULL, *tokfile = NULL;
+	size_t photo_kb = 32;
+	double max_seconds = 300;
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--port") == 0)
+			port = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--operators") == 0)
+			opsfile = argv[i + 1];
+		else if (strcmp(argv[i], "--password") == 0)
+			password = argv[i + 1];
+		else if (strcmp(argv[i], "--tokens") == 0)
+			tokfile = argv[i + 1];
+		else if (strcmp(argv[i], "--photo-kb") == 0)
+			photo_kb = (size_t)atol(argv[i + 1]);
+		else if (strcmp(argv[i], "--max-seconds") == 0)
+			max_seconds = strtod(argv[i + 1], NULL);
+	}
+	if (port <= 0 || opsfile == NULL || password == NULL || tokfile == NULL || photo_kb < 1) {
+		fprintf(stderr, "usage: loadgen --port P --operators FILE --password PW --tokens FILE"
+			" [--photo-kb N] [--max-seconds S]\n");
+		return 2;
+	}
+	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return 1;
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	ops = calloc(MAX_OPS, sizeof *ops);
+	FILE *f = fopen(opsfile, "r");
+	if (ops == NULL || f == NULL) {
+		perror(opsfile);
+		return 1;
+	}
+	while (nops < MAX_OPS && fscanf(f, "%63s %15s %16s", ops[nops].name, ops[nops].kel,
+			ops[nops].nik) == 3)
+		nops++;
+	fclose(f);
+	/* tokens of earlier runs: "NAME TOKEN" */
+	f = fopen(tokfile, "r");
+	char tname[64], tok[160];
+	while (f != NULL && fscanf(f, "%63s %159s", tname, tok) == 2)
+		for (int i = 0; i < nops; i++)
+			if (strcmp(ops[i].name, tname) == 0)
+				snprintf(ops[i].token, sizeof ops[i].token, "%s", tok);
+	if (f != NULL)
+		fclose(f);
+	for (int i = 0; i < nops; i++)
+		if (!login(&ops[i], password))
+			return 1;
+	f = fopen(tokfile, "w");
+	for (int i = 0; f != NULL && i < nops; i++)
+		fprintf(f, "%s %s\n", ops[i].name, ops[i].token);
+	if (f != NULL)
+		fclose(f);
+
+	for (int i = 0; i < nops; i++)
+		make_work(&ops[i], photo_kb * 1024);
+	CURLM *multi = curl_multi_init();
+	curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 0L);
+	curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, (long)nops + 16);
+	double t0 = now_s(), end = t0 + max_seconds;
+	for (int i = 0; i < nops; i++) {
+		ops[i].easy = curl_easy_init();
+		ops[i].step = S_ME;
+		request(&ops[i], multi);
+	}
+	int running = nops;
+	while (running > 0 && now_s() < end) {
+		int still = 0;
+		curl_multi_perform(multi, &still);
+		CURLMsg *m;
+		int left;
+		while ((m = curl_multi_info_read(multi, &left)) != NULL) {
+			if (m->msg != CURLMSG_DONE)
+				continue;
+			struct op *o = NULL;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&o);
+			long code = 0;
+			curl_off_t us = 0;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_RESPONSE_CODE, &code);
+			curl_easy_getinfo(m->easy_handle, CURLINFO_TOTAL_TIME_T, &us);
+			curl_multi_remove_handle(multi, m->easy_handle);
+			requests++;
+			lat_add((double)us / 1000.0);
+			if (m->data.result != CURLE_OK || !expected(o, code)) {
+				if (errors < 10)
+					fprintf(stderr, "loadgen: %s step %d: %s, HTTP %ld %.200s\n", o->name,
+						(int)o->step, curl_easy_strerror(m->data.result), code,
+						o->reply != NULL ? o->reply : "");
+				errors++;
+				o->step = S_DONE;
+				running--;
+				continue;
+			}
+			switch (o->step) {
+			case S_HEAD:
+				o->step = code == 200 ? (++o->photo < PHOTOS ? S_HEAD : S_RECORD) : S_PUT_BLOB;
+				break;
+			case S_PUT_BLOB:
+				o->step = ++o->photo < PHOTOS ? S_HEAD : S_RECORD;
+				break;
+			case S_RECORD:
+				records++;
+				o->step = S_CHANGES;
+				break;
+			case S_CANDIDATES:
+				o->step = S_HEAD;
+				o->photo = 0;
+				break;
+			default:
+				o->step++;
+				break;
+			}
+			if (o->step == S_DONE)
+				running--;
+			else
+				request(o, multi);
+		}
+		if (running > 0)
+			curl_multi_poll(multi, NULL, 0, 100, NULL);
+	}
+	double secs = now_s() - t0;
+	errors += running;   /* cut off by the time bound */
+	qsort(lat_ms, nlat, sizeof *lat_ms, cmp_double);
+	double p50 = nlat > 0 ? lat_ms[nlat / 2] : -1;
+	double p99 = nlat > 0 ? lat_ms[(size_t)((double)nlat * 0.99)] : -1;
+	double mx = nlat > 0 ? lat_ms[nlat - 1] : -1;
+	printf("%d %ld %ld %.3f %.1f %.2f %.2f %.2f\n", nops, requests, errors, secs,
+		(double)records / secs, p50, p99, mx);
+	return 0;
+}
