@@ -1011,6 +1011,8 @@ static unsigned form_key(struct ui *ui, void *state, const struct ui_key *k)
 		return frozen_key(ui, f, k);
 	struct ui_field *tf = focused_text(f);
 	bool text_changed = false;
+	if (tf == &f->nik && ui_key_is_help_char(k))
+		return UI_IGNORED;         /* help: a NIK has no '?' */
 	if (tf != NULL && ui_field_key(tf, k, &text_changed)) {
 		if (text_changed) {
 			f->dirty = true;

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #define HELP_LINES 160
-#define KEYS_COLUMN 30
+#define KEYS_COLUMN 34
 
 struct help_line {
 	enum ui_role role;

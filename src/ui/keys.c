@@ -72,6 +72,11 @@ bool ui_key_printable(const struct ui_key *k)
 	return k->is_char && k->ch >= 32 && k->ch != 127 && iswprint(k->ch);
 }
 
+bool ui_key_is_help_char(const struct ui_key *k)
+{
+	return k->is_char && k->ch == '?';
+}
+
 /* The name of one key as printed on a keyboard. */
 static void print_key_name(int key, char *buf, size_t len)
 {

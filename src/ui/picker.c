@@ -348,6 +348,8 @@ static unsigned picker_key(struct ui *ui, void *state, const struct ui_key *k)
 	struct picker *p = state;
 	int page = ui->rows - 8;
 	bool changed = false;
+	if (p->filter.len == 0 && ui_key_is_help_char(k))
+		return UI_IGNORED;         /* help */
 	if (k->action == ACT_BACKSPACE && p->filter.len == 0) {
 		go_parent(ui, p);
 		return UI_HANDLED;

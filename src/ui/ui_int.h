@@ -37,7 +37,7 @@ enum ui_scope {
  * keys or flow control). */
 #define UI_ACTIONS(X) \
 	X(ACT_HELP, SCOPE_ALL, KEY_F(1), '?', 0, \
-		N_("Bantuan"), N_("daftar semua tombol (tanda ? tidak berlaku di kolom teks)")) \
+		N_("Bantuan"), N_("daftar semua tombol (di kolom nama, alamat, catatan dan kata sandi ? adalah huruf biasa)")) \
 	X(ACT_ENTER, SCOPE_ALL, '\n', 0, 0, \
 		N_("Lanjut"), N_("lanjut: buka baris terpilih, ke kolom berikutnya, setujui")) \
 	X(ACT_BACK, SCOPE_ALL, UI_ESC, 0, 0, \
@@ -107,6 +107,8 @@ struct ui_key {
 
 /* A printable character a text field can take. */
 bool ui_key_printable(const struct ui_key *k);
+/* '?': help, where no text could contain it (NIK, search, empty filter). */
+bool ui_key_is_help_char(const struct ui_key *k);
 /* Map a key read from curses to the action bound to it. */
 void ui_key_classify(struct ui_key *k, int wget_result, wint_t value);
 /* "F1", "Ctrl-X", "Esc", ... for one action: its keys joined by "/",

@@ -288,6 +288,8 @@ static unsigned worklist_key(struct ui *ui, void *state, const struct ui_key *k)
 	struct worklist *w = state;
 	int page = ui->rows - 6;
 	bool changed = false;
+	if (ui_key_is_help_char(k))
+		return UI_IGNORED;         /* no NIK or name has a '?' */
 	if (k->action != ACT_HOME && k->action != ACT_END && ui_field_key(&w->search, k, &changed)) {
 		if (changed)
 			reload(ui, w);

@@ -4,6 +4,7 @@
 #include "config.h"
 #include "e2e.h"
 #include "tap.h"
+#include "store/fixture.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -92,7 +93,12 @@ static void test_warnings(struct vt *t)
 	e2e_ok(t, vt_has_text(t, "NIK terdaftar di luar Kota Tangerang"), "a NIK from outside the city is said");
 	vt_send(t, "<Enter><Enter>");
 	e2e_wait(t, "Pilih foto untuk: Foto KTP", "RINA: picker");
-	vt_send(t, "monas");
+	vt_send(t, "broken");
+	e2e_wait(t, "bukan foto JPEG", "a file that is not a photo: said why");
+	vt_send(t, "<Enter>");
+	e2e_wait(t, "bukan foto JPEG", "Enter refuses it");
+	e2e_ok(t, vt_has_text(t, "Pilih foto untuk: Foto KTP"), "the picker stays open");
+	vt_send(t, "<BS><BS><BS><BS><BS><BS>monas");
 	e2e_wait(t, "di luar Kota Tangerang", "the picker says the photo is outside the city");
 	vt_send(t, "<Enter><Esc>");
 	e2e_wait(t, "lokasi di luar Kota Tangerang", "and so does the form");
@@ -205,6 +211,9 @@ int main(void)
 		&& e2e_photo(&e, "old_kk.jpg", CIKOKOL, old, now - 300)
 		&& e2e_photo(&e, "karawaci.jpg", KARAWACI, yesterday, now - 200)
 		&& e2e_photo(&e, "monas.jpg", MONAS, yesterday, now - 100), "photos");
+	char broken[PATH_MAX + 16];
+	snprintf(broken, sizeof broken, "%s/broken.jpg", e.photos);
+	ok(fixture_write_text(broken, "not a photo, just text\n"), "a text file named .jpg");
 	struct vt *t = e2e_start(&e, 24, 80, NULL);
 	e2e_login(t, "siti");
 	test_warnings(t);

@@ -174,8 +174,12 @@ static void test_terms(void)
 	vt_send_raw(t, "\033[[A", 4);
 	e2e_wait(t, "Bantuan: semua tombol", "the Linux console's F1 too");
 	vt_send(t, "<Esc>?");
-	e2e_wait(t, "Cari NIK/nama: ?", "? in the search box is a character");
-	vt_send(t, "<BS><F10>");
+	e2e_wait(t, "Bantuan: semua tombol", "? opens the help from the list");
+	vt_send(t, "<Esc><F3>?");
+	e2e_wait(t, "Bantuan: semua tombol", "and from the NIK field");
+	vt_send(t, "<Esc>" BUDI "<Enter><End>?");
+	e2e_wait(t, "Catatan     ?", "in the notes ? is a character");
+	vt_send(t, "<Esc><F10>");
 	vt_wait_exit(t, E2E_TIMEOUT);
 	vt_free(t);
 	e2e_cleanup(&e);
