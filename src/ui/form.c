@@ -66,6 +66,7 @@ static const char *const reason_labels[REASON_COUNT] = {
 };
 
 static void move_focus(struct form *f, int step);
+static int form_attached_sha(const struct form *f, const char *sha256);
 
 /* ---- the record and the registry ---- */
 
@@ -211,6 +212,21 @@ static bool save_draft(struct ui *ui, struct form *f, bool quiet)
 	if (!quiet)
 		ui_message(ui, ROLE_OK, "%s", _("Draf tersimpan."));
 	return true;
+}
+
+/* A photo copied into the store that no record names any more (replaced,
+ * detached, or its draft dropped) goes; store keeps one a record names. */
+static void discard_photo(struct ui *ui, const char *sha256)
+{
+	if (sha256[0] != '\0')
+		store_photo_discard(ui->store, sha256);
+}
+
+static void discard_all_photos(struct ui *ui, const struct record *r)
+{
+	for (int k = 0; k < PHOTO_KIND_COUNT; k++)
+		if (r->photos[k].attached)
+			discard_photo(ui, r->photos[k].sha256);
 }
 
 /* ---- opening ---- */
@@ -669,6 +685,8 @@ bool form_attach_photo(struct ui *ui, struct form *f, int kind, const char *path
 		const char *base = strrchr(path, '/');
 		snprintf(slot.original_name, sizeof slot.original_name, "%s", base != NULL ? base + 1 : path);
 	}
+	char replaced[PHOTO_SHA256_HEX];
+	snprintf(replaced, sizeof replaced, "%s", f->rec.photos[kind].attached ? f->rec.photos[kind].sha256 : "");
 	f->rec.photos[kind] = slot;
 	f->gps_known[kind] = facts != NULL;
 	f->gps_problem[kind] = facts != NULL ? facts->gps.problem : PHOTO_GPS_OK;
@@ -677,7 +695,18 @@ bool form_attach_photo(struct ui *ui, struct form *f, int kind, const char *path
 	/* a photo took effort to find: keep it at once when the NIK allows */
 	if (f->nik_complete)
 		save_draft(ui, f, true);
+	if (strcmp(replaced, slot.sha256) != 0 && form_attached_sha(f, replaced) < 0)
+		discard_photo(ui, replaced);
 	return true;
+}
+
+/* The slot holding the photo with this hash, or -1. */
+static int form_attached_sha(const struct form *f, const char *sha256)
+{
+	for (int k = 0; k < PHOTO_KIND_COUNT; k++)
+		if (f->rec.photos[k].attached && strcmp(f->rec.photos[k].sha256, sha256) == 0)
+			return k;
+	return -1;
 }
 
 int form_attached_kind(const struct form *f, const char *name)
@@ -702,10 +731,16 @@ static void detach_photo(struct ui *ui, struct form *f, int kind)
 {
 	if (!f->rec.photos[kind].attached)
 		return;
+	char sha[PHOTO_SHA256_HEX];
+	snprintf(sha, sizeof sha, "%s", f->rec.photos[kind].sha256);
 	memset(&f->rec.photos[kind], 0, sizeof f->rec.photos[kind]);
 	f->gps_known[kind] = false;
 	refresh_coord(f);
 	changed(ui, f);
+	if (f->nik_complete)
+		save_draft(ui, f, true);
+	if (form_attached_sha(f, sha) < 0)
+		discard_photo(ui, sha);
 	ui_message(ui, ROLE_NORMAL, _("%s dilepas."), ui_photo_kind_label(kind));
 }
 
@@ -899,6 +934,8 @@ static bool answer_leave(struct ui *ui, void *ctx, bool yes, const char *const *
 	struct form *f = ctx;
 	if (yes) {
 		f->dirty = false;          /* the clerk chose to drop it */
+		if (f->rec.uuid[0] == '\0')
+			discard_all_photos(ui, &f->rec);
 		ui_close_later(ui, f);
 	}
 	return true;
@@ -938,6 +975,7 @@ static bool answer_discard(struct ui *ui, void *ctx, bool yes, const char *const
 		return true;
 	}
 	f->dirty = false;
+	discard_all_photos(ui, &f->rec);
 	ui_message(ui, ROLE_OK, "%s", _("Draf dibuang."));
 	ui_close_later(ui, f);
 	return true;

@@ -327,7 +327,7 @@ static bool read_keys(struct ui *ui, long long *last_input)
 		ui_key_classify(&k, r, value);
 		if (dispatch(ui, &k))
 			return true;
-		draw(ui);
+		/* keys typed ahead are all handled before one redraw */
 	}
 }
 

@@ -211,10 +211,18 @@ static bool answer_discard(struct ui *ui, void *ctx, bool yes, const char *const
 	struct row *row = current(w);
 	if (!yes || row == NULL)
 		return true;
-	if (store_record_delete_draft(ui->store, row->uuid) != STORE_OK)
+	struct record *r = malloc(sizeof *r);
+	bool have = r != NULL && store_record_get(ui->store, row->uuid, r) == STORE_OK;
+	if (store_record_delete_draft(ui->store, row->uuid) != STORE_OK) {
 		ui_message(ui, ROLE_ERROR, _("Draf tidak bisa dibuang: %s"), store_error(ui->store));
-	else
+	} else {
+		/* its photos go too, unless another record names them */
+		for (int k = 0; have && k < PHOTO_KIND_COUNT; k++)
+			if (r->photos[k].attached)
+				store_photo_discard(ui->store, r->photos[k].sha256);
 		ui_message(ui, ROLE_OK, "%s", _("Draf dibuang."));
+	}
+	free(r);
 	reload(ui, w);
 	return true;
 }

@@ -6,6 +6,7 @@
 #include "tap.h"
 #include "store/fixture.h"
 
+#include <ftw.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -113,6 +114,45 @@ static void test_warnings(struct vt *t)
 	e2e_wait(t, "Draf dibuang", "dropped");
 }
 
+static int counted;
+
+static int count_file(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	if (flag == FTW_F)
+		counted++;
+	return 0;
+}
+
+/* Photo files the store holds for the profile. */
+static int stored_photos(struct e2e *e)
+{
+	char dir[PATH_MAX + 16];
+	snprintf(dir, sizeof dir, "%s/siti/photos", e->data);
+	counted = 0;
+	nftw(dir, count_file, 8, FTW_PHYS);
+	return counted;
+}
+
+/* A photo attached and detached again leaves no file behind. */
+static void test_detach(struct e2e *e, struct vt *t)
+{
+	int before = stored_photos(e);
+	vt_send(t, AHMAD);
+	e2e_wait(t, "AHMAD FAUZI", "AHMAD's draft found by its NIK");
+	vt_send(t, "<Enter>");
+	e2e_wait(t, "Verifikasi (draf)", "the draft opens");
+	vt_send(t, "<Enter>lone<Enter><Esc>");
+	e2e_wait(t, "lone.jpg", "a photo attached");
+	is_int(stored_photos(e), before + 1, "copied into the store");
+	vt_send(t, "<BS>");
+	e2e_wait(t, "dilepas", "Backspace on the slot detaches it");
+	is_int(stored_photos(e), before, "and the copy no record names is gone");
+	vt_send(t, "<Esc>");
+	e2e_wait(t, "Cari NIK/nama", "back to the list");
+	vt_send(t, "<Esc>");
+	e2e_wait(t, "Semua 4", "Esc clears the search");
+}
+
 static void test_correction(struct vt *t)
 {
 	vt_send(t, "SANTOSO");
@@ -210,13 +250,15 @@ int main(void)
 		&& e2e_photo(&e, "budi_rumah.jpg", CIKOKOL, yesterday, now - 400)
 		&& e2e_photo(&e, "old_kk.jpg", CIKOKOL, old, now - 300)
 		&& e2e_photo(&e, "karawaci.jpg", KARAWACI, yesterday, now - 200)
-		&& e2e_photo(&e, "monas.jpg", MONAS, yesterday, now - 100), "photos");
+		&& e2e_photo(&e, "monas.jpg", MONAS, yesterday, now - 100)
+		&& e2e_photo(&e, "lone.jpg", CIKOKOL, yesterday, now - 50), "photos");
 	char broken[PATH_MAX + 16];
 	snprintf(broken, sizeof broken, "%s/broken.jpg", e.photos);
 	ok(fixture_write_text(broken, "not a photo, just text\n"), "a text file named .jpg");
 	struct vt *t = e2e_start(&e, 24, 80, NULL);
 	e2e_login(t, "siti");
 	test_warnings(t);
+	test_detach(&e, t);
 	test_correction(t);
 	test_filters(t);
 	test_cropping(t);
