@@ -34,7 +34,7 @@ static void usage(FILE *f)
 "\n"
 "Perintah:\n"
 "  serve --data FOLDER --listen ALAMAT:PORT [--cert FILE --key FILE]\n"
-"        [--threads N] [--max-photo-mb N]\n"
+"        [--max-connections N] [--max-photo-mb N]\n"
 "        jalankan server HTTP(S) di /api/v1; tanpa --cert/--key hanya di\n"
 "        alamat loopback; port 0 memilih port bebas; mencetak\n"
 "        \"listening on ALAMAT:PORT\"\n"

@@ -1,7 +1,10 @@
 /* serve: `sigacor-server serve`, the HTTP side (libmicrohttpd).
  *
- * A pool of threads with epoll serves many connections each (1,204 clerks
- * may sync at once); every thread has its own SQLite connection (db.c).
+ * One thread per connection: a request that waits (an Argon2id check queued
+ * behind others, a write waiting for the database lock) holds up only its
+ * own client.  With a pool of event threads one slow login stalled every
+ * connection of its thread until they timed out (seen with 1,204 clients).
+ * Each thread has its own SQLite connection (db.c).
  * Bodies are streamed: JSON into a bounded buffer, photos straight to a
  * temporary file while hashing (blobs.c).  Each request is logged in one
  * line without NIKs, names, coordinates, tokens or query strings. */
@@ -553,12 +556,12 @@ static char *read_file(const char *path)
 static void serve_usage(FILE *f)
 {
 	fprintf(f, "%s", _("Pemakaian: sigacor-server serve --data FOLDER --listen ALAMAT:PORT "
-		"[--cert FILE --key FILE] [--threads N] [--max-photo-mb N]\n"));
+		"[--cert FILE --key FILE] [--max-connections N] [--max-photo-mb N]\n"));
 }
 
 struct serve_options {
 	const char *dir, *listen, *cert, *key;
-	unsigned threads;
+	unsigned max_connections;
 	long long max_photo_mb;
 };
 
@@ -567,7 +570,7 @@ static bool parse_serve_options(int argc, char **argv, struct serve_options *o)
 	static const struct option options[] = {
 		{ "data", required_argument, NULL, 'd' }, { "listen", required_argument, NULL, 'l' },
 		{ "cert", required_argument, NULL, 'c' }, { "key", required_argument, NULL, 'k' },
-		{ "threads", required_argument, NULL, 't' },
+		{ "max-connections", required_argument, NULL, 't' },
 		{ "max-photo-mb", required_argument, NULL, 'm' }, { NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -580,8 +583,8 @@ static bool parse_serve_options(int argc, char **argv, struct serve_options *o)
 		case 'c': o->cert = optarg; break;
 		case 'k': o->key = optarg; break;
 		case 't':
-			o->threads = (unsigned)strtoul(optarg, &end, 10);
-			if (*end != '\0' || o->threads < 1 || o->threads > 256)
+			o->max_connections = (unsigned)strtoul(optarg, &end, 10);
+			if (*end != '\0' || o->max_connections < 1 || o->max_connections > 10000)
 				return false;
 			break;
 		case 'm':
@@ -599,7 +602,7 @@ static bool parse_serve_options(int argc, char **argv, struct serve_options *o)
 
 int serve_main(int argc, char **argv)
 {
-	struct serve_options o = { .threads = 16, .max_photo_mb = PROTO_PHOTO_MAX / (1024 * 1024) };
+	struct serve_options o = { .max_connections = 2048, .max_photo_mb = PROTO_PHOTO_MAX / (1024 * 1024) };
 	if (!parse_serve_options(argc, argv, &o)) {
 		serve_usage(stderr);
 		return 2;
@@ -639,13 +642,14 @@ int serve_main(int argc, char **argv)
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION
+		| MHD_USE_AUTO | MHD_USE_ERROR_LOG;
 	if (tls)
 		flags |= MHD_USE_TLS;
 	struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
 		MHD_OPTION_LISTEN_SOCKET, fd,
-		MHD_OPTION_THREAD_POOL_SIZE, o.threads,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+		MHD_OPTION_CONNECTION_LIMIT, o.max_connections,
+		MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1024 * 1024),
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
