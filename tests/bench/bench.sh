@@ -12,7 +12,8 @@
 #   BENCH_RESIDENTS=2000000 size of the registry
 #   BENCH_PHOTOS=1000       photos for photo-info
 #   BENCH_UPLOAD_PHOTOS=201 photos (of 2 MB) uploaded to a local server
-#   BENCH_LINK_PHOTOS=9     photos (of 2 MB) uploaded through the slow link
+#   BENCH_LINK_PHOTOS=6     photos (of 2 MB) uploaded through the slow link
+#   BENCH_LINK_RUNS=3       runs of that pair (each run is about 50 s a side)
 #   BENCH_OPERATORS=1204    operators syncing at once
 #   BENCH_ONLY="import lookup ..."  run only these groups (see ALL_GROUPS below)
 #   BENCH_DATA=DIR          where the data goes (default bench-data/ here)
@@ -24,7 +25,8 @@ RUNS=${BENCH_RUNS:-5}
 RESIDENTS=${BENCH_RESIDENTS:-2000000}
 NPHOTOS=${BENCH_PHOTOS:-1000}
 UPLOAD_PHOTOS=${BENCH_UPLOAD_PHOTOS:-201}
-LINK_PHOTOS=${BENCH_LINK_PHOTOS:-9}
+LINK_PHOTOS=${BENCH_LINK_PHOTOS:-6}
+LINK_RUNS=${BENCH_LINK_RUNS:-3}
 OPERATORS=${BENCH_OPERATORS:-1204}
 ALL_GROUPS="import sync lookup startup memory photo upload link typing keys load"
 ONLY=${BENCH_ONLY:-$ALL_GROUPS}
@@ -286,9 +288,25 @@ bench_lookup() {
 }
 
 # ---------------------------------------------------------------- screens
-# The first screen with a profile on the registry copy: the worklist.
-UI_READY=${BENCH_UI_READY:-Daftar}
-ui_env() { echo "--env HOME=$TMP/home --env XDG_CONFIG_HOME=$TMP/home/.config"; }
+# The screens: the first screen is the operator's (password) screen; after
+# the password the worklist.  The profile's screen password is set once.
+UI_PW=bench-layar-1
+UI_ENV=(--env "HOME=$TMP/home" --env "XDG_CONFIG_HOME=$TMP/home/.config" --env "SIGACOR_PHOTO_INBOX=$TMP/inbox")
+ui_run() {      # ROOT NAME termbench-actions...: termbench on the screens
+	local root=$1 name=$2; shift 2
+	mkdir -p "$TMP/home" "$TMP/inbox"
+	"$B/termbench" "${UI_ENV[@]}" "$@" -- "$SIGACOR" --data-dir "$root" --operator "$name"
+}
+UI_LOGIN=(--ready Petugas --prep "$UI_PW<Enter>" --wait "Cari NIK/nama")
+ui_prepare() {  # ROOT NAME: the screen password of the profile
+	[ -s "$1/$2/operator.pwhash" ] && return 0
+	ui_run "$1" "$2" --ready Petugas --prep "$UI_PW<Enter>$UI_PW<Enter>" --wait "Cari NIK/nama" \
+		> /dev/null 2>> "$TMP/last.err"
+}
+# a NIK of the registry and its name (a line without quotes)
+ui_resident() {
+	awk -F, 'NR > 1 && !/"/ { print $1, $3; exit }' "$CSV_RANDOM"
+}
 
 bench_startup() {
 	local store_root=$DATA/store-random db=$DATA/sqlite-random.db
@@ -296,12 +314,12 @@ bench_startup() {
 	: > "$a"; : > "$b"
 	local nik; nik=$(head -1 "$NIKS")
 	if has_ui; then
-		mkdir -p "$TMP/home"
+		ui_prepare "$store_root" bench
+		: > "$TMP/login-sigacor"
 		for _ in $(seq "$RUNS"); do
-			# shellcheck disable=SC2046
-			"$B/termbench" $(ui_env) --ready "$UI_READY" -- "$SIGACOR" --data-dir "$store_root" \
-				--operator bench | awk '{ print $1 / 1000 }' >> "$a"
+			ui_run "$store_root" bench --ready Petugas | awk '{ print $1 / 1000 }' >> "$a"
 			[ -s "$db" ] && run_timed "$b" -- "$B/lookup" first "$db" "$nik"
+					ui_run "$store_root" bench "${UI_LOGIN[@]}" 2>> "$TMP/last.err" | awk '{ print $10 }' >> "$TMP/login-sigacor"
 		done
 		read -r m lo hi < <(stats "$a" 1)
 		read -r am _ _ < <(stats "$b" 1)
@@ -309,6 +327,9 @@ bench_startup() {
 			"$(spread x "$(awk -v v="$lo" 'BEGIN{print v*1000}')" "$(awk -v v="$hi" 'BEGIN{print v*1000}')" 1)" \
 			"open + first lookup $(fmt "$(awk -v v="$am" 'BEGIN{print v*1000}')" 1)" "$(ratio "$m" "$am")" "< 50 ms" \
 			"$(verdict "$(awk -v v="$m" 'BEGIN{print v*1000}')" "<" 50)"
+		read -r m lo hi < <(stats "$TMP/login-sigacor" 1)
+		row "password typed to the worklist drawn (ms; Argon2id on purpose)" "$(fmt "$m" 1)" "$(spread x "$lo" "$hi" 1)" \
+			"" "" "" ""
 	else
 		for _ in $(seq "$RUNS"); do
 			[ -s "$db" ] && run_timed "$b" -- "$B/lookup" first "$db" "$nik"
@@ -322,7 +343,7 @@ bench_startup() {
 # idle RSS of a screen program: termbench ... -> "startup rss hwm ..."
 idle_rss() {    # OUTFILE READY -- CMD...
 	local out=$1 ready=$2; shift 3
-	"$B/termbench" $(ui_env) --ready "$ready" -- "$@" 2>> "$TMP/last.err" | awk '{ print $2 }' >> "$out"
+	"$B/termbench" "${UI_ENV[@]}" --ready "$ready" -- "$@" 2>> "$TMP/last.err" | awk '{ print $2 }' >> "$out"
 }
 
 bench_memory() {
@@ -333,7 +354,8 @@ bench_memory() {
 	: > "$TMP/rss-sigacor"
 	say "idle memory: $RUNS runs of each"
 	for _ in $(seq "$RUNS"); do
-		has_ui && idle_rss "$TMP/rss-sigacor" "$UI_READY" -- "$SIGACOR" --data-dir "$DATA/store-random" --operator bench
+			has_ui && ui_prepare "$DATA/store-random" bench && ui_run "$DATA/store-random" bench "${UI_LOGIN[@]}" \
+			2>> "$TMP/last.err" | awk '{ print $2 }' >> "$TMP/rss-sigacor"
 		have tig && (cd "$top_srcdir" && idle_rss "$TMP/rss-tig" "[main]" -- "$(command -v tig)")
 		have dialog && idle_rss "$TMP/rss-dialog" "NIK" -- "$(command -v dialog)" --inputbox "NIK" 8 40
 		have vim && idle_rss "$TMP/rss-vim" "~" -- "$(command -v vim)" -u NONE -i NONE -N -n
@@ -351,7 +373,7 @@ bench_memory() {
 	read -r bm _ _ < <(stats "$TMP/rss-baretui" 1)
 	if has_ui && [ -s "$TMP/rss-sigacor" ]; then
 		read -r m lo hi < <(stats "$TMP/rss-sigacor" 1)
-		row "idle resident memory of the screens (MB)" "$(fmt "$(awk -v k="$m" 'BEGIN{print k/1024}')" 1)" \
+		row "idle resident memory of the screens, at the worklist (MB)" "$(fmt "$(awk -v k="$m" 'BEGIN{print k/1024}')" 1)" \
 			"$(spread x "$(awk -v k="$lo" 'BEGIN{print k/1024}')" "$(awk -v k="$hi" 'BEGIN{print k/1024}')" 1)" \
 			"$anchors" "$(ratio "$m" "$bm") of baretui" "≤ 8 MB" "$(verdict "$m" "<=" 8192)"
 	else
@@ -532,10 +554,9 @@ bench_link() {
 	link_method
 	local n=$LINK_PHOTOS a=$TMP/link-sigacor b=$TMP/link-curl bytes
 	: > "$a"; : > "$b"
-	bytes=$(cat "$PHOTOS"/p000[0-9].jpg | head -c $((n * 2097152)) | wc -c)
 	bytes=$((n * 2097152))
-	say "slow link ($LINK_HOW, 2 Mbit/s, 100 ms round trip): $RUNS runs of $n photos, sigacor beside curl"
-	for _ in $(seq "$RUNS"); do
+	say "slow link ($LINK_HOW, 2 Mbit/s, 100 ms round trip): $LINK_RUNS runs of $n photos, sigacor beside curl"
+	for _ in $(seq "$LINK_RUNS"); do
 		upload_setup "$n" "$DATA/client-link" "$DATA/server-link" || { say "link setup failed"; break; }
 		server_start "$DATA/server-link" || break
 		link_start "$PORT" || { server_stop; break; }
@@ -569,29 +590,36 @@ bench_link() {
 NIK_KEYS=${BENCH_NIK:-}
 bench_typing() {
 	mkdir -p "$TMP/home"
-	local nik=${NIK_KEYS:-$(head -1 "$NIKS")} f
+	local nik=${NIK_KEYS:-$(head -1 "$NIKS")} f unik uname
+	read -r unik uname < <(ui_resident)
 	for f in sigacor dialog-input dialog-form vim baretui; do : > "$TMP/type-$f"; done
 	say "typing a 16-digit NIK: $RUNS runs of each"
 	local form=(--form "Data penerima" 12 60 4 "NIK:" 1 1 "" 1 10 20 0 "Nama:" 2 1 "" 2 10 30 0 \
 		"Alamat:" 3 1 "" 3 10 40 0 "RT/RW:" 4 1 "" 4 10 8 0)
 	for _ in $(seq "$RUNS"); do
 		if has_ui; then
-			# shellcheck disable=SC2046
-			"$B/termbench" $(ui_env) --ready "$UI_READY" --prep "${BENCH_UI_NEW_KEYS:-n}" --type "$nik" \
-				-- "$SIGACOR" --data-dir "$DATA/store-random" --operator bench >> "$TMP/type-sigacor" 2>> "$TMP/last.err"
+			ui_prepare "$DATA/store-random" bench
+					ui_run "$DATA/store-random" bench "${UI_LOGIN[@]}" --prep "<F3>" --wait "Verifikasi baru" \
+				--type "$unik" --wait "$uname" >> "$TMP/type-sigacor" 2>> "$TMP/last.err"
 		fi
-		have dialog && "$B/termbench" $(ui_env) --ready "NIK" --type "$nik" -- "$(command -v dialog)" \
+		have dialog && "$B/termbench" "${UI_ENV[@]}" --ready "NIK" --type "$nik" -- "$(command -v dialog)" \
 			--inputbox "NIK" 8 40 >> "$TMP/type-dialog-input" 2>> "$TMP/last.err"
-		have dialog && "$B/termbench" $(ui_env) --ready "NIK" --type "$nik" -- "$(command -v dialog)" \
+		have dialog && "$B/termbench" "${UI_ENV[@]}" --ready "NIK" --type "$nik" -- "$(command -v dialog)" \
 			"${form[@]}" >> "$TMP/type-dialog-form" 2>> "$TMP/last.err"
-		have vim && "$B/termbench" $(ui_env) --ready "~" --prep i --type "$nik" -- "$(command -v vim)" \
+		have vim && "$B/termbench" "${UI_ENV[@]}" --ready "~" --prep i --type "$nik" -- "$(command -v vim)" \
 			-u NONE -i NONE -N -n >> "$TMP/type-vim" 2>> "$TMP/last.err"
-		"$B/termbench" $(ui_env) --ready "SIAP" --type "$nik" -- "$B/baretui" --echo >> "$TMP/type-baretui" 2>> "$TMP/last.err"
+		"$B/termbench" "${UI_ENV[@]}" --ready "SIAP" --type "$nik" -- "$B/baretui" --echo >> "$TMP/type-baretui" 2>> "$TMP/last.err"
+	done
+	# bytes a key over the first 15 digits (the 16th brings the fill-in, a
+	# goal of its own): column 11 of the termbench lines
+	for f in sigacor dialog-input dialog-form vim baretui; do
+		awk '{ $11 = $4 > 1 ? ($5 * $4 - $6) / ($4 - 1) : $5; print }' "$TMP/type-$f" > "$TMP/type-$f.15"
+		mv -f "$TMP/type-$f.15" "$TMP/type-$f"
 	done
 	local anchors="" m
 	for f in dialog-input dialog-form vim baretui; do
 		if [ -s "$TMP/type-$f" ]; then
-			read -r m _ _ < <(stats "$TMP/type-$f" 5)
+			read -r m _ _ < <(stats "$TMP/type-$f" 11)
 			read -r md _ _ < <(stats "$TMP/type-$f" 8)
 			anchors="$anchors${anchors:+, }$f $(fmt "$m" 1) ($(fmt "$md" 0))"
 		else
@@ -599,26 +627,50 @@ bench_typing() {
 		fi
 	done
 	if has_ui && [ -s "$TMP/type-sigacor" ]; then
-		read -r m lo hi < <(stats "$TMP/type-sigacor" 5)
+		read -r m lo hi < <(stats "$TMP/type-sigacor" 11)
 		read -r last _ lasthi < <(stats "$TMP/type-sigacor" 6)
-		read -r vm _ _ < <(stats "$TMP/type-vim" 5)
+		read -r vm _ _ < <(stats "$TMP/type-vim" 11)
 		read -r md _ _ < <(stats "$TMP/type-sigacor" 8)
-		row "bytes to the terminal a key, typing a 16-digit NIK: mean (median)" "$(fmt "$m" 1) ($(fmt "$md" 0))" "$(spread x "$lo" "$hi" 1)" \
+		row "bytes to the terminal a key, digits 1–15 of a NIK: mean (median)" "$(fmt "$m" 1) ($(fmt "$md" 0))" "$(spread x "$lo" "$hi" 1)" \
 			"$anchors" "$(ratio "$m" "$vm") of vim" "≤ 16" "$(verdict "$m" "<=" 16)"
 		row "bytes when the 16th digit lands (the fill-in)" "$(fmt "$last" 0)" "max $(fmt "$lasthi" 0)" "" "" "≤ 600" \
 			"$(verdict "$lasthi" "<=" 600)"
 	else
-		na "bytes to the terminal a key, typing a 16-digit NIK: mean (median)" "screens not built yet" "$anchors" "≤ 16"
+		na "bytes to the terminal a key, digits 1–15 of a NIK: mean (median)" "screens not built yet" "$anchors" "≤ 16"
 		na "bytes when the 16th digit lands (the fill-in)" "screens not built yet" "" "≤ 600"
 	fi
 }
 
+# One complete record from the worklist on the screens, as the screens' own
+# flow test does it (tests/e2e/test_ui_flow.c), on a copy of the registry:
+# photos picked from the inbox (the newest first: KTP is the third).
 bench_keys() {
-	if has_ui && [ -n "${BENCH_RECORD_KEYS:-}" ]; then
-		row "keystrokes for one complete record from the worklist, NIK excluded" "${BENCH_RECORD_KEYS}" "" "—" "" "≤ 15" \
-			"$(verdict "$BENCH_RECORD_KEYS" "<=" 15)"
+	local fig="keystrokes for one complete record from the worklist, NIK excluded"
+	if ! has_ui; then
+		na "$fig" "screens not built yet" "—" "≤ 15"
+		return
+	fi
+	make_photos || return
+	local unik uname root=$DATA/store-sorted
+	read -r unik uname < <(ui_resident)
+	[ -d "$root/bench" ] || sigacor_import "$root" "$CSV_SORTED" "$TMP/discard"
+	mkdir -p "$TMP/inbox"; rm -f "$TMP/inbox"/*.jpg
+	cp "$PHOTOS/p0000.jpg" "$TMP/inbox/ktp.jpg"; touch -d '-3 min' "$TMP/inbox/ktp.jpg"
+	cp "$PHOTOS/p0001.jpg" "$TMP/inbox/kk.jpg"; touch -d '-2 min' "$TMP/inbox/kk.jpg"
+	cp "$PHOTOS/p0002.jpg" "$TMP/inbox/rumah.jpg"; touch -d '-1 min' "$TMP/inbox/rumah.jpg"
+	ui_prepare "$root" bench
+	: > "$TMP/keys-sigacor"
+	ui_run "$root" bench "${UI_LOGIN[@]}" --keys "<F3>" --wait "Verifikasi baru" --prep "$unik" --wait "$uname" \
+		--keys "<Enter>" --wait "Enter: pilih foto" --keys "<Enter>" --wait "Pilih foto untuk: Foto KTP" \
+		--keys "<Down><Down><Enter>" --wait "Pilih foto untuk: Foto KK" --keys "<Down><Enter>" \
+		--wait "Pilih foto untuk: Foto Rumah" --keys "<Enter>" --wait "dari foto Rumah" \
+		--keys "l" --wait "[x] Layak" --keys "<F9>" --wait "Finalkan rekaman" --keys "<Enter>" \
+		--wait "difinalkan" > "$TMP/keys-sigacor" 2>> "$TMP/last.err"
+	if [ -s "$TMP/keys-sigacor" ]; then
+		local k; k=$(awk '{ print $9 }' "$TMP/keys-sigacor")
+		row "$fig" "$k" "" "—" "" "≤ 15" "$(verdict "$k" "<=" 15)"
 	else
-		na "keystrokes for one complete record from the worklist, NIK excluded" "screens not built yet" "—" "≤ 15"
+		na "$fig" "the flow did not complete, see $TMP/last.err" "—" "≤ 15"
 	fi
 }
 

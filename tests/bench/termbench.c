@@ -1,18 +1,24 @@
 /* termbench: a screen program in a real pseudo-terminal (tests/tools/vtdrive),
- * measured: time to the first drawn screen, idle memory, and bytes written
- * to the terminal for each key typed.
- *   termbench [--size RxC] [--env NAME=VALUE]... [--ready TEXT] [--prep KEYS]
- *             [--type KEYS] [--after TEXT] [--quiet MS] -- PROGRAM [ARG...]
- * PROGRAM is started in an R x C terminal (default 24x80, TERM=xterm as PuTTY
- * sends it); --ready waits until TEXT is on the screen (the start-up time is
- * taken then); the program is left to go quiet and its resident memory read
- * (VmRSS, VmHWM); --prep KEYS are sent and the output left to settle; then
- * each key of --type KEYS is sent alone and the bytes the program wrote until
- * it went quiet for MS ms (default 250) are counted; --after TEXT must be on
- * the screen at the end (the fill-in happened).  Prints one line:
- *   startup_ms rss_kb hwm_kb keys bytes_mean bytes_last bytes_max bytes_median
- * and, on stderr, the bytes of each key.
- * Bounded: every wait has a timeout; the program is hung up at the end. */
+ * measured: time to the first drawn screen, memory, bytes written to the
+ * terminal for each key typed, keys a task takes.
+ *   termbench [--size RxC] [--env NAME=VALUE]... [--quiet MS] ACTION... -- PROGRAM [ARG...]
+ * PROGRAM starts in an R x C terminal (default 24x80, TERM=xterm as PuTTY
+ * sends it).  The actions run in order:
+ *   --ready TEXT   wait until TEXT is on the screen (the first one gives the
+ *                  start-up time: from forkpty until TEXT is drawn)
+ *   --prep KEYS    send KEYS (not counted) and let the output settle
+ *   --keys KEYS    send KEYS, counted as keys of the task, and settle
+ *   --wait TEXT    wait until TEXT is on the screen, then settle; the time
+ *                  from the last --keys/--prep until TEXT appeared is kept
+ *   --type KEYS    send each key alone and count the bytes the program
+ *                  writes until it is quiet for MS ms (default 250)
+ * At the end the program's resident memory is read (VmRSS, VmHWM) and one
+ * line printed:
+ *   startup_ms rss_kb hwm_kb typed bytes_mean bytes_last bytes_max
+ *   bytes_median task_keys wait_ms
+ * with the bytes of each typed key on stderr.  Bounded: every wait has a
+ * timeout (a missing text prints the screen and exits 1); the program is
+ * hung up at the end. */
 #include "config.h"
 #include "vtdrive.h"
 
@@ -105,15 +111,29 @@ static bool wait_text(struct vt *t, const char *text, int timeout_ms, const char
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: termbench [--size RxC] [--env N=V]... [--ready TEXT] [--prep KEYS]"
-		" [--type KEYS] [--after TEXT] [--quiet MS] -- PROGRAM [ARG...]\n");
+	fprintf(stderr, "usage: termbench [--size RxC] [--env N=V]... [--quiet MS] [--ready TEXT]"
+		" [--prep KEYS] [--keys KEYS] [--wait TEXT] [--type KEYS]... -- PROGRAM [ARG...]\n");
 	exit(2);
+}
+
+struct action {
+	char what;                 /* r(eady) p(rep) k(eys) w(ait) t(ype) */
+	const char *arg;
+};
+
+#define MAX_ACTIONS 64
+
+static double settle(struct vt *t, int quiet)
+{
+	vt_wait_quiet(t, quiet, 10000);
+	return now_ms();
 }
 
 int main(int argc, char **argv)
 {
 	int rows = 24, cols = 80, quiet = 250;
-	const char *ready = NULL, *prep = NULL, *type = NULL, *after = NULL;
+	struct action acts[MAX_ACTIONS];
+	int nacts = 0;
 	const char *envp[MAX_ENV + 8];
 	int nenv = 0;
 	envp[nenv++] = "TERM=xterm";
@@ -125,74 +145,93 @@ int main(int argc, char **argv)
 	for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		if (i + 1 >= argc)
 			usage();
-		if (strcmp(argv[i], "--size") == 0) {
-			if (sscanf(argv[++i], "%dx%d", &rows, &cols) != 2)
+		const char *opt = argv[i], *val = argv[++i];
+		if (strcmp(opt, "--size") == 0) {
+			if (sscanf(val, "%dx%d", &rows, &cols) != 2)
 				usage();
-		} else if (strcmp(argv[i], "--env") == 0 && nenv < MAX_ENV)
-			envp[nenv++] = argv[++i];
-		else if (strcmp(argv[i], "--ready") == 0)
-			ready = argv[++i];
-		else if (strcmp(argv[i], "--prep") == 0)
-			prep = argv[++i];
-		else if (strcmp(argv[i], "--type") == 0)
-			type = argv[++i];
-		else if (strcmp(argv[i], "--after") == 0)
-			after = argv[++i];
-		else if (strcmp(argv[i], "--quiet") == 0)
-			quiet = atoi(argv[++i]);
+		} else if (strcmp(opt, "--env") == 0 && nenv < MAX_ENV)
+			envp[nenv++] = val;
+		else if (strcmp(opt, "--quiet") == 0)
+			quiet = atoi(val);
+		else if (nacts < MAX_ACTIONS && (strcmp(opt, "--ready") == 0 || strcmp(opt, "--prep") == 0
+				|| strcmp(opt, "--keys") == 0 || strcmp(opt, "--wait") == 0
+				|| strcmp(opt, "--type") == 0))
+			acts[nacts++] = (struct action){ opt[2], val };
 		else
 			usage();
 	}
 	if (i + 1 >= argc)
 		usage();
 	envp[nenv] = NULL;
-	static char keys[MAX_KEYS][32];
-	int nkeys = type != NULL ? split_keys(type, keys, MAX_KEYS) : 0;
-	if (nkeys < 0)
-		usage();
 
-	double t0 = now_ms();
+	double t0 = now_ms(), mark = t0, startup = -1, wait_ms = -1;
 	struct vt *t = vt_spawn((const char *const *)(argv + i + 1), envp, rows, cols);
 	if (t == NULL)
 		return 1;
-	int rc = 1;
-	double startup = -1;
-	if (ready != NULL && !wait_text(t, ready, 30000, "did not appear"))
-		goto out;
-	startup = now_ms() - t0;
-	vt_wait_quiet(t, 300, 10000);
+	int rc = 1, task_keys = 0, typed = 0;
+	size_t total = 0, last = 0, most = 0;
+	static size_t each[MAX_KEYS];
+	static char keys[MAX_KEYS][32];
+	for (int a = 0; a < nacts; a++) {
+		const char *arg = acts[a].arg;
+		switch (acts[a].what) {
+		case 'r':
+		case 'w':
+			if (!wait_text(t, arg, acts[a].what == 'r' ? 30000 : 15000, "did not appear"))
+				goto out;
+			if (acts[a].what == 'r' && startup < 0)
+				startup = now_ms() - t0;
+			else
+				wait_ms = now_ms() - mark;
+			settle(t, quiet);
+			break;
+		case 'p':
+		case 'k': {
+			int n = split_keys(arg, keys, MAX_KEYS);
+			if (n < 0 || !vt_send(t, arg))
+				goto out;
+			mark = now_ms();
+			if (acts[a].what == 'k')
+				task_keys += n;
+			settle(t, quiet);
+			break;
+		}
+		case 't': {
+			int n = split_keys(arg, keys, MAX_KEYS);
+			if (n < 0)
+				goto out;
+			for (int k = 0; k < n && typed < MAX_KEYS; k++) {
+				size_t before = vt_bytes_received(t);
+				if (!vt_send(t, keys[k]))
+					goto out;
+				mark = now_ms();
+				settle(t, quiet);
+				last = vt_bytes_received(t) - before;
+				each[typed++] = last;
+				total += last;
+				if (last > most)
+					most = last;
+			}
+			break;
+		}
+		}
+	}
+	if (startup < 0)
+		startup = now_ms() - t0;
+	settle(t, 300);
 	long pid = child_pid();
 	long rss = pid > 0 ? status_kb(pid, "VmRSS") : -1;
 	long hwm = pid > 0 ? status_kb(pid, "VmHWM") : -1;
-	if (prep != NULL) {
-		if (!vt_send(t, prep))
-			goto out;
-		vt_wait_quiet(t, quiet, 10000);
-	}
-	size_t total = 0, last = 0, most = 0;
-	static size_t each[MAX_KEYS];
-	for (int k = 0; k < nkeys; k++) {
-		size_t before = vt_bytes_received(t);
-		if (!vt_send(t, keys[k]))
-			goto out;
-		vt_wait_quiet(t, quiet, 10000);
-		last = vt_bytes_received(t) - before;
-		each[k] = last;
-		total += last;
-		if (last > most)
-			most = last;
-	}
-	if (after != NULL && !wait_text(t, after, 5000, "not on the screen after typing"))
-		goto out;
-	if (nkeys > 0) {
+	if (typed > 0) {
 		fprintf(stderr, "termbench: bytes a key:");
-		for (int k = 0; k < nkeys; k++)
+		for (int k = 0; k < typed; k++)
 			fprintf(stderr, " %zu", each[k]);
 		fprintf(stderr, "\n");
 	}
-	qsort(each, (size_t)nkeys, sizeof each[0], cmp_size);
-	printf("%.2f %ld %ld %d %.2f %zu %zu %zu\n", startup, rss, hwm, nkeys,
-		nkeys > 0 ? (double)total / nkeys : 0.0, last, most, nkeys > 0 ? each[nkeys / 2] : 0);
+	qsort(each, (size_t)typed, sizeof each[0], cmp_size);
+	printf("%.2f %ld %ld %d %.2f %zu %zu %zu %d %.2f\n", startup, rss, hwm, typed,
+		typed > 0 ? (double)total / typed : 0.0, last, most, typed > 0 ? each[typed / 2] : 0,
+		task_keys, wait_ms);
 	rc = 0;
 out:
 	vt_free(t);
