@@ -288,25 +288,29 @@ static enum MHD_Result on_headers(struct MHD_Connection *c, struct request *req,
 	return MHD_YES;
 }
 
-static void on_data(struct request *req, const char *data, size_t size)
+/* false: the client keeps sending far past the limit, close the connection */
+static bool on_data(struct request *req, const char *data, size_t size)
 {
+	req->received += (long long)size;
+	long long limit = req->route == ROUTE_BLOB ? api_config()->max_photo : (long long)req->limit;
+	if (req->received > 2 * limit + 1024 * 1024)
+		return false;
 	if (req->route == ROUTE_BLOB) {
-		req->received += (long long)size;
 		if (req->blob == NULL)
-			return;
+			return true;
 		if (req->received > api_config()->max_photo) {
 			/* chunked upload past the limit: drop it, answer 413 at the end */
 			blob_upload_abort(req->blob);
 			req->blob = NULL;
 			req->too_large = true;
-			return;
+			return true;
 		}
 		blob_upload_write(req->blob, data, size);
-		return;
+		return true;
 	}
 	if (req->too_large || req->len + size > req->limit) {
 		req->too_large = true;
-		return;
+		return true;
 	}
 	if (req->len + size + 1 > req->cap) {
 		size_t cap = req->cap == 0 ? 1024 : req->cap;
@@ -315,7 +319,7 @@ static void on_data(struct request *req, const char *data, size_t size)
 		char *b = realloc(req->body, cap);
 		if (b == NULL) {
 			req->too_large = true;
-			return;
+			return true;
 		}
 		req->body = b;
 		req->cap = cap;
@@ -323,6 +327,7 @@ static void on_data(struct request *req, const char *data, size_t size)
 	memcpy(req->body + req->len, data, size);
 	req->len += size;
 	req->body[req->len] = '\0';
+	return true;
 }
 
 static enum MHD_Result on_blob_done(struct MHD_Connection *c, struct request *req,
@@ -407,9 +412,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (req->replied)
 		return MHD_YES;
 	if (*upload_data_size > 0) {
-		on_data(req, upload_data, *upload_data_size);
+		bool go_on = on_data(req, upload_data, *upload_data_size);
 		*upload_data_size = 0;
-		return MHD_YES;
+		return go_on ? MHD_YES : MHD_NO;
 	}
 	return on_complete(c, req, method);
 }
@@ -428,7 +433,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	fprintf(stderr, "%s %s %s %s %d in=%lld out=%zu %lldms op=%s%s\n", when, req->request_id,
 		req->method, route_names[req->route], req->status,
-		req->route == ROUTE_BLOB ? req->received : (long long)req->len, req->out_bytes,
+		req->received, req->out_bytes,
 		(long long)((now_us() - req->started_us) / 1000),
 		req->authed ? req->session.operator_name : "-",
 		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
