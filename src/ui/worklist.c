@@ -394,7 +394,7 @@ static void worklist_close(struct ui *ui, void *state, int reason)
 
 static const enum ui_action *worklist_hints(struct ui *ui, void *state)
 {
-	static const enum ui_action list[] = { ACT_HELP, ACT_ENTER, ACT_NEW, ACT_FILTER_STATE,
+	static const enum ui_action list[] = { ACT_HELP, ACT_NEW, ACT_FILTER_STATE,
 		ACT_FILTER_RW, ACT_SYNC, ACT_LOCK, ACT_QUIT, ACT_NONE };
 	return list;
 }

@@ -232,7 +232,26 @@ static void test_no_gps_manual_coordinates(void)
 	vt_send(t, "<Enter>");
 	e2e_wait(t, "difinalkan", "finalised");
 	e2e_ok(t, vt_has_text(t, "Tidak layak"), "the list shows the decision");
-	vt_send(t, "<F10>");
+
+	/* the picker starts where the last photo came from */
+	char sub[PATH_MAX + 8];
+	snprintf(sub, sizeof sub, "%s/sub", e.photos);
+	ok(mkdir(sub, 0700) == 0 && e2e_photo(&e, "sub/c_ktp.jpg", 0, 0, taken, now - 10), "a photo in a sub-folder");
+	vt_send(t, "<F3>3671011503850002<Enter><Enter>");
+	e2e_wait(t, "Pilih foto untuk: Foto KTP", "picker for another record");
+	e2e_ok(t, !vt_has_text(t, "/photos/sub"), "it starts in the inbox");
+	vt_send(t, "sub<Enter>");
+	e2e_wait(t, "/photos/sub", "Enter on a folder goes into it");
+	vt_send(t, "<Enter>");
+	e2e_wait(t, "Pilih foto untuk: Foto KK", "a photo from there attached");
+	vt_send(t, "<Esc><Esc>");
+	e2e_wait(t, "Cari NIK/nama", "draft kept");
+	vt_send(t, "<F3>3671012001700004<Enter><Enter>");
+	e2e_wait(t, "Pilih foto untuk: Foto KTP", "picker for the next record");
+	e2e_ok(t, vt_has_text(t, "/photos/sub"), "it starts in the folder used last");
+	vt_send(t, "<Left>");
+	e2e_wait(t, "b_kk.jpg", "Left goes up to the parent folder");
+	vt_send(t, "<Esc><Esc><F10>");
 	is_int(vt_wait_exit(t, E2E_TIMEOUT), 0, "quit");
 	vt_free(t);
 	e2e_cleanup(&e);

@@ -5,11 +5,13 @@
 #include "config.h"
 #include "e2e.h"
 #include "tap.h"
+#include "store/fixture.h"
 
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define BUDI "3671011503850002"
 
@@ -28,7 +30,12 @@ static void test_idle_lock(void)
 	struct e2e e;
 	ok(e2e_init(&e, "ui-lock"), "test folder");
 	ok(e2e_profile(&e, "siti"), "profile");
-	e2e_setenv(&e, "SIGACOR_IDLE_SECONDS", "2");
+	/* the timeout from the config file (idle_minutes=5 is the default) */
+	char conf[PATH_MAX + 32];
+	snprintf(conf, sizeof conf, "%s/config/sigacor", e.dir);
+	mkdir(conf, 0700);
+	snprintf(conf, sizeof conf, "%s/config/sigacor/ui.conf", e.dir);
+	ok(fixture_write_text(conf, "# test\nidle_minutes = 5\nidle_seconds = 2\n"), "ui.conf: idle_seconds=2");
 	struct vt *t = open_budi(&e, 24, 80);
 	e2e_wait(t, "Layar terkunci", "idle: the screen locks by itself");
 	e2e_ok(t, !vt_has_text(t, "BUDI") && !vt_has_text(t, BUDI), "no personal data while locked");
@@ -48,7 +55,7 @@ static void test_idle_lock(void)
 	is_int(vt_wait_exit(t, E2E_TIMEOUT), 0, "F10 quits from the lock screen");
 	vt_free(t);
 
-	e2e_setenv(&e, "SIGACOR_IDLE_SECONDS", "0");
+	e2e_setenv(&e, "SIGACOR_IDLE_SECONDS", "0");    /* the environment wins: never */
 	t = e2e_start(&e, 24, 80, NULL);
 	e2e_login(t, "siti");
 	e2e_wait(t, "BUDI SANTOSO", "the open form was saved as a draft when quitting");
