@@ -36,6 +36,10 @@ int cli_cmd_lookup(struct cli *c, int argc, char **argv);
 int cli_cmd_add(struct cli *c, int argc, char **argv);
 int cli_cmd_export(struct cli *c, int argc, char **argv);
 int cli_cmd_status(struct cli *c, int argc, char **argv);
+/* src/cli/cmd_sync.c */
+int cli_cmd_login(struct cli *c, int argc, char **argv);
+int cli_cmd_logout(struct cli *c, int argc, char **argv);
+int cli_cmd_sync(struct cli *c, int argc, char **argv);
 
 /* The help of one command (or of all when name is NULL) on out. */
 void cli_help(FILE *out, const char *name);

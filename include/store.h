@@ -159,4 +159,65 @@ enum store_status store_record_settle(struct store *s, const char *uuid,
 bool store_meta_get(struct store *s, const char *key, char *buf, size_t len);
 enum store_status store_meta_set(struct store *s, const char *key, const char *value);
 
+/* ==== sync engine's store functions (src/store/sync_store.c, owned by the
+ * sync module; used by sync and by the `login`/`sync` commands) ==== */
+
+/* What exists only on this laptop: not (yet) on the server. */
+struct store_local_only {
+	int64_t drafts;              /* not finalised */
+	int64_t queued;              /* final or sending: in the outbox */
+	int64_t quarantined;         /* refused by the server: need a correction */
+	int64_t queued_photos;       /* photo files of queued records */
+	int64_t queued_bytes;        /* their size in bytes */
+};
+enum store_status store_sync_local_only(struct store *s, struct store_local_only *out);
+
+/* A record whose sending stopped (the run ended, was cancelled, gave up)
+ * goes back to the queue: state final again (when it was sending), the
+ * error and when its next attempt is due kept in the outbox row. */
+enum store_status store_sync_requeue(struct store *s, const char *uuid,
+	int64_t next_attempt_at, const char *error);
+
+/* The stored photo file still hashes to sha256 (and has size bytes, unless
+ * size < 0): STORE_OK; STORE_NOT_FOUND gone, STORE_REJECTED changed,
+ * STORE_IO unreadable; each with a sentence. */
+enum store_status store_photo_verify(struct store *s, const char *sha256, int64_t size);
+
+/* The session token, in its own file in the profile folder (0600, written
+ * atomically, never in the database, never printed). */
+enum store_status store_token_save(struct store *s, const char *token);
+bool store_token_load(struct store *s, char *buf, size_t len);
+enum store_status store_token_delete(struct store *s);
+
+/* The registry download (residents), page by page.  A pass starts with
+ * store_sync_residents_begin (a new pass number; a partial earlier pass is
+ * forgotten), then each page and its next cursor are written in one
+ * transaction; the last page (last = true) makes the pass the copy:
+ * residents not in it are removed and its snapshot is remembered as done. */
+struct store_pull_state {
+	char cursor[129];            /* where an interrupted pass resumes, or "" */
+	char snapshot[32];           /* the snapshot of the pass in progress */
+	char done_snapshot[32];      /* the snapshot of the last finished pass */
+	int64_t batch;               /* 0: no pass in progress */
+	int64_t received;            /* items stored by the pass in progress */
+	int64_t total;               /* items the server announced for it */
+};
+enum store_status store_sync_residents_state(struct store *s, struct store_pull_state *out);
+enum store_status store_sync_residents_begin(struct store *s, const char *snapshot, int64_t total);
+enum store_status store_sync_residents_page(struct store *s, const struct resident *items,
+	size_t n, const char *next_cursor, bool last);
+
+/* The changes feed (flags, review outcomes of sent records): each page
+ * applied together with its next cursor.  Unknown ids (records made on
+ * another laptop) are skipped; a record still queued (a crash after the
+ * server stored it) leaves the queue.  applied: records that changed. */
+struct store_change {
+	char uuid[RECORD_UUID_LEN + 1];
+	enum record_state state;             /* STATE_ACCEPTED or STATE_FLAGGED */
+	char message[RECORD_TEXT_MAX];       /* for the worklist, may be "" */
+};
+bool store_sync_changes_cursor(struct store *s, char *buf, size_t len);
+enum store_status store_sync_changes_page(struct store *s, const struct store_change *changes,
+	size_t n, const char *next_cursor, size_t *applied);
+
 #endif

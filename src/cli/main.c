@@ -44,6 +44,23 @@ static const struct cli_command commands[] = {
 		   "                            sending, accepted, flagged, quarantined\n") },
 	{ "status", cli_cmd_status, "status",
 		N_("Jumlah rekaman per status, folder data dan jumlah penduduk."), NULL },
+	/* sync commands: src/cli/cmd_sync.c */
+	{ "login", cli_cmd_login, "login --server ALAMAT [--operator NAMA] [--ca-file FILE]",
+		N_("Masuk ke server kota; kata sandi dari terminal atau satu baris stdin."),
+		N_("      --server ALAMAT       https://server-kota (http:// hanya ke laptop ini)\n"
+		   "      --operator NAMA       nama petugas di server (= profil)\n"
+		   "      --ca-file FILE        sertifikat CA kota (PEM), disimpan untuk sync\n") },
+	{ "logout", cli_cmd_logout, "logout",
+		N_("Keluar: server mencabut token sesi, laptop menghapusnya."), NULL },
+	{ "sync", cli_cmd_sync, "sync [--push-only|--pull-only] [--progress]",
+		N_("Kirim antrean (foto dulu, lalu rekaman), unduh data penduduk dan kabar "
+		   "rekaman. Status 0 hanya bila semua antrean diterima server."),
+		N_("      --push-only           hanya kirim antrean\n"
+		   "      --pull-only           hanya unduh data penduduk dan kabar rekaman\n"
+		   "      --progress            tulis kemajuan ke stderr\n"
+		   "      --ca-file FILE        sertifikat CA kota (PEM) untuk kali ini\n"
+		   "      Status keluar: 0 semua diterima, 1 ada rekaman dikarantina, 2 kesalahan\n"
+		   "      sistem, 3 belum selesai (jaringan/server; coba lagi), 4 perlu login.\n") },
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

@@ -54,8 +54,9 @@ static bool shard_dir(struct store *s, const char *sha256, char *buf, size_t len
 	return errno == EEXIST;
 }
 
-static bool write_all(int fd, const unsigned char *p, size_t n)
+bool store_write_all(int fd, const void *data, size_t n)
 {
+	const unsigned char *p = data;
 	while (n > 0) {
 		ssize_t w = write(fd, p, n);
 		if (w < 0 && errno == EINTR)
@@ -82,7 +83,7 @@ static bool copy_fd(int in, int out, int64_t *copied)
 			break;
 		}
 		*copied += r;
-		ok = *copied <= PHOTO_MAX_BYTES && write_all(out, buf, (size_t)r);
+		ok = *copied <= PHOTO_MAX_BYTES && store_write_all(out, buf, (size_t)r);
 	}
 	free(buf);
 	return ok;

@@ -47,6 +47,9 @@ void store_column_text(sqlite3_stmt *st, int i, char *buf, size_t len);
 /* Copy src into buf of len bytes: false when it does not fit. */
 bool store_copy(char *buf, size_t len, const char *src);
 
+/* Write all n bytes to fd (EINTR-safe). */
+bool store_write_all(int fd, const void *data, size_t n);
+
 /* Valid UTF-8 without control characters (multiline allows \n and \t). */
 bool store_text_ok(const char *t, bool multiline);
 

@@ -1,0 +1,206 @@
+/* sync: the client's conversation with the city server (doc/PROTOCOL.md).
+ *
+ * One engine, two drivers: the screens (ui) and the headless `sigacor
+ * sync` / `sigacor login`.  The engine never blocks: it is a state machine
+ * over one curl multi handle, advanced by sync_perform() whenever one of its
+ * sockets is ready or its timeout has passed.  Every step that changes what
+ * the clerk sees is committed to the store before the next step starts, so a
+ * power cut or SIGKILL anywhere resumes by sending again (the server dedupes
+ * by record id and photo hash).
+ *
+ * A run does, in order:
+ *   1. GET /me: token still good?  (401: log in again; 403: disabled)
+ *   2. push: each queued record (outbox): its photos first (HEAD, then PUT
+ *      when the server lacks one), then the record (PUT).  accepted/flagged
+ *      settle the record; a refusal of that one record (422, 413, 403
+ *      out_of_scope) quarantines it with the server's message and the queue
+ *      goes on.
+ *   3. pull: the registry extract of the operator's kelurahan, page by page,
+ *      each page committed with its cursor (an interrupted download resumes;
+ *      a finished pass replaces the local copy; unchanged: skipped).
+ *   4. pull: the changes feed (flags and review outcomes of sent records).
+ * Timeouts, 408, 429, 5xx and dropped connections are retried with
+ * exponential backoff and full jitter, honouring Retry-After.  401/403, a TLS
+ * failure, a captive portal (no X-Sigacor-Server header) or a broken reply
+ * stop the whole run; the queue stays as it is.
+ *
+ * Driving it from a poll loop (the screens):
+ *
+ *     struct sync *s = sync_new(store, &cfg, err, sizeof err);
+ *     sync_start(s);
+ *     for (;;) {
+ *         struct pollfd fds[1 + SYNC_MAX_FDS] = { { .fd = 0, .events = POLLIN } };
+ *         int timeout = 100;                          // the UI's own tick
+ *         int n = 1 + sync_fds(s, fds + 1, SYNC_MAX_FDS, &timeout);
+ *         poll(fds, n, timeout);
+ *         sync_perform(s);                            // cheap when nothing is due
+ *         sync_progress(s, &p);                       // draw the bar
+ *         ...keys...
+ *     }
+ *
+ * or let curl wait (it handles fds it cannot express as pollfds, e.g. during
+ * DNS):  sync_poll(s, extra_fds, n_extra, timeout_ms); sync_perform(s);
+ *
+ * One struct sync per thread; the struct store given to it must not be used
+ * by another thread at the same time.  All messages are in the clerk's
+ * language (translated). */
+#ifndef SIGACOR_SYNC_H
+#define SIGACOR_SYNC_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "store.h"
+
+#define SYNC_URL_MAX 512
+#define SYNC_PATH_MAX 1024
+#define SYNC_MESSAGE_MAX 512
+/* sync_fds never returns more than this many descriptors */
+#define SYNC_MAX_FDS 8
+
+struct sync;
+
+struct sync_config {
+	/* Server base ("https://kota.example/" or ".../api/v1"); "" = the one
+	 * saved by the last login. */
+	char server_url[SYNC_URL_MAX];
+	/* Extra CA bundle (PEM) for a city CA; "" = the one saved at login, or
+	 * the system's.  Certificate checks cannot be turned off. */
+	char ca_file[SYNC_PATH_MAX];
+	long connect_timeout_s;      /* 20 */
+	/* A transfer slower than low_speed_limit bytes/s for low_speed_time_s is
+	 * dropped and retried: no total timeout, so a 30 MB photo over a slow
+	 * line still goes through.  100 B/s for 60 s. */
+	long low_speed_limit;
+	long low_speed_time_s;
+	/* Backoff: the n-th retry of a request waits a random time in
+	 * [0, min(cap, base * 2^(n-1))], and at least Retry-After. 1 s, 10 min. */
+	long retry_base_ms;
+	long retry_cap_ms;
+	/* Tries of one request before the run gives up (0 = never: the screens
+	 * retry until the clerk cancels).  Default 8 (about 4 minutes). */
+	int max_attempts;
+	unsigned page_limit;         /* items per downloaded page: 1000 */
+	bool push;                   /* a run sends the queue (default true) */
+	bool pull;                   /* a run downloads registry + changes (true) */
+};
+
+/* Defaults, then these environment variables when set (for tests and for
+ * a city's odd network; bad values are ignored):
+ *   SIGACOR_SYNC_RETRY_BASE_MS, SIGACOR_SYNC_RETRY_CAP_MS,
+ *   SIGACOR_SYNC_MAX_ATTEMPTS, SIGACOR_SYNC_LOW_SPEED_LIMIT,
+ *   SIGACOR_SYNC_LOW_SPEED_TIME, SIGACOR_SYNC_CONNECT_TIMEOUT,
+ *   SIGACOR_SYNC_PAGE_LIMIT, SIGACOR_CA_FILE. */
+void sync_config_init(struct sync_config *cfg);
+
+/* The engine for the profile opened as st (not owned; keep it open until
+ * sync_free).  NULL with a sentence in err when curl cannot start. */
+struct sync *sync_new(struct store *st, const struct sync_config *cfg, char *err, size_t errlen);
+void sync_free(struct sync *s);
+
+/* Start a run (push, then pull).  false, with the reason in the progress
+ * message, when a job is already running or the profile is not logged in. */
+bool sync_start(struct sync *s);
+/* Start a login: POST /auth/login with the profile's device name.  On
+ * success the token is saved (0600, never printed) with the server URL and
+ * the operator's kelurahan.  The password is copied and wiped after use. */
+bool sync_login_start(struct sync *s, const char *operator_name, const char *password);
+/* Start a logout: the server revokes the token, then the local token is
+ * removed (also when the server cannot be reached: the laptop forgets it). */
+bool sync_logout_start(struct sync *s);
+/* Stop the current job soon: the transfer is dropped, a record being sent
+ * goes back to the queue.  The job then ends with SYNC_CANCELLED. */
+void sync_cancel(struct sync *s);
+
+/* ---- the loop */
+/* The engine's sockets as pollfds (at most max) and the longest the caller
+ * may wait before calling sync_perform (*timeout_ms is lowered, never
+ * raised; -1 in it means "no limit of the caller").  Returns how many fds
+ * were written. */
+int sync_fds(struct sync *s, struct pollfd *fds, int max, int *timeout_ms);
+/* Wait (curl_multi_poll) for the engine's sockets and the caller's extra
+ * fds (their revents are filled), at most timeout_ms.  Returns the number of
+ * ready descriptors, or -1 on failure. */
+int sync_poll(struct sync *s, struct pollfd *extra, unsigned n_extra, int timeout_ms);
+/* Advance: move data, handle finished requests, start the next ones.  Does
+ * a bounded amount of work (one database commit at most), so the caller's
+ * keys stay responsive.  Returns true while a job runs. */
+bool sync_perform(struct sync *s);
+bool sync_running(const struct sync *s);
+
+enum sync_job { SYNC_JOB_NONE, SYNC_JOB_RUN, SYNC_JOB_LOGIN, SYNC_JOB_LOGOUT };
+
+enum sync_phase {
+	SYNC_IDLE,                   /* nothing started yet */
+	SYNC_CONNECTING,             /* GET /me, or the login request */
+	SYNC_PUSHING,                /* sending the queue */
+	SYNC_PULLING_RESIDENTS,
+	SYNC_PULLING_CHANGES,
+	SYNC_FINISHED,               /* see outcome */
+};
+
+/* How the last job ended.  X(enum, "code") */
+#define SYNC_OUTCOMES(X) \
+	X(SYNC_OK,              "ok")            /* done: the whole queue was accepted */ \
+	X(SYNC_QUARANTINED,     "quarantined")   /* done, but the server refused some records */ \
+	X(SYNC_RUNNING,         "running")       /* not finished yet */ \
+	X(SYNC_NOT_LOGGED_IN,   "not_logged_in") /* no token, or no server URL: log in first */ \
+	X(SYNC_LOGIN_NEEDED,    "login_needed")  /* 401: the token is no longer valid */ \
+	X(SYNC_BAD_CREDENTIALS, "bad_credentials") /* login: wrong name or password */ \
+	X(SYNC_DISABLED,        "disabled")      /* 403 operator_disabled */ \
+	X(SYNC_PORTAL,          "portal")        /* an answer not from a sigacor server */ \
+	X(SYNC_TLS,             "tls")           /* certificate or TLS failure */ \
+	X(SYNC_NETWORK,         "network")       /* gave up retrying (offline, server down) */ \
+	X(SYNC_SERVER,          "server")        /* the server's answer broke the protocol */ \
+	X(SYNC_LOCAL,           "local")         /* this laptop's disk or data */ \
+	X(SYNC_CANCELLED,       "cancelled")
+
+enum sync_outcome {
+#define SYNC_OUTCOME_ENUM(e, code) e,
+	SYNC_OUTCOMES(SYNC_OUTCOME_ENUM)
+#undef SYNC_OUTCOME_ENUM
+	SYNC_OUTCOME_COUNT
+};
+const char *sync_outcome_code(enum sync_outcome o);
+
+struct sync_progress {
+	enum sync_job job;
+	enum sync_phase phase;
+	bool running;
+	enum sync_outcome outcome;   /* SYNC_RUNNING while running */
+	/* push: records handled in this run; total = handled + still queued */
+	int64_t records_done, records_total;
+	int64_t records_accepted, records_flagged, records_quarantined;
+	/* push: photo bytes (uploaded, or already on the server) of this run */
+	int64_t bytes_done, bytes_total;
+	int64_t photos_uploaded, photos_skipped;
+	/* pull: residents of the current pass (done includes what an
+	 * interrupted earlier run stored); received: items of this run */
+	int64_t residents_done, residents_total, residents_received;
+	int64_t residents_pages;     /* pages fetched in this run */
+	int64_t changes_applied;
+	int64_t bytes_downloaded;    /* bodies received in this run */
+	/* waiting before a retry: when (ms from now) and which try comes next */
+	int retry_in_ms;
+	int attempt;
+	/* what exists only on this laptop (refreshed at start, after each
+	 * record and at the end) */
+	struct store_local_only local;
+	/* a sentence for the status line: what happens now, or why it stopped */
+	char message[SYNC_MESSAGE_MAX];
+	/* the last server request id, for the clerk to quote to support */
+	char request_id[24];
+};
+void sync_progress(const struct sync *s, struct sync_progress *out);
+
+/* The base URL a login would use for text ("https://host/api/v1"), checked:
+ * https anywhere, plain http only to this machine (127.0.0.0/8, ::1,
+ * localhost).  false with a sentence in err. */
+bool sync_url_normalise(const char *in, char *out, size_t len, char *err, size_t errlen);
+
+/* The retry delay (ms) before try number attempt (2 = first retry) with a
+ * random value r in [0, 1), at least retry_after_ms.  Exposed for tests. */
+long sync_backoff_ms(const struct sync_config *cfg, int attempt, double r, long retry_after_ms);
+
+#endif

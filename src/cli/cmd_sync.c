@@ -1,0 +1,374 @@
+/* cli/cmd_sync: `sigacor login`, `sigacor logout` and the headless
+ * `sigacor sync` (cron, the jump host).  They drive the same engine as the
+ * screens (sync.h) with a poll loop of their own. */
+#include "config.h"
+#include "cli.h"
+#include "i18n.h"
+#include "proto.h"
+#include "sync.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+/* Exit status of login/sync beyond the common 0/1/2 (see the help). */
+enum { EXIT_RETRY_LATER = 3, EXIT_LOGIN = 4 };
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int exit_for(enum sync_outcome o)
+{
+	switch (o) {
+	case SYNC_OK:
+		return CLI_EXIT_OK;
+	case SYNC_QUARANTINED:
+	case SYNC_BAD_CREDENTIALS:
+		return CLI_EXIT_REJECTED;
+	case SYNC_NOT_LOGGED_IN:
+	case SYNC_LOGIN_NEEDED:
+	case SYNC_DISABLED:
+		return EXIT_LOGIN;
+	case SYNC_LOCAL:
+		return CLI_EXIT_FAILURE;
+	default:
+		return EXIT_RETRY_LATER;
+	}
+}
+
+/* Run the job to its end; progress lines on stderr when asked. */
+static void drive(struct sync *s, bool show)
+{
+	char last[SYNC_MESSAGE_MAX] = "";
+	struct sync_progress p;
+	catch_signals();
+	while (sync_perform(s)) {
+		if (stop_requested)
+			sync_cancel(s);
+		if (show) {
+			sync_progress(s, &p);
+			if (strcmp(p.message, last) != 0) {
+				fprintf(stderr, "sigacor: %s\n", p.message);
+				snprintf(last, sizeof last, "%s", p.message);
+			}
+		}
+		/* at most 250 ms between looks at the stop flag */
+		sync_poll(s, NULL, 0, 250);
+	}
+}
+
+/* ---------------------------------------------------------------- password */
+
+/* One line from fd without its newline; false at end of input. */
+static bool read_line(int fd, char *buf, size_t len)
+{
+	size_t n = 0;
+	bool any = false;
+	for (;;) {
+		char ch;
+		ssize_t r = read(fd, &ch, 1);
+		if (r < 0 && errno == EINTR && !stop_requested)
+			continue;
+		if (r <= 0)
+			break;
+		any = true;
+		if (ch == '\n')
+			break;
+		if (n + 1 < len)
+			buf[n++] = ch;
+		else
+			n = len;             /* too long: refused below */
+	}
+	if (n >= len) {
+		memset(buf, 0, len);
+		return false;
+	}
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	return any;
+}
+
+/* From the terminal without echo, or one line of stdin (scripts); never
+ * from the command line. */
+static bool read_password(const char *operator_name, char *buf, size_t len)
+{
+	if (!isatty(STDIN_FILENO))
+		return read_line(STDIN_FILENO, buf, len);
+	int tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	int fd = tty >= 0 ? tty : STDIN_FILENO;
+	struct termios old, quiet;
+	bool restore = tcgetattr(fd, &old) == 0;
+	if (restore) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		quiet.c_lflag |= ECHONL;
+		tcsetattr(fd, TCSAFLUSH, &quiet);
+	}
+	char prompt[160];
+	int pn = snprintf(prompt, sizeof prompt, _("Kata sandi %s: "), operator_name);
+	if (pn > 0 && write(fd, prompt, (size_t)pn < sizeof prompt ? (size_t)pn : sizeof prompt - 1) < 0)
+		pn = 0;
+	bool ok = read_line(fd, buf, len);
+	if (restore)
+		tcsetattr(fd, TCSAFLUSH, &old);
+	if (tty >= 0)
+		close(tty);
+	return ok;
+}
+
+/* ---------------------------------------------------------------- login */
+
+enum { OPT_SERVER, OPT_OPERATOR, OPT_CA_FILE, OPT_PROGRESS, OPT_PUSH_ONLY, OPT_PULL_ONLY };
+
+static int set_login_profile(struct cli *c, const char *name)
+{
+	if (!proto_is_operator_name(name))
+		return cli_usage("login", _("Nama petugas \"%s\" tidak sah untuk server: pakai huruf "
+			"kecil, angka, titik, garis bawah atau tanda hubung."), name);
+	if (strcmp(c->operator_name, name) == 0)
+		return CLI_EXIT_OK;
+	if (strcmp(c->operator_name, "default") != 0)
+		return cli_usage("login", _("Dua nama petugas berbeda: %s dan %s."),
+			c->operator_name, name);
+	snprintf(c->operator_name, sizeof c->operator_name, "%s", name);
+	if (snprintf(c->profile_dir, sizeof c->profile_dir, "%s/%s", c->data_root, name)
+		>= (int)sizeof c->profile_dir)
+		return cli_usage("login", "%s", _("Folder data (--data-dir) terlalu panjang."));
+	return CLI_EXIT_OK;
+}
+
+static int report(const struct cli *c, const struct sync_progress *p)
+{
+	if (c->json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "outcome", sync_outcome_code(p->outcome));
+		cJSON_AddStringToObject(o, "message", p->message);
+		cli_print_json(o);
+	} else if (p->outcome == SYNC_OK) {
+		printf("%s\n", p->message);
+	} else {
+		cli_error("%s", p->message);
+	}
+	return exit_for(p->outcome);
+}
+
+/* Open the profile, run one job to its end, close it; prog tells how it
+ * went.  false (with the reason printed) when the profile or the engine
+ * cannot open. */
+static bool run_job(const struct cli *c, const struct sync_config *cfg, enum sync_job job,
+	const char *password, bool show, struct sync_progress *prog)
+{
+	struct store *st;
+	if (cli_open_store(c, &st) != CLI_EXIT_OK)
+		return false;
+	char err[256];
+	struct sync *s = sync_new(st, cfg, err, sizeof err);
+	if (s == NULL) {
+		cli_error("%s", err);
+		store_close(st);
+		return false;
+	}
+	bool started = job == SYNC_JOB_LOGIN ? sync_login_start(s, c->operator_name, password) :
+		job == SYNC_JOB_LOGOUT ? sync_logout_start(s) : sync_start(s);
+	if (started)
+		drive(s, show);
+	sync_progress(s, prog);
+	sync_free(s);
+	store_close(st);
+	return true;
+}
+
+int cli_cmd_login(struct cli *c, int argc, char **argv)
+{
+	static const struct cli_option opts[] = {
+		{ "server", true, OPT_SERVER }, { "operator", true, OPT_OPERATOR },
+		{ "ca-file", true, OPT_CA_FILE }, { NULL, false, 0 },
+	};
+	struct sync_config cfg;
+	sync_config_init(&cfg);
+	const char *server = NULL, *name = NULL, *value;
+	struct cli_parser p;
+	cli_parser_init(&p, argc, argv);
+	for (int id; (id = cli_next(&p, opts, &value)) != CLI_END;) {
+		switch (id) {
+		case OPT_SERVER: server = value; break;
+		case OPT_OPERATOR: name = value; break;
+		case OPT_CA_FILE:
+			if (access(value, R_OK) != 0)
+				return cli_usage("login", _("File CA %s tidak bisa dibaca."), value);
+			snprintf(cfg.ca_file, sizeof cfg.ca_file, "%s", value);
+			break;
+		case CLI_ARG:
+			return cli_usage("login", _("Argumen tidak dikenal: %s (kata sandi tidak pernah "
+				"ditulis di baris perintah)"), value);
+		default:
+			return CLI_EXIT_FAILURE;
+		}
+	}
+	int rc = set_login_profile(c, name != NULL ? name : c->operator_name);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	if (server != NULL) {
+		char norm[SYNC_URL_MAX], err[256];
+		if (!sync_url_normalise(server, norm, sizeof norm, err, sizeof err))
+			return cli_usage("login", "%s", err);
+		snprintf(cfg.server_url, sizeof cfg.server_url, "%s", server);
+	}
+	char password[PROTO_PASSWORD_MAX + 2];
+	if (!read_password(c->operator_name, password, sizeof password) || password[0] == '\0') {
+		memset(password, 0, sizeof password);
+		cli_error("%s", _("Kata sandi tidak terbaca (dari terminal, atau satu baris di stdin)."));
+		return CLI_EXIT_REJECTED;
+	}
+	struct sync_progress prog;
+	bool ran = run_job(c, &cfg, SYNC_JOB_LOGIN, password, false, &prog);
+	memset(password, 0, sizeof password);
+	if (!ran)
+		return CLI_EXIT_FAILURE;
+	return report(c, &prog);
+}
+
+int cli_cmd_logout(struct cli *c, int argc, char **argv)
+{
+	static const struct cli_option opts[] = { { NULL, false, 0 } };
+	const char *value;
+	struct cli_parser p;
+	cli_parser_init(&p, argc, argv);
+	for (int id; (id = cli_next(&p, opts, &value)) != CLI_END;)
+		return id == CLI_ARG ? cli_usage("logout", _("Argumen tidak dikenal: %s"), value) :
+			CLI_EXIT_FAILURE;
+	if (!cli_profile_exists(c)) {
+		cli_error(_("Profil %s belum ada."), c->operator_name);
+		return EXIT_LOGIN;
+	}
+	struct sync_config cfg;
+	sync_config_init(&cfg);
+	cfg.max_attempts = 2;        /* the laptop forgets the token anyway */
+	struct sync_progress prog;
+	if (!run_job(c, &cfg, SYNC_JOB_LOGOUT, NULL, false, &prog))
+		return CLI_EXIT_FAILURE;
+	if (prog.outcome == SYNC_NOT_LOGGED_IN) {
+		printf("%s\n", _("Profil ini belum masuk ke server; tidak ada yang dicabut."));
+		return CLI_EXIT_OK;
+	}
+	return report(c, &prog);
+}
+
+/* ---------------------------------------------------------------- sync */
+
+static void print_summary_json(const struct sync_progress *p)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "outcome", sync_outcome_code(p->outcome));
+	cJSON_AddStringToObject(o, "message", p->message);
+	cJSON_AddNumberToObject(o, "records_done", (double)p->records_done);
+	cJSON_AddNumberToObject(o, "records_accepted", (double)p->records_accepted);
+	cJSON_AddNumberToObject(o, "records_flagged", (double)p->records_flagged);
+	cJSON_AddNumberToObject(o, "records_quarantined", (double)p->records_quarantined);
+	cJSON_AddNumberToObject(o, "photos_uploaded", (double)p->photos_uploaded);
+	cJSON_AddNumberToObject(o, "photos_skipped", (double)p->photos_skipped);
+	cJSON_AddNumberToObject(o, "bytes_done", (double)p->bytes_done);
+	cJSON_AddNumberToObject(o, "residents_received", (double)p->residents_received);
+	cJSON_AddNumberToObject(o, "residents_done", (double)p->residents_done);
+	cJSON_AddNumberToObject(o, "residents_total", (double)p->residents_total);
+	cJSON_AddNumberToObject(o, "residents_pages", (double)p->residents_pages);
+	cJSON_AddNumberToObject(o, "changes_applied", (double)p->changes_applied);
+	cJSON_AddNumberToObject(o, "attempt", p->attempt);
+	cJSON *local = cJSON_AddObjectToObject(o, "local_only");
+	if (local != NULL) {
+		cJSON_AddNumberToObject(local, "drafts", (double)p->local.drafts);
+		cJSON_AddNumberToObject(local, "queued", (double)p->local.queued);
+		cJSON_AddNumberToObject(local, "quarantined", (double)p->local.quarantined);
+		cJSON_AddNumberToObject(local, "queued_bytes", (double)p->local.queued_bytes);
+	}
+	if (p->request_id[0] != '\0')
+		cJSON_AddStringToObject(o, "request_id", p->request_id);
+	cli_print_json(o);
+}
+
+static void print_summary_text(const struct sync_progress *p)
+{
+	FILE *out = p->outcome == SYNC_OK ? stdout : stderr;
+	fprintf(out, "%s%s\n", p->outcome == SYNC_OK ? "" : "sigacor: ", p->message);
+	printf(_("Terkirim: %lld rekaman (%lld ditandai), %lld dikarantina; foto diunggah %lld, "
+		"sudah ada %lld.\n"), (long long)(p->records_accepted + p->records_flagged),
+		(long long)p->records_flagged, (long long)p->records_quarantined,
+		(long long)p->photos_uploaded, (long long)p->photos_skipped);
+	if (p->residents_received > 0)
+		printf(_("Data penduduk: %lld diterima (%lld dari %lld).\n"),
+			(long long)p->residents_received, (long long)p->residents_done,
+			(long long)p->residents_total);
+	printf(_("Hanya ada di laptop ini: %lld draf, %lld dalam antrean, %lld dikarantina.\n"),
+		(long long)p->local.drafts, (long long)p->local.queued,
+		(long long)p->local.quarantined);
+	if (p->request_id[0] != '\0' && p->outcome != SYNC_OK)
+		printf(_("Kode permintaan terakhir: %s\n"), p->request_id);
+}
+
+int cli_cmd_sync(struct cli *c, int argc, char **argv)
+{
+	static const struct cli_option opts[] = {
+		{ "progress", false, OPT_PROGRESS }, { "push-only", false, OPT_PUSH_ONLY },
+		{ "pull-only", false, OPT_PULL_ONLY }, { "ca-file", true, OPT_CA_FILE },
+		{ NULL, false, 0 },
+	};
+	struct sync_config cfg;
+	sync_config_init(&cfg);
+	bool show = false;
+	const char *value;
+	struct cli_parser p;
+	cli_parser_init(&p, argc, argv);
+	for (int id; (id = cli_next(&p, opts, &value)) != CLI_END;) {
+		switch (id) {
+		case OPT_PROGRESS: show = true; break;
+		case OPT_PUSH_ONLY: cfg.pull = false; break;
+		case OPT_PULL_ONLY: cfg.push = false; break;
+		case OPT_CA_FILE: snprintf(cfg.ca_file, sizeof cfg.ca_file, "%s", value); break;
+		case CLI_ARG:
+			return cli_usage("sync", _("Argumen tidak dikenal: %s"), value);
+		default:
+			return CLI_EXIT_FAILURE;
+		}
+	}
+	if (!cfg.push && !cfg.pull)
+		return cli_usage("sync", "%s", _("--push-only dan --pull-only tidak bisa bersamaan."));
+	if (!cli_profile_exists(c)) {
+		cli_error(_("Profil %s belum ada: jalankan dulu sigacor login."), c->operator_name);
+		return EXIT_LOGIN;
+	}
+	struct sync_progress prog;
+	if (!run_job(c, &cfg, SYNC_JOB_RUN, NULL, show, &prog))
+		return CLI_EXIT_FAILURE;
+	if (c->json)
+		print_summary_json(&prog);
+	else
+		print_summary_text(&prog);
+	/* 0 only when everything queued was accepted (flagged counts: the
+	 * server holds it) */
+	if (prog.outcome == SYNC_OK && prog.local.queued > 0)
+		return EXIT_RETRY_LATER;
+	return exit_for(prog.outcome);
+}

@@ -1,0 +1,403 @@
+/* store/sync_store: what the sync engine keeps on disk (owned by the sync
+ * module; declared at the end of include/store.h).
+ *   - the session: the token in its own file (0600), never in the database
+ *     (backups and exports of sigacor.db then never carry it);
+ *   - registry pages written together with their cursor, and the swap to a
+ *     finished pass;
+ *   - the changes feed applied together with its cursor;
+ *   - a record whose sending stopped back in the queue;
+ *   - the counts of what exists only on this laptop. */
+#include "config.h"
+#include "store.h"
+#include "store_int.h"
+#include "i18n.h"
+#include "photo.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define TOKEN_FILE "session-token"
+#define TOKEN_MAX 512
+
+/* meta keys of the registry pull */
+#define KEY_RES_CURSOR "sync.residents.cursor"
+#define KEY_RES_SNAPSHOT "sync.residents.snapshot"
+#define KEY_RES_BATCH "sync.residents.batch"
+#define KEY_RES_RECEIVED "sync.residents.received"
+#define KEY_RES_TOTAL "sync.residents.total"
+#define KEY_RES_DONE "sync.residents.done_snapshot"
+#define KEY_CHANGES_CURSOR "sync.changes.cursor"
+/* the store's own counter of residents imports (residents.c): a pass of
+ * the pull takes its number from the same sequence */
+#define KEY_IMPORT_BATCH "residents_import_batch"
+
+static enum store_status finish(struct store *s, enum store_status rc)
+{
+	if (rc == STORE_OK)
+		return store_commit(s);
+	store_rollback(s);
+	return rc;
+}
+
+static int64_t meta_int(struct store *s, const char *key)
+{
+	char buf[32] = "";
+	if (!store_meta_get(s, key, buf, sizeof buf))
+		return 0;
+	return strtoll(buf, NULL, 10);
+}
+
+static enum store_status meta_put_int(struct store *s, const char *key, int64_t value)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%lld", (long long)value);
+	return store_meta_put(s, key, buf);
+}
+
+/* ---------------------------------------------------------------- session */
+
+static bool token_path(const struct store *s, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s/%s", store_dir(s), TOKEN_FILE) < (int)len;
+}
+
+enum store_status store_token_save(struct store *s, const char *token)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	size_t n = strlen(token);
+	if (n == 0 || n > TOKEN_MAX || strpbrk(token, "\r\n") != NULL)
+		return store_fail(s, STORE_REJECTED, "%s", _("Token sesi dari server tidak sah."));
+	if (!token_path(s, path, sizeof path) ||
+		snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+		return store_fail(s, STORE_IO, "%s", _("Folder data terlalu panjang."));
+	unlink(tmp);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return store_fail(s, STORE_IO, _("Token sesi tidak bisa disimpan di %s: %s."),
+			store_dir(s), strerror(errno));
+	bool ok = fchmod(fd, 0600) == 0 && store_write_all(fd, token, n) &&
+		store_write_all(fd, "\n", 1) && fsync(fd) == 0;
+	ok = close(fd) == 0 && ok;
+	if (ok)
+		ok = rename(tmp, path) == 0;
+	if (!ok) {
+		int e = errno;
+		unlink(tmp);
+		return store_fail(s, STORE_IO, _("Token sesi tidak bisa disimpan di %s: %s."),
+			store_dir(s), strerror(e));
+	}
+	store_fsync_dir(store_dir(s));
+	return STORE_OK;
+}
+
+bool store_token_load(struct store *s, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	if (len == 0 || !token_path(s, path, sizeof path))
+		return false;
+	buf[0] = '\0';
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	struct stat sb;
+	/* ours, a plain file; others' bits are taken away, not trusted */
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_uid != geteuid() ||
+		sb.st_size <= 0 || sb.st_size > TOKEN_MAX + 1) {
+		close(fd);
+		return false;
+	}
+	if ((sb.st_mode & 077) != 0)
+		fchmod(fd, 0600);
+	char tmp[TOKEN_MAX + 2];
+	ssize_t n = read(fd, tmp, sizeof tmp - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	tmp[n] = '\0';
+	tmp[strcspn(tmp, "\r\n")] = '\0';
+	size_t tl = strlen(tmp);
+	bool ok = tl > 0 && tl < len;
+	if (ok)
+		memcpy(buf, tmp, tl + 1);
+	memset(tmp, 0, sizeof tmp);
+	return ok;
+}
+
+enum store_status store_token_delete(struct store *s)
+{
+	char path[PATH_MAX];
+	if (!token_path(s, path, sizeof path))
+		return store_fail(s, STORE_IO, "%s", _("Folder data terlalu panjang."));
+	if (unlink(path) != 0 && errno != ENOENT)
+		return store_fail(s, STORE_IO, _("Token sesi tidak bisa dihapus dari %s: %s."),
+			store_dir(s), strerror(errno));
+	store_fsync_dir(store_dir(s));
+	return STORE_OK;
+}
+
+/* ---------------------------------------------------------------- the queue */
+
+enum store_status store_sync_requeue(struct store *s, const char *uuid,
+	int64_t next_attempt_at, const char *error)
+{
+	sqlite3_stmt *st;
+	enum store_status rc = store_begin(s);
+	if (rc == STORE_OK)
+		rc = store_prepare(s, "UPDATE outbox SET state = 'pending', last_error = ?,"
+			" next_attempt_at = ? WHERE uuid = ?", &st);
+	if (rc == STORE_OK) {
+		store_bind_text(st, 1, error);
+		sqlite3_bind_int64(st, 2, next_attempt_at);
+		store_bind_text(st, 3, uuid);
+		rc = store_run(s, st, "outbox");
+	}
+	if (rc == STORE_OK && sqlite3_changes(s->db) == 0)
+		rc = store_fail(s, STORE_NOT_FOUND, _("Rekaman %s tidak ada di antrean kirim."), uuid);
+	/* only a record still marked as being sent goes back to "final" */
+	if (rc == STORE_OK)
+		rc = store_prepare(s, "UPDATE records SET state = ?, updated_at = ?"
+			" WHERE uuid = ? AND state = ?", &st);
+	if (rc == STORE_OK) {
+		store_bind_text(st, 1, record_state_code(STATE_FINAL));
+		sqlite3_bind_int64(st, 2, store_now());
+		store_bind_text(st, 3, uuid);
+		store_bind_text(st, 4, record_state_code(STATE_SENDING));
+		rc = store_run(s, st, "records");
+	}
+	return finish(s, rc);
+}
+
+enum store_status store_sync_local_only(struct store *s, struct store_local_only *out)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st;
+	enum store_status rc = store_prepare(s, "SELECT"
+		" (SELECT count(*) FROM records WHERE state = 'draft'),"
+		" (SELECT count(*) FROM outbox),"
+		" (SELECT count(*) FROM records WHERE state = 'quarantined'),"
+		" (SELECT count(*) FROM record_photos WHERE uuid IN (SELECT uuid FROM outbox)),"
+		" (SELECT coalesce(sum(size), 0) FROM record_photos"
+		"   WHERE uuid IN (SELECT uuid FROM outbox))", &st);
+	if (rc != STORE_OK)
+		return rc;
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		out->drafts = sqlite3_column_int64(st, 0);
+		out->queued = sqlite3_column_int64(st, 1);
+		out->quarantined = sqlite3_column_int64(st, 2);
+		out->queued_photos = sqlite3_column_int64(st, 3);
+		out->queued_bytes = sqlite3_column_int64(st, 4);
+	} else
+		rc = store_fail_sql(s, step, "outbox");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum store_status store_photo_verify(struct store *s, const char *sha256, int64_t size)
+{
+	char path[PATH_MAX], got[PHOTO_SHA256_HEX];
+	struct stat sb;
+	if (!store_photo_path(s, sha256, path, sizeof path) || stat(path, &sb) != 0)
+		return store_fail(s, STORE_NOT_FOUND, _("File foto %.12s… tidak ada lagi di "
+			"laptop ini."), sha256);
+	if (!photo_sha256_file(path, got))
+		return store_fail(s, STORE_IO, _("File foto %.12s… tidak bisa dibaca: %s."),
+			sha256, strerror(errno));
+	if (strcmp(got, sha256) != 0 || (size >= 0 && (int64_t)sb.st_size != size))
+		return store_fail(s, STORE_REJECTED, _("File foto %.12s… berubah atau rusak di "
+			"laptop ini."), sha256);
+	return STORE_OK;
+}
+
+/* ---------------------------------------------------------------- registry pull */
+
+enum store_status store_sync_residents_state(struct store *s, struct store_pull_state *out)
+{
+	memset(out, 0, sizeof *out);
+	store_meta_get(s, KEY_RES_CURSOR, out->cursor, sizeof out->cursor);
+	store_meta_get(s, KEY_RES_SNAPSHOT, out->snapshot, sizeof out->snapshot);
+	store_meta_get(s, KEY_RES_DONE, out->done_snapshot, sizeof out->done_snapshot);
+	out->batch = meta_int(s, KEY_RES_BATCH);
+	out->received = meta_int(s, KEY_RES_RECEIVED);
+	out->total = meta_int(s, KEY_RES_TOTAL);
+	return STORE_OK;
+}
+
+enum store_status store_sync_residents_begin(struct store *s, const char *snapshot, int64_t total)
+{
+	enum store_status rc = store_begin(s);
+	int64_t batch = 0;
+	if (rc == STORE_OK) {
+		/* a fresh number, never used by an import or an earlier pass */
+		batch = meta_int(s, KEY_IMPORT_BATCH) + 1;
+		rc = meta_put_int(s, KEY_IMPORT_BATCH, batch);
+	}
+	if (rc == STORE_OK)
+		rc = meta_put_int(s, KEY_RES_BATCH, batch);
+	if (rc == STORE_OK)
+		rc = store_meta_put(s, KEY_RES_SNAPSHOT, snapshot);
+	if (rc == STORE_OK)
+		rc = store_meta_put(s, KEY_RES_CURSOR, "");
+	if (rc == STORE_OK)
+		rc = meta_put_int(s, KEY_RES_RECEIVED, 0);
+	if (rc == STORE_OK)
+		rc = meta_put_int(s, KEY_RES_TOTAL, total);
+	return finish(s, rc);
+}
+
+static bool digits16(const char *t)
+{
+	if (strlen(t) != 16)
+		return false;
+	for (int i = 0; i < 16; i++)
+		if (t[i] < '0' || t[i] > '9')
+			return false;
+	return true;
+}
+
+static bool resident_ok(const struct resident *r)
+{
+	return digits16(r->nik) && digits16(r->kk) && r->name[0] != '\0' &&
+		store_text_ok(r->name, false) && store_text_ok(r->birth_place, false) &&
+		store_text_ok(r->address, false) && store_text_ok(r->kelurahan, false) &&
+		store_text_ok(r->sex, false) && store_text_ok(r->birth_date, false) &&
+		store_text_ok(r->rt, false) && store_text_ok(r->rw, false);
+}
+
+static enum store_status upsert_residents(struct store *s, const struct resident *items,
+	size_t n, int64_t batch, int64_t first_line)
+{
+	sqlite3_stmt *st;
+	enum store_status rc = store_prepare(s, "INSERT INTO residents (nik, kk, name, sex,"
+		" birth_place, birth_date, address, rt, rw, kelurahan, import_batch, import_line)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (nik) DO UPDATE SET kk = excluded.kk, name = excluded.name,"
+		" sex = excluded.sex, birth_place = excluded.birth_place,"
+		" birth_date = excluded.birth_date, address = excluded.address, rt = excluded.rt,"
+		" rw = excluded.rw, kelurahan = excluded.kelurahan,"
+		" import_batch = excluded.import_batch, import_line = excluded.import_line", &st);
+	for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+		const struct resident *r = &items[i];
+		if (!resident_ok(r)) {
+			rc = store_fail(s, STORE_REJECTED, _("Data penduduk dari server rusak "
+				"(baris %lld)."), (long long)(first_line + (int64_t)i));
+			break;
+		}
+		const char *text[] = { r->nik, r->kk, r->name, r->sex, r->birth_place,
+			r->birth_date, r->address, r->rt, r->rw, r->kelurahan };
+		for (int c = 0; c < 10; c++)
+			store_bind_text(st, c + 1, text[c]);
+		sqlite3_bind_int64(st, 11, batch);
+		sqlite3_bind_int64(st, 12, first_line + (int64_t)i);
+		int step = sqlite3_step(st);
+		if (step != SQLITE_DONE)
+			rc = store_fail_sql(s, step, "residents");
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum store_status store_sync_residents_page(struct store *s, const struct resident *items,
+	size_t n, const char *next_cursor, bool last)
+{
+	enum store_status rc = store_begin(s);
+	int64_t batch = 0, received = 0;
+	if (rc == STORE_OK) {
+		batch = meta_int(s, KEY_RES_BATCH);
+		received = meta_int(s, KEY_RES_RECEIVED);
+		if (batch <= 0)
+			rc = store_fail(s, STORE_REJECTED, "%s",
+				_("Unduhan data penduduk belum dimulai."));
+	}
+	if (rc == STORE_OK)
+		rc = upsert_residents(s, items, n, batch, received + 1);
+	if (rc == STORE_OK)
+		rc = meta_put_int(s, KEY_RES_RECEIVED, received + (int64_t)n);
+	if (rc == STORE_OK)
+		rc = store_meta_put(s, KEY_RES_CURSOR, last ? "" : next_cursor);
+	if (rc == STORE_OK && last) {
+		/* the pass is whole: it replaces the copy (residents the city no
+		 * longer lists, or a CSV imported by hand, go) */
+		sqlite3_stmt *st;
+		rc = store_prepare(s, "DELETE FROM residents WHERE import_batch <> ?", &st);
+		if (rc == STORE_OK) {
+			sqlite3_bind_int64(st, 1, batch);
+			rc = store_run(s, st, "residents");
+		}
+		char snapshot[64] = "";
+		store_meta_get(s, KEY_RES_SNAPSHOT, snapshot, sizeof snapshot);
+		if (rc == STORE_OK)
+			rc = store_meta_put(s, KEY_RES_DONE, snapshot);
+		if (rc == STORE_OK)
+			rc = meta_put_int(s, KEY_RES_BATCH, 0);
+	}
+	return finish(s, rc);
+}
+
+/* ---------------------------------------------------------------- changes feed */
+
+bool store_sync_changes_cursor(struct store *s, char *buf, size_t len)
+{
+	if (len > 0)
+		buf[0] = '\0';
+	return store_meta_get(s, KEY_CHANGES_CURSOR, buf, len);
+}
+
+static enum store_status apply_change(struct store *s, const struct store_change *c,
+	bool *applied)
+{
+	sqlite3_stmt *st;
+	*applied = false;
+	if (c->state != STATE_ACCEPTED && c->state != STATE_FLAGGED)
+		return STORE_OK;
+	/* records of this operator made on another laptop are not here: skip;
+	 * a draft cannot be on the server; a quarantined one the server never
+	 * stored */
+	enum store_status rc = store_prepare(s, "UPDATE records SET state = ?,"
+		" server_message = ?, updated_at = ? WHERE uuid = ?"
+		" AND state IN ('final', 'sending', 'accepted', 'flagged')"
+		" AND (state <> ? OR server_message <> ?)", &st);
+	if (rc != STORE_OK)
+		return rc;
+	store_bind_text(st, 1, record_state_code(c->state));
+	store_bind_text(st, 2, c->message);
+	sqlite3_bind_int64(st, 3, store_now());
+	store_bind_text(st, 4, c->uuid);
+	store_bind_text(st, 5, record_state_code(c->state));
+	store_bind_text(st, 6, c->message);
+	rc = store_run(s, st, "records");
+	if (rc != STORE_OK)
+		return rc;
+	*applied = sqlite3_changes(s->db) > 0;
+	/* the server has it: whatever a crash left in the queue goes */
+	if ((rc = store_prepare(s, "DELETE FROM outbox WHERE uuid = ?", &st)) != STORE_OK)
+		return rc;
+	store_bind_text(st, 1, c->uuid);
+	return store_run(s, st, "outbox");
+}
+
+enum store_status store_sync_changes_page(struct store *s, const struct store_change *changes,
+	size_t n, const char *next_cursor, size_t *applied)
+{
+	size_t count = 0;
+	enum store_status rc = store_begin(s);
+	for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+		bool one = false;
+		if (!store_text_ok(changes[i].message, true))
+			continue;
+		rc = apply_change(s, &changes[i], &one);
+		count += one;
+	}
+	if (rc == STORE_OK)
+		rc = store_meta_put(s, KEY_CHANGES_CURSOR, next_cursor);
+	rc = finish(s, rc);
+	if (applied != NULL)
+		*applied = rc == STORE_OK ? count : 0;
+	return rc;
+}

@@ -1,0 +1,266 @@
+/* sync/pull: the registry extract and the changes feed, page by page.  Each
+ * page is committed with the cursor that follows it, so memory holds one
+ * page at most and a download cut anywhere resumes at the page after the
+ * last one stored. */
+#include "config.h"
+#include "sync.h"
+#include "sync_int.h"
+#include "i18n.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void pull_residents_start(struct sync *s)
+{
+	if (!s->cfg.pull) {
+		sync_goto(s, STEP_FINISH);
+		return;
+	}
+	s->prog.phase = SYNC_PULLING_RESIDENTS;
+	store_sync_residents_state(s->store, &s->pull);
+	if (s->pull.batch > 0) {
+		/* an earlier run stopped in the middle of a pass: go on from there */
+		snprintf(s->page_cursor, sizeof s->page_cursor, "%s", s->pull.cursor);
+		s->prog.residents_done = s->pull.received;
+		s->prog.residents_total = s->pull.total;
+		snprintf(s->prog.message, sizeof s->prog.message, _("Melanjutkan unduhan data "
+			"penduduk (%lld sudah tersimpan)…"), (long long)s->pull.received);
+		sync_goto(s, STEP_RESIDENTS_PAGE);
+	} else {
+		snprintf(s->prog.message, sizeof s->prog.message, "%s",
+			_("Memeriksa data penduduk di server…"));
+		sync_goto(s, STEP_RESIDENTS_PROBE);
+	}
+}
+
+static struct http_xfer *list_request(struct sync *s, const char *what, const char *cursor,
+	unsigned limit)
+{
+	char path[512];
+	char *esc = NULL;
+	if (cursor != NULL && cursor[0] != '\0') {
+		esc = curl_easy_escape(NULL, cursor, 0);
+		if (esc == NULL) {
+			sync_stop(s, SYNC_LOCAL, "%s", _("Memori tidak cukup."));
+			return NULL;
+		}
+	}
+	snprintf(path, sizeof path, "%s?limit=%u%s%s", what, limit, esc != NULL ? "&cursor=" : "",
+		esc != NULL ? esc : "");
+	curl_free(esc);
+	return sync_request(s, "GET", path, HTTP_PAGE_MAX);
+}
+
+void pull_start(struct sync *s)
+{
+	struct http_xfer *x;
+	if (s->step == STEP_RESIDENTS_PROBE) {
+		x = list_request(s, "/residents", NULL, 0);
+	} else if (s->step == STEP_RESIDENTS_PAGE) {
+		x = list_request(s, "/residents", s->page_cursor, s->cfg.page_limit);
+	} else {
+		store_sync_changes_cursor(s->store, s->page_cursor, sizeof s->page_cursor);
+		x = list_request(s, "/verifications/changes", s->page_cursor, s->cfg.page_limit);
+	}
+	if (x != NULL)
+		sync_send(s, x);
+}
+
+/* ---------------------------------------------------------------- answers */
+
+static bool decode_page(struct sync *s, const struct http_xfer *x, enum proto_page_kind kind,
+	struct proto_page *page)
+{
+	struct proto_error e;
+	memset(&e, 0, sizeof e);
+	memset(page, 0, sizeof *page);
+	if (x->len == 0 || proto_page_decode(x->body, x->len, kind, page, &e) != PROTO_OK) {
+		sync_stop(s, SYNC_SERVER, _("Halaman data dari server rusak (%s %s); unduhan "
+			"dihentikan, yang sudah tersimpan tetap ada."), e.field, e.reason);
+		return false;
+	}
+	/* a page must move on, and fit what we asked for */
+	bool probe = s->step == STEP_RESIDENTS_PROBE;
+	if (page->count > s->cfg.page_limit || (!probe && page->has_more &&
+		(page->next_cursor[0] == '\0' || strcmp(page->next_cursor, s->page_cursor) == 0))) {
+		sync_stop(s, SYNC_SERVER, "%s", _("Halaman data dari server tidak masuk akal "
+			"(penanda halaman); unduhan dihentikan."));
+		return false;
+	}
+	return true;
+}
+
+static bool in_scope(const struct sync *s, const char *kelurahan)
+{
+	if (s->session.n_kelurahan == 0)
+		return true;
+	for (size_t i = 0; i < s->session.n_kelurahan; i++)
+		if (strcmp(s->session.kelurahan[i], kelurahan) == 0)
+			return true;
+	return false;
+}
+
+static void to_changes_phase(struct sync *s)
+{
+	s->prog.phase = SYNC_PULLING_CHANGES;
+	snprintf(s->prog.message, sizeof s->prog.message, "%s",
+		_("Mengambil kabar rekaman dari server…"));
+	sync_goto(s, STEP_CHANGES_PAGE);
+}
+
+static void probe_done(struct sync *s, struct proto_page *page)
+{
+	if (page->snapshot[0] != '\0' && strcmp(page->snapshot, s->pull.done_snapshot) == 0) {
+		to_changes_phase(s);         /* the copy is current */
+		return;
+	}
+	if (store_sync_residents_begin(s->store, page->snapshot, page->total) != STORE_OK) {
+		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
+		return;
+	}
+	store_sync_residents_state(s->store, &s->pull);
+	s->page_cursor[0] = '\0';
+	s->prog.residents_done = 0;
+	s->prog.residents_total = page->total;
+	snprintf(s->prog.message, sizeof s->prog.message, "%s", _("Mengunduh data penduduk…"));
+	sync_goto(s, STEP_RESIDENTS_PAGE);
+}
+
+static void copy_resident(struct resident *out, const struct proto_resident *in)
+{
+	memset(out, 0, sizeof *out);
+	snprintf(out->nik, sizeof out->nik, "%s", in->nik);
+	snprintf(out->kk, sizeof out->kk, "%s", in->kk);
+	snprintf(out->name, sizeof out->name, "%s", in->name);
+	snprintf(out->sex, sizeof out->sex, "%s", in->sex);
+	snprintf(out->birth_place, sizeof out->birth_place, "%s", in->birth_place);
+	snprintf(out->birth_date, sizeof out->birth_date, "%s", in->birth_date);
+	snprintf(out->address, sizeof out->address, "%s", in->address);
+	snprintf(out->rt, sizeof out->rt, "%s", in->rt);
+	snprintf(out->rw, sizeof out->rw, "%s", in->rw);
+	snprintf(out->kelurahan, sizeof out->kelurahan, "%s", in->kelurahan);
+}
+
+static void residents_page_done(struct sync *s, struct proto_page *page)
+{
+	if (s->pull.snapshot[0] != '\0' && page->snapshot[0] != '\0' &&
+		strcmp(s->pull.snapshot, page->snapshot) != 0) {
+		/* the city re-imported the registry under us: start the pass again */
+		if (s->pass_restarted) {
+			sync_stop(s, SYNC_SERVER, "%s", _("Data penduduk di server berubah terus "
+				"selama diunduh; coba lagi nanti."));
+			return;
+		}
+		s->pass_restarted = true;
+		sync_goto(s, STEP_RESIDENTS_PROBE);
+		return;
+	}
+	for (size_t i = 0; i < page->count; i++) {
+		if (!in_scope(s, page->residents[i].kelurahan)) {
+			sync_stop(s, SYNC_SERVER, "%s", _("Server mengirim penduduk di luar kelurahan "
+				"tugas petugas ini; unduhan dihentikan dan halaman itu dibuang."));
+			return;
+		}
+		copy_resident(&s->res_buf[i], &page->residents[i]);
+	}
+	bool last = !page->has_more;
+	enum store_status st = store_sync_residents_page(s->store, s->res_buf, page->count,
+		page->next_cursor, last);
+	if (st != STORE_OK) {
+		/* rejected: the server sent what no registry holds */
+		sync_stop(s, st == STORE_REJECTED ? SYNC_SERVER : SYNC_LOCAL, "%s",
+			store_error(s->store));
+		return;
+	}
+	s->prog.residents_done += (int64_t)page->count;
+	s->prog.residents_received += (int64_t)page->count;
+	s->prog.residents_pages++;
+	if (page->total >= 0)
+		s->prog.residents_total = page->total;
+	if (last) {
+		to_changes_phase(s);
+		return;
+	}
+	snprintf(s->page_cursor, sizeof s->page_cursor, "%s", page->next_cursor);
+	sync_goto(s, STEP_RESIDENTS_PAGE);
+}
+
+static void change_from_proto(struct store_change *out, const struct proto_change *in)
+{
+	memset(out, 0, sizeof *out);
+	snprintf(out->uuid, sizeof out->uuid, "%s", in->id);
+	bool flagged = strcmp(in->status, "flagged") == 0 || in->n_flags > 0 ||
+		strcmp(in->review, "rejected") == 0 || strcmp(in->review, "revisit") == 0;
+	out->state = flagged ? STATE_FLAGGED : STATE_ACCEPTED;
+	if (in->message[0] != '\0')
+		snprintf(out->message, sizeof out->message, "%s", in->message);
+	else
+		snprintf(out->message, sizeof out->message, "%s", in->review_note);
+}
+
+static void changes_page_done(struct sync *s, struct proto_page *page)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < page->count; i++)
+		if (proto_is_uuid(page->changes[i].id))
+			change_from_proto(&s->chg_buf[n++], &page->changes[i]);
+	size_t applied = 0;
+	if (store_sync_changes_page(s->store, s->chg_buf, n, page->next_cursor, &applied)
+		!= STORE_OK) {
+		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
+		return;
+	}
+	s->prog.changes_applied += (int64_t)applied;
+	if (page->has_more) {
+		sync_goto(s, STEP_CHANGES_PAGE);
+		return;
+	}
+	sync_goto(s, STEP_FINISH);
+}
+
+static bool cursor_gone(const struct http_xfer *x, const struct proto_problem *pb, bool problem)
+{
+	return x->status == 410 || (x->status == 400 && problem &&
+		strcmp(pb->code, "bad_cursor") == 0);
+}
+
+void pull_done(struct sync *s, struct http_xfer *x)
+{
+	if (sync_transfer_failed(s, x))
+		return;
+	if (x->status != 200) {
+		struct proto_problem pb;
+		bool problem = sync_problem(x, &pb);
+		if (s->step == STEP_RESIDENTS_PAGE && cursor_gone(x, &pb, problem) &&
+			!s->pass_restarted) {
+			/* the registry was re-imported since the pass began: start over */
+			s->pass_restarted = true;
+			sync_goto(s, STEP_RESIDENTS_PROBE);
+			return;
+		}
+		if (s->step == STEP_CHANGES_PAGE && cursor_gone(x, &pb, problem) &&
+			!s->changes_restarted) {
+			/* a cursor of another server: read the feed from its start */
+			s->changes_restarted = true;
+			store_sync_changes_page(s->store, NULL, 0, "", NULL);
+			sync_goto(s, STEP_CHANGES_PAGE);
+			return;
+		}
+		sync_unexpected(s, x, problem ? &pb : NULL);
+		return;
+	}
+	enum proto_page_kind kind = s->step == STEP_CHANGES_PAGE ? PROTO_PAGE_CHANGES :
+		PROTO_PAGE_RESIDENTS;
+	struct proto_page page;
+	if (!decode_page(s, x, kind, &page)) {
+		proto_page_free(&page);
+		return;
+	}
+	if (s->step == STEP_RESIDENTS_PROBE)
+		probe_done(s, &page);
+	else if (s->step == STEP_RESIDENTS_PAGE)
+		residents_page_done(s, &page);
+	else
+		changes_page_done(s, &page);
+	proto_page_free(&page);
+}

@@ -1,0 +1,336 @@
+/* sync/push: the outbox, one record at a time: its photos first (HEAD, and
+ * PUT when the server lacks one), then the record.  Every transition is
+ * committed before the next request: final -> sending (store_outbox_sending)
+ * -> accepted | flagged | quarantined (store_record_settle).  A crash
+ * anywhere leaves the record queued; sending it again is harmless because
+ * the server dedupes photos by hash and records by id. */
+#include "config.h"
+#include "sync.h"
+#include "sync_int.h"
+#include "i18n.h"
+
+#include <cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- messages */
+
+static const struct {
+	const char *code;
+	const char *message;
+} flag_messages[] = {
+	{ "duplicate_nik", N_("NIK ini juga diverifikasi oleh petugas lain. Kota akan memeriksa.") },
+	{ "registry_other_kelurahan", N_("Menurut data kependudukan kota, NIK ini terdaftar di "
+		"kelurahan lain.") },
+	{ "not_in_registry", N_("NIK ini tidak ada di data kependudukan kota.") },
+};
+
+static void append(char *buf, size_t len, const char *text)
+{
+	size_t o = strlen(buf);
+	if (o + 1 < len)
+		snprintf(buf + o, len - o, "%s%s", o > 0 ? " " : "", text);
+}
+
+static void flags_message(const struct proto_verification_result *r, char *out, size_t len)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < r->n_flags; i++) {
+		const char *text = NULL;
+		for (size_t k = 0; k < sizeof flag_messages / sizeof flag_messages[0]; k++)
+			if (strcmp(r->flags[i], flag_messages[k].code) == 0)
+				text = _(flag_messages[k].message);
+		char other[96];
+		if (text == NULL) {
+			snprintf(other, sizeof other, _("Ditandai server: %s."), r->flags[i]);
+			text = other;
+		}
+		append(out, len, text);
+	}
+}
+
+/* The server's reason for refusing one record, for the worklist. */
+static void refusal_message(const struct http_xfer *x, const struct proto_problem *pb,
+	bool problem, char *out, size_t len)
+{
+	if (!problem || pb->detail[0] == '\0') {
+		snprintf(out, len, _("Server menolak rekaman ini (HTTP %ld)."), x->status);
+		return;
+	}
+	snprintf(out, len, "%s", pb->detail);
+	if (pb->field[0] != '\0') {
+		char f[96];
+		snprintf(f, sizeof f, _("(isian %s)"), pb->field);
+		append(out, len, f);
+	}
+	for (size_t i = 0; i < pb->n_errors; i++) {
+		const char *text = pb->errors[i];
+		for (int p = 0; p < RECORD_PROBLEM_COUNT; p++)
+			if (strcmp(pb->errors[i], record_problem_code((enum record_problem)p)) == 0)
+				text = _(record_problem_message((enum record_problem)p));
+		char one[256];
+		snprintf(one, sizeof one, "%s%s", i == 0 ? "- " : "; ", text);
+		append(out, len, one);
+	}
+	if (x->request_id[0] != '\0') {
+		char id[48];
+		snprintf(id, sizeof id, _("(kode %s)"), x->request_id);
+		append(out, len, id);
+	}
+}
+
+/* ---------------------------------------------------------------- the record */
+
+static void settle(struct sync *s, enum record_state state, const char *msg)
+{
+	if (store_record_settle(s->store, s->rec.uuid, state, msg) != STORE_OK) {
+		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
+		return;
+	}
+	s->have_record = false;
+	s->prog.records_done++;
+	if (state == STATE_QUARANTINED) {
+		s->quarantined_in_run++;
+		s->prog.records_quarantined++;
+	} else if (state == STATE_FLAGGED)
+		s->prog.records_flagged++;
+	else
+		s->prog.records_accepted++;
+	sync_goto(s, STEP_NEXT_RECORD);
+}
+
+static void quarantine(struct sync *s, const char *msg)
+{
+	settle(s, STATE_QUARANTINED, msg);
+}
+
+void push_requeue(struct sync *s, const char *why)
+{
+	if (!s->have_record)
+		return;
+	s->have_record = false;
+	/* due now: the next run (or the clerk's "sync now") takes it first */
+	store_sync_requeue(s->store, s->rec.uuid, 0, why);
+}
+
+void push_next_record(struct sync *s)
+{
+	struct store_outbox_item it;
+	sync_refresh_local(s);
+	s->prog.records_total = s->prog.records_done + s->prog.local.queued;
+	/* the photo bytes still queued, plus what this run already moved */
+	s->prog.bytes_total = s->prog.bytes_done + s->prog.local.queued_bytes;
+	/* every queued record, whenever its retry was planned: a run is the
+	 * moment to try them all */
+	if (store_outbox_due(s->store, INT64_MAX, &it, 1) == 0) {
+		if (s->cfg.pull) {
+			s->prog.phase = SYNC_PULLING_RESIDENTS;
+			sync_goto(s, STEP_RESIDENTS_START);
+		} else
+			sync_goto(s, STEP_FINISH);
+		return;
+	}
+	if (store_outbox_sending(s->store, it.uuid) != STORE_OK ||
+		store_record_get(s->store, it.uuid, &s->rec) != STORE_OK) {
+		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
+		return;
+	}
+	s->have_record = true;
+	s->photo_kind = 0;
+	s->missing_rounds = 0;
+	snprintf(s->prog.message, sizeof s->prog.message, _("Mengirim rekaman %lld dari %lld…"),
+		(long long)s->prog.records_done + 1, (long long)s->prog.records_total);
+	sync_goto(s, STEP_BLOB_HEAD);
+}
+
+/* ---------------------------------------------------------------- requests */
+
+static void blob_path(const char *sha256, char *buf, size_t len)
+{
+	snprintf(buf, len, "/blobs/%s", sha256);
+}
+
+static bool next_photo(struct sync *s)
+{
+	while (s->photo_kind < PHOTO_KIND_COUNT && !s->rec.photos[s->photo_kind].attached)
+		s->photo_kind++;
+	return s->photo_kind < PHOTO_KIND_COUNT;
+}
+
+/* The photo file is gone or changed: this record can never be sent as it
+ * was finalised. */
+static bool photo_broken(struct sync *s, const struct record_photo *p)
+{
+	enum store_status st = store_photo_verify(s->store, p->sha256, p->size);
+	if (st == STORE_OK)
+		return false;
+	if (st == STORE_IO || st == STORE_BUSY) {
+		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
+		return true;
+	}
+	char msg[RECORD_TEXT_MAX];
+	snprintf(msg, sizeof msg, _("Foto %s: %s Buat rekaman koreksi dengan foto yang benar."),
+		record_photo_kind_code((enum photo_kind)s->photo_kind), store_error(s->store));
+	quarantine(s, msg);
+	return true;
+}
+
+void push_start(struct sync *s)
+{
+	char path[128];
+	struct http_xfer *x = NULL;
+	if (s->step == STEP_BLOB_HEAD || s->step == STEP_BLOB_PUT) {
+		if (!next_photo(s)) {
+			s->step = STEP_RECORD_PUT;
+			s->attempt = 0;
+		} else {
+			const struct record_photo *p = &s->rec.photos[s->photo_kind];
+			if (!proto_is_sha256(p->sha256)) {
+				quarantine(s, _("Sidik foto (SHA-256) rusak di laptop ini."));
+				return;
+			}
+			blob_path(p->sha256, path, sizeof path);
+			if (s->step == STEP_BLOB_HEAD) {
+				x = sync_request(s, "HEAD", path, HTTP_SMALL_MAX);
+			} else {
+				char file[4096];
+				if (!store_photo_path(s->store, p->sha256, file, sizeof file)) {
+					photo_broken(s, p);
+					return;
+				}
+				x = sync_request(s, "PUT", path, HTTP_SMALL_MAX);
+				if (x != NULL && !http_set_file(x, file, p->size)) {
+					http_free(x);
+					if (!photo_broken(s, p))
+						sync_stop(s, SYNC_LOCAL, "%s", _("File foto tidak bisa dibuka."));
+					return;
+				}
+			}
+			sync_send(s, x);
+			return;
+		}
+	}
+	snprintf(path, sizeof path, "/verifications/%s", s->rec.uuid);
+	sync_send_json(s, "PUT", path, proto_record_encode(&s->rec));
+}
+
+/* ---------------------------------------------------------------- answers */
+
+/* {"sha256": "...", "size": N} naming the photo we sent */
+static bool blob_answer_ok(const struct http_xfer *x, const struct record_photo *p)
+{
+	if (x->len == 0)
+		return false;
+	cJSON *o = cJSON_ParseWithLength(x->body, x->len);
+	const cJSON *sha = cJSON_GetObjectItemCaseSensitive(o, "sha256");
+	const cJSON *size = cJSON_GetObjectItemCaseSensitive(o, "size");
+	bool ok = cJSON_IsObject(o) && cJSON_IsString(sha) && cJSON_IsNumber(size) &&
+		strcmp(sha->valuestring, p->sha256) == 0 && size->valuedouble == (double)p->size;
+	cJSON_Delete(o);
+	return ok;
+}
+
+static void photo_done(struct sync *s, bool uploaded)
+{
+	s->prog.bytes_done += s->rec.photos[s->photo_kind].size;
+	if (uploaded)
+		s->prog.photos_uploaded++;
+	else
+		s->prog.photos_skipped++;
+	s->photo_kind++;
+	sync_goto(s, STEP_BLOB_HEAD);
+}
+
+static void head_done(struct sync *s, struct http_xfer *x)
+{
+	if (x->status == 200)
+		photo_done(s, false);
+	else if (x->status == 404)
+		sync_goto(s, STEP_BLOB_PUT);
+	else
+		sync_unexpected(s, x, NULL);
+}
+
+static void put_blob_done(struct sync *s, struct http_xfer *x)
+{
+	const struct record_photo *p = &s->rec.photos[s->photo_kind];
+	struct proto_problem pb;
+	bool problem = sync_problem(x, &pb);
+	char msg[RECORD_TEXT_MAX];
+	if (x->status == 200 || x->status == 201) {
+		if (!blob_answer_ok(x, p)) {
+			sync_stop(s, SYNC_SERVER, "%s", _("Jawaban server atas kiriman foto rusak; "
+				"sinkronisasi dihentikan, antrean tetap tersimpan."));
+			return;
+		}
+		photo_done(s, true);
+	} else if (x->status == 422 && problem && strcmp(pb.code, "hash_mismatch") == 0) {
+		/* changed on the way, or on this disk: which one? */
+		if (!photo_broken(s, p))
+			sync_retry(s, 0, _("Foto rusak di perjalanan."));
+	} else if (x->status == 413 || (x->status == 422 && problem &&
+		strcmp(pb.code, "not_jpeg") == 0)) {
+		refusal_message(x, &pb, problem, msg, sizeof msg);
+		quarantine(s, msg);
+	} else {
+		sync_unexpected(s, x, problem ? &pb : NULL);
+	}
+}
+
+static void put_record_done(struct sync *s, struct http_xfer *x)
+{
+	struct proto_problem pb;
+	bool problem = sync_problem(x, &pb);
+	char msg[RECORD_TEXT_MAX];
+	if (x->status == 200 || x->status == 201) {
+		struct proto_verification_result r;
+		struct proto_error e;
+		memset(&e, 0, sizeof e);
+		if (x->len == 0 || proto_verification_result_decode(x->body, x->len, &r, &e)
+			!= PROTO_OK || strcmp(r.id, s->rec.uuid) != 0 ||
+			(strcmp(r.status, "accepted") != 0 && strcmp(r.status, "flagged") != 0)) {
+			sync_stop(s, SYNC_SERVER, _("Jawaban server atas rekaman rusak (%s %s); "
+				"sinkronisasi dihentikan, antrean tetap tersimpan."), e.field, e.reason);
+			return;
+		}
+		flags_message(&r, msg, sizeof msg);
+		settle(s, strcmp(r.status, "flagged") == 0 || r.n_flags > 0 ? STATE_FLAGGED :
+			STATE_ACCEPTED, msg);
+	} else if (x->status == 422 && problem && strcmp(pb.code, "missing_blobs") == 0) {
+		/* a photo went missing on the server between HEAD and now: send
+		 * them again, then the record once more */
+		if (++s->missing_rounds > 2) {
+			sync_stop(s, SYNC_SERVER, "%s", _("Server terus meminta foto yang sudah "
+				"dikirim; sinkronisasi dihentikan, antrean tetap tersimpan."));
+			return;
+		}
+		s->photo_kind = 0;
+		sync_goto(s, STEP_BLOB_HEAD);
+	} else if (x->status == 413 || x->status == 422 ||
+		(x->status == 400 && (!problem || strcmp(pb.code, "malformed_json") == 0)) ||
+		(x->status == 403 && problem && strcmp(pb.code, "out_of_scope") == 0)) {
+		/* this one record is refused: it waits for a correction, the
+		 * queue goes on */
+		refusal_message(x, &pb, problem, msg, sizeof msg);
+		quarantine(s, msg);
+	} else {
+		sync_unexpected(s, x, problem ? &pb : NULL);
+	}
+}
+
+void push_done(struct sync *s, struct http_xfer *x)
+{
+	if (s->step == STEP_BLOB_PUT && http_classify(x) == HTTP_LOCAL) {
+		if (!photo_broken(s, &s->rec.photos[s->photo_kind]))
+			sync_retry(s, 0, _("File foto tidak terbaca sesaat."));
+		return;
+	}
+	if (sync_transfer_failed(s, x))
+		return;
+	if (s->step == STEP_BLOB_HEAD)
+		head_done(s, x);
+	else if (s->step == STEP_BLOB_PUT)
+		put_blob_done(s, x);
+	else
+		put_record_done(s, x);
+}

@@ -1,0 +1,171 @@
+/* sync internals shared by the files of src/sync/ (not a public header). */
+#ifndef SIGACOR_SYNC_INT_H
+#define SIGACOR_SYNC_INT_H
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include "proto.h"
+#include "store.h"
+#include "sync.h"
+
+/* Bodies we accept: small answers, and list pages (a page of 5000 items
+ * is about 3 MB; anything larger is a misbehaving server). */
+#define HTTP_SMALL_MAX (64 * 1024)
+#define HTTP_PAGE_MAX (16 * 1024 * 1024)
+
+/* ---------------------------------------------------------------- http.c */
+
+/* One request and its answer. */
+struct http_xfer {
+	CURL *easy;
+	struct curl_slist *headers;
+	char *send_body;             /* JSON request body (owned), or NULL */
+	FILE *upload;                /* photo request body, or NULL */
+	int64_t upload_size;
+	/* the answer */
+	char *body;                  /* NUL-terminated when len > 0 */
+	size_t len, cap, limit;
+	bool too_big;                /* the body passed limit: transfer aborted */
+	bool marker;                 /* X-Sigacor-Server: 1 in the final answer */
+	char content_type[96];
+	char request_id[24];
+	long status;
+	long retry_after_s;
+	CURLcode result;
+	char errbuf[CURL_ERROR_SIZE];
+	curl_off_t ulnow, dlnow;
+};
+
+/* How a finished transfer went, before its status code is looked at. */
+enum http_class {
+	HTTP_ANSWERED,               /* a sigacor server answered: see status */
+	HTTP_TRANSIENT,              /* connection, timeout, 408/429/5xx from a proxy: retry */
+	HTTP_TLS,                    /* certificate or TLS handshake failure */
+	HTTP_PORTAL,                 /* an answer not from a sigacor server */
+	HTTP_TOO_BIG,                /* the body passed its limit */
+	HTTP_BROKEN,                 /* not HTTP, or another failure that a retry will not mend */
+	HTTP_LOCAL,                  /* reading the photo file failed */
+};
+
+/* A new request to url.  method: "GET", "HEAD", "POST", "PUT".  token may be
+ * NULL (login).  body_limit: the most the answer may hold. */
+struct http_xfer *http_new(const struct sync_config *cfg, const char *ca_file,
+	const char *method, const char *url, const char *token, size_t body_limit);
+/* The request body: JSON text (taken over, freed with x) or a file. */
+bool http_set_json(struct http_xfer *x, char *json);
+bool http_set_file(struct http_xfer *x, const char *path, int64_t size);
+/* After CURLMSG_DONE: record the result, status and Retry-After. */
+void http_finish(struct http_xfer *x, CURLcode result);
+enum http_class http_classify(const struct http_xfer *x);
+/* The status is one a retry may mend (408, 429, 500, 502, 503, 504). */
+bool http_status_transient(long status);
+void http_free(struct http_xfer *x);
+
+/* ---------------------------------------------------------------- engine */
+
+enum sync_step {
+	STEP_NONE,
+	STEP_LOGIN,                  /* POST /auth/login */
+	STEP_LOGOUT,                 /* POST /auth/logout */
+	STEP_ME,                     /* GET /me */
+	STEP_NEXT_RECORD,            /* (no transfer) take the next queued record */
+	STEP_BLOB_HEAD,              /* HEAD /blobs/{sha256} of photo photo_kind */
+	STEP_BLOB_PUT,               /* PUT /blobs/{sha256} */
+	STEP_RECORD_PUT,             /* PUT /verifications/{id} */
+	STEP_RESIDENTS_START,        /* (no transfer) resume or probe */
+	STEP_RESIDENTS_PROBE,        /* GET /residents?limit=0 */
+	STEP_RESIDENTS_PAGE,         /* GET /residents?cursor=&limit= */
+	STEP_CHANGES_PAGE,           /* GET /verifications/changes?cursor= */
+	STEP_FINISH,                 /* (no transfer) the run is over */
+};
+
+struct sync {
+	struct store *store;
+	struct sync_config cfg;
+	CURLM *multi;
+	struct http_xfer *xfer;      /* in flight, or NULL */
+
+	char base[SYNC_URL_MAX];     /* "https://host/api/v1" */
+	char ca_file[SYNC_PATH_MAX];
+	char token[PROTO_TOKEN_MAX + 1];
+
+	enum sync_job job;
+	enum sync_step step;
+	bool running;
+	bool cancel;
+	bool ready;                  /* the step is to be started by the next perform */
+	int attempt;                 /* tries of the current request, 1 = first */
+	int64_t retry_at_ms;         /* waiting until then (monotonic), 0 = not */
+
+	/* login */
+	char login_operator[PROTO_OPERATOR_MAX + 1];
+	char login_password[PROTO_PASSWORD_MAX + 1];
+
+	struct proto_session session;        /* from /me or login */
+
+	/* push: the record being sent */
+	bool have_record;
+	struct record rec;
+	int photo_kind;                      /* next photo slot to check */
+	int missing_rounds;                  /* 422 missing_blobs answered so far */
+	int64_t quarantined_in_run;
+
+	/* pull */
+	struct store_pull_state pull;
+	bool pass_restarted;
+	bool changes_restarted;
+	char page_cursor[PROTO_CURSOR_MAX + 1];   /* the cursor asked for */
+	struct resident *res_buf;            /* page_limit items */
+	struct store_change *chg_buf;
+
+	struct sync_progress prog;
+};
+
+int64_t sync_now_ms(void);
+
+/* End the job with an outcome and a sentence (printf-like, translated by
+ * the caller); a record being sent goes back to the queue. */
+void sync_stop(struct sync *s, enum sync_outcome outcome, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Go on with step (started by the next sync_perform). */
+void sync_goto(struct sync *s, enum sync_step step);
+/* Start the request of the current step; false when it could not be made
+ * (the job was stopped). */
+bool sync_send(struct sync *s, struct http_xfer *x);
+/* Send a JSON body (taken over, freed in any case) with method to path. */
+bool sync_send_json(struct sync *s, const char *method, const char *path, char *json);
+/* url = base + path (path starts with '/') */
+struct http_xfer *sync_request(struct sync *s, const char *method, const char *path,
+	size_t body_limit);
+/* The finished transfer failed in a way the run cannot step over, or needs
+ * a retry: handle it (retry with backoff, or stop) and return true.  false:
+ * a sigacor server answered; the step looks at the status. */
+bool sync_transfer_failed(struct sync *s, const struct http_xfer *x);
+/* A sigacor server answered a status the step does not handle itself:
+ * 401, 403 operator_disabled, retryable ones, or anything unexpected
+ * (stops the run).  problem may be NULL. */
+void sync_unexpected(struct sync *s, const struct http_xfer *x, const struct proto_problem *pb);
+/* Decode x's body as a problem (false when it is not one). */
+bool sync_problem(const struct http_xfer *x, struct proto_problem *pb);
+/* Retry the current step later (backoff, Retry-After); stops the run once
+ * max_attempts is reached.  why: sentence for the status line. */
+void sync_retry(struct sync *s, long retry_after_s, const char *why);
+void sync_refresh_local(struct sync *s);
+
+/* push.c */
+void push_next_record(struct sync *s);
+void push_start(struct sync *s);
+void push_done(struct sync *s, struct http_xfer *x);
+/* Put the record being sent back in the queue (the run stopped). */
+void push_requeue(struct sync *s, const char *why);
+
+/* pull.c */
+void pull_residents_start(struct sync *s);
+void pull_start(struct sync *s);
+void pull_done(struct sync *s, struct http_xfer *x);
+
+/* session.c */
+void session_start(struct sync *s);
+void session_done(struct sync *s, struct http_xfer *x);
+
+#endif
