@@ -403,6 +403,16 @@ void sync_retry(struct sync *s, long retry_after_s, const char *why)
 	message(s, _("%s Dicoba lagi dalam %ld detik."), why, (delay + 999) / 1000);
 }
 
+struct sync_detail sync_proto_detail(const struct proto_error *e)
+{
+	struct sync_detail d;
+	if (e->field[0] != '\0')
+		snprintf(d.text, sizeof d.text, "%s: %s", e->field, e->reason);
+	else
+		snprintf(d.text, sizeof d.text, "%s", e->reason[0] != '\0' ? e->reason : "?");
+	return d;
+}
+
 bool sync_problem(const struct http_xfer *x, struct proto_problem *pb)
 {
 	struct proto_error e;
@@ -470,9 +480,9 @@ void sync_unexpected(struct sync *s, const struct http_xfer *x, const struct pro
 			x->status);
 		sync_retry(s, x->retry_after_s, why);
 	} else {
-		sync_stop(s, SYNC_SERVER, _("Server menjawab HTTP %ld %s%s%s; sinkronisasi "
+		sync_stop(s, SYNC_SERVER, _("Server menjawab HTTP %ld %s%s%s Sinkronisasi "
 			"dihentikan, antrean tetap tersimpan."), x->status, code,
-			detail[0] != '\0' ? ": " : "", detail);
+			detail[0] != '\0' ? ": " : ".", detail);
 	}
 }
 

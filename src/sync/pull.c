@@ -75,8 +75,8 @@ static bool decode_page(struct sync *s, const struct http_xfer *x, enum proto_pa
 	memset(&e, 0, sizeof e);
 	memset(page, 0, sizeof *page);
 	if (x->len == 0 || proto_page_decode(x->body, x->len, kind, page, &e) != PROTO_OK) {
-		sync_stop(s, SYNC_SERVER, _("Halaman data dari server rusak (%s %s); unduhan "
-			"dihentikan, yang sudah tersimpan tetap ada."), e.field, e.reason);
+		sync_stop(s, SYNC_SERVER, _("Halaman data dari server rusak; unduhan dihentikan, yang "
+			"sudah tersimpan tetap ada. (Rincian: %s)"), sync_proto_detail(&e).text);
 		return false;
 	}
 	/* a page must move on, and fit what we asked for */

@@ -289,8 +289,9 @@ static void put_record_done(struct sync *s, struct http_xfer *x)
 		if (x->len == 0 || proto_verification_result_decode(x->body, x->len, &r, &e)
 			!= PROTO_OK || strcmp(r.id, s->rec.uuid) != 0 ||
 			(strcmp(r.status, "accepted") != 0 && strcmp(r.status, "flagged") != 0)) {
-			sync_stop(s, SYNC_SERVER, _("Jawaban server atas rekaman rusak (%s %s); "
-				"sinkronisasi dihentikan, antrean tetap tersimpan."), e.field, e.reason);
+			sync_stop(s, SYNC_SERVER, _("Jawaban server atas rekaman rusak; sinkronisasi "
+				"dihentikan, antrean tetap tersimpan. (Rincian: %s)"),
+				sync_proto_detail(&e).text);
 			return;
 		}
 		flags_message(&r, msg, sizeof msg);

@@ -152,8 +152,8 @@ static bool decode_session(struct sync *s, const struct http_xfer *x, struct pro
 	struct proto_error e;
 	memset(&e, 0, sizeof e);
 	if (x->len == 0 || proto_session_decode(x->body, x->len, out, &e) != PROTO_OK) {
-		sync_stop(s, SYNC_SERVER, _("Jawaban server rusak (%s %s); sinkronisasi "
-			"dihentikan, antrean tetap tersimpan."), e.field, e.reason);
+		sync_stop(s, SYNC_SERVER, _("Jawaban server rusak; sinkronisasi dihentikan, antrean "
+			"tetap tersimpan. (Rincian: %s)"), sync_proto_detail(&e).text);
 		return false;
 	}
 	for (size_t i = 0; i < out->n_kelurahan; i++)

@@ -145,6 +145,11 @@ bool sync_transfer_failed(struct sync *s, const struct http_xfer *x);
  * 401, 403 operator_disabled, retryable ones, or anything unexpected
  * (stops the run).  problem may be NULL. */
 void sync_unexpected(struct sync *s, const struct http_xfer *x, const struct proto_problem *pb);
+/* A decoder's complaint as short text ("items[0].nik: must be a string"). */
+struct sync_detail {
+	char text[192];
+};
+struct sync_detail sync_proto_detail(const struct proto_error *e);
 /* Decode x's body as a problem (false when it is not one). */
 bool sync_problem(const struct http_xfer *x, struct proto_problem *pb);
 /* Retry the current step later (backoff, Retry-After); stops the run once

@@ -1,0 +1,477 @@
+/* fakeserver: a small misbehaving city server for the sync tests.
+ *
+ *   fakeserver SCENARIO LOGFILE
+ *
+ * Listens on 127.0.0.1 (a free port), prints "listening on 127.0.0.1:PORT",
+ * answers one connection at a time (Connection: close) and appends one line
+ * per request to LOGFILE:  "<ms> <METHOD> <target> auth=<0|1> len=<body>".
+ * Good answers follow doc/PROTOCOL.md; the SCENARIO swaps some for canned
+ * bad ones (see answer()).  Plain sockets only, no libraries: what it sends
+ * is exactly what is written here. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#define FAKE_TOKEN "faketoken-0123456789abcdef"
+#define SCOPE "36.71.01.1001"
+
+static const char *scenario = "good";
+static FILE *log_file;
+static int counts[16];               /* requests per route so far */
+
+enum route { R_LOGIN, R_LOGOUT, R_ME, R_BLOB_HEAD, R_BLOB_PUT, R_RECORD, R_RESIDENTS,
+	R_CHANGES, R_OTHER };
+
+struct request {
+	char method[16];
+	char target[2048];               /* as sent (absolute-form through a proxy) */
+	char path[2048];                 /* without scheme, host and query */
+	char query[2048];
+	bool auth;
+	bool expect_continue;
+	long long content_length;
+	long long body_len;
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void nap_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+static bool send_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+static bool sendf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool sendf(int fd, const char *fmt, ...)
+{
+	char buf[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	return n > 0 && send_all(fd, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+/* ---------------------------------------------------------------- reading */
+
+static bool read_head(int fd, char *buf, size_t cap, size_t *len, size_t *head_end)
+{
+	*len = 0;
+	while (*len + 1 < cap) {
+		ssize_t r = recv(fd, buf + *len, cap - 1 - *len, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		*len += (size_t)r;
+		buf[*len] = '\0';
+		if ((unsigned char)buf[0] == 0x16) {
+			/* a TLS handshake to a plain HTTP server: answer in clear text,
+			 * as a misconfigured server would */
+			sendf(fd, "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+			return false;
+		}
+		char *end = strstr(buf, "\r\n\r\n");
+		if (end != NULL) {
+			*head_end = (size_t)(end - buf) + 4;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void parse_head(char *buf, struct request *rq)
+{
+	memset(rq, 0, sizeof *rq);
+	rq->content_length = -1;
+	char *line_end = strstr(buf, "\r\n");
+	if (line_end != NULL)
+		*line_end = '\0';
+	sscanf(buf, "%15s %2047s", rq->method, rq->target);
+	const char *t = rq->target;
+	if (strncmp(t, "http://", 7) == 0) {        /* absolute-form: a proxy request */
+		t = strchr(t + 7, '/');
+		if (t == NULL)
+			t = "/";
+	}
+	snprintf(rq->path, sizeof rq->path, "%s", t);
+	char *q = strchr(rq->path, '?');
+	if (q != NULL) {
+		snprintf(rq->query, sizeof rq->query, "%s", q + 1);
+		*q = '\0';
+	}
+	for (char *h = line_end != NULL ? line_end + 2 : NULL; h != NULL && *h != '\0';) {
+		char *e = strstr(h, "\r\n");
+		if (e != NULL)
+			*e = '\0';
+		if (strncasecmp(h, "Authorization: Bearer ", 22) == 0)
+			rq->auth = strcmp(h + 22, FAKE_TOKEN) == 0;
+		else if (strncasecmp(h, "Content-Length:", 15) == 0)
+			rq->content_length = atoll(h + 15);
+		else if (strncasecmp(h, "Expect:", 7) == 0 && strstr(h, "100") != NULL)
+			rq->expect_continue = true;
+		h = e != NULL ? e + 2 : NULL;
+	}
+}
+
+/* Read (and drop) the body; slow: a little at a time with pauses. */
+static void read_body(int fd, struct request *rq, size_t already, bool slow)
+{
+	if (rq->content_length <= 0)
+		return;
+	if (rq->expect_continue)
+		sendf(fd, "HTTP/1.1 100 Continue\r\n\r\n");
+	long long left = rq->content_length - (long long)already;
+	rq->body_len = (long long)already;
+	char buf[65536];
+	while (left > 0) {
+		size_t want = slow ? 16384 : sizeof buf;
+		ssize_t r = recv(fd, buf, (size_t)left < want ? (size_t)left : want, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return;
+		left -= r;
+		rq->body_len += r;
+		if (slow)
+			nap_ms(20);
+	}
+}
+
+static enum route route_of(const struct request *rq)
+{
+	const char *p = rq->path;
+	if (strncmp(p, "/api/v1", 7) != 0)
+		return R_OTHER;
+	p += 7;
+	if (strcmp(p, "/auth/login") == 0)
+		return R_LOGIN;
+	if (strcmp(p, "/auth/logout") == 0)
+		return R_LOGOUT;
+	if (strcmp(p, "/me") == 0)
+		return R_ME;
+	if (strncmp(p, "/blobs/", 7) == 0)
+		return strcmp(rq->method, "HEAD") == 0 ? R_BLOB_HEAD : R_BLOB_PUT;
+	if (strncmp(p, "/verifications/changes", 22) == 0)
+		return R_CHANGES;
+	if (strncmp(p, "/verifications/", 15) == 0)
+		return R_RECORD;
+	if (strcmp(p, "/residents") == 0)
+		return R_RESIDENTS;
+	return R_OTHER;
+}
+
+/* ---------------------------------------------------------------- answers */
+
+static void reply(int fd, int status, const char *type, const char *extra, const char *body)
+{
+	static unsigned long id;
+	const char *reason = status == 200 ? "OK" : status == 201 ? "Created" : "Status";
+	sendf(fd, "HTTP/1.1 %d %s\r\nX-Sigacor-Server: 1\r\nX-Request-Id: %016lx\r\n"
+		"Content-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n%s\r\n",
+		status, reason, ++id, type, strlen(body), extra != NULL ? extra : "");
+	send_all(fd, body, strlen(body));
+}
+
+static void json(int fd, int status, const char *body)
+{
+	reply(fd, status, "application/json", NULL, body);
+}
+
+static void problem(int fd, int status, const char *code, bool retryable, const char *detail,
+	const char *more, const char *extra_headers)
+{
+	char body[2048];
+	snprintf(body, sizeof body, "{\"type\":\"urn:sigacor:problem:%s\",\"title\":\"%s\","
+		"\"status\":%d,\"detail\":\"%s\",\"code\":\"%s\",\"retryable\":%s%s}",
+		code, code, status, detail, code, retryable ? "true" : "false",
+		more != NULL ? more : "");
+	reply(fd, status, "application/problem+json", extra_headers, body);
+}
+
+static void session(int fd, bool with_token)
+{
+	char body[512];
+	snprintf(body, sizeof body, "{\"token\":\"%s\",\"operator\":\"fake\",\"device\":\"d\","
+		"\"kelurahan\":[\"" SCOPE "\"]}", with_token ? FAKE_TOKEN : "");
+	json(fd, 200, body);
+}
+
+static const char *const good_residents =
+	"{\"items\":["
+	"{\"nik\":\"3671015503850002\",\"kk\":\"3671011503120001\",\"name\":\"Sri Wahyuni\","
+	"\"sex\":\"P\",\"birth_place\":\"Brebes\",\"birth_date\":\"1985-03-15\","
+	"\"address\":\"Jl. Kenanga No. 12\",\"rt\":\"003\",\"rw\":\"011\","
+	"\"kelurahan\":\"" SCOPE "\"},"
+	"{\"nik\":\"3671011203800001\",\"kk\":\"3671011503120001\",\"name\":\"Budi Santoso\","
+	"\"sex\":\"L\",\"birth_place\":\"Tangerang\",\"birth_date\":\"1980-03-12\","
+	"\"address\":\"Jl. Kenanga No. 12\",\"rt\":\"003\",\"rw\":\"011\","
+	"\"kelurahan\":\"" SCOPE "\"}],"
+	"\"next_cursor\":\"\",\"has_more\":false,\"total\":2,\"snapshot\":\"f1\"}";
+
+static void good(int fd, enum route r, const struct request *rq)
+{
+	char body[1024];
+	switch (r) {
+	case R_LOGIN:
+		session(fd, true);
+		break;
+	case R_LOGOUT:
+		json(fd, 200, "{\"status\":\"logged_out\"}");
+		break;
+	case R_ME:
+		session(fd, false);
+		break;
+	case R_BLOB_HEAD:
+		/* "missing": the server lost its photos, "upload": it never had them */
+		if (strcmp(scenario, "upload") == 0 || strcmp(scenario, "slowupload") == 0 ||
+			(strcmp(scenario, "missing") == 0 && counts[R_BLOB_PUT] == 0 &&
+			counts[R_RECORD] > 0))
+			reply(fd, 404, "application/json", NULL, "");
+		else
+			reply(fd, 200, "application/json", NULL, "");
+		break;
+	case R_BLOB_PUT:
+		snprintf(body, sizeof body, "{\"sha256\":\"%.64s\",\"size\":%lld}",
+			rq->path + strlen("/api/v1/blobs/"), rq->body_len);
+		json(fd, 201, body);
+		break;
+	case R_RECORD:
+		snprintf(body, sizeof body, "{\"id\":\"%.36s\",\"status\":\"accepted\",\"flags\":[],"
+			"\"received_at\":\"2026-01-01T00:00:00Z\"}",
+			rq->path + strlen("/api/v1/verifications/"));
+		json(fd, 201, body);
+		break;
+	case R_RESIDENTS:
+		if (strstr(rq->query, "limit=0") != NULL && strstr(rq->query, "limit=0") == rq->query)
+			json(fd, 200, "{\"items\":[],\"next_cursor\":\"\",\"has_more\":false,"
+				"\"total\":2,\"snapshot\":\"f1\"}");
+		else
+			json(fd, 200, good_residents);
+		break;
+	case R_CHANGES:
+		json(fd, 200, "{\"items\":[],\"next_cursor\":\"c1\",\"has_more\":false,\"total\":-1}");
+		break;
+	default:
+		problem(fd, 404, "not_found", false, "Alamat ini tidak ada di server.", NULL, NULL);
+		break;
+	}
+}
+
+/* The connection is cut hard: a TCP reset, not a clean close. */
+static void reset(int fd)
+{
+	struct linger lg = { 1, 0 };
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+}
+
+static bool is(const char *name)
+{
+	return strcmp(scenario, name) == 0;
+}
+
+/* One answer; returns false when the connection must be reset. */
+static bool answer(int fd, enum route r, const struct request *rq)
+{
+	int n = counts[r];                  /* earlier requests of this route */
+	if (is("portal")) {            /* a captive portal: 200, HTML, no marker */
+		static const char page[] = "<html><body>Login WiFi Kelurahan</body></html>";
+		sendf(fd, "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %zu\r\n"
+			"Connection: close\r\n\r\n%s", strlen(page), page);
+		return true;
+	}
+	if (is("htmlmarker") && r == R_ME) {   /* our marker, but HTML */
+		reply(fd, 200, "text/html", NULL, "<html><body>Maintenance</body></html>");
+		return true;
+	}
+	if (is("redirect")) {
+		sendf(fd, "HTTP/1.1 302 Found\r\nLocation: http://portal.invalid/\r\n"
+			"Content-Length: 0\r\nConnection: close\r\n\r\n");
+		return true;
+	}
+	if (is("reset"))
+		return false;
+	if (is("huge") && r == R_ME) {
+		sendf(fd, "HTTP/1.1 200 OK\r\nX-Sigacor-Server: 1\r\nContent-Type: application/json\r\n"
+			"Content-Length: 209715200\r\nConnection: close\r\n\r\n{\"token\":\"");
+		char junk[65536];
+		memset(junk, 'A', sizeof junk);
+		for (int i = 0; i < 3200 && send_all(fd, junk, sizeof junk); i++)
+			;
+		return true;
+	}
+	if (is("drip") && r == R_ME) {
+		sendf(fd, "HTTP/1.1 200 OK\r\nX-Sigacor-Server: 1\r\nContent-Type: application/json\r\n"
+			"Content-Length: 1000\r\nConnection: close\r\n\r\n");
+		for (int i = 0; i < 1000 && send_all(fd, " ", 1); i++)
+			nap_ms(300);
+		return true;
+	}
+	if (is("wrongtypes") && r == R_ME) {
+		json(fd, 200, "{\"token\":\"\",\"operator\":42,\"device\":\"d\",\"kelurahan\":\"" SCOPE "\"}");
+		return true;
+	}
+	if (is("truncated") && r == R_RECORD) {
+		sendf(fd, "HTTP/1.1 201 Created\r\nX-Sigacor-Server: 1\r\nContent-Type: application/json\r\n"
+			"Content-Length: 300\r\nConnection: close\r\n\r\n{\"id\":\"0f8fad5b-d9cb-469f");
+		return true;
+	}
+	if (is("badjson") && r == R_RECORD) {
+		json(fd, 201, "{\"id\": \"0f8fad5b-d9cb-469f-a165-70867728950e\", \"status\": ");
+		return true;
+	}
+	if (is("niknumber") && r == R_RESIDENTS && strncmp(rq->query, "limit=0", 7) != 0) {
+		json(fd, 200, "{\"items\":[{\"nik\":3671015503850002,\"kk\":\"3671011503120001\","
+			"\"name\":\"Sri\",\"sex\":\"P\",\"birth_place\":\"\",\"birth_date\":\"1985-03-15\","
+			"\"address\":\"\",\"rt\":\"003\",\"rw\":\"011\",\"kelurahan\":\"" SCOPE "\"}],"
+			"\"next_cursor\":\"\",\"has_more\":false,\"total\":1,\"snapshot\":\"f1\"}");
+		return true;
+	}
+	if (is("outscope") && r == R_RESIDENTS && strncmp(rq->query, "limit=0", 7) != 0) {
+		json(fd, 200, "{\"items\":[{\"nik\":\"3671015503850002\",\"kk\":\"3671011503120001\","
+			"\"name\":\"Sri\",\"sex\":\"P\",\"birth_place\":\"\",\"birth_date\":\"1985-03-15\","
+			"\"address\":\"\",\"rt\":\"003\",\"rw\":\"011\",\"kelurahan\":\"36.71.02.1001\"}],"
+			"\"next_cursor\":\"\",\"has_more\":false,\"total\":1,\"snapshot\":\"f1\"}");
+		return true;
+	}
+	if (is("e500") && r == R_RECORD && n < 2) {
+		problem(fd, 500, "internal", true, "Terjadi kesalahan di server.", NULL, NULL);
+		return true;
+	}
+	if (is("e429") && r == R_RECORD && n < 1) {
+		problem(fd, 429, "too_many_requests", true, "Server sibuk.", NULL,
+			"Retry-After: 2\r\n");
+		return true;
+	}
+	if (is("proxy503") && r == R_RECORD && n < 1) {
+		/* a proxy in front of a restarting server: no marker, HTML */
+		sendf(fd, "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/html\r\n"
+			"Content-Length: 21\r\nConnection: close\r\n\r\n<html>Gateway</html>\n");
+		return true;
+	}
+	if (is("q422") && r == R_RECORD && n < 1) {
+		problem(fd, 422, "validation", false, "Rekaman tidak memenuhi aturan verifikasi.",
+			",\"errors\":[\"photo_ktp\"]", NULL);
+		return true;
+	}
+	if (is("missing") && r == R_RECORD && n < 1) {
+		char more[256];
+		snprintf(more, sizeof more, ",\"missing_blobs\":[\"%064d\"]", 0);
+		problem(fd, 422, "missing_blobs", false, "Server belum menerima semua foto.", more, NULL);
+		return true;
+	}
+	if (is("e401") && r == R_ME) {
+		problem(fd, 401, "unauthorized", false, "Sesi tidak berlaku lagi.", NULL, NULL);
+		return true;
+	}
+	if (is("e403") && r == R_ME) {
+		problem(fd, 403, "operator_disabled", false, "Akun dinonaktifkan.", NULL, NULL);
+		return true;
+	}
+	if (is("e404") && r == R_RECORD) {
+		problem(fd, 404, "not_found", false, "Alamat ini tidak ada.", NULL, NULL);
+		return true;
+	}
+	if (r != R_LOGIN && r != R_OTHER && !rq->auth) {
+		problem(fd, 401, "unauthorized", false, "Belum masuk.", NULL, NULL);
+		return true;
+	}
+	good(fd, r, rq);
+	return true;
+}
+
+static void serve_one(int fd)
+{
+	char head[65536];
+	size_t len = 0, head_end = 0;
+	if (!read_head(fd, head, sizeof head, &len, &head_end))
+		return;
+	size_t already = len - head_end;
+	struct request rq;
+	parse_head(head, &rq);
+	enum route r = route_of(&rq);
+	if (!is("reset"))
+		read_body(fd, &rq, already, is("slowupload") && r == R_BLOB_PUT);
+	fprintf(log_file, "%lld %s %s auth=%d len=%lld\n", now_ms(), rq.method, rq.target, rq.auth,
+		rq.body_len);
+	fflush(log_file);
+	if (!answer(fd, r, &rq))
+		reset(fd);
+	counts[r]++;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: fakeserver SCENARIO LOGFILE\n");
+		return 2;
+	}
+	scenario = argv[1];
+	log_file = fopen(argv[2], "a");
+	if (log_file == NULL) {
+		perror(argv[2]);
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	struct sockaddr_in a;
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	socklen_t al = sizeof a;
+	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof a) != 0 || listen(s, 16) != 0 ||
+		getsockname(s, (struct sockaddr *)&a, &al) != 0) {
+		perror("fakeserver");
+		return 1;
+	}
+	printf("listening on 127.0.0.1:%d\n", ntohs(a.sin_port));
+	fflush(stdout);
+	for (;;) {
+		int c = accept(s, NULL, NULL);
+		if (c < 0) {
+			if (errno == EINTR)
+				continue;
+			return 1;
+		}
+		/* a client that stops reading must not hold the fake forever */
+		struct timeval tv = { 10, 0 };
+		setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+		setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+		serve_one(c);
+		close(c);
+	}
+}

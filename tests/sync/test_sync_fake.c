@@ -1,0 +1,374 @@
+/* test_sync_fake: the client against a misbehaving server (fakeserver):
+ * captive portal, redirects, resets, huge, dripping, truncated and malformed
+ * replies, wrong JSON types, NIK as a number, residents of another
+ * kelurahan, 5xx and 429 (Retry-After), 401/403/404, a 422 on one record,
+ * missing photos, TLS to a plain server, proxies from the environment.
+ * Each time: the real `sigacor sync` never crashes, ends with the right
+ * outcome and exit status, and the queue is exactly as it should be.
+ * Then the engine in this process: the loop keeps control during a slow
+ * upload, and a cancel puts the record back in the queue. */
+#include "config.h"
+#include "sync.h"
+#include "synctest.h"
+#include "tap.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[4096];
+static char niks[40][17];
+static int n_niks;
+static int next_nik;
+
+struct expect {
+	const char *scenario;
+	int exit_code;
+	const char *outcome;
+	int queued;                  /* records left in the outbox */
+	int accepted;                /* records accepted (or flagged) */
+	int quarantined;
+	bool https;                  /* talk TLS to the plain fake */
+};
+
+static const struct expect cases[] = {
+	{ "good", 0, "ok", 0, 2, 0, false },
+	{ "portal", 3, "portal", 2, 0, 0, false },
+	{ "redirect", 3, "portal", 2, 0, 0, false },
+	{ "htmlmarker", 3, "server", 2, 0, 0, false },
+	{ "reset", 3, "network", 2, 0, 0, false },
+	{ "huge", 3, "server", 2, 0, 0, false },
+	{ "drip", 3, "network", 2, 0, 0, false },
+	{ "wrongtypes", 3, "server", 2, 0, 0, false },
+	{ "truncated", 3, "network", 2, 0, 0, false },
+	{ "badjson", 3, "server", 2, 0, 0, false },
+	{ "niknumber", 3, "server", 0, 2, 0, false },
+	{ "outscope", 3, "server", 0, 2, 0, false },
+	{ "e500", 0, "ok", 0, 2, 0, false },
+	{ "e429", 0, "ok", 0, 2, 0, false },
+	{ "proxy503", 0, "ok", 0, 2, 0, false },
+	{ "q422", 1, "quarantined", 0, 1, 1, false },
+	{ "missing", 0, "ok", 0, 2, 0, false },
+	{ "e401", 4, "login_needed", 2, 0, 0, false },
+	{ "e403", 4, "disabled", 2, 0, 0, false },
+	{ "e404", 3, "server", 2, 0, 0, false },
+	{ "good", 3, "tls", 2, 0, 0, true },
+};
+
+/* The fake's log: how many requests whose line contains what. */
+static int log_count(const char *log, const char *what)
+{
+	char *text = st_read_file(log, NULL);
+	int n = 0;
+	for (const char *p = text; p != NULL && (p = strstr(p, what)) != NULL; p++)
+		n++;
+	free(text);
+	return n;
+}
+
+/* ms of the n-th (0-based) log line containing what, or -1 */
+static long long log_time(const char *log, const char *what, int nth)
+{
+	char *text = st_read_file(log, NULL);
+	long long t = -1;
+	for (char *line = text, *nl; line != NULL && *line != '\0'; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (nl == NULL)
+			break;
+		*nl = '\0';
+		if (strstr(line, what) != NULL && nth-- == 0) {
+			t = atoll(line);
+			break;
+		}
+	}
+	free(text);
+	return t;
+}
+
+static bool copy_message(const struct record *r, void *ctx)
+{
+	snprintf(ctx, RECORD_TEXT_MAX, "%s", r->server_message);
+	return false;
+}
+
+/* The server's message on the (first) quarantined record. */
+static void quarantine_message(const struct st_client *c, char *msg, size_t len)
+{
+	struct store *s;
+	char err[512];
+	if (len < RECORD_TEXT_MAX || store_open(c->profile, &s, err, sizeof err) != STORE_OK)
+		return;
+	struct store_filter f = { NULL, STATE_QUARANTINED, NULL, 0, 0 };
+	store_record_list(s, &f, copy_message, msg);
+	store_close(s);
+}
+
+/* A profile logged in to url without asking the server (the fake may not
+ * answer a login well), with two queued records. */
+static bool prepare(struct st_client *c, const char *name, const char *url)
+{
+	st_client_init(c, dir, name);
+	const char *two[2] = { niks[next_nik % n_niks], niks[(next_nik + 1) % n_niks] };
+	next_nik += 2;
+	if (st_make_records(c, two, 2, "36.71.01.1001", 2500, name, NULL) != 2)
+		return false;
+	struct store *s;
+	char err[512];
+	if (store_open(c->profile, &s, err, sizeof err) != STORE_OK)
+		return false;
+	bool ok = store_token_save(s, "faketoken-0123456789abcdef") == STORE_OK &&
+		store_meta_set(s, "sync.server_url", url) == STORE_OK;
+	store_close(s);
+	return ok;
+}
+
+static void check_case(const struct expect *e, int index)
+{
+	char log[4200], name[64], url[96];
+	snprintf(name, sizeof name, "c%02d-%s", index, e->scenario);
+	snprintf(log, sizeof log, "%s/%s.fake", dir, name);
+	struct st_server fake;
+	if (!ok(st_fake_start(&fake, e->scenario, log), "%s: fake server up", name))
+		return;
+	snprintf(url, sizeof url, "%s://127.0.0.1:%d", e->https ? "https" : "http", fake.port);
+	struct st_client c;
+	if (!ok(prepare(&c, name, url), "%s: profile with 2 queued records", name)) {
+		st_server_stop(&fake, SIGKILL);
+		return;
+	}
+	int64_t t0 = st_now_ms();
+	const char *args[] = { "sync", NULL };
+	int code = st_sigacor(&c, NULL, 60000, args);
+	int64_t took = st_now_ms() - t0;
+	char outcome[64] = "", message[512] = "";
+	st_out_str(&c, "outcome", outcome, sizeof outcome);
+	st_out_str(&c, "message", message, sizeof message);
+	ok(code == e->exit_code && strcmp(outcome, e->outcome) == 0,
+		"%s: exit %d (want %d), outcome %s (want %s) in %lld ms: %s", name, code,
+		e->exit_code, outcome, e->outcome, (long long)took, message);
+	int64_t counts[STATE_COUNT] = { 0 }, outbox = -1;
+	st_client_counts(&c, counts, &outbox);
+	ok(outbox == e->queued && counts[STATE_FINAL] == e->queued && counts[STATE_SENDING] == 0,
+		"%s: %d left queued as final, none stuck in sending (outbox %lld, final %lld)", name,
+		e->queued, (long long)outbox, (long long)counts[STATE_FINAL]);
+	ok(counts[STATE_ACCEPTED] + counts[STATE_FLAGGED] == e->accepted &&
+		counts[STATE_QUARANTINED] == e->quarantined, "%s: %d accepted, %d quarantined",
+		name, e->accepted, e->quarantined);
+	ok(message[0] != '\0' && strchr(message, '<') == NULL,
+		"%s: a sentence for the clerk, no HTML passed through", name);
+
+	/* what only some cases can show */
+	if (strcmp(e->scenario, "good") == 0 && !e->https) {
+		ok(log_count(log, "auth=0") == 0, "good: every request carried the token");
+		ok(log_count(log, "faketoken") == 0, "good: the token never in a URL");
+		ok(log_count(log, "HEAD /api/v1/blobs/") == 6 && log_count(log, "PUT /api/v1/verif") == 2,
+			"good: 6 HEAD (photos first), 2 records");
+		ok(log_time(log, "HEAD /api/v1/blobs/", 2) <= log_time(log, "PUT /api/v1/verif", 0),
+			"good: the photos of a record before the record");
+		is_int(st_out_int(&c, "residents_received"), 2, "good: registry page stored");
+	}
+	if (strcmp(e->scenario, "reset") == 0 || strcmp(e->scenario, "drip") == 0)
+		is_int(log_count(log, "GET /api/v1/me"), 3, "%s: tried 3 times (max attempts)", name);
+	if (strcmp(e->scenario, "truncated") == 0)
+		is_int(log_count(log, "PUT /api/v1/verif"), 3, "truncated: the record tried 3 times");
+	if (strcmp(e->scenario, "e500") == 0)
+		is_int(log_count(log, "PUT /api/v1/verif"), 4, "e500: 2 failures retried, then 2 records");
+	if (strcmp(e->scenario, "e429") == 0) {
+		long long gap = log_time(log, "PUT /api/v1/verif", 1) - log_time(log, "PUT /api/v1/verif", 0);
+		ok(gap >= 2000, "e429: Retry-After 2 s honoured with a 20 ms backoff (%lld ms)", gap);
+	}
+	if (strcmp(e->scenario, "missing") == 0)
+		ok(log_count(log, "PUT /api/v1/blobs/") == 1 && log_count(log, "PUT /api/v1/verif") == 3,
+			"missing: the missing photo uploaded, the record sent once more");
+	if (strcmp(e->scenario, "q422") == 0) {
+		char msg[RECORD_TEXT_MAX] = "";
+		quarantine_message(&c, msg, sizeof msg);
+		ok(strstr(msg, "aturan verifikasi") != NULL && strstr(msg, "foto KTP") != NULL,
+			"q422: quarantined with the server's message: %s", msg);
+	}
+	if (strcmp(e->scenario, "niknumber") == 0 || strcmp(e->scenario, "outscope") == 0) {
+		struct store *s;
+		char err[512];
+		int64_t n = -1;
+		if (store_open(c.profile, &s, err, sizeof err) == STORE_OK) {
+			n = store_resident_count(s);
+			store_close(s);
+		}
+		is_int(n, 0, "%s: nothing of the bad page stored", name);
+	}
+	if (strcmp(e->scenario, "e401") == 0) {
+		char path[4400];
+		snprintf(path, sizeof path, "%s/session-token", c.profile);
+		ok(access(path, F_OK) != 0, "e401: the dead token is removed");
+	}
+	st_server_stop(&fake, SIGTERM);
+}
+
+/* The real `sigacor login` (password on stdin) and `logout` against the
+ * fake; then a sync through a proxy named by the environment. */
+static void test_login_proxy(void)
+{
+	char log[4200];
+	snprintf(log, sizeof log, "%s/login.fake", dir);
+	struct st_server fake;
+	if (!ok(st_fake_start(&fake, "good", log), "login: fake server up"))
+		return;
+	struct st_client c;
+	st_client_init(&c, dir, "fake");
+	is_int(st_login(&c, fake.url), 0, "login: exit 0");
+	char path[4400], token[128] = "";
+	struct stat sb;
+	snprintf(path, sizeof path, "%s/session-token", c.profile);
+	char *text = st_read_file(path, NULL);
+	if (text != NULL)
+		snprintf(token, sizeof token, "%.*s", (int)strcspn(text, "\n"), text);
+	free(text);
+	ok(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600 &&
+		strcmp(token, "faketoken-0123456789abcdef") == 0, "login: token saved, 0600");
+	char *out = st_read_file(c.out, NULL), *err = st_read_file(c.err, NULL);
+	ok(out != NULL && err != NULL && strstr(out, token) == NULL && strstr(err, token) == NULL,
+		"login: the token is never printed");
+	free(out);
+	free(err);
+	ok(log_count(log, "POST /api/v1/auth/login") == 1, "login: one POST /auth/login");
+	const char *sync_args[] = { "sync", NULL };
+	is_int(st_sigacor(&c, NULL, 30000, sync_args), 0, "sync after login: exit 0");
+
+	/* the server's address is unreachable; only the proxy can answer */
+	struct st_client p;
+	st_client_init(&p, dir, "viaproxy");
+	const char *login_args[] = { "login", "--server", "http://127.0.0.1:9", NULL };
+	setenv("http_proxy", fake.url, 1);
+	int code = st_sigacor(&p, ST_PASSWORD "\n", 30000, login_args);
+	int code2 = st_sigacor(&p, NULL, 30000, sync_args);
+	unsetenv("http_proxy");
+	ok(code == 0 && code2 == 0, "proxy from http_proxy: login %d, sync %d", code, code2);
+	ok(log_count(log, "GET http://127.0.0.1:9/api/v1/me") == 1,
+		"the request went to the proxy in absolute form");
+
+	const char *logout_args[] = { "logout", NULL };
+	is_int(st_sigacor(&c, NULL, 30000, logout_args), 0, "logout: exit 0");
+	ok(access(path, F_OK) != 0 && log_count(log, "POST /api/v1/auth/logout") == 1,
+		"logout: revoked at the server, token file gone");
+	is_int(st_sigacor(&c, NULL, 30000, sync_args), 4, "sync after logout: 4, log in first");
+	const char *bad_args[] = { "login", "--server", "http://kota.example", NULL };
+	is_int(st_sigacor(&c, ST_PASSWORD "\n", 30000, bad_args), 2,
+		"login refuses plain http to another machine");
+	st_server_stop(&fake, SIGTERM);
+}
+
+/* The screens' way: the engine in this process under a poll loop with a
+ * 100 ms tick.  A slow upload must not keep the loop away. */
+static void test_engine_loop(void)
+{
+	char log[4200];
+	snprintf(log, sizeof log, "%s/loop.fake", dir);
+	struct st_server fake;
+	if (!ok(st_fake_start(&fake, "slowupload", log), "loop: fake server up"))
+		return;
+	struct st_client c;
+	st_client_init(&c, dir, "loop");
+	const char *one[] = { niks[0], niks[1] };
+	struct store *st;
+	char err[512];
+	if (!ok(st_make_records(&c, one, 1, "36.71.01.1001", 700 * 1000, "loop", NULL) == 1 &&
+		store_open(c.profile, &st, err, sizeof err) == STORE_OK, "loop: a record with 3 big photos")) {
+		st_server_stop(&fake, SIGKILL);
+		return;
+	}
+	store_token_save(st, "faketoken-0123456789abcdef");
+	store_meta_set(st, "sync.server_url", fake.url);
+	struct sync_config cfg;
+	sync_config_init(&cfg);
+	struct sync *s = sync_new(st, &cfg, err, sizeof err);
+	ok(s != NULL && sync_start(s), "loop: run started");
+	int fds_rw[2];
+	if (pipe(fds_rw) != 0)
+		fds_rw[0] = fds_rw[1] = -1;
+	int64_t last = st_now_ms(), worst = 0, bytes_seen = -1;
+	int ticks = 0, moves = 0;
+	struct sync_progress p;
+	int64_t end = st_now_ms() + 60000;
+	while (s != NULL && sync_running(s) && st_now_ms() < end) {
+		struct pollfd fds[1 + SYNC_MAX_FDS] = { { fds_rw[0], POLLIN, 0 } };
+		int timeout = 100;
+		int n = 1 + sync_fds(s, fds + 1, SYNC_MAX_FDS, &timeout);
+		poll(fds, (nfds_t)n, timeout);
+		sync_perform(s);
+		sync_progress(s, &p);
+		if (p.bytes_done != bytes_seen && p.bytes_done > 0 && p.bytes_done < p.bytes_total)
+			moves++;
+		bytes_seen = p.bytes_done;
+		int64_t now = st_now_ms();
+		if (now - last > worst)
+			worst = now - last;
+		last = now;
+		ticks++;
+	}
+	if (s != NULL)
+		sync_progress(s, &p);
+	ok(s != NULL && p.outcome == SYNC_OK && p.photos_uploaded == 3 &&
+		p.bytes_done == p.bytes_total && p.bytes_total > 3 * 690 * 1000,
+		"loop: 3 photos (%lld bytes) uploaded, outcome %s", (long long)p.bytes_total,
+		sync_outcome_code(p.outcome));
+	ok(moves >= 20, "loop: the bar moved %d times during the upload (%d ticks)", moves, ticks);
+	ok(worst < 1000, "loop: the loop got control back every %lld ms at worst", (long long)worst);
+	tap_diag("loop: longest time between two ticks %lld ms", (long long)worst);
+
+	/* cancel in the middle of an upload: the record goes back to the queue */
+	const char *two[] = { niks[2] };
+	st_make_records(&c, two, 1, "36.71.01.1001", 700 * 1000, "cancel", NULL);
+	bool started = s != NULL && sync_start(s);
+	for (end = st_now_ms() + 30000; started && sync_running(s) && st_now_ms() < end;) {
+		sync_poll(s, NULL, 0, 100);
+		sync_perform(s);
+		sync_progress(s, &p);
+		if (p.bytes_done > 0 && p.bytes_done < p.bytes_total)
+			sync_cancel(s);
+	}
+	if (s != NULL)
+		sync_progress(s, &p);
+	int64_t counts[STATE_COUNT] = { 0 };
+	store_record_counts(st, counts);
+	ok(started && p.outcome == SYNC_CANCELLED && counts[STATE_FINAL] == 1 &&
+		counts[STATE_SENDING] == 0 && store_outbox_count(st) == 1,
+		"cancel mid-upload: outcome %s, the record back in the queue as final",
+		s != NULL ? sync_outcome_code(p.outcome) : "-");
+	sync_free(s);
+	store_close(st);
+	if (fds_rw[0] >= 0) {
+		close(fds_rw[0]);
+		close(fds_rw[1]);
+	}
+	st_server_stop(&fake, SIGTERM);
+}
+
+int main(void)
+{
+	st_init();
+	setenv("SIGACOR_SYNC_RETRY_BASE_MS", "20", 1);
+	setenv("SIGACOR_SYNC_RETRY_CAP_MS", "200", 1);
+	setenv("SIGACOR_SYNC_MAX_ATTEMPTS", "3", 1);
+	setenv("SIGACOR_SYNC_LOW_SPEED_TIME", "1", 1);
+	setenv("SIGACOR_SYNC_CONNECT_TIMEOUT", "5", 1);
+	if (!ok(st_tmpdir("sync-fake", dir, sizeof dir), "temp dir"))
+		return tap_done();
+	char csv[4200];
+	snprintf(csv, sizeof csv, "%s/demo.csv", dir);
+	const char *argv[] = { getenv("SIGACOR_SERVER") != NULL ? getenv("SIGACOR_SERVER") :
+		"./sigacor-server", "gen-demo", "--residents", "40", "--seed", "3", NULL };
+	st_wait(st_spawn(argv, NULL, csv, NULL), 30000, NULL);
+	n_niks = st_csv_niks(csv, niks, 40);
+	if (!ok(n_niks >= 20, "valid NIKs from gen-demo (%d)", n_niks))
+		return tap_done();
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		check_case(&cases[i], (int)i);
+	test_login_proxy();
+	test_engine_loop();
+	st_rmdir(dir);
+	return tap_done();
+}

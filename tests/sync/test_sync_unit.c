@@ -1,0 +1,253 @@
+/* test_sync_unit: the parts of sync that need no server: server address
+ * rules, backoff, configuration from the environment, and the store
+ * functions of sync (token file, registry pages with their cursor, changes,
+ * requeue, what exists only on this laptop). */
+#include "config.h"
+#include "sync.h"
+#include "synctest.h"
+#include "tap.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void test_urls(void)
+{
+	static const struct {
+		const char *in, *want;      /* want NULL: refused */
+	} cases[] = {
+		{ "https://sigacor.tangerangkota.go.id", "https://sigacor.tangerangkota.go.id/api/v1" },
+		{ "  https://kota.example/api/v1/ ", "https://kota.example/api/v1" },
+		{ "https://kota.example:8443/sigacor/", "https://kota.example:8443/sigacor/api/v1" },
+		{ "HTTPS://kota.example", "HTTPS://kota.example/api/v1" },
+		{ "http://127.0.0.1:8080", "http://127.0.0.1:8080/api/v1" },
+		{ "http://localhost:9/", "http://localhost:9/api/v1" },
+		{ "http://[::1]:5", "http://[::1]:5/api/v1" },
+		{ "http://kota.example", NULL },
+		{ "http://127.0.0.1.example.com", NULL },
+		{ "http://10.0.0.1", NULL },
+		{ "http://127.0.0.1@evil.example", NULL },
+		{ "https://user:sandi@kota.example", NULL },
+		{ "https://kota.example/?token=x", NULL },
+		{ "https://kota example", NULL },
+		{ "ftp://kota.example", NULL },
+		{ "kota.example", NULL },
+		{ "https://", NULL },
+		{ "https://:443", NULL },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char out[SYNC_URL_MAX], err[256] = "";
+		bool ok = sync_url_normalise(cases[i].in, out, sizeof out, err, sizeof err);
+		if (cases[i].want != NULL)
+			ok(ok && strcmp(out, cases[i].want) == 0, "url \"%s\" -> %s (%s)", cases[i].in,
+				ok ? out : "refused", err);
+		else
+			ok(!ok && err[0] != '\0', "url \"%s\" refused: %s", cases[i].in, err);
+	}
+}
+
+static void test_backoff(void)
+{
+	struct sync_config cfg;
+	sync_config_init(&cfg);
+	is_int(cfg.retry_base_ms, 1000, "backoff starts at 1 s");
+	is_int(cfg.retry_cap_ms, 600000, "backoff cap 10 min");
+	is_int(sync_backoff_ms(&cfg, 2, 0.0, 0), 0, "full jitter may wait 0");
+	is_int(sync_backoff_ms(&cfg, 2, 0.9999, 0), 999, "first retry: at most 1 s");
+	is_int(sync_backoff_ms(&cfg, 3, 0.9999, 0), 1999, "second retry: at most 2 s");
+	is_int(sync_backoff_ms(&cfg, 5, 0.5, 0), 4000, "fourth retry: half of 8 s");
+	is_int(sync_backoff_ms(&cfg, 40, 0.9999, 0), 599940, "capped at 10 min");
+	is_int(sync_backoff_ms(&cfg, 1000000, 0.5, 0), 300000, "no overflow for huge attempts");
+	is_int(sync_backoff_ms(&cfg, 2, 0.1, 30000), 30000, "Retry-After is a minimum");
+	is_int(sync_backoff_ms(&cfg, 10, 0.9999, 30000), 255974, "... not a maximum");
+	is_int(sync_backoff_ms(&cfg, 2, 1.5, 0), 0, "a random value out of range is clamped");
+}
+
+static void test_config_env(void)
+{
+	struct sync_config cfg;
+	setenv("SIGACOR_SYNC_RETRY_BASE_MS", "7", 1);
+	setenv("SIGACOR_SYNC_MAX_ATTEMPTS", "0", 1);
+	setenv("SIGACOR_SYNC_LOW_SPEED_TIME", "abc", 1);
+	setenv("SIGACOR_SYNC_PAGE_LIMIT", "999999", 1);
+	sync_config_init(&cfg);
+	is_int(cfg.retry_base_ms, 7, "SIGACOR_SYNC_RETRY_BASE_MS");
+	is_int(cfg.max_attempts, 0, "SIGACOR_SYNC_MAX_ATTEMPTS=0: retry until cancelled");
+	is_int(cfg.low_speed_time_s, 60, "a bad value is ignored");
+	is_int(cfg.page_limit, 1000, "a page limit over the protocol's is ignored");
+	ok(cfg.low_speed_limit == 100 && cfg.connect_timeout_s == 20, "low speed 100 B/s, connect 20 s");
+	unsetenv("SIGACOR_SYNC_RETRY_BASE_MS");
+	unsetenv("SIGACOR_SYNC_MAX_ATTEMPTS");
+	unsetenv("SIGACOR_SYNC_LOW_SPEED_TIME");
+	unsetenv("SIGACOR_SYNC_PAGE_LIMIT");
+}
+
+static void test_token(struct store *s, const char *profile)
+{
+	char path[4400], buf[256];
+	struct stat sb;
+	snprintf(path, sizeof path, "%s/session-token", profile);
+	ok(!store_token_load(s, buf, sizeof buf), "no token before login");
+	is_int(store_token_save(s, "tok-ABC_123"), STORE_OK, "token saved");
+	ok(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600, "token file is 0600 (%o)",
+		(unsigned)(sb.st_mode & 0777));
+	ok(store_token_load(s, buf, sizeof buf) && strcmp(buf, "tok-ABC_123") == 0, "token read back");
+	chmod(path, 0644);
+	ok(store_token_load(s, buf, sizeof buf), "a token others could read is still used...");
+	ok(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600, "... and made 0600 again");
+	ok(store_token_save(s, "bad\ntoken") == STORE_REJECTED, "a token with a newline is refused");
+	is_int(store_token_delete(s), STORE_OK, "token deleted");
+	ok(access(path, F_OK) != 0 && !store_token_load(s, buf, sizeof buf), "no token file left");
+	ok(symlink("/etc/hostname", path) == 0 && !store_token_load(s, buf, sizeof buf),
+		"a symlink in place of the token is not followed");
+	unlink(path);
+}
+
+static int64_t received_of(struct store *s, struct store_pull_state *p)
+{
+	store_sync_residents_state(s, p);
+	return p->received;
+}
+
+static void resident(struct resident *r, const char *nik, const char *name)
+{
+	memset(r, 0, sizeof *r);
+	snprintf(r->nik, sizeof r->nik, "%s", nik);
+	snprintf(r->kk, sizeof r->kk, "3671011503120001");
+	snprintf(r->name, sizeof r->name, "%s", name);
+	snprintf(r->kelurahan, sizeof r->kelurahan, "36.71.01.1001");
+	snprintf(r->rt, sizeof r->rt, "003");
+}
+
+static void test_residents(struct store *s, const char *dir)
+{
+	char csv[4400];
+	snprintf(csv, sizeof csv, "%s/old.csv", dir);
+	st_write_text(csv, "nik,kk,name,kelurahan\n"
+		"3671014101900001,3671011503120009,Orang Lama,36.71.01.1001\n");
+	FILE *f = fopen(csv, "rb");
+	long rows = 0;
+	is_int(store_import_residents(s, f, NULL, NULL, &rows), STORE_OK, "a resident from a CSV");
+	fclose(f);
+
+	struct store_pull_state p;
+	struct resident page[2];
+	is_int(store_sync_residents_begin(s, "r7", 3), STORE_OK, "a pass begins");
+	store_sync_residents_state(s, &p);
+	ok(p.batch > 0 && strcmp(p.snapshot, "r7") == 0 && p.total == 3 && p.cursor[0] == '\0',
+		"pass state: batch %lld, snapshot %s", (long long)p.batch, p.snapshot);
+	resident(&page[0], "3671015503850002", "Sri Wahyuni");
+	resident(&page[1], "3671011203800001", "Budi Santoso");
+	is_int(store_sync_residents_page(s, page, 2, "cur-1", false), STORE_OK, "page 1 stored");
+	ok(received_of(s, &p) == 2 && strcmp(p.cursor, "cur-1") == 0, "cursor and count with it");
+	resident(&page[0], "3671015503850003", "Rusak\x01Nama");
+	ok(store_sync_residents_page(s, page, 1, "cur-2", false) == STORE_REJECTED,
+		"a page with a broken name is refused: %s", store_error(s));
+	ok(received_of(s, &p) == 2 && strcmp(p.cursor, "cur-1") == 0 &&
+		store_resident_get(s, "3671015503850003", &page[1]) == STORE_NOT_FOUND,
+		"nothing of the refused page, cursor unchanged");
+	is_int(store_resident_count(s), 3, "old copy kept during the pass (1 + 2)");
+	resident(&page[0], "3671015503850004", "Siti Aminah");
+	is_int(store_sync_residents_page(s, page, 1, "", true), STORE_OK, "last page");
+	store_sync_residents_state(s, &p);
+	ok(p.batch == 0 && p.cursor[0] == '\0' && strcmp(p.done_snapshot, "r7") == 0,
+		"pass done: snapshot r7 remembered");
+	is_int(store_resident_count(s), 3, "the copy is the pass: the old resident went");
+	struct resident got;
+	ok(store_resident_get(s, "3671014101900001", &got) == STORE_NOT_FOUND &&
+		store_resident_get(s, "3671015503850004", &got) == STORE_OK &&
+		strcmp(got.name, "Siti Aminah") == 0, "old gone, new there");
+	ok(store_sync_residents_page(s, page, 1, "x", false) == STORE_REJECTED,
+		"a page without a pass is refused");
+}
+
+static void test_queue(struct store *s, const struct st_client *c)
+{
+	struct store_local_only lo;
+	is_int(store_sync_local_only(s, &lo), STORE_OK, "local-only counts");
+	ok(lo.queued == 2 && lo.drafts == 0 && lo.queued_photos == 6 && lo.queued_bytes > 6 * 1000,
+		"2 queued with 6 photos, %lld bytes", (long long)lo.queued_bytes);
+
+	struct store_outbox_item it[2];
+	is_int(store_outbox_due(s, INT64_MAX, it, 2), 2, "both in the outbox");
+	is_int(store_outbox_sending(s, it[0].uuid), STORE_OK, "first is sending");
+	struct record r;
+	store_record_get(s, it[0].uuid, &r);
+	is_int(r.state, STATE_SENDING, "state sending");
+	is_int(store_sync_requeue(s, it[0].uuid, 0, "jaringan putus"), STORE_OK, "requeued");
+	store_record_get(s, it[0].uuid, &r);
+	is_int(r.state, STATE_FINAL, "state final again");
+	struct store_outbox_item again;
+	store_outbox_due(s, INT64_MAX, &again, 1);
+	is_str(again.last_error, "jaringan putus", "the error kept in the outbox row");
+
+	/* the changes feed: one of ours, one unknown */
+	struct store_change ch[2];
+	memset(ch, 0, sizeof ch);
+	snprintf(ch[0].uuid, sizeof ch[0].uuid, "%s", it[1].uuid);
+	ch[0].state = STATE_FLAGGED;
+	snprintf(ch[0].message, sizeof ch[0].message, "NIK ini juga diverifikasi oleh petugas lain.");
+	snprintf(ch[1].uuid, sizeof ch[1].uuid, "0f8fad5b-d9cb-469f-a165-70867728950e");
+	ch[1].state = STATE_ACCEPTED;
+	size_t applied = 99;
+	is_int(store_sync_changes_page(s, ch, 2, "c-42", &applied), STORE_OK, "changes applied");
+	is_int(applied, 1, "one record changed (the unknown id skipped)");
+	store_record_get(s, it[1].uuid, &r);
+	ok(r.state == STATE_FLAGGED && strstr(r.server_message, "petugas lain") != NULL,
+		"flagged with the server's message");
+	char cur[64];
+	ok(store_sync_changes_cursor(s, cur, sizeof cur) && strcmp(cur, "c-42") == 0, "cursor kept");
+	is_int(store_outbox_count(s), 1, "a record the server has leaves the queue");
+	applied = 99;
+	store_sync_changes_page(s, ch, 1, "c-43", &applied);
+	is_int(applied, 0, "the same change again changes nothing");
+	store_sync_local_only(s, &lo);
+	ok(lo.queued == 1 && lo.queued_photos == 3, "local-only: 1 queued now");
+
+	/* a photo file changed on disk is found out */
+	char path[4400];
+	store_photo_path(s, r.photos[PHOTO_KIND_KK].sha256, path, sizeof path);
+	is_int(store_photo_verify(s, r.photos[PHOTO_KIND_KK].sha256, r.photos[PHOTO_KIND_KK].size),
+		STORE_OK, "photo verifies");
+	chmod(path, 0600);
+	FILE *f = fopen(path, "r+b");
+	if (f != NULL) {
+		fputc('X', f);
+		fclose(f);
+	}
+	ok(store_photo_verify(s, r.photos[PHOTO_KIND_KK].sha256, r.photos[PHOTO_KIND_KK].size)
+		== STORE_REJECTED, "a changed photo: %s", store_error(s));
+	unlink(path);
+	ok(store_photo_verify(s, r.photos[PHOTO_KIND_KK].sha256, -1) == STORE_NOT_FOUND,
+		"a missing photo: %s", store_error(s));
+	(void)c;
+}
+
+int main(void)
+{
+	st_init();
+	test_urls();
+	test_backoff();
+	test_config_env();
+
+	char dir[4096];
+	if (!ok(st_tmpdir("sync-unit", dir, sizeof dir), "temp dir"))
+		return tap_done();
+	struct st_client c;
+	st_client_init(&c, dir, "uji");
+	const char *niks[] = { "3671015503850002", "3671011203800001" };
+	is_int(st_make_records(&c, niks, 2, "36.71.01.1001", 3000, "unit", NULL), 2,
+		"two final records");
+	struct store *s;
+	char err[512];
+	if (!ok(store_open(c.profile, &s, err, sizeof err) == STORE_OK, "open %s", err))
+		return tap_done();
+	test_token(s, c.profile);
+	test_residents(s, dir);
+	test_queue(s, &c);
+	store_close(s);
+	st_rmdir(dir);
+	return tap_done();
+}
