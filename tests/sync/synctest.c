@@ -273,8 +273,8 @@ bool st_server_start(struct st_server *s, const char *dir, int port, const char 
 	snprintf(s->dir, sizeof s->dir, "%s", dir);
 	snprintf(s->log, sizeof s->log, "%s.log", dir);
 	const char *argv[24] = { env_or("SIGACOR_SERVER", "./sigacor-server"), "serve", "--data",
-		dir, "--listen", listen_at, "--threads", "4" };
-	int n = 8;
+		dir, "--listen", listen_at };
+	int n = 6;
 	for (int i = 0; extra != NULL && extra[i] != NULL && n < 23; i++)
 		argv[n++] = extra[i];
 	argv[n] = NULL;
