@@ -84,11 +84,11 @@ struct proto_resident {
 	char nik[NIK_LEN + 1];
 	char kk[NIK_LEN + 1];
 	char name[RECORD_NAME_MAX];
-	char sex[2];                    /* "L" or "P" */
+	char sex[2];                    /* "L", "P" or "" (not in the registry file) */
 	char birth_place[64];
-	char birth_date[11];            /* "YYYY-MM-DD" */
+	char birth_date[11];            /* "YYYY-MM-DD" or "" */
 	char address[RECORD_ADDRESS_MAX];
-	char rt[4], rw[4];              /* "003" */
+	char rt[4], rw[4];              /* "003" or "" */
 	char kelurahan[16];
 };
 
@@ -97,7 +97,7 @@ struct proto_candidate {
 	char kk[NIK_LEN + 1];
 	char nik[NIK_LEN + 1];          /* the member to verify */
 	char kelurahan[16];
-	char program[16];               /* "PKH", "BPNT", ... */
+	char program[16];               /* "PKH", "BPNT", ... or "" */
 };
 
 /* ---- GET /verifications/changes (review outcomes and flags) */

@@ -500,16 +500,17 @@ static bool resident_from_json(struct ctx *c, const cJSON *o, struct proto_resid
 		&& get_str(c, o, "name", r->name, sizeof r->name, TEXT_LINE)
 		&& (r->name[0] != '\0' || fail(c, "name", "is empty"))
 		&& get_str(c, o, "sex", r->sex, sizeof r->sex, TEXT_LINE)
-		&& (strcmp(r->sex, "L") == 0 || strcmp(r->sex, "P") == 0
-			|| fail(c, "sex", "must be L or P"))
+		&& (r->sex[0] == '\0' || strcmp(r->sex, "L") == 0 || strcmp(r->sex, "P") == 0
+			|| fail(c, "sex", "must be L, P or empty"))
 		&& get_str(c, o, "birth_place", r->birth_place, sizeof r->birth_place, TEXT_LINE)
 		&& get_str(c, o, "birth_date", r->birth_date, sizeof r->birth_date, TEXT_LINE)
-		&& (is_date(r->birth_date) || fail(c, "birth_date", "must be YYYY-MM-DD"))
+		&& (r->birth_date[0] == '\0' || is_date(r->birth_date)
+			|| fail(c, "birth_date", "must be YYYY-MM-DD or empty"))
 		&& get_str(c, o, "address", r->address, sizeof r->address, TEXT_LINE)
 		&& get_str(c, o, "rt", r->rt, sizeof r->rt, TEXT_LINE)
-		&& (is_rt(r->rt) || fail(c, "rt", "must be three digits"))
+		&& (r->rt[0] == '\0' || is_rt(r->rt) || fail(c, "rt", "must be three digits or empty"))
 		&& get_str(c, o, "rw", r->rw, sizeof r->rw, TEXT_LINE)
-		&& (is_rt(r->rw) || fail(c, "rw", "must be three digits"))
+		&& (r->rw[0] == '\0' || is_rt(r->rw) || fail(c, "rw", "must be three digits or empty"))
 		&& get_kelurahan(c, o, "kelurahan", r->kelurahan);
 }
 

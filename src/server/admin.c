@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -372,14 +373,31 @@ static bool clean_text(const char *s, size_t cap)
 	return strlen(s) < cap && proto_is_text(s, false);
 }
 
-static bool check_header(const char **f, size_t count, const char *const *want, size_t n)
+/* The header as the client's import reads it: names in any case and order,
+ * other columns ignored.  map[i] = the column of want[i], or -1 when absent;
+ * the first `required` names must be there. */
+static bool map_header(const char **f, size_t count, const char *const *want, size_t n,
+	size_t required, int *map)
 {
-	if (count != n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(f[i], want[i]) != 0)
+	for (size_t i = 0; i < n; i++) {
+		map[i] = -1;
+		for (size_t c = 0; c < count; c++)
+			if (strcasecmp(f[c], want[i]) == 0) {
+				if (map[i] >= 0)
+					return false;       /* a column named twice */
+				map[i] = (int)c;
+			}
+		if (i < required && map[i] < 0)
 			return false;
+	}
 	return true;
+}
+
+/* the row's fields in the canonical order; absent columns are "" */
+static void pick_fields(const char **f, size_t count, const int *map, size_t n, const char **out)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = map[i] >= 0 && (size_t)map[i] < count ? f[map[i]] : "";
 }
 
 /* Why a resident row is refused (untranslated), or NULL; kel gets the code. */
@@ -394,15 +412,16 @@ static const char *resident_problem(const char **f, time_t today, const char **k
 		return N_("nomor KK harus 16 angka");
 	if (f[2][0] == '\0' || !clean_text(f[2], RECORD_NAME_MAX))
 		return N_("nama kosong, terlalu panjang atau bukan UTF-8");
-	if (strcmp(f[3], "L") != 0 && strcmp(f[3], "P") != 0)
+	if (f[3][0] != '\0' && strcmp(f[3], "L") != 0 && strcmp(f[3], "P") != 0)
 		return N_("jenis kelamin harus L atau P");
 	if (!clean_text(f[4], 64))
 		return N_("tempat lahir terlalu panjang atau bukan UTF-8");
-	if (!is_date(f[5]))
+	if (f[5][0] != '\0' && !is_date(f[5]))
 		return N_("tanggal lahir harus YYYY-MM-DD");
 	if (!clean_text(f[6], RECORD_ADDRESS_MAX))
 		return N_("alamat terlalu panjang atau bukan UTF-8");
-	if (!rt_rw(f[7], rt) || !rt_rw(f[8], rw))
+	rt[0] = rw[0] = '\0';
+	if ((f[7][0] != '\0' && !rt_rw(f[7], rt)) || (f[8][0] != '\0' && !rt_rw(f[8], rw)))
 		return N_("RT/RW harus 1 sampai 3 angka");
 	*kel = util_kelurahan(f[9]);
 	if (*kel == NULL)
@@ -434,12 +453,12 @@ static const char *candidate_problem(const char **f, time_t today, const char **
 	if (*kel == NULL)
 		return N_("bukan kode kelurahan Kota Tangerang");
 	size_t n = strlen(f[3]);
-	if (n == 0 || n >= 16)
-		return N_("program harus 1 sampai 15 huruf");
+	if (n >= 16)
+		return N_("program paling banyak 15 huruf");
 	for (size_t i = 0; i < n; i++) {
 		char c = f[3][i];
 		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-			return N_("program harus 1 sampai 15 huruf");
+			return N_("program hanya boleh huruf, angka dan tanda hubung");
 	}
 	return NULL;
 }
@@ -454,6 +473,8 @@ static int run_import(int argc, char **argv, enum import_kind kind)
 	static const char *const resident_cols[] = { "nik", "kk", "name", "sex", "birth_place",
 		"birth_date", "address", "rt", "rw", "kelurahan" };
 	static const char *const candidate_cols[] = { "kk", "nik", "kelurahan", "program" };
+	int map[10];
+	size_t columns = 0;
 	struct admin_options o;
 	if (!parse_admin(argc, argv, 1, &o))
 		return 2;
@@ -478,28 +499,34 @@ static int run_import(int argc, char **argv, enum import_kind kind)
 			-1, &ins, NULL) != SQLITE_OK)
 		goto done;
 	struct import_report rep = { 0, 0 };
-	const char **f;
+	const char **row;
+	const char *f[10];
 	size_t count;
 	long line;
 	enum csv_status cs;
 	bool header = true;
 	time_t today = (time_t)util_now();
-	while ((cs = csv_next(r, &f, &count, &line)) == CSV_ROW) {
+	while ((cs = csv_next(r, &row, &count, &line)) == CSV_ROW) {
 		if (header) {
 			header = false;
-			if (!check_header(f, count, resident ? resident_cols : candidate_cols,
-				resident ? 10 : 4)) {
+			columns = count;
+			/* residents: nik, kk, name, kelurahan required; candidates: kk, nik, kelurahan */
+			bool good = resident
+				? map_header(row, count, resident_cols, 10, 3, map) && map[9] >= 0
+				: map_header(row, count, candidate_cols, 4, 3, map);
+			if (!good) {
 				fprintf(stderr, "sigacor-server: %s: %s\n", o.arg, resident
-					? _("baris judul harus nik,kk,name,sex,birth_place,birth_date,address,rt,rw,kelurahan")
-					: _("baris judul harus kk,nik,kelurahan,program"));
+					? _("baris judul harus memuat nik, kk, name dan kelurahan (juga boleh sex, birth_place, birth_date, address, rt, rw)")
+					: _("baris judul harus memuat kk, nik dan kelurahan (juga boleh program)"));
 				goto done;
 			}
 			continue;
 		}
-		if (count != (resident ? 10u : 4u)) {
+		if (count != columns) {
 			import_problem(&rep, line, _("jumlah kolom salah"));
 			continue;
 		}
+		pick_fields(row, count, map, resident ? 10 : 4, f);
 		const char *kel = NULL;
 		char rt[4], rw[4];
 		const char *why = resident ? resident_problem(f, today, &kel, rt, rw)
