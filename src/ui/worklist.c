@@ -167,14 +167,15 @@ static void worklist_draw(struct ui *ui, void *state)
 	snprintf(who, sizeof who, _("Petugas: %s"), ui->operator_name);
 	ui_title(ui, _("sigacor: daftar verifikasi"), who);
 
-	ui_put(1, 1, 20, ROLE_LABEL, _("Cari NIK/nama:"));
-	int cx = ui_field_draw(&w->search, 1, 16, 28, true);
+	/* placed by the label's width: translations are longer or shorter */
+	int x = 1 + ui_put(1, 1, 24, ROLE_LABEL, _("Cari NIK/nama:")) + 1;
+	int cx = ui_field_draw(&w->search, 1, x, 28, true);
 	ui_show_cursor(ui, 1, cx);
 	char filters[128];
 	snprintf(filters, sizeof filters, _("Status: %s  RW: %s"),
 		w->state_filter < 0 ? _("semua") : ui_state_label((enum record_state)w->state_filter),
 		w->rw_filter[0] != '\0' ? w->rw_filter : _("semua"));
-	ui_put(1, 46, ui->cols - 47, ROLE_NORMAL, filters);
+	ui_put(1, x + 30, ui->cols - x - 31, ROLE_NORMAL, filters);
 	draw_counts(ui, w);
 
 	int name_w = ui->cols - 80 + 24;

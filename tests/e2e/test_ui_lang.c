@@ -28,8 +28,7 @@ static void login_and_type(struct vt *t, const char *worklist_text)
 {
 	vt_wait_quiet(t, 200, E2E_TIMEOUT);
 	vt_send(t, "<Enter>" E2E_PASSWORD "<Enter>");
-	vt_wait_text(t, worklist_text, E2E_TIMEOUT);
-	vt_wait_quiet(t, E2E_SETTLE, E2E_TIMEOUT);
+	e2e_wait(t, worklist_text, "logged in");
 }
 
 static void test_indonesian_default(struct e2e *e)
