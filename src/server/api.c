@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static struct api_config config;
 
@@ -171,15 +172,16 @@ static void throttle_note(const char *name, int64_t now, bool failed)
 	pthread_mutex_unlock(&throttle_lock);
 }
 
-/* Argon2id needs 64 MiB per check: at most this many at once. */
-#define HASHES_AT_ONCE 2
+/* Argon2id needs 64 MiB and a core per check: one at a time per core (at
+ * most 8, 512 MiB); further logins wait their turn on their own thread. */
 static sem_t hash_slots;
 static pthread_once_t hash_once = PTHREAD_ONCE_INIT;
 static char dummy_hash[crypto_pwhash_STRBYTES];
 
 static void hash_init(void)
 {
-	sem_init(&hash_slots, 0, HASHES_AT_ONCE);
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	sem_init(&hash_slots, 0, cores < 1 ? 1 : cores > 8 ? 8 : (unsigned)cores);
 	/* verifying against a real hash for unknown names costs the same time */
 	if (crypto_pwhash_str(dummy_hash, "-", 1, crypto_pwhash_OPSLIMIT_INTERACTIVE,
 		crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
