@@ -1,0 +1,62 @@
+#!/bin/sh
+# sigacor-demo: start a local sigacor-server with demo data on 127.0.0.1 and
+# open the client on it.  Real Kota Tangerang kelurahan, synthetic residents.
+# The demo lives in $SIGACOR_DEMO_DIR (default ~/.local/share/sigacor-demo);
+# remove that folder to start again from nothing.
+set -eu
+
+bindir=${SIGACOR_BINDIR:-$(dirname "$0")}
+client="$bindir/sigacor"
+server="$bindir/sigacor-server"
+[ -x "$client" ] || client=sigacor
+[ -x "$server" ] || server=sigacor-server
+
+demo=${SIGACOR_DEMO_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/sigacor-demo}
+residents=${SIGACOR_DEMO_RESIDENTS:-20000}
+operator=demo
+password=demo
+# The demo operator works in two kelurahan of Kecamatan Karawaci.
+kelurahan=36.71.07.1001,36.71.07.1002
+
+umask 077
+mkdir -p "$demo/server" "$demo/client"
+
+say() { printf 'sigacor-demo: %s\n' "$*" >&2; }
+
+if [ ! -f "$demo/server/.demo-ready" ]; then
+	say "membuat data contoh ($residents penduduk)..."
+	"$server" gen-demo --residents "$residents" --seed 2020 \
+		--candidates "$demo/candidates.csv" > "$demo/residents.csv"
+	"$server" import-residents "$demo/residents.csv" --data "$demo/server"
+	"$server" import-candidates "$demo/candidates.csv" --data "$demo/server"
+	printf '%s\n' "$password" | "$server" add-operator "$operator" \
+		--kelurahan "$kelurahan" --data "$demo/server"
+	: > "$demo/server/.demo-ready"
+fi
+
+say "menjalankan sigacor-server di 127.0.0.1..."
+"$server" serve --data "$demo/server" --listen 127.0.0.1:0 > "$demo/server.out" 2> "$demo/server.log" &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true' EXIT INT TERM HUP
+
+# Wait (bounded) for the server to say where it listens.
+port=""
+tries=0
+while [ -z "$port" ] && [ "$tries" -lt 100 ]; do
+	kill -0 "$server_pid" 2>/dev/null || { say "server gagal berjalan:"; cat "$demo/server.log" >&2; exit 2; }
+	port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$demo/server.out")
+	[ -n "$port" ] || { tries=$((tries + 1)); sleep 0.1; }
+done
+[ -n "$port" ] || { say "server tidak menjawab"; exit 2; }
+url="http://127.0.0.1:$port"
+say "server: $url (petugas: $operator, kata sandi: $password)"
+
+cl() { "$client" --data-dir "$demo/client" --operator "$operator" "$@"; }
+printf '%s\n' "$password" | cl login --server "$url" --operator "$operator"
+cl sync || say "sinkronisasi belum selesai; coba lagi dari layar (tombol F5)"
+
+if [ "${SIGACOR_DEMO_NO_UI:-}" = 1 ]; then
+	cl status
+else
+	cl
+fi
