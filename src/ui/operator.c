@@ -132,9 +132,11 @@ static void operator_draw(struct ui *ui, void *state)
 			draw_labelled(ui, 4, _("Nama petugas"), &o->name, o->focus == 0);
 		draw_labelled(ui, 5, _("Kata sandi"), &o->pass, o->focus == 1);
 		draw_labelled(ui, 6, _("Ulangi kata sandi"), &o->pass2, o->focus == 2);
-		ui_putf(8, 2, ui->cols - 4, ROLE_DIM,
-			_("Nama: huruf, angka, titik, garis bawah, tanda hubung. Kata sandi minimal %d huruf."),
-			PASSWORD_MIN);
+		/* two short lines: one long sentence was cut at 80 columns */
+		ui_putf(8, 2, ui->cols - 4, ROLE_DIM, _("Kata sandi minimal %d huruf."), PASSWORD_MIN);
+		if (!o->set_password_only)
+			ui_put(9, 2, ui->cols - 4, ROLE_DIM,
+				_("Nama petugas: huruf, angka, titik, garis bawah, tanda hubung."));
 		break;
 	}
 }
