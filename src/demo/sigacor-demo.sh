@@ -14,7 +14,7 @@ server="$bindir/sigacor-server"
 demo=${SIGACOR_DEMO_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/sigacor-demo}
 residents=${SIGACOR_DEMO_RESIDENTS:-20000}
 operator=demo
-password=demo
+password=demo1234
 # The demo operator works in two kelurahan of Kecamatan Karawaci.
 kelurahan=36.71.07.1001,36.71.07.1002
 
