@@ -40,6 +40,9 @@ int cli_cmd_status(struct cli *c, int argc, char **argv);
 int cli_cmd_login(struct cli *c, int argc, char **argv);
 int cli_cmd_logout(struct cli *c, int argc, char **argv);
 int cli_cmd_sync(struct cli *c, int argc, char **argv);
+/* src/cli/ui_sync.c: the sync engine as the screens' hook (ui.h) */
+struct ui_sync;
+const struct ui_sync *cli_ui_sync(void);
 
 /* The help of one command (or of all when name is NULL) on out. */
 void cli_help(FILE *out, const char *name);

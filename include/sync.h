@@ -54,7 +54,7 @@
 #include "store.h"
 
 #define SYNC_URL_MAX 512
-#define SYNC_PATH_MAX 1024
+#define SYNC_PATH_MAX 4096
 #define SYNC_MESSAGE_MAX 512
 /* sync_fds never returns more than this many descriptors */
 #define SYNC_MAX_FDS 8

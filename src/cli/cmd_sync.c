@@ -216,11 +216,15 @@ int cli_cmd_login(struct cli *c, int argc, char **argv)
 		switch (id) {
 		case OPT_SERVER: server = value; break;
 		case OPT_OPERATOR: name = value; break;
-		case OPT_CA_FILE:
-			if (access(value, R_OK) != 0)
+		case OPT_CA_FILE: {
+			/* kept for later syncs, which may run from another folder */
+			char full[PATH_MAX];
+			if (access(value, R_OK) != 0 || realpath(value, full) == NULL ||
+				strlen(full) >= sizeof cfg.ca_file)
 				return cli_usage("login", _("File CA %s tidak bisa dibaca."), value);
-			snprintf(cfg.ca_file, sizeof cfg.ca_file, "%s", value);
+			memcpy(cfg.ca_file, full, strlen(full) + 1);
 			break;
+		}
 		case CLI_ARG:
 			return cli_usage("login", _("Argumen tidak dikenal: %s (kata sandi tidak pernah "
 				"ditulis di baris perintah)"), value);

@@ -251,7 +251,8 @@ int main(int argc, char **argv)
 		return status;
 	if (command == NULL) {
 		/* no command: the screens (ui.h) */
-		struct ui_options o = { c.data_root, operator_name != NULL ? c.operator_name : NULL, NULL };
+		struct ui_options o = { c.data_root, operator_name != NULL ? c.operator_name : NULL,
+			cli_ui_sync() };
 		return ui_run(&o);
 	}
 	return finish_output(run_command(&c, argc - (p.next - 1), argv + (p.next - 1)));

@@ -1,0 +1,100 @@
+/* test_sync_screen: the sync engine inside the real screens (sigacor in a
+ * pty).  A record with large photos goes up a slow link (the fake server
+ * reads slowly) while the clerk presses keys: the keys are answered during
+ * the upload, the status line shows a moving bar, and at the end the run is
+ * done and the laptop says what is left only on it. */
+#include "config.h"
+#include "e2e.h"
+#include "synctest.h"
+#include "tap.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#define BUDI "3671011503850002"
+#define KEL "36.71.01.1005"
+
+/* the status line, or "" */
+static void status_line(struct vt *t, char *buf, size_t len)
+{
+	int row, col;
+	buf[0] = '\0';
+	if (vt_find(t, "Sinkronisasi:", &row, &col))
+		snprintf(buf, len, "%s", vt_row(t, row));
+}
+
+int main(void)
+{
+	struct e2e e;
+	st_init();
+	if (!e2e_init(&e, "sync-screen") || !e2e_profile(&e, "siti"))
+		return tap_done();
+	char log[PATH_MAX + 16];
+	snprintf(log, sizeof log, "%s/fake.log", e.dir);
+	struct st_server fake;
+	if (!ok(st_fake_start(&fake, "slowupload", log), "slow fake server up"))
+		return tap_done();
+
+	struct st_client c;
+	st_client_init(&c, e.data, "siti");
+	const char *niks[] = { BUDI };
+	struct store *s;
+	char err[512];
+	bool ready = st_make_records(&c, niks, 1, KEL, 2 * 1000 * 1000, "screen", NULL) == 1 &&
+		store_open(c.profile, &s, err, sizeof err) == STORE_OK;
+	if (ready) {
+		ready = store_token_save(s, "faketoken-0123456789abcdef") == STORE_OK &&
+			store_meta_set(s, "sync.server_url", fake.url) == STORE_OK;
+		store_close(s);
+	}
+	ok(ready, "a record with 3 photos of 2 MB queued, profile logged in to the fake");
+
+	struct vt *t = e2e_start(&e, 24, 80, NULL);
+	ok(t != NULL && e2e_login(t, "siti"), "screens open at the worklist");
+	if (t == NULL) {
+		st_server_stop(&fake, SIGKILL);
+		return tap_done();
+	}
+	e2e_ok(t, vt_wait_text(t, "kirim [", E2E_TIMEOUT), "the run starts by itself: a bar");
+	char before[256], after[256];
+	status_line(t, before, sizeof before);
+
+	/* a key during the upload: the help opens and closes */
+	int64_t t0 = st_now_ms();
+	vt_send(t, "<F1>");
+	bool help = vt_wait_text(t, "Bantuan: semua tombol", E2E_TIMEOUT);
+	int64_t answered = st_now_ms() - t0;
+	vt_send(t, "<Esc>");
+	bool back = vt_wait_text(t, "kirim [", E2E_TIMEOUT);
+	status_line(t, after, sizeof after);
+	e2e_ok(t, help && back && strstr(after, "0/1 rekaman") != NULL,
+		"F1 answered while the upload still runs");
+	tap_diag("F1 answered in %lld ms during the upload", (long long)answered);
+	tap_diag("status before: %s", before);
+	tap_diag("status after:  %s", after);
+
+	/* the bar moves */
+	bool moved = false;
+	for (int64_t end = st_now_ms() + E2E_TIMEOUT; !moved && st_now_ms() < end;) {
+		vt_wait_quiet(t, 100, 1000);
+		char now[256];
+		status_line(t, now, sizeof now);
+		moved = strcmp(now, before) != 0 && strstr(now, "kirim [") != NULL;
+	}
+	e2e_ok(t, moved, "the status line shows the upload moving");
+
+	e2e_ok(t, vt_wait_text(t, "selesai", 60000), "the run ends: selesai");
+	e2e_ok(t, vt_wait_text(t, "hanya di laptop: 0 antre", E2E_TIMEOUT),
+		"nothing left only on this laptop");
+	int64_t counts[STATE_COUNT] = { 0 }, outbox = -1;
+	st_client_counts(&c, counts, &outbox);
+	ok(counts[STATE_ACCEPTED] == 1 && outbox == 0, "the record is accepted");
+
+	vt_send(t, "<F10>");
+	vt_wait_exit(t, E2E_TIMEOUT);
+	vt_free(t);
+	st_server_stop(&fake, SIGTERM);
+	e2e_cleanup(&e);
+	return tap_done();
+}
