@@ -10,6 +10,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The operator's kelurahan as one string ("36.71.01.1001,36.71.01.1002"). */
+static void scope_text(const struct sync *s, char *buf, size_t len)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < s->session.n_kelurahan && o + 1 < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i > 0 ? "," : "",
+			s->session.kelurahan[i]);
+}
+
+/* The pass begun last was for the operator's present kelurahan (the city
+ * may move an operator without touching the registry, so the snapshot
+ * alone does not tell). */
+static bool same_scope(struct sync *s)
+{
+	char now[PROTO_KELURAHAN_MAX * 16 + 1], then[sizeof now] = "";
+	scope_text(s, now, sizeof now);
+	store_meta_get(s->store, "sync.residents.scope", then, sizeof then);
+	return strcmp(now, then) == 0;
+}
+
 void pull_residents_start(struct sync *s)
 {
 	if (!s->cfg.pull) {
@@ -18,7 +39,7 @@ void pull_residents_start(struct sync *s)
 	}
 	s->prog.phase = SYNC_PULLING_RESIDENTS;
 	store_sync_residents_state(s->store, &s->pull);
-	if (s->pull.batch > 0) {
+	if (s->pull.batch > 0 && same_scope(s)) {
 		/* an earlier run stopped in the middle of a pass: go on from there */
 		snprintf(s->page_cursor, sizeof s->page_cursor, "%s", s->pull.cursor);
 		s->prog.residents_done = s->pull.received;
@@ -110,11 +131,15 @@ static void to_changes_phase(struct sync *s)
 
 static void probe_done(struct sync *s, struct proto_page *page)
 {
-	if (page->snapshot[0] != '\0' && strcmp(page->snapshot, s->pull.done_snapshot) == 0) {
+	if (page->snapshot[0] != '\0' && strcmp(page->snapshot, s->pull.done_snapshot) == 0 &&
+		s->pull.batch == 0 && same_scope(s)) {
 		to_changes_phase(s);         /* the copy is current */
 		return;
 	}
-	if (store_sync_residents_begin(s->store, page->snapshot, page->total) != STORE_OK) {
+	char scope[PROTO_KELURAHAN_MAX * 16 + 1];
+	scope_text(s, scope, sizeof scope);
+	if (store_sync_residents_begin(s->store, page->snapshot, page->total) != STORE_OK ||
+		store_meta_set(s->store, "sync.residents.scope", scope) != STORE_OK) {
 		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
 		return;
 	}

@@ -256,6 +256,16 @@ static void test_pull(struct st_client *a, struct st_client *ani)
 	code = st_sigacor(a, NULL, 60000, args);
 	ok(code == 0 && st_out_int(a, "residents_received") == 0,
 		"registry unchanged: nothing downloaded again");
+
+	/* the city gives ani a second kelurahan: same registry, new scope */
+	const char *more[] = { "add-operator", "ani", "--kelurahan", K5 "," K2, NULL };
+	is_int(st_server_admin(srv_dir, ST_PASSWORD "\n", more), 0, "ani gets a second kelurahan");
+	code = st_sigacor(ani, NULL, 60000, args);
+	is_int(code, 4, "her old session ended: log in again");
+	code = st_login(ani, srv.url) == 0 ? st_sigacor(ani, NULL, 60000, args) : -1;
+	ok(code == 0 && resident_count(ani) == OTHERS + RESIDENTS / 4,
+		"the registry is pulled again for the new scope: %lld residents",
+		(long long)resident_count(ani));
 	unsetenv("SIGACOR_SYNC_PAGE_LIMIT");
 }
 
