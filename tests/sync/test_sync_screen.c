@@ -10,6 +10,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define BUDI "3671011503850002"
@@ -49,6 +50,20 @@ int main(void)
 		store_close(s);
 	}
 	ok(ready, "a record with 3 photos of 2 MB queued, profile logged in to the fake");
+
+	/* `sigacor login` at a terminal: the password is asked without echo */
+	const char *login[] = { "--operator", "tty", "login", "--server", fake.url, NULL };
+	struct vt *lt = e2e_start(&e, 24, 80, login);
+	bool asked = lt != NULL && vt_wait_text(lt, "Kata sandi tty:", E2E_TIMEOUT);
+	if (asked)
+		vt_send(lt, "rahasia-terminal-42<Enter>");
+	int code = lt != NULL ? vt_wait_exit(lt, E2E_TIMEOUT) : -1;
+	char *screen = lt != NULL ? vt_dump(lt) : NULL;
+	ok(asked && code == 0 && screen != NULL && strstr(screen, "Berhasil masuk") != NULL &&
+		strstr(screen, "rahasia-terminal-42") == NULL,
+		"login at a terminal: password asked without echo, exit %d", code);
+	free(screen);
+	vt_free(lt);
 
 	struct vt *t = e2e_start(&e, 24, 80, NULL);
 	ok(t != NULL && e2e_login(t, "siti"), "screens open at the worklist");
