@@ -44,7 +44,8 @@ port=""
 tries=0
 while [ -z "$port" ] && [ "$tries" -lt 100 ]; do
 	kill -0 "$server_pid" 2>/dev/null || { say "server gagal berjalan:"; cat "$demo/server.log" >&2; exit 2; }
-	port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$demo/server.out")
+	# the server's shell may not have made server.out yet: no error for that
+	port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' "$demo/server.out" 2>/dev/null || true)
 	[ -n "$port" ] || { tries=$((tries + 1)); sleep 0.1; }
 done
 [ -n "$port" ] || { say "server tidak menjawab"; exit 2; }
