@@ -36,11 +36,12 @@ struct progress {
 static void show_progress(long bytes, long rows, void *ctx)
 {
 	struct progress *pr = ctx;
+	fputc('\r', stderr);   /* kept out of the messages: gettext warns about a \r in one */
 	if (pr->total > 0)
-		fprintf(stderr, _("\rMengimpor data kependudukan: %ld baris (%ld%%)"), rows,
+		fprintf(stderr, _("Mengimpor data kependudukan: %ld baris (%ld%%)"), rows,
 			bytes * 100 / pr->total);
 	else
-		fprintf(stderr, _("\rMengimpor data kependudukan: %ld baris"), rows);
+		fprintf(stderr, _("Mengimpor data kependudukan: %ld baris"), rows);
 	fflush(stderr);
 	pr->shown = true;
 }
