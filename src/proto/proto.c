@@ -183,6 +183,7 @@ static bool is_date(const char *s)
 struct ctx {
 	struct proto_error *err;
 	char path[64];          /* prefix for field names: "photos[1]." */
+	bool nomem;
 };
 
 /* a + b into dst, cut to fit: these are diagnostics, a cut path is fine */
@@ -290,6 +291,12 @@ static bool get_kelurahan(struct ctx *c, const cJSON *obj, const char *name, cha
 		&& (proto_is_kelurahan(out) || fail(c, name, "must be a code like 36.71.01.1001"));
 }
 
+static bool get_operator(struct ctx *c, const cJSON *obj, char out[PROTO_OPERATOR_MAX + 1])
+{
+	return get_str(c, obj, "operator", out, PROTO_OPERATOR_MAX + 1, TEXT_LINE)
+		&& (proto_is_operator_name(out) || fail(c, "operator", "must be 1-63 of a-z 0-9 . _ -"));
+}
+
 /* A required array member of at most max items. */
 static const cJSON *get_array(struct ctx *c, const cJSON *obj, const char *name, size_t max)
 {
@@ -366,6 +373,21 @@ static enum proto_status parse_object(const char *json, size_t len, cJSON **out,
 	return PROTO_OK;
 }
 
+/* The frame every decoder shares: parse, read the object's members with
+ * from_json, free.  c->nomem turns a failure into PROTO_ERR_NOMEM. */
+static enum proto_status decode(const char *json, size_t len, struct proto_error *err,
+	bool (*from_json)(struct ctx *c, const cJSON *o, void *out), void *out)
+{
+	cJSON *o;
+	enum proto_status st = parse_object(json, len, &o, err);
+	if (st != PROTO_OK)
+		return st;
+	struct ctx c = { .err = err };
+	bool ok = from_json(&c, o, out);
+	cJSON_Delete(o);
+	return ok ? PROTO_OK : c.nomem ? PROTO_ERR_NOMEM : PROTO_ERR_SHAPE;
+}
+
 /* ---------------------------------------------------------------- encoding */
 
 static char *finish(cJSON *root, bool ok)
@@ -373,6 +395,15 @@ static char *finish(cJSON *root, bool ok)
 	char *text = ok && root != NULL ? cJSON_PrintUnformatted(root) : NULL;
 	cJSON_Delete(root);
 	return text;
+}
+
+/* o when ok, else NULL (o freed) */
+static cJSON *keep(cJSON *o, bool ok)
+{
+	if (ok)
+		return o;
+	cJSON_Delete(o);
+	return NULL;
 }
 
 /* cJSON_Add*ToObject return NULL on failure; fold them into one flag */
@@ -416,24 +447,21 @@ char *proto_login_request_encode(const struct proto_login_request *in)
 	return finish(o, ok);
 }
 
+static bool login_request_from_json(struct ctx *c, const cJSON *o, void *v)
+{
+	struct proto_login_request *out = v;
+	return get_operator(c, o, out->operator_name)
+		&& get_str(c, o, "password", out->password, sizeof out->password, TEXT_LINE)
+		&& (out->password[0] != '\0' || fail(c, "password", "is empty"))
+		&& get_str(c, o, "device", out->device, sizeof out->device, TEXT_LINE)
+		&& (out->device[0] != '\0' || fail(c, "device", "is empty"));
+}
+
 enum proto_status proto_login_request_decode(const char *json, size_t len,
 	struct proto_login_request *out, struct proto_error *err)
 {
-	cJSON *o;
-	enum proto_status st = parse_object(json, len, &o, err);
-	if (st != PROTO_OK)
-		return st;
-	struct ctx c = { .err = err };
 	memset(out, 0, sizeof *out);
-	bool ok = get_str(&c, o, "operator", out->operator_name, sizeof out->operator_name, TEXT_LINE)
-		&& (proto_is_operator_name(out->operator_name)
-			|| fail(&c, "operator", "must be 1-63 of a-z 0-9 . _ -"))
-		&& get_str(&c, o, "password", out->password, sizeof out->password, TEXT_LINE)
-		&& (out->password[0] != '\0' || fail(&c, "password", "is empty"))
-		&& get_str(&c, o, "device", out->device, sizeof out->device, TEXT_LINE)
-		&& (out->device[0] != '\0' || fail(&c, "device", "is empty"));
-	cJSON_Delete(o);
-	return ok ? PROTO_OK : PROTO_ERR_SHAPE;
+	return decode(json, len, err, login_request_from_json, out);
 }
 
 char *proto_session_encode(const struct proto_session *in)
@@ -446,33 +474,29 @@ char *proto_session_encode(const struct proto_session *in)
 	return finish(o, ok);
 }
 
+static bool session_from_json(struct ctx *c, const cJSON *o, void *v)
+{
+	struct proto_session *out = v;
+	bool ok = get_str(c, o, "token", out->token, sizeof out->token, TEXT_LINE)
+		&& get_operator(c, o, out->operator_name)
+		&& get_str(c, o, "device", out->device, sizeof out->device, TEXT_LINE);
+	const cJSON *arr = ok ? get_array(c, o, "kelurahan", PROTO_KELURAHAN_MAX) : NULL;
+	if (arr == NULL)
+		return false;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, arr) {
+		if (!cJSON_IsString(it) || !proto_is_kelurahan(it->valuestring))
+			return fail(c, "kelurahan", "must hold codes like 36.71.01.1001");
+		memcpy(out->kelurahan[out->n_kelurahan++], it->valuestring, 14);
+	}
+	return true;
+}
+
 enum proto_status proto_session_decode(const char *json, size_t len,
 	struct proto_session *out, struct proto_error *err)
 {
-	cJSON *o;
-	enum proto_status st = parse_object(json, len, &o, err);
-	if (st != PROTO_OK)
-		return st;
-	struct ctx c = { .err = err };
 	memset(out, 0, sizeof *out);
-	bool ok = get_str(&c, o, "token", out->token, sizeof out->token, TEXT_LINE)
-		&& get_str(&c, o, "operator", out->operator_name, sizeof out->operator_name, TEXT_LINE)
-		&& (proto_is_operator_name(out->operator_name)
-			|| fail(&c, "operator", "must be 1-63 of a-z 0-9 . _ -"))
-		&& get_str(&c, o, "device", out->device, sizeof out->device, TEXT_LINE);
-	const cJSON *arr = ok ? get_array(&c, o, "kelurahan", PROTO_KELURAHAN_MAX) : NULL;
-	ok = arr != NULL;
-	const cJSON *it;
-	if (ok)
-		cJSON_ArrayForEach(it, arr) {
-			if (!cJSON_IsString(it) || !proto_is_kelurahan(it->valuestring)) {
-				ok = fail(&c, "kelurahan", "must hold codes like 36.71.01.1001");
-				break;
-			}
-			memcpy(out->kelurahan[out->n_kelurahan++], it->valuestring, 14);
-		}
-	cJSON_Delete(o);
-	return ok ? PROTO_OK : PROTO_ERR_SHAPE;
+	return decode(json, len, err, session_from_json, out);
 }
 
 /* ---------------------------------------------------------------- pages */
@@ -485,11 +509,7 @@ static cJSON *resident_to_json(const struct proto_resident *r)
 		&& add_str(o, "birth_place", r->birth_place) && add_str(o, "birth_date", r->birth_date)
 		&& add_str(o, "address", r->address) && add_str(o, "rt", r->rt)
 		&& add_str(o, "rw", r->rw) && add_str(o, "kelurahan", r->kelurahan);
-	if (!ok) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+	return keep(o, ok);
 }
 
 static bool is_rt(const char *s) { return all_digits(s, 3); }
@@ -519,11 +539,7 @@ static cJSON *candidate_to_json(const struct proto_candidate *r)
 	cJSON *o = cJSON_CreateObject();
 	bool ok = o != NULL && add_str(o, "kk", r->kk) && add_str(o, "nik", r->nik)
 		&& add_str(o, "kelurahan", r->kelurahan) && add_str(o, "program", r->program);
-	if (!ok) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+	return keep(o, ok);
 }
 
 static bool candidate_from_json(struct ctx *c, const cJSON *o, struct proto_candidate *r)
@@ -552,11 +568,7 @@ static cJSON *change_to_json(const struct proto_change *r)
 		&& add_codes(o, "flags", r->flags[0], sizeof r->flags[0], r->n_flags)
 		&& add_str(o, "review", r->review) && add_str(o, "review_note", r->review_note)
 		&& add_str(o, "message", r->message);
-	if (!ok) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+	return keep(o, ok);
 }
 
 static bool change_from_json(struct ctx *c, const cJSON *o, struct proto_change *r)
@@ -638,34 +650,31 @@ static bool page_items(struct ctx *c, const cJSON *arr, struct proto_page *out)
 	return true;
 }
 
+static bool page_from_json(struct ctx *c, const cJSON *o, void *v)
+{
+	struct proto_page *out = v;
+	const cJSON *arr = get_array(c, o, "items", PROTO_PAGE_MAX);
+	if (arr == NULL)
+		return false;
+	if (!page_items(c, arr, out)) {
+		c->nomem = c->err == NULL || c->err->reason[0] == '\0';
+		return false;
+	}
+	return get_str(c, o, "next_cursor", out->next_cursor, sizeof out->next_cursor, TEXT_LINE)
+		&& get_bool(c, o, "has_more", &out->has_more)
+		&& get_int(c, o, "total", -1, INT64_MAX, &out->total)
+		&& (out->kind == PROTO_PAGE_CHANGES
+			|| get_str(c, o, "snapshot", out->snapshot, sizeof out->snapshot, TEXT_LINE))
+		&& (!out->has_more || out->next_cursor[0] != '\0'
+			|| fail(c, "next_cursor", "is empty while has_more is true"));
+}
+
 enum proto_status proto_page_decode(const char *json, size_t len, enum proto_page_kind kind,
 	struct proto_page *out, struct proto_error *err)
 {
 	memset(out, 0, sizeof *out);
 	out->kind = kind;
-	cJSON *o;
-	enum proto_status st = parse_object(json, len, &o, err);
-	if (st != PROTO_OK)
-		return st;
-	struct ctx c = { .err = err };
-	const cJSON *arr = get_array(&c, o, "items", PROTO_PAGE_MAX);
-	bool ok = arr != NULL;
-	if (ok && !page_items(&c, arr, out)) {
-		ok = false;
-		if (c.err == NULL || c.err->reason[0] == '\0') {
-			cJSON_Delete(o);
-			return PROTO_ERR_NOMEM;
-		}
-	}
-	ok = ok && get_str(&c, o, "next_cursor", out->next_cursor, sizeof out->next_cursor, TEXT_LINE)
-		&& get_bool(&c, o, "has_more", &out->has_more)
-		&& get_int(&c, o, "total", -1, INT64_MAX, &out->total)
-		&& (kind == PROTO_PAGE_CHANGES
-			|| get_str(&c, o, "snapshot", out->snapshot, sizeof out->snapshot, TEXT_LINE))
-		&& (!out->has_more || out->next_cursor[0] != '\0'
-			|| fail(&c, "next_cursor", "is empty while has_more is true"));
-	cJSON_Delete(o);
-	return ok ? PROTO_OK : PROTO_ERR_SHAPE;
+	return decode(json, len, err, page_from_json, out);
 }
 
 /* ---------------------------------------------------------------- record */
@@ -853,38 +862,37 @@ static bool times_from_json(struct ctx *c, const cJSON *o, struct record *r)
 	return true;
 }
 
+static bool record_from_json(struct ctx *c, const cJSON *o, void *v)
+{
+	struct record *r = v;
+	bool ok = get_str(c, o, "id", r->uuid, sizeof r->uuid, TEXT_LINE)
+		&& (proto_is_uuid(r->uuid) || fail(c, "id", "must be a lower-case UUID"))
+		&& get_nik(c, o, "nik", r->nik, false)
+		&& get_bool(c, o, "in_registry", &r->in_registry)
+		&& get_str(c, o, "name", r->name, sizeof r->name, TEXT_LINE)
+		&& get_str(c, o, "address", r->address, sizeof r->address, TEXT_LINE)
+		&& get_kelurahan(c, o, "kelurahan", r->kelurahan)
+		&& get_nik(c, o, "kk", r->kk, true)
+		&& codes_from_json(c, o, r)
+		&& get_str(c, o, "reason_text", r->reason_text, sizeof r->reason_text, TEXT_MULTILINE)
+		&& get_str(c, o, "notes", r->notes, sizeof r->notes, TEXT_MULTILINE)
+		&& coord_from_json(c, o, r)
+		&& photos_from_json(c, o, r)
+		&& get_str(c, o, "operator", r->operator_name, sizeof r->operator_name, TEXT_LINE)
+		&& get_str(c, o, "supersedes", r->supersedes, sizeof r->supersedes, TEXT_LINE)
+		&& (r->supersedes[0] == '\0' || proto_is_uuid(r->supersedes)
+			|| fail(c, "supersedes", "must be empty or a lower-case UUID"))
+		&& (strcmp(r->supersedes, r->uuid) != 0 || fail(c, "supersedes", "names the record itself"))
+		&& times_from_json(c, o, r);
+	r->state = STATE_FINAL;
+	return ok;
+}
+
 enum proto_status proto_record_decode(const char *json, size_t len, struct record *out,
 	struct proto_error *err)
 {
 	memset(out, 0, sizeof *out);
-	cJSON *o;
-	enum proto_status st = parse_object(json, len, &o, err);
-	if (st != PROTO_OK)
-		return st;
-	struct ctx c = { .err = err };
-	struct record *r = out;
-	bool ok = get_str(&c, o, "id", r->uuid, sizeof r->uuid, TEXT_LINE)
-		&& (proto_is_uuid(r->uuid) || fail(&c, "id", "must be a lower-case UUID"))
-		&& get_nik(&c, o, "nik", r->nik, false)
-		&& get_bool(&c, o, "in_registry", &r->in_registry)
-		&& get_str(&c, o, "name", r->name, sizeof r->name, TEXT_LINE)
-		&& get_str(&c, o, "address", r->address, sizeof r->address, TEXT_LINE)
-		&& get_kelurahan(&c, o, "kelurahan", r->kelurahan)
-		&& get_nik(&c, o, "kk", r->kk, true)
-		&& codes_from_json(&c, o, r)
-		&& get_str(&c, o, "reason_text", r->reason_text, sizeof r->reason_text, TEXT_MULTILINE)
-		&& get_str(&c, o, "notes", r->notes, sizeof r->notes, TEXT_MULTILINE)
-		&& coord_from_json(&c, o, r)
-		&& photos_from_json(&c, o, r)
-		&& get_str(&c, o, "operator", r->operator_name, sizeof r->operator_name, TEXT_LINE)
-		&& get_str(&c, o, "supersedes", r->supersedes, sizeof r->supersedes, TEXT_LINE)
-		&& (r->supersedes[0] == '\0' || proto_is_uuid(r->supersedes)
-			|| fail(&c, "supersedes", "must be empty or a lower-case UUID"))
-		&& (strcmp(r->supersedes, r->uuid) != 0 || fail(&c, "supersedes", "names the record itself"))
-		&& times_from_json(&c, o, r);
-	r->state = STATE_FINAL;
-	cJSON_Delete(o);
-	return ok ? PROTO_OK : PROTO_ERR_SHAPE;
+	return decode(json, len, err, record_from_json, out);
 }
 
 /* ---------------------------------------------------------------- results */
@@ -898,27 +906,26 @@ char *proto_verification_result_encode(const struct proto_verification_result *i
 	return finish(o, ok);
 }
 
+static bool verification_result_from_json(struct ctx *c, const cJSON *o, void *v)
+{
+	struct proto_verification_result *out = v;
+	int64_t t;
+	return get_str(c, o, "id", out->id, sizeof out->id, TEXT_LINE)
+		&& (proto_is_uuid(out->id) || fail(c, "id", "must be a lower-case UUID"))
+		&& get_str(c, o, "status", out->status, sizeof out->status, TEXT_LINE)
+		&& (is_status(out->status) || fail(c, "status", "must be accepted or flagged"))
+		&& get_codes(c, o, "flags", PROTO_FLAGS_MAX, out->flags[0], sizeof out->flags[0],
+			&out->n_flags)
+		&& get_str(c, o, "received_at", out->received_at, sizeof out->received_at, TEXT_LINE)
+		&& (proto_time_parse(out->received_at, &t)
+			|| fail(c, "received_at", "must be YYYY-MM-DDTHH:MM:SSZ"));
+}
+
 enum proto_status proto_verification_result_decode(const char *json, size_t len,
 	struct proto_verification_result *out, struct proto_error *err)
 {
 	memset(out, 0, sizeof *out);
-	cJSON *o;
-	enum proto_status st = parse_object(json, len, &o, err);
-	if (st != PROTO_OK)
-		return st;
-	struct ctx c = { .err = err };
-	int64_t t;
-	bool ok = get_str(&c, o, "id", out->id, sizeof out->id, TEXT_LINE)
-		&& (proto_is_uuid(out->id) || fail(&c, "id", "must be a lower-case UUID"))
-		&& get_str(&c, o, "status", out->status, sizeof out->status, TEXT_LINE)
-		&& (is_status(out->status) || fail(&c, "status", "must be accepted or flagged"))
-		&& get_codes(&c, o, "flags", PROTO_FLAGS_MAX, out->flags[0], sizeof out->flags[0],
-			&out->n_flags)
-		&& get_str(&c, o, "received_at", out->received_at, sizeof out->received_at, TEXT_LINE)
-		&& (proto_time_parse(out->received_at, &t)
-			|| fail(&c, "received_at", "must be YYYY-MM-DDTHH:MM:SSZ"));
-	cJSON_Delete(o);
-	return ok ? PROTO_OK : PROTO_ERR_SHAPE;
+	return decode(json, len, err, verification_result_from_json, out);
 }
 
 /* ---------------------------------------------------------------- problems */
@@ -946,37 +953,37 @@ char *proto_problem_encode(const struct proto_problem *in)
 
 /* code and status are required; the rest is optional but type-checked, so a
  * client can still act on a sparse problem from a proxy in front. */
+static bool problem_from_json(struct ctx *c, const cJSON *o, void *v)
+{
+	struct proto_problem *out = v;
+	int64_t status;
+	bool ok = get_int(c, o, "status", 100, 599, &status)
+		&& get_str(c, o, "code", out->code, sizeof out->code, TEXT_LINE)
+		&& get_str_opt(c, o, "type", out->type, sizeof out->type)
+		&& get_str_opt(c, o, "title", out->title, sizeof out->title)
+		&& get_str_opt(c, o, "detail", out->detail, sizeof out->detail)
+		&& get_str_opt(c, o, "field", out->field, sizeof out->field);
+	out->status = (int)status;
+	if (ok && cJSON_GetObjectItemCaseSensitive(o, "retryable") != NULL)
+		ok = get_bool(c, o, "retryable", &out->retryable);
+	if (ok && cJSON_GetObjectItemCaseSensitive(o, "missing_blobs") != NULL) {
+		ok = get_codes(c, o, "missing_blobs", PROTO_PROBLEM_LIST_MAX, out->missing_blobs[0],
+			sizeof out->missing_blobs[0], &out->n_missing);
+		for (size_t i = 0; ok && i < out->n_missing; i++)
+			ok = proto_is_sha256(out->missing_blobs[i])
+				|| fail(c, "missing_blobs", "must hold sha256 hex digests");
+	}
+	if (ok && cJSON_GetObjectItemCaseSensitive(o, "errors") != NULL)
+		ok = get_codes(c, o, "errors", PROTO_PROBLEM_LIST_MAX, out->errors[0],
+			sizeof out->errors[0], &out->n_errors);
+	return ok;
+}
+
 enum proto_status proto_problem_decode(const char *json, size_t len,
 	struct proto_problem *out, struct proto_error *err)
 {
 	memset(out, 0, sizeof *out);
-	cJSON *o;
-	enum proto_status st = parse_object(json, len, &o, err);
-	if (st != PROTO_OK)
-		return st;
-	struct ctx c = { .err = err };
-	int64_t status;
-	bool ok = get_int(&c, o, "status", 100, 599, &status)
-		&& get_str(&c, o, "code", out->code, sizeof out->code, TEXT_LINE)
-		&& get_str_opt(&c, o, "type", out->type, sizeof out->type)
-		&& get_str_opt(&c, o, "title", out->title, sizeof out->title)
-		&& get_str_opt(&c, o, "detail", out->detail, sizeof out->detail)
-		&& get_str_opt(&c, o, "field", out->field, sizeof out->field);
-	out->status = (int)status;
-	if (ok && cJSON_GetObjectItemCaseSensitive(o, "retryable") != NULL)
-		ok = get_bool(&c, o, "retryable", &out->retryable);
-	if (ok && cJSON_GetObjectItemCaseSensitive(o, "missing_blobs") != NULL) {
-		ok = get_codes(&c, o, "missing_blobs", PROTO_PROBLEM_LIST_MAX, out->missing_blobs[0],
-			sizeof out->missing_blobs[0], &out->n_missing);
-		for (size_t i = 0; ok && i < out->n_missing; i++)
-			ok = proto_is_sha256(out->missing_blobs[i])
-				|| fail(&c, "missing_blobs", "must hold sha256 hex digests");
-	}
-	if (ok && cJSON_GetObjectItemCaseSensitive(o, "errors") != NULL)
-		ok = get_codes(&c, o, "errors", PROTO_PROBLEM_LIST_MAX, out->errors[0],
-			sizeof out->errors[0], &out->n_errors);
-	cJSON_Delete(o);
-	return ok ? PROTO_OK : PROTO_ERR_SHAPE;
+	return decode(json, len, err, problem_from_json, out);
 }
 
 const char *proto_status_message(enum proto_status s)
