@@ -104,6 +104,21 @@ static void dialog_draw(struct ui *ui, void *state)
 	ui_put(top + height - 2, left + 2, inner, ROLE_DIALOG, keys);
 }
 
+/* An overlay keeps every key but the global ones (quit, lock, redraw, help):
+ * those the main loop handles. */
+static unsigned overlay_passes(enum ui_action action)
+{
+	switch (action) {
+	case ACT_QUIT:
+	case ACT_LOCK:
+	case ACT_REDRAW:
+	case ACT_HELP:
+		return UI_IGNORED;
+	default:
+		return UI_HANDLED;
+	}
+}
+
 static unsigned finish(struct ui *ui, struct dialog *d, bool yes)
 {
 	const char *values[DIALOG_INPUTS + 1] = { NULL };
@@ -137,13 +152,8 @@ static unsigned dialog_key(struct ui *ui, void *state, const struct ui_key *k)
 		if (d->focus + 1 < d->ninputs)
 			d->focus++;
 		return UI_HANDLED;
-	case ACT_QUIT:
-	case ACT_LOCK:
-	case ACT_REDRAW:
-	case ACT_HELP:
-		return UI_IGNORED;
 	default:
-		return UI_HANDLED;
+		return overlay_passes(k->action);
 	}
 }
 
@@ -245,13 +255,8 @@ static unsigned choice_key(struct ui *ui, void *state, const struct ui_key *k)
 		return UI_CLOSE;
 	case ACT_BACK:
 		return UI_CLOSE;
-	case ACT_QUIT:
-	case ACT_LOCK:
-	case ACT_REDRAW:
-	case ACT_HELP:
-		return UI_IGNORED;
 	default:
-		return UI_HANDLED;
+		return overlay_passes(k->action);
 	}
 }
 
