@@ -212,6 +212,19 @@ bool e2e_login(struct vt *t, const char *operator_name)
 		&& vt_wait_quiet(t, E2E_SETTLE, E2E_TIMEOUT), "logged in: the worklist shows");
 }
 
+struct vt *e2e_start_login(struct e2e *e, const char *operator_name)
+{
+	struct vt *t = e2e_start(e, 24, 80, NULL);
+	e2e_login(t, operator_name);
+	return t;
+}
+
+bool e2e_quit(struct vt *t, const char *keys, const char *what)
+{
+	vt_send(t, keys);
+	return is_int(vt_wait_exit(t, E2E_TIMEOUT), 0, "%s", what);
+}
+
 /* Each line as a TAP comment, blank lines too. */
 static void print_lines(const char *text)
 {

@@ -50,6 +50,10 @@ struct vt *e2e_start(struct e2e *e, int rows, int cols, const char *const extra[
 /* Choose the operator and type the password (setting it on the first
  * login); true once the worklist shows. */
 bool e2e_login(struct vt *t, const char *operator_name);
+/* e2e_start at 24x80 and e2e_login: a clerk at the worklist. */
+struct vt *e2e_start_login(struct e2e *e, const char *operator_name);
+/* Type keys that end sigacor; one TAP point: it exits with status 0. */
+bool e2e_quit(struct vt *t, const char *keys, const char *what);
 
 /* ok() that prints the screen when it fails. */
 bool e2e_ok(struct vt *t, bool cond, const char *what);

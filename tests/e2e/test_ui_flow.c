@@ -47,8 +47,7 @@ static void test_full_verification(void)
 		&& e2e_photo(&e, "rumah.jpg", CIKOKOL_LAT + 0.0001, CIKOKOL_LON, taken, now - 100),
 		"three photos with GPS in Cikokol");
 
-	struct vt *t = e2e_start(&e, 24, 80, NULL);
-	e2e_login(t, "siti");
+	struct vt *t = e2e_start_login(&e, "siti");
 	e2e_ok(t, vt_altscreen(t), "the screens use the alternate screen");
 
 	keys = 0;
@@ -99,14 +98,12 @@ static void test_full_verification(void)
 	e2e_ok(t, vt_has_text(t, "Final") && vt_has_text(t, "Layak"), "the list shows it final and layak");
 	tap_diag("keys for one record from the worklist, NIK excluded: %d", keys);
 	ok(keys <= 15, "at most 15 keys for one record (%d)", keys);
-	vt_send(t, "<F10>");
-	is_int(vt_wait_exit(t, E2E_TIMEOUT), 0, "F10 quits with status 0");
+	e2e_quit(t, "<F10>", "F10 quits with status 0");
 	e2e_ok(t, !vt_altscreen(t) && !vt_has_text(t, "BUDI"), "back on the normal screen, no personal data");
 	e2e_ok(t, strstr(vt_scrollback(t), "BUDI") == NULL, "nothing personal in the scrollback");
 	vt_free(t);
 
-	t = e2e_start(&e, 24, 80, NULL);
-	e2e_login(t, "siti");
+	t = e2e_start_login(&e, "siti");
 	e2e_wait(t, "BUDI SANTOSO", "after a restart the record is there");
 	e2e_ok(t, vt_has_text(t, "Final"), "still final");
 	vt_send(t, "<Enter>");
@@ -115,8 +112,7 @@ static void test_full_verification(void)
 	vt_send(t, "x");
 	vt_wait_quiet(t, 150, E2E_TIMEOUT);
 	e2e_ok(t, !vt_has_text(t, "Layak  x") && vt_has_text(t, "beku"), "typing changes nothing");
-	vt_send(t, "<Esc><C-x>");
-	is_int(vt_wait_exit(t, E2E_TIMEOUT), 0, "Ctrl-X quits");
+	e2e_quit(t, "<Esc><C-x>", "Ctrl-X quits");
 	vt_free(t);
 	e2e_cleanup(&e);
 }
@@ -126,8 +122,7 @@ static void test_invalid_nik(void)
 	struct e2e e;
 	ok(e2e_init(&e, "ui-badnik"), "test folder");
 	ok(e2e_profile(&e, "siti"), "profile");
-	struct vt *t = e2e_start(&e, 24, 80, NULL);
-	e2e_login(t, "siti");
+	struct vt *t = e2e_start_login(&e, "siti");
 	vt_send(t, "<C-t>");
 	e2e_wait(t, "Verifikasi baru", "Ctrl-T opens a new verification");
 	vt_send(t, "367101151385");
@@ -149,8 +144,7 @@ static void test_invalid_nik(void)
 	e2e_wait(t, "Draf belum tersimpan", "leaving asks: an invalid NIK cannot be a draft");
 	vt_send(t, "<Enter>");
 	e2e_wait(t, "Belum ada rekaman", "left without saving");
-	vt_send(t, "<F10>");
-	is_int(vt_wait_exit(t, E2E_TIMEOUT), 0, "quit");
+	e2e_quit(t, "<F10>", "quit");
 	vt_free(t);
 	e2e_cleanup(&e);
 }
@@ -160,8 +154,7 @@ static void test_not_in_registry(void)
 	struct e2e e;
 	ok(e2e_init(&e, "ui-noreg"), "test folder");
 	ok(e2e_profile(&e, "siti"), "profile");
-	struct vt *t = e2e_start(&e, 24, 80, NULL);
-	e2e_login(t, "siti");
+	struct vt *t = e2e_start_login(&e, "siti");
 	/* typed in the search box first: no match, Enter starts with it */
 	vt_send(t, "3671016506950008");
 	e2e_wait(t, "Tidak ada rekaman yang cocok", "search finds nothing");
@@ -178,8 +171,7 @@ static void test_not_in_registry(void)
 	vt_send(t, "<Enter>");
 	e2e_wait(t, "Gg. Kenari No. 2", "reopened with the typed address");
 	e2e_ok(t, vt_has_text(t, "Tidak ada di data kependudukan"), "still marked not in the registry");
-	vt_send(t, "<Esc><F10>");
-	is_int(vt_wait_exit(t, E2E_TIMEOUT), 0, "quit");
+	e2e_quit(t, "<Esc><F10>", "quit");
 	vt_free(t);
 	e2e_cleanup(&e);
 }
@@ -195,8 +187,7 @@ static void test_no_gps_manual_coordinates(void)
 	ok(e2e_photo(&e, "a_ktp.jpg", 0, 0, taken, now - 30)
 		&& e2e_photo(&e, "b_kk.jpg", 0, 0, taken, now - 20)
 		&& e2e_copy_photo(&e, "whatsapp_karawaci.jpg", 0), "photos without GPS");
-	struct vt *t = e2e_start(&e, 24, 80, NULL);
-	e2e_login(t, "siti");
+	struct vt *t = e2e_start_login(&e, "siti");
 	vt_send(t, "<F3>3671015708900003");
 	e2e_wait(t, "SITI AMINAH", "registry fill-in");
 	vt_send(t, "<Enter><Enter>");
@@ -251,8 +242,7 @@ static void test_no_gps_manual_coordinates(void)
 	e2e_ok(t, vt_has_text(t, "/photos/sub"), "it starts in the folder used last");
 	vt_send(t, "<Left>");
 	e2e_wait(t, "b_kk.jpg", "Left goes up to the parent folder");
-	vt_send(t, "<Esc><Esc><F10>");
-	is_int(vt_wait_exit(t, E2E_TIMEOUT), 0, "quit");
+	e2e_quit(t, "<Esc><Esc><F10>", "quit");
 	vt_free(t);
 	e2e_cleanup(&e);
 }
@@ -271,8 +261,7 @@ static void test_new_profile(void)
 	vt_send(t, E2E_PASSWORD "<Enter>" E2E_PASSWORD "<Enter>");
 	e2e_wait(t, "Cari NIK/nama", "the profile is made and opened");
 	e2e_ok(t, vt_has_text(t, "Petugas: ani"), "for ani");
-	vt_send(t, "<F10>");
-	is_int(vt_wait_exit(t, E2E_TIMEOUT), 0, "quit");
+	e2e_quit(t, "<F10>", "quit");
 	vt_free(t);
 
 	char path[PATH_MAX + 32], hash[256] = "";
@@ -297,8 +286,7 @@ static void test_new_profile(void)
 	e2e_wait(t, "Ganti petugas", "Esc in the list offers to switch operator");
 	vt_send(t, "<Enter>");
 	e2e_wait(t, "Pilih petugas", "logged out: back to the profiles");
-	vt_send(t, "<C-x>");
-	is_int(vt_wait_exit(t, E2E_TIMEOUT), 0, "quit");
+	e2e_quit(t, "<C-x>", "quit");
 	vt_free(t);
 	e2e_cleanup(&e);
 }
