@@ -61,4 +61,9 @@ int nik_first_problem(const struct nik_info *info);
  * and dashes.  Returns false on any other character or more than 16 digits. */
 bool nik_normalise(const char *input, char out[NIK_LEN + 1]);
 
+/* The proleptic Gregorian calendar a NIK's birth date lives in, as days
+ * since 1970-01-01 and back (m: 1-12); for counting in whole days. */
+long nik_days_from_civil(int y, int m, int d);
+void nik_civil_from_days(long days, int *y, int *m, int *d);
+
 #endif

@@ -255,3 +255,22 @@ void nik_check(const char *input, time_t today, struct nik_info *out)
 		add(&out->errors, NIK_ERR_SERIAL);
 	out->valid = out->errors == 0;
 }
+
+long nik_days_from_civil(int y, int m, int d)
+{
+	return calendar_days_from_civil(y, m, d);
+}
+
+/* Howard Hinnant's civil_from_days, the inverse of calendar_days_from_civil */
+void nik_civil_from_days(long days, int *y, int *m, int *d)
+{
+	long z = days + 719468;
+	long era = (z >= 0 ? z : z - 146096) / 146097;
+	long doe = z - era * 146097;
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}

@@ -78,31 +78,6 @@ static const char *rng_pick(struct rng *r, const char *const *list, size_t n)
 	return list[rng_below(r, (uint32_t)n)];
 }
 
-/* ---------------------------------------------------------------- dates */
-/* Days since 1970-01-01 <-> civil date (Howard Hinnant's algorithms). */
-static long days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long z, int *y, int *m, int *d)
-{
-	z += 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	long doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 /* ---------------------------------------------------------------- output */
 struct out {
 	FILE *f;
@@ -220,7 +195,7 @@ static bool gen_init(struct gen *g, uint64_t seed)
 	g->streets = demo_streets(&g->n_streets);
 	g->estates = demo_estates(&g->n_estates);
 	g->n_kelurahan = wilayah_kelurahan_count();
-	g->today = days_from_civil(2025, 1, 1);
+	g->today = nik_days_from_civil(2025, 1, 1);
 	if (g->n_kelurahan == 0 || g->n_groups > N(g->group_home))
 		return false;
 	for (int k = 1; k <= N_TNG_KEC; k++) {
@@ -363,7 +338,7 @@ static bool assign_nik(struct gen *g, const struct household *h, struct person *
 	size_t region = pick_nik_region(g, h, adult);
 	for (int tries = 0; tries < 366; tries++) {
 		int y, m, d;
-		civil_from_days(p->born, &y, &m, &d);
+		nik_civil_from_days(p->born, &y, &m, &d);
 		int ddcode = d + (p->female ? 40 : 0);
 		unsigned serial = gen_serial(g, region, y % 100, m, ddcode);
 		if (serial != 0) {
@@ -383,11 +358,11 @@ static bool assign_nik(struct gen *g, const struct household *h, struct person *
  * from the same counters as NIKs (as a man's date) so it is never a NIK. */
 static bool assign_kk(struct gen *g, struct household *h)
 {
-	long first = days_from_civil(2008, 1, 1);
+	long first = nik_days_from_civil(2008, 1, 1);
 	long issued = first + rng_below(&g->rng, (uint32_t)(g->today - first));
 	for (int tries = 0; tries < 366; tries++, issued--) {
 		int y, m, d;
-		civil_from_days(issued, &y, &m, &d);
+		nik_civil_from_days(issued, &y, &m, &d);
 		unsigned serial = gen_serial(g, h->kec_index, y % 100, m, d);
 		if (serial != 0) {
 			snprintf(h->kk, sizeof h->kk, "%s%02d%02d%02d%04u",
@@ -535,7 +510,7 @@ static bool make_household(struct gen *g, struct household *h)
 static void write_person(struct out *o, const struct household *h, const struct person *p)
 {
 	int y, m, d;
-	civil_from_days(p->born_registry, &y, &m, &d);
+	nik_civil_from_days(p->born_registry, &y, &m, &d);
 	out_str(o, p->nik);
 	out_char(o, ',');
 	out_str(o, h->kk);
