@@ -1,6 +1,5 @@
 /* Languages and golden screens.  Indonesian by default; English with
- * LANG=en_* or --lang en, shown with a small catalogue of the test's own
- * (tests/e2e/ui-en.po) and, for what it translates, the real po/en.po.
+ * LANG=en_* or --lang en, through the real catalogue built from po/en.po.
  * Golden dumps of the main screens at 80x24 (tests/e2e/golden/). */
 #include "config.h"
 #include "e2e.h"
@@ -211,7 +210,7 @@ int main(void)
 	struct e2e e;
 	ok(e2e_init(&e, "ui-lang"), "test folder");
 	ok(e2e_profile(&e, "siti"), "profile");
-	snprintf(test_locale, sizeof test_locale, "%s/tests/e2e/locale", getenv("top_builddir"));
+	snprintf(test_locale, sizeof test_locale, "%s", getenv("SIGACOR_LOCALEDIR"));
 	e2e_setenv(&e, "SIGACOR_LOCALEDIR", test_locale);
 	test_indonesian_default(&e);
 	check_english(&e, "en_US.UTF-8", NULL, "LANG=en_US.UTF-8");
