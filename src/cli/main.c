@@ -23,7 +23,7 @@ static const struct cli_command commands[] = {
 		N_("Impor data kependudukan dari CSV: semua baris, atau tidak sama sekali."), NULL },
 	{ "lookup", cli_cmd_lookup, "lookup NIK",
 		N_("Tampilkan penduduk dari salinan data kependudukan."), NULL },
-	{ "add", cli_cmd_add, "add --nik NIK [PILIHAN...]",
+	{ "add", cli_cmd_add, N_("add --nik NIK [PILIHAN...]"),
 		N_("Buat rekaman verifikasi (draf, atau final dengan --final)."),
 		N_("      --nik NIK             NIK penerima (wajib)\n"
 		   "      --photo JENIS=FILE    foto ktp, kk atau rumah (sekali tiap jenis)\n"
@@ -37,7 +37,7 @@ static const struct cli_command commands[] = {
 		   "      --address ALAMAT      alamat, bila NIK tidak ada di data kependudukan\n"
 		   "      --supersedes UUID     rekaman final yang dikoreksi rekaman ini\n"
 		   "      --final               periksa aturan, bekukan, antrekan untuk dikirim\n") },
-	{ "export", cli_cmd_export, "export [--format csv|json] [--state STATUS]",
+	{ "export", cli_cmd_export, N_("export [--format csv|json] [--state STATUS]"),
 		N_("Keluarkan rekaman verifikasi beserta foto (jenis, sha256) dan koordinat."),
 		N_("      --format csv|json     bentuk keluaran (bawaan: csv; json dengan --json)\n"
 		   "      --state STATUS        hanya rekaman dengan status ini: draft, final,\n"
@@ -45,7 +45,7 @@ static const struct cli_command commands[] = {
 	{ "status", cli_cmd_status, "status",
 		N_("Jumlah rekaman per status, folder data dan jumlah penduduk."), NULL },
 	/* sync commands: src/cli/cmd_sync.c */
-	{ "login", cli_cmd_login, "login --server ALAMAT [--operator NAMA] [--ca-file FILE]",
+	{ "login", cli_cmd_login, N_("login --server ALAMAT [--operator NAMA] [--ca-file FILE]"),
 		N_("Masuk ke server kota; kata sandi dari terminal atau satu baris stdin."),
 		N_("      --server ALAMAT       https://server-kota (http:// hanya ke laptop ini)\n"
 		   "      --operator NAMA       nama petugas di server (= profil)\n"
@@ -53,8 +53,8 @@ static const struct cli_command commands[] = {
 	{ "logout", cli_cmd_logout, "logout",
 		N_("Keluar: server mencabut token sesi, laptop menghapusnya."), NULL },
 	{ "sync", cli_cmd_sync, "sync [--push-only|--pull-only] [--progress]",
-		N_("Kirim antrean (foto dulu, lalu rekaman), unduh data penduduk dan kabar "
-		   "rekaman. Status 0 hanya bila semua antrean diterima server."),
+		N_("Kirim antrean (foto dulu, lalu rekaman), unduh data penduduk dan\n"
+		   "      kabar rekaman. Status 0 hanya bila semua antrean diterima server."),
 		N_("      --push-only           hanya kirim antrean\n"
 		   "      --pull-only           hanya unduh data penduduk dan kabar rekaman\n"
 		   "      --progress            tulis kemajuan ke stderr\n"
@@ -84,7 +84,7 @@ static void help_reasons(FILE *out)
 
 static void help_command(FILE *out, const struct cli_command *cmd)
 {
-	fprintf(out, "  %s\n      %s\n", cmd->synopsis, gettext(cmd->summary));
+	fprintf(out, "  %s\n      %s\n", gettext(cmd->synopsis), gettext(cmd->summary));
 	if (cmd->options != NULL)
 		fprintf(out, "%s", gettext(cmd->options));
 	if (cmd->run == cli_cmd_add)
