@@ -130,6 +130,45 @@ size_t store_record_list(struct store *s, const struct store_filter *f,
 	bool (*each)(const struct record *r, void *ctx), void *ctx);
 void store_record_counts(struct store *s, int64_t counts[STATE_COUNT]);
 
+/* ---- the households assigned for verification (candidates) ----
+ * The city's list for the operator's kelurahan, downloaded by sync (GET
+ * /candidates).  One household may be in several programs. */
+struct candidate {
+	char nik[NIK_LEN + 1];       /* the member to verify (the aid recipient) */
+	char kk[NIK_LEN + 1];
+	char kelurahan[16];          /* "36.71.01.1001" */
+	char program[16];            /* "PKH", "BPNT", ... or "" */
+};
+
+/* A candidate as the worklist shows it: once per NIK, with the registry's
+ * name and RW ("" when the NIK is not in the registry copy) and the most
+ * recently changed record of that NIK, when there is one. */
+struct store_candidate_row {
+	char nik[NIK_LEN + 1];
+	char kk[NIK_LEN + 1];
+	char kelurahan[16];
+	char programs[64];           /* "PKH,BPNT" */
+	char name[RECORD_NAME_MAX];
+	char rw[4];
+	bool has_record;
+	char record_uuid[RECORD_UUID_LEN + 1];
+	enum record_state record_state;
+};
+
+/* store_filter.state for store_candidate_list: candidates without any
+ * record yet ("belum diverifikasi").  -1: all; a record state: those whose
+ * latest record is in it. */
+#define STORE_STATE_UNVERIFIED (-2)
+
+/* Calls each for every matching candidate, by RW, name, NIK; stops when
+ * each returns false.  text matches the NIK (prefix) or the registry's
+ * name, rw the registry's RW.  Returns the number visited.  each must not
+ * write. */
+size_t store_candidate_list(struct store *s, const struct store_filter *f,
+	bool (*each)(const struct store_candidate_row *c, void *ctx), void *ctx);
+/* Households (distinct NIK) assigned, and those of them without a record. */
+void store_candidate_counts(struct store *s, int64_t *assigned, int64_t *unverified);
+
 /* ---- the sync queue (outbox) ----
  * A final record has an outbox row until the server answered for good.  The
  * sync engine: store_outbox_due -> store_outbox_sending -> send ->
@@ -205,6 +244,16 @@ struct store_pull_state {
 enum store_status store_sync_residents_state(struct store *s, struct store_pull_state *out);
 enum store_status store_sync_residents_begin(struct store *s, const char *snapshot, int64_t total);
 enum store_status store_sync_residents_page(struct store *s, const struct resident *items,
+	size_t n, const char *next_cursor, bool last);
+
+/* The candidates download, the same way: begin a pass, each page with its
+ * next cursor in one transaction, the last page makes the pass the list
+ * (candidates not in it go).  A page with a broken item (NIK or KK not 16
+ * digits, a program not [A-Za-z0-9-]{0,15}) is refused whole:
+ * STORE_REJECTED. */
+enum store_status store_sync_candidates_state(struct store *s, struct store_pull_state *out);
+enum store_status store_sync_candidates_begin(struct store *s, const char *snapshot, int64_t total);
+enum store_status store_sync_candidates_page(struct store *s, const struct candidate *items,
 	size_t n, const char *next_cursor, bool last);
 
 /* The changes feed (flags, review outcomes of sent records): each page

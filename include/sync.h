@@ -18,7 +18,9 @@
  *   3. pull: the registry extract of the operator's kelurahan, page by page,
  *      each page committed with its cursor (an interrupted download resumes;
  *      a finished pass replaces the local copy; unchanged: skipped).
- *   4. pull: the changes feed (flags and review outcomes of sent records).
+ *   4. pull: the households assigned for verification (candidates), the
+ *      same way (a finished pass replaces the list).
+ *   5. pull: the changes feed (flags and review outcomes of sent records).
  * Timeouts, 408, 429, 5xx and dropped connections are retried with
  * exponential backoff and full jitter, honouring Retry-After.  401/403, a TLS
  * failure, a captive portal (no X-Sigacor-Server header) or a broken reply
@@ -136,6 +138,7 @@ enum sync_phase {
 	SYNC_CONNECTING,             /* GET /me, or the login request */
 	SYNC_PUSHING,                /* sending the queue */
 	SYNC_PULLING_RESIDENTS,
+	SYNC_PULLING_CANDIDATES,     /* the households assigned for verification */
 	SYNC_PULLING_CHANGES,
 	SYNC_FINISHED,               /* see outcome */
 };
@@ -179,6 +182,8 @@ struct sync_progress {
 	 * interrupted earlier run stored); received: items of this run */
 	int64_t residents_done, residents_total, residents_received;
 	int64_t residents_pages;     /* pages fetched in this run */
+	/* pull: the candidates list, counted the same way */
+	int64_t candidates_done, candidates_total, candidates_received;
 	int64_t changes_applied;
 	int64_t bytes_downloaded;    /* bodies received in this run */
 	/* waiting before a retry: when (ms from now) and which try comes next */

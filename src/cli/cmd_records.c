@@ -515,6 +515,7 @@ int cli_cmd_status(struct cli *c, int argc, char **argv)
 	if (argc > 1)
 		return cli_usage("status", _("Argumen tidak dikenal: %s"), argv[1]);
 	int64_t counts[STATE_COUNT] = { 0 }, registry = 0, outbox = 0, total = 0;
+	int64_t assigned = 0, unverified = 0;
 	struct store *s = NULL;
 	if (cli_profile_exists(c)) {
 		int status = cli_open_store(c, &s);
@@ -523,6 +524,7 @@ int cli_cmd_status(struct cli *c, int argc, char **argv)
 		store_record_counts(s, counts);
 		registry = store_resident_count(s);
 		outbox = store_outbox_count(s);
+		store_candidate_counts(s, &assigned, &unverified);
 	}
 	for (int i = 0; i < STATE_COUNT; i++)
 		total += counts[i];
@@ -536,6 +538,9 @@ int cli_cmd_status(struct cli *c, int argc, char **argv)
 			cJSON_AddNumberToObject(rec, record_state_code((enum record_state)i), (double)counts[i]);
 		cJSON_AddNumberToObject(o, "total", (double)total);
 		cJSON_AddNumberToObject(o, "outbox", (double)outbox);
+		cJSON *cand = cJSON_AddObjectToObject(o, "candidates");
+		cJSON_AddNumberToObject(cand, "assigned", (double)assigned);
+		cJSON_AddNumberToObject(cand, "unverified", (double)unverified);
 		cli_print_json(o);
 	} else {
 		printf("%-20s %s\n", _("Folder data:"), c->profile_dir);
@@ -546,6 +551,8 @@ int cli_cmd_status(struct cli *c, int argc, char **argv)
 			printf("  %-12s %6lld  %s\n", record_state_code((enum record_state)i),
 				(long long)counts[i], gettext(state_labels[i]));
 		printf("%-20s %lld\n", _("Antrean kirim:"), (long long)outbox);
+		printf("%-20s %lld (%s %lld)\n", _("Rumah tangga sasaran:"), (long long)assigned,
+			_("belum diverifikasi:"), (long long)unverified);
 	}
 	store_close(s);
 	return CLI_EXIT_OK;

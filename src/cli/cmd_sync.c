@@ -299,6 +299,9 @@ static void print_summary_json(const struct sync_progress *p)
 	cJSON_AddNumberToObject(o, "residents_done", (double)p->residents_done);
 	cJSON_AddNumberToObject(o, "residents_total", (double)p->residents_total);
 	cJSON_AddNumberToObject(o, "residents_pages", (double)p->residents_pages);
+	cJSON_AddNumberToObject(o, "candidates_received", (double)p->candidates_received);
+	cJSON_AddNumberToObject(o, "candidates_done", (double)p->candidates_done);
+	cJSON_AddNumberToObject(o, "candidates_total", (double)p->candidates_total);
 	cJSON_AddNumberToObject(o, "changes_applied", (double)p->changes_applied);
 	cJSON_AddNumberToObject(o, "attempt", p->attempt);
 	cJSON *local = cJSON_AddObjectToObject(o, "local_only");
@@ -325,6 +328,10 @@ static void print_summary_text(const struct sync_progress *p)
 		printf(_("Data penduduk: %lld diterima (%lld dari %lld).\n"),
 			(long long)p->residents_received, (long long)p->residents_done,
 			(long long)p->residents_total);
+	if (p->candidates_received > 0)
+		printf(_("Rumah tangga sasaran: %lld diterima (%lld dari %lld).\n"),
+			(long long)p->candidates_received, (long long)p->candidates_done,
+			(long long)p->candidates_total);
 	printf(_("Hanya ada di laptop ini: %lld draf, %lld dalam antrean, %lld dikarantina.\n"),
 		(long long)p->local.drafts, (long long)p->local.queued,
 		(long long)p->local.quarantined);

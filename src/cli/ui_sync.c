@@ -170,6 +170,11 @@ static void running_line(const struct sync_progress *p, char *buf, size_t len)
 		thousands(p->residents_done, x, sizeof x);
 		thousands(p->residents_total, y, sizeof y);
 		snprintf(buf, len, _("unduh penduduk %s %s/%s"), b, x, y);
+	} else if (p->phase == SYNC_PULLING_CANDIDATES && p->candidates_total > 0) {
+		bar(p->candidates_done, p->candidates_total, b);
+		thousands(p->candidates_done, x, sizeof x);
+		thousands(p->candidates_total, y, sizeof y);
+		snprintf(buf, len, _("unduh sasaran %s %s/%s"), b, x, y);
 	} else if (p->phase == SYNC_PULLING_CHANGES) {
 		snprintf(buf, len, "%s", _("ambil kabar rekaman…"));
 	} else {

@@ -3,6 +3,8 @@
 #include "store.h"
 #include "store_int.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 bool store_meta_get(struct store *s, const char *key, char *buf, size_t len)
@@ -42,4 +44,74 @@ enum store_status store_meta_set(struct store *s, const char *key, const char *v
 		return rc;
 	}
 	return store_commit(s);
+}
+
+int64_t store_meta_int(struct store *s, const char *key)
+{
+	char buf[32] = "";
+	if (!store_meta_get(s, key, buf, sizeof buf))
+		return 0;
+	return strtoll(buf, NULL, 10);
+}
+
+enum store_status store_meta_put_int(struct store *s, const char *key, int64_t value)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%lld", (long long)value);
+	return store_meta_put(s, key, buf);
+}
+
+enum store_status store_finish(struct store *s, enum store_status rc)
+{
+	if (rc == STORE_OK)
+		return store_commit(s);
+	store_rollback(s);
+	return rc;
+}
+
+/* "<prefix>.<name>" */
+static const char *pull_key(char *buf, size_t len, const char *prefix, const char *name)
+{
+	snprintf(buf, len, "%s.%s", prefix, name);
+	return buf;
+}
+
+void store_pull_state_load(struct store *s, const char *prefix, struct store_pull_state *out)
+{
+	char k[96];
+	memset(out, 0, sizeof *out);
+	store_meta_get(s, pull_key(k, sizeof k, prefix, "cursor"), out->cursor, sizeof out->cursor);
+	store_meta_get(s, pull_key(k, sizeof k, prefix, "snapshot"), out->snapshot,
+		sizeof out->snapshot);
+	store_meta_get(s, pull_key(k, sizeof k, prefix, "done_snapshot"), out->done_snapshot,
+		sizeof out->done_snapshot);
+	out->batch = store_meta_int(s, pull_key(k, sizeof k, prefix, "batch"));
+	out->received = store_meta_int(s, pull_key(k, sizeof k, prefix, "received"));
+	out->total = store_meta_int(s, pull_key(k, sizeof k, prefix, "total"));
+}
+
+enum store_status store_pull_state_begin(struct store *s, const char *prefix, int64_t batch,
+	const char *snapshot, int64_t total)
+{
+	char k[96];
+	enum store_status rc = store_meta_put_int(s, pull_key(k, sizeof k, prefix, "batch"), batch);
+	if (rc == STORE_OK)
+		rc = store_meta_put(s, pull_key(k, sizeof k, prefix, "snapshot"), snapshot);
+	if (rc == STORE_OK)
+		rc = store_meta_put(s, pull_key(k, sizeof k, prefix, "cursor"), "");
+	if (rc == STORE_OK)
+		rc = store_meta_put_int(s, pull_key(k, sizeof k, prefix, "received"), 0);
+	if (rc == STORE_OK)
+		rc = store_meta_put_int(s, pull_key(k, sizeof k, prefix, "total"), total);
+	return rc;
+}
+
+bool store_digits16(const char *t)
+{
+	if (strlen(t) != 16)
+		return false;
+	for (int i = 0; i < 16; i++)
+		if (t[i] < '0' || t[i] > '9')
+			return false;
+	return true;
 }

@@ -451,9 +451,7 @@ unsigned store_record_warnings(struct store *s, const struct record *r)
 
 static void list_sql(const struct store_filter *f, bool *by_nik, char *sql, size_t len)
 {
-	char digits[NIK_LEN + 1];
-	*by_nik = f->text != NULL && f->text[0] != '\0' && nik_normalise(f->text, digits) &&
-		digits[0] != '\0';
+	*by_nik = store_filter_by_nik(f);
 	snprintf(sql, len, "SELECT " RECORD_COLUMNS " FROM records WHERE 1"
 		"%s%s%s ORDER BY updated_at DESC, created_at DESC, uuid LIMIT ? OFFSET ?",
 		f->state >= 0 ? " AND state = :state" : "",
@@ -464,6 +462,13 @@ static void list_sql(const struct store_filter *f, bool *by_nik, char *sql, size
 			" WHERE residents.nik = records.nik AND residents.rw = :rw)" : "");
 }
 
+bool store_filter_by_nik(const struct store_filter *f)
+{
+	char digits[NIK_LEN + 1];
+	return f->text != NULL && f->text[0] != '\0' && nik_normalise(f->text, digits) &&
+		digits[0] != '\0';
+}
+
 static void bind_named(sqlite3_stmt *st, const char *name, const char *value)
 {
 	int i = sqlite3_bind_parameter_index(st, name);
@@ -471,7 +476,7 @@ static void bind_named(sqlite3_stmt *st, const char *name, const char *value)
 		store_bind_text(st, i, value);
 }
 
-static void bind_filter(sqlite3_stmt *st, const struct store_filter *f, bool by_nik)
+void store_filter_bind(sqlite3_stmt *st, const struct store_filter *f, bool by_nik)
 {
 	if (f->state >= 0)
 		bind_named(st, ":state", record_state_code((enum record_state)f->state));
@@ -506,7 +511,7 @@ size_t store_record_list(struct store *s, const struct store_filter *f,
 	list_sql(f, &by_nik, sql, sizeof sql);
 	if (store_prepare(s, sql, &st) != STORE_OK)
 		return 0;
-	bind_filter(st, f, by_nik);
+	store_filter_bind(st, f, by_nik);
 	struct record *r = malloc(sizeof *r);
 	size_t visited = 0;
 	while (r != NULL && sqlite3_step(st) == SQLITE_ROW) {

@@ -118,6 +118,20 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER record_photos_frozen_delete BEFORE DELETE ON record_photos"
 	" WHEN (SELECT state FROM records WHERE uuid = OLD.uuid) <> 'draft'"
 	" BEGIN SELECT RAISE(ABORT, 'sigacor: frozen record'); END;",
+
+	/* 2: the households assigned for verification (GET /candidates).  A
+	 * household may be in several programs: one row per (nik, program).
+	 * batch: the download pass that wrote the row; a finished pass removes
+	 * the rows of earlier ones. */
+	"CREATE TABLE candidates ("
+	"  nik TEXT NOT NULL CHECK (length(nik) = 16),"
+	"  program TEXT NOT NULL DEFAULT '',"
+	"  kk TEXT NOT NULL,"
+	"  kelurahan TEXT NOT NULL,"
+	"  batch INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (nik, program)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX candidates_batch ON candidates (batch);",
 };
 #define STORE_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

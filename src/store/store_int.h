@@ -40,6 +40,22 @@ int64_t store_count(struct store *s, const char *sql);
 /* meta upsert inside a transaction the caller holds */
 enum store_status store_meta_put(struct store *s, const char *key, const char *value);
 
+/* A meta value as a number (0 when absent), and its upsert (inside a
+ * transaction the caller holds). */
+int64_t store_meta_int(struct store *s, const char *key);
+enum store_status store_meta_put_int(struct store *s, const char *key, int64_t value);
+/* A paged download's bookkeeping: meta rows "<prefix>.cursor", ".snapshot",
+ * ".done_snapshot", ".batch", ".received", ".total" (prefix
+ * "sync.residents", "sync.candidates").  begin: inside the caller's
+ * transaction, a new pass numbered batch. */
+void store_pull_state_load(struct store *s, const char *prefix, struct store_pull_state *out);
+enum store_status store_pull_state_begin(struct store *s, const char *prefix, int64_t batch,
+	const char *snapshot, int64_t total);
+/* Exactly 16 ASCII digits (NIK, KK). */
+bool store_digits16(const char *t);
+/* Commit when rc is STORE_OK, else roll back; returns the outcome. */
+enum store_status store_finish(struct store *s, enum store_status rc);
+
 /* Bind helpers: "" binds as text (never NULL). */
 void store_bind_text(sqlite3_stmt *st, int i, const char *text);
 /* Copy a text column into buf (always terminated, cut at a UTF-8 boundary). */
@@ -68,6 +84,12 @@ enum store_status store_photos_load(struct store *s, const char *uuid, struct re
 enum store_status store_photos_write(struct store *s, const struct record *r);
 /* Every attached slot names a stored file of the right size. */
 enum store_status store_photos_check(struct store *s, const struct record *r);
+
+/* A list filter's text is a NIK prefix (else part of a name). */
+bool store_filter_by_nik(const struct store_filter *f);
+/* Bind the filter's :state (when >= 0), :lo/:hi or :like, :rw, and the last
+ * two parameters LIMIT and OFFSET. */
+void store_filter_bind(sqlite3_stmt *st, const struct store_filter *f, bool by_nik);
 
 /* Bring the schema up to date (at open). */
 enum store_status store_migrate(struct store *s);

@@ -29,35 +29,12 @@
 #define KEY_RES_SNAPSHOT "sync.residents.snapshot"
 #define KEY_RES_BATCH "sync.residents.batch"
 #define KEY_RES_RECEIVED "sync.residents.received"
-#define KEY_RES_TOTAL "sync.residents.total"
 #define KEY_RES_DONE "sync.residents.done_snapshot"
 #define KEY_CHANGES_CURSOR "sync.changes.cursor"
 /* the store's own counter of residents imports (residents.c): a pass of
  * the pull takes its number from the same sequence */
 #define KEY_IMPORT_BATCH "residents_import_batch"
 
-static enum store_status finish(struct store *s, enum store_status rc)
-{
-	if (rc == STORE_OK)
-		return store_commit(s);
-	store_rollback(s);
-	return rc;
-}
-
-static int64_t meta_int(struct store *s, const char *key)
-{
-	char buf[32] = "";
-	if (!store_meta_get(s, key, buf, sizeof buf))
-		return 0;
-	return strtoll(buf, NULL, 10);
-}
-
-static enum store_status meta_put_int(struct store *s, const char *key, int64_t value)
-{
-	char buf[32];
-	snprintf(buf, sizeof buf, "%lld", (long long)value);
-	return store_meta_put(s, key, buf);
-}
 
 /* ---------------------------------------------------------------- session */
 
@@ -169,7 +146,7 @@ enum store_status store_sync_requeue(struct store *s, const char *uuid,
 		store_bind_text(st, 4, record_state_code(STATE_SENDING));
 		rc = store_run(s, st, "records");
 	}
-	return finish(s, rc);
+	return store_finish(s, rc);
 }
 
 enum store_status store_sync_local_only(struct store *s, struct store_local_only *out)
@@ -218,13 +195,7 @@ enum store_status store_photo_verify(struct store *s, const char *sha256, int64_
 
 enum store_status store_sync_residents_state(struct store *s, struct store_pull_state *out)
 {
-	memset(out, 0, sizeof *out);
-	store_meta_get(s, KEY_RES_CURSOR, out->cursor, sizeof out->cursor);
-	store_meta_get(s, KEY_RES_SNAPSHOT, out->snapshot, sizeof out->snapshot);
-	store_meta_get(s, KEY_RES_DONE, out->done_snapshot, sizeof out->done_snapshot);
-	out->batch = meta_int(s, KEY_RES_BATCH);
-	out->received = meta_int(s, KEY_RES_RECEIVED);
-	out->total = meta_int(s, KEY_RES_TOTAL);
+	store_pull_state_load(s, "sync.residents", out);
 	return STORE_OK;
 }
 
@@ -234,35 +205,17 @@ enum store_status store_sync_residents_begin(struct store *s, const char *snapsh
 	int64_t batch = 0;
 	if (rc == STORE_OK) {
 		/* a fresh number, never used by an import or an earlier pass */
-		batch = meta_int(s, KEY_IMPORT_BATCH) + 1;
-		rc = meta_put_int(s, KEY_IMPORT_BATCH, batch);
+		batch = store_meta_int(s, KEY_IMPORT_BATCH) + 1;
+		rc = store_meta_put_int(s, KEY_IMPORT_BATCH, batch);
 	}
 	if (rc == STORE_OK)
-		rc = meta_put_int(s, KEY_RES_BATCH, batch);
-	if (rc == STORE_OK)
-		rc = store_meta_put(s, KEY_RES_SNAPSHOT, snapshot);
-	if (rc == STORE_OK)
-		rc = store_meta_put(s, KEY_RES_CURSOR, "");
-	if (rc == STORE_OK)
-		rc = meta_put_int(s, KEY_RES_RECEIVED, 0);
-	if (rc == STORE_OK)
-		rc = meta_put_int(s, KEY_RES_TOTAL, total);
-	return finish(s, rc);
-}
-
-static bool digits16(const char *t)
-{
-	if (strlen(t) != 16)
-		return false;
-	for (int i = 0; i < 16; i++)
-		if (t[i] < '0' || t[i] > '9')
-			return false;
-	return true;
+		rc = store_pull_state_begin(s, "sync.residents", batch, snapshot, total);
+	return store_finish(s, rc);
 }
 
 static bool resident_ok(const struct resident *r)
 {
-	return digits16(r->nik) && digits16(r->kk) && r->name[0] != '\0' &&
+	return store_digits16(r->nik) && store_digits16(r->kk) && r->name[0] != '\0' &&
 		store_text_ok(r->name, false) && store_text_ok(r->birth_place, false) &&
 		store_text_ok(r->address, false) && store_text_ok(r->kelurahan, false) &&
 		store_text_ok(r->sex, false) && store_text_ok(r->birth_date, false) &&
@@ -309,8 +262,8 @@ enum store_status store_sync_residents_page(struct store *s, const struct reside
 	enum store_status rc = store_begin(s);
 	int64_t batch = 0, received = 0;
 	if (rc == STORE_OK) {
-		batch = meta_int(s, KEY_RES_BATCH);
-		received = meta_int(s, KEY_RES_RECEIVED);
+		batch = store_meta_int(s, KEY_RES_BATCH);
+		received = store_meta_int(s, KEY_RES_RECEIVED);
 		if (batch <= 0)
 			rc = store_fail(s, STORE_REJECTED, "%s",
 				_("Unduhan data penduduk belum dimulai."));
@@ -318,7 +271,7 @@ enum store_status store_sync_residents_page(struct store *s, const struct reside
 	if (rc == STORE_OK)
 		rc = upsert_residents(s, items, n, batch, received + 1);
 	if (rc == STORE_OK)
-		rc = meta_put_int(s, KEY_RES_RECEIVED, received + (int64_t)n);
+		rc = store_meta_put_int(s, KEY_RES_RECEIVED, received + (int64_t)n);
 	if (rc == STORE_OK)
 		rc = store_meta_put(s, KEY_RES_CURSOR, last ? "" : next_cursor);
 	if (rc == STORE_OK && last) {
@@ -335,9 +288,9 @@ enum store_status store_sync_residents_page(struct store *s, const struct reside
 		if (rc == STORE_OK)
 			rc = store_meta_put(s, KEY_RES_DONE, snapshot);
 		if (rc == STORE_OK)
-			rc = meta_put_int(s, KEY_RES_BATCH, 0);
+			rc = store_meta_put_int(s, KEY_RES_BATCH, 0);
 	}
-	return finish(s, rc);
+	return store_finish(s, rc);
 }
 
 /* ---------------------------------------------------------------- changes feed */
@@ -396,7 +349,7 @@ enum store_status store_sync_changes_page(struct store *s, const struct store_ch
 	}
 	if (rc == STORE_OK)
 		rc = store_meta_put(s, KEY_CHANGES_CURSOR, next_cursor);
-	rc = finish(s, rc);
+	rc = store_finish(s, rc);
 	if (applied != NULL)
 		*applied = rc == STORE_OK ? count : 0;
 	return rc;

@@ -119,8 +119,10 @@ struct sync *sync_new(struct store *st, const struct sync_config *cfg, char *err
 		s->cfg.page_limit = PROTO_PAGE_DEFAULT;
 	s->multi = curl_multi_init();
 	s->res_buf = calloc(s->cfg.page_limit, sizeof *s->res_buf);
+	s->cand_buf = calloc(s->cfg.page_limit, sizeof *s->cand_buf);
 	s->chg_buf = calloc(s->cfg.page_limit, sizeof *s->chg_buf);
-	if (s->multi == NULL || s->res_buf == NULL || s->chg_buf == NULL) {
+	if (s->multi == NULL || s->res_buf == NULL || s->cand_buf == NULL ||
+		s->chg_buf == NULL) {
 		snprintf(err, errlen, "%s", _("Memori tidak cukup."));
 		sync_free(s);
 		return NULL;
@@ -152,6 +154,7 @@ void sync_free(struct sync *s)
 	memset(s->token, 0, sizeof s->token);
 	memset(s->login_password, 0, sizeof s->login_password);
 	free(s->res_buf);
+	free(s->cand_buf);
 	free(s->chg_buf);
 	free(s);
 }
@@ -194,6 +197,7 @@ static void begin_job(struct sync *s, enum sync_job job, enum sync_step first,
 	s->quarantined_in_run = 0;
 	s->pass_restarted = false;
 	s->changes_restarted = false;
+	s->cand_restarted = false;
 	s->missing_rounds = 0;
 	sync_goto(s, first);
 }
@@ -512,6 +516,8 @@ static void start_step(struct sync *s)
 		break;
 	case STEP_RESIDENTS_PROBE:
 	case STEP_RESIDENTS_PAGE:
+	case STEP_CANDIDATES_PROBE:
+	case STEP_CANDIDATES_PAGE:
 	case STEP_CHANGES_PAGE:
 		pull_start(s);
 		break;
@@ -546,6 +552,8 @@ static void transfer_done(struct sync *s, struct http_xfer *x)
 		break;
 	case STEP_RESIDENTS_PROBE:
 	case STEP_RESIDENTS_PAGE:
+	case STEP_CANDIDATES_PROBE:
+	case STEP_CANDIDATES_PAGE:
 	case STEP_CHANGES_PAGE:
 		pull_done(s, x);
 		break;

@@ -1,4 +1,5 @@
-/* sync/pull: the registry extract and the changes feed, page by page.  Each
+/* sync/pull: the registry extract, the candidates list and the changes
+ * feed, page by page.  Each
  * page is committed with the cursor that follows it, so memory holds one
  * page at most and a download cut anywhere resumes at the page after the
  * last one stored. */
@@ -20,15 +21,27 @@ static void scope_text(const struct sync *s, char *buf, size_t len)
 			s->session.kelurahan[i]);
 }
 
+#define KEY_RES_SCOPE "sync.residents.scope"
+#define KEY_CAND_SCOPE "sync.candidates.scope"
+
 /* The pass begun last was for the operator's present kelurahan (the city
  * may move an operator without touching the registry, so the snapshot
  * alone does not tell). */
-static bool same_scope(struct sync *s)
+static bool same_scope(struct sync *s, const char *key)
 {
 	char now[PROTO_KELURAHAN_MAX * 16 + 1], then[sizeof now] = "";
 	scope_text(s, now, sizeof now);
-	store_meta_get(s->store, "sync.residents.scope", then, sizeof then);
+	store_meta_get(s->store, key, then, sizeof then);
 	return strcmp(now, then) == 0;
+}
+
+/* Remember the scope a new pass is for (key: KEY_RES_SCOPE or
+ * KEY_CAND_SCOPE). */
+static enum store_status save_scope(struct sync *s, const char *key)
+{
+	char scope[PROTO_KELURAHAN_MAX * 16 + 1];
+	scope_text(s, scope, sizeof scope);
+	return store_meta_set(s->store, key, scope);
 }
 
 void pull_residents_start(struct sync *s)
@@ -39,7 +52,7 @@ void pull_residents_start(struct sync *s)
 	}
 	s->prog.phase = SYNC_PULLING_RESIDENTS;
 	store_sync_residents_state(s->store, &s->pull);
-	if (s->pull.batch > 0 && same_scope(s)) {
+	if (s->pull.batch > 0 && same_scope(s, KEY_RES_SCOPE)) {
 		/* an earlier run stopped in the middle of a pass: go on from there */
 		snprintf(s->page_cursor, sizeof s->page_cursor, "%s", s->pull.cursor);
 		s->prog.residents_done = s->pull.received;
@@ -79,6 +92,10 @@ void pull_start(struct sync *s)
 		x = list_request(s, "/residents", NULL, 0);
 	} else if (s->step == STEP_RESIDENTS_PAGE) {
 		x = list_request(s, "/residents", s->page_cursor, s->cfg.page_limit);
+	} else if (s->step == STEP_CANDIDATES_PROBE) {
+		x = list_request(s, "/candidates", NULL, 0);
+	} else if (s->step == STEP_CANDIDATES_PAGE) {
+		x = list_request(s, "/candidates", s->page_cursor, s->cfg.page_limit);
 	} else {
 		store_sync_changes_cursor(s->store, s->page_cursor, sizeof s->page_cursor);
 		x = list_request(s, "/verifications/changes", s->page_cursor, s->cfg.page_limit);
@@ -101,7 +118,7 @@ static bool decode_page(struct sync *s, const struct http_xfer *x, enum proto_pa
 		return false;
 	}
 	/* a page must move on, and fit what we asked for */
-	bool probe = s->step == STEP_RESIDENTS_PROBE;
+	bool probe = s->step == STEP_RESIDENTS_PROBE || s->step == STEP_CANDIDATES_PROBE;
 	if (page->count > s->cfg.page_limit || (!probe && page->has_more &&
 		(page->next_cursor[0] == '\0' || strcmp(page->next_cursor, s->page_cursor) == 0))) {
 		sync_stop(s, SYNC_SERVER, "%s", _("Halaman data dari server tidak masuk akal "
@@ -129,17 +146,33 @@ static void to_changes_phase(struct sync *s)
 	sync_goto(s, STEP_CHANGES_PAGE);
 }
 
+/* After the registry: the households assigned for verification, resumed
+ * where an earlier run stopped, else asked whether they changed. */
+static void candidates_start(struct sync *s)
+{
+	s->prog.phase = SYNC_PULLING_CANDIDATES;
+	store_sync_candidates_state(s->store, &s->cand);
+	if (s->cand.batch > 0 && same_scope(s, KEY_CAND_SCOPE)) {
+		snprintf(s->page_cursor, sizeof s->page_cursor, "%s", s->cand.cursor);
+		s->prog.candidates_done = s->cand.received;
+		s->prog.candidates_total = s->cand.total;
+		sync_goto(s, STEP_CANDIDATES_PAGE);
+	} else {
+		sync_goto(s, STEP_CANDIDATES_PROBE);
+	}
+	snprintf(s->prog.message, sizeof s->prog.message, "%s",
+		_("Mengunduh daftar rumah tangga sasaran…"));
+}
+
 static void probe_done(struct sync *s, struct proto_page *page)
 {
 	if (page->snapshot[0] != '\0' && strcmp(page->snapshot, s->pull.done_snapshot) == 0 &&
-		s->pull.batch == 0 && same_scope(s)) {
-		to_changes_phase(s);         /* the copy is current */
+		s->pull.batch == 0 && same_scope(s, KEY_RES_SCOPE)) {
+		candidates_start(s);         /* the copy is current */
 		return;
 	}
-	char scope[PROTO_KELURAHAN_MAX * 16 + 1];
-	scope_text(s, scope, sizeof scope);
 	if (store_sync_residents_begin(s->store, page->snapshot, page->total) != STORE_OK ||
-		store_meta_set(s->store, "sync.residents.scope", scope) != STORE_OK) {
+		save_scope(s, KEY_RES_SCOPE) != STORE_OK) {
 		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
 		return;
 	}
@@ -203,11 +236,78 @@ static void residents_page_done(struct sync *s, struct proto_page *page)
 	if (page->total >= 0)
 		s->prog.residents_total = page->total;
 	if (last) {
-		to_changes_phase(s);
+		candidates_start(s);
 		return;
 	}
 	snprintf(s->page_cursor, sizeof s->page_cursor, "%s", page->next_cursor);
 	sync_goto(s, STEP_RESIDENTS_PAGE);
+}
+
+static void candidates_probe_done(struct sync *s, struct proto_page *page)
+{
+	if (page->snapshot[0] != '\0' && strcmp(page->snapshot, s->cand.done_snapshot) == 0 &&
+		s->cand.batch == 0 && same_scope(s, KEY_CAND_SCOPE)) {
+		to_changes_phase(s);         /* the list is current */
+		return;
+	}
+	if (store_sync_candidates_begin(s->store, page->snapshot, page->total) != STORE_OK ||
+		save_scope(s, KEY_CAND_SCOPE) != STORE_OK) {
+		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
+		return;
+	}
+	store_sync_candidates_state(s->store, &s->cand);
+	s->page_cursor[0] = '\0';
+	s->prog.candidates_done = 0;
+	s->prog.candidates_total = page->total;
+	sync_goto(s, STEP_CANDIDATES_PAGE);
+}
+
+static void candidates_page_done(struct sync *s, struct proto_page *page)
+{
+	if (s->cand.snapshot[0] != '\0' && page->snapshot[0] != '\0' &&
+		strcmp(s->cand.snapshot, page->snapshot) != 0) {
+		/* the city replaced the list under us: start the pass again */
+		if (s->cand_restarted) {
+			sync_stop(s, SYNC_SERVER, "%s", _("Daftar rumah tangga sasaran di server "
+				"berubah terus selama diunduh; coba lagi nanti."));
+			return;
+		}
+		s->cand_restarted = true;
+		sync_goto(s, STEP_CANDIDATES_PROBE);
+		return;
+	}
+	for (size_t i = 0; i < page->count; i++) {
+		const struct proto_candidate *in = &page->candidates[i];
+		if (!in_scope(s, in->kelurahan)) {
+			sync_stop(s, SYNC_SERVER, "%s", _("Server mengirim rumah tangga sasaran di luar "
+				"kelurahan tugas petugas ini; unduhan dihentikan dan halaman itu dibuang."));
+			return;
+		}
+		struct candidate *c = &s->cand_buf[i];
+		memset(c, 0, sizeof *c);
+		snprintf(c->nik, sizeof c->nik, "%s", in->nik);
+		snprintf(c->kk, sizeof c->kk, "%s", in->kk);
+		snprintf(c->kelurahan, sizeof c->kelurahan, "%s", in->kelurahan);
+		snprintf(c->program, sizeof c->program, "%s", in->program);
+	}
+	bool last = !page->has_more;
+	enum store_status st = store_sync_candidates_page(s->store, s->cand_buf, page->count,
+		page->next_cursor, last);
+	if (st != STORE_OK) {
+		sync_stop(s, st == STORE_REJECTED ? SYNC_SERVER : SYNC_LOCAL, "%s",
+			store_error(s->store));
+		return;
+	}
+	s->prog.candidates_done += (int64_t)page->count;
+	s->prog.candidates_received += (int64_t)page->count;
+	if (page->total >= 0)
+		s->prog.candidates_total = page->total;
+	if (last) {
+		to_changes_phase(s);
+		return;
+	}
+	snprintf(s->page_cursor, sizeof s->page_cursor, "%s", page->next_cursor);
+	sync_goto(s, STEP_CANDIDATES_PAGE);
 }
 
 static void change_from_proto(struct store_change *out, const struct proto_change *in)
@@ -263,6 +363,13 @@ void pull_done(struct sync *s, struct http_xfer *x)
 			sync_goto(s, STEP_RESIDENTS_PROBE);
 			return;
 		}
+		if (s->step == STEP_CANDIDATES_PAGE && cursor_gone(x, &pb, problem) &&
+			!s->cand_restarted) {
+			/* the list was replaced since the pass began: start over */
+			s->cand_restarted = true;
+			sync_goto(s, STEP_CANDIDATES_PROBE);
+			return;
+		}
 		if (s->step == STEP_CHANGES_PAGE && cursor_gone(x, &pb, problem) &&
 			!s->changes_restarted) {
 			/* a cursor of another server: read the feed from its start */
@@ -275,7 +382,8 @@ void pull_done(struct sync *s, struct http_xfer *x)
 		return;
 	}
 	enum proto_page_kind kind = s->step == STEP_CHANGES_PAGE ? PROTO_PAGE_CHANGES :
-		PROTO_PAGE_RESIDENTS;
+		s->step == STEP_CANDIDATES_PROBE || s->step == STEP_CANDIDATES_PAGE ?
+		PROTO_PAGE_CANDIDATES : PROTO_PAGE_RESIDENTS;
 	struct proto_page page;
 	if (!decode_page(s, x, kind, &page)) {
 		proto_page_free(&page);
@@ -285,6 +393,10 @@ void pull_done(struct sync *s, struct http_xfer *x)
 		probe_done(s, &page);
 	else if (s->step == STEP_RESIDENTS_PAGE)
 		residents_page_done(s, &page);
+	else if (s->step == STEP_CANDIDATES_PROBE)
+		candidates_probe_done(s, &page);
+	else if (s->step == STEP_CANDIDATES_PAGE)
+		candidates_page_done(s, &page);
 	else
 		changes_page_done(s, &page);
 	proto_page_free(&page);

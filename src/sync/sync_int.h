@@ -75,6 +75,8 @@ enum sync_step {
 	STEP_RESIDENTS_START,        /* (no transfer) resume or probe */
 	STEP_RESIDENTS_PROBE,        /* GET /residents?limit=0 */
 	STEP_RESIDENTS_PAGE,         /* GET /residents?cursor=&limit= */
+	STEP_CANDIDATES_PROBE,       /* GET /candidates?limit=0 */
+	STEP_CANDIDATES_PAGE,        /* GET /candidates?cursor=&limit= */
 	STEP_CHANGES_PAGE,           /* GET /verifications/changes?cursor= */
 	STEP_FINISH,                 /* (no transfer) the run is over */
 };
@@ -115,7 +117,10 @@ struct sync {
 	bool pass_restarted;
 	bool changes_restarted;
 	char page_cursor[PROTO_CURSOR_MAX + 1];   /* the cursor asked for */
+	struct store_pull_state cand;        /* the candidates pass */
+	bool cand_restarted;
 	struct resident *res_buf;            /* page_limit items */
+	struct candidate *cand_buf;          /* page_limit items */
 	struct store_change *chg_buf;
 
 	struct sync_progress prog;

@@ -33,7 +33,7 @@ static FILE *log_file;
 static int counts[16];               /* requests per route so far */
 
 enum route { R_LOGIN, R_LOGOUT, R_ME, R_BLOB_HEAD, R_BLOB_PUT, R_RECORD, R_RESIDENTS,
-	R_CHANGES, R_OTHER };
+	R_CHANGES, R_CANDIDATES, R_OTHER };
 
 struct request {
 	char method[16];
@@ -190,6 +190,8 @@ static enum route route_of(const struct request *rq)
 		return R_RECORD;
 	if (strcmp(p, "/residents") == 0)
 		return R_RESIDENTS;
+	if (strcmp(p, "/candidates") == 0)
+		return R_CANDIDATES;
 	return R_OTHER;
 }
 
@@ -283,6 +285,11 @@ static void good(int fd, enum route r, const struct request *rq)
 		break;
 	case R_CHANGES:
 		json(fd, 200, "{\"items\":[],\"next_cursor\":\"c1\",\"has_more\":false,\"total\":-1}");
+		break;
+	case R_CANDIDATES:
+		json(fd, 200, "{\"items\":[{\"kk\":\"3671011503120001\",\"nik\":\"3671015503850002\","
+			"\"kelurahan\":\"" SCOPE "\",\"program\":\"PKH\"}],\"next_cursor\":\"\","
+			"\"has_more\":false,\"total\":1,\"snapshot\":\"c1\"}");
 		break;
 	default:
 		problem(fd, 404, "not_found", false, "Alamat ini tidak ada di server.", NULL, NULL);

@@ -1,0 +1,218 @@
+/* store/candidates: the households assigned for verification, as the city
+ * lists them for the operator's kelurahan (GET /candidates).
+ *   - the download: pages written with their cursor in one transaction, a
+ *     finished pass replaces the list (like the registry pull);
+ *   - the worklist's view: once per NIK, with the registry's name and RW and
+ *     the latest record of that NIK. */
+#include "config.h"
+#include "store.h"
+#include "store_int.h"
+#include "i18n.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* meta keys of the candidates pull */
+#define KEY_CAND_CURSOR "sync.candidates.cursor"
+#define KEY_CAND_SNAPSHOT "sync.candidates.snapshot"
+#define KEY_CAND_BATCH "sync.candidates.batch"
+#define KEY_CAND_RECEIVED "sync.candidates.received"
+#define KEY_CAND_DONE "sync.candidates.done_snapshot"
+/* the last pass number used (never reused, so rows of an abandoned pass
+ * are never taken for the new one's) */
+#define KEY_CAND_SEQ "sync.candidates.seq"
+
+/* ---------------------------------------------------------------- the pull */
+
+enum store_status store_sync_candidates_state(struct store *s, struct store_pull_state *out)
+{
+	store_pull_state_load(s, "sync.candidates", out);
+	return STORE_OK;
+}
+
+enum store_status store_sync_candidates_begin(struct store *s, const char *snapshot, int64_t total)
+{
+	enum store_status rc = store_begin(s);
+	int64_t batch = 0;
+	if (rc == STORE_OK) {
+		batch = store_meta_int(s, KEY_CAND_SEQ) + 1;
+		rc = store_meta_put_int(s, KEY_CAND_SEQ, batch);
+	}
+	if (rc == STORE_OK)
+		rc = store_pull_state_begin(s, "sync.candidates", batch, snapshot, total);
+	return store_finish(s, rc);
+}
+
+static bool program_ok(const char *t)
+{
+	size_t n = strlen(t);
+	if (n >= sizeof ((struct candidate *)0)->program)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = t[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+			c == '-'))
+			return false;
+	}
+	return true;
+}
+
+static bool candidate_ok(const struct candidate *c)
+{
+	return memchr(c->nik, '\0', sizeof c->nik) != NULL &&
+		memchr(c->kk, '\0', sizeof c->kk) != NULL &&
+		memchr(c->kelurahan, '\0', sizeof c->kelurahan) != NULL &&
+		memchr(c->program, '\0', sizeof c->program) != NULL &&
+		store_digits16(c->nik) && store_digits16(c->kk) && c->kelurahan[0] != '\0' &&
+		store_text_ok(c->kelurahan, false) && program_ok(c->program);
+}
+
+static enum store_status upsert_candidates(struct store *s, const struct candidate *items,
+	size_t n, int64_t batch, int64_t first)
+{
+	sqlite3_stmt *st = NULL;
+	enum store_status rc = store_prepare(s, "INSERT INTO candidates (nik, program, kk,"
+		" kelurahan, batch) VALUES (?, ?, ?, ?, ?)"
+		" ON CONFLICT (nik, program) DO UPDATE SET kk = excluded.kk,"
+		" kelurahan = excluded.kelurahan, batch = excluded.batch", &st);
+	for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+		const struct candidate *c = &items[i];
+		if (!candidate_ok(c)) {
+			rc = store_fail(s, STORE_REJECTED, _("Daftar rumah tangga sasaran dari server "
+				"rusak (baris %lld)."), (long long)(first + (int64_t)i));
+			break;
+		}
+		store_bind_text(st, 1, c->nik);
+		store_bind_text(st, 2, c->program);
+		store_bind_text(st, 3, c->kk);
+		store_bind_text(st, 4, c->kelurahan);
+		sqlite3_bind_int64(st, 5, batch);
+		int step = sqlite3_step(st);
+		if (step != SQLITE_DONE)
+			rc = store_fail_sql(s, step, "candidates");
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The pass is whole: it becomes the list. */
+static enum store_status finish_pass(struct store *s, int64_t batch)
+{
+	sqlite3_stmt *st;
+	enum store_status rc = store_prepare(s, "DELETE FROM candidates WHERE batch <> ?", &st);
+	if (rc == STORE_OK) {
+		sqlite3_bind_int64(st, 1, batch);
+		rc = store_run(s, st, "candidates");
+	}
+	char snapshot[64] = "";
+	store_meta_get(s, KEY_CAND_SNAPSHOT, snapshot, sizeof snapshot);
+	if (rc == STORE_OK)
+		rc = store_meta_put(s, KEY_CAND_DONE, snapshot);
+	if (rc == STORE_OK)
+		rc = store_meta_put_int(s, KEY_CAND_BATCH, 0);
+	return rc;
+}
+
+enum store_status store_sync_candidates_page(struct store *s, const struct candidate *items,
+	size_t n, const char *next_cursor, bool last)
+{
+	enum store_status rc = store_begin(s);
+	int64_t batch = 0, received = 0;
+	if (rc == STORE_OK) {
+		batch = store_meta_int(s, KEY_CAND_BATCH);
+		received = store_meta_int(s, KEY_CAND_RECEIVED);
+		if (batch <= 0)
+			rc = store_fail(s, STORE_REJECTED, "%s",
+				_("Unduhan daftar rumah tangga sasaran belum dimulai."));
+	}
+	if (rc == STORE_OK)
+		rc = upsert_candidates(s, items, n, batch, received + 1);
+	if (rc == STORE_OK)
+		rc = store_meta_put_int(s, KEY_CAND_RECEIVED, received + (int64_t)n);
+	if (rc == STORE_OK)
+		rc = store_meta_put(s, KEY_CAND_CURSOR, last ? "" : next_cursor);
+	if (rc == STORE_OK && last)
+		rc = finish_pass(s, batch);
+	return store_finish(s, rc);
+}
+
+/* ---------------------------------------------------------------- the worklist's view */
+
+/* Once per NIK, with the registry's name/RW and the NIK's latest record. */
+#define CANDIDATE_VIEW \
+	"WITH c AS (SELECT nik, min(kk) AS kk, min(kelurahan) AS kelurahan," \
+	"   group_concat(program, ',') AS programs FROM candidates GROUP BY nik)," \
+	" v AS (SELECT c.nik, c.kk, c.kelurahan, c.programs," \
+	"   coalesce(p.name, '') AS name, coalesce(p.rw, '') AS rw," \
+	"   (SELECT uuid FROM records x WHERE x.nik = c.nik" \
+	"     ORDER BY x.updated_at DESC, x.created_at DESC, x.uuid LIMIT 1) AS ru" \
+	"   FROM c LEFT JOIN residents p ON p.nik = c.nik) "
+
+static void candidate_sql(const struct store_filter *f, bool by_nik, char *sql, size_t len)
+{
+	snprintf(sql, len, CANDIDATE_VIEW "SELECT v.nik, v.kk, v.kelurahan, v.programs, v.name,"
+		" v.rw, coalesce(r.uuid, ''), coalesce(r.state, '')"
+		" FROM v LEFT JOIN records r ON r.uuid = v.ru WHERE 1%s%s%s"
+		" ORDER BY v.rw, v.name COLLATE NOCASE, v.nik LIMIT ? OFFSET ?",
+		f->state >= 0 ? " AND r.state = :state"
+			: f->state == STORE_STATE_UNVERIFIED ? " AND r.uuid IS NULL" : "",
+		f->text == NULL || f->text[0] == '\0' ? "" : by_nik
+			? " AND v.nik >= :lo AND v.nik < :hi"
+			: " AND v.name LIKE :like ESCAPE '\\'",
+		f->rw != NULL && f->rw[0] != '\0' ? " AND v.rw = :rw" : "");
+}
+
+static void candidate_from_row(sqlite3_stmt *st, struct store_candidate_row *c)
+{
+	memset(c, 0, sizeof *c);
+	store_column_text(st, 0, c->nik, sizeof c->nik);
+	store_column_text(st, 1, c->kk, sizeof c->kk);
+	store_column_text(st, 2, c->kelurahan, sizeof c->kelurahan);
+	store_column_text(st, 3, c->programs, sizeof c->programs);
+	store_column_text(st, 4, c->name, sizeof c->name);
+	store_column_text(st, 5, c->rw, sizeof c->rw);
+	store_column_text(st, 6, c->record_uuid, sizeof c->record_uuid);
+	c->has_record = c->record_uuid[0] != '\0';
+	if (!c->has_record ||
+		!record_state_parse((const char *)sqlite3_column_text(st, 7), &c->record_state))
+		c->record_state = STATE_DRAFT;
+}
+
+size_t store_candidate_list(struct store *s, const struct store_filter *f,
+	bool (*each)(const struct store_candidate_row *c, void *ctx), void *ctx)
+{
+	char sql[2048];
+	sqlite3_stmt *st;
+	bool by_nik = store_filter_by_nik(f);
+	candidate_sql(f, by_nik, sql, sizeof sql);
+	if (store_prepare(s, sql, &st) != STORE_OK)
+		return 0;
+	store_filter_bind(st, f, by_nik);
+	struct store_candidate_row row;
+	size_t visited = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		candidate_from_row(st, &row);
+		visited++;
+		if (!each(&row, ctx))
+			break;
+	}
+	sqlite3_finalize(st);
+	return visited;
+}
+
+void store_candidate_counts(struct store *s, int64_t *assigned, int64_t *unverified)
+{
+	*assigned = 0;
+	*unverified = 0;
+	sqlite3_stmt *st;
+	if (store_prepare(s, "SELECT count(*), coalesce(sum(NOT EXISTS (SELECT 1 FROM records r"
+		" WHERE r.nik = c.nik)), 0) FROM (SELECT DISTINCT nik FROM candidates) c", &st)
+		!= STORE_OK)
+		return;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*assigned = sqlite3_column_int64(st, 0);
+		*unverified = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+}
