@@ -30,6 +30,10 @@ struct ui_sync {
 	bool (*status)(void *ctx, char *buf, size_t len);
 	/* The clerk asked to sync now (F5). */
 	void (*sync_now)(void *ctx);
+	/* true (once) when sync changed what the screens list since the last
+	 * call (records settled, review outcomes, a new candidates list, a run
+	 * ended): the worklist reloads. */
+	bool (*data_changed)(void *ctx);
 };
 
 struct ui_options {

@@ -24,6 +24,9 @@ struct bridge {
 	time_t last_end;
 	bool was_running;
 	char last[160];
+	/* what data_changed saw last */
+	int64_t seen_mark;
+	bool seen_running;
 };
 
 static int64_t now_ms(void)
@@ -52,6 +55,8 @@ static void on_attach(void *ctx, struct store *s, const char *operator_name)
 	b->engine = sync_new(s, &cfg, err, sizeof err);
 	b->last_end = 0;
 	b->was_running = false;
+	b->seen_mark = 0;
+	b->seen_running = false;
 	start_run(b);
 }
 
@@ -103,6 +108,22 @@ static void on_sync_now(void *ctx)
 	start_run(ctx);
 }
 
+/* Records settled and review outcomes show at once; a new registry or
+ * candidates list when the run ends (not after every page). */
+static bool on_data_changed(void *ctx)
+{
+	struct bridge *b = ctx;
+	if (b->engine == NULL)
+		return false;
+	struct sync_progress p;
+	sync_progress(b->engine, &p);
+	int64_t mark = p.records_accepted + p.records_flagged + p.records_quarantined +
+		p.changes_applied;
+	bool changed = mark != b->seen_mark || (b->seen_running && !p.running);
+	b->seen_mark = mark;
+	b->seen_running = p.running;
+	return changed;
+}
 /* "12.345" (Indonesian thousands) */
 static void thousands(int64_t n, char *out, size_t len)
 {
@@ -224,6 +245,7 @@ const struct ui_sync *cli_ui_sync(void)
 	static struct bridge bridge;
 	static const struct ui_sync hook = {
 		&bridge, on_attach, on_detach, on_pollfds, on_tick, on_status, on_sync_now,
+		on_data_changed,
 	};
 	return &hook;
 }

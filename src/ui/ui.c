@@ -339,6 +339,16 @@ static void apply_resize(void)
 	clearok(curscr, TRUE);
 }
 
+/* Sync wrote what the worklist shows: reload it when it is on top (below a
+ * form it reloads when the form closes). */
+static void reload_worklist(struct ui *ui)
+{
+	if (ui->depth == 0 || ui->stack[ui->depth - 1].ops != &screen_worklist)
+		return;
+	if (screen_worklist.resume != NULL)
+		screen_worklist.resume(ui, ui->stack[ui->depth - 1].state);
+}
+
 static void update_sync_status(struct ui *ui)
 {
 	const struct ui_sync *sync = ui_sync_hook(ui);
@@ -391,6 +401,9 @@ static int run_loop(struct ui *ui, const sigset_t *wait_mask)
 		}
 		if (sync != NULL && sync->tick != NULL && ui->store != NULL)
 			sync->tick(sync->ctx, fds + 1, n > 0 ? nsync : 0);
+		if (sync != NULL && sync->data_changed != NULL && ui->store != NULL &&
+			sync->data_changed(sync->ctx))
+			reload_worklist(ui);
 		if (n > 0 && (fds[0].revents & POLLIN) && read_keys(ui, &last_input))
 			return 0;
 	}

@@ -1,6 +1,7 @@
-/* worklist: the operator's records with their state, searched by NIK or
- * name as the clerk types, filtered by state and RW, with counts and the
- * sync status line. */
+/* worklist: the operator's records with their state, and the households
+ * assigned for verification that have no record yet ("belum
+ * diverifikasi"), searched by NIK or name as the clerk types, filtered by
+ * state and RW, with counts and the sync status line. */
 #include "config.h"
 #include "ui_int.h"
 #include "store.h"
@@ -18,6 +19,7 @@ struct row {
 	char rw[4];
 	bool rw_loaded;
 	bool in_registry;
+	bool candidate;               /* assigned, no record yet: uuid is "" */
 	enum record_state state;
 	enum decision decision;
 	int64_t updated_at;
@@ -25,13 +27,18 @@ struct row {
 
 struct worklist {
 	struct ui_field search;
-	int state_filter;             /* enum record_state or -1 */
+	int state_filter;             /* enum record_state, FILTER_UNVERIFIED or -1 */
 	char rw_filter[4];
 	struct row *rows;
 	size_t count, cap;
 	int selected, top;
 	int64_t counts[STATE_COUNT];
+	int64_t assigned, unverified; /* candidate households; those without a record */
 };
+
+/* The state filter's pseudo-state after the record states: the assigned
+ * households without a record. */
+#define FILTER_UNVERIFIED STATE_COUNT
 
 static const char *const state_labels[STATE_COUNT] = {
 	[STATE_DRAFT] = N_("Draf"),
@@ -56,19 +63,40 @@ const char *ui_decision_label(enum decision d)
 	}
 }
 
-static bool collect(const struct record *r, void *ctx)
+static struct row *new_row(struct worklist *w)
 {
-	struct worklist *w = ctx;
 	if (w->count == w->cap) {
 		size_t cap = w->cap == 0 ? 64 : w->cap * 2;
 		struct row *p = realloc(w->rows, cap * sizeof *p);
 		if (p == NULL)
-			return false;
+			return NULL;
 		w->rows = p;
 		w->cap = cap;
 	}
 	struct row *row = &w->rows[w->count++];
 	memset(row, 0, sizeof *row);
+	return row;
+}
+
+static bool collect_candidate(const struct store_candidate_row *c, void *ctx)
+{
+	struct row *row = new_row(ctx);
+	if (row == NULL)
+		return false;
+	snprintf(row->nik, sizeof row->nik, "%s", c->nik);
+	snprintf(row->name, sizeof row->name, "%s", c->name);
+	snprintf(row->rw, sizeof row->rw, "%s", c->rw);
+	row->rw_loaded = true;
+	row->in_registry = c->name[0] != '\0';
+	row->candidate = true;
+	return true;
+}
+
+static bool collect(const struct record *r, void *ctx)
+{
+	struct row *row = new_row(ctx);
+	if (row == NULL)
+		return false;
 	snprintf(row->uuid, sizeof row->uuid, "%s", r->uuid);
 	snprintf(row->nik, sizeof row->nik, "%s", r->nik);
 	snprintf(row->name, sizeof row->name, "%s", r->name);
@@ -81,20 +109,28 @@ static bool collect(const struct record *r, void *ctx)
 
 static void reload(struct ui *ui, struct worklist *w)
 {
-	char keep[RECORD_UUID_LEN + 1] = "";
+	struct row keep = { .uuid = "" };
 	if (w->selected >= 0 && (size_t)w->selected < w->count)
-		snprintf(keep, sizeof keep, "%s", w->rows[w->selected].uuid);
+		keep = w->rows[w->selected];
 	w->count = 0;
 	struct store_filter f = {
 		.text = w->search.text[0] != '\0' ? w->search.text : NULL,
 		.state = w->state_filter,
 		.rw = w->rw_filter[0] != '\0' ? w->rw_filter : NULL,
 	};
-	store_record_list(ui->store, &f, collect, w);
+	if (w->state_filter != FILTER_UNVERIFIED)
+		store_record_list(ui->store, &f, collect, w);
+	if (w->state_filter < 0 || w->state_filter == FILTER_UNVERIFIED) {
+		/* after the records: the assigned households nobody verified yet */
+		f.state = STORE_STATE_UNVERIFIED;
+		store_candidate_list(ui->store, &f, collect_candidate, w);
+	}
 	store_record_counts(ui->store, w->counts);
+	store_candidate_counts(ui->store, &w->assigned, &w->unverified);
 	w->selected = 0;
-	for (size_t i = 0; i < w->count && keep[0] != '\0'; i++)
-		if (strcmp(w->rows[i].uuid, keep) == 0)
+	for (size_t i = 0; i < w->count && keep.nik[0] != '\0'; i++)
+		if (w->rows[i].candidate == keep.candidate && strcmp(w->rows[i].uuid, keep.uuid) == 0
+			&& strcmp(w->rows[i].nik, keep.nik) == 0)
 			w->selected = (int)i;
 }
 
@@ -119,16 +155,29 @@ static void row_rw(struct ui *ui, struct row *row)
 		snprintf(row->rw, sizeof row->rw, "%s", res.rw);
 }
 
-static void draw_counts(struct ui *ui, struct worklist *w)
+/* "Semua 5  Draf 2  Final 3 ...  Sasaran 4"; skip_zero leaves out the
+ * states nothing is in.  Returns the display width. */
+static int counts_line(struct worklist *w, bool skip_zero, char *line, size_t len)
 {
-	char line[256];
 	int64_t all = 0;
 	for (int s = 0; s < STATE_COUNT; s++)
 		all += w->counts[s];
-	int used = snprintf(line, sizeof line, _("Semua %lld"), (long long)all);
-	for (int s = 0; s < STATE_COUNT && used > 0 && (size_t)used < sizeof line; s++)
-		used += snprintf(line + used, sizeof line - (size_t)used, "  %s %lld",
-			_(state_labels[s]), (long long)w->counts[s]);
+	int used = snprintf(line, len, _("Semua %lld"), (long long)all);
+	for (int s = 0; s < STATE_COUNT && used > 0 && (size_t)used < len; s++)
+		if (!skip_zero || w->counts[s] > 0)
+			used += snprintf(line + used, len - (size_t)used, "  %s %lld",
+				_(state_labels[s]), (long long)w->counts[s]);
+	if (w->assigned > 0 && used > 0 && (size_t)used < len)
+		snprintf(line + used, len - (size_t)used, "  %s %lld", _("Sasaran"),
+			(long long)w->unverified);
+	return ui_text_width(line);
+}
+
+static void draw_counts(struct ui *ui, struct worklist *w)
+{
+	char line[256];
+	if (counts_line(w, false, line, sizeof line) > ui->cols - 2)
+		counts_line(w, true, line, sizeof line);    /* 80 columns: what is there */
 	ui_put(2, 1, ui->cols - 2, ROLE_DIM, line);
 }
 
@@ -150,6 +199,11 @@ static void draw_row(struct ui *ui, struct worklist *w, int y, struct row *row, 
 	x += name_w + 1;
 	ui_put(y, x, 3, role, row->rw[0] != '\0' ? row->rw : "-");
 	x += 4;
+	if (row->candidate) {
+		/* no state, no decision, no date yet: the label may take their room */
+		ui_put(y, x, 21, selected ? role : ROLE_LABEL, _("Belum diverifikasi"));
+		return;
+	}
 	enum ui_role state_role = role;
 	if (!selected && (row->state == STATE_FLAGGED || row->state == STATE_QUARANTINED))
 		state_role = ROLE_WARN;
@@ -173,7 +227,8 @@ static void worklist_draw(struct ui *ui, void *state)
 	ui_show_cursor(ui, 1, cx);
 	char filters[128];
 	snprintf(filters, sizeof filters, _("Status: %s  RW: %s"),
-		w->state_filter < 0 ? _("semua") : ui_state_label((enum record_state)w->state_filter),
+		w->state_filter < 0 ? _("semua") : w->state_filter == FILTER_UNVERIFIED ? _("Sasaran")
+			: ui_state_label((enum record_state)w->state_filter),
 		w->rw_filter[0] != '\0' ? w->rw_filter : _("semua"));
 	ui_put(1, x + 30, ui->cols - x - 31, ROLE_NORMAL, filters);
 	draw_counts(ui, w);
@@ -233,6 +288,11 @@ static void ask_discard(struct ui *ui, struct worklist *w)
 	struct row *row = current(w);
 	if (row == NULL)
 		return;
+	if (row->candidate) {
+		ui_message(ui, ROLE_ERROR, "%s", _("Rumah tangga sasaran ini belum punya rekaman; "
+			"Enter untuk memverifikasinya."));
+		return;
+	}
 	if (row->state != STATE_DRAFT) {
 		ui_message(ui, ROLE_ERROR, "%s", _("Hanya draf yang bisa dibuang; rekaman final dikoreksi dengan F6."));
 		return;
@@ -278,6 +338,12 @@ static bool answer_logout(struct ui *ui, void *ctx, bool yes, const char *const 
 static unsigned open_selected(struct ui *ui, struct worklist *w)
 {
 	struct row *row = current(w);
+	if (row != NULL && row->candidate) {
+		/* a new verification of that household: the NIK and the registry's
+		 * data filled in */
+		ui_open_form(ui, NULL, row->nik, false);
+		return UI_HANDLED;
+	}
 	if (row != NULL) {
 		ui_open_form(ui, row->uuid, NULL, false);
 		return UI_HANDLED;
@@ -317,7 +383,12 @@ static unsigned worklist_key(struct ui *ui, void *state, const struct ui_key *k)
 		ui_open_form(ui, NULL, NULL, false);
 		return UI_HANDLED;
 	case ACT_FILTER_STATE:
-		w->state_filter = w->state_filter + 1 >= STATE_COUNT ? -1 : w->state_filter + 1;
+		/* the record states, then (when the city assigned households) those
+		 * without a record, then all again */
+		w->state_filter++;
+		if (w->state_filter > FILTER_UNVERIFIED ||
+			(w->state_filter == FILTER_UNVERIFIED && w->assigned == 0))
+			w->state_filter = -1;
 		reload(ui, w);
 		return UI_HANDLED;
 	case ACT_FILTER_RW: {
@@ -340,7 +411,7 @@ static unsigned worklist_key(struct ui *ui, void *state, const struct ui_key *k)
 		return UI_HANDLED;
 	case ACT_CORRECT: {
 		struct row *row = current(w);
-		if (row == NULL || row->state == STATE_DRAFT)
+		if (row == NULL || row->candidate || row->state == STATE_DRAFT)
 			ui_message(ui, ROLE_ERROR, "%s", _("Koreksi hanya untuk rekaman final; draf bisa langsung diubah."));
 		else
 			ui_open_form(ui, row->uuid, NULL, true);
