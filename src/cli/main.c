@@ -53,8 +53,9 @@ static const struct cli_command commands[] = {
 	{ "logout", cli_cmd_logout, "logout",
 		N_("Keluar: server mencabut token sesi, laptop menghapusnya."), NULL },
 	{ "sync", cli_cmd_sync, "sync [--push-only|--pull-only] [--progress]",
-		N_("Kirim antrean (foto dulu, lalu rekaman), unduh data penduduk dan\n"
-		   "      kabar rekaman. Status 0 hanya bila semua antrean diterima server."),
+		N_("Kirim antrean (foto dulu, lalu rekaman), unduh data penduduk, rumah\n"
+		   "      tangga sasaran dan kabar rekaman. Status 0 hanya bila semua antrean\n"
+		   "      diterima server."),
 		N_("      --push-only           hanya kirim antrean\n"
 		   "      --pull-only           hanya unduh data penduduk dan kabar rekaman\n"
 		   "      --progress            tulis kemajuan ke stderr\n"
@@ -105,7 +106,7 @@ void cli_help(FILE *out, const char *name)
 	fprintf(out, "\n%s\n%s", _("Pilihan umum (sebelum perintah):"),
 		_("  --data-dir DIR        folder data (bawaan: $XDG_DATA_HOME/sigacor, atau\n"
 		  "                        ~/.local/share/sigacor); profil petugas di DIR/NAMA\n"
-		  "  --operator NAMA       profil petugas (bawaan: $SIGACOR_OPERATOR, atau default)\n"
+		  "  --operator NAMA       profil petugas (bawaan: $SIGACOR_OPERATOR atau default)\n"
 		  "  --json                keluaran JSON\n"
 		  "  --lang id|en          bahasa pesan (bawaan: Indonesia; LANG=en_* Inggris)\n"
 		  "  --help                bantuan ini\n"
