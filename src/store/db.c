@@ -73,6 +73,53 @@ enum store_status store_prepare(struct store *s, const char *sql, sqlite3_stmt *
 	return STORE_OK;
 }
 
+enum store_status store_stmt_get(struct store *s, enum store_stmt id, const char *sql,
+	sqlite3_stmt **st)
+{
+	if (s->stmt_in_use[id])
+		return store_prepare(s, sql, st);
+	if (s->stmts[id] == NULL) {
+		int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+			&s->stmts[id], NULL);
+		if (rc != SQLITE_OK) {
+			s->stmts[id] = NULL;
+			*st = NULL;
+			return store_fail_sql(s, rc, "prepare");
+		}
+	}
+	s->stmt_in_use[id] = true;
+	*st = s->stmts[id];
+	return STORE_OK;
+}
+
+void store_stmt_put(struct store *s, sqlite3_stmt *st)
+{
+	if (st == NULL)
+		return;
+	for (int id = 0; id < STMT_COUNT; id++) {
+		if (s->stmts[id] != st)
+			continue;
+		s->stmt_in_use[id] = false;
+		/* reset reports the last step's failure: start afresh next time */
+		if (sqlite3_reset(st) != SQLITE_OK) {
+			sqlite3_finalize(st);
+			s->stmts[id] = NULL;
+		} else
+			sqlite3_clear_bindings(st);
+		return;
+	}
+	sqlite3_finalize(st);
+}
+
+void store_stmt_flush(struct store *s)
+{
+	for (int id = 0; id < STMT_COUNT; id++) {
+		sqlite3_finalize(s->stmts[id]);
+		s->stmts[id] = NULL;
+		s->stmt_in_use[id] = false;
+	}
+}
+
 enum store_status store_run(struct store *s, sqlite3_stmt *st, const char *what)
 {
 	int rc = sqlite3_step(st);
@@ -367,6 +414,7 @@ void store_close(struct store *s)
 		return;
 	/* close_v2: finalised statements are gone; a failure here means a
 	 * leaked statement, which would keep the WAL from being checkpointed */
+	store_stmt_flush(s);
 	sqlite3_close_v2(s->db);
 	free(s);
 }

@@ -252,7 +252,8 @@ enum store_status store_photos_load(struct store *s, const char *uuid, struct re
 {
 	memset(r->photos, 0, sizeof r->photos);
 	sqlite3_stmt *st;
-	enum store_status rc = store_prepare(s, "SELECT kind, sha256, size, has_gps, lat, lon,"
+	enum store_status rc = store_stmt_get(s, STMT_PHOTOS_LOAD, "SELECT kind, sha256, size,"
+		" has_gps, lat, lon,"
 		" taken_at, original_name FROM record_photos WHERE uuid = ?", &st);
 	if (rc != STORE_OK)
 		return rc;
@@ -274,7 +275,7 @@ enum store_status store_photos_load(struct store *s, const char *uuid, struct re
 	}
 	if (step != SQLITE_DONE)
 		rc = store_fail_sql(s, step, "record_photos");
-	sqlite3_finalize(st);
+	store_stmt_put(s, st);
 	return rc;
 }
 

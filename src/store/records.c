@@ -69,7 +69,7 @@ static void record_from_row(sqlite3_stmt *st, struct record *r)
 enum store_status store_record_get(struct store *s, const char *uuid, struct record *out)
 {
 	sqlite3_stmt *st;
-	enum store_status rc = store_prepare(s, "SELECT " RECORD_COLUMNS
+	enum store_status rc = store_stmt_get(s, STMT_RECORD_GET, "SELECT " RECORD_COLUMNS
 		" FROM records WHERE uuid = ?", &st);
 	if (rc != STORE_OK)
 		return rc;
@@ -81,7 +81,7 @@ enum store_status store_record_get(struct store *s, const char *uuid, struct rec
 		rc = store_fail(s, STORE_NOT_FOUND, _("Rekaman %s tidak ada."), uuid);
 	else
 		rc = store_fail_sql(s, step, "records");
-	sqlite3_finalize(st);
+	store_stmt_put(s, st);
 	if (rc == STORE_OK)
 		rc = store_photos_load(s, out->uuid, out);
 	return rc;
@@ -416,7 +416,7 @@ unsigned store_record_warnings(struct store *s, const struct record *r)
 	if (kk[0] == '\0' && r->nik[0] != '\0' && store_resident_get(s, r->nik, &res) == STORE_OK)
 		memcpy(kk, res.kk, sizeof kk);
 	sqlite3_stmt *st;
-	if (store_prepare(s, CHAIN_CTE "SELECT"
+	if (store_stmt_get(s, STMT_RECORD_WARNINGS, CHAIN_CTE "SELECT"
 		" EXISTS (SELECT 1 FROM records WHERE nik = ?3 AND uuid NOT IN chain),"
 		" EXISTS (SELECT 1 FROM record_photos WHERE sha256 IN (?4, ?5, ?6)"
 		"   AND uuid NOT IN chain),"
@@ -443,7 +443,7 @@ unsigned store_record_warnings(struct store *s, const struct record *r)
 		if (sqlite3_column_int(st, 2))
 			bits |= 1u << RECORD_WARN_KK_LAYAK;
 	}
-	sqlite3_finalize(st);
+	store_stmt_put(s, st);
 	return bits;
 }
 
@@ -532,12 +532,13 @@ void store_record_counts(struct store *s, int64_t counts[STATE_COUNT])
 	for (int i = 0; i < STATE_COUNT; i++)
 		counts[i] = 0;
 	sqlite3_stmt *st;
-	if (store_prepare(s, "SELECT state, count(*) FROM records GROUP BY state", &st) != STORE_OK)
+	if (store_stmt_get(s, STMT_RECORD_COUNTS,
+		"SELECT state, count(*) FROM records GROUP BY state", &st) != STORE_OK)
 		return;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		enum record_state state;
 		if (record_state_parse((const char *)sqlite3_column_text(st, 0), &state))
 			counts[state] = sqlite3_column_int64(st, 1);
 	}
-	sqlite3_finalize(st);
+	store_stmt_put(s, st);
 }

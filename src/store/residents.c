@@ -392,8 +392,12 @@ enum store_status store_import_residents(struct store *s, FILE *csv,
 		st = store_commit(s);     /* durable here: synchronous=FULL */
 	else
 		store_rollback(s);
-	if (big)
+	if (big) {
 		sqlite3_exec(s->db, "PRAGMA cache_size = -2000", NULL, NULL, NULL);
+		/* the kk index was dropped and built again: plan the cached
+		 * look-ups afresh rather than rely on SQLite noticing */
+		store_stmt_flush(s);
+	}
 	if (st == STORE_OK && progress != NULL)
 		progress(bytes, im.rows, ctx);
 	if (st == STORE_OK && rows_out != NULL)
@@ -424,7 +428,7 @@ enum store_status store_resident_get(struct store *s, const char *nik, struct re
 	if (!nik_normalise(nik, digits) || strlen(digits) != NIK_LEN)
 		return store_fail(s, STORE_NOT_FOUND, _("NIK %s tidak sah."), nik);
 	sqlite3_stmt *st;
-	enum store_status rc = store_prepare(s, "SELECT " RESIDENT_COLUMNS
+	enum store_status rc = store_stmt_get(s, STMT_RESIDENT_GET, "SELECT " RESIDENT_COLUMNS
 		" FROM residents WHERE nik = ?", &st);
 	if (rc != STORE_OK)
 		return rc;
@@ -437,7 +441,7 @@ enum store_status store_resident_get(struct store *s, const char *nik, struct re
 			digits);
 	else
 		rc = store_fail_sql(s, step, "residents");
-	sqlite3_finalize(st);
+	store_stmt_put(s, st);
 	return rc;
 }
 
@@ -446,24 +450,25 @@ int64_t store_resident_count(struct store *s)
 	return store_count(s, "SELECT count(*) FROM residents");
 }
 
-static size_t residents_from(sqlite3_stmt *st, struct resident *out, size_t max)
+static size_t residents_from(struct store *s, sqlite3_stmt *st, struct resident *out,
+	size_t max)
 {
 	size_t n = 0;
 	while (n < max && sqlite3_step(st) == SQLITE_ROW)
 		resident_from_row(st, &out[n++]);
-	sqlite3_finalize(st);
+	store_stmt_put(s, st);
 	return n;
 }
 
 size_t store_residents_by_kk(struct store *s, const char *kk, struct resident *out, size_t max)
 {
 	sqlite3_stmt *st;
-	if (max == 0 || store_prepare(s, "SELECT " RESIDENT_COLUMNS
+	if (max == 0 || store_stmt_get(s, STMT_RESIDENTS_BY_KK, "SELECT " RESIDENT_COLUMNS
 		" FROM residents WHERE kk = ? ORDER BY birth_date, nik LIMIT ?", &st) != STORE_OK)
 		return 0;
 	store_bind_text(st, 1, kk);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
-	return residents_from(st, out, max);
+	return residents_from(s, st, out, max);
 }
 
 size_t store_residents_search(struct store *s, const char *text, struct resident *out, size_t max)
@@ -476,22 +481,22 @@ size_t store_residents_search(struct store *s, const char *text, struct resident
 		/* a NIK prefix: a range on the primary key */
 		char upper[NIK_LEN + 2];
 		snprintf(upper, sizeof upper, "%s:", digits);   /* ':' sorts after '9' */
-		if (store_prepare(s, "SELECT " RESIDENT_COLUMNS " FROM residents"
-			" WHERE nik >= ? AND nik < ? ORDER BY nik LIMIT ?", &st) != STORE_OK)
+		if (store_stmt_get(s, STMT_RESIDENTS_BY_NIK_PREFIX, "SELECT " RESIDENT_COLUMNS
+			" FROM residents WHERE nik >= ? AND nik < ? ORDER BY nik LIMIT ?", &st) != STORE_OK)
 			return 0;
 		store_bind_text(st, 1, digits);
 		store_bind_text(st, 2, upper);
 		sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
-		return residents_from(st, out, max);
+		return residents_from(s, st, out, max);
 	}
 	/* part of a name: a scan (a registry copy is one kelurahan's residents,
 	 * tens of thousands; a million take about half a second) */
 	char pattern[RECORD_NAME_MAX * 2 + 3];
 	store_like_pattern(text, pattern, sizeof pattern);
-	if (store_prepare(s, "SELECT " RESIDENT_COLUMNS " FROM residents"
-		" WHERE name LIKE ? ESCAPE '\\' ORDER BY name COLLATE NOCASE LIMIT ?", &st) != STORE_OK)
+	if (store_stmt_get(s, STMT_RESIDENTS_BY_NAME, "SELECT " RESIDENT_COLUMNS
+		" FROM residents WHERE name LIKE ? ESCAPE '\\' ORDER BY name COLLATE NOCASE LIMIT ?", &st) != STORE_OK)
 		return 0;
 	store_bind_text(st, 1, pattern);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
-	return residents_from(st, out, max);
+	return residents_from(s, st, out, max);
 }

@@ -10,8 +10,25 @@
 /* How long a writer waits for another process before STORE_BUSY. */
 #define STORE_BUSY_MS 5000
 
+/* The statements the screens run on every keystroke or list row, kept
+ * prepared for the life of the store (compiling the warnings query alone
+ * costs more than the whole look-up).  Each id belongs to one SQL text. */
+enum store_stmt {
+	STMT_RESIDENT_GET,
+	STMT_RESIDENTS_BY_KK,
+	STMT_RESIDENTS_BY_NIK_PREFIX,
+	STMT_RESIDENTS_BY_NAME,
+	STMT_RECORD_GET,
+	STMT_RECORD_WARNINGS,
+	STMT_RECORD_COUNTS,
+	STMT_PHOTOS_LOAD,
+	STMT_COUNT
+};
+
 struct store {
 	sqlite3 *db;
+	sqlite3_stmt *stmts[STMT_COUNT];   /* prepared on first use, or NULL */
+	bool stmt_in_use[STMT_COUNT];
 	char dir[PATH_MAX];
 	char photos[PATH_MAX];       /* dir/photos */
 	char operator_name[RECORD_OPERATOR_MAX];   /* the profile folder's name */
@@ -31,6 +48,17 @@ void store_rollback(struct store *s);
 
 /* Prepare or fail with STORE_IO. */
 enum store_status store_prepare(struct store *s, const char *sql, sqlite3_stmt **st);
+/* The cached statement id (sql prepared on first use), bindings cleared;
+ * if a caller further up holds it, a one-off statement.  Always give it
+ * back with store_stmt_put, on success and on every error path. */
+enum store_status store_stmt_get(struct store *s, enum store_stmt id, const char *sql,
+	sqlite3_stmt **st);
+/* Reset and unbind a statement from store_stmt_get (a one-off is finalised;
+ * a cached one whose last step failed is finalised too, so a statement left
+ * in a bad state is never reused). */
+void store_stmt_put(struct store *s, sqlite3_stmt *st);
+/* Finalise every cached statement (after schema changes, and at close). */
+void store_stmt_flush(struct store *s);
 /* Run one statement without results. */
 enum store_status store_exec(struct store *s, const char *sql);
 /* Step a prepared statement that returns no rows, then finalise it. */
