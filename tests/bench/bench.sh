@@ -522,19 +522,10 @@ bench_upload() {
 	fi
 }
 
-# The slow link: netem in a network namespace when the kernel has it, else
-# tests/bench/linkem (a relay on 127.0.0.1 that emulates the link).
-LINK_HOW=
-link_method() {
-	[ -n "$LINK_HOW" ] && return
-	LINK_HOW=linkem
-	if have ip && have tc && ip netns add sigbench-probe 2>/dev/null; then
-		if ip netns exec sigbench-probe tc qdisc add dev lo root netem delay 1ms 2>/dev/null; then
-			LINK_HOW=netem
-		fi
-		ip netns del sigbench-probe
-	fi
-}
+# The slow link: tests/bench/linkem, a relay on 127.0.0.1 that emulates it.
+# Not netem: the development machine's kernel has no netem qdisc, and one
+# emulator everywhere keeps the figures comparable between machines.
+link_method() { LINK_HOW=linkem; }
 LINKEM_PID=
 link_start() {      # server PORT -> LPORT (where the clients connect)
 	"$B/linkem" --to "$1" --rate $LINK_RATE --delay $LINK_DELAY --max-seconds 3600 > "$TMP/linkem.out" 2>&1 &
@@ -718,7 +709,7 @@ bench_load() {
 }
 
 # ---------------------------------------------------------------- main
-cleanup() { link_stop; server_stop; ip netns del sigbench 2>/dev/null; }
+cleanup() { link_stop; server_stop; }
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
 
@@ -730,7 +721,7 @@ if ! build; then
 	print_table
 	exit 0
 fi
-for tool in sqlite3 exif exiftool dialog tig vim strace curl tc; do
+for tool in sqlite3 exif exiftool dialog tig vim strace curl; do
 	have $tool || say "anchor tool missing: $tool (see doc/BENCHMARKS.md for the Debian package)"
 done
 make_data || { say "could not make the data"; print_table; exit 0; }
