@@ -193,9 +193,39 @@ enum store_status store_photo_verify(struct store *s, const char *sha256, int64_
 
 /* ---------------------------------------------------------------- registry pull */
 
+/* A pass writes its pages into a staging table with no index but its rowid
+ * (the line in the pass): rows arrive in the server's order, not by NIK,
+ * and an indexed table would take them one random B-tree page at a time
+ * (thousands of pages written for 1,000 residents with a small cache).
+ * Each page goes in with its cursor, so a kill resumes; the copy itself is
+ * rebuilt once, sorted, when the last page arrives (doc/STORE.md). */
+#define STAGING_CREATE "CREATE TABLE IF NOT EXISTS residents_pull (" \
+	" line INTEGER PRIMARY KEY, nik TEXT NOT NULL, kk TEXT NOT NULL, name TEXT NOT NULL," \
+	" sex TEXT NOT NULL, birth_place TEXT NOT NULL, birth_date TEXT NOT NULL," \
+	" address TEXT NOT NULL, rt TEXT NOT NULL, rw TEXT NOT NULL, kelurahan TEXT NOT NULL)"
+/* the page cache while the copy is rebuilt (the sort spills to a temporary
+ * file beyond it), then back to the store's usual 2 MB */
+#define REBUILD_CACHE_PRAGMA "PRAGMA cache_size = -4096"
+#define USUAL_CACHE_PRAGMA "PRAGMA cache_size = -2000"
+
+static bool staging_exists(struct store *s)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, "SELECT 1 FROM sqlite_master WHERE type = 'table'"
+		" AND name = 'residents_pull'", &st) != STORE_OK)
+		return false;
+	bool yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return yes;
+}
+
 enum store_status store_sync_residents_state(struct store *s, struct store_pull_state *out)
 {
 	store_pull_state_load(s, "sync.residents", out);
+	/* a pass begun by a version that wrote into the copy directly has no
+	 * staged pages: begin it again rather than finish it with a hole */
+	if (out->batch > 0 && !staging_exists(s))
+		out->batch = 0;
 	return STORE_OK;
 }
 
@@ -203,6 +233,10 @@ enum store_status store_sync_residents_begin(struct store *s, const char *snapsh
 {
 	enum store_status rc = store_begin(s);
 	int64_t batch = 0;
+	if (rc == STORE_OK)
+		rc = store_exec(s, STAGING_CREATE);
+	if (rc == STORE_OK)
+		rc = store_exec(s, "DELETE FROM residents_pull");
 	if (rc == STORE_OK) {
 		/* a fresh number, never used by an import or an earlier pass */
 		batch = store_meta_int(s, KEY_IMPORT_BATCH) + 1;
@@ -222,18 +256,13 @@ static bool resident_ok(const struct resident *r)
 		store_text_ok(r->rt, false) && store_text_ok(r->rw, false);
 }
 
-static enum store_status upsert_residents(struct store *s, const struct resident *items,
-	size_t n, int64_t batch, int64_t first_line)
+static enum store_status stage_residents(struct store *s, const struct resident *items,
+	size_t n, int64_t first_line)
 {
 	sqlite3_stmt *st;
-	enum store_status rc = store_prepare(s, "INSERT INTO residents (nik, kk, name, sex,"
-		" birth_place, birth_date, address, rt, rw, kelurahan, import_batch, import_line)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-		" ON CONFLICT (nik) DO UPDATE SET kk = excluded.kk, name = excluded.name,"
-		" sex = excluded.sex, birth_place = excluded.birth_place,"
-		" birth_date = excluded.birth_date, address = excluded.address, rt = excluded.rt,"
-		" rw = excluded.rw, kelurahan = excluded.kelurahan,"
-		" import_batch = excluded.import_batch, import_line = excluded.import_line", &st);
+	enum store_status rc = store_prepare(s, "INSERT INTO residents_pull (line, nik, kk, name,"
+		" sex, birth_place, birth_date, address, rt, rw, kelurahan)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st);
 	for (size_t i = 0; rc == STORE_OK && i < n; i++) {
 		const struct resident *r = &items[i];
 		if (!resident_ok(r)) {
@@ -243,16 +272,43 @@ static enum store_status upsert_residents(struct store *s, const struct resident
 		}
 		const char *text[] = { r->nik, r->kk, r->name, r->sex, r->birth_place,
 			r->birth_date, r->address, r->rt, r->rw, r->kelurahan };
+		sqlite3_bind_int64(st, 1, first_line + (int64_t)i);
 		for (int c = 0; c < 10; c++)
-			store_bind_text(st, c + 1, text[c]);
-		sqlite3_bind_int64(st, 11, batch);
-		sqlite3_bind_int64(st, 12, first_line + (int64_t)i);
+			store_bind_text(st, c + 2, text[c]);
 		int step = sqlite3_step(st);
 		if (step != SQLITE_DONE)
-			rc = store_fail_sql(s, step, "residents");
+			rc = store_fail_sql(s, step, "residents_pull");
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The pass is whole: it replaces the copy (residents the city no longer
+ * lists, or a CSV imported by hand, go).  The table is emptied and filled
+ * in NIK order (each row appended at the B-tree's end), the kk index built
+ * once after; a NIK sent twice keeps its later row, as the server meant. */
+static enum store_status rebuild_copy(struct store *s, int64_t batch)
+{
+	sqlite3_stmt *st;
+	enum store_status rc = store_exec(s, REBUILD_CACHE_PRAGMA);
+	if (rc == STORE_OK)
+		rc = store_exec(s, "DELETE FROM residents");
+	if (rc == STORE_OK)
+		rc = store_exec(s, "DROP INDEX IF EXISTS residents_kk");
+	if (rc == STORE_OK)
+		rc = store_prepare(s, "INSERT OR REPLACE INTO residents (nik, kk, name, sex,"
+			" birth_place, birth_date, address, rt, rw, kelurahan, import_batch,"
+			" import_line) SELECT nik, kk, name, sex, birth_place, birth_date, address,"
+			" rt, rw, kelurahan, ?, line FROM residents_pull ORDER BY nik, line", &st);
+	if (rc == STORE_OK) {
+		sqlite3_bind_int64(st, 1, batch);
+		rc = store_run(s, st, "residents");
+	}
+	if (rc == STORE_OK)
+		rc = store_exec(s, "CREATE INDEX residents_kk ON residents (kk)");
+	if (rc == STORE_OK)
+		rc = store_exec(s, "DROP TABLE residents_pull");
 	return rc;
 }
 
@@ -264,25 +320,18 @@ enum store_status store_sync_residents_page(struct store *s, const struct reside
 	if (rc == STORE_OK) {
 		batch = store_meta_int(s, KEY_RES_BATCH);
 		received = store_meta_int(s, KEY_RES_RECEIVED);
-		if (batch <= 0)
+		if (batch <= 0 || !staging_exists(s))
 			rc = store_fail(s, STORE_REJECTED, "%s",
 				_("Unduhan data penduduk belum dimulai."));
 	}
 	if (rc == STORE_OK)
-		rc = upsert_residents(s, items, n, batch, received + 1);
+		rc = stage_residents(s, items, n, received + 1);
 	if (rc == STORE_OK)
 		rc = store_meta_put_int(s, KEY_RES_RECEIVED, received + (int64_t)n);
 	if (rc == STORE_OK)
 		rc = store_meta_put(s, KEY_RES_CURSOR, last ? "" : next_cursor);
 	if (rc == STORE_OK && last) {
-		/* the pass is whole: it replaces the copy (residents the city no
-		 * longer lists, or a CSV imported by hand, go) */
-		sqlite3_stmt *st;
-		rc = store_prepare(s, "DELETE FROM residents WHERE import_batch <> ?", &st);
-		if (rc == STORE_OK) {
-			sqlite3_bind_int64(st, 1, batch);
-			rc = store_run(s, st, "residents");
-		}
+		rc = rebuild_copy(s, batch);
 		char snapshot[64] = "";
 		store_meta_get(s, KEY_RES_SNAPSHOT, snapshot, sizeof snapshot);
 		if (rc == STORE_OK)
@@ -290,7 +339,14 @@ enum store_status store_sync_residents_page(struct store *s, const struct reside
 		if (rc == STORE_OK)
 			rc = store_meta_put_int(s, KEY_RES_BATCH, 0);
 	}
-	return store_finish(s, rc);
+	rc = store_finish(s, rc);
+	if (last) {
+		sqlite3_exec(s->db, USUAL_CACHE_PRAGMA, NULL, NULL, NULL);
+		/* the kk index was dropped and built again: plan the cached
+		 * look-ups afresh */
+		store_stmt_flush(s);
+	}
+	return rc;
 }
 
 /* ---------------------------------------------------------------- changes feed */

@@ -148,9 +148,13 @@ static void test_residents(struct store *s, const char *dir)
 	ok(received_of(s, &p) == 2 && strcmp(p.cursor, "cur-1") == 0 &&
 		store_resident_get(s, "3671015503850003", &page[1]) == STORE_NOT_FOUND,
 		"nothing of the refused page, cursor unchanged");
-	is_int(store_resident_count(s), 3, "old copy kept during the pass (1 + 2)");
+	is_int(store_resident_count(s), 1, "the copy is untouched during the pass");
+	ok(store_resident_get(s, "3671011203800001", &page[1]) == STORE_NOT_FOUND,
+		"a staged resident is not in the copy yet");
 	resident(&page[0], "3671015503850004", "Siti Aminah");
-	is_int(store_sync_residents_page(s, page, 1, "", true), STORE_OK, "last page");
+	resident(&page[1], "3671015503850002", "Sri Wahyuni Baru");
+	is_int(store_sync_residents_page(s, page, 2, "", true), STORE_OK,
+		"last page (one NIK sent again)");
 	store_sync_residents_state(s, &p);
 	ok(p.batch == 0 && p.cursor[0] == '\0' && strcmp(p.done_snapshot, "r7") == 0,
 		"pass done: snapshot r7 remembered");
@@ -159,6 +163,8 @@ static void test_residents(struct store *s, const char *dir)
 	ok(store_resident_get(s, "3671014101900001", &got) == STORE_NOT_FOUND &&
 		store_resident_get(s, "3671015503850004", &got) == STORE_OK &&
 		strcmp(got.name, "Siti Aminah") == 0, "old gone, new there");
+	ok(store_resident_get(s, "3671015503850002", &got) == STORE_OK &&
+		strcmp(got.name, "Sri Wahyuni Baru") == 0, "a NIK sent twice keeps its later row");
 	ok(store_sync_residents_page(s, page, 1, "x", false) == STORE_REJECTED,
 		"a page without a pass is refused");
 }
