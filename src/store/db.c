@@ -336,6 +336,9 @@ static enum store_status configure(struct store *s)
 		"PRAGMA foreign_keys = ON;"
 		"PRAGMA trusted_schema = OFF;"
 		"PRAGMA secure_delete = FAST;"
+		/* sorts too big for memory (a registry import's index) spill to a
+		 * temp file, whatever the SQLite build's default */
+		"PRAGMA temp_store = FILE;"
 		"PRAGMA journal_size_limit = 67108864");
 }
 

@@ -22,8 +22,19 @@
  * scattered index inserts. */
 #define BIG_IMPORT_BYTES (16L * 1024 * 1024)
 #define PROGRESS_EVERY 8192
-/* Page cache during a big import: bounded, so memory stays flat. */
-#define IMPORT_CACHE_KIB 65536
+/* Memory of a big import (goal: a peak of 32 MB for the whole program, on
+ * old laptops with other programs open; the program alone is about 12 MB).
+ * The page cache is what makes inserts in random NIK order fast; CREATE
+ * INDEX's sorter keeps up to cache_size bytes in memory beside it, so the
+ * cache shrinks before the index is built and the sorter spills to temp
+ * files (temp_store FILE, set at open: SQLITE_TMPDIR, TMPDIR or /tmp,
+ * unlinked at once).  Measured with 2,000,000 residents (BENCHMARKS.md):
+ * 12 MiB + 4 MiB peak at 29 MB, random order 19 s; 8 MiB: 25 MB, 20 s;
+ * 16 MiB: 33 MB.  The soft heap limit is a backstop over all of it. */
+#define IMPORT_CACHE_KIB 12288
+#define IMPORT_SORT_CACHE_KIB 4096
+#define IMPORT_HEAP_LIMIT (24LL << 20)
+#define DEFAULT_CACHE_KIB 2000
 
 enum column { COL_NIK, COL_KK, COL_NAME, COL_SEX, COL_BIRTH_PLACE, COL_BIRTH_DATE,
 	COL_ADDRESS, COL_RT, COL_RW, COL_KELURAHAN, COL_COUNT };
@@ -343,12 +354,39 @@ static bool big_file(FILE *csv)
 	return fstat(fileno(csv), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size >= BIG_IMPORT_BYTES;
 }
 
+static void set_cache_kib(struct store *s, int kib)
+{
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d", kib);
+	sqlite3_exec(s->db, pragma, NULL, NULL, NULL);
+}
+
+/* Bound the page cache and everything SQLite allocates for a big import;
+ * returns the heap limit to restore.  The soft limit is process-wide, which
+ * is fine: an import runs in a CLI command of its own. */
+static sqlite3_int64 import_memory_bound(struct store *s)
+{
+	set_cache_kib(s, IMPORT_CACHE_KIB);
+	return sqlite3_soft_heap_limit64(IMPORT_HEAP_LIMIT);
+}
+
+static void import_memory_restore(struct store *s, sqlite3_int64 heap_limit)
+{
+	sqlite3_soft_heap_limit64(heap_limit);
+	set_cache_kib(s, DEFAULT_CACHE_KIB);
+}
+
 static enum store_status finish_import(struct import *im, bool big)
 {
 	char buf[32];
 	enum store_status st = STORE_OK;
-	if (big)
+	if (big) {
+		/* the sorter keeps up to cache_size bytes in memory beside the
+		 * page cache (and ignores the heap limit): shrink the cache so
+		 * both fit the bound; the rest is merged from temp files */
+		set_cache_kib(im->s, IMPORT_SORT_CACHE_KIB);
 		st = store_exec(im->s, "CREATE INDEX residents_kk ON residents (kk)");
+	}
 	snprintf(buf, sizeof buf, "%lld", (long long)store_now());
 	if (st == STORE_OK)
 		st = store_meta_put(im->s, "residents_imported_at", buf);
@@ -373,12 +411,10 @@ enum store_status store_import_residents(struct store *s, FILE *csv,
 		st = read_header(&im);
 	if (st == STORE_OK)
 		st = prepare_import(&im);
+	sqlite3_int64 heap_limit = -1;
 	if (st == STORE_OK && big) {
-		char pragma[64];
-		snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d", IMPORT_CACHE_KIB);
-		st = store_exec(s, pragma);
-		if (st == STORE_OK)
-			st = store_exec(s, "DROP INDEX residents_kk");
+		heap_limit = import_memory_bound(s);
+		st = store_exec(s, "DROP INDEX residents_kk");
 	}
 	if (st == STORE_OK)
 		st = import_rows(&im, progress, ctx);
@@ -392,8 +428,9 @@ enum store_status store_import_residents(struct store *s, FILE *csv,
 		st = store_commit(s);     /* durable here: synchronous=FULL */
 	else
 		store_rollback(s);
+	if (heap_limit >= 0)
+		import_memory_restore(s, heap_limit);
 	if (big) {
-		sqlite3_exec(s->db, "PRAGMA cache_size = -2000", NULL, NULL, NULL);
 		/* the kk index was dropped and built again: plan the cached
 		 * look-ups afresh rather than rely on SQLite noticing */
 		store_stmt_flush(s);
