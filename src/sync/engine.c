@@ -506,7 +506,6 @@ static void start_step(struct sync *s)
 	case STEP_NEXT_RECORD:
 		push_next_record(s);
 		break;
-	case STEP_BLOB_HEAD:
 	case STEP_BLOB_PUT:
 	case STEP_RECORD_PUT:
 		push_start(s);
@@ -545,7 +544,6 @@ static void transfer_done(struct sync *s, struct http_xfer *x)
 	case STEP_ME:
 		session_done(s, x);
 		break;
-	case STEP_BLOB_HEAD:
 	case STEP_BLOB_PUT:
 	case STEP_RECORD_PUT:
 		push_done(s, x);

@@ -205,8 +205,11 @@ bool http_set_file(struct http_xfer *x, const char *path, int64_t size)
 		return false;
 	x->upload_size = size;
 	/* UPLOAD makes it a PUT with the body read from the file; the server
-	 * may answer 200/413 to "Expect: 100-continue" before the body travels */
+	 * answers 200 (has it) or 413 to "Expect: 100-continue" before the body
+	 * travels.  Asked for whatever the size (libcurl adds it only over
+	 * 1 MB): a photo the server holds then never costs its bytes again */
 	return add_header(x, "Content-Type: " PROTO_BLOB_TYPE) &&
+		add_header(x, "Expect: 100-continue") &&
 		curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->headers) == CURLE_OK &&
 		curl_easy_setopt(x->easy, CURLOPT_CUSTOMREQUEST, NULL) == CURLE_OK &&
 		curl_easy_setopt(x->easy, CURLOPT_UPLOAD, 1L) == CURLE_OK &&

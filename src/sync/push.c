@@ -1,9 +1,11 @@
-/* sync/push: the outbox, one record at a time: its photos first (HEAD, and
- * PUT when the server lacks one), then the record.  Every transition is
- * committed before the next request: final -> sending (store_outbox_sending)
- * -> accepted | flagged | quarantined (store_record_settle).  A crash
- * anywhere leaves the record queued; sending it again is harmless because
- * the server dedupes photos by hash and records by id. */
+/* sync/push: the outbox, one record at a time: its photos first, then the
+ * record.  A photo is one PUT with "Expect: 100-continue": a server that
+ * has it already answers 200 before the body travels, so there is no HEAD
+ * round trip.  Every transition is committed before the next request:
+ * final -> sending (store_outbox_sending) -> accepted | flagged |
+ * quarantined (store_record_settle).  A crash anywhere leaves the record
+ * queued; sending it again is harmless because the server dedupes photos
+ * by hash and records by id. */
 #include "config.h"
 #include "sync.h"
 #include "sync_int.h"
@@ -140,7 +142,7 @@ void push_next_record(struct sync *s)
 	s->missing_rounds = 0;
 	snprintf(s->prog.message, sizeof s->prog.message, _("Mengirim rekaman %lld dari %lld…"),
 		(long long)s->prog.records_done + 1, (long long)s->prog.records_total);
-	sync_goto(s, STEP_BLOB_HEAD);
+	sync_goto(s, STEP_BLOB_PUT);
 }
 
 /* ---------------------------------------------------------------- requests */
@@ -179,7 +181,7 @@ void push_start(struct sync *s)
 {
 	char path[128];
 	struct http_xfer *x = NULL;
-	if (s->step == STEP_BLOB_HEAD || s->step == STEP_BLOB_PUT) {
+	if (s->step == STEP_BLOB_PUT) {
 		if (!next_photo(s)) {
 			s->step = STEP_RECORD_PUT;
 			s->attempt = 0;
@@ -190,21 +192,17 @@ void push_start(struct sync *s)
 				return;
 			}
 			blob_path(p->sha256, path, sizeof path);
-			if (s->step == STEP_BLOB_HEAD) {
-				x = sync_request(s, "HEAD", path, HTTP_SMALL_MAX);
-			} else {
-				char file[4096];
-				if (!store_photo_path(s->store, p->sha256, file, sizeof file)) {
-					photo_broken(s, p);
-					return;
-				}
-				x = sync_request(s, "PUT", path, HTTP_SMALL_MAX);
-				if (x != NULL && !http_set_file(x, file, p->size)) {
-					http_free(x);
-					if (!photo_broken(s, p))
-						sync_stop(s, SYNC_LOCAL, "%s", _("File foto tidak bisa dibuka."));
-					return;
-				}
+			char file[4096];
+			if (!store_photo_path(s->store, p->sha256, file, sizeof file)) {
+				photo_broken(s, p);
+				return;
+			}
+			x = sync_request(s, "PUT", path, HTTP_SMALL_MAX);
+			if (x != NULL && !http_set_file(x, file, p->size)) {
+				http_free(x);
+				if (!photo_broken(s, p))
+					sync_stop(s, SYNC_LOCAL, "%s", _("File foto tidak bisa dibuka."));
+				return;
 			}
 			sync_send(s, x);
 			return;
@@ -238,17 +236,7 @@ static void photo_done(struct sync *s, bool uploaded)
 	else
 		s->prog.photos_skipped++;
 	s->photo_kind++;
-	sync_goto(s, STEP_BLOB_HEAD);
-}
-
-static void head_done(struct sync *s, struct http_xfer *x)
-{
-	if (x->status == 200)
-		photo_done(s, false);
-	else if (x->status == 404)
-		sync_goto(s, STEP_BLOB_PUT);
-	else
-		sync_unexpected(s, x, NULL);
+	sync_goto(s, STEP_BLOB_PUT);
 }
 
 static void put_blob_done(struct sync *s, struct http_xfer *x)
@@ -263,7 +251,8 @@ static void put_blob_done(struct sync *s, struct http_xfer *x)
 				"sinkronisasi dihentikan, antrean tetap tersimpan."));
 			return;
 		}
-		photo_done(s, true);
+		/* 200: the server had it and answered before the body travelled */
+		photo_done(s, x->status == 201);
 	} else if (x->status == 422 && problem && strcmp(pb.code, "hash_mismatch") == 0) {
 		/* changed on the way, or on this disk: which one? */
 		if (!photo_broken(s, p))
@@ -298,7 +287,7 @@ static void put_record_done(struct sync *s, struct http_xfer *x)
 		settle(s, strcmp(r.status, "flagged") == 0 || r.n_flags > 0 ? STATE_FLAGGED :
 			STATE_ACCEPTED, msg);
 	} else if (x->status == 422 && problem && strcmp(pb.code, "missing_blobs") == 0) {
-		/* a photo went missing on the server between HEAD and now: send
+		/* a photo went missing on the server since its PUT: send
 		 * them again, then the record once more */
 		if (++s->missing_rounds > 2) {
 			sync_stop(s, SYNC_SERVER, "%s", _("Server terus meminta foto yang sudah "
@@ -306,7 +295,7 @@ static void put_record_done(struct sync *s, struct http_xfer *x)
 			return;
 		}
 		s->photo_kind = 0;
-		sync_goto(s, STEP_BLOB_HEAD);
+		sync_goto(s, STEP_BLOB_PUT);
 	} else if (x->status == 413 || x->status == 422 ||
 		(x->status == 400 && (!problem || strcmp(pb.code, "malformed_json") == 0)) ||
 		(x->status == 403 && problem && strcmp(pb.code, "out_of_scope") == 0)) {
@@ -328,9 +317,7 @@ void push_done(struct sync *s, struct http_xfer *x)
 	}
 	if (sync_transfer_failed(s, x))
 		return;
-	if (s->step == STEP_BLOB_HEAD)
-		head_done(s, x);
-	else if (s->step == STEP_BLOB_PUT)
+	if (s->step == STEP_BLOB_PUT)
 		put_blob_done(s, x);
 	else
 		put_record_done(s, x);

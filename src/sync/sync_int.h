@@ -69,8 +69,7 @@ enum sync_step {
 	STEP_LOGOUT,                 /* POST /auth/logout */
 	STEP_ME,                     /* GET /me */
 	STEP_NEXT_RECORD,            /* (no transfer) take the next queued record */
-	STEP_BLOB_HEAD,              /* HEAD /blobs/{sha256} of photo photo_kind */
-	STEP_BLOB_PUT,               /* PUT /blobs/{sha256} */
+	STEP_BLOB_PUT,               /* PUT /blobs/{sha256} of photo photo_kind */
 	STEP_RECORD_PUT,             /* PUT /verifications/{id} */
 	STEP_RESIDENTS_START,        /* (no transfer) resume or probe */
 	STEP_RESIDENTS_PROBE,        /* GET /residents?limit=0 */

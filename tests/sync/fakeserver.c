@@ -31,6 +31,7 @@
 static const char *scenario = "good";
 static FILE *log_file;
 static int counts[16];               /* requests per route so far */
+static int uploads;                  /* photo bodies received */
 
 enum route { R_LOGIN, R_LOGOUT, R_ME, R_BLOB_HEAD, R_BLOB_PUT, R_RECORD, R_RESIDENTS,
 	R_CHANGES, R_CANDIDATES, R_OTHER };
@@ -42,6 +43,7 @@ struct request {
 	char query[2048];
 	bool auth;
 	bool expect_continue;
+	bool early;                  /* a photo PUT answered before its body */
 	long long content_length;
 	long long body_len;
 };
@@ -243,6 +245,16 @@ static const char *const good_residents =
 	"\"kelurahan\":\"" SCOPE "\"}],"
 	"\"next_cursor\":\"\",\"has_more\":false,\"total\":2,\"snapshot\":\"f1\"}";
 
+/* The fake holds every photo sent to it, except: "upload", "slowupload":
+ * it never had them; "missing": it lost them once the first record came,
+ * until a photo is sent again. */
+static bool has_photos(void)
+{
+	if (strcmp(scenario, "upload") == 0 || strcmp(scenario, "slowupload") == 0)
+		return false;
+	return strcmp(scenario, "missing") != 0 || uploads > 0 || counts[R_RECORD] == 0;
+}
+
 static void good(int fd, enum route r, const struct request *rq)
 {
 	char body[1024];
@@ -257,18 +269,14 @@ static void good(int fd, enum route r, const struct request *rq)
 		session(fd, false);
 		break;
 	case R_BLOB_HEAD:
-		/* "missing": the server lost its photos, "upload": it never had them */
-		if (strcmp(scenario, "upload") == 0 || strcmp(scenario, "slowupload") == 0 ||
-			(strcmp(scenario, "missing") == 0 && counts[R_BLOB_PUT] == 0 &&
-			counts[R_RECORD] > 0))
-			reply(fd, 404, "application/json", NULL, "");
-		else
-			reply(fd, 200, "application/json", NULL, "");
+		reply(fd, has_photos() ? 200 : 404, "application/json", NULL, "");
 		break;
 	case R_BLOB_PUT:
+		/* had it: 200 with the announced size, as the real server does */
 		snprintf(body, sizeof body, "{\"sha256\":\"%.64s\",\"size\":%lld}",
-			rq->path + strlen("/api/v1/blobs/"), rq->body_len);
-		json(fd, 201, body);
+			rq->path + strlen("/api/v1/blobs/"), rq->early ? rq->content_length :
+			rq->body_len);
+		json(fd, rq->early ? 200 : 201, body);
 		break;
 	case R_RECORD:
 		snprintf(body, sizeof body, "{\"id\":\"%.36s\",\"status\":\"accepted\",\"flags\":[],"
@@ -429,10 +437,15 @@ static void serve_one(int fd)
 	struct request rq;
 	parse_head(head, &rq);
 	enum route r = route_of(&rq);
-	if (!is("reset"))
+	/* like the real server: a photo it holds is answered at once when the
+	 * client waits for "100 Continue", and the body never travels */
+	rq.early = r == R_BLOB_PUT && rq.expect_continue && already == 0 && has_photos();
+	if (!is("reset") && !rq.early) {
 		read_body(fd, &rq, already, is("slowupload") && r == R_BLOB_PUT);
-	fprintf(log_file, "%lld %s %s auth=%d len=%lld\n", now_ms(), rq.method, rq.target, rq.auth,
-		rq.body_len);
+		uploads += r == R_BLOB_PUT && rq.body_len > 0;
+	}
+	fprintf(log_file, "%lld %s %s auth=%d len=%lld%s\n", now_ms(), rq.method, rq.target,
+		rq.auth, rq.body_len, rq.early ? " early" : "");
 	fflush(log_file);
 	if (!answer(fd, r, &rq))
 		reset(fd);

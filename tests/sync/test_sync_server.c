@@ -362,6 +362,38 @@ static void test_push(struct st_client *a)
 	unsetenv("SIGACOR_SYNC_MAX_ATTEMPTS");
 }
 
+/* Lines of the server's log containing what. */
+static long log_lines(const char *what)
+{
+	char *text = st_read_file(srv.log, NULL);
+	long n = 0;
+	for (const char *p = text; p != NULL && (p = strstr(p, what)) != NULL; p++)
+		n++;
+	free(text);
+	return n;
+}
+
+/* Two more records with the photos of two already sent (a laptop sending
+ * again after a crash does the same): the server answers each photo's PUT
+ * before the body travels, and the client counts them as skipped. */
+static void test_resend(struct st_client *a)
+{
+	int made = st_make_records(a, nik_list(k1_niks, 0, 2), 2, K1, 24 * 1024, "push", NULL);
+	long had = log_lines("PUT /blobs/{sha256} 200 in=0 ");
+	long stored = log_lines("PUT /blobs/{sha256} 201 ");
+	const char *args[] = { "sync", "--push-only", NULL };
+	int code = st_exit_code(st_wait(st_sigacor_spawn(a, args), 60000, NULL));
+	ok(made == 2 && code == 0 && st_out_int(a, "photos_skipped") == 6 &&
+		st_out_int(a, "photos_uploaded") == 0,
+		"photos the server holds are not uploaded again: %lld skipped, %lld uploaded (exit %d)",
+		st_out_int(a, "photos_skipped"), st_out_int(a, "photos_uploaded"), code);
+	had = log_lines("PUT /blobs/{sha256} 200 in=0 ") - had;
+	stored = log_lines("PUT /blobs/{sha256} 201 ") - stored;
+	ok(had == 6 && stored == 0 && log_lines("HEAD /blobs/") == 0,
+		"no HEAD; the server answered each of the 6 PUTs 200 before its body (in=0): %ld, "
+		"%ld stored", had, stored);
+}
+
 /* ---------------------------------------------------------------- refusals */
 
 static bool copy_message(const struct record *r, void *ctx)
@@ -453,6 +485,7 @@ int main(void)
 	test_login(&a);
 	test_pull(&a, &ani);
 	test_push(&a);
+	test_resend(&a);
 	test_refusals(&a);
 	test_disabled(&a);
 	st_server_stop(&srv, SIGTERM);
