@@ -90,13 +90,19 @@ static void reply_decode_error(struct reply *out, enum proto_status st, const st
 	reply_problem_full(out, &pr);
 }
 
+/* a failed read (the caller ends its read transaction) */
 static void reply_db_error(struct reply *out, sqlite3 *db)
 {
 	int code = db != NULL ? sqlite3_errcode(db) : SQLITE_ERROR;
-	if (db != NULL)
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	reply_problem(out, code == SQLITE_BUSY || code == SQLITE_LOCKED || db == NULL
 		? PROBLEM_BUSY : PROBLEM_INTERNAL, NULL);
+}
+
+/* a write that was not committed: 503 only when another process held the
+ * database past the busy timeout; the server's own writers queue instead */
+static void reply_write_error(struct reply *out, enum db_write_result wr)
+{
+	reply_problem(out, wr == DB_WRITE_BUSY ? PROBLEM_BUSY : PROBLEM_INTERNAL, NULL);
 }
 
 /* ---------------------------------------------------------------- sessions */
@@ -198,40 +204,55 @@ static bool password_ok(const char *stored, const char *password)
 	return ok;
 }
 
-static bool issue_token(sqlite3 *db, long long operator_id, const char *device, int64_t now,
-	char token[PROTO_TOKEN_MAX + 1])
+struct new_token {
+	long long operator_id;
+	const char *device, *hash;
+	int64_t now;
+};
+
+static bool store_token(sqlite3 *db, void *ctx)
+{
+	const struct new_token *t = ctx;
+	sqlite3_stmt *st;
+	bool ok;
+	/* one live token per operator and device: logging in again replaces it */
+	if (sqlite3_prepare_v2(db, "UPDATE tokens SET revoked_at = ? WHERE operator_id = ? "
+		"AND device = ? AND revoked_at IS NULL", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_int64(st, 1, t->now);
+	sqlite3_bind_int64(st, 2, t->operator_id);
+	sqlite3_bind_text(st, 3, t->device, -1, SQLITE_STATIC);
+	ok = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	if (!ok || sqlite3_prepare_v2(db, "INSERT INTO tokens(hash, operator_id, device, created_at, "
+		"last_used_at) VALUES (?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, t->hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, t->operator_id);
+	sqlite3_bind_text(st, 3, t->device, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, t->now);
+	sqlite3_bind_int64(st, 5, t->now);
+	ok = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	return ok;
+}
+
+/* false (and out filled) when the token could not be stored */
+static bool issue_token(long long operator_id, const char *device, int64_t now,
+	char token[PROTO_TOKEN_MAX + 1], struct reply *out)
 {
 	unsigned char raw[32];
 	char hash[PROTO_SHA256_LEN + 1];
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2base64(token, PROTO_TOKEN_MAX + 1, raw, sizeof raw,
 		sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	token_hash(token, hash);
-	sqlite3_stmt *st;
-	bool ok = db_begin(db);
-	/* one live token per operator and device: logging in again replaces it */
-	if (ok && sqlite3_prepare_v2(db, "UPDATE tokens SET revoked_at = ? WHERE operator_id = ? "
-		"AND device = ? AND revoked_at IS NULL", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, now);
-		sqlite3_bind_int64(st, 2, operator_id);
-		sqlite3_bind_text(st, 3, device, -1, SQLITE_STATIC);
-		ok = sqlite3_step(st) == SQLITE_DONE;
-		sqlite3_finalize(st);
-	} else
-		ok = false;
-	if (ok && sqlite3_prepare_v2(db, "INSERT INTO tokens(hash, operator_id, device, created_at, "
-		"last_used_at) VALUES (?, ?, ?, ?, ?)", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, operator_id);
-		sqlite3_bind_text(st, 3, device, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, now);
-		sqlite3_bind_int64(st, 5, now);
-		ok = sqlite3_step(st) == SQLITE_DONE;
-		sqlite3_finalize(st);
-	} else
-		ok = false;
 	sodium_memzero(raw, sizeof raw);
-	return ok && db_commit(db);
+	token_hash(token, hash);
+	struct new_token t = { operator_id, device, hash, now };
+	enum db_write_result wr = db_write(store_token, &t);
+	if (wr != DB_WRITE_OK)
+		reply_write_error(out, wr);
+	return wr == DB_WRITE_OK;
 }
 
 void api_login(const char *body, size_t len, struct reply *out)
@@ -270,6 +291,7 @@ void api_login(const char *body, size_t len, struct reply *out)
 		disabled = sqlite3_column_int(q, 2) != 0;
 	}
 	sqlite3_finalize(q);
+	db_thread_release();    /* nobody waits for a connection during Argon2id */
 	bool good = password_ok(id >= 0 ? stored : dummy_hash, req.password) && id >= 0;
 	sodium_memzero(req.password, sizeof req.password);
 	throttle_note(req.operator_name, now, !good);
@@ -283,13 +305,40 @@ void api_login(const char *body, size_t len, struct reply *out)
 	}
 	snprintf(s.operator_name, sizeof s.operator_name, "%s", req.operator_name);
 	snprintf(s.device, sizeof s.device, "%s", req.device);
-	if (!issue_token(db, id, req.device, now, s.token)
-		|| !load_kelurahan(db, id, &s.n_kelurahan, s.kelurahan)) {
+	if (!issue_token(id, req.device, now, s.token, out))
+		return;
+	db = db_thread();
+	if (db == NULL || !load_kelurahan(db, id, &s.n_kelurahan, s.kelurahan)) {
+		sodium_memzero(&s, sizeof s);
 		reply_db_error(out, db);
 		return;
 	}
 	reply_json(out, 200, proto_session_encode(&s));
 	sodium_memzero(&s, sizeof s);
+}
+
+/* UPDATE tokens SET <column> = now WHERE hash = ... (sql names the column) */
+static bool token_time(sqlite3 *db, const char *sql, const char *hash)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_int64(st, 1, util_now());
+	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+	bool ok = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	return ok;
+}
+
+static bool touch_token(sqlite3 *db, void *hash)
+{
+	return token_time(db, "UPDATE tokens SET last_used_at = ? WHERE hash = ?", hash);
+}
+
+static bool revoke_token(sqlite3 *db, void *hash)
+{
+	return token_time(db, "UPDATE tokens SET revoked_at = ? WHERE hash = ? "
+		"AND revoked_at IS NULL", hash);
 }
 
 bool api_authenticate(const char *authorization, struct session *s, struct reply *out)
@@ -339,14 +388,8 @@ bool api_authenticate(const char *authorization, struct session *s, struct reply
 		return false;
 	}
 	/* remember use now and then, not on every request: writes serialise */
-	int64_t now = util_now();
-	if (now - last_used > 600 && sqlite3_prepare_v2(db, "UPDATE tokens SET last_used_at = ? "
-		"WHERE hash = ?", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, now);
-		sqlite3_bind_text(st, 2, s->token_hash, -1, SQLITE_STATIC);
-		sqlite3_step(st);
-		sqlite3_finalize(st);
-	}
+	if (util_now() - last_used > 600)
+		db_write(touch_token, s->token_hash);
 	return true;
 }
 
@@ -361,19 +404,11 @@ void api_me(const struct session *s, struct reply *out)
 
 void api_logout(const struct session *s, struct reply *out)
 {
-	sqlite3 *db = db_thread();
-	sqlite3_stmt *st;
-	if (db == NULL || sqlite3_prepare_v2(db, "UPDATE tokens SET revoked_at = ? WHERE hash = ? "
-		"AND revoked_at IS NULL", -1, &st, NULL) != SQLITE_OK) {
-		reply_db_error(out, db);
-		return;
-	}
-	sqlite3_bind_int64(st, 1, util_now());
-	sqlite3_bind_text(st, 2, s->token_hash, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		reply_db_error(out, db);
+	char hash[PROTO_SHA256_LEN + 1];
+	snprintf(hash, sizeof hash, "%s", s->token_hash);
+	enum db_write_result wr = db_write(revoke_token, hash);
+	if (wr != DB_WRITE_OK) {
+		reply_write_error(out, wr);
 		return;
 	}
 	char *body = malloc(32);
@@ -461,8 +496,7 @@ struct list_query {
 
 static const struct list_query residents_query = {
 	'r', "residents_snapshot",
-	"SELECT count(*) FROM residents WHERE kelurahan IN "
-	"(SELECT kelurahan FROM operator_kelurahan WHERE operator_id = ?1)",
+	"SELECT count(*) FROM residents WHERE kelurahan = ?",
 	"SELECT id, kelurahan, nik, kk, name, sex, birth_place, birth_date, address, rt, rw "
 	"FROM residents WHERE kelurahan IN "
 	"(SELECT kelurahan FROM operator_kelurahan WHERE operator_id = ?1) "
@@ -472,8 +506,7 @@ static const struct list_query residents_query = {
 
 static const struct list_query candidates_query = {
 	'c', "candidates_snapshot",
-	"SELECT count(*) FROM candidates WHERE kelurahan IN "
-	"(SELECT kelurahan FROM operator_kelurahan WHERE operator_id = ?1)",
+	"SELECT count(*) FROM candidates WHERE kelurahan = ?",
 	"SELECT id, kelurahan, kk, nik, program FROM candidates WHERE kelurahan IN "
 	"(SELECT kelurahan FROM operator_kelurahan WHERE operator_id = ?1) "
 	"AND (kelurahan > ?2 OR (kelurahan = ?2 AND id > ?3)) ORDER BY kelurahan, id LIMIT ?4",
@@ -509,19 +542,83 @@ static void row_to_item(sqlite3_stmt *st, struct proto_page *page, size_t i)
 	}
 }
 
+/* The rows of a kelurahan, kept per snapshot: counting ~20,000 rows on
+ * every page cost ~30 ms a page, and 1,204 operators asking at once made
+ * it seconds.  A snapshot changes with every import, in the same
+ * transaction as the rows, so a count of snapshot S stays right. */
+#define COUNT_SLOTS 512
+static struct count_slot {
+	char prefix;
+	char kelurahan[16];
+	long long snapshot, count;
+} counts[COUNT_SLOTS];
+static size_t n_counts;
+static pthread_mutex_t counts_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool cached_count(char prefix, const char *kelurahan, long long snapshot, long long *count)
+{
+	bool found = false;
+	pthread_mutex_lock(&counts_lock);
+	for (size_t i = 0; i < n_counts && !found; i++)
+		if (counts[i].prefix == prefix && counts[i].snapshot == snapshot
+			&& strcmp(counts[i].kelurahan, kelurahan) == 0) {
+			*count = counts[i].count;
+			found = true;
+		}
+	pthread_mutex_unlock(&counts_lock);
+	return found;
+}
+
+static void cache_count(char prefix, const char *kelurahan, long long snapshot, long long count)
+{
+	pthread_mutex_lock(&counts_lock);
+	size_t i = 0;
+	while (i < n_counts && (counts[i].prefix != prefix || strcmp(counts[i].kelurahan, kelurahan) != 0))
+		i++;
+	if (i == n_counts && n_counts < COUNT_SLOTS)
+		n_counts++;
+	/* a newer snapshot replaces an older one; a full table just stops caching */
+	if (i < n_counts && snapshot >= counts[i].snapshot) {
+		counts[i].prefix = prefix;
+		snprintf(counts[i].kelurahan, sizeof counts[i].kelurahan, "%s", kelurahan);
+		counts[i].snapshot = snapshot;
+		counts[i].count = count;
+	}
+	pthread_mutex_unlock(&counts_lock);
+}
+
+/* rows of the operator's kelurahan, inside the caller's read transaction */
+static bool list_total(sqlite3 *db, const struct list_query *q, const struct session *s,
+	long long snapshot, long long *total)
+{
+	*total = 0;
+	for (size_t i = 0; i < s->n_kelurahan; i++) {
+		long long n;
+		if (!cached_count(q->prefix, s->kelurahan[i], snapshot, &n)) {
+			sqlite3_stmt *st;
+			if (sqlite3_prepare_v2(db, q->count_sql, -1, &st, NULL) != SQLITE_OK)
+				return false;
+			sqlite3_bind_text(st, 1, s->kelurahan[i], -1, SQLITE_STATIC);
+			bool ok = sqlite3_step(st) == SQLITE_ROW;
+			n = sqlite3_column_int64(st, 0);
+			sqlite3_finalize(st);
+			if (!ok)
+				return false;
+			cache_count(q->prefix, s->kelurahan[i], snapshot, n);
+		}
+		*total += n;
+	}
+	return true;
+}
+
 static bool read_list(sqlite3 *db, const struct list_query *q, const struct session *s,
 	const struct list_cursor *from, long limit, struct proto_page *page)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, q->count_sql, -1, &st, NULL) != SQLITE_OK)
+	long long total;
+	if (!list_total(db, q, s, from->snapshot, &total))
 		return false;
-	sqlite3_bind_int64(st, 1, s->operator_id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return false;
-	}
-	page->total = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	page->total = total;
 	size_t size = q->kind == PROTO_PAGE_RESIDENTS ? sizeof *page->residents
 		: sizeof *page->candidates;
 	void *items = calloc((size_t)limit + 1, size);
@@ -589,6 +686,7 @@ static void api_list(const struct list_query *q, const struct session *s, const 
 	if (!read_list(db, q, s, &from, limit, &page)) {
 		proto_page_free(&page);
 		reply_db_error(out, db);
+		db_rollback(db);
 		return;
 	}
 	db_rollback(db);
@@ -742,6 +840,35 @@ static bool check_blobs(const struct record *r, struct reply *out)
 	return false;
 }
 
+struct record_write {
+	const struct record *r;
+	const struct session *s;
+	const char *canonical, *sha;
+	struct reply *out;
+};
+
+/* inside db_write: the replay check and the insert see the same data */
+static bool store_record(sqlite3 *db, void *ctx)
+{
+	struct record_write *w = ctx;
+	bool failed;
+	if (replay(db, w->r->uuid, w->s->operator_id, w->sha, w->out, &failed) || failed) {
+		if (failed)
+			reply_db_error(w->out, db);
+		return false;
+	}
+	if (!check_rules(w->r, w->out) || !check_blobs(w->r, w->out))
+		return false;
+	struct proto_verification_result res;
+	if (!ledger_store(db, w->r, w->s->operator_id, w->s->device, w->canonical, w->sha,
+		util_now(), &res)) {
+		reply_db_error(w->out, db);
+		return false;
+	}
+	reply_json(w->out, 201, proto_verification_result_encode(&res));
+	return true;
+}
+
 void api_verification_put(const struct session *s, const char *id, const char *body, size_t len,
 	struct reply *out)
 {
@@ -753,7 +880,6 @@ void api_verification_put(const struct session *s, const char *id, const char *b
 	}
 	enum proto_status pst = proto_record_decode(body, len, r, &err);
 	char *canonical = NULL;
-	sqlite3 *db = NULL;
 	if (pst != PROTO_OK) {
 		reply_decode_error(out, pst, &err);
 		goto done;
@@ -777,29 +903,13 @@ void api_verification_put(const struct session *s, const char *id, const char *b
 	char sha[PROTO_SHA256_LEN + 1];
 	crypto_hash_sha256(digest, (const unsigned char *)canonical, strlen(canonical));
 	util_hex(digest, sizeof digest, sha);
-	db = db_thread();
-	if (db == NULL || !db_begin(db)) {
-		reply_db_error(out, db);
-		goto done;
+	struct record_write w = { r, s, canonical, sha, out };
+	memset(out, 0, sizeof *out);
+	enum db_write_result wr = db_write(store_record, &w);
+	if (wr != DB_WRITE_OK) {
+		free(out->body);
+		reply_write_error(out, wr);
 	}
-	bool failed;
-	if (replay(db, r->uuid, s->operator_id, sha, out, &failed) || failed) {
-		if (failed)
-			reply_db_error(out, db);
-		db_rollback(db);
-		goto done;
-	}
-	if (!check_rules(r, out) || !check_blobs(r, out)) {
-		db_rollback(db);
-		goto done;
-	}
-	struct proto_verification_result res;
-	if (!ledger_store(db, r, s->operator_id, s->device, canonical, sha, util_now(), &res)
-		|| !db_commit(db)) {
-		reply_db_error(out, db);
-		goto done;
-	}
-	reply_json(out, 201, proto_verification_result_encode(&res));
 done:
 	free(canonical);
 	free(r);

@@ -2,8 +2,10 @@
  *
  * DIR/server.db in WAL mode with synchronous=FULL: a commit that returned is
  * on disk, and a killed server loses nothing that was answered.  Readers
- * never block the writer; writers queue on BEGIN IMMEDIATE with a busy
- * timeout.  Each server thread has its own connection. */
+ * never block the writer.  Each server thread has its own connection for
+ * reading; every write of the server goes through db_write(): one writer
+ * connection, writers queued in the process (not spinning in SQLite's busy
+ * handler), and group commit (see below). */
 #include "config.h"
 #include "server.h"
 
@@ -16,6 +18,8 @@
 #include <sys/stat.h>
 
 #define DB_BUSY_TIMEOUT_MS 10000
+#define DB_BATCH_MAX 256            /* writes in one group commit at most */
+#define DB_CHECKPOINT_PAGES 4000    /* WAL pages that wake the checkpointer */
 #define SCHEMA_VERSION 1
 
 static const char schema[] =
@@ -200,19 +204,42 @@ bool db_meta_set(struct sqlite3 *db, const char *key, long long value)
 	return ok;
 }
 
-/* ---- one connection per thread */
+/* ---- reading connections: a pool, lent to a thread for one request
+ *
+ * libmicrohttpd runs a thread per HTTP connection, so a connection per
+ * thread meant opening SQLite (schema parsed, page cache cold) for every
+ * client, 1,204 at once in the morning.  A few pooled connections with
+ * warm caches serve two cores as well; a request waits its turn here. */
+#define DB_POOL_MAX 16
+
 static pthread_key_t thread_key;
 static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
 static const char *thread_dir;
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	sqlite3 *idle[DB_POOL_MAX];
+	size_t n_idle, n_open;
+} pool = { .lock = PTHREAD_MUTEX_INITIALIZER, .freed = PTHREAD_COND_INITIALIZER };
 
-static void close_thread_db(void *db)
+static void pool_put(sqlite3 *db)
 {
-	sqlite3_close_v2(db);
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	pthread_mutex_lock(&pool.lock);
+	pool.idle[pool.n_idle++] = db;
+	pthread_cond_signal(&pool.freed);
+	pthread_mutex_unlock(&pool.lock);
+}
+
+static void thread_ended(void *db)
+{
+	pool_put(db);
 }
 
 static void make_key(void)
 {
-	pthread_key_create(&thread_key, close_thread_db);
+	pthread_key_create(&thread_key, thread_ended);
 }
 
 void db_thread_init(const char *dir)
@@ -224,10 +251,252 @@ void db_thread_init(const char *dir)
 struct sqlite3 *db_thread(void)
 {
 	sqlite3 *db = pthread_getspecific(thread_key);
-	if (db == NULL && thread_dir != NULL) {
+	if (db != NULL || thread_dir == NULL)
+		return db;
+	pthread_mutex_lock(&pool.lock);
+	while (pool.n_idle == 0 && pool.n_open >= DB_POOL_MAX)
+		pthread_cond_wait(&pool.freed, &pool.lock);
+	if (pool.n_idle > 0)
+		db = pool.idle[--pool.n_idle];
+	else
+		pool.n_open++;
+	pthread_mutex_unlock(&pool.lock);
+	if (db == NULL) {
 		db = db_open(thread_dir);
+		/* readers map the file: no copy of each page into each connection */
 		if (db != NULL)
-			pthread_setspecific(thread_key, db);
+			db_exec(db, "PRAGMA mmap_size=1073741824");
+		else {
+			pthread_mutex_lock(&pool.lock);
+			pool.n_open--;
+			pthread_cond_signal(&pool.freed);
+			pthread_mutex_unlock(&pool.lock);
+			return NULL;
+		}
 	}
+	pthread_setspecific(thread_key, db);
 	return db;
+}
+
+void db_thread_release(void)
+{
+	if (thread_dir == NULL)
+		return;
+	sqlite3 *db = pthread_getspecific(thread_key);
+	if (db == NULL)
+		return;
+	pthread_setspecific(thread_key, NULL);
+	pool_put(db);
+}
+
+/* ---- the writer: one connection, group commit
+ *
+ * With a connection per thread, 1,204 writers met in SQLite's busy handler,
+ * which sleeps and retries (1, 2, 5 ... 100 ms): the lock sat idle between
+ * retries, the unlucky ones waited past the timeout and got 503, and each
+ * commit paid its own fsync.  Here a writer waits its turn on a condition
+ * variable, then runs its change inside the open batch transaction under a
+ * savepoint.  If others are already waiting it leaves the commit to them
+ * and sleeps until its batch is committed; the last one of a batch commits
+ * for all (one fsync with synchronous=FULL).  Nobody is answered before the
+ * COMMIT that holds their change has returned. */
+
+struct db_ticket {
+	bool done, ok;
+	int code;                       /* SQLite error of a failed batch */
+	struct db_ticket *next;
+};
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t turn;            /* the connection became free */
+	pthread_cond_t committed;       /* a batch ended */
+	bool in_use;
+	unsigned waiting;
+	sqlite3 *db;
+	struct db_ticket *batch;        /* writes of the open transaction */
+	unsigned n_batch;
+} writer = { .lock = PTHREAD_MUTEX_INITIALIZER, .turn = PTHREAD_COND_INITIALIZER,
+	.committed = PTHREAD_COND_INITIALIZER };
+
+/* the checkpointer: copies the WAL back into the database outside any request */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	pthread_t thread;
+	bool running, stop, due;
+} ckpt = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
+
+static int on_wal_commit(void *ctx, sqlite3 *db, const char *name, int pages)
+{
+	(void)ctx;
+	(void)db;
+	(void)name;
+	if (pages >= DB_CHECKPOINT_PAGES) {
+		pthread_mutex_lock(&ckpt.lock);
+		ckpt.due = true;
+		pthread_cond_signal(&ckpt.wake);
+		pthread_mutex_unlock(&ckpt.lock);
+	}
+	return SQLITE_OK;
+}
+
+static void *checkpointer(void *arg)
+{
+	sqlite3 *db = arg;
+	pthread_mutex_lock(&ckpt.lock);
+	for (;;) {
+		while (!ckpt.due && !ckpt.stop)
+			pthread_cond_wait(&ckpt.wake, &ckpt.lock);
+		if (ckpt.stop)
+			break;
+		ckpt.due = false;
+		pthread_mutex_unlock(&ckpt.lock);
+		/* PASSIVE: never waits for readers or the writer, who go on meanwhile */
+		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_lock(&ckpt.lock);
+	}
+	pthread_mutex_unlock(&ckpt.lock);
+	sqlite3_close_v2(db);
+	return NULL;
+}
+
+static void checkpointer_start(void)
+{
+	sqlite3 *db = db_open(thread_dir);
+	if (db == NULL)
+		return;
+	pthread_mutex_lock(&ckpt.lock);
+	ckpt.stop = false;
+	ckpt.running = pthread_create(&ckpt.thread, NULL, checkpointer, db) == 0;
+	pthread_mutex_unlock(&ckpt.lock);
+	if (!ckpt.running)
+		sqlite3_close_v2(db);
+}
+
+/* the writer connection, opened on first use (with the connection held) */
+static sqlite3 *writer_db(void)
+{
+	if (writer.db != NULL || thread_dir == NULL)
+		return writer.db;
+	writer.db = db_open(thread_dir);
+	if (writer.db == NULL)
+		return NULL;
+	checkpointer_start();
+	/* the writer looks up NIKs and ids all over the file: a big cache, and
+	 * the file mapped rather than copied page by page */
+	db_exec(writer.db, "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824");
+	if (ckpt.running) {
+		db_exec(writer.db, "PRAGMA wal_autocheckpoint=0");
+		sqlite3_wal_hook(writer.db, on_wal_commit, NULL);
+	}
+	return writer.db;
+}
+
+/* End the open batch: every write in it learns how it went. */
+static void finish_batch(struct db_ticket *list, bool ok, int code)
+{
+	for (struct db_ticket *t = list; t != NULL; t = t->next) {
+		t->done = true;
+		t->ok = ok;
+		t->code = code;
+	}
+	pthread_cond_broadcast(&writer.committed);
+}
+
+/* With the connection held: run fn under a savepoint of the open batch.
+ * false when the transaction itself is gone (failed BEGIN, or SQLite rolled
+ * everything back after an I/O error): *code says why. */
+static bool run_in_batch(sqlite3 *db, bool (*fn)(struct sqlite3 *, void *), void *ctx, int *code)
+{
+	if (sqlite3_get_autocommit(db) && !db_begin(db)) {
+		*code = sqlite3_errcode(db);
+		return false;
+	}
+	if (!db_exec(db, "SAVEPOINT w")) {
+		*code = sqlite3_errcode(db);
+		return false;
+	}
+	bool keep = fn(db, ctx);
+	if (!keep && !sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK TO w", NULL, NULL, NULL);
+	if (sqlite3_get_autocommit(db)) {
+		*code = SQLITE_IOERR;
+		return false;
+	}
+	sqlite3_exec(db, "RELEASE w", NULL, NULL, NULL);
+	return true;
+}
+
+enum db_write_result db_write(bool (*fn)(struct sqlite3 *, void *), void *ctx)
+{
+	struct db_ticket me = { .done = false };
+	pthread_mutex_lock(&writer.lock);
+	writer.waiting++;
+	while (writer.in_use)
+		pthread_cond_wait(&writer.turn, &writer.lock);
+	writer.waiting--;
+	writer.in_use = true;
+	pthread_mutex_unlock(&writer.lock);
+
+	sqlite3 *db = writer_db();
+	int code = SQLITE_CANTOPEN;
+	bool alive = db != NULL && run_in_batch(db, fn, ctx, &code);
+
+	pthread_mutex_lock(&writer.lock);
+	me.next = writer.batch;
+	writer.batch = &me;
+	writer.n_batch++;
+	if (!alive) {
+		/* the batch is lost with its transaction: all of it fails */
+		if (db != NULL)
+			db_rollback(db);
+		finish_batch(writer.batch, false, code);
+		writer.batch = NULL;
+		writer.n_batch = 0;
+	} else if (writer.waiting > 0 && writer.n_batch < DB_BATCH_MAX) {
+		/* others will add theirs; the last of them commits for all */
+		writer.in_use = false;
+		pthread_cond_signal(&writer.turn);
+		while (!me.done)
+			pthread_cond_wait(&writer.committed, &writer.lock);
+		pthread_mutex_unlock(&writer.lock);
+		return me.ok ? DB_WRITE_OK : me.code == SQLITE_BUSY ? DB_WRITE_BUSY : DB_WRITE_FAILED;
+	} else {
+		struct db_ticket *list = writer.batch;
+		writer.batch = NULL;
+		writer.n_batch = 0;
+		pthread_mutex_unlock(&writer.lock);
+		bool ok = db_commit(db);
+		code = ok ? SQLITE_OK : sqlite3_errcode(db);
+		if (!ok)
+			db_rollback(db);
+		pthread_mutex_lock(&writer.lock);
+		finish_batch(list, ok, code);
+	}
+	writer.in_use = false;
+	pthread_cond_signal(&writer.turn);
+	pthread_mutex_unlock(&writer.lock);
+	return me.ok ? DB_WRITE_OK : me.code == SQLITE_BUSY ? DB_WRITE_BUSY : DB_WRITE_FAILED;
+}
+
+void db_close_all(void)
+{
+	pthread_mutex_lock(&ckpt.lock);
+	ckpt.stop = true;
+	pthread_cond_signal(&ckpt.wake);
+	bool running = ckpt.running;
+	ckpt.running = false;
+	pthread_mutex_unlock(&ckpt.lock);
+	if (running)
+		pthread_join(ckpt.thread, NULL);
+	pthread_mutex_lock(&writer.lock);
+	if (writer.db != NULL)
+		sqlite3_close_v2(writer.db);
+	writer.db = NULL;
+	pthread_mutex_unlock(&writer.lock);
+	pthread_mutex_lock(&pool.lock);
+	while (pool.n_idle > 0)
+		sqlite3_close_v2(pool.idle[--pool.n_idle]);
+	pthread_mutex_unlock(&pool.lock);
 }

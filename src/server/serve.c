@@ -4,7 +4,8 @@
  * behind others, a write waiting for the database lock) holds up only its
  * own client.  With a pool of event threads one slow login stalled every
  * connection of its thread until they timed out (seen with 1,204 clients).
- * Each thread has its own SQLite connection (db.c).
+ * A request borrows a pooled SQLite connection for reading; writes queue
+ * for the one writer (db.c).
  * Bodies are streamed: JSON into a bounded buffer, photos straight to a
  * temporary file while hashing (blobs.c).  Each request is logged in one
  * line without NIKs, names, coordinates, tokens or query strings. */
@@ -407,7 +408,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		snprintf(req->method, sizeof req->method, "%s", strlen(method) < sizeof req->method
 			? method : "?");
 		*con_cls = req;
-		return on_headers(c, req, url, method);
+		enum MHD_Result r = on_headers(c, req, url, method);
+		db_thread_release();
+		return r;
 	}
 	if (req->replied)
 		return MHD_YES;
@@ -416,7 +419,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_data_size = 0;
 		return go_on ? MHD_YES : MHD_NO;
 	}
-	return on_complete(c, req, method);
+	enum MHD_Result r = on_complete(c, req, method);
+	db_thread_release();
+	return r;
 }
 
 /* One line per request; never a NIK, a name, coordinates, a token or a query. */
@@ -676,6 +681,7 @@ int serve_main(int argc, char **argv)
 	sigwait(&stop, &sig);
 	fprintf(stderr, "sigacor-server: %s\n", _("berhenti"));
 	MHD_stop_daemon(d);
+	db_close_all();
 	sqlite3_close(main_db);
 	free(cert);
 	free(key);

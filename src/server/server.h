@@ -51,10 +51,22 @@ struct sqlite3;
  * DIR/blobs/.  create: make the folder and the schema when missing. */
 bool db_prepare_dir(const char *dir, bool create);
 struct sqlite3 *db_open(const char *dir);
-/* The calling thread's own connection (opened on first use, closed when the
- * thread ends): one connection per thread, as SQLite wants. */
+/* A reading connection for the calling thread, from a small pool (waits
+ * when all are lent); it stays the thread's until db_thread_release(),
+ * which the server calls at the end of each request step. */
 struct sqlite3 *db_thread(void);
+void db_thread_release(void);
 void db_thread_init(const char *dir);
+/* Run fn(db, ctx) as one write of the server: in turn with the other
+ * writers, under a savepoint of a shared transaction (fn returns false to
+ * undo its changes), and return once the COMMIT holding it is on disk
+ * (group commit: one fsync for the writes that queued meanwhile).
+ * DB_WRITE_BUSY: another process held the database past the busy timeout. */
+enum db_write_result { DB_WRITE_OK, DB_WRITE_BUSY, DB_WRITE_FAILED };
+enum db_write_result db_write(bool (*fn)(struct sqlite3 *db, void *ctx), void *ctx);
+/* close the writer and the pool, stop the checkpointer (at shutdown, once
+ * no request runs) */
+void db_close_all(void);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK; false on failure (busy after the
  * timeout, disk full...). */
 bool db_begin(struct sqlite3 *db);
