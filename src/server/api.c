@@ -497,19 +497,29 @@ struct list_query {
 static const struct list_query residents_query = {
 	'r', "residents_snapshot",
 	"SELECT count(*) FROM residents WHERE kelurahan = ?",
+	/* Two halves so the index seeks to the cursor: the rest of the cursor's
+	 * kelurahan, then the operator's later kelurahan.  One OR over both
+	 * re-read every earlier row on each page (quadratic over a registry). */
+	"SELECT id, kelurahan, nik, kk, name, sex, birth_place, birth_date, address, rt, rw "
+	"FROM residents WHERE kelurahan = ?2 AND id > ?3 AND kelurahan IN "
+	"(SELECT kelurahan FROM operator_kelurahan WHERE operator_id = ?1) "
+	"UNION ALL "
 	"SELECT id, kelurahan, nik, kk, name, sex, birth_place, birth_date, address, rt, rw "
 	"FROM residents WHERE kelurahan IN "
-	"(SELECT kelurahan FROM operator_kelurahan WHERE operator_id = ?1) "
-	"AND (kelurahan > ?2 OR (kelurahan = ?2 AND id > ?3)) ORDER BY kelurahan, id LIMIT ?4",
+	"(SELECT kelurahan FROM operator_kelurahan WHERE operator_id = ?1 AND kelurahan > ?2) "
+	"ORDER BY kelurahan, id LIMIT ?4",
 	PROTO_PAGE_RESIDENTS,
 };
 
 static const struct list_query candidates_query = {
 	'c', "candidates_snapshot",
 	"SELECT count(*) FROM candidates WHERE kelurahan = ?",
+	"SELECT id, kelurahan, kk, nik, program FROM candidates WHERE kelurahan = ?2 AND id > ?3 "
+	"AND kelurahan IN (SELECT kelurahan FROM operator_kelurahan WHERE operator_id = ?1) "
+	"UNION ALL "
 	"SELECT id, kelurahan, kk, nik, program FROM candidates WHERE kelurahan IN "
-	"(SELECT kelurahan FROM operator_kelurahan WHERE operator_id = ?1) "
-	"AND (kelurahan > ?2 OR (kelurahan = ?2 AND id > ?3)) ORDER BY kelurahan, id LIMIT ?4",
+	"(SELECT kelurahan FROM operator_kelurahan WHERE operator_id = ?1 AND kelurahan > ?2) "
+	"ORDER BY kelurahan, id LIMIT ?4",
 	PROTO_PAGE_CANDIDATES,
 };
 
