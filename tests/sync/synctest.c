@@ -665,3 +665,15 @@ bool st_server_holds(const char *srv_dir, const struct st_client *c, char (*uuid
 	cJSON_Delete(all);
 	return ok;
 }
+
+bool st_pull_state(const struct st_client *c, bool candidates, struct store_pull_state *out)
+{
+	struct store *s;
+	char err[512];
+	if (store_open(c->profile, &s, err, sizeof err) != STORE_OK)
+		return false;
+	enum store_status st = candidates ? store_sync_candidates_state(s, out)
+		: store_sync_residents_state(s, out);
+	store_close(s);
+	return st == STORE_OK;
+}

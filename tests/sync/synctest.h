@@ -95,6 +95,9 @@ int st_make_records(const struct st_client *c, const char *const niks[], int n,
 /* A JPEG photo_read accepts, padded with comment segments to about bytes. */
 bool st_make_photo(const char *path, const char *salt, size_t bytes);
 /* Counts by state in the client's profile (opens it read-write briefly). */
+/* The client's bookkeeping of its registry or candidates pass, read from its
+ * store while a sync may be running.  false when the store cannot be opened. */
+bool st_pull_state(const struct st_client *c, bool candidates, struct store_pull_state *out);
 bool st_client_counts(const struct st_client *c, int64_t counts[STATE_COUNT], int64_t *outbox);
 
 /* `sigacor-server export`: how many of uuids the server holds exactly once,

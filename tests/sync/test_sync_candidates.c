@@ -136,13 +136,9 @@ struct watch {
 static bool pass_progressed(void *ctx)
 {
 	struct watch *w = ctx;
-	struct store *s;
-	char err[512];
-	if (store_open(w->c->profile, &s, err, sizeof err) != STORE_OK)
-		return false;
 	struct store_pull_state p;
-	store_sync_candidates_state(s, &p);
-	store_close(s);
+	if (!st_pull_state(w->c, true, &p))
+		return false;
 	w->received = p.received;
 	return p.batch > 0 && p.received >= 300;
 }

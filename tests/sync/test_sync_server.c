@@ -131,13 +131,9 @@ struct pull_watch {
 static bool pass_progressed(void *ctx)
 {
 	struct pull_watch *w = ctx;
-	struct store *s;
-	char err[512];
-	if (store_open(w->c->profile, &s, err, sizeof err) != STORE_OK)
-		return false;
 	struct store_pull_state p;
-	store_sync_residents_state(s, &p);
-	store_close(s);
+	if (!st_pull_state(w->c, false, &p))
+		return false;
 	w->received = p.received;
 	return p.received >= 10000;
 }
