@@ -20,6 +20,7 @@ struct help {
 	struct help_line lines[HELP_LINES];
 	int count;
 	int top;
+	int visible;              /* lines shown at the last draw */
 };
 
 static const struct {
@@ -108,10 +109,10 @@ static void help_draw(struct ui *ui, void *state)
 {
 	struct help *h = state;
 	int visible = ui->rows - 1;
+	h->visible = visible;
+	/* the last page is full: the top stops where the last line shows */
 	if (h->top > h->count - visible)
-		h->top = h->count - visible;
-	if (h->top < 0)
-		h->top = 0;
+		h->top = h->count - visible > 0 ? h->count - visible : 0;
 	int last = h->top + visible < h->count ? h->top + visible : h->count;
 	char where[32];
 	snprintf(where, sizeof where, "%d-%d / %d", h->top + 1, last, h->count);
@@ -132,13 +133,11 @@ static unsigned help_key(struct ui *ui, void *state, const struct ui_key *k)
 {
 	struct help *h = state;
 	int page = ui->rows - 2;
+	/* the top line moves: it stops where the last page is full */
+	int tops = h->count - h->visible + 1;
+	if (ui_list_move(&h->top, tops > 1 ? tops : 1, page, k->action))
+		return UI_HANDLED;
 	switch (k->action) {
-	case ACT_UP: h->top--; break;
-	case ACT_DOWN: h->top++; break;
-	case ACT_PGUP: h->top -= page; break;
-	case ACT_PGDN: h->top += page; break;
-	case ACT_HOME: h->top = 0; break;
-	case ACT_END: h->top = h->count; break;
 	case ACT_BACK:
 	case ACT_ENTER:
 	case ACT_HELP:
@@ -148,11 +147,8 @@ static unsigned help_key(struct ui *ui, void *state, const struct ui_key *k)
 	case ACT_REDRAW:
 		return UI_IGNORED;
 	default:
-		break;
+		return UI_HANDLED;
 	}
-	if (h->top < 0)
-		h->top = 0;
-	return UI_HANDLED;
 }
 
 static void help_close(struct ui *ui, void *state, int reason)

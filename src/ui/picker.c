@@ -279,10 +279,7 @@ static void picker_draw(struct ui *ui, void *state)
 	ui_putf(3, 1, ui->cols - 2, ROLE_LABEL, "%-*s %9s  %-17s %s", name_w, _("Nama"), _("Ukuran"),
 		_("Tanggal"), _("GPS"));
 	int first_y = 4, visible = ui->rows - first_y - 3;
-	if (p->selected < p->top)
-		p->top = p->selected;
-	if (p->selected >= p->top + visible)
-		p->top = p->selected - visible + 1;
+	ui_list_scroll(&p->top, p->selected, visible);
 	for (int i = 0; i < visible && (size_t)(p->top + i) < p->nshown; i++)
 		draw_row(ui, p, first_y + i, &p->entries[p->shown[p->top + i]], p->top + i == p->selected);
 	if (p->nshown == 0)
@@ -360,14 +357,10 @@ static unsigned picker_key(struct ui *ui, void *state, const struct ui_key *k)
 			apply_filter(p);
 		return UI_HANDLED;
 	}
+	if (ui_list_move(&p->selected, (int)p->nshown, page, k->action))
+		return UI_HANDLED;
 	struct entry *e = selected_entry(p);
 	switch (k->action) {
-	case ACT_UP: p->selected--; break;
-	case ACT_DOWN: p->selected++; break;
-	case ACT_PGUP: p->selected -= page; break;
-	case ACT_PGDN: p->selected += page; break;
-	case ACT_HOME: p->selected = 0; break;
-	case ACT_END: p->selected = (int)p->nshown - 1; break;
 	case ACT_LEFT:
 		go_parent(ui, p);
 		return UI_HANDLED;
@@ -397,11 +390,6 @@ static unsigned picker_key(struct ui *ui, void *state, const struct ui_key *k)
 	default:
 		return UI_IGNORED;
 	}
-	if (p->selected >= (int)p->nshown)
-		p->selected = (int)p->nshown - 1;
-	if (p->selected < 0)
-		p->selected = 0;
-	return UI_HANDLED;
 }
 
 static void picker_close(struct ui *ui, void *state, int reason)

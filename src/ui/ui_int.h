@@ -145,6 +145,13 @@ size_t ui_copy(char *dst, size_t len, const char *src);
 /* Fill columns [x, x+width) of row y with blanks in role. */
 void ui_fill(int y, int x, int width, enum ui_role role);
 
+/* ---- list movement (worklist, picker, help, choice lists) ---- */
+/* Move *selected within [0, count) for Up, Down, PgUp, PgDn, Home and End
+ * (page rows a page); true when the key was one of them. */
+bool ui_list_move(int *selected, int count, int page, enum ui_action action);
+/* Keep the selected row in the window of visible rows that starts at *top. */
+void ui_list_scroll(int *top, int selected, int visible);
+
 /* ---- one-line text field (UTF-8, edited at a cursor) ---- */
 enum ui_field_kind { FIELD_TEXT, FIELD_DIGITS, FIELD_SECRET };
 struct ui_field {

@@ -237,10 +237,7 @@ static void worklist_draw(struct ui *ui, void *state)
 	ui_putf(3, 1, ui->cols - 2, ROLE_LABEL, "%-16s %-*s %-3s %-9s %-11s %s", _("NIK"), name_w,
 		_("Nama"), _("RW"), _("Status"), _("Keputusan"), _("Diubah"));
 	int first_y = 4, visible = ui->rows - 1 - first_y;
-	if (w->selected < w->top)
-		w->top = w->selected;
-	if (w->selected >= w->top + visible)
-		w->top = w->selected - visible + 1;
+	ui_list_scroll(&w->top, w->selected, visible);
 	for (int i = 0; i < visible && (size_t)(w->top + i) < w->count; i++)
 		draw_row(ui, w, first_y + i, &w->rows[w->top + i], w->top + i == w->selected, name_w);
 	if (w->count == 0)
@@ -370,13 +367,9 @@ static unsigned worklist_key(struct ui *ui, void *state, const struct ui_key *k)
 			reload(ui, w);
 		return UI_HANDLED;
 	}
+	if (ui_list_move(&w->selected, (int)w->count, page, k->action))
+		return UI_HANDLED;
 	switch (k->action) {
-	case ACT_UP: w->selected--; break;
-	case ACT_DOWN: w->selected++; break;
-	case ACT_PGUP: w->selected -= page; break;
-	case ACT_PGDN: w->selected += page; break;
-	case ACT_HOME: w->selected = 0; break;
-	case ACT_END: w->selected = (int)w->count - 1; break;
 	case ACT_ENTER:
 		return open_selected(ui, w);
 	case ACT_NEW:
@@ -445,11 +438,6 @@ static unsigned worklist_key(struct ui *ui, void *state, const struct ui_key *k)
 	default:
 		return UI_IGNORED;
 	}
-	if (w->selected >= (int)w->count)
-		w->selected = (int)w->count - 1;
-	if (w->selected < 0)
-		w->selected = 0;
-	return UI_HANDLED;
 }
 
 static void worklist_resume(struct ui *ui, void *state)
