@@ -86,6 +86,11 @@ struct sync_config {
 	unsigned page_limit;         /* items per downloaded page: 1000 */
 	bool push;                   /* a run sends the queue (default true) */
 	bool pull;                   /* a run downloads registry + changes (true) */
+	/* A registry snapshot that would drop more than half of the copy
+	 * (snapshot_shrink_suspicious) is not taken: the copy stays and the run
+	 * ends SYNC_REGISTRY_KEPT, unless this is set (false; `sigacor sync
+	 * --accept-small-registry`). */
+	bool accept_small_registry;
 };
 
 /* Defaults, then these environment variables when set (for tests and for
@@ -147,6 +152,7 @@ enum sync_phase {
 #define SYNC_OUTCOMES(X) \
 	X(SYNC_OK,              "ok")            /* done: the whole queue was accepted */ \
 	X(SYNC_QUARANTINED,     "quarantined")   /* done, but the server refused some records */ \
+	X(SYNC_REGISTRY_KEPT,   "registry_kept") /* done, but the server's registry was too small to replace the copy */ \
 	X(SYNC_RUNNING,         "running")       /* not finished yet */ \
 	X(SYNC_NOT_LOGGED_IN,   "not_logged_in") /* no token, or no server URL: log in first */ \
 	X(SYNC_LOGIN_NEEDED,    "login_needed")  /* 401: the token is no longer valid */ \

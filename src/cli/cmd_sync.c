@@ -141,7 +141,8 @@ static bool read_password(const char *operator_name, char *buf, size_t len)
 
 /* ---------------------------------------------------------------- login */
 
-enum { OPT_SERVER, OPT_OPERATOR, OPT_CA_FILE, OPT_PROGRESS, OPT_PUSH_ONLY, OPT_PULL_ONLY };
+enum { OPT_SERVER, OPT_OPERATOR, OPT_CA_FILE, OPT_PROGRESS, OPT_PUSH_ONLY, OPT_PULL_ONLY,
+	OPT_ACCEPT_SMALL_REGISTRY };
 
 static int set_login_profile(struct cli *c, const char *name)
 {
@@ -344,6 +345,7 @@ int cli_cmd_sync(struct cli *c, int argc, char **argv)
 	static const struct cli_option opts[] = {
 		{ "progress", false, OPT_PROGRESS }, { "push-only", false, OPT_PUSH_ONLY },
 		{ "pull-only", false, OPT_PULL_ONLY }, { "ca-file", true, OPT_CA_FILE },
+		{ "accept-small-registry", false, OPT_ACCEPT_SMALL_REGISTRY },
 		{ NULL, false, 0 },
 	};
 	struct sync_config cfg;
@@ -357,6 +359,7 @@ int cli_cmd_sync(struct cli *c, int argc, char **argv)
 		case OPT_PROGRESS: show = true; break;
 		case OPT_PUSH_ONLY: cfg.pull = false; break;
 		case OPT_PULL_ONLY: cfg.push = false; break;
+		case OPT_ACCEPT_SMALL_REGISTRY: cfg.accept_small_registry = true; break;
 		case OPT_CA_FILE: snprintf(cfg.ca_file, sizeof cfg.ca_file, "%s", value); break;
 		case CLI_ARG:
 			return cli_usage("sync", _("Argumen tidak dikenal: %s"), value);

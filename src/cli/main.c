@@ -52,7 +52,7 @@ static const struct cli_command commands[] = {
 		   "      --ca-file FILE        sertifikat CA kota (PEM), disimpan untuk sync\n") },
 	{ "logout", cli_cmd_logout, "logout",
 		N_("Keluar: server mencabut token sesi, laptop menghapusnya."), NULL },
-	{ "sync", cli_cmd_sync, "sync [--push-only|--pull-only] [--progress]",
+	{ "sync", cli_cmd_sync, "sync [--push-only|--pull-only] [--progress] [--accept-small-registry]",
 		N_("Kirim antrean (foto dulu, lalu rekaman), unduh data penduduk, rumah\n"
 		   "      tangga sasaran dan kabar rekaman. Status 0 hanya bila semua antrean\n"
 		   "      diterima server."),
@@ -60,6 +60,9 @@ static const struct cli_command commands[] = {
 		   "      --pull-only           hanya unduh data penduduk dan kabar rekaman\n"
 		   "      --progress            tulis kemajuan ke stderr\n"
 		   "      --ca-file FILE        sertifikat CA kota (PEM) untuk kali ini\n"
+		   "      --accept-small-registry  terima data penduduk server walau kurang dari\n"
+		   "                            separuh salinan laptop (tanpa ini: salinan lama\n"
+		   "                            tetap, peringatan, status 3)\n"
 		   "      Status keluar: 0 semua diterima, 1 ada rekaman dikarantina, 2 kesalahan\n"
 		   "      sistem, 3 belum selesai (jaringan/server; coba lagi), 4 perlu login.\n") },
 };

@@ -161,6 +161,7 @@ static const char *outcome_label(enum sync_outcome o)
 	switch (o) {
 	case SYNC_OK: return _("selesai");
 	case SYNC_QUARANTINED: return _("ada rekaman ditolak server");
+	case SYNC_REGISTRY_KEPT: return _("data penduduk server terlalu sedikit: salinan lama dipakai");
 	case SYNC_NOT_LOGGED_IN: return _("belum login (sigacor login)");
 	case SYNC_LOGIN_NEEDED: return _("perlu login lagi (sigacor login)");
 	case SYNC_DISABLED: return _("akun dinonaktifkan kota");

@@ -18,6 +18,7 @@
 
 #include "csv.h"
 #include "nik.h"
+#include "snapshot.h"
 
 #define MAX_SHOWN_PROBLEMS 20
 
@@ -28,6 +29,8 @@ struct admin_options {
 	const char *note;
 	const char *format;
 	const char *arg;            /* the one positional argument, if any */
+	bool replace_all;           /* imports: the file may drop most of the list */
+	bool allow_skipped;         /* imports: bad rows are skipped, the rest goes in */
 };
 
 static void admin_usage(const char *command)
@@ -44,6 +47,8 @@ static bool parse_admin(int argc, char **argv, int positional, struct admin_opti
 		{ "outcome", required_argument, NULL, 'o' },
 		{ "note", required_argument, NULL, 'n' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "replace-all", no_argument, NULL, 'R' },
+		{ "allow-skipped", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	memset(o, 0, sizeof *o);
@@ -56,6 +61,8 @@ static bool parse_admin(int argc, char **argv, int positional, struct admin_opti
 		case 'o': o->outcome = optarg; break;
 		case 'n': o->note = optarg; break;
 		case 'f': o->format = optarg; break;
+		case 'R': o->replace_all = true; break;
+		case 'S': o->allow_skipped = true; break;
 		default:
 			admin_usage(argv[0]);
 			return false;
@@ -465,6 +472,50 @@ static const char *candidate_problem(const char **f, time_t today, const char **
 
 enum import_kind { IMPORT_RESIDENTS, IMPORT_CANDIDATES };
 
+static bool count_rows(sqlite3 *db, const char *table, long long *out)
+{
+	char sql[64];
+	sqlite3_stmt *st;
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return false;
+	bool ok = sqlite3_step(st) == SQLITE_ROW;
+	*out = ok ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return ok;
+}
+
+/* The file replaces the whole list, and every laptop's copy follows it: a
+ * file with bad rows, or one that would drop more than half of the list (an
+ * empty file, a truncated export, a wrong column), is refused unless the
+ * city says so with --allow-skipped / --replace-all.  Both problems are
+ * told before nothing is imported. */
+static bool import_acceptable(const struct admin_options *o, bool resident,
+	const struct import_report *rep, long long before)
+{
+	bool ok = true;
+	if (rep->skipped > 0 && !o->allow_skipped) {
+		fprintf(stderr, _("sigacor-server: %ld baris bermasalah (di atas); tidak ada yang "
+			"diimpor. Perbaiki berkasnya, atau jalankan lagi dengan --allow-skipped "
+			"untuk mengimpor %ld baris yang baik saja.\n"), rep->skipped, rep->imported);
+		ok = false;
+	}
+	if (snapshot_shrink_suspicious(before, rep->imported) && !o->replace_all) {
+		fprintf(stderr, resident
+			? _("sigacor-server: data penduduk di server sekarang %lld baris, berkas ini "
+			    "hanya %ld baris yang baik: impor akan membuang %lld penduduk (lebih dari "
+			    "separuh), dan setiap laptop akan ikut membuangnya. Tidak ada yang "
+			    "diimpor. Jika memang itu maksudnya, jalankan lagi dengan --replace-all.\n")
+			: _("sigacor-server: daftar sasaran di server sekarang %lld baris, berkas ini "
+			    "hanya %ld baris yang baik: impor akan membuang %lld rumah tangga (lebih "
+			    "dari separuh). Tidak ada yang diimpor. Jika memang itu maksudnya, "
+			    "jalankan lagi dengan --replace-all.\n"),
+			before, rep->imported, before - rep->imported);
+		ok = false;
+	}
+	return ok;
+}
+
 /* Replace the registry (or the candidate list) with the file, in one
  * transaction, and move its snapshot on: downloads in progress restart
  * (410) instead of mixing two versions. */
@@ -491,7 +542,9 @@ static int run_import(int argc, char **argv, enum import_kind kind)
 	char sql[256];
 	snprintf(sql, sizeof sql, "DELETE FROM %s", table);
 	int status = 1;
-	if (db == NULL || r == NULL || !db_begin(db) || !db_exec(db, sql)
+	long long before = 0;
+	if (db == NULL || r == NULL || !db_begin(db) || !count_rows(db, table, &before)
+		|| !db_exec(db, sql)
 		|| sqlite3_prepare_v2(db, resident
 			? "INSERT INTO residents(nik, kk, name, sex, birth_place, birth_date, address, rt, rw, "
 			  "kelurahan) VALUES (?,?,?,?,?,?,?,?,?,?)"
@@ -559,13 +612,15 @@ static int run_import(int argc, char **argv, enum import_kind kind)
 		fprintf(stderr, _("baris %ld: %s; tidak ada yang diimpor\n"), line, csv_status_message(cs));
 		goto done;
 	}
+	if (rep.skipped > MAX_SHOWN_PROBLEMS)
+		fprintf(stderr, _("... dan %ld baris lain dilewati\n"), rep.skipped - MAX_SHOWN_PROBLEMS);
+	if (!import_acceptable(&o, resident, &rep, before))
+		goto done;
 	const char *key = resident ? "residents_snapshot" : "candidates_snapshot";
 	sqlite3_finalize(ins);
 	ins = NULL;
 	if (!db_meta_set(db, key, db_meta_get(db, key) + 1) || !db_commit(db))
 		goto done;
-	if (rep.skipped > MAX_SHOWN_PROBLEMS)
-		fprintf(stderr, _("... dan %ld baris lain dilewati\n"), rep.skipped - MAX_SHOWN_PROBLEMS);
 	printf(_("%ld baris diimpor, %ld dilewati\n"), rep.imported, rep.skipped);
 	status = 0;
 done:

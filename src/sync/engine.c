@@ -197,6 +197,7 @@ static void begin_job(struct sync *s, enum sync_job job, enum sync_step first,
 	s->quarantined_in_run = 0;
 	s->pass_restarted = false;
 	s->changes_restarted = false;
+	s->registry_kept = false;
 	s->cand_restarted = false;
 	s->missing_rounds = 0;
 	sync_goto(s, first);
@@ -521,7 +522,14 @@ static void start_step(struct sync *s)
 		pull_start(s);
 		break;
 	case STEP_FINISH:
-		if (s->quarantined_in_run > 0)
+		if (s->registry_kept)
+			sync_stop(s, SYNC_REGISTRY_KEPT, _("PERHATIAN: data penduduk di server kota "
+				"tinggal %lld orang, salinan di laptop ini %lld. Salinan di laptop TIDAK "
+				"diganti (mungkin kesalahan impor di kota); pencarian NIK tetap memakai "
+				"salinan lama. Hubungi admin kota. Jika kota memastikan datanya memang "
+				"benar, jalankan: sigacor sync --accept-small-registry"),
+				(long long)s->registry_kept_offered, (long long)s->registry_kept_have);
+		else if (s->quarantined_in_run > 0)
 			sync_stop(s, SYNC_QUARANTINED, _("Selesai, tetapi %lld rekaman ditolak server "
 				"(karantina); lihat pesannya dan buat rekaman koreksi."),
 				(long long)s->quarantined_in_run);

@@ -7,6 +7,7 @@
 #include "sync.h"
 #include "sync_int.h"
 #include "i18n.h"
+#include "snapshot.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -164,11 +165,31 @@ static void candidates_start(struct sync *s)
 		_("Mengunduh daftar rumah tangga sasaran…"));
 }
 
+/* The copy pulled last would lose more than half of its residents to this
+ * snapshot, in the same kelurahan: an empty or broken import at the city,
+ * not a registry to take without asking (doc/SYNC.md).  A moved operator's
+ * copy is of other kelurahan, and a copy never pulled (a CSV import) is not
+ * the city's, so neither is compared. */
+static bool registry_too_small(struct sync *s, const struct proto_page *page)
+{
+	if (s->cfg.accept_small_registry || page->total < 0 || s->pull.done_snapshot[0] == '\0' ||
+		!same_scope(s, KEY_RES_SCOPE))
+		return false;
+	s->registry_kept_have = store_resident_count(s->store);
+	s->registry_kept_offered = page->total;
+	return snapshot_shrink_suspicious(s->registry_kept_have, page->total);
+}
+
 static void probe_done(struct sync *s, struct proto_page *page)
 {
 	if (page->snapshot[0] != '\0' && strcmp(page->snapshot, s->pull.done_snapshot) == 0 &&
 		s->pull.batch == 0 && same_scope(s, KEY_RES_SCOPE)) {
 		candidates_start(s);         /* the copy is current */
+		return;
+	}
+	if (registry_too_small(s, page)) {
+		s->registry_kept = true;     /* said loudly when the run ends */
+		candidates_start(s);
 		return;
 	}
 	if (store_sync_residents_begin(s->store, page->snapshot, page->total) != STORE_OK ||

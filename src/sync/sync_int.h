@@ -115,6 +115,9 @@ struct sync {
 	struct store_pull_state pull;
 	bool pass_restarted;
 	bool changes_restarted;
+	/* the server's registry was too small to replace the copy (kept) */
+	bool registry_kept;
+	int64_t registry_kept_have, registry_kept_offered;
 	char page_cursor[PROTO_CURSOR_MAX + 1];   /* the cursor asked for */
 	struct store_pull_state cand;        /* the candidates pass */
 	bool cand_restarted;

@@ -677,3 +677,14 @@ bool st_pull_state(const struct st_client *c, bool candidates, struct store_pull
 	store_close(s);
 	return st == STORE_OK;
 }
+
+int64_t st_resident_count(const struct st_client *c)
+{
+	struct store *s;
+	char err[512];
+	if (store_open(c->profile, &s, err, sizeof err) != STORE_OK)
+		return -1;
+	int64_t n = store_resident_count(s);
+	store_close(s);
+	return n;
+}

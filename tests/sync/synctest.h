@@ -98,6 +98,8 @@ bool st_make_photo(const char *path, const char *salt, size_t bytes);
 /* The client's bookkeeping of its registry or candidates pass, read from its
  * store while a sync may be running.  false when the store cannot be opened. */
 bool st_pull_state(const struct st_client *c, bool candidates, struct store_pull_state *out);
+/* Residents in the client's registry copy (-1 when the store cannot be opened). */
+int64_t st_resident_count(const struct st_client *c);
 bool st_client_counts(const struct st_client *c, int64_t counts[STATE_COUNT], int64_t *outbox);
 
 /* `sigacor-server export`: how many of uuids the server holds exactly once,

@@ -79,7 +79,8 @@ static int import_candidates(int every, char (*expected)[17], int *n_expected)
 			snprintf(expected[(*n_expected)++], 17, "%s", p->nik);
 	}
 	fclose(f);
-	const char *args[] = { "import-candidates", cand_csv, NULL };
+	/* the list shrinks on purpose in this test */
+	const char *args[] = { "import-candidates", cand_csv, "--replace-all", NULL };
 	return st_server_admin(srv_dir, NULL, args) == 0 ? rows : -1;
 }
 
@@ -213,6 +214,44 @@ static void test_pull(struct st_client *a, struct st_client *ani)
 	unsetenv("SIGACOR_SYNC_PAGE_LIMIT");
 }
 
+/* The city imports a registry of a handful of rows (issue 8: an empty or
+ * broken file emptied every laptop's copy): the laptop keeps its copy and
+ * says so, until the clerk is told to accept it. */
+static void test_registry_kept(struct st_client *a)
+{
+	const char *pull[] = { "sync", "--pull-only", NULL };
+	const char *accept[] = { "sync", "--pull-only", "--accept-small-registry", NULL };
+	int64_t before = st_resident_count(a);
+	char small[4200], message[1024] = "", outcome[64] = "";
+	snprintf(small, sizeof small, "%s/small.csv", dir);
+	FILE *in = fopen(reg_csv, "rb"), *out = fopen(small, "w");
+	char line[2048];
+	int kept = 0;
+	for (int i = 0; in != NULL && out != NULL && fgets(line, sizeof line, in) != NULL; i++)
+		if (i == 0 || ((strstr(line, K1) != NULL || strstr(line, K2) != NULL) && kept++ < 5))
+			fputs(line, out);
+	if (in != NULL)
+		fclose(in);
+	if (out != NULL)
+		fclose(out);
+	const char *import[] = { "import-residents", small, "--replace-all", NULL };
+	ok(before > 100 && kept > 5 && st_server_admin(srv_dir, NULL, import) == 0,
+		"server: the registry replaced by 5 rows (--replace-all); laptop has %lld",
+		(long long)before);
+	int code = st_sigacor(a, NULL, 120000, pull);
+	st_out_str(a, "outcome", outcome, sizeof outcome);
+	st_out_str(a, "message", message, sizeof message);
+	ok(code == 3 && strcmp(outcome, "registry_kept") == 0 && strstr(message, "PERHATIAN") != NULL
+		&& strstr(message, "--accept-small-registry") != NULL,
+		"a snapshot of 5 against %lld: exit %d, outcome %s, a loud message",
+		(long long)before, code, outcome);
+	is_int((int)st_resident_count(a), (int)before, "... and the copy is kept whole");
+	code = st_sigacor(a, NULL, 120000, accept);
+	ok(code == 0 && st_resident_count(a) == 5,
+		"--accept-small-registry takes it (exit %d, %lld residents)", code,
+		(long long)st_resident_count(a));
+}
+
 int main(void)
 {
 	st_init();
@@ -235,8 +274,10 @@ int main(void)
 	struct st_client a, b;
 	st_client_init(&a, dir, "budi");
 	st_client_init(&b, dir, "ani");
-	if (ok(st_login(&a, srv.url) == 0, "login budi"))
+	if (ok(st_login(&a, srv.url) == 0, "login budi")) {
 		test_pull(&a, &b);
+		test_registry_kept(&a);
+	}
 	st_server_stop(&srv, SIGTERM);
 	st_rmdir(dir);
 	return tap_done();

@@ -138,17 +138,6 @@ static bool pass_progressed(void *ctx)
 	return p.received >= 10000;
 }
 
-static int64_t resident_count(const struct st_client *c)
-{
-	struct store *s;
-	char err[512];
-	if (store_open(c->profile, &s, err, sizeof err) != STORE_OK)
-		return -1;
-	int64_t n = store_resident_count(s);
-	store_close(s);
-	return n;
-}
-
 /* Rows of the pass in progress, staged apart from the copy (-1: none). */
 static int64_t staged_count(const struct st_client *c)
 {
@@ -224,7 +213,7 @@ static void test_pull(struct st_client *a, struct st_client *ani)
 	kill(pid, SIGKILL);
 	int status = st_wait(pid, 10000, NULL);
 	pass_progressed(&w);
-	int64_t stored = resident_count(a);
+	int64_t stored = st_resident_count(a);
 	ok(mid && st_exit_code(status) == 128 + SIGKILL && w.received > 0 && w.received < RESIDENTS,
 		"pull killed with SIGKILL after %lld residents", (long long)w.received);
 	int64_t staged = staged_count(a);
@@ -253,15 +242,15 @@ static void test_pull(struct st_client *a, struct st_client *ani)
 		"resumed from the cursor: %lld more received, %lld in all (exit %d, %lld ms)",
 		st_out_int(a, "residents_received"), st_out_int(a, "residents_done"), code,
 		(long long)took);
-	is_int(resident_count(a), RESIDENTS, "100,000 residents in the copy");
+	is_int(st_resident_count(a), RESIDENTS, "100,000 residents in the copy");
 	compare_registry(a);
 
 	is_int(st_login(ani, srv.url), 0, "login ani (another kelurahan)");
 	pid = st_sigacor_spawn(ani, args);
 	code = st_exit_code(st_wait_peak(pid, "sigacor", 60000, &small));
 	ok(code == 0 && st_out_int(ani, "residents_received") == OTHERS &&
-		resident_count(ani) == OTHERS, "ani receives only her kelurahan: %lld residents",
-		(long long)resident_count(ani));
+		st_resident_count(ani) == OTHERS, "ani receives only her kelurahan: %lld residents",
+		(long long)st_resident_count(ani));
 	if (asan != NULL)
 		setenv("ASAN_OPTIONS", saved, 1);
 	else
@@ -282,9 +271,9 @@ static void test_pull(struct st_client *a, struct st_client *ani)
 	code = st_sigacor(ani, NULL, 60000, args);
 	is_int(code, 4, "her old session ended: log in again");
 	code = st_login(ani, srv.url) == 0 ? st_sigacor(ani, NULL, 60000, args) : -1;
-	ok(code == 0 && resident_count(ani) == OTHERS + RESIDENTS / 4,
+	ok(code == 0 && st_resident_count(ani) == OTHERS + RESIDENTS / 4,
 		"the registry is pulled again for the new scope: %lld residents",
-		(long long)resident_count(ani));
+		(long long)st_resident_count(ani));
 	unsetenv("SIGACOR_SYNC_PAGE_LIMIT");
 }
 
