@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{ "review", admin_review },
 	{ "export", admin_export },
 	{ "flagged", admin_flagged },
+	{ "report", report_main },
 	{ "gen-demo", gen_demo_main },
 };
 
@@ -63,6 +64,8 @@ static void usage(FILE *f)
 "  --version  tampilkan versi\n"
 "\n"
 "Protokol: doc/PROTOCOL.md. Manual: man sigacor-server.\n"));
+	/* the city's results: a block of their own (report.c) */
+	fprintf(f, "\n%s", _(report_commands_help));
 }
 
 int main(int argc, char **argv)

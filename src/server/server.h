@@ -209,6 +209,9 @@ int admin_import_residents(int argc, char **argv);
 int admin_import_candidates(int argc, char **argv);
 int admin_export(int argc, char **argv);
 int admin_flagged(int argc, char **argv);
+/* the city's results (report.c): the command, and its lines of --help */
+int report_main(int argc, char **argv);
+extern const char *const report_commands_help;
 
 /* small helpers (util.c) */
 void util_hex(const unsigned char *bytes, size_t n, char *out);   /* out: 2n+1 */
