@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "record.h"
+#include "registry.h"
 
 #define PROTO_PREFIX "/api/v1"
 /* Every answer of sigacor-server carries this header: a 200 without it came
@@ -79,18 +80,8 @@ char *proto_session_encode(const struct proto_session *in);
 enum proto_status proto_session_decode(const char *json, size_t len,
 	struct proto_session *out, struct proto_error *err);
 
-/* ---- GET /residents (the registry extract) */
-struct proto_resident {
-	char nik[NIK_LEN + 1];
-	char kk[NIK_LEN + 1];
-	char name[RECORD_NAME_MAX];
-	char sex[2];                    /* "L", "P" or "" (not in the registry file) */
-	char birth_place[64];
-	char birth_date[11];            /* "YYYY-MM-DD" or "" */
-	char address[RECORD_ADDRESS_MAX];
-	char rt[4], rw[4];              /* "003" or "" */
-	char kelurahan[16];
-};
+/* ---- GET /residents (the registry extract): struct resident of registry.h,
+ * checked with registry_check on decoding */
 
 /* ---- GET /candidates (households assigned for verification) */
 struct proto_candidate {
@@ -119,7 +110,7 @@ enum proto_page_kind { PROTO_PAGE_RESIDENTS, PROTO_PAGE_CANDIDATES, PROTO_PAGE_C
 struct proto_page {
 	enum proto_page_kind kind;
 	size_t count;
-	struct proto_resident *residents;
+	struct resident *residents;
 	struct proto_candidate *candidates;
 	struct proto_change *changes;
 	char next_cursor[PROTO_CURSOR_MAX + 1];
@@ -182,12 +173,8 @@ enum proto_status proto_problem_decode(const char *json, size_t len,
 
 /* ---- small shared helpers */
 bool proto_is_uuid(const char *s);          /* lower-case 8-4-4-4-12 hex */
-bool proto_is_sha256(const char *s);        /* 64 lower-case hex digits */
-bool proto_is_nik_digits(const char *s);    /* exactly 16 ASCII digits */
 bool proto_is_kelurahan(const char *s);     /* "36.71.DD.DDDD" shape (not the table) */
 bool proto_is_operator_name(const char *s); /* 1-63 of [a-z0-9._-], not starting with . or - */
-/* well-formed UTF-8 without control characters (multiline: \n and \t allowed) */
-bool proto_is_text(const char *s, bool multiline);
 /* unix seconds <-> "YYYY-MM-DDTHH:MM:SSZ" (UTC).  Parse accepts only that form. */
 void proto_time_format(int64_t t, char out[21]);
 bool proto_time_parse(const char *s, int64_t *out);

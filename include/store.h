@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "record.h"
+#include "registry.h"
 
 struct store;
 
@@ -43,18 +44,7 @@ void store_set_busy_timeout(struct store *s, int ms);
  * new records. */
 const char *store_operator(const struct store *s);
 
-/* ---- the registry copy (residents) ---- */
-struct resident {
-	char nik[NIK_LEN + 1];
-	char kk[NIK_LEN + 1];
-	char name[RECORD_NAME_MAX];
-	char sex[2];                 /* "L", "P" or "" */
-	char birth_place[64];
-	char birth_date[11];         /* "YYYY-MM-DD" or "" */
-	char address[RECORD_ADDRESS_MAX];
-	char rt[4], rw[4];
-	char kelurahan[16];          /* "36.71.01.1001" */
-};
+/* ---- the registry copy (residents; struct resident: registry.h) ---- */
 
 /* Import a CSV (header: nik,kk,name,kelurahan at least; optional sex,
  * birth_place,birth_date,address,rt,rw; other columns are ignored; names

@@ -177,17 +177,10 @@ static void check_region(const struct scan *s, struct nik_info *out)
 		add(&out->warnings, NIK_WARN_RETIRED);
 }
 
-/* y-m-d exists and is not after today */
-static bool plausible_birth(int y, int m, int d, const struct tm *today)
+/* y-m-d exists and is not after today (ty-tm-td) */
+static bool plausible_birth(int y, int m, int d, int ty, int tm, int td)
 {
-	if (d > calendar_days_in_month(y, m))
-		return false;
-	int ty = today->tm_year + 1900, tm = today->tm_mon + 1, td = today->tm_mday;
-	if (y != ty)
-		return y < ty;
-	if (m != tm)
-		return m < tm;
-	return d <= td;
+	return d <= calendar_days_in_month(y, m) && calendar_key(y, m, d) <= calendar_key(ty, tm, td);
 }
 
 static void check_birth(const struct scan *s, time_t today, struct nik_info *out)
@@ -215,15 +208,16 @@ static void check_birth(const struct scan *s, time_t today, struct nik_info *out
 	if (!day_ok || !month_ok || !field_number(s, POS_YEAR, 2, &yy))
 		return;
 
-	struct tm now;
-	if (localtime_r(&today, &now) == NULL) {
+	int ty, tm, td;
+	if (!calendar_today(today, &ty, &tm, &td)) {
 		/* no calendar for today: judge the date alone */
-		memset(&now, 0, sizeof now);
-		now.tm_year = 9999 - 1900;
+		ty = 9999;
+		tm = 12;
+		td = 31;
 	}
 	/* the century is not in the NIK: the latest one not in the future */
 	for (int century = 2000; century >= 1900; century -= 100) {
-		if (plausible_birth(century + yy, mm, dd, &now)) {
+		if (plausible_birth(century + yy, mm, dd, ty, tm, td)) {
 			out->birth_year = century + yy;
 			out->birth_month = mm;
 			out->birth_day = dd;

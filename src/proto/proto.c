@@ -1,6 +1,8 @@
 /* proto: JSON <-> structs for doc/PROTOCOL.md (cJSON). */
 #include "config.h"
 #include "proto.h"
+#include "format.h"
+#include "calendar.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -31,28 +33,6 @@ bool proto_is_uuid(const char *s)
 	return true;
 }
 
-bool proto_is_sha256(const char *s)
-{
-	if (s == NULL || strlen(s) != PROTO_SHA256_LEN)
-		return false;
-	for (int i = 0; i < PROTO_SHA256_LEN; i++)
-		if (!is_lower_hex(s[i]))
-			return false;
-	return true;
-}
-
-static bool all_digits(const char *s, size_t n)
-{
-	if (s == NULL || strlen(s) != n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!is_digit(s[i]))
-			return false;
-	return true;
-}
-
-bool proto_is_nik_digits(const char *s) { return all_digits(s, NIK_LEN); }
-
 bool proto_is_kelurahan(const char *s)
 {
 	/* 36.71.DD.DDDD */
@@ -75,39 +55,6 @@ bool proto_is_operator_name(const char *s)
 	return true;
 }
 
-/* Well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF); control
- * characters only where multiline text is allowed (\n, \t). */
-bool proto_is_text(const char *s, bool multiline)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p != '\0') {
-		unsigned c = *p;
-		if (c < 0x80) {
-			if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7f)
-				return false;
-			p++;
-			continue;
-		}
-		int len;
-		unsigned cp;
-		if (c >= 0xc2 && c <= 0xdf) { len = 2; cp = c & 0x1f; }
-		else if (c >= 0xe0 && c <= 0xef) { len = 3; cp = c & 0x0f; }
-		else if (c >= 0xf0 && c <= 0xf4) { len = 4; cp = c & 0x07; }
-		else
-			return false;
-		for (int i = 1; i < len; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff))
-			|| (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		p += len;
-	}
-	return true;
-}
-
 /* ---------------------------------------------------------------- time */
 
 void proto_time_format(int64_t t, char out[21])
@@ -118,64 +65,22 @@ void proto_time_format(int64_t t, char out[21])
 		snprintf(out, 21, "1970-01-01T00:00:00Z");
 }
 
-static int days_in_month(int y, int m)
-{
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return m == 2 && leap ? 29 : days[m - 1];
-}
-
-static int num(const char *s, int n)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++)
-		v = v * 10 + (s[i] - '0');
-	return v;
-}
-
 bool proto_time_parse(const char *s, int64_t *out)
 {
-	static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
-	if (s == NULL || strlen(s) != 20)
+	if (!format_shape(s, "dddd-dd-ddTdd:dd:ddZ"))
 		return false;
-	for (int i = 0; i < 20; i++)
-		if (shape[i] == 'd' ? !is_digit(s[i]) : s[i] != shape[i])
-			return false;
-	int y = num(s, 4), mo = num(s + 5, 2), d = num(s + 8, 2);
-	int h = num(s + 11, 2), mi = num(s + 14, 2), se = num(s + 17, 2);
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo)
-		|| h > 23 || mi > 59 || se > 59)
+	int y = format_number(s, 4), mo = format_number(s + 5, 2), d = format_number(s + 8, 2);
+	int h = format_number(s + 11, 2), mi = format_number(s + 14, 2), se = format_number(s + 17, 2);
+	if (y < 1970 || !calendar_is_day(y, mo, d) || h > 23 || mi > 59 || se > 59)
 		return false;
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
-		.tm_hour = h, .tm_min = mi, .tm_sec = se };
-	*out = (int64_t)timegm(&tm);
+	*out = (int64_t)calendar_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
 	return true;
 }
 
 /* "YYYY-MM-DD HH:MM:SS" (a camera's clock) or "" */
 static bool is_taken_at(const char *s)
 {
-	static const char shape[] = "dddd-dd-dd dd:dd:dd";
-	if (s[0] == '\0')
-		return true;
-	if (strlen(s) != 19)
-		return false;
-	for (int i = 0; i < 19; i++)
-		if (shape[i] == 'd' ? !is_digit(s[i]) : s[i] != shape[i])
-			return false;
-	return true;
-}
-
-static bool is_date(const char *s)
-{
-	static const char shape[] = "dddd-dd-dd";
-	if (strlen(s) != 10)
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (shape[i] == 'd' ? !is_digit(s[i]) : s[i] != shape[i])
-			return false;
-	int y = num(s, 4), m = num(s + 5, 2), d = num(s + 8, 2);
-	return y >= 1800 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+	return s[0] == '\0' || format_shape(s, "dddd-dd-dd dd:dd:dd");
 }
 
 /* ---------------------------------------------------------------- decoding */
@@ -216,7 +121,7 @@ static bool get_str(struct ctx *c, const cJSON *obj, const char *name, char *buf
 	size_t n = strlen(it->valuestring);
 	if (n >= cap)
 		return fail(c, name, "is too long");
-	if (!proto_is_text(it->valuestring, kind == TEXT_MULTILINE))
+	if (!format_text(it->valuestring, kind == TEXT_MULTILINE))
 		return fail(c, name, "is not clean UTF-8 text");
 	memcpy(buf, it->valuestring, n + 1);
 	return true;
@@ -282,7 +187,7 @@ static bool get_nik(struct ctx *c, const cJSON *obj, const char *name, char out[
 		return false;
 	if (may_be_empty && out[0] == '\0')
 		return true;
-	return proto_is_nik_digits(out) || fail(c, name, "must be 16 digits");
+	return format_nik_digits(out) || fail(c, name, "must be 16 digits");
 }
 
 static bool get_kelurahan(struct ctx *c, const cJSON *obj, const char *name, char out[16])
@@ -501,7 +406,7 @@ enum proto_status proto_session_decode(const char *json, size_t len,
 
 /* ---------------------------------------------------------------- pages */
 
-static cJSON *resident_to_json(const struct proto_resident *r)
+static cJSON *resident_to_json(const struct resident *r)
 {
 	cJSON *o = cJSON_CreateObject();
 	bool ok = o != NULL && add_str(o, "nik", r->nik) && add_str(o, "kk", r->kk)
@@ -512,26 +417,28 @@ static cJSON *resident_to_json(const struct proto_resident *r)
 	return keep(o, ok);
 }
 
-static bool is_rt(const char *s) { return all_digits(s, 3); }
-
-static bool resident_from_json(struct ctx *c, const cJSON *o, struct proto_resident *r)
+static bool resident_from_json(struct ctx *c, const cJSON *o, struct resident *r)
 {
-	return get_nik(c, o, "nik", r->nik, false) && get_nik(c, o, "kk", r->kk, false)
+	bool ok = get_str(c, o, "nik", r->nik, sizeof r->nik, TEXT_LINE)
+		&& get_str(c, o, "kk", r->kk, sizeof r->kk, TEXT_LINE)
 		&& get_str(c, o, "name", r->name, sizeof r->name, TEXT_LINE)
-		&& (r->name[0] != '\0' || fail(c, "name", "is empty"))
 		&& get_str(c, o, "sex", r->sex, sizeof r->sex, TEXT_LINE)
-		&& (r->sex[0] == '\0' || strcmp(r->sex, "L") == 0 || strcmp(r->sex, "P") == 0
-			|| fail(c, "sex", "must be L, P or empty"))
 		&& get_str(c, o, "birth_place", r->birth_place, sizeof r->birth_place, TEXT_LINE)
 		&& get_str(c, o, "birth_date", r->birth_date, sizeof r->birth_date, TEXT_LINE)
-		&& (r->birth_date[0] == '\0' || is_date(r->birth_date)
-			|| fail(c, "birth_date", "must be YYYY-MM-DD or empty"))
 		&& get_str(c, o, "address", r->address, sizeof r->address, TEXT_LINE)
 		&& get_str(c, o, "rt", r->rt, sizeof r->rt, TEXT_LINE)
-		&& (r->rt[0] == '\0' || is_rt(r->rt) || fail(c, "rt", "must be three digits or empty"))
 		&& get_str(c, o, "rw", r->rw, sizeof r->rw, TEXT_LINE)
-		&& (r->rw[0] == '\0' || is_rt(r->rw) || fail(c, "rw", "must be three digits or empty"))
-		&& get_kelurahan(c, o, "kelurahan", r->kelurahan);
+		&& get_str(c, o, "kelurahan", r->kelurahan, sizeof r->kelurahan, TEXT_LINE);
+	if (!ok)
+		return false;
+	/* the registry's own rule; the birth-date limit was the server's to
+	 * judge at import (this machine's clock may be wrong) */
+	struct registry_verdict v = registry_check(r, REGISTRY_ANY_DAY);
+	if (v.problem == REGISTRY_OK)
+		return true;
+	char why[64];
+	snprintf(why, sizeof why, "breaks the registry rule (%s)", registry_problem_code(v.problem));
+	return fail(c, registry_field_name(registry_problem_field(v.problem)), why);
 }
 
 static cJSON *candidate_to_json(const struct proto_candidate *r)
@@ -778,7 +685,7 @@ static bool photo_from_json(struct ctx *c, const cJSON *o, struct record *r)
 	p->attached = true;
 	int64_t size;
 	return get_str(c, o, "sha256", p->sha256, sizeof p->sha256, TEXT_LINE)
-		&& (proto_is_sha256(p->sha256) || fail(c, "sha256", "must be 64 lower-case hex digits"))
+		&& (format_sha256_hex(p->sha256) || fail(c, "sha256", "must be 64 lower-case hex digits"))
 		&& get_int(c, o, "size", 0, INT64_MAX, &size) && ((p->size = size), true)
 		&& get_point(c, o, "gps", &p->has_gps, &p->lat, &p->lon)
 		&& get_str(c, o, "taken_at", p->taken_at, sizeof p->taken_at, TEXT_LINE)
@@ -970,7 +877,7 @@ static bool problem_from_json(struct ctx *c, const cJSON *o, void *v)
 		ok = get_codes(c, o, "missing_blobs", PROTO_PROBLEM_LIST_MAX, out->missing_blobs[0],
 			sizeof out->missing_blobs[0], &out->n_missing);
 		for (size_t i = 0; ok && i < out->n_missing; i++)
-			ok = proto_is_sha256(out->missing_blobs[i])
+			ok = format_sha256_hex(out->missing_blobs[i])
 				|| fail(c, "missing_blobs", "must hold sha256 hex digests");
 	}
 	if (ok && cJSON_GetObjectItemCaseSensitive(o, "errors") != NULL)

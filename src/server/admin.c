@@ -3,6 +3,7 @@
  * busy timeout let both write. */
 #include "config.h"
 #include "server.h"
+#include "format.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -18,6 +19,7 @@
 
 #include "csv.h"
 #include "nik.h"
+#include "registry.h"
 #include "snapshot.h"
 
 #define MAX_SHOWN_PROBLEMS 20
@@ -338,48 +340,6 @@ static void import_problem(struct import_report *rep, long line, const char *why
 		fprintf(stderr, _("baris %ld dilewati: %s\n"), line, why);
 }
 
-static bool all_digits(const char *s, size_t n)
-{
-	if (strlen(s) != n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
-}
-
-/* "3" or "03" or "003" -> "003" */
-static bool rt_rw(const char *in, char out[4])
-{
-	size_t n = strlen(in);
-	if (n == 0 || n > 3 || !all_digits(in, n))
-		return false;
-	int v = 0;
-	for (size_t i = 0; i < n; i++)
-		v = v * 10 + (in[i] - '0');
-	if (v == 0)
-		return false;
-	snprintf(out, 4, "%03d", v);
-	return true;
-}
-
-static bool is_date(const char *s)
-{
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || !all_digits(s + 8, 2))
-		return false;
-	char y[5] = { s[0], s[1], s[2], s[3], 0 }, m[3] = { s[5], s[6], 0 };
-	if (!all_digits(y, 4) || !all_digits(m, 2))
-		return false;
-	int mm = (m[0] - '0') * 10 + (m[1] - '0'), dd = (s[8] - '0') * 10 + (s[9] - '0');
-	return mm >= 1 && mm <= 12 && dd >= 1 && dd <= 31;
-}
-
-/* clean UTF-8 without control characters, shorter than cap bytes */
-static bool clean_text(const char *s, size_t cap)
-{
-	return strlen(s) < cap && proto_is_text(s, false);
-}
-
 /* The header as the client's import reads it: names in any case and order,
  * other columns ignored.  map[i] = the column of want[i], or -1 when absent;
  * the first `required` names must be there. */
@@ -407,52 +367,34 @@ static void pick_fields(const char **f, size_t count, const int *map, size_t n, 
 		out[i] = map[i] >= 0 && (size_t)map[i] < count ? f[map[i]] : "";
 }
 
-/* Why a resident row is refused (untranslated), or NULL; kel gets the code. */
-static const char *resident_problem(const char **f, time_t today, const char **kel, char rt[4],
-	char rw[4])
+/* The registry's rule (core): why goes "kolom sex: ..." as the laptop's
+ * import says it. */
+static bool resident_ok(const char **f, time_t today, struct resident *out, char *why,
+	size_t len)
 {
-	struct nik_info info;
-	nik_check(f[0], today, &info);
-	if (!info.valid || strlen(f[0]) != NIK_LEN)
-		return N_("NIK tidak sah");
-	if (!all_digits(f[1], NIK_LEN))
-		return N_("nomor KK harus 16 angka");
-	if (f[2][0] == '\0' || !clean_text(f[2], RECORD_NAME_MAX))
-		return N_("nama kosong, terlalu panjang atau bukan UTF-8");
-	if (f[3][0] != '\0' && strcmp(f[3], "L") != 0 && strcmp(f[3], "P") != 0)
-		return N_("jenis kelamin harus L atau P");
-	if (!clean_text(f[4], 64))
-		return N_("tempat lahir terlalu panjang atau bukan UTF-8");
-	if (f[5][0] != '\0' && !is_date(f[5]))
-		return N_("tanggal lahir harus YYYY-MM-DD");
-	if (!clean_text(f[6], RECORD_ADDRESS_MAX))
-		return N_("alamat terlalu panjang atau bukan UTF-8");
-	rt[0] = rw[0] = '\0';
-	if ((f[7][0] != '\0' && !rt_rw(f[7], rt)) || (f[8][0] != '\0' && !rt_rw(f[8], rw)))
-		return N_("RT/RW harus 1 sampai 3 angka");
-	*kel = util_kelurahan(f[9]);
-	if (*kel == NULL)
-		return N_("bukan kode kelurahan Kota Tangerang");
-	return NULL;
+	struct registry_verdict v = registry_parse(f, today, out);
+	if (v.problem == REGISTRY_OK)
+		return true;
+	snprintf(why, len, _("kolom %s: %s"), registry_field_name(registry_problem_field(v.problem)),
+		gettext(registry_verdict_message(v)));
+	return false;
 }
 
-static bool insert_resident(sqlite3_stmt *ins, const char **f, const char *kel, const char *rt,
-	const char *rw)
+static bool insert_resident(sqlite3_stmt *ins, const struct resident *r)
 {
+	const char *text[] = { r->nik, r->kk, r->name, r->sex, r->birth_place, r->birth_date,
+		r->address, r->rt, r->rw, r->kelurahan };
 	sqlite3_reset(ins);
-	for (int i = 0; i < 7; i++)
-		sqlite3_bind_text(ins, i + 1, f[i], -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 8, rt, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 9, rw, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 10, kel, -1, SQLITE_STATIC);
+	for (int i = 0; i < REGISTRY_FIELD_COUNT; i++)
+		sqlite3_bind_text(ins, i + 1, text[i], -1, SQLITE_STATIC);
 	return sqlite3_step(ins) == SQLITE_DONE;
 }
 
 static const char *candidate_problem(const char **f, time_t today, const char **kel)
 {
 	struct nik_info info;
-	if (!all_digits(f[0], NIK_LEN))
-		return N_("nomor KK harus 16 angka");
+	if (!format_nik_digits(f[0]))
+		return N_("nomor KK harus tepat 16 angka");
 	nik_check(f[1], today, &info);
 	if (!info.valid || strlen(f[1]) != NIK_LEN)
 		return N_("NIK tidak sah");
@@ -468,6 +410,14 @@ static const char *candidate_problem(const char **f, time_t today, const char **
 			return N_("program hanya boleh huruf, angka dan tanda hubung");
 	}
 	return NULL;
+}
+
+static bool candidate_ok(const char **f, time_t today, const char **kel, char *why, size_t len)
+{
+	const char *problem = candidate_problem(f, today, kel);
+	if (problem != NULL)
+		snprintf(why, len, "%s", gettext(problem));
+	return problem == NULL;
 }
 
 enum import_kind { IMPORT_RESIDENTS, IMPORT_CANDIDATES };
@@ -521,8 +471,11 @@ static bool import_acceptable(const struct admin_options *o, bool resident,
  * (410) instead of mixing two versions. */
 static int run_import(int argc, char **argv, enum import_kind kind)
 {
-	static const char *const resident_cols[] = { "nik", "kk", "name", "sex", "birth_place",
-		"birth_date", "address", "rt", "rw", "kelurahan" };
+	static const char *const resident_cols[] = {
+#define REGISTRY_FIELD_NAME(e, name, required) name,
+		REGISTRY_FIELDS(REGISTRY_FIELD_NAME)
+#undef REGISTRY_FIELD_NAME
+	};
 	static const char *const candidate_cols[] = { "kk", "nik", "kelurahan", "program" };
 	int map[10];
 	size_t columns = 0;
@@ -581,16 +534,16 @@ static int run_import(int argc, char **argv, enum import_kind kind)
 		}
 		pick_fields(row, count, map, resident ? 10 : 4, f);
 		const char *kel = NULL;
-		char rt[4], rw[4];
-		const char *why = resident ? resident_problem(f, today, &kel, rt, rw)
-			: candidate_problem(f, today, &kel);
-		if (why != NULL) {
-			import_problem(&rep, line, _(why));
+		struct resident res;
+		char why[256];
+		if (resident ? !resident_ok(f, today, &res, why, sizeof why)
+			: !candidate_ok(f, today, &kel, why, sizeof why)) {
+			import_problem(&rep, line, why);
 			continue;
 		}
 		bool ok;
 		if (resident)
-			ok = insert_resident(ins, f, kel, rt, rw);
+			ok = insert_resident(ins, &res);
 		else {
 			sqlite3_reset(ins);
 			sqlite3_bind_text(ins, 1, f[0], -1, SQLITE_STATIC);

@@ -532,7 +532,7 @@ static void copy_col(sqlite3_stmt *st, int col, char *out, size_t cap)
 static void row_to_item(sqlite3_stmt *st, struct proto_page *page, size_t i)
 {
 	if (page->kind == PROTO_PAGE_RESIDENTS) {
-		struct proto_resident *r = &page->residents[i];
+		struct resident *r = &page->residents[i];
 		copy_col(st, 1, r->kelurahan, sizeof r->kelurahan);
 		copy_col(st, 2, r->nik, sizeof r->nik);
 		copy_col(st, 3, r->kk, sizeof r->kk);

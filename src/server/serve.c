@@ -11,6 +11,7 @@
  * line without NIKs, names, coordinates, tokens or query strings. */
 #include "config.h"
 #include "server.h"
+#include "format.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -245,7 +246,7 @@ static enum MHD_Result on_headers(struct MHD_Connection *c, struct request *req,
 		return send_reply(c, req, &rep);
 	}
 	if ((req->route == ROUTE_VERIFICATION && !proto_is_uuid(req->arg))
-		|| (req->route == ROUTE_BLOB && !proto_is_sha256(req->arg)))
+		|| (req->route == ROUTE_BLOB && !format_sha256_hex(req->arg)))
 		return send_problem(c, req, PROBLEM_BAD_REQUEST,
 			_("Alamat harus memuat UUID atau SHA-256 huruf kecil."));
 	if (req->route != ROUTE_LOGIN) {

@@ -6,6 +6,7 @@
  *     the latest record of that NIK. */
 #include "config.h"
 #include "store.h"
+#include "format.h"
 #include "store_int.h"
 #include "i18n.h"
 
@@ -63,8 +64,8 @@ static bool candidate_ok(const struct candidate *c)
 		memchr(c->kk, '\0', sizeof c->kk) != NULL &&
 		memchr(c->kelurahan, '\0', sizeof c->kelurahan) != NULL &&
 		memchr(c->program, '\0', sizeof c->program) != NULL &&
-		store_digits16(c->nik) && store_digits16(c->kk) && c->kelurahan[0] != '\0' &&
-		store_text_ok(c->kelurahan, false) && program_ok(c->program);
+		format_nik_digits(c->nik) && format_nik_digits(c->kk) && c->kelurahan[0] != '\0' &&
+		format_text(c->kelurahan, false) && program_ok(c->program);
 }
 
 static enum store_status upsert_candidates(struct store *s, const struct candidate *items,

@@ -2,6 +2,7 @@
  * small helpers every other store file uses (errors, transactions). */
 #include "config.h"
 #include "store.h"
+#include "format.h"
 #include "store_int.h"
 #include "i18n.h"
 
@@ -187,38 +188,6 @@ bool store_copy(char *buf, size_t len, const char *src)
 	if (n >= len)
 		return false;
 	memcpy(buf, src, n + 1);
-	return true;
-}
-
-bool store_text_ok(const char *t, bool multiline)
-{
-	const unsigned char *p = (const unsigned char *)t;
-	while (*p != '\0') {
-		unsigned c = *p;
-		size_t more;
-		unsigned cp;
-		if (c < 0x80) {
-			if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7F)
-				return false;
-			p++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) { more = 1; cp = c & 0x1F; }
-		else if (c >= 0xE0 && c <= 0xEF) { more = 2; cp = c & 0x0F; }
-		else if (c >= 0xF0 && c <= 0xF4) { more = 3; cp = c & 0x07; }
-		else
-			return false;
-		for (size_t i = 1; i <= more; i++) {
-			if ((p[i] & 0xC0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i] & 0x3F);
-		}
-		/* overlong forms, surrogates and beyond U+10FFFF */
-		if ((more == 2 && cp < 0x800) || (more == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-			(cp >= 0xD800 && cp <= 0xDFFF))
-			return false;
-		p += more + 1;
-	}
 	return true;
 }
 

@@ -1,6 +1,7 @@
 /* store/meta: small settings kept with the data (cursors, server URL, ...). */
 #include "config.h"
 #include "store.h"
+#include "format.h"
 #include "store_int.h"
 
 #include <stdio.h>
@@ -106,12 +107,3 @@ enum store_status store_pull_state_begin(struct store *s, const char *prefix, in
 	return rc;
 }
 
-bool store_digits16(const char *t)
-{
-	if (strlen(t) != 16)
-		return false;
-	for (int i = 0; i < 16; i++)
-		if (t[i] < '0' || t[i] > '9')
-			return false;
-	return true;
-}

@@ -7,6 +7,7 @@
  * at worst a file has no row (cleaned by store_photo_discard or kept). */
 #include "config.h"
 #include "store.h"
+#include "format.h"
 #include "store_int.h"
 #include "i18n.h"
 #include "photo.h"
@@ -25,19 +26,9 @@
 #define STALE_TEMP_SECONDS 3600
 #define TEMP_PREFIX ".tmp-"
 
-static bool sha256_ok(const char *h)
-{
-	if (strlen(h) != 64)
-		return false;
-	for (int i = 0; i < 64; i++)
-		if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
-			return false;
-	return true;
-}
-
 bool store_photo_path(const struct store *s, const char *sha256, char *buf, size_t len)
 {
-	if (!sha256_ok(sha256))
+	if (!format_sha256_hex(sha256))
 		return false;
 	int n = snprintf(buf, len, "%s/%.2s/%s.jpg", s->photos, sha256, sha256);
 	return n > 0 && (size_t)n < len;
@@ -150,7 +141,7 @@ static void display_name(const char *path, char *buf, size_t len)
 	}
 	memcpy(buf, base, n);
 	buf[n] = '\0';
-	if (!store_text_ok(buf, false))
+	if (!format_text(buf, false))
 		for (char *p = buf; *p != '\0'; p++)
 			if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7F)
 				*p = '?';

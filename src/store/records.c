@@ -3,6 +3,7 @@
  * and (when final) its outbox entry appear together or not at all. */
 #include "config.h"
 #include "store.h"
+#include "format.h"
 #include "store_int.h"
 #include "i18n.h"
 #include "nik.h"
@@ -128,9 +129,9 @@ static enum store_status check_shape(struct store *s, const struct record *r)
 	if (r->kelurahan[0] != '\0' && wilayah_kelurahan_find(r->kelurahan) == NULL)
 		return store_fail(s, STORE_REJECTED, _("Kode kelurahan %s bukan kelurahan Kota "
 			"Tangerang."), r->kelurahan);
-	if (!store_text_ok(r->name, false) || !store_text_ok(r->address, false) ||
-		!store_text_ok(r->operator_name, false) || !store_text_ok(r->reason_text, true) ||
-		!store_text_ok(r->notes, true) || !store_text_ok(r->coord_reason, true))
+	if (!format_text(r->name, false) || !format_text(r->address, false) ||
+		!format_text(r->operator_name, false) || !format_text(r->reason_text, true) ||
+		!format_text(r->notes, true) || !format_text(r->coord_reason, true))
 		return store_fail(s, STORE_REJECTED, _("Teks berisi karakter yang tidak sah."));
 	if (r->has_coord && (!isfinite(r->lat) || !isfinite(r->lon)))
 		return store_fail(s, STORE_REJECTED, _("Koordinat tidak sah."));

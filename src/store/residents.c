@@ -9,7 +9,6 @@
 #include "nik.h"
 #include "wilayah.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,31 +35,12 @@
 #define IMPORT_HEAP_LIMIT (24LL << 20)
 #define DEFAULT_CACHE_KIB 2000
 
-enum column { COL_NIK, COL_KK, COL_NAME, COL_SEX, COL_BIRTH_PLACE, COL_BIRTH_DATE,
-	COL_ADDRESS, COL_RT, COL_RW, COL_KELURAHAN, COL_COUNT };
-
-static const struct {
-	const char *name;
-	bool required;
-} columns[COL_COUNT] = {
-	[COL_NIK] = { "nik", true },
-	[COL_KK] = { "kk", true },
-	[COL_NAME] = { "name", true },
-	[COL_SEX] = { "sex", false },
-	[COL_BIRTH_PLACE] = { "birth_place", false },
-	[COL_BIRTH_DATE] = { "birth_date", false },
-	[COL_ADDRESS] = { "address", false },
-	[COL_RT] = { "rt", false },
-	[COL_RW] = { "rw", false },
-	[COL_KELURAHAN] = { "kelurahan", true },
-};
-
 #define RESIDENT_COLUMNS "nik, kk, name, sex, birth_place, birth_date, address, rt, rw, kelurahan"
 
 struct import {
 	struct store *s;
 	struct csv_reader *csv;
-	int index[COL_COUNT];        /* field position of each column, or -1 */
+	int index[REGISTRY_FIELD_COUNT];        /* field position of each column, or -1 */
 	size_t fields;               /* fields in the header */
 	sqlite3_stmt *upsert;
 	sqlite3_stmt *first_line;
@@ -69,62 +49,6 @@ struct import {
 	long line;
 	long rows;
 };
-
-/* ---- field checks ---- */
-
-static bool all_digits(const char *t, size_t n)
-{
-	if (strlen(t) != n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isdigit((unsigned char)t[i]))
-			return false;
-	return true;
-}
-
-static int days_in_month(int y, int m)
-{
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return m == 2 && leap ? 29 : days[m - 1];
-}
-
-/* "YYYY-MM-DD", a real calendar day, not after today. */
-static bool date_ok(const char *t, time_t today)
-{
-	if (strlen(t) != 10 || t[4] != '-' || t[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)t[i]))
-			return false;
-	int y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
-	int m = (t[5] - '0') * 10 + (t[6] - '0');
-	int d = (t[8] - '0') * 10 + (t[9] - '0');
-	if (y < 1850 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
-		return false;
-	struct tm now;
-	gmtime_r(&today, &now);
-	long given = (long)y * 10000 + m * 100 + d;
-	long limit = (long)(now.tm_year + 1900) * 10000 + (now.tm_mon + 1) * 100 + now.tm_mday;
-	return given <= limit;
-}
-
-/* RT/RW: 1 to 3 digits, kept zero-padded ("7" -> "007") so filters match. */
-static bool rtrw_normalise(const char *t, char out[4])
-{
-	size_t n = strlen(t);
-	if (n == 0) {
-		out[0] = '\0';
-		return true;
-	}
-	if (n > 3 || !all_digits(t, n))
-		return false;
-	int value = 0;
-	for (size_t i = 0; i < n; i++)
-		value = value * 10 + (t[i] - '0');
-	snprintf(out, 4, "%03d", value);
-	return true;
-}
 
 /* Trim spaces at both ends, in place. */
 static char *trim(char *t)
@@ -137,71 +61,10 @@ static char *trim(char *t)
 	return t;
 }
 
-static enum store_status row_fail(struct import *im, enum column c, const char *why)
+static enum store_status row_fail(struct import *im, enum registry_field c, const char *why)
 {
 	return store_fail(im->s, STORE_REJECTED, _("Baris %ld, kolom %s: %s"),
-		im->line, columns[c].name, why);
-}
-
-static enum store_status check_text(struct import *im, enum column c, const char *v,
-	char *dst, size_t len)
-{
-	if (!store_text_ok(v, false))
-		return row_fail(im, c, _("berisi karakter yang tidak sah (bukan teks UTF-8 biasa)"));
-	if (!store_copy(dst, len, v)) {
-		char why[128];
-		snprintf(why, sizeof why, _("terlalu panjang (paling banyak %zu byte)"), len - 1);
-		return row_fail(im, c, why);
-	}
-	return STORE_OK;
-}
-
-static enum store_status check_identity(struct import *im, char *const v[COL_COUNT],
-	struct resident *r)
-{
-	struct nik_info info;
-	nik_check(v[COL_NIK], im->today, &info);
-	if (!info.valid) {
-		int p = nik_first_problem(&info);
-		return row_fail(im, COL_NIK, p >= 0 ? gettext(nik_problem_message((enum nik_problem)p))
-			: _("NIK tidak sah"));
-	}
-	memcpy(r->nik, info.nik, sizeof r->nik);
-	if (!all_digits(v[COL_KK], NIK_LEN))
-		return row_fail(im, COL_KK, _("nomor KK harus tepat 16 angka"));
-	memcpy(r->kk, v[COL_KK], sizeof r->kk);
-	if (v[COL_NAME][0] == '\0')
-		return row_fail(im, COL_NAME, _("nama kosong"));
-	const struct wilayah_kelurahan *k = wilayah_kelurahan_find(v[COL_KELURAHAN]);
-	if (k == NULL)
-		return row_fail(im, COL_KELURAHAN, _("bukan kode kelurahan Kota Tangerang "
-			"(contoh: 36.71.01.1001)"));
-	store_copy(r->kelurahan, sizeof r->kelurahan, k->code);
-	return check_text(im, COL_NAME, v[COL_NAME], r->name, sizeof r->name);
-}
-
-static enum store_status check_details(struct import *im, char *const v[COL_COUNT],
-	struct resident *r)
-{
-	const char *sex = v[COL_SEX];
-	if (sex[0] == '\0' || strcasecmp(sex, "L") == 0 || strcasecmp(sex, "P") == 0) {
-		r->sex[0] = (char)toupper((unsigned char)sex[0]);
-		r->sex[1] = '\0';
-	} else
-		return row_fail(im, COL_SEX, _("jenis kelamin harus L atau P"));
-	if (v[COL_BIRTH_DATE][0] != '\0' && !date_ok(v[COL_BIRTH_DATE], im->today))
-		return row_fail(im, COL_BIRTH_DATE, _("tanggal lahir harus TTTT-BB-HH "
-			"(contoh 1985-07-31) dan tidak di masa depan"));
-	store_copy(r->birth_date, sizeof r->birth_date, v[COL_BIRTH_DATE]);
-	if (!rtrw_normalise(v[COL_RT], r->rt))
-		return row_fail(im, COL_RT, _("RT harus 1 sampai 3 angka"));
-	if (!rtrw_normalise(v[COL_RW], r->rw))
-		return row_fail(im, COL_RW, _("RW harus 1 sampai 3 angka"));
-	enum store_status st = check_text(im, COL_BIRTH_PLACE, v[COL_BIRTH_PLACE],
-		r->birth_place, sizeof r->birth_place);
-	if (st == STORE_OK)
-		st = check_text(im, COL_ADDRESS, v[COL_ADDRESS], r->address, sizeof r->address);
-	return st;
+		im->line, registry_field_name(c), why);
 }
 
 /* ---- the import ---- */
@@ -217,26 +80,26 @@ static enum store_status read_header(struct import *im)
 	if (cs != CSV_ROW)
 		return store_fail(im->s, STORE_REJECTED, _("Baris %ld: %s"), im->line,
 			gettext(csv_status_message(cs)));
-	for (int c = 0; c < COL_COUNT; c++)
+	for (int c = 0; c < REGISTRY_FIELD_COUNT; c++)
 		im->index[c] = -1;
 	for (size_t i = 0; i < n; i++) {
 		char name[64];
 		if (!store_copy(name, sizeof name, f[i]))
 			continue;     /* an unknown, very long column: ignored */
 		const char *t = trim(name);
-		for (int c = 0; c < COL_COUNT; c++) {
-			if (strcasecmp(t, columns[c].name) != 0)
+		for (int c = 0; c < REGISTRY_FIELD_COUNT; c++) {
+			if (strcasecmp(t, registry_field_name(c)) != 0)
 				continue;
 			if (im->index[c] >= 0)
 				return store_fail(im->s, STORE_REJECTED, _("Baris %ld: kolom %s "
-					"muncul dua kali di baris judul."), im->line, columns[c].name);
+					"muncul dua kali di baris judul."), im->line, registry_field_name(c));
 			im->index[c] = (int)i;
 		}
 	}
-	for (int c = 0; c < COL_COUNT; c++)
-		if (columns[c].required && im->index[c] < 0)
+	for (int c = 0; c < REGISTRY_FIELD_COUNT; c++)
+		if (registry_field_required(c) && im->index[c] < 0)
 			return store_fail(im->s, STORE_REJECTED, _("Baris judul tidak punya kolom "
-				"wajib %s (wajib: nik,kk,name,kelurahan)."), columns[c].name);
+				"wajib %s (wajib: nik,kk,name,kelurahan)."), registry_field_name(c));
 	im->fields = n;
 	return STORE_OK;
 }
@@ -266,7 +129,7 @@ static enum store_status bind_and_insert(struct import *im, const struct residen
 	char why[160];
 	snprintf(why, sizeof why, _("NIK %s sudah ada di baris %ld (NIK ganda dalam file)"),
 		r->nik, first);
-	return row_fail(im, COL_NIK, why);
+	return row_fail(im, REGISTRY_NIK, why);
 }
 
 static bool blank_row(const char **f, size_t n)
@@ -285,18 +148,15 @@ static enum store_status import_row(struct import *im, const char **f, size_t n)
 			"seharusnya %zu seperti baris judul (koma di dalam nama? beri tanda "
 			"kutip \"...\")."), im->line, n, im->fields);
 	}
-	char *v[COL_COUNT];
-	char empty[1] = "";
-	for (int c = 0; c < COL_COUNT; c++)
-		v[c] = im->index[c] >= 0 ? trim((char *)f[im->index[c]]) : empty;
+	const char *v[REGISTRY_FIELD_COUNT];
+	for (int c = 0; c < REGISTRY_FIELD_COUNT; c++)
+		v[c] = im->index[c] >= 0 ? f[im->index[c]] : "";
 	struct resident r;
-	memset(&r, 0, sizeof r);
-	enum store_status st = check_identity(im, v, &r);
-	if (st == STORE_OK)
-		st = check_details(im, v, &r);
-	if (st == STORE_OK)
-		st = bind_and_insert(im, &r);
-	return st;
+	struct registry_verdict verdict = registry_parse(v, im->today, &r);
+	if (verdict.problem != REGISTRY_OK)
+		return row_fail(im, registry_problem_field(verdict.problem),
+			gettext(registry_verdict_message(verdict)));
+	return bind_and_insert(im, &r);
 }
 
 static enum store_status next_batch(struct import *im)

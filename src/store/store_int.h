@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <limits.h>
 #include "store.h"
+#include "format.h"
 
 #define STORE_ERR_MAX 1024
 /* How long a writer waits for another process before STORE_BUSY. */
@@ -79,8 +80,6 @@ enum store_status store_meta_put_int(struct store *s, const char *key, int64_t v
 void store_pull_state_load(struct store *s, const char *prefix, struct store_pull_state *out);
 enum store_status store_pull_state_begin(struct store *s, const char *prefix, int64_t batch,
 	const char *snapshot, int64_t total);
-/* Exactly 16 ASCII digits (NIK, KK). */
-bool store_digits16(const char *t);
 /* Commit when rc is STORE_OK, else roll back; returns the outcome. */
 enum store_status store_finish(struct store *s, enum store_status rc);
 
@@ -93,9 +92,6 @@ bool store_copy(char *buf, size_t len, const char *src);
 
 /* Write all n bytes to fd (EINTR-safe). */
 bool store_write_all(int fd, const void *data, size_t n);
-
-/* Valid UTF-8 without control characters (multiline allows \n and \t). */
-bool store_text_ok(const char *t, bool multiline);
 
 /* "%text%" for LIKE ... ESCAPE '\\', with % _ and \\ in text escaped. */
 void store_like_pattern(const char *text, char *buf, size_t len);

@@ -9,6 +9,7 @@
  *   - the counts of what exists only on this laptop. */
 #include "config.h"
 #include "store.h"
+#include "format.h"
 #include "store_int.h"
 #include "i18n.h"
 #include "photo.h"
@@ -247,15 +248,6 @@ enum store_status store_sync_residents_begin(struct store *s, const char *snapsh
 	return store_finish(s, rc);
 }
 
-static bool resident_ok(const struct resident *r)
-{
-	return store_digits16(r->nik) && store_digits16(r->kk) && r->name[0] != '\0' &&
-		store_text_ok(r->name, false) && store_text_ok(r->birth_place, false) &&
-		store_text_ok(r->address, false) && store_text_ok(r->kelurahan, false) &&
-		store_text_ok(r->sex, false) && store_text_ok(r->birth_date, false) &&
-		store_text_ok(r->rt, false) && store_text_ok(r->rw, false);
-}
-
 static enum store_status stage_residents(struct store *s, const struct resident *items,
 	size_t n, int64_t first_line)
 {
@@ -265,7 +257,8 @@ static enum store_status stage_residents(struct store *s, const struct resident 
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st);
 	for (size_t i = 0; rc == STORE_OK && i < n; i++) {
 		const struct resident *r = &items[i];
-		if (!resident_ok(r)) {
+		/* the server checked the birth dates against its own clock */
+		if (registry_check(r, REGISTRY_ANY_DAY).problem != REGISTRY_OK) {
 			rc = store_fail(s, STORE_REJECTED, _("Data penduduk dari server rusak "
 				"(baris %lld)."), (long long)(first_line + (int64_t)i));
 			break;
@@ -398,7 +391,7 @@ enum store_status store_sync_changes_page(struct store *s, const struct store_ch
 	enum store_status rc = store_begin(s);
 	for (size_t i = 0; rc == STORE_OK && i < n; i++) {
 		bool one = false;
-		if (!store_text_ok(changes[i].message, true))
+		if (!format_text(changes[i].message, true))
 			continue;
 		rc = apply_change(s, &changes[i], &one);
 		count += one;

@@ -118,10 +118,9 @@ struct sync *sync_new(struct store *st, const struct sync_config *cfg, char *err
 	if (s->cfg.page_limit == 0 || s->cfg.page_limit > PROTO_PAGE_MAX)
 		s->cfg.page_limit = PROTO_PAGE_DEFAULT;
 	s->multi = curl_multi_init();
-	s->res_buf = calloc(s->cfg.page_limit, sizeof *s->res_buf);
 	s->cand_buf = calloc(s->cfg.page_limit, sizeof *s->cand_buf);
 	s->chg_buf = calloc(s->cfg.page_limit, sizeof *s->chg_buf);
-	if (s->multi == NULL || s->res_buf == NULL || s->cand_buf == NULL ||
+	if (s->multi == NULL || s->cand_buf == NULL ||
 		s->chg_buf == NULL) {
 		snprintf(err, errlen, "%s", _("Memori tidak cukup."));
 		sync_free(s);
@@ -153,7 +152,6 @@ void sync_free(struct sync *s)
 		curl_multi_cleanup(s->multi);
 	memset(s->token, 0, sizeof s->token);
 	memset(s->login_password, 0, sizeof s->login_password);
-	free(s->res_buf);
 	free(s->cand_buf);
 	free(s->chg_buf);
 	free(s);

@@ -205,21 +205,6 @@ static void probe_done(struct sync *s, struct proto_page *page)
 	sync_goto(s, STEP_RESIDENTS_PAGE);
 }
 
-static void copy_resident(struct resident *out, const struct proto_resident *in)
-{
-	memset(out, 0, sizeof *out);
-	snprintf(out->nik, sizeof out->nik, "%s", in->nik);
-	snprintf(out->kk, sizeof out->kk, "%s", in->kk);
-	snprintf(out->name, sizeof out->name, "%s", in->name);
-	snprintf(out->sex, sizeof out->sex, "%s", in->sex);
-	snprintf(out->birth_place, sizeof out->birth_place, "%s", in->birth_place);
-	snprintf(out->birth_date, sizeof out->birth_date, "%s", in->birth_date);
-	snprintf(out->address, sizeof out->address, "%s", in->address);
-	snprintf(out->rt, sizeof out->rt, "%s", in->rt);
-	snprintf(out->rw, sizeof out->rw, "%s", in->rw);
-	snprintf(out->kelurahan, sizeof out->kelurahan, "%s", in->kelurahan);
-}
-
 static void residents_page_done(struct sync *s, struct proto_page *page)
 {
 	if (s->pull.snapshot[0] != '\0' && page->snapshot[0] != '\0' &&
@@ -240,10 +225,9 @@ static void residents_page_done(struct sync *s, struct proto_page *page)
 				"tugas petugas ini; unduhan dihentikan dan halaman itu dibuang."));
 			return;
 		}
-		copy_resident(&s->res_buf[i], &page->residents[i]);
 	}
 	bool last = !page->has_more;
-	enum store_status st = store_sync_residents_page(s->store, s->res_buf, page->count,
+	enum store_status st = store_sync_residents_page(s->store, page->residents, page->count,
 		page->next_cursor, last);
 	if (st != STORE_OK) {
 		/* rejected: the server sent what no registry holds */

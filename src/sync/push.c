@@ -8,6 +8,7 @@
  * by hash and records by id. */
 #include "config.h"
 #include "sync.h"
+#include "format.h"
 #include "sync_int.h"
 #include "i18n.h"
 
@@ -187,7 +188,7 @@ void push_start(struct sync *s)
 			s->attempt = 0;
 		} else {
 			const struct record_photo *p = &s->rec.photos[s->photo_kind];
-			if (!proto_is_sha256(p->sha256)) {
+			if (!format_sha256_hex(p->sha256)) {
 				quarantine(s, _("Sidik foto (SHA-256) rusak di laptop ini."));
 				return;
 			}

@@ -2,6 +2,7 @@
  * hostile or broken peer might send without crashing. */
 #include "config.h"
 #include "proto.h"
+#include "format.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -247,7 +248,7 @@ static void test_session_and_login(void)
 
 static void test_pages(void)
 {
-	struct proto_resident res[2] = {
+	struct resident res[2] = {
 		{ "3671015503850002", "3671011503120001", "Sri", "P", "Brebes", "1985-03-15",
 		  "Jl. Kenanga No. 12", "003", "011", "36.71.01.1001" },
 		{ "3671011503850002", "3671011503120001", "Budi", "", "", "", "", "", "",
@@ -333,8 +334,8 @@ static void test_helpers(void)
 	ok(proto_is_kelurahan("36.71.13.1008") && !proto_is_kelurahan("36.72.01.1001"), "kelurahan shape");
 	ok(proto_is_operator_name("siti.sukarasa_2") && !proto_is_operator_name("-x")
 		&& !proto_is_operator_name(""), "operator names");
-	ok(proto_is_text("Zoë", false) && !proto_is_text("a\nb", false) && proto_is_text("a\nb", true)
-		&& !proto_is_text("\xc0\xaf", false), "text check (overlong UTF-8 refused)");
+	ok(format_text("Zoë", false) && !format_text("a\nb", false) && format_text("a\nb", true)
+		&& !format_text("\xc0\xaf", false), "text check (overlong UTF-8 refused)");
 }
 
 int main(void)
