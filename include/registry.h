@@ -103,4 +103,20 @@ const char *registry_problem_code(enum registry_problem p);
 enum registry_field registry_problem_field(enum registry_problem p);
 const char *registry_verdict_message(struct registry_verdict v);
 
+/* ---- a record filled from the registry (the screens' form and `sigacor add`) */
+
+/* The one place a record takes its registry part, and in_registry is set.
+ * res found: in_registry true, name, address, kelurahan and KK from the row;
+ * the address carries the row's RT/RW ("Jl. Kenanga 12 RT 004/RW 008") when
+ * it has them, as the record has no columns of its own for them (the
+ * address alone when that would not fit).  res NULL (the NIK is not in the
+ * registry): in_registry false, KK cleared, the typed name and address left
+ * to the caller.  facts (may be NULL): as registry_record_facts. */
+void registry_fill_record(const struct resident *res, struct record *r,
+	struct record_registry_facts *facts);
+
+/* The row's birth date and sex, which record_warnings compares with the
+ * NIK; zeros when res is NULL or they are unknown. */
+void registry_record_facts(const struct resident *res, struct record_registry_facts *facts);
+
 #endif

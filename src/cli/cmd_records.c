@@ -179,24 +179,11 @@ static void apply_registry(struct store *s, const struct add_args *a, struct rec
 	struct record_registry_facts *facts)
 {
 	struct resident res;
-	memset(facts, 0, sizeof *facts);
-	if (store_resident_get(s, r->nik, &res) != STORE_OK) {
-		r->in_registry = false;
-		return;
-	}
-	r->in_registry = true;
-	if (a->name != NULL || a->address != NULL)
+	bool found = store_resident_get(s, r->nik, &res) == STORE_OK;
+	if (found && (a->name != NULL || a->address != NULL))
 		cli_warning("%s", _("NIK ada di data kependudukan: nama dan alamat diambil dari sana, "
 			"--name dan --address diabaikan."));
-	snprintf(r->name, sizeof r->name, "%s", res.name);
-	snprintf(r->address, sizeof r->address, "%s", res.address);
-	snprintf(r->kelurahan, sizeof r->kelurahan, "%s", res.kelurahan);
-	snprintf(r->kk, sizeof r->kk, "%s", res.kk);
-	if (strlen(res.birth_date) == 10)
-		sscanf(res.birth_date, "%4d-%2d-%2d", &facts->birth_year, &facts->birth_month,
-			&facts->birth_day);
-	facts->sex = res.sex[0] == 'L' ? NIK_SEX_MALE : res.sex[0] == 'P' ? NIK_SEX_FEMALE
-		: NIK_SEX_UNKNOWN;
+	registry_fill_record(found ? &res : NULL, r, facts);
 }
 
 static void pick_coordinates(struct record *r)

@@ -263,3 +263,50 @@ struct registry_verdict registry_parse(const char *const in[REGISTRY_FIELD_COUNT
 	}
 	return p != REGISTRY_OK ? verdict(p) : registry_check(out, today);
 }
+
+/* ---------------------------------------------------------------- a record's fill-in */
+
+static void copy_field(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src);
+}
+
+static void address_with_rt_rw(const struct resident *res, char *out, size_t size)
+{
+	int n = -1;
+	if (res->rt[0] != '\0' || res->rw[0] != '\0')
+		n = snprintf(out, size, "%s RT %s/RW %s", res->address, res->rt, res->rw);
+	if (n < 0 || (size_t)n >= size)
+		copy_field(out, size, res->address);
+}
+
+void registry_record_facts(const struct resident *res, struct record_registry_facts *facts)
+{
+	memset(facts, 0, sizeof *facts);
+	if (res == NULL)
+		return;
+	int y, m, d;
+	if (format_date(res->birth_date, 0, &y, &m, &d)) {
+		facts->birth_year = y;
+		facts->birth_month = m;
+		facts->birth_day = d;
+	}
+	facts->sex = strcmp(res->sex, "L") == 0 ? NIK_SEX_MALE
+		: strcmp(res->sex, "P") == 0 ? NIK_SEX_FEMALE : NIK_SEX_UNKNOWN;
+}
+
+void registry_fill_record(const struct resident *res, struct record *r,
+	struct record_registry_facts *facts)
+{
+	if (facts != NULL)
+		registry_record_facts(res, facts);
+	r->in_registry = res != NULL;
+	if (res == NULL) {
+		r->kk[0] = '\0';
+		return;
+	}
+	copy_field(r->name, sizeof r->name, res->name);
+	address_with_rt_rw(res, r->address, sizeof r->address);
+	copy_field(r->kelurahan, sizeof r->kelurahan, res->kelurahan);
+	copy_field(r->kk, sizeof r->kk, res->kk);
+}

@@ -163,17 +163,6 @@ static enum store_status existing_state(struct store *s, const char *uuid, bool 
 	return rc;
 }
 
-static bool exists(struct store *s, const char *sql, const char *key)
-{
-	sqlite3_stmt *st;
-	if (store_prepare(s, sql, &st) != STORE_OK)
-		return false;
-	store_bind_text(st, 1, key);
-	bool found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return found;
-}
-
 static enum store_status check_supersedes(struct store *s, const struct record *r)
 {
 	if (r->supersedes[0] == '\0')
@@ -223,8 +212,9 @@ static enum store_status prepare_write(struct store *s, struct record *w)
 	w->state = STATE_DRAFT;
 	w->finalised_at = 0;
 	w->server_message[0] = '\0';
-	w->in_registry = w->nik[0] != '\0' &&
-		exists(s, "SELECT 1 FROM residents WHERE nik = ?", w->nik);
+	/* in_registry is the fill-in's (registry_fill_record), set when the name
+	 * and address were taken from the registry; a sync between that and this
+	 * save must not make the record claim otherwise */
 	if (w->operator_name[0] == '\0')
 		store_copy(w->operator_name, sizeof w->operator_name, s->operator_name);
 	return STORE_OK;

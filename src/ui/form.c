@@ -36,17 +36,7 @@ static int form_attached_sha(const struct form *f, const char *sha256);
 
 static void registry_facts(const struct form *f, struct record_registry_facts *facts)
 {
-	memset(facts, 0, sizeof *facts);
-	if (!f->resident_found)
-		return;
-	int y, m, d;
-	if (sscanf(f->res.birth_date, "%4d-%2d-%2d", &y, &m, &d) == 3) {
-		facts->birth_year = y;
-		facts->birth_month = m;
-		facts->birth_day = d;
-	}
-	facts->sex = strcmp(f->res.sex, "L") == 0 ? NIK_SEX_MALE
-		: strcmp(f->res.sex, "P") == 0 ? NIK_SEX_FEMALE : NIK_SEX_UNKNOWN;
+	registry_record_facts(f->resident_found ? &f->res : NULL, facts);
 }
 
 void form_refresh_warnings(struct ui *ui, struct form *f)
@@ -98,20 +88,6 @@ void form_sync_fields(struct form *f)
 	ui_copy(f->rec.notes, sizeof f->rec.notes, f->notes.text);
 }
 
-static void fill_from_registry(struct form *f)
-{
-	f->rec.in_registry = true;
-	ui_copy(f->rec.name, sizeof f->rec.name, f->res.name);
-	int n = -1;
-	if (f->res.rt[0] != '\0' || f->res.rw[0] != '\0')
-		n = snprintf(f->rec.address, sizeof f->rec.address, "%s RT %s/RW %s",
-			f->res.address, f->res.rt, f->res.rw);
-	if (n < 0 || (size_t)n >= sizeof f->rec.address)
-		ui_copy(f->rec.address, sizeof f->rec.address, f->res.address);
-	ui_copy(f->rec.kelurahan, sizeof f->rec.kelurahan, f->res.kelurahan);
-	ui_copy(f->rec.kk, sizeof f->rec.kk, f->res.kk);
-}
-
 /* After each change of the NIK text: check it, and on 16 valid digits ask
  * the registry once. */
 void form_nik_changed(struct ui *ui, struct form *f)
@@ -134,11 +110,8 @@ void form_nik_changed(struct ui *ui, struct form *f)
 	if (strcmp(f->looked_up, digits) != 0) {
 		snprintf(f->looked_up, sizeof f->looked_up, "%s", digits);
 		f->resident_found = store_resident_get(ui->store, digits, &f->res) == STORE_OK;
-		if (f->resident_found) {
-			fill_from_registry(f);
-		} else {
-			f->rec.in_registry = false;
-			f->rec.kk[0] = '\0';
+		registry_fill_record(f->resident_found ? &f->res : NULL, &f->rec, NULL);
+		if (!f->resident_found) {
 			ui_copy(f->rec.name, sizeof f->rec.name, f->name.text);
 			ui_copy(f->rec.address, sizeof f->rec.address, f->address.text);
 		}

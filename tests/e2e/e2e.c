@@ -89,6 +89,12 @@ void e2e_cleanup(struct e2e *e)
 
 int e2e_cli(struct e2e *e, const char *operator_name, const char *const args[])
 {
+	return e2e_cli_to(e, operator_name, args, "/dev/null");
+}
+
+int e2e_cli_to(struct e2e *e, const char *operator_name, const char *const args[],
+	const char *out_path)
+{
 	const char *argv[32];
 	int n = 0;
 	argv[n++] = getenv("SIGACOR");
@@ -104,10 +110,10 @@ int e2e_cli(struct e2e *e, const char *operator_name, const char *const args[])
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-		if (null >= 0) {
-			dup2(null, STDOUT_FILENO);
-			close(null);
+		int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (out >= 0) {
+			dup2(out, STDOUT_FILENO);
+			close(out);
 		}
 		execve(argv[0], (char *const *)argv, (char *const *)e->env);
 		_exit(127);

@@ -34,6 +34,9 @@ void e2e_setenv(struct e2e *e, const char *name, const char *value);
 /* Run a headless sigacor command (e.g. import-residents) for an operator;
  * returns its exit status. */
 int e2e_cli(struct e2e *e, const char *operator_name, const char *const args[]);
+/* The same, its standard output into the file out_path. */
+int e2e_cli_to(struct e2e *e, const char *operator_name, const char *const args[],
+	const char *out_path);
 /* The operator's profile with the test residents imported. */
 bool e2e_profile(struct e2e *e, const char *operator_name);
 /* A small JPEG in e->photos: with GPS when lat/lon are not 0, taken at

@@ -33,6 +33,59 @@ static void key(struct vt *t, const char *k)
 	vt_send(t, k);
 }
 
+/* Field n (0-based) of a CSV line without quotes, into out. */
+static bool csv_field(const char *line, int n, char *out, size_t cap)
+{
+	const char *p = line;
+	for (int i = 0; i < n; i++) {
+		p = strchr(p, ',');
+		if (p == NULL)
+			return false;
+		p++;
+	}
+	size_t len = strcspn(p, ",\n");
+	if (len >= cap)
+		return false;
+	memcpy(out, p, len);
+	out[len] = '\0';
+	return true;
+}
+
+/* The registry part of the record the screens made and of one `sigacor add`
+ * makes for the same NIK: one fill-in (registry_fill_record), the same
+ * fields.  Export columns: 2 nik, 3 kk, 4 name, 5 address, 6 kelurahan,
+ * 20 in_registry. */
+static void test_fill_in_same_as_add(struct e2e *e)
+{
+	static const int columns[] = { 2, 3, 4, 5, 6, 20 };
+	const char *add[] = { "add", "--nik", "3671011503850002", NULL };
+	const char *export_args[] = { "export", NULL };
+	char path[PATH_MAX + 16];
+	snprintf(path, sizeof path, "%s/export.csv", e->dir);
+	ok(e2e_cli(e, "siti", add) == 0, "sigacor add: a draft for the NIK the screens verified");
+	ok(e2e_cli_to(e, "siti", export_args, path) == 0, "sigacor export");
+	char lines[3][2048] = { "", "", "" };
+	FILE *f = fopen(path, "r");
+	int n = 0;
+	while (f != NULL && n < 3 && fgets(lines[n], sizeof lines[n], f) != NULL)
+		n++;
+	bool more = f != NULL && fgetc(f) != EOF;
+	if (f != NULL)
+		fclose(f);
+	ok(n == 3 && !more && strchr(lines[1], '"') == NULL && strchr(lines[2], '"') == NULL,
+		"two records, no quoted fields");
+	for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++) {
+		char a[512], b[512];
+		bool got = csv_field(lines[1], columns[i], a, sizeof a)
+			&& csv_field(lines[2], columns[i], b, sizeof b);
+		ok(got && a[0] != '\0' && strcmp(a, b) == 0, "column %d the same from the screens and "
+			"from add: '%s'", columns[i], got ? a : "?");
+	}
+	char address[512];
+	ok(csv_field(lines[1], 5, address, sizeof address)
+		&& strstr(address, "RT 001/RW 002") != NULL, "the address carries RT/RW: %s", address);
+}
+
 static void test_full_verification(void)
 {
 	struct e2e e;
@@ -114,6 +167,7 @@ static void test_full_verification(void)
 	e2e_ok(t, !vt_has_text(t, "Layak  x") && vt_has_text(t, "beku"), "typing changes nothing");
 	e2e_quit(t, "<Esc><C-x>", "Ctrl-X quits");
 	vt_free(t);
+	test_fill_in_same_as_add(&e);
 	e2e_cleanup(&e);
 }
 
