@@ -38,4 +38,14 @@ void csv_free(struct csv_reader *r);
  * must outlive the reader. */
 struct csv_reader *csv_open_buffer(const char *data, size_t len);
 
+/* Write one field and then `after` (',' or '\n'): quoted (RFC 4180) when it
+ * holds a comma, a quote, CR or LF.  free_text: text people typed (a name,
+ * an address, notes) which a spreadsheet would run as a formula when it
+ * starts with = + - @ TAB or CR ("CSV injection"): such a field gets a
+ * leading apostrophe inside quotes, so it shows as typed and never runs.
+ * Values (numbers, codes, times) are written as they are: -6.17 stays a
+ * number.  The client's and the server's exports both write with this.
+ * false on a write error. */
+bool csv_write_field(FILE *out, const char *text, bool free_text, char after);
+
 #endif

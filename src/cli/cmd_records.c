@@ -3,6 +3,7 @@
  * (store_photo_import, store_record_save, store_record_finalise). */
 #include "config.h"
 #include "cli.h"
+#include "csv.h"
 #include "geo.h"
 #include "i18n.h"
 #include "nik.h"
@@ -321,26 +322,6 @@ static const char *const csv_header[] = { "uuid", "state", "nik", "kk", "name", 
 	"supersedes", "in_registry", "created_at", "updated_at", "finalised_at", "server_message" };
 #define CSV_COLUMNS (sizeof csv_header / sizeof csv_header[0])
 
-/* One CSV field (RFC 4180).  Free text that a spreadsheet would run as a
- * formula (=, +, -, @ first) gets a leading apostrophe. */
-static void csv_field(const char *t, bool free_text, bool last)
-{
-	bool formula = free_text && (t[0] == '=' || t[0] == '+' || t[0] == '-' || t[0] == '@');
-	bool quote = formula || strpbrk(t, ",\"\r\n") != NULL;
-	if (quote)
-		putchar('"');
-	if (formula)
-		putchar('\'');
-	for (const char *p = t; *p != '\0'; p++) {
-		if (*p == '"')
-			putchar('"');
-		putchar(*p);
-	}
-	if (quote)
-		putchar('"');
-	putchar(last ? '\n' : ',');
-}
-
 static const char *coord_source_name(enum coord_source s)
 {
 	return s == COORD_EXIF ? "exif" : s == COORD_MANUAL ? "manual" : "";
@@ -368,7 +349,7 @@ static bool export_csv_row(const struct record *r, void *ctx)
 	static const bool free_text[CSV_COLUMNS] = { [4] = true, [5] = true, [9] = true,
 		[10] = true, [14] = true, [24] = true };
 	for (size_t i = 0; i < CSV_COLUMNS; i++)
-		csv_field(fields[i], free_text[i], i + 1 == CSV_COLUMNS);
+		csv_write_field(stdout, fields[i], free_text[i], i + 1 == CSV_COLUMNS ? '\n' : ',');
 	return !ferror(stdout);
 }
 
@@ -481,7 +462,7 @@ int cli_cmd_export(struct cli *c, int argc, char **argv)
 		fputs("[", stdout);
 	else
 		for (size_t i = 0; i < CSV_COLUMNS; i++)
-			csv_field(csv_header[i], false, i + 1 == CSV_COLUMNS);
+			csv_write_field(stdout, csv_header[i], false, i + 1 == CSV_COLUMNS ? '\n' : ',');
 	if (s != NULL)
 		store_record_list(s, &f, json ? export_json_row : export_csv_row, &first);
 	if (json)

@@ -280,3 +280,30 @@ const char *csv_status_message(enum csv_status s)
 	}
 	return N_("galat CSV tidak dikenal");
 }
+
+/* ---------------------------------------------------------------- writing */
+
+static bool starts_formula(const char *t)
+{
+	return t[0] == '=' || t[0] == '+' || t[0] == '-' || t[0] == '@' || t[0] == '\t'
+		|| t[0] == '\r';
+}
+
+bool csv_write_field(FILE *out, const char *text, bool free_text, char after)
+{
+	bool formula = free_text && starts_formula(text);
+	bool quote = formula || strpbrk(text, ",\"\r\n") != NULL;
+	if (quote)
+		putc('"', out);
+	if (formula)
+		putc('\'', out);
+	for (const char *p = text; *p != '\0'; p++) {
+		if (*p == '"')
+			putc('"', out);
+		putc(*p, out);
+	}
+	if (quote)
+		putc('"', out);
+	putc(after, out);
+	return !ferror(out);
+}

@@ -600,22 +600,6 @@ int admin_import_candidates(int argc, char **argv)
 
 /* ---------------------------------------------------------------- export */
 
-static void csv_put(FILE *out, const char *s, char after)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL)
-		fputs(s, out);
-	else {
-		fputc('"', out);
-		for (; *s != '\0'; s++) {
-			if (*s == '"')
-				fputc('"', out);
-			fputc(*s, out);
-		}
-		fputc('"', out);
-	}
-	fputc(after, out);
-}
-
 static const char *col(sqlite3_stmt *st, int i)
 {
 	const unsigned char *v = sqlite3_column_text(st, i);
@@ -635,70 +619,152 @@ static void flags_text(unsigned flags, char *out, size_t cap)
 		}
 }
 
-#define EXPORT_SQL \
-	"SELECT v.id, v.nik, v.kk, v.name, v.kelurahan, v.decision, v.reason, v.reason_text, " \
-	"v.lat, v.lon, v.coord_source, o.name, v.device, v.flags, v.review, v.review_note, " \
-	"v.supersedes, v.superseded_by, v.finalised_at, v.received_at, " \
-	"(SELECT sha256 FROM verification_photos p WHERE p.verification_id = v.id AND kind = 'ktp'), " \
-	"(SELECT sha256 FROM verification_photos p WHERE p.verification_id = v.id AND kind = 'kk'), " \
-	"(SELECT sha256 FROM verification_photos p WHERE p.verification_id = v.id AND kind = 'rumah') " \
-	"FROM verifications v JOIN operators o ON o.id = v.operator_id ORDER BY v.received_at, v.id"
+/* What a column holds decides how CSV and JSON write it: free text is what
+ * a person typed (neutralised against spreadsheet formulas in CSV). */
+enum export_kind { EXPORT_CODE, EXPORT_FREE_TEXT, EXPORT_BOOL, EXPORT_COORD, EXPORT_FLAGS,
+	EXPORT_TIME, EXPORT_PHOTO };
 
-static const char *const export_cols[] = { "id", "nik", "kk", "name", "kelurahan", "decision",
-	"reason", "reason_text", "lat", "lon", "coord_source", "operator", "device", "flags",
-	"review", "review_note", "supersedes", "superseded_by", "finalised_at", "received_at",
-	"photo_ktp", "photo_kk", "photo_rumah" };
-#define EXPORT_COLS (sizeof export_cols / sizeof export_cols[0])
+struct export_column {
+	const char *name;
+	const char *sql;            /* over verifications v, operators o */
+	enum export_kind kind;
+};
 
-/* the value of column i as text: times and flags formatted */
-static void export_value(sqlite3_stmt *st, int i, char *buf, size_t cap)
+#define PHOTO_SQL(kind) "(SELECT sha256 FROM verification_photos p " \
+	"WHERE p.verification_id = v.id AND kind = '" kind "')"
+
+/* Everything the clerk sent (notes, address, the reason for typed
+ * coordinates, whether the NIK was in the laptop's registry) and what the
+ * city added (flags, review). */
+static const struct export_column export_columns[] = {
+	{ "id", "v.id", EXPORT_CODE },
+	{ "nik", "v.nik", EXPORT_CODE },
+	{ "in_registry", "v.in_registry", EXPORT_BOOL },
+	{ "kk", "v.kk", EXPORT_CODE },
+	{ "name", "v.name", EXPORT_FREE_TEXT },
+	{ "address", "v.address", EXPORT_FREE_TEXT },
+	{ "kelurahan", "v.kelurahan", EXPORT_CODE },
+	{ "decision", "v.decision", EXPORT_CODE },
+	{ "reason", "v.reason", EXPORT_CODE },
+	{ "reason_text", "v.reason_text", EXPORT_FREE_TEXT },
+	{ "notes", "v.notes", EXPORT_FREE_TEXT },
+	{ "lat", "v.lat", EXPORT_COORD },
+	{ "lon", "v.lon", EXPORT_COORD },
+	{ "coord_source", "v.coord_source", EXPORT_CODE },
+	{ "coord_reason", "v.coord_reason", EXPORT_FREE_TEXT },
+	{ "operator", "o.name", EXPORT_CODE },
+	{ "device", "v.device", EXPORT_FREE_TEXT },
+	{ "flags", "v.flags", EXPORT_FLAGS },
+	{ "review", "v.review", EXPORT_CODE },
+	{ "review_note", "v.review_note", EXPORT_FREE_TEXT },
+	{ "supersedes", "v.supersedes", EXPORT_CODE },
+	{ "superseded_by", "v.superseded_by", EXPORT_CODE },
+	{ "finalised_at", "v.finalised_at", EXPORT_TIME },
+	{ "received_at", "v.received_at", EXPORT_TIME },
+	{ "photo_ktp", PHOTO_SQL("ktp"), EXPORT_PHOTO },
+	{ "photo_kk", PHOTO_SQL("kk"), EXPORT_PHOTO },
+	{ "photo_rumah", PHOTO_SQL("rumah"), EXPORT_PHOTO },
+};
+#define EXPORT_COLS (sizeof export_columns / sizeof export_columns[0])
+
+static bool export_prepare(sqlite3 *db, sqlite3_stmt **st)
 {
-	if (i == 13)
+	char sql[2048] = "SELECT ";
+	size_t len = strlen(sql);
+	for (size_t i = 0; i < EXPORT_COLS; i++)
+		len += (size_t)snprintf(sql + len, sizeof sql - len, "%s%s", i > 0 ? ", " : "",
+			export_columns[i].sql);
+	snprintf(sql + len, sizeof sql - len, " FROM verifications v JOIN operators o "
+		"ON o.id = v.operator_id ORDER BY v.received_at, v.id");
+	return sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK;
+}
+
+/* the value of column i as CSV text */
+static void export_text(sqlite3_stmt *st, int i, char *buf, size_t cap)
+{
+	switch (export_columns[i].kind) {
+	case EXPORT_FLAGS:
 		flags_text((unsigned)sqlite3_column_int(st, i), buf, cap);
-	else if (i == 18 || i == 19) {
+		break;
+	case EXPORT_TIME: {
 		char t[21];
 		proto_time_format(sqlite3_column_int64(st, i), t);
 		snprintf(buf, cap, "%s", t);
-	} else if ((i == 8 || i == 9) && sqlite3_column_type(st, i) != SQLITE_NULL)
-		snprintf(buf, cap, "%.7f", sqlite3_column_double(st, i));
-	else
+		break;
+	}
+	case EXPORT_COORD:
+		if (sqlite3_column_type(st, i) != SQLITE_NULL)
+			snprintf(buf, cap, "%.7f", sqlite3_column_double(st, i));
+		else
+			buf[0] = '\0';
+		break;
+	case EXPORT_BOOL:
+		snprintf(buf, cap, "%d", sqlite3_column_int(st, i) != 0);
+		break;
+	default:
 		snprintf(buf, cap, "%s", col(st, i));
+		break;
+	}
+}
+
+static bool export_csv_row(sqlite3_stmt *st)
+{
+	char buf[RECORD_TEXT_MAX];
+	bool ok = true;
+	for (size_t i = 0; i < EXPORT_COLS; i++) {
+		export_text(st, (int)i, buf, sizeof buf);
+		ok = csv_write_field(stdout, buf, export_columns[i].kind == EXPORT_FREE_TEXT,
+			i + 1 < EXPORT_COLS ? ',' : '\n') && ok;
+	}
+	return ok;
+}
+
+static cJSON *export_json_value(sqlite3_stmt *st, int i)
+{
+	char buf[RECORD_TEXT_MAX];
+	switch (export_columns[i].kind) {
+	case EXPORT_COORD:
+		return sqlite3_column_type(st, i) == SQLITE_NULL ? cJSON_CreateNull()
+			: cJSON_CreateNumber(sqlite3_column_double(st, i));
+	case EXPORT_BOOL:
+		return cJSON_CreateBool(sqlite3_column_int(st, i) != 0);
+	case EXPORT_FLAGS: {
+		cJSON *arr = cJSON_CreateArray();
+		unsigned flags = (unsigned)sqlite3_column_int(st, i);
+		for (int f = 0; arr != NULL && f < FLAG_COUNT; f++)
+			if (flags & (1u << f))
+				cJSON_AddItemToArray(arr, cJSON_CreateString(flag_code((enum flag)f)));
+		return arr;
+	}
+	default:
+		export_text(st, i, buf, sizeof buf);
+		return cJSON_CreateString(buf);
+	}
 }
 
 static bool export_json_row(sqlite3_stmt *st, bool first)
 {
 	cJSON *o = cJSON_CreateObject();
-	char buf[RECORD_TEXT_MAX];
-	bool ok = o != NULL;
-	for (int i = 0; ok && i < 20; i++) {
-		if (i == 8 || i == 9) {
-			ok = (sqlite3_column_type(st, i) == SQLITE_NULL
-				? cJSON_AddNullToObject(o, export_cols[i])
-				: cJSON_AddNumberToObject(o, export_cols[i], sqlite3_column_double(st, i))) != NULL;
+	cJSON *photos = cJSON_CreateArray();
+	bool ok = o != NULL && photos != NULL;
+	for (size_t i = 0; ok && i < EXPORT_COLS; i++) {
+		if (export_columns[i].kind != EXPORT_PHOTO) {
+			cJSON *v = export_json_value(st, (int)i);
+			ok = v != NULL && cJSON_AddItemToObject(o, export_columns[i].name, v);
 			continue;
 		}
-		if (i == 13) {
-			cJSON *arr = cJSON_AddArrayToObject(o, "flags");
-			unsigned flags = (unsigned)sqlite3_column_int(st, i);
-			for (int f = 0; arr != NULL && f < FLAG_COUNT; f++)
-				if (flags & (1u << f))
-					cJSON_AddItemToArray(arr, cJSON_CreateString(flag_code((enum flag)f)));
-			ok = arr != NULL;
-			continue;
-		}
-		export_value(st, i, buf, sizeof buf);
-		ok = cJSON_AddStringToObject(o, export_cols[i], buf) != NULL;
-	}
-	cJSON *photos = ok ? cJSON_AddArrayToObject(o, "photos") : NULL;
-	for (int k = 0; photos != NULL && k < 3; k++) {
-		if (sqlite3_column_type(st, 20 + k) == SQLITE_NULL)
+		if (sqlite3_column_type(st, (int)i) == SQLITE_NULL)
 			continue;
 		cJSON *p = cJSON_CreateObject();
-		cJSON_AddStringToObject(p, "kind", record_photo_kind_code((enum photo_kind)k));
-		cJSON_AddStringToObject(p, "sha256", col(st, 20 + k));
+		/* "photo_ktp" -> "ktp" */
+		cJSON_AddStringToObject(p, "kind", export_columns[i].name + strlen("photo_"));
+		cJSON_AddStringToObject(p, "sha256", col(st, (int)i));
 		cJSON_AddItemToArray(photos, p);
 	}
-	char *text = photos != NULL ? cJSON_PrintUnformatted(o) : NULL;
+	ok = ok && cJSON_AddItemToObject(o, "photos", photos);
+	if (!ok)
+		cJSON_Delete(photos);
+	char *text = ok ? cJSON_PrintUnformatted(o) : NULL;
 	cJSON_Delete(o);
 	if (text == NULL)
 		return false;
@@ -721,7 +787,7 @@ int admin_export(int argc, char **argv)
 	sqlite3_stmt *st;
 	if (db == NULL)
 		return 1;
-	if (sqlite3_prepare_v2(db, EXPORT_SQL, -1, &st, NULL) != SQLITE_OK) {
+	if (!export_prepare(db, &st)) {
 		fprintf(stderr, "sigacor-server: SQLite: %s\n", sqlite3_errmsg(db));
 		return finish(db, 1);
 	}
@@ -729,18 +795,12 @@ int admin_export(int argc, char **argv)
 		printf("[\n");
 	else
 		for (size_t i = 0; i < EXPORT_COLS; i++)
-			csv_put(stdout, export_cols[i], i + 1 < EXPORT_COLS ? ',' : '\n');
+			csv_write_field(stdout, export_columns[i].name, false,
+				i + 1 < EXPORT_COLS ? ',' : '\n');
 	int rc;
 	bool first = true, ok = true;
-	char buf[RECORD_TEXT_MAX];
 	while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (json)
-			ok = export_json_row(st, first);
-		else
-			for (size_t i = 0; i < EXPORT_COLS; i++) {
-				export_value(st, (int)i, buf, sizeof buf);
-				csv_put(stdout, buf, i + 1 < EXPORT_COLS ? ',' : '\n');
-			}
+		ok = json ? export_json_row(st, first) : export_csv_row(st);
 		first = false;
 	}
 	sqlite3_finalize(st);
@@ -792,10 +852,10 @@ int admin_flagged(int argc, char **argv)
 			if (*c == ',')
 				*c = ';';
 		printf("%s,%lld,", col(st, 0), (long long)sqlite3_column_int64(st, 1));
-		csv_put(stdout, ops, ',');
-		csv_put(stdout, ftext, ',');
+		csv_write_field(stdout, ops, false, ',');
+		csv_write_field(stdout, ftext, false, ',');
 		printf("%lld,", (long long)sqlite3_column_int64(st, 4));
-		csv_put(stdout, col(st, 3), '\n');
+		csv_write_field(stdout, col(st, 3), false, '\n');
 	}
 	sqlite3_finalize(st);
 	return finish(db, rc == SQLITE_DONE && fflush(stdout) == 0 ? 0 : 1);

