@@ -857,6 +857,59 @@ struct record_write {
 	struct reply *out;
 };
 
+/* Why the record may not supersede the one it names (untranslated), or
+ * NULL: only an existing, not yet corrected record of the same NIK, the
+ * sender's own or one the city sent back (review rejected or revisit) in
+ * the sender's kelurahan.  Anything else would let one operator rewrite
+ * another's work (issue 8). */
+static const char *supersedes_problem(sqlite3 *db, const struct session *s,
+	const struct record *r, bool *failed)
+{
+	sqlite3_stmt *st;
+	*failed = false;
+	if (r->supersedes[0] == '\0')
+		return NULL;
+	if (sqlite3_prepare_v2(db, "SELECT nik, operator_id, kelurahan, review, superseded_by "
+		"FROM verifications WHERE id = ?", -1, &st, NULL) != SQLITE_OK) {
+		*failed = true;
+		return NULL;
+	}
+	sqlite3_bind_text(st, 1, r->supersedes, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	const char *why = NULL;
+	if (rc == SQLITE_DONE)
+		why = N_("Rekaman yang dikoreksi (supersedes) tidak ada di server.");
+	else if (rc != SQLITE_ROW)
+		*failed = true;
+	else if (strcmp((const char *)sqlite3_column_text(st, 0), r->nik) != 0)
+		why = N_("Koreksi harus untuk NIK yang sama dengan rekaman yang dikoreksi.");
+	else if (sqlite3_column_int64(st, 1) != s->operator_id
+		&& !(in_scope(s, (const char *)sqlite3_column_text(st, 2))
+			&& (strcmp((const char *)sqlite3_column_text(st, 3), "rejected") == 0
+				|| strcmp((const char *)sqlite3_column_text(st, 3), "revisit") == 0)))
+		why = N_("Hanya rekaman sendiri, atau rekaman di wilayah tugas yang dikembalikan kota "
+			"(ditolak atau kunjungi ulang), yang boleh dikoreksi.");
+	else if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+		why = N_("Rekaman itu sudah dikoreksi oleh rekaman lain; koreksi yang terbaru.");
+	sqlite3_finalize(st);
+	return why;
+}
+
+static bool check_supersedes(sqlite3 *db, const struct record_write *w)
+{
+	bool failed;
+	const char *why = supersedes_problem(db, w->s, w->r, &failed);
+	if (failed)
+		reply_db_error(w->out, db);
+	if (why == NULL)
+		return !failed;
+	struct proto_problem pr;
+	problem_init(&pr, PROBLEM_INVALID_FIELD, _(why));
+	snprintf(pr.field, sizeof pr.field, "supersedes");
+	reply_problem_full(w->out, &pr);
+	return false;
+}
+
 /* inside db_write: the replay check and the insert see the same data */
 static bool store_record(sqlite3 *db, void *ctx)
 {
@@ -867,7 +920,7 @@ static bool store_record(sqlite3 *db, void *ctx)
 			reply_db_error(w->out, db);
 		return false;
 	}
-	if (!check_rules(w->r, w->out) || !check_blobs(w->r, w->out))
+	if (!check_supersedes(db, w) || !check_rules(w->r, w->out) || !check_blobs(w->r, w->out))
 		return false;
 	struct proto_verification_result res;
 	if (!ledger_store(db, w->r, w->s->operator_id, w->s->device, w->canonical, w->sha,

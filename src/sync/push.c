@@ -160,6 +160,24 @@ static bool next_photo(struct sync *s)
 	return s->photo_kind < PHOTO_KIND_COUNT;
 }
 
+/* The record as the server gets it.  The server links a correction only to
+ * a record it holds (422 otherwise); one it refused (quarantined here) it
+ * never stored, so a correction of that goes as a record of its own.  The
+ * quarantined state is final, so every send of the correction is the same. */
+static char *encode_for_server(struct sync *s)
+{
+	char supersedes[sizeof s->rec.supersedes];
+	snprintf(supersedes, sizeof supersedes, "%s", s->rec.supersedes);
+	struct record *old = supersedes[0] != '\0' ? calloc(1, sizeof *old) : NULL;
+	if (old != NULL && store_record_get(s->store, supersedes, old) == STORE_OK
+		&& old->state == STATE_QUARANTINED)
+		s->rec.supersedes[0] = '\0';
+	free(old);
+	char *json = proto_record_encode(&s->rec);
+	snprintf(s->rec.supersedes, sizeof s->rec.supersedes, "%s", supersedes);
+	return json;
+}
+
 /* The photo file is gone or changed: this record can never be sent as it
  * was finalised. */
 static bool photo_broken(struct sync *s, const struct record_photo *p)
@@ -210,7 +228,7 @@ void push_start(struct sync *s)
 		}
 	}
 	snprintf(path, sizeof path, "/verifications/%s", s->rec.uuid);
-	sync_send_json(s, "PUT", path, proto_record_encode(&s->rec));
+	sync_send_json(s, "PUT", path, encode_for_server(s));
 }
 
 /* ---------------------------------------------------------------- answers */
