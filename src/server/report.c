@@ -14,6 +14,7 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
+#include "csv.h"
 #include "wilayah.h"
 
 enum report_format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON, FORMAT_XLSX };
@@ -250,25 +251,6 @@ static void write_table(FILE *f, const struct stats *s, const struct report_opti
 
 /* ---------------------------------------------------------------- CSV */
 
-/* A text cell a spreadsheet would take for a formula (= + - @, tab, CR)
- * gets a leading apostrophe: the file may be opened in one. */
-static void csv_text(FILE *f, const char *s)
-{
-	bool formula = strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0';
-	bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
-	if (quote)
-		fputc('"', f);
-	if (formula)
-		fputc('\'', f);
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	if (quote)
-		fputc('"', f);
-}
-
 static void write_csv(FILE *f, const struct stats *s, const struct report_options *o)
 {
 	fprintf(f, "level,code,name,kecamatan");
@@ -281,10 +263,11 @@ static void write_csv(FILE *f, const struct stats *s, const struct report_option
 		for (size_t r = 0; r < s->n[l]; r++) {
 			const struct stats_row *row = &s->rows[l][r];
 			fprintf(f, "%s,", stats_level_code((enum stats_level)l));
-			csv_text(f, row->code);
-			fputc(',', f);
-			csv_text(f, row->name);
-			fprintf(f, ",%s", l == STATS_KELURAHAN ? row->parent : "");
+			/* the file may be opened in a spreadsheet: names and
+			 * codes never run as formulas (csv_write_field) */
+			csv_write_field(f, row->code, true, ',');
+			csv_write_field(f, row->name, true, ',');
+			fprintf(f, "%s", l == STATS_KELURAHAN ? row->parent : "");
 			for (size_t i = 0; i < stats_column_count(); i++) {
 				if (l == STATS_OPERATOR && stats_column_area_only(i))
 					fputc(',', f);
