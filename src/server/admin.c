@@ -144,6 +144,29 @@ static bool read_password(char *out, size_t cap)
 	return true;
 }
 
+int admin_password_hash(char *hash)
+{
+	char password[PROTO_PASSWORD_MAX + 2];
+	if (!read_password(password, sizeof password)) {
+		fprintf(stderr, "sigacor-server: %s\n", _("kata sandi dibaca dari stdin (satu baris)"));
+		return 2;
+	}
+	size_t plen = strlen(password);
+	if (plen < 8 || plen > PROTO_PASSWORD_MAX) {
+		sodium_memzero(password, sizeof password);
+		fprintf(stderr, "sigacor-server: %s\n", _("kata sandi harus 8 sampai 1024 karakter"));
+		return 2;
+	}
+	int rc = sodium_init() < 0 ? -1 : crypto_pwhash_str(hash, password, plen,
+		crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	sodium_memzero(password, sizeof password);
+	if (rc != 0) {
+		fprintf(stderr, "sigacor-server: %s\n", _("memori tidak cukup untuk Argon2id"));
+		return 1;
+	}
+	return 0;
+}
+
 /* "36.71.01.1001,3671011002" -> the dotted codes, each once */
 static bool parse_kelurahan_list(const char *text, char list[PROTO_KELURAHAN_MAX][16], size_t *n)
 {
@@ -230,30 +253,13 @@ int admin_add_operator(int argc, char **argv)
 	}
 	if (!parse_kelurahan_list(o.kelurahan, list, &n))
 		return 2;
-	char password[PROTO_PASSWORD_MAX + 2];
-	if (!read_password(password, sizeof password)) {
-		fprintf(stderr, "sigacor-server: %s\n", _("kata sandi dibaca dari stdin (satu baris)"));
-		return 2;
-	}
-	size_t plen = strlen(password);
-	if (plen < 8 || plen > PROTO_PASSWORD_MAX) {
-		sodium_memzero(password, sizeof password);
-		fprintf(stderr, "sigacor-server: %s\n", _("kata sandi harus 8 sampai 1024 karakter"));
-		return 2;
-	}
-	sqlite3 *db = admin_open(o.dir, true);
-	if (db == NULL) {
-		sodium_memzero(password, sizeof password);
-		return 1;
-	}
 	char hash[crypto_pwhash_STRBYTES];
-	int rc = crypto_pwhash_str(hash, password, plen, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-		crypto_pwhash_MEMLIMIT_INTERACTIVE);
-	sodium_memzero(password, sizeof password);
-	if (rc != 0) {
-		fprintf(stderr, "sigacor-server: %s\n", _("memori tidak cukup untuk Argon2id"));
-		return finish(db, 1);
-	}
+	int status = admin_password_hash(hash);
+	if (status != 0)
+		return status;
+	sqlite3 *db = admin_open(o.dir, true);
+	if (db == NULL)
+		return 1;
 	bool existed;
 	if (!db_begin(db) || !save_operator(db, o.arg, hash, list, n, &existed) || !db_commit(db)) {
 		db_rollback(db);

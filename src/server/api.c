@@ -149,7 +149,7 @@ static uint32_t name_key(const char *name)
 }
 
 /* seconds the name must wait, 0 when it may try */
-static int throttle_wait(const char *name, int64_t now)
+int login_throttle_wait(const char *name, int64_t now)
 {
 	uint32_t k = name_key(name);
 	int wait = 0;
@@ -161,7 +161,7 @@ static int throttle_wait(const char *name, int64_t now)
 	return wait;
 }
 
-static void throttle_note(const char *name, int64_t now, bool failed)
+void login_throttle_note(const char *name, int64_t now, bool failed)
 {
 	uint32_t k = name_key(name);
 	pthread_mutex_lock(&throttle_lock);
@@ -194,9 +194,11 @@ static void hash_init(void)
 		dummy_hash[0] = '\0';
 }
 
-static bool password_ok(const char *stored, const char *password)
+bool login_password_ok(const char *stored, const char *password)
 {
 	pthread_once(&hash_once, hash_init);
+	if (stored == NULL)
+		stored = dummy_hash;
 	sem_wait(&hash_slots);
 	bool ok = stored[0] != '\0'
 		&& crypto_pwhash_str_verify(stored, password, strlen(password)) == 0;
@@ -265,7 +267,7 @@ void api_login(const char *body, size_t len, struct reply *out)
 		return;
 	}
 	int64_t now = util_now();
-	int wait = throttle_wait(req.operator_name, now);
+	int wait = login_throttle_wait(req.operator_name, now);
 	if (wait > 0) {
 		reply_problem(out, PROBLEM_TOO_MANY_ATTEMPTS, NULL);
 		out->retry_after = wait;
@@ -292,9 +294,9 @@ void api_login(const char *body, size_t len, struct reply *out)
 	}
 	sqlite3_finalize(q);
 	db_thread_release();    /* nobody waits for a connection during Argon2id */
-	bool good = password_ok(id >= 0 ? stored : dummy_hash, req.password) && id >= 0;
+	bool good = login_password_ok(id >= 0 ? stored : NULL, req.password) && id >= 0;
 	sodium_memzero(req.password, sizeof req.password);
-	throttle_note(req.operator_name, now, !good);
+	login_throttle_note(req.operator_name, now, !good);
 	if (!good) {
 		reply_problem(out, PROBLEM_INVALID_CREDENTIALS, NULL);
 		return;

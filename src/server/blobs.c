@@ -39,6 +39,12 @@ static bool blob_paths(const char *dir, const char *sha256, char *sub, size_t su
 	return a > 0 && (size_t)a < sub_cap && b > 0 && (size_t)b < path_cap;
 }
 
+bool blob_path(const char *dir, const char *sha256, char *path, size_t cap)
+{
+	char sub[4096];
+	return blob_paths(dir, sha256, sub, sizeof sub, path, cap);
+}
+
 bool blob_exists(const char *dir, const char *sha256, long long *size)
 {
 	char sub[4096], path[4096];

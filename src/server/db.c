@@ -20,7 +20,7 @@
 #define DB_BUSY_TIMEOUT_MS 10000
 #define DB_BATCH_MAX 256            /* writes in one group commit at most */
 #define DB_CHECKPOINT_PAGES 4000    /* WAL pages that wake the checkpointer */
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
@@ -84,6 +84,22 @@ static const char schema[] =
 	" verification_id TEXT NOT NULL REFERENCES verifications(id),"
 	" operator_id INTEGER NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS changes_operator ON changes(operator_id, seq);"
+	/* v2: the dashboard's supervisors, scope = a region code (city,
+	 * kecamatan or kelurahan), and their cookie sessions (SHA-256 only) */
+	"CREATE TABLE IF NOT EXISTS supervisors("
+	" id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL UNIQUE,"
+	" pwhash TEXT NOT NULL,"
+	" scope TEXT NOT NULL,"
+	" disabled INTEGER NOT NULL DEFAULT 0,"
+	" created_at INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS web_sessions("
+	" hash TEXT PRIMARY KEY,"
+	" supervisor_id INTEGER NOT NULL REFERENCES supervisors(id),"
+	" csrf TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL,"
+	" expires_at INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS web_sessions_supervisor ON web_sessions(supervisor_id);"
 	"INSERT OR IGNORE INTO meta(key, value) VALUES ('residents_snapshot', 0), "
 	" ('candidates_snapshot', 0);";
 

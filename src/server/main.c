@@ -1,6 +1,7 @@
 /* sigacor-server: the command dispatcher. */
 #include "config.h"
 #include "server.h"
+#include "web.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,7 @@ struct command {
 static const struct command commands[] = {
 	{ "serve", serve_main },
 	{ "add-operator", admin_add_operator },
+	{ "add-supervisor", admin_add_supervisor },
 	{ "disable-operator", admin_disable_operator },
 	{ "import-residents", admin_import_residents },
 	{ "import-candidates", admin_import_candidates },
@@ -35,13 +37,18 @@ static void usage(FILE *f)
 "\n"
 "Perintah:\n"
 "  serve --data FOLDER --listen ALAMAT:PORT [--cert FILE --key FILE]\n"
-"        [--max-connections N] [--max-photo-mb N]\n"
-"        jalankan server HTTP(S) di /api/v1; tanpa --cert/--key hanya di\n"
-"        alamat loopback; port 0 memilih port bebas; mencetak\n"
-"        \"listening on ALAMAT:PORT\"\n"
+"        [--max-connections N] [--max-photo-mb N] [--web-assets FOLDER]\n"
+"        [--leaflet FOLDER] [--tiles URL]\n"
+"        jalankan server HTTP(S): /api/v1 untuk petugas, dasbor pengawas di /;\n"
+"        tanpa --cert/--key hanya di alamat loopback; port 0 memilih port\n"
+"        bebas; mencetak \"listening on ALAMAT:PORT\"; peta tanpa ubin\n"
+"        kecuali --tiles https://.../{z}/{x}/{y}.png\n"
 "  add-operator NAMA --kelurahan KODE[,KODE...] --data FOLDER\n"
 "        tambah petugas (atau ganti kata sandi dan wilayahnya); kata sandi\n"
 "        dibaca dari stdin, disimpan sebagai hash Argon2id\n"
+"  add-supervisor NAMA --scope city|kecamatan KODE|kelurahan KODE --data FOLDER\n"
+"        tambah pengawas dasbor (atau ganti kata sandi dan wilayahnya);\n"
+"        kata sandi dari stdin, hash Argon2id\n"
 "  disable-operator NAMA --data FOLDER\n"
 "        nonaktifkan petugas dan cabut semua sesinya\n"
 "  import-residents FILE.csv [--allow-skipped] [--replace-all] --data FOLDER\n"

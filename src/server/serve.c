@@ -12,6 +12,7 @@
 #include "config.h"
 #include "server.h"
 #include "format.h"
+#include "web.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -63,6 +64,9 @@ struct request {
 	/* for the log */
 	int status;
 	size_t out_bytes;
+	/* the dashboard's URLs (web.c) */
+	bool web;
+	struct web_request *web_state;
 };
 
 static int64_t now_us(void)
@@ -409,7 +413,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		snprintf(req->method, sizeof req->method, "%s", strlen(method) < sizeof req->method
 			? method : "?");
 		*con_cls = req;
-		enum MHD_Result r = on_headers(c, req, url, method);
+		req->web = web_owns(url);
+		enum MHD_Result r = req->web ? (enum MHD_Result)web_handle(c, url, method, upload_data,
+			upload_data_size, &req->web_state) : on_headers(c, req, url, method);
+		db_thread_release();
+		return r;
+	}
+	if (req->web) {
+		enum MHD_Result r = (enum MHD_Result)web_handle(c, url, method, upload_data,
+			upload_data_size, &req->web_state);
 		db_thread_release();
 		return r;
 	}
@@ -437,12 +449,19 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fprintf(stderr, "%s %s %s %s %d in=%lld out=%zu %lldms op=%s%s\n", when, req->request_id,
-		req->method, route_names[req->route], req->status,
+	const char *route = route_names[req->route];
+	const char *who = req->authed ? req->session.operator_name : "-";
+	const char *role = "op";
+	if (req->web) {
+		web_request_log(req->web_state, &route, &req->status, &req->out_bytes, &who);
+		role = "sv";
+	}
+	fprintf(stderr, "%s %s %s %s %d in=%lld out=%zu %lldms %s=%s%s\n", when, req->request_id,
+		req->method, route, req->status,
 		req->received, req->out_bytes,
-		(long long)((now_us() - req->started_us) / 1000),
-		req->authed ? req->session.operator_name : "-",
+		(long long)((now_us() - req->started_us) / 1000), role, who,
 		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+	web_request_free(req->web_state);
 	blob_upload_abort(req->blob);
 	if (req->body != NULL) {
 		sodium_memzero(req->body, req->cap);
@@ -567,11 +586,13 @@ static char *read_file(const char *path)
 static void serve_usage(FILE *f)
 {
 	fprintf(f, "%s", _("Pemakaian: sigacor-server serve --data FOLDER --listen ALAMAT:PORT "
-		"[--cert FILE --key FILE] [--max-connections N] [--max-photo-mb N]\n"));
+		"[--cert FILE --key FILE] [--max-connections N] [--max-photo-mb N]\n"
+		"       [--web-assets FOLDER] [--leaflet FOLDER] [--tiles URL]\n"));
 }
 
 struct serve_options {
 	const char *dir, *listen, *cert, *key;
+	const char *web_assets, *leaflet, *tiles;
 	unsigned max_connections;
 	long long max_photo_mb;
 };
@@ -582,7 +603,9 @@ static bool parse_serve_options(int argc, char **argv, struct serve_options *o)
 		{ "data", required_argument, NULL, 'd' }, { "listen", required_argument, NULL, 'l' },
 		{ "cert", required_argument, NULL, 'c' }, { "key", required_argument, NULL, 'k' },
 		{ "max-connections", required_argument, NULL, 't' },
-		{ "max-photo-mb", required_argument, NULL, 'm' }, { NULL, 0, NULL, 0 },
+		{ "max-photo-mb", required_argument, NULL, 'm' },
+		{ "web-assets", required_argument, NULL, 'w' }, { "leaflet", required_argument, NULL, 'L' },
+		{ "tiles", required_argument, NULL, 'T' }, { NULL, 0, NULL, 0 },
 	};
 	int ch;
 	char *end;
@@ -593,6 +616,14 @@ static bool parse_serve_options(int argc, char **argv, struct serve_options *o)
 		case 'l': o->listen = optarg; break;
 		case 'c': o->cert = optarg; break;
 		case 'k': o->key = optarg; break;
+		case 'w': o->web_assets = optarg; break;
+		case 'L': o->leaflet = optarg; break;
+		case 'T':
+			/* a template like https://tile.example/{z}/{x}/{y}.png, nothing else */
+			if (strncmp(optarg, "https://", 8) != 0 && strncmp(optarg, "http://", 7) != 0)
+				return false;
+			o->tiles = optarg;
+			break;
 		case 't':
 			o->max_connections = (unsigned)strtoul(optarg, &end, 10);
 			if (*end != '\0' || o->max_connections < 1 || o->max_connections > 10000)
@@ -613,7 +644,8 @@ static bool parse_serve_options(int argc, char **argv, struct serve_options *o)
 
 int serve_main(int argc, char **argv)
 {
-	struct serve_options o = { .max_connections = 2048, .max_photo_mb = PROTO_PHOTO_MAX / (1024 * 1024) };
+	struct serve_options o = { .max_connections = 2048, .max_photo_mb = PROTO_PHOTO_MAX / (1024 * 1024),
+		.web_assets = SIGACOR_WEBDIR, .leaflet = "/usr/share/javascript/leaflet" };
 	if (!parse_serve_options(argc, argv, &o)) {
 		serve_usage(stderr);
 		return 2;
@@ -637,6 +669,9 @@ int serve_main(int argc, char **argv)
 	blob_clean_tmp(o.dir);
 	struct api_config cfg = { .dir = o.dir, .max_photo = o.max_photo_mb * 1024 * 1024 };
 	api_configure(&cfg);
+	struct web_config wcfg = { .dir = o.dir, .assets = o.web_assets, .leaflet = o.leaflet,
+		.tiles = o.tiles, .tls = tls };
+	web_configure(&wcfg);
 	db_thread_init(o.dir);
 	char shown[96];
 	int fd = listen_on(o.listen, tls, shown, sizeof shown);

@@ -110,6 +110,8 @@ void ledger_message(unsigned flags, const char *review, const char *note, char *
 struct blob_upload;
 /* path of a stored blob into out; true when it exists (size into *size) */
 bool blob_exists(const char *dir, const char *sha256, long long *size);
+/* DIR/blobs/ab/<sha256> into path; false when it does not fit */
+bool blob_path(const char *dir, const char *sha256, char *path, size_t cap);
 struct blob_upload *blob_upload_begin(const char *dir, const char *sha256);
 bool blob_upload_write(struct blob_upload *u, const char *data, size_t len);
 long long blob_upload_size(const struct blob_upload *u);
@@ -212,6 +214,19 @@ int admin_flagged(int argc, char **argv);
 /* the city's results (report.c): the command, and its lines of --help */
 int report_main(int argc, char **argv);
 extern const char *const report_commands_help;
+
+/* The new password of an account: one line of stdin (asked twice at a
+ * terminal), 8 to 1024 bytes, as an Argon2id string into hash (at least
+ * crypto_pwhash_STRBYTES).  0, or the exit status after a message. */
+int admin_password_hash(char *hash);
+
+/* Logins of operators and supervisors (api.c): failures per name lock the
+ * name for a while; the Argon2id check runs a few at a time.  wait: the
+ * seconds the name must wait, 0 when it may try. */
+int login_throttle_wait(const char *name, int64_t now);
+void login_throttle_note(const char *name, int64_t now, bool failed);
+/* stored NULL (unknown name): checked against a dummy hash, same time */
+bool login_password_ok(const char *stored, const char *password);
 
 /* small helpers (util.c) */
 void util_hex(const unsigned char *bytes, size_t n, char *out);   /* out: 2n+1 */
