@@ -84,18 +84,20 @@
 
 	/* ------------------------------------------------------------ the map */
 
+	/* the share of the assigned households verified (the report's figure,
+	 * stats.c), or null where nothing is assigned */
 	function progressOf(p) {
 		if (typeof p.assigned === 'number' && p.assigned > 0)
-			return Math.min(1, (p.verified || 0) / p.assigned);
+			return Math.min(1, p.progress_permille / 1000);
 		return null;
 	}
 
 	/* light to dark blue by the share verified; grey when nothing assigned */
+	var STEPS = ['#eaf2fb', '#c3dbf2', '#8fbbe6', '#4d8fd1', '#1d5fa8', '#0b3a73'];
 	function shade(p) {
 		var v = progressOf(p);
 		if (v === null) return '#c9d2da';
-		var steps = ['#eaf2fb', '#c3dbf2', '#8fbbe6', '#4d8fd1', '#1d5fa8', '#0b3a73'];
-		return steps[Math.min(steps.length - 1, Math.floor(v * (steps.length - 1) + 0.5))];
+		return STEPS[Math.min(STEPS.length - 1, Math.floor(v * (STEPS.length - 1) + 0.5))];
 	}
 
 	function mapPage() {
@@ -118,8 +120,9 @@
 					var box = el('div', {}, [el('strong', { text: p.name }), el('br'),
 						el('span', { class: 'muted', text: S.scope_kecamatan + ' ' + p.kecamatan })]);
 					if (typeof p.assigned === 'number')
-						box.appendChild(el('div', { text: S.verified + ': ' + (p.verified || 0) + ' / '
-							+ p.assigned }));
+						box.appendChild(el('div', { text: S.verified + ': ' + p.assigned_verified + ' / '
+							+ p.assigned + ' ' + S.assigned.toLowerCase() + ' (' + (p.progress_permille / 10)
+							+ '%)' }));
 					if (p.in_scope)
 						box.appendChild(el('div', {}, [el('a', { href: '/kelurahan/' + p.code,
 							text: S.open_list })]));
@@ -157,6 +160,14 @@
 		var flagDot = el('span', { class: 'dot' });
 		flagDot.style.border = '3px solid #f2b400';
 		legend.appendChild(el('li', {}, [flagDot, S.flagged]));
+		var ramp = el('li', { id: 'progress-legend' }, [S.progress + ': 0%']);
+		STEPS.forEach(function (c) {
+			var box = el('span', { class: 'ramp' });
+			box.style.background = c;
+			ramp.appendChild(box);
+		});
+		ramp.appendChild(document.createTextNode('100%'));
+		legend.appendChild(ramp);
 		var count = el('p', {}, [el('span', { class: 'count', id: 'point-count',
 			text: String(data.points.length) }), ' ' + S.points]);
 		panel.appendChild(el('h2', { text: S.legend }));

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "server.h"
 #include "web.h"
+#include "stats.h"
 
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
@@ -161,6 +162,30 @@ static bool add_points(sqlite3 *db, const struct web_session *s, cJSON *points)
 	return rc == SQLITE_DONE;
 }
 
+/* the shading: the campaign's figures of each kelurahan in scope, as the
+ * report counts them (stats.c), onto its feature's properties */
+static void add_progress(cJSON *features, const struct stats *st)
+{
+	static const char *const keys[] = { "assigned", "assigned_verified", "verified", "layak",
+		"tidak_layak", "not_found", "flagged" };
+	cJSON *f;
+	cJSON_ArrayForEach(f, features) {
+		cJSON *p = cJSON_GetObjectItemCaseSensitive(f, "properties");
+		const char *code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "code"));
+		for (size_t i = 0; code != NULL && i < st->n[STATS_KELURAHAN]; i++) {
+			const struct stats_row *row = &st->rows[STATS_KELURAHAN][i];
+			if (strcmp(row->code, code) != 0)
+				continue;
+			const struct stats_counts *c = &row->c;
+			const long long v[] = { c->assigned, c->assigned_verified, c->verified, c->layak,
+				c->tidak_layak, c->not_found, c->flagged };
+			for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+				cJSON_AddNumberToObject(p, keys[k], (double)v[k]);
+			cJSON_AddNumberToObject(p, "progress_permille", stats_progress_permille(c));
+		}
+	}
+}
+
 void web_map_json(const struct web_session *s, struct web_json *out, enum web_lang lang)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -174,7 +199,10 @@ void web_map_json(const struct web_session *s, struct web_json *out, enum web_la
 		cJSON_AddItemToArray(features, kelurahan_feature(wilayah_kelurahan_at(i), s));
 	cJSON *points = cJSON_AddArrayToObject(o, "points");
 	sqlite3 *db = db_thread();
-	if (db == NULL || !db_exec(db, "BEGIN") || !add_points(db, s, points)) {
+	struct stats st;
+	/* one read transaction: the points and the figures see the same records */
+	if (db == NULL || !db_exec(db, "BEGIN") || !add_points(db, s, points)
+		|| !stats_collect(db, s->who.scope, &st)) {
 		cJSON_Delete(o);
 		db_problem(out, db, lang);
 		if (db != NULL)
@@ -182,6 +210,8 @@ void web_map_json(const struct web_session *s, struct web_json *out, enum web_la
 		return;
 	}
 	db_rollback(db);
+	add_progress(features, &st);
+	stats_free(&st);
 	reply_object(out, o, lang);
 }
 
