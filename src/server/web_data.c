@@ -10,6 +10,7 @@
 #include "server.h"
 #include "web.h"
 #include "stats.h"
+#include "format.h"
 
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
@@ -363,7 +364,7 @@ int web_record_photo(const char *id, const char *kind, char sha[65])
 	if (rc == SQLITE_ROW)
 		snprintf(sha, 65, "%s", text_col(st, 0));
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW && proto_is_sha256(sha) ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return rc == SQLITE_ROW && format_sha256_hex(sha) ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* 403/404 into out unless the record exists inside the scope */
@@ -538,7 +539,7 @@ void web_review(const struct web_session *s, const char *id, const char *body, s
 	if (!cJSON_IsString(outcome) || !review_outcome_valid(outcome->valuestring)
 		|| (note != NULL && !cJSON_IsString(note))
 		|| (note != NULL && (strlen(note->valuestring) >= RECORD_TEXT_MAX
-			|| !proto_is_text(note->valuestring, true)))) {
+			|| !format_text(note->valuestring, true)))) {
 		cJSON_Delete(in);
 		web_problem(out, lang, 422, "invalid_field", S_BAD_REVIEW);
 		return;
