@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "export", admin_export },
 	{ "flagged", admin_flagged },
 	{ "report", report_main },
+	{ "geojson", geojson_main },
 	{ "gen-demo", gen_demo_main },
 };
 

@@ -33,7 +33,11 @@ const char *const report_commands_help = N_(
 "Hasil kampanye (dari rekaman, dihitung saat diminta):\n"
 "  report --data FOLDER [--format table|csv|json|xlsx] [--out FILE]\n"
 "        [--level city|kecamatan|kelurahan|operator] [--wilayah KODE]\n"
-"        kemajuan dan hasil per kelurahan, kecamatan, kota dan petugas\n");
+"        kemajuan dan hasil per kelurahan, kecamatan, kota dan petugas\n"
+"  geojson --data FOLDER --layer houses|kelurahan [--with-names]\n"
+"        [--wilayah KODE] [--out FILE]\n"
+"        peta: rumah yang diverifikasi (titik, tanpa NIK) atau batas\n"
+"        kelurahan beserta angka kemajuannya (GeoJSON, untuk QGIS)\n");
 
 static void report_usage(void)
 {
@@ -60,17 +64,6 @@ static bool parse_level(const char *s, int *out)
 			return true;
 		}
 	return false;
-}
-
-/* a kecamatan "36.71.01" or kelurahan of Kota Tangerang, as a scope */
-static bool valid_wilayah(const char *code)
-{
-	for (size_t i = 0; i < wilayah_kelurahan_count(); i++) {
-		const struct wilayah_kelurahan *k = wilayah_kelurahan_at(i);
-		if (strcmp(code, k->code) == 0 || strcmp(code, k->kecamatan_code) == 0)
-			return true;
-	}
-	return strcmp(code, WILAYAH_KOTA_TANGERANG) == 0;
 }
 
 static bool parse_report(int argc, char **argv, struct report_options *o)
@@ -117,7 +110,7 @@ static bool parse_report(int argc, char **argv, struct report_options *o)
 		report_usage();
 		return false;
 	}
-	if (o->wilayah != NULL && !valid_wilayah(o->wilayah)) {
+	if (o->wilayah != NULL && !stats_scope_valid(o->wilayah)) {
 		fprintf(stderr, "sigacor-server: %s: %s\n", o->wilayah,
 			_("bukan kode kecamatan atau kelurahan Kota Tangerang"));
 		return false;
@@ -384,15 +377,37 @@ static bool write_xlsx(const char *path, const struct stats *s, const struct rep
 
 /* ---------------------------------------------------------------- command */
 
+/* The results commands' shared steps (report, geojson, musdes). */
+struct sqlite3 *results_open(const char *dir)
+{
+	return db_prepare_dir(dir, false) ? db_open(dir) : NULL;
+}
+
+FILE *results_out_open(const char *path)
+{
+	FILE *f = path != NULL ? fopen(path, "w") : stdout;
+	if (f == NULL)
+		fprintf(stderr, "sigacor-server: %s: %s\n", path, strerror(errno));
+	return f;
+}
+
+bool results_out_close(FILE *f, const char *path, bool ok)
+{
+	ok = !ferror(f) && ok;
+	ok = (f == stdout ? fflush(f) == 0 : fclose(f) == 0) && ok;
+	if (!ok)
+		fprintf(stderr, "sigacor-server: %s: %s\n", path != NULL ? path : "stdout",
+			_("gagal ditulis"));
+	return ok;
+}
+
 static bool write_report(const struct stats *s, const struct report_options *o)
 {
 	if (o->format == FORMAT_XLSX)
 		return write_xlsx(o->out, s, o);
-	FILE *f = o->out != NULL ? fopen(o->out, "w") : stdout;
-	if (f == NULL) {
-		fprintf(stderr, "sigacor-server: %s: %s\n", o->out, strerror(errno));
+	FILE *f = results_out_open(o->out);
+	if (f == NULL)
 		return false;
-	}
 	bool ok = true;
 	if (o->format == FORMAT_TABLE)
 		write_table(f, s, o);
@@ -400,12 +415,7 @@ static bool write_report(const struct stats *s, const struct report_options *o)
 		write_csv(f, s, o);
 	else
 		ok = write_json(f, s, o);
-	ok = !ferror(f) && ok;
-	ok = (f == stdout ? fflush(f) == 0 : fclose(f) == 0) && ok;
-	if (!ok)
-		fprintf(stderr, "sigacor-server: %s: %s\n", o->out != NULL ? o->out : "stdout",
-			_("laporan gagal ditulis"));
-	return ok;
+	return results_out_close(f, o->out, ok);
 }
 
 int report_main(int argc, char **argv)
@@ -413,9 +423,7 @@ int report_main(int argc, char **argv)
 	struct report_options o;
 	if (!parse_report(argc, argv, &o))
 		return 2;
-	if (!db_prepare_dir(o.dir, false))
-		return 1;
-	sqlite3 *db = db_open(o.dir);
+	sqlite3 *db = results_open(o.dir);
 	if (db == NULL)
 		return 1;
 	struct stats s;

@@ -1,5 +1,5 @@
 /* stats: the campaign's figures, counted from the records on each call
- * (what is counted: stats.h).  Three grouped queries fill the kelurahan and
+ * (what is counted: stats.h), and the households behind them one by one.  Three grouped queries fill the kelurahan and
  * operator rows; kecamatan and city rows are sums of their kelurahan rows
  * made here, in the same call, so the levels always add up. */
 #include "config.h"
@@ -138,6 +138,16 @@ static const char *text(sqlite3_stmt *st, int i)
 	return v != NULL ? (const char *)v : "";
 }
 
+bool stats_scope_valid(const char *code)
+{
+	for (size_t i = 0; i < wilayah_kelurahan_count(); i++) {
+		const struct wilayah_kelurahan *k = wilayah_kelurahan_at(i);
+		if (strcmp(code, k->code) == 0 || strcmp(code, k->kecamatan_code) == 0)
+			return true;
+	}
+	return strcmp(code, WILAYAH_KOTA_TANGERANG) == 0;
+}
+
 static bool in_scope(const char *code, const char *scope)
 {
 	return strncmp(code, scope, strlen(scope)) == 0;
@@ -188,15 +198,35 @@ static bool make_region_rows(struct stats *s, const char *scope)
 	" WHERE v.nik = c.nik AND v.superseded_by IS NULL)), 0)" \
 	" FROM (SELECT DISTINCT kelurahan, nik FROM candidates) c GROUP BY c.kelurahan"
 
-/* The deciding record of each NIK (stats.h), grouped by outcome. */
-#define DECIDING_SQL \
-	"WITH cur AS (SELECT kelurahan, decision, reason, review, flags," \
+/* Each NIK's current records ranked: rank 1 is the deciding record
+ * (stats.h); any_flag: one of them carries a flag. */
+#define CURRENT_CTE \
+	"WITH cur AS (SELECT *," \
 	"  row_number() OVER (PARTITION BY nik ORDER BY review = 'confirmed' DESC," \
 	"   received_at DESC, id DESC) AS rank," \
 	"  max(flags != 0) OVER (PARTITION BY nik) AS any_flag" \
-	"  FROM verifications WHERE superseded_by IS NULL)" \
+	"  FROM verifications WHERE superseded_by IS NULL)"
+
+/* The deciding records, grouped by outcome. */
+#define DECIDING_SQL CURRENT_CTE \
 	" SELECT kelurahan, decision, reason, review, count(*), sum(any_flag)" \
 	" FROM cur WHERE rank = 1 GROUP BY kelurahan, decision, reason, review"
+
+/* The households one by one: deciding records, then (?2) the assigned
+ * households without a current record, with the registry's RT/RW. */
+#define HOUSEHOLDS_SQL CURRENT_CTE \
+	" SELECT c.id, c.kelurahan, c.decision, c.reason, c.reason_text, c.review, c.any_flag," \
+	"  c.lat, c.lon, c.name, c.address, c.nik, coalesce(r.rt, ''), coalesce(r.rw, ''), o.name" \
+	" FROM cur c JOIN operators o ON o.id = c.operator_id LEFT JOIN residents r ON r.nik = c.nik" \
+	" WHERE c.rank = 1 AND substr(c.kelurahan, 1, length(?1)) = ?1" \
+	" UNION ALL" \
+	" SELECT '', k.kelurahan, '', '', '', '', 0, NULL, NULL, coalesce(r.name, ''), coalesce(r.address, '')," \
+	"  k.nik, coalesce(r.rt, ''), coalesce(r.rw, ''), ''" \
+	" FROM (SELECT DISTINCT kelurahan, nik FROM candidates" \
+	"   WHERE substr(kelurahan, 1, length(?1)) = ?1) k LEFT JOIN residents r ON r.nik = k.nik" \
+	" WHERE ?2 AND NOT EXISTS (SELECT 1 FROM verifications v" \
+	"  WHERE v.nik = k.nik AND v.superseded_by IS NULL)" \
+	" ORDER BY 2, 14, 13, 10 COLLATE NOCASE, 12"
 
 /* An operator's own current records in scope. */
 #define OPERATOR_SQL \
@@ -300,6 +330,41 @@ bool stats_collect(struct sqlite3 *db, const char *scope, struct stats *out)
 	}
 	sum_regions(out);
 	return true;
+}
+
+bool stats_each_household(struct sqlite3 *db, const char *scope, bool with_pending,
+	bool (*each)(const struct stats_household *h, void *ctx), void *ctx)
+{
+	if (scope == NULL || strcmp(scope, WILAYAH_KOTA_TANGERANG) == 0)
+		scope = "";
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, HOUSEHOLDS_SQL, -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "sigacor-server: SQLite: %s\n", sqlite3_errmsg(db));
+		return false;
+	}
+	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, with_pending);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct stats_household h = {
+			.id = text(st, 0), .kelurahan = text(st, 1), .decision = text(st, 2),
+			.reason = text(st, 3), .reason_text = text(st, 4), .review = text(st, 5),
+			.flagged = sqlite3_column_int(st, 6) != 0,
+			.has_coord = sqlite3_column_type(st, 7) != SQLITE_NULL
+				&& sqlite3_column_type(st, 8) != SQLITE_NULL,
+			.lat = sqlite3_column_double(st, 7), .lon = sqlite3_column_double(st, 8),
+			.name = text(st, 9), .address = text(st, 10), .nik = text(st, 11),
+			.rt = text(st, 12), .rw = text(st, 13), .operator_name = text(st, 14),
+		};
+		if (!each(&h, ctx)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		fprintf(stderr, "sigacor-server: SQLite: %s\n", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE;
 }
 
 void stats_free(struct stats *s)

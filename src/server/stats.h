@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "record.h"
 
@@ -56,7 +57,31 @@ struct stats {
  * operators with records in scope.  Reads in one transaction, so the
  * levels agree with each other.  false on a database error (out zeroed). */
 bool stats_collect(struct sqlite3 *db, const char *scope, struct stats *out);
+/* "36.71", a kecamatan or a kelurahan code of the city (dotted) */
+bool stats_scope_valid(const char *code);
 void stats_free(struct stats *s);
+
+/* One household as the figures count it: its deciding record, or (id "")
+ * an assigned household nobody verified yet.  Strings are valid during the
+ * callback only; rt, rw, and for a pending household name and address,
+ * come from the registry ("" when the NIK is not in it). */
+struct stats_household {
+	const char *id;             /* the deciding record's UUID, "" when pending */
+	const char *kelurahan;      /* dotted code */
+	const char *decision;       /* "layak", "tidak-layak", "" when pending */
+	const char *reason, *reason_text, *review;
+	bool flagged;               /* one of the NIK's current records has a flag */
+	bool has_coord;
+	double lat, lon;
+	const char *name, *address, *nik, *rt, *rw;
+	const char *operator_name;  /* "" when pending */
+};
+
+/* Every household within scope (as stats_collect), ordered by kelurahan,
+ * RW, RT, name; with_pending adds the assigned households without a
+ * record.  each returns false to stop early.  false on a database error. */
+bool stats_each_household(struct sqlite3 *db, const char *scope, bool with_pending,
+	bool (*each)(const struct stats_household *h, void *ctx), void *ctx);
 
 const char *stats_level_code(enum stats_level l);     /* "city", "kecamatan", ... */
 const char *stats_level_title(enum stats_level l);    /* untranslated Indonesian */
@@ -75,5 +100,12 @@ bool stats_column_area_only(size_t i);
  * tenths of a percent of the assigned (0 when none is assigned). */
 long long stats_remaining(const struct stats_counts *c);
 int stats_progress_permille(const struct stats_counts *c);
+
+/* The results commands' shared steps (report.c): open the data folder
+ * (it must exist); open the output (NULL = stdout); close it, saying why
+ * when writing failed (ok false: failed before). */
+struct sqlite3 *results_open(const char *dir);
+FILE *results_out_open(const char *path);
+bool results_out_close(FILE *f, const char *path, bool ok);
 
 #endif

@@ -71,7 +71,7 @@ static cJSON *load(const char *path)
 	size_t n = fread(buf, 1, sizeof buf - 1, f);
 	fclose(f);
 	buf[n] = '\0';
-	return cJSON_ParseWithLengthOpts(buf, n, NULL, true);
+	return cJSON_ParseWithOpts(buf, NULL, true);
 }
 
 /* a GeoJSON position: [lon, lat] with both finite and in range */
