@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{ "flagged", admin_flagged },
 	{ "report", report_main },
 	{ "geojson", geojson_main },
+	{ "musdes", musdes_main },
 	{ "gen-demo", gen_demo_main },
 };
 

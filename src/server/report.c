@@ -37,7 +37,10 @@ const char *const report_commands_help = N_(
 "  geojson --data FOLDER --layer houses|kelurahan [--with-names]\n"
 "        [--wilayah KODE] [--out FILE]\n"
 "        peta: rumah yang diverifikasi (titik, tanpa NIK) atau batas\n"
-"        kelurahan beserta angka kemajuannya (GeoJSON, untuk QGIS)\n");
+"        kelurahan beserta angka kemajuannya (GeoJSON, untuk QGIS)\n"
+"  musdes --data FOLDER --kelurahan KODE [--rw RW] --out FILE.pdf\n"
+"        [--campaign TEKS] [--date YYYY-MM-DD]\n"
+"        daftar untuk musyawarah kelurahan (PDF A4, per RW, NIK disamarkan)\n");
 
 static void report_usage(void)
 {

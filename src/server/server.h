@@ -214,6 +214,7 @@ int admin_flagged(int argc, char **argv);
 /* the city's results (report.c): the command, and its lines of --help */
 int report_main(int argc, char **argv);
 int geojson_main(int argc, char **argv);        /* geojson.c */
+int musdes_main(int argc, char **argv);         /* musdes.c */
 extern const char *const report_commands_help;
 
 /* The new password of an account: one line of stdin (asked twice at a

@@ -215,8 +215,10 @@ static bool make_region_rows(struct stats *s, const char *scope)
 /* The households one by one: deciding records, then (?2) the assigned
  * households without a current record, with the registry's RT/RW. */
 #define HOUSEHOLDS_SQL CURRENT_CTE \
+	" SELECT * FROM (" \
 	" SELECT c.id, c.kelurahan, c.decision, c.reason, c.reason_text, c.review, c.any_flag," \
-	"  c.lat, c.lon, c.name, c.address, c.nik, coalesce(r.rt, ''), coalesce(r.rw, ''), o.name" \
+	"  c.lat, c.lon, c.name, c.address, c.nik, coalesce(r.rt, '') AS rt," \
+	"  coalesce(r.rw, '') AS rw, o.name AS operator_name" \
 	" FROM cur c JOIN operators o ON o.id = c.operator_id LEFT JOIN residents r ON r.nik = c.nik" \
 	" WHERE c.rank = 1 AND substr(c.kelurahan, 1, length(?1)) = ?1" \
 	" UNION ALL" \
@@ -225,8 +227,8 @@ static bool make_region_rows(struct stats *s, const char *scope)
 	" FROM (SELECT DISTINCT kelurahan, nik FROM candidates" \
 	"   WHERE substr(kelurahan, 1, length(?1)) = ?1) k LEFT JOIN residents r ON r.nik = k.nik" \
 	" WHERE ?2 AND NOT EXISTS (SELECT 1 FROM verifications v" \
-	"  WHERE v.nik = k.nik AND v.superseded_by IS NULL)" \
-	" ORDER BY 2, 14, 13, 10 COLLATE NOCASE, 12"
+	"  WHERE v.nik = k.nik AND v.superseded_by IS NULL))" \
+	" ORDER BY kelurahan, rw = '', rw, rt = '', rt, name COLLATE NOCASE, nik"
 
 /* An operator's own current records in scope. */
 #define OPERATOR_SQL \

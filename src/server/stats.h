@@ -78,7 +78,7 @@ struct stats_household {
 };
 
 /* Every household within scope (as stats_collect), ordered by kelurahan,
- * RW, RT, name; with_pending adds the assigned households without a
+ * RW, RT (unknown last), name; with_pending adds the assigned households without a
  * record.  each returns false to stop early.  false on a database error. */
 bool stats_each_household(struct sqlite3 *db, const char *scope, bool with_pending,
 	bool (*each)(const struct stats_household *h, void *ctx), void *ctx);
