@@ -151,6 +151,16 @@ char *proto_verification_result_encode(const struct proto_verification_result *i
 enum proto_status proto_verification_result_decode(const char *json, size_t len,
 	struct proto_verification_result *out, struct proto_error *err);
 
+/* ---- PUT /blobs/{sha256}: the answer naming the photo stored (201 or 200) */
+#define PROTO_BLOB_SIZE_MAX ((int64_t)1 << 53)   /* what a JSON number holds exactly */
+struct proto_blob_answer {
+	char sha256[PROTO_SHA256_LEN + 1];
+	int64_t size;
+};
+char *proto_blob_answer_encode(const struct proto_blob_answer *in);
+enum proto_status proto_blob_answer_decode(const char *json, size_t len,
+	struct proto_blob_answer *out, struct proto_error *err);
+
 /* ---- errors: application/problem+json (RFC 9457) */
 #define PROTO_PROBLEM_LIST_MAX 16
 struct proto_problem {

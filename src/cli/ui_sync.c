@@ -5,6 +5,7 @@
  * when an operator opens the screens, on F5, and every few minutes. */
 #include "config.h"
 #include "cli.h"
+#include "common.h"
 #include "i18n.h"
 #include "sync.h"
 #include "ui.h"
@@ -29,16 +30,9 @@ struct bridge {
 	bool seen_running;
 };
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void start_run(struct bridge *b)
 {
-	b->next_auto_ms = now_ms() + AUTO_EVERY_MS;
+	b->next_auto_ms = common_now_ms() + AUTO_EVERY_MS;
 	if (b->engine != NULL && !sync_running(b->engine))
 		sync_start(b->engine);
 }
@@ -79,7 +73,7 @@ static int on_pollfds(void *ctx, struct pollfd *fds, int max, int *timeout_ms)
 	if (b->engine == NULL)
 		return 0;
 	if (!sync_running(b->engine) && b->next_auto_ms != 0) {
-		int64_t left = b->next_auto_ms - now_ms();
+		int64_t left = b->next_auto_ms - common_now_ms();
 		left = left < 0 ? 0 : left;
 		if (*timeout_ms < 0 || left < *timeout_ms)
 			*timeout_ms = (int)left;
@@ -98,7 +92,7 @@ static void on_tick(void *ctx, const struct pollfd *fds, int n)
 	(void)n;
 	if (b->engine == NULL)
 		return;
-	if (!sync_running(b->engine) && b->next_auto_ms != 0 && now_ms() >= b->next_auto_ms)
+	if (!sync_running(b->engine) && b->next_auto_ms != 0 && common_now_ms() >= b->next_auto_ms)
 		start_run(b);
 	sync_perform(b->engine);
 }

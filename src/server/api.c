@@ -989,8 +989,7 @@ bool api_blob_have(const char *sha256, long long *size)
 
 void api_blob_reply(const char *sha256, long long size, bool created, struct reply *out)
 {
-	char *body = malloc(128);
-	if (body != NULL)
-		snprintf(body, 128, "{\"sha256\":\"%s\",\"size\":%lld}", sha256, size);
-	reply_json(out, created ? 201 : 200, body);
+	struct proto_blob_answer answer = { .size = size };
+	snprintf(answer.sha256, sizeof answer.sha256, "%s", sha256);
+	reply_json(out, created ? 201 : 200, proto_blob_answer_encode(&answer));
 }

@@ -7,6 +7,7 @@
  * that the next start removes). */
 #include "config.h"
 #include "server.h"
+#include "common.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -122,16 +123,6 @@ void blob_upload_abort(struct blob_upload *u)
 		blob_free(u);
 }
 
-static bool fsync_dir(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	bool ok = fsync(fd) == 0;
-	close(fd);
-	return ok;
-}
-
 enum blob_result blob_upload_finish(struct blob_upload *u)
 {
 	unsigned char digest[crypto_hash_sha256_BYTES];
@@ -149,7 +140,7 @@ enum blob_result blob_upload_finish(struct blob_upload *u)
 		result = BLOB_IO_ERROR;
 	else if (access(u->final_path, F_OK) == 0)
 		result = BLOB_HAD_IT;      /* another connection stored it meanwhile */
-	else if (rename(u->tmp_path, u->final_path) != 0 || !fsync_dir(u->dir_path))
+	else if (rename(u->tmp_path, u->final_path) != 0 || !common_fsync_dir(u->dir_path))
 		result = BLOB_IO_ERROR;
 	else
 		result = BLOB_STORED;

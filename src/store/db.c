@@ -232,16 +232,6 @@ const char *store_operator(const struct store *s)
 	return s->operator_name;
 }
 
-bool store_fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	bool ok = fsync(fd) == 0;
-	close(fd);
-	return ok;
-}
-
 /* mkdir of one folder (0700); a new one is made durable in its parent. */
 static bool make_dir(char *path)
 {
@@ -249,11 +239,11 @@ static bool make_dir(char *path)
 		return errno == EEXIST;
 	char *slash = strrchr(path, '/');
 	if (slash == NULL)
-		return store_fsync_dir(".");
+		return common_fsync_dir(".");
 	if (slash == path)
-		return store_fsync_dir("/");
+		return common_fsync_dir("/");
 	*slash = '\0';
-	bool ok = store_fsync_dir(path);
+	bool ok = common_fsync_dir(path);
 	*slash = '/';
 	return ok;
 }
@@ -344,7 +334,7 @@ static enum store_status open_dirs(struct store *s, const char *dir)
 		return store_fail(s, STORE_IO, _("Nama folder data terlalu panjang."));
 	basename_into(dir, s->operator_name, sizeof s->operator_name);
 	if (!make_dirs(dir) || !make_dirs(s->photos) || !precreate(dbpath) ||
-		!store_fsync_dir(dir))
+		!common_fsync_dir(dir))
 		return store_fail(s, STORE_IO, _("Folder data %s tidak bisa dibuat atau ditulis: %s."),
 			dir, strerror(errno));
 	int rc = sqlite3_open_v2(dbpath, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);

@@ -41,23 +41,8 @@ static bool shard_dir(struct store *s, const char *sha256, char *buf, size_t len
 	if (n <= 0 || (size_t)n >= len)
 		return false;
 	if (mkdir(buf, 0700) == 0)
-		return store_fsync_dir(s->photos);
+		return common_fsync_dir(s->photos);
 	return errno == EEXIST;
-}
-
-bool store_write_all(int fd, const void *data, size_t n)
-{
-	const unsigned char *p = data;
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
 }
 
 static bool copy_fd(int in, int out, int64_t *copied)
@@ -74,7 +59,7 @@ static bool copy_fd(int in, int out, int64_t *copied)
 			break;
 		}
 		*copied += r;
-		ok = *copied <= PHOTO_MAX_BYTES && store_write_all(out, buf, (size_t)r);
+		ok = *copied <= PHOTO_MAX_BYTES && common_write_all(out, buf, (size_t)r);
 	}
 	free(buf);
 	return ok;
@@ -119,7 +104,7 @@ static enum store_status copy_in(struct store *s, const char *path, const char *
 		return store_fail(s, STORE_REJECTED, _("Foto %s berubah saat disalin; "
 			"lampirkan sekali lagi."), name);
 	}
-	if (ok && rename(tmp, dest) == 0 && store_fsync_dir(dir))
+	if (ok && rename(tmp, dest) == 0 && common_fsync_dir(dir))
 		return STORE_OK;
 	if (ok)
 		err = errno;
@@ -291,7 +276,7 @@ enum store_status store_photo_discard(struct store *s, const char *sha256)
 	if (step == SQLITE_DONE && unlink(path) == 0) {
 		memcpy(dir, path, sizeof dir);
 		*strrchr(dir, '/') = '\0';
-		store_fsync_dir(dir);
+		common_fsync_dir(dir);
 	}
 	store_rollback(s);
 	return step == SQLITE_ROW || step == SQLITE_DONE ? STORE_OK

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include "store.h"
 #include "format.h"
+#include "common.h"
 
 #define STORE_ERR_MAX 1024
 /* How long a writer waits for another process before STORE_BUSY. */
@@ -90,14 +91,8 @@ void store_column_text(sqlite3_stmt *st, int i, char *buf, size_t len);
 /* Copy src into buf of len bytes: false when it does not fit. */
 bool store_copy(char *buf, size_t len, const char *src);
 
-/* Write all n bytes to fd (EINTR-safe). */
-bool store_write_all(int fd, const void *data, size_t n);
-
 /* "%text%" for LIKE ... ESCAPE '\\', with % _ and \\ in text escaped. */
 void store_like_pattern(const char *text, char *buf, size_t len);
-
-/* fsync a folder, so the names in it survive a power cut. */
-bool store_fsync_dir(const char *dir);
 
 /* Seconds since the epoch (a test clock may be injected later). */
 int64_t store_now(void);

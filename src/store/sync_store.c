@@ -46,30 +46,19 @@ static bool token_path(const struct store *s, char *buf, size_t len)
 
 enum store_status store_token_save(struct store *s, const char *token)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	char path[PATH_MAX];
 	size_t n = strlen(token);
 	if (n == 0 || n > TOKEN_MAX || strpbrk(token, "\r\n") != NULL)
 		return store_fail(s, STORE_REJECTED, "%s", _("Token sesi dari server tidak sah."));
-	if (!token_path(s, path, sizeof path) ||
-		snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+	if (!token_path(s, path, sizeof path))
 		return store_fail(s, STORE_IO, "%s", _("Folder data terlalu panjang."));
-	unlink(tmp);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
+	char line[TOKEN_MAX + 2];
+	snprintf(line, sizeof line, "%s\n", token);
+	bool ok = common_write_file(path, line, n + 1);
+	memset(line, 0, sizeof line);
+	if (!ok)
 		return store_fail(s, STORE_IO, _("Token sesi tidak bisa disimpan di %s: %s."),
 			store_dir(s), strerror(errno));
-	bool ok = fchmod(fd, 0600) == 0 && store_write_all(fd, token, n) &&
-		store_write_all(fd, "\n", 1) && fsync(fd) == 0;
-	ok = close(fd) == 0 && ok;
-	if (ok)
-		ok = rename(tmp, path) == 0;
-	if (!ok) {
-		int e = errno;
-		unlink(tmp);
-		return store_fail(s, STORE_IO, _("Token sesi tidak bisa disimpan di %s: %s."),
-			store_dir(s), strerror(e));
-	}
-	store_fsync_dir(store_dir(s));
 	return STORE_OK;
 }
 
@@ -114,7 +103,7 @@ enum store_status store_token_delete(struct store *s)
 	if (unlink(path) != 0 && errno != ENOENT)
 		return store_fail(s, STORE_IO, _("Token sesi tidak bisa dihapus dari %s: %s."),
 			store_dir(s), strerror(errno));
-	store_fsync_dir(store_dir(s));
+	common_fsync_dir(store_dir(s));
 	return STORE_OK;
 }
 

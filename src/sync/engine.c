@@ -4,6 +4,7 @@
 #include "config.h"
 #include "sync.h"
 #include "sync_int.h"
+#include "common.h"
 #include "i18n.h"
 
 #include <errno.h>
@@ -14,13 +15,6 @@
 #include <sys/random.h>
 #include <sys/select.h>
 #include <time.h>
-
-int64_t sync_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 const char *sync_outcome_code(enum sync_outcome o)
 {
@@ -92,7 +86,7 @@ static double random_unit(void)
 {
 	uint32_t v = 0;
 	if (getrandom(&v, sizeof v, GRND_NONBLOCK) != (ssize_t)sizeof v)
-		v = (uint32_t)sync_now_ms() * 2654435761u;
+		v = (uint32_t)common_now_ms() * 2654435761u;
 	return (double)v / 4294967296.0;
 }
 
@@ -401,7 +395,7 @@ void sync_retry(struct sync *s, long retry_after_s, const char *why)
 	}
 	long delay = sync_backoff_ms(&s->cfg, s->attempt + 1, random_unit(),
 		retry_after_s > 0 ? retry_after_s * 1000 : 0);
-	s->retry_at_ms = sync_now_ms() + delay;
+	s->retry_at_ms = common_now_ms() + delay;
 	s->ready = false;
 	message(s, _("%s Dicoba lagi dalam %ld detik."), why, (delay + 999) / 1000);
 }
@@ -601,7 +595,7 @@ bool sync_perform(struct sync *s)
 		}
 		collect(s);
 	} else if (s->retry_at_ms != 0) {
-		int64_t left = s->retry_at_ms - sync_now_ms();
+		int64_t left = s->retry_at_ms - common_now_ms();
 		s->prog.retry_in_ms = left > 0 ? (int)(left > INT_MAX ? INT_MAX : left) : 0;
 		if (left <= 0) {
 			s->retry_at_ms = 0;
@@ -626,7 +620,7 @@ static long engine_timeout(struct sync *s)
 	if (s->cancel || (s->xfer == NULL && s->ready))
 		return 0;
 	if (s->xfer == NULL && s->retry_at_ms != 0) {
-		int64_t left = s->retry_at_ms - sync_now_ms();
+		int64_t left = s->retry_at_ms - common_now_ms();
 		return left <= 0 ? 0 : (long)(left > INT_MAX ? INT_MAX : left);
 	}
 	long t = -1;
@@ -707,7 +701,7 @@ void sync_progress(const struct sync *s, struct sync_progress *out)
 		out->bytes_downloaded += (int64_t)s->xfer->dlnow;
 	}
 	if (s->running && s->retry_at_ms != 0 && s->xfer == NULL) {
-		int64_t left = s->retry_at_ms - sync_now_ms();
+		int64_t left = s->retry_at_ms - common_now_ms();
 		out->retry_in_ms = left > 0 ? (int)(left > INT_MAX ? INT_MAX : left) : 0;
 	}
 }

@@ -12,7 +12,6 @@
 #include "sync_int.h"
 #include "i18n.h"
 
-#include <cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -236,15 +235,9 @@ void push_start(struct sync *s)
 /* {"sha256": "...", "size": N} naming the photo we sent */
 static bool blob_answer_ok(const struct http_xfer *x, const struct record_photo *p)
 {
-	if (x->len == 0)
-		return false;
-	cJSON *o = cJSON_ParseWithLength(x->body, x->len);
-	const cJSON *sha = cJSON_GetObjectItemCaseSensitive(o, "sha256");
-	const cJSON *size = cJSON_GetObjectItemCaseSensitive(o, "size");
-	bool ok = cJSON_IsObject(o) && cJSON_IsString(sha) && cJSON_IsNumber(size) &&
-		strcmp(sha->valuestring, p->sha256) == 0 && size->valuedouble == (double)p->size;
-	cJSON_Delete(o);
-	return ok;
+	struct proto_blob_answer answer;
+	return x->len > 0 && proto_blob_answer_decode(x->body, x->len, &answer, NULL) == PROTO_OK
+		&& strcmp(answer.sha256, p->sha256) == 0 && answer.size == p->size;
 }
 
 static void photo_done(struct sync *s, bool uploaded)

@@ -127,7 +127,6 @@ struct sync {
 	struct sync_progress prog;
 };
 
-int64_t sync_now_ms(void);
 
 /* End the job with an outcome and a sentence (printf-like, translated by
  * the caller); a record being sent goes back to the queue. */

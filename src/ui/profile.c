@@ -4,6 +4,7 @@
  * limits) in a 0600 file, written atomically. */
 #include "config.h"
 #include "ui_int.h"
+#include "common.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -101,20 +102,10 @@ bool profile_has_password(const char *root, const char *name)
 		&& stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
 }
 
-/* fsync a folder so a rename in it survives a power cut */
-static void sync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
 bool profile_set_password(const char *root, const char *name, const char *password,
 	char *err, size_t errlen)
 {
-	char dir[PATH_MAX], path[PATH_MAX], tmp[PATH_MAX + 8];
+	char dir[PATH_MAX], path[PATH_MAX];
 	char hash[crypto_pwhash_STRBYTES];
 	if (sodium_init() < 0) {
 		snprintf(err, errlen, "%s", _("pustaka kriptografi gagal dimulai"));
@@ -130,21 +121,12 @@ bool profile_set_password(const char *root, const char *name, const char *passwo
 		snprintf(err, errlen, "%s", _("memori tidak cukup untuk mengamankan kata sandi"));
 		return false;
 	}
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	bool ok = fd >= 0;
-	size_t len = strlen(hash);
-	ok = ok && write(fd, hash, len) == (ssize_t)len && write(fd, "\n", 1) == 1;
-	ok = ok && fsync(fd) == 0;
-	if (fd >= 0 && close(fd) != 0)
-		ok = false;
-	ok = ok && rename(tmp, path) == 0;
-	if (!ok) {
+	char line[crypto_pwhash_STRBYTES + 1];
+	snprintf(line, sizeof line, "%s\n", hash);
+	if (!common_write_file(path, line, strlen(line))) {
 		snprintf(err, errlen, _("kata sandi gagal disimpan: %s"), strerror(errno));
-		unlink(tmp);
 		return false;
 	}
-	sync_dir(dir);
 	return true;
 }
 

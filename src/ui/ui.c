@@ -4,6 +4,7 @@
  * the top one, and what it returns (UI_* flags) is acted on here. */
 #include "config.h"
 #include "ui_int.h"
+#include "common.h"
 #include "store.h"
 
 #include <errno.h>
@@ -36,13 +37,6 @@ static void on_signal(int sig)
 	case SIGCONT: got_cont = 1; break;
 	default: got_term = sig; break;
 	}
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* ---- the screen stack ---- */
@@ -322,7 +316,7 @@ static bool read_keys(struct ui *ui, long long *last_input)
 			return false;
 		if (r == KEY_CODE_YES && value == KEY_RESIZE)
 			continue;           /* handled through got_winch */
-		*last_input = now_ms();
+		*last_input = common_now_ms();
 		struct ui_key k;
 		ui_key_classify(&k, r, value);
 		if (dispatch(ui, &k))
@@ -362,7 +356,7 @@ static void update_sync_status(struct ui *ui)
 /* The loop.  Returns the exit status. */
 static int run_loop(struct ui *ui, const sigset_t *wait_mask)
 {
-	long long last_input = now_ms();
+	long long last_input = common_now_ms();
 	const struct ui_sync *sync = ui_sync_hook(ui);
 	for (;;) {
 		if (got_hangup || got_term)
@@ -372,7 +366,7 @@ static int run_loop(struct ui *ui, const sigset_t *wait_mask)
 			apply_resize();
 		}
 		if (ui->store != NULL && !ui->locked && ui->cfg.idle_seconds > 0
-			&& now_ms() - last_input >= (long long)ui->cfg.idle_seconds * 1000)
+			&& common_now_ms() - last_input >= (long long)ui->cfg.idle_seconds * 1000)
 			ui_push(ui, &screen_lock, NULL);
 		update_sync_status(ui);
 		draw(ui);
@@ -386,7 +380,7 @@ static int run_loop(struct ui *ui, const sigset_t *wait_mask)
 			nsync = sync->pollfds(sync->ctx, fds + 1, MAX_SYNC_FDS, &timeout);
 		nsync = nsync < 0 ? 0 : nsync > MAX_SYNC_FDS ? MAX_SYNC_FDS : nsync;
 		if (ui->store != NULL && !ui->locked && ui->cfg.idle_seconds > 0) {
-			long long left = last_input + (long long)ui->cfg.idle_seconds * 1000 - now_ms();
+			long long left = last_input + (long long)ui->cfg.idle_seconds * 1000 - common_now_ms();
 			left = left < 0 ? 0 : left;
 			if (timeout < 0 || left < timeout)
 				timeout = (int)left;

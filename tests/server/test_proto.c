@@ -322,6 +322,25 @@ static void test_problem_and_result(void)
 		"an unknown status is refused");
 }
 
+/* PUT /blobs answers: written by the server, read by the client's push */
+static void test_blob_answer(void)
+{
+	struct proto_blob_answer a = { .size = 2097152 }, b;
+	memset(a.sha256, 'c', 64);
+	a.sha256[64] = '\0';
+	char *json = proto_blob_answer_encode(&a);
+	struct proto_error e;
+	is_int(proto_blob_answer_decode(json, strlen(json), &b, &e), PROTO_OK, "blob answer round trip");
+	ok(strcmp(a.sha256, b.sha256) == 0 && b.size == a.size, "blob answer fields");
+	free(json);
+	const char *upper = "{\"sha256\":\"ABCDEF\",\"size\":1}";
+	ok(proto_blob_answer_decode(upper, strlen(upper), &b, &e) == PROTO_ERR_SHAPE
+		&& strcmp(e.field, "sha256") == 0, "a blob answer without a SHA-256 name is refused");
+	const char *negative = "{\"sha256\":\"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc\",\"size\":-1}";
+	ok(proto_blob_answer_decode(negative, strlen(negative), &b, &e) == PROTO_ERR_SHAPE
+		&& strcmp(e.field, "size") == 0, "a negative size is refused");
+}
+
 static void test_helpers(void)
 {
 	int64_t t;
@@ -345,6 +364,7 @@ int main(void)
 	test_session_and_login();
 	test_pages();
 	test_problem_and_result();
+	test_blob_answer();
 	test_helpers();
 	return tap_done();
 }

@@ -1,0 +1,29 @@
+/* common: the few operating-system chores client and server both do, done
+ * one way: a file replaced whole or not at all, a folder's entries made
+ * durable, a millisecond clock for timeouts.  No rules here (those are in
+ * core), only how a write survives a power cut. */
+#ifndef SIGACOR_COMMON_H
+#define SIGACOR_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* fsync a folder, so a file created, renamed or removed in it survives a
+ * power cut.  False (errno set) when it cannot be opened or synced. */
+bool common_fsync_dir(const char *dir);
+
+/* Replace path with data (mode 0600): written to path + ".tmp" (a stale one
+ * removed first, then created with O_EXCL | O_NOFOLLOW, so a link planted
+ * there is never followed), fsync'd, renamed over path, and the folder
+ * fsync'd.  A reader sees the old file or the new one, never a part.  False
+ * with errno set on any failure (the temp file is removed). */
+bool common_write_file(const char *path, const void *data, size_t n);
+
+/* Write all n bytes to fd (EINTR and short writes handled). */
+bool common_write_all(int fd, const void *data, size_t n);
+
+/* Milliseconds on the monotonic clock (for timeouts and intervals only). */
+int64_t common_now_ms(void);
+
+#endif

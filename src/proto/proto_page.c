@@ -1,0 +1,187 @@
+/* proto_page: the pages of the registry extract, the candidate list and
+ * the change feed (doc/PROTOCOL.md sections on GET /residents, /candidates,
+ * /verifications/changes). */
+#include "config.h"
+#include "proto.h"
+#include "proto_int.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- pages */
+
+static cJSON *resident_to_json(const struct resident *r)
+{
+	cJSON *o = cJSON_CreateObject();
+	bool ok = o != NULL && wire_add_str(o, "nik", r->nik) && wire_add_str(o, "kk", r->kk)
+		&& wire_add_str(o, "name", r->name) && wire_add_str(o, "sex", r->sex)
+		&& wire_add_str(o, "birth_place", r->birth_place) && wire_add_str(o, "birth_date", r->birth_date)
+		&& wire_add_str(o, "address", r->address) && wire_add_str(o, "rt", r->rt)
+		&& wire_add_str(o, "rw", r->rw) && wire_add_str(o, "kelurahan", r->kelurahan);
+	return wire_keep(o, ok);
+}
+
+static bool resident_from_json(struct ctx *c, const cJSON *o, struct resident *r)
+{
+	bool ok = wire_get_str(c, o, "nik", r->nik, sizeof r->nik, TEXT_LINE)
+		&& wire_get_str(c, o, "kk", r->kk, sizeof r->kk, TEXT_LINE)
+		&& wire_get_str(c, o, "name", r->name, sizeof r->name, TEXT_LINE)
+		&& wire_get_str(c, o, "sex", r->sex, sizeof r->sex, TEXT_LINE)
+		&& wire_get_str(c, o, "birth_place", r->birth_place, sizeof r->birth_place, TEXT_LINE)
+		&& wire_get_str(c, o, "birth_date", r->birth_date, sizeof r->birth_date, TEXT_LINE)
+		&& wire_get_str(c, o, "address", r->address, sizeof r->address, TEXT_LINE)
+		&& wire_get_str(c, o, "rt", r->rt, sizeof r->rt, TEXT_LINE)
+		&& wire_get_str(c, o, "rw", r->rw, sizeof r->rw, TEXT_LINE)
+		&& wire_get_str(c, o, "kelurahan", r->kelurahan, sizeof r->kelurahan, TEXT_LINE);
+	if (!ok)
+		return false;
+	/* the registry's own rule; the birth-date limit was the server's to
+	 * judge at import (this machine's clock may be wrong) */
+	struct registry_verdict v = registry_check(r, REGISTRY_ANY_DAY);
+	if (v.problem == REGISTRY_OK)
+		return true;
+	char why[64];
+	snprintf(why, sizeof why, "breaks the registry rule (%s)", registry_problem_code(v.problem));
+	return wire_fail(c, registry_field_name(registry_problem_field(v.problem)), why);
+}
+
+static cJSON *candidate_to_json(const struct proto_candidate *r)
+{
+	cJSON *o = cJSON_CreateObject();
+	bool ok = o != NULL && wire_add_str(o, "kk", r->kk) && wire_add_str(o, "nik", r->nik)
+		&& wire_add_str(o, "kelurahan", r->kelurahan) && wire_add_str(o, "program", r->program);
+	return wire_keep(o, ok);
+}
+
+static bool candidate_from_json(struct ctx *c, const cJSON *o, struct proto_candidate *r)
+{
+	return wire_get_nik(c, o, "kk", r->kk, false) && wire_get_nik(c, o, "nik", r->nik, false)
+		&& wire_get_kelurahan(c, o, "kelurahan", r->kelurahan)
+		&& wire_get_str(c, o, "program", r->program, sizeof r->program, TEXT_LINE);
+}
+
+static bool is_review(const char *s)
+{
+	return s[0] == '\0' || strcmp(s, "confirmed") == 0 || strcmp(s, "rejected") == 0
+		|| strcmp(s, "revisit") == 0;
+}
+
+static cJSON *change_to_json(const struct proto_change *r)
+{
+	cJSON *o = cJSON_CreateObject();
+	bool ok = o != NULL && wire_add_num(o, "seq", (double)r->seq) && wire_add_str(o, "id", r->id)
+		&& wire_add_str(o, "status", r->status)
+		&& wire_add_codes(o, "flags", r->flags[0], sizeof r->flags[0], r->n_flags)
+		&& wire_add_str(o, "review", r->review) && wire_add_str(o, "review_note", r->review_note)
+		&& wire_add_str(o, "message", r->message);
+	return wire_keep(o, ok);
+}
+
+static bool change_from_json(struct ctx *c, const cJSON *o, struct proto_change *r)
+{
+	return wire_get_int(c, o, "seq", 1, INT64_MAX, &r->seq)
+		&& wire_get_str(c, o, "id", r->id, sizeof r->id, TEXT_LINE)
+		&& (proto_is_uuid(r->id) || wire_fail(c, "id", "must be a lower-case UUID"))
+		&& wire_get_str(c, o, "status", r->status, sizeof r->status, TEXT_LINE)
+		&& (wire_is_status(r->status) || wire_fail(c, "status", "must be accepted or flagged"))
+		&& wire_get_codes(c, o, "flags", PROTO_FLAGS_MAX, r->flags[0], sizeof r->flags[0],
+			&r->n_flags)
+		&& wire_get_str(c, o, "review", r->review, sizeof r->review, TEXT_LINE)
+		&& (is_review(r->review) || wire_fail(c, "review", "unknown outcome"))
+		&& wire_get_str(c, o, "review_note", r->review_note, sizeof r->review_note, TEXT_MULTILINE)
+		&& wire_get_str(c, o, "message", r->message, sizeof r->message, TEXT_MULTILINE);
+}
+
+char *proto_page_encode(const struct proto_page *in)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *items = o != NULL ? cJSON_AddArrayToObject(o, "items") : NULL;
+	bool ok = items != NULL;
+	for (size_t i = 0; ok && i < in->count; i++) {
+		cJSON *item = in->kind == PROTO_PAGE_RESIDENTS ? resident_to_json(&in->residents[i])
+			: in->kind == PROTO_PAGE_CANDIDATES ? candidate_to_json(&in->candidates[i])
+			: change_to_json(&in->changes[i]);
+		ok = item != NULL && cJSON_AddItemToArray(items, item);
+		if (!ok)
+			cJSON_Delete(item);
+	}
+	ok = ok && wire_add_str(o, "next_cursor", in->next_cursor)
+		&& wire_add_bool(o, "has_more", in->has_more) && wire_add_num(o, "total", (double)in->total);
+	if (ok && in->kind != PROTO_PAGE_CHANGES)
+		ok = wire_add_str(o, "snapshot", in->snapshot);
+	return wire_finish(o, ok);
+}
+
+void proto_page_free(struct proto_page *p)
+{
+	if (p == NULL)
+		return;
+	free(p->residents);
+	free(p->candidates);
+	free(p->changes);
+	p->residents = NULL;
+	p->candidates = NULL;
+	p->changes = NULL;
+	p->count = 0;
+}
+
+static bool page_items(struct ctx *c, const cJSON *arr, struct proto_page *out)
+{
+	size_t n = (size_t)cJSON_GetArraySize(arr);
+	size_t size = out->kind == PROTO_PAGE_RESIDENTS ? sizeof *out->residents
+		: out->kind == PROTO_PAGE_CANDIDATES ? sizeof *out->candidates : sizeof *out->changes;
+	void *items = calloc(n > 0 ? n : 1, size);
+	if (items == NULL)
+		return false;
+	if (out->kind == PROTO_PAGE_RESIDENTS)
+		out->residents = items;
+	else if (out->kind == PROTO_PAGE_CANDIDATES)
+		out->candidates = items;
+	else
+		out->changes = items;
+	const cJSON *it;
+	size_t i = 0;
+	cJSON_ArrayForEach(it, arr) {
+		snprintf(c->path, sizeof c->path, "items[%zu].", i);
+		if (!cJSON_IsObject(it))
+			return wire_fail(c, "", "must be an object");
+		bool ok = out->kind == PROTO_PAGE_RESIDENTS ? resident_from_json(c, it, &out->residents[i])
+			: out->kind == PROTO_PAGE_CANDIDATES ? candidate_from_json(c, it, &out->candidates[i])
+			: change_from_json(c, it, &out->changes[i]);
+		if (!ok)
+			return false;
+		out->count = ++i;
+	}
+	c->path[0] = '\0';
+	return true;
+}
+
+static bool page_from_json(struct ctx *c, const cJSON *o, void *v)
+{
+	struct proto_page *out = v;
+	const cJSON *arr = wire_get_array(c, o, "items", PROTO_PAGE_MAX);
+	if (arr == NULL)
+		return false;
+	if (!page_items(c, arr, out)) {
+		c->nomem = c->err == NULL || c->err->reason[0] == '\0';
+		return false;
+	}
+	return wire_get_str(c, o, "next_cursor", out->next_cursor, sizeof out->next_cursor, TEXT_LINE)
+		&& wire_get_bool(c, o, "has_more", &out->has_more)
+		&& wire_get_int(c, o, "total", -1, INT64_MAX, &out->total)
+		&& (out->kind == PROTO_PAGE_CHANGES
+			|| wire_get_str(c, o, "snapshot", out->snapshot, sizeof out->snapshot, TEXT_LINE))
+		&& (!out->has_more || out->next_cursor[0] != '\0'
+			|| wire_fail(c, "next_cursor", "is empty while has_more is true"));
+}
+
+enum proto_status proto_page_decode(const char *json, size_t len, enum proto_page_kind kind,
+	struct proto_page *out, struct proto_error *err)
+{
+	memset(out, 0, sizeof *out);
+	out->kind = kind;
+	return wire_decode(json, len, err, page_from_json, out);
+}
