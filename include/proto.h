@@ -83,13 +83,8 @@ enum proto_status proto_session_decode(const char *json, size_t len,
 /* ---- GET /residents (the registry extract): struct resident of registry.h,
  * checked with registry_check on decoding */
 
-/* ---- GET /candidates (households assigned for verification) */
-struct proto_candidate {
-	char kk[NIK_LEN + 1];
-	char nik[NIK_LEN + 1];          /* the member to verify */
-	char kelurahan[16];
-	char program[16];               /* "PKH", "BPNT", ... or "" */
-};
+/* ---- GET /candidates (households assigned for verification): struct
+ * candidate of registry.h */
 
 /* ---- GET /verifications/changes (review outcomes and flags) */
 struct proto_change {
@@ -111,7 +106,7 @@ struct proto_page {
 	enum proto_page_kind kind;
 	size_t count;
 	struct resident *residents;
-	struct proto_candidate *candidates;
+	struct candidate *candidates;
 	struct proto_change *changes;
 	char next_cursor[PROTO_CURSOR_MAX + 1];
 	bool has_more;

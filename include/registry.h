@@ -28,6 +28,15 @@ struct resident {
 	char kelurahan[16];          /* "36.71.01.1001" */
 };
 
+/* A household the city assigns for verification (GET /candidates, the
+ * laptop's candidate list): one member under one program. */
+struct candidate {
+	char nik[NIK_LEN + 1];       /* the member to verify (the aid recipient) */
+	char kk[NIK_LEN + 1];
+	char kelurahan[16];          /* "36.71.01.1001" */
+	char program[16];            /* "PKH", "BPNT", ... or "" */
+};
+
 /* The columns of a registry file, in this order (CSV header names). */
 #define REGISTRY_FIELDS(X) \
 	X(REGISTRY_NIK,         "nik",         true) \

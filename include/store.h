@@ -123,12 +123,7 @@ void store_record_counts(struct store *s, int64_t counts[STATE_COUNT]);
 /* ---- the households assigned for verification (candidates) ----
  * The city's list for the operator's kelurahan, downloaded by sync (GET
  * /candidates).  One household may be in several programs. */
-struct candidate {
-	char nik[NIK_LEN + 1];       /* the member to verify (the aid recipient) */
-	char kk[NIK_LEN + 1];
-	char kelurahan[16];          /* "36.71.01.1001" */
-	char program[16];            /* "PKH", "BPNT", ... or "" */
-};
+/* (struct candidate: registry.h) */
 
 /* A candidate as the worklist shows it: once per NIK, with the registry's
  * name and RW ("" when the NIK is not in the registry copy) and the most

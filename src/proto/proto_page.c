@@ -48,7 +48,7 @@ static bool resident_from_json(struct ctx *c, const cJSON *o, struct resident *r
 	return wire_fail(c, registry_field_name(registry_problem_field(v.problem)), why);
 }
 
-static cJSON *candidate_to_json(const struct proto_candidate *r)
+static cJSON *candidate_to_json(const struct candidate *r)
 {
 	cJSON *o = cJSON_CreateObject();
 	bool ok = o != NULL && wire_add_str(o, "kk", r->kk) && wire_add_str(o, "nik", r->nik)
@@ -56,7 +56,7 @@ static cJSON *candidate_to_json(const struct proto_candidate *r)
 	return wire_keep(o, ok);
 }
 
-static bool candidate_from_json(struct ctx *c, const cJSON *o, struct proto_candidate *r)
+static bool candidate_from_json(struct ctx *c, const cJSON *o, struct candidate *r)
 {
 	return wire_get_nik(c, o, "kk", r->kk, false) && wire_get_nik(c, o, "nik", r->nik, false)
 		&& wire_get_kelurahan(c, o, "kelurahan", r->kelurahan)

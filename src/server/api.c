@@ -546,7 +546,7 @@ static void row_to_item(sqlite3_stmt *st, struct proto_page *page, size_t i)
 		copy_col(st, 9, r->rt, sizeof r->rt);
 		copy_col(st, 10, r->rw, sizeof r->rw);
 	} else {
-		struct proto_candidate *c = &page->candidates[i];
+		struct candidate *c = &page->candidates[i];
 		copy_col(st, 1, c->kelurahan, sizeof c->kelurahan);
 		copy_col(st, 2, c->kk, sizeof c->kk);
 		copy_col(st, 3, c->nik, sizeof c->nik);

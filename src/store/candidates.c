@@ -13,13 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* meta keys of the candidates pull */
-#define KEY_CAND_CURSOR "sync.candidates.cursor"
-#define KEY_CAND_SNAPSHOT "sync.candidates.snapshot"
-#define KEY_CAND_BATCH "sync.candidates.batch"
-#define KEY_CAND_RECEIVED "sync.candidates.received"
-#define KEY_CAND_DONE "sync.candidates.done_snapshot"
-/* the last pass number used (never reused, so rows of an abandoned pass
+/* the last pass number of the candidates pull (never reused, so rows of an abandoned pass
  * are never taken for the new one's) */
 #define KEY_CAND_SEQ "sync.candidates.seq"
 
@@ -33,15 +27,7 @@ enum store_status store_sync_candidates_state(struct store *s, struct store_pull
 
 enum store_status store_sync_candidates_begin(struct store *s, const char *snapshot, int64_t total)
 {
-	enum store_status rc = store_begin(s);
-	int64_t batch = 0;
-	if (rc == STORE_OK) {
-		batch = store_meta_int(s, KEY_CAND_SEQ) + 1;
-		rc = store_meta_put_int(s, KEY_CAND_SEQ, batch);
-	}
-	if (rc == STORE_OK)
-		rc = store_pull_state_begin(s, "sync.candidates", batch, snapshot, total);
-	return store_finish(s, rc);
+	return store_pull_begin(s, "sync.candidates", KEY_CAND_SEQ, snapshot, total, NULL);
 }
 
 static bool program_ok(const char *t)
@@ -68,9 +54,10 @@ static bool candidate_ok(const struct candidate *c)
 		format_text(c->kelurahan, false) && program_ok(c->program);
 }
 
-static enum store_status upsert_candidates(struct store *s, const struct candidate *items,
-	size_t n, int64_t batch, int64_t first)
+static enum store_status upsert_candidates(struct store *s, const void *list, size_t n,
+	int64_t batch, int64_t first)
 {
+	const struct candidate *items = list;
 	sqlite3_stmt *st = NULL;
 	enum store_status rc = store_prepare(s, "INSERT INTO candidates (nik, program, kk,"
 		" kelurahan, batch) VALUES (?, ?, ?, ?, ?)"
@@ -106,36 +93,20 @@ static enum store_status finish_pass(struct store *s, int64_t batch)
 		sqlite3_bind_int64(st, 1, batch);
 		rc = store_run(s, st, "candidates");
 	}
-	char snapshot[64] = "";
-	store_meta_get(s, KEY_CAND_SNAPSHOT, snapshot, sizeof snapshot);
-	if (rc == STORE_OK)
-		rc = store_meta_put(s, KEY_CAND_DONE, snapshot);
-	if (rc == STORE_OK)
-		rc = store_meta_put_int(s, KEY_CAND_BATCH, 0);
 	return rc;
 }
+
+static const struct store_pull_list candidate_pull = {
+	.prefix = "sync.candidates",
+	.not_begun = N_("Unduhan daftar rumah tangga sasaran belum dimulai."),
+	.write = upsert_candidates,
+	.finish = finish_pass,
+};
 
 enum store_status store_sync_candidates_page(struct store *s, const struct candidate *items,
 	size_t n, const char *next_cursor, bool last)
 {
-	enum store_status rc = store_begin(s);
-	int64_t batch = 0, received = 0;
-	if (rc == STORE_OK) {
-		batch = store_meta_int(s, KEY_CAND_BATCH);
-		received = store_meta_int(s, KEY_CAND_RECEIVED);
-		if (batch <= 0)
-			rc = store_fail(s, STORE_REJECTED, "%s",
-				_("Unduhan daftar rumah tangga sasaran belum dimulai."));
-	}
-	if (rc == STORE_OK)
-		rc = upsert_candidates(s, items, n, batch, received + 1);
-	if (rc == STORE_OK)
-		rc = store_meta_put_int(s, KEY_CAND_RECEIVED, received + (int64_t)n);
-	if (rc == STORE_OK)
-		rc = store_meta_put(s, KEY_CAND_CURSOR, last ? "" : next_cursor);
-	if (rc == STORE_OK && last)
-		rc = finish_pass(s, batch);
-	return store_finish(s, rc);
+	return store_pull_page(s, &candidate_pull, items, n, next_cursor, last);
 }
 
 /* ---------------------------------------------------------------- the worklist's view */

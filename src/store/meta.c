@@ -3,6 +3,7 @@
 #include "store.h"
 #include "format.h"
 #include "store_int.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,3 +108,54 @@ enum store_status store_pull_state_begin(struct store *s, const char *prefix, in
 	return rc;
 }
 
+enum store_status store_pull_page(struct store *s, const struct store_pull_list *l,
+	const void *items, size_t n, const char *next_cursor, bool last)
+{
+	char k[96];
+	enum store_status rc = store_begin(s);
+	int64_t batch = 0, received = 0;
+	if (rc == STORE_OK) {
+		batch = store_meta_int(s, pull_key(k, sizeof k, l->prefix, "batch"));
+		received = store_meta_int(s, pull_key(k, sizeof k, l->prefix, "received"));
+		if (batch <= 0 || (l->pass_ready != NULL && !l->pass_ready(s)))
+			rc = store_fail(s, STORE_REJECTED, "%s", gettext(l->not_begun));
+	}
+	if (rc == STORE_OK)
+		rc = l->write(s, items, n, batch, received + 1);
+	if (rc == STORE_OK)
+		rc = store_meta_put_int(s, pull_key(k, sizeof k, l->prefix, "received"),
+			received + (int64_t)n);
+	if (rc == STORE_OK)
+		rc = store_meta_put(s, pull_key(k, sizeof k, l->prefix, "cursor"),
+			last ? "" : next_cursor);
+	if (rc == STORE_OK && last)
+		rc = l->finish(s, batch);
+	if (rc == STORE_OK && last) {
+		/* the pass is whole: its snapshot is the one done, no pass open */
+		char snapshot[64] = "";
+		store_meta_get(s, pull_key(k, sizeof k, l->prefix, "snapshot"), snapshot,
+			sizeof snapshot);
+		rc = store_meta_put(s, pull_key(k, sizeof k, l->prefix, "done_snapshot"), snapshot);
+		if (rc == STORE_OK)
+			rc = store_meta_put_int(s, pull_key(k, sizeof k, l->prefix, "batch"), 0);
+	}
+	return store_finish(s, rc);
+}
+
+enum store_status store_pull_begin(struct store *s, const char *prefix, const char *seq_key,
+	const char *snapshot, int64_t total, enum store_status (*prepare)(struct store *s))
+{
+	enum store_status rc = store_begin(s);
+	int64_t batch = 0;
+	if (rc == STORE_OK && prepare != NULL)
+		rc = prepare(s);
+	if (rc == STORE_OK) {
+		/* a fresh number, never used before (rows of an abandoned pass are
+		 * never taken for the new one's) */
+		batch = store_meta_int(s, seq_key) + 1;
+		rc = store_meta_put_int(s, seq_key, batch);
+	}
+	if (rc == STORE_OK)
+		rc = store_pull_state_begin(s, prefix, batch, snapshot, total);
+	return store_finish(s, rc);
+}

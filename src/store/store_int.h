@@ -81,6 +81,26 @@ enum store_status store_meta_put_int(struct store *s, const char *key, int64_t v
 void store_pull_state_load(struct store *s, const char *prefix, struct store_pull_state *out);
 enum store_status store_pull_state_begin(struct store *s, const char *prefix, int64_t batch,
 	const char *snapshot, int64_t total);
+
+/* A pull pass (the registry, the candidate list), the one frame for both:
+ * store_pull_begin opens a pass numbered from seq_key (prepare, when given,
+ * runs first in the same transaction); store_pull_page writes one page in
+ * one transaction: the pass must be open (and pass_ready agree, when
+ * given), write puts the n items in (the first numbered received + 1),
+ * received and the cursor move on, and the last page runs finish and marks
+ * the pass done. */
+struct store_pull_list {
+	const char *prefix;          /* "sync.residents": the meta keys' prefix */
+	const char *not_begun;       /* untranslated message: no pass is open */
+	bool (*pass_ready)(struct store *s);
+	enum store_status (*write)(struct store *s, const void *items, size_t n, int64_t batch,
+		int64_t first);
+	enum store_status (*finish)(struct store *s, int64_t batch);
+};
+enum store_status store_pull_begin(struct store *s, const char *prefix, const char *seq_key,
+	const char *snapshot, int64_t total, enum store_status (*prepare)(struct store *s));
+enum store_status store_pull_page(struct store *s, const struct store_pull_list *l,
+	const void *items, size_t n, const char *next_cursor, bool last);
 /* Commit when rc is STORE_OK, else roll back; returns the outcome. */
 enum store_status store_finish(struct store *s, enum store_status rc);
 

@@ -1,5 +1,6 @@
-/* store/sync_store: what the sync engine keeps on disk (owned by the sync
- * module; declared at the end of include/store.h).
+/* store/sync_store: what the sync engine keeps on disk (store code, built
+ * into the store library like the rest of the client's SQL; declared at the
+ * end of include/store.h).
  *   - the session: the token in its own file (0600), never in the database
  *     (backups and exports of sigacor.db then never carry it);
  *   - registry pages written together with their cursor, and the swap to a
@@ -25,12 +26,7 @@
 #define TOKEN_FILE "session-token"
 #define TOKEN_MAX 512
 
-/* meta keys of the registry pull */
-#define KEY_RES_CURSOR "sync.residents.cursor"
-#define KEY_RES_SNAPSHOT "sync.residents.snapshot"
-#define KEY_RES_BATCH "sync.residents.batch"
-#define KEY_RES_RECEIVED "sync.residents.received"
-#define KEY_RES_DONE "sync.residents.done_snapshot"
+/* meta key of the changes feed */
 #define KEY_CHANGES_CURSOR "sync.changes.cursor"
 /* the store's own counter of residents imports (residents.c): a pass of
  * the pull takes its number from the same sequence */
@@ -219,27 +215,27 @@ enum store_status store_sync_residents_state(struct store *s, struct store_pull_
 	return STORE_OK;
 }
 
-enum store_status store_sync_residents_begin(struct store *s, const char *snapshot, int64_t total)
+/* the staging table of a new pass, empty */
+static enum store_status open_staging(struct store *s)
 {
-	enum store_status rc = store_begin(s);
-	int64_t batch = 0;
-	if (rc == STORE_OK)
-		rc = store_exec(s, STAGING_CREATE);
+	enum store_status rc = store_exec(s, STAGING_CREATE);
 	if (rc == STORE_OK)
 		rc = store_exec(s, "DELETE FROM residents_pull");
-	if (rc == STORE_OK) {
-		/* a fresh number, never used by an import or an earlier pass */
-		batch = store_meta_int(s, KEY_IMPORT_BATCH) + 1;
-		rc = store_meta_put_int(s, KEY_IMPORT_BATCH, batch);
-	}
-	if (rc == STORE_OK)
-		rc = store_pull_state_begin(s, "sync.residents", batch, snapshot, total);
-	return store_finish(s, rc);
+	return rc;
 }
 
-static enum store_status stage_residents(struct store *s, const struct resident *items,
-	size_t n, int64_t first_line)
+enum store_status store_sync_residents_begin(struct store *s, const char *snapshot, int64_t total)
 {
+	/* numbered like the imports: a number never used by one or a pass */
+	return store_pull_begin(s, "sync.residents", KEY_IMPORT_BATCH, snapshot, total,
+		open_staging);
+}
+
+static enum store_status stage_residents(struct store *s, const void *list, size_t n,
+	int64_t batch, int64_t first_line)
+{
+	const struct resident *items = list;
+	(void)batch;     /* staged rows take the pass's number when copied in */
 	sqlite3_stmt *st;
 	enum store_status rc = store_prepare(s, "INSERT INTO residents_pull (line, nik, kk, name,"
 		" sex, birth_place, birth_date, address, rt, rw, kelurahan)"
@@ -294,34 +290,18 @@ static enum store_status rebuild_copy(struct store *s, int64_t batch)
 	return rc;
 }
 
+static const struct store_pull_list resident_pull = {
+	.prefix = "sync.residents",
+	.not_begun = N_("Unduhan data penduduk belum dimulai."),
+	.pass_ready = staging_exists,
+	.write = stage_residents,
+	.finish = rebuild_copy,
+};
+
 enum store_status store_sync_residents_page(struct store *s, const struct resident *items,
 	size_t n, const char *next_cursor, bool last)
 {
-	enum store_status rc = store_begin(s);
-	int64_t batch = 0, received = 0;
-	if (rc == STORE_OK) {
-		batch = store_meta_int(s, KEY_RES_BATCH);
-		received = store_meta_int(s, KEY_RES_RECEIVED);
-		if (batch <= 0 || !staging_exists(s))
-			rc = store_fail(s, STORE_REJECTED, "%s",
-				_("Unduhan data penduduk belum dimulai."));
-	}
-	if (rc == STORE_OK)
-		rc = stage_residents(s, items, n, received + 1);
-	if (rc == STORE_OK)
-		rc = store_meta_put_int(s, KEY_RES_RECEIVED, received + (int64_t)n);
-	if (rc == STORE_OK)
-		rc = store_meta_put(s, KEY_RES_CURSOR, last ? "" : next_cursor);
-	if (rc == STORE_OK && last) {
-		rc = rebuild_copy(s, batch);
-		char snapshot[64] = "";
-		store_meta_get(s, KEY_RES_SNAPSHOT, snapshot, sizeof snapshot);
-		if (rc == STORE_OK)
-			rc = store_meta_put(s, KEY_RES_DONE, snapshot);
-		if (rc == STORE_OK)
-			rc = store_meta_put_int(s, KEY_RES_BATCH, 0);
-	}
-	rc = store_finish(s, rc);
+	enum store_status rc = store_pull_page(s, &resident_pull, items, n, next_cursor, last);
 	if (last) {
 		sqlite3_exec(s->db, USUAL_CACHE_PRAGMA, NULL, NULL, NULL);
 		/* the kk index was dropped and built again: plan the cached

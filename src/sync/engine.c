@@ -112,10 +112,8 @@ struct sync *sync_new(struct store *st, const struct sync_config *cfg, char *err
 	if (s->cfg.page_limit == 0 || s->cfg.page_limit > PROTO_PAGE_MAX)
 		s->cfg.page_limit = PROTO_PAGE_DEFAULT;
 	s->multi = curl_multi_init();
-	s->cand_buf = calloc(s->cfg.page_limit, sizeof *s->cand_buf);
 	s->chg_buf = calloc(s->cfg.page_limit, sizeof *s->chg_buf);
-	if (s->multi == NULL || s->cand_buf == NULL ||
-		s->chg_buf == NULL) {
+	if (s->multi == NULL || s->chg_buf == NULL) {
 		snprintf(err, errlen, "%s", _("Memori tidak cukup."));
 		sync_free(s);
 		return NULL;
@@ -146,7 +144,6 @@ void sync_free(struct sync *s)
 		curl_multi_cleanup(s->multi);
 	memset(s->token, 0, sizeof s->token);
 	memset(s->login_password, 0, sizeof s->login_password);
-	free(s->cand_buf);
 	free(s->chg_buf);
 	free(s);
 }

@@ -45,27 +45,62 @@ static enum store_status save_scope(struct sync *s, const char *key)
 	return store_meta_set(s->store, key, scope);
 }
 
-void pull_residents_start(struct sync *s)
+/* ---------------------------------------------------------------- the two lists */
+
+/* The registry and the candidate list download the same way (probe, pages
+ * stored with their cursor, one restart when the city re-imports under us,
+ * nothing outside the operator's kelurahan); this is what differs. */
+enum pull_kind { PULL_RESIDENTS, PULL_CANDIDATES };
+
+struct pull_list {
+	const char *path;                 /* "/residents" */
+	enum proto_page_kind page_kind;
+	enum sync_phase phase;
+	enum sync_step probe, page;
+	const char *scope_key;
+	enum store_status (*state)(struct store *s, struct store_pull_state *out);
+	enum store_status (*begin)(struct store *s, const char *snapshot, int64_t total);
+	const char *downloading, *changing, *outside;   /* untranslated messages */
+};
+
+static const struct pull_list lists[] = {
+	[PULL_RESIDENTS] = { "/residents", PROTO_PAGE_RESIDENTS, SYNC_PULLING_RESIDENTS,
+		STEP_RESIDENTS_PROBE, STEP_RESIDENTS_PAGE, KEY_RES_SCOPE,
+		store_sync_residents_state, store_sync_residents_begin,
+		N_("Mengunduh data penduduk…"),
+		N_("Data penduduk di server berubah terus selama diunduh; coba lagi nanti."),
+		N_("Server mengirim penduduk di luar kelurahan tugas petugas ini; unduhan "
+			"dihentikan dan halaman itu dibuang.") },
+	[PULL_CANDIDATES] = { "/candidates", PROTO_PAGE_CANDIDATES, SYNC_PULLING_CANDIDATES,
+		STEP_CANDIDATES_PROBE, STEP_CANDIDATES_PAGE, KEY_CAND_SCOPE,
+		store_sync_candidates_state, store_sync_candidates_begin,
+		N_("Mengunduh daftar rumah tangga sasaran…"),
+		N_("Daftar rumah tangga sasaran di server berubah terus selama diunduh; coba lagi "
+			"nanti."),
+		N_("Server mengirim rumah tangga sasaran di luar kelurahan tugas petugas ini; "
+			"unduhan dihentikan dan halaman itu dibuang.") },
+};
+
+static enum pull_kind kind_of_step(enum sync_step step)
 {
-	if (!s->cfg.pull) {
-		sync_goto(s, STEP_FINISH);
-		return;
-	}
-	s->prog.phase = SYNC_PULLING_RESIDENTS;
-	store_sync_residents_state(s->store, &s->pull);
-	if (s->pull.batch > 0 && same_scope(s, KEY_RES_SCOPE)) {
-		/* an earlier run stopped in the middle of a pass: go on from there */
-		snprintf(s->page_cursor, sizeof s->page_cursor, "%s", s->pull.cursor);
-		s->prog.residents_done = s->pull.received;
-		s->prog.residents_total = s->pull.total;
-		snprintf(s->prog.message, sizeof s->prog.message, _("Melanjutkan unduhan data "
-			"penduduk (%lld sudah tersimpan)…"), (long long)s->pull.received);
-		sync_goto(s, STEP_RESIDENTS_PAGE);
-	} else {
-		snprintf(s->prog.message, sizeof s->prog.message, "%s",
-			_("Memeriksa data penduduk di server…"));
-		sync_goto(s, STEP_RESIDENTS_PROBE);
-	}
+	return step == STEP_CANDIDATES_PROBE || step == STEP_CANDIDATES_PAGE
+		? PULL_CANDIDATES : PULL_RESIDENTS;
+}
+
+/* the engine's pass state and progress counters of one list */
+struct pull_view {
+	struct store_pull_state *state;
+	bool *restarted;
+	int64_t *done, *total, *received;
+};
+
+static struct pull_view view(struct sync *s, enum pull_kind k)
+{
+	if (k == PULL_RESIDENTS)
+		return (struct pull_view){ &s->pull, &s->pass_restarted, &s->prog.residents_done,
+			&s->prog.residents_total, &s->prog.residents_received };
+	return (struct pull_view){ &s->cand, &s->cand_restarted, &s->prog.candidates_done,
+		&s->prog.candidates_total, &s->prog.candidates_received };
 }
 
 static struct http_xfer *list_request(struct sync *s, const char *what, const char *cursor,
@@ -89,14 +124,11 @@ static struct http_xfer *list_request(struct sync *s, const char *what, const ch
 void pull_start(struct sync *s)
 {
 	struct http_xfer *x;
-	if (s->step == STEP_RESIDENTS_PROBE) {
-		x = list_request(s, "/residents", NULL, 0);
-	} else if (s->step == STEP_RESIDENTS_PAGE) {
-		x = list_request(s, "/residents", s->page_cursor, s->cfg.page_limit);
-	} else if (s->step == STEP_CANDIDATES_PROBE) {
-		x = list_request(s, "/candidates", NULL, 0);
-	} else if (s->step == STEP_CANDIDATES_PAGE) {
-		x = list_request(s, "/candidates", s->page_cursor, s->cfg.page_limit);
+	const struct pull_list *l = &lists[kind_of_step(s->step)];
+	if (s->step == l->probe) {
+		x = list_request(s, l->path, NULL, 0);
+	} else if (s->step == l->page) {
+		x = list_request(s, l->path, s->page_cursor, s->cfg.page_limit);
 	} else {
 		store_sync_changes_cursor(s->store, s->page_cursor, sizeof s->page_cursor);
 		x = list_request(s, "/verifications/changes", s->page_cursor, s->cfg.page_limit);
@@ -147,24 +179,6 @@ static void to_changes_phase(struct sync *s)
 	sync_goto(s, STEP_CHANGES_PAGE);
 }
 
-/* After the registry: the households assigned for verification, resumed
- * where an earlier run stopped, else asked whether they changed. */
-static void candidates_start(struct sync *s)
-{
-	s->prog.phase = SYNC_PULLING_CANDIDATES;
-	store_sync_candidates_state(s->store, &s->cand);
-	if (s->cand.batch > 0 && same_scope(s, KEY_CAND_SCOPE)) {
-		snprintf(s->page_cursor, sizeof s->page_cursor, "%s", s->cand.cursor);
-		s->prog.candidates_done = s->cand.received;
-		s->prog.candidates_total = s->cand.total;
-		sync_goto(s, STEP_CANDIDATES_PAGE);
-	} else {
-		sync_goto(s, STEP_CANDIDATES_PROBE);
-	}
-	snprintf(s->prog.message, sizeof s->prog.message, "%s",
-		_("Mengunduh daftar rumah tangga sasaran…"));
-}
-
 /* The copy pulled last would lose more than half of its residents to this
  * snapshot, in the same kelurahan: an empty or broken import at the city,
  * not a registry to take without asking (doc/SYNC.md).  A moved operator's
@@ -180,139 +194,137 @@ static bool registry_too_small(struct sync *s, const struct proto_page *page)
 	return snapshot_shrink_suspicious(s->registry_kept_have, page->total);
 }
 
-static void probe_done(struct sync *s, struct proto_page *page)
+static void list_start(struct sync *s, enum pull_kind k);
+
+/* The candidates after the registry, the changes feed after the candidates. */
+static void list_after(struct sync *s, enum pull_kind k)
 {
-	if (page->snapshot[0] != '\0' && strcmp(page->snapshot, s->pull.done_snapshot) == 0 &&
-		s->pull.batch == 0 && same_scope(s, KEY_RES_SCOPE)) {
-		candidates_start(s);         /* the copy is current */
+	if (k == PULL_RESIDENTS)
+		list_start(s, PULL_CANDIDATES);
+	else
+		to_changes_phase(s);
+}
+
+/* A pass an earlier run left in the middle goes on from its cursor; else
+ * the server is asked whether the list changed (the probe). */
+static void list_start(struct sync *s, enum pull_kind k)
+{
+	const struct pull_list *l = &lists[k];
+	struct pull_view v = view(s, k);
+	s->prog.phase = l->phase;
+	l->state(s->store, v.state);
+	snprintf(s->prog.message, sizeof s->prog.message, "%s", gettext(l->downloading));
+	if (v.state->batch > 0 && same_scope(s, l->scope_key)) {
+		snprintf(s->page_cursor, sizeof s->page_cursor, "%s", v.state->cursor);
+		*v.done = v.state->received;
+		*v.total = v.state->total;
+		sync_goto(s, l->page);
+	} else {
+		sync_goto(s, l->probe);
+	}
+}
+
+void pull_residents_start(struct sync *s)
+{
+	if (!s->cfg.pull) {
+		sync_goto(s, STEP_FINISH);
 		return;
 	}
-	if (registry_too_small(s, page)) {
+	list_start(s, PULL_RESIDENTS);
+	if (s->step == STEP_RESIDENTS_PAGE)
+		snprintf(s->prog.message, sizeof s->prog.message, _("Melanjutkan unduhan data "
+			"penduduk (%lld sudah tersimpan)…"), (long long)s->pull.received);
+	else
+		snprintf(s->prog.message, sizeof s->prog.message, "%s",
+			_("Memeriksa data penduduk di server…"));
+}
+
+/* The probe's answer: the list is current (or, for the registry, too small
+ * to take), or a new pass begins. */
+static void probe_done(struct sync *s, enum pull_kind k, const struct proto_page *page)
+{
+	const struct pull_list *l = &lists[k];
+	struct pull_view v = view(s, k);
+	if (page->snapshot[0] != '\0' && strcmp(page->snapshot, v.state->done_snapshot) == 0 &&
+		v.state->batch == 0 && same_scope(s, l->scope_key)) {
+		list_after(s, k);            /* the copy is current */
+		return;
+	}
+	if (k == PULL_RESIDENTS && registry_too_small(s, page)) {
 		s->registry_kept = true;     /* said loudly when the run ends */
-		candidates_start(s);
+		list_after(s, k);
 		return;
 	}
-	if (store_sync_residents_begin(s->store, page->snapshot, page->total) != STORE_OK ||
-		save_scope(s, KEY_RES_SCOPE) != STORE_OK) {
+	if (l->begin(s->store, page->snapshot, page->total) != STORE_OK ||
+		save_scope(s, l->scope_key) != STORE_OK) {
 		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
 		return;
 	}
-	store_sync_residents_state(s->store, &s->pull);
+	l->state(s->store, v.state);
 	s->page_cursor[0] = '\0';
-	s->prog.residents_done = 0;
-	s->prog.residents_total = page->total;
-	snprintf(s->prog.message, sizeof s->prog.message, "%s", _("Mengunduh data penduduk…"));
-	sync_goto(s, STEP_RESIDENTS_PAGE);
+	*v.done = 0;
+	*v.total = page->total;
+	snprintf(s->prog.message, sizeof s->prog.message, "%s", gettext(l->downloading));
+	sync_goto(s, l->page);
 }
 
-static void residents_page_done(struct sync *s, struct proto_page *page)
+static const char *item_kelurahan(const struct proto_page *page, size_t i)
 {
-	if (s->pull.snapshot[0] != '\0' && page->snapshot[0] != '\0' &&
-		strcmp(s->pull.snapshot, page->snapshot) != 0) {
-		/* the city re-imported the registry under us: start the pass again */
-		if (s->pass_restarted) {
-			sync_stop(s, SYNC_SERVER, "%s", _("Data penduduk di server berubah terus "
-				"selama diunduh; coba lagi nanti."));
+	return page->kind == PROTO_PAGE_RESIDENTS ? page->residents[i].kelurahan
+		: page->candidates[i].kelurahan;
+}
+
+/* the page and its cursor, in one transaction */
+static enum store_status store_page(struct sync *s, const struct proto_page *page, bool last)
+{
+	return page->kind == PROTO_PAGE_RESIDENTS
+		? store_sync_residents_page(s->store, page->residents, page->count,
+			page->next_cursor, last)
+		: store_sync_candidates_page(s->store, page->candidates, page->count,
+			page->next_cursor, last);
+}
+
+static void page_done(struct sync *s, enum pull_kind k, const struct proto_page *page)
+{
+	const struct pull_list *l = &lists[k];
+	struct pull_view v = view(s, k);
+	if (v.state->snapshot[0] != '\0' && page->snapshot[0] != '\0' &&
+		strcmp(v.state->snapshot, page->snapshot) != 0) {
+		/* the city re-imported the list under us: start the pass again */
+		if (*v.restarted) {
+			sync_stop(s, SYNC_SERVER, "%s", gettext(l->changing));
 			return;
 		}
-		s->pass_restarted = true;
-		sync_goto(s, STEP_RESIDENTS_PROBE);
+		*v.restarted = true;
+		sync_goto(s, l->probe);
 		return;
 	}
 	for (size_t i = 0; i < page->count; i++) {
-		if (!in_scope(s, page->residents[i].kelurahan)) {
-			sync_stop(s, SYNC_SERVER, "%s", _("Server mengirim penduduk di luar kelurahan "
-				"tugas petugas ini; unduhan dihentikan dan halaman itu dibuang."));
+		if (!in_scope(s, item_kelurahan(page, i))) {
+			sync_stop(s, SYNC_SERVER, "%s", gettext(l->outside));
 			return;
 		}
 	}
 	bool last = !page->has_more;
-	enum store_status st = store_sync_residents_page(s->store, page->residents, page->count,
-		page->next_cursor, last);
+	enum store_status st = store_page(s, page, last);
 	if (st != STORE_OK) {
 		/* rejected: the server sent what no registry holds */
 		sync_stop(s, st == STORE_REJECTED ? SYNC_SERVER : SYNC_LOCAL, "%s",
 			store_error(s->store));
 		return;
 	}
-	s->prog.residents_done += (int64_t)page->count;
-	s->prog.residents_received += (int64_t)page->count;
-	s->prog.residents_pages++;
+	*v.done += (int64_t)page->count;
+	*v.received += (int64_t)page->count;
+	if (k == PULL_RESIDENTS)
+		s->prog.residents_pages++;
 	if (page->total >= 0)
-		s->prog.residents_total = page->total;
+		*v.total = page->total;
 	if (last) {
-		candidates_start(s);
+		list_after(s, k);
 		return;
 	}
 	snprintf(s->page_cursor, sizeof s->page_cursor, "%s", page->next_cursor);
-	sync_goto(s, STEP_RESIDENTS_PAGE);
-}
-
-static void candidates_probe_done(struct sync *s, struct proto_page *page)
-{
-	if (page->snapshot[0] != '\0' && strcmp(page->snapshot, s->cand.done_snapshot) == 0 &&
-		s->cand.batch == 0 && same_scope(s, KEY_CAND_SCOPE)) {
-		to_changes_phase(s);         /* the list is current */
-		return;
-	}
-	if (store_sync_candidates_begin(s->store, page->snapshot, page->total) != STORE_OK ||
-		save_scope(s, KEY_CAND_SCOPE) != STORE_OK) {
-		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
-		return;
-	}
-	store_sync_candidates_state(s->store, &s->cand);
-	s->page_cursor[0] = '\0';
-	s->prog.candidates_done = 0;
-	s->prog.candidates_total = page->total;
-	sync_goto(s, STEP_CANDIDATES_PAGE);
-}
-
-static void candidates_page_done(struct sync *s, struct proto_page *page)
-{
-	if (s->cand.snapshot[0] != '\0' && page->snapshot[0] != '\0' &&
-		strcmp(s->cand.snapshot, page->snapshot) != 0) {
-		/* the city replaced the list under us: start the pass again */
-		if (s->cand_restarted) {
-			sync_stop(s, SYNC_SERVER, "%s", _("Daftar rumah tangga sasaran di server "
-				"berubah terus selama diunduh; coba lagi nanti."));
-			return;
-		}
-		s->cand_restarted = true;
-		sync_goto(s, STEP_CANDIDATES_PROBE);
-		return;
-	}
-	for (size_t i = 0; i < page->count; i++) {
-		const struct proto_candidate *in = &page->candidates[i];
-		if (!in_scope(s, in->kelurahan)) {
-			sync_stop(s, SYNC_SERVER, "%s", _("Server mengirim rumah tangga sasaran di luar "
-				"kelurahan tugas petugas ini; unduhan dihentikan dan halaman itu dibuang."));
-			return;
-		}
-		struct candidate *c = &s->cand_buf[i];
-		memset(c, 0, sizeof *c);
-		snprintf(c->nik, sizeof c->nik, "%s", in->nik);
-		snprintf(c->kk, sizeof c->kk, "%s", in->kk);
-		snprintf(c->kelurahan, sizeof c->kelurahan, "%s", in->kelurahan);
-		snprintf(c->program, sizeof c->program, "%s", in->program);
-	}
-	bool last = !page->has_more;
-	enum store_status st = store_sync_candidates_page(s->store, s->cand_buf, page->count,
-		page->next_cursor, last);
-	if (st != STORE_OK) {
-		sync_stop(s, st == STORE_REJECTED ? SYNC_SERVER : SYNC_LOCAL, "%s",
-			store_error(s->store));
-		return;
-	}
-	s->prog.candidates_done += (int64_t)page->count;
-	s->prog.candidates_received += (int64_t)page->count;
-	if (page->total >= 0)
-		s->prog.candidates_total = page->total;
-	if (last) {
-		to_changes_phase(s);
-		return;
-	}
-	snprintf(s->page_cursor, sizeof s->page_cursor, "%s", page->next_cursor);
-	sync_goto(s, STEP_CANDIDATES_PAGE);
+	sync_goto(s, l->page);
 }
 
 static void change_from_proto(struct store_change *out, const struct proto_change *in)
@@ -361,18 +373,12 @@ void pull_done(struct sync *s, struct http_xfer *x)
 	if (x->status != 200) {
 		struct proto_problem pb;
 		bool problem = sync_problem(x, &pb);
-		if (s->step == STEP_RESIDENTS_PAGE && cursor_gone(x, &pb, problem) &&
-			!s->pass_restarted) {
-			/* the registry was re-imported since the pass began: start over */
-			s->pass_restarted = true;
-			sync_goto(s, STEP_RESIDENTS_PROBE);
-			return;
-		}
-		if (s->step == STEP_CANDIDATES_PAGE && cursor_gone(x, &pb, problem) &&
-			!s->cand_restarted) {
-			/* the list was replaced since the pass began: start over */
-			s->cand_restarted = true;
-			sync_goto(s, STEP_CANDIDATES_PROBE);
+		enum pull_kind k = kind_of_step(s->step);
+		bool *restarted = view(s, k).restarted;
+		if (s->step == lists[k].page && cursor_gone(x, &pb, problem) && !*restarted) {
+			/* the list was re-imported since the pass began: start over */
+			*restarted = true;
+			sync_goto(s, lists[k].probe);
 			return;
 		}
 		if (s->step == STEP_CHANGES_PAGE && cursor_gone(x, &pb, problem) &&
@@ -386,23 +392,18 @@ void pull_done(struct sync *s, struct http_xfer *x)
 		sync_unexpected(s, x, problem ? &pb : NULL);
 		return;
 	}
-	enum proto_page_kind kind = s->step == STEP_CHANGES_PAGE ? PROTO_PAGE_CHANGES :
-		s->step == STEP_CANDIDATES_PROBE || s->step == STEP_CANDIDATES_PAGE ?
-		PROTO_PAGE_CANDIDATES : PROTO_PAGE_RESIDENTS;
+	enum pull_kind k = kind_of_step(s->step);
+	bool list_step = s->step == lists[k].probe || s->step == lists[k].page;
 	struct proto_page page;
-	if (!decode_page(s, x, kind, &page)) {
+	if (!decode_page(s, x, list_step ? lists[k].page_kind : PROTO_PAGE_CHANGES, &page)) {
 		proto_page_free(&page);
 		return;
 	}
-	if (s->step == STEP_RESIDENTS_PROBE)
-		probe_done(s, &page);
-	else if (s->step == STEP_RESIDENTS_PAGE)
-		residents_page_done(s, &page);
-	else if (s->step == STEP_CANDIDATES_PROBE)
-		candidates_probe_done(s, &page);
-	else if (s->step == STEP_CANDIDATES_PAGE)
-		candidates_page_done(s, &page);
-	else
+	if (!list_step)
 		changes_page_done(s, &page);
+	else if (s->step == lists[k].probe)
+		probe_done(s, k, &page);
+	else
+		page_done(s, k, &page);
 	proto_page_free(&page);
 }

@@ -121,7 +121,6 @@ struct sync {
 	char page_cursor[PROTO_CURSOR_MAX + 1];   /* the cursor asked for */
 	struct store_pull_state cand;        /* the candidates pass */
 	bool cand_restarted;
-	struct candidate *cand_buf;          /* page_limit items */
 	struct store_change *chg_buf;
 
 	struct sync_progress prog;
