@@ -187,6 +187,11 @@ enum problem {
 void reply_problem(struct reply *out, enum problem p, const char *detail);
 /* Fill out with a JSON reply that takes ownership of body. */
 void reply_json(struct reply *out, int status, char *body);
+/* The replies of a body that did not decode, a database error, a write
+ * that did not happen (api.c, for every endpoint file). */
+void reply_decode_error(struct reply *out, enum proto_status st, const struct proto_error *e);
+void reply_db_error(struct reply *out, struct sqlite3 *db);
+void reply_write_error(struct reply *out, enum db_write_result wr);
 
 void api_login(const char *body, size_t len, struct reply *out);
 /* false (and out filled) when the Authorization header does not name a live token */

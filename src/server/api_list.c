@@ -1,0 +1,366 @@
+/* api_list: the paged lists: the registry extract, the candidate list and
+ * the change feed (doc/PROTOCOL.md), with their cursors and counts. */
+#include "config.h"
+#include "server.h"
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static bool parse_limit(const char *s, long *out)
+{
+	if (s == NULL) {
+		*out = PROTO_PAGE_DEFAULT;
+		return true;
+	}
+	long v = 0;
+	if (*s == '\0' || strlen(s) > 5)
+		return false;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		v = v * 10 + (*s - '0');
+	}
+	*out = v;
+	return v <= PROTO_PAGE_MAX;
+}
+
+/* a run of digits as a non-negative number; advances *s */
+static bool take_number(const char **s, long long *out)
+{
+	const char *p = *s;
+	long long v = 0;
+	int n = 0;
+	for (; *p >= '0' && *p <= '9' && n < 18; p++, n++)
+		v = v * 10 + (*p - '0');
+	if (n == 0)
+		return false;
+	*out = v;
+	*s = p;
+	return true;
+}
+
+/* Registry cursor "r<snapshot>.<kelurahan>.<row id>" (prefix 'c' for candidates):
+ * a position after which the next page starts.  No NIK ever goes in a URL. */
+struct list_cursor { long long snapshot; char kelurahan[16]; long long id; };
+
+static bool parse_list_cursor(char prefix, const char *s, struct list_cursor *c)
+{
+	if (s == NULL || s[0] != prefix)
+		return false;
+	const char *p = s + 1;
+	if (!take_number(&p, &c->snapshot) || *p++ != '.')
+		return false;
+	if (strlen(p) < 15 || p[13] != '.')
+		return false;
+	memcpy(c->kelurahan, p, 13);
+	c->kelurahan[13] = '\0';
+	if (strcmp(c->kelurahan, "36.71.00.0000") != 0 && !proto_is_kelurahan(c->kelurahan))
+		return false;
+	p += 14;
+	return take_number(&p, &c->id) && *p == '\0';
+}
+
+static void format_list_cursor(char prefix, const struct list_cursor *c, char *out, size_t cap)
+{
+	snprintf(out, cap, "%c%lld.%s.%lld", prefix, c->snapshot, c->kelurahan, c->id);
+}
+
+struct list_query {
+	char prefix;
+	const char *snapshot_key;
+	const char *count_sql;
+	const char *page_sql;
+	enum proto_page_kind kind;
+};
+
+static const struct list_query residents_query = {
+	'r', "residents_snapshot",
+	"SELECT count(*) FROM residents WHERE kelurahan = ?",
+	/* Two halves so the index seeks to the cursor: the rest of the cursor's
+	 * kelurahan, then the operator's later kelurahan.  One OR over both
+	 * re-read every earlier row on each page (quadratic over a registry). */
+	"SELECT id, kelurahan, nik, kk, name, sex, birth_place, birth_date, address, rt, rw "
+	"FROM residents WHERE kelurahan = ?2 AND id > ?3 AND kelurahan IN "
+	"(SELECT kelurahan FROM operator_kelurahan WHERE operator_id = ?1) "
+	"UNION ALL "
+	"SELECT id, kelurahan, nik, kk, name, sex, birth_place, birth_date, address, rt, rw "
+	"FROM residents WHERE kelurahan IN "
+	"(SELECT kelurahan FROM operator_kelurahan WHERE operator_id = ?1 AND kelurahan > ?2) "
+	"ORDER BY kelurahan, id LIMIT ?4",
+	PROTO_PAGE_RESIDENTS,
+};
+
+static const struct list_query candidates_query = {
+	'c', "candidates_snapshot",
+	"SELECT count(*) FROM candidates WHERE kelurahan = ?",
+	"SELECT id, kelurahan, kk, nik, program FROM candidates WHERE kelurahan = ?2 AND id > ?3 "
+	"AND kelurahan IN (SELECT kelurahan FROM operator_kelurahan WHERE operator_id = ?1) "
+	"UNION ALL "
+	"SELECT id, kelurahan, kk, nik, program FROM candidates WHERE kelurahan IN "
+	"(SELECT kelurahan FROM operator_kelurahan WHERE operator_id = ?1 AND kelurahan > ?2) "
+	"ORDER BY kelurahan, id LIMIT ?4",
+	PROTO_PAGE_CANDIDATES,
+};
+
+static void copy_col(sqlite3_stmt *st, int col, char *out, size_t cap)
+{
+	const unsigned char *v = sqlite3_column_text(st, col);
+	snprintf(out, cap, "%s", v != NULL ? (const char *)v : "");
+}
+
+static void row_to_item(sqlite3_stmt *st, struct proto_page *page, size_t i)
+{
+	if (page->kind == PROTO_PAGE_RESIDENTS) {
+		struct resident *r = &page->residents[i];
+		copy_col(st, 1, r->kelurahan, sizeof r->kelurahan);
+		copy_col(st, 2, r->nik, sizeof r->nik);
+		copy_col(st, 3, r->kk, sizeof r->kk);
+		copy_col(st, 4, r->name, sizeof r->name);
+		copy_col(st, 5, r->sex, sizeof r->sex);
+		copy_col(st, 6, r->birth_place, sizeof r->birth_place);
+		copy_col(st, 7, r->birth_date, sizeof r->birth_date);
+		copy_col(st, 8, r->address, sizeof r->address);
+		copy_col(st, 9, r->rt, sizeof r->rt);
+		copy_col(st, 10, r->rw, sizeof r->rw);
+	} else {
+		struct candidate *c = &page->candidates[i];
+		copy_col(st, 1, c->kelurahan, sizeof c->kelurahan);
+		copy_col(st, 2, c->kk, sizeof c->kk);
+		copy_col(st, 3, c->nik, sizeof c->nik);
+		copy_col(st, 4, c->program, sizeof c->program);
+	}
+}
+
+/* The rows of a kelurahan, kept per snapshot: counting ~20,000 rows on
+ * every page cost ~30 ms a page, and 1,204 operators asking at once made
+ * it seconds.  A snapshot changes with every import, in the same
+ * transaction as the rows, so a count of snapshot S stays right. */
+#define COUNT_SLOTS 512
+static struct count_slot {
+	char prefix;
+	char kelurahan[16];
+	long long snapshot, count;
+} counts[COUNT_SLOTS];
+static size_t n_counts;
+static pthread_mutex_t counts_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool cached_count(char prefix, const char *kelurahan, long long snapshot, long long *count)
+{
+	bool found = false;
+	pthread_mutex_lock(&counts_lock);
+	for (size_t i = 0; i < n_counts && !found; i++)
+		if (counts[i].prefix == prefix && counts[i].snapshot == snapshot
+			&& strcmp(counts[i].kelurahan, kelurahan) == 0) {
+			*count = counts[i].count;
+			found = true;
+		}
+	pthread_mutex_unlock(&counts_lock);
+	return found;
+}
+
+static void cache_count(char prefix, const char *kelurahan, long long snapshot, long long count)
+{
+	pthread_mutex_lock(&counts_lock);
+	size_t i = 0;
+	while (i < n_counts && (counts[i].prefix != prefix || strcmp(counts[i].kelurahan, kelurahan) != 0))
+		i++;
+	if (i == n_counts && n_counts < COUNT_SLOTS)
+		n_counts++;
+	/* a newer snapshot replaces an older one; a full table just stops caching */
+	if (i < n_counts && snapshot >= counts[i].snapshot) {
+		counts[i].prefix = prefix;
+		snprintf(counts[i].kelurahan, sizeof counts[i].kelurahan, "%s", kelurahan);
+		counts[i].snapshot = snapshot;
+		counts[i].count = count;
+	}
+	pthread_mutex_unlock(&counts_lock);
+}
+
+/* rows of the operator's kelurahan, inside the caller's read transaction */
+static bool list_total(sqlite3 *db, const struct list_query *q, const struct session *s,
+	long long snapshot, long long *total)
+{
+	*total = 0;
+	for (size_t i = 0; i < s->n_kelurahan; i++) {
+		long long n;
+		if (!cached_count(q->prefix, s->kelurahan[i], snapshot, &n)) {
+			sqlite3_stmt *st;
+			if (sqlite3_prepare_v2(db, q->count_sql, -1, &st, NULL) != SQLITE_OK)
+				return false;
+			sqlite3_bind_text(st, 1, s->kelurahan[i], -1, SQLITE_STATIC);
+			bool ok = sqlite3_step(st) == SQLITE_ROW;
+			n = sqlite3_column_int64(st, 0);
+			sqlite3_finalize(st);
+			if (!ok)
+				return false;
+			cache_count(q->prefix, s->kelurahan[i], snapshot, n);
+		}
+		*total += n;
+	}
+	return true;
+}
+
+static bool read_list(sqlite3 *db, const struct list_query *q, const struct session *s,
+	const struct list_cursor *from, long limit, struct proto_page *page)
+{
+	sqlite3_stmt *st;
+	long long total;
+	if (!list_total(db, q, s, from->snapshot, &total))
+		return false;
+	page->total = total;
+	size_t size = q->kind == PROTO_PAGE_RESIDENTS ? sizeof *page->residents
+		: sizeof *page->candidates;
+	void *items = calloc((size_t)limit + 1, size);
+	if (items == NULL)
+		return false;
+	if (q->kind == PROTO_PAGE_RESIDENTS)
+		page->residents = items;
+	else
+		page->candidates = items;
+	if (sqlite3_prepare_v2(db, q->page_sql, -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_int64(st, 1, s->operator_id);
+	sqlite3_bind_text(st, 2, from->kelurahan, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, from->id);
+	sqlite3_bind_int64(st, 4, limit + 1);      /* one more tells whether more follow */
+	struct list_cursor last = *from;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (page->count == (size_t)limit) {
+			page->has_more = true;
+			break;
+		}
+		row_to_item(st, page, page->count++);
+		last.id = sqlite3_column_int64(st, 0);
+		copy_col(st, 1, last.kelurahan, sizeof last.kelurahan);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return false;
+	if (limit == 0)
+		page->has_more = page->total > 0;
+	if (page->has_more)
+		format_list_cursor(q->prefix, &last, page->next_cursor, sizeof page->next_cursor);
+	return true;
+}
+
+static void api_list(const struct list_query *q, const struct session *s, const char *cursor,
+	const char *limit_text, struct reply *out)
+{
+	long limit;
+	if (!parse_limit(limit_text, &limit)) {
+		reply_problem(out, PROBLEM_BAD_REQUEST, _("limit harus bilangan 0 sampai 5000."));
+		return;
+	}
+	struct list_cursor from = { .snapshot = -1, .kelurahan = "36.71.00.0000", .id = 0 };
+	if (cursor != NULL && !parse_list_cursor(q->prefix, cursor, &from)) {
+		reply_problem(out, PROBLEM_BAD_CURSOR, NULL);
+		return;
+	}
+	sqlite3 *db = db_thread();
+	/* one read transaction: the snapshot check and the page see the same data */
+	if (db == NULL || !db_exec(db, "BEGIN")) {
+		reply_db_error(out, db);
+		return;
+	}
+	long long snapshot = db_meta_get(db, q->snapshot_key);
+	if (cursor != NULL && from.snapshot != snapshot) {
+		db_rollback(db);
+		reply_problem(out, PROBLEM_CURSOR_EXPIRED, NULL);
+		return;
+	}
+	from.snapshot = snapshot;
+	struct proto_page page = { .kind = q->kind };
+	snprintf(page.snapshot, sizeof page.snapshot, "%c%lld", q->prefix, snapshot);
+	if (!read_list(db, q, s, &from, limit, &page)) {
+		proto_page_free(&page);
+		reply_db_error(out, db);
+		db_rollback(db);
+		return;
+	}
+	db_rollback(db);
+	reply_json(out, 200, proto_page_encode(&page));
+	out->list = true;
+	proto_page_free(&page);
+}
+
+void api_residents(const struct session *s, const char *cursor, const char *limit, struct reply *out)
+{
+	api_list(&residents_query, s, cursor, limit, out);
+}
+
+void api_candidates(const struct session *s, const char *cursor, const char *limit, struct reply *out)
+{
+	api_list(&candidates_query, s, cursor, limit, out);
+}
+
+static void change_from_row(sqlite3_stmt *st, struct proto_change *c)
+{
+	c->seq = sqlite3_column_int64(st, 0);
+	copy_col(st, 1, c->id, sizeof c->id);
+	unsigned flags = (unsigned)sqlite3_column_int(st, 2);
+	copy_col(st, 3, c->review, sizeof c->review);
+	copy_col(st, 4, c->review_note, sizeof c->review_note);
+	snprintf(c->status, sizeof c->status, "%s", flags != 0 ? "flagged" : "accepted");
+	for (int f = 0; f < FLAG_COUNT && c->n_flags < PROTO_FLAGS_MAX; f++)
+		if (flags & (1u << f))
+			snprintf(c->flags[c->n_flags++], sizeof c->flags[0], "%s", flag_code((enum flag)f));
+	ledger_message(flags, c->review, c->review_note, c->message, sizeof c->message);
+}
+
+void api_changes(const struct session *s, const char *cursor, const char *limit_text,
+	struct reply *out)
+{
+	long limit;
+	long long after = 0;
+	const char *p = cursor;
+	if (!parse_limit(limit_text, &limit)) {
+		reply_problem(out, PROBLEM_BAD_REQUEST, _("limit harus bilangan 0 sampai 5000."));
+		return;
+	}
+	if (cursor != NULL && (*p++ != 'v' || !take_number(&p, &after) || *p != '\0')) {
+		reply_problem(out, PROBLEM_BAD_CURSOR, NULL);
+		return;
+	}
+	struct proto_page page = { .kind = PROTO_PAGE_CHANGES, .total = -1 };
+	page.changes = calloc((size_t)limit + 1, sizeof *page.changes);
+	sqlite3 *db = db_thread();
+	sqlite3_stmt *st;
+	if (page.changes == NULL || db == NULL || sqlite3_prepare_v2(db,
+		"SELECT c.seq, v.id, v.flags, v.review, v.review_note FROM changes c "
+		"JOIN verifications v ON v.id = c.verification_id "
+		"WHERE c.operator_id = ? AND c.seq > ? ORDER BY c.seq LIMIT ?", -1, &st, NULL) != SQLITE_OK) {
+		proto_page_free(&page);
+		reply_db_error(out, db);
+		return;
+	}
+	sqlite3_bind_int64(st, 1, s->operator_id);
+	sqlite3_bind_int64(st, 2, after);
+	sqlite3_bind_int64(st, 3, limit + 1);
+	int rc;
+	long long last = after;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (page.count == (size_t)limit) {
+			page.has_more = true;
+			break;
+		}
+		change_from_row(st, &page.changes[page.count]);
+		last = page.changes[page.count++].seq;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		proto_page_free(&page);
+		reply_db_error(out, db);
+		return;
+	}
+	snprintf(page.next_cursor, sizeof page.next_cursor, "v%lld", last);
+	reply_json(out, 200, proto_page_encode(&page));
+	out->list = true;
+	proto_page_free(&page);
+}
