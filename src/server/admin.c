@@ -19,21 +19,8 @@
 
 #include "csv.h"
 #include "nik.h"
-#include "registry.h"
-#include "snapshot.h"
+#include "admin_int.h"
 
-#define MAX_SHOWN_PROBLEMS 20
-
-struct admin_options {
-	const char *dir;
-	const char *kelurahan;
-	const char *outcome;
-	const char *note;
-	const char *format;
-	const char *arg;            /* the one positional argument, if any */
-	bool replace_all;           /* imports: the file may drop most of the list */
-	bool allow_skipped;         /* imports: bad rows are skipped, the rest goes in */
-};
 
 static void admin_usage(const char *command)
 {
@@ -41,7 +28,7 @@ static void admin_usage(const char *command)
 }
 
 /* --data and the options of one command; positional: how many (0 or 1) */
-static bool parse_admin(int argc, char **argv, int positional, struct admin_options *o)
+bool admin_parse(int argc, char **argv, int positional, struct admin_options *o)
 {
 	static const struct option options[] = {
 		{ "data", required_argument, NULL, 'd' },
@@ -81,14 +68,14 @@ static bool parse_admin(int argc, char **argv, int positional, struct admin_opti
 }
 
 /* Open the data folder; create: make it when missing. */
-static sqlite3 *admin_open(const char *dir, bool create)
+sqlite3 *admin_open(const char *dir, bool create)
 {
 	if (sodium_init() < 0 || !db_prepare_dir(dir, create))
 		return NULL;
 	return db_open(dir);
 }
 
-static int finish(sqlite3 *db, int status)
+int admin_finish(sqlite3 *db, int status)
 {
 	sqlite3_close(db);
 	return status;
@@ -242,7 +229,7 @@ static bool save_operator(sqlite3 *db, const char *name, const char *hash,
 int admin_add_operator(int argc, char **argv)
 {
 	struct admin_options o;
-	if (!parse_admin(argc, argv, 1, &o))
+	if (!admin_parse(argc, argv, 1, &o))
 		return 2;
 	char list[PROTO_KELURAHAN_MAX][16];
 	size_t n;
@@ -263,17 +250,17 @@ int admin_add_operator(int argc, char **argv)
 	bool existed;
 	if (!db_begin(db) || !save_operator(db, o.arg, hash, list, n, &existed) || !db_commit(db)) {
 		db_rollback(db);
-		return finish(db, 1);
+		return admin_finish(db, 1);
 	}
 	printf(existed ? _("petugas %s diperbarui (%zu kelurahan; sesi lama dicabut)\n")
 		: _("petugas %s ditambahkan (%zu kelurahan)\n"), o.arg, n);
-	return finish(db, 0);
+	return admin_finish(db, 0);
 }
 
 int admin_disable_operator(int argc, char **argv)
 {
 	struct admin_options o;
-	if (!parse_admin(argc, argv, 1, &o))
+	if (!admin_parse(argc, argv, 1, &o))
 		return 2;
 	sqlite3 *db = admin_open(o.dir, false);
 	if (db == NULL)
@@ -288,7 +275,7 @@ int admin_disable_operator(int argc, char **argv)
 	}
 	if (id < 0) {
 		fprintf(stderr, "sigacor-server: %s: %s\n", o.arg, _("petugas tidak ada"));
-		return finish(db, 1);
+		return admin_finish(db, 1);
 	}
 	if (!db_begin(db)
 		|| !exec_bound(db, "UPDATE operators SET disabled = 1 WHERE id = ?", id, NULL)
@@ -296,16 +283,16 @@ int admin_disable_operator(int argc, char **argv)
 			"WHERE operator_id = ? AND revoked_at IS NULL", id, NULL)
 		|| !db_commit(db)) {
 		db_rollback(db);
-		return finish(db, 1);
+		return admin_finish(db, 1);
 	}
 	printf(_("petugas %s dinonaktifkan; semua sesinya dicabut\n"), o.arg);
-	return finish(db, 0);
+	return admin_finish(db, 0);
 }
 
 int admin_review(int argc, char **argv)
 {
 	struct admin_options o;
-	if (!parse_admin(argc, argv, 1, &o))
+	if (!admin_parse(argc, argv, 1, &o))
 		return 2;
 	if (o.outcome == NULL || !review_outcome_valid(o.outcome)) {
 		fprintf(stderr, "sigacor-server: %s\n",
@@ -324,284 +311,14 @@ int admin_review(int argc, char **argv)
 	if (!db_begin(db) || !ledger_review(db, o.arg, o.outcome, note, util_now(), &found)
 		|| !db_commit(db)) {
 		db_rollback(db);
-		return finish(db, 1);
+		return admin_finish(db, 1);
 	}
 	if (!found) {
 		fprintf(stderr, "sigacor-server: %s: %s\n", o.arg, _("rekaman tidak ada"));
-		return finish(db, 1);
+		return admin_finish(db, 1);
 	}
 	printf(_("hasil pemeriksaan disimpan; petugas melihatnya setelah sinkronisasi berikutnya\n"));
-	return finish(db, 0);
-}
-
-/* ---------------------------------------------------------------- imports */
-
-struct import_report {
-	long imported, skipped;
-};
-
-static void import_problem(struct import_report *rep, long line, const char *why)
-{
-	if (rep->skipped++ < MAX_SHOWN_PROBLEMS)
-		fprintf(stderr, _("baris %ld dilewati: %s\n"), line, why);
-}
-
-/* The header as the client's import reads it: names in any case and order,
- * other columns ignored.  map[i] = the column of want[i], or -1 when absent;
- * the first `required` names must be there. */
-static bool map_header(const char **f, size_t count, const char *const *want, size_t n,
-	size_t required, int *map)
-{
-	for (size_t i = 0; i < n; i++) {
-		map[i] = -1;
-		for (size_t c = 0; c < count; c++)
-			if (strcasecmp(f[c], want[i]) == 0) {
-				if (map[i] >= 0)
-					return false;       /* a column named twice */
-				map[i] = (int)c;
-			}
-		if (i < required && map[i] < 0)
-			return false;
-	}
-	return true;
-}
-
-/* the row's fields in the canonical order; absent columns are "" */
-static void pick_fields(const char **f, size_t count, const int *map, size_t n, const char **out)
-{
-	for (size_t i = 0; i < n; i++)
-		out[i] = map[i] >= 0 && (size_t)map[i] < count ? f[map[i]] : "";
-}
-
-/* The registry's rule (core): why goes "kolom sex: ..." as the laptop's
- * import says it. */
-static bool resident_ok(const char **f, time_t today, struct resident *out, char *why,
-	size_t len)
-{
-	struct registry_verdict v = registry_parse(f, today, out);
-	if (v.problem == REGISTRY_OK)
-		return true;
-	snprintf(why, len, _("kolom %s: %s"), registry_field_name(registry_problem_field(v.problem)),
-		gettext(registry_verdict_message(v)));
-	return false;
-}
-
-static bool insert_resident(sqlite3_stmt *ins, const struct resident *r)
-{
-	const char *text[] = { r->nik, r->kk, r->name, r->sex, r->birth_place, r->birth_date,
-		r->address, r->rt, r->rw, r->kelurahan };
-	sqlite3_reset(ins);
-	for (int i = 0; i < REGISTRY_FIELD_COUNT; i++)
-		sqlite3_bind_text(ins, i + 1, text[i], -1, SQLITE_STATIC);
-	return sqlite3_step(ins) == SQLITE_DONE;
-}
-
-static const char *candidate_problem(const char **f, time_t today, const char **kel)
-{
-	struct nik_info info;
-	if (!format_nik_digits(f[0]))
-		return N_("nomor KK harus tepat 16 angka");
-	nik_check(f[1], today, &info);
-	if (!info.valid || strlen(f[1]) != NIK_LEN)
-		return N_("NIK tidak sah");
-	*kel = util_kelurahan(f[2]);
-	if (*kel == NULL)
-		return N_("bukan kode kelurahan Kota Tangerang");
-	size_t n = strlen(f[3]);
-	if (n >= 16)
-		return N_("program paling banyak 15 huruf");
-	for (size_t i = 0; i < n; i++) {
-		char c = f[3][i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-			return N_("program hanya boleh huruf, angka dan tanda hubung");
-	}
-	return NULL;
-}
-
-static bool candidate_ok(const char **f, time_t today, const char **kel, char *why, size_t len)
-{
-	const char *problem = candidate_problem(f, today, kel);
-	if (problem != NULL)
-		snprintf(why, len, "%s", gettext(problem));
-	return problem == NULL;
-}
-
-enum import_kind { IMPORT_RESIDENTS, IMPORT_CANDIDATES };
-
-static bool count_rows(sqlite3 *db, const char *table, long long *out)
-{
-	char sql[64];
-	sqlite3_stmt *st;
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return false;
-	bool ok = sqlite3_step(st) == SQLITE_ROW;
-	*out = ok ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	return ok;
-}
-
-/* The file replaces the whole list, and every laptop's copy follows it: a
- * file with bad rows, or one that would drop more than half of the list (an
- * empty file, a truncated export, a wrong column), is refused unless the
- * city says so with --allow-skipped / --replace-all.  Both problems are
- * told before nothing is imported. */
-static bool import_acceptable(const struct admin_options *o, bool resident,
-	const struct import_report *rep, long long before)
-{
-	bool ok = true;
-	if (rep->skipped > 0 && !o->allow_skipped) {
-		fprintf(stderr, _("sigacor-server: %ld baris bermasalah (di atas); tidak ada yang "
-			"diimpor. Perbaiki berkasnya, atau jalankan lagi dengan --allow-skipped "
-			"untuk mengimpor %ld baris yang baik saja.\n"), rep->skipped, rep->imported);
-		ok = false;
-	}
-	if (snapshot_shrink_suspicious(before, rep->imported) && !o->replace_all) {
-		fprintf(stderr, resident
-			? _("sigacor-server: data penduduk di server sekarang %lld baris, berkas ini "
-			    "hanya %ld baris yang baik: impor akan membuang %lld penduduk (lebih dari "
-			    "separuh), dan setiap laptop akan ikut membuangnya. Tidak ada yang "
-			    "diimpor. Jika memang itu maksudnya, jalankan lagi dengan --replace-all.\n")
-			: _("sigacor-server: daftar sasaran di server sekarang %lld baris, berkas ini "
-			    "hanya %ld baris yang baik: impor akan membuang %lld rumah tangga (lebih "
-			    "dari separuh). Tidak ada yang diimpor. Jika memang itu maksudnya, "
-			    "jalankan lagi dengan --replace-all.\n"),
-			before, rep->imported, before - rep->imported);
-		ok = false;
-	}
-	return ok;
-}
-
-/* Replace the registry (or the candidate list) with the file, in one
- * transaction, and move its snapshot on: downloads in progress restart
- * (410) instead of mixing two versions. */
-static int run_import(int argc, char **argv, enum import_kind kind)
-{
-	static const char *const resident_cols[] = {
-#define REGISTRY_FIELD_NAME(e, name, required) name,
-		REGISTRY_FIELDS(REGISTRY_FIELD_NAME)
-#undef REGISTRY_FIELD_NAME
-	};
-	static const char *const candidate_cols[] = { "kk", "nik", "kelurahan", "program" };
-	int map[10];
-	size_t columns = 0;
-	struct admin_options o;
-	if (!parse_admin(argc, argv, 1, &o))
-		return 2;
-	FILE *in = strcmp(o.arg, "-") == 0 ? stdin : fopen(o.arg, "rb");
-	if (in == NULL) {
-		fprintf(stderr, "sigacor-server: %s: %s\n", o.arg, strerror(errno));
-		return 1;
-	}
-	sqlite3 *db = admin_open(o.dir, true);
-	struct csv_reader *r = csv_open(in);
-	sqlite3_stmt *ins = NULL;
-	bool resident = kind == IMPORT_RESIDENTS;
-	const char *table = resident ? "residents" : "candidates";
-	char sql[256];
-	snprintf(sql, sizeof sql, "DELETE FROM %s", table);
-	int status = 1;
-	long long before = 0;
-	if (db == NULL || r == NULL || !db_begin(db) || !count_rows(db, table, &before)
-		|| !db_exec(db, sql)
-		|| sqlite3_prepare_v2(db, resident
-			? "INSERT INTO residents(nik, kk, name, sex, birth_place, birth_date, address, rt, rw, "
-			  "kelurahan) VALUES (?,?,?,?,?,?,?,?,?,?)"
-			: "INSERT INTO candidates(kk, nik, kelurahan, program) VALUES (?,?,?,?)",
-			-1, &ins, NULL) != SQLITE_OK)
-		goto done;
-	struct import_report rep = { 0, 0 };
-	const char **row;
-	const char *f[10];
-	size_t count;
-	long line;
-	enum csv_status cs;
-	bool header = true;
-	time_t today = (time_t)util_now();
-	while ((cs = csv_next(r, &row, &count, &line)) == CSV_ROW) {
-		if (header) {
-			header = false;
-			columns = count;
-			/* residents: nik, kk, name, kelurahan required; candidates: kk, nik, kelurahan */
-			bool good = resident
-				? map_header(row, count, resident_cols, 10, 3, map) && map[9] >= 0
-				: map_header(row, count, candidate_cols, 4, 3, map);
-			if (!good) {
-				fprintf(stderr, "sigacor-server: %s: %s\n", o.arg, resident
-					? _("baris judul harus memuat nik, kk, name dan kelurahan (juga boleh sex, birth_place, birth_date, address, rt, rw)")
-					: _("baris judul harus memuat kk, nik dan kelurahan (juga boleh program)"));
-				goto done;
-			}
-			continue;
-		}
-		if (count != columns) {
-			import_problem(&rep, line, _("jumlah kolom salah"));
-			continue;
-		}
-		pick_fields(row, count, map, resident ? 10 : 4, f);
-		const char *kel = NULL;
-		struct resident res;
-		char why[256];
-		if (resident ? !resident_ok(f, today, &res, why, sizeof why)
-			: !candidate_ok(f, today, &kel, why, sizeof why)) {
-			import_problem(&rep, line, why);
-			continue;
-		}
-		bool ok;
-		if (resident)
-			ok = insert_resident(ins, &res);
-		else {
-			sqlite3_reset(ins);
-			sqlite3_bind_text(ins, 1, f[0], -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins, 2, f[1], -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins, 3, kel, -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins, 4, f[3], -1, SQLITE_STATIC);
-			ok = sqlite3_step(ins) == SQLITE_DONE;
-		}
-		if (ok)
-			rep.imported++;
-		else if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_UNIQUE)
-			import_problem(&rep, line, _("NIK ganda (sudah ada di baris sebelumnya)"));
-		else {
-			fprintf(stderr, "sigacor-server: SQLite: %s\n", sqlite3_errmsg(db));
-			goto done;
-		}
-	}
-	if (cs != CSV_EOF) {
-		fprintf(stderr, _("baris %ld: %s; tidak ada yang diimpor\n"), line, csv_status_message(cs));
-		goto done;
-	}
-	if (rep.skipped > MAX_SHOWN_PROBLEMS)
-		fprintf(stderr, _("... dan %ld baris lain dilewati\n"), rep.skipped - MAX_SHOWN_PROBLEMS);
-	if (!import_acceptable(&o, resident, &rep, before))
-		goto done;
-	const char *key = resident ? "residents_snapshot" : "candidates_snapshot";
-	sqlite3_finalize(ins);
-	ins = NULL;
-	if (!db_meta_set(db, key, db_meta_get(db, key) + 1) || !db_commit(db))
-		goto done;
-	printf(_("%ld baris diimpor, %ld dilewati\n"), rep.imported, rep.skipped);
-	status = 0;
-done:
-	sqlite3_finalize(ins);
-	if (db != NULL) {
-		db_rollback(db);
-		sqlite3_close(db);
-	}
-	csv_free(r);
-	if (in != stdin)
-		fclose(in);
-	return status;
-}
-
-int admin_import_residents(int argc, char **argv)
-{
-	return run_import(argc, argv, IMPORT_RESIDENTS);
-}
-
-int admin_import_candidates(int argc, char **argv)
-{
-	return run_import(argc, argv, IMPORT_CANDIDATES);
+	return admin_finish(db, 0);
 }
 
 /* ---------------------------------------------------------------- export */
@@ -782,7 +499,7 @@ static bool export_json_row(sqlite3_stmt *st, bool first)
 int admin_export(int argc, char **argv)
 {
 	struct admin_options o;
-	if (!parse_admin(argc, argv, 0, &o))
+	if (!admin_parse(argc, argv, 0, &o))
 		return 2;
 	bool json = o.format != NULL && strcmp(o.format, "json") == 0;
 	if (o.format == NULL || (!json && strcmp(o.format, "csv") != 0)) {
@@ -795,7 +512,7 @@ int admin_export(int argc, char **argv)
 		return 1;
 	if (!export_prepare(db, &st)) {
 		fprintf(stderr, "sigacor-server: SQLite: %s\n", sqlite3_errmsg(db));
-		return finish(db, 1);
+		return admin_finish(db, 1);
 	}
 	if (json)
 		printf("[\n");
@@ -814,16 +531,16 @@ int admin_export(int argc, char **argv)
 		printf("%s]\n", first ? "" : "\n");
 	if (!ok || rc != SQLITE_DONE || fflush(stdout) != 0) {
 		fprintf(stderr, "sigacor-server: %s\n", _("ekspor gagal"));
-		return finish(db, 1);
+		return admin_finish(db, 1);
 	}
-	return finish(db, 0);
+	return admin_finish(db, 0);
 }
 
 /* NIKs with a flagged record: verified more than once, or registry doubts. */
 int admin_flagged(int argc, char **argv)
 {
 	struct admin_options o;
-	if (!parse_admin(argc, argv, 0, &o))
+	if (!admin_parse(argc, argv, 0, &o))
 		return 2;
 	sqlite3 *db = admin_open(o.dir, false);
 	sqlite3_stmt *st;
@@ -835,7 +552,7 @@ int admin_flagged(int argc, char **argv)
 		"WHERE v.nik IN (SELECT nik FROM verifications WHERE flags != 0) "
 		"GROUP BY v.nik ORDER BY v.nik", -1, &st, NULL) != SQLITE_OK) {
 		fprintf(stderr, "sigacor-server: SQLite: %s\n", sqlite3_errmsg(db));
-		return finish(db, 1);
+		return admin_finish(db, 1);
 	}
 	printf("nik,records,operators,flags,unreviewed,ids\n");
 	int rc;
@@ -864,5 +581,5 @@ int admin_flagged(int argc, char **argv)
 		csv_write_field(stdout, col(st, 3), false, '\n');
 	}
 	sqlite3_finalize(st);
-	return finish(db, rc == SQLITE_DONE && fflush(stdout) == 0 ? 0 : 1);
+	return admin_finish(db, rc == SQLITE_DONE && fflush(stdout) == 0 ? 0 : 1);
 }
