@@ -1,4 +1,4 @@
-/* api_session: login (with its throttle and the password hashing slots),
+/* api_session: login (the password hashing slots; how often: throttle.c),
  * the bearer tokens, /me and logout (doc/PROTOCOL.md, sessions). */
 #include "config.h"
 #include "server.h"
@@ -33,54 +33,6 @@ static bool load_kelurahan(sqlite3 *db, long long operator_id, size_t *n,
 		snprintf(list[(*n)++], 16, "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE;
-}
-
-/* Failed logins per operator name: five within 15 minutes lock the name
- * for the rest of the window.  A small fixed table: a collision only
- * shares a counter between two names. */
-#define THROTTLE_SLOTS 1024
-#define THROTTLE_MAX 5
-#define THROTTLE_WINDOW 900
-struct throttle_slot { uint32_t key; int failures; int64_t since; };
-static struct throttle_slot throttle[THROTTLE_SLOTS];
-static pthread_mutex_t throttle_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static uint32_t name_key(const char *name)
-{
-	uint32_t h = 2166136261u;
-	for (; *name != '\0'; name++)
-		h = (h ^ (unsigned char)*name) * 16777619u;
-	return h;
-}
-
-/* seconds the name must wait, 0 when it may try */
-int login_throttle_wait(const char *name, int64_t now)
-{
-	uint32_t k = name_key(name);
-	int wait = 0;
-	pthread_mutex_lock(&throttle_lock);
-	struct throttle_slot *t = &throttle[k % THROTTLE_SLOTS];
-	if (t->key == k && t->failures >= THROTTLE_MAX && now - t->since < THROTTLE_WINDOW)
-		wait = (int)(THROTTLE_WINDOW - (now - t->since));
-	pthread_mutex_unlock(&throttle_lock);
-	return wait;
-}
-
-void login_throttle_note(const char *name, int64_t now, bool failed)
-{
-	uint32_t k = name_key(name);
-	pthread_mutex_lock(&throttle_lock);
-	struct throttle_slot *t = &throttle[k % THROTTLE_SLOTS];
-	if (!failed) {
-		if (t->key == k)
-			t->failures = 0;
-	} else if (t->key != k || now - t->since >= THROTTLE_WINDOW) {
-		t->key = k;
-		t->failures = 1;
-		t->since = now;
-	} else
-		t->failures++;
-	pthread_mutex_unlock(&throttle_lock);
 }
 
 /* Argon2id needs 64 MiB and a core per check: one at a time per core (at
@@ -162,7 +114,7 @@ static bool issue_token(long long operator_id, const char *device, int64_t now,
 	return wr == DB_WRITE_OK;
 }
 
-void api_login(const char *body, size_t len, struct reply *out)
+void api_login(const char *body, size_t len, const char *addr, struct reply *out)
 {
 	struct proto_login_request req;
 	struct proto_error err;
@@ -172,7 +124,8 @@ void api_login(const char *body, size_t len, struct reply *out)
 		return;
 	}
 	int64_t now = util_now();
-	int wait = login_throttle_wait(req.operator_name, now);
+	/* a refused try never reaches Argon2id (throttle.c) */
+	int wait = throttle_login_begin(req.operator_name, addr, now);
 	if (wait > 0) {
 		reply_problem(out, PROBLEM_TOO_MANY_ATTEMPTS, NULL);
 		out->retry_after = wait;
@@ -183,6 +136,7 @@ void api_login(const char *body, size_t len, struct reply *out)
 	sqlite3_stmt *q;
 	if (db == NULL || sqlite3_prepare_v2(db, "SELECT id, pwhash, disabled FROM operators "
 		"WHERE name = ?", -1, &q, NULL) != SQLITE_OK) {
+		throttle_login_done(req.operator_name, addr, now, THROTTLE_NOT_CHECKED);
 		sodium_memzero(&req, sizeof req);
 		reply_db_error(out, db);
 		return;
@@ -201,7 +155,7 @@ void api_login(const char *body, size_t len, struct reply *out)
 	db_thread_release();    /* nobody waits for a connection during Argon2id */
 	bool good = login_password_ok(id >= 0 ? stored : NULL, req.password) && id >= 0;
 	sodium_memzero(req.password, sizeof req.password);
-	login_throttle_note(req.operator_name, now, !good);
+	throttle_login_done(req.operator_name, addr, util_now(), good ? THROTTLE_GOOD : THROTTLE_BAD);
 	if (!good) {
 		reply_problem(out, PROBLEM_INVALID_CREDENTIALS, NULL);
 		return;

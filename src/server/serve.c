@@ -67,6 +67,7 @@ struct request {
 	/* the dashboard's URLs (web.c) */
 	bool web;
 	struct web_request *web_state;
+	struct guard_conn *guard;       /* the connection's watch (guard.c) */
 };
 
 static int64_t now_us(void)
@@ -235,6 +236,27 @@ static long long content_length(struct MHD_Connection *c)
 
 /* ---------------------------------------------------------------- the handler */
 
+/* The request line and headers together, as the protocol bounds them
+ * (32 KiB).  libmicrohttpd itself only refuses what no longer fits its
+ * connection memory (64 KiB), with an HTML page of its own. */
+#define HEADERS_MAX (32 * 1024)
+
+static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key,
+	const char *value)
+{
+	size_t *total = cls;
+	(void)kind;
+	*total += strlen(key) + (value != NULL ? strlen(value) : 0) + 4;   /* ": " and CRLF */
+	return MHD_YES;
+}
+
+static bool headers_too_large(struct MHD_Connection *c, const char *url, const char *method)
+{
+	size_t total = strlen(method) + strlen(url) + 12;                /* " HTTP/1.1\r\n" */
+	MHD_get_connection_values(c, MHD_HEADER_KIND, add_header_size, &total);
+	return total > HEADERS_MAX;
+}
+
 /* Everything that can be decided from the headers: route, method, token,
  * content type, size; for a photo also "already have it". */
 static enum MHD_Result on_headers(struct MHD_Connection *c, struct request *req,
@@ -377,11 +399,16 @@ static enum MHD_Result on_complete(struct MHD_Connection *c, struct request *req
 	const char *cursor = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "cursor");
 	const char *limit = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
 	switch (req->route) {
-	case ROUTE_LOGIN:
-		api_login(req->body, req->len, &rep);
+	case ROUTE_LOGIN: {
+		char addr[THROTTLE_ADDRESS_MAX];
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+			MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		throttle_address(ci != NULL ? ci->client_addr : NULL, addr, sizeof addr);
+		api_login(req->body, req->len, addr, &rep);
 		if (req->body != NULL)
 			sodium_memzero(req->body, req->len);      /* a password was in it */
 		break;
+	}
 	case ROUTE_LOGOUT: api_logout(&req->session, &rep); break;
 	case ROUTE_ME: api_me(&req->session, &rep); break;
 	case ROUTE_RESIDENTS: api_residents(&req->session, cursor, limit, &rep); break;
@@ -413,13 +440,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		snprintf(req->method, sizeof req->method, "%s", strlen(method) < sizeof req->method
 			? method : "?");
 		*con_cls = req;
-		req->web = web_owns(url);
-		enum MHD_Result r = req->web ? (enum MHD_Result)web_handle(c, url, method, upload_data,
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+			MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+		req->guard = ci != NULL ? ci->socket_context : NULL;
+		const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+			MHD_HTTP_HEADER_TRANSFER_ENCODING);
+		guard_headers_done(req->guard, content_length(c) > 0 || te != NULL);
+		bool huge = headers_too_large(c, url, method);
+		req->web = !huge && web_owns(url);
+		enum MHD_Result r = huge ? send_problem(c, req, PROBLEM_HEADERS_TOO_LARGE, NULL)
+			: req->web ? (enum MHD_Result)web_handle(c, url, method, upload_data,
 			upload_data_size, &req->web_state) : on_headers(c, req, url, method);
 		db_thread_release();
 		return r;
 	}
 	if (req->web) {
+		/* the dashboard's form bodies are timed like the API's */
+		if (*upload_data_size > 0)
+			guard_body(req->guard, *upload_data_size);
+		else
+			guard_body_done(req->guard);
 		enum MHD_Result r = (enum MHD_Result)web_handle(c, url, method, upload_data,
 			upload_data_size, &req->web_state);
 		db_thread_release();
@@ -428,13 +468,31 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (req->replied)
 		return MHD_YES;
 	if (*upload_data_size > 0) {
+		guard_body(req->guard, *upload_data_size);
 		bool go_on = on_data(req, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return go_on ? MHD_YES : MHD_NO;
 	}
+	guard_body_done(req->guard);
 	enum MHD_Result r = on_complete(c, req, method);
 	db_thread_release();
 	return r;
+}
+
+/* Every connection is watched from accept to close (guard.c).  CLOSED
+ * comes before libmicrohttpd closes the socket. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+	enum MHD_ConnectionNotificationCode code)
+{
+	(void)cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+			MHD_CONNECTION_INFO_CONNECTION_FD);
+		*socket_context = ci != NULL ? guard_open(ci->connect_fd) : NULL;
+	} else {
+		guard_close(*socket_context);
+		*socket_context = NULL;
+	}
 }
 
 /* One line per request; never a NIK, a name, coordinates, a token or a query. */
@@ -444,6 +502,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct request *req = *con_cls;
 	if (req == NULL)
 		return;
+	guard_request_done(req->guard);      /* the next request's headers are timed */
 	char when[32];
 	time_t t = time(NULL);
 	struct tm tm;
@@ -586,7 +645,8 @@ static char *read_file(const char *path)
 static void serve_usage(FILE *f)
 {
 	fprintf(f, "%s", _("Pemakaian: sigacor-server serve --data FOLDER --listen ALAMAT:PORT "
-		"[--cert FILE --key FILE] [--max-connections N] [--max-photo-mb N]\n"
+		"[--cert FILE --key FILE] [--max-connections N] [--max-per-address N] "
+		"[--header-timeout DETIK] [--max-photo-mb N]\n"
 		"       [--web-assets FOLDER] [--leaflet FOLDER] [--tiles URL]\n"));
 }
 
@@ -594,6 +654,8 @@ struct serve_options {
 	const char *dir, *listen, *cert, *key;
 	const char *web_assets, *leaflet, *tiles;
 	unsigned max_connections;
+	unsigned max_per_address;       /* 0: no limit (behind a proxy, benchmarks) */
+	unsigned header_timeout_s;
 	long long max_photo_mb;
 };
 
@@ -605,7 +667,9 @@ static bool parse_serve_options(int argc, char **argv, struct serve_options *o)
 		{ "max-connections", required_argument, NULL, 't' },
 		{ "max-photo-mb", required_argument, NULL, 'm' },
 		{ "web-assets", required_argument, NULL, 'w' }, { "leaflet", required_argument, NULL, 'L' },
-		{ "tiles", required_argument, NULL, 'T' }, { NULL, 0, NULL, 0 },
+		{ "tiles", required_argument, NULL, 'T' },
+		{ "max-per-address", required_argument, NULL, 'p' },
+		{ "header-timeout", required_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	int ch;
 	char *end;
@@ -629,6 +693,16 @@ static bool parse_serve_options(int argc, char **argv, struct serve_options *o)
 			if (*end != '\0' || o->max_connections < 1 || o->max_connections > 10000)
 				return false;
 			break;
+		case 'p':
+			o->max_per_address = (unsigned)strtoul(optarg, &end, 10);
+			if (*end != '\0' || o->max_per_address > 10000)
+				return false;
+			break;
+		case 'h':
+			o->header_timeout_s = (unsigned)strtoul(optarg, &end, 10);
+			if (*end != '\0' || o->header_timeout_s < 1 || o->header_timeout_s > 600)
+				return false;
+			break;
 		case 'm':
 			o->max_photo_mb = strtoll(optarg, &end, 10);
 			if (*end != '\0' || o->max_photo_mb < 1 || o->max_photo_mb > 1024)
@@ -644,7 +718,8 @@ static bool parse_serve_options(int argc, char **argv, struct serve_options *o)
 
 int serve_main(int argc, char **argv)
 {
-	struct serve_options o = { .max_connections = 2048, .max_photo_mb = PROTO_PHOTO_MAX / (1024 * 1024),
+	struct serve_options o = { .max_connections = 2048, .max_per_address = 64,
+		.header_timeout_s = 15, .max_photo_mb = PROTO_PHOTO_MAX / (1024 * 1024),
 		.web_assets = SIGACOR_WEBDIR, .leaflet = "/usr/share/javascript/leaflet" };
 	if (!parse_serve_options(argc, argv, &o)) {
 		serve_usage(stderr);
@@ -688,6 +763,18 @@ int serve_main(int argc, char **argv)
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* slow headers and bodies are cut by the watchdog: a body is judged
+	 * after twice the header time, at 100 bytes/s (the client's own
+	 * low-speed limit) */
+	struct guard_limits limits = { o.header_timeout_s, 2 * o.header_timeout_s, 100 };
+	if (!guard_start(&limits)) {
+		fprintf(stderr, "sigacor-server: %s\n", _("server HTTP gagal dimulai"));
+		close(fd);
+		sqlite3_close(main_db);
+		free(cert);
+		free(key);
+		return 1;
+	}
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION
 		| MHD_USE_AUTO | MHD_USE_ERROR_LOG;
 	if (tls)
@@ -695,6 +782,8 @@ int serve_main(int argc, char **argv)
 	struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
 		MHD_OPTION_LISTEN_SOCKET, fd,
 		MHD_OPTION_CONNECTION_LIMIT, o.max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, o.max_per_address,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 		MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1024 * 1024),
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
@@ -704,6 +793,7 @@ int serve_main(int argc, char **argv)
 		MHD_OPTION_END);
 	if (d == NULL) {
 		fprintf(stderr, "sigacor-server: %s\n", _("server HTTP gagal dimulai"));
+		guard_stop();
 		close(fd);
 		sqlite3_close(main_db);
 		free(cert);
@@ -717,6 +807,12 @@ int serve_main(int argc, char **argv)
 	sigwait(&stop, &sig);
 	fprintf(stderr, "sigacor-server: %s\n", _("berhenti"));
 	MHD_stop_daemon(d);
+	guard_stop();
+	unsigned long long cut_headers, cut_bodies;
+	guard_counts(&cut_headers, &cut_bodies);
+	if (cut_headers + cut_bodies > 0)
+		fprintf(stderr, _("sigacor-server: %llu sambungan lambat diputus (%llu saat header, "
+			"%llu saat isi)\n"), cut_headers + cut_bodies, cut_headers, cut_bodies);
 	db_close_all();
 	sqlite3_close(main_db);
 	free(cert);

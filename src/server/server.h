@@ -164,6 +164,7 @@ struct session {
 	X(PROBLEM_METHOD_NOT_ALLOWED, "method_not_allowed", 405, false, N_("Metode salah"), N_("Metode HTTP ini tidak dipakai untuk alamat ini.")) \
 	X(PROBLEM_CURSOR_EXPIRED, "cursor_expired", 410, false, N_("Data sudah diperbarui"), N_("Data di server sudah diperbarui sejak unduhan dimulai; unduh ulang dari awal.")) \
 	X(PROBLEM_TOO_LARGE, "too_large", 413, false, N_("Terlalu besar"), N_("Kiriman melebihi batas ukuran server.")) \
+	X(PROBLEM_HEADERS_TOO_LARGE, "headers_too_large", 431, false, N_("Header terlalu besar"), N_("Baris permintaan dan header melebihi 32 KiB.")) \
 	X(PROBLEM_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", 415, false, N_("Jenis isi salah"), N_("Jenis isi (Content-Type) tidak diterima untuk alamat ini.")) \
 	X(PROBLEM_INVALID_FIELD, "invalid_field", 422, false, N_("Isian tidak sah"), N_("Ada isian yang hilang, salah jenis, atau terlalu panjang.")) \
 	X(PROBLEM_ID_MISMATCH, "id_mismatch", 422, false, N_("ID tidak cocok"), N_("ID di alamat berbeda dengan ID di isi rekaman.")) \
@@ -193,7 +194,8 @@ void reply_decode_error(struct reply *out, enum proto_status st, const struct pr
 void reply_db_error(struct reply *out, struct sqlite3 *db);
 void reply_write_error(struct reply *out, enum db_write_result wr);
 
-void api_login(const char *body, size_t len, struct reply *out);
+/* addr: the client's address as throttle_address writes it */
+void api_login(const char *body, size_t len, const char *addr, struct reply *out);
 /* false (and out filled) when the Authorization header does not name a live token */
 bool api_authenticate(const char *authorization, struct session *s, struct reply *out);
 void api_me(const struct session *s, struct reply *out);
@@ -227,13 +229,43 @@ extern const char *const report_commands_help;
  * crypto_pwhash_STRBYTES).  0, or the exit status after a message. */
 int admin_password_hash(char *hash);
 
-/* Logins of operators and supervisors (api.c): failures per name lock the
- * name for a while; the Argon2id check runs a few at a time.  wait: the
- * seconds the name must wait, 0 when it may try. */
-int login_throttle_wait(const char *name, int64_t now);
-void login_throttle_note(const char *name, int64_t now, bool failed);
-/* stored NULL (unknown name): checked against a dummy hash, same time */
+/* Logins of operators and supervisors (api.c): the Argon2id check runs a
+ * few at a time; stored NULL (unknown name): checked against a dummy hash,
+ * same time.  How often one may try: throttle.c below. */
 bool login_password_ok(const char *stored, const char *password);
+
+/* ---- login throttling (throttle.c), exact per (name, address) and per address */
+struct sockaddr;
+#define THROTTLE_ADDRESS_MAX 64
+/* the address a login is counted under: IPv4 as is, IPv6 by its /64 */
+void throttle_address(const struct sockaddr *sa, char *out, size_t cap);
+/* Before the password check: 0 = go on (then throttle_login_done must
+ * follow), else the seconds to wait (answer 429, no Argon2id). */
+int throttle_login_begin(const char *name, const char *addr, int64_t now);
+enum throttle_outcome { THROTTLE_GOOD, THROTTLE_BAD, THROTTLE_NOT_CHECKED };
+void throttle_login_done(const char *name, const char *addr, int64_t now,
+	enum throttle_outcome outcome);
+
+/* ---- slow connections (guard.c): a watchdog shuts down connections that
+ * send their headers or body too slowly (slowloris) */
+struct guard_limits {
+	unsigned header_deadline_s;     /* headers of a request (or idle between requests) */
+	unsigned body_grace_s;          /* a body is judged after this long ... */
+	unsigned body_min_rate;         /* ... by its average bytes per second */
+};
+struct guard_conn;
+bool guard_start(const struct guard_limits *limits);
+void guard_stop(void);
+/* a connection accepted (fd: its socket) / about to be closed by libmicrohttpd */
+struct guard_conn *guard_open(int fd);
+void guard_close(struct guard_conn *g);
+void guard_headers_done(struct guard_conn *g, bool body_follows);
+void guard_body(struct guard_conn *g, size_t bytes);
+void guard_body_done(struct guard_conn *g);
+void guard_request_done(struct guard_conn *g);
+/* connections cut so far, for the log at shutdown */
+void guard_counts(unsigned long long *headers, unsigned long long *bodies);
+
 
 /* small helpers (util.c) */
 void util_hex(const unsigned char *bytes, size_t n, char *out);   /* out: 2n+1 */

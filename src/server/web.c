@@ -644,8 +644,11 @@ static int on_login(struct MHD_Connection *c, struct web_request *r)
 	if (!form_value(body, "name", name, sizeof name)
 		|| !form_value(body, "password", password, sizeof password))
 		return send_login_page(c, r, 401, S_LOGIN_FAILED);
-	char token[WEB_TOKEN_LEN + 1];
-	enum web_login_result lr = web_login(name, password, token);
+	char token[WEB_TOKEN_LEN + 1], addr[THROTTLE_ADDRESS_MAX];
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+		MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	throttle_address(ci != NULL ? ci->client_addr : NULL, addr, sizeof addr);
+	enum web_login_result lr = web_login(name, password, addr, token);
 	sodium_memzero(password, sizeof password);
 	switch (lr) {
 	case WEB_LOGIN_OK:

@@ -167,7 +167,8 @@ bool web_session_find(const char *token, struct web_session *out);
 enum web_login_result { WEB_LOGIN_OK, WEB_LOGIN_BAD, WEB_LOGIN_THROTTLED, WEB_LOGIN_ERROR };
 /* Check the password (Argon2id, throttled like operators' logins) and open
  * a session: the cookie token into token. */
-enum web_login_result web_login(const char *name, const char *password,
+/* addr: the client's address as throttle_address writes it */
+enum web_login_result web_login(const char *name, const char *password, const char *addr,
 	char token[WEB_TOKEN_LEN + 1]);
 bool web_logout(const struct web_session *s);
 /* a fresh random token (cookies, CSRF) */

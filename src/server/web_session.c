@@ -119,7 +119,7 @@ static bool find_supervisor(const char *name, long long *id, char *stored, size_
 	return rc == SQLITE_ROW || rc == SQLITE_DONE;
 }
 
-enum web_login_result web_login(const char *name, const char *password,
+enum web_login_result web_login(const char *name, const char *password, const char *addr,
 	char token[WEB_TOKEN_LEN + 1])
 {
 	char key[WEB_NAME_MAX + 8];
@@ -128,16 +128,19 @@ enum web_login_result web_login(const char *name, const char *password,
 		|| strlen(password) > PROTO_PASSWORD_MAX)
 		return WEB_LOGIN_BAD;
 	snprintf(key, sizeof key, "web:%s", name);
-	if (login_throttle_wait(key, now) > 0)
+	/* counted with the operators' logins of that address (throttle.c) */
+	if (throttle_login_begin(key, addr, now) > 0)
 		return WEB_LOGIN_THROTTLED;
 	long long id;
 	char stored[crypto_pwhash_STRBYTES];
 	bool found = find_supervisor(name, &id, stored, sizeof stored);
 	db_thread_release();    /* nobody waits for a connection during Argon2id */
-	if (!found)
+	if (!found) {
+		throttle_login_done(key, addr, now, THROTTLE_NOT_CHECKED);
 		return WEB_LOGIN_ERROR;
+	}
 	bool good = login_password_ok(id >= 0 ? stored : NULL, password) && id >= 0;
-	login_throttle_note(key, now, !good);
+	throttle_login_done(key, addr, util_now(), good ? THROTTLE_GOOD : THROTTLE_BAD);
 	if (!good)
 		return WEB_LOGIN_BAD;
 	struct new_session n = { .supervisor_id = id, .now = now };

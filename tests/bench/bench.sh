@@ -187,7 +187,9 @@ bench_import() {
 # ---------------------------------------------------------------- server helpers
 SERVER_PID=
 server_start() {    # DATADIR -> PORT
-	"$SERVER" serve --data "$1" --listen 127.0.0.1:0 > "$TMP/server.out" 2> "$TMP/server.log" &
+	# every simulated clerk connects from 127.0.0.1: no per-address cap here
+	"$SERVER" serve --data "$1" --listen 127.0.0.1:0 --max-per-address 0 \
+		> "$TMP/server.out" 2> "$TMP/server.log" &
 	SERVER_PID=$!
 	local i
 	for i in $(seq 300); do
