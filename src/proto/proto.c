@@ -245,6 +245,21 @@ bool wire_get_codes(struct ctx *c, const cJSON *obj, const char *name, size_t ma
 	return true;
 }
 
+/* A \u0000 escape in any string: cJSON keeps C strings, so "A\u0000B"
+ * would silently become "A" (issue 8).  Backslashes occur only inside
+ * strings of valid JSON, so skipping each escape pair is enough. */
+static bool has_nul_escape(const char *json, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (json[i] != '\\')
+			continue;
+		if (json[i + 1] == 'u' && i + 5 < len && memcmp(json + i + 2, "0000", 4) == 0)
+			return true;
+		i++;                    /* the escaped character */
+	}
+	return false;
+}
+
 /* Parse text into an object; PROTO_ERR_JSON when it is not one. */
 static enum proto_status wire_parse_object(const char *json, size_t len, cJSON **out,
 	struct proto_error *err)
@@ -276,6 +291,12 @@ static enum proto_status wire_parse_object(const char *json, size_t len, cJSON *
 		cJSON_Delete(root);
 		if (err != NULL)
 			snprintf(err->reason, sizeof err->reason, "not a JSON object");
+		return PROTO_ERR_JSON;
+	}
+	if (has_nul_escape(json, len)) {
+		cJSON_Delete(root);
+		if (err != NULL)
+			snprintf(err->reason, sizeof err->reason, "\\u0000 in a string");
 		return PROTO_ERR_JSON;
 	}
 	*out = root;

@@ -174,10 +174,26 @@ static bool check_blobs(const struct record *r, struct reply *out)
 {
 	struct proto_problem pr;
 	problem_init(&pr, PROBLEM_MISSING_BLOBS, NULL);
-	for (int k = 0; k < PHOTO_KIND_COUNT; k++)
-		if (r->photos[k].attached && !blob_exists(config.dir, r->photos[k].sha256, NULL))
+	int position = 0, wrong_size = -1;
+	for (int k = 0; k < PHOTO_KIND_COUNT; k++) {
+		long long size = -1;
+		if (!r->photos[k].attached)
+			continue;
+		if (!blob_exists(config.dir, r->photos[k].sha256, &size))
 			snprintf(pr.missing_blobs[pr.n_missing++], sizeof pr.missing_blobs[0], "%s",
 				r->photos[k].sha256);
+		else if (size != r->photos[k].size && wrong_size < 0)
+			wrong_size = position;
+		position++;
+	}
+	if (pr.n_missing == 0 && wrong_size >= 0) {
+		/* the record must describe the photo the server holds (issue 8) */
+		problem_init(&pr, PROBLEM_INVALID_FIELD,
+			_("Ukuran foto di rekaman tidak sama dengan foto yang diunggah."));
+		snprintf(pr.field, sizeof pr.field, "photos[%d].size", wrong_size);
+		reply_problem_full(out, &pr);
+		return false;
+	}
 	if (pr.n_missing == 0)
 		return true;
 	snprintf(pr.detail, sizeof pr.detail, _("Server belum menerima %zu foto dari rekaman ini."),

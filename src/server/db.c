@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define DB_BUSY_TIMEOUT_MS 10000
 #define DB_BATCH_MAX 256            /* writes in one group commit at most */
@@ -103,12 +104,32 @@ static const char schema[] =
 	"INSERT OR IGNORE INTO meta(key, value) VALUES ('residents_snapshot', 0), "
 	" ('candidates_snapshot', 0);";
 
+/* A folder that exists with loose modes (0777: another user could rename
+ * server.db, issue 8) is made 0700, saying so; one of another user is
+ * refused. */
 static bool mkdir_private(const char *path)
 {
-	if (mkdir(path, 0700) == 0 || errno == EEXIST)
-		return true;
-	fprintf(stderr, "sigacor-server: %s: %s\n", path, strerror(errno));
-	return false;
+	struct stat st;
+	if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "sigacor-server: %s: %s\n", path, strerror(errno));
+		return false;
+	}
+	if (stat(path, &st) != 0)
+		return false;
+	if (st.st_uid != geteuid()) {
+		fprintf(stderr, "sigacor-server: %s: %s\n", path,
+			_("folder ini milik pengguna lain; pakai folder data milik pengguna server"));
+		return false;
+	}
+	if ((st.st_mode & 077) != 0) {
+		if (chmod(path, st.st_mode & 07700) != 0) {
+			fprintf(stderr, "sigacor-server: %s: %s\n", path, strerror(errno));
+			return false;
+		}
+		fprintf(stderr, "sigacor-server: %s: %s\n", path,
+			_("folder ini bisa dibaca atau ditulis pengguna lain; izinnya diperketat menjadi 0700"));
+	}
+	return true;
 }
 
 bool db_prepare_dir(const char *dir, bool create)
@@ -120,9 +141,9 @@ bool db_prepare_dir(const char *dir, bool create)
 				_("folder data tidak ada (buat dengan add-operator atau import-residents)"));
 			return false;
 		}
-		if (!mkdir_private(dir))
-			return false;
 	}
+	if (!mkdir_private(dir))
+		return false;
 	char path[4096];
 	snprintf(path, sizeof path, "%s/blobs", dir);
 	if (!mkdir_private(path))

@@ -26,6 +26,15 @@ enum store_status store_fail(struct store *s, enum store_status st, const char *
 	return st;
 }
 
+/* The disk is full (SQLITE_FULL, ENOSPC, a quota): what was saved before
+ * is safe, this change is not saved; say what to do (issue 8). */
+enum store_status store_disk_full(struct store *s)
+{
+	return store_fail(s, STORE_IO, _("Disk laptop penuh: perubahan ini BELUM tersimpan "
+		"(yang tersimpan sebelumnya tetap aman). Kosongkan ruang disk (hapus atau pindahkan "
+		"file yang tidak perlu, mis. unduhan atau video), lalu simpan lagi (F2)."));
+}
+
 enum store_status store_fail_sql(struct store *s, int rc, const char *what)
 {
 	const char *detail = sqlite3_errmsg(s->db);
@@ -40,7 +49,7 @@ enum store_status store_fail_sql(struct store *s, int rc, const char *what)
 				"diubah; buat rekaman koreksi."));
 		return store_fail(s, STORE_REJECTED, _("Data ditolak (%s): %s."), what, detail);
 	case SQLITE_FULL:
-		return store_fail(s, STORE_IO, _("Disk penuh: data tidak bisa disimpan (%s)."), what);
+		return store_disk_full(s);
 	case SQLITE_READONLY:
 	case SQLITE_PERM:
 	case SQLITE_CANTOPEN:
@@ -51,6 +60,9 @@ enum store_status store_fail_sql(struct store *s, int rc, const char *what)
 		return store_fail(s, STORE_IO, _("File data %s/sigacor.db rusak atau bukan "
 			"data sigacor. Hubungi petugas TI; jangan hapus file itu."), s->dir);
 	case SQLITE_IOERR:
+		/* a write into the WAL on a full disk comes as an I/O error */
+		if (sqlite3_system_errno(s->db) == ENOSPC || sqlite3_system_errno(s->db) == EDQUOT)
+			return store_disk_full(s);
 		return store_fail(s, STORE_IO, _("Gagal membaca atau menulis disk (%s): %s."),
 			what, detail);
 	default:
@@ -325,6 +337,48 @@ static void basename_into(const char *dir, char *buf, size_t len)
 	buf[take] = '\0';
 }
 
+/* A folder of the profile that other users may write (an existing one
+ * made 0777: another user renamed the clerk's database, issue 8) is made
+ * 0700; one that belongs to another user is refused.  The data root above
+ * loses its group and other write bits when it is ours (it may be a shared
+ * folder such as /tmp, which is left alone). */
+static enum store_status tighten(struct store *s, const char *path, bool root)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0)
+		return STORE_OK;                /* made below, 0700 */
+	if (sb.st_uid != geteuid()) {
+		if (root)
+			return STORE_OK;
+		return store_fail(s, STORE_IO, _("Folder %s milik pengguna lain; sigacor tidak "
+			"memakainya. Pakai folder data milik Anda sendiri (--data-dir)."), path);
+	}
+	mode_t want = root ? sb.st_mode & ~(mode_t)022 : (sb.st_mode & ~(mode_t)077);
+	if ((sb.st_mode & 07777) != (want & 07777) && chmod(path, want & 07777) != 0)
+		return store_fail(s, STORE_IO, _("Izin folder %s tidak bisa diperketat: %s."), path,
+			strerror(errno));
+	return STORE_OK;
+}
+
+static enum store_status tighten_all(struct store *s, const char *dir)
+{
+	char root[PATH_MAX];
+	if (!store_copy(root, sizeof root, dir))
+		return STORE_OK;
+	size_t n = strlen(root);
+	while (n > 1 && root[n - 1] == '/')
+		root[--n] = '\0';
+	char *slash = strrchr(root, '/');
+	enum store_status rc = tighten(s, dir, false);
+	if (rc == STORE_OK)
+		rc = tighten(s, s->photos, false);
+	if (rc == STORE_OK && slash != NULL && slash != root) {
+		*slash = '\0';
+		rc = tighten(s, root, true);
+	}
+	return rc;
+}
+
 static enum store_status open_dirs(struct store *s, const char *dir)
 {
 	char dbpath[PATH_MAX];
@@ -333,6 +387,9 @@ static enum store_status open_dirs(struct store *s, const char *dir)
 		snprintf(dbpath, sizeof dbpath, "%s/sigacor.db", dir) >= (int)sizeof dbpath)
 		return store_fail(s, STORE_IO, _("Nama folder data terlalu panjang."));
 	basename_into(dir, s->operator_name, sizeof s->operator_name);
+	enum store_status tight = tighten_all(s, dir);
+	if (tight != STORE_OK)
+		return tight;
 	if (!make_dirs(dir) || !make_dirs(s->photos) || !precreate(dbpath) ||
 		!common_fsync_dir(dir))
 		return store_fail(s, STORE_IO, _("Folder data %s tidak bisa dibuat atau ditulis: %s."),

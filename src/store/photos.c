@@ -109,6 +109,8 @@ static enum store_status copy_in(struct store *s, const char *path, const char *
 	if (ok)
 		err = errno;
 	unlink(tmp);
+	if (err == ENOSPC || err == EDQUOT)
+		return store_disk_full(s);
 	return store_fail(s, STORE_IO, _("Foto %s gagal disimpan ke %s: %s."), name, dir,
 		strerror(err));
 }

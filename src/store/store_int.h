@@ -42,6 +42,8 @@ enum store_status store_fail(struct store *s, enum store_status st, const char *
 	__attribute__((format(printf, 3, 4)));
 /* Map an SQLite failure to a status with a sentence for the operator. */
 enum store_status store_fail_sql(struct store *s, int rc, const char *what);
+/* the clerk's sentence for a full disk (SQLITE_FULL, ENOSPC, EDQUOT) */
+enum store_status store_disk_full(struct store *s);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK with SQLITE_BUSY mapped to STORE_BUSY. */
 enum store_status store_begin(struct store *s);

@@ -50,9 +50,9 @@ camp_json() {
  "address":"Jl. Kenanga No. $3","kelurahan":"$2","kk":"$(camp_kk "$nik")",
  "decision":"$4","reason":"$5","reason_text":"$text","notes":"",
  "coord":{"lat":$6,"lon":$7,"source":"exif","reason":""},
- "photos":[{"kind":"ktp","sha256":"$H1","size":100,"gps":null,"taken_at":""},
-  {"kind":"kk","sha256":"$H2","size":100,"gps":null,"taken_at":""},
-  {"kind":"rumah","sha256":"$H3","size":100,"gps":{"lat":$6,"lon":$7},"taken_at":"2025-03-14 09:15:02"}],
+ "photos":[{"kind":"ktp","sha256":"$H1","size":$(blob_size "$H1"),"gps":null,"taken_at":""},
+  {"kind":"kk","sha256":"$H2","size":$(blob_size "$H2"),"gps":null,"taken_at":""},
+  {"kind":"rumah","sha256":"$H3","size":$(blob_size "$H3"),"gps":{"lat":$6,"lon":$7},"taken_at":"2025-03-14 09:15:02"}],
  "operator":"x","supersedes":"${8:-}","created_at":"2025-03-14T02:10:00Z","finalised_at":"2025-03-14T02:16:40Z"}
 EOF
 }

@@ -119,15 +119,22 @@ uuid() {
 		| sed 's/^\(........\)\(....\).\(...\).\(...\)\(............\)$/\1-\2-4\3-a\4-\5/'
 }
 
+# blob_size SHA256: the size of the photo the server holds (100 when it has
+# none yet: the record is then refused for the missing photo first)
+blob_size() {
+	f="$DATA/blobs/$(echo "$1" | cut -c1-2)/$1"
+	if [ -f "$f" ]; then stat -c %s "$f"; else echo 100; fi
+}
+
 # record ID NIK KELURAHAN KTP KK RUMAH [DECISION [REASON]]: a complete record
 record() {
 	cat <<EOF
 {"id":"$1","nik":"$2","in_registry":true,"name":"Warga Uji","address":"Jl. Kenanga No. 12",
  "kelurahan":"$3","kk":"","decision":"${7:-layak}","reason":"${8:-}","reason_text":"","notes":"",
  "coord":{"lat":-6.178316,"lon":106.630981,"source":"exif","reason":""},
- "photos":[{"kind":"ktp","sha256":"$4","size":100,"gps":null,"taken_at":""},
-  {"kind":"kk","sha256":"$5","size":100,"gps":null,"taken_at":""},
-  {"kind":"rumah","sha256":"$6","size":100,"gps":{"lat":-6.178316,"lon":106.630981},"taken_at":"2025-03-14 09:15:02"}],
+ "photos":[{"kind":"ktp","sha256":"$4","size":$(blob_size "$4"),"gps":null,"taken_at":""},
+  {"kind":"kk","sha256":"$5","size":$(blob_size "$5"),"gps":null,"taken_at":""},
+  {"kind":"rumah","sha256":"$6","size":$(blob_size "$6"),"gps":{"lat":-6.178316,"lon":106.630981},"taken_at":"2025-03-14 09:15:02"}],
  "operator":"x","supersedes":"","created_at":"2025-03-14T02:10:00Z","finalised_at":"2025-03-14T02:16:40Z"}
 EOF
 }

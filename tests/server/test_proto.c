@@ -125,6 +125,16 @@ static void test_record(void)
 		"\"finalised_at\":\"2025-03-14T02:16:40Z\"} x");
 	is_int(json != NULL ? (int)decode_record(json, &b, &e) : -1, PROTO_ERR_JSON, "text after the object");
 	free(json);
+	/* issue 8: "A\u0000B" was stored as "A" */
+	json = record_with("\"notes\":\"", "\"notes\":\"A\\u0000B ");
+	is_int(json != NULL ? (int)decode_record(json, &b, &e) : -1, PROTO_ERR_JSON,
+		"\\u0000 in a string is refused, not cut");
+	free(json);
+	json = record_with("\"notes\":\"", "\"notes\":\"A\\\\u0000B ");
+	is_int(json != NULL ? (int)decode_record(json, &b, &e) : -1, PROTO_OK,
+		"an escaped backslash before u0000 is plain text");
+	ok(strncmp(b.notes, "A\\u0000B ", 9) == 0, "... kept as typed");
+	free(json);
 
 	expect_shape_error("\"nik\":\"3671015503850002\"", "\"nik\":3671015503850002", "nik");
 	expect_shape_error("\"nik\":\"3671015503850002\"", "\"nik\":\"367101550385000\"", "nik");

@@ -1,14 +1,15 @@
 /* slowloris: a bounded slow-client attack on a local sigacor-server, for
  * the tests (server_slow.test) and the figures in doc/SECURITY.md.
  *
- *   slowloris [-s SOURCE] [-n CONNS] [-i INTERVAL_MS] [-d SECONDS] [-m MODE] PORT
+ *   slowloris [-s SOURCE] [-n CONNS] [-i INTERVAL_MS] [-d SECONDS] [-m MODE] [-r] PORT
  *
  * Opens CONNS connections to 127.0.0.1:PORT (only there) from SOURCE (a
  * loopback address, 127.0.0.1 by default) and keeps each busy for at most
  * SECONDS: MODE headers sends a request line, then one header line every
  * INTERVAL_MS and never the blank line; idle sends nothing; body sends
  * complete headers of a PUT with a big Content-Length, then one byte every
- * INTERVAL_MS.  Prints one line:
+ * INTERVAL_MS.  -r: a connection cut or refused is opened again at once
+ * (a persistent attacker; for the benchmark).  Prints one line:
  *   opened=N refused=N cut=N held=N first_cut_ms=N
  * refused: the connect or the first write failed or was reset at once;
  * cut: the server closed a connection that was still sending; held: still
@@ -101,12 +102,14 @@ int main(int argc, char **argv)
 	const char *source = "127.0.0.1";
 	int conns = 100, interval = 1000, seconds = 10, ch;
 	enum mode mode = MODE_HEADERS;
-	while ((ch = getopt(argc, argv, "s:n:i:d:m:")) != -1) {
+	bool reopen = false;
+	while ((ch = getopt(argc, argv, "s:n:i:d:m:r")) != -1) {
 		switch (ch) {
 		case 's': source = optarg; break;
 		case 'n': conns = atoi(optarg); break;
 		case 'i': interval = atoi(optarg); break;
 		case 'd': seconds = atoi(optarg); break;
+		case 'r': reopen = true; break;
 		case 'm':
 			mode = strcmp(optarg, "idle") == 0 ? MODE_IDLE
 				: strcmp(optarg, "body") == 0 ? MODE_BODY : MODE_HEADERS;
@@ -171,6 +174,17 @@ int main(int argc, char **argv)
 				if (first_cut < 0)
 					first_cut = now - t0;
 			}
+		}
+		for (int i = 0; reopen && i < conns; i++) {
+			if (c[i].open)
+				continue;
+			c[i].fd = connect_from(source, port);
+			c[i].open = c[i].fd >= 0 && start(c[i].fd, mode);
+			if (!c[i].open && c[i].fd >= 0)
+				close(c[i].fd);
+			c[i].next_ms = now_ms() + interval;
+			opened += c[i].open;
+			refused += !c[i].open;
 		}
 		usleep(50 * 1000);
 	}

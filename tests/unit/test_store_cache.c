@@ -165,6 +165,40 @@ static void test_schema_change(struct store *s)
 	is_int(store_residents_by_kk(s, KK1, many, 8), 2, "the cached by-KK query still answers");
 }
 
+/* A full disk (here: SQLite's page limit, which answers SQLITE_FULL as a
+ * full disk would) says so and what to do, not "disk I/O error" (issue 8);
+ * the draft saved before is untouched. */
+static void test_disk_full(struct store *s, const struct record *draft)
+{
+	struct record *big = calloc(1, sizeof *big), *back = calloc(1, sizeof *back);
+	sqlite3_stmt *st;
+	long long pages = 0;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA page_count", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			pages = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", pages);
+	sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	enum store_status rc = STORE_OK;
+	for (int i = 0; big != NULL && i < 200 && rc == STORE_OK; i++) {
+		memset(big, 0, sizeof *big);
+		snprintf(big->nik, sizeof big->nik, "%s", NIK_B);
+		big->decision = DECISION_LAYAK;
+		memset(big->notes, 'x', RECORD_TEXT_MAX - 1);
+		rc = store_record_save(s, big);
+	}
+	ok(rc == STORE_IO && strstr(store_error(s), "Disk laptop penuh") != NULL
+		&& strstr(store_error(s), "Kosongkan ruang disk") != NULL,
+		"a full disk: says the disk is full and what to do (%s)", store_error(s));
+	sqlite3_exec(s->db, "PRAGMA max_page_count = 1073741823", NULL, NULL, NULL);
+	ok(back != NULL && store_record_get(s, draft->uuid, back) == STORE_OK
+		&& strcmp(back->name, draft->name) == 0, "the draft saved before is intact");
+	free(big);
+	free(back);
+}
+
 int main(void)
 {
 	if (!fixture_tmpdir("test_store_cache", root, sizeof root)) {
@@ -185,6 +219,7 @@ int main(void)
 	test_rounds(s, draft);
 	test_nested(s);
 	test_schema_change(s);
+	test_disk_full(s, draft);
 	store_close(s);
 	free(draft);
 	fixture_rmdir(root);
