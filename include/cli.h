@@ -36,6 +36,7 @@ int cli_cmd_lookup(struct cli *c, int argc, char **argv);
 int cli_cmd_add(struct cli *c, int argc, char **argv);
 int cli_cmd_export(struct cli *c, int argc, char **argv);
 int cli_cmd_status(struct cli *c, int argc, char **argv);
+int cli_cmd_report(struct cli *c, int argc, char **argv);      /* cmd_report.c */
 /* src/cli/cmd_sync.c */
 int cli_cmd_login(struct cli *c, int argc, char **argv);
 int cli_cmd_logout(struct cli *c, int argc, char **argv);

@@ -125,6 +125,13 @@ bool record_decision_parse(const char *code, enum decision *out);
 const char *record_photo_kind_code(enum photo_kind k);   /* "ktp", "kk", "rumah" */
 bool record_photo_kind_parse(const char *code, enum photo_kind *out);
 
+/* How a final record counts in the figures (the server's report and the
+ * clerk's own): layak; tidak layak for any reason but tidak-ditemukan;
+ * not found (tidak layak, reason tidak-ditemukan) apart, as the city
+ * reports it (checked = layak + tidak layak + not found). */
+enum record_outcome { OUTCOME_NONE = 0, OUTCOME_LAYAK, OUTCOME_TIDAK_LAYAK, OUTCOME_NOT_FOUND };
+enum record_outcome record_outcome_of(const char *decision_code, const char *reason_code);
+
 /* Warnings that never block but must be seen before finalising, computed
  * from the record alone (the store adds those that need other records).
  * X(enum, "code", N_("pesan")) */

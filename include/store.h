@@ -154,6 +154,21 @@ size_t store_candidate_list(struct store *s, const struct store_filter *f,
 /* Households (distinct NIK) assigned, and those of them without a record. */
 void store_candidate_counts(struct store *s, int64_t *assigned, int64_t *unverified);
 
+/* ---- the clerk's own figures per kelurahan (store/report.c) ----
+ * Counted from this laptop's records and candidate list on each call.  A
+ * household is a NIK, counted by its latest final record no final
+ * correction replaced; households with only drafts are counted apart. */
+struct store_report_row {
+	char kelurahan[16];
+	int64_t assigned, assigned_verified;   /* on the candidate list; with a final record */
+	int64_t drafts;                        /* households with only drafts */
+	int64_t verified, layak, tidak_layak, not_found;   /* verified = the three */
+	int64_t by_reason[REASON_COUNT];       /* tidak_layak by reason */
+	int64_t unsent, accepted, flagged, quarantined;   /* sync state of those records */
+};
+/* Fills out (at most max rows, in kelurahan code order); returns the count. */
+size_t store_report(struct store *s, struct store_report_row *out, size_t max);
+
 /* ---- the sync queue (outbox) ----
  * A final record has an outbox row until the server answered for good.  The
  * sync engine: store_outbox_due -> store_outbox_sending -> send ->

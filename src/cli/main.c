@@ -44,6 +44,9 @@ static const struct cli_command commands[] = {
 		   "                            sending, accepted, flagged, quarantined\n") },
 	{ "status", cli_cmd_status, "status",
 		N_("Jumlah rekaman per status, folder data dan jumlah penduduk."), NULL },
+	{ "report", cli_cmd_report, "report",
+		N_("Hasil kerja sendiri per kelurahan: sasaran, layak, tidak layak, pengiriman."),
+		NULL },
 	/* sync commands: src/cli/cmd_sync.c */
 	{ "login", cli_cmd_login, N_("login --server ALAMAT [--operator NAMA] [--ca-file FILE]"),
 		N_("Masuk ke server kota; kata sandi dari terminal atau satu baris stdin."),

@@ -373,3 +373,15 @@ void record_uuid_format(const unsigned char bytes[16], char out[RECORD_UUID_LEN 
 	}
 	out[n] = '\0';
 }
+
+enum record_outcome record_outcome_of(const char *decision_code, const char *reason_code)
+{
+	enum decision d;
+	enum reason r = REASON_NONE;
+	if (!record_decision_parse(decision_code, &d) || d == DECISION_NONE)
+		return OUTCOME_NONE;
+	if (d == DECISION_LAYAK)
+		return OUTCOME_LAYAK;
+	return record_reason_parse(reason_code, &r) && r == REASON_TIDAK_DITEMUKAN
+		? OUTCOME_NOT_FOUND : OUTCOME_TIDAK_LAYAK;
+}

@@ -110,14 +110,12 @@ static void add_outcome(struct stats_counts *c, const char *decision, const char
 	c->verified += n;
 	c->flagged += f;
 	enum reason r = REASON_NONE;
-	if (strcmp(decision, "layak") == 0)
-		c->layak += n;
-	else if (record_reason_parse(reason, &r) && r == REASON_TIDAK_DITEMUKAN)
-		c->not_found += n;
-	else
-		c->tidak_layak += n;
-	if (strcmp(decision, "layak") != 0)
-		c->by_reason[r] += n;
+	record_reason_parse(reason, &r);
+	switch (record_outcome_of(decision, reason)) {
+	case OUTCOME_LAYAK: c->layak += n; break;
+	case OUTCOME_NOT_FOUND: c->not_found += n; c->by_reason[r] += n; break;
+	default: c->tidak_layak += n; c->by_reason[r] += n; break;
+	}
 	if (strcmp(review, "confirmed") == 0)
 		c->confirmed += n;
 	else if (strcmp(review, "rejected") == 0)
