@@ -74,6 +74,12 @@ struct cli_parser {
 void cli_parser_init(struct cli_parser *p, int argc, char **argv);
 int cli_next(struct cli_parser *p, const struct cli_option *opts, const char **value);
 extern const struct cli_option cli_no_options[];
+/* Global options may also follow the command, as in git and gh
+ * (`sigacor photo-info --json F`): cli_next hands an option the command
+ * does not know to this hook (set by main), which returns how many
+ * arguments it took (1 or 2), 0 when it is no global option either, or -1
+ * after a usage message. */
+extern int (*cli_global_hook)(int argc, char **argv, int at);
 /* The plain arguments of a command that has no options: the first max
  * into args, how many in *count.  false after a usage message. */
 bool cli_plain_args(int argc, char **argv, const char **args, int max, int *count);

@@ -19,8 +19,9 @@
 
 /* lang_option: "id", "en" or NULL (then LANG/LC_ALL/LC_MESSAGES decide:
  * en_* gives English, anything else Indonesian).  Call once, first thing.
- * SIGACOR_LOCALEDIR overrides the compiled-in catalogue folder (tests run
- * uninstalled). Returns false for an unknown lang_option. */
+ * The catalogue: SIGACOR_LOCALEDIR, else the installed folder, else one
+ * found beside the program (../share/locale, or ./locale in the build
+ * folder).  Returns false for an unknown lang_option. */
 bool i18n_init(const char *lang_option);
 
 /* true when messages are shown in English */

@@ -56,4 +56,8 @@ struct ui_options {
  * photo_inbox=. */
 int ui_run(const struct ui_options *opts);
 
+/* The one operator profile under root into name; false when root holds
+ * none or several (then the caller falls back to its default). */
+bool ui_only_profile(const char *root, char *name, size_t len);
+
 #endif

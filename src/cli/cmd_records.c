@@ -480,12 +480,22 @@ static const char *const state_labels[STATE_COUNT] = {
 
 int cli_cmd_status(struct cli *c, int argc, char **argv)
 {
-	if (argc > 1)
-		return cli_usage("status", _("Argumen tidak dikenal: %s"), argv[1]);
+	const char *extra[1];
+	int n = 0;
+	if (!cli_plain_args(argc, argv, extra, 1, &n))
+		return CLI_EXIT_FAILURE;
+	if (n > 0)
+		return cli_usage("status", _("Argumen tidak dikenal: %s"), extra[0]);
 	int64_t counts[STATE_COUNT] = { 0 }, registry = 0, outbox = 0, total = 0;
 	int64_t assigned = 0, unverified = 0;
 	struct store *s = NULL;
-	if (cli_profile_exists(c)) {
+	if (!cli_profile_exists(c)) {
+		/* zeros would read as an empty profile: say it is not there */
+		cli_error(_("Profil petugas \"%s\" tidak ada di %s (pilih dengan --operator)."),
+			c->operator_name, c->data_root);
+		return CLI_EXIT_REJECTED;
+	}
+	{
 		int status = cli_open_store(c, &s);
 		if (status != CLI_EXIT_OK)
 			return status;

@@ -50,6 +50,8 @@ int cli_usage(const char *command, const char *fmt, ...)
 	return CLI_EXIT_FAILURE;
 }
 
+int (*cli_global_hook)(int argc, char **argv, int at);
+
 void cli_parser_init(struct cli_parser *p, int argc, char **argv)
 {
 	p->command = argv[0];
@@ -93,6 +95,15 @@ int cli_next(struct cli_parser *p, const struct cli_option *opts, const char **v
 			}
 		}
 		return o->id;
+	}
+	if (cli_global_hook != NULL && a[1] == '-') {
+		int used = cli_global_hook(p->argc, p->argv, p->next - 1);
+		if (used < 0)
+			return CLI_BAD;
+		if (used > 0) {
+			p->next += used - 1;
+			return cli_next(p, opts, value);
+		}
 	}
 	cli_usage(p->command, _("Pilihan tidak dikenal untuk %s: %s"),
 		p->command != NULL ? p->command : "sigacor", a);

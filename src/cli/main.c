@@ -109,10 +109,11 @@ void cli_help(FILE *out, const char *name)
 			help_command(out, &commands[i]);
 	if (name != NULL)
 		return;
-	fprintf(out, "\n%s\n%s", _("Pilihan umum (sebelum perintah):"),
+	fprintf(out, "\n%s\n%s", _("Pilihan umum (sebelum atau sesudah perintah):"),
 		_("  --data-dir DIR        folder data (bawaan: $XDG_DATA_HOME/sigacor, atau\n"
 		  "                        ~/.local/share/sigacor); profil petugas di DIR/NAMA\n"
-		  "  --operator NAMA       profil petugas (bawaan: $SIGACOR_OPERATOR atau default)\n"
+		  "  --operator NAMA       profil petugas (bawaan: $SIGACOR_OPERATOR, profil satu-\n"
+		  "                        satunya di DIR, atau default)\n"
 		  "  --json                keluaran JSON\n"
 		  "  --lang id|en          bahasa pesan (bawaan: Indonesia; LANG=en_* Inggris)\n"
 		  "  --help                bantuan ini\n"
@@ -151,14 +152,9 @@ static bool default_root(char *buf, size_t len)
 
 static int set_profile(struct cli *c, const char *root, const char *operator_name)
 {
+	char only[RECORD_OPERATOR_MAX];
 	if (operator_name == NULL || operator_name[0] == '\0')
 		operator_name = getenv("SIGACOR_OPERATOR");
-	if (operator_name == NULL || operator_name[0] == '\0')
-		operator_name = "default";
-	if (!operator_ok(operator_name))
-		return cli_usage(NULL, _("Nama petugas \"%s\" tidak sah: pakai huruf, angka, titik, "
-			"garis bawah atau tanda hubung (paling banyak %d)."), operator_name,
-			RECORD_OPERATOR_MAX - 1);
 	if (root != NULL) {
 		if (root[0] == '\0' || snprintf(c->data_root, sizeof c->data_root, "%s", root)
 			>= (int)sizeof c->data_root)
@@ -166,6 +162,13 @@ static int set_profile(struct cli *c, const char *root, const char *operator_nam
 	} else if (!default_root(c->data_root, sizeof c->data_root))
 		return cli_usage(NULL, "%s", _("Folder data tidak diketahui: HOME tidak ada; "
 			"pakai --data-dir DIR."));
+	/* no name given: the one profile the data folder holds, else "default" */
+	if (operator_name == NULL || operator_name[0] == '\0')
+		operator_name = ui_only_profile(c->data_root, only, sizeof only) ? only : "default";
+	if (!operator_ok(operator_name))
+		return cli_usage(NULL, _("Nama petugas \"%s\" tidak sah: pakai huruf, angka, titik, "
+			"garis bawah atau tanda hubung (paling banyak %d)."), operator_name,
+			RECORD_OPERATOR_MAX - 1);
 	snprintf(c->operator_name, sizeof c->operator_name, "%s", operator_name);
 	if (snprintf(c->profile_dir, sizeof c->profile_dir, "%s/%s", c->data_root,
 		c->operator_name) >= (int)sizeof c->profile_dir)
@@ -173,11 +176,11 @@ static int set_profile(struct cli *c, const char *root, const char *operator_nam
 	return CLI_EXIT_OK;
 }
 
-/* --lang must be known before the first message, wherever it stands
- * among the global options. */
+/* --lang must be known before the first message, wherever it stands:
+ * among the global options or after the command. */
 static const char *find_lang(int argc, char **argv)
 {
-	for (int i = 1; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--") != 0; i++) {
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		if (strcmp(argv[i], "--lang") == 0)
 			return i + 1 < argc ? argv[i + 1] : "";
 		if (strncmp(argv[i], "--lang=", 7) == 0)
@@ -199,6 +202,45 @@ static const struct cli_option global_options[] = {
 	{ "version", false, OPT_VERSION },
 	{ NULL, false, 0 },
 };
+
+/* The global options as they were read, so one that follows the command
+ * can change them and the profile be worked out again. */
+static struct {
+	struct cli *cli;
+	const char *root, *operator_name;
+} globals;
+
+/* cli_global_hook: a global option after the command.  --operator stays
+ * the command's own where it has one (login). */
+static int global_after_command(int argc, char **argv, int at)
+{
+	const char *name = argv[at] + 2;
+	size_t len = strcspn(name, "=");
+	bool known = false;
+	for (const struct cli_option *o = global_options; o->name != NULL; o++)
+		known = known || (strlen(o->name) == len && strncmp(o->name, name, len) == 0);
+	if (!known)
+		return 0;
+	struct cli_parser p;
+	cli_parser_init(&p, argc, argv);
+	p.command = NULL;
+	p.next = at;
+	const char *value;
+	cli_global_hook = NULL;      /* no recursion: an unknown one is reported */
+	int id = cli_next(&p, global_options, &value);
+	cli_global_hook = global_after_command;
+	switch (id) {
+	case OPT_DATA_DIR: globals.root = value; break;
+	case OPT_OPERATOR: globals.operator_name = value; break;
+	case OPT_JSON: globals.cli->json = true; break;
+	case OPT_LANG: break;        /* read by find_lang before anything */
+	case CLI_BAD: return -1;
+	default: return 0;
+	}
+	if (set_profile(globals.cli, globals.root, globals.operator_name) != CLI_EXIT_OK)
+		return -1;
+	return p.next - at;
+}
 
 static int finish_output(int status)
 {
@@ -256,6 +298,10 @@ int main(int argc, char **argv)
 	int status = set_profile(&c, root, operator_name);
 	if (status != CLI_EXIT_OK)
 		return status;
+	globals.cli = &c;
+	globals.root = root;
+	globals.operator_name = operator_name;
+	cli_global_hook = global_after_command;
 	if (command == NULL) {
 		/* no command: the screens (ui.h) */
 		struct ui_options o = { c.data_root, operator_name != NULL ? c.operator_name : NULL,

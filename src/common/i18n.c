@@ -1,9 +1,13 @@
 #include "config.h"
 #include "i18n.h"
 
+#include <limits.h>
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static bool english;
 
@@ -27,6 +31,45 @@ static void ensure_locale(void)
 		setlocale(LC_ALL, "C.UTF-8");
 }
 
+static bool has_catalogue(const char *dir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	return snprintf(path, sizeof path, "%s/en/LC_MESSAGES/" PACKAGE ".mo", dir) < (int)sizeof path
+		&& stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Where the English catalogue is: SIGACOR_LOCALEDIR; else the folder it
+ * is installed in; else beside the program: ../share/locale (installed
+ * under another prefix, or staged with DESTDIR) or ./locale (the build
+ * folder, where make puts it).  So `./sigacor --lang en` works before
+ * `make install` too. */
+static void catalogue_dir(char *dir, size_t len)
+{
+	const char *env = getenv("SIGACOR_LOCALEDIR");
+	snprintf(dir, len, "%s", env != NULL && env[0] != '\0' ? env : LOCALEDIR);
+	if ((env != NULL && env[0] != '\0') || has_catalogue(dir))
+		return;
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (slash == NULL)
+		return;
+	*slash = '\0';
+	static const char *const beside[] = { "/../share/locale", "/locale" };
+	for (size_t i = 0; i < sizeof beside / sizeof beside[0]; i++) {
+		char candidate[PATH_MAX + 32];
+		snprintf(candidate, sizeof candidate, "%s%s", exe, beside[i]);
+		if (has_catalogue(candidate) && strlen(candidate) < len) {
+			snprintf(dir, len, "%s", candidate);
+			return;
+		}
+	}
+}
+
 bool i18n_init(const char *lang_option)
 {
 	bool ok = true;
@@ -43,8 +86,9 @@ bool i18n_init(const char *lang_option)
 	ensure_locale();
 	/* Indonesian is the source text: no catalogue needed for it. */
 	setenv("LANGUAGE", english ? "en" : "id", 1);
-	const char *dir = getenv("SIGACOR_LOCALEDIR");
-	bindtextdomain(PACKAGE, dir != NULL && dir[0] != '\0' ? dir : LOCALEDIR);
+	char dir[PATH_MAX];
+	catalogue_dir(dir, sizeof dir);
+	bindtextdomain(PACKAGE, dir);
 	bind_textdomain_codeset(PACKAGE, "UTF-8");
 	textdomain(PACKAGE);
 	return ok;

@@ -109,12 +109,18 @@ static void print_key_name(int key, char *buf, size_t len)
 		snprintf(buf, len, "#%d", key);
 }
 
-/* A function key this terminal does not have (vt100 stops at F4) is
- * left out of the hint bar: the Ctrl alternative is shown instead. */
+/* A function key this terminal's terminfo does not list (vt100 has no
+ * F11 or F12) is left out of the hint bar: the Ctrl alternative is shown
+ * instead.  terminfo, not has_key(): ui.c defines PuTTY's and xterm's
+ * sequences on top, and those a terminal may still not send. */
 static bool key_usable(int key)
 {
-	if (key >= KEY_F(1) && key <= KEY_F(12))
-		return has_key(key) == TRUE;
+	if (key >= KEY_F(1) && key <= KEY_F(12)) {
+		char cap[8];
+		snprintf(cap, sizeof cap, "kf%d", key - KEY_F(0));
+		const char *seq = tigetstr(cap);
+		return seq != NULL && seq != (char *)-1 && seq[0] != '\0';
+	}
 	return true;
 }
 

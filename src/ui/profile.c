@@ -94,6 +94,15 @@ size_t profile_list(const char *root, char names[][PROFILE_NAME_MAX + 1], size_t
 	return count;
 }
 
+bool ui_only_profile(const char *root, char *name, size_t len)
+{
+	char names[2][PROFILE_NAME_MAX + 1];
+	if (profile_list(root, names, 2) != 1 || strlen(names[0]) >= len)
+		return false;
+	memcpy(name, names[0], strlen(names[0]) + 1);
+	return true;
+}
+
 bool profile_has_password(const char *root, const char *name)
 {
 	char path[PATH_MAX];

@@ -306,20 +306,72 @@ static bool dispatch(struct ui *ui, const struct ui_key *k)
 	return (r & UI_QUIT) != 0 || ui->depth == 0;
 }
 
+/* The rest of an escape sequence curses did not know (ESC [ ... final
+ * byte, or ESC O and one byte): F11 from a terminal whose terminfo has no
+ * kf11, Ctrl-arrows, ...  It arrived in one burst with the ESC, so it is
+ * all waiting already.  Read and dropped: a key the table does not know
+ * does nothing, and is never the Esc key. */
+static void drop_sequence(wint_t introducer)
+{
+	if (introducer == 'O') {
+		wint_t value;
+		wget_wch(stdscr, &value);
+		return;
+	}
+	for (int i = 0; i < 32; i++) {
+		wint_t value;
+		int r = wget_wch(stdscr, &value);
+		if (r == ERR || r == KEY_CODE_YES || (value >= 0x40 && value <= 0x7e))
+			return;
+	}
+}
+
+/* One key: curses' result, except that ESC followed at once by '[' or 'O'
+ * is an unknown sequence (dropped: false).  *pending gets a key read ahead
+ * that is not part of one (Esc, then F3 typed quickly). */
+static bool read_key(int *r, wint_t *value, bool *have_next, int *next_r, wint_t *next_value)
+{
+	*have_next = false;
+	*r = wget_wch(stdscr, value);
+	if (*r != OK || *value != UI_ESC)
+		return *r != ERR;
+	*next_r = wget_wch(stdscr, next_value);
+	if (*next_r == ERR)
+		return true;             /* the Esc key itself */
+	if (*next_r == OK && (*next_value == '[' || *next_value == 'O')) {
+		drop_sequence(*next_value);
+		return false;
+	}
+	*have_next = true;
+	return true;
+}
+
+static bool handle_key(struct ui *ui, int r, wint_t value, long long *last_input)
+{
+	if (r == KEY_CODE_YES && value == KEY_RESIZE)
+		return false;            /* handled through got_winch */
+	*last_input = common_now_ms();
+	struct ui_key k;
+	ui_key_classify(&k, r, value);
+	return dispatch(ui, &k);
+}
+
 /* Read every key waiting; true when the program should end. */
 static bool read_keys(struct ui *ui, long long *last_input)
 {
 	for (;;) {
-		wint_t value;
-		int r = wget_wch(stdscr, &value);
-		if (r == ERR)
-			return false;
-		if (r == KEY_CODE_YES && value == KEY_RESIZE)
-			continue;           /* handled through got_winch */
-		*last_input = common_now_ms();
-		struct ui_key k;
-		ui_key_classify(&k, r, value);
-		if (dispatch(ui, &k))
+		wint_t value, next_value = 0;
+		int r, next_r = ERR;
+		bool have_next;
+		if (!read_key(&r, &value, &have_next, &next_r, &next_value)) {
+			if (r == ERR)
+				return false;
+			*last_input = common_now_ms();
+			continue;            /* an unknown sequence: nothing */
+		}
+		if (handle_key(ui, r, value, last_input))
+			return true;
+		if (have_next && handle_key(ui, next_r, next_value, last_input))
 			return true;
 		/* keys typed ahead are all handled before one redraw */
 	}
@@ -420,11 +472,17 @@ static void restore_terminal(void)
 static void define_extra_keys(void)
 {
 	/* PuTTY's default function keys (ESC [11~ ...) and the Linux console's
-	 * (ESC [[A ...) also mean F1-F5 whatever TERM says; Home/End in their
-	 * common variants. */
+	 * (ESC [[A ...) also mean F1-F12 whatever TERM says; Home/End in their
+	 * common variants.  The hint bar still names only the keys terminfo
+	 * lists (keys.c): those are the ones the clerk's terminal surely has. */
 	static const struct { const char *seq; int key; } extra[] = {
 		{ "\033[11~", KEY_F(1) }, { "\033[12~", KEY_F(2) }, { "\033[13~", KEY_F(3) },
 		{ "\033[14~", KEY_F(4) }, { "\033[15~", KEY_F(5) },
+		/* F6-F12 as PuTTY and xterm send them even when TERM=vt100 says
+		 * there are no such keys (PuTTY's users often have vt100) */
+		{ "\033[17~", KEY_F(6) }, { "\033[18~", KEY_F(7) }, { "\033[19~", KEY_F(8) },
+		{ "\033[20~", KEY_F(9) }, { "\033[21~", KEY_F(10) }, { "\033[23~", KEY_F(11) },
+		{ "\033[24~", KEY_F(12) },
 		{ "\033[[A", KEY_F(1) }, { "\033[[B", KEY_F(2) }, { "\033[[C", KEY_F(3) },
 		{ "\033[[D", KEY_F(4) }, { "\033[[E", KEY_F(5) },
 		{ "\033OP", KEY_F(1) }, { "\033OQ", KEY_F(2) }, { "\033OR", KEY_F(3) }, { "\033OS", KEY_F(4) },

@@ -412,9 +412,11 @@ static unsigned worklist_key(struct ui *ui, void *state, const struct ui_key *k)
 	}
 	case ACT_SYNC: {
 		const struct ui_sync *sync = ui_sync_hook(ui);
-		if (sync != NULL && sync->sync_now != NULL)
+		if (sync != NULL && sync->sync_now != NULL) {
 			sync->sync_now(sync->ctx);
-		else
+			/* the bottom line follows it; say so, or F5 seems to do nothing */
+			ui_message(ui, ROLE_NORMAL, "%s", _("Sinkronisasi diminta; kemajuannya di baris Sinkronisasi di bawah."));
+		} else
 			ui_message(ui, ROLE_NORMAL, "%s", _("Sinkronisasi belum tersedia: belum terhubung ke server."));
 		return UI_HANDLED;
 	}
