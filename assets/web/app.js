@@ -357,6 +357,16 @@
 				r.review.note ? el('br') : null, r.review.note || null]));
 		else
 			review.appendChild(el('p', { class: 'muted', id: 'review-current', text: S.no_review }));
+		if (r.history.length > 0) {
+			/* every review, oldest first, with who made it */
+			var list = el('ol', { id: 'review-history', class: 'history' });
+			r.history.forEach(function (h) {
+				list.appendChild(el('li', {}, [el('span', { class: 'tag t-review',
+					text: REVIEWS[h.outcome] || h.outcome }), ' ' + (h.at || '') + ' · ' + S.review_by + ' '
+					+ (h.reviewer || S.review_by_command) + (h.note ? ': ' + h.note : '')]));
+			});
+			review.appendChild(list);
+		}
 		if (note)
 			review.appendChild(el('p', { class: note.ok ? 'ok' : 'error', id: 'review-message',
 				role: 'status', text: note.text }));

@@ -21,7 +21,7 @@
 #define DB_BUSY_TIMEOUT_MS 10000
 #define DB_BATCH_MAX 256            /* writes in one group commit at most */
 #define DB_CHECKPOINT_PAGES 4000    /* WAL pages that wake the checkpointer */
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
@@ -101,6 +101,19 @@ static const char schema[] =
 	" created_at INTEGER NOT NULL,"
 	" expires_at INTEGER NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS web_sessions_supervisor ON web_sessions(supervisor_id);"
+	/* v3: every review a record gets, in order (the record keeps only the
+	 * latest).  A trigger writes it, so `review` and the dashboard cannot
+	 * forget; the dashboard names its supervisor in reviewer. */
+	"CREATE TABLE IF NOT EXISTS review_log("
+	" id INTEGER PRIMARY KEY,"
+	" verification_id TEXT NOT NULL REFERENCES verifications(id),"
+	" outcome TEXT NOT NULL, note TEXT NOT NULL, at INTEGER,"
+	" reviewer TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX IF NOT EXISTS review_log_verification ON review_log(verification_id, id);"
+	"CREATE TRIGGER IF NOT EXISTS review_logged AFTER UPDATE OF review, review_note, reviewed_at "
+	" ON verifications WHEN new.review != '' BEGIN"
+	" INSERT INTO review_log(verification_id, outcome, note, at)"
+	" VALUES (new.id, new.review, new.review_note, new.reviewed_at); END;"
 	"INSERT OR IGNORE INTO meta(key, value) VALUES ('residents_snapshot', 0), "
 	" ('candidates_snapshot', 0);";
 

@@ -455,6 +455,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return r;
 	}
 	if (req->web) {
+		req->received += (long long)*upload_data_size;
 		/* the dashboard's form bodies are timed like the API's */
 		if (*upload_data_size > 0)
 			guard_body(req->guard, *upload_data_size);

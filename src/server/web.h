@@ -116,6 +116,8 @@ enum web_lang { WEB_LANG_ID = 0, WEB_LANG_EN };
 	X(S_REVIEW_HISTORY, "review_history", N_("Riwayat pemeriksaan")) \
 	X(S_NO_REVIEW, "no_review", N_("Belum diperiksa kota.")) \
 	X(S_REVIEW_NOTE, "review_note", N_("Catatan pemeriksaan")) \
+	X(S_REVIEW_BY, "review_by", N_("oleh")) \
+	X(S_REVIEW_BY_COMMAND, "review_by_command", N_("perintah review di server")) \
 	X(S_REVIEW_SAVE, "review_save", N_("Simpan pemeriksaan")) \
 	X(S_REVIEW_SAVED, "review_saved", N_("Hasil pemeriksaan disimpan; petugas melihatnya setelah sinkronisasi berikutnya.")) \
 	X(S_REVIEW_READONLY, "review_readonly", N_("Rekaman ini hanya dapat dilihat.")) \

@@ -419,6 +419,28 @@ static bool add_photos(sqlite3 *db, const char *id, cJSON *o)
 	return rc == SQLITE_DONE;
 }
 
+/* the record's reviews, oldest first; who: the supervisor, "" for `review` */
+static bool add_history(sqlite3 *db, const char *id, cJSON *o)
+{
+	sqlite3_stmt *st;
+	cJSON *list = cJSON_AddArrayToObject(o, "history");
+	if (sqlite3_prepare_v2(db, "SELECT outcome, note, at, reviewer FROM review_log "
+		"WHERE verification_id = ? ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		cJSON *h = cJSON_CreateObject();
+		cJSON_AddStringToObject(h, "outcome", text_col(st, 0));
+		cJSON_AddStringToObject(h, "note", text_col(st, 1));
+		add_time(h, "at", st, 2);
+		cJSON_AddStringToObject(h, "reviewer", text_col(st, 3));
+		cJSON_AddItemToArray(list, h);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE;
+}
+
 static cJSON *flag_list(unsigned flags, enum web_lang lang)
 {
 	cJSON *a = cJSON_CreateArray();
@@ -494,7 +516,7 @@ void web_record_json(const struct web_session *s, const char *id, struct web_jso
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	cJSON *o = sqlite3_step(st) == SQLITE_ROW ? record_object(st, s, lang) : NULL;
 	sqlite3_finalize(st);
-	if (o == NULL || !add_photos(db, id, o)) {
+	if (o == NULL || !add_photos(db, id, o) || !add_history(db, id, o)) {
 		cJSON_Delete(o);
 		db_problem(out, db, lang);
 		db_rollback(db);
@@ -507,7 +529,7 @@ void web_record_json(const struct web_session *s, const char *id, struct web_jso
 /* ---------------------------------------------------------------- review */
 
 struct web_review_write {
-	const char *id, *outcome, *note, *scope;
+	const char *id, *outcome, *note, *scope, *reviewer;
 	bool found, in_scope;
 };
 
@@ -525,7 +547,17 @@ static bool write_review(sqlite3 *db, void *ctx)
 	sqlite3_finalize(st);
 	if (!w->in_scope)
 		return false;
-	return ledger_review(db, w->id, w->outcome, w->note, util_now(), &w->found) && w->found;
+	if (!ledger_review(db, w->id, w->outcome, w->note, util_now(), &w->found) || !w->found)
+		return false;
+	/* the trigger logged the review; say who made it (the writer is ours alone) */
+	if (sqlite3_prepare_v2(db, "UPDATE review_log SET reviewer = ?1 WHERE id = "
+		"(SELECT max(id) FROM review_log WHERE verification_id = ?2)", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, w->reviewer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, w->id, -1, SQLITE_STATIC);
+	bool ok = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	return ok;
 }
 
 void web_review(const struct web_session *s, const char *id, const char *body, size_t len,
@@ -545,7 +577,7 @@ void web_review(const struct web_session *s, const char *id, const char *body, s
 		return;
 	}
 	struct web_review_write w = { id, outcome->valuestring,
-		note != NULL ? note->valuestring : "", s->who.scope, false, false };
+		note != NULL ? note->valuestring : "", s->who.scope, s->who.name, false, false };
 	enum db_write_result wr = db_write(write_review, &w);
 	cJSON_Delete(in);
 	if (!w.in_scope)
