@@ -273,7 +273,10 @@
 				summary.textContent = S.none_found;
 		}
 
+		var asked = 0;
 		function load() {
+			/* filters changed quickly: only the last answer is drawn */
+			var mine = ++asked;
 			var params = new URLSearchParams();
 			Object.keys(state).forEach(function (k) { if (state[k]) params.set(k, state[k]); });
 			window.history.replaceState(null, '', window.location.pathname
@@ -281,6 +284,7 @@
 			summary.textContent = S.loading;
 			api('GET', '/web/api/kelurahan/' + encodeURIComponent(code) + '/records?'
 				+ params.toString()).then(function (data) {
+				if (mine !== asked) return;
 				title.textContent = data.kelurahan.name + ' · ' + S.scope_kecamatan + ' '
 					+ data.kelurahan.kecamatan;
 				rows = data.records;
