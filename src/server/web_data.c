@@ -67,13 +67,14 @@ static const char *text_col(sqlite3_stmt *st, int col)
 	return v != NULL ? (const char *)v : "";
 }
 
-/* "layak", "tidak-layak" or "tidak-ditemukan": the three outcomes the city
- * counts (not found is a reason of tidak layak, counted on its own) */
+/* "layak", "tidak-layak" or "tidak-ditemukan": the outcome as the city
+ * counts it (core's rule, record_outcome_of, the report's too), as the
+ * page's code */
 static const char *outcome_of(const char *decision, const char *reason)
 {
-	if (strcmp(decision, "layak") == 0)
-		return "layak";
-	return strcmp(reason, "tidak-ditemukan") == 0 ? "tidak-ditemukan" : "tidak-layak";
+	static const char *const codes[] = { [OUTCOME_NONE] = "", [OUTCOME_LAYAK] = "layak",
+		[OUTCOME_TIDAK_LAYAK] = "tidak-layak", [OUTCOME_NOT_FOUND] = "tidak-ditemukan" };
+	return codes[record_outcome_of(decision, reason)];
 }
 
 /* outcome, reason code and the reason's label in the page's language */
