@@ -80,6 +80,8 @@ enum ui_scope {
 		N_("Koreksi"), N_("koreksi rekaman final (membuat rekaman baru yang menggantikannya)")) \
 	X(ACT_FILTER_RW, SCOPE_LIST, KEY_F(7), CTRL_KEY('R'), 0, \
 		N_("RW"), N_("saring menurut RW")) \
+	X(ACT_SUMMARY, SCOPE_LIST, KEY_F(11), CTRL_KEY('W'), 0, \
+		N_("Ringkasan"), N_("ringkasan per kelurahan: sasaran, selesai, layak, tidak layak, antrean")) \
 	X(ACT_DISCARD, SCOPE_LIST | SCOPE_FORM, KEY_F(8), CTRL_KEY('B'), 0, \
 		N_("Buang"), N_("buang draf (rekaman final tidak bisa dibuang)")) \
 	X(ACT_FINALISE, SCOPE_FORM, KEY_F(9), CTRL_KEY('F'), 0, \
@@ -200,7 +202,8 @@ struct screen_ops {
 enum ui_close_reason { CLOSE_NORMAL, CLOSE_QUIT, CLOSE_HANGUP };
 
 extern const struct screen_ops screen_operator, screen_lock, screen_worklist,
-	screen_form, screen_picker, screen_help, screen_dialog, screen_choice;
+	screen_form, screen_picker, screen_help, screen_dialog, screen_choice,
+	screen_summary;
 
 #define UI_STACK_MAX 12
 

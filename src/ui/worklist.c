@@ -402,6 +402,9 @@ static unsigned worklist_key(struct ui *ui, void *state, const struct ui_key *k)
 	case ACT_DISCARD:
 		ask_discard(ui, w);
 		return UI_HANDLED;
+	case ACT_SUMMARY:
+		ui_push(ui, &screen_summary, NULL);
+		return UI_HANDLED;
 	case ACT_CORRECT: {
 		struct row *row = current(w);
 		if (row == NULL || row->candidate || row->state == STATE_DRAFT)
