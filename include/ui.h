@@ -4,6 +4,7 @@
 #define SIGACOR_UI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 
 struct pollfd;
@@ -55,6 +56,11 @@ struct ui_options {
  * $XDG_CONFIG_HOME/sigacor/ui.conf: idle_minutes=5, idle_seconds=,
  * photo_inbox=. */
 int ui_run(const struct ui_options *opts);
+
+/* The keys of every screen as man page text (roff), from the one action
+ * table: `sigacor --keys-man`; tests/cli/keys.test checks doc/sigacor.1
+ * holds exactly this. */
+void ui_keys_man(FILE *out);
 
 /* The one operator profile under root into name; false when root holds
  * none or several (then the caller falls back to its default). */

@@ -192,7 +192,7 @@ static const char *find_lang(int argc, char **argv)
 	return NULL;
 }
 
-enum { OPT_DATA_DIR, OPT_OPERATOR, OPT_JSON, OPT_LANG, OPT_VERSION };
+enum { OPT_DATA_DIR, OPT_OPERATOR, OPT_JSON, OPT_LANG, OPT_VERSION, OPT_KEYS_MAN };
 
 static const struct cli_option global_options[] = {
 	{ "data-dir", true, OPT_DATA_DIR },
@@ -200,6 +200,8 @@ static const struct cli_option global_options[] = {
 	{ "json", false, OPT_JSON },
 	{ "lang", true, OPT_LANG },
 	{ "version", false, OPT_VERSION },
+	/* not in --help: the man page's keys (make update-man-keys) */
+	{ "keys-man", false, OPT_KEYS_MAN },
 	{ NULL, false, 0 },
 };
 
@@ -279,6 +281,7 @@ int main(int argc, char **argv)
 	cli_parser_init(&p, argc, argv);
 	p.command = NULL;
 	const char *root = NULL, *operator_name = NULL, *value, *command = NULL;
+
 	while (command == NULL) {
 		int id = cli_next(&p, global_options, &value);
 		if (id == CLI_END)
@@ -289,6 +292,7 @@ int main(int argc, char **argv)
 		case CLI_ARG: command = value; break;
 		case CLI_HELP: cli_help(stdout, NULL); return finish_output(CLI_EXIT_OK);
 		case OPT_VERSION: printf("sigacor %s\n", PACKAGE_VERSION); return finish_output(CLI_EXIT_OK);
+		case OPT_KEYS_MAN: ui_keys_man(stdout); return finish_output(CLI_EXIT_OK);
 		case OPT_DATA_DIR: root = value; break;
 		case OPT_OPERATOR: operator_name = value; break;
 		case OPT_JSON: c.json = true; break;

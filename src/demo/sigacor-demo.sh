@@ -59,5 +59,10 @@ cl sync || say "sinkronisasi belum selesai; coba lagi dari layar (tombol F5)"
 if [ "${SIGACOR_DEMO_NO_UI:-}" = 1 ]; then
 	cl status
 else
-	cl
+	status=0
+	cl || status=$?
+	# what the terminal keeps after the screens close is the state now (the
+	# sync summary above was printed before the session)
+	cl status || true
+	exit "$status"
 fi

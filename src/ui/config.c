@@ -2,7 +2,7 @@
  * (else ~/.config/sigacor/ui.conf), lines "key=value", '#' comments:
  *   idle_minutes=5      lock the screen after this many idle minutes (0: never)
  *   idle_seconds=       the same in seconds (wins over idle_minutes)
- *   photo_inbox=PATH    where the photo picker starts the first time
+ *   photo_inbox=PATH    where the photo picker starts (before the folder used last)
  * The environment wins over the file: SIGACOR_IDLE_SECONDS, SIGACOR_PHOTO_INBOX. */
 #include "config.h"
 #include "ui_int.h"

@@ -227,6 +227,8 @@ static void choice_draw(struct ui *ui, void *state)
 		ui_fill(top + 2 + i, left + 2, width - 4, role);
 		ui_putf(top + 2 + i, left + 3, width - 6, role, "%d  %s", i + 1, c->items[i]);
 	}
+	ui_putf(top + height - 2, left + 3, width - 6, ROLE_DIALOG, _("Angka 1-%d: langsung pilih   Esc: batal"),
+		c->count < 9 ? c->count : 9);
 }
 
 static unsigned choice_key(struct ui *ui, void *state, const struct ui_key *k)

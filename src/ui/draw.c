@@ -145,6 +145,16 @@ int ui_put(int y, int x, int width, enum ui_role role, const char *s)
 	return used;
 }
 
+int ui_put_marked(int y, int x, int width, enum ui_role role, const char *s)
+{
+	if (ui_text_width(s) <= width || width < 2)
+		return ui_put(y, x, width, role, s);
+	char cut[1024];
+	size_t keep = ui_text_fit(s, width - 1, NULL);
+	snprintf(cut, sizeof cut, "%.*s\u2026", (int)(keep < sizeof cut - 4 ? keep : sizeof cut - 4), s);
+	return ui_put(y, x, width, role, cut);
+}
+
 int ui_putf(int y, int x, int width, enum ui_role role, const char *fmt, ...)
 {
 	char buf[1024];

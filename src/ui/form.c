@@ -96,6 +96,10 @@ void form_nik_changed(struct ui *ui, struct form *f)
 	char digits[NIK_LEN + 1];
 	bool digits_ok = nik_normalise(f->nik.text, digits);
 	f->nik_complete = digits_ok && strlen(digits) == NIK_LEN && f->info.valid;
+	/* "3671 0749 1005 0001" is kept as its 16 digits: with the spaces it
+	 * did not fit the field and showed cut ("71 0749 1005 0001") */
+	if (f->nik_complete && strcmp(f->nik.text, digits) != 0)
+		ui_field_set(&f->nik, digits);
 	if (!f->nik_complete) {
 		if (f->resident_found) {
 			/* the filled-in data belonged to another NIK */

@@ -85,6 +85,36 @@ static void add_section(struct help *h, unsigned scope, const char *title)
 	}
 }
 
+/* roff for the man page: '-' is written "\-" (a minus, not a hyphen). */
+static void put_roff(FILE *out, const char *text)
+{
+	for (const char *c = text; *c != '\0'; c++) {
+		if (*c == '-' || *c == '\\')
+			fputc('\\', out);
+		fputc(*c, out);
+	}
+}
+
+void ui_keys_man(FILE *out)
+{
+	for (size_t i = 0; i < SECTION_COUNT; i++) {
+		fprintf(out, ".SS ");
+		put_roff(out, _(sections[i].title));
+		fputc('\n', out);
+		for (int a = ACT_NONE + 1; a < ACT_COUNT; a++) {
+			if (!(ui_action_scope((enum ui_action)a) & sections[i].scope))
+				continue;
+			char keys[64];
+			ui_action_keys((enum ui_action)a, 3, keys, sizeof keys);
+			fprintf(out, ".TP\n.B ");
+			put_roff(out, keys);
+			fputc('\n', out);
+			put_roff(out, ui_action_help((enum ui_action)a));
+			fputc('\n', out);
+		}
+	}
+}
+
 static void *help_open(struct ui *ui, void *arg)
 {
 	const struct screen_ops *from = arg;

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "ui_int.h"
 #include "store.h"
+#include "common.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -303,7 +304,21 @@ const struct screen_ops screen_operator = {
 
 struct lock_screen {
 	struct ui_field pass;
+	int failures;
+	long long retry_at_ms;    /* no password is checked before this */
 };
+
+/* After each wrong password the next is checked only later: 1, 2, 4 ...
+ * up to 60 seconds, so guessing at an unattended laptop is slow. */
+#define LOCK_DELAY_MAX_MS 60000
+
+static long long lock_delay_ms(int failures)
+{
+	long long ms = 1000;
+	for (int i = 1; i < failures && ms < LOCK_DELAY_MAX_MS; i++)
+		ms *= 2;
+	return ms < LOCK_DELAY_MAX_MS ? ms : LOCK_DELAY_MAX_MS;
+}
 
 static void *lock_open(struct ui *ui, void *arg)
 {
@@ -333,12 +348,23 @@ static unsigned lock_key(struct ui *ui, void *state, const struct ui_key *k)
 	if (ui_field_key(&l->pass, k, NULL))
 		return UI_HANDLED;
 	switch (k->action) {
-	case ACT_ENTER:
+	case ACT_ENTER: {
+		long long now = common_now_ms();
+		if (now < l->retry_at_ms) {
+			ui_field_wipe(&l->pass);
+			ui_message(ui, ROLE_ERROR, _("Tunggu %lld detik lagi, lalu ketik kata sandi."),
+				(l->retry_at_ms - now + 999) / 1000);
+			return UI_HANDLED;
+		}
 		if (profile_check_password(ui->data_root, ui->operator_name, l->pass.text))
 			return UI_CLOSE;
 		ui_field_wipe(&l->pass);
-		ui_message(ui, ROLE_ERROR, "%s", _("Kata sandi salah."));
+		l->failures++;
+		l->retry_at_ms = common_now_ms() + lock_delay_ms(l->failures);
+		ui_message(ui, ROLE_ERROR, _("Kata sandi salah. Coba lagi setelah %lld detik."),
+			lock_delay_ms(l->failures) / 1000);
 		return UI_HANDLED;
+	}
 	case ACT_QUIT:
 	case ACT_REDRAW:
 		return UI_IGNORED;

@@ -1,5 +1,7 @@
-/* picker: browse folders for the photos of a record.  Starts where the
- * clerk last attached a photo, else the configured inbox, else home; lists
+/* picker: browse folders for the photos of a record.  Starts in the
+ * configured inbox, else where the clerk last attached a photo, else where
+ * phone photos land on a laptop (start_folder); a file's path typed is
+ * attached at once; lists
  * folders first, then files newest first; typing filters; Enter attaches
  * to the current slot and moves on to the next empty one.  EXIF is read
  * only for the rows on screen, and once per file, so a folder of 5,000
@@ -154,6 +156,101 @@ static bool is_dir(const char *path)
 	return path != NULL && path[0] != '\0' && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* $XDG_PICTURES_DIR from user-dirs.dirs ("$HOME/Gambar"), or "". */
+static void xdg_pictures(const char *home, char *buf, size_t len)
+{
+	char path[PATH_MAX], line[PATH_MAX + 64];
+	const char *config = getenv("XDG_CONFIG_HOME");
+	buf[0] = '\0';
+	if (config != NULL && config[0] == '/')
+		snprintf(path, sizeof path, "%s/user-dirs.dirs", config);
+	else
+		snprintf(path, sizeof path, "%s/.config/user-dirs.dirs", home);
+	FILE *f = fopen(path, "re");
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof line, f) != NULL) {
+		static const char key[] = "XDG_PICTURES_DIR=\"";
+		if (strncmp(line, key, sizeof key - 1) != 0)
+			continue;
+		char *value = line + sizeof key - 1;
+		value[strcspn(value, "\"")] = '\0';
+		int n = strncmp(value, "$HOME", 5) == 0 ? snprintf(buf, len, "%s%s", home, value + 5)
+			: snprintf(buf, len, "%s", value);
+		if (n < 0 || (size_t)n >= len)
+			buf[0] = '\0';
+	}
+	fclose(f);
+}
+
+/* A phone or a card mounted under /media/USER/NAME (or /media/NAME): the
+ * first one with a DCIM folder, else the first one. */
+static bool mounted_media(char *buf, size_t len)
+{
+	const char *user = getenv("USER");
+	char base[PATH_MAX];
+	snprintf(base, sizeof base, "/media/%s", user != NULL ? user : "");
+	if (!is_dir(base))
+		snprintf(base, sizeof base, "/media");
+	DIR *d = opendir(base);
+	if (d == NULL)
+		return false;
+	bool found = false;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		char dir[PATH_MAX], dcim[PATH_MAX + 8];
+		int n = snprintf(dir, sizeof dir, "%s/%s", base, de->d_name);
+		if (n < 0 || (size_t)n >= sizeof dir)
+			continue;
+		snprintf(dcim, sizeof dcim, "%s/DCIM", dir);
+		if (is_dir(dcim) || (!found && is_dir(dir))) {
+			n = snprintf(buf, len, "%s", is_dir(dcim) ? dcim : dir);
+			if (n < 0 || (size_t)n >= len)
+				continue;
+			found = true;
+			if (is_dir(dcim))
+				break;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+/* Where the picker opens: the configured inbox, else the folder of the
+ * last photo attached, else where a laptop keeps phone photos (the XDG
+ * pictures folder, ~/Pictures, ~/Downloads, a phone or card under
+ * /media), else home.  A new clerk types no path. */
+static void start_folder(struct ui *ui, const char *last, char *buf, size_t len)
+{
+	const char *home = getenv("HOME");
+	home = home != NULL ? home : "";
+	char pictures[PATH_MAX];
+	xdg_pictures(home, pictures, sizeof pictures);
+	if (is_dir(ui->cfg.photo_inbox)) {
+		snprintf(buf, len, "%s", ui->cfg.photo_inbox);
+		return;
+	}
+	if (is_dir(last)) {
+		snprintf(buf, len, "%s", last);
+		return;
+	}
+	if (is_dir(pictures)) {
+		snprintf(buf, len, "%s", pictures);
+		return;
+	}
+	static const char *const beside_home[] = { "Pictures", "Gambar", "Downloads", "Unduhan" };
+	for (size_t i = 0; i < sizeof beside_home / sizeof beside_home[0]; i++) {
+		snprintf(buf, len, "%s/%s", home, beside_home[i]);
+		if (is_dir(buf))
+			return;
+	}
+	if (mounted_media(buf, len))
+		return;
+	snprintf(buf, len, "%s", is_dir(home) ? home : "/");
+}
+
 static void *picker_open(struct ui *ui, void *arg)
 {
 	const struct picker_args *a = arg;
@@ -163,11 +260,9 @@ static void *picker_open(struct ui *ui, void *arg)
 	p->form = a->form;
 	p->kind = a->kind;
 	ui_field_init(&p->filter, FIELD_TEXT, 200);
-	char last[PATH_MAX] = "";
+	char last[PATH_MAX] = "", start[PATH_MAX];
 	store_meta_get(ui->store, META_PHOTO_DIR, last, sizeof last);
-	const char *home = getenv("HOME");
-	const char *start = is_dir(last) ? last : is_dir(ui->cfg.photo_inbox) ? ui->cfg.photo_inbox
-		: is_dir(home) ? home : "/";
+	start_folder(ui, last, start, sizeof start);
 	if (!load_dir(ui, p, start) && !load_dir(ui, p, "/")) {
 		free(p);
 		return NULL;
@@ -192,6 +287,20 @@ static void read_facts(struct picker *p, struct entry *e)
 	e->read = true;
 }
 
+/* The photo's date: EXIF's, else the file's, marked with '*' (the
+ * details line below says which). */
+static void entry_date(const struct entry *e, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (e->error == PHOTO_ERR_NONE && e->facts.taken_at[0] != '\0') {
+		ui_format_taken(e->facts.taken_at, buf, len);
+		return;
+	}
+	struct tm tm;
+	if (localtime_r(&e->mtime, &tm) != NULL && strftime(buf, len - 1, "%d-%m-%Y %H:%M", &tm) > 0)
+		strcat(buf, "*");
+}
+
 static void draw_row(struct ui *ui, struct picker *p, int y, struct entry *e, bool sel)
 {
 	enum ui_role role = sel ? ROLE_SELECTED : e->is_dir ? ROLE_VALUE : ROLE_NORMAL;
@@ -201,20 +310,14 @@ static void draw_row(struct ui *ui, struct picker *p, int y, struct entry *e, bo
 	if (e->is_dir) {
 		char name[300];
 		snprintf(name, sizeof name, "%s/", e->name);
-		ui_put(y, 1, name_w, role, name);
+		ui_put_marked(y, 1, name_w, role, name);
 		ui_put(y, name_w + 2, 10, role, _("folder"));
 		return;
 	}
 	read_facts(p, e);
 	char size[24], when[24];
 	ui_format_size(e->size, size, sizeof size);
-	if (e->error == PHOTO_ERR_NONE && e->facts.taken_at[0] != '\0')
-		ui_format_taken(e->facts.taken_at, when, sizeof when);
-	else {
-		struct tm tm;
-		if (localtime_r(&e->mtime, &tm) != NULL)
-			strftime(when, sizeof when, "%d-%m-%Y %H:%M", &tm);
-	}
+	entry_date(e, when, sizeof when);
 	int attached = form_attached_kind(p->form, e->name);
 	int x = 1;
 	if (attached >= 0) {
@@ -222,7 +325,7 @@ static void draw_row(struct ui *ui, struct picker *p, int y, struct entry *e, bo
 		snprintf(tag, sizeof tag, "[%s] ", ui_photo_kind_label(attached));
 		x += ui_put(y, x, name_w, sel ? role : ROLE_OK, tag);
 	}
-	ui_put(y, x, name_w + 1 - x, role, e->name);
+	ui_put_marked(y, x, name_w + 1 - x, role, e->name);
 	ui_putf(y, name_w + 2, 9, role, "%8s", size);
 	ui_put(y, name_w + 12, 17, role, when);
 	const char *gps = e->error != PHOTO_ERR_NONE ? _("bukan foto")
@@ -242,8 +345,14 @@ static void draw_details(struct ui *ui, struct picker *p, int y)
 		ui_putf(y, 1, ui->cols - 2, ROLE_ERROR, "%s: %s", e->name, _(photo_error_message(e->error)));
 		return;
 	}
-	ui_format_taken(e->facts.taken_at, when, sizeof when);
-	ui_putf(y, 1, ui->cols - 2, ROLE_NORMAL, _("%s  %s, diambil %s"), e->name, size, when);
+	/* size and date first, the name last: a long name is what gets cut */
+	char line[512];
+	entry_date(e, when, sizeof when);
+	when[strcspn(when, "*")] = '\0';      /* said in words here */
+	int n = snprintf(line, sizeof line, e->facts.taken_at[0] != '\0' ? _("%s, diambil %s (EXIF)  ")
+		: _("%s, tanggal berkas %s (tanpa tanggal EXIF)  "), size, when);
+	int x = 1 + ui_put(y, 1, ui->cols - 2, ROLE_NORMAL, n > 0 ? line : "");
+	ui_put_marked(y, x, ui->cols - 1 - x, ROLE_NORMAL, e->name);
 	const struct photo_gps *g = &e->facts.gps;
 	if (g->present) {
 		const struct wilayah_kelurahan *k = geo_kelurahan_at(g->lat, g->lon);
@@ -274,7 +383,9 @@ static void picker_draw(struct ui *ui, void *state)
 	ui_put(2, 1, 8, ROLE_LABEL, _("Saring"));
 	int cx = ui_field_draw(&p->filter, 2, 10, 30, true);
 	ui_show_cursor(ui, 2, cx);
-	ui_putf(2, 42, ui->cols - 43, ROLE_DIM, _("%zu dari %zu; / atau ~: pindah folder"), p->nshown, p->count);
+	ui_putf(2, 42, ui->cols - 43, ROLE_DIM, p->filter.len == 0
+		? _("%zu dari %zu; Backspace: folder induk") : _("%zu dari %zu; / atau ~: ketik jalur"),
+		p->nshown, p->count);
 	int name_w = ui->cols - 46;
 	ui_putf(3, 1, ui->cols - 2, ROLE_LABEL, "%-*s %9s  %-17s %s", name_w, _("Nama"), _("Ukuran"),
 		_("Tanggal"), _("GPS"));
@@ -301,8 +412,11 @@ static void go_parent(struct ui *ui, struct picker *p)
 	load_dir(ui, p, parent);
 }
 
-/* "/path" or "~/path" typed in the filter: go there. */
-static void go_typed(struct ui *ui, struct picker *p)
+static unsigned attach(struct ui *ui, struct picker *p, struct entry *e);
+
+/* "/path" or "~/path" typed in the filter: a folder opens; a file opens
+ * its folder and is attached at once. */
+static unsigned go_typed(struct ui *ui, struct picker *p)
 {
 	char path[PATH_MAX];
 	const char *t = p->filter.text;
@@ -311,7 +425,24 @@ static void go_typed(struct ui *ui, struct picker *p)
 		snprintf(path, sizeof path, "%s%s", home != NULL ? home : "", t + 1);
 	else
 		snprintf(path, sizeof path, "%s", t);
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+		char *slash = strrchr(path, '/');
+		char name[NAME_MAX + 1];
+		snprintf(name, sizeof name, "%s", slash + 1);
+		if (slash == path)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		if (!load_dir(ui, p, path))
+			return UI_HANDLED;
+		for (size_t i = 0; i < p->count; i++)
+			if (strcmp(p->entries[i].name, name) == 0)
+				return attach(ui, p, &p->entries[i]);
+		return UI_HANDLED;
+	}
 	load_dir(ui, p, path);
+	return UI_HANDLED;
 }
 
 static unsigned attach(struct ui *ui, struct picker *p, struct entry *e)
@@ -372,10 +503,8 @@ static unsigned picker_key(struct ui *ui, void *state, const struct ui_key *k)
 		}
 		return UI_HANDLED;
 	case ACT_ENTER:
-		if (p->filter.text[0] == '/' || p->filter.text[0] == '~') {
-			go_typed(ui, p);
-			return UI_HANDLED;
-		}
+		if (p->filter.text[0] == '/' || p->filter.text[0] == '~')
+			return go_typed(ui, p);
 		if (e == NULL)
 			return UI_HANDLED;
 		if (e->is_dir) {

@@ -418,8 +418,12 @@ static int run_loop(struct ui *ui, const sigset_t *wait_mask)
 			apply_resize();
 		}
 		if (ui->store != NULL && !ui->locked && ui->cfg.idle_seconds > 0
-			&& common_now_ms() - last_input >= (long long)ui->cfg.idle_seconds * 1000)
+			&& common_now_ms() - last_input >= (long long)ui->cfg.idle_seconds * 1000) {
+			/* keys typed as the lock appears were meant for the form: they
+			 * must not land in the password field */
+			flushinp();
 			ui_push(ui, &screen_lock, NULL);
+		}
 		update_sync_status(ui);
 		draw(ui);
 

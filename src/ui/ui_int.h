@@ -142,6 +142,9 @@ int ui_text_width(const char *s);
 int ui_put(int y, int x, int width, enum ui_role role, const char *s);
 int ui_putf(int y, int x, int width, enum ui_role role, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* ui_put, but text that does not fit ends in "…": the clerk sees it was
+ * shortened (names, messages; never used for a coordinate). */
+int ui_put_marked(int y, int x, int width, enum ui_role role, const char *s);
 /* Copy src into dst (len bytes), cut on a character boundary. */
 size_t ui_copy(char *dst, size_t len, const char *src);
 /* Fill columns [x, x+width) of row y with blanks in role. */

@@ -293,7 +293,9 @@ static void test_no_gps_manual_coordinates(void)
 	e2e_wait(t, "Cari NIK/nama", "draft kept");
 	vt_send(t, "<F3>3671012001700004<Enter><Enter>");
 	e2e_wait(t, "Pilih foto untuk: Foto KTP", "picker for the next record");
-	e2e_ok(t, vt_has_text(t, "/photos/sub"), "it starts in the folder used last");
+	e2e_ok(t, !vt_has_text(t, "/photos/sub"), "the configured inbox wins over the folder used last");
+	vt_send(t, "sub<Enter>");
+	e2e_wait(t, "/photos/sub", "into the sub-folder");
 	vt_send(t, "<Left>");
 	e2e_wait(t, "b_kk.jpg", "Left goes up to the parent folder");
 	e2e_quit(t, "<Esc><Esc><F10>", "quit");

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <limits.h>
+#include <sys/stat.h>
 
 #define BUDI "3671011503850002"
 #define ROWS 24
@@ -318,6 +320,40 @@ static void test_vt100_putty_keys(struct e2e *e)
 	vt_free(t);
 }
 
+/* Where the picker opens with no inbox configured: ~/Pictures on a fresh
+ * profile, then the folder used last; a file path typed attaches it. */
+static void test_picker_start(struct e2e *e)
+{
+	char pictures[PATH_MAX + 16], elsewhere[PATH_MAX + 16], typed[PATH_MAX + 64];
+	snprintf(pictures, sizeof pictures, "%s/Pictures", e->home);
+	snprintf(elsewhere, sizeof elsewhere, "%s/elsewhere", e->dir);
+	ok(mkdir(pictures, 0700) == 0 && mkdir(elsewhere, 0700) == 0, "~/Pictures and another folder");
+	ok(e2e_photo(e, "../home/Pictures/IMG_rumah.jpg", -6.1783, 106.63, NULL, 0)
+		&& e2e_photo(e, "../elsewhere/IMG_ktp.jpg", -6.1783, 106.63, NULL, 0), "a photo in each");
+	e2e_setenv(e, "TERM", "xterm");
+	e2e_setenv(e, "SIGACOR_PHOTO_INBOX", NULL);
+	ok(e2e_profile(e, "ani"), "a fresh profile (no folder used last)");
+	struct vt *t = e2e_start(e, ROWS, COLS, NULL);
+	e2e_login(t, "ani");
+	vt_send(t, "<C-t>" BUDI "<Enter><Enter>");
+	e2e_wait(t, "Pilih foto untuk", "picker without an inbox");
+	e2e_ok(t, vt_has_text(t, "IMG_rumah.jpg"), "it opens in ~/Pictures, no path typed");
+	e2e_ok(t, vt_has_text(t, "Backspace: folder induk"), "the hint says what Backspace does on an empty filter");
+	e2e_ok(t, vt_has_text(t, "(EXIF)") || vt_has_text(t, "(tanpa tanggal EXIF)"), "the date says where it comes from");
+	snprintf(typed, sizeof typed, "%s/IMG_ktp.jpg<Enter>", elsewhere);
+	vt_send(t, typed);
+	e2e_wait(t, "Foto KTP terlampir", "a file's path typed attaches it");
+	vt_send(t, "<Esc><Esc>");
+	e2e_wait(t, "Cari NIK/nama", "draft kept");
+	vt_send(t, "<C-t>3671015708900003<Enter><Enter>");
+	e2e_wait(t, "Pilih foto untuk", "picker for the next record");
+	e2e_ok(t, vt_has_text(t, "IMG_ktp.jpg") && !vt_has_text(t, "IMG_rumah.jpg"), "it opens in the folder used last");
+	vt_send(t, "<Esc><Esc><C-x>");
+	ok(vt_wait_exit(t, E2E_TIMEOUT) == 0, "quit");
+	vt_free(t);
+	e2e_setenv(e, "SIGACOR_PHOTO_INBOX", e->photos);
+}
+
 int main(void)
 {
 	static const char *const terms[] = { "vt100", "xterm", "putty", "linux", "screen" };
@@ -328,6 +364,7 @@ int main(void)
 	for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++)
 		test_term(&e, terms[i]);
 	test_vt100_putty_keys(&e);
+	test_picker_start(&e);
 	e2e_cleanup(&e);
 	return tap_done();
 }

@@ -39,12 +39,15 @@ static void test_idle_lock(void)
 	struct vt *t = open_budi(&e, 24, 80);
 	e2e_wait(t, "Layar terkunci", "idle: the screen locks by itself");
 	e2e_ok(t, !vt_has_text(t, "BUDI") && !vt_has_text(t, BUDI), "no personal data while locked");
-	vt_send(t, "salah123<Enter>");
-	e2e_wait(t, "Kata sandi salah", "a wrong password is refused");
+	vt_send(t, "salah123<Enter>salah456<Enter>");
+	e2e_wait(t, "Tunggu", "wrong passwords: the next one (typed at once) waits, a growing delay");
 	e2e_ok(t, !vt_has_text(t, "BUDI"), "still hidden");
 	vt_send(t, "<F3><F1>");
 	vt_wait_quiet(t, 150, E2E_TIMEOUT);
 	e2e_ok(t, vt_has_text(t, "Layar terkunci") && !vt_has_text(t, "BUDI"), "other keys do nothing while locked");
+	/* the right password once the delay (1 s after one counted failure;
+	 * the second was refused unchecked) is over */
+	vt_wait_quiet(t, 2500, E2E_TIMEOUT);
 	vt_send(t, E2E_PASSWORD "<Enter>");
 	e2e_wait(t, "BUDI SANTOSO", "the password unlocks: the form is back");
 	e2e_ok(t, vt_has_text(t, BUDI), "as it was");
