@@ -118,6 +118,15 @@ struct store_filter {
  * rw matches the registry's RW of the record's NIK.  each must not write. */
 size_t store_record_list(struct store *s, const struct store_filter *f,
 	bool (*each)(const struct record *r, void *ctx), void *ctx);
+/* The same for an export: STORE_OK only when every matching record was
+ * read (or each stopped), so a read error (a corrupt page) never looks like
+ * the end of the data; the error says what to do. */
+enum store_status store_record_each(struct store *s, const struct store_filter *f,
+	bool (*each)(const struct record *r, void *ctx), void *ctx);
+/* SQLite's quick check of the whole profile database (sigacor status):
+ * STORE_OK, or STORE_IO with a sentence saying it is damaged and what to
+ * do (issue 8: a few corrupt pages went unnoticed). */
+enum store_status store_check_integrity(struct store *s);
 void store_record_counts(struct store *s, int64_t counts[STATE_COUNT]);
 
 /* ---- the households assigned for verification (candidates) ----

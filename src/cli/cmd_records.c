@@ -10,6 +10,7 @@
 #include "photo.h"
 #include "wilayah.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,8 @@
 /* ---- add ---- */
 
 enum { ADD_NIK, ADD_PHOTO, ADD_DECISION, ADD_REASON, ADD_REASON_TEXT, ADD_LAT, ADD_LON,
-	ADD_COORD_REASON, ADD_NOTES, ADD_NAME, ADD_ADDRESS, ADD_SUPERSEDES, ADD_FINAL };
+	ADD_COORD_REASON, ADD_NOTES, ADD_NAME, ADD_ADDRESS, ADD_SUPERSEDES, ADD_FINAL,
+	ADD_FIELDS_FROM };
 
 static const struct cli_option add_options[] = {
 	{ "nik", true, ADD_NIK },
@@ -34,15 +36,63 @@ static const struct cli_option add_options[] = {
 	{ "address", true, ADD_ADDRESS },
 	{ "supersedes", true, ADD_SUPERSEDES },
 	{ "final", false, ADD_FINAL },
+	{ "fields-from", true, ADD_FIELDS_FROM },
 	{ NULL, false, 0 },
 };
 
 struct add_args {
 	const char *nik, *decision, *reason, *reason_text, *lat, *lon, *coord_reason;
-	const char *notes, *name, *address, *supersedes;
+	const char *notes, *name, *address, *supersedes, *fields_from;
 	const char *photo[PHOTO_KIND_COUNT];
 	bool final;
+	char *fields_text;              /* what --fields-from read (owned) */
 };
+
+/* The fields a file may give instead of the command line, where every user
+ * of the machine sees them in ps (issue 8). */
+#define FIELDS_FROM_MAX 16384
+
+/* --fields-from FILE (or - for standard input): lines NAME=VALUE for name,
+ * address, notes, reason-text and coord-reason; empty lines and lines
+ * starting with # are skipped.  A field also given as an option is an error. */
+static int read_fields(struct add_args *a, const char **slot[])
+{
+	bool in = strcmp(a->fields_from, "-") == 0;
+	FILE *f = in ? stdin : fopen(a->fields_from, "r");
+	if (f == NULL) {
+		cli_error(_("--fields-from %s tidak bisa dibuka: %s."), a->fields_from, strerror(errno));
+		return CLI_EXIT_FAILURE;
+	}
+	a->fields_text = malloc(FIELDS_FROM_MAX + 1);
+	size_t n = a->fields_text != NULL ? fread(a->fields_text, 1, FIELDS_FROM_MAX + 1, f) : 0;
+	if (!in)
+		fclose(f);
+	if (a->fields_text == NULL || n > FIELDS_FROM_MAX)
+		return cli_usage("add", _("--fields-from: isi paling banyak %d byte."), FIELDS_FROM_MAX);
+	a->fields_text[n] = '\0';
+	static const int ids[] = { ADD_NAME, ADD_ADDRESS, ADD_NOTES, ADD_REASON_TEXT,
+		ADD_COORD_REASON };
+	char *save = NULL;
+	for (char *line = strtok_r(a->fields_text, "\n", &save); line != NULL;
+		line = strtok_r(NULL, "\n", &save)) {
+		line[strcspn(line, "\r")] = '\0';
+		char *eq = strchr(line, '=');
+		if (line[0] == '\0' || line[0] == '#')
+			continue;
+		int id = -1;
+		for (size_t i = 0; eq != NULL && i < sizeof ids / sizeof ids[0]; i++)
+			if (strlen(add_options[ids[i]].name) == (size_t)(eq - line)
+				&& strncmp(line, add_options[ids[i]].name, (size_t)(eq - line)) == 0)
+				id = ids[i];
+		if (id < 0)
+			return cli_usage("add", _("--fields-from: baris \"%.40s\" harus NAMA=ISI dengan "
+				"NAMA name, address, notes, reason-text atau coord-reason."), line);
+		if (*slot[id] != NULL)
+			return cli_usage("add", _("Pilihan --%s disebut dua kali."), add_options[id].name);
+		*slot[id] = eq + 1;
+	}
+	return CLI_EXIT_OK;
+}
 
 static int add_photo_arg(struct add_args *a, const char *value)
 {
@@ -70,7 +120,8 @@ static int parse_add(int argc, char **argv, struct add_args *a)
 	const char **slot[] = { [ADD_NIK] = &a->nik, [ADD_DECISION] = &a->decision,
 		[ADD_REASON] = &a->reason, [ADD_REASON_TEXT] = &a->reason_text, [ADD_LAT] = &a->lat,
 		[ADD_LON] = &a->lon, [ADD_COORD_REASON] = &a->coord_reason, [ADD_NOTES] = &a->notes,
-		[ADD_NAME] = &a->name, [ADD_ADDRESS] = &a->address, [ADD_SUPERSEDES] = &a->supersedes };
+		[ADD_NAME] = &a->name, [ADD_ADDRESS] = &a->address, [ADD_SUPERSEDES] = &a->supersedes,
+		[ADD_FIELDS_FROM] = &a->fields_from };
 	const char *value;
 	int id;
 	while ((id = cli_next(&p, add_options, &value)) != CLI_END) {
@@ -88,6 +139,8 @@ static int parse_add(int argc, char **argv, struct add_args *a)
 		else
 			*slot[id] = value;
 	}
+	if (a->fields_from != NULL && read_fields(a, slot) != CLI_EXIT_OK)
+		return CLI_EXIT_FAILURE;
 	if (a->nik == NULL)
 		return cli_usage("add", "%s", _("--nik wajib diisi."));
 	if ((a->lat == NULL) != (a->lon == NULL))
@@ -282,8 +335,10 @@ int cli_cmd_add(struct cli *c, int argc, char **argv)
 {
 	struct add_args a;
 	memset(&a, 0, sizeof a);
-	if (parse_add(argc, argv, &a) != CLI_EXIT_OK)
+	if (parse_add(argc, argv, &a) != CLI_EXIT_OK) {
+		free(a.fields_text);
 		return CLI_EXIT_FAILURE;
+	}
 	struct record *r = calloc(1, sizeof *r);
 	if (r == NULL)
 		return CLI_EXIT_FAILURE;
@@ -303,6 +358,7 @@ int cli_cmd_add(struct cli *c, int argc, char **argv)
 	}
 	store_close(s);
 	free(r);
+	free(a.fields_text);
 	return status;
 }
 
@@ -463,12 +519,15 @@ int cli_cmd_export(struct cli *c, int argc, char **argv)
 	else
 		for (size_t i = 0; i < CSV_COLUMNS; i++)
 			csv_write_field(stdout, csv_header[i], false, i + 1 == CSV_COLUMNS ? '\n' : ',');
-	if (s != NULL)
-		store_record_list(s, &f, json ? export_json_row : export_csv_row, &first);
-	if (json)
+	/* a read error is never taken for the end of the records */
+	enum store_status st = s != NULL
+		? store_record_each(s, &f, json ? export_json_row : export_csv_row, &first) : STORE_OK;
+	if (st != STORE_OK)
+		cli_error("%s", store_error(s));
+	else if (json)
 		fputs("\n]\n", stdout);
 	store_close(s);
-	return CLI_EXIT_OK;
+	return st == STORE_OK ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
 }
 
 /* ---- status ---- */
@@ -499,6 +558,11 @@ int cli_cmd_status(struct cli *c, int argc, char **argv)
 		int status = cli_open_store(c, &s);
 		if (status != CLI_EXIT_OK)
 			return status;
+		if (store_check_integrity(s) != STORE_OK) {
+			cli_error("%s", store_error(s));
+			store_close(s);
+			return CLI_EXIT_FAILURE;
+		}
 		store_record_counts(s, counts);
 		registry = store_resident_count(s);
 		outbox = store_outbox_count(s);

@@ -36,6 +36,9 @@ static const struct cli_command commands[] = {
 		   "      --name NAMA           nama, bila NIK tidak ada di data kependudukan\n"
 		   "      --address ALAMAT      alamat, bila NIK tidak ada di data kependudukan\n"
 		   "      --supersedes UUID     rekaman final yang dikoreksi rekaman ini\n"
+		   "      --fields-from FILE|-  baris name=, address=, notes=, reason-text=,\n"
+		   "                            coord-reason= dari file atau stdin: data pribadi\n"
+		   "                            di baris perintah terlihat pengguna lain (ps)\n"
 		   "      --final               periksa aturan, bekukan, antrekan untuk dikirim\n") },
 	{ "export", cli_cmd_export, N_("export [--format csv|json] [--state STATUS]"),
 		N_("Keluarkan rekaman verifikasi beserta foto (jenis, sha256) dan koordinat."),

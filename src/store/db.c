@@ -57,8 +57,7 @@ enum store_status store_fail_sql(struct store *s, int rc, const char *what)
 			s->dir, detail);
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
-		return store_fail(s, STORE_IO, _("File data %s/sigacor.db rusak atau bukan "
-			"data sigacor. Hubungi petugas TI; jangan hapus file itu."), s->dir);
+		return store_damaged(s, detail);
 	case SQLITE_IOERR:
 		/* a write into the WAL on a full disk comes as an I/O error */
 		if (sqlite3_system_errno(s->db) == ENOSPC || sqlite3_system_errno(s->db) == EDQUOT)
@@ -436,4 +435,31 @@ void store_close(struct store *s)
 	store_stmt_flush(s);
 	sqlite3_close_v2(s->db);
 	free(s);
+}
+
+enum store_status store_damaged(struct store *s, const char *detail)
+{
+	return store_fail(s, STORE_IO, _("Basis data profil ini RUSAK (%s). Jangan hapus atau "
+		"ubah folder %s: salin seluruh folder itu ke flashdisk, lalu hubungi admin kota. "
+		"Rekaman yang sudah diterima server aman; yang belum terkirim mungkin masih bisa "
+		"diselamatkan dari salinan itu."), detail, s->dir);
+}
+
+enum store_status store_check_integrity(struct store *s)
+{
+	sqlite3_stmt *st;
+	char first[256] = "";
+	if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check(1)", -1, &st, NULL) != SQLITE_OK)
+		snprintf(first, sizeof first, "%s", sqlite3_errmsg(s->db));
+	else {
+		int rc = sqlite3_step(st);
+		const unsigned char *text = rc == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+		snprintf(first, sizeof first, "%s", text != NULL ? (const char *)text
+			: sqlite3_errmsg(s->db));
+		sqlite3_finalize(st);
+	}
+	for (char *c = first; *c != '\0'; c++)
+		if (*c == '\n' || *c == '\r')
+			*c = ' ';              /* SQLite's report spans lines */
+	return strcmp(first, "ok") == 0 ? STORE_OK : store_damaged(s, first);
 }

@@ -493,29 +493,51 @@ void store_filter_bind(sqlite3_stmt *st, const struct store_filter *f, bool by_n
 	sqlite3_bind_int64(st, n, (sqlite3_int64)f->offset);
 }
 
-size_t store_record_list(struct store *s, const struct store_filter *f,
-	bool (*each)(const struct record *r, void *ctx), void *ctx)
+/* Visit the records; *status says whether the end was really reached. */
+static size_t visit_records(struct store *s, const struct store_filter *f,
+	bool (*each)(const struct record *r, void *ctx), void *ctx, enum store_status *status)
 {
 	char sql[1024];
 	bool by_nik;
 	sqlite3_stmt *st;
 	list_sql(f, &by_nik, sql, sizeof sql);
-	if (store_prepare(s, sql, &st) != STORE_OK)
+	*status = store_prepare(s, sql, &st);
+	if (*status != STORE_OK)
 		return 0;
 	store_filter_bind(st, f, by_nik);
 	struct record *r = malloc(sizeof *r);
 	size_t visited = 0;
-	while (r != NULL && sqlite3_step(st) == SQLITE_ROW) {
+	int rc = SQLITE_DONE;
+	*status = r == NULL ? store_fail(s, STORE_IO, "%s", _("Memori tidak cukup.")) : STORE_OK;
+	while (r != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		record_from_row(st, r);
-		if (store_photos_load(s, r->uuid, r) != STORE_OK)
+		*status = store_photos_load(s, r->uuid, r);
+		if (*status != STORE_OK)
 			break;
 		visited++;
 		if (!each(r, ctx))
 			break;
 	}
+	if (*status == STORE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		*status = store_fail_sql(s, rc, "records");
 	sqlite3_finalize(st);
 	free(r);
 	return visited;
+}
+
+size_t store_record_list(struct store *s, const struct store_filter *f,
+	bool (*each)(const struct record *r, void *ctx), void *ctx)
+{
+	enum store_status status;
+	return visit_records(s, f, each, ctx, &status);
+}
+
+enum store_status store_record_each(struct store *s, const struct store_filter *f,
+	bool (*each)(const struct record *r, void *ctx), void *ctx)
+{
+	enum store_status status;
+	visit_records(s, f, each, ctx, &status);
+	return status;
 }
 
 void store_record_counts(struct store *s, int64_t counts[STATE_COUNT])

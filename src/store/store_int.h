@@ -44,6 +44,9 @@ enum store_status store_fail(struct store *s, enum store_status st, const char *
 enum store_status store_fail_sql(struct store *s, int rc, const char *what);
 /* the clerk's sentence for a full disk (SQLITE_FULL, ENOSPC, EDQUOT) */
 enum store_status store_disk_full(struct store *s);
+/* the clerk's sentence for a damaged database (SQLITE_CORRUPT, a failed
+ * quick check): what not to do, what to do */
+enum store_status store_damaged(struct store *s, const char *detail);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK with SQLITE_BUSY mapped to STORE_BUSY. */
 enum store_status store_begin(struct store *s);
