@@ -14,7 +14,9 @@
  *   elsewhere never delays the real operator's own laptop;
  * - per address, any name (known or not): at most ADDR_MAX_FAILURES failed
  *   tries within ADDR_WINDOW, and at most ADDR_MAX_IN_FLIGHT password checks
- *   at once.  A refused try answers 429 before Argon2id runs, so a spray
+ *   at once (an office logging in together), one at a time once the
+ *   address has ADDR_SUSPECT_FAILURES failures (a spray then never holds
+ *   more than one Argon2id slot).  A refused try answers 429 before Argon2id runs, so a spray
  *   costs the server almost nothing and does not queue ahead of real logins.
  *
  * IPv6 addresses count by their /64 (one customer's network).  The state is
@@ -38,6 +40,7 @@
 #define ADDR_MAX_FAILURES 30
 #define ADDR_WINDOW 900
 #define ADDR_MAX_IN_FLIGHT 8        /* as many as Argon2id runs at once at most */
+#define ADDR_SUSPECT_FAILURES 5     /* after these, one check at a time */
 #define TABLE_BUCKETS 4096
 #define TABLE_MAX 65536
 
@@ -166,7 +169,7 @@ int throttle_login_begin(const char *name, const char *addr, int64_t now)
 			wait = (int)(a->first + ADDR_WINDOW - now);
 		else if (now < p->blocked_until)
 			wait = (int)(p->blocked_until - now);
-		else if (a->in_flight >= ADDR_MAX_IN_FLIGHT)
+		else if (a->in_flight >= (a->failures >= ADDR_SUSPECT_FAILURES ? 1 : ADDR_MAX_IN_FLIGHT))
 			wait = 1;
 		if (wait <= 0) {
 			wait = 0;

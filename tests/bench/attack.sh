@@ -6,12 +6,12 @@
 # other loopback source addresses (127.0.0.2 and up), standing for other
 # machines; the real client connects from 127.0.0.1.  Every loop is bounded
 # in time.
-#   ATTACK_SECONDS=40   length of each slowloris run
+#   ATTACK_SECONDS=30   length of each slowloris run
 set -u
 top_builddir=${top_builddir:-.}
 SERVER=${SERVER:-$top_builddir/sigacor-server}
 SLOW=${SLOW:-$top_builddir/tests/tools/slowloris}
-SECONDS_EACH=${ATTACK_SECONDS:-40}
+SECONDS_EACH=${ATTACK_SECONDS:-30}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/sigacor-attack.XXXXXX")
 PID=
 PW=kata-sandi-uji-1
@@ -84,18 +84,21 @@ report "baseline (no attack), 10 s:" "$TMP/base"
 
 # the original attack: 2,100 connections of one client, a header line every 20 s
 "$SLOW" -s 127.0.0.2 -n 2100 -i 20000 -d "$SECONDS_EACH" -m headers -r "$PORT" >"$TMP/a1" &
+attackers=$!
 sleep 2
 probe "$TMP/p1" $((SECONDS_EACH - 4))
-wait
+wait $attackers     # never a bare wait: the server is a child too
 report "slowloris, one address, 2,100 connections, a header line every 20 s, reconnecting, ${SECONDS_EACH} s:" "$TMP/p1" "$TMP/a1"
 
 # the same from 33 addresses x 64 connections (more than --max-connections 2048)
+attackers=
 for i in $(seq 10 42); do
 	"$SLOW" -s "127.0.0.$i" -n 64 -i 5000 -d "$SECONDS_EACH" -m headers -r "$PORT" >"$TMP/a2.$i" &
+	attackers="$attackers $!"
 done
 sleep 2
 probe "$TMP/p2" $((SECONDS_EACH - 4))
-wait
+wait $attackers
 awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); s[kv[1]] += kv[2] } }
 	END { printf "opened=%d refused=%d cut=%d held=%d (33 attackers)\n", s["opened"], s["refused"], s["cut"], s["held"] }' \
 	"$TMP"/a2.* >"$TMP/a2"
@@ -103,13 +106,15 @@ report "slowloris, 33 addresses x 64 connections, a header line every 5 s, recon
 
 # idle connections: 2,100 from one address, reconnecting
 "$SLOW" -s 127.0.0.3 -n 2100 -i 1000 -d 20 -m idle -r "$PORT" >"$TMP/a3" &
+attackers=$!
 sleep 2
 probe "$TMP/p3" 16
-wait
+wait $attackers
 report "idle connections, one address, 2,100, reconnecting, 20 s:" "$TMP/p3" "$TMP/a3"
 
 # a spray of unknown names: 40 parallel loops from one address for 13 s
 spray_end=$((SECONDS + 13))
+attackers=
 for t in $(seq 40); do
 	(
 		i=0
@@ -118,10 +123,12 @@ for t in $(seq 40); do
 			i=$((i + 1))
 		done >"$TMP/spray.$t"
 	) &
+	attackers="$attackers $!"
 done
 probe "$TMP/p4" 12
-wait
-cat "$TMP"/spray.* | sort | uniq -c | awk '{ printf "%s%s x %s", NR > 1 ? ", " : "", $1, $2 } END { print "" }' >"$TMP/a4"
+wait $attackers
+cat "$TMP"/spray.* | sort | uniq -c | awk '{ sep = (NR > 1) ? ", " : ""; printf "%s%s x %s", sep, $1, $2 }
+	END { print " (answers to the attacker)" }' >"$TMP/a4"
 report "login spray, 40 threads of unknown names from one address, 13 s:" "$TMP/p4" "$TMP/a4"
 
 kill "$PID" && wait "$PID" 2>/dev/null
