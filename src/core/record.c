@@ -316,7 +316,9 @@ static unsigned photo_warnings(const struct record *r, const struct wilayah_kelu
 			continue;
 		if (!photo_located(ph))
 			w |= BIT(RECORD_WARN_PHOTO_NO_GPS);
-		else
+		else if (r->coord_source != COORD_MANUAL)
+			/* coordinates typed by hand are the house's: where the
+			 * photo was taken (a forwarded one, say) no longer counts */
 			w |= location_warnings(home, ph->lat, ph->lon);
 		for (size_t j = k + 1; j < PHOTO_KIND_COUNT; j++)
 			if (photo_located(ph) && photo_located(&r->photos[j]) &&

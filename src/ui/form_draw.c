@@ -254,8 +254,12 @@ static void draw_panel(struct ui *ui, struct form *f, int top)
 {
 	int bottom = ui->rows - 2, y = top;
 	int count = 0;
-	const char *lines[RECORD_PROBLEM_COUNT + RECORD_WARNING_COUNT];
-	enum ui_role roles[RECORD_PROBLEM_COUNT + RECORD_WARNING_COUNT];
+	const char *lines[RECORD_PROBLEM_COUNT + RECORD_WARNING_COUNT + 1];
+	enum ui_role roles[RECORD_PROBLEM_COUNT + RECORD_WARNING_COUNT + 1];
+	if (f->nik_complete && !f->resident_found) {
+		roles[count] = ROLE_WARN;
+		lines[count++] = _(FORM_NOT_IN_REGISTRY);
+	}
 	if (f->show_problems && f->problems != 0) {
 		for (int p = 0; p < RECORD_PROBLEM_COUNT; p++)
 			if (f->problems & (1u << p)) {

@@ -35,6 +35,10 @@ struct form {
 	char saved_at[16];            /* "HH:MM" of the last write */
 };
 
+/* Said in the warnings and before finalising: a NIK the registry copy does
+ * not know is often a typo, and then the record names nobody. */
+#define FORM_NOT_IN_REGISTRY N_("NIK tidak ada di data kependudukan: periksa NIK-nya sekali lagi")
+
 /* ---- form.c: the record and the registry ---- */
 void *form_open(struct ui *ui, void *arg);
 void form_close(struct ui *ui, void *state, int reason);

@@ -162,11 +162,16 @@ static void finalise(struct ui *ui, struct form *f)
 	d.lines[n++] = head;
 	d.lines[n++] = _("Setelah final, rekaman dibekukan dan masuk antrean kirim.");
 	d.lines[n++] = "";
-	if (f->warnings == 0) {
+	bool unknown = f->nik_complete && !f->resident_found;
+	if (f->warnings == 0 && !unknown) {
 		d.lines[n++] = _("Tidak ada peringatan.");
 	} else {
 		d.roles[n] = ROLE_VALUE;
 		d.lines[n++] = _("Periksa peringatan ini dulu:");
+		if (unknown) {
+			d.roles[n] = ROLE_WARN;
+			d.lines[n++] = _(FORM_NOT_IN_REGISTRY);
+		}
 		for (int w = 0; w < RECORD_WARNING_COUNT && n < DIALOG_LINES; w++)
 			if (f->warnings & (1u << w)) {
 				d.roles[n] = ROLE_WARN;

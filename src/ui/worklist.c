@@ -243,6 +243,8 @@ static void worklist_draw(struct ui *ui, void *state)
 	if (w->count == 0)
 		ui_put(first_y + 1, 2, ui->cols - 4, ROLE_DIM, w->search.len > 0
 			? _("Tidak ada rekaman yang cocok. NIK lengkap + Enter: mulai verifikasi NIK itu.")
+			: w->state_filter >= 0 || w->rw_filter[0] != '\0'
+			? _("Tidak ada yang cocok dengan saringan ini (F4: status, F7: RW).")
 			: _("Belum ada rekaman. Tekan F3 atau Ctrl-T untuk verifikasi baru."));
 
 	ui_fill(ui->rows - 1, 0, ui->cols, ROLE_STATUS);

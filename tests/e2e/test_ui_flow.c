@@ -214,6 +214,8 @@ static void test_not_in_registry(void)
 	e2e_wait(t, "Tidak ada rekaman yang cocok", "search finds nothing");
 	vt_send(t, "<Enter>");
 	e2e_wait(t, "Tidak ada di data kependudukan", "not in the registry: said so");
+	e2e_ok(t, vt_has_text(t, "NIK tidak ada di data kependudukan: periksa NIK-nya"),
+		"and warned about in the list of warnings (a typo is likely)");
 	e2e_ok(t, vt_has_text(t, "perempuan, 25-06-1995"), "the NIK itself is decoded");
 	vt_send(t, "Sri Wahyuni<Enter>");
 	vt_send(t, "Gg. Kenari No. 2, RT 3 RW 4<Enter>");

@@ -217,6 +217,15 @@ static void test_warnings(void)
 	r.coord_source = COORD_MANUAL;
 	snprintf(r.coord_reason, sizeof r.coord_reason, "dari peta");
 	expect_warnings(&r, &budi, BIT(RECORD_WARN_GPS_OUTSIDE), "manual coordinates outside the city");
+	/* the house photo taken at Monas (forwarded), the house point typed in
+	 * the city: the typed point is judged, not where the photo was taken */
+	clean(&r);
+	r.photos[PHOTO_KIND_RUMAH].lat = -6.1754;
+	r.photos[PHOTO_KIND_RUMAH].lon = 106.8272;
+	r.coord_source = COORD_MANUAL;
+	snprintf(r.coord_reason, sizeof r.coord_reason, "foto kiriman");
+	expect_warnings(&r, &budi, BIT(RECORD_WARN_PHOTOS_APART),
+		"typed coordinates in the city: no outside-the-city warning from the house photo");
 
 	clean(&r);
 	snprintf(r.kelurahan, sizeof r.kelurahan, "36.71.07.1001");
