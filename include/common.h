@@ -23,6 +23,13 @@ bool common_write_file(const char *path, const void *data, size_t n);
 /* Write all n bytes to fd (EINTR and short writes handled). */
 bool common_write_all(int fd, const void *data, size_t n);
 
+/* A body read in pieces (an HTTP request on the server, an answer on the
+ * client): data appended to *buf, grown as needed up to limit bytes and
+ * kept NUL-terminated. */
+enum common_append_result { COMMON_APPENDED, COMMON_TOO_BIG, COMMON_NO_MEMORY };
+enum common_append_result common_append(char **buf, size_t *len, size_t *cap, size_t limit,
+	const void *data, size_t n);
+
 /* Milliseconds on the monotonic clock (for timeouts and intervals only). */
 int64_t common_now_ms(void);
 

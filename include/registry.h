@@ -112,6 +112,13 @@ const char *registry_problem_code(enum registry_problem p);
 enum registry_field registry_problem_field(enum registry_problem p);
 const char *registry_verdict_message(struct registry_verdict v);
 
+/* A candidate row (the city's file, a page of GET /candidates, the laptop's
+ * list): KK and NIK of exactly 16 digits, the NIK a valid one (birth dates
+ * judged against today unless REGISTRY_ANY_DAY), the canonical code of a
+ * Kota Tangerang kelurahan, a program of 0-15 of A-Z a-z 0-9 and '-'; every
+ * string terminated inside its field.  NULL, or the untranslated reason. */
+const char *registry_candidate_problem(const struct candidate *c, time_t today);
+
 /* ---- a record filled from the registry (the screens' form and `sigacor add`) */
 
 /* The one place a record takes its registry part, and in_registry is set.

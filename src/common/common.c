@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -79,6 +80,31 @@ bool common_write_file(const char *path, const void *data, size_t n)
 	}
 	folder_of(path, dir, sizeof dir);
 	return common_fsync_dir(dir);
+}
+
+#define APPEND_FIRST_CAP 16384
+
+enum common_append_result common_append(char **buf, size_t *len, size_t *cap, size_t limit,
+	const void *data, size_t n)
+{
+	if (n > limit - *len)
+		return COMMON_TOO_BIG;
+	if (*len + n + 1 > *cap) {
+		size_t want = *cap == 0 ? APPEND_FIRST_CAP : *cap;
+		while (want < *len + n + 1)
+			want *= 2;
+		if (want > limit + 1)
+			want = limit + 1;
+		char *grown = realloc(*buf, want);
+		if (grown == NULL)
+			return COMMON_NO_MEMORY;
+		*buf = grown;
+		*cap = want;
+	}
+	memcpy(*buf + *len, data, n);
+	*len += n;
+	(*buf)[*len] = '\0';
+	return COMMON_APPENDED;
 }
 
 int64_t common_now_ms(void)

@@ -149,6 +149,32 @@ struct registry_verdict registry_check(const struct resident *r, time_t today)
 	return verdict(p);
 }
 
+/* ---------------------------------------------------------------- candidates */
+
+static bool program_ok(const char *t, size_t size)
+{
+	if (!terminated(t, size))
+		return false;
+	for (; *t != '\0'; t++)
+		if (!((*t >= 'A' && *t <= 'Z') || (*t >= 'a' && *t <= 'z') || (*t >= '0' && *t <= '9')
+			|| *t == '-'))
+			return false;
+	return true;
+}
+
+const char *registry_candidate_problem(const struct candidate *c, time_t today)
+{
+	if (!TERMINATED(c, kk) || !format_nik_digits(c->kk))
+		return N_("nomor KK harus tepat 16 angka");
+	if (!TERMINATED(c, nik) || check_nik(c->nik, today).problem != REGISTRY_OK)
+		return N_("NIK tidak sah");
+	if (!TERMINATED(c, kelurahan) || !kelurahan_ok(c->kelurahan))
+		return N_("bukan kode kelurahan Kota Tangerang");
+	if (!program_ok(c->program, sizeof c->program))
+		return N_("program paling banyak 15 huruf, angka atau tanda hubung");
+	return NULL;
+}
+
 /* ---------------------------------------------------------------- a file's row */
 
 struct span {

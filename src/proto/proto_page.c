@@ -60,7 +60,10 @@ static bool candidate_from_json(struct ctx *c, const cJSON *o, struct candidate 
 {
 	return wire_get_nik(c, o, "kk", r->kk, false) && wire_get_nik(c, o, "nik", r->nik, false)
 		&& wire_get_kelurahan(c, o, "kelurahan", r->kelurahan)
-		&& wire_get_str(c, o, "program", r->program, sizeof r->program, TEXT_LINE);
+		&& wire_get_str(c, o, "program", r->program, sizeof r->program, TEXT_LINE)
+		/* the candidate rule both ends apply (the server judged the dates) */
+		&& (registry_candidate_problem(r, REGISTRY_ANY_DAY) == NULL
+			|| wire_fail(c, "", "breaks the candidate rule (registry.h)"));
 }
 
 static bool is_review(const char *s)

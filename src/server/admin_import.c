@@ -79,31 +79,24 @@ static bool insert_resident(sqlite3_stmt *ins, const struct resident *r)
 	return sqlite3_step(ins) == SQLITE_DONE;
 }
 
-static const char *candidate_problem(const char **f, time_t today, const char **kel)
+/* src into dst when it fits, else bad (a value core refuses for that field) */
+static void copy_or(char *dst, size_t size, const char *src, const char *bad)
 {
-	struct nik_info info;
-	if (!format_nik_digits(f[0]))
-		return N_("nomor KK harus tepat 16 angka");
-	nik_check(f[1], today, &info);
-	if (!info.valid || strlen(f[1]) != NIK_LEN)
-		return N_("NIK tidak sah");
-	*kel = util_kelurahan(f[2]);
-	if (*kel == NULL)
-		return N_("bukan kode kelurahan Kota Tangerang");
-	size_t n = strlen(f[3]);
-	if (n >= 16)
-		return N_("program paling banyak 15 huruf");
-	for (size_t i = 0; i < n; i++) {
-		char c = f[3][i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
-			return N_("program hanya boleh huruf, angka dan tanda hubung");
-	}
-	return NULL;
+	snprintf(dst, size, "%s", strlen(src) < size ? src : bad);
 }
 
+/* The candidate rule of core; the kelurahan may be written as 10 digits,
+ * it is stored dotted. */
 static bool candidate_ok(const char **f, time_t today, const char **kel, char *why, size_t len)
 {
-	const char *problem = candidate_problem(f, today, kel);
+	struct candidate c;
+	memset(&c, 0, sizeof c);
+	copy_or(c.kk, sizeof c.kk, f[0], "");
+	copy_or(c.nik, sizeof c.nik, f[1], "");
+	copy_or(c.program, sizeof c.program, f[3], "?");
+	*kel = util_kelurahan(f[2]);
+	snprintf(c.kelurahan, sizeof c.kelurahan, "%s", *kel != NULL ? *kel : "");
+	const char *problem = registry_candidate_problem(&c, today);
 	if (problem != NULL)
 		snprintf(why, len, "%s", gettext(problem));
 	return problem == NULL;

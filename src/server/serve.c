@@ -12,6 +12,7 @@
 #include "config.h"
 #include "server.h"
 #include "format.h"
+#include "common.h"
 #include "web.h"
 
 #include <arpa/inet.h>
@@ -336,25 +337,9 @@ static bool on_data(struct request *req, const char *data, size_t size)
 		blob_upload_write(req->blob, data, size);
 		return true;
 	}
-	if (req->too_large || req->len + size > req->limit) {
+	if (!req->too_large && common_append(&req->body, &req->len, &req->cap, req->limit, data,
+		size) != COMMON_APPENDED)
 		req->too_large = true;
-		return true;
-	}
-	if (req->len + size + 1 > req->cap) {
-		size_t cap = req->cap == 0 ? 1024 : req->cap;
-		while (cap < req->len + size + 1)
-			cap *= 2;
-		char *b = realloc(req->body, cap);
-		if (b == NULL) {
-			req->too_large = true;
-			return true;
-		}
-		req->body = b;
-		req->cap = cap;
-	}
-	memcpy(req->body + req->len, data, size);
-	req->len += size;
-	req->body[req->len] = '\0';
 	return true;
 }
 

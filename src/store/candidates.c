@@ -30,58 +30,26 @@ enum store_status store_sync_candidates_begin(struct store *s, const char *snaps
 	return store_pull_begin(s, "sync.candidates", KEY_CAND_SEQ, snapshot, total, NULL);
 }
 
-static bool program_ok(const char *t)
-{
-	size_t n = strlen(t);
-	if (n >= sizeof ((struct candidate *)0)->program)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = t[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-			c == '-'))
-			return false;
-	}
-	return true;
-}
-
+/* the server checked the birth dates against its own clock */
 static bool candidate_ok(const struct candidate *c)
 {
-	return memchr(c->nik, '\0', sizeof c->nik) != NULL &&
-		memchr(c->kk, '\0', sizeof c->kk) != NULL &&
-		memchr(c->kelurahan, '\0', sizeof c->kelurahan) != NULL &&
-		memchr(c->program, '\0', sizeof c->program) != NULL &&
-		format_nik_digits(c->nik) && format_nik_digits(c->kk) && c->kelurahan[0] != '\0' &&
-		format_text(c->kelurahan, false) && program_ok(c->program);
+	return registry_candidate_problem(c, REGISTRY_ANY_DAY) == NULL;
 }
 
-static enum store_status upsert_candidates(struct store *s, const void *list, size_t n,
-	int64_t batch, int64_t first)
+static bool candidate_item_ok(const void *item)
 {
-	const struct candidate *items = list;
-	sqlite3_stmt *st = NULL;
-	enum store_status rc = store_prepare(s, "INSERT INTO candidates (nik, program, kk,"
-		" kelurahan, batch) VALUES (?, ?, ?, ?, ?)"
-		" ON CONFLICT (nik, program) DO UPDATE SET kk = excluded.kk,"
-		" kelurahan = excluded.kelurahan, batch = excluded.batch", &st);
-	for (size_t i = 0; rc == STORE_OK && i < n; i++) {
-		const struct candidate *c = &items[i];
-		if (!candidate_ok(c)) {
-			rc = store_fail(s, STORE_REJECTED, _("Daftar rumah tangga sasaran dari server "
-				"rusak (baris %lld)."), (long long)(first + (int64_t)i));
-			break;
-		}
-		store_bind_text(st, 1, c->nik);
-		store_bind_text(st, 2, c->program);
-		store_bind_text(st, 3, c->kk);
-		store_bind_text(st, 4, c->kelurahan);
-		sqlite3_bind_int64(st, 5, batch);
-		int step = sqlite3_step(st);
-		if (step != SQLITE_DONE)
-			rc = store_fail_sql(s, step, "candidates");
-		sqlite3_reset(st);
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return candidate_ok(item);
+}
+
+static void bind_candidate(sqlite3_stmt *st, const void *item, int64_t batch, int64_t line)
+{
+	const struct candidate *c = item;
+	(void)line;
+	store_bind_text(st, 1, c->nik);
+	store_bind_text(st, 2, c->program);
+	store_bind_text(st, 3, c->kk);
+	store_bind_text(st, 4, c->kelurahan);
+	sqlite3_bind_int64(st, 5, batch);
 }
 
 /* The pass is whole: it becomes the list. */
@@ -98,8 +66,15 @@ static enum store_status finish_pass(struct store *s, int64_t batch)
 
 static const struct store_pull_list candidate_pull = {
 	.prefix = "sync.candidates",
+	.name = N_("Daftar rumah tangga sasaran"),
 	.not_begun = N_("Unduhan daftar rumah tangga sasaran belum dimulai."),
-	.write = upsert_candidates,
+	.insert_sql = "INSERT INTO candidates (nik, program, kk, kelurahan, batch)"
+		" VALUES (?, ?, ?, ?, ?) ON CONFLICT (nik, program) DO UPDATE SET"
+		" kk = excluded.kk, kelurahan = excluded.kelurahan, batch = excluded.batch",
+	.table = "candidates",
+	.item_size = sizeof (struct candidate),
+	.item_ok = candidate_item_ok,
+	.bind = bind_candidate,
 	.finish = finish_pass,
 };
 

@@ -108,6 +108,30 @@ enum store_status store_pull_state_begin(struct store *s, const char *prefix, in
 	return rc;
 }
 
+/* The page's items, one prepared statement; a broken item names its line. */
+static enum store_status write_items(struct store *s, const struct store_pull_list *l,
+	const void *items, size_t n, int64_t batch, int64_t first)
+{
+	sqlite3_stmt *st = NULL;
+	enum store_status rc = store_prepare(s, l->insert_sql, &st);
+	for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+		const void *item = (const char *)items + i * l->item_size;
+		int64_t line = first + (int64_t)i;
+		if (!l->item_ok(item)) {
+			rc = store_fail(s, STORE_REJECTED, _("%s dari server rusak (baris %lld)."),
+				gettext(l->name), (long long)line);
+			break;
+		}
+		l->bind(st, item, batch, line);
+		int step = sqlite3_step(st);
+		if (step != SQLITE_DONE)
+			rc = store_fail_sql(s, step, l->table);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 enum store_status store_pull_page(struct store *s, const struct store_pull_list *l,
 	const void *items, size_t n, const char *next_cursor, bool last)
 {
@@ -121,7 +145,7 @@ enum store_status store_pull_page(struct store *s, const struct store_pull_list 
 			rc = store_fail(s, STORE_REJECTED, "%s", gettext(l->not_begun));
 	}
 	if (rc == STORE_OK)
-		rc = l->write(s, items, n, batch, received + 1);
+		rc = write_items(s, l, items, n, batch, received + 1);
 	if (rc == STORE_OK)
 		rc = store_meta_put_int(s, pull_key(k, sizeof k, l->prefix, "received"),
 			received + (int64_t)n);

@@ -91,15 +91,18 @@ enum store_status store_pull_state_begin(struct store *s, const char *prefix, in
  * store_pull_begin opens a pass numbered from seq_key (prepare, when given,
  * runs first in the same transaction); store_pull_page writes one page in
  * one transaction: the pass must be open (and pass_ready agree, when
- * given), write puts the n items in (the first numbered received + 1),
- * received and the cursor move on, and the last page runs finish and marks
- * the pass done. */
+ * given), each item is checked (item_ok) and written with insert_sql (bind
+ * gets its line, the first numbered received + 1), received and the cursor
+ * move on, and the last page runs finish and marks the pass done. */
 struct store_pull_list {
 	const char *prefix;          /* "sync.residents": the meta keys' prefix */
+	const char *name;            /* untranslated: "Data penduduk" */
 	const char *not_begun;       /* untranslated message: no pass is open */
 	bool (*pass_ready)(struct store *s);
-	enum store_status (*write)(struct store *s, const void *items, size_t n, int64_t batch,
-		int64_t first);
+	const char *insert_sql, *table;
+	size_t item_size;
+	bool (*item_ok)(const void *item);
+	void (*bind)(sqlite3_stmt *st, const void *item, int64_t batch, int64_t line);
 	enum store_status (*finish)(struct store *s, int64_t batch);
 };
 enum store_status store_pull_begin(struct store *s, const char *prefix, const char *seq_key,

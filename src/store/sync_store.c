@@ -231,35 +231,22 @@ enum store_status store_sync_residents_begin(struct store *s, const char *snapsh
 		open_staging);
 }
 
-static enum store_status stage_residents(struct store *s, const void *list, size_t n,
-	int64_t batch, int64_t first_line)
+/* the server checked the birth dates against its own clock */
+static bool resident_item_ok(const void *item)
 {
-	const struct resident *items = list;
-	(void)batch;     /* staged rows take the pass's number when copied in */
-	sqlite3_stmt *st;
-	enum store_status rc = store_prepare(s, "INSERT INTO residents_pull (line, nik, kk, name,"
-		" sex, birth_place, birth_date, address, rt, rw, kelurahan)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st);
-	for (size_t i = 0; rc == STORE_OK && i < n; i++) {
-		const struct resident *r = &items[i];
-		/* the server checked the birth dates against its own clock */
-		if (registry_check(r, REGISTRY_ANY_DAY).problem != REGISTRY_OK) {
-			rc = store_fail(s, STORE_REJECTED, _("Data penduduk dari server rusak "
-				"(baris %lld)."), (long long)(first_line + (int64_t)i));
-			break;
-		}
-		const char *text[] = { r->nik, r->kk, r->name, r->sex, r->birth_place,
-			r->birth_date, r->address, r->rt, r->rw, r->kelurahan };
-		sqlite3_bind_int64(st, 1, first_line + (int64_t)i);
-		for (int c = 0; c < 10; c++)
-			store_bind_text(st, c + 2, text[c]);
-		int step = sqlite3_step(st);
-		if (step != SQLITE_DONE)
-			rc = store_fail_sql(s, step, "residents_pull");
-		sqlite3_reset(st);
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return registry_check(item, REGISTRY_ANY_DAY).problem == REGISTRY_OK;
+}
+
+/* staged rows take the pass's number when copied in (rebuild_copy) */
+static void bind_resident(sqlite3_stmt *st, const void *item, int64_t batch, int64_t line)
+{
+	const struct resident *r = item;
+	const char *text[] = { r->nik, r->kk, r->name, r->sex, r->birth_place,
+		r->birth_date, r->address, r->rt, r->rw, r->kelurahan };
+	(void)batch;
+	sqlite3_bind_int64(st, 1, line);
+	for (int c = 0; c < 10; c++)
+		store_bind_text(st, c + 2, text[c]);
 }
 
 /* The pass is whole: it replaces the copy (residents the city no longer
@@ -292,9 +279,15 @@ static enum store_status rebuild_copy(struct store *s, int64_t batch)
 
 static const struct store_pull_list resident_pull = {
 	.prefix = "sync.residents",
+	.name = N_("Data penduduk"),
 	.not_begun = N_("Unduhan data penduduk belum dimulai."),
 	.pass_ready = staging_exists,
-	.write = stage_residents,
+	.insert_sql = "INSERT INTO residents_pull (line, nik, kk, name, sex, birth_place,"
+		" birth_date, address, rt, rw, kelurahan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	.table = "residents_pull",
+	.item_size = sizeof (struct resident),
+	.item_ok = resident_item_ok,
+	.bind = bind_resident,
 	.finish = rebuild_copy,
 };
 

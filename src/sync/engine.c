@@ -482,80 +482,63 @@ void sync_unexpected(struct sync *s, const struct http_xfer *x, const struct pro
 
 /* ---------------------------------------------------------------- loop */
 
+/* The run is over: say how it went. */
+static void finish_run(struct sync *s)
+{
+	if (s->registry_kept)
+		sync_stop(s, SYNC_REGISTRY_KEPT, _("PERHATIAN: data penduduk di server kota "
+			"tinggal %lld orang, salinan di laptop ini %lld. Salinan di laptop TIDAK "
+			"diganti (mungkin kesalahan impor di kota); pencarian NIK tetap memakai "
+			"salinan lama. Hubungi admin kota. Jika kota memastikan datanya memang "
+			"benar, jalankan: sigacor sync --accept-small-registry"),
+			(long long)s->registry_kept_offered, (long long)s->registry_kept_have);
+	else if (s->quarantined_in_run > 0)
+		sync_stop(s, SYNC_QUARANTINED, _("Selesai, tetapi %lld rekaman ditolak server "
+			"(karantina); lihat pesannya dan buat rekaman koreksi."),
+			(long long)s->quarantined_in_run);
+	else
+		sync_stop(s, SYNC_OK, "%s", _("Sinkronisasi selesai."));
+}
+
+/* What each step does: start it, and take its transfer's answer (NULL for
+ * the steps that send nothing). */
+static const struct {
+	void (*start)(struct sync *s);
+	void (*done)(struct sync *s, struct http_xfer *x);
+} steps[] = {
+	[STEP_LOGIN] = { session_start, session_done },
+	[STEP_LOGOUT] = { session_start, session_done },
+	[STEP_ME] = { session_start, session_done },
+	[STEP_NEXT_RECORD] = { push_next_record, NULL },
+	[STEP_BLOB_PUT] = { push_start, push_done },
+	[STEP_RECORD_PUT] = { push_start, push_done },
+	[STEP_RESIDENTS_START] = { pull_residents_start, NULL },
+	[STEP_RESIDENTS_PROBE] = { pull_start, pull_done },
+	[STEP_RESIDENTS_PAGE] = { pull_start, pull_done },
+	[STEP_CANDIDATES_PROBE] = { pull_start, pull_done },
+	[STEP_CANDIDATES_PAGE] = { pull_start, pull_done },
+	[STEP_CHANGES_PAGE] = { pull_start, pull_done },
+	[STEP_FINISH] = { finish_run, NULL },
+};
+
 static void start_step(struct sync *s)
 {
 	s->ready = false;
 	s->retry_at_ms = 0;
 	s->prog.retry_in_ms = 0;
-	switch (s->step) {
-	case STEP_LOGIN:
-	case STEP_LOGOUT:
-	case STEP_ME:
-		session_start(s);
-		break;
-	case STEP_NEXT_RECORD:
-		push_next_record(s);
-		break;
-	case STEP_BLOB_PUT:
-	case STEP_RECORD_PUT:
-		push_start(s);
-		break;
-	case STEP_RESIDENTS_START:
-		pull_residents_start(s);
-		break;
-	case STEP_RESIDENTS_PROBE:
-	case STEP_RESIDENTS_PAGE:
-	case STEP_CANDIDATES_PROBE:
-	case STEP_CANDIDATES_PAGE:
-	case STEP_CHANGES_PAGE:
-		pull_start(s);
-		break;
-	case STEP_FINISH:
-		if (s->registry_kept)
-			sync_stop(s, SYNC_REGISTRY_KEPT, _("PERHATIAN: data penduduk di server kota "
-				"tinggal %lld orang, salinan di laptop ini %lld. Salinan di laptop TIDAK "
-				"diganti (mungkin kesalahan impor di kota); pencarian NIK tetap memakai "
-				"salinan lama. Hubungi admin kota. Jika kota memastikan datanya memang "
-				"benar, jalankan: sigacor sync --accept-small-registry"),
-				(long long)s->registry_kept_offered, (long long)s->registry_kept_have);
-		else if (s->quarantined_in_run > 0)
-			sync_stop(s, SYNC_QUARANTINED, _("Selesai, tetapi %lld rekaman ditolak server "
-				"(karantina); lihat pesannya dan buat rekaman koreksi."),
-				(long long)s->quarantined_in_run);
-		else
-			sync_stop(s, SYNC_OK, "%s", _("Sinkronisasi selesai."));
-		break;
-	case STEP_NONE:
-	default:
+	if ((size_t)s->step < sizeof steps / sizeof steps[0] && steps[s->step].start != NULL)
+		steps[s->step].start(s);
+	else
 		sync_stop(s, SYNC_LOCAL, "%s", _("Langkah sinkronisasi tidak dikenal."));
-		break;
-	}
 }
 
 static void transfer_done(struct sync *s, struct http_xfer *x)
 {
 	s->prog.bytes_downloaded += (int64_t)x->len;
-	switch (s->step) {
-	case STEP_LOGIN:
-	case STEP_LOGOUT:
-	case STEP_ME:
-		session_done(s, x);
-		break;
-	case STEP_BLOB_PUT:
-	case STEP_RECORD_PUT:
-		push_done(s, x);
-		break;
-	case STEP_RESIDENTS_PROBE:
-	case STEP_RESIDENTS_PAGE:
-	case STEP_CANDIDATES_PROBE:
-	case STEP_CANDIDATES_PAGE:
-	case STEP_CHANGES_PAGE:
-		pull_done(s, x);
-		break;
-	default:
+	if ((size_t)s->step < sizeof steps / sizeof steps[0] && steps[s->step].done != NULL)
+		steps[s->step].done(s, x);
+	else
 		sync_stop(s, SYNC_LOCAL, "%s", _("Langkah sinkronisasi tidak dikenal."));
-		break;
-	}
 }
 
 static void collect(struct sync *s)

@@ -4,6 +4,7 @@
 #include "config.h"
 #include "sync.h"
 #include "sync_int.h"
+#include "common.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -14,26 +15,11 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ctx)
 {
 	struct http_xfer *x = ctx;
 	size_t n = size * nmemb;
-	if (n > x->limit - x->len) {
+	enum common_append_result r = common_append(&x->body, &x->len, &x->cap, x->limit, data, n);
+	if (r == COMMON_TOO_BIG)
 		x->too_big = true;
-		return 0;                /* curl aborts with CURLE_WRITE_ERROR */
-	}
-	if (x->len + n + 1 > x->cap) {
-		size_t cap = x->cap == 0 ? 16384 : x->cap;
-		while (cap < x->len + n + 1)
-			cap *= 2;
-		if (cap > x->limit + 1)
-			cap = x->limit + 1;
-		char *b = realloc(x->body, cap);
-		if (b == NULL)
-			return 0;
-		x->body = b;
-		x->cap = cap;
-	}
-	memcpy(x->body + x->len, data, n);
-	x->len += n;
-	x->body[x->len] = '\0';
-	return n;
+	/* anything but n: curl aborts with CURLE_WRITE_ERROR */
+	return r == COMMON_APPENDED ? n : 0;
 }
 
 /* "Name: value" -> value (trimmed) into out when the name matches. */

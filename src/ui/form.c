@@ -71,11 +71,7 @@ void form_refresh_coord(struct form *f)
 /* Copy what the text fields hold into the record. */
 void form_sync_fields(struct form *f)
 {
-	char digits[NIK_LEN + 1];
-	if (nik_normalise(f->nik.text, digits))
-		ui_copy(f->rec.nik, sizeof f->rec.nik, digits);
-	else
-		f->rec.nik[0] = '\0';
+	/* rec.nik is form_nik_changed's: the NIK is normalised there, once */
 	if (!f->rec.in_registry) {
 		ui_copy(f->rec.name, sizeof f->rec.name, f->name.text);
 		ui_copy(f->rec.address, sizeof f->rec.address, f->address.text);
@@ -94,8 +90,9 @@ void form_nik_changed(struct ui *ui, struct form *f)
 {
 	nik_check(f->nik.text, time(NULL), &f->info);
 	char digits[NIK_LEN + 1];
-	bool digits_ok = nik_normalise(f->nik.text, digits);
-	f->nik_complete = digits_ok && strlen(digits) == NIK_LEN && f->info.valid;
+	f->nik_digits_ok = nik_normalise(f->nik.text, digits);
+	ui_copy(f->rec.nik, sizeof f->rec.nik, f->nik_digits_ok ? digits : "");
+	f->nik_complete = f->nik_digits_ok && strlen(digits) == NIK_LEN && f->info.valid;
 	/* "3671 0749 1005 0001" is kept as its 16 digits: with the spaces it
 	 * did not fit the field and showed cut ("71 0749 1005 0001") */
 	if (f->nik_complete && strcmp(f->nik.text, digits) != 0)

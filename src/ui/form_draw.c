@@ -42,14 +42,14 @@ static void format_date(const char *iso, char *buf, size_t len)
 /* The reason beside the NIK, in words. */
 void form_nik_reason(const struct form *f, char *buf, size_t len, enum ui_role *role)
 {
-	char digits[NIK_LEN + 1];
+	const char *digits = f->rec.nik;     /* normalised by form_nik_changed */
 	*role = ROLE_DIM;
 	buf[0] = '\0';
 	if (f->nik.len == 0) {
 		snprintf(buf, len, "%s", _("ketik 16 angka NIK"));
 		return;
 	}
-	if (!nik_normalise(f->nik.text, digits)) {
+	if (!f->nik_digits_ok) {
 		*role = ROLE_ERROR;
 		snprintf(buf, len, "%s", _(nik_problem_message(NIK_ERR_CHAR)));
 		return;

@@ -23,6 +23,8 @@ struct form {
 	enum form_field focus;
 	struct ui_field nik, name, address, reason_text, notes;
 	struct nik_info info;
+	bool nik_digits_ok;           /* the text is digits and separators, at most 16
+	                                 digits (normalised once, into rec.nik) */
 	bool nik_complete;            /* 16 digits, valid */
 	bool resident_found;
 	struct resident res;
