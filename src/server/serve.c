@@ -516,118 +516,6 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 }
 
-/* ---------------------------------------------------------------- listening */
-
-static bool is_loopback(const struct sockaddr *sa)
-{
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
-		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
-	}
-	if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
-		return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
-	}
-	return false;
-}
-
-/* "127.0.0.1:8080", "[::1]:0": a listening socket, and the address it got */
-static int listen_on(const char *spec, bool tls, char *shown, size_t shown_cap)
-{
-	char host[128], port[16];
-	const char *colon = strrchr(spec, ':');
-	if (colon == NULL || colon == spec || strlen(colon + 1) == 0 || strlen(colon + 1) >= sizeof port
-		|| (size_t)(colon - spec) >= sizeof host) {
-		fprintf(stderr, "sigacor-server: --listen %s: %s\n", spec, _("harus berbentuk ALAMAT:PORT"));
-		return -1;
-	}
-	size_t hlen = (size_t)(colon - spec);
-	const char *h = spec;
-	if (spec[0] == '[' && colon[-1] == ']') {
-		h++;
-		hlen -= 2;
-	}
-	memcpy(host, h, hlen);
-	host[hlen] = '\0';
-	snprintf(port, sizeof port, "%s", colon + 1);
-	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-		.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE };
-	struct addrinfo *ai;
-	if (getaddrinfo(host, port, &hints, &ai) != 0) {
-		fprintf(stderr, "sigacor-server: --listen %s: %s\n", spec,
-			_("alamat harus berupa angka IP, misalnya 127.0.0.1:8080"));
-		return -1;
-	}
-	if (!tls && !is_loopback(ai->ai_addr)) {
-		fprintf(stderr, "sigacor-server: --listen %s: %s\n", spec,
-			_("tanpa --cert dan --key server hanya mau mendengar di alamat loopback (127.0.0.1 atau ::1)"));
-		freeaddrinfo(ai);
-		return -1;
-	}
-	int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	int one = 1;
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0
-		|| bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 1024) != 0) {
-		fprintf(stderr, "sigacor-server: --listen %s: %s\n", spec, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		freeaddrinfo(ai);
-		return -1;
-	}
-	freeaddrinfo(ai);
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof ss;
-	char addr[INET6_ADDRSTRLEN] = "?";
-	int bound_port = 0;
-	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
-		if (ss.ss_family == AF_INET) {
-			struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-			inet_ntop(AF_INET, &in->sin_addr, addr, sizeof addr);
-			bound_port = ntohs(in->sin_port);
-		} else {
-			struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-			inet_ntop(AF_INET6, &in6->sin6_addr, addr, sizeof addr);
-			bound_port = ntohs(in6->sin6_port);
-		}
-	}
-	snprintf(shown, shown_cap, ss.ss_family == AF_INET6 ? "[%s]:%d" : "%s:%d", addr, bound_port);
-	return fd;
-}
-
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (f == NULL) {
-		fprintf(stderr, "sigacor-server: %s: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	for (;;) {
-		if (len + 4096 + 1 > cap) {
-			cap = cap == 0 ? 8192 : cap * 2;
-			if (cap > 1024 * 1024) {
-				fprintf(stderr, "sigacor-server: %s: %s\n", path, _("file terlalu besar"));
-				break;
-			}
-			char *b = realloc(buf, cap);
-			if (b == NULL)
-				break;
-			buf = b;
-		}
-		size_t n = fread(buf + len, 1, 4096, f);
-		len += n;
-		if (n < 4096) {
-			fclose(f);
-			buf[len] = '\0';
-			return buf;
-		}
-	}
-	fclose(f);
-	free(buf);
-	return NULL;
-}
-
 static void serve_usage(FILE *f)
 {
 	fprintf(f, "%s", _("Pemakaian: sigacor-server serve --data FOLDER --listen ALAMAT:PORT "
@@ -716,7 +604,7 @@ int serve_main(int argc, char **argv)
 	bool tls = o.cert != NULL;
 	char *cert = NULL, *key = NULL;
 	if (tls && (!MHD_is_feature_supported(MHD_FEATURE_TLS)
-		|| (cert = read_file(o.cert)) == NULL || (key = read_file(o.key)) == NULL)) {
+		|| (cert = serve_read_file(o.cert)) == NULL || (key = serve_read_file(o.key)) == NULL)) {
 		if (!MHD_is_feature_supported(MHD_FEATURE_TLS))
 			fprintf(stderr, "sigacor-server: %s\n", _("libmicrohttpd ini tanpa dukungan TLS"));
 		free(cert);
@@ -735,7 +623,7 @@ int serve_main(int argc, char **argv)
 	web_configure(&wcfg);
 	db_thread_init(o.dir);
 	char shown[96];
-	int fd = listen_on(o.listen, tls, shown, sizeof shown);
+	int fd = serve_listen_on(o.listen, tls, shown, sizeof shown);
 	if (fd < 0) {
 		sqlite3_close(main_db);
 		free(cert);

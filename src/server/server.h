@@ -211,6 +211,12 @@ void api_blob_reply(const char *sha256, long long size, bool created, struct rep
 
 /* ---- commands */
 int serve_main(int argc, char **argv);
+/* listen.c: "127.0.0.1:8080", "[::1]:0": a listening socket (-1 on error,
+ * said on stderr), the address it got into shown; tls false refuses any
+ * address but the loopback. */
+int serve_listen_on(const char *spec, bool tls, char *shown, size_t shown_cap);
+/* A small file (at most 1 MB) read whole and NUL-terminated, or NULL (said). */
+char *serve_read_file(const char *path);
 int admin_add_operator(int argc, char **argv);
 int admin_disable_operator(int argc, char **argv);
 int admin_review(int argc, char **argv);
