@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "format.h"
 #include "geo.h"
 #include "i18n.h"
 #include "wilayah.h"
@@ -232,31 +233,15 @@ unsigned record_check_final(const struct record *r, time_t today)
 
 /* ---------------------------------------------------------------- warnings */
 
-static bool parse_number(const char *s, size_t len, int *out)
-{
-	int v = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return true;
-}
-
 /* "YYYY-MM-DD HH:MM:SS" as seconds on the local clock counted like UTC
  * (the zone is not known), or false when it is not such a date. */
 static bool parse_taken_at(const char *t, long long *out)
 {
-	int y, mo, d, h, mi, s;
-	if (strnlen(t, 20) != 19 || t[4] != '-' || t[7] != '-' || t[10] != ' ' || t[13] != ':' ||
-	    t[16] != ':')
+	if (!format_shape(t, "dddd-dd-dd dd:dd:dd"))
 		return false;
-	if (!parse_number(t, 4, &y) || !parse_number(t + 5, 2, &mo) || !parse_number(t + 8, 2, &d) ||
-	    !parse_number(t + 11, 2, &h) || !parse_number(t + 14, 2, &mi) || !parse_number(t + 17, 2, &s))
-		return false;
-	if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > calendar_days_in_month(y, mo) || h > 23 ||
-	    mi > 59 || s > 60)
+	int y = format_number(t, 4), mo = format_number(t + 5, 2), d = format_number(t + 8, 2);
+	int h = format_number(t + 11, 2), mi = format_number(t + 14, 2), s = format_number(t + 17, 2);
+	if (y < 1900 || !calendar_is_day(y, mo, d) || h > 23 || mi > 59 || s > 60)
 		return false;
 	*out = calendar_days_from_civil(y, mo, d) * 86400LL + h * 3600 + mi * 60 + s;
 	return true;

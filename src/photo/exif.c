@@ -15,6 +15,7 @@
  *    the rest of IFD 0 at the first one). */
 #include "config.h"
 #include "photo_int.h"
+#include "calendar.h"
 
 #include <libexif/exif-data.h>
 #include <libexif/exif-log.h>
@@ -322,13 +323,10 @@ static bool digits(const unsigned char *s, size_t n, int *out)
 	return true;
 }
 
+/* a day of the calendar (core's), not before cameras */
 static bool date_ok(int y, int mo, int d)
 {
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (y < 1900 || mo < 1 || mo > 12 || d < 1)
-		return false;
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return d <= days[mo - 1] + (mo == 2 && leap ? 1 : 0);
+	return y >= 1900 && calendar_is_day(y, mo, d);
 }
 
 static void put_digits(char *p, int value, int width)
