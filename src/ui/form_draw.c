@@ -173,20 +173,29 @@ static void draw_photo(struct ui *ui, struct form *f, int y, int kind)
 			focused ? _("belum ada; Enter: pilih foto") : _("belum ada"));
 		return;
 	}
-	char size[24], when[24], text[512];
+	char size[24], when[24], gps[512], middle[64];
 	ui_format_size(p->size, size, sizeof size);
 	ui_format_taken(p->taken_at, when, sizeof when);
-	int x = VALUE_X;
-	x += ui_put(y, x, 24, focused ? ROLE_FOCUS : ROLE_VALUE, p->original_name[0] != '\0' ? p->original_name : p->sha256);
-	snprintf(text, sizeof text, "  %s  %s  ", size, when);
-	x += ui_put(y, x, VALUE_X + width - x, focused ? ROLE_FOCUS : ROLE_NORMAL, text);
+	/* the GPS first: a coordinate is never cut; then the date, the size,
+	 * and the file name gets what is left (ending in "…" when cut) */
 	if (p->has_gps)
-		snprintf(text, sizeof text, "GPS %.5f, %.5f", p->lat, p->lon);
+		snprintf(gps, sizeof gps, "GPS %.5f, %.5f", p->lat, p->lon);
 	else if (f->gps_known[kind])
-		snprintf(text, sizeof text, _("tanpa GPS: %s"), _(photo_gps_problem_message(f->gps_problem[kind])));
-	if (!p->has_gps && (!f->gps_known[kind] || ui_text_width(text) > VALUE_X + width - x))
-		snprintf(text, sizeof text, "%s", _("tanpa GPS"));   /* the reason did not fit */
-	ui_put(y, x, VALUE_X + width - x, focused ? ROLE_FOCUS : p->has_gps ? ROLE_NORMAL : ROLE_WARN, text);
+		snprintf(gps, sizeof gps, _("tanpa GPS: %s"), _(photo_gps_problem_message(f->gps_problem[kind])));
+	if (!p->has_gps && (!f->gps_known[kind] || ui_text_width(gps) > width - 30))
+		snprintf(gps, sizeof gps, "%s", _("tanpa GPS"));   /* the reason did not fit */
+	int gps_w = ui_text_width(gps);
+	snprintf(middle, sizeof middle, "  %s  %s  ", size, when);
+	if (width - gps_w - ui_text_width(middle) < 12)
+		snprintf(middle, sizeof middle, "  %s  ", when);
+	if (width - gps_w - ui_text_width(middle) < 12)
+		snprintf(middle, sizeof middle, "  ");
+	int name_w = width - gps_w - ui_text_width(middle);
+	int x = VALUE_X;
+	x += ui_put_marked(y, x, name_w, focused ? ROLE_FOCUS : ROLE_VALUE,
+		p->original_name[0] != '\0' ? p->original_name : p->sha256);
+	x += ui_put(y, x, VALUE_X + width - x, focused ? ROLE_FOCUS : ROLE_NORMAL, middle);
+	ui_put(y, x, VALUE_X + width - x, focused ? ROLE_FOCUS : p->has_gps ? ROLE_NORMAL : ROLE_WARN, gps);
 }
 
 static const char *coord_origin(const struct record *r)

@@ -195,7 +195,7 @@ static void draw_row(struct ui *ui, struct worklist *w, int y, struct row *row, 
 	int x = 1;
 	ui_put(y, x, 16, role, row->nik);
 	x += 17;
-	ui_put(y, x, name_w, role, row->name);
+	ui_put_marked(y, x, name_w, role, row->name);
 	x += name_w + 1;
 	ui_put(y, x, 3, role, row->rw[0] != '\0' ? row->rw : "-");
 	x += 4;

@@ -324,7 +324,7 @@ static void test_vt100_putty_keys(struct e2e *e)
  * profile, then the folder used last; a file path typed attaches it. */
 static void test_picker_start(struct e2e *e)
 {
-	char pictures[PATH_MAX + 16], elsewhere[PATH_MAX + 16], typed[PATH_MAX + 64];
+	char pictures[PATH_MAX + 16], elsewhere[PATH_MAX + 16], typed[PATH_MAX + 128];
 	snprintf(pictures, sizeof pictures, "%s/Pictures", e->home);
 	snprintf(elsewhere, sizeof elsewhere, "%s/elsewhere", e->dir);
 	ok(mkdir(pictures, 0700) == 0 && mkdir(elsewhere, 0700) == 0, "~/Pictures and another folder");
@@ -343,7 +343,18 @@ static void test_picker_start(struct e2e *e)
 	snprintf(typed, sizeof typed, "%s/IMG_ktp.jpg<Enter>", elsewhere);
 	vt_send(t, typed);
 	e2e_wait(t, "Foto KTP terlampir", "a file's path typed attaches it");
-	vt_send(t, "<Esc><Esc>");
+	ok(e2e_photo(e, "../elsewhere/IMG_20261204_090100_HDR_kiriman_WhatsApp.jpg", -6.1783, 106.63, NULL, 0),
+		"a photo with a long name");
+	snprintf(typed, sizeof typed, "%s/IMG_20261204_090100_HDR_kiriman_WhatsApp.jpg<Enter>", elsewhere);
+	vt_send(t, typed);
+	e2e_wait(t, "Foto KK terlampir", "attached as KK");
+	vt_send(t, "<Esc>");
+	e2e_wait(t, "Koordinat", "the form");
+	int row, col;
+	e2e_ok(t, vt_find(t, "Foto KK ", &row, &col) && strstr(vt_row(t, row), "GPS -6.17830, 106.63000") != NULL
+		&& strstr(vt_row(t, row), "\u2026") != NULL,
+		"the photo row keeps the whole coordinate; the long name is cut with …");
+	vt_send(t, "<Esc>");
 	e2e_wait(t, "Cari NIK/nama", "draft kept");
 	vt_send(t, "<C-t>3671015708900003<Enter><Enter>");
 	e2e_wait(t, "Pilih foto untuk", "picker for the next record");
