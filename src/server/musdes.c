@@ -59,7 +59,7 @@ static bool normalise_rw(const char *in, char out[4])
 			return false;
 		v = v * 10 + (in[i] - '0');
 	}
-	snprintf(out, 4, "%03d", v % 1000);
+	snprintf(out, 4, "%03u", (unsigned)v % 1000u);
 	return v > 0;
 }
 
