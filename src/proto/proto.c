@@ -113,14 +113,27 @@ bool wire_fail(struct ctx *c, const char *field, const char *reason)
 }
 
 
+/* A required member of the type is_type accepts (else: must, the reason),
+ * or NULL with the failure noted. */
+static const cJSON *typed_member(struct ctx *c, const cJSON *obj, const char *name,
+	cJSON_bool (*is_type)(const cJSON *const item), const char *must)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+	if (it == NULL)
+		return wire_fail(c, name, "is required"), NULL;
+	if (!is_type(it))
+		return wire_fail(c, name, must), NULL;
+	return it;
+}
+
 /* A required string member that fits cap (with its NUL). */
 bool wire_get_str(struct ctx *c, const cJSON *obj, const char *name, char *buf, size_t cap,
 	enum text_kind kind)
 {
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+	const cJSON *it = typed_member(c, obj, name, cJSON_IsString, "must be a string");
 	if (it == NULL)
-		return wire_fail(c, name, "is required");
-	if (!cJSON_IsString(it) || it->valuestring == NULL)
+		return false;
+	if (it->valuestring == NULL)
 		return wire_fail(c, name, "must be a string");
 	size_t n = strlen(it->valuestring);
 	if (n >= cap)
@@ -143,24 +156,19 @@ bool wire_get_str_opt(struct ctx *c, const cJSON *obj, const char *name, char *b
 
 bool wire_get_bool(struct ctx *c, const cJSON *obj, const char *name, bool *out)
 {
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
-	if (it == NULL)
-		return wire_fail(c, name, "is required");
-	if (!cJSON_IsBool(it))
-		return wire_fail(c, name, "must be true or false");
-	*out = cJSON_IsTrue(it);
-	return true;
+	const cJSON *it = typed_member(c, obj, name, cJSON_IsBool, "must be true or false");
+	if (it != NULL)
+		*out = cJSON_IsTrue(it);
+	return it != NULL;
 }
 
 /* An integer that a double holds exactly (|v| <= 2^53). */
 bool wire_get_int(struct ctx *c, const cJSON *obj, const char *name, int64_t min,
 	int64_t max, int64_t *out)
 {
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+	const cJSON *it = typed_member(c, obj, name, cJSON_IsNumber, "must be a number");
 	if (it == NULL)
-		return wire_fail(c, name, "is required");
-	if (!cJSON_IsNumber(it))
-		return wire_fail(c, name, "must be a number");
+		return false;
 	double v = it->valuedouble;
 	if (!isfinite(v) || v != floor(v) || v < -9007199254740992.0 || v > 9007199254740992.0)
 		return wire_fail(c, name, "must be a whole number");
@@ -173,10 +181,10 @@ bool wire_get_int(struct ctx *c, const cJSON *obj, const char *name, int64_t min
 bool wire_get_double(struct ctx *c, const cJSON *obj, const char *name, double min,
 	double max, double *out)
 {
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, name);
+	const cJSON *it = typed_member(c, obj, name, cJSON_IsNumber, "must be a number");
 	if (it == NULL)
-		return wire_fail(c, name, "is required");
-	if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble))
+		return false;
+	if (!isfinite(it->valuedouble))
 		return wire_fail(c, name, "must be a number");
 	if (it->valuedouble < min || it->valuedouble > max)
 		return wire_fail(c, name, "is out of range");
