@@ -63,8 +63,9 @@ static void catalogue_dir(char *dir, size_t len)
 	for (size_t i = 0; i < sizeof beside / sizeof beside[0]; i++) {
 		char candidate[PATH_MAX + 32];
 		snprintf(candidate, sizeof candidate, "%s%s", exe, beside[i]);
-		if (has_catalogue(candidate) && strlen(candidate) < len) {
-			snprintf(dir, len, "%s", candidate);
+		size_t candidate_len = strlen(candidate);
+		if (has_catalogue(candidate) && candidate_len < len) {
+			memcpy(dir, candidate, candidate_len + 1);
 			return;
 		}
 	}
