@@ -43,7 +43,10 @@ enum photo_gps_problem {
 	X(PHOTO_ERR_TOO_LARGE,   "too_large",   N_("file terlalu besar (maksimal 30 MB)")) \
 	X(PHOTO_ERR_READ,        "read",        N_("file gagal dibaca")) \
 	X(PHOTO_ERR_NOT_JPEG,    "not_jpeg",    N_("bukan foto JPEG: kirim ulang foto sebagai JPEG (di ponsel: Setelan Kamera > Format > JPEG/Paling kompatibel)")) \
-	X(PHOTO_ERR_BROKEN_JPEG, "broken_jpeg", N_("file JPEG rusak (bukan gambar yang utuh)"))
+	X(PHOTO_ERR_BROKEN_JPEG, "broken_jpeg", N_("file JPEG rusak (bukan gambar yang utuh)")) \
+	X(PHOTO_ERR_TRUNCATED,   "truncated",   N_("gambar JPEG terpotong (file belum tersalin utuh): salin ulang foto dari ponsel")) \
+	X(PHOTO_ERR_BAD_IMAGE,   "bad_image",   N_("isi gambar JPEG rusak dan tidak bisa dibaca: salin ulang foto dari ponsel")) \
+	X(PHOTO_ERR_TOO_MANY_PIXELS, "too_many_pixels", N_("gambar terlalu besar untuk diperkecil (lebih dari 120 megapiksel)"))
 
 enum photo_error {
 #define PHOTO_ERR_ENUM(e, code, msg) e,
@@ -98,6 +101,37 @@ const char *photo_gps_problem_code(enum photo_gps_problem p);
 const char *photo_gps_problem_message(enum photo_gps_problem p);   /* untranslated */
 const char *photo_error_code(enum photo_error e);
 const char *photo_error_message(enum photo_error e);               /* untranslated */
+
+/* The smaller copy kept and sent in place of a large photo (downscale.c,
+ * doc/PHOTOS.md "The copy"). */
+#define PHOTO_COPY_LONG_SIDE 1600   /* pixels on the long side, by default */
+#define PHOTO_COPY_QUALITY 80
+
+struct photo_copy_options {
+	int max_long_side;          /* pixels */
+	int quality;                /* JPEG quality 1..100 */
+};
+
+struct photo_copy {
+	unsigned char *data;        /* the copy (malloc'd), NULL when the photo is
+	                               small enough to be kept as it is */
+	size_t len;
+	int width, height;          /* of the copy (of the original when kept) */
+	int orig_width, orig_height;   /* of the original, as its frame header says */
+};
+
+/* Make the copy of a photo photo_read found usable (facts from
+ * PHOTO_READ_EXIF): at most max_long_side pixels on the long side, decoded
+ * with DCT scaling, area-averaged to the size, encoded at quality, with an
+ * Exif segment holding only GPS, time and orientation of facts.  A photo
+ * not larger than that is kept (data NULL).  PHOTO_ERR_TRUNCATED,
+ * BAD_IMAGE or TOO_MANY_PIXELS when the image cannot be decoded. */
+enum photo_error photo_copy_make(const char *path, const struct photo_facts *facts,
+	const struct photo_copy_options *opt, struct photo_copy *out);
+enum photo_error photo_copy_make_buffer(const unsigned char *data, size_t len,
+	const struct photo_facts *facts, const struct photo_copy_options *opt,
+	struct photo_copy *out);
+void photo_copy_free(struct photo_copy *c);
 
 /* SHA-256 of a whole file as 64 lower-case hex digits. */
 bool photo_sha256_file(const char *path, char out[PHOTO_SHA256_HEX]);

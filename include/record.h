@@ -51,6 +51,12 @@ struct record_photo {
 	double lat, lon;
 	char taken_at[20];          /* "YYYY-MM-DD HH:MM:SS" or "" */
 	char original_name[256];    /* file name the clerk picked (not the path) */
+	/* the photo the clerk picked, when the kept file (sha256, size) is its
+	 * smaller copy; the same as sha256/size when it was kept as it is;
+	 * "" and 0 for records made before copies */
+	char original_sha256[65];
+	int64_t original_size;
+	int original_width, original_height;    /* pixels, 0 when unknown */
 };
 
 struct record {

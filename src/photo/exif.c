@@ -19,6 +19,7 @@
 
 #include <libexif/exif-data.h>
 #include <libexif/exif-log.h>
+#include <libexif/exif-mem.h>
 #include <libexif/exif-utils.h>
 #include <stdlib.h>
 #include <string.h>
@@ -470,13 +471,13 @@ static void read_gps(const struct reader *r, enum pointer_state gps_ptr, bool tr
 	read_gps_time(r, gps);
 }
 
-bool exif_read_tiff(const unsigned char *tiff, size_t len, struct photo_facts *out)
+/* Our checks and libexif on a private copy of the TIFF bytes.  r->ed stays
+ * NULL when the bytes are no TIFF or IFD 0 cannot be found; false only when
+ * memory runs out. */
+static bool open_tiff(const unsigned char *tiff, size_t len, struct reader *r,
+	enum pointer_state *gps_ptr, bool *gps_truncated)
 {
-	struct reader r = { .ed = NULL };
-	enum pointer_state gps_ptr;
-	bool gps_truncated;
-
-	out->gps.problem = PHOTO_GPS_CORRUPT_EXIF;
+	r->ed = NULL;
 	if (len < 8 || len > 0xFFFF)
 		return true;
 	if (memcmp(tiff, "II*\0", 4) != 0 && memcmp(tiff, "MM\0*", 4) != 0)
@@ -488,13 +489,24 @@ bool exif_read_tiff(const unsigned char *tiff, size_t len, struct photo_facts *o
 	memcpy(copy, "Exif\0\0", 6);
 	memcpy(copy + 6, tiff, len);
 	struct tiff t = { .p = copy + 6, .len = len, .le = tiff[0] == 'I' };
-	if (!prepare(&t, &gps_ptr, &gps_truncated)) {
+	if (!prepare(&t, gps_ptr, gps_truncated)) {
 		free(copy);
 		return true;
 	}
-	bool loaded = load(&r, copy, 6 + len);
+	bool loaded = load(r, copy, 6 + len);
 	free(copy);
-	if (loaded) {
+	return loaded;
+}
+
+bool exif_read_tiff(const unsigned char *tiff, size_t len, struct photo_facts *out)
+{
+	struct reader r = { .ed = NULL };
+	enum pointer_state gps_ptr;
+	bool gps_truncated;
+
+	out->gps.problem = PHOTO_GPS_CORRUPT_EXIF;
+	bool loaded = open_tiff(tiff, len, &r, &gps_ptr, &gps_truncated);
+	if (loaded && r.ed != NULL) {
 		read_gps(&r, gps_ptr, gps_truncated, &out->gps);
 		read_taken_at(&r, out);
 		read_orientation(&r, out);
@@ -502,4 +514,114 @@ bool exif_read_tiff(const unsigned char *tiff, size_t len, struct photo_facts *o
 	if (r.ed != NULL)
 		exif_data_unref(r.ed);
 	return loaded;
+}
+
+/* ------------------------------------------------------------ the copy's EXIF */
+
+static ExifEntry *entry_add(ExifData *ed, ExifIfd ifd, ExifTag tag, ExifFormat format,
+	unsigned long components)
+{
+	ExifMem *mem = exif_mem_new_default();
+	ExifEntry *e = mem != NULL ? exif_entry_new_mem(mem) : NULL;
+	unsigned size = exif_format_get_size(format) * (unsigned)components;
+	if (e != NULL && (e->data = exif_mem_alloc(mem, size)) == NULL) {
+		exif_entry_unref(e);
+		e = NULL;
+	}
+	if (mem != NULL)
+		exif_mem_unref(mem);
+	if (e == NULL)
+		return NULL;
+	e->tag = tag;
+	e->format = format;
+	e->components = components;
+	e->size = size;
+	exif_content_add_entry(ed->ifd[ifd], e);
+	exif_entry_unref(e);            /* the IFD holds it */
+	return e;
+}
+
+/* The original's entry, byte for byte (the copy has the same byte order). */
+static void entry_copy(ExifData *dst, const struct reader *r, ExifIfd ifd, ExifTag tag)
+{
+	const ExifEntry *from = entry_get(r, ifd, tag);
+	ExifEntry *e = from != NULL
+		? entry_add(dst, ifd, tag, from->format, from->components) : NULL;
+	if (e != NULL)
+		memcpy(e->data, from->data, from->size);
+}
+
+/* A position from XMP: one rational of decimal degrees and its letter. */
+static void coordinate_add(ExifData *dst, ExifTag tag, ExifTag ref_tag, double value,
+	char pos, char neg)
+{
+	ExifByteOrder order = exif_data_get_byte_order(dst);
+	ExifEntry *ref = entry_add(dst, EXIF_IFD_GPS, ref_tag, EXIF_FORMAT_ASCII, 2);
+	ExifEntry *e = entry_add(dst, EXIF_IFD_GPS, tag, EXIF_FORMAT_RATIONAL, 1);
+	if (ref == NULL || e == NULL)
+		return;
+	ref->data[0] = (unsigned char)(value < 0 ? neg : pos);
+	ref->data[1] = '\0';
+	double a = value < 0 ? -value : value;
+	ExifRational q = { (ExifLong)(a * 10000000.0 + 0.5), 10000000 };
+	exif_set_rational(e->data, order, q);
+}
+
+void exif_build_copy(const unsigned char *tiff, size_t len, const struct photo_facts *facts,
+	unsigned char **out, unsigned *out_len)
+{
+	struct reader r = { .ed = NULL };
+	enum pointer_state gps_ptr;
+	bool gps_truncated;
+	*out = NULL;
+	*out_len = 0;
+	if (tiff != NULL && !open_tiff(tiff, len, &r, &gps_ptr, &gps_truncated))
+		return;
+	ExifData *dst = exif_data_new();
+	if (dst == NULL)
+		goto done;
+	exif_data_unset_option(dst, EXIF_DATA_OPTION_FOLLOW_SPECIFICATION);
+	exif_data_set_byte_order(dst, r.ed != NULL ? r.order : EXIF_BYTE_ORDER_INTEL);
+	const struct photo_gps *g = &facts->gps;
+	if (r.ed != NULL) {
+		if (facts->orientation > 0)
+			entry_copy(dst, &r, EXIF_IFD_0, EXIF_TAG_ORIENTATION);
+		if (facts->taken_at[0] != '\0')
+			entry_copy(dst, &r, EXIF_IFD_EXIF, EXIF_TAG_DATE_TIME_ORIGINAL);
+		if (g->present && !g->from_xmp) {
+			entry_copy(dst, &r, EXIF_IFD_GPS, EXIF_TAG_GPS_VERSION_ID);
+			entry_copy(dst, &r, EXIF_IFD_GPS, EXIF_TAG_GPS_LATITUDE_REF);
+			entry_copy(dst, &r, EXIF_IFD_GPS, EXIF_TAG_GPS_LATITUDE);
+			entry_copy(dst, &r, EXIF_IFD_GPS, EXIF_TAG_GPS_LONGITUDE_REF);
+			entry_copy(dst, &r, EXIF_IFD_GPS, EXIF_TAG_GPS_LONGITUDE);
+		}
+		if (g->has_alt) {
+			entry_copy(dst, &r, EXIF_IFD_GPS, EXIF_TAG_GPS_ALTITUDE_REF);
+			entry_copy(dst, &r, EXIF_IFD_GPS, EXIF_TAG_GPS_ALTITUDE);
+		}
+		if (g->time_utc[0] != '\0') {
+			entry_copy(dst, &r, EXIF_IFD_GPS, EXIF_TAG_GPS_DATE_STAMP);
+			entry_copy(dst, &r, EXIF_IFD_GPS, EXIF_TAG_GPS_TIME_STAMP);
+		}
+	}
+	if (g->present && g->from_xmp) {
+		coordinate_add(dst, EXIF_TAG_GPS_LATITUDE, EXIF_TAG_GPS_LATITUDE_REF, g->lat, 'N', 'S');
+		coordinate_add(dst, EXIF_TAG_GPS_LONGITUDE, EXIF_TAG_GPS_LONGITUDE_REF, g->lon, 'E', 'W');
+	}
+	bool any = false;
+	for (int i = 0; i < EXIF_IFD_COUNT; i++)
+		any = any || dst->ifd[i]->count > 0;
+	if (any) {
+		exif_data_save_data(dst, out, out_len);
+		if (*out != NULL && *out_len > 0xFFFF - 2) {  /* no room in a segment */
+			free(*out);
+			*out = NULL;
+			*out_len = 0;
+		}
+	}
+done:
+	if (dst != NULL)
+		exif_data_unref(dst);
+	if (r.ed != NULL)
+		exif_data_unref(r.ed);
 }

@@ -48,6 +48,14 @@ void jpeg_walk(struct photo_src *src, struct jpeg_layout *out);
  * Returns false only when memory runs out. */
 bool exif_read_tiff(const unsigned char *tiff, size_t len, struct photo_facts *out);
 
+/* The APP1 payload ("Exif\0\0" + TIFF, malloc'd) of a copy of the photo
+ * whose TIFF bytes (NULL when none) gave facts: the entries behind each fact
+ * found (GPS position, altitude and time, DateTimeOriginal, Orientation)
+ * copied byte for byte, a position from XMP written as decimal degrees;
+ * nothing else.  *out NULL when there is nothing to keep. */
+void exif_build_copy(const unsigned char *tiff, size_t len, const struct photo_facts *facts,
+	unsigned char **out, unsigned *out_len);
+
 /* exif:GPSLatitude / exif:GPSLongitude of an XMP packet.  Fills gps and returns
  * PHOTO_GPS_OK, or NO_GPS when the packet has no coordinates, or the reason
  * they are unusable. */

@@ -65,28 +65,31 @@ static bool copy_fd(int in, int out, int64_t *copied)
 	return ok;
 }
 
-/* Copy path to a temp file beside dest, check it is byte for byte what was
- * hashed, make it durable and rename it into place. */
-static enum store_status copy_in(struct store *s, const char *path, const char *name,
-	const struct photo_facts *facts, const char *dest)
+/* Write the photo (the bytes of copy, else the file at path) to a temp file
+ * beside dest, check it is byte for byte what was hashed, make it durable
+ * and rename it into place. */
+static enum store_status copy_in(struct store *s, const char *path,
+	const struct photo_copy *copy, const char *name, const char *sha256, int64_t size,
+	const char *dest)
 {
 	char dir[PATH_MAX], tmp[PATH_MAX];
-	if (!shard_dir(s, facts->sha256, dir, sizeof dir) ||
+	if (!shard_dir(s, sha256, dir, sizeof dir) ||
 		snprintf(tmp, sizeof tmp, "%s/" TEMP_PREFIX "XXXXXX", dir) >= (int)sizeof tmp)
 		return store_fail(s, STORE_IO, _("Folder foto %s tidak bisa ditulis: %s."),
 			s->photos, strerror(errno));
-	int in = open(path, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
+	int in = copy->data != NULL ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+	if (copy->data == NULL && in < 0)
 		return store_fail(s, STORE_REJECTED, _("Foto %s: %s"), name,
 			gettext(photo_error_message(PHOTO_ERR_OPEN)));
 	int out = mkostemp(tmp, O_CLOEXEC);
 	if (out < 0) {
-		close(in);
+		if (in >= 0)
+			close(in);
 		return store_fail(s, STORE_IO, _("Folder foto %s tidak bisa ditulis: %s."),
 			dir, strerror(errno));
 	}
-	int64_t copied = 0;
-	bool ok = copy_fd(in, out, &copied);
+	int64_t copied = (int64_t)copy->len;
+	bool ok = in >= 0 ? copy_fd(in, out, &copied) : common_write_all(out, copy->data, copy->len);
 	int err = errno;
 	if (ok && fsync(out) != 0) {
 		ok = false;
@@ -96,10 +99,11 @@ static enum store_status copy_in(struct store *s, const char *path, const char *
 		ok = false;
 		err = errno;
 	}
-	close(in);
+	if (in >= 0)
+		close(in);
 	char got[PHOTO_SHA256_HEX] = "";
-	if (ok && (copied != facts->size || !photo_sha256_file(tmp, got) ||
-		strcmp(got, facts->sha256) != 0)) {
+	if (ok && (copied != size || !photo_sha256_file(tmp, got) ||
+		strcmp(got, sha256) != 0)) {
 		unlink(tmp);
 		return store_fail(s, STORE_REJECTED, _("Foto %s berubah saat disalin; "
 			"lampirkan sekali lagi."), name);
@@ -134,6 +138,27 @@ static void display_name(const char *path, char *buf, size_t len)
 				*p = '?';
 }
 
+/* The copy kept of a photo: smaller when it is large (doc/PHOTOS.md), its
+ * hash and size in sha256/size. */
+static enum store_status make_copy(struct store *s, const char *path, const char *name,
+	const struct photo_facts *facts, struct photo_copy *copy, char sha256[PHOTO_SHA256_HEX],
+	int64_t *size)
+{
+	struct photo_copy_options opt = { PHOTO_COPY_LONG_SIDE, PHOTO_COPY_QUALITY };
+	enum photo_error pe = photo_copy_make(path, facts, &opt, copy);
+	if (pe != PHOTO_ERR_NONE)
+		return store_fail(s, STORE_REJECTED, _("Foto %s: %s"), name,
+			gettext(photo_error_message(pe)));
+	if (copy->data == NULL) {
+		memcpy(sha256, facts->sha256, PHOTO_SHA256_HEX);
+		*size = facts->size;
+	} else {
+		photo_sha256_buffer(copy->data, copy->len, sha256);
+		*size = (int64_t)copy->len;
+	}
+	return STORE_OK;
+}
+
 enum store_status store_photo_import(struct store *s, const char *path,
 	struct record_photo *slot)
 {
@@ -146,21 +171,31 @@ enum store_status store_photo_import(struct store *s, const char *path,
 	if (pe != PHOTO_ERR_NONE)
 		return store_fail(s, STORE_REJECTED, _("Foto %s: %s"), name,
 			gettext(photo_error_message(pe)));
+	struct photo_copy copy;
+	char sha256[PHOTO_SHA256_HEX];
+	int64_t size = 0;
+	enum store_status st = make_copy(s, path, name, &facts, &copy, sha256, &size);
+	if (st != STORE_OK)
+		return st;
 	char dest[PATH_MAX];
-	if (!store_photo_path(s, facts.sha256, dest, sizeof dest))
-		return store_fail(s, STORE_IO, _("Nama folder data terlalu panjang."));
 	struct stat sb;
+	if (!store_photo_path(s, sha256, dest, sizeof dest))
+		st = store_fail(s, STORE_IO, _("Nama folder data terlalu panjang."));
 	/* the same content is already here: reuse it (a damaged copy of the
 	 * wrong size is replaced) */
-	if (!(stat(dest, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == facts.size)) {
-		enum store_status st = copy_in(s, path, name, &facts, dest);
-		if (st != STORE_OK)
-			return st;
-	}
+	else if (!(stat(dest, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == size))
+		st = copy_in(s, path, &copy, name, sha256, size, dest);
+	photo_copy_free(&copy);
+	if (st != STORE_OK)
+		return st;
 	memset(slot, 0, sizeof *slot);
 	slot->attached = true;
-	memcpy(slot->sha256, facts.sha256, sizeof slot->sha256);
-	slot->size = facts.size;
+	memcpy(slot->sha256, sha256, sizeof slot->sha256);
+	slot->size = size;
+	memcpy(slot->original_sha256, facts.sha256, sizeof slot->original_sha256);
+	slot->original_size = facts.size;
+	slot->original_width = copy.orig_width;
+	slot->original_height = copy.orig_height;
 	slot->has_gps = facts.gps.present;
 	if (slot->has_gps) {
 		slot->lat = facts.gps.lat;
@@ -198,7 +233,8 @@ enum store_status store_photos_write(struct store *s, const struct record *r)
 	if ((st = store_run(s, del, "record_photos")) != STORE_OK)
 		return st;
 	if ((st = store_prepare(s, "INSERT INTO record_photos (uuid, kind, sha256, size,"
-		" has_gps, lat, lon, taken_at, original_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		" has_gps, lat, lon, taken_at, original_name, original_sha256, original_size,"
+		" original_width, original_height) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		&ins)) != STORE_OK)
 		return st;
 	for (int k = 0; k < PHOTO_KIND_COUNT && st == STORE_OK; k++) {
@@ -218,6 +254,10 @@ enum store_status store_photos_write(struct store *s, const struct record *r)
 		}
 		store_bind_text(ins, 8, p->taken_at);
 		store_bind_text(ins, 9, p->original_name);
+		store_bind_text(ins, 10, p->original_sha256);
+		sqlite3_bind_int64(ins, 11, p->original_size);
+		sqlite3_bind_int(ins, 12, p->original_width);
+		sqlite3_bind_int(ins, 13, p->original_height);
 		int rc = sqlite3_step(ins);
 		if (rc != SQLITE_DONE)
 			st = store_fail_sql(s, rc, "record_photos");
@@ -232,7 +272,8 @@ enum store_status store_photos_load(struct store *s, const char *uuid, struct re
 	sqlite3_stmt *st;
 	enum store_status rc = store_stmt_get(s, STMT_PHOTOS_LOAD, "SELECT kind, sha256, size,"
 		" has_gps, lat, lon,"
-		" taken_at, original_name FROM record_photos WHERE uuid = ?", &st);
+		" taken_at, original_name, original_sha256, original_size, original_width,"
+		" original_height FROM record_photos WHERE uuid = ?", &st);
 	if (rc != STORE_OK)
 		return rc;
 	store_bind_text(st, 1, uuid);
@@ -250,6 +291,10 @@ enum store_status store_photos_load(struct store *s, const char *uuid, struct re
 		p->lon = sqlite3_column_double(st, 5);
 		store_column_text(st, 6, p->taken_at, sizeof p->taken_at);
 		store_column_text(st, 7, p->original_name, sizeof p->original_name);
+		store_column_text(st, 8, p->original_sha256, sizeof p->original_sha256);
+		p->original_size = sqlite3_column_int64(st, 9);
+		p->original_width = sqlite3_column_int(st, 10);
+		p->original_height = sqlite3_column_int(st, 11);
 	}
 	if (step != SQLITE_DONE)
 		rc = store_fail_sql(s, step, "record_photos");

@@ -132,6 +132,13 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (nik, program)"
 	") WITHOUT ROWID;"
 	"CREATE INDEX candidates_batch ON candidates (batch);",
+
+	/* 3: a photo is kept as a smaller copy (doc/PHOTOS.md); the row keeps
+	 * what the clerk picked, so a reviewer can still ask for it */
+	"ALTER TABLE record_photos ADD COLUMN original_sha256 TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE record_photos ADD COLUMN original_size INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE record_photos ADD COLUMN original_width INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE record_photos ADD COLUMN original_height INTEGER NOT NULL DEFAULT 0;",
 };
 #define STORE_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jpeglib.h>
+
 bool fixture_tmpdir(const char *name, char *buf, size_t len)
 {
 	const char *top = getenv("top_builddir");
@@ -56,6 +58,41 @@ static void to_dms(double v, uint32_t out[6])
 	memcpy(out, d, sizeof d);
 }
 
+/* A w x h image of smooth colour and some texture, as libjpeg encodes it,
+ * after our segments (its own SOI left out). */
+static void add_real_image(struct buf *jpeg, int w, int h)
+{
+	struct jpeg_compress_struct ci;
+	struct jpeg_error_mgr err;
+	unsigned char *out = NULL;
+	unsigned long out_len = 0;
+	unsigned char *row = malloc((size_t)w * 3);
+	ci.err = jpeg_std_error(&err);
+	jpeg_create_compress(&ci);
+	jpeg_mem_dest(&ci, &out, &out_len);
+	ci.image_width = (JDIMENSION)w;
+	ci.image_height = (JDIMENSION)h;
+	ci.input_components = 3;
+	ci.in_color_space = JCS_RGB;
+	jpeg_set_defaults(&ci);
+	jpeg_set_quality(&ci, 95, TRUE);
+	ci.write_JFIF_header = FALSE;
+	jpeg_start_compress(&ci, TRUE);
+	for (int y = 0; y < h; y++) {
+		for (int x = 0; x < w; x++)
+			for (int c = 0; c < 3; c++)
+				row[x * 3 + c] = (unsigned char)((x * (c + 1) / 8 + y * (3 - c) / 8 +
+					((x * 7 + y * 13 + c) % 23) * 5) & 0xFF);
+		JSAMPROW r = row;
+		jpeg_write_scanlines(&ci, &r, 1);
+	}
+	jpeg_finish_compress(&ci);
+	jpeg_destroy_compress(&ci);
+	buf_add(jpeg, out + 2, out_len - 2);
+	free(out);
+	free(row);
+}
+
 bool fixture_jpeg(const char *path, const struct fixture_photo *spec)
 {
 	struct exif_spec e = { .le = true, .gps = spec->gps, .alt_ref = -1,
@@ -74,7 +111,10 @@ bool fixture_jpeg(const char *path, const struct fixture_photo *spec)
 	}
 	if (spec->salt != NULL)
 		jpeg_segment(&jpeg, 0xFE, spec->salt, strlen(spec->salt));
-	jpeg_image(&jpeg);
+	if (spec->width > 0 && spec->height > 0)
+		add_real_image(&jpeg, spec->width, spec->height);
+	else
+		jpeg_image(&jpeg);
 	bool ok = fixture_write(path, jpeg.p, jpeg.len);
 	buf_free(&tiff);
 	buf_free(&jpeg);

@@ -18,8 +18,9 @@ struct fixture_photo {
 	double lat, lon;             /* decimal degrees, S and W negative */
 	const char *taken_at;        /* "2025:03:14 09:21:05" or NULL */
 	const char *salt;            /* a comment that makes the bytes unique, or NULL */
+	int width, height;           /* a real image of this size (libjpeg); 0: 1x1 */
 };
-/* A small JPEG that photo_read accepts. */
+/* A JPEG that photo_read accepts (small unless width and height are given). */
 bool fixture_jpeg(const char *path, const struct fixture_photo *spec);
 
 #endif

@@ -115,7 +115,7 @@ static void test_open(void)
 	char db[4300];
 	path_in(db, sizeof db, dir, "sigacor.db");
 	ok(stat(db, &sb) == 0 && (sb.st_mode & 0777) == 0600, "database file is 0600");
-	is_int(query_int("PRAGMA user_version"), 2, "schema version 2");
+	is_int(query_int("PRAGMA user_version"), 3, "schema version 3");
 	is_int(query_int("PRAGMA application_id"), 0x53494741, "application_id marks the file");
 	char mode[16] = "";
 	sqlite3 *h;
@@ -292,6 +292,43 @@ static void test_photo_import(struct store *s, char sha_out[65])
 	is_int(store_photo_import(s, path, &again), STORE_OK, "import the same photo again");
 	is_int(count_photo_files(), 1, "the file is reused, no temp file left");
 	memcpy(sha_out, want, 65);
+	ok(strcmp(slot.original_sha256, want) == 0 && slot.original_size == slot.size &&
+		slot.original_width == 1 && slot.original_height == 1,
+		"a small photo is kept as it is: the original is the file");
+
+	/* a phone-sized photo: the kept file is its smaller copy, the slot
+	 * says what the clerk picked */
+	char big[4300];
+	struct fixture_photo spec = { true, -6.190364, 106.626122, "2025:03:14 09:21:05",
+		"big", 2400, 1800 };
+	path_in(big, sizeof big, files, "IMG_2031.jpg");
+	fixture_jpeg(big, &spec);
+	struct photo_facts orig, kept;
+	photo_read(big, PHOTO_READ_EXIF | PHOTO_READ_HASH, &orig);
+	struct record_photo copy;
+	is_int(store_photo_import(s, big, &copy), STORE_OK, "import a 2400x1800 photo");
+	ok(strcmp(copy.original_sha256, orig.sha256) == 0 && copy.original_size == orig.size &&
+		copy.original_width == 2400 && copy.original_height == 1800,
+		"the slot keeps the original's SHA-256, size and pixel size");
+	ok(strcmp(copy.sha256, orig.sha256) != 0 && copy.size < orig.size,
+		"the kept file is the smaller copy (%lld bytes from %lld)", (long long)copy.size,
+		(long long)orig.size);
+	ok(store_photo_path(s, copy.sha256, stored, sizeof stored) &&
+		photo_read(stored, PHOTO_READ_EXIF | PHOTO_READ_HASH, &kept) == PHOTO_ERR_NONE &&
+		strcmp(kept.sha256, copy.sha256) == 0 && kept.size == copy.size,
+		"the copy is stored under its own hash, whole");
+	ok(kept.gps.present && kept.gps.lat == orig.gps.lat && kept.gps.lon == orig.gps.lon &&
+		strcmp(kept.taken_at, orig.taken_at) == 0, "the copy keeps the position and time");
+	ok(copy.has_gps && copy.lat == orig.gps.lat, "the slot has the position");
+	is_int(count_photo_files(), 2, "one more file, no temp file left");
+	struct stat whole;
+	char orig_path[4300];
+	path_in(orig_path, sizeof orig_path, files, "IMG_2031.jpg");
+	stat(orig_path, &whole);
+	ok(truncate(orig_path, whole.st_size / 2) == 0, "cut the photo at half");
+	ok(store_photo_import(s, orig_path, &copy) == STORE_REJECTED &&
+		strstr(store_error(s), "terpotong") != NULL, "a cut photo: %s", store_error(s));
+	is_int(count_photo_files(), 2, "nothing copied for the cut photo");
 
 	/* what is not a photo */
 	char empty[4300], png[4300];
@@ -307,7 +344,7 @@ static void test_photo_import(struct store *s, char sha_out[65])
 		strstr(store_error(s), "JPEG") != NULL, "a PNG: %s", store_error(s));
 	path_in(png, sizeof png, files, "missing.jpg");
 	ok(store_photo_import(s, png, &slot) == STORE_REJECTED, "a missing file: %s", store_error(s));
-	is_int(count_photo_files(), 1, "nothing copied for rejected files");
+	is_int(count_photo_files(), 2, "nothing copied for rejected files");
 }
 
 /* ---------------------------------------------------------------- records */

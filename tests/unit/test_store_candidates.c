@@ -80,7 +80,12 @@ static void test_migration(void)
 	struct store *s = open_store();
 	store_close(s);
 	/* a laptop still on schema 1: no candidates table */
-	sql("DROP TABLE candidates; PRAGMA user_version = 1");
+	sql("DROP TABLE candidates;"
+		" ALTER TABLE record_photos DROP COLUMN original_sha256;"
+		" ALTER TABLE record_photos DROP COLUMN original_size;"
+		" ALTER TABLE record_photos DROP COLUMN original_width;"
+		" ALTER TABLE record_photos DROP COLUMN original_height;"
+		" PRAGMA user_version = 1");
 	s = open_store();
 	ok(s != NULL, "a schema-1 database opens");
 	struct store_pull_state ps;
