@@ -110,6 +110,8 @@ enum record_problem {
  * final.  0 means it can be finalised.  A draft may be saved whatever this says.
  * - nik: nik_check(r->nik, today) has an error (warnings do not block);
  * - name: blank (white space only) while !in_registry;
+ * - photo_*, coord: what evidence_for(decision, reason) needs (evidence.h);
+ *   coordinates given although not needed are still judged;
  * - reason_on_layak: "layak" with a reason or a non-blank reason_text;
  * - coord_range: has_coord but not geo_valid(); coord_reason: COORD_MANUAL
  *   with a blank coord_reason;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "evidence.h"
 #include "format.h"
 #include "geo.h"
 #include "i18n.h"
@@ -202,11 +203,12 @@ static unsigned check_decision(const struct record *r)
 	return BIT(RECORD_ERR_DECISION);
 }
 
-static unsigned check_coord(const struct record *r)
+/* Coordinates the outcome does not need are still judged when given. */
+static unsigned check_coord(const struct record *r, bool needed)
 {
 	unsigned p = 0;
 	if (!r->has_coord)
-		return BIT(RECORD_ERR_COORD);
+		return needed ? BIT(RECORD_ERR_COORD) : 0;
 	if (!geo_valid(r->lat, r->lon))
 		p |= BIT(RECORD_ERR_COORD_RANGE);
 	if (r->coord_source == COORD_MANUAL && BLANK(r->coord_reason))
@@ -225,10 +227,12 @@ unsigned record_check_final(const struct record *r, time_t today)
 		p |= BIT(RECORD_ERR_NIK);
 	if (!r->in_registry && BLANK(r->name))
 		p |= BIT(RECORD_ERR_NAME);
+	/* the evidence of the outcome chosen (doc/EVIDENCE.md) */
+	const struct evidence_rule *rule = evidence_for(r->decision, r->reason);
 	for (size_t k = 0; k < PHOTO_KIND_COUNT; k++)
-		if (!r->photos[k].attached)
+		if ((rule->needed & EVIDENCE_PHOTO(k)) && !r->photos[k].attached)
 			p |= BIT(missing_photo[k]);
-	return p | check_decision(r) | check_coord(r);
+	return p | check_decision(r) | check_coord(r, rule->location);
 }
 
 /* ---------------------------------------------------------------- warnings */
