@@ -16,6 +16,7 @@ struct dialog {
 	int nlines;
 	char yes[48], no[48];
 	int ninputs, focus;
+	bool split_pair;
 	char labels[DIALOG_INPUTS][64];
 	struct ui_field inputs[DIALOG_INPUTS];
 	bool (*answer)(struct ui *ui, void *ctx, bool yes, const char *const *inputs);
@@ -45,6 +46,7 @@ static void *dialog_open(struct ui *ui, void *arg)
 	}
 	d->answer = a->answer;
 	d->ctx = a->ctx;
+	d->split_pair = a->split_pair && d->ninputs >= 2;
 	return d;
 }
 
@@ -85,7 +87,7 @@ static void dialog_draw(struct ui *ui, void *state)
 	draw_box(top, left, height, width, d->title);
 	int y = top + 1, inner = width - 4;
 	for (int i = 0; i < d->nlines && y < top + height - 2; i++, y++)
-		ui_put(y, left + 2, inner, d->roles[i] == ROLE_NORMAL ? ROLE_DIALOG : d->roles[i], d->lines[i]);
+		ui_put_marked(y, left + 2, inner, d->roles[i] == ROLE_NORMAL ? ROLE_DIALOG : d->roles[i], d->lines[i]);
 	if (d->ninputs > 0)
 		y++;
 	int label_w = 0;
@@ -129,6 +131,43 @@ static unsigned finish(struct ui *ui, struct dialog *d, bool yes)
 	return UI_HANDLED;
 }
 
+/* The first empty input after the focus, or -1. */
+static int next_empty_input(const struct dialog *d)
+{
+	for (int i = d->focus + 1; i < d->ninputs; i++)
+		if (d->inputs[i].len == 0)
+			return i;
+	return -1;
+}
+
+/* "a, b" or "a b" in the first input: b goes into the second (what was
+ * there is replaced: the clerk typed both). */
+static void split_first_input(struct dialog *d)
+{
+	char first[sizeof d->inputs[0].text];
+	snprintf(first, sizeof first, "%s", d->inputs[0].text);
+	char *end = first + strlen(first);
+	while (end > first && end[-1] == ' ')
+		*--end = '\0';
+	/* the separator: a comma followed by a space, else a space (a lone
+	 * comma may be a decimal comma: "-6,2058") */
+	char *sep = strstr(first, ", ");
+	if (sep == NULL)
+		sep = strchr(first, ' ');
+	if (sep == NULL && strchr(first, '.') != NULL)
+		sep = strchr(first, ',');    /* "-6.2058,106.6283" */
+	if (sep == NULL || sep == first)
+		return;
+	char *second = sep + 1;
+	while (*second == ' ' || *second == ',')
+		second++;
+	if (*second == '\0')
+		return;
+	*sep = '\0';
+	ui_field_set(&d->inputs[1], second);
+	ui_field_set(&d->inputs[0], first);
+}
+
 static unsigned dialog_key(struct ui *ui, void *state, const struct ui_key *k)
 {
 	struct dialog *d = state;
@@ -136,12 +175,18 @@ static unsigned dialog_key(struct ui *ui, void *state, const struct ui_key *k)
 		&& k->action != ACT_ENTER && ui_field_key(&d->inputs[d->focus], k, NULL))
 		return UI_HANDLED;
 	switch (k->action) {
-	case ACT_ENTER:
-		if (d->focus + 1 < d->ninputs) {
-			d->focus++;
+	case ACT_ENTER: {
+		if (d->focus == 0 && d->split_pair)
+			split_first_input(d);
+		/* on to what is still empty; nothing left: the answer (one
+		 * Enter when the inputs came filled in) */
+		int next = next_empty_input(d);
+		if (next >= 0) {
+			d->focus = next;
 			return UI_HANDLED;
 		}
 		return finish(ui, d, true);
+	}
 	case ACT_BACK:
 		return finish(ui, d, false);
 	case ACT_UP:
@@ -276,4 +321,116 @@ const struct screen_ops screen_choice = {
 	.draw = choice_draw,
 	.key = choice_key,
 	.close = choice_close,
+};
+
+/* ---- a list of lines to read ---- */
+
+#define LINES_WRAPPED 160
+
+struct lines {
+	char title[128];
+	char text[LINES_WRAPPED][LINE_BYTES];
+	enum ui_role roles[LINES_WRAPPED];
+	int count;
+	int top;
+	int width;                /* the text column the lines were wrapped to */
+	int visible;              /* rows shown at the last draw */
+};
+
+/* One line cut at spaces into rows of width columns; the rows after the
+ * first are indented under the text after the "- ". */
+static void lines_add_wrapped(struct lines *l, const char *text, enum ui_role role, int width)
+{
+	const char *indent = "";
+	while (*text != '\0' && l->count < LINES_WRAPPED) {
+		int room = width - ui_text_width(indent);
+		size_t fit = ui_text_wrap(text, room);
+		snprintf(l->text[l->count], LINE_BYTES, "%s%.*s", indent, (int)fit, text);
+		l->roles[l->count++] = role;
+		text += fit;
+		while (*text == ' ')
+			text++;
+		indent = "  ";
+	}
+}
+
+static void *lines_open(struct ui *ui, void *arg)
+{
+	const struct ui_lines_args *a = arg;
+	struct lines *l = calloc(1, sizeof *l);
+	if (l == NULL)
+		return NULL;
+	snprintf(l->title, sizeof l->title, "%s", a->title != NULL ? a->title : "");
+	l->width = (ui->cols - 8 < 72 ? ui->cols - 8 : 72) - 4;
+	for (int i = 0; i < a->count && i < LINES_MAX; i++)
+		lines_add_wrapped(l, a->lines[i] != NULL ? a->lines[i] : "", a->roles[i], l->width);
+	return l;
+}
+
+bool ui_show_lines(struct ui *ui, const struct ui_lines_args *args)
+{
+	return ui_push(ui, &screen_lines, (void *)args);
+}
+
+static void lines_draw(struct ui *ui, void *state)
+{
+	struct lines *l = state;
+	int width = l->width + 4;
+	int height = l->count + 4;
+	if (height > ui->rows - 1)
+		height = ui->rows - 1;
+	int top = (ui->rows - height) / 2, left = (ui->cols - width) / 2;
+	draw_box(top, left, height, width, l->title);
+	l->visible = height - 4 > 1 ? height - 4 : 1;
+	if (l->top > l->count - l->visible)
+		l->top = l->count - l->visible > 0 ? l->count - l->visible : 0;
+	for (int i = 0; i < l->visible && l->top + i < l->count; i++) {
+		enum ui_role role = l->roles[l->top + i];
+		ui_put(top + 1 + i, left + 2, l->width, role == ROLE_NORMAL ? ROLE_DIALOG : role, l->text[l->top + i]);
+	}
+	char keys[160];
+	if (l->count > l->visible)
+		snprintf(keys, sizeof keys, _("%d-%d dari %d baris   Panah/PgDn: gulir   Enter/Esc: tutup"),
+			l->top + 1, l->top + l->visible, l->count);
+	else
+		snprintf(keys, sizeof keys, "%s", _("Enter/Esc: tutup"));
+	ui_put(top + height - 2, left + 2, l->width, ROLE_DIALOG, keys);
+}
+
+static unsigned lines_key(struct ui *ui, void *state, const struct ui_key *k)
+{
+	struct lines *l = state;
+	int last_top = l->count - l->visible > 0 ? l->count - l->visible : 0;
+	switch (k->action) {
+	case ACT_ENTER:
+	case ACT_BACK:
+		return UI_CLOSE;
+	case ACT_UP:
+	case ACT_DOWN:
+	case ACT_PGUP:
+	case ACT_PGDN:
+	case ACT_HOME:
+	case ACT_END:
+		/* the window moves, not a selection: the top row is the "cursor" */
+		ui_list_move(&l->top, last_top + 1, l->visible, k->action);
+		return UI_HANDLED;
+	default:
+		return overlay_passes(k->action);
+	}
+}
+
+static void lines_close(struct ui *ui, void *state, int reason)
+{
+	free(state);
+}
+
+const struct screen_ops screen_lines = {
+	.name = "lines",
+	.scope = SCOPE_ALL,
+	.overlay = true,
+	.hints = dialog_hints,
+	.open = lines_open,
+	.draw = lines_draw,
+	.key = lines_key,
+	.close = lines_close,
 };

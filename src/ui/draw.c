@@ -96,6 +96,19 @@ static size_t next_char(const char *s, size_t n, wchar_t *wc, int *cols)
 	return used;
 }
 
+size_t ui_text_wrap(const char *s, int width)
+{
+	size_t fit = ui_text_fit(s, width, NULL);
+	if (s[fit] != '\0') {
+		size_t cut = fit;
+		while (cut > 0 && s[cut] != ' ')
+			cut--;
+		if (cut > 0)
+			fit = cut;
+	}
+	return fit;
+}
+
 size_t ui_text_fit(const char *s, int width, int *cols)
 {
 	size_t len = strlen(s), at = 0;

@@ -258,17 +258,9 @@ static void draw_decision(struct ui *ui, struct form *f, int y)
 	}
 }
 
-/* Warnings, or what blocks finalising after F9 was refused. */
-static void draw_panel(struct ui *ui, struct form *f, int top)
+int form_panel_lines(const struct form *f, const char **lines, enum ui_role *roles)
 {
-	int bottom = ui->rows - 2, y = top;
 	int count = 0;
-	const char *lines[RECORD_PROBLEM_COUNT + RECORD_WARNING_COUNT + 1];
-	enum ui_role roles[RECORD_PROBLEM_COUNT + RECORD_WARNING_COUNT + 1];
-	if (f->nik_complete && !f->resident_found) {
-		roles[count] = ROLE_WARN;
-		lines[count++] = _(FORM_NOT_IN_REGISTRY);
-	}
 	if (f->show_problems && f->problems != 0) {
 		for (int p = 0; p < RECORD_PROBLEM_COUNT; p++)
 			if (f->problems & (1u << p)) {
@@ -276,11 +268,30 @@ static void draw_panel(struct ui *ui, struct form *f, int top)
 				lines[count++] = _(record_problem_message((enum record_problem)p));
 			}
 	}
+	if (f->nik_complete && !f->resident_found) {
+		roles[count] = ROLE_WARN;
+		lines[count++] = _(FORM_NOT_IN_REGISTRY);
+	}
 	for (int w = 0; w < RECORD_WARNING_COUNT; w++)
 		if (f->warnings & (1u << w)) {
 			roles[count] = ROLE_WARN;
 			lines[count++] = _(record_warning_message((enum record_warning)w));
 		}
+	return count;
+}
+
+int form_panel_room(const struct ui *ui)
+{
+	return ui->rows - 2 - PANEL_TOP;
+}
+
+/* Warnings, or what blocks finalising after F9 was refused. */
+static void draw_panel(struct ui *ui, struct form *f, int top)
+{
+	int bottom = ui->rows - 2, y = top;
+	const char *lines[FORM_PANEL_MAX];
+	enum ui_role roles[FORM_PANEL_MAX];
+	int count = form_panel_lines(f, lines, roles);
 	if (count == 0)
 		return;
 	ui_put(y++, 1, ui->cols - 2, ROLE_LABEL, f->show_problems && f->problems != 0
@@ -290,7 +301,9 @@ static void draw_panel(struct ui *ui, struct form *f, int top)
 			ui_putf(y, 3, ui->cols - 4, ROLE_DIM, _("... dan %d lagi (F9 menampilkan semuanya)"), count - i);
 			break;
 		}
-		ui_putf(y, 3, ui->cols - 4, roles[i], "- %s", lines[i]);
+		char line[320];
+		snprintf(line, sizeof line, "- %s", lines[i]);
+		ui_put_marked(y, 3, ui->cols - 4, roles[i], line);
 	}
 }
 
@@ -323,6 +336,6 @@ void form_draw(struct ui *ui, void *state)
 	draw_text_or_field(ui, f, 15, F_NOTES, &f->notes, f->rec.notes);
 	if (f->frozen && f->rec.server_message[0] != '\0')
 		ui_putf(16, 1, ui->cols - 2, ROLE_WARN, _("Pesan server: %s"), f->rec.server_message);
-	draw_panel(ui, f, 17);
+	draw_panel(ui, f, PANEL_TOP);
 }
 

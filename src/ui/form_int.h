@@ -70,6 +70,13 @@ enum form_field form_problem_field(enum record_problem p);
 
 /* ---- form_draw.c ---- */
 void form_draw(struct ui *ui, void *state);
+/* The panel under the form: what blocks finalising (after a refused F9),
+ * then the warnings; lines and roles hold FORM_PANEL_MAX. */
+#define FORM_PANEL_MAX (RECORD_PROBLEM_COUNT + RECORD_WARNING_COUNT + 1)
+#define PANEL_TOP 17
+int form_panel_lines(const struct form *f, const char **lines, enum ui_role *roles);
+/* The rows the panel has for its lines (under its heading). */
+int form_panel_room(const struct ui *ui);
 /* The reason beside the NIK, in words. */
 void form_nik_reason(const struct form *f, char *buf, size_t len, enum ui_role *role);
 

@@ -51,13 +51,14 @@ static void ask_coord(struct ui *ui, struct form *f)
 	struct ui_dialog_args d = {
 		.title = _("Koordinat rumah (manual)"),
 		.lines = { _("Tidak ada foto dengan GPS? Baca koordinat dari peta atau ponsel."),
-			_("Derajat desimal, misalnya -6.1783 dan 106.6300."),
+			_("Derajat desimal: -6.1783 dan 106.6300, atau keduanya di Lintang."),
 			_("Kosongkan lintang dan bujur untuk kembali memakai GPS foto."), NULL },
 		.yes_label = _("Pakai"),
 		.ninputs = 3,
 		.input_labels = { _("Lintang"), _("Bujur"), _("Alasan") },
 		.input_values = { lat, lon, f->rec.coord_reason },
-		.input_max = { 24, 24, 200 },
+		.input_max = { 48, 24, 200 },
+		.split_pair = true,
 		.answer = answer_coord,
 		.ctx = f,
 	};
@@ -128,6 +129,17 @@ static bool answer_finalise(struct ui *ui, void *ctx, bool yes, const char *cons
 	return true;
 }
 
+/* More blockers and warnings than the panel has rows for: all of them in
+ * a list to read (the panel ends in "... dan N lagi (F9 ...)"). */
+_Static_assert(FORM_PANEL_MAX <= LINES_MAX, "every panel line fits the list");
+static void show_all_problems(struct ui *ui, struct form *f)
+{
+	struct ui_lines_args a = { .title = _("Belum bisa difinalkan / peringatan") };
+	a.count = form_panel_lines(f, a.lines, a.roles);
+	if (a.count > form_panel_room(ui))
+		ui_show_lines(ui, &a);
+}
+
 static void finalise(struct ui *ui, struct form *f)
 {
 	if (f->frozen) {
@@ -148,6 +160,7 @@ static void finalise(struct ui *ui, struct form *f)
 					_(record_problem_message((enum record_problem)p)));
 				break;
 			}
+		show_all_problems(ui, f);
 		return;
 	}
 	struct ui_dialog_args d = {

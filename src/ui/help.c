@@ -53,14 +53,7 @@ static void add_wrapped(struct help *h, const char *keys, const char *text)
 	int width = COLS - KEYS_COLUMN - 1;
 	width = width < 20 ? 20 : width;
 	while (*text != '\0') {
-		size_t fit = ui_text_fit(text, width, NULL);
-		if (text[fit] != '\0') {
-			size_t cut = fit;
-			while (cut > 0 && text[cut] != ' ')
-				cut--;
-			if (cut > 0)
-				fit = cut;
-		}
+		size_t fit = ui_text_wrap(text, width);
 		char part[160];
 		snprintf(part, sizeof part, "%.*s", (int)fit, text);
 		add(h, ROLE_NORMAL, keys, part);

@@ -243,7 +243,7 @@ static void draw(struct ui *ui)
 		for (int i = bottom; i < ui->depth; i++)
 			ui->stack[i].ops->draw(ui, ui->stack[i].state);
 		if (ui->message[0] != '\0')
-			ui_put(LINES - 2, 0, COLS, ui->message_role, ui->message);
+			ui_put_marked(LINES - 2, 0, COLS, ui->message_role, ui->message);
 		draw_hints(ui);
 	}
 	if (ui->cursor_y >= 0) {

@@ -136,6 +136,9 @@ attr_t ui_role_attr(enum ui_role role);
 /* Bytes of s (at most len bytes, or up to NUL when len < 0) that fit in
  * width columns; *cols gets their width.  Never splits a character. */
 size_t ui_text_fit(const char *s, int width, int *cols);
+/* Bytes of s for one line of width columns when s is wrapped: cut at the
+ * last space that fits (a word longer than the line is cut inside). */
+size_t ui_text_wrap(const char *s, int width);
 int ui_text_width(const char *s);
 /* Draw s at (y, x) in role, cropped to width columns; returns columns used.
  * Control characters and invalid bytes show as '?'. */
@@ -206,7 +209,7 @@ enum ui_close_reason { CLOSE_NORMAL, CLOSE_QUIT, CLOSE_HANGUP };
 
 extern const struct screen_ops screen_operator, screen_lock, screen_worklist,
 	screen_form, screen_picker, screen_help, screen_dialog, screen_choice,
-	screen_summary;
+	screen_lines, screen_summary;
 
 #define UI_STACK_MAX 12
 
@@ -249,8 +252,8 @@ void ui_show_cursor(struct ui *ui, int y, int x);
 void ui_title(struct ui *ui, const char *left, const char *right);
 
 /* Dialogs (an overlay box): a question answered with Enter (yes) or Esc
- * (no), optionally with up to three one-line inputs (Enter on the last
- * input answers).  answer returns true to close the dialog, false to keep
+ * (no), optionally with up to three one-line inputs (Enter goes on to the
+ * next empty input, and answers when none is left empty).  answer returns true to close the dialog, false to keep
  * it open (after putting the reason in the message line); it may push
  * another screen. */
 #define DIALOG_LINES 14
@@ -266,8 +269,23 @@ struct ui_dialog_args {
 	size_t input_max[DIALOG_INPUTS];
 	bool (*answer)(struct ui *ui, void *ctx, bool yes, const char *const *inputs);
 	void *ctx;
+	/* two numbers typed into the first input ("-6.17, 106.63", as maps and
+	 * phones copy a position) fill the first two inputs */
+	bool split_pair;
 };
 bool ui_dialog(struct ui *ui, const struct ui_dialog_args *args);
+
+/* A list of lines to read (overlay): every line whole (wrapped at spaces),
+ * scrolled with the arrows and pages when it is longer than the terminal;
+ * Enter or Esc closes it. */
+#define LINES_MAX 48
+struct ui_lines_args {
+	const char *title;
+	const char *lines[LINES_MAX];
+	enum ui_role roles[LINES_MAX];
+	int count;
+};
+bool ui_show_lines(struct ui *ui, const struct ui_lines_args *args);
 
 /* ---- operator profiles (src/ui/profile.c) ---- */
 /* the CLI's rule: letters, digits, . _ - and not starting with . or - */

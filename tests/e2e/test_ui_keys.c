@@ -104,7 +104,8 @@ static const struct check form_checks[] = {
 	{ "Bantuan", "Formulir verifikasi", "<Esc>", "BUDI SANTOSO" },
 	{ "Lanjut", "Enter: pilih foto", "<C-a>", "BUDI SANTOSO" },
 	{ "Simpan", "Draf tersimpan", "", "BUDI SANTOSO" },
-	{ "Finalkan", "Belum bisa difinalkan", "<C-a>", "BUDI SANTOSO" },
+	/* refused with more blockers than the panel's rows: the whole list */
+	{ "Finalkan", "Enter/Esc: tutup", "<Esc><C-a>", "BUDI SANTOSO" },
 	{ "Buang", "Semua isi formulir ini dibuang", "<Esc>", "BUDI SANTOSO" },
 	{ "Kunci", "Layar terkunci", E2E_PASSWORD "<Enter>", "BUDI SANTOSO" },
 	{ "Kembali", "Cari NIK/nama", "", "Cari NIK/nama" },
@@ -116,7 +117,7 @@ static const struct check decision_checks[] = {
 	{ "Layak", "[x] Layak", "<Up>", "l: layak" },
 	{ "Tidak layak", "Alasan tidak layak", "<Esc>l<Up>", "l: layak" },
 	{ "Simpan", "Draf tersimpan", "", "l: layak" },
-	{ "Finalkan", "Belum bisa difinalkan", "<C-e><Up>", "l: layak" },
+	{ "Finalkan", "Enter/Esc: tutup", "<Esc><C-e><Up>", "l: layak" },
 	{ "Kembali", "Cari NIK/nama", "", "Cari NIK/nama" },
 	{ NULL, NULL, NULL, NULL },
 };
@@ -142,9 +143,16 @@ static const struct check dialog_checks[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
+static const struct check lines_checks[] = {
+	{ "Lanjut", "!Enter/Esc: tutup", "", "BUDI SANTOSO" },
+	{ "Kembali", "!Enter/Esc: tutup", "", "BUDI SANTOSO" },
+	{ NULL, NULL, NULL, NULL },
+};
+
 static const struct context contexts[] = {
 	{ "help", "<F1>", "Bantuan: semua tombol", "Hal. turun", help_checks },
 	{ "RW dialog", "<C-r>", "Nomor RW", "Lanjut", dialog_checks },
+	{ "blockers list", "<C-t>" BUDI "<C-f>", "Enter/Esc: tutup", "Lanjut", lines_checks },
 	{ "form", "<C-t>" BUDI, "BUDI SANTOSO", "Lanjut", form_checks },
 	{ "form decision", "<C-t>" BUDI "<Enter><C-e><Up>", "l: layak", "Layak", decision_checks },
 	{ "picker", "<C-t>" BUDI "<Enter><Enter>", "Pilih foto untuk", "Folder induk", picker_checks },
@@ -307,6 +315,8 @@ static void test_vt100_putty_keys(struct e2e *e)
 	}
 	vt_send_raw(t, "\033[20~", 5);
 	e2e_wait(t, "Belum bisa difinalkan", "vt100: PuTTY's F9 finalises (refused: no photos yet)");
+	vt_send(t, "<Esc>");
+	vt_wait_gone(t, "Enter/Esc: tutup", E2E_TIMEOUT);
 	vt_send_raw(t, "\033[19~", 5);
 	e2e_wait(t, "Semua isi formulir ini dibuang", "vt100: PuTTY's F8 asks to discard");
 	vt_send(t, "<Esc>");
