@@ -68,6 +68,11 @@ size_t store_residents_by_kk(struct store *s, const char *kk, struct resident *o
 /* Residents whose NIK starts with text (when it is digits) or whose name
  * contains it (any case), by name, at most max. */
 size_t store_residents_search(struct store *s, const char *text, struct resident *out, size_t max);
+/* A resident whose NIK is not known: when text is digits (spaces, dots and
+ * dashes ignored), those whose KK starts with them, by KK and birth date;
+ * else those with a word of the name starting with each word of text (any
+ * case, accents ignored: "jose" finds "José"), at most max, by name. */
+size_t store_residents_find(struct store *s, const char *text, struct resident *out, size_t max);
 
 /* ---- verification records ---- */
 

@@ -247,6 +247,8 @@ static enum store_status finish_import(struct import *im, bool big)
 		set_cache_kib(im->s, IMPORT_SORT_CACHE_KIB);
 		st = store_exec(im->s, "CREATE INDEX residents_kk ON residents (kk)");
 	}
+	if (st == STORE_OK)
+		st = store_residents_name_rebuild(im->s);
 	snprintf(buf, sizeof buf, "%lld", (long long)store_now());
 	if (st == STORE_OK)
 		st = store_meta_put(im->s, "residents_imported_at", buf);
@@ -396,4 +398,102 @@ size_t store_residents_search(struct store *s, const char *text, struct resident
 	store_bind_text(st, 1, pattern);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
 	return residents_from(s, st, out, max);
+}
+
+/* ---- by name or KK, when the NIK is not known ---- */
+
+enum store_status store_residents_name_rebuild(struct store *s)
+{
+	return store_exec(s, "INSERT INTO residents_name (residents_name) VALUES ('rebuild')");
+}
+
+/* The words of text as an FTS5 query: each a quoted prefix ("sri"* "wah"*),
+ * all of them required.  Words split where the tokenizer splits (ASCII
+ * other than letters and digits); false when there is no word. */
+static bool name_query(const char *text, char *buf, size_t len)
+{
+	size_t o = 0;
+	bool in_word = false, any = false;
+	for (const unsigned char *p = (const unsigned char *)text; ; p++) {
+		bool word_char = *p >= 0x80 || (*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z');
+		if (word_char && !in_word) {
+			if (o + 2 >= len)
+				return false;
+			if (any)
+				buf[o++] = ' ';
+			buf[o++] = '"';
+			in_word = any = true;
+		} else if (!word_char && in_word) {
+			if (o + 3 >= len)
+				return false;
+			buf[o++] = '"';
+			buf[o++] = '*';
+			in_word = false;
+		}
+		if (*p == '\0')
+			break;
+		if (word_char) {
+			if (o + 4 >= len)
+				return false;
+			buf[o++] = (char)*p;
+		}
+	}
+	buf[o] = '\0';
+	return any;
+}
+
+/* Digits only, ignoring spaces, dots and dashes (a KK as printed). */
+static bool kk_digits(const char *text, char *buf, size_t len)
+{
+	size_t o = 0;
+	for (const char *p = text; *p != '\0'; p++) {
+		if (*p == ' ' || *p == '.' || *p == '-')
+			continue;
+		if (*p < '0' || *p > '9' || o + 1 >= len)
+			return false;
+		buf[o++] = *p;
+	}
+	buf[o] = '\0';
+	return o > 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	const struct resident *x = a, *y = b;
+	int c = strcasecmp(x->name, y->name);
+	return c != 0 ? c : strcmp(x->nik, y->nik);
+}
+
+size_t store_residents_find(struct store *s, const char *text, struct resident *out, size_t max)
+{
+	char kk[NIK_LEN + 1], upper[NIK_LEN + 2];
+	char query[RECORD_NAME_MAX * 3 + 16];
+	sqlite3_stmt *st;
+	if (max == 0 || text == NULL)
+		return 0;
+	if (kk_digits(text, kk, sizeof kk)) {
+		/* a KK number or its beginning: a range on the kk index */
+		snprintf(upper, sizeof upper, "%s:", kk);   /* ':' sorts after '9' */
+		if (store_stmt_get(s, STMT_RESIDENTS_BY_KK_PREFIX, "SELECT " RESIDENT_COLUMNS
+			" FROM residents WHERE kk >= ? AND kk < ? ORDER BY kk, birth_date, nik LIMIT ?",
+			&st) != STORE_OK)
+			return 0;
+		store_bind_text(st, 1, kk);
+		store_bind_text(st, 2, upper);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
+		return residents_from(s, st, out, max);
+	}
+	if (!name_query(text, query, sizeof query))
+		return 0;
+	/* the first max matches in the index's order, then sorted by name:
+	 * no sort over every "Sri" of two million residents */
+	if (store_stmt_get(s, STMT_RESIDENTS_BY_NAME_WORDS, "SELECT " RESIDENT_COLUMNS
+		" FROM residents WHERE rowid IN (SELECT rowid FROM residents_name"
+		" WHERE residents_name MATCH ? LIMIT ?)", &st) != STORE_OK)
+		return 0;
+	store_bind_text(st, 1, query);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	size_t n = residents_from(s, st, out, max);
+	qsort(out, n, sizeof *out, by_name);
+	return n;
 }

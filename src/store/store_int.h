@@ -20,6 +20,8 @@ enum store_stmt {
 	STMT_RESIDENTS_BY_KK,
 	STMT_RESIDENTS_BY_NIK_PREFIX,
 	STMT_RESIDENTS_BY_NAME,
+	STMT_RESIDENTS_BY_KK_PREFIX,
+	STMT_RESIDENTS_BY_NAME_WORDS,
 	STMT_RECORD_GET,
 	STMT_RECORD_WARNINGS,
 	STMT_RECORD_COUNTS,
@@ -109,6 +111,9 @@ enum store_status store_pull_begin(struct store *s, const char *prefix, const ch
 	const char *snapshot, int64_t total, enum store_status (*prepare)(struct store *s));
 enum store_status store_pull_page(struct store *s, const struct store_pull_list *l,
 	const void *items, size_t n, const char *next_cursor, bool last);
+/* Index the residents' names again (residents_name, FTS5) from the whole
+ * table: every writer of the residents table calls it before committing. */
+enum store_status store_residents_name_rebuild(struct store *s);
 /* Commit when rc is STORE_OK, else roll back; returns the outcome. */
 enum store_status store_finish(struct store *s, enum store_status rc);
 

@@ -273,6 +273,8 @@ static enum store_status rebuild_copy(struct store *s, int64_t batch)
 	if (rc == STORE_OK)
 		rc = store_exec(s, "CREATE INDEX residents_kk ON residents (kk)");
 	if (rc == STORE_OK)
+		rc = store_residents_name_rebuild(s);
+	if (rc == STORE_OK)
 		rc = store_exec(s, "DROP TABLE residents_pull");
 	return rc;
 }

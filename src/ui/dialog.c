@@ -265,6 +265,11 @@ static void choice_draw(struct ui *ui, void *state)
 {
 	struct choice *c = state;
 	int width = 50, height = c->count + 4;
+	for (int i = 0; i < c->count; i++)       /* a long item (a resident found) widens it */
+		if (ui_text_width(c->items[i]) + 10 > width)
+			width = ui_text_width(c->items[i]) + 10;
+	if (width > ui->cols - 2)
+		width = ui->cols - 2;
 	int top = (ui->rows - height) / 2, left = (ui->cols - width) / 2;
 	draw_box(top, left, height, width, c->title);
 	for (int i = 0; i < c->count; i++) {

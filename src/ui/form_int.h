@@ -11,6 +11,9 @@
 #include "record.h"
 #include "store.h"
 
+/* Residents listed by one search by name or KK (the choice list's size). */
+#define FORM_FIND_MAX 16
+
 enum form_field {
 	F_NIK, F_NAME, F_ADDRESS, F_KTP, F_KK, F_RUMAH, F_COORD,
 	F_DECISION, F_REASON, F_REASON_TEXT, F_NOTES, F_COUNT
@@ -29,6 +32,8 @@ struct form {
 	bool resident_found;
 	struct resident res;
 	char looked_up[NIK_LEN + 1];  /* the NIK the registry was asked about */
+	char found_niks[FORM_FIND_MAX][NIK_LEN + 1];  /* the last search's list (form_find.c) */
+	int nfound;
 	bool gps_known[PHOTO_KIND_COUNT];
 	enum photo_gps_problem gps_problem[PHOTO_KIND_COUNT];
 	unsigned warnings;
@@ -67,6 +72,11 @@ void form_move_focus(struct form *f, int step);
 struct ui_field *form_focused_text(struct form *f);
 /* The field to go to for a problem that blocks finalising. */
 enum form_field form_problem_field(enum record_problem p);
+
+/* ---- form_find.c ---- */
+/* Ask for a name or KK, list the residents found, the chosen one's NIK
+ * fills in. */
+void form_find_resident(struct ui *ui, struct form *f);
 
 /* ---- form_draw.c ---- */
 void form_draw(struct ui *ui, void *state);

@@ -374,6 +374,9 @@ static unsigned form_key(struct ui *ui, void *state, const struct ui_key *k)
 		ui_dialog(ui, &d);
 		return UI_HANDLED;
 	}
+	case ACT_FIND:
+		form_find_resident(ui, f);
+		return UI_HANDLED;
 	case ACT_CORRECT:
 		ui_message(ui, ROLE_NORMAL, "%s", _("Ini masih draf: ubah langsung saja."));
 		return UI_HANDLED;
@@ -400,7 +403,7 @@ static void form_resume(struct ui *ui, void *state)
 static const enum ui_action *form_hints(struct ui *ui, void *state)
 {
 	static const enum ui_action editing[] = { ACT_HELP, ACT_ENTER, ACT_SAVE, ACT_FINALISE,
-		ACT_BACK, ACT_DISCARD, ACT_LOCK, ACT_NONE };
+		ACT_FIND, ACT_BACK, ACT_DISCARD, ACT_LOCK, ACT_NONE };
 	static const enum ui_action decision[] = { ACT_HELP, ACT_LAYAK, ACT_TIDAK_LAYAK, ACT_SAVE,
 		ACT_FINALISE, ACT_BACK, ACT_NONE };
 	static const enum ui_action frozen[] = { ACT_HELP, ACT_CORRECT, ACT_BACK, ACT_NONE };

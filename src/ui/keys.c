@@ -67,6 +67,20 @@ void ui_key_classify(struct ui_key *k, int wget_result, wint_t value)
 		k->action = lookup(k->code, true);
 }
 
+void ui_key_rescope(struct ui_key *k, unsigned scope)
+{
+	if (k->action == ACT_NONE || (actions[k->action].scope & scope) != 0)
+		return;
+	int key = k->is_char ? (int)k->ch : k->code;
+	for (int a = 1; a < ACT_COUNT; a++)
+		if ((actions[a].scope & scope) != 0)
+			for (int i = 0; i < 3; i++)
+				if (actions[a].keys[i] == key && key != 0) {
+					k->action = (enum ui_action)a;
+					return;
+				}
+}
+
 bool ui_key_printable(const struct ui_key *k)
 {
 	return k->is_char && k->ch >= 32 && k->ch != 127 && iswprint(k->ch);

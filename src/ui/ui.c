@@ -292,9 +292,11 @@ static bool dispatch(struct ui *ui, const struct ui_key *k)
 	} else {
 		int index = ui->depth - 1;
 		void *state = ui->stack[index].state;
-		r = ui->stack[index].ops->key(ui, state, k);
+		struct ui_key scoped = *k;
+		ui_key_rescope(&scoped, ui->stack[index].ops->scope);
+		r = ui->stack[index].ops->key(ui, state, &scoped);
 		if (r == UI_IGNORED)
-			r = global_key(ui, k);
+			r = global_key(ui, &scoped);
 		/* the handler may have pushed another screen: close its own */
 		if (r & UI_CLOSE)
 			close_state(ui, state);

@@ -89,7 +89,9 @@ enum ui_scope {
 	X(ACT_LAYAK, SCOPE_FORM, 'l', 'L', 0, \
 		N_("Layak"), N_("di kolom keputusan: layak")) \
 	X(ACT_TIDAK_LAYAK, SCOPE_FORM, 't', 'T', 0, \
-		N_("Tidak layak"), N_("di kolom keputusan: tidak layak (lalu pilih alasannya)"))
+		N_("Tidak layak"), N_("di kolom keputusan: tidak layak (lalu pilih alasannya)")) \
+	X(ACT_FIND, SCOPE_FORM, KEY_F(7), CTRL_KEY('R'), 0, \
+		N_("Cari nama"), N_("di formulir: cari penduduk tanpa NIK, menurut nama atau No. KK; NIK terisi dari pilihan"))
 
 enum ui_action {
 	ACT_NONE = 0,
@@ -113,6 +115,10 @@ bool ui_key_printable(const struct ui_key *k);
 bool ui_key_is_help_char(const struct ui_key *k);
 /* Map a key read from curses to the action bound to it. */
 void ui_key_classify(struct ui_key *k, int wget_result, wint_t value);
+/* One key may do two things on screens of different scopes (F7: the RW
+ * filter on the list, the search by name in the form): the action of the
+ * key that applies to a screen of this scope. */
+void ui_key_rescope(struct ui_key *k, unsigned scope);
 /* "F1", "Ctrl-X", "Esc", ... for one action: its keys joined by "/",
  * at most `max` keys (into buf). */
 void ui_action_keys(enum ui_action a, int max, char *buf, size_t len);

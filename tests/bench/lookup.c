@@ -7,6 +7,9 @@
  *                                        prepared SELECT by primary key)
  *   lookup first DB NIK                  open the database and look one NIK
  *                                        up, then exit (the start-up anchor)
+ *   lookup names PROFILE_DIR QUERYFILE   the form's search by name or KK
+ *                                        (store_residents_find, 20 rows), one
+ *                                        query a line
  * prints "p50_us p99_us max_us found/total" (nothing for first). */
 #include "config.h"
 #include "nik.h"
@@ -98,12 +101,46 @@ static int form_lookup(struct store *s, const char *nik, struct resident *r, int
 	return found;
 }
 
+/* The form's search without the NIK: each line of the file one query. */
+static int name_searches(const char *dir, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	struct store *s = NULL;
+	char err[512];
+	if (f == NULL || store_open(dir, &s, err, sizeof err) != STORE_OK) {
+		fprintf(stderr, "lookup: %s %s\n", path, s == NULL ? err : "");
+		if (f != NULL)
+			fclose(f);
+		return 1;
+	}
+	static double us[MAX_NIKS];
+	static struct resident found[20];
+	size_t n = 0, hits = 0;
+	char line[256];
+	while (n < MAX_NIKS && fgets(line, sizeof line, f) != NULL) {
+		line[strcspn(line, "\r\n")] = '\0';
+		double t0 = now_us();
+		hits += store_residents_find(s, line, found, 20) > 0;
+		us[n++] = now_us() - t0;
+	}
+	fclose(f);
+	store_close(s);
+	if (n == 0)
+		return 1;
+	qsort(us, n, sizeof *us, cmp_double);
+	printf("%.2f %.2f %.2f %zu/%zu\n", us[n / 2], us[(size_t)((double)n * 0.99)],
+		us[n - 1], hits, n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
-		fprintf(stderr, "usage: lookup sigacor|sqlite DIR|DB NIKFILE | lookup first DB NIK\n");
+		fprintf(stderr, "usage: lookup sigacor|sqlite DIR|DB NIKFILE | lookup names DIR QUERYFILE | lookup first DB NIK\n");
 		return 2;
 	}
+	if (strcmp(argv[1], "names") == 0)
+		return name_searches(argv[2], argv[3]);
 	if (strcmp(argv[1], "first") == 0) {
 		sqlite3 *db = NULL;
 		if (sqlite3_open_v2(argv[2], &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)

@@ -107,6 +107,7 @@ static const struct check form_checks[] = {
 	/* refused with more blockers than the panel's rows: the whole list */
 	{ "Finalkan", "Enter/Esc: tutup", "<Esc><C-a>", "BUDI SANTOSO" },
 	{ "Buang", "Semua isi formulir ini dibuang", "<Esc>", "BUDI SANTOSO" },
+	{ "Cari nama", "Cari penduduk tanpa NIK", "<Esc>", "BUDI SANTOSO" },
 	{ "Kunci", "Layar terkunci", E2E_PASSWORD "<Enter>", "BUDI SANTOSO" },
 	{ "Kembali", "Cari NIK/nama", "", "Cari NIK/nama" },
 	{ NULL, NULL, NULL, NULL },
@@ -297,7 +298,7 @@ static void test_vt100_putty_keys(struct e2e *e)
 	struct vt *t = e2e_start(e, ROWS, COLS, NULL);
 	e2e_login(t, "siti");
 	static const struct { const char *seq, *name; } fkeys[] = {
-		{ "\033[17~", "F6" }, { "\033[18~", "F7" }, { "\033[23~", "F11" },
+		{ "\033[17~", "F6" }, { "\033[23~", "F11" },
 		{ "\033[1;5A", "Ctrl-Up" }, { "\033[3;5~", "Ctrl-Del" }, { "\033Oj", "keypad *" },
 	};
 	/* on the form, Esc would leave it and F10 would quit */
@@ -313,6 +314,10 @@ static void test_vt100_putty_keys(struct e2e *e)
 		e2e_ok(t, vt_find_in_row(t, 15, "~") < 0 && vt_find_in_row(t, 15, "[") < 0
 			&& vt_find_in_row(t, 15, "j") < 0, what);
 	}
+	vt_send_raw(t, "\033[18~", 5);
+	e2e_wait(t, "Cari penduduk tanpa NIK", "vt100: PuTTY's F7 opens the search by name");
+	vt_send(t, "<Esc>");
+	vt_wait_gone(t, "Cari penduduk tanpa NIK", E2E_TIMEOUT);
 	vt_send_raw(t, "\033[20~", 5);
 	e2e_wait(t, "Belum bisa difinalkan", "vt100: PuTTY's F9 finalises (refused: no photos yet)");
 	vt_send(t, "<Esc>");
@@ -327,6 +332,49 @@ static void test_vt100_putty_keys(struct e2e *e)
 	e2e_wait(t, "BUDI SANTOSO", "unlocked");
 	vt_send_raw(t, "\033[21~", 5);
 	ok(vt_wait_exit(t, E2E_TIMEOUT) == 0, "vt100: PuTTY's F10 quits (not the logout question)");
+	vt_free(t);
+}
+
+/* A resident found without the NIK: by the beginning of the name (typed
+ * without the accents and in small letters) or by the KK; the chosen NIK
+ * fills in and the registry's name with it. */
+static void test_find_resident(struct e2e *e, const char *term, const char *key)
+{
+	e2e_setenv(e, "TERM", term);
+	struct vt *t = e2e_start(e, ROWS, COLS, NULL);
+	e2e_login(t, "siti");
+	vt_send(t, "<C-t>");
+	e2e_wait(t, "Verifikasi baru", "a new form");
+	char what[128];
+	snprintf(what, sizeof what, "TERM=%s: the hint bar names the search", term);
+	e2e_ok(t, hint_bar_has(t, "Cari nama"), what);
+	vt_send(t, key);
+	e2e_wait(t, "Cari penduduk tanpa NIK", "the search asks for a name or KK");
+	vt_send(t, "zzz<Enter>");
+	e2e_wait(t, "Tidak ada penduduk dengan nama", "nobody called zzz: said so, the dialog stays");
+	vt_send(t, "<BS><BS><BS>dewi ang<Enter>");
+	e2e_wait(t, "Pilih penduduk", "a list to pick from");
+	e2e_ok(t, vt_has_text(t, "3671014402880005  D\u00c9WI ANGGRA\u00c9NI"),
+		"'dewi ang' finds D\u00c9WI ANGGRA\u00c9NI (case and accents ignored)");
+	vt_send(t, "<Enter>");
+	vt_wait_gone(t, "Pilih penduduk", E2E_TIMEOUT);
+	vt_wait_quiet(t, E2E_SETTLE, E2E_TIMEOUT);
+	e2e_ok(t, vt_has_text(t, "3671014402880005") && vt_has_text(t, "JL. MELATI NO. 7"),
+		"the NIK fills in, the registry's address with it");
+	vt_send(t, key);
+	e2e_wait(t, "Cari penduduk tanpa NIK", "search again");
+	vt_send(t, "3671 0101 0110 0001<Enter>");
+	e2e_wait(t, "Pilih penduduk", "by KK: a list");
+	e2e_ok(t, vt_has_text(t, "BUDI SANTOSO") && vt_has_text(t, "SITI AMINAH"),
+		"both members of KK 3671010101100001");
+	vt_send(t, "2");
+	vt_wait_gone(t, "Pilih penduduk", E2E_TIMEOUT);
+	vt_wait_quiet(t, E2E_SETTLE, E2E_TIMEOUT);
+	e2e_ok(t, vt_has_text(t, "3671015708900003"), "2 picks SITI AMINAH: her NIK fills in");
+	vt_send(t, "<Esc>");
+	vt_wait_quiet(t, E2E_SETTLE, E2E_TIMEOUT);
+	vt_send(t, "<Esc><Esc><C-x>");
+	ok(vt_wait_exit(t, E2E_TIMEOUT) == 0, "quit");
 	vt_free(t);
 }
 
@@ -385,6 +433,8 @@ int main(void)
 	for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++)
 		test_term(&e, terms[i]);
 	test_vt100_putty_keys(&e);
+	test_find_resident(&e, "xterm", "<F7>");
+	test_find_resident(&e, "vt100", "<C-r>");
 	test_picker_start(&e);
 	e2e_cleanup(&e);
 	return tap_done();

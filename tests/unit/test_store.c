@@ -210,6 +210,48 @@ static void test_import_good(struct store *s)
 		"import rows kept in meta");
 }
 
+/* A resident found without the NIK: by the beginning of the words of the
+ * name (any case, accents ignored) or by KK; the index follows every import. */
+static void test_find(void)
+{
+	char finder[4300], err[512];
+	path_in(finder, sizeof finder, root, "profile/finder");
+	struct store *s = NULL;
+	if (store_open(finder, &s, err, sizeof err) != STORE_OK) {
+		ok(false, "open a second profile: %s", err);
+		return;
+	}
+	long rows = 0;
+	is_int(import_text(s, HEADER
+		NIK_A "," KK1 ",Jos\xC3\xA9 S\xC3\xB9trisno,L,,,Jl. Merdeka 1,1,2,36.71.01.1001\n"
+		NIK_B "," KK1 ",SITI AMINAH,P,,,Jl. Merdeka 1,1,2,36.71.01.1001\n"
+		NIK_C "," KK2 ",Siti Nurhaliza,P,,,Jl. Ciledug 5,7,3,36.71.13.1001\n", &rows),
+		STORE_OK, "import three residents, one name with accents");
+	struct resident found[8];
+	is_int(store_residents_find(s, "jose", found, 8), 1, "'jose' finds Jos\xC3\xA9 (accent and case ignored)");
+	is_str(found[0].nik, NIK_A, "... the NIK is A's");
+	is_int(store_residents_find(s, "SUTRI", found, 8), 1, "'SUTRI' finds S\xC3\xB9trisno (a word's beginning)");
+	is_int(store_residents_find(s, "siti", found, 8), 2, "'siti' finds both Sitis");
+	is_str(found[0].name, "SITI AMINAH", "... by name: Aminah first");
+	is_str(found[1].name, "Siti Nurhaliza", "... then Nurhaliza");
+	is_int(store_residents_find(s, "siti nur", found, 8), 1, "'siti nur': every word must match");
+	is_str(found[0].nik, NIK_C, "... Nurhaliza");
+	is_int(store_residents_find(s, "amin", found, 8), 1, "the beginning of the second word");
+	is_int(store_residents_find(s, "minah", found, 8), 0, "the middle of a word is not a match");
+	is_int(store_residents_find(s, "siti", found, 1), 1, "at most max");
+	is_int(store_residents_find(s, "\"*) OR", found, 8), 0, "FTS syntax is taken as words, not run");
+	is_int(store_residents_find(s, "", found, 8), 0, "nothing typed: nothing found");
+	is_int(store_residents_find(s, KK1, found, 8), 2, "by KK: both members of KK1");
+	is_int(store_residents_find(s, "3671 1301 0110 0002", found, 8), 1, "by KK typed with spaces");
+	is_str(found[0].nik, NIK_C, "... C");
+	is_int(store_residents_find(s, "367101", found, 8), 2, "by the beginning of a KK");
+	is_int(import_text(s, "nik,kk,name,kelurahan\n" NIK_C "," KK2 ",Dewi Lestari,36.71.13.1001\n", &rows),
+		STORE_OK, "a re-import renames C");
+	is_int(store_residents_find(s, "nurhaliza", found, 8), 0, "the old name is no longer found");
+	is_int(store_residents_find(s, "dewi", found, 8), 1, "the new one is");
+	store_close(s);
+}
+
 struct bad_case {
 	const char *row;
 	const char *expect;       /* in the message */
@@ -713,6 +755,7 @@ int main(void)
 	}
 	test_import_good(s);
 	test_import_bad(s);
+	test_find();
 	char sha[65];
 	test_photo_import(s, sha);
 	struct record *r = calloc(1, sizeof *r), *final = calloc(1, sizeof *final);
