@@ -403,14 +403,18 @@ static void form_resume(struct ui *ui, void *state)
 static const enum ui_action *form_hints(struct ui *ui, void *state)
 {
 	static const enum ui_action editing[] = { ACT_HELP, ACT_ENTER, ACT_SAVE, ACT_FINALISE,
-		ACT_FIND, ACT_BACK, ACT_DISCARD, ACT_LOCK, ACT_NONE };
+		ACT_BACK, ACT_DISCARD, ACT_LOCK, ACT_NONE };
+	/* on the NIK the search by name takes finalising's place (80 columns
+	 * hold no more; F9 still works) */
+	static const enum ui_action nik[] = { ACT_HELP, ACT_ENTER, ACT_SAVE, ACT_FIND,
+		ACT_BACK, ACT_DISCARD, ACT_FINALISE, ACT_LOCK, ACT_NONE };
 	static const enum ui_action decision[] = { ACT_HELP, ACT_LAYAK, ACT_TIDAK_LAYAK, ACT_SAVE,
 		ACT_FINALISE, ACT_BACK, ACT_NONE };
 	static const enum ui_action frozen[] = { ACT_HELP, ACT_CORRECT, ACT_BACK, ACT_NONE };
 	const struct form *f = state;
 	if (f->frozen)
 		return frozen;
-	return f->focus == F_DECISION ? decision : editing;
+	return f->focus == F_DECISION ? decision : f->focus == F_NIK ? nik : editing;
 }
 
 const struct screen_ops screen_form = {
