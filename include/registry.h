@@ -35,6 +35,7 @@ struct candidate {
 	char kk[NIK_LEN + 1];
 	char kelurahan[16];          /* "36.71.01.1001" */
 	char program[16];            /* "PKH", "BPNT", ... or "" */
+	char assigned_to[64];        /* the operator the city gave the household to, or "" */
 };
 
 /* The columns of a registry file, in this order (CSV header names). */

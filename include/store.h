@@ -167,6 +167,8 @@ size_t store_candidate_list(struct store *s, const struct store_filter *f,
 	bool (*each)(const struct store_candidate_row *c, void *ctx), void *ctx);
 /* Households (distinct NIK) assigned, and those of them without a record. */
 void store_candidate_counts(struct store *s, int64_t *assigned, int64_t *unverified);
+/* Households (distinct NIK) the city assigned to this operator by name. */
+int64_t store_candidates_assigned_to(struct store *s, const char *operator_name);
 
 /* ---- the clerk's own figures per kelurahan (store/report.c) ----
  * Counted from this laptop's records and candidate list on each call.  A

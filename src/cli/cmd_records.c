@@ -546,7 +546,7 @@ int cli_cmd_status(struct cli *c, int argc, char **argv)
 	if (n > 0)
 		return cli_usage("status", _("Argumen tidak dikenal: %s"), extra[0]);
 	int64_t counts[STATE_COUNT] = { 0 }, registry = 0, outbox = 0, total = 0;
-	int64_t assigned = 0, unverified = 0;
+	int64_t assigned = 0, unverified = 0, mine = 0;
 	struct store *s = NULL;
 	if (!cli_profile_exists(c)) {
 		/* zeros would read as an empty profile: say it is not there */
@@ -567,6 +567,7 @@ int cli_cmd_status(struct cli *c, int argc, char **argv)
 		registry = store_resident_count(s);
 		outbox = store_outbox_count(s);
 		store_candidate_counts(s, &assigned, &unverified);
+		mine = store_candidates_assigned_to(s, c->operator_name);
 	}
 	for (int i = 0; i < STATE_COUNT; i++)
 		total += counts[i];
@@ -583,6 +584,7 @@ int cli_cmd_status(struct cli *c, int argc, char **argv)
 		cJSON *cand = cJSON_AddObjectToObject(o, "candidates");
 		cJSON_AddNumberToObject(cand, "assigned", (double)assigned);
 		cJSON_AddNumberToObject(cand, "unverified", (double)unverified);
+		cJSON_AddNumberToObject(cand, "assigned_to_me", (double)mine);
 		cli_print_json(o);
 	} else {
 		printf("%-20s %s\n", _("Folder data:"), c->profile_dir);
@@ -595,6 +597,7 @@ int cli_cmd_status(struct cli *c, int argc, char **argv)
 		printf("%-20s %lld\n", _("Antrean kirim:"), (long long)outbox);
 		printf("%-20s %lld (%s %lld)\n", _("Rumah tangga sasaran:"), (long long)assigned,
 			_("belum diverifikasi:"), (long long)unverified);
+		printf("%-20s %lld\n", _("Ditugaskan ke saya:"), (long long)mine);
 	}
 	store_close(s);
 	return CLI_EXIT_OK;

@@ -52,7 +52,8 @@ static cJSON *candidate_to_json(const struct candidate *r)
 {
 	cJSON *o = cJSON_CreateObject();
 	bool ok = o != NULL && wire_add_str(o, "kk", r->kk) && wire_add_str(o, "nik", r->nik)
-		&& wire_add_str(o, "kelurahan", r->kelurahan) && wire_add_str(o, "program", r->program);
+		&& wire_add_str(o, "kelurahan", r->kelurahan) && wire_add_str(o, "program", r->program)
+		&& wire_add_str(o, "assigned_to", r->assigned_to);
 	return wire_keep(o, ok);
 }
 
@@ -61,6 +62,10 @@ static bool candidate_from_json(struct ctx *c, const cJSON *o, struct candidate 
 	return wire_get_nik(c, o, "kk", r->kk, false) && wire_get_nik(c, o, "nik", r->nik, false)
 		&& wire_get_kelurahan(c, o, "kelurahan", r->kelurahan)
 		&& wire_get_str(c, o, "program", r->program, sizeof r->program, TEXT_LINE)
+		/* absent from a server before assignments: nobody's */
+		&& wire_get_str_opt(c, o, "assigned_to", r->assigned_to, sizeof r->assigned_to)
+		&& (r->assigned_to[0] == '\0' || proto_is_operator_name(r->assigned_to)
+			|| wire_fail(c, "assigned_to", "must be an operator name"))
 		/* the candidate rule both ends apply (the server judged the dates) */
 		&& (registry_candidate_problem(r, REGISTRY_ANY_DAY) == NULL
 			|| wire_fail(c, "", "breaks the candidate rule (registry.h)"));

@@ -38,6 +38,11 @@ bool admin_parse(int argc, char **argv, int positional, struct admin_options *o)
 		{ "format", required_argument, NULL, 'f' },
 		{ "replace-all", no_argument, NULL, 'R' },
 		{ "allow-skipped", no_argument, NULL, 'S' },
+		{ "rw", required_argument, NULL, 'w' },
+		{ "rt", required_argument, NULL, 't' },
+		{ "kk-file", required_argument, NULL, 'K' },
+		{ "from", required_argument, NULL, 'F' },
+		{ "to", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	memset(o, 0, sizeof *o);
@@ -52,6 +57,11 @@ bool admin_parse(int argc, char **argv, int positional, struct admin_options *o)
 		case 'f': o->format = optarg; break;
 		case 'R': o->replace_all = true; break;
 		case 'S': o->allow_skipped = true; break;
+		case 'w': o->rw = optarg; break;
+		case 't': o->rt = optarg; break;
+		case 'K': o->kk_file = optarg; break;
+		case 'F': o->from = optarg; break;
+		case 'T': o->to = optarg; break;
 		default:
 			admin_usage(argv[0]);
 			return false;

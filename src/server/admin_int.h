@@ -15,6 +15,9 @@ struct admin_options {
 	const char *note;
 	const char *format;
 	const char *arg;            /* the one positional argument, if any */
+	const char *rw, *rt;        /* assign: one section of the kelurahan */
+	const char *kk_file;        /* assign: the KK numbers, one a line */
+	const char *from, *to;      /* reassign: the operators */
 	bool replace_all;           /* imports: the file may drop most of the list */
 	bool allow_skipped;         /* imports: bad rows are skipped, the rest goes in */
 };
@@ -23,6 +26,10 @@ struct admin_options {
 bool admin_parse(int argc, char **argv, int positional, struct admin_options *o);
 /* Open the data folder; create: make it when missing. */
 sqlite3 *admin_open(const char *dir, bool create);
+/* assign.c: households to operators (and their lines of --help) */
+extern const char *const assign_commands_help;
+int admin_assign(int argc, char **argv);
+int admin_reassign(int argc, char **argv);
 /* Close db and return status. */
 int admin_finish(sqlite3 *db, int status);
 

@@ -96,13 +96,17 @@ static const struct list_query residents_query = {
 	PROTO_PAGE_RESIDENTS,
 };
 
+/* the operator the household (its KK) is assigned to, or '' (assign.c) */
+#define CANDIDATE_ASSIGNEE "coalesce((SELECT o.name FROM assignments a JOIN operators o " \
+	"ON o.id = a.operator_id WHERE a.kk = candidates.kk), '')"
+
 static const struct list_query candidates_query = {
 	'c', "candidates_snapshot",
 	"SELECT count(*) FROM candidates WHERE kelurahan = ?",
-	"SELECT id, kelurahan, kk, nik, program FROM candidates WHERE kelurahan = ?2 AND id > ?3 "
+	"SELECT id, kelurahan, kk, nik, program, " CANDIDATE_ASSIGNEE " FROM candidates WHERE kelurahan = ?2 AND id > ?3 "
 	"AND kelurahan IN (SELECT kelurahan FROM operator_kelurahan WHERE operator_id = ?1) "
 	"UNION ALL "
-	"SELECT id, kelurahan, kk, nik, program FROM candidates WHERE kelurahan IN "
+	"SELECT id, kelurahan, kk, nik, program, " CANDIDATE_ASSIGNEE " FROM candidates WHERE kelurahan IN "
 	"(SELECT kelurahan FROM operator_kelurahan WHERE operator_id = ?1 AND kelurahan > ?2) "
 	"ORDER BY kelurahan, id LIMIT ?4",
 	PROTO_PAGE_CANDIDATES,
@@ -134,6 +138,7 @@ static void row_to_item(sqlite3_stmt *st, struct proto_page *page, size_t i)
 		copy_col(st, 2, c->kk, sizeof c->kk);
 		copy_col(st, 3, c->nik, sizeof c->nik);
 		copy_col(st, 4, c->program, sizeof c->program);
+		copy_col(st, 5, c->assigned_to, sizeof c->assigned_to);
 	}
 }
 

@@ -114,6 +114,13 @@ static const char schema[] =
 	" ON verifications WHEN new.review != '' BEGIN"
 	" INSERT INTO review_log(verification_id, outcome, note, at)"
 	" VALUES (new.id, new.review, new.review_note, new.reviewed_at); END;"
+	/* households (by KK) the city assigned to one operator (assign.c);
+	 * kept across candidate re-imports */
+	"CREATE TABLE IF NOT EXISTS assignments("
+	" kk TEXT PRIMARY KEY,"
+	" operator_id INTEGER NOT NULL REFERENCES operators(id),"
+	" assigned_at INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS assignments_operator ON assignments(operator_id);"
 	"INSERT OR IGNORE INTO meta(key, value) VALUES ('residents_snapshot', 0), "
 	" ('candidates_snapshot', 0);";
 

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "server.h"
 #include "web.h"
+#include "admin_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +22,8 @@ static const struct command commands[] = {
 	{ "disable-operator", admin_disable_operator },
 	{ "import-residents", admin_import_residents },
 	{ "import-candidates", admin_import_candidates },
+	{ "assign", admin_assign },
+	{ "reassign", admin_reassign },
 	{ "review", admin_review },
 	{ "export", admin_export },
 	{ "flagged", admin_flagged },
@@ -75,6 +78,7 @@ static void usage(FILE *f)
 "Protokol: doc/PROTOCOL.md. Manual: man sigacor-server.\n"));
 	/* the city's results: a block of their own (report.c) */
 	fprintf(f, "\n%s", _(report_commands_help));
+	fprintf(f, "\n%s", _(assign_commands_help));
 }
 
 int main(int argc, char **argv)

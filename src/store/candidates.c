@@ -50,6 +50,7 @@ static void bind_candidate(sqlite3_stmt *st, const void *item, int64_t batch, in
 	store_bind_text(st, 3, c->kk);
 	store_bind_text(st, 4, c->kelurahan);
 	sqlite3_bind_int64(st, 5, batch);
+	store_bind_text(st, 6, c->assigned_to);
 }
 
 /* The pass is whole: it becomes the list. */
@@ -68,9 +69,10 @@ static const struct store_pull_list candidate_pull = {
 	.prefix = "sync.candidates",
 	.name = N_("Daftar rumah tangga sasaran"),
 	.not_begun = N_("Unduhan daftar rumah tangga sasaran belum dimulai."),
-	.insert_sql = "INSERT INTO candidates (nik, program, kk, kelurahan, batch)"
-		" VALUES (?, ?, ?, ?, ?) ON CONFLICT (nik, program) DO UPDATE SET"
-		" kk = excluded.kk, kelurahan = excluded.kelurahan, batch = excluded.batch",
+	.insert_sql = "INSERT INTO candidates (nik, program, kk, kelurahan, batch, assigned_to)"
+		" VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (nik, program) DO UPDATE SET"
+		" kk = excluded.kk, kelurahan = excluded.kelurahan, batch = excluded.batch,"
+		" assigned_to = excluded.assigned_to",
 	.table = "candidates",
 	.item_size = sizeof (struct candidate),
 	.item_ok = candidate_item_ok,
@@ -162,4 +164,18 @@ void store_candidate_counts(struct store *s, int64_t *assigned, int64_t *unverif
 		*unverified = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_finalize(st);
+}
+
+int64_t store_candidates_assigned_to(struct store *s, const char *operator_name)
+{
+	sqlite3_stmt *st;
+	int64_t n = 0;
+	if (store_prepare(s, "SELECT count(DISTINCT nik) FROM candidates WHERE assigned_to = ?",
+		&st) != STORE_OK)
+		return 0;
+	store_bind_text(st, 1, operator_name);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
 }

@@ -151,6 +151,10 @@ static const char *const migrations[] = {
 	"CREATE VIRTUAL TABLE residents_name USING fts5 (name, content = 'residents',"
 	"  content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4');"
 	"INSERT INTO residents_name (residents_name) VALUES ('rebuild');",
+
+	/* 5: the operator the city assigned each household to (GET
+	 * /candidates' assigned_to; "" for nobody or an older server) */
+	"ALTER TABLE candidates ADD COLUMN assigned_to TEXT NOT NULL DEFAULT '';",
 };
 #define STORE_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
