@@ -7,7 +7,6 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <getopt.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -30,50 +29,26 @@ static void admin_usage(const char *command)
 /* --data and the options of one command; positional: how many (0 or 1) */
 bool admin_parse(int argc, char **argv, int positional, struct admin_options *o)
 {
-	static const struct option options[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "kelurahan", required_argument, NULL, 'k' },
-		{ "outcome", required_argument, NULL, 'o' },
-		{ "note", required_argument, NULL, 'n' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "replace-all", no_argument, NULL, 'R' },
-		{ "allow-skipped", no_argument, NULL, 'S' },
-		{ "rw", required_argument, NULL, 'w' },
-		{ "rt", required_argument, NULL, 't' },
-		{ "kk-file", required_argument, NULL, 'K' },
-		{ "from", required_argument, NULL, 'F' },
-		{ "to", required_argument, NULL, 'T' },
-		{ NULL, 0, NULL, 0 },
-	};
 	memset(o, 0, sizeof *o);
-	int ch;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (ch) {
-		case 'd': o->dir = optarg; break;
-		case 'k': o->kelurahan = optarg; break;
-		case 'o': o->outcome = optarg; break;
-		case 'n': o->note = optarg; break;
-		case 'f': o->format = optarg; break;
-		case 'R': o->replace_all = true; break;
-		case 'S': o->allow_skipped = true; break;
-		case 'w': o->rw = optarg; break;
-		case 't': o->rt = optarg; break;
-		case 'K': o->kk_file = optarg; break;
-		case 'F': o->from = optarg; break;
-		case 'T': o->to = optarg; break;
-		default:
-			admin_usage(argv[0]);
-			return false;
-		}
-	}
-	if (argc - optind != positional || o->dir == NULL) {
-		if (o->dir == NULL)
-			fprintf(stderr, "sigacor-server: %s\n", _("--data FOLDER wajib diisi"));
+	const struct command_option options[] = {
+		{ "data", &o->dir, NULL, N_("--data FOLDER wajib diisi") },
+		{ "kelurahan", &o->kelurahan, NULL, NULL },
+		{ "outcome", &o->outcome, NULL, NULL },
+		{ "note", &o->note, NULL, NULL },
+		{ "format", &o->format, NULL, NULL },
+		{ "replace-all", NULL, &o->replace_all, NULL },
+		{ "allow-skipped", NULL, &o->allow_skipped, NULL },
+		{ "rw", &o->rw, NULL, NULL },
+		{ "rt", &o->rt, NULL, NULL },
+		{ "kk-file", &o->kk_file, NULL, NULL },
+		{ "from", &o->from, NULL, NULL },
+		{ "to", &o->to, NULL, NULL },
+		{ NULL, NULL, NULL, NULL },
+	};
+	if (!util_parse_options(argc, argv, options, positional, &o->arg)) {
 		admin_usage(argv[0]);
 		return false;
 	}
-	o->arg = positional > 0 ? argv[optind] : NULL;
 	return true;
 }
 

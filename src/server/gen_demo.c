@@ -13,7 +13,6 @@
 #include "server.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -558,17 +557,6 @@ static void usage(FILE *f)
 		"[--candidates BERKAS]\n"));
 }
 
-static bool parse_count(const char *s, long long max, long long *out)
-{
-	char *end;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
 static int gen_run(long long residents, uint64_t seed, FILE *candidates_file)
 {
 	struct gen *g = malloc(sizeof *g);
@@ -628,45 +616,35 @@ done:
 
 int gen_demo_main(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "residents", required_argument, NULL, 'n' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "candidates", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	const char *residents_text = NULL, *seed_text = NULL, *candidates_path = NULL;
+	bool help = false;
+	const struct command_option options[] = {
+		{ "residents", &residents_text, NULL, NULL },
+		{ "seed", &seed_text, NULL, NULL },
+		{ "candidates", &candidates_path, NULL, NULL },
+		{ "help", NULL, &help, NULL },
+		{ NULL, NULL, NULL, NULL },
 	};
 	long long residents = -1, seed = 1;
-	const char *candidates_path = NULL;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			if (!parse_count(optarg, GEN_MAX_RESIDENTS, &residents)) {
-				fprintf(stderr, "sigacor-server: %s: %s\n",
-					_("--residents harus bilangan 0 sampai 50000000"), optarg);
-				return 2;
-			}
-			break;
-		case 's':
-			if (!parse_count(optarg, INT64_MAX, &seed)) {
-				fprintf(stderr, "sigacor-server: %s: %s\n",
-					_("--seed harus bilangan bulat tidak negatif"), optarg);
-				return 2;
-			}
-			break;
-		case 'c':
-			candidates_path = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
+	if (!util_parse_options(argc, argv, options, 0, NULL)) {
+		usage(stderr);
+		return 2;
 	}
-	if (residents < 0 || optind != argc) {
+	if (help) {
+		usage(stdout);
+		return 0;
+	}
+	if (residents_text != NULL && !util_parse_count(residents_text, 0, GEN_MAX_RESIDENTS, &residents)) {
+		fprintf(stderr, "sigacor-server: %s: %s\n",
+			_("--residents harus bilangan 0 sampai 50000000"), residents_text);
+		return 2;
+	}
+	if (seed_text != NULL && !util_parse_count(seed_text, 0, INT64_MAX, &seed)) {
+		fprintf(stderr, "sigacor-server: %s: %s\n",
+			_("--seed harus bilangan bulat tidak negatif"), seed_text);
+		return 2;
+	}
+	if (residents < 0) {
 		usage(stderr);
 		return 2;
 	}

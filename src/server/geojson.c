@@ -8,7 +8,6 @@
 #include "stats.h"
 
 #include <cjson/cJSON.h>
-#include <getopt.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,46 +31,28 @@ static void geojson_usage(void)
 
 static bool parse_geojson(int argc, char **argv, struct geojson_options *o)
 {
-	static const struct option options[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "layer", required_argument, NULL, 'l' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "wilayah", required_argument, NULL, 'w' },
-		{ "with-names", no_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 },
-	};
 	memset(o, 0, sizeof *o);
-	int ch;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (ch) {
-		case 'd': o->dir = optarg; break;
-		case 'o': o->out = optarg; break;
-		case 'w': o->wilayah = optarg; break;
-		case 'n': o->with_names = true; break;
-		case 'l':
-			o->layer = strcmp(optarg, "houses") == 0 ? LAYER_HOUSES
-				: strcmp(optarg, "kelurahan") == 0 ? LAYER_KELURAHAN : LAYER_NONE;
-			break;
-		default:
-			geojson_usage();
-			return false;
-		}
-	}
-	if (optind != argc || o->dir == NULL || o->layer == LAYER_NONE) {
-		if (o->dir == NULL)
-			fprintf(stderr, "sigacor-server: %s\n", _("--data FOLDER wajib diisi"));
-		else if (o->layer == LAYER_NONE)
-			fprintf(stderr, "sigacor-server: %s\n", _("--layer harus houses atau kelurahan"));
+	const char *layer = NULL;
+	const struct command_option options[] = {
+		{ "data", &o->dir, NULL, N_("--data FOLDER wajib diisi") },
+		{ "layer", &layer, NULL, N_("--layer harus houses atau kelurahan") },
+		{ "out", &o->out, NULL, NULL },
+		{ "wilayah", &o->wilayah, NULL, NULL },
+		{ "with-names", NULL, &o->with_names, NULL },
+		{ NULL, NULL, NULL, NULL },
+	};
+	if (!util_parse_options(argc, argv, options, 0, NULL)) {
 		geojson_usage();
 		return false;
 	}
-	if (o->wilayah != NULL && !stats_scope_valid(o->wilayah)) {
-		fprintf(stderr, "sigacor-server: %s: %s\n", o->wilayah,
-			_("bukan kode kecamatan atau kelurahan Kota Tangerang"));
+	o->layer = strcmp(layer, "houses") == 0 ? LAYER_HOUSES
+		: strcmp(layer, "kelurahan") == 0 ? LAYER_KELURAHAN : LAYER_NONE;
+	if (o->layer == LAYER_NONE) {
+		fprintf(stderr, "sigacor-server: %s\n", _("--layer harus houses atau kelurahan"));
+		geojson_usage();
 		return false;
 	}
-	return true;
+	return stats_scope_option_ok(o->wilayah);
 }
 
 /* ---------------------------------------------------------------- writing */

@@ -18,7 +18,6 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
-#include <getopt.h>
 #include <pango/pangocairo.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -65,42 +64,30 @@ static bool normalise_rw(const char *in, char out[4])
 
 static bool parse_musdes(int argc, char **argv, struct musdes_options *o)
 {
-	static const struct option options[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "kelurahan", required_argument, NULL, 'k' },
-		{ "rw", required_argument, NULL, 'r' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "campaign", required_argument, NULL, 'c' },
-		{ "date", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 },
-	};
 	memset(o, 0, sizeof *o);
-	int ch;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (ch) {
-		case 'd': o->dir = optarg; break;
-		case 'k': o->kelurahan = util_kelurahan(optarg); if (o->kelurahan == NULL) o->kelurahan = ""; break;
-		case 'r': o->rw = optarg; break;
-		case 'o': o->out = optarg; break;
-		case 'c': o->campaign = optarg; break;
-		case 't': o->date = optarg; break;
-		default:
-			musdes_usage();
-			return false;
-		}
+	const char *kelurahan = NULL;
+	const struct command_option options[] = {
+		{ "data", &o->dir, NULL, N_("--data FOLDER wajib diisi") },
+		{ "kelurahan", &kelurahan, NULL, NULL },
+		{ "rw", &o->rw, NULL, NULL },
+		{ "out", &o->out, NULL, NULL },
+		{ "campaign", &o->campaign, NULL, NULL },
+		{ "date", &o->date, NULL, NULL },
+		{ NULL, NULL, NULL, NULL },
+	};
+	if (!util_parse_options(argc, argv, options, 0, NULL)) {
+		musdes_usage();
+		return false;
 	}
-	const char *problem = optind != argc ? NULL
-		: o->dir == NULL ? N_("--data FOLDER wajib diisi")
-		: o->kelurahan == NULL || o->kelurahan[0] == '\0'
+	o->kelurahan = util_kelurahan(kelurahan);
+	const char *problem = o->kelurahan == NULL
 			? N_("--kelurahan KODE wajib diisi: satu kelurahan Kota Tangerang")
 		: o->out == NULL ? N_("--out FILE.pdf wajib diisi")
 		: o->rw != NULL && !normalise_rw(o->rw, o->rw_norm) ? N_("--rw harus 1 sampai 3 angka")
 		: o->date != NULL && (strlen(o->date) != 10 || o->date[4] != '-' || o->date[7] != '-')
-			? N_("--date harus YYYY-MM-DD") : "";
-	if (problem == NULL || problem[0] != '\0') {
-		if (problem != NULL)
-			fprintf(stderr, "sigacor-server: %s\n", _(problem));
+			? N_("--date harus YYYY-MM-DD") : NULL;
+	if (problem != NULL) {
+		fprintf(stderr, "sigacor-server: %s\n", _(problem));
 		musdes_usage();
 		return false;
 	}

@@ -7,7 +7,6 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <getopt.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,53 +70,32 @@ static bool parse_level(const char *s, int *out)
 
 static bool parse_report(int argc, char **argv, struct report_options *o)
 {
-	static const struct option options[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "level", required_argument, NULL, 'l' },
-		{ "wilayah", required_argument, NULL, 'w' },
-		{ NULL, 0, NULL, 0 },
-	};
 	memset(o, 0, sizeof *o);
 	o->level = -1;
-	int ch;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (ch) {
-		case 'd': o->dir = optarg; break;
-		case 'o': o->out = optarg; break;
-		case 'w': o->wilayah = optarg; break;
-		case 'f':
-			if (!parse_format(optarg, &o->format)) {
-				fprintf(stderr, "sigacor-server: %s\n",
-					_("--format harus table, csv, json atau xlsx"));
-				return false;
-			}
-			break;
-		case 'l':
-			if (!parse_level(optarg, &o->level)) {
-				fprintf(stderr, "sigacor-server: %s\n",
-					_("--level harus city, kecamatan, kelurahan atau operator"));
-				return false;
-			}
-			break;
-		default:
-			report_usage();
-			return false;
-		}
-	}
-	if (optind != argc || o->dir == NULL) {
-		if (o->dir == NULL)
-			fprintf(stderr, "sigacor-server: %s\n", _("--data FOLDER wajib diisi"));
+	const char *format = NULL, *level = NULL;
+	const struct command_option options[] = {
+		{ "data", &o->dir, NULL, N_("--data FOLDER wajib diisi") },
+		{ "format", &format, NULL, NULL },
+		{ "out", &o->out, NULL, NULL },
+		{ "level", &level, NULL, NULL },
+		{ "wilayah", &o->wilayah, NULL, NULL },
+		{ NULL, NULL, NULL, NULL },
+	};
+	if (!util_parse_options(argc, argv, options, 0, NULL)) {
 		report_usage();
 		return false;
 	}
-	if (o->wilayah != NULL && !stats_scope_valid(o->wilayah)) {
-		fprintf(stderr, "sigacor-server: %s: %s\n", o->wilayah,
-			_("bukan kode kecamatan atau kelurahan Kota Tangerang"));
+	if (format != NULL && !parse_format(format, &o->format)) {
+		fprintf(stderr, "sigacor-server: %s\n", _("--format harus table, csv, json atau xlsx"));
 		return false;
 	}
+	if (level != NULL && !parse_level(level, &o->level)) {
+		fprintf(stderr, "sigacor-server: %s\n",
+			_("--level harus city, kecamatan, kelurahan atau operator"));
+		return false;
+	}
+	if (!stats_scope_option_ok(o->wilayah))
+		return false;
 	if (o->format == FORMAT_XLSX && o->out == NULL) {
 		fprintf(stderr, "sigacor-server: %s\n", _("--format xlsx perlu --out FILE.xlsx"));
 		return false;

@@ -17,7 +17,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -533,61 +532,43 @@ struct serve_options {
 	long long max_photo_mb;
 };
 
+/* an option's number in [min, max]; not given: the default stays */
+static bool parse_count(const char *text, long long min, long long max, long long *out)
+{
+	return text == NULL || util_parse_count(text, min, max, out);
+}
+
 static bool parse_serve_options(int argc, char **argv, struct serve_options *o)
 {
-	static const struct option options[] = {
-		{ "data", required_argument, NULL, 'd' }, { "listen", required_argument, NULL, 'l' },
-		{ "cert", required_argument, NULL, 'c' }, { "key", required_argument, NULL, 'k' },
-		{ "max-connections", required_argument, NULL, 't' },
-		{ "max-photo-mb", required_argument, NULL, 'm' },
-		{ "web-assets", required_argument, NULL, 'w' }, { "leaflet", required_argument, NULL, 'L' },
-		{ "tiles", required_argument, NULL, 'T' },
-		{ "max-per-address", required_argument, NULL, 'p' },
-		{ "header-timeout", required_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+	const char *tiles = NULL, *max_connections = NULL, *max_per_address = NULL;
+	const char *header_timeout = NULL, *max_photo_mb = NULL;
+	const struct command_option options[] = {
+		{ "data", &o->dir, NULL, NULL }, { "listen", &o->listen, NULL, NULL },
+		{ "cert", &o->cert, NULL, NULL }, { "key", &o->key, NULL, NULL },
+		{ "max-connections", &max_connections, NULL, NULL },
+		{ "max-photo-mb", &max_photo_mb, NULL, NULL },
+		{ "web-assets", &o->web_assets, NULL, NULL }, { "leaflet", &o->leaflet, NULL, NULL },
+		{ "tiles", &tiles, NULL, NULL },
+		{ "max-per-address", &max_per_address, NULL, NULL },
+		{ "header-timeout", &header_timeout, NULL, NULL }, { NULL, NULL, NULL, NULL },
 	};
-	int ch;
-	char *end;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (ch) {
-		case 'd': o->dir = optarg; break;
-		case 'l': o->listen = optarg; break;
-		case 'c': o->cert = optarg; break;
-		case 'k': o->key = optarg; break;
-		case 'w': o->web_assets = optarg; break;
-		case 'L': o->leaflet = optarg; break;
-		case 'T':
-			/* a template like https://tile.example/{z}/{x}/{y}.png, nothing else */
-			if (strncmp(optarg, "https://", 8) != 0 && strncmp(optarg, "http://", 7) != 0)
-				return false;
-			o->tiles = optarg;
-			break;
-		case 't':
-			o->max_connections = (unsigned)strtoul(optarg, &end, 10);
-			if (*end != '\0' || o->max_connections < 1 || o->max_connections > 10000)
-				return false;
-			break;
-		case 'p':
-			o->max_per_address = (unsigned)strtoul(optarg, &end, 10);
-			if (*end != '\0' || o->max_per_address > 10000)
-				return false;
-			break;
-		case 'h':
-			o->header_timeout_s = (unsigned)strtoul(optarg, &end, 10);
-			if (*end != '\0' || o->header_timeout_s < 1 || o->header_timeout_s > 600)
-				return false;
-			break;
-		case 'm':
-			o->max_photo_mb = strtoll(optarg, &end, 10);
-			if (*end != '\0' || o->max_photo_mb < 1 || o->max_photo_mb > 1024)
-				return false;
-			break;
-		default:
-			return false;
-		}
-	}
-	return optind == argc && o->dir != NULL && o->listen != NULL
-		&& (o->cert == NULL) == (o->key == NULL);
+	long long connections = o->max_connections, per_address = o->max_per_address;
+	long long timeout = o->header_timeout_s;
+	if (!util_parse_options(argc, argv, options, 0, NULL)
+		|| !parse_count(max_connections, 1, 10000, &connections)
+		|| !parse_count(max_per_address, 0, 10000, &per_address)
+		|| !parse_count(header_timeout, 1, 600, &timeout)
+		|| !parse_count(max_photo_mb, 1, 1024, &o->max_photo_mb))
+		return false;
+	o->max_connections = (unsigned)connections;
+	o->max_per_address = (unsigned)per_address;
+	o->header_timeout_s = (unsigned)timeout;
+	/* a template like https://tile.example/{z}/{x}/{y}.png, nothing else */
+	if (tiles != NULL && strncmp(tiles, "https://", 8) != 0 && strncmp(tiles, "http://", 7) != 0)
+		return false;
+	if (tiles != NULL)
+		o->tiles = tiles;
+	return o->dir != NULL && o->listen != NULL && (o->cert == NULL) == (o->key == NULL);
 }
 
 int serve_main(int argc, char **argv)

@@ -280,4 +280,23 @@ int64_t util_now(void);
  * "3671011001"), as the dotted code of the table, or NULL */
 const char *util_kelurahan(const char *code);
 
+/* One --name of a server command.  An option with a value stores optarg in
+ * *text, one without sets *flag; required: the message (N_()) when it is
+ * missing, or NULL.  A list ends with a NULL name. */
+struct command_option {
+	const char *name;
+	const char **text;
+	bool *flag;
+	const char *required;
+};
+#define COMMAND_OPTIONS_MAX 16
+/* Read argv's options against the list and exactly n_args positional
+ * arguments (into args).  false: what was wrong is printed (getopt's word
+ * for an unknown option, the message of a missing one); the caller prints
+ * its usage.  Values not given keep what the caller put there. */
+bool util_parse_options(int argc, char **argv, const struct command_option *list,
+	int n_args, const char **args);
+/* a whole decimal number in [min, max] into *out (untouched when false) */
+bool util_parse_count(const char *text, long long min, long long max, long long *out);
+
 #endif

@@ -146,6 +146,15 @@ bool stats_scope_valid(const char *code)
 	return strcmp(code, WILAYAH_KOTA_TANGERANG) == 0;
 }
 
+bool stats_scope_option_ok(const char *wilayah)
+{
+	if (wilayah == NULL || stats_scope_valid(wilayah))
+		return true;
+	fprintf(stderr, "sigacor-server: %s: %s\n", wilayah,
+		_("bukan kode kecamatan atau kelurahan Kota Tangerang"));
+	return false;
+}
+
 static bool in_scope(const char *code, const char *scope)
 {
 	return strncmp(code, scope, strlen(scope)) == 0;

@@ -59,6 +59,8 @@ struct stats {
 bool stats_collect(struct sqlite3 *db, const char *scope, struct stats *out);
 /* "36.71", a kecamatan or a kelurahan code of the city (dotted) */
 bool stats_scope_valid(const char *code);
+/* --wilayah: NULL (the whole city) or a valid scope; otherwise says so on stderr */
+bool stats_scope_option_ok(const char *wilayah);
 void stats_free(struct stats *s);
 
 /* One household as the figures count it: its deciding record, or (id "")

@@ -2,6 +2,11 @@
 #include "config.h"
 #include "server.h"
 
+#include <assert.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "wilayah.h"
@@ -25,4 +30,49 @@ const char *util_kelurahan(const char *code)
 {
 	const struct wilayah_kelurahan *k = code != NULL ? wilayah_kelurahan_find(code) : NULL;
 	return k != NULL ? k->code : NULL;
+}
+
+bool util_parse_options(int argc, char **argv, const struct command_option *list,
+	int n_args, const char **args)
+{
+	struct option getopt_list[COMMAND_OPTIONS_MAX + 1];
+	size_t n = 0;
+	for (; list[n].name != NULL; n++) {
+		assert(n < COMMAND_OPTIONS_MAX && (list[n].text == NULL) != (list[n].flag == NULL));
+		getopt_list[n] = (struct option){ list[n].name,
+			list[n].text != NULL ? required_argument : no_argument, NULL, (int)n + 1 };
+	}
+	getopt_list[n] = (struct option){ NULL, 0, NULL, 0 };
+	int ch;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", getopt_list, NULL)) != -1) {
+		if (ch < 1 || (size_t)ch > n)
+			return false;           /* getopt said which option */
+		const struct command_option *o = &list[ch - 1];
+		if (o->text != NULL)
+			*o->text = optarg;
+		else
+			*o->flag = true;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (list[i].required != NULL && *list[i].text == NULL) {
+			fprintf(stderr, "sigacor-server: %s\n", _(list[i].required));
+			return false;
+		}
+	if (argc - optind != n_args)
+		return false;
+	for (int i = 0; i < n_args; i++)
+		args[i] = argv[optind + i];
+	return true;
+}
+
+bool util_parse_count(const char *text, long long min, long long max, long long *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
 }

@@ -146,7 +146,7 @@ static int send_body(struct MHD_Connection *c, struct web_request *r, int status
 	return queue(c, r, status, resp, cookie_name, cookie_value, max_age);
 }
 
-static int send_json(struct MHD_Connection *c, struct web_request *r, struct web_json *j)
+static int send_json(struct MHD_Connection *c, struct web_request *r, struct reply *j)
 {
 	if (j->body == NULL)
 		web_problem(j, r->lang, 500, "internal", S_SERVER_ERROR);
@@ -157,7 +157,7 @@ static int send_json(struct MHD_Connection *c, struct web_request *r, struct web
 static int send_problem(struct MHD_Connection *c, struct web_request *r, int status,
 	const char *code, enum web_string detail)
 {
-	struct web_json j;
+	struct reply j;
 	web_problem(&j, r->lang, status, code, detail);
 	return send_json(c, r, &j);
 }
@@ -569,7 +569,7 @@ static int page_for_session(struct MHD_Connection *c, struct web_request *r, con
 
 static int json_get(struct MHD_Connection *c, struct web_request *r, const char *url)
 {
-	struct web_json j = { 0, NULL, false };
+	struct reply j = { 0 };
 	char a[64];
 	if (strcmp(url, "/web/api/map") == 0) {
 		r->route = "/web/api/map";
@@ -697,7 +697,7 @@ static int on_post(struct MHD_Connection *c, struct web_request *r, const char *
 		return send_redirect(c, r, "/login", WEB_SESSION_COOKIE, "", 0);
 	}
 	if (json && path_arg(url, "/web/api/records/", "/review", id, sizeof id)) {
-		struct web_json j = { 0, NULL, false };
+		struct reply j = { 0 };
 		web_review(&r->session, id, r->body, r->len, &j, r->lang);
 		return send_json(c, r, &j);
 	}

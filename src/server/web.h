@@ -180,17 +180,11 @@ bool web_token_equal(const char *a, const char *b);
 
 /* ---- the JSON behind the pages (web_data.c) */
 
-/* What a JSON handler answers: status and a malloc'd body; problem: the
- * body is application/problem+json. */
-struct web_json {
-	int status;
-	char *body;
-	bool problem;
-};
-
-void web_problem(struct web_json *out, enum web_lang lang, int status, const char *code,
+/* A JSON handler answers a struct reply (server.h): status, a malloc'd
+ * body, problem when the body is application/problem+json. */
+void web_problem(struct reply *out, enum web_lang lang, int status, const char *code,
 	enum web_string detail);
-void web_map_json(const struct web_session *s, struct web_json *out, enum web_lang lang);
+void web_map_json(const struct web_session *s, struct reply *out, enum web_lang lang);
 /* filters: NULL or "" for all */
 struct web_list_filter {
 	const char *outcome;    /* layak | tidak-layak | tidak-ditemukan */
@@ -199,11 +193,11 @@ struct web_list_filter {
 	const char *sort;       /* name (default) | address | coord */
 };
 void web_list_json(const struct web_session *s, const char *kelurahan,
-	const struct web_list_filter *f, struct web_json *out, enum web_lang lang);
-void web_record_json(const struct web_session *s, const char *id, struct web_json *out,
+	const struct web_list_filter *f, struct reply *out, enum web_lang lang);
+void web_record_json(const struct web_session *s, const char *id, struct reply *out,
 	enum web_lang lang);
 void web_review(const struct web_session *s, const char *id, const char *body, size_t len,
-	struct web_json *out, enum web_lang lang);
+	struct reply *out, enum web_lang lang);
 /* The kelurahan of a record: 1 found (into kel), 0 no such record, -1 error */
 int web_record_kelurahan(const char *id, char kel[16]);
 /* the stored photo of a record: 1 found (sha256 into sha), 0 none, -1 error */

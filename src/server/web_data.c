@@ -24,7 +24,7 @@
 #define IN_SCOPE "(v.kelurahan = ?1 OR v.kelurahan LIKE ?1 || '.%')"
 #define CURRENT "v.superseded_by IS NULL"
 
-void web_problem(struct web_json *out, enum web_lang lang, int status, const char *code,
+void web_problem(struct reply *out, enum web_lang lang, int status, const char *code,
 	enum web_string detail)
 {
 	struct proto_problem pr;
@@ -37,9 +37,10 @@ void web_problem(struct web_json *out, enum web_lang lang, int status, const cha
 	out->status = status;
 	out->problem = true;
 	out->body = proto_problem_encode(&pr);
+	out->len = out->body != NULL ? strlen(out->body) : 0;
 }
 
-static void reply_object(struct web_json *out, cJSON *o, enum web_lang lang)
+static void reply_object(struct reply *out, cJSON *o, enum web_lang lang)
 {
 	char *text = o != NULL ? cJSON_PrintUnformatted(o) : NULL;
 	cJSON_Delete(o);
@@ -50,9 +51,10 @@ static void reply_object(struct web_json *out, cJSON *o, enum web_lang lang)
 	out->status = 200;
 	out->problem = false;
 	out->body = text;
+	out->len = strlen(text);
 }
 
-static void db_problem(struct web_json *out, sqlite3 *db, enum web_lang lang)
+static void db_problem(struct reply *out, sqlite3 *db, enum web_lang lang)
 {
 	int code = db != NULL ? sqlite3_errcode(db) : SQLITE_BUSY;
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
@@ -188,7 +190,7 @@ static void add_progress(cJSON *features, const struct stats *st)
 	}
 }
 
-void web_map_json(const struct web_session *s, struct web_json *out, enum web_lang lang)
+void web_map_json(const struct web_session *s, struct reply *out, enum web_lang lang)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON *scope = cJSON_AddObjectToObject(o, "scope");
@@ -290,7 +292,7 @@ static cJSON *list_row(sqlite3_stmt *st, enum web_lang lang)
 }
 
 void web_list_json(const struct web_session *s, const char *kelurahan,
-	const struct web_list_filter *f, struct web_json *out, enum web_lang lang)
+	const struct web_list_filter *f, struct reply *out, enum web_lang lang)
 {
 	const struct wilayah_kelurahan *k = wilayah_kelurahan_find(kelurahan);
 	if (k == NULL || strcmp(k->code, kelurahan) != 0) {
@@ -369,7 +371,7 @@ int web_record_photo(const char *id, const char *kind, char sha[65])
 }
 
 /* 403/404 into out unless the record exists inside the scope */
-static bool record_in_scope(const struct web_session *s, const char *id, struct web_json *out,
+static bool record_in_scope(const struct web_session *s, const char *id, struct reply *out,
 	enum web_lang lang)
 {
 	char kel[16];
@@ -500,7 +502,7 @@ static cJSON *record_object(sqlite3_stmt *st, const struct web_session *s, enum 
 	return o;
 }
 
-void web_record_json(const struct web_session *s, const char *id, struct web_json *out,
+void web_record_json(const struct web_session *s, const char *id, struct reply *out,
 	enum web_lang lang)
 {
 	if (!record_in_scope(s, id, out, lang))
@@ -562,7 +564,7 @@ static bool write_review(sqlite3 *db, void *ctx)
 }
 
 void web_review(const struct web_session *s, const char *id, const char *body, size_t len,
-	struct web_json *out, enum web_lang lang)
+	struct reply *out, enum web_lang lang)
 {
 	if (!record_in_scope(s, id, out, lang))
 		return;
