@@ -75,10 +75,17 @@
 		return el('span', { class: 'tag o-' + outcome, text: o ? o.label : outcome });
 	}
 
+	/* data-drawn="1" on the map's node while its view is still and its
+	 * layers are on it (a frame after the last move ended): what a test
+	 * waits for before a picture.  Set up before the first view. */
 	function newMap(node) {
 		var map = L.map(node, { zoomSnap: 0.25, attributionControl: !!tiles });
 		if (tiles)
 			L.tileLayer(tiles, { maxZoom: 19 }).addTo(map);
+		map.on('movestart zoomstart', function () { node.removeAttribute('data-drawn'); });
+		map.on('moveend', function () {
+			window.requestAnimationFrame(function () { node.setAttribute('data-drawn', '1'); });
+		});
 		return map;
 	}
 
@@ -174,10 +181,32 @@
 		panel.appendChild(legend);
 		panel.appendChild(count);
 		panel.appendChild(el('h2', { text: S.kelurahan_list }));
+		var order = select('kel-sort', S.sort, [['progress', S.by_progress], ['name', S.by_name]],
+			'progress');
 		var list = el('ul', { class: 'kel-list', id: 'kelurahan-list' });
-		inScope.sort(function (a, b) {
-			return a.properties.code < b.properties.code ? -1 : 1;
-		}).forEach(function (f) {
+		panel.appendChild(el('form', { class: 'filters' }, [order]));
+		panel.appendChild(list);
+		drawKelurahanList(list, data, inScope, 'progress');
+		order.querySelector('select').addEventListener('change', function (ev) {
+			drawKelurahanList(list, data, inScope, ev.target.value);
+		});
+	}
+
+	/* by progress: the least done first (where a supervisor looks first),
+	 * the kelurahan with nothing assigned last; ties and "name" by name */
+	function kelurahanOrder(by) {
+		return function (a, b) {
+			var pa = progressOf(a.properties), pb = progressOf(b.properties);
+			if (by === 'progress' && pa !== pb)
+				return pa === null ? 1 : pb === null ? -1 : pa - pb;
+			var na = a.properties.name.toLowerCase(), nb = b.properties.name.toLowerCase();
+			return na < nb ? -1 : na > nb ? 1 : 0;
+		};
+	}
+
+	function drawKelurahanList(list, data, inScope, by) {
+		clear(list);
+		inScope.slice().sort(kelurahanOrder(by)).forEach(function (f) {
 			var p = f.properties;
 			var n = data.points.filter(function (pt) { return pt.kelurahan === p.code; }).length;
 			var li = el('li', {}, [el('a', { href: '/kelurahan/' + p.code, text: p.name }),
@@ -192,7 +221,6 @@
 			}
 			list.appendChild(li);
 		});
-		panel.appendChild(list);
 	}
 
 	/* ------------------------------------------------------------ a list */
@@ -396,11 +424,15 @@
 		/* the view first: Leaflet draws vectors only on a map that has one */
 		var map = newMap(mapNode);
 		var outline = r.kelurahan.outline ? L.geoJSON(r.kelurahan.outline, { interactive: false,
-			style: { color: '#12365c', weight: 1.5, fillColor: '#c3dbf2', fillOpacity: 0.35 } }) : null;
-		if (r.lat !== null)
+			style: { color: '#12365c', weight: 2, fillColor: '#c3dbf2', fillOpacity: 0.35,
+				className: 'kel-outline' } }) : null;
+		/* the whole kelurahan with the house in it: a phone's small map at the
+		 * house's street level shows only the fill, never the boundary */
+		if (outline)
+			map.fitBounds(r.lat !== null ? outline.getBounds().extend([r.lat, r.lon])
+				: outline.getBounds(), { padding: [6, 6] });
+		else if (r.lat !== null)
 			map.setView([r.lat, r.lon], 16);
-		else if (outline)
-			map.fitBounds(outline.getBounds());
 		else
 			map.setView([-6.18, 106.63], 12);
 		if (outline)

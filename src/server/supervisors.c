@@ -26,6 +26,22 @@ const char *supervisor_scope_kind(const char *scope)
 	return n == strlen(WILAYAH_KOTA_TANGERANG) ? "kota" : n == 8 ? "kecamatan" : "kelurahan";
 }
 
+const char *supervisor_scope_name(const char *scope)
+{
+	if (strcmp(scope, WILAYAH_KOTA_TANGERANG) == 0) {
+		const struct wilayah_region *city = wilayah_regency("3671");
+		return city != NULL ? city->name : scope;
+	}
+	for (size_t i = 0; i < wilayah_kelurahan_count(); i++) {
+		const struct wilayah_kelurahan *k = wilayah_kelurahan_at(i);
+		if (strcmp(scope, k->code) == 0)
+			return k->name;
+		if (strcmp(scope, k->kecamatan_code) == 0)
+			return k->kecamatan_name;
+	}
+	return scope;
+}
+
 /* "36.71.01" or "367101": the dotted code of a Kota Tangerang kecamatan */
 static const char *kecamatan_code(const char *text)
 {

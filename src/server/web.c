@@ -348,11 +348,16 @@ static void page_header(struct text *t, const struct web_request *r, const char 
 		text_html(t, web_string(r->lang, S_MAP));
 		text_add(t, "</a><span class=\"who\" id=\"who\">");
 		text_html(t, r->session.who.name);
-		text_add(t, " · ");
-		text_html(t, web_string(r->lang, k));
-		text_add(t, " ");
+		/* the region by name ("Kota Tangerang", "Kecamatan Cibodas"); its code on hover */
+		text_add(t, " · <span id=\"scope\" title=\"");
 		text_html(t, r->session.who.scope);
-		text_add(t, "</span>");
+		text_add(t, "\">");
+		if (k != S_SCOPE_CITY) {
+			text_html(t, web_string(r->lang, k));
+			text_add(t, " ");
+		}
+		text_html(t, supervisor_scope_name(r->session.who.scope));
+		text_add(t, "</span></span>");
 	}
 	/* the language switch keeps the page: the path holds no personal data */
 	text_add(t, "<a id=\"lang\" href=\"");

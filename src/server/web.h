@@ -35,6 +35,9 @@ struct supervisor {
 bool supervisor_covers(const struct supervisor *s, const char *kelurahan);
 /* "kota", "kecamatan" or "kelurahan": what the scope code names */
 const char *supervisor_scope_kind(const char *scope);
+/* the region's name: "Kota Tangerang", a kecamatan's "Cibodas" or a
+ * kelurahan's "Sukarasa" (the scope code itself when the table lacks it) */
+const char *supervisor_scope_name(const char *scope);
 /* `sigacor-server add-supervisor NAME --scope city|kecamatan CODE|kelurahan CODE` */
 int admin_add_supervisor(int argc, char **argv);
 
@@ -84,6 +87,7 @@ enum web_lang { WEB_LANG_ID = 0, WEB_LANG_EN };
 	X(S_REVISIT, "revisit", N_("Kunjungi ulang")) \
 	X(S_SORT, "sort", N_("Urutkan")) \
 	X(S_BY_NAME, "by_name", N_("Menurut nama")) \
+	X(S_BY_PROGRESS, "by_progress", N_("Kemajuan terendah dulu")) \
 	X(S_BY_ADDRESS, "by_address", N_("Menurut alamat")) \
 	X(S_BY_COORD, "by_coord", N_("Menurut koordinat")) \
 	X(S_SEARCH, "search", N_("Cari di daftar ini")) \
