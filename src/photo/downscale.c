@@ -103,7 +103,7 @@ static bool taps_make(int src, int dst, struct taps *t)
 	return true;
 }
 
-static unsigned char clamp_weighted(long sum)
+static unsigned char clamp_weighted(int sum)
 {
 	sum = (sum + WEIGHT_ONE / 2) >> WEIGHT_BITS;
 	return (unsigned char)(sum < 0 ? 0 : sum > 255 ? 255 : sum);
@@ -114,56 +114,29 @@ struct image {
 	int width, height, comps;
 };
 
-/* Area-average src into dst (dst->width/height set, px allocated here). */
-static bool resample(const struct image *src, struct image *dst)
+/* One row across: each output pixel from the source pixels it covers. */
+static void resample_row(const unsigned char *restrict in, unsigned char *restrict out,
+	const struct taps *t, int width, int comps)
 {
-	struct taps tx = { 0 }, ty = { 0 };
-	size_t row_in = (size_t)src->width * (size_t)src->comps;
-	size_t row_out = (size_t)dst->width * (size_t)src->comps;
-	unsigned char *mid = malloc(row_out * (size_t)src->height);
-	dst->comps = src->comps;
-	dst->px = malloc(row_out * (size_t)dst->height);
-	bool ok = mid != NULL && dst->px != NULL && taps_make(src->width, dst->width, &tx) &&
-		taps_make(src->height, dst->height, &ty);
-	for (int y = 0; ok && y < src->height; y++) {
-		const unsigned char *in = src->px + row_in * (size_t)y;
-		unsigned char *out = mid + row_out * (size_t)y;
-		for (int x = 0; x < dst->width; x++) {
-			const int *w = &tx.weight[(size_t)x * (size_t)tx.span];
-			const unsigned char *p = in + (size_t)tx.first[x] * (size_t)src->comps;
-			for (int c = 0; c < src->comps; c++) {
-				long sum = 0;
-				for (int k = 0; k < tx.count[x]; k++)
-					sum += (long)w[k] * p[k * src->comps + c];
-				*out++ = clamp_weighted(sum);
-			}
+	for (int x = 0; x < width; x++) {
+		const int *w = &t->weight[(size_t)x * (size_t)t->span];
+		const unsigned char *p = in + (size_t)t->first[x] * (size_t)comps;
+		int n = t->count[x];
+		for (int c = 0; c < comps; c++) {
+			int sum = 0;
+			for (int k = 0; k < n; k++)
+				sum += w[k] * p[k * comps + c];
+			*out++ = clamp_weighted(sum);
 		}
 	}
-	for (int y = 0; ok && y < dst->height; y++) {
-		const int *w = &ty.weight[(size_t)y * (size_t)ty.span];
-		const unsigned char *in = mid + row_out * (size_t)ty.first[y];
-		unsigned char *out = dst->px + row_out * (size_t)y;
-		for (size_t i = 0; i < row_out; i++) {
-			long sum = 0;
-			for (int k = 0; k < ty.count[y]; k++)
-				sum += (long)w[k] * in[row_out * (size_t)k + i];
-			out[i] = clamp_weighted(sum);
-		}
-	}
-	taps_free(&tx);
-	taps_free(&ty);
-	free(mid);
-	return ok;
 }
 
 /* ------------------------------------------------------------ decode */
 
 /* Adobe's CMYK JPEGs store the inks inverted; either way to RGB in place. */
-static void cmyk_to_rgb(struct image *im, bool inverted)
+static void cmyk_row_to_rgb(unsigned char *p, int width, bool inverted)
 {
-	size_t n = (size_t)im->width * (size_t)im->height;
-	unsigned char *p = im->px;
-	for (size_t i = 0; i < n; i++) {
+	for (int i = 0; i < width; i++) {
 		unsigned c = p[4 * i], m = p[4 * i + 1], y = p[4 * i + 2], k = p[4 * i + 3];
 		if (!inverted) {
 			c = 255 - c; m = 255 - m; y = 255 - y; k = 255 - k;
@@ -172,7 +145,6 @@ static void cmyk_to_rgb(struct image *im, bool inverted)
 		p[3 * i + 1] = (unsigned char)(m * k / 255);
 		p[3 * i + 2] = (unsigned char)(y * k / 255);
 	}
-	im->comps = 3;
 }
 
 /* The smallest DCT scale (n/8) whose long side still reaches target. */
@@ -184,15 +156,74 @@ static int dct_scale(int long_side, int target)
 	return 8;
 }
 
+/* The decoder and the few source rows the resample needs at a time (a
+ * ring): the scaled image is never held whole. */
 struct decode {
 	struct jpeg_decompress_struct cinfo;
 	struct decoder_error err;
-	struct image im;
+	unsigned char *ring;
+	int ring_rows, decoded;
+	size_t stride;              /* bytes a decoded row (4 a pixel for CMYK) */
+	bool cmyk;
 };
 
-/* Decode data at scale n/8 into d->im (RGB or grey). */
-static enum photo_error decode_scaled(struct decode *d, const unsigned char *data,
-	size_t len, int target, int *orig_w, int *orig_h)
+/* Source row j (rows asked in increasing order, at most ring_rows alive). */
+static const unsigned char *source_row(struct decode *d, int j)
+{
+	while (d->decoded <= j) {
+		JSAMPROW r = d->ring + d->stride * (size_t)(d->decoded % d->ring_rows);
+		jpeg_read_scanlines(&d->cinfo, &r, 1);
+		if (d->cmyk)
+			cmyk_row_to_rgb(r, (int)d->cinfo.output_width, d->cinfo.saw_Adobe_marker);
+		d->decoded++;
+	}
+	return d->ring + d->stride * (size_t)(j % d->ring_rows);
+}
+
+/* Area-average the decoder's rows into dst (width, height, comps set):
+ * down the columns first (a loop the compiler makes vector code of), then
+ * across. */
+static bool resample(struct decode *d, int src_w, int src_h, struct image *dst)
+{
+	struct taps tx = { 0 }, ty = { 0 };
+	size_t row_in = (size_t)src_w * (size_t)dst->comps;
+	size_t row_out = (size_t)dst->width * (size_t)dst->comps;
+	int *acc = malloc(sizeof *acc * row_in);
+	unsigned char *mid = malloc(row_in);
+	dst->px = malloc(row_out * (size_t)dst->height);
+	bool ok = acc != NULL && mid != NULL && dst->px != NULL &&
+		taps_make(src_w, dst->width, &tx) && taps_make(src_h, dst->height, &ty);
+	if (ok) {
+		d->ring_rows = ty.span;
+		d->ring = malloc(d->stride * (size_t)d->ring_rows);
+		ok = d->ring != NULL;
+	}
+	for (int y = 0; ok && y < dst->height; y++) {
+		const int *w = &ty.weight[(size_t)y * (size_t)ty.span];
+		memset(acc, 0, sizeof *acc * row_in);
+		for (int k = 0; k < ty.count[y]; k++) {
+			const unsigned char *restrict line = source_row(d, ty.first[y] + k);
+			int *restrict a = acc;
+			int wk = w[k];
+			for (size_t i = 0; i < row_in; i++)
+				a[i] += wk * line[i];
+		}
+		for (size_t i = 0; i < row_in; i++)
+			mid[i] = clamp_weighted(acc[i]);
+		resample_row(mid, dst->px + row_out * (size_t)y, &tx, dst->width, dst->comps);
+	}
+	taps_free(&tx);
+	taps_free(&ty);
+	free(acc);
+	free(mid);
+	return ok;
+}
+
+/* Decode data at scale n/8, resampled into small (its size set here from
+ * the original's and target); small->px stays NULL when the photo is not
+ * larger than target. */
+static enum photo_error decode_small(struct decode *d, const unsigned char *data,
+	size_t len, int target, int *orig_w, int *orig_h, struct image *small)
 {
 	struct jpeg_decompress_struct *ci = &d->cinfo;
 	ci->err = jpeg_std_error(&d->err.pub);
@@ -207,38 +238,35 @@ static enum photo_error decode_scaled(struct decode *d, const unsigned char *dat
 	ci->mem->max_memory_to_use = MAX_DECODER_MEMORY;
 	jpeg_mem_src(ci, data, (unsigned long)len);
 	jpeg_read_header(ci, TRUE);
-	*orig_w = (int)ci->image_width;
-	*orig_h = (int)ci->image_height;
-	if ((long long)ci->image_width * ci->image_height > MAX_PIXELS)
+	int w = (int)ci->image_width, h = (int)ci->image_height;
+	*orig_w = w;
+	*orig_h = h;
+	if ((long long)w * h > MAX_PIXELS)
 		return PHOTO_ERR_TOO_MANY_PIXELS;
-	int long_side = *orig_w > *orig_h ? *orig_w : *orig_h;
+	int long_side = w > h ? w : h;
 	if (long_side <= target)
 		return PHOTO_ERR_NONE;  /* small enough: nothing decoded */
-	bool cmyk = ci->jpeg_color_space == JCS_CMYK || ci->jpeg_color_space == JCS_YCCK;
-	ci->out_color_space = cmyk ? JCS_CMYK
+	d->cmyk = ci->jpeg_color_space == JCS_CMYK || ci->jpeg_color_space == JCS_YCCK;
+	ci->out_color_space = d->cmyk ? JCS_CMYK
 		: ci->jpeg_color_space == JCS_GRAYSCALE ? JCS_GRAYSCALE : JCS_RGB;
 	ci->scale_num = (unsigned)dct_scale(long_side, target);
 	ci->scale_denom = 8;
 	jpeg_start_decompress(ci);
-	d->im.width = (int)ci->output_width;
-	d->im.height = (int)ci->output_height;
-	d->im.comps = ci->output_components;
-	size_t row = (size_t)d->im.width * (size_t)d->im.comps;
-	d->im.px = malloc(row * (size_t)d->im.height);
-	if (d->im.px == NULL)
+	d->stride = (size_t)ci->output_width * (size_t)ci->output_components;
+	small->comps = d->cmyk ? 3 : ci->output_components;
+	small->width = (int)(((long)w * target + long_side / 2) / long_side);
+	small->height = (int)(((long)h * target + long_side / 2) / long_side);
+	small->width = small->width < 1 ? 1 : small->width;
+	small->height = small->height < 1 ? 1 : small->height;
+	if (!resample(d, (int)ci->output_width, (int)ci->output_height, small))
 		return PHOTO_ERR_TOO_MANY_PIXELS;
-	while (ci->output_scanline < ci->output_height) {
-		JSAMPROW r = d->im.px + row * ci->output_scanline;
-		jpeg_read_scanlines(ci, &r, 1);
-		if (d->err.truncated)
-			return PHOTO_ERR_TRUNCATED;
-	}
-	jpeg_finish_decompress(ci);
 	if (d->err.truncated)
 		return PHOTO_ERR_TRUNCATED;
-	if (cmyk)
-		cmyk_to_rgb(&d->im, ci->saw_Adobe_marker);
-	return PHOTO_ERR_NONE;
+	/* the rows after the last one used: read for the truncation check */
+	while (ci->output_scanline < ci->output_height && !d->err.truncated)
+		jpeg_skip_scanlines(ci, ci->output_height - ci->output_scanline);
+	jpeg_finish_decompress(ci);
+	return d->err.truncated ? PHOTO_ERR_TRUNCATED : PHOTO_ERR_NONE;
 }
 
 /* ------------------------------------------------------------ encode */
@@ -266,7 +294,8 @@ static bool encode(struct encode *e, const struct image *im, int quality,
 	ci->in_color_space = im->comps == 1 ? JCS_GRAYSCALE : JCS_RGB;
 	jpeg_set_defaults(ci);
 	jpeg_set_quality(ci, quality, TRUE);
-	ci->optimize_coding = TRUE;     /* a few per cent smaller on the wire */
+	/* no optimize_coding: it keeps every coefficient of the image for a
+	 * second pass, costing more time than its 5 % of bytes is worth here */
 	ci->write_JFIF_header = FALSE;  /* Exif first, as cameras write it */
 	jpeg_start_compress(ci, TRUE);
 	if (app1 != NULL)
@@ -282,6 +311,8 @@ static bool encode(struct encode *e, const struct image *im, int quality,
 
 /* ------------------------------------------------------------ the copy */
 
+/* Read, not mapped: a photo on a card pulled out meanwhile must give an
+ * error, not SIGBUS. */
 static bool read_whole(const char *path, unsigned char **data, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -334,19 +365,10 @@ static enum photo_error make_copy(const unsigned char *data, size_t len,
 	enum photo_error pe = PHOTO_ERR_READ;
 	if (d == NULL || e == NULL)
 		goto done;
-	pe = decode_scaled(d, data, len, opt->max_long_side, &out->orig_width, &out->orig_height);
-	if (pe != PHOTO_ERR_NONE || d->im.px == NULL)
+	pe = decode_small(d, data, len, opt->max_long_side, &out->orig_width, &out->orig_height,
+		&small);
+	if (pe != PHOTO_ERR_NONE || small.px == NULL)
 		goto done;
-	int w = out->orig_width, h = out->orig_height;
-	int long_side = w > h ? w : h;
-	small.width = (int)(((long)w * opt->max_long_side + long_side / 2) / long_side);
-	small.height = (int)(((long)h * opt->max_long_side + long_side / 2) / long_side);
-	small.width = small.width < 1 ? 1 : small.width;
-	small.height = small.height < 1 ? 1 : small.height;
-	if (!resample(&d->im, &small)) {
-		pe = PHOTO_ERR_TOO_MANY_PIXELS;
-		goto done;
-	}
 	unsigned char *app1;
 	unsigned app1_len;
 	copy_exif(data, len, facts, &app1, &app1_len);
@@ -364,7 +386,7 @@ static enum photo_error make_copy(const unsigned char *data, size_t len,
 done:
 	if (d != NULL) {
 		jpeg_destroy_decompress(&d->cinfo);
-		free(d->im.px);
+		free(d->ring);
 	}
 	if (e != NULL) {
 		jpeg_destroy_compress(&e->cinfo);
@@ -380,7 +402,7 @@ enum photo_error photo_copy_make(const char *path, const struct photo_facts *fac
 	const struct photo_copy_options *opt, struct photo_copy *out)
 {
 	unsigned char *data;
-	size_t len;
+	size_t len = 0;
 	memset(out, 0, sizeof *out);
 	if (!read_whole(path, &data, &len))
 		return PHOTO_ERR_READ;

@@ -1,10 +1,14 @@
 /* blobs: photos stored by content hash, DIR/blobs/ab/<sha256>.
  *
- * An upload streams into DIR/blobs/tmp/<random> while being hashed; only when
- * the hash matches the name and the bytes start like a JPEG is the file
+ * An upload streams into DIR/blobs/partial/<sha256> while being hashed; only
+ * when the hash matches the name and the bytes start like a JPEG is the file
  * fsync'd, renamed into place and the folder fsync'd.  A server killed at
- * any moment leaves either the whole photo or nothing (plus a temporary file
- * that the next start removes). */
+ * any moment leaves either the whole photo or nothing under its final name.
+ * An upload cut short leaves its partial file, which a later PUT with
+ * Upload-Offset continues (doc/PROTOCOL.md "Resuming a photo"): the bytes
+ * already there are hashed again, so what is finally renamed is checked
+ * whole, whatever happened between the pieces.  One upload at a time writes
+ * a partial file (flock). */
 #include "config.h"
 #include "server.h"
 #include "common.h"
@@ -16,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -58,27 +63,86 @@ bool blob_exists(const char *dir, const char *sha256, long long *size)
 	return true;
 }
 
-struct blob_upload *blob_upload_begin(const char *dir, const char *sha256)
+static bool partial_path(const char *dir, const char *sha256, char *path, size_t cap,
+	bool make_dir)
+{
+	int n = snprintf(path, cap, "%s/blobs/partial", dir);
+	if (n <= 0 || (size_t)n >= cap)
+		return false;
+	if (make_dir && mkdir(path, 0700) != 0 && errno != EEXIST)
+		return false;
+	n = snprintf(path, cap, "%s/blobs/partial/%s", dir, sha256);
+	return n > 0 && (size_t)n < cap;
+}
+
+long long blob_partial_size(const char *dir, const char *sha256)
+{
+	char path[4096];
+	struct stat st;
+	if (!partial_path(dir, sha256, path, sizeof path, false) || lstat(path, &st) != 0 ||
+		!S_ISREG(st.st_mode))
+		return -1;
+	return (long long)st.st_size;
+}
+
+/* The bytes already in the partial file into the hash (and the JPEG check's
+ * first bytes), leaving the file offset at its end. */
+static bool rehash(struct blob_upload *u, long long held)
+{
+	unsigned char buf[65536];
+	long long done = 0;
+	while (done < held) {
+		ssize_t n = pread(u->fd, buf, sizeof buf, (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		for (ssize_t i = 0; i < n && done + i < 3; i++)
+			u->head[done + i] = buf[i];
+		crypto_hash_sha256_update(&u->hash, buf, (unsigned long long)n);
+		done += n;
+	}
+	u->size = held;
+	return lseek(u->fd, (off_t)held, SEEK_SET) == (off_t)held;
+}
+
+struct blob_upload *blob_upload_begin(const char *dir, const char *sha256, long long offset,
+	enum blob_begin *why, long long *held)
 {
 	struct blob_upload *u = calloc(1, sizeof *u);
+	*why = BLOB_BEGIN_IO;
+	*held = 0;
 	if (u == NULL)
 		return NULL;
-	unsigned char rnd[12];
-	char rnd_hex[25];
-	randombytes_buf(rnd, sizeof rnd);
-	util_hex(rnd, sizeof rnd, rnd_hex);
 	snprintf(u->sha256, sizeof u->sha256, "%s", sha256);
-	int n = snprintf(u->tmp_path, sizeof u->tmp_path, "%s/blobs/tmp/%s", dir, rnd_hex);
 	u->fd = -1;
-	if (n > 0 && (size_t)n < sizeof u->tmp_path
+	if (partial_path(dir, sha256, u->tmp_path, sizeof u->tmp_path, true)
 		&& blob_paths(dir, sha256, u->dir_path, sizeof u->dir_path, u->final_path,
 			sizeof u->final_path))
-		u->fd = open(u->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (u->fd < 0) {
-		free(u);
+		u->fd = open(u->tmp_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	struct stat st;
+	if (u->fd < 0 || fstat(u->fd, &st) != 0) {
+		blob_upload_keep(u);
 		return NULL;
 	}
+	if (flock(u->fd, LOCK_EX | LOCK_NB) != 0) {
+		*why = BLOB_BEGIN_BUSY;     /* another connection is sending it */
+		blob_upload_keep(u);
+		return NULL;
+	}
+	*held = (long long)st.st_size;
 	crypto_hash_sha256_init(&u->hash);
+	if (offset >= 0 && offset != *held) {
+		*why = BLOB_BEGIN_OFFSET;
+		blob_upload_keep(u);
+		return NULL;
+	}
+	/* no offset (a client that does not resume) or 0: from the start */
+	if (offset <= 0 ? ftruncate(u->fd, 0) != 0 : !rehash(u, offset)) {
+		blob_upload_keep(u);
+		return NULL;
+	}
+	*why = BLOB_BEGIN_OK;
 	return u;
 }
 
@@ -111,9 +175,19 @@ long long blob_upload_size(const struct blob_upload *u)
 
 static void blob_free(struct blob_upload *u)
 {
+	/* unlinked before the lock goes with the close: no one continues it */
+	unlink(u->tmp_path);
 	if (u->fd >= 0)
 		close(u->fd);
-	unlink(u->tmp_path);
+	free(u);
+}
+
+void blob_upload_keep(struct blob_upload *u)
+{
+	if (u == NULL)
+		return;
+	if (u->fd >= 0)
+		close(u->fd);
 	free(u);
 }
 
@@ -144,7 +218,7 @@ enum blob_result blob_upload_finish(struct blob_upload *u)
 		result = BLOB_IO_ERROR;
 	else
 		result = BLOB_STORED;
-	blob_free(u);      /* unlinks the temporary name, a no-op after rename */
+	blob_free(u);      /* unlinks the partial name, a no-op after rename */
 	return result;
 }
 

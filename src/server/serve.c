@@ -11,6 +11,9 @@
  * line without NIKs, names, coordinates, tokens or query strings. */
 #include "config.h"
 #include "server.h"
+
+/* far above any photo limit, far below overflow */
+#define UPLOAD_OFFSET_MAX (1LL << 40)
 #include "format.h"
 #include "common.h"
 #include "web.h"
@@ -154,6 +157,11 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct request *req,
 	}
 	if (rep->allow != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, rep->allow);
+	if (rep->has_upload_offset) {
+		char off[24];
+		snprintf(off, sizeof off, "%lld", rep->upload_offset);
+		MHD_add_response_header(resp, "Upload-Offset", off);
+	}
 	req->status = rep->status;
 	req->out_bytes = rep->len;
 	req->replied = true;
@@ -257,6 +265,26 @@ static bool headers_too_large(struct MHD_Connection *c, const char *url, const c
 	return total > HEADERS_MAX;
 }
 
+/* The Upload-Offset header of a photo PUT: -1 when absent; false when it is
+ * not a plain number. */
+static bool upload_offset(struct MHD_Connection *c, long long *out)
+{
+	const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Upload-Offset");
+	*out = -1;
+	if (v == NULL)
+		return true;
+	long long n = 0;
+	if (*v == '\0')
+		return false;
+	for (; *v != '\0'; v++) {
+		if (*v < '0' || *v > '9' || n > (UPLOAD_OFFSET_MAX - (*v - '0')) / 10)
+			return false;
+		n = n * 10 + (*v - '0');
+	}
+	*out = n;
+	return true;
+}
+
 /* Everything that can be decided from the headers: route, method, token,
  * content type, size; for a photo also "already have it". */
 static enum MHD_Result on_headers(struct MHD_Connection *c, struct request *req,
@@ -306,10 +334,24 @@ static enum MHD_Result on_headers(struct MHD_Connection *c, struct request *req,
 			api_blob_reply(req->arg, size, false, &rep);
 			return send_reply(c, req, &rep);
 		}
-		req->blob = blob_upload_begin(cfg->dir, req->arg);
-		if (req->blob == NULL)
+		long long offset, held;
+		if (!upload_offset(c, &offset))
+			return send_problem(c, req, PROBLEM_BAD_REQUEST,
+				_("Upload-Offset harus bilangan bulat 0 atau lebih."));
+		enum blob_begin why;
+		req->blob = blob_upload_begin(cfg->dir, req->arg, offset, &why, &held);
+		if (req->blob != NULL)
+			return MHD_YES;
+		if (why == BLOB_BEGIN_BUSY)
+			return send_problem(c, req, PROBLEM_BUSY, NULL);
+		if (why != BLOB_BEGIN_OFFSET)
 			return send_problem(c, req, PROBLEM_INTERNAL, NULL);
-		return MHD_YES;
+		/* answered before the body travels (Expect: 100-continue) */
+		struct reply rep;
+		reply_problem(&rep, PROBLEM_OFFSET_MISMATCH, NULL);
+		rep.has_upload_offset = true;
+		rep.upload_offset = held;
+		return send_reply(c, req, &rep);
 	}
 	if (length > (long long)req->limit)
 		return send_problem(c, req, PROBLEM_TOO_LARGE, NULL);
@@ -326,7 +368,7 @@ static bool on_data(struct request *req, const char *data, size_t size)
 	if (req->route == ROUTE_BLOB) {
 		if (req->blob == NULL)
 			return true;
-		if (req->received > api_config()->max_photo) {
+		if (blob_upload_size(req->blob) + (long long)size > api_config()->max_photo) {
 			/* chunked upload past the limit: drop it, answer 413 at the end */
 			blob_upload_abort(req->blob);
 			req->blob = NULL;
@@ -350,6 +392,10 @@ static enum MHD_Result on_blob_done(struct MHD_Connection *c, struct request *re
 		long long size;
 		memset(&rep, 0, sizeof rep);
 		rep.status = api_blob_have(req->arg, &size) ? 200 : 404;
+		/* a photo cut on its way: where to go on from */
+		long long held = rep.status == 404 ? blob_partial_size(api_config()->dir, req->arg) : -1;
+		rep.has_upload_offset = held >= 0;
+		rep.upload_offset = held;
 		return send_reply(c, req, &rep);
 	}
 	if (req->too_large)
@@ -506,7 +552,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		(long long)((now_us() - req->started_us) / 1000), role, who,
 		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
 	web_request_free(req->web_state);
-	blob_upload_abort(req->blob);
+	/* only a cut upload is still open here: its bytes wait for the rest */
+	blob_upload_keep(req->blob);
 	if (req->body != NULL) {
 		sodium_memzero(req->body, req->cap);
 		free(req->body);

@@ -112,7 +112,18 @@ struct blob_upload;
 bool blob_exists(const char *dir, const char *sha256, long long *size);
 /* DIR/blobs/ab/<sha256> into path; false when it does not fit */
 bool blob_path(const char *dir, const char *sha256, char *path, size_t cap);
-struct blob_upload *blob_upload_begin(const char *dir, const char *sha256);
+/* Why blob_upload_begin gave no upload. */
+enum blob_begin { BLOB_BEGIN_OK, BLOB_BEGIN_OFFSET, BLOB_BEGIN_BUSY, BLOB_BEGIN_IO };
+/* An upload into DIR/blobs/partial/<sha256>.  offset: where the body starts
+ * (Upload-Offset), -1 when the client did not say (then from 0).  NULL with
+ * BLOB_BEGIN_OFFSET when the partial file holds *held bytes and offset is
+ * another number, BUSY when another connection is writing it. */
+struct blob_upload *blob_upload_begin(const char *dir, const char *sha256, long long offset,
+	enum blob_begin *why, long long *held);
+/* Bytes of the partial file of sha256, -1 when there is none. */
+long long blob_partial_size(const char *dir, const char *sha256);
+/* The connection was cut: keep the partial file for a later Upload-Offset. */
+void blob_upload_keep(struct blob_upload *u);
 bool blob_upload_write(struct blob_upload *u, const char *data, size_t len);
 long long blob_upload_size(const struct blob_upload *u);
 enum blob_result { BLOB_STORED, BLOB_HAD_IT, BLOB_MISMATCH, BLOB_NOT_JPEG, BLOB_IO_ERROR };
@@ -140,6 +151,8 @@ struct reply {
 	bool list;                      /* a list page: gzip when accepted */
 	int retry_after;                /* seconds, 0 = no header */
 	const char *allow;              /* 405: the methods allowed */
+	bool has_upload_offset;         /* photos: send the Upload-Offset header */
+	long long upload_offset;
 };
 
 /* The operator behind a token. */
@@ -173,6 +186,7 @@ struct session {
 	X(PROBLEM_MISSING_BLOBS, "missing_blobs", 422, false, N_("Foto belum diunggah"), N_("Server belum menerima semua foto rekaman ini.")) \
 	X(PROBLEM_HASH_MISMATCH, "hash_mismatch", 422, false, N_("Foto rusak di jalan"), N_("Isi foto yang diterima tidak cocok dengan sidik (SHA-256) yang disebut.")) \
 	X(PROBLEM_NOT_JPEG, "not_jpeg", 422, false, N_("Bukan foto JPEG"), N_("File yang dikirim bukan foto JPEG.")) \
+	X(PROBLEM_OFFSET_MISMATCH, "offset_mismatch", 409, false, N_("Lanjutkan dari bagian lain"), N_("Server memegang bagian lain dari foto ini; lanjutkan dari Upload-Offset.")) \
 	X(PROBLEM_TOO_MANY_ATTEMPTS, "too_many_attempts", 429, true, N_("Terlalu sering salah"), N_("Terlalu banyak percobaan masuk yang salah; tunggu sebentar lalu coba lagi.")) \
 	X(PROBLEM_INTERNAL, "internal", 500, true, N_("Kesalahan server"), N_("Terjadi kesalahan di server; coba lagi nanti.")) \
 	X(PROBLEM_BUSY, "busy", 503, true, N_("Server sibuk"), N_("Server sedang sibuk; coba lagi sebentar lagi."))

@@ -51,6 +51,11 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ctx)
 		x->marker = false;
 		x->content_type[0] = '\0';
 		x->request_id[0] = '\0';
+		x->upload_offset = -1;
+	} else if (header_value(line, n, "Upload-Offset", value, sizeof value)) {
+		char *end;
+		long long v = strtoll(value, &end, 10);
+		x->upload_offset = end != value && *end == '\0' && v >= 0 ? v : -1;
 	} else if (header_value(line, n, PROTO_MARKER_HEADER, value, sizeof value)) {
 		x->marker = strcmp(value, PROTO_MARKER_VALUE) == 0;
 	} else if (header_value(line, n, "Content-Type", value, sizeof value)) {
@@ -87,6 +92,8 @@ static size_t on_read(char *buf, size_t size, size_t nmemb, void *ctx)
 static int on_seek(void *ctx, curl_off_t offset, int origin)
 {
 	struct http_xfer *x = ctx;
+	if (origin == SEEK_SET)         /* curl counts from the start of the body */
+		offset += x->upload_from;
 	return fseeko(x->upload, (off_t)offset, origin) == 0 ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_FAIL;
 }
 
@@ -140,6 +147,8 @@ struct http_xfer *http_new(const struct sync_config *cfg, const char *ca_file,
 	const char *method, const char *url, const char *token, size_t body_limit)
 {
 	struct http_xfer *x = calloc(1, sizeof *x);
+	if (x != NULL)
+		x->upload_offset = -1;
 	if (x == NULL)
 		return NULL;
 	x->limit = body_limit;
@@ -184,18 +193,23 @@ bool http_set_json(struct http_xfer *x, char *json)
 			== CURLE_OK;
 }
 
-bool http_set_file(struct http_xfer *x, const char *path, int64_t size)
+bool http_set_file(struct http_xfer *x, const char *path, int64_t size, int64_t offset)
 {
+	char resume[48];
 	x->upload = fopen(path, "rb");
 	if (x->upload == NULL)
 		return false;
+	if (offset < 0 || offset > size || fseeko(x->upload, (off_t)offset, SEEK_SET) != 0)
+		return false;
 	x->upload_size = size;
+	x->upload_from = offset;
+	snprintf(resume, sizeof resume, "Upload-Offset: %lld", (long long)offset);
 	/* UPLOAD makes it a PUT with the body read from the file; the server
 	 * answers 200 (has it) or 413 to "Expect: 100-continue" before the body
 	 * travels.  Asked for whatever the size (libcurl adds it only over
 	 * 1 MB): a photo the server holds then never costs its bytes again */
 	return add_header(x, "Content-Type: " PROTO_BLOB_TYPE) &&
-		add_header(x, "Expect: 100-continue") &&
+		add_header(x, "Expect: 100-continue") && add_header(x, resume) &&
 		curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->headers) == CURLE_OK &&
 		curl_easy_setopt(x->easy, CURLOPT_CUSTOMREQUEST, NULL) == CURLE_OK &&
 		curl_easy_setopt(x->easy, CURLOPT_UPLOAD, 1L) == CURLE_OK &&
@@ -203,7 +217,8 @@ bool http_set_file(struct http_xfer *x, const char *path, int64_t size)
 		curl_easy_setopt(x->easy, CURLOPT_READDATA, x) == CURLE_OK &&
 		curl_easy_setopt(x->easy, CURLOPT_SEEKFUNCTION, on_seek) == CURLE_OK &&
 		curl_easy_setopt(x->easy, CURLOPT_SEEKDATA, x) == CURLE_OK &&
-		curl_easy_setopt(x->easy, CURLOPT_INFILESIZE_LARGE, (curl_off_t)size) == CURLE_OK;
+		curl_easy_setopt(x->easy, CURLOPT_INFILESIZE_LARGE, (curl_off_t)(size - offset))
+			== CURLE_OK;
 }
 
 void http_finish(struct http_xfer *x, CURLcode result)

@@ -1,7 +1,9 @@
 /* sync/push: the outbox, one record at a time: its photos first, then the
  * record.  A photo is one PUT with "Expect: 100-continue": a server that
  * has it already answers 200 before the body travels, so there is no HEAD
- * round trip.  Every transition is committed before the next request:
+ * round trip.  Each PUT says Upload-Offset: a server holding part of the
+ * photo from a cut upload answers 409 with the offset it holds, before the
+ * body, and the next PUT sends only the rest.  Every transition is committed before the next request:
  * final -> sending (store_outbox_sending) -> accepted | flagged |
  * quarantined (store_record_settle).  A crash anywhere leaves the record
  * queued; sending it again is harmless because the server dedupes photos
@@ -140,6 +142,8 @@ void push_next_record(struct sync *s)
 	s->have_record = true;
 	s->photo_kind = 0;
 	s->missing_rounds = 0;
+	s->blob_offset = 0;
+	s->offset_rounds = 0;
 	snprintf(s->prog.message, sizeof s->prog.message, _("Mengirim rekaman %lld dari %lld…"),
 		(long long)s->prog.records_done + 1, (long long)s->prog.records_total);
 	sync_goto(s, STEP_BLOB_PUT);
@@ -216,7 +220,7 @@ void push_start(struct sync *s)
 				return;
 			}
 			x = sync_request(s, "PUT", path, HTTP_SMALL_MAX);
-			if (x != NULL && !http_set_file(x, file, p->size)) {
+			if (x != NULL && !http_set_file(x, file, p->size, s->blob_offset)) {
 				http_free(x);
 				if (!photo_broken(s, p))
 					sync_stop(s, SYNC_LOCAL, "%s", _("File foto tidak bisa dibuka."));
@@ -248,6 +252,8 @@ static void photo_done(struct sync *s, bool uploaded)
 	else
 		s->prog.photos_skipped++;
 	s->photo_kind++;
+	s->blob_offset = 0;
+	s->offset_rounds = 0;
 	sync_goto(s, STEP_BLOB_PUT);
 }
 
@@ -265,8 +271,15 @@ static void put_blob_done(struct sync *s, struct http_xfer *x)
 		}
 		/* 200: the server had it and answered before the body travelled */
 		photo_done(s, x->status == 201);
+	} else if (x->status == 409 && problem && strcmp(pb.code, "offset_mismatch") == 0 &&
+		x->upload_offset >= 0 && x->upload_offset <= p->size && ++s->offset_rounds <= 3) {
+		/* part of it went before a cut: send the rest only */
+		s->blob_offset = x->upload_offset;
+		sync_goto(s, STEP_BLOB_PUT);
 	} else if (x->status == 422 && problem && strcmp(pb.code, "hash_mismatch") == 0) {
-		/* changed on the way, or on this disk: which one? */
+		/* changed on the way, or on this disk: which one?  (The server
+		 * dropped its part: the next PUT starts from the beginning.) */
+		s->blob_offset = 0;
 		if (!photo_broken(s, p))
 			sync_retry(s, 0, _("Foto rusak di perjalanan."));
 	} else if (x->status == 413 || (x->status == 422 && problem &&

@@ -22,6 +22,7 @@ struct http_xfer {
 	char *send_body;             /* JSON request body (owned), or NULL */
 	FILE *upload;                /* photo request body, or NULL */
 	int64_t upload_size;
+	int64_t upload_from;         /* the body is the file from this byte on */
 	/* the answer */
 	char *body;                  /* NUL-terminated when len > 0 */
 	size_t len, cap, limit;
@@ -29,6 +30,7 @@ struct http_xfer {
 	bool marker;                 /* X-Sigacor-Server: 1 in the final answer */
 	char content_type[96];
 	char request_id[24];
+	int64_t upload_offset;       /* the answer's Upload-Offset, -1 when none */
 	long status;
 	long retry_after_s;
 	CURLcode result;
@@ -53,7 +55,9 @@ struct http_xfer *http_new(const struct sync_config *cfg, const char *ca_file,
 	const char *method, const char *url, const char *token, size_t body_limit);
 /* The request body: JSON text (taken over, freed with x) or a file. */
 bool http_set_json(struct http_xfer *x, char *json);
-bool http_set_file(struct http_xfer *x, const char *path, int64_t size);
+/* The body of a photo PUT: the file of size bytes, from byte offset on
+ * (Upload-Offset, doc/PROTOCOL.md "Resuming a photo"). */
+bool http_set_file(struct http_xfer *x, const char *path, int64_t size, int64_t offset);
 /* After CURLMSG_DONE: record the result, status and Retry-After. */
 void http_finish(struct http_xfer *x, CURLcode result);
 enum http_class http_classify(const struct http_xfer *x);
@@ -109,6 +113,8 @@ struct sync {
 	struct record rec;
 	int photo_kind;                      /* next photo slot to check */
 	int missing_rounds;                  /* 422 missing_blobs answered so far */
+	int64_t blob_offset;                 /* where the server holds the photo up to */
+	int offset_rounds;                   /* 409 offset_mismatch for this photo */
 	int64_t quarantined_in_run;
 
 	/* pull */

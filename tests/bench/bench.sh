@@ -28,7 +28,7 @@ UPLOAD_PHOTOS=${BENCH_UPLOAD_PHOTOS:-201}
 LINK_PHOTOS=${BENCH_LINK_PHOTOS:-6}
 LINK_RUNS=${BENCH_LINK_RUNS:-3}
 OPERATORS=${BENCH_OPERATORS:-1204}
-ALL_GROUPS="import sync lookup startup memory photo upload link typing keys load"
+ALL_GROUPS="import sync lookup startup memory photo copy upload link typing keys load"
 ONLY=${BENCH_ONLY:-$ALL_GROUPS}
 BUILD=$top_builddir/bench-build
 DATA=${BENCH_DATA:-$top_builddir/bench-data}
@@ -472,6 +472,46 @@ bench_photo() {
 	fi
 }
 
+# ---------------------------------------------------------------- the copy
+# The smaller copy kept and sent of each photo (doc/PHOTOS.md): three
+# phone-like 12 MP photos of about 4 MB (copybench make), the bytes of their
+# copies, and the time of one copy beside djpeg -scale 1/2 | cjpeg -quality 80
+# (libjpeg-turbo-progs), both a process timed by runstat, in turn.
+bench_copy() {
+	local dir=$DATA/household a=$TMP/copy-sig b=$TMP/copy-anchor
+	mkdir -p "$dir"
+	for i in 1 2 3; do
+		[ -s "$dir/h$i.jpg" ] || "$B/copybench" make "$dir/h$i.jpg" "$i" || { na "photo copy" "copybench make failed"; return; }
+	done
+	local orig=0 sent=0 line
+	for i in 1 2 3; do
+		line=$("$B/copybench" copy "$dir/h$i.jpg") || { na "photo copy" "copybench copy failed"; return; }
+		set -- $line
+		orig=$((orig + $1)); sent=$((sent + $2))
+	done
+	row "a household's 3 photos of $(fmt "$(awk -v b="$orig" 'BEGIN{print b/3/1e6}')" 1) MB, as kept and sent (MB)" \
+		"$(fmt "$(awk -v b="$sent" 'BEGIN{print b/1e6}')" 2)" "" "the originals $(fmt "$(awk -v b="$orig" 'BEGIN{print b/1e6}')" 2)" \
+		"$(ratio "$sent" "$orig")" "≤ 1.2 MB" "$(verdict "$sent" "<=" 1200000)"
+	if ! have djpeg || ! have cjpeg; then
+		na "copy of a 12 MP photo (ms)" "install libjpeg-turbo-progs" "" "≤ 150 ms"
+		return
+	fi
+	: > "$a"; : > "$b"
+	cat "$dir"/h*.jpg > /dev/null
+	for _ in $(seq "$RUNS"); do
+		run_timed "$a" -- "$B/copybench" copy "$dir/h1.jpg"
+		run_timed "$b" -- sh -c "djpeg -scale 1/2 '$dir/h1.jpg' | cjpeg -quality 80 > /dev/null"
+	done
+	read -r m lo hi < <(stats "$a" 1)
+	read -r am _ _ < <(stats "$b" 1)
+	local ms; ms=$(awk -v v="$m" 'BEGIN{print v*1000}')
+	row "copy of a 12 MP photo, 4000x3000 to 1600x1200 (ms)" "$(fmt "$ms" 0)" \
+		"$(awk -v a="$lo" -v b="$hi" 'BEGIN{printf "%.0f–%.0f", a*1000, b*1000}')" \
+		"djpeg -scale 1/2 piped to cjpeg -quality 80 $(fmt "$(awk -v v="$am" 'BEGIN{print v*1000}')" 0)" \
+		"$(ratio "$m" "$am")" "≤ 150 ms and ≤ 2×" \
+		"$(awk -v m="$ms" -v r="$(awk -v a="$m" -v b="$am" 'BEGIN{print a/b}')" 'BEGIN{print (m <= 150 && r <= 2) ? "met" : "MISSED"}')"
+}
+
 # ---------------------------------------------------------------- uploads
 # A fresh server with one operator for one kelurahan, and a client profile
 # with records (3 photos each) queued: both made anew for every run.
@@ -748,6 +788,7 @@ want lookup && bench_lookup
 want startup && bench_startup
 want memory && bench_memory
 want photo && bench_photo
+want copy && bench_copy
 want upload && bench_upload
 want link && bench_link
 want typing && bench_typing
