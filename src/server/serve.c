@@ -11,9 +11,6 @@
  * line without NIKs, names, coordinates, tokens or query strings. */
 #include "config.h"
 #include "server.h"
-
-/* far above any photo limit, far below overflow */
-#define UPLOAD_OFFSET_MAX (1LL << 40)
 #include "format.h"
 #include "common.h"
 #include "web.h"
@@ -36,6 +33,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
+
+/* far above any photo limit, far below overflow */
+#define UPLOAD_OFFSET_MAX (1LL << 40)
 
 enum route {
 	ROUTE_NONE = 0, ROUTE_LOGIN, ROUTE_LOGOUT, ROUTE_ME, ROUTE_RESIDENTS, ROUTE_CANDIDATES,

@@ -147,10 +147,9 @@ struct http_xfer *http_new(const struct sync_config *cfg, const char *ca_file,
 	const char *method, const char *url, const char *token, size_t body_limit)
 {
 	struct http_xfer *x = calloc(1, sizeof *x);
-	if (x != NULL)
-		x->upload_offset = -1;
 	if (x == NULL)
 		return NULL;
+	x->upload_offset = -1;
 	x->limit = body_limit;
 	x->easy = curl_easy_init();
 	bool ok = x->easy != NULL && set_common(x, cfg, ca_file) &&

@@ -3,9 +3,10 @@
  * has it already answers 200 before the body travels, so there is no HEAD
  * round trip.  Each PUT says Upload-Offset: a server holding part of the
  * photo from a cut upload answers 409 with the offset it holds, before the
- * body, and the next PUT sends only the rest.  Every transition is committed before the next request:
- * final -> sending (store_outbox_sending) -> accepted | flagged |
- * quarantined (store_record_settle).  A crash anywhere leaves the record
+ * body, and the next PUT sends only the rest.  Every transition is
+ * committed before the next request: final -> sending
+ * (store_outbox_sending) -> accepted | flagged | quarantined
+ * (store_record_settle).  A crash anywhere leaves the record
  * queued; sending it again is harmless because the server dedupes photos
  * by hash and records by id. */
 #include "config.h"

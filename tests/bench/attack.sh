@@ -61,6 +61,18 @@ probe() {
 	done
 }
 
+# wait_holding FILE...: until every attacker has opened its connections
+# (slowloris says "holding N" on stderr), at most 20 s
+wait_holding() {
+	for _ in $(seq 400); do
+		all=1
+		for f in "$@"; do grep -q '^holding ' "$f" 2>/dev/null || all=; done
+		[ -n "$all" ] && return 0
+		sleep 0.05
+	done
+	say "the attackers did not get going"
+}
+
 # summary FILE KIND: answered/tries, median, p95 and max seconds
 summary() {
 	awk -v k="$2" '$1 == k { n++; if ($2 != "000") ok++; print $3 }
@@ -83,9 +95,10 @@ probe "$TMP/base" 10
 report "baseline (no attack), 10 s:" "$TMP/base"
 
 # the original attack: 2,100 connections of one client, a header line every 20 s
-"$SLOW" -s 127.0.0.2 -n 2100 -i 20000 -d "$SECONDS_EACH" -m headers -r "$PORT" >"$TMP/a1" &
+"$SLOW" -s 127.0.0.2 -n 2100 -i 20000 -d "$SECONDS_EACH" -m headers -r "$PORT" >"$TMP/a1" \
+	2>"$TMP/a1.err" &
 attackers=$!
-sleep 2
+wait_holding "$TMP/a1.err"
 probe "$TMP/p1" $((SECONDS_EACH - 4))
 wait $attackers     # never a bare wait: the server is a child too
 report "slowloris, one address, 2,100 connections, a header line every 20 s, reconnecting, ${SECONDS_EACH} s:" "$TMP/p1" "$TMP/a1"
@@ -93,10 +106,11 @@ report "slowloris, one address, 2,100 connections, a header line every 20 s, rec
 # the same from 33 addresses x 64 connections (more than --max-connections 2048)
 attackers=
 for i in $(seq 10 42); do
-	"$SLOW" -s "127.0.0.$i" -n 64 -i 5000 -d "$SECONDS_EACH" -m headers -r "$PORT" >"$TMP/a2.$i" &
+	"$SLOW" -s "127.0.0.$i" -n 64 -i 5000 -d "$SECONDS_EACH" -m headers -r "$PORT" >"$TMP/a2.$i" \
+		2>"$TMP/a2err.$i" &
 	attackers="$attackers $!"
 done
-sleep 2
+wait_holding "$TMP"/a2err.*
 probe "$TMP/p2" $((SECONDS_EACH - 4))
 wait $attackers
 awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); s[kv[1]] += kv[2] } }
@@ -105,9 +119,9 @@ awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); s[kv[1]] += kv[2] } }
 report "slowloris, 33 addresses x 64 connections, a header line every 5 s, reconnecting, ${SECONDS_EACH} s:" "$TMP/p2" "$TMP/a2"
 
 # idle connections: 2,100 from one address, reconnecting
-"$SLOW" -s 127.0.0.3 -n 2100 -i 1000 -d 20 -m idle -r "$PORT" >"$TMP/a3" &
+"$SLOW" -s 127.0.0.3 -n 2100 -i 1000 -d 20 -m idle -r "$PORT" >"$TMP/a3" 2>"$TMP/a3.err" &
 attackers=$!
-sleep 2
+wait_holding "$TMP/a3.err"
 probe "$TMP/p3" 16
 wait $attackers
 report "idle connections, one address, 2,100, reconnecting, 20 s:" "$TMP/p3" "$TMP/a3"
