@@ -156,6 +156,52 @@ char *proto_blob_answer_encode(const struct proto_blob_answer *in);
 enum proto_status proto_blob_answer_decode(const char *json, size_t len,
 	struct proto_blob_answer *out, struct proto_error *err);
 
+/* ---- the photo inbox (doc/PROTOCOL.md "Photo inbox"): photos a clerk
+ * uploads from a phone's browser through a one-time code, kept on the
+ * server for that clerk until fetched or expired. */
+#define PROTO_INBOX_CODE_LEN 10             /* [2-9A-HJ-NP-Z]: no 0/O, 1/I/L */
+#define PROTO_INBOX_LIST_MAX 500
+#define PROTO_FILE_NAME_MAX 127
+struct proto_inbox_code {               /* POST /inbox/codes answer */
+	char code[PROTO_INBOX_CODE_LEN + 1];
+	char path[32];                  /* "/u/<code>": the page, under the server's address */
+	char url[512];                  /* the page's whole address when the server knows it, else "" */
+	int64_t expires_at;             /* Unix seconds */
+};
+char *proto_inbox_code_encode(const struct proto_inbox_code *in);
+enum proto_status proto_inbox_code_decode(const char *json, size_t len,
+	struct proto_inbox_code *out, struct proto_error *err);
+
+/* Where a phone said it was when it uploaded a photo (the browser's
+ * Geolocation API): a separate source, never written into the photo. */
+struct proto_phone_position {
+	double lat, lon;
+	double accuracy_m;
+};
+char *proto_phone_position_encode(const struct proto_phone_position *in);
+enum proto_status proto_phone_position_decode(const char *json, size_t len,
+	struct proto_phone_position *out, struct proto_error *err);
+
+struct proto_inbox_photo {
+	char sha256[PROTO_SHA256_LEN + 1];
+	int64_t size;
+	char name[PROTO_FILE_NAME_MAX + 1];     /* the phone's file name, for the clerk's eyes */
+	int64_t uploaded_at, expires_at;        /* Unix seconds */
+	bool has_phone_position;
+	struct proto_phone_position phone;
+};
+struct proto_inbox_list {              /* GET /inbox */
+	size_t n;
+	struct proto_inbox_photo *photos;
+};
+char *proto_inbox_list_encode(const struct proto_inbox_list *in);
+/* Allocates the array; call proto_inbox_list_free() whatever it returns. */
+enum proto_status proto_inbox_list_decode(const char *json, size_t len,
+	struct proto_inbox_list *out, struct proto_error *err);
+void proto_inbox_list_free(struct proto_inbox_list *l);
+/* true for a code of PROTO_INBOX_CODE_LEN letters of the inbox alphabet */
+bool proto_is_inbox_code(const char *s);
+
 /* ---- errors: application/problem+json (RFC 9457) */
 #define PROTO_PROBLEM_LIST_MAX 16
 struct proto_problem {

@@ -8,7 +8,8 @@
  * Upload-Offset continues (doc/PROTOCOL.md "Resuming a photo"): the bytes
  * already there are hashed again, so what is finally renamed is checked
  * whole, whatever happened between the pieces.  One upload at a time writes
- * a partial file (flock). */
+ * a partial file (flock).  The phone's inbox upload (blob_upload_begin_unnamed)
+ * is named only when whole, so it goes to DIR/blobs/tmp and a cut one is gone. */
 #include "config.h"
 #include "server.h"
 #include "common.h"
@@ -30,6 +31,7 @@ struct blob_upload {
 	char tmp_path[4096];
 	char dir_path[4096];            /* DIR/blobs/ab */
 	char final_path[4096 + 128];
+	char root[4096];                /* DIR, for a photo named only when whole */
 	crypto_hash_sha256_state hash;
 	long long size;
 	unsigned char head[3];          /* first bytes, for the JPEG check */
@@ -146,6 +148,30 @@ struct blob_upload *blob_upload_begin(const char *dir, const char *sha256, long 
 	return u;
 }
 
+/* The phone's upload: named by the hash of what arrives, in DIR/blobs/tmp
+ * under a random name (nothing to resume: a cut upload is thrown away). */
+struct blob_upload *blob_upload_begin_unnamed(const char *dir)
+{
+	struct blob_upload *u = calloc(1, sizeof *u);
+	if (u == NULL)
+		return NULL;
+	unsigned char rnd[12];
+	char rnd_hex[25];
+	randombytes_buf(rnd, sizeof rnd);
+	util_hex(rnd, sizeof rnd, rnd_hex);
+	int n = snprintf(u->tmp_path, sizeof u->tmp_path, "%s/blobs/tmp/%s", dir, rnd_hex);
+	int r = snprintf(u->root, sizeof u->root, "%s", dir);
+	u->fd = -1;
+	if (n > 0 && (size_t)n < sizeof u->tmp_path && r > 0 && (size_t)r < sizeof u->root)
+		u->fd = open(u->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (u->fd < 0) {
+		free(u);
+		return NULL;
+	}
+	crypto_hash_sha256_init(&u->hash);
+	return u;
+}
+
 bool blob_upload_write(struct blob_upload *u, const char *data, size_t len)
 {
 	if (u->failed)
@@ -199,12 +225,26 @@ void blob_upload_abort(struct blob_upload *u)
 
 enum blob_result blob_upload_finish(struct blob_upload *u)
 {
+	char name[PROTO_SHA256_LEN + 1];
+	return blob_upload_finish_named(u, name);
+}
+
+enum blob_result blob_upload_finish_named(struct blob_upload *u, char name[PROTO_SHA256_LEN + 1])
+{
 	unsigned char digest[crypto_hash_sha256_BYTES];
 	char hex[PROTO_SHA256_LEN + 1];
 	crypto_hash_sha256_final(&u->hash, digest);
 	util_hex(digest, sizeof digest, hex);
+	memcpy(name, hex, sizeof hex);
+	/* named by its content: the paths are known only now */
+	bool named = true;
+	if (u->sha256[0] == '\0') {
+		memcpy(u->sha256, hex, sizeof hex);
+		named = blob_paths(u->root, hex, u->dir_path, sizeof u->dir_path, u->final_path,
+			sizeof u->final_path);
+	}
 	enum blob_result result;
-	if (u->failed)
+	if (u->failed || !named)
 		result = BLOB_IO_ERROR;
 	else if (strcmp(hex, u->sha256) != 0)
 		result = BLOB_MISMATCH;

@@ -39,13 +39,15 @@
 
 enum route {
 	ROUTE_NONE = 0, ROUTE_LOGIN, ROUTE_LOGOUT, ROUTE_ME, ROUTE_RESIDENTS, ROUTE_CANDIDATES,
-	ROUTE_CHANGES, ROUTE_VERIFICATION, ROUTE_BLOB,
+	ROUTE_CHANGES, ROUTE_VERIFICATION, ROUTE_BLOB, ROUTE_INBOX_CODES, ROUTE_INBOX,
+	ROUTE_INBOX_PHOTO,
 };
 
 /* log names: the route with its parameter left as a placeholder */
 static const char *const route_names[] = {
 	"-", "/auth/login", "/auth/logout", "/me", "/residents", "/candidates",
-	"/verifications/changes", "/verifications/{id}", "/blobs/{sha256}",
+	"/verifications/changes", "/verifications/{id}", "/blobs/{sha256}", "/inbox/codes",
+	"/inbox", "/inbox/{sha256}",
 };
 
 struct request {
@@ -67,6 +69,9 @@ struct request {
 	/* for the log */
 	int status;
 	size_t out_bytes;
+	/* the phone's upload page (inbox_page.c) */
+	bool page;
+	struct inbox_page *page_state;
 	/* the dashboard's URLs (web.c) */
 	bool web;
 	struct web_request *web_state;
@@ -132,18 +137,26 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct request *req,
 			gz = true;
 		}
 	}
-	struct MHD_Response *resp = rep->body != NULL
+	struct MHD_Response *resp = rep->file
+		? MHD_create_response_from_fd((size_t)rep->file_size, rep->file_fd)
+		: rep->body != NULL
 		? MHD_create_response_from_buffer(rep->len, rep->body, MHD_RESPMEM_MUST_FREE)
 		: MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	if (resp == NULL) {
+		if (rep->file)
+			close(rep->file_fd);
 		free(rep->body);
 		return MHD_NO;
+	}
+	if (rep->file) {
+		rep->len = (size_t)rep->file_size;
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, PROTO_BLOB_TYPE);
 	}
 	rep->body = NULL;       /* MHD frees it now */
 	MHD_add_response_header(resp, PROTO_MARKER_HEADER, PROTO_MARKER_VALUE);
 	MHD_add_response_header(resp, "X-Request-Id", req->request_id);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	if (rep->len > 0 || rep->problem)
+	if ((rep->len > 0 && !rep->file) || rep->problem)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, rep->problem
 			? PROTO_PROBLEM_TYPE : PROTO_JSON_TYPE "; charset=utf-8");
 	if (gz)
@@ -183,7 +196,8 @@ static enum MHD_Result send_problem(struct MHD_Connection *c, struct request *re
 static const char *const methods_of[] = {
 	[ROUTE_LOGIN] = "POST", [ROUTE_LOGOUT] = "POST", [ROUTE_ME] = "GET",
 	[ROUTE_RESIDENTS] = "GET", [ROUTE_CANDIDATES] = "GET", [ROUTE_CHANGES] = "GET",
-	[ROUTE_VERIFICATION] = "PUT", [ROUTE_BLOB] = "HEAD, PUT",
+	[ROUTE_VERIFICATION] = "PUT", [ROUTE_BLOB] = "HEAD, PUT", [ROUTE_INBOX_CODES] = "POST",
+	[ROUTE_INBOX] = "GET", [ROUTE_INBOX_PHOTO] = "GET, DELETE",
 };
 
 static enum route route_of(const char *url, char *arg, size_t arg_cap)
@@ -191,7 +205,8 @@ static enum route route_of(const char *url, char *arg, size_t arg_cap)
 	static const struct { const char *path; enum route route; } fixed[] = {
 		{ "/auth/login", ROUTE_LOGIN }, { "/auth/logout", ROUTE_LOGOUT }, { "/me", ROUTE_ME },
 		{ "/residents", ROUTE_RESIDENTS }, { "/candidates", ROUTE_CANDIDATES },
-		{ "/verifications/changes", ROUTE_CHANGES },
+		{ "/verifications/changes", ROUTE_CHANGES }, { "/inbox/codes", ROUTE_INBOX_CODES },
+		{ "/inbox", ROUTE_INBOX },
 	};
 	size_t plen = strlen(PROTO_PREFIX);
 	arg[0] = '\0';
@@ -211,6 +226,11 @@ static enum route route_of(const char *url, char *arg, size_t arg_cap)
 		snprintf(arg, arg_cap, "%s", rest + 7);
 		return ROUTE_BLOB;
 	}
+	if (strncmp(rest, "/inbox/", 7) == 0 && strchr(rest + 7, '/') == NULL
+		&& strlen(rest + 7) < arg_cap) {
+		snprintf(arg, arg_cap, "%s", rest + 7);
+		return ROUTE_INBOX_PHOTO;
+	}
 	return ROUTE_NONE;
 }
 
@@ -218,6 +238,8 @@ static bool method_fits(enum route r, const char *method)
 {
 	if (r == ROUTE_BLOB)
 		return strcmp(method, "HEAD") == 0 || strcmp(method, "PUT") == 0;
+	if (r == ROUTE_INBOX_PHOTO)
+		return strcmp(method, "GET") == 0 || strcmp(method, "DELETE") == 0;
 	return strcmp(method, methods_of[r]) == 0;
 }
 
@@ -300,7 +322,8 @@ static enum MHD_Result on_headers(struct MHD_Connection *c, struct request *req,
 		return send_reply(c, req, &rep);
 	}
 	if ((req->route == ROUTE_VERIFICATION && !proto_is_uuid(req->arg))
-		|| (req->route == ROUTE_BLOB && !format_sha256_hex(req->arg)))
+		|| ((req->route == ROUTE_BLOB || req->route == ROUTE_INBOX_PHOTO)
+			&& !format_sha256_hex(req->arg)))
 		return send_problem(c, req, PROBLEM_BAD_REQUEST,
 			_("Alamat harus memuat UUID atau SHA-256 huruf kecil."));
 	if (req->route != ROUTE_LOGIN) {
@@ -447,6 +470,14 @@ static enum MHD_Result on_complete(struct MHD_Connection *c, struct request *req
 	case ROUTE_VERIFICATION:
 		api_verification_put(&req->session, req->arg, req->body, req->len, &rep);
 		break;
+	case ROUTE_INBOX_CODES: api_inbox_code_new(&req->session, &rep); break;
+	case ROUTE_INBOX: api_inbox_list(&req->session, &rep); break;
+	case ROUTE_INBOX_PHOTO:
+		if (strcmp(method, "DELETE") == 0)
+			api_inbox_delete(&req->session, req->arg, &rep);
+		else
+			api_inbox_fetch(&req->session, req->arg, &rep);
+		break;
 	default:
 		reply_problem(&rep, PROBLEM_NOT_FOUND, NULL);
 		break;
@@ -477,10 +508,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			MHD_HTTP_HEADER_TRANSFER_ENCODING);
 		guard_headers_done(req->guard, content_length(c) > 0 || te != NULL);
 		bool huge = headers_too_large(c, url, method);
-		req->web = !huge && web_owns(url);
+		req->page = !huge && inbox_page_owns(url);
+		req->web = !huge && !req->page && web_owns(url);
 		enum MHD_Result r = huge ? send_problem(c, req, PROBLEM_HEADERS_TOO_LARGE, NULL)
+			: req->page ? (enum MHD_Result)inbox_page_handle(c, url, method, upload_data,
+			upload_data_size, &req->page_state)
 			: req->web ? (enum MHD_Result)web_handle(c, url, method, upload_data,
 			upload_data_size, &req->web_state) : on_headers(c, req, url, method);
+		db_thread_release();
+		return r;
+	}
+	if (req->page) {
+		req->received += (long long)*upload_data_size;
+		if (*upload_data_size > 0)
+			guard_body(req->guard, *upload_data_size);
+		else
+			guard_body_done(req->guard);
+		enum MHD_Result r = (enum MHD_Result)inbox_page_handle(c, url, method, upload_data,
+			upload_data_size, &req->page_state);
 		db_thread_release();
 		return r;
 	}
@@ -546,12 +591,18 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		web_request_log(req->web_state, &route, &req->status, &req->out_bytes, &who);
 		role = "sv";
 	}
+	if (req->page) {
+		inbox_page_log(req->page_state, &req->status, &req->out_bytes);
+		route = "/u/{code}";
+		role = "ph";
+	}
 	fprintf(stderr, "%s %s %s %s %d in=%lld out=%zu %lldms %s=%s%s\n", when, req->request_id,
 		req->method, route, req->status,
 		req->received, req->out_bytes,
 		(long long)((now_us() - req->started_us) / 1000), role, who,
 		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
 	web_request_free(req->web_state);
+	inbox_page_free(req->page_state);
 	/* only a cut upload is still open here: its bytes wait for the rest */
 	blob_upload_keep(req->blob);
 	if (req->body != NULL) {
@@ -567,17 +618,26 @@ static void serve_usage(FILE *f)
 	fprintf(f, "%s", _("Pemakaian: sigacor-server serve --data FOLDER --listen ALAMAT:PORT "
 		"[--cert FILE --key FILE] [--max-connections N] [--max-per-address N] "
 		"[--header-timeout DETIK] [--max-photo-mb N]\n"
-		"       [--web-assets FOLDER] [--leaflet FOLDER] [--tiles URL]\n"));
+		"       [--web-assets FOLDER] [--leaflet FOLDER] [--tiles URL]\n"
+		"       [--public-url URL] [--inbox-days N] [--inbox-code-minutes N]\n"));
 }
 
 struct serve_options {
 	const char *dir, *listen, *cert, *key;
 	const char *web_assets, *leaflet, *tiles;
+	const char *public_url;         /* the address phones reach, for the inbox's QR code */
+	int inbox_days, inbox_code_minutes;
 	unsigned max_connections;
 	unsigned max_per_address;       /* 0: no limit (behind a proxy, benchmarks) */
 	unsigned header_timeout_s;
 	long long max_photo_mb;
 };
+
+/* http:// or https://, nothing else */
+static bool is_web_address(const char *text)
+{
+	return strncmp(text, "https://", 8) == 0 || strncmp(text, "http://", 7) == 0;
+}
 
 /* an option's number in [min, max]; not given: the default stays */
 static bool parse_count(const char *text, long long min, long long max, long long *out)
@@ -588,7 +648,8 @@ static bool parse_count(const char *text, long long min, long long max, long lon
 static bool parse_serve_options(int argc, char **argv, struct serve_options *o)
 {
 	const char *tiles = NULL, *max_connections = NULL, *max_per_address = NULL;
-	const char *header_timeout = NULL, *max_photo_mb = NULL;
+	const char *header_timeout = NULL, *max_photo_mb = NULL, *public_url = NULL;
+	const char *inbox_days = NULL, *inbox_code_minutes = NULL;
 	const struct command_option options[] = {
 		{ "data", &o->dir, NULL, NULL }, { "listen", &o->listen, NULL, NULL },
 		{ "cert", &o->cert, NULL, NULL }, { "key", &o->key, NULL, NULL },
@@ -597,22 +658,31 @@ static bool parse_serve_options(int argc, char **argv, struct serve_options *o)
 		{ "web-assets", &o->web_assets, NULL, NULL }, { "leaflet", &o->leaflet, NULL, NULL },
 		{ "tiles", &tiles, NULL, NULL },
 		{ "max-per-address", &max_per_address, NULL, NULL },
-		{ "header-timeout", &header_timeout, NULL, NULL }, { NULL, NULL, NULL, NULL },
+		{ "header-timeout", &header_timeout, NULL, NULL },
+		{ "public-url", &public_url, NULL, NULL }, { "inbox-days", &inbox_days, NULL, NULL },
+		{ "inbox-code-minutes", &inbox_code_minutes, NULL, NULL }, { NULL, NULL, NULL, NULL },
 	};
 	long long connections = o->max_connections, per_address = o->max_per_address;
-	long long timeout = o->header_timeout_s;
+	long long timeout = o->header_timeout_s, days = o->inbox_days;
+	long long code_minutes = o->inbox_code_minutes;
 	if (!util_parse_options(argc, argv, options, 0, NULL)
 		|| !parse_count(max_connections, 1, 10000, &connections)
 		|| !parse_count(max_per_address, 0, 10000, &per_address)
 		|| !parse_count(header_timeout, 1, 600, &timeout)
-		|| !parse_count(max_photo_mb, 1, 1024, &o->max_photo_mb))
+		|| !parse_count(max_photo_mb, 1, 1024, &o->max_photo_mb)
+		|| !parse_count(inbox_days, 1, 365, &days)
+		|| !parse_count(inbox_code_minutes, 1, 1440, &code_minutes))
 		return false;
 	o->max_connections = (unsigned)connections;
 	o->max_per_address = (unsigned)per_address;
 	o->header_timeout_s = (unsigned)timeout;
+	o->inbox_days = (int)days;
+	o->inbox_code_minutes = (int)code_minutes;
 	/* a template like https://tile.example/{z}/{x}/{y}.png, nothing else */
-	if (tiles != NULL && strncmp(tiles, "https://", 8) != 0 && strncmp(tiles, "http://", 7) != 0)
+	if ((tiles != NULL && !is_web_address(tiles))
+		|| (public_url != NULL && !is_web_address(public_url)))
 		return false;
+	o->public_url = public_url;
 	if (tiles != NULL)
 		o->tiles = tiles;
 	return o->dir != NULL && o->listen != NULL && (o->cert == NULL) == (o->key == NULL);
@@ -622,7 +692,8 @@ int serve_main(int argc, char **argv)
 {
 	struct serve_options o = { .max_connections = 2048, .max_per_address = 64,
 		.header_timeout_s = 15, .max_photo_mb = PROTO_PHOTO_MAX / (1024 * 1024),
-		.web_assets = SIGACOR_WEBDIR, .leaflet = "/usr/share/javascript/leaflet" };
+		.web_assets = SIGACOR_WEBDIR, .leaflet = "/usr/share/javascript/leaflet",
+		.inbox_days = 7, .inbox_code_minutes = 15 };
 	if (!parse_serve_options(argc, argv, &o)) {
 		serve_usage(stderr);
 		return 2;
@@ -644,12 +715,27 @@ int serve_main(int argc, char **argv)
 	if (main_db == NULL)
 		return 1;
 	blob_clean_tmp(o.dir);
+	/* "https://kota.example/" and "https://kota.example" name one address */
+	char public_url[512] = "";
+	if (o.public_url != NULL) {
+		snprintf(public_url, sizeof public_url, "%s", o.public_url);
+		for (size_t n = strlen(public_url); n > 0 && public_url[n - 1] == '/'; n--)
+			public_url[n - 1] = '\0';
+	}
+	struct inbox_config icfg = { .keep_days = o.inbox_days, .code_minutes = o.inbox_code_minutes,
+		.public_url = o.public_url != NULL ? public_url : NULL, .assets = o.web_assets };
+	if (!inbox_prepare(main_db, o.dir, icfg.inbox_dir, sizeof icfg.inbox_dir)) {
+		sqlite3_close(main_db);
+		return 1;
+	}
+	inbox_configure(&icfg);
 	struct api_config cfg = { .dir = o.dir, .max_photo = o.max_photo_mb * 1024 * 1024 };
 	api_configure(&cfg);
 	struct web_config wcfg = { .dir = o.dir, .assets = o.web_assets, .leaflet = o.leaflet,
 		.tiles = o.tiles, .tls = tls };
 	web_configure(&wcfg);
 	db_thread_init(o.dir);
+	inbox_expire();
 	char shown[96];
 	int fd = serve_listen_on(o.listen, tls, shown, sizeof shown);
 	if (fd < 0) {

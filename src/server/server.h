@@ -46,6 +46,7 @@ int gen_demo_main(int argc, char **argv);
 
 /* ---- the data folder (db.c) */
 struct sqlite3;
+struct MHD_Connection;
 
 /* DIR/server.db (WAL, synchronous=FULL, foreign keys, busy timeout) and
  * DIR/blobs/.  create: make the folder and the schema when missing. */
@@ -124,11 +125,16 @@ struct blob_upload *blob_upload_begin(const char *dir, const char *sha256, long 
 long long blob_partial_size(const char *dir, const char *sha256);
 /* The connection was cut: keep the partial file for a later Upload-Offset. */
 void blob_upload_keep(struct blob_upload *u);
+/* The phone's upload into DIR/blobs/tmp, named by the hash of what arrives
+ * (blob_upload_finish_named); nothing to resume. */
+struct blob_upload *blob_upload_begin_unnamed(const char *dir);
 bool blob_upload_write(struct blob_upload *u, const char *data, size_t len);
 long long blob_upload_size(const struct blob_upload *u);
 enum blob_result { BLOB_STORED, BLOB_HAD_IT, BLOB_MISMATCH, BLOB_NOT_JPEG, BLOB_IO_ERROR };
 /* Verify, fsync, rename into place (or throw away); frees u. */
 enum blob_result blob_upload_finish(struct blob_upload *u);
+/* the same, writing the photo's SHA-256 into name */
+enum blob_result blob_upload_finish_named(struct blob_upload *u, char name[PROTO_SHA256_LEN + 1]);
 /* Drop an unfinished upload (connection lost); frees u. */
 void blob_upload_abort(struct blob_upload *u);
 /* Remove temporary files left by a killed server (at start only). */
@@ -153,6 +159,9 @@ struct reply {
 	const char *allow;              /* 405: the methods allowed */
 	bool has_upload_offset;         /* photos: send the Upload-Offset header */
 	long long upload_offset;
+	bool file;                      /* a photo: file_fd (owned) instead of body */
+	int file_fd;
+	long long file_size;
 };
 
 /* The operator behind a token. */
@@ -224,6 +233,43 @@ bool api_blob_have(const char *sha256, long long *size);
 void api_blob_reply(const char *sha256, long long size, bool created, struct reply *out);
 
 /* ---- commands */
+/* ---- the photo inbox (inbox.c: codes, photos, the API; inbox_page.c: the
+ * phone's upload page at /u/) */
+struct inbox_config {
+	char inbox_dir[4096];           /* DATA/inbox: photos by hash under blobs/ */
+	int code_minutes;               /* a code opens the page within this time (15) */
+	int keep_days;                  /* photos are deleted after this many days (7) */
+	const char *public_url;         /* "https://kota.example": whole URLs in answers, or NULL */
+	const char *assets;             /* the page's script and style */
+};
+void inbox_configure(const struct inbox_config *cfg);
+const char *inbox_dir(void);
+const struct inbox_config *inbox_config(void);
+/* folders, schema, leftovers of a crash; DATA/inbox into inbox_dir */
+bool inbox_prepare(struct sqlite3 *db, const char *data_dir, char *inbox_dir, size_t cap);
+void api_inbox_code_new(const struct session *s, struct reply *out);
+void api_inbox_list(const struct session *s, struct reply *out);
+void api_inbox_fetch(const struct session *s, const char *sha256, struct reply *out);
+void api_inbox_delete(const struct session *s, const char *sha256, struct reply *out);
+#define INBOX_KEY_HEX 64
+enum inbox_open { INBOX_CODE_OPENED, INBOX_CODE_USED, INBOX_CODE_EXPIRED, INBOX_CODE_UNKNOWN,
+	INBOX_CODE_FAILED };
+/* The page's first visit: key gets the upload key (hex) when OPENED. */
+enum inbox_open inbox_code_open(const char *code, char key[INBOX_KEY_HEX + 1]);
+/* true when code was opened, has not expired and key is its upload key */
+bool inbox_code_check(const char *code, const char *key, long long *operator_id);
+bool inbox_photo_add(long long operator_id, const char *sha256, long long size, const char *name);
+bool inbox_position_set(long long operator_id, const char *sha256,
+	const struct proto_phone_position *pos);
+void inbox_expire(void);
+bool inbox_page_owns(const char *url);
+struct inbox_page;
+/* like web_handle: libmicrohttpd's access handler for /u/ */
+int inbox_page_handle(struct MHD_Connection *c, const char *url, const char *method,
+	const char *upload_data, size_t *upload_data_size, struct inbox_page **state);
+void inbox_page_log(const struct inbox_page *p, int *status, size_t *out);
+void inbox_page_free(struct inbox_page *p);
+
 int serve_main(int argc, char **argv);
 /* listen.c: "127.0.0.1:8080", "[::1]:0": a listening socket (-1 on error,
  * said on stderr), the address it got into shown; tls false refuses any

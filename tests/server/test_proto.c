@@ -351,6 +351,51 @@ static void test_blob_answer(void)
 		&& strcmp(e.field, "size") == 0, "a negative size is refused");
 }
 
+/* the photo inbox: the code, the list with a phone's position */
+static void test_inbox(void)
+{
+	struct proto_inbox_code c = { .code = "K7M2Q9XH4C", .path = "/u/K7M2Q9XH4C",
+		.expires_at = 1796401499 }, c2;
+	struct proto_error e;
+	char *json = proto_inbox_code_encode(&c);
+	is_int(proto_inbox_code_decode(json, strlen(json), &c2, &e), PROTO_OK, "inbox code round trip");
+	ok(strcmp(c2.code, c.code) == 0 && strcmp(c2.path, c.path) == 0 && c2.url[0] == '\0'
+		&& c2.expires_at == c.expires_at, "inbox code fields");
+	free(json);
+	const char *o_code = "{\"code\":\"K7M2Q9XH4O\",\"path\":\"/u/K7M2Q9XH4O\",\"expires_at\":1}";
+	ok(proto_inbox_code_decode(o_code, strlen(o_code), &c2, &e) == PROTO_ERR_SHAPE
+		&& strcmp(e.field, "code") == 0, "a code with an O (read as 0) is refused");
+	const char *elsewhere = "{\"code\":\"K7M2Q9XH4C\",\"path\":\"/u/AAAAAAAAAA\",\"expires_at\":1}";
+	ok(proto_inbox_code_decode(elsewhere, strlen(elsewhere), &c2, &e) == PROTO_ERR_SHAPE
+		&& strcmp(e.field, "path") == 0, "a path that is not the code's page is refused");
+	ok(proto_is_inbox_code("23456789AB") && !proto_is_inbox_code("23456789ab")
+		&& !proto_is_inbox_code("23456789A") && !proto_is_inbox_code("1234567890"),
+		"inbox code alphabet and length");
+
+	struct proto_inbox_photo ph[2] = { { .size = 1097, .name = "IMG_2031.jpg", .uploaded_at = 5,
+		.expires_at = 9 }, { .size = 7, .name = "b.jpg", .has_phone_position = true,
+		.phone = { -6.1783, 106.631, 12 } } };
+	memset(ph[0].sha256, 'a', 64);
+	memset(ph[1].sha256, 'b', 64);
+	struct proto_inbox_list l = { .n = 2, .photos = ph }, l2;
+	json = proto_inbox_list_encode(&l);
+	is_int(proto_inbox_list_decode(json, strlen(json), &l2, &e), PROTO_OK, "inbox list round trip");
+	ok(l2.n == 2 && !l2.photos[0].has_phone_position && l2.photos[1].has_phone_position
+		&& l2.photos[1].phone.lat == -6.1783 && l2.photos[1].phone.accuracy_m == 12
+		&& strcmp(l2.photos[0].name, "IMG_2031.jpg") == 0, "inbox list fields, position only where given");
+	proto_inbox_list_free(&l2);
+	free(json);
+	const char *bad = "{\"photos\":[{\"sha256\":\"../../etc/passwd\",\"size\":1,\"name\":\"x\","
+		"\"uploaded_at\":1,\"expires_at\":2}]}";
+	ok(proto_inbox_list_decode(bad, strlen(bad), &l2, &e) == PROTO_ERR_SHAPE
+		&& strcmp(e.field, "photos[0].sha256") == 0, "a list item not named by a SHA-256 is refused");
+	proto_inbox_list_free(&l2);
+	const char *far = "{\"lat\":-6.1,\"lon\":181,\"accuracy_m\":3}";
+	struct proto_phone_position pos;
+	ok(proto_phone_position_decode(far, strlen(far), &pos, &e) == PROTO_ERR_SHAPE
+		&& strcmp(e.field, "lon") == 0, "a position off the globe is refused");
+}
+
 static void test_helpers(void)
 {
 	int64_t t;
@@ -375,6 +420,7 @@ int main(void)
 	test_pages();
 	test_problem_and_result();
 	test_blob_answer();
+	test_inbox();
 	test_helpers();
 	return tap_done();
 }
