@@ -26,6 +26,11 @@ bool format_nik_digits(const char *s);
 /* 64 lower-case hex digits: a photo's content name. */
 bool format_sha256_hex(const char *s);
 
+/* A file name from elsewhere (a phone's upload) made harmless: printable
+ * ASCII kept, "/", "\\" and anything else made "_", at most cap - 1 bytes;
+ * "" or a leading dot gives "foto.jpg". */
+void format_file_name(const char *in, char *out, size_t cap);
+
 /* Well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF) without
  * control characters; multiline text may hold \n and \t. */
 bool format_text(const char *s, bool multiline);

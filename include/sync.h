@@ -54,6 +54,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "store.h"
+#include "proto.h"
 
 #define SYNC_URL_MAX 512
 #define SYNC_PATH_MAX 4096
@@ -213,5 +214,34 @@ bool sync_url_normalise(const char *in, char *out, size_t len, char *err, size_t
 /* The retry delay (ms) before try number attempt (2 = first retry) with a
  * random value r in [0, 1), at least retry_after_ms.  Exposed for tests. */
 long sync_backoff_ms(const struct sync_config *cfg, int attempt, double r, long retry_after_ms);
+
+/* ---- the photo inbox on the server (doc/PROTOCOL.md "Photo inbox"),
+ * src/sync/inbox.c.  Small blocking requests (the clerk waits for the
+ * answer anyway), on their own connection, beside a running sync. */
+enum sync_inbox_result {
+	SYNC_INBOX_OK,
+	SYNC_INBOX_NOT_LOGGED_IN,    /* no token, or the server no longer takes it */
+	SYNC_INBOX_NETWORK,          /* no answer from the server: try again */
+	SYNC_INBOX_REFUSED,          /* the server said no (err holds its sentence) */
+	SYNC_INBOX_LOCAL,            /* this laptop: memory, disk, a bad file */
+};
+struct sync_inbox_code {
+	char code[PROTO_INBOX_CODE_LEN + 1];
+	char url[SYNC_URL_MAX + 64];  /* what the phone opens */
+	int64_t expires_at;
+};
+/* A one-time code for the phone's upload page. */
+enum sync_inbox_result sync_inbox_code_new(struct sync *s, struct sync_inbox_code *out,
+	char *err, size_t errlen);
+/* The clerk's inbox (call proto_inbox_list_free on out afterwards). */
+enum sync_inbox_result sync_inbox_list(struct sync *s, struct proto_inbox_list *out,
+	char *err, size_t errlen);
+/* Download one photo into folder as "<first 8 of its hash>-<its name>",
+ * hash checked, written whole or not at all (common_write_file); the
+ * path into path.  An existing file of the same content is kept. */
+enum sync_inbox_result sync_inbox_fetch(struct sync *s, const struct proto_inbox_photo *photo,
+	const char *folder, char *path, size_t path_len, char *err, size_t errlen);
+enum sync_inbox_result sync_inbox_delete(struct sync *s, const char *sha256, char *err,
+	size_t errlen);
 
 #endif

@@ -66,4 +66,17 @@ void ui_keys_man(FILE *out);
  * none or several (then the caller falls back to its default). */
 bool ui_only_profile(const char *root, char *name, size_t len);
 
+/* A QR code of text as rows of UTF-8 half blocks (src/ui/qr.c): columns
+ * cells wide, rows lines high, ink = dark modules (draw it black on white).
+ * false when text does not fit a QR code or memory ran out. */
+struct ui_qr {
+	int columns, rows;
+	char **line;
+};
+bool ui_qr_make(const char *text, struct ui_qr *out);
+void ui_qr_free(struct ui_qr *q);
+/* true when the terminal can show the half blocks (a UTF-8 locale in the
+ * environment, not a vt100) */
+bool ui_qr_drawable(void);
+
 #endif

@@ -71,6 +71,17 @@ static const struct cli_command commands[] = {
 		   "                            tetap, peringatan, status 3)\n"
 		   "      Status keluar: 0 semua diterima, 1 ada rekaman dikarantina, 2 kesalahan\n"
 		   "      sistem, 3 belum selesai (jaringan/server; coba lagi), 4 perlu login.\n") },
+	{ "inbox", cli_cmd_inbox, N_("inbox [list|code|fetch [SHA...]|delete SHA...]"),
+		N_("Kotak foto di server: foto dari ponsel petugas lewat halaman unggah\n"
+		   "      (kode sekali pakai, juga sebagai kode QR)."),
+		N_("      list                  foto yang menunggu (bawaan)\n"
+		   "      code                  kode sekali pakai: alamat, kode, kode QR\n"
+		   "      fetch [SHA...]        unduh (semua, atau yang awal sidiknya disebut)\n"
+		   "      --to FOLDER           ke folder ini (bawaan: PROFIL/inbox)\n"
+		   "      --delete              hapus dari server setelah terunduh\n"
+		   "      delete SHA...         hapus dari server\n"
+		   "      Status keluar: 0 berhasil, 1 ditolak server, 2 kesalahan sistem,\n"
+		   "      3 server tak terjangkau (coba lagi), 4 perlu login.\n") },
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

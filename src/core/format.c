@@ -1,6 +1,8 @@
 /* format: the shapes of strings that both ends check (see include/format.h). */
 #include "config.h"
 #include "format.h"
+
+#include <stdio.h>
 #include "calendar.h"
 
 #include <string.h>
@@ -48,6 +50,16 @@ bool format_sha256_hex(const char *s)
 		if (!is_digit(s[i]) && !(s[i] >= 'a' && s[i] <= 'f'))
 			return false;
 	return s[FORMAT_SHA256_LEN] == '\0';
+}
+
+void format_file_name(const char *in, char *out, size_t cap)
+{
+	size_t n = 0;
+	for (; in != NULL && *in != '\0' && n + 1 < cap; in++)
+		out[n++] = (*in >= 0x20 && *in < 0x7f && *in != '/' && *in != '\\') ? *in : '_';
+	out[n] = '\0';
+	if (n == 0 || out[0] == '.')
+		snprintf(out, cap, "foto.jpg");
 }
 
 /* The length of the UTF-8 sequence led by c and its first bits, or 0. */

@@ -242,17 +242,6 @@ static int on_open(struct MHD_Connection *c, struct inbox_page *p)
 	return send_problem(c, p, PROBLEM_BUSY, NULL);
 }
 
-/* the phone's file name, for the clerk's eyes: printable ASCII only */
-static void file_name(const char *in, char *out, size_t cap)
-{
-	size_t n = 0;
-	for (; in != NULL && *in != '\0' && n + 1 < cap; in++)
-		out[n++] = (*in >= 0x20 && *in < 0x7f && *in != '/' && *in != '\\') ? *in : '_';
-	out[n] = '\0';
-	if (n == 0)
-		snprintf(out, cap, "foto.jpg");
-}
-
 static bool content_type_is(struct MHD_Connection *c, const char *want)
 {
 	const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -276,7 +265,7 @@ static int on_post_headers(struct MHD_Connection *c, struct inbox_page *p)
 	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl != NULL && strtoll(cl, NULL, 10) > api_config()->max_photo)
 		return send_problem(c, p, PROBLEM_TOO_LARGE, _("Foto melebihi batas ukuran server."));
-	file_name(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-File-Name"), p->name,
+	format_file_name(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-File-Name"), p->name,
 		sizeof p->name);
 	p->blob = blob_upload_begin_unnamed(inbox_dir());
 	return p->blob != NULL ? MHD_YES : send_problem(c, p, PROBLEM_INTERNAL, NULL);

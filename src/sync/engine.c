@@ -193,7 +193,7 @@ static void begin_job(struct sync *s, enum sync_job job, enum sync_step first,
 }
 
 /* Server URL and token from the profile (a config URL wins). */
-static bool load_session(struct sync *s)
+bool sync_session_load(struct sync *s)
 {
 	char url[SYNC_URL_MAX] = "";
 	char err[256];
@@ -231,7 +231,7 @@ bool sync_start(struct sync *s)
 		message(s, "%s", _("Sinkronisasi sedang berjalan."));
 		return false;
 	}
-	if (!load_session(s)) {
+	if (!sync_session_load(s)) {
 		refuse(s, SYNC_JOB_RUN, SYNC_NOT_LOGGED_IN);
 		return false;
 	}
@@ -287,7 +287,7 @@ bool sync_logout_start(struct sync *s)
 		message(s, "%s", _("Sinkronisasi sedang berjalan."));
 		return false;
 	}
-	if (!load_session(s)) {
+	if (!sync_session_load(s)) {
 		/* nothing to revoke; make sure no token stays behind */
 		store_token_delete(s->store);
 		refuse(s, SYNC_JOB_LOGOUT, SYNC_NOT_LOGGED_IN);

@@ -67,6 +67,10 @@ void http_free(struct http_xfer *x);
 
 /* ---------------------------------------------------------------- engine */
 
+/* Server URL (the config's, else the profile's) and token into s; false
+ * with the reason in the progress message when the profile has none. */
+bool sync_session_load(struct sync *s);
+
 enum sync_step {
 	STEP_NONE,
 	STEP_LOGIN,                  /* POST /auth/login */
