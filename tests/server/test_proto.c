@@ -413,7 +413,7 @@ static void test_helpers(void)
 	char name[16];
 	format_file_name("../../etc/passwd", name, sizeof name);
 	is_str(name, "foto.jpg", "a file name with a leading dot becomes foto.jpg");
-	format_file_name("a/b\\c\x01d\xc3\xa9.jpg", name, sizeof name);
+	format_file_name("a/b\\c\x01" "d\xc3\xa9.jpg", name, sizeof name);
 	is_str(name, "a_b_c_d__.jpg", "slashes, controls and non-ASCII become _");
 	format_file_name("IMG_20250314_091502.jpg", name, sizeof name);
 	is_str(name, "IMG_20250314_09", "a long name is cut to fit");
