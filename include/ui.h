@@ -35,6 +35,15 @@ struct ui_sync {
 	 * call (records settled, review outcomes, a new candidates list, a run
 	 * ended): the worklist reloads. */
 	bool (*data_changed)(void *ctx);
+	/* The photo inbox on the server (doc/PROTOCOL.md "Photo inbox"); NULL
+	 * when there is none.  Each blocks for one short request; false with
+	 * a sentence in err.  inbox_code: a one-time code and the address the
+	 * phone opens.  inbox_fetch: every photo waiting, into folder (hash
+	 * checked, each file whole or absent), taken off the server once
+	 * safe here; *fetched counts them. */
+	bool (*inbox_code)(void *ctx, char *url, size_t url_len, char *code, size_t code_len,
+		char *err, size_t errlen);
+	bool (*inbox_fetch)(void *ctx, const char *folder, int *fetched, char *err, size_t errlen);
 };
 
 struct ui_options {

@@ -235,12 +235,56 @@ static bool on_status(void *ctx, char *buf, size_t len)
 	return changed;
 }
 
+/* ---------------------------------------------------------------- the inbox */
+
+static bool on_inbox_code(void *ctx, char *url, size_t url_len, char *code, size_t code_len,
+	char *err, size_t errlen)
+{
+	struct bridge *b = ctx;
+	struct sync_inbox_code ic;
+	if (b->engine == NULL) {
+		snprintf(err, errlen, "%s", _("Belum terhubung ke server."));
+		return false;
+	}
+	if (sync_inbox_code_new(b->engine, &ic, err, errlen) != SYNC_INBOX_OK)
+		return false;
+	snprintf(url, url_len, "%s", ic.url);
+	snprintf(code, code_len, "%s", ic.code);
+	return true;
+}
+
+/* each photo is taken off the server only once it is whole on this laptop */
+static bool on_inbox_fetch(void *ctx, const char *folder, int *fetched, char *err,
+	size_t errlen)
+{
+	struct bridge *b = ctx;
+	struct proto_inbox_list l;
+	char path[4096];
+	*fetched = 0;
+	if (b->engine == NULL) {
+		snprintf(err, errlen, "%s", _("Belum terhubung ke server."));
+		return false;
+	}
+	enum sync_inbox_result r = sync_inbox_list(b->engine, &l, err, errlen);
+	bool listed = r == SYNC_INBOX_OK;
+	for (size_t i = 0; r == SYNC_INBOX_OK && i < l.n; i++) {
+		r = sync_inbox_fetch(b->engine, &l.photos[i], folder, path, sizeof path, err, errlen);
+		if (r == SYNC_INBOX_OK)
+			r = sync_inbox_delete(b->engine, l.photos[i].sha256, err, errlen);
+		if (r == SYNC_INBOX_OK)
+			(*fetched)++;
+	}
+	if (listed)
+		proto_inbox_list_free(&l);
+	return r == SYNC_INBOX_OK;
+}
+
 const struct ui_sync *cli_ui_sync(void)
 {
 	static struct bridge bridge;
 	static const struct ui_sync hook = {
 		&bridge, on_attach, on_detach, on_pollfds, on_tick, on_status, on_sync_now,
-		on_data_changed,
+		on_data_changed, on_inbox_code, on_inbox_fetch,
 	};
 	return &hook;
 }

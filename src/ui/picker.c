@@ -27,6 +27,7 @@
 struct entry {
 	char *name;
 	bool is_dir;
+	bool is_inbox;            /* the row "Kotak foto di server" (phone.c) */
 	long long size;
 	time_t mtime;
 	bool read;                /* facts below are filled */
@@ -44,6 +45,7 @@ struct picker {
 	size_t nshown;
 	struct ui_field filter;
 	int selected, top;
+	struct phone_view *phone;  /* the phone's QR code shown instead of the list */
 };
 
 static void free_entries(struct picker *p)
@@ -56,6 +58,8 @@ static void free_entries(struct picker *p)
 static int compare_entries(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
+	if (x->is_inbox != y->is_inbox)
+		return x->is_inbox ? -1 : 1;
 	if (strcmp(x->name, "..") == 0)
 		return -1;
 	if (strcmp(y->name, "..") == 0)
@@ -101,12 +105,13 @@ static void apply_filter(struct picker *p)
 	bool path = f[0] == '/' || f[0] == '~';
 	p->nshown = 0;
 	for (size_t i = 0; i < p->count; i++)
-		if (path || f[0] == '\0' || strcasestr(p->entries[i].name, f) != NULL)
+		if (p->entries[i].is_inbox ? f[0] == '\0'
+			: path || f[0] == '\0' || strcasestr(p->entries[i].name, f) != NULL)
 			p->shown[p->nshown++] = i;
 	/* start on the newest file not attached yet, not on ".." */
 	p->selected = 0;
 	while ((size_t)p->selected < p->nshown && (p->entries[p->shown[p->selected]].is_dir
-			|| form_attached_kind(p->form, p->entries[p->shown[p->selected]].name) >= 0))
+			|| p->entries[p->shown[p->selected]].is_inbox || form_attached_kind(p->form, p->entries[p->shown[p->selected]].name) >= 0))
 		p->selected++;
 	if ((size_t)p->selected >= p->nshown)
 		p->selected = 0;
@@ -144,6 +149,9 @@ static bool load_dir(struct ui *ui, struct picker *p, const char *dir)
 			break;
 	}
 	closedir(d);
+	struct stat none = { .st_mode = S_IFREG };
+	if (phone_available(ui) && add_entry(p, "", &none))
+		p->entries[p->count - 1].is_inbox = true;
 	qsort(p->entries, p->count, sizeof *p->entries, compare_entries);
 	ui_field_set(&p->filter, "");
 	apply_filter(p);
@@ -303,9 +311,13 @@ static void entry_date(const struct entry *e, char *buf, size_t len)
 
 static void draw_row(struct ui *ui, struct picker *p, int y, struct entry *e, bool sel)
 {
-	enum ui_role role = sel ? ROLE_SELECTED : e->is_dir ? ROLE_VALUE : ROLE_NORMAL;
+	enum ui_role role = sel ? ROLE_SELECTED : e->is_dir || e->is_inbox ? ROLE_VALUE : ROLE_NORMAL;
 	if (sel)
 		ui_fill(y, 0, ui->cols, role);
+	if (e->is_inbox) {
+		ui_put(y, 1, ui->cols - 2, role, _("[Kotak foto di server: kirim foto dari ponsel]"));
+		return;
+	}
 	int name_w = ui->cols - 46;
 	if (e->is_dir) {
 		char name[300];
@@ -336,7 +348,10 @@ static void draw_row(struct ui *ui, struct picker *p, int y, struct entry *e, bo
 static void draw_details(struct ui *ui, struct picker *p, int y)
 {
 	struct entry *e = selected_entry(p);
-	if (e == NULL || e->is_dir)
+	if (e != NULL && e->is_inbox)
+		ui_put(y, 1, ui->cols - 2, ROLE_DIM, _("Enter: kode QR untuk ponsel; foto dari ponsel "
+			"masuk ke laptop ini tanpa kabel."));
+	if (e == NULL || e->is_dir || e->is_inbox)
 		return;
 	read_facts(p, e);
 	char size[24], when[24];
@@ -373,6 +388,10 @@ static void picker_draw(struct ui *ui, void *state)
 	char title[160];
 	snprintf(title, sizeof title, _("Pilih foto untuk: %s"), ui_photo_kind_label(p->kind));
 	ui_title(ui, title, ui->operator_name);
+	if (p->phone != NULL) {
+		phone_draw(ui, p->phone);
+		return;
+	}
 	ui_put(1, 1, 8, ROLE_LABEL, _("Folder"));
 	/* the end of a long path matters most: crop from the left */
 	const char *dir = p->dir;
@@ -471,11 +490,28 @@ static unsigned attach(struct ui *ui, struct picker *p, struct entry *e)
 	return UI_HANDLED;
 }
 
+/* the phone's QR code on screen: Enter fetches what it sent, Esc returns */
+static unsigned phone_key(struct ui *ui, struct picker *p, const struct ui_key *k)
+{
+	char folder[PATH_MAX];
+	if (k->action == ACT_ENTER && phone_fetch(ui, folder, sizeof folder)) {
+		phone_close(p->phone);
+		p->phone = NULL;
+		load_dir(ui, p, folder);
+	} else if (k->action == ACT_BACK) {
+		phone_close(p->phone);
+		p->phone = NULL;
+	}
+	return UI_HANDLED;
+}
+
 static unsigned picker_key(struct ui *ui, void *state, const struct ui_key *k)
 {
 	struct picker *p = state;
 	int page = ui->rows - 8;
 	bool changed = false;
+	if (p->phone != NULL)
+		return phone_key(ui, p, k);
 	if (p->filter.len == 0 && ui_key_is_help_char(k))
 		return UI_IGNORED;         /* help */
 	if (k->action == ACT_BACKSPACE && p->filter.len == 0) {
@@ -507,6 +543,10 @@ static unsigned picker_key(struct ui *ui, void *state, const struct ui_key *k)
 			return go_typed(ui, p);
 		if (e == NULL)
 			return UI_HANDLED;
+		if (e->is_inbox) {
+			p->phone = phone_open(ui);
+			return UI_HANDLED;
+		}
 		if (e->is_dir) {
 			char path[PATH_MAX * 2];
 			snprintf(path, sizeof path, "%s/%s", p->dir, e->name);
@@ -524,6 +564,7 @@ static unsigned picker_key(struct ui *ui, void *state, const struct ui_key *k)
 static void picker_close(struct ui *ui, void *state, int reason)
 {
 	struct picker *p = state;
+	phone_close(p->phone);
 	free_entries(p);
 	free(p->entries);
 	free(p->shown);
@@ -533,7 +574,9 @@ static void picker_close(struct ui *ui, void *state, int reason)
 static const enum ui_action *picker_hints(struct ui *ui, void *state)
 {
 	static const enum ui_action list[] = { ACT_HELP, ACT_ENTER, ACT_LEFT, ACT_BACK, ACT_NONE };
-	return list;
+	static const enum ui_action phone[] = { ACT_HELP, ACT_ENTER, ACT_BACK, ACT_NONE };
+	const struct picker *p = state;
+	return p != NULL && p->phone != NULL ? phone : list;
 }
 
 const struct screen_ops screen_picker = {

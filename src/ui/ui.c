@@ -257,6 +257,11 @@ static void draw(struct ui *ui)
 	doupdate();
 }
 
+void ui_draw_now(struct ui *ui)
+{
+	draw(ui);
+}
+
 /* ---- keys ---- */
 
 static unsigned global_key(struct ui *ui, const struct ui_key *k)

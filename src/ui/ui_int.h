@@ -256,6 +256,9 @@ void ui_message(struct ui *ui, enum ui_role role, const char *fmt, ...)
 void ui_show_cursor(struct ui *ui, int y, int x);
 /* Title bar in row 0: left text, right text. */
 void ui_title(struct ui *ui, const char *left, const char *right);
+/* Draw the screens now, before a blocking step (a request to the server),
+ * so the message saying what is awaited shows. */
+void ui_draw_now(struct ui *ui);
 
 /* Dialogs (an overlay box): a question answered with Enter (yes) or Esc
  * (no), optionally with up to three one-line inputs (Enter goes on to the
@@ -365,5 +368,16 @@ struct picker_args {
 
 /* The sync hook, or NULL. */
 const struct ui_sync *ui_sync_hook(const struct ui *ui);
+
+/* ---- photos from the phone (phone.c), inside the picker ---- */
+struct phone_view;
+bool phone_available(struct ui *ui);
+/* asks the server for a one-time code; NULL (with a message) when it cannot */
+struct phone_view *phone_open(struct ui *ui);
+void phone_close(struct phone_view *v);
+void phone_draw(struct ui *ui, const struct phone_view *v);
+/* fetches the photos waiting into PROFILE/inbox (its path into folder);
+ * true when there is at least one */
+bool phone_fetch(struct ui *ui, char *folder, size_t len);
 
 #endif
