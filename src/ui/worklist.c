@@ -159,7 +159,9 @@ static void row_rw(struct ui *ui, struct row *row)
  * states nothing is in.  Returns the display width. */
 static int counts_line(struct worklist *w, bool skip_zero, char *line, size_t len)
 {
-	int64_t all = 0;
+	/* all: what the list shows unfiltered, the households still to verify
+	 * included ("Semua 0" over nine of them read as a bug) */
+	int64_t all = w->unverified;
 	for (int s = 0; s < STATE_COUNT; s++)
 		all += w->counts[s];
 	int used = snprintf(line, len, _("Semua %lld"), (long long)all);
@@ -200,8 +202,10 @@ static void draw_row(struct ui *ui, struct worklist *w, int y, struct row *row, 
 	ui_put(y, x, 3, role, row->rw[0] != '\0' ? row->rw : "-");
 	x += 4;
 	if (row->candidate) {
-		/* no state, no decision, no date yet: the label may take their room */
-		ui_put(y, x, 21, selected ? role : ROLE_LABEL, _("Belum diverifikasi"));
+		/* no record yet: "Sasaran" as the filter and the counts say it, in
+		 * the status column's width; no decision yet */
+		ui_put(y, x, 9, selected ? role : ROLE_LABEL, _("Sasaran"));
+		ui_put(y, x + 10, 11, selected ? role : ROLE_DIM, _("belum"));
 		return;
 	}
 	enum ui_role state_role = role;
