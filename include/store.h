@@ -73,6 +73,12 @@ size_t store_residents_search(struct store *s, const char *text, struct resident
  * else those with a word of the name starting with each word of text (any
  * case, accents ignored: "jose" finds "José"), at most max, by name. */
 size_t store_residents_find(struct store *s, const char *text, struct resident *out, size_t max);
+/* Registered NIKs one keying slip away from nik (16 digits): one digit
+ * replaced (16 x 9 primary-key probes) or two neighbouring digits swapped
+ * (15 more), in kelurahan when it is not NULL or empty; at most max, in
+ * NIK order.  For "did you mean" on a NIK the registry does not know. */
+size_t store_residents_near_nik(struct store *s, const char *nik, const char *kelurahan,
+	struct resident *out, size_t max);
 
 /* ---- verification records ---- */
 

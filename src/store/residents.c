@@ -370,6 +370,62 @@ size_t store_residents_by_kk(struct store *s, const char *kk, struct resident *o
 	return residents_from(s, st, out, max);
 }
 
+/* One primary-key probe: true (and *out) when nik is registered. */
+static bool resident_probe(struct store *s, const char *nik, struct resident *out)
+{
+	sqlite3_stmt *st;
+	if (store_stmt_get(s, STMT_RESIDENT_GET, "SELECT " RESIDENT_COLUMNS
+		" FROM residents WHERE nik = ?", &st) != STORE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, nik, -1, SQLITE_STATIC);
+	bool found = sqlite3_step(st) == SQLITE_ROW;
+	if (found)
+		resident_from_row(st, out);
+	store_stmt_put(s, st);
+	return found;
+}
+
+static int resident_nik_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct resident *)a)->nik, ((const struct resident *)b)->nik);
+}
+
+size_t store_residents_near_nik(struct store *s, const char *nik, const char *kelurahan,
+	struct resident *out, size_t max)
+{
+	char digits[NIK_LEN + 1];
+	if (max == 0 || !nik_normalise(nik, digits) || strlen(digits) != NIK_LEN)
+		return 0;
+	size_t n = 0;
+	struct resident found;
+	char probe[NIK_LEN + 1];
+	/* 16 x 9 replaced digits, then 15 neighbours swapped: each a lookup by
+	 * the primary key, so a million residents cost the same as ten */
+	for (int i = 0; i < NIK_LEN + NIK_LEN - 1 && n < max; i++) {
+		for (char d = '0'; d <= '9' && n < max; d++) {
+			memcpy(probe, digits, sizeof probe);
+			if (i < NIK_LEN) {
+				if (probe[i] == d)
+					continue;
+				probe[i] = d;
+			} else {
+				int at = i - NIK_LEN;
+				if (d != '0' || probe[at] == probe[at + 1])
+					continue;      /* one swap per pair */
+				probe[at] = digits[at + 1];
+				probe[at + 1] = digits[at];
+			}
+			if (!resident_probe(s, probe, &found))
+				continue;
+			if (kelurahan != NULL && kelurahan[0] != '\0' && strcmp(found.kelurahan, kelurahan) != 0)
+				continue;
+			out[n++] = found;
+		}
+	}
+	qsort(out, n, sizeof *out, resident_nik_cmp);
+	return n;
+}
+
 size_t store_residents_search(struct store *s, const char *text, struct resident *out, size_t max)
 {
 	char digits[NIK_LEN + 1];

@@ -234,7 +234,7 @@ const struct screen_ops screen_dialog = {
 
 struct choice {
 	char title[128];
-	char items[CHOICE_MAX][128];
+	char items[CHOICE_MAX][256];
 	int count, selected;
 	void (*chosen)(struct ui *ui, void *ctx, int index);
 	void *ctx;
@@ -275,7 +275,9 @@ static void choice_draw(struct ui *ui, void *state)
 	for (int i = 0; i < c->count; i++) {
 		enum ui_role role = i == c->selected ? ROLE_SELECTED : ROLE_DIALOG;
 		ui_fill(top + 2 + i, left + 2, width - 4, role);
-		ui_putf(top + 2 + i, left + 3, width - 6, role, "%d  %s", i + 1, c->items[i]);
+		char item[300];
+		snprintf(item, sizeof item, "%d  %s", i + 1, c->items[i]);
+		ui_put_marked(top + 2 + i, left + 3, width - 6, role, item);
 	}
 	ui_putf(top + height - 2, left + 3, width - 6, ROLE_DIALOG, _("Angka 1-%d: langsung pilih   Esc: batal"),
 		c->count < 9 ? c->count : 9);

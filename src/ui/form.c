@@ -103,6 +103,7 @@ void form_nik_changed(struct ui *ui, struct form *f)
 			f->rec.name[0] = f->rec.address[0] = f->rec.kelurahan[0] = f->rec.kk[0] = '\0';
 		}
 		f->resident_found = false;
+		f->near_count = 0;
 		f->rec.in_registry = false;
 		f->looked_up[0] = '\0';
 		f->warnings = 0;
@@ -112,6 +113,8 @@ void form_nik_changed(struct ui *ui, struct form *f)
 		snprintf(f->looked_up, sizeof f->looked_up, "%s", digits);
 		f->resident_found = store_resident_get(ui->store, digits, &f->res) == STORE_OK;
 		registry_fill_record(f->resident_found ? &f->res : NULL, &f->rec, NULL);
+		f->near_count = f->resident_found ? 0
+			: store_residents_near_nik(ui->store, digits, NULL, f->near, FORM_NEAR_MAX);
 		if (!f->resident_found) {
 			ui_copy(f->rec.name, sizeof f->rec.name, f->name.text);
 			ui_copy(f->rec.address, sizeof f->rec.address, f->address.text);

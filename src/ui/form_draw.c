@@ -130,6 +130,9 @@ static void draw_person(struct ui *ui, struct form *f)
 		ui_putf(5, VALUE_X, ui->cols - VALUE_X - 1, ROLE_NORMAL, "%s%s%s, %s", f->res.birth_place,
 			f->res.birth_place[0] != '\0' ? ", " : "", born,
 			strcmp(f->res.sex, "P") == 0 ? _("perempuan") : strcmp(f->res.sex, "L") == 0 ? _("laki-laki") : "");
+	} else if (f->nik_complete && f->near_count > 0) {
+		ui_put_marked(5, 1, ui->cols - 2, ROLE_WARN,
+			_("Tidak ada di data kependudukan. Mirip NIK terdaftar: Enter untuk melihat"));
 	} else if (f->nik_complete) {
 		ui_put(5, 1, ui->cols - 2, ROLE_WARN,
 			_("Tidak ada di data kependudukan: tulis nama dan alamat sendiri."));

@@ -13,6 +13,9 @@
 
 /* Residents listed by one search by name or KK (the choice list's size). */
 #define FORM_FIND_MAX 16
+/* Registered NIKs one digit away offered for a NIK not in the registry
+ * (digits 1-9 pick in the list). */
+#define FORM_NEAR_MAX 8
 
 enum form_field {
 	F_NIK, F_NAME, F_ADDRESS, F_KTP, F_KK, F_RUMAH, F_COORD,
@@ -34,6 +37,8 @@ struct form {
 	char looked_up[NIK_LEN + 1];  /* the NIK the registry was asked about */
 	char found_niks[FORM_FIND_MAX][NIK_LEN + 1];  /* the last search's list (form_find.c) */
 	int nfound;
+	struct resident near[FORM_NEAR_MAX]; /* registered NIKs one slip away */
+	size_t near_count;
 	bool gps_known[PHOTO_KIND_COUNT];
 	enum photo_gps_problem gps_problem[PHOTO_KIND_COUNT];
 	unsigned warnings;

@@ -246,6 +246,44 @@ static bool answer_discard(struct ui *ui, void *ctx, bool yes, const char *const
 	return true;
 }
 
+static void near_chosen(struct ui *ui, void *ctx, int index)
+{
+	struct form *f = ctx;
+	if (index >= 0 && (size_t)index < f->near_count) {
+		ui_field_set(&f->nik, f->near[index].nik);
+		f->dirty = true;
+		form_nik_changed(ui, f);
+		ui_message(ui, ROLE_OK, _("NIK diganti dengan %s (%s)."), f->rec.nik, f->rec.name);
+	}
+	form_move_focus(f, 1);    /* the photos, or the name when kept */
+}
+
+/* A NIK the registry does not know, registered ones a slip away: offer
+ * them (name and address) or keep the NIK as typed. */
+static void ask_near(struct ui *ui, struct form *f)
+{
+	char lines[FORM_NEAR_MAX + 1][256];     /* copied by the list */
+	const char *items[FORM_NEAR_MAX + 1];
+	int n = 0;
+	for (size_t i = 0; i < f->near_count; i++, n++) {
+		const struct resident *r = &f->near[i];
+		snprintf(lines[n], sizeof lines[n], "%s  %s, %s RT %s/RW %s", r->nik, r->name,
+			r->address, r->rt, r->rw);
+		items[n] = lines[n];
+	}
+	snprintf(lines[n], sizeof lines[n], _("tetap %s (tidak ada di data kependudukan)"), f->rec.nik);
+	items[n] = lines[n];
+	n++;
+	struct ui_choice_args c = {
+		.title = _("Maksudnya NIK terdaftar ini? (beda satu angka)"),
+		.items = items,
+		.count = n,
+		.chosen = near_chosen,
+		.ctx = f,
+	};
+	ui_choose(ui, &c);
+}
+
 static unsigned enter(struct ui *ui, struct form *f)
 {
 	switch (f->focus) {
@@ -255,6 +293,10 @@ static unsigned enter(struct ui *ui, struct form *f)
 			enum ui_role role;
 			form_nik_reason(f, reason, sizeof reason, &role);
 			ui_message(ui, ROLE_ERROR, _("NIK belum sah: %s"), reason);
+			return UI_HANDLED;
+		}
+		if (!f->resident_found && f->near_count > 0) {
+			ask_near(ui, f);
 			return UI_HANDLED;
 		}
 		form_move_focus(f, 1);

@@ -205,6 +205,18 @@ static void test_import_good(struct store *s)
 	is_str(many[0].nik, NIK_C, "... finds C");
 	is_int(store_residents_search(s, "aminah", many, 8), 1, "search by part of the name, any case");
 	is_int(store_residents_search(s, "%", many, 8), 0, "a %% is not a wildcard");
+	/* one keying slip from a registered NIK */
+	is_int(store_residents_near_nik(s, "3671011503850003", NULL, many, 8), 1, "near: one digit replaced");
+	is_str(many[0].nik, NIK_A, "... finds A");
+	is_int(store_residents_near_nik(s, "3671011503850020", NULL, many, 8), 1, "near: two neighbours swapped");
+	is_str(many[0].nik, NIK_A, "... finds A");
+	is_int(store_residents_near_nik(s, "3671011503850003", "36.71.13.1001", many, 8), 0,
+		"near: only in the kelurahan asked for");
+	is_int(store_residents_near_nik(s, "3671011503850003", "36.71.01.1001", many, 8), 1,
+		"near: ... A is in its own");
+	is_int(store_residents_near_nik(s, NIK_A, NULL, many, 8), 0, "near: a registered NIK is not its own neighbour");
+	is_int(store_residents_near_nik(s, "3671011503850113", NULL, many, 8), 0, "near: two digits off is not near");
+	is_int(store_residents_near_nik(s, "3671011503850003", NULL, many, 0), 0, "near: max 0");
 	char buf[32];
 	ok(store_meta_get(s, "residents_import_rows", buf, sizeof buf) && strcmp(buf, "1") == 0,
 		"import rows kept in meta");
