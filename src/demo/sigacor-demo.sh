@@ -52,6 +52,30 @@ done
 url="http://127.0.0.1:$port"
 say "server: $url (petugas: $operator, kata sandi: $password)"
 
+# The demo's photos of one household in Kelurahan Karawaci (drawn by
+# assets/demo-photos/make-demo-photos.py, GPS at the house): copied to
+# $demo/photos with their time taken set to now (the same number of bytes
+# in place), so the first record has no "older than 30 days" warning; the
+# picker opens there unless SIGACOR_PHOTO_INBOX says otherwise.
+photos_src=${SIGACOR_DEMO_PHOTOS:-@pkgdatadir@/demo-photos}
+if [ -d "$photos_src" ]; then
+	mkdir -p "$demo/photos"
+	taken=$(date +'%Y:%m:%d %H:%M:%S')
+	for src in "$photos_src"/*.jpg; do
+		[ -f "$src" ] || continue
+		dst="$demo/photos/$(basename "$src")"
+		[ -f "$dst" ] && continue          # once: the clerk's own copies stay
+		cp "$src" "$dst"
+		for at in $(LC_ALL=C grep -obUa '2026:01:15 09:30:00' "$dst" | cut -d: -f1); do
+			printf '%s' "$taken" | dd of="$dst" bs=1 seek="$at" conv=notrunc status=none
+		done
+	done
+	SIGACOR_PHOTO_INBOX=${SIGACOR_PHOTO_INBOX:-$demo/photos}
+	export SIGACOR_PHOTO_INBOX
+else
+	say "foto contoh tidak ditemukan di $photos_src"
+fi
+
 cl() { "$client" --data-dir "$demo/client" --operator "$operator" "$@"; }
 printf '%s\n' "$password" | cl login --server "$url" --operator "$operator"
 cl sync || say "sinkronisasi belum selesai; coba lagi dari layar (tombol F5)"
