@@ -20,12 +20,15 @@ import subprocess
 W, H = 640, 480
 DEMO_TAKEN = b"2026:01:15 09:30:00"   # rewritten by sigacor-demo (same length)
 
-# Kelurahan Karawaci (36.71.07.1001), Kecamatan Karawaci: the house and, a
-# few metres away, where the clerk photographed the cards.
+# Kelurahan Karawaci (36.71.07.1001), Kecamatan Karawaci, within 20 m of
+# Bojong Jaya (36.71.07.1002): the demo operator's two kelurahan, so a
+# household of either gets no "other kelurahan" warning (closer than the
+# 50 m the polygons are trusted to).  The house and, a few metres away,
+# where the clerk photographed the cards.
 PHOTOS = [
-    ("rumah_karawaci_RT003.jpg", "house", -6.190364, 106.626122),
-    ("ktp_karawaci_RT003.jpg", "ktp", -6.190391, 106.626158),
-    ("kk_karawaci_RT003.jpg", "kk", -6.190352, 106.626187),
+    ("rumah_karawaci_RT003.jpg", "house", -6.195642, 106.624438),
+    ("ktp_karawaci_RT003.jpg", "ktp", -6.195642, 106.624518),
+    ("kk_karawaci_RT003.jpg", "kk", -6.195562, 106.624438),
 ]
 
 
