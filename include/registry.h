@@ -38,21 +38,22 @@ struct candidate {
 	char assigned_to[64];        /* the operator the city gave the household to, or "" */
 };
 
-/* The columns of a registry file, in this order (CSV header names). */
+/* The columns of a registry file, in this order: X(enum, member of struct
+ * resident, required); the CSV header name is the member's name. */
 #define REGISTRY_FIELDS(X) \
-	X(REGISTRY_NIK,         "nik",         true) \
-	X(REGISTRY_KK,          "kk",          true) \
-	X(REGISTRY_NAME,        "name",        true) \
-	X(REGISTRY_SEX,         "sex",         false) \
-	X(REGISTRY_BIRTH_PLACE, "birth_place", false) \
-	X(REGISTRY_BIRTH_DATE,  "birth_date",  false) \
-	X(REGISTRY_ADDRESS,     "address",     false) \
-	X(REGISTRY_RT,          "rt",          false) \
-	X(REGISTRY_RW,          "rw",          false) \
-	X(REGISTRY_KELURAHAN,   "kelurahan",   true)
+	X(REGISTRY_NIK,         nik,         true) \
+	X(REGISTRY_KK,          kk,          true) \
+	X(REGISTRY_NAME,        name,        true) \
+	X(REGISTRY_SEX,         sex,         false) \
+	X(REGISTRY_BIRTH_PLACE, birth_place, false) \
+	X(REGISTRY_BIRTH_DATE,  birth_date,  false) \
+	X(REGISTRY_ADDRESS,     address,     false) \
+	X(REGISTRY_RT,          rt,          false) \
+	X(REGISTRY_RW,          rw,          false) \
+	X(REGISTRY_KELURAHAN,   kelurahan,   true)
 
 enum registry_field {
-#define REGISTRY_FIELD_ENUM(e, name, required) e,
+#define REGISTRY_FIELD_ENUM(e, member, required) e,
 	REGISTRY_FIELDS(REGISTRY_FIELD_ENUM)
 #undef REGISTRY_FIELD_ENUM
 	REGISTRY_FIELD_COUNT
@@ -106,6 +107,11 @@ struct registry_verdict registry_parse(const char *const fields[REGISTRY_FIELD_C
 struct registry_verdict registry_check(const struct resident *r, time_t today);
 
 const char *registry_field_name(enum registry_field f);     /* "birth_date" */
+/* Column f of a resident, so that the stores read and write the columns in
+ * one loop in this order instead of listing the members again each time:
+ * its text, or (to fill) its buffer and the buffer's size. */
+const char *registry_field_value(const struct resident *r, enum registry_field f);
+char *registry_field_buffer(struct resident *r, enum registry_field f, size_t *size);
 bool registry_field_required(enum registry_field f);
 const char *registry_problem_code(enum registry_problem p);
 /* The field a problem is about, and its untranslated Indonesian message

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "registry.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,8 +15,10 @@
 static const struct {
 	const char *name;
 	bool required;
+	size_t offset, size;          /* the member of struct resident */
 } fields[REGISTRY_FIELD_COUNT] = {
-#define REGISTRY_FIELD_ROW(e, name, required) [e] = { name, required },
+#define REGISTRY_FIELD_ROW(e, member, required) [e] = { #member, required, \
+	offsetof(struct resident, member), sizeof ((struct resident *)0)->member },
 	REGISTRY_FIELDS(REGISTRY_FIELD_ROW)
 #undef REGISTRY_FIELD_ROW
 };
@@ -33,6 +36,21 @@ static const struct {
 const char *registry_field_name(enum registry_field f)
 {
 	return (unsigned)f < REGISTRY_FIELD_COUNT ? fields[f].name : "";
+}
+
+const char *registry_field_value(const struct resident *r, enum registry_field f)
+{
+	return (unsigned)f < REGISTRY_FIELD_COUNT ? (const char *)r + fields[f].offset : "";
+}
+
+char *registry_field_buffer(struct resident *r, enum registry_field f, size_t *size)
+{
+	if ((unsigned)f >= REGISTRY_FIELD_COUNT) {
+		*size = 0;
+		return NULL;
+	}
+	*size = fields[f].size;
+	return (char *)r + fields[f].offset;
 }
 
 bool registry_field_required(enum registry_field f)

@@ -71,11 +71,10 @@ static bool resident_ok(const char **f, time_t today, struct resident *out, char
 
 static bool insert_resident(sqlite3_stmt *ins, const struct resident *r)
 {
-	const char *text[] = { r->nik, r->kk, r->name, r->sex, r->birth_place, r->birth_date,
-		r->address, r->rt, r->rw, r->kelurahan };
 	sqlite3_reset(ins);
-	for (int i = 0; i < REGISTRY_FIELD_COUNT; i++)
-		sqlite3_bind_text(ins, i + 1, text[i], -1, SQLITE_STATIC);
+	for (int f = 0; f < REGISTRY_FIELD_COUNT; f++)
+		sqlite3_bind_text(ins, f + 1, registry_field_value(r, (enum registry_field)f), -1,
+			SQLITE_STATIC);
 	return sqlite3_step(ins) == SQLITE_DONE;
 }
 
@@ -154,7 +153,7 @@ static bool import_acceptable(const struct admin_options *o, bool resident,
 static int run_import(int argc, char **argv, enum import_kind kind)
 {
 	static const char *const resident_cols[] = {
-#define REGISTRY_FIELD_NAME(e, name, required) name,
+#define REGISTRY_FIELD_NAME(e, member, required) #member,
 		REGISTRY_FIELDS(REGISTRY_FIELD_NAME)
 #undef REGISTRY_FIELD_NAME
 	};

@@ -122,16 +122,14 @@ static void row_to_item(sqlite3_stmt *st, struct proto_page *page, size_t i)
 {
 	if (page->kind == PROTO_PAGE_RESIDENTS) {
 		struct resident *r = &page->residents[i];
+		/* the registry's fields from column 2 in their order, but the
+		 * kelurahan (their last) is column 1, beside the id, for the cursor */
+		size_t size;
+		for (int f = 0; f < REGISTRY_KELURAHAN; f++) {
+			char *buffer = registry_field_buffer(r, (enum registry_field)f, &size);
+			copy_col(st, 2 + f, buffer, size);
+		}
 		copy_col(st, 1, r->kelurahan, sizeof r->kelurahan);
-		copy_col(st, 2, r->nik, sizeof r->nik);
-		copy_col(st, 3, r->kk, sizeof r->kk);
-		copy_col(st, 4, r->name, sizeof r->name);
-		copy_col(st, 5, r->sex, sizeof r->sex);
-		copy_col(st, 6, r->birth_place, sizeof r->birth_place);
-		copy_col(st, 7, r->birth_date, sizeof r->birth_date);
-		copy_col(st, 8, r->address, sizeof r->address);
-		copy_col(st, 9, r->rt, sizeof r->rt);
-		copy_col(st, 10, r->rw, sizeof r->rw);
 	} else {
 		struct candidate *c = &page->candidates[i];
 		copy_col(st, 1, c->kelurahan, sizeof c->kelurahan);

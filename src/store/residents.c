@@ -108,10 +108,9 @@ static enum store_status bind_and_insert(struct import *im, const struct residen
 {
 	sqlite3_stmt *st = im->upsert;
 	sqlite3_reset(st);
-	const char *vals[] = { r->nik, r->kk, r->name, r->sex, r->birth_place, r->birth_date,
-		r->address, r->rt, r->rw, r->kelurahan };
-	for (int i = 0; i < (int)(sizeof vals / sizeof vals[0]); i++)
-		sqlite3_bind_text(st, i + 1, vals[i], -1, SQLITE_STATIC);
+	for (int f = 0; f < REGISTRY_FIELD_COUNT; f++)
+		sqlite3_bind_text(st, f + 1, registry_field_value(r, (enum registry_field)f), -1,
+			SQLITE_STATIC);
 	sqlite3_bind_int64(st, 11, im->batch);
 	sqlite3_bind_int64(st, 12, im->line);
 	int rc = sqlite3_step(st);
@@ -309,16 +308,12 @@ enum store_status store_import_residents(struct store *s, FILE *csv,
 static void resident_from_row(sqlite3_stmt *st, struct resident *r)
 {
 	memset(r, 0, sizeof *r);
-	store_column_text(st, 0, r->nik, sizeof r->nik);
-	store_column_text(st, 1, r->kk, sizeof r->kk);
-	store_column_text(st, 2, r->name, sizeof r->name);
-	store_column_text(st, 3, r->sex, sizeof r->sex);
-	store_column_text(st, 4, r->birth_place, sizeof r->birth_place);
-	store_column_text(st, 5, r->birth_date, sizeof r->birth_date);
-	store_column_text(st, 6, r->address, sizeof r->address);
-	store_column_text(st, 7, r->rt, sizeof r->rt);
-	store_column_text(st, 8, r->rw, sizeof r->rw);
-	store_column_text(st, 9, r->kelurahan, sizeof r->kelurahan);
+	/* RESIDENT_COLUMNS are the registry's fields in their order */
+	for (int f = 0; f < REGISTRY_FIELD_COUNT; f++) {
+		size_t size;
+		char *buffer = registry_field_buffer(r, (enum registry_field)f, &size);
+		store_column_text(st, f, buffer, size);
+	}
 }
 
 enum store_status store_resident_get(struct store *s, const char *nik, struct resident *out)

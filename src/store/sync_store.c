@@ -241,12 +241,10 @@ static bool resident_item_ok(const void *item)
 static void bind_resident(sqlite3_stmt *st, const void *item, int64_t batch, int64_t line)
 {
 	const struct resident *r = item;
-	const char *text[] = { r->nik, r->kk, r->name, r->sex, r->birth_place,
-		r->birth_date, r->address, r->rt, r->rw, r->kelurahan };
 	(void)batch;
 	sqlite3_bind_int64(st, 1, line);
-	for (int c = 0; c < 10; c++)
-		store_bind_text(st, c + 2, text[c]);
+	for (int f = 0; f < REGISTRY_FIELD_COUNT; f++)
+		store_bind_text(st, f + 2, registry_field_value(r, (enum registry_field)f));
 }
 
 /* The pass is whole: it replaces the copy (residents the city no longer

@@ -109,7 +109,10 @@ size_t ui_text_wrap(const char *s, int width)
 	return fit;
 }
 
-size_t ui_text_fit(const char *s, int width, int *cols)
+/* The bytes of s that fit in width columns, and the columns they take
+ * (*cols); with draw, each character is put at the cursor on the way, so
+ * what is measured and what is drawn never differ. */
+static size_t text_walk(const char *s, int width, bool draw, int *cols)
 {
 	size_t len = strlen(s), at = 0;
 	int used = 0;
@@ -119,9 +122,19 @@ size_t ui_text_fit(const char *s, int width, int *cols)
 		size_t n = next_char(s + at, len - at, &wc, &w);
 		if (used + w > width)
 			break;
+		if (draw)
+			waddnwstr(stdscr, &wc, 1);
 		used += w;
 		at += n;
 	}
+	*cols = used;
+	return at;
+}
+
+size_t ui_text_fit(const char *s, int width, int *cols)
+{
+	int used;
+	size_t at = text_walk(s, width, false, &used);
 	if (cols != NULL)
 		*cols = used;
 	return at;
@@ -140,20 +153,10 @@ int ui_put(int y, int x, int width, enum ui_role role, const char *s)
 		return 0;
 	if (x + width > COLS)
 		width = COLS - x;
-	size_t len = strlen(s), at = 0;
-	int used = 0;
+	int used;
 	set_role(role);
 	move(y, x);
-	while (at < len) {
-		wchar_t wc;
-		int w;
-		size_t n = next_char(s + at, len - at, &wc, &w);
-		if (used + w > width)
-			break;
-		waddnwstr(stdscr, &wc, 1);
-		used += w;
-		at += n;
-	}
+	text_walk(s, width, true, &used);
 	wattr_set(stdscr, A_NORMAL, 0, NULL);
 	return used;
 }

@@ -1,5 +1,6 @@
 /* record: every rule of record_check_final and every record-only warning,
- * each from a record that is otherwise clean; the code tables; UUIDs. */
+ * each from a record that is otherwise clean; the code tables; UUIDs; the
+ * registry's column members. */
 #include "config.h"
 #include "record.h"
 
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "geo.h"
+#include "registry.h"
 #include "../tap.h"
 
 #define BIT(p) (1u << (p))
@@ -376,6 +378,35 @@ static void test_uuid(void)
 	ok(uuid_shape(u), "v4 layout");
 }
 
+/* registry_field_value/_buffer name the member registry_parse fills for
+ * each column (the stores loop over them instead of listing the members):
+ * a row of distinct values reads back column by column. */
+static void test_registry_field_members(void)
+{
+	const char *row[REGISTRY_FIELD_COUNT] = {
+		"3671015503850002", "3671010101090002", "Siti Aminah", "P", "Jakarta",
+		"1985-03-15", "Jl. Merdeka 1", "001", "002", "36.71.01.1001",
+	};
+	struct resident r;
+	struct registry_verdict v = registry_parse(row, REGISTRY_ANY_DAY, &r);
+	ok(v.problem == REGISTRY_OK, "a full row parses");
+	for (int f = 0; f < REGISTRY_FIELD_COUNT; f++) {
+		size_t size;
+		char *buffer = registry_field_buffer(&r, (enum registry_field)f, &size);
+		const char *value = registry_field_value(&r, (enum registry_field)f);
+		ok(buffer == value && strcmp(value, row[f]) == 0
+			&& (char *)buffer >= (char *)&r && buffer + size <= (char *)(&r + 1)
+			&& strlen(row[f]) < size,
+			"column %s: '%s' in a member of %zu bytes", registry_field_name((enum registry_field)f),
+			value, size);
+	}
+	size_t size;
+	ok(registry_field_buffer(&r, REGISTRY_SEX, &size) == r.sex && size == sizeof r.sex,
+		"sex: its member and size");
+	ok(registry_field_buffer(&r, REGISTRY_FIELD_COUNT, &size) == NULL && size == 0,
+		"no column past the last");
+}
+
 int main(void)
 {
 	test_clean();
@@ -384,5 +415,6 @@ int main(void)
 	test_coord_from_photos();
 	test_codes();
 	test_uuid();
+	test_registry_field_members();
 	return tap_done();
 }
