@@ -20,7 +20,7 @@
 
 enum { ADD_NIK, ADD_PHOTO, ADD_DECISION, ADD_REASON, ADD_REASON_TEXT, ADD_LAT, ADD_LON,
 	ADD_COORD_REASON, ADD_NOTES, ADD_NAME, ADD_ADDRESS, ADD_SUPERSEDES, ADD_FINAL,
-	ADD_FIELDS_FROM };
+	ADD_FIELDS_FROM, ADD_KELURAHAN };
 
 static const struct cli_option add_options[] = {
 	{ "nik", true, ADD_NIK },
@@ -34,6 +34,7 @@ static const struct cli_option add_options[] = {
 	{ "notes", true, ADD_NOTES },
 	{ "name", true, ADD_NAME },
 	{ "address", true, ADD_ADDRESS },
+	{ "kelurahan", true, ADD_KELURAHAN },
 	{ "supersedes", true, ADD_SUPERSEDES },
 	{ "final", false, ADD_FINAL },
 	{ "fields-from", true, ADD_FIELDS_FROM },
@@ -42,7 +43,7 @@ static const struct cli_option add_options[] = {
 
 struct add_args {
 	const char *nik, *decision, *reason, *reason_text, *lat, *lon, *coord_reason;
-	const char *notes, *name, *address, *supersedes, *fields_from;
+	const char *notes, *name, *address, *kelurahan, *supersedes, *fields_from;
 	const char *photo[PHOTO_KIND_COUNT];
 	bool final;
 	char *fields_text;              /* what --fields-from read (owned) */
@@ -121,7 +122,7 @@ static int parse_add(int argc, char **argv, struct add_args *a)
 		[ADD_REASON] = &a->reason, [ADD_REASON_TEXT] = &a->reason_text, [ADD_LAT] = &a->lat,
 		[ADD_LON] = &a->lon, [ADD_COORD_REASON] = &a->coord_reason, [ADD_NOTES] = &a->notes,
 		[ADD_NAME] = &a->name, [ADD_ADDRESS] = &a->address, [ADD_SUPERSEDES] = &a->supersedes,
-		[ADD_FIELDS_FROM] = &a->fields_from };
+		[ADD_FIELDS_FROM] = &a->fields_from, [ADD_KELURAHAN] = &a->kelurahan };
 	const char *value;
 	int id;
 	while ((id = cli_next(&p, add_options, &value)) != CLI_END) {
@@ -188,6 +189,16 @@ static int fill_fields(const struct add_args *a, struct record *r)
 		r->has_coord = true;
 		r->coord_source = COORD_MANUAL;
 	}
+	/* a NIK outside the registry: the kelurahan the clerk names (as the
+	 * form's list), else the house's (pick_coordinates) */
+	const struct wilayah_kelurahan *k = a->kelurahan != NULL ? wilayah_kelurahan_find(a->kelurahan) : NULL;
+	if (a->kelurahan != NULL && k == NULL) {
+		cli_error(_("Kelurahan tidak dikenal: %s (kode Kemendagri kelurahan Kota Tangerang, "
+			"misalnya 36.71.01.1005)."), a->kelurahan);
+		return CLI_EXIT_REJECTED;
+	}
+	if (k != NULL)
+		snprintf(r->kelurahan, sizeof r->kelurahan, "%s", k->code);
 	int status = copy_text(r->reason_text, sizeof r->reason_text, a->reason_text, "reason-text");
 	if (status == CLI_EXIT_OK)
 		status = copy_text(r->coord_reason, sizeof r->coord_reason, a->coord_reason, "coord-reason");
@@ -234,9 +245,9 @@ static void apply_registry(struct store *s, const struct add_args *a, struct rec
 {
 	struct resident res;
 	bool found = store_resident_get(s, r->nik, &res) == STORE_OK;
-	if (found && (a->name != NULL || a->address != NULL))
-		cli_warning("%s", _("NIK ada di data kependudukan: nama dan alamat diambil dari sana, "
-			"--name dan --address diabaikan."));
+	if (found && (a->name != NULL || a->address != NULL || a->kelurahan != NULL))
+		cli_warning("%s", _("NIK ada di data kependudukan: nama, alamat dan kelurahan diambil dari "
+			"sana, --name, --address dan --kelurahan diabaikan."));
 	registry_fill_record(found ? &res : NULL, r, facts);
 }
 

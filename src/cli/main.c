@@ -35,6 +35,8 @@ static const struct cli_command commands[] = {
 		   "      --notes TEKS          catatan\n"
 		   "      --name NAMA           nama, bila NIK tidak ada di data kependudukan\n"
 		   "      --address ALAMAT      alamat, bila NIK tidak ada di data kependudukan\n"
+		   "      --kelurahan KODE      kelurahan (misalnya 36.71.01.1005), bila NIK tidak\n"
+		   "                            ada di data kependudukan (bawaan: dari koordinat)\n"
 		   "      --supersedes UUID     rekaman final yang dikoreksi rekaman ini\n"
 		   "      --fields-from FILE|-  baris name=, address=, notes=, reason-text=,\n"
 		   "                            coord-reason= dari file atau stdin: data pribadi\n"

@@ -230,7 +230,7 @@ const struct screen_ops screen_dialog = {
 
 /* ---- a list to choose from ---- */
 
-#define CHOICE_MAX 16
+#define CHOICE_MAX 18   /* a kecamatan's kelurahan and one more row */
 
 struct choice {
 	char title[128];

@@ -75,10 +75,11 @@ void form_sync_fields(struct form *f)
 	if (!f->rec.in_registry) {
 		ui_copy(f->rec.name, sizeof f->rec.name, f->name.text);
 		ui_copy(f->rec.address, sizeof f->rec.address, f->address.text);
-		/* no address kelurahan outside the registry: take the one the
-		 * house is in, so the record still names its kelurahan */
+		/* no address kelurahan outside the registry: the one the clerk
+		 * picked, else the one the house is in */
 		const struct wilayah_kelurahan *k = f->rec.has_coord ? geo_kelurahan_at(f->rec.lat, f->rec.lon) : NULL;
-		ui_copy(f->rec.kelurahan, sizeof f->rec.kelurahan, k != NULL ? k->code : "");
+		ui_copy(f->rec.kelurahan, sizeof f->rec.kelurahan, f->kelurahan_chosen[0] != '\0'
+			? f->kelurahan_chosen : k != NULL ? k->code : "");
 	}
 	ui_copy(f->rec.reason_text, sizeof f->rec.reason_text, f->reason_text.text);
 	ui_copy(f->rec.notes, sizeof f->rec.notes, f->notes.text);
@@ -199,6 +200,8 @@ static void load_fields(struct form *f)
 	ui_field_set(&f->nik, f->rec.nik);
 	ui_field_set(&f->name, f->rec.in_registry ? "" : f->rec.name);
 	ui_field_set(&f->address, f->rec.in_registry ? "" : f->rec.address);
+	/* what the draft says stays, whatever a photo says later */
+	ui_copy(f->kelurahan_chosen, sizeof f->kelurahan_chosen, f->rec.in_registry ? "" : f->rec.kelurahan);
 	ui_field_set(&f->reason_text, f->rec.reason_text);
 	ui_field_set(&f->notes, f->rec.notes);
 }
@@ -272,6 +275,7 @@ bool form_field_active(const struct form *f, enum form_field field)
 	switch (field) {
 	case F_NAME:
 	case F_ADDRESS:
+	case F_KELURAHAN:
 		return f->nik_complete && !f->rec.in_registry;
 	case F_REASON:
 		return f->rec.decision == DECISION_TIDAK_LAYAK;

@@ -111,16 +111,28 @@ static void draw_text_or_field(struct ui *ui, struct form *f, int y, enum form_f
 	}
 }
 
+/* The registry's kelurahan, or for a NIK it does not know the one picked
+ * (Enter) or the house's. */
+static void draw_kelurahan(struct ui *ui, struct form *f, int y)
+{
+	draw_label(f, y, F_KELURAHAN, _("Kelurahan"));
+	bool focused = f->focus == F_KELURAHAN && !f->frozen;
+	const struct wilayah_kelurahan *k = f->rec.kelurahan[0] != '\0' ? wilayah_kelurahan_find(f->rec.kelurahan) : NULL;
+	if (focused)
+		ui_fill(y, VALUE_X, 40, ROLE_FOCUS);
+	if (k != NULL)
+		ui_putf(y, VALUE_X, 40, focused ? ROLE_FOCUS : ROLE_VALUE, "%s, Kec. %s", k->name, k->kecamatan_name);
+	else if (form_field_active(f, F_KELURAHAN))
+		ui_put(y, VALUE_X, 40, focused ? ROLE_FOCUS : ROLE_WARN, _("belum dipilih; Enter: pilih"));
+}
+
 static void draw_person(struct ui *ui, struct form *f)
 {
 	draw_label(f, 2, F_NAME, _("Nama"));
 	draw_text_or_field(ui, f, 2, F_NAME, &f->name, f->rec.name);
 	draw_label(f, 3, F_ADDRESS, _("Alamat"));
 	draw_text_or_field(ui, f, 3, F_ADDRESS, &f->address, f->rec.address);
-	ui_put(4, 1, LABEL_W - 1, ROLE_LABEL, _("Kelurahan"));
-	const struct wilayah_kelurahan *k = f->rec.kelurahan[0] != '\0' ? wilayah_kelurahan_find(f->rec.kelurahan) : NULL;
-	if (k != NULL)
-		ui_putf(4, VALUE_X, 40, ROLE_VALUE, "%s, Kec. %s", k->name, k->kecamatan_name);
+	draw_kelurahan(ui, f, 4);
 	if (f->rec.kk[0] != '\0')
 		ui_putf(4, 54, ui->cols - 55, ROLE_NORMAL, _("KK %s"), f->rec.kk);
 	if (f->resident_found) {

@@ -11,14 +11,18 @@
 #include "record.h"
 #include "store.h"
 
+struct wilayah_kelurahan;
+
 /* Residents listed by one search by name or KK (the choice list's size). */
 #define FORM_FIND_MAX 16
 /* Registered NIKs one digit away offered for a NIK not in the registry
  * (digits 1-9 pick in the list). */
 #define FORM_NEAR_MAX 8
+/* Karawaci has 16 kelurahan, and the list's last row opens the kecamatan */
+#define FORM_PLACE_MAX 17
 
 enum form_field {
-	F_NIK, F_NAME, F_ADDRESS, F_KTP, F_KK, F_RUMAH, F_COORD,
+	F_NIK, F_NAME, F_ADDRESS, F_KELURAHAN, F_KTP, F_KK, F_RUMAH, F_COORD,
 	F_DECISION, F_REASON, F_REASON_TEXT, F_NOTES, F_COUNT
 };
 
@@ -39,6 +43,10 @@ struct form {
 	int nfound;
 	struct resident near[FORM_NEAR_MAX]; /* registered NIKs one slip away */
 	size_t near_count;
+	/* not in the registry: the kelurahan the clerk picked (form_place.c) */
+	char kelurahan_chosen[sizeof ((struct record *)0)->kelurahan];
+	const struct wilayah_kelurahan *place[FORM_PLACE_MAX];  /* the list shown */
+	int nplace;
 	bool gps_known[PHOTO_KIND_COUNT];
 	enum photo_gps_problem gps_problem[PHOTO_KIND_COUNT];
 	unsigned warnings;
@@ -50,6 +58,10 @@ struct form {
 /* Said in the warnings and before finalising: a NIK the registry copy does
  * not know is often a typo, and then the record names nobody. */
 #define FORM_NOT_IN_REGISTRY N_("NIK tidak ada di data kependudukan: periksa NIK-nya sekali lagi")
+
+/* ---- form_place.c ---- */
+/* The kelurahan of a household the registry does not know, from a list. */
+void form_ask_kelurahan(struct ui *ui, struct form *f);
 
 /* ---- form.c: the record and the registry ---- */
 void *form_open(struct ui *ui, void *arg);

@@ -308,6 +308,9 @@ static unsigned enter(struct ui *ui, struct form *f)
 		ui_push(ui, &screen_picker, &pa);
 		return UI_HANDLED;
 	}
+	case F_KELURAHAN:
+		form_ask_kelurahan(ui, f);
+		return UI_HANDLED;
 	case F_COORD:
 		ask_coord(ui, f);
 		return UI_HANDLED;

@@ -211,8 +211,50 @@ static void test_near_nik(void)
 	e2e_cleanup(&e);
 }
 
+/* A NIK the registry does not know: the Kelurahan field is reached like
+ * the name and the address, Enter lists the kelurahan of the NIK's
+ * kecamatan (a digit picks), its last row the other kecamatan; the draft
+ * keeps what was picked. */
+static void test_kelurahan_not_in_registry(void)
+{
+	struct e2e e;
+	ok(e2e_init(&e, "ui-kelurahan"), "test folder");
+	ok(e2e_profile(&e, "siti"), "profile");
+	struct vt *t = e2e_start_login(&e, "siti");
+	vt_send(t, "<F3>" NOT_REGISTERED);
+	e2e_wait(t, "Tidak ada di data kependudukan", "a NIK not in the registry");
+	vt_send(t, "<Enter>SARI DEWI<Enter>JL. KENANGA 3<Enter>");
+	e2e_wait(t, "belum dipilih; Enter: pilih", "after the address: the Kelurahan field, empty");
+	vt_send(t, "<Enter>");
+	e2e_wait(t, "Kelurahan di Kec. Tangerang", "Enter lists the kelurahan of the NIK's kecamatan (367101)");
+	e2e_ok(t, vt_has_text(t, "1  Sukarasa") && vt_has_text(t, "8  Babakan"),
+		"its eight kelurahan, numbered");
+	e2e_ok(t, vt_has_text(t, "9  Kecamatan lain"), "the last row opens the other kecamatan");
+	vt_send(t, "5");
+	e2e_wait(t, "Kelurahan   Cikokol, Kec. Tangerang", "5 picks Cikokol");
+	e2e_ok(t, vt_has_text(t, "belum ada; Enter: pilih foto"), "on to the photos");
+	vt_send(t, "<Up><Enter>");
+	e2e_wait(t, "Kelurahan di Kec. Tangerang", "Up, Enter: the list again");
+	vt_send(t, "9");
+	e2e_wait(t, "7  Karawaci", "the list of Kota Tangerang's kecamatan");
+	vt_send(t, "7");
+	e2e_wait(t, "Kelurahan di Kec. Karawaci", "Karawaci's kelurahan");
+	e2e_ok(t, vt_has_text(t, "Koang Jaya") && vt_has_text(t, "Kecamatan lain"),
+		"all sixteen and the way out fit at 80x24");
+	vt_send(t, "<End><Up><Enter>");
+	e2e_wait(t, "Kelurahan   Koang Jaya, Kec. Karawaci", "the 16th picked with the arrows");
+	vt_send(t, "<Esc>");
+	e2e_wait(t, "SARI DEWI", "Esc keeps the draft, back on the list");
+	vt_send(t, "<Enter>");
+	e2e_wait(t, "Kelurahan   Koang Jaya, Kec. Karawaci", "the draft reopened keeps the kelurahan picked");
+	e2e_quit(t, "<Esc><F10>", "quit");
+	vt_free(t);
+	e2e_cleanup(&e);
+}
+
 int main(void)
 {
+	test_kelurahan_not_in_registry();
 	test_near_nik();
 	test_worklist();
 	test_f9_lists_every_blocker();

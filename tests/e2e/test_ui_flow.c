@@ -219,7 +219,9 @@ static void test_not_in_registry(void)
 	e2e_ok(t, vt_has_text(t, "perempuan, 25-06-1995"), "the NIK itself is decoded");
 	vt_send(t, "Sri Wahyuni<Enter>");
 	vt_send(t, "Gg. Kenari No. 2, RT 3 RW 4<Enter>");
-	e2e_wait(t, "Enter: pilih foto", "name and address by hand, then the photos");
+	e2e_wait(t, "belum dipilih; Enter: pilih", "name and address by hand, then the kelurahan");
+	vt_send(t, "<Enter>5");
+	e2e_wait(t, "Enter: pilih foto", "Cikokol picked from the NIK's kecamatan, then the photos");
 	vt_send(t, "<F2>");
 	e2e_wait(t, "Draf tersimpan", "F2 saves a draft");
 	vt_send(t, "<Esc>");
