@@ -32,5 +32,8 @@ enum common_append_result common_append(char **buf, size_t *len, size_t *cap, si
 
 /* Milliseconds on the monotonic clock (for timeouts and intervals only). */
 int64_t common_now_ms(void);
+/* The same in microseconds (a request's duration, for its log line and
+ * latency histogram). */
+int64_t common_now_us(void);
 
 #endif

@@ -107,9 +107,14 @@ enum common_append_result common_append(char **buf, size_t *len, size_t *cap, si
 	return COMMON_APPENDED;
 }
 
-int64_t common_now_ms(void)
+int64_t common_now_us(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t common_now_ms(void)
+{
+	return common_now_us() / 1000;
 }

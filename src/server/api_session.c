@@ -56,7 +56,9 @@ bool login_password_ok(const char *stored, const char *password)
 	pthread_once(&hash_once, hash_init);
 	if (stored == NULL)
 		stored = dummy_hash;
+	ops_login_waiting(1);
 	sem_wait(&hash_slots);
+	ops_login_waiting(-1);
 	bool ok = stored[0] != '\0'
 		&& crypto_pwhash_str_verify(stored, password, strlen(password)) == 0;
 	sem_post(&hash_slots);

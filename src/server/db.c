@@ -485,6 +485,14 @@ static bool run_in_batch(sqlite3 *db, bool (*fn)(struct sqlite3 *, void *), void
 	return true;
 }
 
+unsigned db_write_waiting(void)
+{
+	pthread_mutex_lock(&writer.lock);
+	unsigned n = writer.waiting;
+	pthread_mutex_unlock(&writer.lock);
+	return n;
+}
+
 enum db_write_result db_write(bool (*fn)(struct sqlite3 *, void *), void *ctx)
 {
 	struct db_ticket me = { .done = false };

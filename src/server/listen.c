@@ -1,6 +1,6 @@
 /* listen: the sockets `sigacor-server serve` listens on (plain HTTP only
- * on the loopback, see serve.c) and the small files it reads at start
- * (certificate, key). */
+ * on the loopback, see serve.c; the metrics also on a private network, see
+ * ops.c) and the small files it reads at start (certificate, key). */
 #include "config.h"
 #include "server.h"
 
@@ -27,14 +27,33 @@ static bool is_loopback(const struct sockaddr *sa)
 	return false;
 }
 
+/* 10/8, 172.16/12, 192.168/16, fc00::/7: not routed on the internet */
+static bool is_private(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		uint32_t a = ntohl(((const struct sockaddr_in *)(const void *)sa)->sin_addr.s_addr);
+		return (a >> 24) == 10 || (a >> 20) == 0xac1 || (a >> 16) == 0xc0a8;
+	}
+	if (sa->sa_family == AF_INET6)
+		return (((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr[0] & 0xfe)
+			== 0xfc;
+	return false;
+}
+
+static bool reachable_enough(const struct sockaddr *sa, enum listen_reach reach)
+{
+	return reach == LISTEN_ANY || is_loopback(sa) || (reach == LISTEN_PRIVATE && is_private(sa));
+}
+
 /* "127.0.0.1:8080", "[::1]:0": a listening socket, and the address it got */
-int serve_listen_on(const char *spec, bool tls, char *shown, size_t shown_cap)
+int serve_listen_on(const char *option, const char *spec, enum listen_reach reach, char *shown,
+	size_t shown_cap)
 {
 	char host[128], port[16];
 	const char *colon = strrchr(spec, ':');
 	if (colon == NULL || colon == spec || strlen(colon + 1) == 0 || strlen(colon + 1) >= sizeof port
 		|| (size_t)(colon - spec) >= sizeof host) {
-		fprintf(stderr, "sigacor-server: --listen %s: %s\n", spec, _("harus berbentuk ALAMAT:PORT"));
+		fprintf(stderr, "sigacor-server: --%s %s: %s\n", option, spec, _("harus berbentuk ALAMAT:PORT"));
 		return -1;
 	}
 	size_t hlen = (size_t)(colon - spec);
@@ -50,13 +69,14 @@ int serve_listen_on(const char *spec, bool tls, char *shown, size_t shown_cap)
 		.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE };
 	struct addrinfo *ai;
 	if (getaddrinfo(host, port, &hints, &ai) != 0) {
-		fprintf(stderr, "sigacor-server: --listen %s: %s\n", spec,
+		fprintf(stderr, "sigacor-server: --%s %s: %s\n", option, spec,
 			_("alamat harus berupa angka IP, misalnya 127.0.0.1:8080"));
 		return -1;
 	}
-	if (!tls && !is_loopback(ai->ai_addr)) {
-		fprintf(stderr, "sigacor-server: --listen %s: %s\n", spec,
-			_("tanpa --cert dan --key server hanya mau mendengar di alamat loopback (127.0.0.1 atau ::1)"));
+	if (!reachable_enough(ai->ai_addr, reach)) {
+		fprintf(stderr, "sigacor-server: --%s %s: %s\n", option, spec, reach == LISTEN_PRIVATE
+			? _("metrik hanya untuk jaringan pemantauan: alamat loopback atau jaringan pribadi (10.x, 172.16-31.x, 192.168.x, fc00::/7)")
+			: _("tanpa --cert dan --key server hanya mau mendengar di alamat loopback (127.0.0.1 atau ::1)"));
 		freeaddrinfo(ai);
 		return -1;
 	}
@@ -64,7 +84,7 @@ int serve_listen_on(const char *spec, bool tls, char *shown, size_t shown_cap)
 	int one = 1;
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0
 		|| bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 1024) != 0) {
-		fprintf(stderr, "sigacor-server: --listen %s: %s\n", spec, strerror(errno));
+		fprintf(stderr, "sigacor-server: --%s %s: %s\n", option, spec, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		freeaddrinfo(ai);

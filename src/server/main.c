@@ -44,6 +44,8 @@ static void usage(FILE *f)
 "  serve --data FOLDER --listen ALAMAT:PORT [--cert FILE --key FILE]\n"
 "        [--max-connections N] [--max-per-address N] [--header-timeout DETIK]\n"
 "        [--max-photo-mb N] [--web-assets FOLDER] [--leaflet FOLDER] [--tiles URL]\n"
+"        [--public-url URL] [--inbox-days N] [--inbox-code-minutes N]\n"
+"        [--metrics-listen ALAMAT:PORT] [--log-format text|json]\n"
 "        jalankan server HTTP(S): /api/v1 untuk petugas, dasbor pengawas di /;\n"
 "        tanpa --cert/--key hanya di alamat loopback; port 0 memilih port\n"
 "        bebas; mencetak \"listening on ALAMAT:PORT\"; peta tanpa ubin\n"

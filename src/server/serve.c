@@ -40,14 +40,14 @@
 enum route {
 	ROUTE_NONE = 0, ROUTE_LOGIN, ROUTE_LOGOUT, ROUTE_ME, ROUTE_RESIDENTS, ROUTE_CANDIDATES,
 	ROUTE_CHANGES, ROUTE_VERIFICATION, ROUTE_BLOB, ROUTE_INBOX_CODES, ROUTE_INBOX,
-	ROUTE_INBOX_PHOTO,
+	ROUTE_INBOX_PHOTO, ROUTE_HEALTHZ,
 };
 
 /* log names: the route with its parameter left as a placeholder */
 static const char *const route_names[] = {
 	"-", "/auth/login", "/auth/logout", "/me", "/residents", "/candidates",
 	"/verifications/changes", "/verifications/{id}", "/blobs/{sha256}", "/inbox/codes",
-	"/inbox", "/inbox/{sha256}",
+	"/inbox", "/inbox/{sha256}", "/healthz",
 };
 
 struct request {
@@ -77,13 +77,6 @@ struct request {
 	struct web_request *web_state;
 	struct guard_conn *guard;       /* the connection's watch (guard.c) */
 };
-
-static int64_t now_us(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
-}
 
 /* ---------------------------------------------------------------- replies */
 
@@ -197,7 +190,7 @@ static const char *const methods_of[] = {
 	[ROUTE_LOGIN] = "POST", [ROUTE_LOGOUT] = "POST", [ROUTE_ME] = "GET",
 	[ROUTE_RESIDENTS] = "GET", [ROUTE_CANDIDATES] = "GET", [ROUTE_CHANGES] = "GET",
 	[ROUTE_VERIFICATION] = "PUT", [ROUTE_BLOB] = "HEAD, PUT", [ROUTE_INBOX_CODES] = "POST",
-	[ROUTE_INBOX] = "GET", [ROUTE_INBOX_PHOTO] = "GET, DELETE",
+	[ROUTE_INBOX] = "GET", [ROUTE_INBOX_PHOTO] = "GET, DELETE", [ROUTE_HEALTHZ] = "GET",
 };
 
 static enum route route_of(const char *url, char *arg, size_t arg_cap)
@@ -210,6 +203,8 @@ static enum route route_of(const char *url, char *arg, size_t arg_cap)
 	};
 	size_t plen = strlen(PROTO_PREFIX);
 	arg[0] = '\0';
+	if (strcmp(url, "/healthz") == 0)
+		return ROUTE_HEALTHZ;      /* the proxy's probe, outside the API (ops.c) */
 	if (strncmp(url, PROTO_PREFIX, plen) != 0)
 		return ROUTE_NONE;
 	const char *rest = url + plen;
@@ -326,7 +321,7 @@ static enum MHD_Result on_headers(struct MHD_Connection *c, struct request *req,
 			&& !format_sha256_hex(req->arg)))
 		return send_problem(c, req, PROBLEM_BAD_REQUEST,
 			_("Alamat harus memuat UUID atau SHA-256 huruf kecil."));
-	if (req->route != ROUTE_LOGIN) {
+	if (req->route != ROUTE_LOGIN && req->route != ROUTE_HEALTHZ) {
 		struct reply rep;
 		const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 			MHD_HTTP_HEADER_AUTHORIZATION);
@@ -470,6 +465,7 @@ static enum MHD_Result on_complete(struct MHD_Connection *c, struct request *req
 	case ROUTE_VERIFICATION:
 		api_verification_put(&req->session, req->arg, req->body, req->len, &rep);
 		break;
+	case ROUTE_HEALTHZ: ops_health(&rep); break;
 	case ROUTE_INBOX_CODES: api_inbox_code_new(&req->session, &rep); break;
 	case ROUTE_INBOX: api_inbox_list(&req->session, &rep); break;
 	case ROUTE_INBOX_PHOTO:
@@ -497,7 +493,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		unsigned char rnd[8];
 		randombytes_buf(rnd, sizeof rnd);
 		util_hex(rnd, sizeof rnd, req->request_id);
-		req->started_us = now_us();
+		req->started_us = common_now_us();
+		ops_request_started();
 		snprintf(req->method, sizeof req->method, "%s", strlen(method) < sizeof req->method
 			? method : "?");
 		*con_cls = req;
@@ -508,8 +505,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			MHD_HTTP_HEADER_TRANSFER_ENCODING);
 		guard_headers_done(req->guard, content_length(c) > 0 || te != NULL);
 		bool huge = headers_too_large(c, url, method);
+		/* the operations paths are the API's (ops.c): /metrics is not on
+		 * this listener, and says so with a 404 rather than a login page */
+		bool ops_path = strcmp(url, "/healthz") == 0 || strcmp(url, "/metrics") == 0;
 		req->page = !huge && inbox_page_owns(url);
-		req->web = !huge && !req->page && web_owns(url);
+		req->web = !huge && !req->page && !ops_path && web_owns(url);
 		enum MHD_Result r = huge ? send_problem(c, req, PROBLEM_HEADERS_TOO_LARGE, NULL)
 			: req->page ? (enum MHD_Result)inbox_page_handle(c, url, method, upload_data,
 			upload_data_size, &req->page_state)
@@ -579,28 +579,25 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (req == NULL)
 		return;
 	guard_request_done(req->guard);      /* the next request's headers are timed */
-	char when[32];
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	const char *route = route_names[req->route];
-	const char *who = req->authed ? req->session.operator_name : "-";
-	const char *role = "op";
+	int64_t took_us = common_now_us() - req->started_us;
+	struct ops_log_line line = { .request_id = req->request_id, .method = req->method,
+		.route = route_names[req->route], .in_bytes = req->received,
+		.ms = (long long)(took_us / 1000), .role = "op",
+		.who = req->authed ? req->session.operator_name : "-",
+		.aborted = toe != MHD_REQUEST_TERMINATED_COMPLETED_OK };
 	if (req->web) {
-		web_request_log(req->web_state, &route, &req->status, &req->out_bytes, &who);
-		role = "sv";
+		web_request_log(req->web_state, &line.route, &req->status, &req->out_bytes, &line.who);
+		line.role = "sv";
 	}
 	if (req->page) {
 		inbox_page_log(req->page_state, &req->status, &req->out_bytes);
-		route = "/u/{code}";
-		role = "ph";
+		line.route = "/u/{code}";
+		line.role = "ph";
 	}
-	fprintf(stderr, "%s %s %s %s %d in=%lld out=%zu %lldms %s=%s%s\n", when, req->request_id,
-		req->method, route, req->status,
-		req->received, req->out_bytes,
-		(long long)((now_us() - req->started_us) / 1000), role, who,
-		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+	line.status = req->status;
+	line.out_bytes = req->out_bytes;
+	ops_request_done(line.route, req->status, took_us);
+	ops_log_request(&line);
 	web_request_free(req->web_state);
 	inbox_page_free(req->page_state);
 	/* only a cut upload is still open here: its bytes wait for the rest */
@@ -613,89 +610,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 }
 
-static void serve_usage(FILE *f)
-{
-	fprintf(f, "%s", _("Pemakaian: sigacor-server serve --data FOLDER --listen ALAMAT:PORT "
-		"[--cert FILE --key FILE] [--max-connections N] [--max-per-address N] "
-		"[--header-timeout DETIK] [--max-photo-mb N]\n"
-		"       [--web-assets FOLDER] [--leaflet FOLDER] [--tiles URL]\n"
-		"       [--public-url URL] [--inbox-days N] [--inbox-code-minutes N]\n"));
-}
-
-struct serve_options {
-	const char *dir, *listen, *cert, *key;
-	const char *web_assets, *leaflet, *tiles;
-	const char *public_url;         /* the address phones reach, for the inbox's QR code */
-	int inbox_days, inbox_code_minutes;
-	unsigned max_connections;
-	unsigned max_per_address;       /* 0: no limit (behind a proxy, benchmarks) */
-	unsigned header_timeout_s;
-	long long max_photo_mb;
-};
-
-/* http:// or https://, nothing else */
-static bool is_web_address(const char *text)
-{
-	return strncmp(text, "https://", 8) == 0 || strncmp(text, "http://", 7) == 0;
-}
-
-/* an option's number in [min, max]; not given: the default stays */
-static bool parse_count(const char *text, long long min, long long max, long long *out)
-{
-	return text == NULL || util_parse_count(text, min, max, out);
-}
-
-static bool parse_serve_options(int argc, char **argv, struct serve_options *o)
-{
-	const char *tiles = NULL, *max_connections = NULL, *max_per_address = NULL;
-	const char *header_timeout = NULL, *max_photo_mb = NULL, *public_url = NULL;
-	const char *inbox_days = NULL, *inbox_code_minutes = NULL;
-	const struct command_option options[] = {
-		{ "data", &o->dir, NULL, NULL }, { "listen", &o->listen, NULL, NULL },
-		{ "cert", &o->cert, NULL, NULL }, { "key", &o->key, NULL, NULL },
-		{ "max-connections", &max_connections, NULL, NULL },
-		{ "max-photo-mb", &max_photo_mb, NULL, NULL },
-		{ "web-assets", &o->web_assets, NULL, NULL }, { "leaflet", &o->leaflet, NULL, NULL },
-		{ "tiles", &tiles, NULL, NULL },
-		{ "max-per-address", &max_per_address, NULL, NULL },
-		{ "header-timeout", &header_timeout, NULL, NULL },
-		{ "public-url", &public_url, NULL, NULL }, { "inbox-days", &inbox_days, NULL, NULL },
-		{ "inbox-code-minutes", &inbox_code_minutes, NULL, NULL }, { NULL, NULL, NULL, NULL },
-	};
-	long long connections = o->max_connections, per_address = o->max_per_address;
-	long long timeout = o->header_timeout_s, days = o->inbox_days;
-	long long code_minutes = o->inbox_code_minutes;
-	if (!util_parse_options(argc, argv, options, 0, NULL)
-		|| !parse_count(max_connections, 1, 10000, &connections)
-		|| !parse_count(max_per_address, 0, 10000, &per_address)
-		|| !parse_count(header_timeout, 1, 600, &timeout)
-		|| !parse_count(max_photo_mb, 1, 1024, &o->max_photo_mb)
-		|| !parse_count(inbox_days, 1, 365, &days)
-		|| !parse_count(inbox_code_minutes, 1, 1440, &code_minutes))
-		return false;
-	o->max_connections = (unsigned)connections;
-	o->max_per_address = (unsigned)per_address;
-	o->header_timeout_s = (unsigned)timeout;
-	o->inbox_days = (int)days;
-	o->inbox_code_minutes = (int)code_minutes;
-	/* a template like https://tile.example/{z}/{x}/{y}.png, nothing else */
-	if ((tiles != NULL && !is_web_address(tiles))
-		|| (public_url != NULL && !is_web_address(public_url)))
-		return false;
-	o->public_url = public_url;
-	if (tiles != NULL)
-		o->tiles = tiles;
-	return o->dir != NULL && o->listen != NULL && (o->cert == NULL) == (o->key == NULL);
-}
-
 int serve_main(int argc, char **argv)
 {
-	struct serve_options o = { .max_connections = 2048, .max_per_address = 64,
-		.header_timeout_s = 15, .max_photo_mb = PROTO_PHOTO_MAX / (1024 * 1024),
-		.web_assets = SIGACOR_WEBDIR, .leaflet = "/usr/share/javascript/leaflet",
-		.inbox_days = 7, .inbox_code_minutes = 15 };
-	if (!parse_serve_options(argc, argv, &o)) {
-		serve_usage(stderr);
+	struct serve_options o;
+	if (!serve_options_parse(argc, argv, &o)) {
+		serve_usage();
 		return 2;
 	}
 	if (sodium_init() < 0 || !db_prepare_dir(o.dir, true))
@@ -731,13 +650,15 @@ int serve_main(int argc, char **argv)
 	inbox_configure(&icfg);
 	struct api_config cfg = { .dir = o.dir, .max_photo = o.max_photo_mb * 1024 * 1024 };
 	api_configure(&cfg);
+	ops_set_json_log(o.json_log);
 	struct web_config wcfg = { .dir = o.dir, .assets = o.web_assets, .leaflet = o.leaflet,
 		.tiles = o.tiles, .tls = tls };
 	web_configure(&wcfg);
 	db_thread_init(o.dir);
 	inbox_expire();
 	char shown[96];
-	int fd = serve_listen_on(o.listen, tls, shown, sizeof shown);
+	int fd = serve_listen_on("listen", o.listen, tls ? LISTEN_ANY : LISTEN_LOOPBACK, shown,
+		sizeof shown);
 	if (fd < 0) {
 		sqlite3_close(main_db);
 		free(cert);
@@ -788,12 +709,27 @@ int serve_main(int argc, char **argv)
 		free(key);
 		return 1;
 	}
+	char metrics_shown[96];
+	if (o.metrics_listen != NULL && !ops_listen(o.metrics_listen, metrics_shown,
+		sizeof metrics_shown)) {
+		MHD_stop_daemon(d);
+		guard_stop();
+		db_close_all();
+		sqlite3_close(main_db);
+		free(cert);
+		free(key);
+		return 2;
+	}
+	/* before "listening on": whoever waits for that line finds both */
+	if (o.metrics_listen != NULL)
+		printf("metrics listening on %s\n", metrics_shown);
 	printf("listening on %s\n", shown);
 	fflush(stdout);
 	fprintf(stderr, "sigacor-server: %s %s%s\n", _("mendengar di"), shown, tls ? " (HTTPS)" : "");
 	int sig = 0;
 	sigwait(&stop, &sig);
 	fprintf(stderr, "sigacor-server: %s\n", _("berhenti"));
+	ops_listen_stop();
 	MHD_stop_daemon(d);
 	guard_stop();
 	unsigned long long cut_headers, cut_bodies;

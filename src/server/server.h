@@ -68,6 +68,8 @@ enum db_write_result db_write(bool (*fn)(struct sqlite3 *db, void *ctx), void *c
 /* close the writer and the pool, stop the checkpointer (at shutdown, once
  * no request runs) */
 void db_close_all(void);
+/* writes waiting for the writer now (for /metrics) */
+unsigned db_write_waiting(void);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK; false on failure (busy after the
  * timeout, disk full...). */
 bool db_begin(struct sqlite3 *db);
@@ -271,10 +273,30 @@ void inbox_page_log(const struct inbox_page *p, int *status, size_t *out);
 void inbox_page_free(struct inbox_page *p);
 
 int serve_main(int argc, char **argv);
+/* serve's command line (serve_options.c): defaults, then the options;
+ * false when one is unknown or out of its range (then serve_usage) */
+struct serve_options {
+	const char *dir, *listen, *cert, *key;
+	const char *web_assets, *leaflet, *tiles;
+	const char *public_url;         /* the address phones reach, for the inbox's QR code */
+	int inbox_days, inbox_code_minutes;
+	unsigned max_connections;
+	unsigned max_per_address;       /* 0: no limit (behind a proxy, benchmarks) */
+	unsigned header_timeout_s;
+	long long max_photo_mb;
+	const char *metrics_listen;     /* GET /metrics and /healthz there, or NULL (ops.c) */
+	bool json_log;                  /* --log-format json */
+};
+bool serve_options_parse(int argc, char **argv, struct serve_options *o);
+void serve_usage(void);          /* on stderr */
+/* Where a listener may be: the loopback only (plain HTTP), also a private
+ * network (10/8, 172.16/12, 192.168/16, fc00::/7: the monitoring side of
+ * --metrics-listen), or anywhere (HTTPS). */
+enum listen_reach { LISTEN_LOOPBACK, LISTEN_PRIVATE, LISTEN_ANY };
 /* listen.c: "127.0.0.1:8080", "[::1]:0": a listening socket (-1 on error,
- * said on stderr), the address it got into shown; tls false refuses any
- * address but the loopback. */
-int serve_listen_on(const char *spec, bool tls, char *shown, size_t shown_cap);
+ * said on stderr naming --option), the address it got into shown. */
+int serve_listen_on(const char *option, const char *spec, enum listen_reach reach, char *shown,
+	size_t shown_cap);
 /* A small file (at most 1 MB) read whole and NUL-terminated, or NULL (said). */
 char *serve_read_file(const char *path);
 int admin_add_operator(int argc, char **argv);
@@ -332,6 +354,32 @@ void guard_request_done(struct guard_conn *g);
 /* connections cut so far, for the log at shutdown */
 void guard_counts(unsigned long long *headers, unsigned long long *bodies);
 
+/* ---- operations (ops.c, doc/OPERATIONS.md): /healthz, /metrics, the log line */
+struct ops_log_line {
+	const char *request_id, *method;
+	const char *route;              /* a template ("/verifications/{id}"), never the URL */
+	int status;
+	long long in_bytes;
+	size_t out_bytes;
+	long long ms;
+	const char *role, *who;         /* "op", "sv" or "ph", and the account's name or "-" */
+	bool aborted;
+};
+/* one JSON object a line instead of the text line (serve --log-format json) */
+void ops_set_json_log(bool json);
+void ops_log_request(const struct ops_log_line *l);
+/* a request's headers came / its answer went: in flight, and counted by
+ * route template and status in the latency histogram */
+void ops_request_started(void);
+void ops_request_done(const char *route, int status, int64_t duration_us);
+/* +1 when a login starts waiting for an Argon2id slot, -1 when it has one */
+void ops_login_waiting(int delta);
+/* GET /healthz: 200 {"status":"ok"} while the database reads, else 503 */
+void ops_health(struct reply *out);
+/* --metrics-listen: GET /metrics and GET /healthz on their own listener
+ * (loopback or a private network); false when it cannot start (said) */
+bool ops_listen(const char *spec, char *shown, size_t shown_cap);
+void ops_listen_stop(void);
 
 /* small helpers (util.c) */
 void util_hex(const unsigned char *bytes, size_t n, char *out);   /* out: 2n+1 */
