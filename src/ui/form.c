@@ -12,6 +12,7 @@
  * SIGKILL or a power cut loses only what was typed since the last write. */
 #include "config.h"
 #include "form_int.h"
+#include "evidence.h"
 #include "geo.h"
 #include "wilayah.h"
 
@@ -247,6 +248,8 @@ void *form_open(struct ui *ui, void *arg)
 		f->focus = F_NIK;
 		if (!f->frozen && f->nik_complete)
 			f->focus = (enum form_field)(F_KTP + (form_next_empty_slot(f, 0) > 0 ? form_next_empty_slot(f, 0) : 0));
+		if (!form_field_active(f, f->focus))
+			form_focus_evidence(f);
 	} else {
 		f->rec.state = STATE_DRAFT;
 		if (a->nik != NULL) {
@@ -281,6 +284,11 @@ bool form_field_active(const struct form *f, enum form_field field)
 		return f->rec.decision == DECISION_TIDAK_LAYAK;
 	case F_REASON_TEXT:
 		return f->rec.decision == DECISION_TIDAK_LAYAK && f->rec.reason == REASON_LAINNYA;
+	case F_KTP:
+	case F_KK:
+	case F_RUMAH:
+		/* only the slots the outcome needs or offers (doc/EVIDENCE.md) */
+		return evidence_slot_shown(&f->rec, (enum photo_kind)(field - F_KTP));
 	default:
 		return true;
 	}
@@ -373,10 +381,35 @@ int form_next_empty_slot(const struct form *f, int kind)
 {
 	for (int i = 0; i < PHOTO_KIND_COUNT; i++) {
 		int k = (kind + i) % PHOTO_KIND_COUNT;
-		if (!f->rec.photos[k].attached)
+		if (!f->rec.photos[k].attached && (evidence_for(f->rec.decision, f->rec.reason)->needed
+			& EVIDENCE_PHOTO(k)))
 			return k;
 	}
 	return -1;
+}
+
+/* After the outcome is chosen: on to the first piece of its evidence still
+ * missing (a photo slot it needs, else the place: an offered slot whose
+ * photo would give it, else the coordinates), else onwards.  A household
+ * not found goes straight to the address photo. */
+void form_focus_evidence(struct form *f)
+{
+	const struct evidence_rule *rule = evidence_for(f->rec.decision, f->rec.reason);
+	int slot = form_next_empty_slot(f, 0);
+	if (slot >= 0) {
+		f->focus = (enum form_field)(F_KTP + slot);
+		return;
+	}
+	if (!rule->location || f->rec.has_coord) {
+		form_move_focus(f, 1);
+		return;
+	}
+	f->focus = F_COORD;
+	for (int k = 0; k < PHOTO_KIND_COUNT; k++)
+		if ((rule->offered & EVIDENCE_PHOTO(k)) && !f->rec.photos[k].attached) {
+			f->focus = (enum form_field)(F_KTP + k);
+			return;
+		}
 }
 
 void form_detach_photo(struct ui *ui, struct form *f, int kind)

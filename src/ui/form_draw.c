@@ -2,6 +2,7 @@
  * for what it means). */
 #include "config.h"
 #include "form_int.h"
+#include "evidence.h"
 #include "geo.h"
 #include "wilayah.h"
 
@@ -177,6 +178,8 @@ void ui_format_taken(const char *taken, char *buf, size_t len)
 static void draw_photo(struct ui *ui, struct form *f, int y, int kind)
 {
 	enum form_field field = (enum form_field)(F_KTP + kind);
+	if (!evidence_slot_shown(&f->rec, (enum photo_kind)kind))
+		return;                    /* the outcome needs no such photo */
 	draw_label(f, y, field, ui_photo_kind_label(kind));
 	const struct record_photo *p = &f->rec.photos[kind];
 	bool focused = f->focus == field && !f->frozen;

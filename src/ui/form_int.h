@@ -85,6 +85,7 @@ void form_detach_photo(struct ui *ui, struct form *f, int kind);
 void form_make_correction(struct form *f);
 bool form_field_active(const struct form *f, enum form_field field);
 void form_move_focus(struct form *f, int step);
+void form_focus_evidence(struct form *f);
 /* The text field under the focus, or NULL (a photo slot, the decision). */
 struct ui_field *form_focused_text(struct form *f);
 /* The field to go to for a problem that blocks finalising. */

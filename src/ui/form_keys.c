@@ -70,7 +70,10 @@ static void reason_chosen(struct ui *ui, void *ctx, int index)
 	struct form *f = ctx;
 	f->rec.reason = (enum reason)(index + 1);
 	form_changed(ui, f);
-	form_move_focus(f, 1);
+	if (f->rec.reason == REASON_LAINNYA)
+		form_move_focus(f, 1);     /* the reason's text first */
+	else
+		form_focus_evidence(f);
 }
 
 static void ask_reason(struct ui *ui, struct form *f)
@@ -340,6 +343,8 @@ static unsigned frozen_key(struct ui *ui, struct form *f, const struct ui_key *k
 	case ACT_CORRECT:
 		form_make_correction(f);
 		f->focus = F_KTP;
+		if (!form_field_active(f, F_KTP))
+			form_focus_evidence(f);
 		ui_message(ui, ROLE_NORMAL, "%s", _("Koreksi: ubah yang perlu, lalu finalkan. Rekaman lama tetap tersimpan."));
 		return UI_HANDLED;
 	case ACT_FINALISE:
@@ -440,7 +445,10 @@ static void form_resume(struct ui *ui, void *state)
 {
 	struct form *f = state;
 	/* back from the picker: on to the coordinates or the decision */
-	if (f->focus >= F_KTP && f->focus <= F_RUMAH && form_next_empty_slot(f, F_KTP - F_KTP) < 0)
+	/* (a dialog closing over an empty slot, the reason list say, leaves
+	 * the focus where the form put it) */
+	if (f->focus >= F_KTP && f->focus <= F_RUMAH && f->rec.photos[f->focus - F_KTP].attached
+		&& form_next_empty_slot(f, F_KTP - F_KTP) < 0)
 		f->focus = f->rec.has_coord ? F_DECISION : F_COORD;
 }
 

@@ -354,7 +354,8 @@ bool form_attach_photo(struct ui *ui, struct form *f, int kind, const char *path
 	const struct photo_facts *facts);
 /* The slot a file of this name is attached to, or -1. */
 int form_attached_kind(const struct form *f, const char *name);
-/* The first empty photo slot at or after kind (wrapping), or -1. */
+/* The first empty photo slot the record's outcome needs (doc/EVIDENCE.md)
+ * at or after kind (wrapping), or -1. */
 int form_next_empty_slot(const struct form *f, int kind);
 const char *ui_photo_kind_label(int kind);
 void ui_format_size(long long bytes, char *buf, size_t len);
