@@ -37,7 +37,11 @@ enum reason {
 	REASON_COUNT
 };
 
-enum coord_source { COORD_NONE = 0, COORD_EXIF, COORD_MANUAL };
+/* Where the house coordinates come from: a photo's EXIF GPS, typed by the
+ * clerk (with a reason), or the position the clerk's phone gave when it
+ * uploaded the house photo without GPS to the photo inbox (its accuracy in
+ * coord_reason).  On the wire and in files: "exif", "manual", "phone". */
+enum coord_source { COORD_NONE = 0, COORD_EXIF, COORD_MANUAL, COORD_PHONE, COORD_SOURCE_COUNT };
 
 /* draft -> final (queued, frozen) -> sending -> accepted | flagged | quarantined */
 enum record_state { STATE_DRAFT = 0, STATE_FINAL, STATE_SENDING, STATE_ACCEPTED,
@@ -130,6 +134,8 @@ const char *record_state_code(enum record_state s);   /* "draft", "final", ... *
 bool record_state_parse(const char *code, enum record_state *out);
 const char *record_decision_code(enum decision d);    /* "", "layak", "tidak-layak" */
 bool record_decision_parse(const char *code, enum decision *out);
+const char *record_coord_source_code(enum coord_source s);   /* "", "exif", "manual", "phone" */
+bool record_coord_source_parse(const char *code, enum coord_source *out);
 const char *record_photo_kind_code(enum photo_kind k);   /* "ktp", "kk", "rumah" */
 bool record_photo_kind_parse(const char *code, enum photo_kind *out);
 

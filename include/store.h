@@ -87,6 +87,14 @@ size_t store_residents_near_nik(struct store *s, const char *nik, const char *ke
  * store_record_save.  Rejects what photo_read rejects, with its message. */
 enum store_status store_photo_import(struct store *s, const char *path,
 	struct record_photo *slot);
+/* Where the clerk's phone was when it uploaded the photo sha256 to the
+ * photo inbox (kept when sigacor fetches it; store/phone.c). */
+enum store_status store_phone_position_put(struct store *s, const char *sha256, double lat,
+	double lon, double accuracy_m);
+/* No photo with GPS: the house coordinates from the phone's position at
+ * upload of the house photo, else the KTP's, else the KK's (COORD_PHONE,
+ * the accuracy said in coord_reason).  false when none came with one. */
+bool store_record_coord_from_phone(struct store *s, struct record *r);
 /* Path of a stored photo by hash (into buf). */
 bool store_photo_path(const struct store *s, const char *sha256, char *buf, size_t len);
 /* Remove a stored photo no record names (the clerk replaced or dropped it

@@ -366,7 +366,8 @@
 			[S.scope_kelurahan, r.kelurahan.name + ' (' + r.kelurahan.kecamatan + ')'],
 			[S.decision, outcome, 'outcome'], [S.notes, r.notes],
 			[S.coord, coordText(r.lat, r.lon) + (r.coord_source === 'exif' ? ' · ' + S.coord_exif
-				: r.coord_source === 'manual' ? ' · ' + S.coord_manual + ': ' + r.coord_reason : '')],
+				: r.coord_source === 'manual' ? ' · ' + S.coord_manual + ': ' + r.coord_reason
+				: r.coord_source === 'phone' ? ' · ' + S.coord_phone + ' (' + r.coord_reason + ')' : '')],
 			[S.operator, r.operator + ' · ' + r.device], [S.finalised, r.finalised_at],
 			[S.received, r.received_at],
 			[S.supersedes, r.supersedes ? el('a', { href: '/records/' + r.supersedes, text: r.supersedes }) : ''],

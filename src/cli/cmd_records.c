@@ -221,7 +221,8 @@ static int read_photos(const struct add_args *a, struct record *r)
 		if (a->photo[k] == NULL)
 			continue;
 		struct photo_facts f;
-		enum photo_error e = photo_read(a->photo[k], PHOTO_READ_EXIF, &f);
+		/* the hash too: a phone's position at upload is kept by it */
+		enum photo_error e = photo_read(a->photo[k], PHOTO_READ_EXIF | PHOTO_READ_HASH, &f);
 		if (e == PHOTO_ERR_NONE && f.type != PHOTO_TYPE_JPEG)
 			e = PHOTO_ERR_NOT_JPEG;
 		if (e != PHOTO_ERR_NONE) {
@@ -236,6 +237,7 @@ static int read_photos(const struct add_args *a, struct record *r)
 		p->lat = f.gps.lat;
 		p->lon = f.gps.lon;
 		snprintf(p->taken_at, sizeof p->taken_at, "%s", f.taken_at);
+		snprintf(p->original_sha256, sizeof p->original_sha256, "%s", f.sha256);
 	}
 	return CLI_EXIT_OK;
 }
@@ -251,12 +253,14 @@ static void apply_registry(struct store *s, const struct add_args *a, struct rec
 	registry_fill_record(found ? &res : NULL, r, facts);
 }
 
-static void pick_coordinates(struct record *r)
+static void pick_coordinates(struct store *s, struct record *r)
 {
 	if (!r->has_coord && record_coord_from_photos(r, &r->lat, &r->lon)) {
 		r->has_coord = true;
 		r->coord_source = COORD_EXIF;
 	}
+	if (!r->has_coord)
+		store_record_coord_from_phone(s, r);
 	/* a NIK outside the registry: the kelurahan where the house stands */
 	if (r->kelurahan[0] == '\0' && r->has_coord) {
 		const struct wilayah_kelurahan *k = geo_kelurahan_at(r->lat, r->lon);
@@ -362,7 +366,7 @@ int cli_cmd_add(struct cli *c, int argc, char **argv)
 	if (status == CLI_EXIT_OK) {
 		struct record_registry_facts facts;
 		apply_registry(s, &a, r, &facts);
-		pick_coordinates(r);
+		pick_coordinates(s, r);
 		/* the rules first, so a record that cannot be final copies nothing */
 		unsigned problems = a.final ? record_check_final(r, time(NULL)) : 0;
 		status = problems != 0 ? report_problems(problems) : save_record(s, c, &a, r, &facts);
@@ -389,11 +393,6 @@ static const char *const csv_header[] = { "uuid", "state", "nik", "kk", "name", 
 	"supersedes", "in_registry", "created_at", "updated_at", "finalised_at", "server_message" };
 #define CSV_COLUMNS (sizeof csv_header / sizeof csv_header[0])
 
-static const char *coord_source_name(enum coord_source s)
-{
-	return s == COORD_EXIF ? "exif" : s == COORD_MANUAL ? "manual" : "";
-}
-
 static bool export_csv_row(const struct record *r, void *ctx)
 {
 	char lat[32] = "", lon[32] = "", created[21], updated[21], finalised[21];
@@ -407,7 +406,7 @@ static bool export_csv_row(const struct record *r, void *ctx)
 	const char *fields[CSV_COLUMNS] = { r->uuid, record_state_code(r->state), r->nik, r->kk,
 		r->name, r->address, r->kelurahan, record_decision_code(r->decision),
 		record_reason_code(r->reason), r->reason_text, r->notes, lat, lon,
-		coord_source_name(r->coord_source), r->coord_reason,
+		record_coord_source_code(r->coord_source), r->coord_reason,
 		r->photos[PHOTO_KIND_KTP].attached ? r->photos[PHOTO_KIND_KTP].sha256 : "",
 		r->photos[PHOTO_KIND_KK].attached ? r->photos[PHOTO_KIND_KK].sha256 : "",
 		r->photos[PHOTO_KIND_RUMAH].attached ? r->photos[PHOTO_KIND_RUMAH].sha256 : "",
@@ -445,7 +444,7 @@ static cJSON *coord_json(const struct record *r)
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "lat", r->lat);
 	cJSON_AddNumberToObject(o, "lon", r->lon);
-	cJSON_AddStringToObject(o, "source", coord_source_name(r->coord_source));
+	cJSON_AddStringToObject(o, "source", record_coord_source_code(r->coord_source));
 	cJSON_AddItemToObject(o, "reason", cli_json_text(r->coord_reason));
 	return o;
 }

@@ -51,6 +51,9 @@ static const char *const state_codes[STATE_COUNT] = {
 static const char *const decision_codes[] = {
 	[DECISION_NONE] = "", [DECISION_LAYAK] = "layak", [DECISION_TIDAK_LAYAK] = "tidak-layak",
 };
+static const char *const coord_source_codes[COORD_SOURCE_COUNT] = {
+	[COORD_NONE] = "", [COORD_EXIF] = "exif", [COORD_MANUAL] = "manual", [COORD_PHONE] = "phone",
+};
 static const char *const photo_kind_codes[PHOTO_KIND_COUNT] = {
 	[PHOTO_KIND_KTP] = "ktp", [PHOTO_KIND_KK] = "kk", [PHOTO_KIND_RUMAH] = "rumah",
 };
@@ -101,6 +104,11 @@ const char *record_decision_code(enum decision d)
 	return (unsigned)d < COUNT(decision_codes) ? decision_codes[d] : "";
 }
 
+const char *record_coord_source_code(enum coord_source s)
+{
+	return (unsigned)s < COUNT(coord_source_codes) ? coord_source_codes[s] : "";
+}
+
 const char *record_photo_kind_code(enum photo_kind k)
 {
 	return (unsigned)k < COUNT(photo_kind_codes) ? photo_kind_codes[k] : "";
@@ -115,6 +123,14 @@ static int find_code(const char *const *codes, size_t count, const char *code)
 		if (strcmp(codes[i], code) == 0)
 			return (int)i;
 	return -1;
+}
+
+bool record_coord_source_parse(const char *code, enum coord_source *out)
+{
+	int i = find_code(coord_source_codes, COUNT(coord_source_codes), code);
+	if (i >= 0)
+		*out = (enum coord_source)i;
+	return i >= 0;
 }
 
 bool record_reason_parse(const char *code, enum reason *out)
@@ -307,7 +323,8 @@ static unsigned photo_warnings(const struct record *r, const struct wilayah_kelu
 			w |= BIT(RECORD_WARN_PHOTO_NO_GPS);
 		else if (r->coord_source != COORD_MANUAL)
 			/* coordinates typed by hand are the house's: where the
-			 * photo was taken (a forwarded one, say) no longer counts */
+			 * photo was taken (a forwarded one, say) no longer counts.
+			 * (A phone's position is used only when no photo has GPS.) */
 			w |= location_warnings(home, ph->lat, ph->lon);
 		for (size_t j = k + 1; j < PHOTO_KIND_COUNT; j++)
 			if (photo_located(ph) && photo_located(&r->photos[j]) &&

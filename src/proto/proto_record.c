@@ -13,11 +13,6 @@
 
 /* ---------------------------------------------------------------- record */
 
-static const char *coord_source_code(enum coord_source s)
-{
-	return s == COORD_EXIF ? "exif" : s == COORD_MANUAL ? "manual" : "";
-}
-
 static bool add_point(cJSON *o, const char *name, bool present, double lat, double lon)
 {
 	if (!present)
@@ -64,7 +59,7 @@ char *proto_record_encode(const struct record *r)
 	if (ok && r->has_coord) {
 		cJSON *co = cJSON_AddObjectToObject(o, "coord");
 		ok = co != NULL && wire_add_num(co, "lat", r->lat) && wire_add_num(co, "lon", r->lon)
-			&& wire_add_str(co, "source", coord_source_code(r->coord_source))
+			&& wire_add_str(co, "source", record_coord_source_code(r->coord_source))
 			&& wire_add_str(co, "reason", r->coord_reason);
 	} else if (ok)
 		ok = cJSON_AddNullToObject(o, "coord") != NULL;
@@ -152,14 +147,9 @@ static bool coord_from_json(struct ctx *c, const cJSON *o, struct record *r)
 		&& wire_get_double(c, co, "lon", -180.0, 180.0, &r->lon)
 		&& wire_get_str(c, co, "source", source, sizeof source, TEXT_LINE)
 		&& wire_get_str(c, co, "reason", r->coord_reason, sizeof r->coord_reason, TEXT_MULTILINE);
-	if (ok) {
-		if (strcmp(source, "exif") == 0)
-			r->coord_source = COORD_EXIF;
-		else if (strcmp(source, "manual") == 0)
-			r->coord_source = COORD_MANUAL;
-		else if (source[0] != '\0')
-			ok = wire_fail(c, "source", "must be exif or manual");
-	}
+	/* "" (a version 1 client that did not say) stays COORD_NONE */
+	if (ok && !record_coord_source_parse(source, &r->coord_source))
+		ok = wire_fail(c, "source", "must be exif, manual or phone");
 	c->path[0] = '\0';
 	r->has_coord = ok;
 	return ok;

@@ -184,11 +184,6 @@ static void result_flags(unsigned flags, struct proto_verification_result *res)
 	snprintf(res->status, sizeof res->status, "%s", flags != 0 ? "flagged" : "accepted");
 }
 
-static const char *coord_source_code(enum coord_source s)
-{
-	return s == COORD_EXIF ? "exif" : s == COORD_MANUAL ? "manual" : "";
-}
-
 static bool insert_record(sqlite3 *db, const struct record *r, long long operator_id,
 	const char *device, const char *json, const char *sha, int64_t now, unsigned flags,
 	const char *response)
@@ -221,7 +216,7 @@ static bool insert_record(sqlite3 *db, const struct record *r, long long operato
 		sqlite3_bind_double(st, i++, r->lon);
 	} else
 		i += 2;
-	sqlite3_bind_text(st, i++, coord_source_code(r->coord_source), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i++, record_coord_source_code(r->coord_source), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, i++, r->coord_reason, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, i++, r->supersedes, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, i++, r->created_at);

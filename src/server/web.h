@@ -107,6 +107,7 @@ enum web_lang { WEB_LANG_ID = 0, WEB_LANG_EN };
 	X(S_RECEIVED, "received", N_("Diterima server")) \
 	X(S_COORD_SOURCE_EXIF, "coord_exif", N_("dari foto (EXIF)")) \
 	X(S_COORD_SOURCE_MANUAL, "coord_manual", N_("diketik petugas")) \
+	X(S_COORD_SOURCE_PHONE, "coord_phone", N_("posisi ponsel saat unggah")) \
 	X(S_PHOTOS, "photos", N_("Foto")) \
 	X(S_PHOTO_KTP, "photo_ktp", N_("KTP")) \
 	X(S_PHOTO_KK, "photo_kk", N_("Kartu Keluarga")) \

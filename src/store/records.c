@@ -20,18 +20,11 @@
 	" reason, reason_text, notes, lat, lon, coord_source, coord_reason, operator," \
 	" supersedes, state, created_at, updated_at, finalised_at, server_message"
 
-static const char *coord_source_code(enum coord_source c)
-{
-	return c == COORD_EXIF ? "exif" : c == COORD_MANUAL ? "manual" : "";
-}
-
+/* an unknown code (a newer release's) reads as no source */
 static enum coord_source coord_source_parse(const char *t)
 {
-	if (t != NULL && strcmp(t, "exif") == 0)
-		return COORD_EXIF;
-	if (t != NULL && strcmp(t, "manual") == 0)
-		return COORD_MANUAL;
-	return COORD_NONE;
+	enum coord_source c = COORD_NONE;
+	return t != NULL && record_coord_source_parse(t, &c) ? c : COORD_NONE;
 }
 
 /* ---- reading ---- */
@@ -122,7 +115,7 @@ static bool digits_only(const char *t)
 static enum store_status check_shape(struct store *s, const struct record *r)
 {
 	if (!strings_terminated(r) || (unsigned)r->decision > DECISION_TIDAK_LAYAK ||
-		(unsigned)r->reason >= REASON_COUNT || (unsigned)r->coord_source > COORD_MANUAL)
+		(unsigned)r->reason >= REASON_COUNT || (unsigned)r->coord_source >= COORD_SOURCE_COUNT)
 		return store_fail(s, STORE_REJECTED, _("Isi rekaman tidak sah."));
 	if (!digits_only(r->nik) || !digits_only(r->kk) || strlen(r->kk) > NIK_LEN)
 		return store_fail(s, STORE_REJECTED, _("NIK dan nomor KK hanya boleh berisi angka."));
@@ -257,7 +250,7 @@ static enum store_status write_draft(struct store *s, const struct record *w)
 		sqlite3_bind_double(st, 12, w->lat);
 		sqlite3_bind_double(st, 13, w->lon);
 	}
-	store_bind_text(st, 14, coord_source_code(w->has_coord ? w->coord_source : COORD_NONE));
+	store_bind_text(st, 14, record_coord_source_code(w->has_coord ? w->coord_source : COORD_NONE));
 	store_bind_text(st, 15, w->coord_reason);
 	store_bind_text(st, 16, w->operator_name);
 	bind_optional_text(st, 17, w->supersedes);

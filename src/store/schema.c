@@ -155,6 +155,15 @@ static const char *const migrations[] = {
 	/* 5: the operator the city assigned each household to (GET
 	 * /candidates' assigned_to; "" for nobody or an older server) */
 	"ALTER TABLE candidates ADD COLUMN assigned_to TEXT NOT NULL DEFAULT '';",
+
+	/* 6: where the clerk's phone was when it uploaded a photo without GPS
+	 * to the photo inbox, by the photo's hash (phone.c) */
+	"CREATE TABLE phone_positions ("
+	"  sha256 TEXT PRIMARY KEY,"
+	"  lat REAL NOT NULL,"
+	"  lon REAL NOT NULL,"
+	"  accuracy_m REAL NOT NULL"
+	") WITHOUT ROWID;",
 };
 #define STORE_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -141,6 +141,20 @@ static bool sha_of(const char *data, size_t n, const char *want)
 	return strcmp(hex, want) == 0;
 }
 
+/* The phone's position at upload goes with the photo into the profile,
+ * before the server forgets it (the photo is deleted there next). */
+static enum sync_inbox_result keep_position(struct sync *s, const struct proto_inbox_photo *photo,
+	char *err, size_t errlen)
+{
+	if (!photo->has_phone_position || s->store == NULL)
+		return SYNC_INBOX_OK;
+	if (store_phone_position_put(s->store, photo->sha256, photo->phone.lat, photo->phone.lon,
+		photo->phone.accuracy_m) == STORE_OK)
+		return SYNC_INBOX_OK;
+	snprintf(err, errlen, "%s", store_error(s->store));
+	return SYNC_INBOX_LOCAL;
+}
+
 enum sync_inbox_result sync_inbox_fetch(struct sync *s, const struct proto_inbox_photo *photo,
 	const char *folder, char *path, size_t path_len, char *err, size_t errlen)
 {
@@ -150,7 +164,7 @@ enum sync_inbox_result sync_inbox_fetch(struct sync *s, const struct proto_inbox
 	}
 	struct stat st;
 	if (stat(path, &st) == 0 && st.st_size == photo->size)
-		return SYNC_INBOX_OK;         /* fetched before (named by its hash) */
+		return keep_position(s, photo, err, errlen);   /* fetched before (named by its hash) */
 	char req[16 + PROTO_SHA256_LEN];
 	snprintf(req, sizeof req, "/inbox/%s", photo->sha256);
 	enum sync_inbox_result res = SYNC_INBOX_OK;
@@ -171,7 +185,7 @@ enum sync_inbox_result sync_inbox_fetch(struct sync *s, const struct proto_inbox
 		res = SYNC_INBOX_LOCAL;
 	}
 	http_free(x);
-	return res;
+	return res == SYNC_INBOX_OK ? keep_position(s, photo, err, errlen) : res;
 }
 
 enum sync_inbox_result sync_inbox_delete(struct sync *s, const char *sha256, char *err,

@@ -52,11 +52,13 @@ void form_refresh_warnings(struct ui *ui, struct form *f)
 		| store_record_warnings(ui->store, &f->rec);
 }
 
-/* The house coordinates follow the photos unless typed by hand. */
-void form_refresh_coord(struct form *f)
+/* The house coordinates follow the photos (their GPS, else the phone's
+ * position when it uploaded one) unless typed by hand. */
+void form_refresh_coord(struct ui *ui, struct form *f)
 {
 	if (f->rec.coord_source == COORD_MANUAL)
 		return;
+	f->rec.coord_reason[0] = '\0';     /* a phone's accuracy, said again below */
 	double lat, lon;
 	if (record_coord_from_photos(&f->rec, &lat, &lon)) {
 		f->rec.has_coord = true;
@@ -66,6 +68,7 @@ void form_refresh_coord(struct form *f)
 	} else {
 		f->rec.has_coord = false;
 		f->rec.coord_source = COORD_NONE;
+		store_record_coord_from_phone(ui->store, &f->rec);
 	}
 }
 
@@ -350,7 +353,7 @@ bool form_attach_photo(struct ui *ui, struct form *f, int kind, const char *path
 	f->rec.photos[kind] = slot;
 	f->gps_known[kind] = facts != NULL;
 	f->gps_problem[kind] = facts != NULL ? facts->gps.problem : PHOTO_GPS_OK;
-	form_refresh_coord(f);
+	form_refresh_coord(ui, f);
 	form_changed(ui, f);
 	/* a photo took effort to find: keep it at once when the NIK allows */
 	if (f->nik_complete)
@@ -420,7 +423,7 @@ void form_detach_photo(struct ui *ui, struct form *f, int kind)
 	snprintf(sha, sizeof sha, "%s", f->rec.photos[kind].sha256);
 	memset(&f->rec.photos[kind], 0, sizeof f->rec.photos[kind]);
 	f->gps_known[kind] = false;
-	form_refresh_coord(f);
+	form_refresh_coord(ui, f);
 	form_changed(ui, f);
 	if (f->nik_complete)
 		form_save_draft(ui, f, true);

@@ -220,6 +220,8 @@ static const char *coord_origin(const struct record *r)
 {
 	if (r->coord_source == COORD_MANUAL)
 		return _("diisi manual");
+	if (r->coord_source == COORD_PHONE)
+		return _("ponsel saat unggah");
 	if (r->photos[PHOTO_KIND_RUMAH].attached && r->photos[PHOTO_KIND_RUMAH].has_gps)
 		return _("dari foto Rumah");
 	if (r->photos[PHOTO_KIND_KTP].attached && r->photos[PHOTO_KIND_KTP].has_gps)
@@ -248,7 +250,7 @@ static void draw_coord(struct ui *ui, struct form *f, int y)
 	int x = VALUE_X;
 	x += ui_putf(y, x, width, focused ? ROLE_FOCUS : ROLE_VALUE, "%.6f, %.6f", f->rec.lat, f->rec.lon);
 	x += ui_putf(y, x, VALUE_X + width - x, focused ? ROLE_FOCUS : ROLE_NORMAL, "  (%s)  ", coord_origin(&f->rec));
-	ui_put(y, x, VALUE_X + width - x, focused ? ROLE_FOCUS : k != NULL ? ROLE_OK : ROLE_WARN, where);
+	ui_put_marked(y, x, VALUE_X + width - x, focused ? ROLE_FOCUS : k != NULL ? ROLE_OK : ROLE_WARN, where);
 }
 
 static void draw_decision(struct ui *ui, struct form *f, int y)

@@ -73,8 +73,9 @@ void form_sync_fields(struct form *f);
  * the registry once. */
 void form_nik_changed(struct ui *ui, struct form *f);
 void form_refresh_warnings(struct ui *ui, struct form *f);
-/* The house coordinates follow the photos unless typed by hand. */
-void form_refresh_coord(struct form *f);
+/* The house coordinates follow the photos (their GPS, else the phone's
+ * position at upload) unless typed by hand. */
+void form_refresh_coord(struct ui *ui, struct form *f);
 /* After any edit: dirty, the record and its warnings brought up to date. */
 void form_changed(struct ui *ui, struct form *f);
 /* Write the draft.  quiet: no message on success (autosave). */

@@ -18,7 +18,7 @@ static bool answer_coord(struct ui *ui, void *ctx, bool yes, const char *const *
 		/* emptied: back to the photos' GPS */
 		f->rec.coord_source = COORD_NONE;
 		f->rec.coord_reason[0] = '\0';
-		form_refresh_coord(f);
+		form_refresh_coord(ui, f);
 		form_changed(ui, f);
 		return true;
 	}

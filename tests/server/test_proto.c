@@ -103,6 +103,17 @@ static void test_record(void)
 	ok(b.has_coord && b.lat == a.lat && b.lon == a.lon && b.coord_source == COORD_MANUAL,
 		"coordinates exactly, and their source");
 	is_str(b.coord_reason, a.coord_reason, "coordinate reason");
+	/* every source by its wire name, the phone's too (issue 16) */
+	for (int c = COORD_EXIF; c < COORD_SOURCE_COUNT; c++) {
+		struct record p = a, q;
+		p.coord_source = (enum coord_source)c;
+		char *pj = proto_record_encode(&p);
+		char wire[48];
+		snprintf(wire, sizeof wire, "\"source\":\"%s\"", record_coord_source_code(p.coord_source));
+		ok(pj != NULL && strstr(pj, wire) != NULL && decode_record(pj, &q, &e) == PROTO_OK
+			&& q.coord_source == p.coord_source, "coordinate source %s both ways", wire);
+		free(pj);
+	}
 	bool photos = true;
 	for (int k = 0; k < PHOTO_KIND_COUNT; k++)
 		photos = photos && b.photos[k].attached && strcmp(b.photos[k].sha256, a.photos[k].sha256) == 0

@@ -105,8 +105,9 @@ static void decode_qr(const char *pbm, char *out, size_t len)
 	pclose(p);
 }
 
-/* the "phone": open the page once, send the three photos; true when all
- * three were stored */
+/* the "phone": open the page once, send the three photos, and for the one
+ * without GPS (hopper) where the phone was; true when all three were
+ * stored and the position taken */
 static bool phone_sends(const char *url, const char *dir)
 {
 	char cmd[8192];
@@ -115,8 +116,12 @@ static bool phone_sends(const char *url, const char *dir)
 		"| cut -d'\"' -f2); n=0; for f in %s %s %s; do "
 		"code=$(curl -s -o /dev/null -w '%%{http_code}' -X POST -H 'Content-Type: image/jpeg' "
 		"-H \"X-Upload-Key: $key\" -H \"X-File-Name: $f\" --data-binary @'%s/photos/'$f "
-		"'%s/photos'); [ \"$code\" = 201 ] && n=$((n+1)); done; [ $n -eq 3 ] >'%s/phone.log' 2>&1",
-		url, phone_photos[0], phone_photos[1], phone_photos[2], data, url, dir);
+		"'%s/photos'); [ \"$code\" = 201 ] && n=$((n+1)); done; [ $n -eq 3 ]; "
+		"sha=$(sha256sum '%s/photos/%s' | cut -c1-64); "
+		"curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' -H \"X-Upload-Key: $key\" "
+		"--data-binary '{\"lat\":-6.17831,\"lon\":106.63098,\"accuracy_m\":9}' "
+		"'%s/photos/'$sha/position >'%s/phone.log' 2>&1",
+		url, phone_photos[0], phone_photos[1], phone_photos[2], data, url, data, phone_photos[2], url, dir);
 	return system(cmd) == 0;
 }
 
@@ -193,10 +198,13 @@ static void test_qr_and_fetch(struct e2e *e, const char *profile)
 	}
 	check(t, same == 3, "in PROFILE/inbox, byte for byte as the phone sent them (%d of 3)", same);
 	e2e_ok(t, vt_has_text(t, "/inbox"), "the picker now shows that folder");
-	vt_send(t, "<Enter>");
+	/* the one the phone sent without GPS, found by typing part of its name */
+	vt_send(t, "hopper<Enter>");
 	e2e_wait(t, "Pilih foto untuk: Foto KK", "Enter attaches one as the KTP: on to the KK");
 	e2e_ok(t, vt_has_text(t, "[Foto KTP]"), "the attached file is tagged");
 	vt_send(t, "<Esc>");
+	e2e_wait(t, "-6.178310, 106.630980  (ponsel saat unggah)",
+		"no GPS in the photo: the house placed where the phone was at upload, and said so");
 	e2e_quit(t, "<Esc><F10>", "quit");
 	vt_free(t);
 }
