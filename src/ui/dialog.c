@@ -276,7 +276,8 @@ static void choice_draw(struct ui *ui, void *state)
 		enum ui_role role = i == c->selected ? ROLE_SELECTED : ROLE_DIALOG;
 		ui_fill(top + 2 + i, left + 2, width - 4, role);
 		char item[300];
-		snprintf(item, sizeof item, "%d  %s", i + 1, c->items[i]);
+		/* numbers right-aligned, so the names line up past 9 */
+		snprintf(item, sizeof item, "%*d  %s", c->count > 9 ? 2 : 1, i + 1, c->items[i]);
 		ui_put_marked(top + 2 + i, left + 3, width - 6, role, item);
 	}
 	ui_putf(top + height - 2, left + 3, width - 6, ROLE_DIALOG, _("Angka 1-%d: langsung pilih   Esc: batal"),
