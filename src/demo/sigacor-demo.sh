@@ -31,6 +31,11 @@ if [ ! -f "$demo/server/.demo-ready" ]; then
 	"$server" import-candidates "$demo/candidates.csv" --data "$demo/server"
 	printf '%s\n' "$password" | "$server" add-operator "$operator" \
 		--kelurahan "$kelurahan" --data "$demo/server"
+	# the city hands the households of both kelurahan to the demo clerk
+	# (the worklist and `sigacor status` say "assigned to me")
+	for k in $(printf '%s' "$kelurahan" | tr ',' ' '); do
+		"$server" assign "$operator" --kelurahan "$k" --data "$demo/server" >/dev/null
+	done
 	: > "$demo/server/.demo-ready"
 fi
 
