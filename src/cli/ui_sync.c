@@ -1,8 +1,14 @@
 /* cli/ui_sync: the sync engine plugged into the screens (struct ui_sync of
- * ui.h).  The screens' loop polls the engine's sockets with the keyboard
- * and calls tick after each wait; the status line shows a bar while a run
- * goes, and what exists only on this laptop when it is idle.  A run starts
- * when an operator opens the screens, on F5, and every few minutes. */
+ * ui.h).  Each run goes in a child process of the screens, with its own
+ * connection to the profile's store: the screens never load libcurl and
+ * OpenSSL (about 8 MB resident, doc/BENCHMARKS.md), and a slow network
+ * cannot hold up a key.  The child sends its progress (struct
+ * sync_progress, one write each, smaller than PIPE_BUF so never split)
+ * through a pipe the screens' loop polls with the keyboard; the status line
+ * shows a bar while a run goes, and what exists only on this laptop when it
+ * is idle.  A run starts when an operator opens the screens, on F5, and
+ * every few minutes.  The inbox's two requests run in a child too, waited
+ * for (they are short). */
 #include "config.h"
 #include "cli.h"
 #include "common.h"
@@ -10,17 +16,31 @@
 #include "sync.h"
 #include "ui.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 /* between two automatic runs */
 #define AUTO_EVERY_MS (15 * 60 * 1000)
 #define BAR_WIDTH 10
+/* the child tells its progress at most this often (and when it ends) */
+#define PROGRESS_EVERY_MS 100
+
+_Static_assert(sizeof (struct sync_progress) <= PIPE_BUF, "a progress report is written whole");
 
 struct bridge {
-	struct sync *engine;
-	struct store *store;
+	struct store *store;         /* the screens' own: counts between runs */
+	char dir[SYNC_PATH_MAX];     /* the profile, opened again by each child */
+	bool attached;
+	pid_t child;                 /* the run in progress, or 0 */
+	int from_child;              /* its progress reports, or -1 */
+	struct sync_progress progress;  /* the last report */
+	bool started;                /* the child said its run started */
 	int64_t next_auto_ms;        /* 0: none planned */
 	time_t last_end;
 	bool was_running;
@@ -30,23 +50,176 @@ struct bridge {
 	bool seen_running;
 };
 
+/* ---------------------------------------------------------------- the child */
+
+static volatile sig_atomic_t child_stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	child_stop = 1;
+}
+
+/* the engine on the profile's store, or NULL with the reason in err */
+static struct sync *child_engine(const char *dir, struct store **st, char *err, size_t errlen)
+{
+	struct sync_config cfg;
+	*st = NULL;
+	if (store_open(dir, st, err, errlen) != STORE_OK)
+		return NULL;
+	sync_config_init(&cfg);
+	cfg.max_attempts = 0;        /* on the screens: retry until the clerk leaves */
+	struct sync *s = sync_new(*st, &cfg, err, errlen);
+	if (s == NULL) {
+		store_close(*st);
+		*st = NULL;
+	}
+	return s;
+}
+
+/* One run, its progress into fd; SIGTERM cancels it (a record being sent
+ * goes back to the queue).  Never returns. */
+static _Noreturn void run_child(const char *dir, int fd)
+{
+	signal(SIGTERM, on_stop);
+	signal(SIGINT, SIG_IGN);     /* the terminal's keys are the screens' */
+	signal(SIGPIPE, SIG_IGN);    /* the screens gone: the write fails, the run stops */
+	struct store *st;
+	struct sync_progress p;
+	char err[256];
+	struct sync *s = child_engine(dir, &st, err, sizeof err);
+	if (s == NULL) {
+		memset(&p, 0, sizeof p);
+		p.phase = SYNC_FINISHED;
+		p.outcome = SYNC_LOCAL;
+		snprintf(p.message, sizeof p.message, "%s", err);
+		common_write_all(fd, &p, sizeof p);
+		_exit(1);
+	}
+	/* a first report at once when the run starts: the screens date a run's
+	 * end only when it started (not logged in: it never did) */
+	if (sync_start(s)) {
+		sync_progress(s, &p);
+		common_write_all(fd, &p, sizeof p);
+	}
+	bool cancelled = false;
+	int64_t told = 0;
+	do {
+		if (child_stop && !cancelled) {
+			sync_cancel(s);
+			cancelled = true;
+		}
+		sync_poll(s, NULL, 0, PROGRESS_EVERY_MS);
+		sync_perform(s);
+		sync_progress(s, &p);
+		if (p.running && common_now_ms() - told < PROGRESS_EVERY_MS)
+			continue;
+		told = common_now_ms();
+		if (!common_write_all(fd, &p, sizeof p) && !cancelled) {
+			sync_cancel(s);
+			cancelled = true;
+		}
+	} while (p.running);
+	sync_free(s);
+	store_close(st);
+	_exit(0);
+}
+
+/* ---------------------------------------------------------------- the screens' side */
+
+static void run_ended(struct bridge *b, enum sync_outcome outcome, const char *why)
+{
+	b->progress.running = false;
+	b->progress.phase = SYNC_FINISHED;
+	b->progress.outcome = outcome;
+	snprintf(b->progress.message, sizeof b->progress.message, "%s", why);
+}
+
+/* a server address and a token: what a run needs to start (sync_start's
+ * own check, made here so a profile never logged in starts no process) */
+static bool logged_in(struct bridge *b)
+{
+	char url[SYNC_URL_MAX] = "", token[PROTO_TOKEN_MAX + 1];
+	bool has = store_meta_get(b->store, "sync.server_url", url, sizeof url) && url[0] != '\0'
+		&& store_token_load(b->store, token, sizeof token);
+	memset(token, 0, sizeof token);
+	return has;
+}
+
 static void start_run(struct bridge *b)
 {
 	b->next_auto_ms = common_now_ms() + AUTO_EVERY_MS;
-	if (b->engine != NULL && !sync_running(b->engine))
-		sync_start(b->engine);
+	if (!b->attached || b->child != 0)
+		return;
+	if (!logged_in(b)) {
+		run_ended(b, SYNC_NOT_LOGGED_IN, _("Belum masuk ke server. Jalankan: sigacor login "
+			"--server ALAMAT --operator NAMA"));
+		b->progress.job = SYNC_JOB_RUN;
+		return;
+	}
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) != 0) {
+		run_ended(b, SYNC_LOCAL, strerror(errno));
+		return;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		run_child(b->dir, fds[1]);
+	}
+	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		run_ended(b, SYNC_LOCAL, strerror(errno));
+		return;
+	}
+	fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+	b->child = pid;
+	b->from_child = fds[0];
+	b->started = false;
+	memset(&b->progress, 0, sizeof b->progress);
+	b->progress.job = SYNC_JOB_RUN;
+	b->progress.phase = SYNC_CONNECTING;
+	b->progress.running = true;
+	b->progress.outcome = SYNC_RUNNING;
+}
+
+/* Take the child's reports; at its end (the pipe closed) collect it.  wait:
+ * block until it ends. */
+static void read_child(struct bridge *b, bool wait)
+{
+	if (b->from_child < 0)
+		return;
+	if (wait)
+		fcntl(b->from_child, F_SETFL, fcntl(b->from_child, F_GETFL) & ~O_NONBLOCK);
+	struct sync_progress p;
+	ssize_t n;
+	while ((n = read(b->from_child, &p, sizeof p)) == (ssize_t)sizeof p) {
+		b->progress = p;
+		b->started = b->started || p.running;
+	}
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	close(b->from_child);
+	b->from_child = -1;
+	int status;
+	while (waitpid(b->child, &status, 0) < 0 && errno == EINTR)
+		;
+	b->child = 0;
+	if (b->progress.running)     /* it died before its last word */
+		run_ended(b, SYNC_LOCAL, _("proses sinkronisasi berhenti tiba-tiba"));
 }
 
 static void on_attach(void *ctx, struct store *s, const char *operator_name)
 {
 	struct bridge *b = ctx;
-	struct sync_config cfg;
-	char err[256];
 	(void)operator_name;
-	sync_config_init(&cfg);
-	cfg.max_attempts = 0;        /* on the screens: retry until the clerk leaves */
 	b->store = s;
-	b->engine = sync_new(s, &cfg, err, sizeof err);
+	snprintf(b->dir, sizeof b->dir, "%s", store_dir(s));
+	b->attached = true;
+	b->from_child = -1;
+	b->child = 0;
+	memset(&b->progress, 0, sizeof b->progress);
 	b->last_end = 0;
 	b->was_running = false;
 	b->seen_mark = 0;
@@ -57,12 +230,11 @@ static void on_attach(void *ctx, struct store *s, const char *operator_name)
 static void on_detach(void *ctx)
 {
 	struct bridge *b = ctx;
-	if (b->engine != NULL && sync_running(b->engine)) {
-		sync_cancel(b->engine);
-		sync_perform(b->engine);     /* a record being sent goes back to the queue */
+	if (b->child != 0) {
+		kill(b->child, SIGTERM);     /* a record being sent goes back to the queue */
+		read_child(b, true);
 	}
-	sync_free(b->engine);
-	b->engine = NULL;
+	b->attached = false;
 	b->store = NULL;
 	b->next_auto_ms = 0;
 }
@@ -70,19 +242,21 @@ static void on_detach(void *ctx)
 static int on_pollfds(void *ctx, struct pollfd *fds, int max, int *timeout_ms)
 {
 	struct bridge *b = ctx;
-	if (b->engine == NULL)
+	if (!b->attached)
 		return 0;
-	if (!sync_running(b->engine) && b->next_auto_ms != 0) {
+	if (b->child == 0 && b->next_auto_ms != 0) {
 		int64_t left = b->next_auto_ms - common_now_ms();
 		left = left < 0 ? 0 : left;
 		if (*timeout_ms < 0 || left < *timeout_ms)
 			*timeout_ms = (int)left;
 	}
-	int n = sync_fds(b->engine, fds, max < SYNC_MAX_FDS ? max : SYNC_MAX_FDS, timeout_ms);
+	if (b->from_child < 0 || max < 1)
+		return 0;
+	fds[0] = (struct pollfd){ .fd = b->from_child, .events = POLLIN };
 	/* the bar moves while bytes flow: redraw at least twice a second */
-	if (sync_running(b->engine) && (*timeout_ms < 0 || *timeout_ms > 500))
+	if (*timeout_ms < 0 || *timeout_ms > 500)
 		*timeout_ms = 500;
-	return n;
+	return 1;
 }
 
 static void on_tick(void *ctx, const struct pollfd *fds, int n)
@@ -90,11 +264,11 @@ static void on_tick(void *ctx, const struct pollfd *fds, int n)
 	struct bridge *b = ctx;
 	(void)fds;
 	(void)n;
-	if (b->engine == NULL)
+	if (!b->attached)
 		return;
-	if (!sync_running(b->engine) && b->next_auto_ms != 0 && common_now_ms() >= b->next_auto_ms)
+	read_child(b, false);
+	if (b->child == 0 && b->next_auto_ms != 0 && common_now_ms() >= b->next_auto_ms)
 		start_run(b);
-	sync_perform(b->engine);
 }
 
 static void on_sync_now(void *ctx)
@@ -107,10 +281,9 @@ static void on_sync_now(void *ctx)
 static bool on_data_changed(void *ctx)
 {
 	struct bridge *b = ctx;
-	if (b->engine == NULL)
+	if (!b->attached)
 		return false;
-	struct sync_progress p;
-	sync_progress(b->engine, &p);
+	const struct sync_progress p = b->progress;
 	int64_t mark = p.records_accepted + p.records_flagged + p.records_quarantined +
 		p.changes_applied;
 	bool changed = mark != b->seen_mark || (b->seen_running && !p.running);
@@ -202,12 +375,11 @@ static bool on_status(void *ctx, char *buf, size_t len)
 {
 	struct bridge *b = ctx;
 	char line[sizeof b->last];
-	if (b->engine == NULL) {
+	if (!b->attached) {
 		snprintf(line, sizeof line, "%s", _("belum terhubung ke server"));
 	} else {
-		struct sync_progress p;
-		sync_progress(b->engine, &p);
-		if (b->was_running && !p.running)
+		struct sync_progress p = b->progress;
+		if (b->was_running && !p.running && b->started)
 			b->last_end = time(NULL);
 		b->was_running = p.running;
 		if (p.running) {
@@ -237,46 +409,111 @@ static bool on_status(void *ctx, char *buf, size_t len)
 
 /* ---------------------------------------------------------------- the inbox */
 
-static bool on_inbox_code(void *ctx, char *url, size_t url_len, char *code, size_t code_len,
-	char *err, size_t errlen)
-{
-	struct bridge *b = ctx;
-	struct sync_inbox_code ic;
-	if (b->engine == NULL) {
-		snprintf(err, errlen, "%s", _("Belum terhubung ke server."));
-		return false;
-	}
-	if (sync_inbox_code_new(b->engine, &ic, err, errlen) != SYNC_INBOX_OK)
-		return false;
-	snprintf(url, url_len, "%s", ic.url);
-	snprintf(code, code_len, "%s", ic.code);
-	return true;
-}
+/* what an inbox child answers, in one write */
+struct inbox_answer {
+	bool ok;
+	int fetched;
+	char url[SYNC_URL_MAX + 64];
+	char code[PROTO_INBOX_CODE_LEN + 1];
+	char err[512];
+};
+_Static_assert(sizeof (struct inbox_answer) <= PIPE_BUF, "an inbox answer is written whole");
 
 /* each photo is taken off the server only once it is whole on this laptop */
-static bool on_inbox_fetch(void *ctx, const char *folder, int *fetched, char *err,
-	size_t errlen)
+static void fetch_all(struct sync *s, const char *folder, struct inbox_answer *a)
 {
-	struct bridge *b = ctx;
 	struct proto_inbox_list l;
 	char path[4096];
-	*fetched = 0;
-	if (b->engine == NULL) {
-		snprintf(err, errlen, "%s", _("Belum terhubung ke server."));
-		return false;
-	}
-	enum sync_inbox_result r = sync_inbox_list(b->engine, &l, err, errlen);
+	enum sync_inbox_result r = sync_inbox_list(s, &l, a->err, sizeof a->err);
 	bool listed = r == SYNC_INBOX_OK;
 	for (size_t i = 0; r == SYNC_INBOX_OK && i < l.n; i++) {
-		r = sync_inbox_fetch(b->engine, &l.photos[i], folder, path, sizeof path, err, errlen);
+		r = sync_inbox_fetch(s, &l.photos[i], folder, path, sizeof path, a->err, sizeof a->err);
 		if (r == SYNC_INBOX_OK)
-			r = sync_inbox_delete(b->engine, l.photos[i].sha256, err, errlen);
+			r = sync_inbox_delete(s, l.photos[i].sha256, a->err, sizeof a->err);
 		if (r == SYNC_INBOX_OK)
-			(*fetched)++;
+			a->fetched++;
 	}
 	if (listed)
 		proto_inbox_list_free(&l);
-	return r == SYNC_INBOX_OK;
+	a->ok = r == SYNC_INBOX_OK;
+}
+
+static _Noreturn void inbox_child(const char *dir, const char *folder, int fd)
+{
+	struct inbox_answer a;
+	struct store *st;
+	memset(&a, 0, sizeof a);
+	signal(SIGINT, SIG_IGN);
+	struct sync *s = child_engine(dir, &st, a.err, sizeof a.err);
+	if (s != NULL && folder != NULL) {
+		fetch_all(s, folder, &a);
+	} else if (s != NULL) {
+		struct sync_inbox_code ic;
+		memset(&ic, 0, sizeof ic);
+		a.ok = sync_inbox_code_new(s, &ic, a.err, sizeof a.err) == SYNC_INBOX_OK;
+		snprintf(a.url, sizeof a.url, "%s", ic.url);
+		snprintf(a.code, sizeof a.code, "%s", ic.code);
+	}
+	common_write_all(fd, &a, sizeof a);
+	sync_free(s);
+	store_close(st);
+	_exit(0);
+}
+
+/* folder NULL: a one-time code; else every photo waiting into folder.
+ * Blocks until the child has answered. */
+static bool inbox_in_child(struct bridge *b, const char *folder, struct inbox_answer *a)
+{
+	int fds[2];
+	memset(a, 0, sizeof *a);
+	if (!b->attached) {
+		snprintf(a->err, sizeof a->err, "%s", _("Belum terhubung ke server."));
+		return false;
+	}
+	if (pipe2(fds, O_CLOEXEC) != 0) {
+		snprintf(a->err, sizeof a->err, "%s", strerror(errno));
+		return false;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		inbox_child(b->dir, folder, fds[1]);
+	}
+	close(fds[1]);
+	ssize_t n = -1;
+	if (pid > 0) {
+		while ((n = read(fds[0], a, sizeof *a)) < 0 && errno == EINTR)
+			;
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	close(fds[0]);
+	if (n != (ssize_t)sizeof *a) {
+		memset(a, 0, sizeof *a);
+		snprintf(a->err, sizeof a->err, "%s", _("proses sinkronisasi berhenti tiba-tiba"));
+	}
+	return a->ok;
+}
+
+static bool on_inbox_code(void *ctx, char *url, size_t url_len, char *code, size_t code_len,
+	char *err, size_t errlen)
+{
+	struct inbox_answer a;
+	bool ok = inbox_in_child(ctx, NULL, &a);
+	snprintf(url, url_len, "%s", ok ? a.url : "");
+	snprintf(code, code_len, "%s", ok ? a.code : "");
+	snprintf(err, errlen, "%s", a.err);
+	return ok;
+}
+
+static bool on_inbox_fetch(void *ctx, const char *folder, int *fetched, char *err,
+	size_t errlen)
+{
+	struct inbox_answer a;
+	bool ok = inbox_in_child(ctx, folder, &a);
+	*fetched = a.fetched;
+	snprintf(err, errlen, "%s", a.err);
+	return ok;
 }
 
 const struct ui_sync *cli_ui_sync(void)

@@ -96,6 +96,8 @@ struct sync *sync_new(struct store *st, const struct sync_config *cfg, char *err
 {
 	static bool curl_ready;
 	if (!curl_ready) {
+		if (!curl_lazy_load(err, errlen))
+			return NULL;
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 			snprintf(err, errlen, "%s", _("Pustaka jaringan (libcurl) gagal dimulai."));
 			return NULL;

@@ -2,7 +2,7 @@
 #ifndef SIGACOR_SYNC_INT_H
 #define SIGACOR_SYNC_INT_H
 
-#include <curl/curl.h>
+#include "curl_lazy.h"
 #include <stdio.h>
 #include "proto.h"
 #include "store.h"

@@ -2,7 +2,8 @@
  * pty).  A record with large photos goes up a slow link (the fake server
  * reads slowly) while the clerk presses keys: the keys are answered during
  * the upload, the status line shows a moving bar, and at the end the run is
- * done and the laptop says what is left only on it. */
+ * done and the laptop says what is left only on it.  The run goes in a
+ * child process: the screens themselves never map libcurl or OpenSSL. */
 #include "config.h"
 #include "e2e.h"
 #include "synctest.h"
@@ -12,9 +13,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define BUDI "3671011503850002"
 #define KEL "36.71.01.1005"
+
+/* the process maps a library whose file name holds name */
+static bool maps_library(pid_t pid, const char *name)
+{
+	char path[64], line[1024];
+	snprintf(path, sizeof path, "/proc/%ld/maps", (long)pid);
+	FILE *f = fopen(path, "r");
+	bool found = false;
+	while (f != NULL && !found && fgets(line, sizeof line, f) != NULL)
+		found = strstr(line, name) != NULL;
+	if (f != NULL)
+		fclose(f);
+	return found;
+}
 
 /* the status line, or "" */
 static void status_line(struct vt *t, char *buf, size_t len)
@@ -98,6 +114,12 @@ int main(void)
 		moved = strcmp(now, before) != 0 && strstr(now, "kirim [") != NULL;
 	}
 	e2e_ok(t, moved, "the status line shows the upload moving");
+	char maps[64];
+	snprintf(maps, sizeof maps, "/proc/%ld/maps", (long)vt_pid(t));
+	e2e_ok(t, access(maps, R_OK) == 0 && maps_library(vt_pid(t), "libncursesw")
+		&& !maps_library(vt_pid(t), "libcurl") && !maps_library(vt_pid(t), "libssl")
+		&& !maps_library(vt_pid(t), "libcrypto"),
+		"during the upload the screens map ncurses but no libcurl, libssl or libcrypto");
 
 	e2e_ok(t, vt_wait_text(t, "selesai", 60000), "the run ends: selesai");
 	e2e_ok(t, vt_wait_text(t, "hanya di laptop: 0 antre", E2E_TIMEOUT),
@@ -105,6 +127,8 @@ int main(void)
 	int64_t counts[STATE_COUNT] = { 0 }, outbox = -1;
 	st_client_counts(&c, counts, &outbox);
 	ok(counts[STATE_ACCEPTED] == 1 && outbox == 0, "the record is accepted");
+	e2e_ok(t, !maps_library(vt_pid(t), "libcurl") && !maps_library(vt_pid(t), "libssl"),
+		"after the run the screens still map no libcurl or libssl");
 
 	vt_send(t, "<F10>");
 	vt_wait_exit(t, E2E_TIMEOUT);

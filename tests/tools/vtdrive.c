@@ -527,6 +527,7 @@ int vt_coloured_cells(struct vt *t)
 }
 
 bool vt_altscreen(const struct vt *t) { return t->altscreen; }
+pid_t vt_pid(const struct vt *t) { return t->pid; }
 bool vt_altscreen_used(const struct vt *t) { return t->altscreen_used; }
 size_t vt_bytes_received(const struct vt *t) { return t->bytes; }
 void vt_trace(struct vt *t, FILE *f) { t->trace = f; }

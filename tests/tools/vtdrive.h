@@ -8,6 +8,7 @@
 #define SIGACOR_VTDRIVE_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -70,6 +71,8 @@ bool vt_attrs_at(struct vt *t, int row, int col, struct vt_attrs *out);
 int vt_coloured_cells(struct vt *t);
 /* Whether the program switched to the alternate screen (and is still on it). */
 bool vt_altscreen(const struct vt *t);
+/* the program's process id (its /proc entry, for tests of what it loaded) */
+pid_t vt_pid(const struct vt *t);
 /* Whether the alternate screen was ever entered. */
 bool vt_altscreen_used(const struct vt *t);
 
