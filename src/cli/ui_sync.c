@@ -77,13 +77,27 @@ static struct sync *child_engine(const char *dir, struct store **st, char *err, 
 	return s;
 }
 
+/* The screens' signal handlers and mask are not the child's: it stops on
+ * SIGTERM (the screens block it outside their wait), and leaves the
+ * terminal's signals to the screens. */
+static void child_signals(void)
+{
+	static const int to_default[] = { SIGHUP, SIGQUIT, SIGWINCH, SIGTSTP, SIGCONT };
+	for (size_t i = 0; i < sizeof to_default / sizeof to_default[0]; i++)
+		signal(to_default[i], SIG_DFL);
+	signal(SIGTERM, on_stop);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);    /* the screens gone: the write fails, the run stops */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 /* One run, its progress into fd; SIGTERM cancels it (a record being sent
  * goes back to the queue).  Never returns. */
 static _Noreturn void run_child(const char *dir, int fd)
 {
-	signal(SIGTERM, on_stop);
-	signal(SIGINT, SIG_IGN);     /* the terminal's keys are the screens' */
-	signal(SIGPIPE, SIG_IGN);    /* the screens gone: the write fails, the run stops */
+	child_signals();
 	struct store *st;
 	struct sync_progress p;
 	char err[256];
@@ -443,7 +457,7 @@ static _Noreturn void inbox_child(const char *dir, const char *folder, int fd)
 	struct inbox_answer a;
 	struct store *st;
 	memset(&a, 0, sizeof a);
-	signal(SIGINT, SIG_IGN);
+	child_signals();
 	struct sync *s = child_engine(dir, &st, a.err, sizeof a.err);
 	if (s != NULL && folder != NULL) {
 		fetch_all(s, folder, &a);

@@ -3,7 +3,9 @@
  * reads slowly) while the clerk presses keys: the keys are answered during
  * the upload, the status line shows a moving bar, and at the end the run is
  * done and the laptop says what is left only on it.  The run goes in a
- * child process: the screens themselves never map libcurl or OpenSSL. */
+ * child process: the screens themselves never map libcurl or OpenSSL.
+ * Quitting during a second upload stops the run: the record is queued
+ * again, not left half-sent. */
 #include "config.h"
 #include "e2e.h"
 #include "synctest.h"
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #define BUDI "3671011503850002"
+#define SECOND "3671014506900003"
 #define KEL "36.71.01.1005"
 
 /* the process maps a library whose file name holds name */
@@ -130,8 +133,23 @@ int main(void)
 	e2e_ok(t, !maps_library(vt_pid(t), "libcurl") && !maps_library(vt_pid(t), "libssl"),
 		"after the run the screens still map no libcurl or libssl");
 
+	/* a second record, F5, and F10 while it goes up */
+	const char *second[] = { SECOND };
+	ok(st_make_records(&c, second, 1, KEL, 2 * 1000 * 1000, "screen2", NULL) == 1,
+		"a second record with 3 photos of 2 MB queued while the screens are open");
+	vt_send(t, "<F5>");
+	e2e_ok(t, vt_wait_text(t, "kirim [", E2E_TIMEOUT), "F5: the second run's bar");
 	vt_send(t, "<F10>");
-	vt_wait_exit(t, E2E_TIMEOUT);
+	int quit = vt_wait_exit(t, E2E_TIMEOUT);
+	memset(counts, 0, sizeof counts);
+	outbox = -1;
+	st_client_counts(&c, counts, &outbox);
+	ok(quit == 0 && counts[STATE_ACCEPTED] == 1 && counts[STATE_SENDING] == 0
+		&& counts[STATE_FINAL] == 1 && outbox == 1,
+		"F10 during the upload: the screens quit (%d), the record is queued again", quit);
+	tap_diag("states: final %lld, sending %lld, accepted %lld; outbox %lld",
+		(long long)counts[STATE_FINAL], (long long)counts[STATE_SENDING],
+		(long long)counts[STATE_ACCEPTED], (long long)outbox);
 	vt_free(t);
 	st_server_stop(&fake, SIGTERM);
 	e2e_cleanup(&e);
