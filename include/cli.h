@@ -43,6 +43,8 @@ int cli_cmd_logout(struct cli *c, int argc, char **argv);
 int cli_cmd_sync(struct cli *c, int argc, char **argv);
 /* src/cli/cmd_inbox.c */
 int cli_cmd_inbox(struct cli *c, int argc, char **argv);
+/* src/cli/cmd_reviews.c */
+int cli_cmd_reviews(struct cli *c, int argc, char **argv);
 /* src/cli/ui_sync.c: the sync engine as the screens' hook (ui.h) */
 struct ui_sync;
 const struct ui_sync *cli_ui_sync(void);

@@ -36,6 +36,7 @@
 #define PROTO_PHOTO_MAX (30L * 1024 * 1024) /* default blob limit = PHOTO_MAX_BYTES */
 #define PROTO_PAGE_DEFAULT 1000
 #define PROTO_PAGE_MAX 5000
+#define PROTO_REVIEWER_MAX 63               /* bytes of a reviewer's name (a supervisor or an account) */
 #define PROTO_OPERATOR_MAX 63               /* bytes of an operator name, [a-z0-9._-] (fits record.operator_name) */
 #define PROTO_DEVICE_MAX 64
 #define PROTO_PASSWORD_MAX 1024
@@ -96,6 +97,11 @@ struct proto_change {
 	char review[16];                /* "" | "confirmed" | "rejected" | "revisit" */
 	char review_note[RECORD_TEXT_MAX];
 	char message[RECORD_TEXT_MAX];  /* Indonesian sentence for the clerk, may be "" */
+	/* the review this entry reports (0 and "" from a server before review
+	 * ids): its id, who made it, when (unix seconds, 0 unknown) */
+	int64_t review_id;
+	char reviewer[PROTO_REVIEWER_MAX + 1];
+	int64_t reviewed_at;
 };
 
 enum proto_page_kind { PROTO_PAGE_RESIDENTS, PROTO_PAGE_CANDIDATES, PROTO_PAGE_CHANGES };

@@ -82,6 +82,13 @@ struct record {
 	struct record_photo photos[PHOTO_KIND_COUNT];
 	char operator_name[RECORD_OPERATOR_MAX];
 	char supersedes[RECORD_UUID_LEN + 1];   /* uuid of the record this corrects, or "" */
+	int64_t answers_review;     /* the city's review (server id) this correction answers, 0 none */
+	/* the latest review the city sent back for this record (kept by the
+	 * store from the changes feed, never sent): "" | "confirmed" |
+	 * "rejected" | "revisit"; answered: a final correction answers it */
+	char review[16];
+	char review_note[RECORD_TEXT_MAX];
+	bool review_answered;
 	enum record_state state;
 	int64_t created_at, updated_at, finalised_at;   /* unix seconds */
 	char server_message[RECORD_TEXT_MAX];    /* quarantine reason / flag from the server */
@@ -133,6 +140,9 @@ bool record_reason_parse(const char *code, enum reason *out);
 const char *record_state_code(enum record_state s);   /* "draft", "final", ... */
 bool record_state_parse(const char *code, enum record_state *out);
 const char *record_decision_code(enum decision d);    /* "", "layak", "tidak-layak" */
+/* The city's review outcome ("confirmed", "rejected", "revisit") as the
+ * clerk reads it (N_ text: gettext it), "" for anything else. */
+const char *record_review_label(const char *code);
 bool record_decision_parse(const char *code, enum decision *out);
 const char *record_coord_source_code(enum coord_source s);   /* "", "exif", "manual", "phone" */
 bool record_coord_source_parse(const char *code, enum coord_source *out);

@@ -224,6 +224,20 @@ enum store_status store_outbox_retry(struct store *s, const char *uuid,
 enum store_status store_record_settle(struct store *s, const char *uuid,
 	enum record_state state, const char *server_message);
 
+/* The city's reviews of a record, oldest first (its history: every review
+ * the changes feed brought, none replaced): who, when, what, the note, and
+ * the correction on this laptop that answers it ("" none). */
+struct store_review {
+	int64_t id;                          /* the server's review id */
+	char outcome[16];                    /* "confirmed" | "rejected" | "revisit" */
+	char note[RECORD_TEXT_MAX];
+	char reviewer[64];
+	int64_t at;                          /* unix seconds, 0 unknown */
+	char answered_by[RECORD_UUID_LEN + 1];
+};
+enum store_status store_record_reviews(struct store *s, const char *uuid,
+	bool (*each)(const struct store_review *r, void *ctx), void *ctx);
+
 /* ---- small settings kept with the data (cursor, server URL, ...) ---- */
 bool store_meta_get(struct store *s, const char *key, char *buf, size_t len);
 enum store_status store_meta_set(struct store *s, const char *key, const char *value);
@@ -294,6 +308,12 @@ struct store_change {
 	char uuid[RECORD_UUID_LEN + 1];
 	enum record_state state;             /* STATE_ACCEPTED or STATE_FLAGGED */
 	char message[RECORD_TEXT_MAX];       /* for the worklist, may be "" */
+	/* the review the entry reports, kept in the record's history (0: none) */
+	int64_t review_id;
+	char review[16];                     /* "confirmed" | "rejected" | "revisit" */
+	char review_note[RECORD_TEXT_MAX];
+	char reviewer[64];
+	int64_t reviewed_at;
 };
 bool store_sync_changes_cursor(struct store *s, char *buf, size_t len);
 enum store_status store_sync_changes_page(struct store *s, const struct store_change *changes,

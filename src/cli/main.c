@@ -52,6 +52,9 @@ static const struct cli_command commands[] = {
 	{ "report", cli_cmd_report, "report",
 		N_("Hasil kerja sendiri per kelurahan: sasaran, layak, tidak layak, pengiriman."),
 		NULL },
+	{ "reviews", cli_cmd_reviews, "reviews NIK|UUID",
+		N_("Riwayat pemeriksaan kota atas rekaman: siapa, kapan, hasil, catatan, koreksinya."),
+		NULL },
 	/* sync commands: src/cli/cmd_sync.c */
 	{ "login", cli_cmd_login, N_("login --server ALAMAT [--operator NAMA] [--ca-file FILE]"),
 		N_("Masuk ke server kota; kata sandi dari terminal atau satu baris stdin."),

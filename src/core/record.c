@@ -99,6 +99,17 @@ const char *record_state_code(enum record_state s)
 	return (unsigned)s < COUNT(state_codes) ? state_codes[s] : "";
 }
 
+const char *record_review_label(const char *code)
+{
+	if (strcmp(code, "confirmed") == 0)
+		return N_("diterima kota");
+	if (strcmp(code, "rejected") == 0)
+		return N_("ditolak kota: buat koreksi");
+	if (strcmp(code, "revisit") == 0)
+		return N_("kunjungi ulang rumah ini");
+	return "";
+}
+
 const char *record_decision_code(enum decision d)
 {
 	return (unsigned)d < COUNT(decision_codes) ? decision_codes[d] : "";

@@ -178,6 +178,14 @@ bool wire_get_int(struct ctx *c, const cJSON *obj, const char *name, int64_t min
 	return true;
 }
 
+bool wire_get_int_opt(struct ctx *c, const cJSON *obj, const char *name, int64_t min,
+	int64_t max, int64_t *out)
+{
+	*out = 0;
+	return cJSON_GetObjectItemCaseSensitive(obj, name) == NULL
+		|| wire_get_int(c, obj, name, min, max, out);
+}
+
 bool wire_get_double(struct ctx *c, const cJSON *obj, const char *name, double min,
 	double max, double *out)
 {

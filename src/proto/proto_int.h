@@ -43,6 +43,10 @@ bool wire_get_bool(struct ctx *c, const cJSON *obj, const char *name, bool *out)
 bool wire_get_int(struct ctx *c, const cJSON *obj, const char *name, int64_t min,
 	int64_t max, int64_t *out);
 
+/* An optional one: absent leaves *out 0 */
+bool wire_get_int_opt(struct ctx *c, const cJSON *obj, const char *name, int64_t min,
+	int64_t max, int64_t *out);
+
 bool wire_get_double(struct ctx *c, const cJSON *obj, const char *name, double min,
 	double max, double *out);
 

@@ -77,6 +77,21 @@ static bool is_review(const char *s)
 		|| strcmp(s, "revisit") == 0;
 }
 
+/* review_id, reviewer, reviewed_at: absent from a server before review ids */
+static bool review_event_from_json(struct ctx *c, const cJSON *o, struct proto_change *r)
+{
+	char at[32];
+	if (!wire_get_int_opt(c, o, "review_id", 0, INT64_MAX, &r->review_id)
+		|| !wire_get_str_opt(c, o, "reviewer", r->reviewer, sizeof r->reviewer)
+		|| !wire_get_str_opt(c, o, "reviewed_at", at, sizeof at))
+		return false;
+	if (r->review_id > 0 && r->review[0] == '\0')
+		return wire_fail(c, "review_id", "names a review without an outcome");
+	if (at[0] != '\0' && !proto_time_parse(at, &r->reviewed_at))
+		return wire_fail(c, "reviewed_at", "must be YYYY-MM-DDTHH:MM:SSZ");
+	return true;
+}
+
 static cJSON *change_to_json(const struct proto_change *r)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -85,6 +100,13 @@ static cJSON *change_to_json(const struct proto_change *r)
 		&& wire_add_codes(o, "flags", r->flags[0], sizeof r->flags[0], r->n_flags)
 		&& wire_add_str(o, "review", r->review) && wire_add_str(o, "review_note", r->review_note)
 		&& wire_add_str(o, "message", r->message);
+	if (ok && r->review_id > 0) {
+		char at[32] = "";
+		if (r->reviewed_at > 0)
+			proto_time_format(r->reviewed_at, at);
+		ok = wire_add_num(o, "review_id", (double)r->review_id)
+			&& wire_add_str(o, "reviewer", r->reviewer) && wire_add_str(o, "reviewed_at", at);
+	}
 	return wire_keep(o, ok);
 }
 
@@ -100,7 +122,8 @@ static bool change_from_json(struct ctx *c, const cJSON *o, struct proto_change 
 		&& wire_get_str(c, o, "review", r->review, sizeof r->review, TEXT_LINE)
 		&& (is_review(r->review) || wire_fail(c, "review", "unknown outcome"))
 		&& wire_get_str(c, o, "review_note", r->review_note, sizeof r->review_note, TEXT_MULTILINE)
-		&& wire_get_str(c, o, "message", r->message, sizeof r->message, TEXT_MULTILINE);
+		&& wire_get_str(c, o, "message", r->message, sizeof r->message, TEXT_MULTILINE)
+		&& review_event_from_json(c, o, r);
 }
 
 char *proto_page_encode(const struct proto_page *in)

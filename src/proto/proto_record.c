@@ -66,6 +66,9 @@ char *proto_record_encode(const struct record *r)
 	ok = ok && add_photos(o, r) && wire_add_str(o, "operator", r->operator_name)
 		&& wire_add_str(o, "supersedes", r->supersedes) && wire_add_str(o, "created_at", created)
 		&& wire_add_str(o, "finalised_at", finalised);
+	/* only when set: the canonical form of every other record stays as before */
+	if (ok && r->answers_review > 0)
+		ok = wire_add_num(o, "answers_review", (double)r->answers_review);
 	return wire_finish(o, ok);
 }
 
@@ -207,6 +210,9 @@ static bool record_from_json(struct ctx *c, const cJSON *o, void *v)
 		&& (r->supersedes[0] == '\0' || proto_is_uuid(r->supersedes)
 			|| wire_fail(c, "supersedes", "must be empty or a lower-case UUID"))
 		&& (strcmp(r->supersedes, r->uuid) != 0 || wire_fail(c, "supersedes", "names the record itself"))
+		&& wire_get_int_opt(c, o, "answers_review", 0, INT64_MAX, &r->answers_review)
+		&& (r->answers_review == 0 || r->supersedes[0] != '\0'
+			|| wire_fail(c, "answers_review", "only a correction (supersedes) answers a review"))
 		&& times_from_json(c, o, r);
 	r->state = STATE_FINAL;
 	return ok;

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <sodium.h>
+#include <pwd.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -293,7 +294,10 @@ int admin_review(int argc, char **argv)
 	if (db == NULL)
 		return 1;
 	bool found = false;
-	if (!db_begin(db) || !ledger_review(db, o.arg, o.outcome, note, util_now(), &found)
+	/* the history names who reviewed: here, the account running the command */
+	const struct passwd *pw = getpwuid(geteuid());
+	const char *reviewer = pw != NULL && pw->pw_name != NULL ? pw->pw_name : "server";
+	if (!db_begin(db) || !ledger_review(db, o.arg, o.outcome, note, reviewer, util_now(), &found)
 		|| !db_commit(db)) {
 		db_rollback(db);
 		return admin_finish(db, 1);

@@ -247,17 +247,50 @@ static const char *supersedes_problem(sqlite3 *db, const struct session *s,
 	return why;
 }
 
+/* Why the review the correction says it answers is not one it can answer
+ * (untranslated), or NULL: a review of the record it corrects that sent it
+ * back (rejected or revisit). */
+static const char *answer_problem(sqlite3 *db, const struct record *r, bool *failed)
+{
+	sqlite3_stmt *st;
+	*failed = false;
+	if (r->answers_review <= 0)
+		return NULL;
+	if (sqlite3_prepare_v2(db, "SELECT verification_id, outcome FROM review_log WHERE id = ?",
+		-1, &st, NULL) != SQLITE_OK) {
+		*failed = true;
+		return NULL;
+	}
+	sqlite3_bind_int64(st, 1, r->answers_review);
+	int rc = sqlite3_step(st);
+	const char *why = NULL;
+	if (rc == SQLITE_DONE || (rc == SQLITE_ROW
+		&& strcmp((const char *)sqlite3_column_text(st, 0), r->supersedes) != 0))
+		why = N_("Pemeriksaan yang dijawab (answers_review) bukan pemeriksaan rekaman yang dikoreksi.");
+	else if (rc != SQLITE_ROW)
+		*failed = true;
+	else if (strcmp((const char *)sqlite3_column_text(st, 1), "confirmed") == 0)
+		why = N_("Pemeriksaan itu menerima rekamannya; tidak ada yang perlu dijawab.");
+	sqlite3_finalize(st);
+	return why;
+}
+
 static bool check_supersedes(sqlite3 *db, const struct record_write *w)
 {
 	bool failed;
+	const char *field = "supersedes";
 	const char *why = supersedes_problem(db, w->s, w->r, &failed);
+	if (why == NULL && !failed) {
+		why = answer_problem(db, w->r, &failed);
+		field = "answers_review";
+	}
 	if (failed)
 		reply_db_error(w->out, db);
 	if (why == NULL)
 		return !failed;
 	struct proto_problem pr;
 	problem_init(&pr, PROBLEM_INVALID_FIELD, _(why));
-	snprintf(pr.field, sizeof pr.field, "supersedes");
+	snprintf(pr.field, sizeof pr.field, "%s", field);
 	reply_problem_full(w->out, &pr);
 	return false;
 }

@@ -310,6 +310,9 @@ static void change_from_row(sqlite3_stmt *st, struct proto_change *c)
 	unsigned flags = (unsigned)sqlite3_column_int(st, 2);
 	copy_col(st, 3, c->review, sizeof c->review);
 	copy_col(st, 4, c->review_note, sizeof c->review_note);
+	c->review_id = sqlite3_column_int64(st, 5);
+	copy_col(st, 6, c->reviewer, sizeof c->reviewer);
+	c->reviewed_at = sqlite3_column_int64(st, 7);
 	snprintf(c->status, sizeof c->status, "%s", flags != 0 ? "flagged" : "accepted");
 	for (int f = 0; f < FLAG_COUNT && c->n_flags < PROTO_FLAGS_MAX; f++)
 		if (flags & (1u << f))
@@ -336,8 +339,14 @@ void api_changes(const struct session *s, const char *cursor, const char *limit_
 	sqlite3 *db = db_thread();
 	sqlite3_stmt *st;
 	if (page.changes == NULL || db == NULL || sqlite3_prepare_v2(db,
-		"SELECT c.seq, v.id, v.flags, v.review, v.review_note FROM changes c "
+		/* the review an entry reports: the one that made it, else the
+		 * record's latest (entries of stored records and flags) */
+		"SELECT c.seq, v.id, v.flags, coalesce(l.outcome, v.review), "
+		"coalesce(l.note, v.review_note), l.id, l.reviewer, l.at FROM changes c "
 		"JOIN verifications v ON v.id = c.verification_id "
+		"LEFT JOIN change_reviews cr ON cr.seq = c.seq "
+		"LEFT JOIN review_log l ON l.id = coalesce(cr.review_id, "
+		"(SELECT max(id) FROM review_log WHERE verification_id = v.id)) "
 		"WHERE c.operator_id = ? AND c.seq > ? ORDER BY c.seq LIMIT ?", -1, &st, NULL) != SQLITE_OK) {
 		proto_page_free(&page);
 		reply_db_error(out, db);

@@ -21,7 +21,7 @@
 #define DB_BUSY_TIMEOUT_MS 10000
 #define DB_BATCH_MAX 256            /* writes in one group commit at most */
 #define DB_CHECKPOINT_PAGES 4000    /* WAL pages that wake the checkpointer */
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
@@ -114,6 +114,15 @@ static const char schema[] =
 	" ON verifications WHEN new.review != '' BEGIN"
 	" INSERT INTO review_log(verification_id, outcome, note, at)"
 	" VALUES (new.id, new.review, new.review_note, new.reviewed_at); END;"
+	/* v4: the review a changes entry reports (ledger_review), so a clerk
+	 * who syncs after two reviews gets both, not only the last; and the
+	 * correction that answers a review (PUT's answers_review) */
+	"CREATE TABLE IF NOT EXISTS change_reviews("
+	" seq INTEGER PRIMARY KEY REFERENCES changes(seq),"
+	" review_id INTEGER NOT NULL REFERENCES review_log(id));"
+	"CREATE TABLE IF NOT EXISTS review_answers("
+	" review_id INTEGER PRIMARY KEY REFERENCES review_log(id),"
+	" verification_id TEXT NOT NULL REFERENCES verifications(id));"
 	/* households (by KK) the city assigned to one operator (assign.c);
 	 * kept across candidate re-imports */
 	"CREATE TABLE IF NOT EXISTS assignments("

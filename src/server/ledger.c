@@ -63,6 +63,21 @@ static bool step_done(sqlite3_stmt *st)
 	return rc == SQLITE_DONE;
 }
 
+/* A correction that answers a review (answers_review) is noted with it, so
+ * the review's history shows what answered it. */
+static bool note_answer(sqlite3 *db, const struct record *r)
+{
+	sqlite3_stmt *st;
+	if (r->answers_review <= 0)
+		return true;
+	if (sqlite3_prepare_v2(db, "INSERT INTO review_answers(review_id, verification_id) "
+		"VALUES (?, ?)", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_int64(st, 1, r->answers_review);
+	sqlite3_bind_text(st, 2, r->uuid, -1, SQLITE_TRANSIENT);
+	return step_done(st);
+}
+
 static bool add_change(sqlite3 *db, const char *id)
 {
 	sqlite3_stmt *st;
@@ -243,14 +258,14 @@ bool ledger_store(struct sqlite3 *db, const struct record *r, long long operator
 	bool ok = response != NULL
 		&& insert_record(db, r, operator_id, device, canonical_json, canonical_sha256, now,
 			flags, response)
-		&& insert_photos(db, r) && add_change(db, r->uuid)
+		&& insert_photos(db, r) && add_change(db, r->uuid) && note_answer(db, r)
 		&& refresh_duplicates(db, r->nik, r->uuid);
 	free(response);
 	return ok;
 }
 
 bool ledger_review(struct sqlite3 *db, const char *id, const char *outcome, const char *note,
-	int64_t now, bool *found)
+	const char *reviewer, int64_t now, bool *found)
 {
 	sqlite3_stmt *st;
 	*found = false;
@@ -264,5 +279,23 @@ bool ledger_review(struct sqlite3 *db, const char *id, const char *outcome, cons
 	if (!step_done(st))
 		return false;
 	*found = sqlite3_changes(db) > 0;
-	return !*found || add_change(db, id);
+	if (!*found)
+		return true;
+	/* the trigger logged the review (the writer is ours alone, so it is the
+	 * newest row of the record): say who made it, and tie the clerk's
+	 * changes entry to it */
+	if (sqlite3_prepare_v2(db, "UPDATE review_log SET reviewer = ?1 WHERE id = "
+		"(SELECT max(id) FROM review_log WHERE verification_id = ?2)", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, reviewer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	if (!step_done(st) || !add_change(db, id))
+		return false;
+	if (sqlite3_prepare_v2(db, "INSERT INTO change_reviews(seq, review_id) SELECT ?1, "
+		"max(id) FROM review_log WHERE verification_id = ?2", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(db));
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	return step_done(st);
 }
+

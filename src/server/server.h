@@ -103,9 +103,11 @@ bool review_outcome_valid(const char *outcome);
 bool ledger_store(struct sqlite3 *db, const struct record *r, long long operator_id,
 	const char *device, const char *canonical_json, const char *canonical_sha256,
 	int64_t now, struct proto_verification_result *result);
-/* Set a review outcome (confirmed | rejected | revisit) and queue the change. */
+/* Set a review outcome (confirmed | rejected | revisit) by reviewer, keep
+ * it in the record's history (review_log) and queue the change entry that
+ * reports it. */
 bool ledger_review(struct sqlite3 *db, const char *id, const char *outcome, const char *note,
-	int64_t now, bool *found);
+	const char *reviewer, int64_t now, bool *found);
 /* The Indonesian sentence of a change entry (flags and review) into out. */
 void ledger_message(unsigned flags, const char *review, const char *note, char *out, size_t cap);
 

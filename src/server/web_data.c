@@ -550,17 +550,8 @@ static bool write_review(sqlite3 *db, void *ctx)
 	sqlite3_finalize(st);
 	if (!w->in_scope)
 		return false;
-	if (!ledger_review(db, w->id, w->outcome, w->note, util_now(), &w->found) || !w->found)
-		return false;
-	/* the trigger logged the review; say who made it (the writer is ours alone) */
-	if (sqlite3_prepare_v2(db, "UPDATE review_log SET reviewer = ?1 WHERE id = "
-		"(SELECT max(id) FROM review_log WHERE verification_id = ?2)", -1, &st, NULL) != SQLITE_OK)
-		return false;
-	sqlite3_bind_text(st, 1, w->reviewer, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, w->id, -1, SQLITE_STATIC);
-	bool ok = sqlite3_step(st) == SQLITE_DONE;
-	sqlite3_finalize(st);
-	return ok;
+	return ledger_review(db, w->id, w->outcome, w->note, w->reviewer, util_now(), &w->found)
+		&& w->found;
 }
 
 void web_review(const struct web_session *s, const char *id, const char *body, size_t len,

@@ -19,6 +19,12 @@
 #define RECORD_COLUMNS "uuid, nik, in_registry, name, address, kelurahan, kk, decision," \
 	" reason, reason_text, notes, lat, lon, coord_source, coord_reason, operator," \
 	" supersedes, state, created_at, updated_at, finalised_at, server_message"
+/* read with RECORD_COLUMNS: the review this correction answers, the latest
+ * review the city sent back and whether a final correction answers it */
+#define RECORD_REVIEW_COLUMNS ", answers_review," \
+	" (SELECT outcome FROM reviews v WHERE v.uuid = records.uuid ORDER BY v.id DESC LIMIT 1)," \
+	" (SELECT note FROM reviews v WHERE v.uuid = records.uuid ORDER BY v.id DESC LIMIT 1)," \
+	" EXISTS (SELECT 1 FROM records c WHERE c.supersedes = records.uuid AND c.state <> 'draft')"
 
 /* an unknown code (a newer release's) reads as no source */
 static enum coord_source coord_source_parse(const char *t)
@@ -58,13 +64,17 @@ static void record_from_row(sqlite3_stmt *st, struct record *r)
 	r->updated_at = sqlite3_column_int64(st, 19);
 	r->finalised_at = sqlite3_column_int64(st, 20);
 	store_column_text(st, 21, r->server_message, sizeof r->server_message);
+	r->answers_review = sqlite3_column_int64(st, 22);
+	store_column_text(st, 23, r->review, sizeof r->review);
+	store_column_text(st, 24, r->review_note, sizeof r->review_note);
+	r->review_answered = sqlite3_column_int(st, 25) != 0;
 }
 
 enum store_status store_record_get(struct store *s, const char *uuid, struct record *out)
 {
 	sqlite3_stmt *st;
 	enum store_status rc = store_stmt_get(s, STMT_RECORD_GET, "SELECT " RECORD_COLUMNS
-		" FROM records WHERE uuid = ?", &st);
+		RECORD_REVIEW_COLUMNS " FROM records WHERE uuid = ?", &st);
 	if (rc != STORE_OK)
 		return rc;
 	store_bind_text(st, 1, uuid);
@@ -175,6 +185,28 @@ static enum store_status check_supersedes(struct store *s, const struct record *
 	return STORE_OK;
 }
 
+/* A correction answers the city's latest review of the record it corrects
+ * when that sent it back (rejected or revisit); else 0. */
+static enum store_status review_to_answer(struct store *s, const char *uuid, int64_t *out)
+{
+	sqlite3_stmt *st;
+	enum store_status rc = store_prepare(s, "SELECT id, outcome FROM reviews WHERE uuid = ?"
+		" ORDER BY id DESC LIMIT 1", &st);
+	if (rc != STORE_OK)
+		return rc;
+	store_bind_text(st, 1, uuid);
+	int step = sqlite3_step(st);
+	*out = 0;
+	if (step == SQLITE_ROW) {
+		const char *outcome = (const char *)sqlite3_column_text(st, 1);
+		if (outcome != NULL && (strcmp(outcome, "rejected") == 0 || strcmp(outcome, "revisit") == 0))
+			*out = sqlite3_column_int64(st, 0);
+	} else if (step != SQLITE_DONE)
+		rc = store_fail_sql(s, step, "reviews");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* Under the write lock: may this record be written, and with what id,
  * creation time, registry flag and operator? */
 static enum store_status prepare_write(struct store *s, struct record *w)
@@ -198,6 +230,8 @@ static enum store_status prepare_write(struct store *s, struct record *w)
 	}
 	if (rc == STORE_OK)
 		rc = check_supersedes(s, w);
+	if (rc == STORE_OK && w->supersedes[0] != '\0' && w->answers_review == 0)
+		rc = review_to_answer(s, w->supersedes, &w->answers_review);
 	if (rc != STORE_OK)
 		return rc;
 	w->created_at = created;
@@ -227,8 +261,8 @@ static enum store_status write_draft(struct store *s, const struct record *w)
 	enum store_status rc = store_photos_check(s, w);
 	sqlite3_stmt *st;
 	if (rc == STORE_OK)
-		rc = store_prepare(s, "INSERT INTO records (" RECORD_COLUMNS ") VALUES (?, ?, ?, ?,"
-			" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, '')"
+		rc = store_prepare(s, "INSERT INTO records (" RECORD_COLUMNS ", answers_review)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, '', ?21)"
 			" ON CONFLICT (uuid) DO UPDATE SET nik = excluded.nik,"
 			" in_registry = excluded.in_registry, name = excluded.name,"
 			" address = excluded.address, kelurahan = excluded.kelurahan, kk = excluded.kk,"
@@ -236,7 +270,8 @@ static enum store_status write_draft(struct store *s, const struct record *w)
 			" reason_text = excluded.reason_text, notes = excluded.notes, lat = excluded.lat,"
 			" lon = excluded.lon, coord_source = excluded.coord_source,"
 			" coord_reason = excluded.coord_reason, operator = excluded.operator,"
-			" supersedes = excluded.supersedes, updated_at = excluded.updated_at"
+			" supersedes = excluded.supersedes, updated_at = excluded.updated_at,"
+			" answers_review = excluded.answers_review"
 			" WHERE records.state = excluded.state", &st);
 	if (rc != STORE_OK)
 		return rc;
@@ -257,6 +292,7 @@ static enum store_status write_draft(struct store *s, const struct record *w)
 	store_bind_text(st, 18, record_state_code(STATE_DRAFT));
 	sqlite3_bind_int64(st, 19, w->created_at);
 	sqlite3_bind_int64(st, 20, w->updated_at);
+	sqlite3_bind_int64(st, 21, w->answers_review);
 	if ((rc = store_run(s, st, "records")) != STORE_OK)
 		return rc;
 	return store_photos_write(s, w);
@@ -433,11 +469,18 @@ unsigned store_record_warnings(struct store *s, const struct record *r)
 
 /* ---- lists and counts ---- */
 
+#define REVISIT_OPEN "(SELECT outcome FROM reviews v WHERE v.uuid = records.uuid" \
+	" ORDER BY v.id DESC LIMIT 1) = 'revisit' AND NOT EXISTS (SELECT 1 FROM records c" \
+	" WHERE c.supersedes = records.uuid AND c.state <> 'draft')"
+
 static void list_sql(const struct store_filter *f, bool *by_nik, char *sql, size_t len)
 {
 	*by_nik = store_filter_by_nik(f);
-	snprintf(sql, len, "SELECT " RECORD_COLUMNS " FROM records WHERE 1"
-		"%s%s%s ORDER BY updated_at DESC, created_at DESC, uuid LIMIT ? OFFSET ?",
+	/* a household the city sent back for a visit comes first, until a
+	 * final correction answers it */
+	snprintf(sql, len, "SELECT " RECORD_COLUMNS RECORD_REVIEW_COLUMNS " FROM records WHERE 1"
+		"%s%s%s ORDER BY (" REVISIT_OPEN ") DESC, updated_at DESC, created_at DESC, uuid"
+		" LIMIT ? OFFSET ?",
 		f->state >= 0 ? " AND state = :state" : "",
 		f->text == NULL || f->text[0] == '\0' ? "" : *by_nik
 			? " AND nik >= :lo AND nik < :hi"
@@ -547,4 +590,35 @@ void store_record_counts(struct store *s, int64_t counts[STATE_COUNT])
 			counts[state] = sqlite3_column_int64(st, 1);
 	}
 	store_stmt_put(s, st);
+}
+
+/* ---- the city's reviews ---- */
+
+enum store_status store_record_reviews(struct store *s, const char *uuid,
+	bool (*each)(const struct store_review *r, void *ctx), void *ctx)
+{
+	sqlite3_stmt *st;
+	enum store_status rc = store_prepare(s, "SELECT v.id, v.outcome, v.note, v.reviewer, v.at,"
+		" (SELECT c.uuid FROM records c WHERE c.answers_review = v.id ORDER BY c.created_at"
+		" LIMIT 1) FROM reviews v WHERE v.uuid = ? ORDER BY v.id", &st);
+	if (rc != STORE_OK)
+		return rc;
+	store_bind_text(st, 1, uuid);
+	struct store_review r;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof r);
+		r.id = sqlite3_column_int64(st, 0);
+		store_column_text(st, 1, r.outcome, sizeof r.outcome);
+		store_column_text(st, 2, r.note, sizeof r.note);
+		store_column_text(st, 3, r.reviewer, sizeof r.reviewer);
+		r.at = sqlite3_column_int64(st, 4);
+		store_column_text(st, 5, r.answered_by, sizeof r.answered_by);
+		if (!each(&r, ctx))
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = store_fail_sql(s, step, "reviews");
+	sqlite3_finalize(st);
+	return rc;
 }

@@ -164,6 +164,23 @@ static const char *const migrations[] = {
 	"  lon REAL NOT NULL,"
 	"  accuracy_m REAL NOT NULL"
 	") WITHOUT ROWID;",
+
+	/* 7: the city's reviews of this laptop's records, each kept by its
+	 * server id (a history: a later review never replaces an earlier one),
+	 * and the review a correction answers (frozen with the record) */
+	"CREATE TABLE reviews ("
+	"  id INTEGER PRIMARY KEY,"
+	"  uuid TEXT NOT NULL REFERENCES records (uuid),"
+	"  outcome TEXT NOT NULL CHECK (outcome IN ('confirmed', 'rejected', 'revisit')),"
+	"  note TEXT NOT NULL DEFAULT '',"
+	"  reviewer TEXT NOT NULL DEFAULT '',"
+	"  at INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE INDEX reviews_uuid ON reviews (uuid, id);"
+	"ALTER TABLE records ADD COLUMN answers_review INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TRIGGER records_answers_frozen BEFORE UPDATE OF answers_review ON records"
+	" WHEN OLD.state <> 'draft' AND NEW.answers_review IS NOT OLD.answers_review"
+	" BEGIN SELECT RAISE(ABORT, 'sigacor: frozen record'); END;",
 };
 #define STORE_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

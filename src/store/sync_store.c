@@ -313,6 +313,30 @@ bool store_sync_changes_cursor(struct store *s, char *buf, size_t len)
 	return store_meta_get(s, KEY_CHANGES_CURSOR, buf, len);
 }
 
+/* The review the entry reports joins the record's history, once (by the
+ * server's id): an entry read again changes nothing. */
+static enum store_status keep_review(struct store *s, const struct store_change *c, bool *applied)
+{
+	sqlite3_stmt *st;
+	if (c->review_id <= 0 || c->review[0] == '\0')
+		return STORE_OK;
+	enum store_status rc = store_prepare(s, "INSERT OR IGNORE INTO reviews"
+		" (id, uuid, outcome, note, reviewer, at) SELECT ?, uuid, ?, ?, ?, ? FROM records"
+		" WHERE uuid = ? AND state IN ('accepted', 'flagged')", &st);
+	if (rc != STORE_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, c->review_id);
+	store_bind_text(st, 2, c->review);
+	store_bind_text(st, 3, c->review_note);
+	store_bind_text(st, 4, c->reviewer);
+	sqlite3_bind_int64(st, 5, c->reviewed_at);
+	store_bind_text(st, 6, c->uuid);
+	rc = store_run(s, st, "reviews");
+	if (rc == STORE_OK && sqlite3_changes(s->db) > 0)
+		*applied = true;
+	return rc;
+}
+
 static enum store_status apply_change(struct store *s, const struct store_change *c,
 	bool *applied)
 {
@@ -339,6 +363,8 @@ static enum store_status apply_change(struct store *s, const struct store_change
 	if (rc != STORE_OK)
 		return rc;
 	*applied = sqlite3_changes(s->db) > 0;
+	if ((rc = keep_review(s, c, applied)) != STORE_OK)
+		return rc;
 	/* the server has it: whatever a crash left in the queue goes */
 	if ((rc = store_prepare(s, "DELETE FROM outbox WHERE uuid = ?", &st)) != STORE_OK)
 		return rc;
@@ -353,7 +379,8 @@ enum store_status store_sync_changes_page(struct store *s, const struct store_ch
 	enum store_status rc = store_begin(s);
 	for (size_t i = 0; rc == STORE_OK && i < n; i++) {
 		bool one = false;
-		if (!format_text(changes[i].message, true))
+		if (!format_text(changes[i].message, true) || !format_text(changes[i].review_note, true)
+			|| !format_text(changes[i].reviewer, false))
 			continue;
 		rc = apply_change(s, &changes[i], &one);
 		count += one;

@@ -338,6 +338,13 @@ static void change_from_proto(struct store_change *out, const struct proto_chang
 		snprintf(out->message, sizeof out->message, "%s", in->message);
 	else
 		snprintf(out->message, sizeof out->message, "%s", in->review_note);
+	if (in->review_id > 0 && in->review[0] != '\0') {
+		out->review_id = in->review_id;
+		snprintf(out->review, sizeof out->review, "%s", in->review);
+		snprintf(out->review_note, sizeof out->review_note, "%s", in->review_note);
+		snprintf(out->reviewer, sizeof out->reviewer, "%s", in->reviewer);
+		out->reviewed_at = in->reviewed_at;
+	}
 }
 
 static void changes_page_done(struct sync *s, struct proto_page *page)

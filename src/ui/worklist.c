@@ -23,6 +23,10 @@ struct row {
 	enum record_state state;
 	enum decision decision;
 	int64_t updated_at;
+	/* the city sent it back and no final correction answers it yet:
+	 * REVIEW_OPEN_REVISIT rows come first (the store's order), with the note */
+	enum { REVIEW_SETTLED, REVIEW_OPEN_REJECTED, REVIEW_OPEN_REVISIT } review;
+	char review_note[RECORD_TEXT_MAX];
 };
 
 struct worklist {
@@ -104,6 +108,11 @@ static bool collect(const struct record *r, void *ctx)
 	row->state = r->state;
 	row->decision = r->decision;
 	row->updated_at = r->updated_at;
+	if (!r->review_answered && strcmp(r->review, "revisit") == 0)
+		row->review = REVIEW_OPEN_REVISIT;
+	else if (!r->review_answered && strcmp(r->review, "rejected") == 0)
+		row->review = REVIEW_OPEN_REJECTED;
+	snprintf(row->review_note, sizeof row->review_note, "%s", r->review_note);
 	return true;
 }
 
@@ -209,8 +218,19 @@ static void draw_row(struct ui *ui, struct worklist *w, int y, struct row *row, 
 		return;
 	}
 	enum ui_role state_role = role;
-	if (!selected && (row->state == STATE_FLAGGED || row->state == STATE_QUARANTINED))
+	if (!selected && (row->state == STATE_FLAGGED || row->state == STATE_QUARANTINED
+		|| row->review != REVIEW_SETTLED))
 		state_role = ROLE_WARN;
+	if (row->review != REVIEW_SETTLED) {
+		/* sent back by the city: what to do, then the reviewer's note in
+		 * place of the decision and the time */
+		ui_put(y, x, 9, state_role, row->review == REVIEW_OPEN_REVISIT
+			? _("Kunjungi") : _("Ditolak"));
+		ui_put_marked(y, x + 10, ui->cols - x - 11, role, row->review_note[0] != '\0'
+			? row->review_note
+			: _(record_review_label(row->review == REVIEW_OPEN_REVISIT ? "revisit" : "rejected")));
+		return;
+	}
 	ui_put(y, x, 9, state_role, ui_state_label(row->state));
 	x += 10;
 	ui_put(y, x, 11, role, ui_decision_label(row->decision));
