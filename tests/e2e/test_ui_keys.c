@@ -211,6 +211,9 @@ static bool reach(struct vt *t, const struct context *c)
 	to_worklist(t);
 	vt_send(t, c->reach);
 	vt_wait_text(t, c->shows, E2E_TIMEOUT);
+	/* a frame may arrive in pieces: the hint bar (the last row) after
+	 * what the screen shows */
+	vt_wait_quiet(t, 200, E2E_TIMEOUT);
 	/* the worklist may show the same name: wait for the screen's own hints
 	 * (bounded: each round waits for output to settle) */
 	for (int i = 0; i < 100 && !in_context(t, c); i++)
