@@ -120,6 +120,8 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS change_reviews("
 	" seq INTEGER PRIMARY KEY REFERENCES changes(seq),"
 	" review_id INTEGER NOT NULL REFERENCES review_log(id));"
+	/* v4: the KK of each record (the same KK marked layak twice is flagged) */
+	"CREATE INDEX IF NOT EXISTS verifications_kk ON verifications(kk);"
 	"CREATE TABLE IF NOT EXISTS review_answers("
 	" review_id INTEGER PRIMARY KEY REFERENCES review_log(id),"
 	" verification_id TEXT NOT NULL REFERENCES verifications(id));"

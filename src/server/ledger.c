@@ -107,36 +107,65 @@ static unsigned registry_flags(sqlite3 *db, const struct record *r)
 	return flags;
 }
 
-/* After a record of nik was stored: every current record of the NIK (not
- * superseded) gets duplicate_nik when there are two or more, and each
- * record that gains the flag gets a change entry for its operator. */
-static bool refresh_duplicates(sqlite3 *db, const char *nik, const char *new_id)
+/* Groups of current records (not superseded) that must hold one record:
+ * a NIK verified once, a KK marked layak once.  ?1 is the group's value. */
+#define GROUP_NIK "nik = ?1 AND superseded_by IS NULL"
+#define GROUP_KK_LAYAK "kk = ?1 AND kk != '' AND decision = 'layak' AND superseded_by IS NULL"
+
+/* After a record was stored: when its group (group_sql, value) holds two or
+ * more, every record of it gets flag, and each that gains the flag gets a
+ * change entry for its operator (the new one has its own). */
+static bool refresh_group(sqlite3 *db, const char *group_sql, const char *value, enum flag flag,
+	const char *new_id)
 {
 	sqlite3_stmt *st;
-	const int dup = 1 << FLAG_DUPLICATE_NIK;
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM verifications "
-		"WHERE nik = ? AND superseded_by IS NULL", -1, &st, NULL) != SQLITE_OK)
+	char sql[512];
+	const int bit = 1 << flag;
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM verifications WHERE %s", group_sql);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return false;
-	sqlite3_bind_text(st, 1, nik, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
 	long long current = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
 	if (current < 2)
 		return true;
-	if (sqlite3_prepare_v2(db, "INSERT INTO changes(verification_id, operator_id) "
-		"SELECT id, operator_id FROM verifications WHERE nik = ? AND superseded_by IS NULL "
-		"AND (flags & ?) = 0 AND id != ? ORDER BY received_at, id", -1, &st, NULL) != SQLITE_OK)
+	snprintf(sql, sizeof sql, "INSERT INTO changes(verification_id, operator_id) "
+		"SELECT id, operator_id FROM verifications WHERE %s "
+		"AND (flags & ?2) = 0 AND id != ?3 ORDER BY received_at, id", group_sql);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return false;
-	sqlite3_bind_text(st, 1, nik, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, dup);
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, bit);
 	sqlite3_bind_text(st, 3, new_id, -1, SQLITE_STATIC);
 	if (!step_done(st))
 		return false;
-	if (sqlite3_prepare_v2(db, "UPDATE verifications SET flags = flags | ? "
-		"WHERE nik = ? AND superseded_by IS NULL", -1, &st, NULL) != SQLITE_OK)
+	snprintf(sql, sizeof sql, "UPDATE verifications SET flags = flags | ?2 WHERE %s", group_sql);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return false;
-	sqlite3_bind_int(st, 1, dup);
-	sqlite3_bind_text(st, 2, nik, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, bit);
 	return step_done(st);
+}
+
+/* The new record's own flag of a group: another current record is in it. */
+static unsigned group_flag(sqlite3 *db, const char *group_sql, const char *value, enum flag flag,
+	const char *id)
+{
+	sqlite3_stmt *st;
+	char sql[512];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM verifications WHERE %s AND id != ?2", group_sql);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return n > 0 ? 1u << flag : 0;
+}
+
+static bool layak_with_kk(const struct record *r)
+{
+	return r->decision == DECISION_LAYAK && r->kk[0] != '\0';
 }
 
 static bool mark_superseded(sqlite3 *db, const struct record *r)
@@ -150,19 +179,6 @@ static bool mark_superseded(sqlite3 *db, const struct record *r)
 	sqlite3_bind_text(st, 1, r->uuid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, r->supersedes, -1, SQLITE_STATIC);
 	return step_done(st);
-}
-
-static unsigned current_duplicates(sqlite3 *db, const struct record *r)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM verifications WHERE nik = ? "
-		"AND superseded_by IS NULL AND id != ?", -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(st, 1, r->nik, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, r->uuid, -1, SQLITE_STATIC);
-	long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	return n > 0 ? 1u << FLAG_DUPLICATE_NIK : 0;
 }
 
 static bool insert_photos(sqlite3 *db, const struct record *r)
@@ -252,14 +268,17 @@ bool ledger_store(struct sqlite3 *db, const struct record *r, long long operator
 	/* supersede first, so the corrected record no longer counts */
 	if (!mark_superseded(db, r))
 		return false;
-	unsigned flags = registry_flags(db, r) | current_duplicates(db, r);
+	unsigned flags = registry_flags(db, r)
+		| group_flag(db, GROUP_NIK, r->nik, FLAG_DUPLICATE_NIK, r->uuid)
+		| (layak_with_kk(r) ? group_flag(db, GROUP_KK_LAYAK, r->kk, FLAG_KK_LAYAK_TWICE, r->uuid) : 0);
 	result_flags(flags, result);
 	char *response = proto_verification_result_encode(result);
 	bool ok = response != NULL
 		&& insert_record(db, r, operator_id, device, canonical_json, canonical_sha256, now,
 			flags, response)
 		&& insert_photos(db, r) && add_change(db, r->uuid) && note_answer(db, r)
-		&& refresh_duplicates(db, r->nik, r->uuid);
+		&& refresh_group(db, GROUP_NIK, r->nik, FLAG_DUPLICATE_NIK, r->uuid)
+		&& (!layak_with_kk(r) || refresh_group(db, GROUP_KK_LAYAK, r->kk, FLAG_KK_LAYAK_TWICE, r->uuid));
 	free(response);
 	return ok;
 }

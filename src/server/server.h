@@ -84,7 +84,8 @@ bool db_meta_set(struct sqlite3 *db, const char *key, long long value);
 #define FLAGS(X) \
 	X(FLAG_DUPLICATE_NIK, "duplicate_nik", N_("NIK ini juga diverifikasi oleh petugas lain. Kota akan memeriksa.")) \
 	X(FLAG_REGISTRY_OTHER_KELURAHAN, "registry_other_kelurahan", N_("Menurut data kependudukan kota, NIK ini terdaftar di kelurahan lain.")) \
-	X(FLAG_NOT_IN_REGISTRY, "not_in_registry", N_("NIK ini tidak ada di data kependudukan kota."))
+	X(FLAG_NOT_IN_REGISTRY, "not_in_registry", N_("NIK ini tidak ada di data kependudukan kota.")) \
+	X(FLAG_KK_LAYAK_TWICE, "kk_layak_twice", N_("KK ini ditandai layak lebih dari sekali: satu rumah tangga, satu bantuan. Kota akan memeriksa."))
 
 enum flag {
 #define FLAG_ENUM(e, code, msg) e,

@@ -28,6 +28,8 @@ static const struct {
 	{ "registry_other_kelurahan", N_("Menurut data kependudukan kota, NIK ini terdaftar di "
 		"kelurahan lain.") },
 	{ "not_in_registry", N_("NIK ini tidak ada di data kependudukan kota.") },
+	{ "kk_layak_twice", N_("KK ini ditandai layak lebih dari sekali: satu rumah tangga, satu "
+		"bantuan. Kota akan memeriksa.") },
 };
 
 static void append(char *buf, size_t len, const char *text)
