@@ -92,6 +92,10 @@ bool cli_plain_args(int argc, char **argv, const char **args, int max, int *coun
 /* Open (creating) the operator's profile; prints why not and returns the
  * exit status when it fails. */
 int cli_open_store(const struct cli *c, struct store **out);
+/* "1,2 MB, ±40 dtk pada 240 kbit/s (terukur)" or "1,2 MB (laju jaringan
+ * belum terukur)": what the queued photos cost at the link's measured rate
+ * (src/cli/cmd_sync.c). */
+void cli_photo_cost(int64_t bytes, int64_t rate, char *out, size_t len);
 /* The profile's database exists (read-only commands never create it). */
 bool cli_profile_exists(const struct cli *c);
 /* Exit status for a store result: rejected input 1, system 2. */

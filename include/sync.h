@@ -185,6 +185,12 @@ struct sync_progress {
 	/* push: photo bytes (uploaded, or already on the server) of this run */
 	int64_t bytes_done, bytes_total;
 	int64_t photos_uploaded, photos_skipped;
+	/* the photo upload rate (bytes/s) measured in this run, else the one
+	 * the last runs saved in the profile; 0 = never measured */
+	int64_t photo_rate;
+	/* records left in the queue because their photos would pass the
+	 * profile's daily photo budget (0 = none held back) */
+	int64_t budget_waiting;
 	/* pull: residents of the current pass (done includes what an
 	 * interrupted earlier run stored); received: items of this run */
 	int64_t residents_done, residents_total, residents_received;
@@ -205,6 +211,24 @@ struct sync_progress {
 	char request_id[24];
 };
 void sync_progress(const struct sync *s, struct sync_progress *out);
+
+/* ---- the cost of a sync, for the clerk before and during a run
+ * (src/sync/push.c).  The rate is what the photo uploads of the last runs
+ * measured on this profile's link (bytes/s, 0 = never measured). */
+int64_t sync_photo_rate_saved(struct store *st);
+/* Seconds to send bytes at rate, rounded up; -1 when the rate is unknown. */
+int64_t sync_expected_seconds(int64_t bytes, int64_t rate);
+/* "3,1 MB" (decimal megabytes, one decimal, Indonesian comma) */
+void sync_format_megabytes(int64_t bytes, char *out, size_t len);
+/* "45 dtk", "12 mnt", "2 jam 5 mnt"; "?" when seconds < 0 */
+void sync_format_duration(int64_t seconds, char *out, size_t len);
+/* The profile's daily photo budget in MB (0 = no limit): a run sends no
+ * record whose photos would take today's uploads past it; they wait for
+ * tomorrow, or for a larger budget (`sigacor sync --photo-budget-mb`). */
+int64_t sync_photo_budget_mb(struct store *st);
+enum store_status sync_photo_budget_set(struct store *st, int64_t mb);
+/* Photo bytes uploaded today (local date) from this profile. */
+int64_t sync_photo_bytes_today(struct store *st);
 
 /* The base URL a login would use for text ("https://host/api/v1"), checked:
  * https anywhere, plain http only to this machine (127.0.0.0/8, ::1,

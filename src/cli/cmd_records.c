@@ -8,6 +8,7 @@
 #include "i18n.h"
 #include "nik.h"
 #include "photo.h"
+#include "sync.h"
 #include "wilayah.h"
 
 #include <errno.h>
@@ -547,6 +548,20 @@ static const char *const state_labels[STATE_COUNT] = {
 	N_("ditandai untuk ditinjau"), N_("ditolak server (karantina)"),
 };
 
+/* "Jatah foto harian:  20,0 MB, hari ini terkirim 3,4 MB" */
+static void print_budget(int64_t budget_mb, int64_t today)
+{
+	char budget[32], sent[32];
+	sync_format_megabytes(today, sent, sizeof sent);
+	if (budget_mb <= 0) {
+		printf("%-20s %s\n", _("Jatah foto harian:"), _("tanpa batas"));
+		return;
+	}
+	sync_format_megabytes(budget_mb * 1000000, budget, sizeof budget);
+	printf("%-20s ", _("Jatah foto harian:"));
+	printf(_("%s, hari ini terkirim %s\n"), budget, sent);
+}
+
 int cli_cmd_status(struct cli *c, int argc, char **argv)
 {
 	const char *extra[1];
@@ -556,7 +571,9 @@ int cli_cmd_status(struct cli *c, int argc, char **argv)
 	if (n > 0)
 		return cli_usage("status", _("Argumen tidak dikenal: %s"), extra[0]);
 	int64_t counts[STATE_COUNT] = { 0 }, registry = 0, outbox = 0, total = 0;
-	int64_t assigned = 0, unverified = 0, mine = 0;
+	int64_t assigned = 0, unverified = 0, mine = 0, rate = 0;
+	int64_t budget_mb = 0, today = 0;
+	struct store_local_only local = { 0 };
 	struct store *s = NULL;
 	if (!cli_profile_exists(c)) {
 		/* zeros would read as an empty profile: say it is not there */
@@ -578,6 +595,10 @@ int cli_cmd_status(struct cli *c, int argc, char **argv)
 		outbox = store_outbox_count(s);
 		store_candidate_counts(s, &assigned, &unverified);
 		mine = store_candidates_assigned_to(s, c->operator_name);
+		store_sync_local_only(s, &local);
+		rate = sync_photo_rate_saved(s);
+		budget_mb = sync_photo_budget_mb(s);
+		today = sync_photo_bytes_today(s);
 	}
 	for (int i = 0; i < STATE_COUNT; i++)
 		total += counts[i];
@@ -595,6 +616,13 @@ int cli_cmd_status(struct cli *c, int argc, char **argv)
 		cJSON_AddNumberToObject(cand, "assigned", (double)assigned);
 		cJSON_AddNumberToObject(cand, "unverified", (double)unverified);
 		cJSON_AddNumberToObject(cand, "assigned_to_me", (double)mine);
+		cJSON *photos = cJSON_AddObjectToObject(o, "photos");
+		cJSON_AddNumberToObject(photos, "queued_bytes", (double)local.queued_bytes);
+		cJSON_AddNumberToObject(photos, "rate_bytes_per_s", (double)rate);
+		cJSON_AddNumberToObject(photos, "expected_seconds",
+			(double)sync_expected_seconds(local.queued_bytes, rate));
+		cJSON_AddNumberToObject(photos, "budget_mb", (double)budget_mb);
+		cJSON_AddNumberToObject(photos, "sent_today", (double)today);
 		cli_print_json(o);
 	} else {
 		printf("%-20s %s\n", _("Folder data:"), c->profile_dir);
@@ -605,6 +633,10 @@ int cli_cmd_status(struct cli *c, int argc, char **argv)
 			printf("  %-12s %6lld  %s\n", record_state_code((enum record_state)i),
 				(long long)counts[i], gettext(state_labels[i]));
 		printf("%-20s %lld\n", _("Antrean kirim:"), (long long)outbox);
+		char cost[160];
+		cli_photo_cost(local.queued_bytes, rate, cost, sizeof cost);
+		printf("%-20s %s\n", _("Foto antre:"), cost);
+		print_budget(budget_mb, today);
 		printf("%-20s %lld (%s %lld)\n", _("Rumah tangga sasaran:"), (long long)assigned,
 			_("belum diverifikasi:"), (long long)unverified);
 		printf("%-20s %lld\n", _("Ditugaskan ke saya:"), (long long)mine);

@@ -79,6 +79,19 @@ static void drive(struct sync *s, bool show)
 	}
 }
 
+void cli_photo_cost(int64_t bytes, int64_t rate, char *out, size_t len)
+{
+	char mb[32], when[32];
+	sync_format_megabytes(bytes, mb, sizeof mb);
+	if (rate <= 0) {
+		snprintf(out, len, _("%s (laju jaringan belum terukur)"), mb);
+		return;
+	}
+	sync_format_duration(sync_expected_seconds(bytes, rate), when, sizeof when);
+	snprintf(out, len, _("%s, ±%s pada %lld kbit/s (terukur)"), mb, when,
+		(long long)((rate * 8 + 500) / 1000));
+}
+
 /* ---------------------------------------------------------------- password */
 
 /* One line from fd without its newline; false at end of input. */
@@ -142,7 +155,7 @@ static bool read_password(const char *operator_name, char *buf, size_t len)
 /* ---------------------------------------------------------------- login */
 
 enum { OPT_SERVER, OPT_OPERATOR, OPT_CA_FILE, OPT_PROGRESS, OPT_PUSH_ONLY, OPT_PULL_ONLY,
-	OPT_ACCEPT_SMALL_REGISTRY };
+	OPT_ACCEPT_SMALL_REGISTRY, OPT_PHOTO_BUDGET_MB };
 
 static int set_login_profile(struct cli *c, const char *name)
 {
@@ -312,6 +325,8 @@ static void print_summary_json(const struct sync_progress *p)
 		cJSON_AddNumberToObject(local, "quarantined", (double)p->local.quarantined);
 		cJSON_AddNumberToObject(local, "queued_bytes", (double)p->local.queued_bytes);
 	}
+	cJSON_AddNumberToObject(o, "photo_rate_bytes_per_s", (double)p->photo_rate);
+	cJSON_AddNumberToObject(o, "budget_waiting", (double)p->budget_waiting);
 	if (p->request_id[0] != '\0')
 		cJSON_AddStringToObject(o, "request_id", p->request_id);
 	cli_print_json(o);
@@ -333,11 +348,51 @@ static void print_summary_text(const struct sync_progress *p)
 		printf(_("Rumah tangga sasaran: %lld diterima (%lld dari %lld).\n"),
 			(long long)p->candidates_received, (long long)p->candidates_done,
 			(long long)p->candidates_total);
+	if (p->photos_uploaded > 0 && p->photo_rate > 0)
+		printf(_("Laju kirim foto terukur: %lld kbit/s.\n"),
+			(long long)((p->photo_rate * 8 + 500) / 1000));
 	printf(_("Hanya ada di laptop ini: %lld draf, %lld dalam antrean, %lld dikarantina.\n"),
 		(long long)p->local.drafts, (long long)p->local.queued,
 		(long long)p->local.quarantined);
 	if (p->request_id[0] != '\0' && p->outcome != SYNC_OK)
 		printf(_("Kode permintaan terakhir: %s\n"), p->request_id);
+}
+
+/* --photo-budget-mb MB: the profile's daily photo budget from now on. */
+static int save_budget(struct cli *c, const char *text)
+{
+	char *end;
+	errno = 0;
+	long long mb = strtoll(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || mb < 0 || mb > 1000000)
+		return cli_usage("sync", _("--photo-budget-mb: jumlah MB bulat 0 sampai 1000000 "
+			"(0 = tanpa batas), bukan %s."), text);
+	struct store *st = NULL;
+	int status = cli_open_store(c, &st);
+	if (status != CLI_EXIT_OK)
+		return status;
+	if (sync_photo_budget_set(st, mb) != STORE_OK) {
+		cli_error("%s", store_error(st));
+		status = CLI_EXIT_FAILURE;
+	}
+	store_close(st);
+	return status;
+}
+
+/* Before the run: what will go and how long it should take. */
+static void announce_cost(struct cli *c)
+{
+	struct store *st = NULL;
+	if (cli_open_store(c, &st) != CLI_EXIT_OK)
+		return;
+	struct store_local_only local;
+	if (store_sync_local_only(st, &local) == STORE_OK && local.queued > 0) {
+		char cost[160];
+		cli_photo_cost(local.queued_bytes, sync_photo_rate_saved(st), cost, sizeof cost);
+		fprintf(stderr, _("sigacor: akan dikirim %lld rekaman, foto %s\n"),
+			(long long)local.queued, cost);
+	}
+	store_close(st);
 }
 
 int cli_cmd_sync(struct cli *c, int argc, char **argv)
@@ -346,12 +401,13 @@ int cli_cmd_sync(struct cli *c, int argc, char **argv)
 		{ "progress", false, OPT_PROGRESS }, { "push-only", false, OPT_PUSH_ONLY },
 		{ "pull-only", false, OPT_PULL_ONLY }, { "ca-file", true, OPT_CA_FILE },
 		{ "accept-small-registry", false, OPT_ACCEPT_SMALL_REGISTRY },
+		{ "photo-budget-mb", true, OPT_PHOTO_BUDGET_MB },
 		{ NULL, false, 0 },
 	};
 	struct sync_config cfg;
 	sync_config_init(&cfg);
 	bool show = false;
-	const char *value;
+	const char *value, *budget = NULL;
 	struct cli_parser p;
 	cli_parser_init(&p, argc, argv);
 	for (int id; (id = cli_next(&p, opts, &value)) != CLI_END;) {
@@ -360,6 +416,7 @@ int cli_cmd_sync(struct cli *c, int argc, char **argv)
 		case OPT_PUSH_ONLY: cfg.pull = false; break;
 		case OPT_PULL_ONLY: cfg.push = false; break;
 		case OPT_ACCEPT_SMALL_REGISTRY: cfg.accept_small_registry = true; break;
+		case OPT_PHOTO_BUDGET_MB: budget = value; break;
 		case OPT_CA_FILE: snprintf(cfg.ca_file, sizeof cfg.ca_file, "%s", value); break;
 		case CLI_ARG:
 			return cli_usage("sync", _("Argumen tidak dikenal: %s"), value);
@@ -373,6 +430,13 @@ int cli_cmd_sync(struct cli *c, int argc, char **argv)
 		cli_error(_("Profil %s belum ada: jalankan dulu sigacor login."), c->operator_name);
 		return EXIT_LOGIN;
 	}
+	if (budget != NULL) {
+		int status = save_budget(c, budget);
+		if (status != CLI_EXIT_OK)
+			return status;
+	}
+	if (show && cfg.push)
+		announce_cost(c);
 	struct sync_progress prog;
 	if (!run_job(c, &cfg, SYNC_JOB_RUN, NULL, show, &prog))
 		return CLI_EXIT_FAILURE;

@@ -63,7 +63,7 @@ static const struct cli_command commands[] = {
 		   "      --ca-file FILE        sertifikat CA kota (PEM), disimpan untuk sync\n") },
 	{ "logout", cli_cmd_logout, "logout",
 		N_("Keluar: server mencabut token sesi, laptop menghapusnya."), NULL },
-	{ "sync", cli_cmd_sync, "sync [--push-only|--pull-only] [--progress] [--accept-small-registry]",
+	{ "sync", cli_cmd_sync, "sync [--push-only|--pull-only] [--progress] [--accept-small-registry] [--photo-budget-mb MB]",
 		N_("Kirim antrean (foto dulu, lalu rekaman), unduh data penduduk, rumah\n"
 		   "      tangga sasaran dan kabar rekaman. Status 0 hanya bila semua antrean\n"
 		   "      diterima server."),
@@ -74,6 +74,8 @@ static const struct cli_command commands[] = {
 		   "      --accept-small-registry  terima data penduduk server walau kurang dari\n"
 		   "                            separuh salinan laptop (tanpa ini: salinan lama\n"
 		   "                            tetap, peringatan, status 3)\n"
+		   "      --photo-budget-mb MB  jatah foto per hari di profil ini (0 = tanpa\n"
+		   "                            batas); rekaman yang fotonya melewatinya menunggu\n"
 		   "      Status keluar: 0 semua diterima, 1 ada rekaman dikarantina, 2 kesalahan\n"
 		   "      sistem, 3 belum selesai (jaringan/server; coba lagi), 4 perlu login.\n") },
 	{ "inbox", cli_cmd_inbox, N_("inbox [list|code|fetch [SHA...]|delete SHA...]"),

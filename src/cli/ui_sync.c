@@ -319,13 +319,6 @@ static void thousands(int64_t n, char *out, size_t len)
 	out[o] = '\0';
 }
 
-/* "3,1 MB" */
-static void megabytes(int64_t bytes, char *out, size_t len)
-{
-	int64_t tenths = (bytes + 50000) / 100000;
-	snprintf(out, len, "%lld,%lld MB", (long long)(tenths / 10), (long long)(tenths % 10));
-}
-
 static void bar(int64_t done, int64_t total, char *out)
 {
 	int fill = total > 0 ? (int)(done * BAR_WIDTH / total) : 0;
@@ -335,6 +328,22 @@ static void bar(int64_t done, int64_t total, char *out)
 		out[1 + i] = i < fill ? '#' : '-';
 	out[BAR_WIDTH + 1] = ']';
 	out[BAR_WIDTH + 2] = '\0';
+}
+
+/* "; foto 1,2 MB ±40 dtk" (without the time when the link was never
+ * measured) */
+static void append_cost(struct store *st, int64_t bytes, char *line, size_t len)
+{
+	char mb[32], when[32];
+	sync_format_megabytes(bytes, mb, sizeof mb);
+	int64_t secs = sync_expected_seconds(bytes, sync_photo_rate_saved(st));
+	size_t o = strlen(line);
+	if (secs < 0) {
+		snprintf(line + o, len - o, _("; foto %s"), mb);
+		return;
+	}
+	sync_format_duration(secs, when, sizeof when);
+	snprintf(line + o, len - o, _("; foto %s ±%s"), mb, when);
 }
 
 static const char *outcome_label(enum sync_outcome o)
@@ -364,10 +373,17 @@ static void running_line(const struct sync_progress *p, char *buf, size_t len)
 			(p->retry_in_ms + 999) / 1000, p->attempt + 1);
 	} else if (p->phase == SYNC_PUSHING) {
 		bar(p->bytes_done, p->bytes_total, b);
-		megabytes(p->bytes_done, x, sizeof x);
-		megabytes(p->bytes_total, y, sizeof y);
+		sync_format_megabytes(p->bytes_done, x, sizeof x);
+		sync_format_megabytes(p->bytes_total, y, sizeof y);
 		snprintf(buf, len, _("kirim %s %lld/%lld rekaman, %s/%s"), b,
 			(long long)p->records_done, (long long)p->records_total, x, y);
+		if (p->photo_rate > 0 && p->bytes_total > p->bytes_done) {
+			char left[32];
+			sync_format_duration(sync_expected_seconds(p->bytes_total - p->bytes_done,
+				p->photo_rate), left, sizeof left);
+			size_t o = strlen(buf);
+			snprintf(buf + o, len - o, _(", sisa ±%s"), left);
+		}
 	} else if (p->phase == SYNC_PULLING_RESIDENTS && p->residents_total > 0) {
 		bar(p->residents_done, p->residents_total, b);
 		thousands(p->residents_done, x, sizeof x);
@@ -408,6 +424,12 @@ static bool on_status(void *ctx, char *buf, size_t len)
 			snprintf(line, sizeof line, _("%s%s; hanya di laptop: %lld antre, %lld draf"),
 				p.phase == SYNC_IDLE ? _("belum sinkron") : outcome_label(p.outcome), when,
 				(long long)p.local.queued, (long long)p.local.drafts);
+			if (p.local.queued_bytes > 0)
+				append_cost(b->store, p.local.queued_bytes, line, sizeof line);
+			if (p.budget_waiting > 0 && p.local.queued > 0) {
+				size_t o = strlen(line);
+				snprintf(line + o, sizeof line - o, "%s", _(" (jatah foto hari ini habis)"));
+			}
 			if (p.local.quarantined > 0) {
 				size_t o = strlen(line);
 				snprintf(line + o, sizeof line - o, _(", %lld ditolak"),

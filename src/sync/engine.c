@@ -186,6 +186,9 @@ static void begin_job(struct sync *s, enum sync_job job, enum sync_step first,
 	s->cancel = false;
 	s->have_record = false;
 	s->quarantined_in_run = 0;
+	s->run_sent_bytes = 0;
+	s->run_sent_ms = 0;
+	s->prog.photo_rate = sync_photo_rate_saved(s->store);
 	s->pass_restarted = false;
 	s->changes_restarted = false;
 	s->registry_kept = false;
@@ -498,7 +501,15 @@ static void finish_run(struct sync *s)
 		sync_stop(s, SYNC_QUARANTINED, _("Selesai, tetapi %lld rekaman ditolak server "
 			"(karantina); lihat pesannya dan buat rekaman koreksi."),
 			(long long)s->quarantined_in_run);
-	else
+	else if (s->prog.budget_waiting > 0) {
+		char budget[32], used[32];
+		sync_format_megabytes(sync_photo_budget_mb(s->store) * 1000000, budget, sizeof budget);
+		sync_format_megabytes(sync_photo_bytes_today(s->store), used, sizeof used);
+		sync_stop(s, SYNC_OK, _("Jatah foto harian %s hampir habis (hari ini terkirim %s): "
+			"%lld rekaman dengan fotonya menunggu besok. Ubah jatah: sigacor sync "
+			"--photo-budget-mb MB (0 = tanpa batas)."), budget, used,
+			(long long)s->prog.budget_waiting);
+	} else
 		sync_stop(s, SYNC_OK, "%s", _("Sinkronisasi selesai."));
 }
 
@@ -678,8 +689,10 @@ void sync_progress(const struct sync *s, struct sync_progress *out)
 {
 	*out = s->prog;
 	if (s->xfer != NULL) {
-		if (s->step == STEP_BLOB_PUT)
+		if (s->step == STEP_BLOB_PUT) {
 			out->bytes_done += (int64_t)s->xfer->ulnow;
+			out->photo_rate = push_rate(s, (int64_t)s->xfer->ulnow);
+		}
 		out->bytes_downloaded += (int64_t)s->xfer->dlnow;
 	}
 	if (s->running && s->retry_at_ms != 0 && s->xfer == NULL) {

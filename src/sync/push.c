@@ -13,10 +13,12 @@
 #include "sync.h"
 #include "format.h"
 #include "sync_int.h"
+#include "common.h"
 #include "i18n.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---------------------------------------------------------------- messages */
 
@@ -86,6 +88,146 @@ static void refusal_message(const struct http_xfer *x, const struct proto_proble
 	}
 }
 
+/* ---------------------------------------------------------------- the cost */
+
+#define META_PHOTO_RATE "sync.photo_rate"
+/* below this much sent, a rate says more about round trips than the link */
+#define RATE_MIN_BYTES (32 * 1024)
+
+int64_t sync_photo_rate_saved(struct store *st)
+{
+	char buf[32];
+	if (!store_meta_get(st, META_PHOTO_RATE, buf, sizeof buf))
+		return 0;
+	long long rate = strtoll(buf, NULL, 10);
+	return rate > 0 ? (int64_t)rate : 0;
+}
+
+int64_t sync_expected_seconds(int64_t bytes, int64_t rate)
+{
+	if (rate <= 0)
+		return -1;
+	return bytes <= 0 ? 0 : (bytes + rate - 1) / rate;
+}
+
+void sync_format_megabytes(int64_t bytes, char *out, size_t len)
+{
+	int64_t tenths = (bytes < 0 ? 0 : bytes + 50000) / 100000;
+	snprintf(out, len, "%lld,%lld MB", (long long)(tenths / 10), (long long)(tenths % 10));
+}
+
+void sync_format_duration(int64_t seconds, char *out, size_t len)
+{
+	if (seconds < 0)
+		snprintf(out, len, "?");
+	else if (seconds < 60)
+		snprintf(out, len, _("%lld dtk"), (long long)seconds);
+	else if (seconds < 3600)
+		snprintf(out, len, _("%lld mnt"), (long long)((seconds + 59) / 60));
+	else
+		snprintf(out, len, _("%lld jam %lld mnt"), (long long)(seconds / 3600),
+			(long long)((seconds % 3600 + 59) / 60));
+}
+
+int64_t push_rate(const struct sync *s, int64_t ulnow)
+{
+	int64_t bytes = s->run_sent_bytes, ms = s->run_sent_ms;
+	if (s->xfer != NULL && s->step == STEP_BLOB_PUT && s->blob_started_ms > 0) {
+		bytes += ulnow;
+		ms += common_now_ms() - s->blob_started_ms;
+	}
+	if (bytes < RATE_MIN_BYTES || ms <= 0)
+		return s->prog.photo_rate;
+	return bytes * 1000 / ms;
+}
+
+#define META_BUDGET_MB "sync.photo_budget_mb"
+#define META_TODAY "sync.photo_day"          /* "2026-12-04", local */
+#define META_TODAY_BYTES "sync.photo_day_bytes"
+
+static int64_t meta_number(struct store *st, const char *key)
+{
+	char buf[32];
+	if (!store_meta_get(st, key, buf, sizeof buf))
+		return 0;
+	long long n = strtoll(buf, NULL, 10);
+	return n > 0 ? (int64_t)n : 0;
+}
+
+static void today(char out[16])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	if (localtime_r(&now, &tm) == NULL || strftime(out, 16, "%Y-%m-%d", &tm) == 0)
+		snprintf(out, 16, "?");
+}
+
+int64_t sync_photo_budget_mb(struct store *st)
+{
+	return meta_number(st, META_BUDGET_MB);
+}
+
+enum store_status sync_photo_budget_set(struct store *st, int64_t mb)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%lld", (long long)(mb < 0 ? 0 : mb));
+	return store_meta_set(st, META_BUDGET_MB, buf);
+}
+
+int64_t sync_photo_bytes_today(struct store *st)
+{
+	char day[16], then[16] = "";
+	today(day);
+	store_meta_get(st, META_TODAY, then, sizeof then);
+	return strcmp(day, then) == 0 ? meta_number(st, META_TODAY_BYTES) : 0;
+}
+
+/* Photo bytes that went count against today's budget. */
+static void count_today(struct sync *s, int64_t bytes)
+{
+	char day[16], buf[32];
+	int64_t sum = sync_photo_bytes_today(s->store) + bytes;
+	today(day);
+	snprintf(buf, sizeof buf, "%lld", (long long)sum);
+	/* the day first: a crash between the two counts the bytes of
+	 * yesterday's day as today's, never fewer */
+	(void)store_meta_set(s->store, META_TODAY, day);
+	(void)store_meta_set(s->store, META_TODAY_BYTES, buf);
+}
+
+/* The record's photos would take today's uploads past the budget: it and
+ * those behind it wait (the queue keeps its order). */
+static bool over_budget(struct sync *s, const struct record *r)
+{
+	int64_t budget = sync_photo_budget_mb(s->store);
+	if (budget <= 0)
+		return false;
+	int64_t bytes = 0;
+	for (int k = 0; k < PHOTO_KIND_COUNT; k++)
+		if (r->photos[k].attached)
+			bytes += r->photos[k].size;
+	return bytes > 0 && sync_photo_bytes_today(s->store) + bytes > budget * 1000000;
+}
+
+/* A photo went whole: its bytes and time count towards the link's rate,
+ * kept in the profile so the next run's estimate starts from it. */
+static void measure_upload(struct sync *s, int64_t size)
+{
+	if (s->blob_started_ms <= 0)
+		return;
+	count_today(s, size - s->blob_started_offset);
+	s->run_sent_bytes += size - s->blob_started_offset;
+	s->run_sent_ms += common_now_ms() - s->blob_started_ms;
+	s->blob_started_ms = 0;
+	if (s->run_sent_bytes < RATE_MIN_BYTES || s->run_sent_ms <= 0)
+		return;
+	s->prog.photo_rate = s->run_sent_bytes * 1000 / s->run_sent_ms;
+	char buf[32];
+	snprintf(buf, sizeof buf, "%lld", (long long)s->prog.photo_rate);
+	/* an estimate only: a failed write leaves the last one */
+	(void)store_meta_set(s->store, META_PHOTO_RATE, buf);
+}
+
 /* ---------------------------------------------------------------- the record */
 
 static void settle(struct sync *s, enum record_state state, const char *msg)
@@ -120,6 +262,16 @@ void push_requeue(struct sync *s, const char *why)
 	store_sync_requeue(s->store, s->rec.uuid, 0, why);
 }
 
+/* Nothing more to send in this run: the pull, or the end. */
+static void push_over(struct sync *s)
+{
+	if (s->cfg.pull) {
+		s->prog.phase = SYNC_PULLING_RESIDENTS;
+		sync_goto(s, STEP_RESIDENTS_START);
+	} else
+		sync_goto(s, STEP_FINISH);
+}
+
 void push_next_record(struct sync *s)
 {
 	struct store_outbox_item it;
@@ -130,13 +282,19 @@ void push_next_record(struct sync *s)
 	/* every queued record, whenever its retry was planned: a run is the
 	 * moment to try them all */
 	if (store_outbox_due(s->store, INT64_MAX, &it, 1) == 0) {
-		if (s->cfg.pull) {
-			s->prog.phase = SYNC_PULLING_RESIDENTS;
-			sync_goto(s, STEP_RESIDENTS_START);
-		} else
-			sync_goto(s, STEP_FINISH);
+		push_over(s);
 		return;
 	}
+	if (store_record_get(s->store, it.uuid, &s->rec) != STORE_OK) {
+		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
+		return;
+	}
+	if (over_budget(s, &s->rec)) {
+		s->prog.budget_waiting = s->prog.local.queued;
+		push_over(s);
+		return;
+	}
+	/* read again: sending changed its state */
 	if (store_outbox_sending(s->store, it.uuid) != STORE_OK ||
 		store_record_get(s->store, it.uuid, &s->rec) != STORE_OK) {
 		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
@@ -229,6 +387,8 @@ void push_start(struct sync *s)
 					sync_stop(s, SYNC_LOCAL, "%s", _("File foto tidak bisa dibuka."));
 				return;
 			}
+			s->blob_started_ms = common_now_ms();
+			s->blob_started_offset = s->blob_offset;
 			sync_send(s, x);
 			return;
 		}
@@ -273,6 +433,9 @@ static void put_blob_done(struct sync *s, struct http_xfer *x)
 			return;
 		}
 		/* 200: the server had it and answered before the body travelled */
+		if (x->status == 201)
+			measure_upload(s, p->size);
+		s->blob_started_ms = 0;
 		photo_done(s, x->status == 201);
 	} else if (x->status == 409 && problem && strcmp(pb.code, "offset_mismatch") == 0 &&
 		x->upload_offset >= 0 && x->upload_offset <= p->size && ++s->offset_rounds <= 3) {

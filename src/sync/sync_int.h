@@ -119,6 +119,10 @@ struct sync {
 	int missing_rounds;                  /* 422 missing_blobs answered so far */
 	int64_t blob_offset;                 /* where the server holds the photo up to */
 	int offset_rounds;                   /* 409 offset_mismatch for this photo */
+	/* the link's measured rate: the photo PUT in flight started then, from
+	 * that offset; the bytes and milliseconds of this run's finished ones */
+	int64_t blob_started_ms, blob_started_offset;
+	int64_t run_sent_bytes, run_sent_ms;
 	int64_t quarantined_in_run;
 
 	/* pull */
@@ -177,6 +181,9 @@ void push_start(struct sync *s);
 void push_done(struct sync *s, struct http_xfer *x);
 /* Put the record being sent back in the queue (the run stopped). */
 void push_requeue(struct sync *s, const char *why);
+/* This run's photo upload rate (bytes/s) counting ulnow bytes of the PUT in
+ * flight; the saved rate while too little went to measure. */
+int64_t push_rate(const struct sync *s, int64_t ulnow);
 
 /* pull.c */
 void pull_residents_start(struct sync *s);
