@@ -29,6 +29,11 @@ double geo_distance_to_kelurahan_m(const struct wilayah_kelurahan *k, double lat
 /* Plausible WGS84 coordinates (finite, within ranges, not the 0,0 placeholder). */
 bool geo_valid(double lat, double lon);
 
+/* A point inside kelurahan k, at least 100 m from its edge when it has
+ * one (the grid point of its bounding box farthest inside): for demo and
+ * test data.  false when none was found. */
+bool geo_kelurahan_inner_point(const struct wilayah_kelurahan *k, double *lat, double *lon);
+
 /* Parse a decimal-degree coordinate as typed by a clerk ("-6.1783", also with
  * a comma as the decimal mark "-6,1783"; spaces around are ignored; at most
  * 3 digits before the mark; digits beyond the 15th decimal are ignored).

@@ -43,7 +43,7 @@
 #define PROTO_TOKEN_MAX 128
 #define PROTO_CURSOR_MAX 128
 #define PROTO_KELURAHAN_MAX 16              /* kelurahan per operator */
-#define PROTO_FLAGS_MAX 8
+#define PROTO_FLAGS_MAX 16
 #define PROTO_FLAG_LEN 32
 #define PROTO_SHA256_LEN 64
 

@@ -205,6 +205,14 @@ const char *record_warning_message(enum record_warning w);   /* untranslated */
  * Returns false when no attached photo has valid GPS (0,0 does not count). */
 bool record_coord_from_photos(const struct record *r, double *lat, double *lon);
 
+/* Where the house's coordinate lies (not the photos'): RECORD_WARN_GPS_OUTSIDE
+ * or RECORD_WARN_GPS_OTHER_KEL as bits, 0 when it has none or it lies in
+ * the record's kelurahan (within the polygons' uncertainty). */
+unsigned record_house_warnings(const struct record *r);
+/* The earliest and latest time a photo was taken, as seconds on the camera's
+ * clock counted like UTC (the zone is not known); false when no photo says. */
+bool record_photo_times(const struct record *r, long long *first, long long *last);
+
 /* New random UUID v4 (from /dev/urandom via the caller-supplied 16 bytes):
  * lower-case 8-4-4-4-12 with the version and variant bits set. */
 void record_uuid_format(const unsigned char bytes[16], char out[RECORD_UUID_LEN + 1]);

@@ -22,7 +22,14 @@
 	var FLAGS = {
 		duplicate_nik: S.duplicate_nik,
 		registry_other_kelurahan: S.registry_other_kelurahan,
-		not_in_registry: S.not_in_registry
+		not_in_registry: S.not_in_registry,
+		kk_layak_twice: S.kk_layak_twice,
+		photo_other_nik: S.photo_other_nik,
+		house_outside_city: S.house_outside_city,
+		house_other_kelurahan: S.house_other_kelurahan,
+		house_far_from_kk: S.house_far_from_kk,
+		photo_after_final: S.photo_after_final,
+		photo_years_old: S.photo_years_old
 	};
 
 	function el(tag, attrs, children) {
@@ -248,7 +255,9 @@
 				['tidak-layak', S['tidak-layak']], ['tidak-ditemukan', S['tidak-ditemukan']]], state.outcome),
 			select('flag', S.flag, [['', S.all], ['flagged', S.flagged], ['none', S.not_flagged],
 				['duplicate_nik', S.duplicate_nik], ['registry_other_kelurahan', S.registry_other_kelurahan],
-				['not_in_registry', S.not_in_registry]], state.flag),
+				['not_in_registry', S.not_in_registry]].concat(Object.keys(FLAGS).slice(3).map(function (f) {
+					return [f, FLAGS[f]];
+				})), state.flag),
 			select('review', S.review, [['', S.all], ['none', S.not_reviewed], ['confirmed', S.confirmed],
 				['rejected', S.rejected], ['revisit', S.revisit]], state.review),
 			select('sort', S.sort, [['name', S.by_name], ['address', S.by_address],

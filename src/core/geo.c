@@ -172,3 +172,25 @@ bool geo_parse_degrees(const char *text, double *out)
 	*out = negative ? -v : v;
 	return true;
 }
+
+bool geo_kelurahan_inner_point(const struct wilayah_kelurahan *k, double *lat, double *lon)
+{
+	enum { STEPS = 24 };
+	double best = -1.0;
+	for (int i = 1; i < STEPS; i++)
+		for (int j = 1; j < STEPS; j++) {
+			double la = k->min_lat + (k->max_lat - k->min_lat) * i / STEPS;
+			double lo = k->min_lon + (k->max_lon - k->min_lon) * j / STEPS;
+			if (geo_kelurahan_at(la, lo) != k)
+				continue;
+			double inside = ring_edge_distance_m(k->ring, k->ring_len, la, lo);
+			if (inside > best) {
+				best = inside;
+				*lat = la;
+				*lon = lo;
+			}
+			if (best >= 100.0)
+				return true;
+		}
+	return best >= 0.0;
+}

@@ -356,10 +356,31 @@ unsigned record_warnings(const struct record *r, const struct record_registry_fa
 {
 	const struct wilayah_kelurahan *home =
 		FITS(r->kelurahan) ? wilayah_kelurahan_find(r->kelurahan) : NULL;
-	unsigned w = nik_warnings(r, reg, now) | photo_warnings(r, home, now);
-	if (r->has_coord && geo_valid(r->lat, r->lon))
-		w |= location_warnings(home, r->lat, r->lon);
-	return w;
+	return nik_warnings(r, reg, now) | photo_warnings(r, home, now) | record_house_warnings(r);
+}
+
+unsigned record_house_warnings(const struct record *r)
+{
+	const struct wilayah_kelurahan *home =
+		FITS(r->kelurahan) ? wilayah_kelurahan_find(r->kelurahan) : NULL;
+	return r->has_coord && geo_valid(r->lat, r->lon) ? location_warnings(home, r->lat, r->lon) : 0;
+}
+
+bool record_photo_times(const struct record *r, long long *first, long long *last)
+{
+	bool any = false;
+	for (size_t k = 0; k < PHOTO_KIND_COUNT; k++) {
+		long long t;
+		const struct record_photo *ph = &r->photos[k];
+		if (!ph->attached || !FITS(ph->taken_at) || !parse_taken_at(ph->taken_at, &t))
+			continue;
+		if (!any || t < *first)
+			*first = t;
+		if (!any || t > *last)
+			*last = t;
+		any = true;
+	}
+	return any;
 }
 
 bool record_coord_from_photos(const struct record *r, double *lat, double *lon)

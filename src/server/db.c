@@ -79,6 +79,8 @@ static const char schema[] =
 	" kind TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
 	" lat REAL, lon REAL, taken_at TEXT NOT NULL,"
 	" PRIMARY KEY(verification_id, kind)) WITHOUT ROWID;"
+	/* the cross-record checks (crosscheck.c): a photo's records */
+	"CREATE INDEX IF NOT EXISTS verification_photos_sha256 ON verification_photos(sha256);"
 	/* the feed of GET /verifications/changes, per operator */
 	"CREATE TABLE IF NOT EXISTS changes("
 	" seq INTEGER PRIMARY KEY AUTOINCREMENT,"

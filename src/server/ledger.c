@@ -8,22 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const flag_codes[] = {
-#define FLAG_CODE(e, code, msg) code,
-	FLAGS(FLAG_CODE)
-#undef FLAG_CODE
-};
-
-static const char *const flag_messages[] = {
-#define FLAG_MSG(e, code, msg) msg,
-	FLAGS(FLAG_MSG)
-#undef FLAG_MSG
-};
-
-const char *flag_code(enum flag f) { return f < FLAG_COUNT ? flag_codes[f] : "?"; }
-
-const char *flag_message(enum flag f) { return f < FLAG_COUNT ? flag_messages[f] : ""; }
-
 bool review_outcome_valid(const char *outcome)
 {
 	return strcmp(outcome, "confirmed") == 0 || strcmp(outcome, "rejected") == 0
@@ -49,7 +33,7 @@ void ledger_message(unsigned flags, const char *review, const char *note, char *
 	for (int f = 0; f < FLAG_COUNT && len + 1 < cap; f++) {
 		if (!(flags & (1u << f)))
 			continue;
-		int n = snprintf(out + len, cap - len, "%s%s", len > 0 ? " " : "", flag_messages[f]);
+		int n = snprintf(out + len, cap - len, "%s%s", len > 0 ? " " : "", flag_message((enum flag)f));
 		if (n < 0)
 			break;
 		len += (size_t)n < cap - len ? (size_t)n : cap - len - 1;
@@ -211,7 +195,7 @@ static void result_flags(unsigned flags, struct proto_verification_result *res)
 	res->n_flags = 0;
 	for (int f = 0; f < FLAG_COUNT && res->n_flags < PROTO_FLAGS_MAX; f++)
 		if (flags & (1u << f))
-			snprintf(res->flags[res->n_flags++], sizeof res->flags[0], "%s", flag_codes[f]);
+			snprintf(res->flags[res->n_flags++], sizeof res->flags[0], "%s", flag_code((enum flag)f));
 	snprintf(res->status, sizeof res->status, "%s", flags != 0 ? "flagged" : "accepted");
 }
 
@@ -270,7 +254,8 @@ bool ledger_store(struct sqlite3 *db, const struct record *r, long long operator
 		return false;
 	unsigned flags = registry_flags(db, r)
 		| group_flag(db, GROUP_NIK, r->nik, FLAG_DUPLICATE_NIK, r->uuid)
-		| (layak_with_kk(r) ? group_flag(db, GROUP_KK_LAYAK, r->kk, FLAG_KK_LAYAK_TWICE, r->uuid) : 0);
+		| (layak_with_kk(r) ? group_flag(db, GROUP_KK_LAYAK, r->kk, FLAG_KK_LAYAK_TWICE, r->uuid) : 0)
+		| crosscheck_flags(db, r);
 	result_flags(flags, result);
 	char *response = proto_verification_result_encode(result);
 	bool ok = response != NULL
@@ -278,7 +263,8 @@ bool ledger_store(struct sqlite3 *db, const struct record *r, long long operator
 			flags, response)
 		&& insert_photos(db, r) && add_change(db, r->uuid) && note_answer(db, r)
 		&& refresh_group(db, GROUP_NIK, r->nik, FLAG_DUPLICATE_NIK, r->uuid)
-		&& (!layak_with_kk(r) || refresh_group(db, GROUP_KK_LAYAK, r->kk, FLAG_KK_LAYAK_TWICE, r->uuid));
+		&& (!layak_with_kk(r) || refresh_group(db, GROUP_KK_LAYAK, r->kk, FLAG_KK_LAYAK_TWICE, r->uuid))
+		&& crosscheck_spread(db, r);
 	free(response);
 	return ok;
 }

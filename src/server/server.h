@@ -10,6 +10,7 @@
 #include "i18n.h"
 #include "proto.h"
 #include "record.h"
+#include "flag.h"
 
 /* ---- gen-demo (gen_demo.c, word lists in demo_names.c) */
 
@@ -80,23 +81,14 @@ bool db_exec(struct sqlite3 *db, const char *sql);
 long long db_meta_get(struct sqlite3 *db, const char *key);
 bool db_meta_set(struct sqlite3 *db, const char *key, long long value);
 
-/* ---- verification flags (bits) and review outcomes (ledger.c) */
-#define FLAGS(X) \
-	X(FLAG_DUPLICATE_NIK, "duplicate_nik", N_("NIK ini juga diverifikasi oleh petugas lain. Kota akan memeriksa.")) \
-	X(FLAG_REGISTRY_OTHER_KELURAHAN, "registry_other_kelurahan", N_("Menurut data kependudukan kota, NIK ini terdaftar di kelurahan lain.")) \
-	X(FLAG_NOT_IN_REGISTRY, "not_in_registry", N_("NIK ini tidak ada di data kependudukan kota.")) \
-	X(FLAG_KK_LAYAK_TWICE, "kk_layak_twice", N_("KK ini ditandai layak lebih dari sekali: satu rumah tangga, satu bantuan. Kota akan memeriksa."))
-
-enum flag {
-#define FLAG_ENUM(e, code, msg) e,
-	FLAGS(FLAG_ENUM)
-#undef FLAG_ENUM
-	FLAG_COUNT
-};
-
-const char *flag_code(enum flag f);
-const char *flag_message(enum flag f);      /* untranslated Indonesian */
+/* ---- verification flags (bits, include/flag.h) and review outcomes (ledger.c) */
 bool review_outcome_valid(const char *outcome);
+
+/* crosscheck.c: the flags from the city's other records and the record's
+ * own facts (before r is stored), and the shared ones given to the other
+ * records involved (after; each gaining one gets a change entry). */
+unsigned crosscheck_flags(struct sqlite3 *db, const struct record *r);
+bool crosscheck_spread(struct sqlite3 *db, const struct record *r);
 
 /* Store a decoded, validated record for operator_id inside the caller's
  * transaction.  Fills the result (status, flags).  Updates the flags of

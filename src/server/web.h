@@ -131,6 +131,13 @@ enum web_lang { WEB_LANG_ID = 0, WEB_LANG_EN };
 	X(S_DUPLICATE_NIK, "duplicate_nik", N_("NIK ganda")) \
 	X(S_REGISTRY_OTHER, "registry_other_kelurahan", N_("Terdaftar di kelurahan lain")) \
 	X(S_NOT_IN_REGISTRY, "not_in_registry", N_("Tidak ada di data kependudukan")) \
+	X(S_KK_LAYAK_TWICE, "kk_layak_twice", N_("KK layak ganda")) \
+	X(S_PHOTO_OTHER_NIK, "photo_other_nik", N_("Foto dipakai NIK lain")) \
+	X(S_HOUSE_OUTSIDE_CITY, "house_outside_city", N_("Rumah di luar kota")) \
+	X(S_HOUSE_OTHER_KELURAHAN, "house_other_kelurahan", N_("Rumah di kelurahan lain")) \
+	X(S_HOUSE_FAR_FROM_KK, "house_far_from_kk", N_("Rumah jauh dari KK-nya")) \
+	X(S_PHOTO_AFTER_FINAL, "photo_after_final", N_("Foto setelah final")) \
+	X(S_PHOTO_YEARS_OLD, "photo_years_old", N_("Foto lebih dari setahun")) \
 	X(S_CSRF, "csrf", N_("Formulir ini tidak sah atau sudah kedaluwarsa; muat ulang halaman.")) \
 	X(S_SESSION_ENDED, "session_ended", N_("Sesi sudah berakhir; silakan masuk kembali.")) \
 	X(S_BAD_REVIEW, "bad_review", N_("Pilih diterima, ditolak atau kunjungi ulang; catatan paling banyak 1023 byte.")) \

@@ -14,6 +14,7 @@
 #include "format.h"
 #include "sync_int.h"
 #include "common.h"
+#include "flag.h"
 #include "i18n.h"
 
 #include <stdlib.h>
@@ -21,18 +22,6 @@
 #include <time.h>
 
 /* ---------------------------------------------------------------- messages */
-
-static const struct {
-	const char *code;
-	const char *message;
-} flag_messages[] = {
-	{ "duplicate_nik", N_("NIK ini juga diverifikasi oleh petugas lain. Kota akan memeriksa.") },
-	{ "registry_other_kelurahan", N_("Menurut data kependudukan kota, NIK ini terdaftar di "
-		"kelurahan lain.") },
-	{ "not_in_registry", N_("NIK ini tidak ada di data kependudukan kota.") },
-	{ "kk_layak_twice", N_("KK ini ditandai layak lebih dari sekali: satu rumah tangga, satu "
-		"bantuan. Kota akan memeriksa.") },
-};
 
 static void append(char *buf, size_t len, const char *text)
 {
@@ -45,10 +34,8 @@ static void flags_message(const struct proto_verification_result *r, char *out, 
 {
 	out[0] = '\0';
 	for (size_t i = 0; i < r->n_flags; i++) {
-		const char *text = NULL;
-		for (size_t k = 0; k < sizeof flag_messages / sizeof flag_messages[0]; k++)
-			if (strcmp(r->flags[i], flag_messages[k].code) == 0)
-				text = _(flag_messages[k].message);
+		enum flag f;
+		const char *text = flag_parse(r->flags[i], &f) ? _(flag_message(f)) : NULL;
 		char other[96];
 		if (text == NULL) {
 			snprintf(other, sizeof other, _("Ditandai server: %s."), r->flags[i]);

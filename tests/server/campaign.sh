@@ -45,14 +45,15 @@ camp_json() {
 	nik=$(camp_nik "$2" "$3")
 	text=""
 	[ "$5" = lainnya ] && text="rumah kosong sejak tahun lalu"
+	nik_photos "$nik"
 	cat <<EOF
 {"id":"$1","nik":"$nik","in_registry":true,"name":"$(camp_name "$2" "$3")",
  "address":"Jl. Kenanga No. $3","kelurahan":"$2","kk":"$(camp_kk "$nik")",
  "decision":"$4","reason":"$5","reason_text":"$text","notes":"",
  "coord":{"lat":$6,"lon":$7,"source":"exif","reason":""},
- "photos":[{"kind":"ktp","sha256":"$H1","size":$(blob_size "$H1"),"gps":null,"taken_at":""},
-  {"kind":"kk","sha256":"$H2","size":$(blob_size "$H2"),"gps":null,"taken_at":""},
-  {"kind":"rumah","sha256":"$H3","size":$(blob_size "$H3"),"gps":{"lat":$6,"lon":$7},"taken_at":"2025-03-14 09:15:02"}],
+ "photos":[{"kind":"ktp","sha256":"$P1","size":$(blob_size "$P1"),"gps":null,"taken_at":""},
+  {"kind":"kk","sha256":"$P2","size":$(blob_size "$P2"),"gps":null,"taken_at":""},
+  {"kind":"rumah","sha256":"$P3","size":$(blob_size "$P3"),"gps":{"lat":$6,"lon":$7},"taken_at":"2025-03-14 09:15:02"}],
  "operator":"x","supersedes":"${8:-}","created_at":"2025-03-14T02:10:00Z","finalised_at":"2025-03-14T02:16:40Z"}
 EOF
 }

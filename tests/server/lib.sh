@@ -126,15 +126,33 @@ blob_size() {
 	if [ -f "$f" ]; then stat -c %s "$f"; else echo 100; fi
 }
 
-# record ID NIK KELURAHAN KTP KK RUMAH [DECISION [REASON]]: a complete record
+# nik_photos NIK: three photos of that household, made and sent once per
+# NIK (the server flags one photo on records of different NIKs); their
+# hashes into P1 P2 P3
+nik_photos() {
+	for kind in ktp kk rumah; do
+		f="$tmp/photo-$1-$kind.jpg"
+		[ -f "$f" ] && continue
+		printf '\377\330\377\340%s %s' "$1" "$kind" >"$f"
+		head -c 2000 /dev/urandom >>"$f"
+		api PUT "/blobs/$(sha "$f")" -H 'Content-Type: image/jpeg' --data-binary @"$f" >/dev/null
+	done
+	P1=$(sha "$tmp/photo-$1-ktp.jpg") P2=$(sha "$tmp/photo-$1-kk.jpg") P3=$(sha "$tmp/photo-$1-rumah.jpg")
+}
+
+# record ID NIK KELURAHAN KTP KK RUMAH [DECISION [REASON]]: a complete record,
+# its house inside KELURAHAN (the server flags one elsewhere)
 record() {
+	rec_point=$("$top_builddir/tests/server/results_check" inside "$3" 1 2>/dev/null \
+		|| echo '-6.178316 106.630981')
+	rec_lat=${rec_point%% *} rec_lon=${rec_point##* }
 	cat <<EOF
 {"id":"$1","nik":"$2","in_registry":true,"name":"Warga Uji","address":"Jl. Kenanga No. 12",
  "kelurahan":"$3","kk":"","decision":"${7:-layak}","reason":"${8:-}","reason_text":"","notes":"",
- "coord":{"lat":-6.178316,"lon":106.630981,"source":"exif","reason":""},
+ "coord":{"lat":$rec_lat,"lon":$rec_lon,"source":"exif","reason":""},
  "photos":[{"kind":"ktp","sha256":"$4","size":$(blob_size "$4"),"gps":null,"taken_at":""},
   {"kind":"kk","sha256":"$5","size":$(blob_size "$5"),"gps":null,"taken_at":""},
-  {"kind":"rumah","sha256":"$6","size":$(blob_size "$6"),"gps":{"lat":-6.178316,"lon":106.630981},"taken_at":"2025-03-14 09:15:02"}],
+  {"kind":"rumah","sha256":"$6","size":$(blob_size "$6"),"gps":{"lat":$rec_lat,"lon":$rec_lon},"taken_at":"2025-03-14 09:15:02"}],
  "operator":"x","supersedes":"","created_at":"2025-03-14T02:10:00Z","finalised_at":"2025-03-14T02:16:40Z"}
 EOF
 }

@@ -3,6 +3,8 @@
 #include "synctest.h"
 #include "store/fixture.h"
 #include "tap.h"
+#include "geo.h"
+#include "wilayah.h"
 
 #include <cJSON.h>
 #include <errno.h>
@@ -576,9 +578,10 @@ int st_make_records(const struct st_client *c, const char *const niks[], int n,
 			snprintf(salt, sizeof salt, "%s-%d-%s", tag, i, kinds[k]);
 			ok = attach(s, &r, (enum photo_kind)k, c->root, salt, photo_bytes);
 		}
-		r.has_coord = true;
-		r.lat = r.photos[PHOTO_KIND_RUMAH].lat;
-		r.lon = r.photos[PHOTO_KIND_RUMAH].lon;
+		/* the house where the record says it is (the server flags one
+		 * outside its kelurahan) */
+		const struct wilayah_kelurahan *home = wilayah_kelurahan_find(kelurahan);
+		r.has_coord = home != NULL && geo_kelurahan_inner_point(home, &r.lat, &r.lon);
 		r.coord_source = COORD_EXIF;
 		unsigned problems = 0;
 		if (ok && store_record_finalise(s, &r, &problems) != STORE_OK) {

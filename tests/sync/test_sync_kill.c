@@ -96,8 +96,12 @@ int main(void)
 	for (int k = 0; killed < KILLS && k < 3 * KILLS; k++, runs++) {
 		struct state after;
 		/* the clerk keeps working between syncs: new records come in */
+		/* each batch its own photos: one photo on records of different
+		 * NIKs is flagged by the server */
+		char tag[32];
+		snprintf(tag, sizeof tag, "more%d", made);
 		if (k % 2 == 0 && made + MORE_RECORDS <= RECORDS)
-			made += st_make_records(&c, list + made, MORE_RECORDS, KEL, 48 * 1024, "more",
+			made += st_make_records(&c, list + made, MORE_RECORDS, KEL, 48 * 1024, tag,
 				uuids + made);
 		pid_t pid = st_sigacor_spawn(&c, args);
 		/* a random moment of the run: window follows how long a run lasts

@@ -1,0 +1,151 @@
+/* crosscheck: flags that come from comparing a record with the city's other
+ * records or with its own facts (doc/PROTOCOL.md "Flags"; duplicate_nik
+ * and kk_layak_twice are ledger.c's groups): one photo on records of different
+ * NIKs, a house outside its kelurahan or the city, a house far from the
+ * other records of its KK, a photo taken after the record was finalised or
+ * years before.  A flag shared with other records is given to them too,
+ * each with a change entry, so their clerks learn it at their next sync.
+ * Runs inside ledger_store's write transaction. */
+#include "config.h"
+#include "server.h"
+#include "geo.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+/* A photo's time is the camera's local clock (WIB is UTC+7), which may be
+ * a day off besides: two days of slack. */
+#define PHOTO_CLOCK_SLACK_S (2 * 86400LL)
+#define PHOTO_YEARS_OLD_S (365LL * 86400)
+/* Other records named per flag (a KK or a photo rarely has more). */
+#define OTHERS_MAX 64
+
+struct others {
+	char id[OTHERS_MAX][RECORD_UUID_LEN + 1];
+	int n;
+};
+
+/* Every row of st's first column into o; st finalised. */
+static void collect(sqlite3_stmt *st, struct others *o)
+{
+	while (o->n < OTHERS_MAX && sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		if (id != NULL)
+			snprintf(o->id[o->n++], sizeof o->id[0], "%s", id);
+	}
+	sqlite3_finalize(st);
+}
+
+/* The other current records of another NIK with one of r's photos. */
+static void same_photo(sqlite3 *db, const struct record *r, struct others *o)
+{
+	for (int k = 0; k < PHOTO_KIND_COUNT; k++) {
+		sqlite3_stmt *st;
+		if (!r->photos[k].attached || sqlite3_prepare_v2(db,
+			"SELECT DISTINCT v.id FROM verification_photos p JOIN verifications v "
+			"ON v.id = p.verification_id WHERE p.sha256 = ? AND v.nik != ? "
+			"AND v.superseded_by IS NULL", -1, &st, NULL) != SQLITE_OK)
+			continue;
+		sqlite3_bind_text(st, 1, r->photos[k].sha256, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, r->nik, -1, SQLITE_STATIC);
+		collect(st, o);
+	}
+}
+
+/* The other current records of r's KK whose house lies over
+ * FLAG_KK_FAR_M from r's. */
+static void kk_far(sqlite3 *db, const struct record *r, struct others *o)
+{
+	sqlite3_stmt *st;
+	if (!r->has_coord || r->kk[0] == '\0' || sqlite3_prepare_v2(db,
+		"SELECT id, lat, lon FROM verifications WHERE kk = ? AND lat IS NOT NULL "
+		"AND superseded_by IS NULL AND id != ?", -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(st, 1, r->kk, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->uuid, -1, SQLITE_STATIC);
+	while (o->n < OTHERS_MAX && sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		double d = geo_distance_m(r->lat, r->lon, sqlite3_column_double(st, 1),
+			sqlite3_column_double(st, 2));
+		if (id != NULL && d > FLAG_KK_FAR_M)
+			snprintf(o->id[o->n++], sizeof o->id[0], "%s", id);
+	}
+	sqlite3_finalize(st);
+}
+
+/* The flags of r alone: where its house is, when its photos were taken. */
+static unsigned own_flags(const struct record *r)
+{
+	unsigned flags = 0, house = record_house_warnings(r);
+	if (house & (1u << RECORD_WARN_GPS_OUTSIDE))
+		flags |= 1u << FLAG_HOUSE_OUTSIDE_CITY;
+	if (house & (1u << RECORD_WARN_GPS_OTHER_KEL))
+		flags |= 1u << FLAG_HOUSE_OTHER_KELURAHAN;
+	long long first, last;
+	if (r->finalised_at > 0 && record_photo_times(r, &first, &last)) {
+		if (last > r->finalised_at + PHOTO_CLOCK_SLACK_S)
+			flags |= 1u << FLAG_PHOTO_AFTER_FINAL;
+		if (r->finalised_at - first > PHOTO_YEARS_OLD_S + PHOTO_CLOCK_SLACK_S)
+			flags |= 1u << FLAG_PHOTO_YEARS_OLD;
+	}
+	return flags;
+}
+
+/* The flag on each other record that lacks it, with a change entry. */
+static bool give_flag(sqlite3 *db, enum flag f, const struct others *o)
+{
+	for (int i = 0; i < o->n; i++) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(db, "INSERT INTO changes(verification_id, operator_id) "
+			"SELECT id, operator_id FROM verifications WHERE id = ?1 AND (flags & ?2) = 0",
+			-1, &st, NULL) != SQLITE_OK)
+			return false;
+		sqlite3_bind_text(st, 1, o->id[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, 1 << f);
+		int rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE || sqlite3_prepare_v2(db, "UPDATE verifications "
+			"SET flags = flags | ?2 WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+			return false;
+		sqlite3_bind_text(st, 1, o->id[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, 1 << f);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return false;
+	}
+	return true;
+}
+
+static const struct {
+	enum flag flag;
+	void (*find)(sqlite3 *db, const struct record *r, struct others *o);
+} shared[] = {
+	{ FLAG_PHOTO_OTHER_NIK, same_photo },
+	{ FLAG_HOUSE_FAR_FROM_KK, kk_far },
+};
+#define SHARED_COUNT (sizeof shared / sizeof shared[0])
+
+unsigned crosscheck_flags(struct sqlite3 *db, const struct record *r)
+{
+	unsigned flags = own_flags(r);
+	for (size_t i = 0; i < SHARED_COUNT; i++) {
+		struct others o = { .n = 0 };
+		shared[i].find(db, r, &o);
+		if (o.n > 0)
+			flags |= 1u << shared[i].flag;
+	}
+	return flags;
+}
+
+bool crosscheck_spread(struct sqlite3 *db, const struct record *r)
+{
+	for (size_t i = 0; i < SHARED_COUNT; i++) {
+		struct others o = { .n = 0 };
+		shared[i].find(db, r, &o);
+		if (!give_flag(db, shared[i].flag, &o))
+			return false;
+	}
+	return true;
+}
