@@ -1,7 +1,7 @@
 /* cli: the headless commands (for scripts and tests) and what they share.
  * Results go to stdout (text, or JSON with --json); messages go to stderr
  * in the operator's language.  Exit status: 0 ok, 1 input rejected, 2 usage
- * or system error. */
+ * or system error, 5 the profile is locked (no password, no unlock). */
 #ifndef SIGACOR_CLI_H
 #define SIGACOR_CLI_H
 
@@ -10,7 +10,7 @@
 #include <cJSON.h>
 #include "store.h"
 
-enum cli_exit { CLI_EXIT_OK = 0, CLI_EXIT_REJECTED = 1, CLI_EXIT_FAILURE = 2 };
+enum cli_exit { CLI_EXIT_OK = 0, CLI_EXIT_REJECTED = 1, CLI_EXIT_FAILURE = 2, CLI_EXIT_LOCKED = 5 };
 
 /* The global options, set before the command runs. */
 struct cli {
@@ -45,6 +45,9 @@ int cli_cmd_sync(struct cli *c, int argc, char **argv);
 int cli_cmd_inbox(struct cli *c, int argc, char **argv);
 /* src/cli/cmd_reviews.c */
 int cli_cmd_reviews(struct cli *c, int argc, char **argv);
+/* src/cli/unlock.c: the profile's unlock (issue 12) */
+int cli_cmd_unlock(struct cli *c, int argc, char **argv);
+int cli_cmd_lock(struct cli *c, int argc, char **argv);
 /* src/cli/ui_sync.c: the sync engine as the screens' hook (ui.h) */
 struct ui_sync;
 const struct ui_sync *cli_ui_sync(void);
@@ -89,6 +92,15 @@ extern int (*cli_global_hook)(int argc, char **argv, int at);
 bool cli_plain_args(int argc, char **argv, const char **args, int max, int *count);
 
 /* ---- the profile ---- */
+/* The password: from the terminal without echo, or one line of stdin
+ * (scripts); never from the command line.  false at end of input. */
+bool cli_read_password(const char *operator_name, char *buf, size_t len);
+/* Before a command reads or writes the profile's personal data: fine for
+ * a profile without a password; else the unlock `sigacor unlock` left, or
+ * the password from the terminal, or one line of stdin when stdin_free
+ * (the command does not read stdin itself).  Prints why not and returns
+ * CLI_EXIT_LOCKED when none of them opens it. */
+int cli_unlock_profile(const struct cli *c, bool stdin_free);
 /* Open (creating) the operator's profile; prints why not and returns the
  * exit status when it fails. */
 int cli_open_store(const struct cli *c, struct store **out);

@@ -87,5 +87,23 @@ void ui_qr_free(struct ui_qr *q);
 /* true when the terminal can show the half blocks (a UTF-8 locale in the
  * environment, not a vt100) */
 bool ui_qr_drawable(void);
+/* ---- the profile's password and data key (src/ui/profile*.c, issue 12) ----
+ * A profile with a password keeps a random data key wrapped by it
+ * (Argon2id + XChaCha20-Poly1305, doc/SECURITY.md); headless commands that
+ * touch personal data need the password or an unlock. */
+#define PROFILE_KEY_BYTES 32
+bool profile_has_password(const char *root, const char *name);
+/* The data key for the password (a profile of the previous release gets
+ * one on the way); false for a wrong password, key wiped. */
+bool profile_password_key(const char *root, const char *name, const char *password,
+	unsigned char key[PROFILE_KEY_BYTES]);
+/* The unlock: the data key (never the password) in the kernel's user
+ * keyring for this OS user, gone after seconds.  recall checks what it
+ * finds against the profile's key file. */
+bool profile_key_remember(const char *root, const char *name,
+	const unsigned char key[PROFILE_KEY_BYTES], unsigned seconds);
+bool profile_key_recall(const char *root, const char *name, unsigned char key[PROFILE_KEY_BYTES]);
+/* End the unlock; false when there was none. */
+bool profile_key_forget(const char *root, const char *name);
 
 #endif

@@ -363,6 +363,8 @@ int cli_cmd_add(struct cli *c, int argc, char **argv)
 		status = read_photos(&a, r);
 	struct store *s = NULL;
 	if (status == CLI_EXIT_OK)
+		status = cli_unlock_profile(c, a.fields_from == NULL || strcmp(a.fields_from, "-") != 0);
+	if (status == CLI_EXIT_OK)
 		status = cli_open_store(c, &s);
 	if (status == CLI_EXIT_OK) {
 		struct record_registry_facts facts;
@@ -520,7 +522,9 @@ int cli_cmd_export(struct cli *c, int argc, char **argv)
 		return cli_usage("export", _("--format harus csv atau json, bukan \"%s\"."), format);
 	struct store *s = NULL;
 	if (cli_profile_exists(c)) {
-		int status = cli_open_store(c, &s);
+		int status = cli_unlock_profile(c, true);
+		if (status == CLI_EXIT_OK)
+			status = cli_open_store(c, &s);
 		if (status != CLI_EXIT_OK)
 			return status;
 	}

@@ -73,6 +73,9 @@ int cli_cmd_import_residents(struct cli *c, int argc, char **argv)
 	const char *path = one_arg(argc, argv, "FILE.csv");
 	if (path == NULL)
 		return CLI_EXIT_FAILURE;
+	int locked = cli_unlock_profile(c, strcmp(path, "-") != 0);
+	if (locked != CLI_EXIT_OK)
+		return locked;
 	struct progress pr = { 0, false };
 	FILE *csv = open_csv(path, &pr.total);
 	if (csv == NULL)
@@ -166,7 +169,9 @@ int cli_cmd_lookup(struct cli *c, int argc, char **argv)
 		return CLI_EXIT_REJECTED;
 	}
 	struct store *s;
-	int status = cli_open_store(c, &s);
+	int status = cli_unlock_profile(c, true);
+	if (status == CLI_EXIT_OK)
+		status = cli_open_store(c, &s);
 	if (status != CLI_EXIT_OK)
 		return status;
 	struct resident r;

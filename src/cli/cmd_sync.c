@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 /* Exit status of login/sync beyond the common 0/1/2 (see the help). */
@@ -90,66 +89,6 @@ void cli_photo_cost(int64_t bytes, int64_t rate, char *out, size_t len)
 	sync_format_duration(sync_expected_seconds(bytes, rate), when, sizeof when);
 	snprintf(out, len, _("%s, ±%s pada %lld kbit/s (terukur)"), mb, when,
 		(long long)((rate * 8 + 500) / 1000));
-}
-
-/* ---------------------------------------------------------------- password */
-
-/* One line from fd without its newline; false at end of input. */
-static bool read_line(int fd, char *buf, size_t len)
-{
-	size_t n = 0;
-	bool any = false;
-	for (;;) {
-		char ch;
-		ssize_t r = read(fd, &ch, 1);
-		if (r < 0 && errno == EINTR && !stop_requested)
-			continue;
-		if (r <= 0)
-			break;
-		any = true;
-		if (ch == '\n')
-			break;
-		if (n + 1 < len)
-			buf[n++] = ch;
-		else
-			n = len;             /* too long: refused below */
-	}
-	if (n >= len) {
-		memset(buf, 0, len);
-		return false;
-	}
-	if (n > 0 && buf[n - 1] == '\r')
-		n--;
-	buf[n] = '\0';
-	return any;
-}
-
-/* From the terminal without echo, or one line of stdin (scripts); never
- * from the command line. */
-static bool read_password(const char *operator_name, char *buf, size_t len)
-{
-	if (!isatty(STDIN_FILENO))
-		return read_line(STDIN_FILENO, buf, len);
-	int tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
-	int fd = tty >= 0 ? tty : STDIN_FILENO;
-	struct termios old, quiet;
-	bool restore = tcgetattr(fd, &old) == 0;
-	if (restore) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		quiet.c_lflag |= ECHONL;
-		tcsetattr(fd, TCSAFLUSH, &quiet);
-	}
-	char prompt[160];
-	int pn = snprintf(prompt, sizeof prompt, _("Kata sandi %s: "), operator_name);
-	if (pn > 0 && write(fd, prompt, (size_t)pn < sizeof prompt ? (size_t)pn : sizeof prompt - 1) < 0)
-		pn = 0;
-	bool ok = read_line(fd, buf, len);
-	if (restore)
-		tcsetattr(fd, TCSAFLUSH, &old);
-	if (tty >= 0)
-		close(tty);
-	return ok;
 }
 
 /* ---------------------------------------------------------------- login */
@@ -256,7 +195,7 @@ int cli_cmd_login(struct cli *c, int argc, char **argv)
 		snprintf(cfg.server_url, sizeof cfg.server_url, "%s", server);
 	}
 	char password[PROTO_PASSWORD_MAX + 2];
-	if (!read_password(c->operator_name, password, sizeof password) || password[0] == '\0') {
+	if (!cli_read_password(c->operator_name, password, sizeof password) || password[0] == '\0') {
 		memset(password, 0, sizeof password);
 		cli_error("%s", _("Kata sandi tidak terbaca (dari terminal, atau satu baris di stdin)."));
 		return CLI_EXIT_REJECTED;

@@ -4,12 +4,16 @@
 #include "cli.h"
 #include "i18n.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <time.h>
+#include <unistd.h>
 
 static void vmessage(const char *prefix, const char *fmt, va_list ap)
 {
@@ -141,6 +145,66 @@ int cli_exit_for(enum store_status st)
 	default:
 		return CLI_EXIT_FAILURE;
 	}
+}
+
+/* ---- the password ---- */
+
+/* One line from fd without its newline; false at end of input. */
+static bool read_line(int fd, char *buf, size_t len)
+{
+	size_t n = 0;
+	bool any = false;
+	for (;;) {
+		char ch;
+		ssize_t r = read(fd, &ch, 1);
+		if (r < 0 && errno == EINTR)      /* no handler is set while it reads */
+			continue;
+		if (r <= 0)
+			break;
+		any = true;
+		if (ch == '\n')
+			break;
+		if (n + 1 < len)
+			buf[n++] = ch;
+		else
+			n = len;             /* too long: refused below */
+	}
+	if (n >= len) {
+		memset(buf, 0, len);
+		return false;
+	}
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	return any;
+}
+
+/* From the terminal without echo, or one line of stdin (scripts); never
+ * from the command line. */
+bool cli_read_password(const char *operator_name, char *buf, size_t len)
+{
+	if (!isatty(STDIN_FILENO))
+		return read_line(STDIN_FILENO, buf, len);
+	int tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	int fd = tty >= 0 ? tty : STDIN_FILENO;
+	struct termios old, quiet;
+	bool restore = tcgetattr(fd, &old) == 0;
+	if (restore) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		quiet.c_lflag |= ECHONL;
+		tcsetattr(fd, TCSAFLUSH, &quiet);
+	}
+	char prompt[160];
+	int pn = snprintf(prompt, sizeof prompt, _("Kata sandi %s: "), operator_name);
+	if (pn > 0 && write(fd, prompt, (size_t)pn < sizeof prompt ? (size_t)pn : sizeof prompt - 1) < 0)
+		pn = 0;
+	bool ok = read_line(fd, buf, len);
+	if (restore)
+		tcsetattr(fd, TCSAFLUSH, &old);
+	if (tty >= 0)
+		close(tty);
+	return ok;
 }
 
 bool cli_profile_exists(const struct cli *c)

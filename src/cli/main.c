@@ -63,6 +63,13 @@ static const struct cli_command commands[] = {
 		   "      --ca-file FILE        sertifikat CA kota (PEM), disimpan untuk sync\n") },
 	{ "logout", cli_cmd_logout, "logout",
 		N_("Keluar: server mencabut token sesi, laptop menghapusnya."), NULL },
+	/* the profile's unlock: src/cli/unlock.c */
+	{ "unlock", cli_cmd_unlock, "unlock [--minutes N]",
+		N_("Buka profil untuk perintah tanpa layar selama N menit (bawaan 30);\n"
+		   "      kata sandi dari terminal atau satu baris stdin."),
+		N_("      --minutes N           lama terbuka, 1 sampai 720 menit\n") },
+	{ "lock", cli_cmd_lock, "lock",
+		N_("Kunci profil lagi (layar yang terkunci karena diam juga menguncinya)."), NULL },
 	{ "sync", cli_cmd_sync, "sync [--push-only|--pull-only] [--progress] [--accept-small-registry] [--photo-budget-mb MB]",
 		N_("Kirim antrean (foto dulu, lalu rekaman), unduh data penduduk, rumah\n"
 		   "      tangga sasaran dan kabar rekaman. Status 0 hanya bila semua antrean\n"
@@ -140,7 +147,8 @@ void cli_help(FILE *out, const char *name)
 		  "  --help                bantuan ini\n"
 		  "  --version             versi program\n"));
 	fprintf(out, "\n%s\n", _("Status keluar: 0 berhasil, 1 masukan ditolak, 2 salah pemakaian\n"
-		"atau kesalahan sistem."));
+		"atau kesalahan sistem, 5 profil terkunci (impor, lookup, add dan export\n"
+		"perlu kata sandi profil atau sigacor unlock)."));
 }
 
 /* An operator name is a folder name: no slashes, no dot files. */

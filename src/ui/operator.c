@@ -322,6 +322,8 @@ static long long lock_delay_ms(int failures)
 
 static void *lock_open(struct ui *ui, void *arg)
 {
+	/* a locked screen leaves no `sigacor unlock` behind either */
+	profile_key_forget(ui->data_root, ui->operator_name);
 	struct lock_screen *l = calloc(1, sizeof *l);
 	if (l != NULL)
 		ui_field_init(&l->pass, FIELD_SECRET, 256);

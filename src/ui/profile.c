@@ -1,9 +1,10 @@
 /* profile: operator profiles on a shared laptop.  <root>/<name>/ is the
- * store's profile folder; next to the database the operator's password is
- * kept only as an Argon2id hash (libsodium crypto_pwhash_str, interactive
- * limits) in a 0600 file, written atomically. */
+ * store's profile folder; next to the database the operator's password
+ * wraps the profile's data key (profile_key.c): the password is checked by
+ * unwrapping it. */
 #include "config.h"
 #include "ui_int.h"
+#include "ui.h"
 #include "common.h"
 
 #include <dirent.h>
@@ -17,7 +18,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PASSWORD_FILE "operator.pwhash"
 #define LOCK_FILE "ui.lock"
 
 bool profile_name_valid(const char *name)
@@ -105,44 +105,39 @@ bool ui_only_profile(const char *root, char *name, size_t len)
 
 bool profile_has_password(const char *root, const char *name)
 {
-	char path[PATH_MAX];
-	struct stat st;
-	return file_in_profile(root, name, PASSWORD_FILE, path, sizeof path)
-		&& stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+	char legacy[PATH_MAX];
+	return profile_key_exists(root, name) || profile_legacy_password(root, name, legacy, sizeof legacy);
 }
 
 bool profile_set_password(const char *root, const char *name, const char *password,
 	char *err, size_t errlen)
 {
-	char dir[PATH_MAX], path[PATH_MAX];
-	char hash[crypto_pwhash_STRBYTES];
+	char dir[PATH_MAX], legacy[PATH_MAX];
+	unsigned char key[PROFILE_KEY_BYTES];
 	if (sodium_init() < 0) {
 		snprintf(err, errlen, "%s", _("pustaka kriptografi gagal dimulai"));
 		return false;
 	}
-	if (!profile_path(root, name, dir, sizeof dir)
-		|| !file_in_profile(root, name, PASSWORD_FILE, path, sizeof path)) {
+	if (!profile_path(root, name, dir, sizeof dir)) {
 		snprintf(err, errlen, "%s", _("nama petugas tidak sah"));
 		return false;
 	}
-	if (crypto_pwhash_str(hash, password, strlen(password),
-			crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-		snprintf(err, errlen, "%s", _("memori tidak cukup untuk mengamankan kata sandi"));
-		return false;
-	}
-	char line[crypto_pwhash_STRBYTES + 1];
-	snprintf(line, sizeof line, "%s\n", hash);
-	if (!common_write_file(path, line, strlen(line))) {
+	if (!profile_key_create(root, name, password, key)) {
 		snprintf(err, errlen, _("kata sandi gagal disimpan: %s"), strerror(errno));
 		return false;
 	}
+	sodium_memzero(key, sizeof key);
+	if (profile_legacy_password(root, name, legacy, sizeof legacy))
+		unlink(legacy);
 	return true;
 }
 
-bool profile_check_password(const char *root, const char *name, const char *password)
+/* A profile of the release before issue 12 holds only an Argon2id string:
+ * the right password gives it a data key (and the string goes). */
+static bool check_legacy_password(const char *root, const char *name, const char *password)
 {
-	char path[PATH_MAX], hash[crypto_pwhash_STRBYTES + 2];
-	if (sodium_init() < 0 || !file_in_profile(root, name, PASSWORD_FILE, path, sizeof path))
+	char path[PATH_MAX], hash[crypto_pwhash_STRBYTES + 2], err[128];
+	if (!profile_legacy_password(root, name, path, sizeof path))
 		return false;
 	FILE *f = fopen(path, "re");
 	if (f == NULL)
@@ -152,7 +147,27 @@ bool profile_check_password(const char *root, const char *name, const char *pass
 	if (!read_ok)
 		return false;
 	hash[strcspn(hash, "\n")] = '\0';
-	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+	if (crypto_pwhash_str_verify(hash, password, strlen(password)) != 0)
+		return false;
+	return profile_set_password(root, name, password, err, sizeof err);
+}
+
+bool profile_password_key(const char *root, const char *name, const char *password,
+	unsigned char key[PROFILE_KEY_BYTES])
+{
+	if (sodium_init() < 0)
+		return false;
+	if (!profile_key_exists(root, name) && !check_legacy_password(root, name, password))
+		return false;
+	return profile_key_unwrap(root, name, password, key);
+}
+
+bool profile_check_password(const char *root, const char *name, const char *password)
+{
+	unsigned char key[PROFILE_KEY_BYTES];
+	bool ok = profile_password_key(root, name, password, key);
+	sodium_memzero(key, sizeof key);
+	return ok;
 }
 
 int profile_lock(const char *root, const char *name)

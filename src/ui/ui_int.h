@@ -302,12 +302,23 @@ bool ui_show_lines(struct ui *ui, const struct ui_lines_args *args);
 bool profile_name_valid(const char *name);
 /* Names of the profiles under root, sorted; returns how many (<= max). */
 size_t profile_list(const char *root, char names[][PROFILE_NAME_MAX + 1], size_t max);
-bool profile_has_password(const char *root, const char *name);
-/* Store an Argon2id hash (libsodium, interactive limits) in a 0600 file of
- * the profile folder (made by store_open), written atomically. */
+/* Make the profile's data key and keep it wrapped by the password
+ * (profile_key.c) in a 0600 file of the profile folder (made by
+ * store_open), written atomically. */
 bool profile_set_password(const char *root, const char *name, const char *password,
 	char *err, size_t errlen);
 bool profile_check_password(const char *root, const char *name, const char *password);
+/* ---- the data key (src/ui/profile_key.c) ---- */
+bool profile_key_exists(const char *root, const char *name);
+/* The Argon2id string of the release before issue 12, its path in path. */
+bool profile_legacy_password(const char *root, const char *name, char *path, size_t len);
+/* A new random data key, wrapped by the password, written; false on any
+ * failure (key wiped). */
+bool profile_key_create(const char *root, const char *name, const char *password,
+	unsigned char key[PROFILE_KEY_BYTES]);
+/* The data key unwrapped by password; false for a wrong password. */
+bool profile_key_unwrap(const char *root, const char *name, const char *password,
+	unsigned char key[PROFILE_KEY_BYTES]);
 /* Hold the profile for this session (flock, released by the kernel when
  * the process dies, so a dropped session leaves no lock behind). */
 int profile_lock(const char *root, const char *name);

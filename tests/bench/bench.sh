@@ -316,7 +316,7 @@ ui_run() {      # ROOT NAME termbench-actions...: termbench on the screens
 }
 UI_LOGIN=(--ready Petugas --prep "$UI_PW<Enter>" --wait "Cari NIK/nama")
 ui_prepare() {  # ROOT NAME: the screen password of the profile
-	[ -s "$1/$2/operator.pwhash" ] && return 0
+	[ -s "$1/$2/profile.key" ] && return 0
 	ui_run "$1" "$2" --ready Petugas --prep "$UI_PW<Enter>$UI_PW<Enter>" --wait "Cari NIK/nama" \
 		> /dev/null 2>> "$TMP/last.err"
 }

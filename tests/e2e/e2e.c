@@ -95,6 +95,29 @@ int e2e_cli(struct e2e *e, const char *operator_name, const char *const args[])
 int e2e_cli_to(struct e2e *e, const char *operator_name, const char *const args[],
 	const char *out_path)
 {
+	return e2e_cli_input(e, operator_name, args, E2E_PASSWORD "\n", out_path);
+}
+
+/* input on a pipe as the child's stdin (small: it fits the pipe) */
+static int stdin_with(const char *input)
+{
+	if (input == NULL)
+		return open("/dev/null", O_RDONLY | O_CLOEXEC);
+	int fds[2];
+	if (pipe(fds) != 0)
+		return -1;
+	ssize_t n = write(fds[1], input, strlen(input));
+	close(fds[1]);
+	if (n != (ssize_t)strlen(input)) {
+		close(fds[0]);
+		return -1;
+	}
+	return fds[0];
+}
+
+int e2e_cli_input(struct e2e *e, const char *operator_name, const char *const args[],
+	const char *input, const char *out_path)
+{
 	const char *argv[32];
 	int n = 0;
 	argv[n++] = getenv("SIGACOR");
@@ -106,10 +129,16 @@ int e2e_cli_to(struct e2e *e, const char *operator_name, const char *const args[
 		argv[n++] = args[i];
 	argv[n] = NULL;
 	fflush(stdout);
-	pid_t pid = fork();
-	if (pid < 0)
+	int in = stdin_with(input);
+	if (in < 0)
 		return -1;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(in);
+		return -1;
+	}
 	if (pid == 0) {
+		dup2(in, STDIN_FILENO);
 		int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (out >= 0) {
 			dup2(out, STDOUT_FILENO);
@@ -118,6 +147,7 @@ int e2e_cli_to(struct e2e *e, const char *operator_name, const char *const args[
 		execve(argv[0], (char *const *)argv, (char *const *)e->env);
 		_exit(127);
 	}
+	close(in);
 	int status;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;

@@ -31,12 +31,16 @@ void e2e_cleanup(struct e2e *e);
  * XDG_CONFIG_HOME SIGACOR_LOCALEDIR SIGACOR_PHOTO_INBOX. */
 void e2e_setenv(struct e2e *e, const char *name, const char *value);
 
-/* Run a headless sigacor command (e.g. import-residents) for an operator;
+/* Run a headless sigacor command (e.g. import-residents) for an operator,
+ * the profile's password (E2E_PASSWORD) as the one line of its stdin;
  * returns its exit status. */
 int e2e_cli(struct e2e *e, const char *operator_name, const char *const args[]);
 /* The same, its standard output into the file out_path. */
 int e2e_cli_to(struct e2e *e, const char *operator_name, const char *const args[],
 	const char *out_path);
+/* The same with input (NULL: /dev/null) as its stdin. */
+int e2e_cli_input(struct e2e *e, const char *operator_name, const char *const args[],
+	const char *input, const char *out_path);
 /* The operator's profile with the test residents imported. */
 bool e2e_profile(struct e2e *e, const char *operator_name);
 /* A small JPEG in e->photos: with GPS when lat/lon are not 0, taken at

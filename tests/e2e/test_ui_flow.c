@@ -326,12 +326,12 @@ static void test_new_profile(void)
 
 	char path[PATH_MAX + 32], hash[256] = "";
 	struct stat st;
-	snprintf(path, sizeof path, "%s/ani/operator.pwhash", e.data);
+	snprintf(path, sizeof path, "%s/ani/profile.key", e.data);
 	FILE *f = fopen(path, "r");
-	ok(f != NULL && fgets(hash, sizeof hash, f) != NULL, "the password file exists");
+	ok(f != NULL && fgets(hash, sizeof hash, f) != NULL, "the key file exists");
 	if (f != NULL)
 		fclose(f);
-	ok(strncmp(hash, "$argon2id$", 10) == 0, "it holds an Argon2id hash");
+	ok(strncmp(hash, "sigacor-key-1 ", 14) == 0, "it holds the wrapped data key");
 	ok(strstr(hash, E2E_PASSWORD) == NULL, "not the password");
 	ok(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, "mode 0600");
 	ok(stat(e.data, &st) == 0 && (st.st_mode & 0777) == 0700, "the data folder is 0700");

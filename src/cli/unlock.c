@@ -1,0 +1,130 @@
+/* cli/unlock: the profile's lock for headless commands (issue 12).  The
+ * screens' password guards the personal data on the command line too:
+ * a command that reads or writes it needs the password, or the unlock
+ * `sigacor unlock` left in the kernel's user keyring for a while. */
+#include "config.h"
+#include "cli.h"
+#include "i18n.h"
+#include "ui.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define UNLOCK_MINUTES_DEFAULT 30
+#define UNLOCK_MINUTES_MAX (12 * 60)
+#define PASSWORD_MAX 256
+
+static int refuse_locked(const struct cli *c)
+{
+	cli_error(_("Profil %s terkunci: data pribadinya perlu kata sandi. Jalankan dulu "
+		"`sigacor unlock`, atau ketik kata sandi di terminal atau satu baris stdin."),
+		c->operator_name);
+	return CLI_EXIT_LOCKED;
+}
+
+/* The data key from the password the clerk types (or pipes). */
+static int key_from_password(const struct cli *c, unsigned char key[PROFILE_KEY_BYTES])
+{
+	char password[PASSWORD_MAX + 2];
+	bool read_ok = cli_read_password(c->operator_name, password, sizeof password)
+		&& password[0] != '\0';
+	bool ok = read_ok && profile_password_key(c->data_root, c->operator_name, password, key);
+	sodium_memzero(password, sizeof password);
+	if (!read_ok)
+		return refuse_locked(c);
+	if (!ok) {
+		cli_error(_("Kata sandi salah untuk profil %s; tidak ada yang diubah."), c->operator_name);
+		return CLI_EXIT_LOCKED;
+	}
+	return CLI_EXIT_OK;
+}
+
+int cli_unlock_profile(const struct cli *c, bool stdin_free)
+{
+	unsigned char key[PROFILE_KEY_BYTES];
+	if (!profile_has_password(c->data_root, c->operator_name))
+		return CLI_EXIT_OK;
+	if (profile_key_recall(c->data_root, c->operator_name, key)) {
+		sodium_memzero(key, sizeof key);
+		return CLI_EXIT_OK;
+	}
+	if (!stdin_free && !isatty(STDIN_FILENO))
+		return refuse_locked(c);
+	int status = key_from_password(c, key);
+	sodium_memzero(key, sizeof key);
+	return status;
+}
+
+enum { OPT_MINUTES };
+static const struct cli_option unlock_options[] = {
+	{ "minutes", true, OPT_MINUTES },
+	{ NULL, false, 0 },
+};
+
+static bool parse_minutes(const char *text, long *out)
+{
+	char *end;
+	long v = strtol(text, &end, 10);
+	if (end == text || *end != '\0' || v < 1 || v > UNLOCK_MINUTES_MAX)
+		return false;
+	*out = v;
+	return true;
+}
+
+int cli_cmd_unlock(struct cli *c, int argc, char **argv)
+{
+	struct cli_parser p;
+	cli_parser_init(&p, argc, argv);
+	const char *value;
+	long minutes = UNLOCK_MINUTES_DEFAULT;
+	int id;
+	while ((id = cli_next(&p, unlock_options, &value)) != CLI_END) {
+		if (id == CLI_BAD)
+			return CLI_EXIT_FAILURE;
+		if (id == CLI_ARG)
+			return cli_usage("unlock", _("Argumen tidak dikenal: %s"), value);
+		if (id == OPT_MINUTES && !parse_minutes(value, &minutes))
+			return cli_usage("unlock", _("--minutes harus 1 sampai %d, bukan \"%s\"."),
+				UNLOCK_MINUTES_MAX, value);
+	}
+	if (!profile_has_password(c->data_root, c->operator_name)) {
+		cli_error(_("Profil %s belum punya kata sandi: pilih dulu di layar (sigacor tanpa "
+			"perintah)."), c->operator_name);
+		return CLI_EXIT_REJECTED;
+	}
+	unsigned char key[PROFILE_KEY_BYTES];
+	int status = key_from_password(c, key);
+	if (status != CLI_EXIT_OK)
+		return status;
+	bool kept = profile_key_remember(c->data_root, c->operator_name, key, (unsigned)minutes * 60);
+	sodium_memzero(key, sizeof key);
+	if (!kept) {
+		cli_error("%s", _("Keyring kernel menolak menyimpan kunci; profil tetap terkunci."));
+		return CLI_EXIT_FAILURE;
+	}
+	time_t until = time(NULL) + minutes * 60;
+	struct tm tm;
+	char when[8] = "";
+	if (localtime_r(&until, &tm) != NULL)
+		strftime(when, sizeof when, "%H:%M", &tm);
+	printf(_("Profil %s terbuka sampai %s (%ld menit); `sigacor lock` menguncinya lagi.\n"),
+		c->operator_name, when, minutes);
+	return CLI_EXIT_OK;
+}
+
+int cli_cmd_lock(struct cli *c, int argc, char **argv)
+{
+	const char *extra[1];
+	int n = 0;
+	if (!cli_plain_args(argc, argv, extra, 1, &n))
+		return CLI_EXIT_FAILURE;
+	if (n > 0)
+		return cli_usage("lock", _("Argumen tidak dikenal: %s"), extra[0]);
+	profile_key_forget(c->data_root, c->operator_name);
+	printf(_("Profil %s terkunci.\n"), c->operator_name);
+	return CLI_EXIT_OK;
+}
