@@ -98,7 +98,10 @@ int cli_cmd_reviews(struct cli *c, int argc, char **argv)
 		return CLI_EXIT_REJECTED;
 	}
 	struct reviews_out o = { .c = c, .status = STORE_OK };
-	int status = cli_open_store(c, &o.s);
+	/* the reviewers' notes name the household: personal data */
+	int status = cli_unlock_profile(c, true);
+	if (status == CLI_EXIT_OK)
+		status = cli_open_store(c, &o.s);
 	if (status != CLI_EXIT_OK)
 		return status;
 	if (c->json)

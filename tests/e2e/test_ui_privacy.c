@@ -61,6 +61,8 @@ static void locked_commands_refused(struct e2e *e)
 	ok(run(e, "siti", export, NULL) == LOCKED && !out_has(BUDI), "locked: export refused");
 	ok(run(e, "siti", add, NULL) == LOCKED, "locked: add refused");
 	ok(run(e, "siti", import, NULL) == LOCKED, "locked: import-residents refused");
+	const char *const reviews[] = { "reviews", BUDI, NULL };
+	ok(run(e, "siti", reviews, NULL) == LOCKED, "locked: reviews refused");
 	const char *const status[] = { "status", "--json", NULL };
 	ok(run(e, "siti", status, NULL) == 0 && out_has("\"draft\":0"),
 		"status (counts, no personal data) still answers");

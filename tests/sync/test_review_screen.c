@@ -114,7 +114,8 @@ int main(void)
 	/* the history: both reviews of #1, oldest first */
 	const char *hist[] = { "reviews", uuids[0], NULL };
 	char *out = NULL;
-	ok(st_sigacor(&c, NULL, 30000, hist) == 0 && (out = st_read_file(c.out, NULL)) != NULL
+	/* the notes are personal data: the profile's password on stdin */
+	ok(st_sigacor(&c, E2E_PASSWORD "\n", 30000, hist) == 0 && (out = st_read_file(c.out, NULL)) != NULL
 		&& strstr(out, "\"foto rumah gelap\"") != NULL && strstr(out, "\"datang lagi sore hari\"") != NULL
 		&& strstr(out, "\"foto rumah gelap\"") < strstr(out, "\"datang lagi sore hari\""),
 		"sigacor reviews: #1 keeps both reviews, oldest first");
