@@ -18,18 +18,10 @@
  * a day off besides: two days of slack. */
 #define PHOTO_CLOCK_SLACK_S (2 * 86400LL)
 #define PHOTO_YEARS_OLD_S (365LL * 86400)
-/* Other records named per flag (a KK or a photo rarely has more). */
-#define OTHERS_MAX 64
-
-struct others {
-	char id[OTHERS_MAX][RECORD_UUID_LEN + 1];
-	int n;
-};
-
 /* Every row of st's first column into o; st finalised. */
-static void collect(sqlite3_stmt *st, struct others *o)
+static void collect(sqlite3_stmt *st, struct crosscheck_others *o)
 {
-	while (o->n < OTHERS_MAX && sqlite3_step(st) == SQLITE_ROW) {
+	while (o->n < CROSSCHECK_OTHERS_MAX && sqlite3_step(st) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(st, 0);
 		if (id != NULL)
 			snprintf(o->id[o->n++], sizeof o->id[0], "%s", id);
@@ -38,7 +30,7 @@ static void collect(sqlite3_stmt *st, struct others *o)
 }
 
 /* The other current records of another NIK with one of r's photos. */
-static void same_photo(sqlite3 *db, const struct record *r, struct others *o)
+static void same_photo(sqlite3 *db, const struct record *r, struct crosscheck_others *o)
 {
 	for (int k = 0; k < PHOTO_KIND_COUNT; k++) {
 		sqlite3_stmt *st;
@@ -55,7 +47,7 @@ static void same_photo(sqlite3 *db, const struct record *r, struct others *o)
 
 /* The other current records of r's KK whose house lies over
  * FLAG_KK_FAR_M from r's. */
-static void kk_far(sqlite3 *db, const struct record *r, struct others *o)
+static void kk_far(sqlite3 *db, const struct record *r, struct crosscheck_others *o)
 {
 	sqlite3_stmt *st;
 	if (!r->has_coord || r->kk[0] == '\0' || sqlite3_prepare_v2(db,
@@ -64,7 +56,7 @@ static void kk_far(sqlite3 *db, const struct record *r, struct others *o)
 		return;
 	sqlite3_bind_text(st, 1, r->kk, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, r->uuid, -1, SQLITE_STATIC);
-	while (o->n < OTHERS_MAX && sqlite3_step(st) == SQLITE_ROW) {
+	while (o->n < CROSSCHECK_OTHERS_MAX && sqlite3_step(st) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(st, 0);
 		double d = geo_distance_m(r->lat, r->lon, sqlite3_column_double(st, 1),
 			sqlite3_column_double(st, 2));
@@ -93,7 +85,7 @@ static unsigned own_flags(const struct record *r)
 }
 
 /* The flag on each other record that lacks it, with a change entry. */
-static bool give_flag(sqlite3 *db, enum flag f, const struct others *o)
+static bool give_flag(sqlite3 *db, enum flag f, const struct crosscheck_others *o)
 {
 	for (int i = 0; i < o->n; i++) {
 		sqlite3_stmt *st;
@@ -120,32 +112,30 @@ static bool give_flag(sqlite3 *db, enum flag f, const struct others *o)
 
 static const struct {
 	enum flag flag;
-	void (*find)(sqlite3 *db, const struct record *r, struct others *o);
+	void (*find)(sqlite3 *db, const struct record *r, struct crosscheck_others *o);
 } shared[] = {
 	{ FLAG_PHOTO_OTHER_NIK, same_photo },
 	{ FLAG_HOUSE_FAR_FROM_KK, kk_far },
 };
 #define SHARED_COUNT (sizeof shared / sizeof shared[0])
+_Static_assert(SHARED_COUNT == CROSSCHECK_SHARED, "one list of others per shared flag");
 
-unsigned crosscheck_flags(struct sqlite3 *db, const struct record *r)
+unsigned crosscheck_flags(struct sqlite3 *db, const struct record *r, struct crosscheck *cc)
 {
 	unsigned flags = own_flags(r);
 	for (size_t i = 0; i < SHARED_COUNT; i++) {
-		struct others o = { .n = 0 };
-		shared[i].find(db, r, &o);
-		if (o.n > 0)
+		cc->others[i].n = 0;
+		shared[i].find(db, r, &cc->others[i]);
+		if (cc->others[i].n > 0)
 			flags |= 1u << shared[i].flag;
 	}
 	return flags;
 }
 
-bool crosscheck_spread(struct sqlite3 *db, const struct record *r)
+bool crosscheck_spread(struct sqlite3 *db, const struct crosscheck *cc)
 {
-	for (size_t i = 0; i < SHARED_COUNT; i++) {
-		struct others o = { .n = 0 };
-		shared[i].find(db, r, &o);
-		if (!give_flag(db, shared[i].flag, &o))
+	for (size_t i = 0; i < SHARED_COUNT; i++)
+		if (!give_flag(db, shared[i].flag, &cc->others[i]))
 			return false;
-	}
 	return true;
 }

@@ -252,10 +252,11 @@ bool ledger_store(struct sqlite3 *db, const struct record *r, long long operator
 	/* supersede first, so the corrected record no longer counts */
 	if (!mark_superseded(db, r))
 		return false;
+	struct crosscheck cc;      /* the other records a shared flag reaches */
 	unsigned flags = registry_flags(db, r)
 		| group_flag(db, GROUP_NIK, r->nik, FLAG_DUPLICATE_NIK, r->uuid)
 		| (layak_with_kk(r) ? group_flag(db, GROUP_KK_LAYAK, r->kk, FLAG_KK_LAYAK_TWICE, r->uuid) : 0)
-		| crosscheck_flags(db, r);
+		| crosscheck_flags(db, r, &cc);
 	result_flags(flags, result);
 	char *response = proto_verification_result_encode(result);
 	bool ok = response != NULL
@@ -264,7 +265,7 @@ bool ledger_store(struct sqlite3 *db, const struct record *r, long long operator
 		&& insert_photos(db, r) && add_change(db, r->uuid) && note_answer(db, r)
 		&& refresh_group(db, GROUP_NIK, r->nik, FLAG_DUPLICATE_NIK, r->uuid)
 		&& (!layak_with_kk(r) || refresh_group(db, GROUP_KK_LAYAK, r->kk, FLAG_KK_LAYAK_TWICE, r->uuid))
-		&& crosscheck_spread(db, r);
+		&& crosscheck_spread(db, &cc);
 	free(response);
 	return ok;
 }

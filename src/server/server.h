@@ -87,8 +87,18 @@ bool review_outcome_valid(const char *outcome);
 /* crosscheck.c: the flags from the city's other records and the record's
  * own facts (before r is stored), and the shared ones given to the other
  * records involved (after; each gaining one gets a change entry). */
-unsigned crosscheck_flags(struct sqlite3 *db, const struct record *r);
-bool crosscheck_spread(struct sqlite3 *db, const struct record *r);
+#define CROSSCHECK_OTHERS_MAX 64    /* other records named per flag */
+#define CROSSCHECK_SHARED 2         /* photo_other_nik, house_far_from_kk */
+struct crosscheck_others {
+	char id[CROSSCHECK_OTHERS_MAX][RECORD_UUID_LEN + 1];
+	int n;
+};
+/* the other records found before r was stored, given their flag after */
+struct crosscheck {
+	struct crosscheck_others others[CROSSCHECK_SHARED];
+};
+unsigned crosscheck_flags(struct sqlite3 *db, const struct record *r, struct crosscheck *cc);
+bool crosscheck_spread(struct sqlite3 *db, const struct crosscheck *cc);
 
 /* Store a decoded, validated record for operator_id inside the caller's
  * transaction.  Fills the result (status, flags).  Updates the flags of
