@@ -309,6 +309,8 @@ bool ops_listen(const char *spec, char *shown, size_t shown_cap)
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
 		MHD_OPTION_END);
 	if (ops.listener == NULL) {
+		fprintf(stderr, "sigacor-server: --metrics-listen %s: %s\n", spec,
+			_("server HTTP gagal dimulai"));
 		close(fd);
 		return false;
 	}
