@@ -146,6 +146,9 @@ struct proto_verification_result {
 	size_t n_flags;
 	char flags[PROTO_FLAGS_MAX][PROTO_FLAG_LEN];
 	char received_at[21];           /* "2025-01-02T03:04:05Z" */
+	/* photos the record names that the server does not hold yet (a record
+	 * sent with "Photos-Later: 1"); 0, and absent on the wire, when complete */
+	int64_t photos_waiting;
 };
 
 char *proto_verification_result_encode(const struct proto_verification_result *in);

@@ -294,7 +294,9 @@
 				if (r.reason_label && r.outcome === 'tidak-layak')
 					outcome.appendChild(el('span', { class: 'muted', text: ' ' + r.reason_label }));
 				tb.appendChild(el('tr', { class: 'record-row', 'data-id': r.id }, [
-					el('td', {}, [el('a', { href: '/records/' + r.id, text: r.name })]),
+					el('td', {}, [el('a', { href: '/records/' + r.id, text: r.name }),
+						r.photos_waiting > 0 ? ' ' : null, r.photos_waiting > 0
+						? el('span', { class: 'tag t-waiting', text: S.photos_waiting }) : null]),
 					el('td', { 'data-label': S.address, text: r.address }),
 					outcome, flags,
 					el('td', { 'data-label': S.review }, r.review ? [el('span', { class: 'tag t-review',
@@ -366,6 +368,10 @@
 		main.appendChild(el('p', {}, [el('a', { href: '/kelurahan/' + r.kelurahan.code,
 			text: '← ' + r.kelurahan.name })]));
 		main.appendChild(el('h1', { id: 'record-name', text: r.name }));
+		/* sent before its photos: what is missing is said, not hidden */
+		if (r.photos_waiting > 0)
+			main.appendChild(el('p', { id: 'photos-waiting' }, [el('span', { class: 'tag t-waiting',
+				text: S.photos_waiting }), ' ' + r.photos_waiting + ' / ' + r.photos.length]));
 		var outcome = el('span', {}, [outcomeTag(r.outcome)]);
 		if (r.reason_label)
 			outcome.appendChild(document.createTextNode(' ' + r.reason_label
@@ -421,6 +427,8 @@
 		var kinds = { ktp: S.photo_ktp, kk: S.photo_kk, rumah: S.photo_rumah };
 		r.photos.forEach(function (p) {
 			grid.appendChild(el('figure', {}, [
+				p.arrived === false ? el('p', { class: 'photo-waiting photo-' + p.kind,
+					text: S.photo_not_arrived }) :
 				el('a', { href: p.url, target: '_blank', rel: 'noopener' }, [el('img', { src: p.url,
 					alt: kinds[p.kind] || p.kind, loading: 'lazy', class: 'photo-' + p.kind })]),
 				el('figcaption', {}, [el('strong', { text: kinds[p.kind] || p.kind }), el('br'),

@@ -232,7 +232,8 @@ char *proto_verification_result_encode(const struct proto_verification_result *i
 	cJSON *o = cJSON_CreateObject();
 	bool ok = o != NULL && wire_add_str(o, "id", in->id) && wire_add_str(o, "status", in->status)
 		&& wire_add_codes(o, "flags", in->flags[0], sizeof in->flags[0], in->n_flags)
-		&& wire_add_str(o, "received_at", in->received_at);
+		&& wire_add_str(o, "received_at", in->received_at)
+		&& (in->photos_waiting == 0 || wire_add_num(o, "photos_waiting", (double)in->photos_waiting));
 	return wire_finish(o, ok);
 }
 
@@ -248,7 +249,8 @@ static bool verification_result_from_json(struct ctx *c, const cJSON *o, void *v
 			&out->n_flags)
 		&& wire_get_str(c, o, "received_at", out->received_at, sizeof out->received_at, TEXT_LINE)
 		&& (proto_time_parse(out->received_at, &t)
-			|| wire_fail(c, "received_at", "must be YYYY-MM-DDTHH:MM:SSZ"));
+			|| wire_fail(c, "received_at", "must be YYYY-MM-DDTHH:MM:SSZ"))
+		&& wire_get_int_opt(c, o, "photos_waiting", 0, PHOTO_KIND_COUNT, &out->photos_waiting);
 }
 
 enum proto_status proto_verification_result_decode(const char *json, size_t len,

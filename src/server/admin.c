@@ -293,13 +293,17 @@ int admin_review(int argc, char **argv)
 	sqlite3 *db = admin_open(o.dir, false);
 	if (db == NULL)
 		return 1;
-	bool found = false;
+	bool found = false, waiting = false;
 	/* the history names who reviewed: here, the account running the command */
 	const struct passwd *pw = getpwuid(geteuid());
 	const char *reviewer = pw != NULL && pw->pw_name != NULL ? pw->pw_name : "server";
-	if (!db_begin(db) || !ledger_review(db, o.arg, o.outcome, note, reviewer, util_now(), &found)
+	if (!db_begin(db) || !ledger_review_allowed(db, o.arg, o.outcome, &waiting)
+		|| !ledger_review(db, o.arg, o.outcome, note, reviewer, util_now(), &found)
 		|| !db_commit(db)) {
 		db_rollback(db);
+		if (waiting)
+			fprintf(stderr, "sigacor-server: %s: %s\n", o.arg, _("rekaman ini masih menunggu "
+				"foto; belum dapat diterima (confirmed), hanya rejected atau revisit"));
 		return admin_finish(db, 1);
 	}
 	if (!found) {
@@ -376,6 +380,10 @@ static const struct export_column export_columns[] = {
 	{ "photo_ktp", PHOTO_SQL("ktp"), EXPORT_PHOTO },
 	{ "photo_kk", PHOTO_SQL("kk"), EXPORT_PHOTO },
 	{ "photo_rumah", PHOTO_SQL("rumah"), EXPORT_PHOTO },
+	/* a record sent before its photos: "menunggu foto" until they all
+	 * arrived, then "lengkap" */
+	{ "photo_state", "CASE WHEN EXISTS (SELECT 1 FROM waiting_photos w WHERE w.verification_id = v.id) "
+		"THEN 'menunggu foto' ELSE 'lengkap' END", EXPORT_CODE },
 };
 #define EXPORT_COLS (sizeof export_columns / sizeof export_columns[0])
 

@@ -170,23 +170,29 @@ static bool check_rules(const struct record *r, struct reply *out)
 	return false;
 }
 
-static bool check_blobs(const struct record *r, struct reply *out)
+/* Every photo the record names is stored, or (photos_later) may follow:
+ * *waiting gets the kinds not stored yet.  A stored photo of another size
+ * than the record says is refused either way. */
+static bool check_blobs(const struct record *r, bool photos_later, unsigned *waiting,
+	struct reply *out)
 {
 	struct proto_problem pr;
 	problem_init(&pr, PROBLEM_MISSING_BLOBS, NULL);
 	int position = 0, wrong_size = -1;
+	*waiting = 0;
 	for (int k = 0; k < PHOTO_KIND_COUNT; k++) {
 		long long size = -1;
 		if (!r->photos[k].attached)
 			continue;
-		if (!blob_exists(config.dir, r->photos[k].sha256, &size))
+		if (!blob_exists(config.dir, r->photos[k].sha256, &size)) {
+			*waiting |= 1u << k;
 			snprintf(pr.missing_blobs[pr.n_missing++], sizeof pr.missing_blobs[0], "%s",
 				r->photos[k].sha256);
-		else if (size != r->photos[k].size && wrong_size < 0)
+		} else if (size != r->photos[k].size && wrong_size < 0)
 			wrong_size = position;
 		position++;
 	}
-	if (pr.n_missing == 0 && wrong_size >= 0) {
+	if (wrong_size >= 0) {
 		/* the record must describe the photo the server holds (issue 8) */
 		problem_init(&pr, PROBLEM_INVALID_FIELD,
 			_("Ukuran foto di rekaman tidak sama dengan foto yang diunggah."));
@@ -194,7 +200,7 @@ static bool check_blobs(const struct record *r, struct reply *out)
 		reply_problem_full(out, &pr);
 		return false;
 	}
-	if (pr.n_missing == 0)
+	if (pr.n_missing == 0 || photos_later)
 		return true;
 	snprintf(pr.detail, sizeof pr.detail, _("Server belum menerima %zu foto dari rekaman ini."),
 		pr.n_missing);
@@ -206,6 +212,7 @@ struct record_write {
 	const struct record *r;
 	const struct session *s;
 	const char *canonical, *sha;
+	bool photos_later;          /* the client sends the photos after the record */
 	struct reply *out;
 };
 
@@ -305,11 +312,13 @@ static bool store_record(sqlite3 *db, void *ctx)
 			reply_db_error(w->out, db);
 		return false;
 	}
-	if (!check_supersedes(db, w) || !check_rules(w->r, w->out) || !check_blobs(w->r, w->out))
+	unsigned waiting;
+	if (!check_supersedes(db, w) || !check_rules(w->r, w->out)
+		|| !check_blobs(w->r, w->photos_later, &waiting, w->out))
 		return false;
 	struct proto_verification_result res;
 	if (!ledger_store(db, w->r, w->s->operator_id, w->s->device, w->canonical, w->sha,
-		util_now(), &res)) {
+		util_now(), waiting, &res)) {
 		reply_db_error(w->out, db);
 		return false;
 	}
@@ -318,7 +327,7 @@ static bool store_record(sqlite3 *db, void *ctx)
 }
 
 void api_verification_put(const struct session *s, const char *id, const char *body, size_t len,
-	struct reply *out)
+	bool photos_later, struct reply *out)
 {
 	struct record *r = calloc(1, sizeof *r);
 	struct proto_error err;
@@ -351,7 +360,7 @@ void api_verification_put(const struct session *s, const char *id, const char *b
 	char sha[PROTO_SHA256_LEN + 1];
 	crypto_hash_sha256(digest, (const unsigned char *)canonical, strlen(canonical));
 	util_hex(digest, sizeof digest, sha);
-	struct record_write w = { r, s, canonical, sha, out };
+	struct record_write w = { r, s, canonical, sha, photos_later, out };
 	memset(out, 0, sizeof *out);
 	enum db_write_result wr = db_write(store_record, &w);
 	if (wr != DB_WRITE_OK) {
@@ -370,8 +379,68 @@ bool api_blob_have(const char *sha256, long long *size)
 	return blob_exists(config.dir, sha256, size);
 }
 
+/* inside db_write: the records waiting for this photo no longer wait for
+ * it; a record whose last waiting photo this was is complete (the rows are
+ * the state: gone in this transaction, or not at all). */
+struct blob_arrival {
+	const char *sha256;
+	long long size;
+};
+
+static bool mark_arrived(sqlite3 *db, void *ctx)
+{
+	const struct blob_arrival *a = ctx;
+	return ledger_photo_arrived(db, a->sha256, a->size);
+}
+
+bool api_blob_arrived(const char *sha256, long long size)
+{
+	sqlite3 *db = db_thread();
+	sqlite3_stmt *st;
+	/* most photos come before their record or wait for none: a read first
+	 * spares the writer's queue */
+	if (db != NULL && sqlite3_prepare_v2(db, "SELECT 1 FROM waiting_photos WHERE sha256 = ?",
+		-1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
+		int rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc == SQLITE_DONE)
+			return true;
+	}
+	struct blob_arrival a = { sha256, size };
+	return db_write(mark_arrived, &a) == DB_WRITE_OK;
+}
+
+bool api_blobs_reconcile(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT DISTINCT sha256 FROM waiting_photos", -1, &st, NULL)
+		!= SQLITE_OK)
+		return false;
+	bool ok = db_begin(db);
+	int rc;
+	while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char sha[PROTO_SHA256_LEN + 1];
+		long long size;
+		snprintf(sha, sizeof sha, "%s", (const char *)sqlite3_column_text(st, 0));
+		if (blob_exists(config.dir, sha, &size))
+			ok = ledger_photo_arrived(db, sha, size);
+	}
+	sqlite3_finalize(st);
+	if (ok && db_commit(db))
+		return true;
+	db_rollback(db);
+	return false;
+}
+
 void api_blob_reply(const char *sha256, long long size, bool created, struct reply *out)
 {
+	/* the photo is answered as held only once the records waiting for it
+	 * know: else a busy answer, and the client's next PUT (200) tries again */
+	if (!api_blob_arrived(sha256, size)) {
+		reply_problem(out, PROBLEM_BUSY, NULL);
+		return;
+	}
 	struct proto_blob_answer answer = { .size = size };
 	snprintf(answer.sha256, sizeof answer.sha256, "%s", sha256);
 	reply_json(out, created ? 201 : 200, proto_blob_answer_encode(&answer));

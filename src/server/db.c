@@ -21,7 +21,7 @@
 #define DB_BUSY_TIMEOUT_MS 10000
 #define DB_BATCH_MAX 256            /* writes in one group commit at most */
 #define DB_CHECKPOINT_PAGES 4000    /* WAL pages that wake the checkpointer */
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
@@ -134,6 +134,15 @@ static const char schema[] =
 	" operator_id INTEGER NOT NULL REFERENCES operators(id),"
 	" assigned_at INTEGER NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS assignments_operator ON assignments(operator_id);"
+	/* v5: the photos a record names that the server does not hold yet (a
+	 * record sent before its photos, "Photos-Later"); the record is
+	 * complete when it has no row here.  A row goes in the transaction
+	 * that learns the photo is stored (api_blob_arrived). */
+	"CREATE TABLE IF NOT EXISTS waiting_photos("
+	" verification_id TEXT NOT NULL REFERENCES verifications(id),"
+	" sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
+	" PRIMARY KEY(verification_id, sha256)) WITHOUT ROWID;"
+	"CREATE INDEX IF NOT EXISTS waiting_photos_sha256 ON waiting_photos(sha256);"
 	"INSERT OR IGNORE INTO meta(key, value) VALUES ('residents_snapshot', 0), "
 	" ('candidates_snapshot', 0);";
 

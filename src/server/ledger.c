@@ -190,6 +190,63 @@ static bool insert_photos(sqlite3 *db, const struct record *r)
 	return true;
 }
 
+/* The photos of kinds waiting that the server does not hold yet: the
+ * record waits for them (two kinds of one photo wait as one). */
+static bool insert_waiting(sqlite3 *db, const struct record *r, unsigned waiting)
+{
+	for (int k = 0; k < PHOTO_KIND_COUNT; k++) {
+		sqlite3_stmt *st;
+		if (!(waiting & (1u << k)))
+			continue;
+		if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO waiting_photos(verification_id, "
+			"sha256, size) VALUES (?,?,?)", -1, &st, NULL) != SQLITE_OK)
+			return false;
+		sqlite3_bind_text(st, 1, r->uuid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, r->photos[k].sha256, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, r->photos[k].size);
+		if (!step_done(st))
+			return false;
+	}
+	return true;
+}
+
+/* distinct photos among the kinds waiting */
+static int64_t waiting_count(const struct record *r, unsigned waiting)
+{
+	int64_t n = 0;
+	for (int k = 0; k < PHOTO_KIND_COUNT; k++) {
+		bool again = false;
+		for (int j = 0; j < k; j++)
+			again = again || ((waiting & (1u << j))
+				&& strcmp(r->photos[j].sha256, r->photos[k].sha256) == 0);
+		n += (waiting & (1u << k)) && !again;
+	}
+	return n;
+}
+
+bool ledger_photo_arrived(struct sqlite3 *db, const char *sha256, long long size)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "DELETE FROM waiting_photos WHERE sha256 = ? AND size = ?", -1,
+		&st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, size);
+	return step_done(st);
+}
+
+int ledger_photos_waiting(struct sqlite3 *db, const char *id)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM waiting_photos WHERE verification_id = ?",
+		-1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	return n;
+}
+
 static void result_flags(unsigned flags, struct proto_verification_result *res)
 {
 	res->n_flags = 0;
@@ -244,7 +301,7 @@ static bool insert_record(sqlite3 *db, const struct record *r, long long operato
 
 bool ledger_store(struct sqlite3 *db, const struct record *r, long long operator_id,
 	const char *device, const char *canonical_json, const char *canonical_sha256,
-	int64_t now, struct proto_verification_result *result)
+	int64_t now, unsigned waiting_kinds, struct proto_verification_result *result)
 {
 	memset(result, 0, sizeof *result);
 	snprintf(result->id, sizeof result->id, "%s", r->uuid);
@@ -258,16 +315,30 @@ bool ledger_store(struct sqlite3 *db, const struct record *r, long long operator
 		| (layak_with_kk(r) ? group_flag(db, GROUP_KK_LAYAK, r->kk, FLAG_KK_LAYAK_TWICE, r->uuid) : 0)
 		| crosscheck_flags(db, r, &cc);
 	result_flags(flags, result);
+	/* the first answer (kept for replays) says how many photos it waited for */
+	result->photos_waiting = waiting_count(r, waiting_kinds);
 	char *response = proto_verification_result_encode(result);
 	bool ok = response != NULL
 		&& insert_record(db, r, operator_id, device, canonical_json, canonical_sha256, now,
 			flags, response)
-		&& insert_photos(db, r) && add_change(db, r->uuid) && note_answer(db, r)
+		&& insert_photos(db, r) && insert_waiting(db, r, waiting_kinds)
+		&& add_change(db, r->uuid) && note_answer(db, r)
 		&& refresh_group(db, GROUP_NIK, r->nik, FLAG_DUPLICATE_NIK, r->uuid)
 		&& (!layak_with_kk(r) || refresh_group(db, GROUP_KK_LAYAK, r->kk, FLAG_KK_LAYAK_TWICE, r->uuid))
 		&& crosscheck_spread(db, &cc);
 	free(response);
 	return ok;
+}
+
+bool ledger_review_allowed(struct sqlite3 *db, const char *id, const char *outcome,
+	bool *photos_waiting)
+{
+	*photos_waiting = false;
+	if (strcmp(outcome, "confirmed") != 0)
+		return true;
+	int n = ledger_photos_waiting(db, id);
+	*photos_waiting = n > 0;
+	return n == 0;
 }
 
 bool ledger_review(struct sqlite3 *db, const char *id, const char *outcome, const char *note,

@@ -282,6 +282,14 @@ static bool headers_too_large(struct MHD_Connection *c, const char *url, const c
 	return total > HEADERS_MAX;
 }
 
+/* "Photos-Later: 1" on a record PUT: the client sends the photos after the
+ * record (doc/PROTOCOL.md "Records before their photos") */
+static bool photos_later(struct MHD_Connection *c)
+{
+	const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Photos-Later");
+	return v != NULL && strcmp(v, "1") == 0;
+}
+
 /* The Upload-Offset header of a photo PUT: -1 when absent; false when it is
  * not a plain number. */
 static bool upload_offset(struct MHD_Connection *c, long long *out)
@@ -463,7 +471,8 @@ static enum MHD_Result on_complete(struct MHD_Connection *c, struct request *req
 	case ROUTE_CANDIDATES: api_candidates(&req->session, cursor, limit, &rep); break;
 	case ROUTE_CHANGES: api_changes(&req->session, cursor, limit, &rep); break;
 	case ROUTE_VERIFICATION:
-		api_verification_put(&req->session, req->arg, req->body, req->len, &rep);
+		api_verification_put(&req->session, req->arg, req->body, req->len,
+			photos_later(c), &rep);
 		break;
 	case ROUTE_HEALTHZ: ops_health(&rep); break;
 	case ROUTE_INBOX_CODES: api_inbox_code_new(&req->session, &rep); break;
@@ -650,6 +659,11 @@ int serve_main(int argc, char **argv)
 	inbox_configure(&icfg);
 	struct api_config cfg = { .dir = o.dir, .max_photo = o.max_photo_mb * 1024 * 1024 };
 	api_configure(&cfg);
+	/* photos stored by a server stopped before it told their records */
+	if (!api_blobs_reconcile(main_db)) {
+		sqlite3_close(main_db);
+		return 1;
+	}
 	ops_set_json_log(o.json_log);
 	struct web_config wcfg = { .dir = o.dir, .assets = o.web_assets, .leaflet = o.leaflet,
 		.tiles = o.tiles, .tls = tls };

@@ -105,7 +105,18 @@ bool crosscheck_spread(struct sqlite3 *db, const struct crosscheck *cc);
  * the other records of the same NIK and writes their change entries. */
 bool ledger_store(struct sqlite3 *db, const struct record *r, long long operator_id,
 	const char *device, const char *canonical_json, const char *canonical_sha256,
-	int64_t now, struct proto_verification_result *result);
+	int64_t now, unsigned waiting_kinds, struct proto_verification_result *result);
+/* The photo sha256 of size bytes is stored: the records waiting for it
+ * (waiting_photos) no longer do.  A record that named another size keeps
+ * waiting (that photo can never arrive: it shows incomplete). */
+bool ledger_photo_arrived(struct sqlite3 *db, const char *sha256, long long size);
+/* How many of the record's photos the server does not hold yet (-1: error). */
+int ledger_photos_waiting(struct sqlite3 *db, const char *id);
+/* A record still waiting for photos cannot be confirmed (nobody saw its
+ * evidence); rejected and revisit can go (the photos may never come).
+ * false: not allowed (*photos_waiting true) or the read failed. */
+bool ledger_review_allowed(struct sqlite3 *db, const char *id, const char *outcome,
+	bool *photos_waiting);
 /* Set a review outcome (confirmed | rejected | revisit) by reviewer, keep
  * it in the record's history (review_log) and queue the change entry that
  * reports it. */
@@ -233,11 +244,19 @@ void api_logout(const struct session *s, struct reply *out);
 void api_residents(const struct session *s, const char *cursor, const char *limit, struct reply *out);
 void api_candidates(const struct session *s, const char *cursor, const char *limit, struct reply *out);
 void api_changes(const struct session *s, const char *cursor, const char *limit, struct reply *out);
+/* photos_later: the request said "Photos-Later: 1" (doc/PROTOCOL.md): the
+ * record is stored even when its photos are not, waiting for them */
 void api_verification_put(const struct session *s, const char *id, const char *body, size_t len,
-	struct reply *out);
+	bool photos_later, struct reply *out);
 /* HEAD: true when the blob is stored */
 bool api_blob_have(const char *sha256, long long *size);
 void api_blob_reply(const char *sha256, long long size, bool created, struct reply *out);
+/* The photo is stored: the records waiting for it are told in one write
+ * transaction (false: not committed). */
+bool api_blob_arrived(const char *sha256, long long size);
+/* At start, on the main connection before any thread: photos stored by a
+ * server that stopped before it told the records waiting for them. */
+bool api_blobs_reconcile(struct sqlite3 *db);
 
 /* ---- commands */
 /* ---- the photo inbox (inbox.c: codes, photos, the API; inbox_page.c: the

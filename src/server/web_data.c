@@ -277,6 +277,9 @@ static int flag_bit(const char *flag)
 	return -1;
 }
 
+/* the record's photos the server does not hold yet (0: complete) */
+#define WAITING_SQL "(SELECT count(*) FROM waiting_photos w WHERE w.verification_id = v.id)"
+
 static cJSON *list_row(sqlite3_stmt *st, enum web_lang lang)
 {
 	cJSON *r = cJSON_CreateObject();
@@ -288,6 +291,8 @@ static cJSON *list_row(sqlite3_stmt *st, enum web_lang lang)
 	cJSON_AddStringToObject(r, "review", text_col(st, 6));
 	add_coord(r, st, 7);
 	cJSON_AddStringToObject(r, "operator", text_col(st, 9));
+	/* sent before its photos, which have not all arrived: "menunggu foto" */
+	cJSON_AddNumberToObject(r, "photos_waiting", sqlite3_column_int(st, 10));
 	return r;
 }
 
@@ -304,8 +309,8 @@ void web_list_json(const struct web_session *s, const char *kelurahan,
 		return;
 	}
 	char sql[1024] = "SELECT v.id, v.name, v.address, v.decision, v.reason, v.flags, v.review, "
-		"v.lat, v.lon, o.name FROM verifications v JOIN operators o ON o.id = v.operator_id "
-		"WHERE " CURRENT " AND v.kelurahan = ?2";
+		"v.lat, v.lon, o.name, " WAITING_SQL " FROM verifications v JOIN operators o "
+		"ON o.id = v.operator_id WHERE " CURRENT " AND v.kelurahan = ?2";
 	if (!filter_sql(f, sql, sizeof sql)) {
 		web_problem(out, lang, 400, "bad_request", S_LOAD_FAILED);
 		return;
@@ -400,8 +405,9 @@ static bool add_photos(sqlite3 *db, const char *id, cJSON *o)
 {
 	sqlite3_stmt *st;
 	cJSON *photos = cJSON_AddArrayToObject(o, "photos");
-	if (sqlite3_prepare_v2(db, "SELECT kind, sha256, size, lat, lon, taken_at "
-		"FROM verification_photos WHERE verification_id = ? ORDER BY CASE kind "
+	if (sqlite3_prepare_v2(db, "SELECT kind, sha256, size, lat, lon, taken_at, "
+		"NOT EXISTS (SELECT 1 FROM waiting_photos w WHERE w.verification_id = p.verification_id "
+		"AND w.sha256 = p.sha256) FROM verification_photos p WHERE verification_id = ? ORDER BY CASE kind "
 		"WHEN 'ktp' THEN 0 WHEN 'kk' THEN 1 ELSE 2 END", -1, &st, NULL) != SQLITE_OK)
 		return false;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -416,6 +422,8 @@ static bool add_photos(sqlite3 *db, const char *id, cJSON *o)
 		cJSON_AddNumberToObject(p, "size", (double)sqlite3_column_int64(st, 2));
 		add_coord(p, st, 3);
 		cJSON_AddStringToObject(p, "taken_at", text_col(st, 5));
+		/* false: the record came before this photo, which has not arrived */
+		cJSON_AddBoolToObject(p, "arrived", sqlite3_column_int(st, 6) != 0);
 		cJSON_AddItemToArray(photos, p);
 	}
 	sqlite3_finalize(st);
@@ -462,7 +470,7 @@ static cJSON *flag_list(unsigned flags, enum web_lang lang)
 	"SELECT v.id, v.nik, v.kk, v.name, v.address, v.kelurahan, v.decision, v.reason, " \
 	"v.reason_text, v.notes, v.lat, v.lon, v.coord_source, v.coord_reason, o.name, v.device, " \
 	"v.finalised_at, v.received_at, v.flags, v.review, v.review_note, v.reviewed_at, " \
-	"v.supersedes, v.superseded_by, v.in_registry " \
+	"v.supersedes, v.superseded_by, v.in_registry, " WAITING_SQL " " \
 	"FROM verifications v JOIN operators o ON o.id = v.operator_id WHERE v.id = ?"
 
 static cJSON *record_object(sqlite3_stmt *st, const struct web_session *s, enum web_lang lang)
@@ -497,6 +505,7 @@ static cJSON *record_object(sqlite3_stmt *st, const struct web_session *s, enum 
 	cJSON_AddStringToObject(o, "supersedes", text_col(st, 22));
 	cJSON_AddStringToObject(o, "superseded_by", text_col(st, 23));
 	cJSON_AddBoolToObject(o, "in_registry", sqlite3_column_int(st, 24) != 0);
+	cJSON_AddNumberToObject(o, "photos_waiting", sqlite3_column_int(st, 25));
 	/* the scope was checked before: whoever may open it may review it */
 	cJSON_AddBoolToObject(o, "can_review", supervisor_covers(&s->who, text_col(st, 5)));
 	return o;
@@ -533,7 +542,7 @@ void web_record_json(const struct web_session *s, const char *id, struct reply *
 
 struct web_review_write {
 	const char *id, *outcome, *note, *scope, *reviewer;
-	bool found, in_scope;
+	bool found, in_scope, photos_waiting;
 };
 
 /* inside db_write: the scope is checked again on the writer's view */
@@ -541,6 +550,8 @@ static bool write_review(sqlite3 *db, void *ctx)
 {
 	struct web_review_write *w = ctx;
 	sqlite3_stmt *st;
+	if (!ledger_review_allowed(db, w->id, w->outcome, &w->photos_waiting))
+		return false;
 	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM verifications v WHERE v.id = ?2 AND "
 		IN_SCOPE, -1, &st, NULL) != SQLITE_OK)
 		return false;
@@ -571,10 +582,12 @@ void web_review(const struct web_session *s, const char *id, const char *body, s
 		return;
 	}
 	struct web_review_write w = { id, outcome->valuestring,
-		note != NULL ? note->valuestring : "", s->who.scope, s->who.name, false, false };
+		note != NULL ? note->valuestring : "", s->who.scope, s->who.name, false, false, false };
 	enum db_write_result wr = db_write(write_review, &w);
 	cJSON_Delete(in);
-	if (!w.in_scope)
+	if (w.photos_waiting)
+		web_problem(out, lang, 409, "photos_waiting", S_CONFIRM_WAITING);
+	else if (!w.in_scope)
 		web_problem(out, lang, 403, "out_of_scope", S_FORBIDDEN);
 	else if (wr != DB_WRITE_OK || !w.found)
 		web_problem(out, lang, wr == DB_WRITE_BUSY ? 503 : 500, wr == DB_WRITE_BUSY ? "busy"
