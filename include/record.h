@@ -89,6 +89,9 @@ struct record {
 	char review[16];
 	char review_note[RECORD_TEXT_MAX];
 	bool review_answered;
+	/* sent before its photos, some still queued on this laptop (kept by
+	 * the store, never sent): the server shows it "menunggu foto" */
+	bool photos_waiting;
 	enum record_state state;
 	int64_t created_at, updated_at, finalised_at;   /* unix seconds */
 	char server_message[RECORD_TEXT_MAX];    /* quarantine reason / flag from the server */

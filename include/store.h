@@ -224,6 +224,31 @@ enum store_status store_outbox_retry(struct store *s, const char *uuid,
 enum store_status store_record_settle(struct store *s, const char *uuid,
 	enum record_state state, const char *server_message);
 
+/* ---- photos after their record (doc/PROTOCOL.md "Records before their
+ * photos"): the server took the record and waits for its photos.  Settled
+ * as above, with every photo of the record queued in the same transaction;
+ * each leaves the queue when the server holds it (or can never take it).
+ * A record with queued photos is "terkirim tanpa foto" (its photos_waiting);
+ * complete once its last one left. */
+enum store_status store_record_settle_photos_later(struct store *s, const char *uuid,
+	enum record_state state, const char *server_message);
+struct store_queued_photo {
+	char uuid[RECORD_UUID_LEN + 1];
+	enum photo_kind kind;
+	char sha256[65];
+	int64_t size;
+};
+/* The next queued photo, oldest record first, after the first skip ones
+ * (those refused in this run): STORE_OK, or STORE_NOT_FOUND when none. */
+enum store_status store_photo_queue_next(struct store *s, int64_t skip,
+	struct store_queued_photo *out);
+/* The server holds the photo: it leaves the queue. */
+enum store_status store_photo_queue_done(struct store *s, const char *uuid, enum photo_kind kind);
+/* The photo can never go as it is: it stays queued (the server still waits
+ * for it, the record shows so) and why becomes the record's message; the
+ * correction that supersedes the record, once settled, takes it out. */
+enum store_status store_photo_queue_refused(struct store *s, const char *uuid, const char *why);
+
 /* The city's reviews of a record, oldest first (its history: every review
  * the changes feed brought, none replaced): who, when, what, the note, and
  * the correction on this laptop that answers it ("" none). */
@@ -250,8 +275,10 @@ struct store_local_only {
 	int64_t drafts;              /* not finalised */
 	int64_t queued;              /* final or sending: in the outbox */
 	int64_t quarantined;         /* refused by the server: need a correction */
-	int64_t queued_photos;       /* photo files of queued records */
+	int64_t queued_photos;       /* photo files of queued records, and queued
+	                              * photos of records sent before them */
 	int64_t queued_bytes;        /* their size in bytes */
+	int64_t photos_waiting;      /* records sent without (all) their photos */
 };
 enum store_status store_sync_local_only(struct store *s, struct store_local_only *out);
 

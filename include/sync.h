@@ -92,6 +92,10 @@ struct sync_config {
 	 * ends SYNC_REGISTRY_KEPT, unless this is set (false; `sigacor sync
 	 * --accept-small-registry`). */
 	bool accept_small_registry;
+	/* Records go (and the pull runs) but no photo bytes: the photos of the
+	 * records sent stay queued for a later run (false; `sigacor sync
+	 * --no-photos`).  The daily photo budget stops photos the same way. */
+	bool no_photos;
 };
 
 /* Defaults, then these environment variables when set (for tests and for

@@ -393,11 +393,27 @@ static const struct cli_option export_options[] = {
 static const char *const csv_header[] = { "uuid", "state", "nik", "kk", "name", "address",
 	"kelurahan", "decision", "reason", "reason_text", "notes", "lat", "lon", "coord_source",
 	"coord_reason", "photo_ktp_sha256", "photo_kk_sha256", "photo_rumah_sha256", "operator",
-	"supersedes", "in_registry", "created_at", "updated_at", "finalised_at", "server_message" };
+	"supersedes", "in_registry", "created_at", "updated_at", "finalised_at", "server_message",
+	"photo_state" };
 #define CSV_COLUMNS (sizeof csv_header / sizeof csv_header[0])
+
+struct export_ctx {
+	bool first;                 /* JSON: no comma before the first row */
+};
+
+/* What the server holds of the record's photos: "menunggu foto" (sent
+ * before its photos, some still queued), "lengkap" (sent, all there), ""
+ * (not on the server) */
+static const char *photo_state(const struct record *r)
+{
+	if (r->state != STATE_ACCEPTED && r->state != STATE_FLAGGED)
+		return "";
+	return r->photos_waiting ? "menunggu foto" : "lengkap";
+}
 
 static bool export_csv_row(const struct record *r, void *ctx)
 {
+	(void)ctx;
 	char lat[32] = "", lon[32] = "", created[21], updated[21], finalised[21];
 	if (r->has_coord) {
 		snprintf(lat, sizeof lat, "%.7f", r->lat);
@@ -414,7 +430,7 @@ static bool export_csv_row(const struct record *r, void *ctx)
 		r->photos[PHOTO_KIND_KK].attached ? r->photos[PHOTO_KIND_KK].sha256 : "",
 		r->photos[PHOTO_KIND_RUMAH].attached ? r->photos[PHOTO_KIND_RUMAH].sha256 : "",
 		r->operator_name, r->supersedes, r->in_registry ? "1" : "0", created, updated,
-		finalised, r->server_message };
+		finalised, r->server_message, photo_state(r) };
 	static const bool free_text[CSV_COLUMNS] = { [4] = true, [5] = true, [9] = true,
 		[10] = true, [14] = true, [24] = true };
 	for (size_t i = 0; i < CSV_COLUMNS; i++)
@@ -485,9 +501,10 @@ static bool export_json_row(const struct record *r, void *ctx)
 	add_time(o, "updated_at", r->updated_at);
 	add_time(o, "finalised_at", r->finalised_at);
 	cJSON_AddItemToObject(o, "server_message", cli_json_text(r->server_message));
-	bool *first = ctx;
-	fputs(*first ? "\n" : ",\n", stdout);
-	*first = false;
+	struct export_ctx *x = ctx;
+	cJSON_AddStringToObject(o, "photo_state", photo_state(r));
+	fputs(x->first ? "\n" : ",\n", stdout);
+	x->first = false;
 	char *text = cJSON_PrintUnformatted(o);
 	if (text != NULL)
 		fputs(text, stdout);
@@ -528,7 +545,7 @@ int cli_cmd_export(struct cli *c, int argc, char **argv)
 		if (status != CLI_EXIT_OK)
 			return status;
 	}
-	bool first = true;
+	struct export_ctx x = { true };
 	if (json)
 		fputs("[", stdout);
 	else
@@ -536,7 +553,7 @@ int cli_cmd_export(struct cli *c, int argc, char **argv)
 			csv_write_field(stdout, csv_header[i], false, i + 1 == CSV_COLUMNS ? '\n' : ',');
 	/* a read error is never taken for the end of the records */
 	enum store_status st = s != NULL
-		? store_record_each(s, &f, json ? export_json_row : export_csv_row, &first) : STORE_OK;
+		? store_record_each(s, &f, json ? export_json_row : export_csv_row, &x) : STORE_OK;
 	if (st != STORE_OK)
 		cli_error("%s", store_error(s));
 	else if (json)
@@ -627,6 +644,8 @@ int cli_cmd_status(struct cli *c, int argc, char **argv)
 			(double)sync_expected_seconds(local.queued_bytes, rate));
 		cJSON_AddNumberToObject(photos, "budget_mb", (double)budget_mb);
 		cJSON_AddNumberToObject(photos, "sent_today", (double)today);
+		/* records the server holds that wait for their photos */
+		cJSON_AddNumberToObject(photos, "records_waiting", (double)local.photos_waiting);
 		cli_print_json(o);
 	} else {
 		printf("%-20s %s\n", _("Folder data:"), c->profile_dir);
@@ -637,6 +656,9 @@ int cli_cmd_status(struct cli *c, int argc, char **argv)
 			printf("  %-12s %6lld  %s\n", record_state_code((enum record_state)i),
 				(long long)counts[i], gettext(state_labels[i]));
 		printf("%-20s %lld\n", _("Antrean kirim:"), (long long)outbox);
+		if (local.photos_waiting > 0)
+			printf("%-20s %lld %s\n", _("Terkirim tanpa foto:"), (long long)local.photos_waiting,
+				_("rekaman (fotonya menyusul)"));
 		char cost[160];
 		cli_photo_cost(local.queued_bytes, rate, cost, sizeof cost);
 		printf("%-20s %s\n", _("Foto antre:"), cost);

@@ -94,7 +94,7 @@ void cli_photo_cost(int64_t bytes, int64_t rate, char *out, size_t len)
 /* ---------------------------------------------------------------- login */
 
 enum { OPT_SERVER, OPT_OPERATOR, OPT_CA_FILE, OPT_PROGRESS, OPT_PUSH_ONLY, OPT_PULL_ONLY,
-	OPT_ACCEPT_SMALL_REGISTRY, OPT_PHOTO_BUDGET_MB };
+	OPT_ACCEPT_SMALL_REGISTRY, OPT_PHOTO_BUDGET_MB, OPT_NO_PHOTOS };
 
 static int set_login_profile(struct cli *c, const char *name)
 {
@@ -263,6 +263,7 @@ static void print_summary_json(const struct sync_progress *p)
 		cJSON_AddNumberToObject(local, "queued", (double)p->local.queued);
 		cJSON_AddNumberToObject(local, "quarantined", (double)p->local.quarantined);
 		cJSON_AddNumberToObject(local, "queued_bytes", (double)p->local.queued_bytes);
+		cJSON_AddNumberToObject(local, "photos_waiting", (double)p->local.photos_waiting);
 	}
 	cJSON_AddNumberToObject(o, "photo_rate_bytes_per_s", (double)p->photo_rate);
 	cJSON_AddNumberToObject(o, "budget_waiting", (double)p->budget_waiting);
@@ -293,6 +294,12 @@ static void print_summary_text(const struct sync_progress *p)
 	printf(_("Hanya ada di laptop ini: %lld draf, %lld dalam antrean, %lld dikarantina.\n"),
 		(long long)p->local.drafts, (long long)p->local.queued,
 		(long long)p->local.quarantined);
+	if (p->local.photos_waiting > 0) {
+		char mb[32];
+		sync_format_megabytes(p->local.queued_bytes, mb, sizeof mb);
+		printf(_("Terkirim tanpa foto: %lld rekaman (menunggu foto, %s).\n"),
+			(long long)p->local.photos_waiting, mb);
+	}
 	if (p->request_id[0] != '\0' && p->outcome != SYNC_OK)
 		printf(_("Kode permintaan terakhir: %s\n"), p->request_id);
 }
@@ -319,13 +326,18 @@ static int save_budget(struct cli *c, const char *text)
 }
 
 /* Before the run: what will go and how long it should take. */
-static void announce_cost(struct cli *c)
+static void announce_cost(struct cli *c, bool no_photos)
 {
 	struct store *st = NULL;
 	if (cli_open_store(c, &st) != CLI_EXIT_OK)
 		return;
 	struct store_local_only local;
-	if (store_sync_local_only(st, &local) == STORE_OK && local.queued > 0) {
+	if (store_sync_local_only(st, &local) != STORE_OK)
+		local.queued = local.queued_bytes = 0;
+	if (no_photos && local.queued > 0)
+		fprintf(stderr, _("sigacor: akan dikirim %lld rekaman tanpa foto (--no-photos)\n"),
+			(long long)local.queued);
+	else if (local.queued > 0 || local.queued_bytes > 0) {
 		char cost[160];
 		cli_photo_cost(local.queued_bytes, sync_photo_rate_saved(st), cost, sizeof cost);
 		fprintf(stderr, _("sigacor: akan dikirim %lld rekaman, foto %s\n"),
@@ -341,6 +353,7 @@ int cli_cmd_sync(struct cli *c, int argc, char **argv)
 		{ "pull-only", false, OPT_PULL_ONLY }, { "ca-file", true, OPT_CA_FILE },
 		{ "accept-small-registry", false, OPT_ACCEPT_SMALL_REGISTRY },
 		{ "photo-budget-mb", true, OPT_PHOTO_BUDGET_MB },
+		{ "no-photos", false, OPT_NO_PHOTOS },
 		{ NULL, false, 0 },
 	};
 	struct sync_config cfg;
@@ -356,6 +369,7 @@ int cli_cmd_sync(struct cli *c, int argc, char **argv)
 		case OPT_PULL_ONLY: cfg.push = false; break;
 		case OPT_ACCEPT_SMALL_REGISTRY: cfg.accept_small_registry = true; break;
 		case OPT_PHOTO_BUDGET_MB: budget = value; break;
+		case OPT_NO_PHOTOS: cfg.no_photos = true; break;
 		case OPT_CA_FILE: snprintf(cfg.ca_file, sizeof cfg.ca_file, "%s", value); break;
 		case CLI_ARG:
 			return cli_usage("sync", _("Argumen tidak dikenal: %s"), value);
@@ -375,7 +389,7 @@ int cli_cmd_sync(struct cli *c, int argc, char **argv)
 			return status;
 	}
 	if (show && cfg.push)
-		announce_cost(c);
+		announce_cost(c, cfg.no_photos);
 	struct sync_progress prog;
 	if (!run_job(c, &cfg, SYNC_JOB_RUN, NULL, show, &prog))
 		return CLI_EXIT_FAILURE;
@@ -385,7 +399,7 @@ int cli_cmd_sync(struct cli *c, int argc, char **argv)
 		print_summary_text(&prog);
 	/* 0 only when everything queued was accepted (flagged counts: the
 	 * server holds it) */
-	if (prog.outcome == SYNC_OK && prog.local.queued > 0)
+	if (prog.outcome == SYNC_OK && (prog.local.queued > 0 || prog.local.photos_waiting > 0))
 		return EXIT_RETRY_LATER;
 	return exit_for(prog.outcome);
 }

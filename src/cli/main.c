@@ -70,10 +70,10 @@ static const struct cli_command commands[] = {
 		N_("      --minutes N           lama terbuka, 1 sampai 720 menit\n") },
 	{ "lock", cli_cmd_lock, "lock",
 		N_("Kunci profil lagi (layar yang terkunci karena diam juga menguncinya)."), NULL },
-	{ "sync", cli_cmd_sync, "sync [--push-only|--pull-only] [--progress] [--accept-small-registry] [--photo-budget-mb MB]",
-		N_("Kirim antrean (foto dulu, lalu rekaman), unduh data penduduk, rumah\n"
-		   "      tangga sasaran dan kabar rekaman. Status 0 hanya bila semua antrean\n"
-		   "      diterima server."),
+	{ "sync", cli_cmd_sync, "sync [--push-only|--pull-only] [--progress] [--accept-small-registry] [--photo-budget-mb MB] [--no-photos]",
+		N_("Kirim antrean (semua rekaman dulu, lalu fotonya), unduh data penduduk,\n"
+		   "      rumah tangga sasaran dan kabar rekaman. Status 0 hanya bila semua\n"
+		   "      antrean, foto juga, diterima server."),
 		N_("      --push-only           hanya kirim antrean\n"
 		   "      --pull-only           hanya unduh data penduduk dan kabar rekaman\n"
 		   "      --progress            tulis kemajuan ke stderr\n"
@@ -82,7 +82,10 @@ static const struct cli_command commands[] = {
 		   "                            separuh salinan laptop (tanpa ini: salinan lama\n"
 		   "                            tetap, peringatan, status 3)\n"
 		   "      --photo-budget-mb MB  jatah foto per hari di profil ini (0 = tanpa\n"
-		   "                            batas); rekaman yang fotonya melewatinya menunggu\n"
+		   "                            batas); rekaman tetap terkirim, foto yang\n"
+		   "                            melewatinya menunggu\n"
+		   "      --no-photos           kirim rekaman tanpa foto; fotonya menunggu\n"
+		   "                            sinkronisasi berikutnya\n"
 		   "      Status keluar: 0 semua diterima, 1 ada rekaman dikarantina, 2 kesalahan\n"
 		   "      sistem, 3 belum selesai (jaringan/server; coba lagi), 4 perlu login.\n") },
 	{ "inbox", cli_cmd_inbox, N_("inbox [list|code|fetch [SHA...]|delete SHA...]"),

@@ -88,13 +88,27 @@ enum store_status store_outbox_retry(struct store *s, const char *uuid,
 	return finish(s, rc);
 }
 
-enum store_status store_record_settle(struct store *s, const char *uuid,
-	enum record_state state, const char *server_message)
+static enum store_status settle(struct store *s, const char *uuid,
+	enum record_state state, const char *server_message, bool photos_later)
 {
 	if (state != STATE_ACCEPTED && state != STATE_FLAGGED && state != STATE_QUARANTINED)
 		return store_fail(s, STORE_REJECTED, _("Status akhir tidak sah."));
 	enum store_status rc = store_begin(s);
 	sqlite3_stmt *st;
+	/* a correction the server took replaces the record it names: the
+	 * photos that record still waited for are not needed any more */
+	if (rc == STORE_OK && state != STATE_QUARANTINED && store_prepare(s, "DELETE FROM photo_queue"
+		" WHERE uuid = (SELECT supersedes FROM records WHERE uuid = ?)", &st) == STORE_OK) {
+		store_bind_text(st, 1, uuid);
+		rc = store_run(s, st, "photo_queue");
+	}
+	/* its photos go after every record, in this transaction's queue */
+	if (rc == STORE_OK && photos_later && store_prepare(s, "INSERT OR IGNORE INTO photo_queue"
+		" (uuid, kind, sha256, size) SELECT uuid, kind, sha256, size FROM record_photos"
+		" WHERE uuid = ?", &st) == STORE_OK) {
+		store_bind_text(st, 1, uuid);
+		rc = store_run(s, st, "photo_queue");
+	}
 	if (rc == STORE_OK)
 		rc = store_prepare(s, "UPDATE records SET state = ?, server_message = ?,"
 			" updated_at = ? WHERE uuid = ? AND state <> ?", &st);
@@ -113,5 +127,67 @@ enum store_status store_record_settle(struct store *s, const char *uuid,
 		store_bind_text(st, 1, uuid);
 		rc = store_run(s, st, "outbox");
 	}
+	return finish(s, rc);
+}
+
+enum store_status store_record_settle(struct store *s, const char *uuid,
+	enum record_state state, const char *server_message)
+{
+	return settle(s, uuid, state, server_message, false);
+}
+
+enum store_status store_record_settle_photos_later(struct store *s, const char *uuid,
+	enum record_state state, const char *server_message)
+{
+	return settle(s, uuid, state, server_message, true);
+}
+
+enum store_status store_photo_queue_next(struct store *s, int64_t skip,
+	struct store_queued_photo *out)
+{
+	sqlite3_stmt *st;
+	memset(out, 0, sizeof *out);
+	enum store_status rc = store_prepare(s, "SELECT q.uuid, q.kind, q.sha256, q.size"
+		" FROM photo_queue q JOIN records r ON r.uuid = q.uuid"
+		" ORDER BY r.finalised_at, q.uuid, CASE q.kind WHEN 'ktp' THEN 0"
+		" WHEN 'kk' THEN 1 ELSE 2 END LIMIT 1 OFFSET ?", &st);
+	if (rc != STORE_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, skip);
+	int step = sqlite3_step(st);
+	char kind[16] = "";
+	if (step == SQLITE_ROW) {
+		store_column_text(st, 0, out->uuid, sizeof out->uuid);
+		store_column_text(st, 1, kind, sizeof kind);
+		store_column_text(st, 2, out->sha256, sizeof out->sha256);
+		out->size = sqlite3_column_int64(st, 3);
+		/* the table's CHECK lets only the three kinds in */
+		(void)record_photo_kind_parse(kind, &out->kind);
+	} else if (step == SQLITE_DONE)
+		rc = STORE_NOT_FOUND;
+	else
+		rc = store_fail_sql(s, step, "photo_queue");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum store_status store_photo_queue_done(struct store *s, const char *uuid, enum photo_kind kind)
+{
+	sqlite3_stmt *st;
+	enum store_status rc = store_prepare(s, "DELETE FROM photo_queue WHERE uuid = ? AND kind = ?",
+		&st);
+	if (rc != STORE_OK)
+		return rc;
+	store_bind_text(st, 1, uuid);
+	store_bind_text(st, 2, record_photo_kind_code(kind));
+	return store_run(s, st, "photo_queue");
+}
+
+enum store_status store_photo_queue_refused(struct store *s, const char *uuid, const char *why)
+{
+	enum store_status rc = store_begin(s);
+	if (rc == STORE_OK)
+		rc = exec_bound(s, "UPDATE records SET server_message = ?2, updated_at = ?3"
+			" WHERE uuid = ?1", uuid, why, store_now());
 	return finish(s, rc);
 }

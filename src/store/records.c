@@ -24,7 +24,8 @@
 #define RECORD_REVIEW_COLUMNS ", answers_review," \
 	" (SELECT outcome FROM reviews v WHERE v.uuid = records.uuid ORDER BY v.id DESC LIMIT 1)," \
 	" (SELECT note FROM reviews v WHERE v.uuid = records.uuid ORDER BY v.id DESC LIMIT 1)," \
-	" EXISTS (SELECT 1 FROM records c WHERE c.supersedes = records.uuid AND c.state <> 'draft')"
+	" EXISTS (SELECT 1 FROM records c WHERE c.supersedes = records.uuid AND c.state <> 'draft'),"\
+	" EXISTS (SELECT 1 FROM photo_queue q WHERE q.uuid = records.uuid)"
 
 /* an unknown code (a newer release's) reads as no source */
 static enum coord_source coord_source_parse(const char *t)
@@ -68,6 +69,7 @@ static void record_from_row(sqlite3_stmt *st, struct record *r)
 	store_column_text(st, 23, r->review, sizeof r->review);
 	store_column_text(st, 24, r->review_note, sizeof r->review_note);
 	r->review_answered = sqlite3_column_int(st, 25) != 0;
+	r->photos_waiting = sqlite3_column_int(st, 26) != 0;
 }
 
 enum store_status store_record_get(struct store *s, const char *uuid, struct record *out)

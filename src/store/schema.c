@@ -181,6 +181,17 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER records_answers_frozen BEFORE UPDATE OF answers_review ON records"
 	" WHEN OLD.state <> 'draft' AND NEW.answers_review IS NOT OLD.answers_review"
 	" BEGIN SELECT RAISE(ABORT, 'sigacor: frozen record'); END;",
+
+	/* 8: the photos of records the server took before them (outbox.c,
+	 * doc/PROTOCOL.md "Records before their photos"), one row each until
+	 * the server holds it */
+	"CREATE TABLE photo_queue ("
+	"  uuid TEXT NOT NULL REFERENCES records (uuid) ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('ktp', 'kk', 'rumah')),"
+	"  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),"
+	"  size INTEGER NOT NULL,"
+	"  PRIMARY KEY (uuid, kind)"
+	") WITHOUT ROWID;",
 };
 #define STORE_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

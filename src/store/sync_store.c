@@ -143,9 +143,12 @@ enum store_status store_sync_local_only(struct store *s, struct store_local_only
 		" (SELECT count(*) FROM records WHERE state = 'draft'),"
 		" (SELECT count(*) FROM outbox),"
 		" (SELECT count(*) FROM records WHERE state = 'quarantined'),"
-		" (SELECT count(*) FROM record_photos WHERE uuid IN (SELECT uuid FROM outbox)),"
+		" (SELECT count(*) FROM record_photos WHERE uuid IN (SELECT uuid FROM outbox))"
+		"  + (SELECT count(*) FROM photo_queue),"
 		" (SELECT coalesce(sum(size), 0) FROM record_photos"
-		"   WHERE uuid IN (SELECT uuid FROM outbox))", &st);
+		"   WHERE uuid IN (SELECT uuid FROM outbox))"
+		"  + (SELECT coalesce(sum(size), 0) FROM photo_queue),"
+		" (SELECT count(DISTINCT uuid) FROM photo_queue)", &st);
 	if (rc != STORE_OK)
 		return rc;
 	int step = sqlite3_step(st);
@@ -155,6 +158,7 @@ enum store_status store_sync_local_only(struct store *s, struct store_local_only
 		out->quarantined = sqlite3_column_int64(st, 2);
 		out->queued_photos = sqlite3_column_int64(st, 3);
 		out->queued_bytes = sqlite3_column_int64(st, 4);
+		out->photos_waiting = sqlite3_column_int64(st, 5);
 	} else
 		rc = store_fail_sql(s, step, "outbox");
 	sqlite3_finalize(st);
@@ -365,7 +369,16 @@ static enum store_status apply_change(struct store *s, const struct store_change
 	*applied = sqlite3_changes(s->db) > 0;
 	if ((rc = keep_review(s, c, applied)) != STORE_OK)
 		return rc;
-	/* the server has it: whatever a crash left in the queue goes */
+	/* the server has it: whatever a crash left in the queue goes; it may
+	 * have taken the record before its photos, so they are queued (a photo
+	 * the server holds is answered before its body travels) */
+	if ((rc = store_prepare(s, "INSERT OR IGNORE INTO photo_queue (uuid, kind, sha256, size)"
+		" SELECT p.uuid, p.kind, p.sha256, p.size FROM record_photos p"
+		" JOIN outbox o ON o.uuid = p.uuid WHERE p.uuid = ?", &st)) != STORE_OK)
+		return rc;
+	store_bind_text(st, 1, c->uuid);
+	if ((rc = store_run(s, st, "photo_queue")) != STORE_OK)
+		return rc;
 	if ((rc = store_prepare(s, "DELETE FROM outbox WHERE uuid = ?", &st)) != STORE_OK)
 		return rc;
 	store_bind_text(st, 1, c->uuid);

@@ -186,6 +186,8 @@ static void begin_job(struct sync *s, enum sync_job job, enum sync_step first,
 	s->cancel = false;
 	s->have_record = false;
 	s->quarantined_in_run = 0;
+	s->photos_refused_in_run = 0;
+	s->photo_after = false;
 	s->run_sent_bytes = 0;
 	s->run_sent_ms = 0;
 	s->prog.photo_rate = sync_photo_rate_saved(s->store);
@@ -490,6 +492,7 @@ void sync_unexpected(struct sync *s, const struct http_xfer *x, const struct pro
 /* The run is over: say how it went. */
 static void finish_run(struct sync *s)
 {
+	sync_refresh_local(s);
 	if (s->registry_kept)
 		sync_stop(s, SYNC_REGISTRY_KEPT, _("PERHATIAN: data penduduk di server kota "
 			"tinggal %lld orang, salinan di laptop ini %lld. Salinan di laptop TIDAK "
@@ -501,14 +504,24 @@ static void finish_run(struct sync *s)
 		sync_stop(s, SYNC_QUARANTINED, _("Selesai, tetapi %lld rekaman ditolak server "
 			"(karantina); lihat pesannya dan buat rekaman koreksi."),
 			(long long)s->quarantined_in_run);
+	else if (s->photos_refused_in_run > 0)
+		sync_stop(s, SYNC_QUARANTINED, _("Selesai, tetapi server menolak %lld foto dari "
+			"rekaman yang sudah dikirimnya (rekaman itu menunggu foto di server); lihat "
+			"pesannya dan buat rekaman koreksi."), (long long)s->photos_refused_in_run);
 	else if (s->prog.budget_waiting > 0) {
 		char budget[32], used[32];
 		sync_format_megabytes(sync_photo_budget_mb(s->store) * 1000000, budget, sizeof budget);
 		sync_format_megabytes(sync_photo_bytes_today(s->store), used, sizeof used);
 		sync_stop(s, SYNC_OK, _("Jatah foto harian %s hampir habis (hari ini terkirim %s): "
-			"%lld rekaman dengan fotonya menunggu besok. Ubah jatah: sigacor sync "
-			"--photo-budget-mb MB (0 = tanpa batas)."), budget, used,
+			"rekaman sudah terkirim, foto %lld rekaman menunggu besok. Ubah jatah: sigacor "
+			"sync --photo-budget-mb MB (0 = tanpa batas)."), budget, used,
 			(long long)s->prog.budget_waiting);
+	} else if (s->cfg.no_photos && s->prog.local.photos_waiting > 0) {
+		char mb[32];
+		sync_format_megabytes(s->prog.local.queued_bytes, mb, sizeof mb);
+		sync_stop(s, SYNC_OK, _("Sinkronisasi selesai tanpa foto (--no-photos): foto %lld "
+			"rekaman (%s) menunggu sinkronisasi berikutnya."),
+			(long long)s->prog.local.photos_waiting, mb);
 	} else
 		sync_stop(s, SYNC_OK, "%s", _("Sinkronisasi selesai."));
 }

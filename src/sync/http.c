@@ -106,6 +106,12 @@ static bool add_header(struct http_xfer *x, const char *h)
 	return true;
 }
 
+bool http_add_header(struct http_xfer *x, const char *header)
+{
+	return add_header(x, header) &&
+		curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->headers) == CURLE_OK;
+}
+
 static bool set_common(struct http_xfer *x, const struct sync_config *cfg, const char *ca_file)
 {
 	CURL *e = x->easy;

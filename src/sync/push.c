@@ -1,5 +1,13 @@
-/* sync/push: the outbox, one record at a time: its photos first, then the
- * record.  A photo is one PUT with "Expect: 100-continue": a server that
+/* sync/push: every queued record first, then their photos (doc/PROTOCOL.md
+ * "Records before their photos"): a record goes with "Photos-Later: 1"; a
+ * server that waits for its photos says photos_waiting, and the record is
+ * settled with its photos queued in the same transaction
+ * (store_record_settle_photos_later); when no record is left, the queued
+ * photos go one by one, each leaving the queue once the server holds it.
+ * `sync --no-photos` and the daily photo budget stop before the photos: the
+ * records still went.  A server without the extension (422 missing_blobs)
+ * gets this record's photos first, then the record again, as before.
+ * A photo is one PUT with "Expect: 100-continue": a server that
  * has it already answers 200 before the body travels, so there is no HEAD
  * round trip.  Each PUT says Upload-Offset: a server holding part of the
  * photo from a cut upload answers 409 with the offset it holds, before the
@@ -182,18 +190,21 @@ static void count_today(struct sync *s, int64_t bytes)
 	(void)store_meta_set(s->store, META_TODAY_BYTES, buf);
 }
 
-/* The record's photos would take today's uploads past the budget: it and
- * those behind it wait (the queue keeps its order). */
-static bool over_budget(struct sync *s, const struct record *r)
+/* bytes more photo would take today's uploads past the budget: it and those
+ * behind it wait (the queue keeps its order). */
+static bool over_budget(struct sync *s, int64_t bytes)
 {
 	int64_t budget = sync_photo_budget_mb(s->store);
-	if (budget <= 0)
-		return false;
+	return budget > 0 && bytes > 0 && sync_photo_bytes_today(s->store) + bytes > budget * 1000000;
+}
+
+static int64_t record_photo_bytes(const struct record *r)
+{
 	int64_t bytes = 0;
 	for (int k = 0; k < PHOTO_KIND_COUNT; k++)
 		if (r->photos[k].attached)
 			bytes += r->photos[k].size;
-	return bytes > 0 && sync_photo_bytes_today(s->store) + bytes > budget * 1000000;
+	return bytes;
 }
 
 /* A photo went whole: its bytes and time count towards the link's rate,
@@ -217,9 +228,12 @@ static void measure_upload(struct sync *s, int64_t size)
 
 /* ---------------------------------------------------------------- the record */
 
-static void settle(struct sync *s, enum record_state state, const char *msg)
+/* photos_later: the server took the record and waits for its photos */
+static void settle_record(struct sync *s, enum record_state state, const char *msg,
+	bool photos_later)
 {
-	if (store_record_settle(s->store, s->rec.uuid, state, msg) != STORE_OK) {
+	if ((photos_later ? store_record_settle_photos_later(s->store, s->rec.uuid, state, msg)
+		: store_record_settle(s->store, s->rec.uuid, state, msg)) != STORE_OK) {
 		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
 		return;
 	}
@@ -235,9 +249,34 @@ static void settle(struct sync *s, enum record_state state, const char *msg)
 	sync_goto(s, STEP_NEXT_RECORD);
 }
 
+static void settle(struct sync *s, enum record_state state, const char *msg)
+{
+	settle_record(s, state, msg, false);
+}
+
 static void quarantine(struct sync *s, const char *msg)
 {
 	settle(s, STATE_QUARANTINED, msg);
+}
+
+/* The photo can never go as it is (msg says why).  Before its record: the
+ * record is quarantined, as before.  After it (the server holds the record,
+ * waiting): msg becomes the record's message, the photo stays queued (the
+ * server still waits for it) but this run goes on to the next, and ends
+ * saying so; the record stays incomplete until a correction replaces it. */
+static void refuse_photo(struct sync *s, const char *msg)
+{
+	if (!s->photo_after) {
+		quarantine(s, msg);
+		return;
+	}
+	if (store_photo_queue_refused(s->store, s->rec.uuid, msg) != STORE_OK) {
+		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
+		return;
+	}
+	s->photos_refused_in_run++;
+	s->photo_after = false;
+	sync_goto(s, STEP_NEXT_RECORD);
 }
 
 void push_requeue(struct sync *s, const char *why)
@@ -259,26 +298,56 @@ static void push_over(struct sync *s)
 		sync_goto(s, STEP_FINISH);
 }
 
+/* Every record went: the queued photos, oldest record first, unless the
+ * run sends none (--no-photos) or the next would pass today's budget. */
+static void next_queued_photo(struct sync *s)
+{
+	struct store_queued_photo q;
+	if (s->cfg.no_photos) {
+		push_over(s);
+		return;
+	}
+	enum store_status st = store_photo_queue_next(s->store, s->photos_refused_in_run, &q);
+	if (st == STORE_NOT_FOUND) {
+		push_over(s);
+		return;
+	}
+	if (st != STORE_OK || store_record_get(s->store, q.uuid, &s->rec) != STORE_OK) {
+		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
+		return;
+	}
+	if (over_budget(s, q.size)) {
+		s->prog.budget_waiting = s->prog.local.photos_waiting;
+		push_over(s);
+		return;
+	}
+	s->photo_after = true;
+	s->photo_kind = (int)q.kind;
+	s->blob_offset = 0;
+	s->offset_rounds = 0;
+	char left[32];
+	sync_format_megabytes(s->prog.local.queued_bytes, left, sizeof left);
+	snprintf(s->prog.message, sizeof s->prog.message,
+		_("Mengirim foto rekaman yang sudah terkirim (%s lagi)…"), left);
+	sync_goto(s, STEP_BLOB_PUT);
+}
+
 void push_next_record(struct sync *s)
 {
 	struct store_outbox_item it;
 	sync_refresh_local(s);
+	s->photo_after = false;
 	s->prog.records_total = s->prog.records_done + s->prog.local.queued;
 	/* the photo bytes still queued, plus what this run already moved */
 	s->prog.bytes_total = s->prog.bytes_done + s->prog.local.queued_bytes;
 	/* every queued record, whenever its retry was planned: a run is the
 	 * moment to try them all */
 	if (store_outbox_due(s->store, INT64_MAX, &it, 1) == 0) {
-		push_over(s);
+		next_queued_photo(s);
 		return;
 	}
 	if (store_record_get(s->store, it.uuid, &s->rec) != STORE_OK) {
 		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
-		return;
-	}
-	if (over_budget(s, &s->rec)) {
-		s->prog.budget_waiting = s->prog.local.queued;
-		push_over(s);
 		return;
 	}
 	/* read again: sending changed its state */
@@ -294,7 +363,8 @@ void push_next_record(struct sync *s)
 	s->offset_rounds = 0;
 	snprintf(s->prog.message, sizeof s->prog.message, _("Mengirim rekaman %lld dari %lld…"),
 		(long long)s->prog.records_done + 1, (long long)s->prog.records_total);
-	sync_goto(s, STEP_BLOB_PUT);
+	/* the record first; its photos after every record */
+	sync_goto(s, STEP_RECORD_PUT);
 }
 
 /* ---------------------------------------------------------------- requests */
@@ -343,7 +413,7 @@ static bool photo_broken(struct sync *s, const struct record_photo *p)
 	char msg[RECORD_TEXT_MAX];
 	snprintf(msg, sizeof msg, _("Foto %s: %s Buat rekaman koreksi dengan foto yang benar."),
 		record_photo_kind_code((enum photo_kind)s->photo_kind), store_error(s->store));
-	quarantine(s, msg);
+	refuse_photo(s, msg);
 	return true;
 }
 
@@ -358,7 +428,7 @@ void push_start(struct sync *s)
 		} else {
 			const struct record_photo *p = &s->rec.photos[s->photo_kind];
 			if (!format_sha256_hex(p->sha256)) {
-				quarantine(s, _("Sidik foto (SHA-256) rusak di laptop ini."));
+				refuse_photo(s, _("Sidik foto (SHA-256) rusak di laptop ini."));
 				return;
 			}
 			blob_path(p->sha256, path, sizeof path);
@@ -381,7 +451,18 @@ void push_start(struct sync *s)
 		}
 	}
 	snprintf(path, sizeof path, "/verifications/%s", s->rec.uuid);
-	sync_send_json(s, "PUT", path, encode_for_server(s));
+	char *json = encode_for_server(s);
+	x = json != NULL ? sync_request(s, "PUT", path, HTTP_SMALL_MAX) : NULL;
+	/* the server may take it before its photos (doc/PROTOCOL.md) */
+	if (x == NULL || !http_add_header(x, "Photos-Later: 1") || !http_set_json(x, json)) {
+		if (x != NULL && x->send_body == json)
+			json = NULL;         /* x took it */
+		http_free(x);
+		free(json);
+		sync_stop(s, SYNC_LOCAL, "%s", _("Memori tidak cukup."));
+		return;
+	}
+	sync_send(s, x);
 }
 
 /* ---------------------------------------------------------------- answers */
@@ -401,6 +482,17 @@ static void photo_done(struct sync *s, bool uploaded)
 		s->prog.photos_uploaded++;
 	else
 		s->prog.photos_skipped++;
+	if (s->photo_after) {
+		/* the server holds it (and told the record): out of the queue */
+		if (store_photo_queue_done(s->store, s->rec.uuid, (enum photo_kind)s->photo_kind)
+			!= STORE_OK) {
+			sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
+			return;
+		}
+		s->photo_after = false;
+		sync_goto(s, STEP_NEXT_RECORD);
+		return;
+	}
 	s->photo_kind++;
 	s->blob_offset = 0;
 	s->offset_rounds = 0;
@@ -438,10 +530,27 @@ static void put_blob_done(struct sync *s, struct http_xfer *x)
 	} else if (x->status == 413 || (x->status == 422 && problem &&
 		strcmp(pb.code, "not_jpeg") == 0)) {
 		refusal_message(x, &pb, problem, msg, sizeof msg);
-		quarantine(s, msg);
+		refuse_photo(s, msg);
 	} else {
 		sync_unexpected(s, x, problem ? &pb : NULL);
 	}
+}
+
+/* A server without "Photos-Later" wants the record's photos first: they go
+ * now, then the record again; unless this run sends no photos (or they
+ * would pass the budget): then it waits in the queue, and so does the rest. */
+static void photos_first(struct sync *s)
+{
+	bool budget = over_budget(s, record_photo_bytes(&s->rec));
+	if (s->cfg.no_photos || budget) {
+		if (budget)
+			s->prog.budget_waiting = s->prog.local.queued;
+		push_requeue(s, _("Server ini meminta foto sebelum rekamannya."));
+		push_over(s);
+		return;
+	}
+	s->photo_kind = 0;
+	sync_goto(s, STEP_BLOB_PUT);
 }
 
 static void put_record_done(struct sync *s, struct http_xfer *x)
@@ -462,8 +571,8 @@ static void put_record_done(struct sync *s, struct http_xfer *x)
 			return;
 		}
 		flags_message(&r, msg, sizeof msg);
-		settle(s, strcmp(r.status, "flagged") == 0 || r.n_flags > 0 ? STATE_FLAGGED :
-			STATE_ACCEPTED, msg);
+		settle_record(s, strcmp(r.status, "flagged") == 0 || r.n_flags > 0 ? STATE_FLAGGED :
+			STATE_ACCEPTED, msg, r.photos_waiting > 0);
 	} else if (x->status == 422 && problem && strcmp(pb.code, "missing_blobs") == 0) {
 		/* a photo went missing on the server since its PUT: send
 		 * them again, then the record once more */
@@ -472,8 +581,7 @@ static void put_record_done(struct sync *s, struct http_xfer *x)
 				"dikirim; sinkronisasi dihentikan, antrean tetap tersimpan."));
 			return;
 		}
-		s->photo_kind = 0;
-		sync_goto(s, STEP_BLOB_PUT);
+		photos_first(s);
 	} else if (x->status == 413 || x->status == 422 ||
 		(x->status == 400 && (!problem || strcmp(pb.code, "malformed_json") == 0)) ||
 		(x->status == 403 && problem && strcmp(pb.code, "out_of_scope") == 0)) {

@@ -53,6 +53,8 @@ enum http_class {
  * NULL (login).  body_limit: the most the answer may hold. */
 struct http_xfer *http_new(const struct sync_config *cfg, const char *ca_file,
 	const char *method, const char *url, const char *token, size_t body_limit);
+/* One more request header ("Name: value"); false when out of memory. */
+bool http_add_header(struct http_xfer *x, const char *header);
 /* The request body: JSON text (taken over, freed with x) or a file. */
 bool http_set_json(struct http_xfer *x, char *json);
 /* The body of a photo PUT: the file of size bytes, from byte offset on
@@ -112,8 +114,12 @@ struct sync {
 
 	struct proto_session session;        /* from /me or login */
 
-	/* push: the record being sent */
+	/* push: the record being sent (have_record), or the record whose
+	 * queued photo is being sent after it (photo_after: have_record is
+	 * false, the photo stays in the queue until the server holds it) */
 	bool have_record;
+	bool photo_after;
+	int64_t photos_refused_in_run;       /* queued photos the server refused */
 	struct record rec;
 	int photo_kind;                      /* next photo slot to check */
 	int missing_rounds;                  /* 422 missing_blobs answered so far */

@@ -22,6 +22,7 @@ struct row {
 	bool candidate;               /* assigned, no record yet: uuid is "" */
 	enum record_state state;
 	enum decision decision;
+	bool photos_waiting;          /* sent before its photos, still queued */
 	int64_t updated_at;
 	/* the city sent it back and no final correction answers it yet:
 	 * REVIEW_OPEN_REVISIT rows come first (the store's order), with the note */
@@ -107,6 +108,7 @@ static bool collect(const struct record *r, void *ctx)
 	row->in_registry = r->in_registry;
 	row->state = r->state;
 	row->decision = r->decision;
+	row->photos_waiting = r->photos_waiting;
 	row->updated_at = r->updated_at;
 	if (!r->review_answered && strcmp(r->review, "revisit") == 0)
 		row->review = REVIEW_OPEN_REVISIT;
@@ -231,7 +233,8 @@ static void draw_row(struct ui *ui, struct worklist *w, int y, struct row *row, 
 			: _(record_review_label(row->review == REVIEW_OPEN_REVISIT ? "revisit" : "rejected")));
 		return;
 	}
-	ui_put(y, x, 9, state_role, ui_state_label(row->state));
+	/* the server holds the record, "menunggu foto" until they go */
+	ui_put(y, x, 9, state_role, row->photos_waiting ? _("Tnp foto") : ui_state_label(row->state));
 	x += 10;
 	ui_put(y, x, 11, role, ui_decision_label(row->decision));
 	x += 12;

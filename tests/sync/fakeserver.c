@@ -43,6 +43,7 @@ struct request {
 	char query[2048];
 	bool auth;
 	bool expect_continue;
+	bool photos_later;               /* "Photos-Later: 1" on a record PUT */
 	bool early;                  /* a photo PUT answered before its body */
 	long long content_length;
 	long long body_len;
@@ -144,6 +145,8 @@ static void parse_head(char *buf, struct request *rq)
 			rq->content_length = atoll(h + 15);
 		else if (strncasecmp(h, "Expect:", 7) == 0 && strstr(h, "100") != NULL)
 			rq->expect_continue = true;
+		else if (strncasecmp(h, "Photos-Later: 1", 15) == 0)
+			rq->photos_later = true;
 		h = e != NULL ? e + 2 : NULL;
 	}
 }
@@ -279,9 +282,13 @@ static void good(int fd, enum route r, const struct request *rq)
 		json(fd, rq->early ? 200 : 201, body);
 		break;
 	case R_RECORD:
+		/* the fake does not track which photos a record names: a record
+		 * sent before its photos always waits for them (the client sends
+		 * each, answered at once when the fake holds it) */
 		snprintf(body, sizeof body, "{\"id\":\"%.36s\",\"status\":\"accepted\",\"flags\":[],"
-			"\"received_at\":\"2026-01-01T00:00:00Z\"}",
-			rq->path + strlen("/api/v1/verifications/"));
+			"\"received_at\":\"2026-01-01T00:00:00Z\"%s}",
+			rq->path + strlen("/api/v1/verifications/"),
+			rq->photos_later ? ",\"photos_waiting\":3" : "");
 		json(fd, 201, body);
 		break;
 	case R_RESIDENTS:

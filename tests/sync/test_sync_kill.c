@@ -34,6 +34,7 @@ struct state {
 	int64_t counts[STATE_COUNT];
 	int64_t outbox;
 	int64_t residents;
+	int64_t photos_waiting;      /* records sent whose photos are still queued */
 };
 
 static bool read_state(const struct st_client *c, struct state *out)
@@ -48,6 +49,9 @@ static bool read_state(const struct st_client *c, struct state *out)
 	store_record_counts(s, out->counts);
 	out->outbox = store_outbox_count(s);
 	out->residents = store_resident_count(s);
+	struct store_local_only local;
+	if (store_sync_local_only(s, &local) == STORE_OK)
+		out->photos_waiting = local.photos_waiting;
 	store_close(s);
 	return true;
 }
@@ -90,7 +94,7 @@ int main(void)
 	setenv("SIGACOR_SYNC_RETRY_BASE_MS", "20", 1);
 	setenv("SIGACOR_SYNC_RETRY_CAP_MS", "200", 1);
 	const char *args[] = { "sync", NULL };
-	int intact = 0, mid_push = 0, mid_pull = 0, killed = 0;
+	int intact = 0, mid_push = 0, mid_pull = 0, between = 0, killed = 0;
 	unsigned window = 200;           /* ms */
 	int runs = 0;
 	for (int k = 0; killed < KILLS && k < 3 * KILLS; k++, runs++) {
@@ -127,6 +131,7 @@ int main(void)
 		intact += whole;
 		mid_push += sent > 0 && sent < RECORDS;
 		mid_pull += after.residents > 0 && after.residents < RESIDENTS;
+		between += after.photos_waiting > 0;
 		tap_diag("kill %2d after %3u ms (exit %d): sent %lld/%d, sending %lld, residents %lld",
 			k + 1, delay, code, (long long)sent, made,
 			(long long)after.counts[STATE_SENDING], (long long)after.residents);
@@ -136,6 +141,7 @@ int main(void)
 	is_int(made, RECORDS, "%d records made in all", RECORDS);
 	ok(mid_push > 0, "some kills landed in the middle of the push (%d)", mid_push);
 	tap_diag("kills in the middle of the registry download: %d", mid_pull);
+	tap_diag("kills with records sent and their photos still queued: %d", between);
 
 	int code = st_sigacor(&c, NULL, 120000, args);
 	char outcome[32] = "";
@@ -145,7 +151,8 @@ int main(void)
 	struct state end;
 	read_state(&c, &end);
 	ok(end.counts[STATE_ACCEPTED] == RECORDS && end.outbox == 0 &&
-		end.counts[STATE_SENDING] == 0, "the laptop shows all %d as sent", RECORDS);
+		end.counts[STATE_SENDING] == 0 && end.photos_waiting == 0,
+		"the laptop shows all %d as sent, none waiting for photos", RECORDS);
 	is_int(end.residents, RESIDENTS, "the registry copy is whole");
 	int once = 0, photos = 0, identical = 0;
 	ok(st_server_holds(srv_dir, &c, uuids, RECORDS, &once, &photos, &identical),

@@ -80,7 +80,7 @@ static void test_migration(void)
 	struct store *s = open_store();
 	store_close(s);
 	/* a laptop still on schema 1: no candidates table, no name index */
-	sql("DROP TRIGGER records_answers_frozen; DROP TABLE reviews;"
+	sql("DROP TABLE photo_queue; DROP TRIGGER records_answers_frozen; DROP TABLE reviews;"
 		" ALTER TABLE records DROP COLUMN answers_review;"
 		" DROP TABLE candidates; DROP TABLE residents_name; DROP TABLE phone_positions;"
 		" ALTER TABLE record_photos DROP COLUMN original_sha256;"
