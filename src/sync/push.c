@@ -499,6 +499,16 @@ static void photo_done(struct sync *s, bool uploaded)
 	sync_goto(s, STEP_BLOB_PUT);
 }
 
+/* The server holds held bytes of the photo, not what the last PUT said:
+ * go on from there, unless it keeps saying so without getting further (a
+ * link cut every few hundred KB moves it on each time: no limit then). */
+static bool offset_again(struct sync *s, int64_t held)
+{
+	if (held > s->blob_offset)
+		s->offset_rounds = 0;
+	return ++s->offset_rounds <= 3;
+}
+
 static void put_blob_done(struct sync *s, struct http_xfer *x)
 {
 	const struct record_photo *p = &s->rec.photos[s->photo_kind];
@@ -517,7 +527,7 @@ static void put_blob_done(struct sync *s, struct http_xfer *x)
 		s->blob_started_ms = 0;
 		photo_done(s, x->status == 201);
 	} else if (x->status == 409 && problem && strcmp(pb.code, "offset_mismatch") == 0 &&
-		x->upload_offset >= 0 && x->upload_offset <= p->size && ++s->offset_rounds <= 3) {
+		x->upload_offset >= 0 && x->upload_offset <= p->size && offset_again(s, x->upload_offset)) {
 		/* part of it went before a cut: send the rest only */
 		s->blob_offset = x->upload_offset;
 		sync_goto(s, STEP_BLOB_PUT);

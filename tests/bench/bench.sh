@@ -584,8 +584,9 @@ bench_upload() {
 # emulator everywhere keeps the figures comparable between machines.
 link_method() { LINK_HOW=linkem; }
 LINKEM_PID=
-link_start() {      # server PORT -> LPORT (where the clients connect)
-	"$B/linkem" --to "$1" --rate $LINK_RATE --delay $LINK_DELAY --max-seconds 3600 > "$TMP/linkem.out" 2>&1 &
+link_start() {      # server PORT [linkem options] -> LPORT (where the clients connect)
+	local to=$1; shift
+	"$B/linkem" --to "$to" --rate $LINK_RATE --delay $LINK_DELAY --max-seconds 3600 "$@" > "$TMP/linkem.out" 2>&1 &
 	LINKEM_PID=$!
 	local i
 	for i in $(seq 100); do
@@ -631,6 +632,81 @@ bench_link() {
 	else
 		na "upload through 2 Mbit/s, 100 ms RTT ($LINK_HOW), % of the link" "sync not built yet" \
 			"curl, one connection $(fmt "$bm" 1) %" "≥ 95 %"
+	fi
+}
+
+# A link that drops: linkem --cut-every closes each connection once 300 KB
+# went up it.  Bytes on the wire (linkem's count of what crossed the link,
+# both ways) over the bytes of the photos: a resumed upload sends what the
+# server lacks, a restart from zero would never finish.  The anchor: curl
+# resuming by hand, as a script would (HEAD for the offset, PUT the rest
+# with Upload-Offset), through the same link.
+CUT_BYTES=307200
+CUT_PHOTOS=3
+wire_bytes() { sed -n 's/^delivered up=\([0-9]*\) down=\([0-9]*\) cuts=\([0-9]*\)$/\1 \2 \3/p' "$TMP/linkem.out"; }
+curl_resume() {     # N PORT: photos 0..N-1, each resumed until the server holds it
+	local n=$1 port=$2 token i f url off code tries
+	token=$(curl_token uploader)
+	[ -n "$token" ] || { say "curl login failed"; return 1; }
+	for i in $(seq 0 $((n - 1))); do
+		f=$PHOTOS/p$(printf %04d "$i").jpg
+		url=http://127.0.0.1:$port/api/v1/blobs/$(sha256sum "$f" | cut -c1-64)
+		for tries in $(seq 100); do
+			off=$(curl -sS -I -H "Authorization: Bearer $token" "$url" 2>/dev/null | tr -d '\r' \
+				| awk -F': *' '/^HTTP/ { split($0, h, " "); st = h[2] }
+					tolower($1) == "upload-offset" { o = $2 }
+					END { print (st == "200" ? "done" : o + 0) }')
+			[ "$off" = done ] && break
+			code=$(tail -c +$((off + 1)) "$f" | curl -sS -o /dev/null -w '%{http_code}' -X PUT \
+				-H "Authorization: Bearer $token" -H "Content-Type: image/jpeg" \
+				-H "Upload-Offset: $off" --data-binary @- "$url" 2>/dev/null)
+			case $code in 200|201) break;; esac
+		done
+	done
+}
+bench_cut() {
+	make_photos || return
+	local n=$CUT_PHOTOS a=$TMP/cut-sigacor b=$TMP/cut-curl bytes up down cuts
+	: > "$a"; : > "$b"
+	bytes=$((n * 2097152))
+	say "a link cut every $((CUT_BYTES / 1024)) KB: $LINK_RUNS runs of $n photos, sigacor beside curl resuming by hand"
+	for _ in $(seq "$LINK_RUNS"); do
+		upload_setup "$n" "$DATA/client-cut" "$DATA/server-cut" || { say "cut setup failed"; break; }
+		server_start "$DATA/server-cut" || break
+		link_start "$PORT" --cut-every $CUT_BYTES || { server_stop; break; }
+		curl_resume "$n" "$LPORT"
+		link_stop; server_stop
+		read -r up down cuts < <(wire_bytes)
+		[ -n "$up" ] && echo "$(( up + down )) $cuts" >> "$b"
+		if has_sync; then
+			rm -rf "$DATA/server-cut"; add_operator "$DATA/server-cut" uploader "$KEL_UP"
+			server_start "$DATA/server-cut" || break
+			link_start "$PORT" --cut-every $CUT_BYTES || { server_stop; break; }
+			client_login "$DATA/client-cut" uploader "$LPORT" && \
+				SIGACOR_SYNC_RETRY_BASE_MS=20 SIGACOR_SYNC_RETRY_CAP_MS=200 SIGACOR_SYNC_MAX_ATTEMPTS=100 \
+				"$SIGACOR" --data-dir "$DATA/client-cut" --operator uploader sync --push-only \
+				> /dev/null 2>> "$TMP/last.err"
+			local code=$?
+			link_stop; server_stop
+			read -r up down cuts < <(wire_bytes)
+			# only a run that ended with every photo on the server counts
+			[ $code = 0 ] && [ -n "$up" ] && echo "$(( up + down )) $cuts" >> "$a"
+		fi
+	done
+	per() { awk -v b="$bytes" '{ print $1 / b, $2 }' "$1" > "$1.x"; }
+	per "$b"
+	read -r bm _ _ < <(stats "$b.x" 1)
+	read -r bc _ _ < <(stats "$b.x" 2)
+	if has_sync && [ -s "$a" ]; then
+		per "$a"
+		read -r m lo hi < <(stats "$a.x" 1)
+		read -r mc _ _ < <(stats "$a.x" 2)
+		row "upload of $n photos of 2 MB over a link cut every $((CUT_BYTES / 1024)) KB ($(fmt "$mc" 0) cuts), bytes on the wire / photo bytes" \
+			"$(fmt "$m" 3)×" "$(spread x "$lo" "$hi" 3)" "curl resuming by hand (HEAD + Upload-Offset) $(fmt "$bm" 3)×, $(fmt "$bc" 0) cuts" \
+			"$(ratio "$m" "$bm")" "≤ 1.2×" "$(verdict "$m" "<=" 1.2)"
+	else
+		na "upload over a link cut every $((CUT_BYTES / 1024)) KB, bytes on the wire / photo bytes" "sync not built yet" \
+			"curl resuming by hand $(fmt "$bm" 3)×" "≤ 1.2×"
 	fi
 }
 
@@ -791,6 +867,7 @@ want photo && bench_photo
 want copy && bench_copy
 want upload && bench_upload
 want link && bench_link
+want link && bench_cut
 want typing && bench_typing
 want keys && bench_keys
 want load && bench_load

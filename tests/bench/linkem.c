@@ -4,10 +4,15 @@
  * a router-like queue of QUEUE bytes before the link.  Used where the kernel
  * has no netem qdisc (tc qdisc ... netem: "Specified qdisc kind is unknown").
  *   linkem --to PORT --rate BITS --delay MS [--queue BYTES] [--max-seconds S]
+ *          [--cut-every BYTES]
  * listens on 127.0.0.1 (a free port), prints "listening on 127.0.0.1:PORT",
  * relays every connection to 127.0.0.1:PORT through the emulated link, and
- * stops on SIGTERM/SIGINT or after --max-seconds (default 3600).  Loopback
- * only, by construction: both addresses are 127.0.0.1.
+ * stops on SIGTERM/SIGINT or after --max-seconds (default 3600), printing
+ * "delivered up=U down=D cuts=C": the bytes that crossed the link towards
+ * the server and back (the bytes on the wire, without TCP/IP headers) and
+ * the connections it cut.  --cut-every: a connection is closed (both ends)
+ * once BYTES went up it, as a mobile link that drops every few hundred KB.
+ * Loopback only, by construction: both addresses are 127.0.0.1.
  *
  * The model: bytes read from one end are cut into packets of at most 1448
  * bytes; each packet waits until the direction's link is free, takes
@@ -56,6 +61,7 @@ struct conn {
 	bool eof[2];            /* no more bytes from fd[dir] */
 	bool shut[2];           /* the stream towards fd[dir] was shut */
 	double start_at;
+	size_t up;              /* bytes delivered towards the server */
 	bool used;
 };
 
@@ -63,6 +69,9 @@ static struct conn conns[MAX_CONNS];
 static struct link links[2];
 static double rate_bps, delay_s;
 static size_t queue_max = 65536;
+static size_t cut_every;        /* 0: never */
+static size_t delivered[2];     /* bytes over the link, per direction */
+static unsigned cuts;
 static volatile sig_atomic_t stop;
 
 static double now_s(void)
@@ -169,8 +178,15 @@ static void deliver(double now)
 			if (l->head == NULL)
 				l->tail = NULL;
 			int c = p->conn;
+			delivered[d] += p->len;
+			if (d == 0)
+				cn->up += p->len;
 			free(p);
-			if (cn->shut[0] && cn->shut[1])
+			if (cut_every > 0 && d == 0 && cn->up >= cut_every) {
+				/* the link drops: both ends see the connection go */
+				conn_close(c);
+				cuts++;
+			} else if (cn->shut[0] && cn->shut[1])
 				conn_close(c);
 		}
 	}
@@ -223,10 +239,12 @@ int main(int argc, char **argv)
 			queue_max = (size_t)strtol(argv[i + 1], NULL, 10);
 		else if (strcmp(argv[i], "--max-seconds") == 0)
 			max_seconds = strtod(argv[i + 1], NULL);
+		else if (strcmp(argv[i], "--cut-every") == 0)
+			cut_every = (size_t)strtol(argv[i + 1], NULL, 10);
 	}
 	if (to_port <= 0 || to_port > 65535 || rate_bps < 1000 || delay_s < 0) {
 		fprintf(stderr, "usage: linkem --to PORT --rate BITS --delay MS [--queue BYTES]"
-			" [--max-seconds S]\n");
+			" [--max-seconds S] [--cut-every BYTES]\n");
 		return 2;
 	}
 	signal(SIGTERM, on_signal);
@@ -325,5 +343,6 @@ int main(int argc, char **argv)
 		if (conns[c].used)
 			conn_close(c);
 	close(lfd);
+	printf("delivered up=%zu down=%zu cuts=%u\n", delivered[0], delivered[1], cuts);
 	return 0;
 }
