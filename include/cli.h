@@ -48,6 +48,10 @@ int cli_cmd_reviews(struct cli *c, int argc, char **argv);
 /* src/cli/unlock.c: the profile's unlock (issue 12) */
 int cli_cmd_unlock(struct cli *c, int argc, char **argv);
 int cli_cmd_lock(struct cli *c, int argc, char **argv);
+/* src/cli/cmd_privacy.c: less to lose (issue 12) */
+int cli_cmd_purge(struct cli *c, int argc, char **argv);
+/* One line saying what a purge removed (nothing when nothing, or --json). */
+void cli_report_purge(const struct cli *c, const struct store_purge_result *r);
 /* src/cli/ui_sync.c: the sync engine as the screens' hook (ui.h) */
 struct ui_sync;
 const struct ui_sync *cli_ui_sync(void);

@@ -263,6 +263,34 @@ struct store_review {
 enum store_status store_record_reviews(struct store *s, const char *uuid,
 	bool (*each)(const struct store_review *r, void *ctx), void *ctx);
 
+/* ---- less to lose (store/purge.c, issue 12; doc/STORE.md "Purge") ----
+ * A record the server accepted (or flagged) more than N days ago keeps only
+ * what the worklist shows (uuid, NIK, KK, kelurahan, decision and reason
+ * code, state, operator, dates, the server's message, supersedes); its
+ * name, address, notes, written reason, coordinates, photo rows and files,
+ * review notes and phone positions go.  Never a draft, a queued or
+ * quarantined record, one whose photos the server still waits for
+ * (photo_queue), one the city sent back (revisit, rejected) without a
+ * final correction, nor one with a draft correction open.  Crash-safe: each
+ * record whole or purged; a photo file goes only after the database says
+ * so, and a run cut short is finished by the next. */
+#define STORE_PURGE_DAYS_DEFAULT 14
+#define STORE_PURGE_DAYS_MAX 3650
+struct store_purge_result {
+	int64_t records;             /* records emptied by this run */
+	int64_t photos;              /* photo files removed by this run */
+};
+/* The profile's setting in days (0: never purge). */
+int64_t store_purge_days(struct store *s);
+enum store_status store_purge_days_set(struct store *s, int64_t days);
+/* Something to purge at now (a cheap look: a few index probes). */
+bool store_purge_pending(struct store *s, int64_t now);
+/* Purge what is due at now (unix seconds); out may be NULL. */
+enum store_status store_purge(struct store *s, int64_t now, struct store_purge_result *out);
+/* The same at the current time, only when store_purge_pending says so: for
+ * after a sync and the screens' start. */
+enum store_status store_purge_due(struct store *s, struct store_purge_result *out);
+
 /* ---- small settings kept with the data (cursor, server URL, ...) ---- */
 bool store_meta_get(struct store *s, const char *key, char *buf, size_t len);
 enum store_status store_meta_set(struct store *s, const char *key, const char *value);

@@ -346,6 +346,21 @@ static void announce_cost(struct cli *c, bool no_photos)
 	store_close(st);
 }
 
+/* After a good run: what the server accepted long ago leaves the laptop
+ * (store/purge.c).  A failure is said, the sync's status stays. */
+static void purge_after_sync(const struct cli *c)
+{
+	struct store *st = NULL;
+	if (cli_open_store(c, &st) != CLI_EXIT_OK)
+		return;
+	struct store_purge_result r;
+	if (store_purge_due(st, &r) == STORE_OK)
+		cli_report_purge(c, &r);
+	else
+		cli_warning("%s", store_error(st));
+	store_close(st);
+}
+
 int cli_cmd_sync(struct cli *c, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {
@@ -397,6 +412,8 @@ int cli_cmd_sync(struct cli *c, int argc, char **argv)
 		print_summary_json(&prog);
 	else
 		print_summary_text(&prog);
+	if (prog.outcome == SYNC_OK)
+		purge_after_sync(c);
 	/* 0 only when everything queued was accepted (flagged counts: the
 	 * server holds it) */
 	if (prog.outcome == SYNC_OK && (prog.local.queued > 0 || prog.local.photos_waiting > 0))

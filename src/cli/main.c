@@ -70,6 +70,13 @@ static const struct cli_command commands[] = {
 		N_("      --minutes N           lama terbuka, 1 sampai 720 menit\n") },
 	{ "lock", cli_cmd_lock, "lock",
 		N_("Kunci profil lagi (layar yang terkunci karena diam juga menguncinya)."), NULL },
+	/* less to lose: src/cli/cmd_privacy.c */
+	{ "purge", cli_cmd_purge, N_("purge [--days N]"),
+		N_("Hapus dari laptop ini data pribadi dan foto rekaman yang diterima server\n"
+		   "      lebih dari N hari lalu (juga setelah sync berhasil dan saat layar dibuka);\n"
+		   "      NIK, keputusan, status dan tanggal tetap untuk daftar kerja."),
+		N_("      --days N              lama simpan profil ini mulai sekarang, 0 sampai\n"
+		   "                            3650 hari (bawaan 14; 0 = jangan pernah)\n") },
 	{ "sync", cli_cmd_sync, "sync [--push-only|--pull-only] [--progress] [--accept-small-registry] [--photo-budget-mb MB] [--no-photos]",
 		N_("Kirim antrean (semua rekaman dulu, lalu fotonya), unduh data penduduk,\n"
 		   "      rumah tangga sasaran dan kabar rekaman. Status 0 hanya bila semua\n"

@@ -222,6 +222,10 @@ static void read_child(struct bridge *b, bool wait)
 	b->child = 0;
 	if (b->progress.running)     /* it died before its last word */
 		run_ended(b, SYNC_LOCAL, _("proses sinkronisasi berhenti tiba-tiba"));
+	/* a good run: what the server accepted long ago leaves the laptop
+	 * (store/purge.c) */
+	else if (b->progress.outcome == SYNC_OK && b->store != NULL)
+		store_purge_due(b->store, NULL);
 }
 
 static void on_attach(void *ctx, struct store *s, const char *operator_name)

@@ -110,8 +110,9 @@ static enum store_status settle(struct store *s, const char *uuid,
 		rc = store_run(s, st, "photo_queue");
 	}
 	if (rc == STORE_OK)
-		rc = store_prepare(s, "UPDATE records SET state = ?, server_message = ?,"
-			" updated_at = ? WHERE uuid = ? AND state <> ?", &st);
+		rc = store_prepare(s, "UPDATE records SET state = ?1, server_message = ?2,"
+			" updated_at = ?3, accepted_at = CASE WHEN ?1 IN ('accepted', 'flagged')"
+			" THEN coalesce(accepted_at, ?3) END WHERE uuid = ?4 AND state <> ?5", &st);
 	if (rc == STORE_OK) {
 		store_bind_text(st, 1, record_state_code(state));
 		store_bind_text(st, 2, server_message);

@@ -19,7 +19,14 @@
 #define RECORD_COLUMNS "uuid, nik, in_registry, name, address, kelurahan, kk, decision," \
 	" reason, reason_text, notes, lat, lon, coord_source, coord_reason, operator," \
 	" supersedes, state, created_at, updated_at, finalised_at, server_message"
-/* read with RECORD_COLUMNS: the review this correction answers, the latest
+/* RECORD_COLUMNS as read: a purged record (purge.c) keeps no name of its
+ * own; the registry copy's name of its NIK stands in, for the worklist */
+#define RECORD_READ_COLUMNS "uuid, nik, in_registry, CASE WHEN purged_at IS NULL THEN name" \
+	" ELSE coalesce((SELECT p.name FROM residents p WHERE p.nik = records.nik), '') END," \
+	" address, kelurahan, kk, decision, reason, reason_text, notes, lat, lon, coord_source," \
+	" coord_reason, operator, supersedes, state, created_at, updated_at, finalised_at," \
+	" server_message"
+/* read with RECORD_READ_COLUMNS: the review this correction answers, the latest
  * review the city sent back and whether a final correction answers it */
 #define RECORD_REVIEW_COLUMNS ", answers_review," \
 	" (SELECT outcome FROM reviews v WHERE v.uuid = records.uuid ORDER BY v.id DESC LIMIT 1)," \
@@ -75,7 +82,7 @@ static void record_from_row(sqlite3_stmt *st, struct record *r)
 enum store_status store_record_get(struct store *s, const char *uuid, struct record *out)
 {
 	sqlite3_stmt *st;
-	enum store_status rc = store_stmt_get(s, STMT_RECORD_GET, "SELECT " RECORD_COLUMNS
+	enum store_status rc = store_stmt_get(s, STMT_RECORD_GET, "SELECT " RECORD_READ_COLUMNS
 		RECORD_REVIEW_COLUMNS " FROM records WHERE uuid = ?", &st);
 	if (rc != STORE_OK)
 		return rc;
@@ -480,7 +487,7 @@ static void list_sql(const struct store_filter *f, bool *by_nik, char *sql, size
 	*by_nik = store_filter_by_nik(f);
 	/* a household the city sent back for a visit comes first, until a
 	 * final correction answers it */
-	snprintf(sql, len, "SELECT " RECORD_COLUMNS RECORD_REVIEW_COLUMNS " FROM records WHERE 1"
+	snprintf(sql, len, "SELECT " RECORD_READ_COLUMNS RECORD_REVIEW_COLUMNS " FROM records WHERE 1"
 		"%s%s%s ORDER BY (" REVISIT_OPEN ") DESC, updated_at DESC, created_at DESC, uuid"
 		" LIMIT ? OFFSET ?",
 		f->state >= 0 ? " AND state = :state" : "",
@@ -535,7 +542,7 @@ void store_filter_bind(sqlite3_stmt *st, const struct store_filter *f, bool by_n
 static size_t visit_records(struct store *s, const struct store_filter *f,
 	bool (*each)(const struct record *r, void *ctx), void *ctx, enum store_status *status)
 {
-	char sql[1024];
+	char sql[2048];
 	bool by_nik;
 	sqlite3_stmt *st;
 	list_sql(f, &by_nik, sql, sizeof sql);

@@ -192,6 +192,40 @@ static const char *const migrations[] = {
 	"  size INTEGER NOT NULL,"
 	"  PRIMARY KEY (uuid, kind)"
 	") WITHOUT ROWID;",
+
+	/* 9: less to lose (issue 12): when the server accepted a record, when
+	 * it was purged (purge.c: its personal fields emptied, its photo rows
+	 * gone), and the photo files a purge still has to remove.  The frozen
+	 * record lets a purge through, and nothing else: only once, only for
+	 * a record the server holds, only emptying.  accepted_at of records
+	 * accepted before this version: their last change, the best guess. */
+	"ALTER TABLE records ADD COLUMN accepted_at INTEGER;"
+	"ALTER TABLE records ADD COLUMN purged_at INTEGER;"
+	"UPDATE records SET accepted_at = updated_at WHERE state IN ('accepted', 'flagged');"
+	"CREATE TABLE purge_files (sha256 TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;"
+	"DROP TRIGGER records_frozen_update;"
+	"CREATE TRIGGER records_frozen_update BEFORE UPDATE ON records"
+	" WHEN OLD.state <> 'draft' AND (NEW.state = 'draft'"
+	"  OR NEW.uuid IS NOT OLD.uuid OR NEW.nik IS NOT OLD.nik"
+	"  OR NEW.in_registry IS NOT OLD.in_registry OR NEW.kelurahan IS NOT OLD.kelurahan"
+	"  OR NEW.kk IS NOT OLD.kk OR NEW.decision IS NOT OLD.decision"
+	"  OR NEW.reason IS NOT OLD.reason OR NEW.coord_source IS NOT OLD.coord_source"
+	"  OR NEW.operator IS NOT OLD.operator OR NEW.supersedes IS NOT OLD.supersedes"
+	"  OR NEW.created_at IS NOT OLD.created_at OR NEW.finalised_at IS NOT OLD.finalised_at"
+	"  OR (NEW.purged_at IS NOT OLD.purged_at AND (OLD.purged_at IS NOT NULL"
+	"   OR OLD.state NOT IN ('accepted', 'flagged')"
+	"   OR NEW.name <> '' OR NEW.address <> '' OR NEW.reason_text <> '' OR NEW.notes <> ''"
+	"   OR NEW.lat IS NOT NULL OR NEW.lon IS NOT NULL OR NEW.coord_reason <> ''))"
+	"  OR (NEW.purged_at IS OLD.purged_at AND (NEW.name IS NOT OLD.name"
+	"   OR NEW.address IS NOT OLD.address OR NEW.reason_text IS NOT OLD.reason_text"
+	"   OR NEW.notes IS NOT OLD.notes OR NEW.lat IS NOT OLD.lat OR NEW.lon IS NOT OLD.lon"
+	"   OR NEW.coord_reason IS NOT OLD.coord_reason)))"
+	" BEGIN SELECT RAISE(ABORT, 'sigacor: frozen record'); END;"
+	"DROP TRIGGER record_photos_frozen_delete;"
+	"CREATE TRIGGER record_photos_frozen_delete BEFORE DELETE ON record_photos"
+	" WHEN (SELECT state FROM records WHERE uuid = OLD.uuid) <> 'draft'"
+	"  AND (SELECT purged_at FROM records WHERE uuid = OLD.uuid) IS NULL"
+	" BEGIN SELECT RAISE(ABORT, 'sigacor: frozen record'); END;",
 };
 #define STORE_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

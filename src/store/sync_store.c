@@ -351,10 +351,11 @@ static enum store_status apply_change(struct store *s, const struct store_change
 	/* records of this operator made on another laptop are not here: skip;
 	 * a draft cannot be on the server; a quarantined one the server never
 	 * stored */
-	enum store_status rc = store_prepare(s, "UPDATE records SET state = ?,"
-		" server_message = ?, updated_at = ? WHERE uuid = ?"
+	enum store_status rc = store_prepare(s, "UPDATE records SET state = ?1,"
+		" server_message = ?2, updated_at = ?3, accepted_at = coalesce(accepted_at, ?3)"
+		" WHERE uuid = ?4"
 		" AND state IN ('final', 'sending', 'accepted', 'flagged')"
-		" AND (state <> ? OR server_message <> ?)", &st);
+		" AND (state <> ?5 OR server_message <> ?6)", &st);
 	if (rc != STORE_OK)
 		return rc;
 	store_bind_text(st, 1, record_state_code(c->state));

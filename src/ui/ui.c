@@ -158,6 +158,9 @@ bool ui_login(struct ui *ui, const char *name)
 		ui_message(ui, ROLE_ERROR, _("Data petugas tidak bisa dibuka: %s"), err);
 		return false;
 	}
+	/* cheap when nothing is due: what the server accepted long ago, and
+	 * what an interrupted purge left, leave the laptop (store/purge.c) */
+	store_purge_due(s, NULL);
 	ui->store = s;
 	ui->profile_lock_fd = fd;
 	snprintf(ui->operator_name, sizeof ui->operator_name, "%s", name);
