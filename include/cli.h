@@ -10,7 +10,8 @@
 #include <cJSON.h>
 #include "store.h"
 
-enum cli_exit { CLI_EXIT_OK = 0, CLI_EXIT_REJECTED = 1, CLI_EXIT_FAILURE = 2, CLI_EXIT_LOCKED = 5 };
+enum cli_exit { CLI_EXIT_OK = 0, CLI_EXIT_REJECTED = 1, CLI_EXIT_FAILURE = 2, CLI_EXIT_LOCKED = 5,
+	CLI_EXIT_ONLY_HERE = 6 /* handover, profile remove: something exists only on this laptop */ };
 
 /* The global options, set before the command runs. */
 struct cli {
@@ -50,6 +51,8 @@ int cli_cmd_unlock(struct cli *c, int argc, char **argv);
 int cli_cmd_lock(struct cli *c, int argc, char **argv);
 /* src/cli/cmd_privacy.c: less to lose (issue 12) */
 int cli_cmd_purge(struct cli *c, int argc, char **argv);
+int cli_cmd_handover(struct cli *c, int argc, char **argv);
+int cli_cmd_profile(struct cli *c, int argc, char **argv);
 /* One line saying what a purge removed (nothing when nothing, or --json). */
 void cli_report_purge(const struct cli *c, const struct store_purge_result *r);
 /* src/cli/ui_sync.c: the sync engine as the screens' hook (ui.h) */

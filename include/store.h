@@ -291,6 +291,11 @@ enum store_status store_purge(struct store *s, int64_t now, struct store_purge_r
  * after a sync and the screens' start. */
 enum store_status store_purge_due(struct store *s, struct store_purge_result *out);
 
+/* A record holds this photo (by the SHA-256 of its file: the kept copy or
+ * the photo the clerk picked): sigacor handover tells inbox photos not yet
+ * attached. */
+bool store_photo_attached(struct store *s, const char *sha256);
+
 /* ---- small settings kept with the data (cursor, server URL, ...) ---- */
 bool store_meta_get(struct store *s, const char *key, char *buf, size_t len);
 enum store_status store_meta_set(struct store *s, const char *key, const char *value);

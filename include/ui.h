@@ -105,5 +105,16 @@ bool profile_key_remember(const char *root, const char *name,
 bool profile_key_recall(const char *root, const char *name, unsigned char key[PROFILE_KEY_BYTES]);
 /* End the unlock; false when there was none. */
 bool profile_key_forget(const char *root, const char *name);
+/* ---- the profiles on this laptop (src/ui/profile.c; sigacor handover,
+ * profile remove) ---- */
+/* the CLI's rule: letters, digits, . _ - and not starting with . or - */
+#define PROFILE_NAME_MAX 63
+bool profile_name_valid(const char *name);
+/* Names of the profiles under root, sorted; returns how many (<= max). */
+size_t profile_list(const char *root, char names[][PROFILE_NAME_MAX + 1], size_t max);
+/* Hold the profile for this session (flock, released by the kernel when
+ * the process dies, so a dropped session leaves no lock behind); -1 when
+ * another session holds it. */
+int profile_lock(const char *root, const char *name);
 
 #endif

@@ -77,6 +77,17 @@ static const struct cli_command commands[] = {
 		   "      NIK, keputusan, status dan tanggal tetap untuk daftar kerja."),
 		N_("      --days N              lama simpan profil ini mulai sekarang, 0 sampai\n"
 		   "                            3650 hari (bawaan 14; 0 = jangan pernah)\n") },
+	{ "handover", cli_cmd_handover, "handover",
+		N_("Sebelum laptop diserahkan: untuk setiap profil di folder data, apa yang\n"
+		   "      hanya ada di laptop ini (draf, rekaman final belum terkirim, yang\n"
+		   "      dikarantina, foto belum terkirim, foto kotak foto belum dilampirkan);\n"
+		   "      hanya jumlah, tanpa data pribadi."),
+		N_("      Status keluar: 0 aman diserahkan, 6 ada yang hanya di laptop ini.\n") },
+	{ "profile", cli_cmd_profile, N_("profile remove NAMA [--force] [--yes]"),
+		N_("Hapus profil NAMA dan semua filenya dari laptop ini; ditolak (status 6)\n"
+		   "      selama ada yang hanya di laptop ini, kecuali dengan --force."),
+		N_("      --force               hapus walau ada yang belum terkirim\n"
+		   "      --yes                 tanpa pertanyaan (wajib bila bukan di terminal)\n") },
 	{ "sync", cli_cmd_sync, "sync [--push-only|--pull-only] [--progress] [--accept-small-registry] [--photo-budget-mb MB] [--no-photos]",
 		N_("Kirim antrean (semua rekaman dulu, lalu fotonya), unduh data penduduk,\n"
 		   "      rumah tangga sasaran dan kabar rekaman. Status 0 hanya bila semua\n"
@@ -158,7 +169,8 @@ void cli_help(FILE *out, const char *name)
 		  "  --version             versi program\n"));
 	fprintf(out, "\n%s\n", _("Status keluar: 0 berhasil, 1 masukan ditolak, 2 salah pemakaian\n"
 		"atau kesalahan sistem, 5 profil terkunci (impor, lookup, add dan export\n"
-		"perlu kata sandi profil atau sigacor unlock)."));
+		"perlu kata sandi profil atau sigacor unlock), 6 ada yang hanya di laptop\n"
+		"ini (handover, profile remove)."));
 }
 
 /* An operator name is a folder name: no slashes, no dot files. */

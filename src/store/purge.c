@@ -219,3 +219,15 @@ enum store_status store_purge_due(struct store *s, struct store_purge_result *ou
 	}
 	return store_purge(s, now, out);
 }
+
+bool store_photo_attached(struct store *s, const char *sha256)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, "SELECT EXISTS (SELECT 1 FROM record_photos WHERE sha256 = ?1"
+		" OR original_sha256 = ?1)", &st) != STORE_OK)
+		return false;
+	store_bind_text(st, 1, sha256);
+	bool found = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+	sqlite3_finalize(st);
+	return found;
+}

@@ -138,6 +138,11 @@ static void operator_draw(struct ui *ui, void *state)
 		if (!o->set_password_only)
 			ui_put(9, 2, ui->cols - 4, ROLE_DIM,
 				_("Nama petugas: huruf, angka, titik, garis bawah, tanda hubung."));
+		/* issue 12: what a forgotten password costs, said before it is chosen */
+		ui_put(11, 2, ui->cols - 4, ROLE_NORMAL,
+			_("Lupa kata sandi = hilang yang belum terkirim (draf, antrean)."));
+		ui_put(12, 2, ui->cols - 4, ROLE_NORMAL,
+			_("Yang sudah terkirim aman di server. Kirim sering: sigacor sync."));
 		break;
 	}
 }

@@ -297,11 +297,7 @@ struct ui_lines_args {
 bool ui_show_lines(struct ui *ui, const struct ui_lines_args *args);
 
 /* ---- operator profiles (src/ui/profile.c) ---- */
-/* the CLI's rule: letters, digits, . _ - and not starting with . or - */
-#define PROFILE_NAME_MAX 63
-bool profile_name_valid(const char *name);
-/* Names of the profiles under root, sorted; returns how many (<= max). */
-size_t profile_list(const char *root, char names[][PROFILE_NAME_MAX + 1], size_t max);
+/* (profile_name_valid, profile_list, profile_lock: ui.h) */
 /* Make the profile's data key and keep it wrapped by the password
  * (profile_key.c) in a 0600 file of the profile folder (made by
  * store_open), written atomically. */
@@ -319,9 +315,6 @@ bool profile_key_create(const char *root, const char *name, const char *password
 /* The data key unwrapped by password; false for a wrong password. */
 bool profile_key_unwrap(const char *root, const char *name, const char *password,
 	unsigned char key[PROFILE_KEY_BYTES]);
-/* Hold the profile for this session (flock, released by the kernel when
- * the process dies, so a dropped session leaves no lock behind). */
-int profile_lock(const char *root, const char *name);
 bool profile_path(const char *root, const char *name, char *buf, size_t len);
 /* The default data root: $XDG_DATA_HOME/sigacor or ~/.local/share/sigacor */
 bool profile_default_root(char *buf, size_t len);
