@@ -53,6 +53,16 @@ int cli_cmd_lock(struct cli *c, int argc, char **argv);
 int cli_cmd_purge(struct cli *c, int argc, char **argv);
 int cli_cmd_handover(struct cli *c, int argc, char **argv);
 int cli_cmd_profile(struct cli *c, int argc, char **argv);
+/* login --new-profile (a forgotten password): what exists only in profile
+ * name, as a sentence, and how much; a fresh profile is made under
+ * DATA/CLI_NEW_PROFILE_PREFIX... first, then replaces the old one (wiped
+ * as profile remove does). */
+#define CLI_NEW_PROFILE_PREFIX ".new-"
+bool cli_only_here(const char *root, const char *name, char *what, size_t len, int64_t *total);
+int cli_confirm_new_profile(const char *name, bool yes);
+int cli_profile_replace(const char *root, const char *name, const char *fresh_root);
+/* Delete a folder and everything in it (best effort). */
+void cli_remove_tree(const char *path);
 /* One line saying what a purge removed (nothing when nothing, or --json). */
 void cli_report_purge(const struct cli *c, const struct store_purge_result *r);
 /* src/cli/ui_sync.c: the sync engine as the screens' hook (ui.h) */

@@ -208,7 +208,8 @@ static int remove_entry(const char *path, const struct stat *sb, int flag, struc
 	return (flag == FTW_DP ? rmdir(path) : unlink(path)) == 0 || errno == ENOENT ? 0 : -1;
 }
 
-/* Finish the removals a kill cut short. */
+/* Finish the removals a kill cut short (and the new profiles a kill left
+ * half made: login --new-profile). */
 static void sweep_removed(const char *root)
 {
 	DIR *d = opendir(root);
@@ -218,7 +219,8 @@ static void sweep_removed(const char *root)
 	bool any = false;
 	while ((e = readdir(d)) != NULL) {
 		char path[PATH_MAX];
-		if (strncmp(e->d_name, REMOVED_PREFIX, strlen(REMOVED_PREFIX)) != 0
+		if ((strncmp(e->d_name, REMOVED_PREFIX, strlen(REMOVED_PREFIX)) != 0
+			&& strncmp(e->d_name, CLI_NEW_PROFILE_PREFIX, strlen(CLI_NEW_PROFILE_PREFIX)) != 0)
 			|| snprintf(path, sizeof path, "%s/%s", root, e->d_name) >= (int)sizeof path)
 			continue;
 		any = nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0 || any;
@@ -400,4 +402,55 @@ int cli_cmd_profile(struct cli *c, int argc, char **argv)
 		return cli_usage("profile", "%s", _("Pemakaian: sigacor profile remove NAMA [--force] "
 			"[--yes]"));
 	return profile_remove(c, argc - 1, argv + 1);
+}
+
+/* ---------------------------------------------------------------- a forgotten password */
+
+bool cli_only_here(const char *root, const char *name, char *what, size_t len, int64_t *total)
+{
+	struct only_here h;
+	sweep_removed(root);
+	if (!count_only_here(root, name, &h))
+		return false;
+	describe_only_here(&h, what, len);
+	*total = only_here_total(&h);
+	return true;
+}
+
+int cli_profile_replace(const char *root, const char *name, const char *fresh_root)
+{
+	char fresh[PATH_MAX], dest[PATH_MAX];
+	if (snprintf(fresh, sizeof fresh, "%s/%s", fresh_root, name) >= (int)sizeof fresh
+		|| snprintf(dest, sizeof dest, "%s/%s", root, name) >= (int)sizeof dest)
+		return CLI_EXIT_FAILURE;
+	struct stat sb;
+	int status = CLI_EXIT_OK;
+	if (stat(dest, &sb) == 0) {
+		int lock = profile_lock(root, name);
+		if (lock < 0) {
+			cli_error(_("Profil %s sedang dipakai di layar sigacor; tutup dulu."), name);
+			return CLI_EXIT_FAILURE;
+		}
+		profile_key_forget(root, name);
+		status = wipe_profile(root, name);
+		close(lock);
+	}
+	/* a kill here leaves no profile NAME and the fresh one under a dot
+	 * name: the next login --new-profile starts again */
+	if (status == CLI_EXIT_OK && (rename(fresh, dest) != 0 || !common_fsync_dir(root))) {
+		cli_error(_("Profil %s tidak bisa dipasang: %s"), name, strerror(errno));
+		status = CLI_EXIT_FAILURE;
+	}
+	rmdir(fresh_root);
+	return status;
+}
+
+int cli_confirm_new_profile(const char *name, bool yes)
+{
+	return yes ? CLI_EXIT_OK : confirm_remove(name);
+}
+
+void cli_remove_tree(const char *path)
+{
+	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }

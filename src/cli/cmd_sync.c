@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Exit status of login/sync beyond the common 0/1/2 (see the help). */
@@ -93,6 +94,7 @@ void cli_photo_cost(int64_t bytes, int64_t rate, char *out, size_t len)
 
 /* ---------------------------------------------------------------- login */
 
+enum { OPT_NEW_PROFILE = 100, OPT_YES };
 enum { OPT_SERVER, OPT_OPERATOR, OPT_CA_FILE, OPT_PROGRESS, OPT_PUSH_ONLY, OPT_PULL_ONLY,
 	OPT_ACCEPT_SMALL_REGISTRY, OPT_PHOTO_BUDGET_MB, OPT_NO_PHOTOS };
 
@@ -154,14 +156,74 @@ static bool run_job(const struct cli *c, const struct sync_config *cfg, enum syn
 	return true;
 }
 
+/* login --new-profile: the local password is forgotten.  The server's
+ * password is checked in a fresh profile first (DATA/.new-PID/NAME), so a
+ * wrong one costs nothing; then the old profile is wiped as profile remove
+ * does (what was only there is said before), the fresh one takes its
+ * place, and a pull brings the registry, the households and the news of
+ * records back. */
+static int login_new_profile(struct cli *c, struct sync_config *cfg, const char *password,
+	bool yes)
+{
+	char what[512] = "";
+	int64_t lost = 0;
+	if (cli_profile_exists(c) && !cli_only_here(c->data_root, c->operator_name, what,
+		sizeof what, &lost))
+		return CLI_EXIT_FAILURE;
+	if (cfg->server_url[0] == '\0' && cli_profile_exists(c)) {
+		/* the old profile's server and CA: settings, no personal data */
+		struct store *old;
+		if (cli_open_store(c, &old) == CLI_EXIT_OK) {
+			store_meta_get(old, "sync.server_url", cfg->server_url, sizeof cfg->server_url);
+			if (cfg->ca_file[0] == '\0')
+				store_meta_get(old, "sync.ca_file", cfg->ca_file, sizeof cfg->ca_file);
+			store_close(old);
+		}
+	}
+	struct cli fresh = *c;
+	if (snprintf(fresh.data_root, sizeof fresh.data_root, "%s/" CLI_NEW_PROFILE_PREFIX "%ld",
+		c->data_root, (long)getpid()) >= (int)sizeof fresh.data_root
+		|| snprintf(fresh.profile_dir, sizeof fresh.profile_dir, "%s/%s", fresh.data_root,
+		c->operator_name) >= (int)sizeof fresh.profile_dir
+		|| (mkdir(c->data_root, 0700) != 0 && errno != EEXIST) || mkdir(fresh.data_root, 0700) != 0) {
+		cli_error(_("Profil baru tidak bisa dibuat: %s"), strerror(errno));
+		return CLI_EXIT_FAILURE;
+	}
+	struct sync_progress prog;
+	bool ran = run_job(&fresh, cfg, SYNC_JOB_LOGIN, password, false, &prog);
+	int status = ran && prog.outcome == SYNC_OK ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+	if (status == CLI_EXIT_OK && lost > 0) {
+		cli_warning(_("profil lama %s punya yang hanya ada di laptop ini dan akan hilang: %s."),
+			c->operator_name, what);
+		status = cli_confirm_new_profile(c->operator_name, yes);
+	}
+	if (status == CLI_EXIT_OK)
+		status = cli_profile_replace(c->data_root, c->operator_name, fresh.data_root);
+	if (status != CLI_EXIT_OK) {
+		/* the old profile stays as it was; the fresh one goes */
+		cli_remove_tree(fresh.data_root);
+		if (ran && prog.outcome != SYNC_OK)
+			return report(c, &prog);
+		return status;
+	}
+	printf(_("Profil baru %s dibuat (kata sandi laptop dipilih lagi di layar); data penduduk "
+		"dan daftar sasaran diunduh.\n"), c->operator_name);
+	cfg->push = false;
+	if (!run_job(c, cfg, SYNC_JOB_RUN, NULL, false, &prog))
+		return CLI_EXIT_FAILURE;
+	return report(c, &prog);
+}
+
 int cli_cmd_login(struct cli *c, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {
 		{ "server", true, OPT_SERVER }, { "operator", true, OPT_OPERATOR },
-		{ "ca-file", true, OPT_CA_FILE }, { NULL, false, 0 },
+		{ "ca-file", true, OPT_CA_FILE }, { "new-profile", false, OPT_NEW_PROFILE },
+		{ "yes", false, OPT_YES }, { NULL, false, 0 },
 	};
 	struct sync_config cfg;
 	sync_config_init(&cfg);
+	bool new_profile = false, yes = false;
 	const char *server = NULL, *name = NULL, *value;
 	struct cli_parser p;
 	cli_parser_init(&p, argc, argv);
@@ -169,6 +231,8 @@ int cli_cmd_login(struct cli *c, int argc, char **argv)
 		switch (id) {
 		case OPT_SERVER: server = value; break;
 		case OPT_OPERATOR: name = value; break;
+		case OPT_NEW_PROFILE: new_profile = true; break;
+		case OPT_YES: yes = true; break;
 		case OPT_CA_FILE: {
 			/* kept for later syncs, which may run from another folder */
 			char full[PATH_MAX];
@@ -199,6 +263,11 @@ int cli_cmd_login(struct cli *c, int argc, char **argv)
 		memset(password, 0, sizeof password);
 		cli_error("%s", _("Kata sandi tidak terbaca (dari terminal, atau satu baris di stdin)."));
 		return CLI_EXIT_REJECTED;
+	}
+	if (new_profile) {
+		int status = login_new_profile(c, &cfg, password, yes);
+		memset(password, 0, sizeof password);
+		return status;
 	}
 	struct sync_progress prog;
 	bool ran = run_job(c, &cfg, SYNC_JOB_LOGIN, password, false, &prog);

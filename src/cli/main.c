@@ -56,11 +56,16 @@ static const struct cli_command commands[] = {
 		N_("Riwayat pemeriksaan kota atas rekaman: siapa, kapan, hasil, catatan, koreksinya."),
 		NULL },
 	/* sync commands: src/cli/cmd_sync.c */
-	{ "login", cli_cmd_login, N_("login --server ALAMAT [--operator NAMA] [--ca-file FILE]"),
+	{ "login", cli_cmd_login, N_("login --server ALAMAT [--operator NAMA] [--ca-file FILE] [--new-profile [--yes]]"),
 		N_("Masuk ke server kota; kata sandi dari terminal atau satu baris stdin."),
 		N_("      --server ALAMAT       https://server-kota (http:// hanya ke laptop ini)\n"
 		   "      --operator NAMA       nama petugas di server (= profil)\n"
-		   "      --ca-file FILE        sertifikat CA kota (PEM), disimpan untuk sync\n") },
+		   "      --ca-file FILE        sertifikat CA kota (PEM), disimpan untuk sync\n"
+		   "      --new-profile         kata sandi laptop terlupa: profil baru dengan\n"
+		   "                            kata sandi server; profil lama dihapus (yang\n"
+		   "                            hanya ada di sana disebut dan hilang), data\n"
+		   "                            penduduk dan daftar sasaran diunduh lagi\n"
+		   "      --yes                 tanpa pertanyaan untuk --new-profile\n") },
 	{ "logout", cli_cmd_logout, "logout",
 		N_("Keluar: server mencabut token sesi, laptop menghapusnya."), NULL },
 	/* the profile's unlock: src/cli/unlock.c */
