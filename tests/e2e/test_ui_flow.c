@@ -314,6 +314,8 @@ static void test_new_profile(void)
 	ok(e2e_init(&e, "ui-newprofile"), "test folder");
 	struct vt *t = e2e_start(&e, 24, 80, NULL);
 	e2e_wait(t, "Profil petugas baru", "no profile yet: asked to make one");
+	e2e_ok(t, vt_has_text(t, "Lupa kata sandi = hilang yang belum terkirim"),
+		"where the password is chosen: what a forgotten one loses (issue 12)");
 	vt_send(t, "ani<Enter>abc<Enter>abc<Enter>");
 	e2e_wait(t, "Kata sandi terlalu pendek", "a short password is refused");
 	vt_send(t, "<BS><BS><BS>rahasia1<Enter>rahasia2<Enter>");

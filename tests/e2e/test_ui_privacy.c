@@ -144,6 +144,50 @@ static void legacy_profile(struct e2e *e)
 	ok(run(e, "lama", lookup, E2E_PASSWORD "\n") == 0, "the password still opens it");
 }
 
+/* the first line sqlite3 prints for sql on siti's database */
+static void query(struct e2e *e, const char *sql, char *buf, size_t len)
+{
+	char cmd[PATH_MAX * 2 + 512];
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s/siti/sigacor.db' \"%s\" 2>&1", e->data, sql);
+	FILE *p = popen(cmd, "r");
+	buf[0] = '\0';
+	if (p != NULL) {
+		if (fgets(buf, (int)len, p) == NULL)
+			buf[0] = '\0';
+		pclose(p);
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+/* issue 12 item 4: the screens' start purges what the server accepted
+ * long ago (accepted_at set in the fixture: no waiting for days) */
+static void purge_at_start(struct e2e *e)
+{
+	char ktp[PATH_MAX + 32], kk[PATH_MAX + 32], rumah[PATH_MAX + 32], got[256];
+	snprintf(ktp, sizeof ktp, "ktp=%s/p-ktp.jpg", e->photos);
+	snprintf(kk, sizeof kk, "kk=%s/p-kk.jpg", e->photos);
+	snprintf(rumah, sizeof rumah, "rumah=%s/p-rumah.jpg", e->photos);
+	const char *const add[] = { "add", "--nik", BUDI, "--decision", "layak", "--photo", ktp,
+		"--photo", kk, "--photo", rumah, "--lat", "-6.1728844", "--lon", "106.6318515",
+		"--coord-reason", "titik dari peta", "--notes", "catatan rahasia", "--final", NULL };
+	ok(e2e_photo(e, "p-ktp.jpg", -6.1728, 106.6318, NULL, 0)
+		&& e2e_photo(e, "p-kk.jpg", -6.1729, 106.6319, NULL, 0)
+		&& e2e_photo(e, "p-rumah.jpg", -6.1730, 106.6320, NULL, 0)
+		&& run(e, "siti", add, E2E_PASSWORD "\n") == 0, "a final record with three photos");
+	query(e, "UPDATE records SET state = 'accepted', accepted_at = 1000 WHERE notes = 'catatan rahasia';"
+		" DELETE FROM outbox; SELECT count(*) FROM record_photos", got, sizeof got);
+	ok(strcmp(got, "3") == 0, "fixture: the server accepted it long ago (%s photo rows)", got);
+	struct vt *t = e2e_start_login(e, "siti");
+	e2e_quit(t, "<F10>", "the screens open and close");
+	vt_free(t);
+	query(e, "SELECT count(*) FROM records WHERE purged_at IS NOT NULL AND notes = ''"
+		" AND (SELECT count(*) FROM record_photos) = 0", got, sizeof got);
+	ok(strcmp(got, "1") == 0, "the screens' start purged it: no notes, no photo rows");
+	char cmd[PATH_MAX + 64];
+	snprintf(cmd, sizeof cmd, "find '%s/siti/photos' -name '*.jpg' | grep -q .", e->data);
+	ok(system(cmd) != 0, "and no photo file is left");
+}
+
 int main(void)
 {
 	struct e2e e;
@@ -160,6 +204,7 @@ int main(void)
 	unlock_and_lock(&e);
 	idle_lock_ends_unlock(&e);
 	legacy_profile(&e);
+	purge_at_start(&e);
 	e2e_cleanup(&e);
 	return tap_done();
 }
