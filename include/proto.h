@@ -104,7 +104,23 @@ struct proto_change {
 	int64_t reviewed_at;
 };
 
-enum proto_page_kind { PROTO_PAGE_RESIDENTS, PROTO_PAGE_CANDIDATES, PROTO_PAGE_CHANGES };
+/* ---- GET /progress (the kelurahan's shared progress): per NIK, the
+ * outcome of its deciding record and who verified it; never the record
+ * itself, its photos or its notes */
+struct proto_progress {
+	int64_t seq;
+	char nik[NIK_LEN + 1];
+	char kelurahan[16];
+	char decision[16];              /* "layak" | "tidak-layak" */
+	char reason[32];                /* "" for layak, else a reason code */
+	char operator_name[PROTO_OPERATOR_MAX + 1];
+	int64_t verified_at;            /* the record's finalised_at (unix seconds) */
+	bool flagged;                   /* a current record of the NIK has a flag */
+	char review[16];                /* its latest review: "" | "confirmed" | ... */
+};
+
+enum proto_page_kind { PROTO_PAGE_RESIDENTS, PROTO_PAGE_CANDIDATES, PROTO_PAGE_CHANGES,
+	PROTO_PAGE_PROGRESS };
 
 /* One page of a cursor-paged list.  Exactly one of the item arrays is used,
  * as kind says.  total: items in the whole list (-1 when not given). */
@@ -114,10 +130,11 @@ struct proto_page {
 	struct resident *residents;
 	struct candidate *candidates;
 	struct proto_change *changes;
+	struct proto_progress *progress;
 	char next_cursor[PROTO_CURSOR_MAX + 1];
 	bool has_more;
 	int64_t total;
-	char snapshot[32];              /* residents/candidates: "r3"; changes: "" */
+	char snapshot[32];              /* residents/candidates: "r3"; changes, progress: "" */
 };
 
 char *proto_page_encode(const struct proto_page *in);

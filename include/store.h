@@ -184,6 +184,15 @@ void store_candidate_counts(struct store *s, int64_t *assigned, int64_t *unverif
 /* Households (distinct NIK) the city assigned to this operator by name. */
 int64_t store_candidates_assigned_to(struct store *s, const char *operator_name);
 
+/* The kelurahan's progress, all operators together: the assigned
+ * households (distinct NIK), how many are verified (the city's outcome
+ * from the progress feed, else this laptop's latest final record), split
+ * as the city's report splits them, and how many the city flagged. */
+struct store_kelurahan_progress {
+	int64_t assigned, verified, layak, tidak_layak, not_found, flagged;
+};
+void store_kelurahan_progress(struct store *s, struct store_kelurahan_progress *out);
+
 /* ---- the clerk's own figures per kelurahan (store/report.c) ----
  * Counted from this laptop's records and candidate list on each call.  A
  * household is a NIK, counted by its latest final record no final
@@ -378,5 +387,26 @@ struct store_change {
 bool store_sync_changes_cursor(struct store *s, char *buf, size_t len);
 enum store_status store_sync_changes_page(struct store *s, const struct store_change *changes,
 	size_t n, const char *next_cursor, size_t *applied);
+
+/* The kelurahan's shared progress (GET /progress, src/store/progress.c):
+ * per NIK, the outcome the city holds and who verified it, by any operator
+ * of the kelurahan.  Each page upserted by NIK with its next cursor in one
+ * transaction; reset forgets it all (another server, another kelurahan).
+ * applied: items kept (one with a broken text is skipped). */
+struct store_progress_item {
+	int64_t seq;
+	char nik[NIK_LEN + 1];
+	char kelurahan[16];
+	char decision[16];                   /* "layak" | "tidak-layak" */
+	char reason[32];
+	char operator_name[64];
+	int64_t verified_at;
+	bool flagged;
+	char review[16];                     /* "" | "confirmed" | "rejected" | "revisit" */
+};
+bool store_sync_progress_cursor(struct store *s, char *buf, size_t len);
+enum store_status store_sync_progress_page(struct store *s, const struct store_progress_item *items,
+	size_t n, const char *next_cursor, size_t *applied);
+enum store_status store_sync_progress_reset(struct store *s);
 
 #endif

@@ -21,6 +21,8 @@
  *   4. pull: the households assigned for verification (candidates), the
  *      same way (a finished pass replaces the list).
  *   5. pull: the changes feed (flags and review outcomes of sent records).
+ *   6. pull: the kelurahan's progress (who verified which household, with
+ *      what outcome), from the cursor of the last run: only what changed.
  * Timeouts, 408, 429, 5xx and dropped connections are retried with
  * exponential backoff and full jitter, honouring Retry-After.  401/403, a TLS
  * failure, a captive portal (no X-Sigacor-Server header) or a broken reply
@@ -202,6 +204,9 @@ struct sync_progress {
 	/* pull: the candidates list, counted the same way */
 	int64_t candidates_done, candidates_total, candidates_received;
 	int64_t changes_applied;
+	/* the kelurahan's progress: NIKs whose outcome this run brought (a
+	 * sync after the first brings only what changed since) */
+	int64_t progress_received;
 	int64_t bytes_downloaded;    /* bodies received in this run */
 	/* waiting before a retry: when (ms from now) and which try comes next */
 	int retry_in_ms;

@@ -583,6 +583,30 @@ static void print_budget(int64_t budget_mb, int64_t today)
 	printf(_("%s, hari ini terkirim %s\n"), budget, sent);
 }
 
+/* The kelurahan's progress, every operator's work together (the progress
+ * feed of the last sync, and this laptop's own final records). */
+static void print_kelurahan(const struct store_kelurahan_progress *k)
+{
+	printf("%-20s ", _("Kemajuan kelurahan:"));
+	printf(_("%lld dari %lld rumah tangga sasaran diverifikasi (semua petugas)\n"),
+		(long long)k->verified, (long long)k->assigned);
+	printf("  %-18s %lld\n", _("layak"), (long long)k->layak);
+	printf("  %-18s %lld\n", _("tidak layak"), (long long)k->tidak_layak);
+	printf("  %-18s %lld\n", _("tidak ditemukan"), (long long)k->not_found);
+	printf("  %-18s %lld\n", _("ditandai"), (long long)k->flagged);
+}
+
+static void print_kelurahan_json(cJSON *o, const struct store_kelurahan_progress *k)
+{
+	cJSON *kel = cJSON_AddObjectToObject(o, "kelurahan_progress");
+	cJSON_AddNumberToObject(kel, "assigned", (double)k->assigned);
+	cJSON_AddNumberToObject(kel, "verified", (double)k->verified);
+	cJSON_AddNumberToObject(kel, "layak", (double)k->layak);
+	cJSON_AddNumberToObject(kel, "tidak_layak", (double)k->tidak_layak);
+	cJSON_AddNumberToObject(kel, "not_found", (double)k->not_found);
+	cJSON_AddNumberToObject(kel, "flagged", (double)k->flagged);
+}
+
 int cli_cmd_status(struct cli *c, int argc, char **argv)
 {
 	const char *extra[1];
@@ -595,6 +619,7 @@ int cli_cmd_status(struct cli *c, int argc, char **argv)
 	int64_t assigned = 0, unverified = 0, mine = 0, rate = 0;
 	int64_t budget_mb = 0, today = 0;
 	struct store_local_only local = { 0 };
+	struct store_kelurahan_progress kel = { 0 };
 	struct store *s = NULL;
 	if (!cli_profile_exists(c)) {
 		/* zeros would read as an empty profile: say it is not there */
@@ -616,6 +641,7 @@ int cli_cmd_status(struct cli *c, int argc, char **argv)
 		outbox = store_outbox_count(s);
 		store_candidate_counts(s, &assigned, &unverified);
 		mine = store_candidates_assigned_to(s, c->operator_name);
+		store_kelurahan_progress(s, &kel);
 		store_sync_local_only(s, &local);
 		rate = sync_photo_rate_saved(s);
 		budget_mb = sync_photo_budget_mb(s);
@@ -637,6 +663,7 @@ int cli_cmd_status(struct cli *c, int argc, char **argv)
 		cJSON_AddNumberToObject(cand, "assigned", (double)assigned);
 		cJSON_AddNumberToObject(cand, "unverified", (double)unverified);
 		cJSON_AddNumberToObject(cand, "assigned_to_me", (double)mine);
+		print_kelurahan_json(o, &kel);
 		cJSON *photos = cJSON_AddObjectToObject(o, "photos");
 		cJSON_AddNumberToObject(photos, "queued_bytes", (double)local.queued_bytes);
 		cJSON_AddNumberToObject(photos, "rate_bytes_per_s", (double)rate);
@@ -666,6 +693,7 @@ int cli_cmd_status(struct cli *c, int argc, char **argv)
 		printf("%-20s %lld (%s %lld)\n", _("Rumah tangga sasaran:"), (long long)assigned,
 			_("belum diverifikasi:"), (long long)unverified);
 		printf("%-20s %lld\n", _("Ditugaskan ke saya:"), (long long)mine);
+		print_kelurahan(&kel);
 	}
 	store_close(s);
 	return CLI_EXIT_OK;

@@ -325,6 +325,7 @@ static void print_summary_json(const struct sync_progress *p)
 	cJSON_AddNumberToObject(o, "candidates_done", (double)p->candidates_done);
 	cJSON_AddNumberToObject(o, "candidates_total", (double)p->candidates_total);
 	cJSON_AddNumberToObject(o, "changes_applied", (double)p->changes_applied);
+	cJSON_AddNumberToObject(o, "progress_received", (double)p->progress_received);
 	cJSON_AddNumberToObject(o, "attempt", p->attempt);
 	cJSON *local = cJSON_AddObjectToObject(o, "local_only");
 	if (local != NULL) {

@@ -1,6 +1,6 @@
-/* proto_page: the pages of the registry extract, the candidate list and
- * the change feed (doc/PROTOCOL.md sections on GET /residents, /candidates,
- * /verifications/changes). */
+/* proto_page: the pages of the registry extract, the candidate list, the
+ * change feed and the kelurahan's progress (doc/PROTOCOL.md sections on GET
+ * /residents, /candidates, /verifications/changes, /progress). */
 #include "config.h"
 #include "proto.h"
 #include "proto_int.h"
@@ -126,22 +126,76 @@ static bool change_from_json(struct ctx *c, const cJSON *o, struct proto_change 
 		&& review_event_from_json(c, o, r);
 }
 
+static cJSON *progress_to_json(const struct proto_progress *r)
+{
+	char at[21] = "";
+	if (r->verified_at > 0)
+		proto_time_format(r->verified_at, at);
+	cJSON *o = cJSON_CreateObject();
+	bool ok = o != NULL && wire_add_num(o, "seq", (double)r->seq) && wire_add_str(o, "nik", r->nik)
+		&& wire_add_str(o, "kelurahan", r->kelurahan) && wire_add_str(o, "decision", r->decision)
+		&& wire_add_str(o, "reason", r->reason) && wire_add_str(o, "operator", r->operator_name)
+		&& wire_add_str(o, "verified_at", at) && wire_add_bool(o, "flagged", r->flagged)
+		&& wire_add_str(o, "review", r->review);
+	return wire_keep(o, ok);
+}
+
+/* the outcome's codes as a record carries them (record.h) */
+static bool progress_outcome_ok(const struct proto_progress *r)
+{
+	enum decision d;
+	enum reason why;
+	if (!record_decision_parse(r->decision, &d) || d == DECISION_NONE)
+		return false;
+	if (d == DECISION_LAYAK)
+		return r->reason[0] == '\0';
+	return record_reason_parse(r->reason, &why) && why != REASON_NONE;
+}
+
+static bool progress_from_json(struct ctx *c, const cJSON *o, struct proto_progress *r)
+{
+	char at[32];
+	return wire_get_int(c, o, "seq", 1, INT64_MAX, &r->seq)
+		&& wire_get_nik(c, o, "nik", r->nik, false)
+		&& wire_get_kelurahan(c, o, "kelurahan", r->kelurahan)
+		&& wire_get_str(c, o, "decision", r->decision, sizeof r->decision, TEXT_LINE)
+		&& wire_get_str(c, o, "reason", r->reason, sizeof r->reason, TEXT_LINE)
+		&& (progress_outcome_ok(r) || wire_fail(c, "decision", "unknown decision or reason"))
+		&& wire_get_str(c, o, "operator", r->operator_name, sizeof r->operator_name, TEXT_LINE)
+		&& (proto_is_operator_name(r->operator_name)
+			|| wire_fail(c, "operator", "must be an operator name"))
+		&& wire_get_str(c, o, "verified_at", at, sizeof at, TEXT_LINE)
+		&& (at[0] == '\0' || proto_time_parse(at, &r->verified_at)
+			|| wire_fail(c, "verified_at", "must be YYYY-MM-DDTHH:MM:SSZ"))
+		&& wire_get_bool(c, o, "flagged", &r->flagged)
+		&& wire_get_str(c, o, "review", r->review, sizeof r->review, TEXT_LINE)
+		&& (is_review(r->review) || wire_fail(c, "review", "unknown outcome"));
+}
+
+static cJSON *item_to_json(const struct proto_page *in, size_t i)
+{
+	switch (in->kind) {
+	case PROTO_PAGE_RESIDENTS: return resident_to_json(&in->residents[i]);
+	case PROTO_PAGE_CANDIDATES: return candidate_to_json(&in->candidates[i]);
+	case PROTO_PAGE_PROGRESS: return progress_to_json(&in->progress[i]);
+	default: return change_to_json(&in->changes[i]);
+	}
+}
+
 char *proto_page_encode(const struct proto_page *in)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON *items = o != NULL ? cJSON_AddArrayToObject(o, "items") : NULL;
 	bool ok = items != NULL;
 	for (size_t i = 0; ok && i < in->count; i++) {
-		cJSON *item = in->kind == PROTO_PAGE_RESIDENTS ? resident_to_json(&in->residents[i])
-			: in->kind == PROTO_PAGE_CANDIDATES ? candidate_to_json(&in->candidates[i])
-			: change_to_json(&in->changes[i]);
+		cJSON *item = item_to_json(in, i);
 		ok = item != NULL && cJSON_AddItemToArray(items, item);
 		if (!ok)
 			cJSON_Delete(item);
 	}
 	ok = ok && wire_add_str(o, "next_cursor", in->next_cursor)
 		&& wire_add_bool(o, "has_more", in->has_more) && wire_add_num(o, "total", (double)in->total);
-	if (ok && in->kind != PROTO_PAGE_CHANGES)
+	if (ok && in->kind != PROTO_PAGE_CHANGES && in->kind != PROTO_PAGE_PROGRESS)
 		ok = wire_add_str(o, "snapshot", in->snapshot);
 	return wire_finish(o, ok);
 }
@@ -153,36 +207,50 @@ void proto_page_free(struct proto_page *p)
 	free(p->residents);
 	free(p->candidates);
 	free(p->changes);
+	free(p->progress);
 	p->residents = NULL;
 	p->candidates = NULL;
 	p->changes = NULL;
+	p->progress = NULL;
 	p->count = 0;
+}
+
+/* the item array of the page's kind, and the size of one item */
+static void **page_array(struct proto_page *p, size_t *size)
+{
+	switch (p->kind) {
+	case PROTO_PAGE_RESIDENTS: *size = sizeof *p->residents; return (void **)&p->residents;
+	case PROTO_PAGE_CANDIDATES: *size = sizeof *p->candidates; return (void **)&p->candidates;
+	case PROTO_PAGE_PROGRESS: *size = sizeof *p->progress; return (void **)&p->progress;
+	default: *size = sizeof *p->changes; return (void **)&p->changes;
+	}
+}
+
+static bool item_from_json(struct ctx *c, const cJSON *it, struct proto_page *out, size_t i)
+{
+	switch (out->kind) {
+	case PROTO_PAGE_RESIDENTS: return resident_from_json(c, it, &out->residents[i]);
+	case PROTO_PAGE_CANDIDATES: return candidate_from_json(c, it, &out->candidates[i]);
+	case PROTO_PAGE_PROGRESS: return progress_from_json(c, it, &out->progress[i]);
+	default: return change_from_json(c, it, &out->changes[i]);
+	}
 }
 
 static bool page_items(struct ctx *c, const cJSON *arr, struct proto_page *out)
 {
 	size_t n = (size_t)cJSON_GetArraySize(arr);
-	size_t size = out->kind == PROTO_PAGE_RESIDENTS ? sizeof *out->residents
-		: out->kind == PROTO_PAGE_CANDIDATES ? sizeof *out->candidates : sizeof *out->changes;
-	void *items = calloc(n > 0 ? n : 1, size);
-	if (items == NULL)
+	size_t size;
+	void **array = page_array(out, &size);
+	*array = calloc(n > 0 ? n : 1, size);
+	if (*array == NULL)
 		return false;
-	if (out->kind == PROTO_PAGE_RESIDENTS)
-		out->residents = items;
-	else if (out->kind == PROTO_PAGE_CANDIDATES)
-		out->candidates = items;
-	else
-		out->changes = items;
 	const cJSON *it;
 	size_t i = 0;
 	cJSON_ArrayForEach(it, arr) {
 		snprintf(c->path, sizeof c->path, "items[%zu].", i);
 		if (!cJSON_IsObject(it))
 			return wire_fail(c, "", "must be an object");
-		bool ok = out->kind == PROTO_PAGE_RESIDENTS ? resident_from_json(c, it, &out->residents[i])
-			: out->kind == PROTO_PAGE_CANDIDATES ? candidate_from_json(c, it, &out->candidates[i])
-			: change_from_json(c, it, &out->changes[i]);
-		if (!ok)
+		if (!item_from_json(c, it, out, i))
 			return false;
 		out->count = ++i;
 	}
@@ -203,7 +271,7 @@ static bool page_from_json(struct ctx *c, const cJSON *o, void *v)
 	return wire_get_str(c, o, "next_cursor", out->next_cursor, sizeof out->next_cursor, TEXT_LINE)
 		&& wire_get_bool(c, o, "has_more", &out->has_more)
 		&& wire_get_int(c, o, "total", -1, INT64_MAX, &out->total)
-		&& (out->kind == PROTO_PAGE_CHANGES
+		&& (out->kind == PROTO_PAGE_CHANGES || out->kind == PROTO_PAGE_PROGRESS
 			|| wire_get_str(c, o, "snapshot", out->snapshot, sizeof out->snapshot, TEXT_LINE))
 		&& (!out->has_more || out->next_cursor[0] != '\0'
 			|| wire_fail(c, "next_cursor", "is empty while has_more is true"));

@@ -2,6 +2,7 @@
  * the change feed (doc/PROTOCOL.md), with their cursors and counts. */
 #include "config.h"
 #include "server.h"
+#include "stats.h"
 
 #include <pthread.h>
 #include <semaphore.h>
@@ -320,20 +321,30 @@ static void change_from_row(sqlite3_stmt *st, struct proto_change *c)
 	ledger_message(flags, c->review, c->review_note, c->message, sizeof c->message);
 }
 
+/* A feed's limit and cursor ("<prefix><seq>", absent = 0); false with the
+ * problem in out. */
+static bool feed_arguments(char prefix, const char *cursor, const char *limit_text, long *limit,
+	long long *after, struct reply *out)
+{
+	const char *p = cursor;
+	if (!parse_limit(limit_text, limit)) {
+		reply_problem(out, PROBLEM_BAD_REQUEST, _("limit harus bilangan 0 sampai 5000."));
+		return false;
+	}
+	if (cursor != NULL && (*p++ != prefix || !take_number(&p, after) || *p != '\0')) {
+		reply_problem(out, PROBLEM_BAD_CURSOR, NULL);
+		return false;
+	}
+	return true;
+}
+
 void api_changes(const struct session *s, const char *cursor, const char *limit_text,
 	struct reply *out)
 {
 	long limit;
 	long long after = 0;
-	const char *p = cursor;
-	if (!parse_limit(limit_text, &limit)) {
-		reply_problem(out, PROBLEM_BAD_REQUEST, _("limit harus bilangan 0 sampai 5000."));
+	if (!feed_arguments('v', cursor, limit_text, &limit, &after, out))
 		return;
-	}
-	if (cursor != NULL && (*p++ != 'v' || !take_number(&p, &after) || *p != '\0')) {
-		reply_problem(out, PROBLEM_BAD_CURSOR, NULL);
-		return;
-	}
 	struct proto_page page = { .kind = PROTO_PAGE_CHANGES, .total = -1 };
 	page.changes = calloc((size_t)limit + 1, sizeof *page.changes);
 	sqlite3 *db = db_thread();
@@ -372,6 +383,110 @@ void api_changes(const struct session *s, const char *cursor, const char *limit_
 		return;
 	}
 	snprintf(page.next_cursor, sizeof page.next_cursor, "v%lld", last);
+	reply_json(out, 200, proto_page_encode(&page));
+	out->list = true;
+	proto_page_free(&page);
+}
+
+/* ---------------------------------------------------------------- progress */
+
+/* The NIKs of the operator's kelurahan whose records changed after the
+ * cursor, each once (at its last entry), with its deciding record (in the
+ * same kelurahan), who made it, and whether a current record is flagged. */
+#define PROGRESS_SQL \
+	"WITH e AS (SELECT kelurahan, nik, max(seq) AS seq FROM progress" \
+	"  WHERE kelurahan IN (SELECT kelurahan FROM operator_kelurahan WHERE operator_id = ?1)" \
+	"  AND seq > ?2 GROUP BY kelurahan, nik ORDER BY seq LIMIT ?3)" \
+	" SELECT e.seq, e.nik, e.kelurahan, d.decision, d.reason, o.name, d.finalised_at," \
+	"  EXISTS (SELECT 1 FROM verifications f WHERE f.nik = e.nik AND f.kelurahan = e.kelurahan" \
+	"   AND f.superseded_by IS NULL AND f.flags != 0), d.review" \
+	" FROM e JOIN verifications d ON d.id = (SELECT id FROM verifications v" \
+	"  WHERE v.nik = e.nik AND v.kelurahan = e.kelurahan AND v.superseded_by IS NULL" \
+	"  ORDER BY " DECIDING_ORDER " LIMIT 1)" \
+	" JOIN operators o ON o.id = d.operator_id ORDER BY e.seq"
+
+/* the newest entry of the feed, 0 when empty */
+static long long progress_newest(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	long long seq = 0;
+	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(seq), 0) FROM progress", -1, &st, NULL)
+		!= SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		seq = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return seq;
+}
+
+static void progress_from_row(sqlite3_stmt *st, struct proto_progress *p)
+{
+	p->seq = sqlite3_column_int64(st, 0);
+	copy_col(st, 1, p->nik, sizeof p->nik);
+	copy_col(st, 2, p->kelurahan, sizeof p->kelurahan);
+	copy_col(st, 3, p->decision, sizeof p->decision);
+	copy_col(st, 4, p->reason, sizeof p->reason);
+	copy_col(st, 5, p->operator_name, sizeof p->operator_name);
+	p->verified_at = sqlite3_column_int64(st, 6);
+	p->flagged = sqlite3_column_int(st, 7) != 0;
+	copy_col(st, 8, p->review, sizeof p->review);
+}
+
+static bool read_progress(sqlite3 *db, const struct session *s, long long after, long limit,
+	struct proto_page *page, long long *last)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, PROGRESS_SQL, -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_int64(st, 1, s->operator_id);
+	sqlite3_bind_int64(st, 2, after);
+	sqlite3_bind_int64(st, 3, limit + 1);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (page->count == (size_t)limit) {
+			page->has_more = true;
+			break;
+		}
+		progress_from_row(st, &page->progress[page->count]);
+		*last = page->progress[page->count++].seq;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+void api_progress(const struct session *s, const char *cursor, const char *limit_text,
+	struct reply *out)
+{
+	long limit;
+	long long after = 0;
+	if (!feed_arguments('p', cursor, limit_text, &limit, &after, out))
+		return;
+	struct proto_page page = { .kind = PROTO_PAGE_PROGRESS, .total = -1 };
+	page.progress = calloc((size_t)limit + 1, sizeof *page.progress);
+	sqlite3 *db = db_thread();
+	/* one read transaction: the newest entry and the page agree */
+	if (page.progress == NULL || db == NULL || !db_exec(db, "BEGIN")) {
+		proto_page_free(&page);
+		reply_db_error(out, db);
+		return;
+	}
+	if (after > progress_newest(db)) {
+		/* a cursor past the newest entry: another server's, or a restored
+		 * database; the client reads the feed again from its start */
+		db_rollback(db);
+		proto_page_free(&page);
+		reply_problem(out, PROBLEM_CURSOR_EXPIRED, NULL);
+		return;
+	}
+	long long last = after;
+	if (!read_progress(db, s, after, limit, &page, &last)) {
+		proto_page_free(&page);
+		reply_db_error(out, db);
+		db_rollback(db);
+		return;
+	}
+	db_rollback(db);
+	snprintf(page.next_cursor, sizeof page.next_cursor, "p%lld", last);
 	reply_json(out, 200, proto_page_encode(&page));
 	out->list = true;
 	proto_page_free(&page);

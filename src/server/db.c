@@ -21,7 +21,7 @@
 #define DB_BUSY_TIMEOUT_MS 10000
 #define DB_BATCH_MAX 256            /* writes in one group commit at most */
 #define DB_CHECKPOINT_PAGES 4000    /* WAL pages that wake the checkpointer */
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
@@ -143,6 +143,23 @@ static const char schema[] =
 	" sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
 	" PRIMARY KEY(verification_id, sha256)) WITHOUT ROWID;"
 	"CREATE INDEX IF NOT EXISTS waiting_photos_sha256 ON waiting_photos(sha256);"
+	/* v6: the kelurahan's shared progress (GET /progress): an entry each
+	 * time a NIK's records change (stored, flagged, reviewed, corrected),
+	 * written by triggers so no path that changes a record can forget it.
+	 * A database from before gets one entry per record, once. */
+	"CREATE TABLE IF NOT EXISTS progress("
+	" seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" kelurahan TEXT NOT NULL, nik TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS progress_kelurahan ON progress(kelurahan, seq);"
+	"INSERT INTO progress(kelurahan, nik) SELECT kelurahan, nik FROM verifications"
+	" WHERE NOT EXISTS (SELECT 1 FROM progress) ORDER BY received_at, id;"
+	"CREATE TRIGGER IF NOT EXISTS progress_stored AFTER INSERT ON verifications BEGIN"
+	" INSERT INTO progress(kelurahan, nik) VALUES (new.kelurahan, new.nik); END;"
+	"CREATE TRIGGER IF NOT EXISTS progress_changed AFTER UPDATE OF flags, review, review_note,"
+	" reviewed_at, superseded_by ON verifications WHEN old.flags != new.flags"
+	" OR old.review != new.review OR old.review_note != new.review_note"
+	" OR old.reviewed_at IS NOT new.reviewed_at OR old.superseded_by IS NOT new.superseded_by"
+	" BEGIN INSERT INTO progress(kelurahan, nik) VALUES (new.kelurahan, new.nik); END;"
 	"INSERT OR IGNORE INTO meta(key, value) VALUES ('residents_snapshot', 0), "
 	" ('candidates_snapshot', 0);";
 

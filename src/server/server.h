@@ -244,6 +244,7 @@ void api_logout(const struct session *s, struct reply *out);
 void api_residents(const struct session *s, const char *cursor, const char *limit, struct reply *out);
 void api_candidates(const struct session *s, const char *cursor, const char *limit, struct reply *out);
 void api_changes(const struct session *s, const char *cursor, const char *limit, struct reply *out);
+void api_progress(const struct session *s, const char *cursor, const char *limit, struct reply *out);
 /* photos_later: the request said "Photos-Later: 1" (doc/PROTOCOL.md): the
  * record is stored even when its photos are not, waiting for them */
 void api_verification_put(const struct session *s, const char *id, const char *body, size_t len,

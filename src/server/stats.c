@@ -209,8 +209,7 @@ static bool make_region_rows(struct stats *s, const char *scope)
  * (stats.h); any_flag: one of them carries a flag. */
 #define CURRENT_CTE \
 	"WITH cur AS (SELECT *," \
-	"  row_number() OVER (PARTITION BY nik ORDER BY review = 'confirmed' DESC," \
-	"   received_at DESC, id DESC) AS rank," \
+	"  row_number() OVER (PARTITION BY nik ORDER BY " DECIDING_ORDER ") AS rank," \
 	"  max(flags != 0) OVER (PARTITION BY nik) AS any_flag" \
 	"  FROM verifications WHERE superseded_by IS NULL)"
 

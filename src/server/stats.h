@@ -28,6 +28,11 @@
 
 struct sqlite3;
 
+/* Which of a NIK's current records decides (above): an ORDER BY over
+ * verifications' columns, first row wins.  The figures and the clerks'
+ * shared progress (GET /progress) read it alike. */
+#define DECIDING_ORDER "review = 'confirmed' DESC, received_at DESC, id DESC"
+
 struct stats_counts {
 	long long assigned, assigned_verified;
 	long long verified, layak, tidak_layak, not_found;

@@ -226,6 +226,21 @@ static const char *const migrations[] = {
 	" WHEN (SELECT state FROM records WHERE uuid = OLD.uuid) <> 'draft'"
 	"  AND (SELECT purged_at FROM records WHERE uuid = OLD.uuid) IS NULL"
 	" BEGIN SELECT RAISE(ABORT, 'sigacor: frozen record'); END;",
+
+	/* 10: the kelurahan's shared progress (GET /progress): per NIK, the
+	 * outcome of its deciding record at the city and who verified it, by
+	 * any operator of the kelurahan; never their records or photos */
+	"CREATE TABLE progress ("
+	"  nik TEXT PRIMARY KEY NOT NULL CHECK (length(nik) = 16),"
+	"  kelurahan TEXT NOT NULL,"
+	"  decision TEXT NOT NULL CHECK (decision IN ('layak', 'tidak-layak')),"
+	"  reason TEXT NOT NULL DEFAULT '',"
+	"  operator TEXT NOT NULL DEFAULT '',"
+	"  verified_at INTEGER NOT NULL DEFAULT 0,"
+	"  flagged INTEGER NOT NULL DEFAULT 0,"
+	"  review TEXT NOT NULL DEFAULT '',"
+	"  seq INTEGER NOT NULL DEFAULT 0"
+	") WITHOUT ROWID;",
 };
 #define STORE_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

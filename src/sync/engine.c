@@ -193,6 +193,7 @@ static void begin_job(struct sync *s, enum sync_job job, enum sync_step first,
 	s->prog.photo_rate = sync_photo_rate_saved(s->store);
 	s->pass_restarted = false;
 	s->changes_restarted = false;
+	s->progress_restarted = false;
 	s->registry_kept = false;
 	s->cand_restarted = false;
 	s->missing_rounds = 0;
@@ -544,6 +545,7 @@ static const struct {
 	[STEP_CANDIDATES_PROBE] = { pull_start, pull_done },
 	[STEP_CANDIDATES_PAGE] = { pull_start, pull_done },
 	[STEP_CHANGES_PAGE] = { pull_start, pull_done },
+	[STEP_PROGRESS_PAGE] = { pull_start, pull_done },
 	[STEP_FINISH] = { finish_run, NULL },
 };
 

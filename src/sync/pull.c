@@ -24,6 +24,7 @@ static void scope_text(const struct sync *s, char *buf, size_t len)
 
 #define KEY_RES_SCOPE "sync.residents.scope"
 #define KEY_CAND_SCOPE "sync.candidates.scope"
+#define KEY_PROG_SCOPE "sync.progress.scope"
 
 /* The pass begun last was for the operator's present kelurahan (the city
  * may move an operator without touching the registry, so the snapshot
@@ -129,6 +130,9 @@ void pull_start(struct sync *s)
 		x = list_request(s, l->path, NULL, 0);
 	} else if (s->step == l->page) {
 		x = list_request(s, l->path, s->page_cursor, s->cfg.page_limit);
+	} else if (s->step == STEP_PROGRESS_PAGE) {
+		store_sync_progress_cursor(s->store, s->page_cursor, sizeof s->page_cursor);
+		x = list_request(s, "/progress", s->page_cursor, s->cfg.page_limit);
 	} else {
 		store_sync_changes_cursor(s->store, s->page_cursor, sizeof s->page_cursor);
 		x = list_request(s, "/verifications/changes", s->page_cursor, s->cfg.page_limit);
@@ -347,6 +351,9 @@ static void change_from_proto(struct store_change *out, const struct proto_chang
 	}
 }
 
+static void to_progress_phase(struct sync *s);
+static bool cursor_gone(const struct http_xfer *x, const struct proto_problem *pb, bool problem);
+
 static void changes_page_done(struct sync *s, struct proto_page *page)
 {
 	size_t n = 0;
@@ -364,7 +371,88 @@ static void changes_page_done(struct sync *s, struct proto_page *page)
 		sync_goto(s, STEP_CHANGES_PAGE);
 		return;
 	}
-	sync_goto(s, STEP_FINISH);
+	to_progress_phase(s);
+}
+
+/* ---------------------------------------------------------------- progress */
+
+/* The kelurahan's progress after the changes feed, from the last run's
+ * cursor.  A copy of other kelurahan (the city moved the operator) is
+ * forgotten first and read again from the start. */
+static void to_progress_phase(struct sync *s)
+{
+	if (!same_scope(s, KEY_PROG_SCOPE) && (store_sync_progress_reset(s->store) != STORE_OK
+		|| save_scope(s, KEY_PROG_SCOPE) != STORE_OK)) {
+		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
+		return;
+	}
+	snprintf(s->prog.message, sizeof s->prog.message, "%s",
+		_("Mengambil kemajuan verifikasi kelurahan…"));
+	sync_goto(s, STEP_PROGRESS_PAGE);
+}
+
+static void progress_from_proto(struct store_progress_item *out, const struct proto_progress *in)
+{
+	memset(out, 0, sizeof *out);
+	out->seq = in->seq;
+	snprintf(out->nik, sizeof out->nik, "%s", in->nik);
+	snprintf(out->kelurahan, sizeof out->kelurahan, "%s", in->kelurahan);
+	snprintf(out->decision, sizeof out->decision, "%s", in->decision);
+	snprintf(out->reason, sizeof out->reason, "%s", in->reason);
+	snprintf(out->operator_name, sizeof out->operator_name, "%s", in->operator_name);
+	out->verified_at = in->verified_at;
+	out->flagged = in->flagged;
+	snprintf(out->review, sizeof out->review, "%s", in->review);
+}
+
+static void progress_page_done(struct sync *s, const struct proto_page *page)
+{
+	struct store_progress_item *items = calloc(page->count > 0 ? page->count : 1, sizeof *items);
+	if (items == NULL) {
+		sync_stop(s, SYNC_LOCAL, "%s", _("Memori tidak cukup."));
+		return;
+	}
+	for (size_t i = 0; i < page->count; i++) {
+		if (!in_scope(s, page->progress[i].kelurahan)) {
+			free(items);
+			sync_stop(s, SYNC_SERVER, "%s", _("Server mengirim kemajuan verifikasi di luar "
+				"kelurahan tugas petugas ini; unduhan dihentikan dan halaman itu dibuang."));
+			return;
+		}
+		progress_from_proto(&items[i], &page->progress[i]);
+	}
+	size_t applied = 0;
+	enum store_status st = store_sync_progress_page(s->store, items, page->count,
+		page->next_cursor, &applied);
+	free(items);
+	if (st != STORE_OK) {
+		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
+		return;
+	}
+	s->prog.progress_received += (int64_t)applied;
+	sync_goto(s, page->has_more ? STEP_PROGRESS_PAGE : STEP_FINISH);
+}
+
+/* The answer to a progress page that is not a page. */
+static void progress_refused(struct sync *s, const struct http_xfer *x,
+	const struct proto_problem *pb, bool problem)
+{
+	if (x->status == 404 && problem && strcmp(pb->code, "not_found") == 0) {
+		/* a server from before the shared progress: nothing to read */
+		sync_goto(s, STEP_FINISH);
+		return;
+	}
+	if (cursor_gone(x, pb, problem) && !s->progress_restarted) {
+		/* a cursor of another server (or a restored one): from the start */
+		s->progress_restarted = true;
+		if (store_sync_progress_reset(s->store) != STORE_OK) {
+			sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
+			return;
+		}
+		sync_goto(s, STEP_PROGRESS_PAGE);
+		return;
+	}
+	sync_unexpected(s, x, problem ? pb : NULL);
 }
 
 static bool cursor_gone(const struct http_xfer *x, const struct proto_problem *pb, bool problem)
@@ -388,6 +476,10 @@ void pull_done(struct sync *s, struct http_xfer *x)
 			sync_goto(s, lists[k].probe);
 			return;
 		}
+		if (s->step == STEP_PROGRESS_PAGE) {
+			progress_refused(s, x, &pb, problem);
+			return;
+		}
 		if (s->step == STEP_CHANGES_PAGE && cursor_gone(x, &pb, problem) &&
 			!s->changes_restarted) {
 			/* a cursor of another server: read the feed from its start */
@@ -401,12 +493,16 @@ void pull_done(struct sync *s, struct http_xfer *x)
 	}
 	enum pull_kind k = kind_of_step(s->step);
 	bool list_step = s->step == lists[k].probe || s->step == lists[k].page;
+	enum proto_page_kind kind = list_step ? lists[k].page_kind
+		: s->step == STEP_PROGRESS_PAGE ? PROTO_PAGE_PROGRESS : PROTO_PAGE_CHANGES;
 	struct proto_page page;
-	if (!decode_page(s, x, list_step ? lists[k].page_kind : PROTO_PAGE_CHANGES, &page)) {
+	if (!decode_page(s, x, kind, &page)) {
 		proto_page_free(&page);
 		return;
 	}
-	if (!list_step)
+	if (kind == PROTO_PAGE_PROGRESS)
+		progress_page_done(s, &page);
+	else if (!list_step)
 		changes_page_done(s, &page);
 	else if (s->step == lists[k].probe)
 		probe_done(s, k, &page);

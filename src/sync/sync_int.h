@@ -87,6 +87,7 @@ enum sync_step {
 	STEP_CANDIDATES_PROBE,       /* GET /candidates?limit=0 */
 	STEP_CANDIDATES_PAGE,        /* GET /candidates?cursor=&limit= */
 	STEP_CHANGES_PAGE,           /* GET /verifications/changes?cursor= */
+	STEP_PROGRESS_PAGE,          /* GET /progress?cursor= (the kelurahan's progress) */
 	STEP_FINISH,                 /* (no transfer) the run is over */
 };
 
@@ -135,6 +136,7 @@ struct sync {
 	struct store_pull_state pull;
 	bool pass_restarted;
 	bool changes_restarted;
+	bool progress_restarted;
 	/* the server's registry was too small to replace the copy (kept) */
 	bool registry_kept;
 	int64_t registry_kept_have, registry_kept_offered;

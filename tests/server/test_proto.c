@@ -222,7 +222,7 @@ static void test_garbage(void)
 			&& proto_problem_decode(in, n, &pr, NULL) != PROTO_OK
 			&& proto_verification_result_decode(in, n, &vr, NULL) != PROTO_OK
 			&& proto_login_request_decode(in, n, &lr, NULL) != PROTO_OK;
-		for (int k = PROTO_PAGE_RESIDENTS; k <= PROTO_PAGE_CHANGES; k++) {
+		for (int k = PROTO_PAGE_RESIDENTS; k <= PROTO_PAGE_PROGRESS; k++) {
 			all = all && proto_page_decode(in, n, (enum proto_page_kind)k, &p, NULL) != PROTO_OK;
 			proto_page_free(&p);
 		}
@@ -309,6 +309,35 @@ static void test_pages(void)
 	ok(strstr(json, "snapshot") == NULL, "changes pages have no snapshot");
 	proto_page_free(&q);
 	free(json);
+
+	/* the kelurahan's progress: the outcome and who, checked as a record's codes */
+	struct proto_progress pg = { .seq = 57, .nik = "3671015503850002", .kelurahan = "36.71.01.1001",
+		.decision = "tidak-layak", .reason = "tidak-ditemukan", .operator_name = "siti.sukarasa",
+		.verified_at = 1741918600, .flagged = true, .review = "" };
+	struct proto_page pp = { .kind = PROTO_PAGE_PROGRESS, .count = 1, .progress = &pg,
+		.next_cursor = "p57", .total = -1 };
+	json = proto_page_encode(&pp);
+	is_int(proto_page_decode(json, strlen(json), PROTO_PAGE_PROGRESS, &q, &e), PROTO_OK, "progress page");
+	ok(q.count == 1 && q.progress[0].seq == 57 && q.progress[0].flagged
+		&& q.progress[0].verified_at == 1741918600 && strcmp(q.progress[0].operator_name, "siti.sukarasa") == 0
+		&& strcmp(q.progress[0].reason, "tidak-ditemukan") == 0 && strstr(json, "snapshot") == NULL,
+		"progress fields, no snapshot");
+	proto_page_free(&q);
+	free(json);
+	static const char *const bad_progress[] = {
+		/* layak with a reason, an unknown reason, no decision, an operator name that is not one */
+		"{\"items\":[{\"seq\":1,\"nik\":\"3671015503850002\",\"kelurahan\":\"36.71.01.1001\",\"decision\":\"layak\",\"reason\":\"meninggal\",\"operator\":\"siti\",\"verified_at\":\"\",\"flagged\":false,\"review\":\"\"}],\"next_cursor\":\"p1\",\"has_more\":false,\"total\":-1}",
+		"{\"items\":[{\"seq\":1,\"nik\":\"3671015503850002\",\"kelurahan\":\"36.71.01.1001\",\"decision\":\"tidak-layak\",\"reason\":\"hilang\",\"operator\":\"siti\",\"verified_at\":\"\",\"flagged\":false,\"review\":\"\"}],\"next_cursor\":\"p1\",\"has_more\":false,\"total\":-1}",
+		"{\"items\":[{\"seq\":1,\"nik\":\"3671015503850002\",\"kelurahan\":\"36.71.01.1001\",\"decision\":\"\",\"reason\":\"\",\"operator\":\"siti\",\"verified_at\":\"\",\"flagged\":false,\"review\":\"\"}],\"next_cursor\":\"p1\",\"has_more\":false,\"total\":-1}",
+		"{\"items\":[{\"seq\":1,\"nik\":\"3671015503850002\",\"kelurahan\":\"36.71.01.1001\",\"decision\":\"layak\",\"reason\":\"\",\"operator\":\"Siti <b>\",\"verified_at\":\"\",\"flagged\":false,\"review\":\"\"}],\"next_cursor\":\"p1\",\"has_more\":false,\"total\":-1}",
+	};
+	bool refused = true;
+	for (size_t i = 0; i < sizeof bad_progress / sizeof bad_progress[0]; i++) {
+		refused = refused && proto_page_decode(bad_progress[i], strlen(bad_progress[i]),
+			PROTO_PAGE_PROGRESS, &q, &e) == PROTO_ERR_SHAPE;
+		proto_page_free(&q);
+	}
+	ok(refused, "progress items with a wrong outcome or operator are refused");
 }
 
 static void test_problem_and_result(void)

@@ -115,7 +115,7 @@ static void test_open(void)
 	char db[4300];
 	path_in(db, sizeof db, dir, "sigacor.db");
 	ok(stat(db, &sb) == 0 && (sb.st_mode & 0777) == 0600, "database file is 0600");
-	is_int(query_int("PRAGMA user_version"), 9, "schema version 9");
+	is_int(query_int("PRAGMA user_version"), 10, "schema version 10");
 	is_int(query_int("PRAGMA application_id"), 0x53494741, "application_id marks the file");
 	char mode[16] = "";
 	sqlite3 *h;

@@ -91,7 +91,7 @@ static void test_migration(void)
 		" CREATE TRIGGER record_photos_frozen_delete BEFORE DELETE ON record_photos"
 		" WHEN (SELECT state FROM records WHERE uuid = OLD.uuid) <> 'draft'"
 		" BEGIN SELECT RAISE(ABORT, 'sigacor: frozen record'); END;");
-	sql("DROP TABLE photo_queue; DROP TRIGGER records_answers_frozen; DROP TABLE reviews;"
+	sql("DROP TABLE progress; DROP TABLE photo_queue; DROP TRIGGER records_answers_frozen; DROP TABLE reviews;"
 		" ALTER TABLE records DROP COLUMN answers_review;"
 		" DROP TABLE candidates; DROP TABLE residents_name; DROP TABLE phone_positions;"
 		" ALTER TABLE record_photos DROP COLUMN original_sha256;"
