@@ -32,6 +32,7 @@ struct cli_command {
 
 int cli_cmd_nik(struct cli *c, int argc, char **argv);
 int cli_cmd_photo_info(struct cli *c, int argc, char **argv);
+int cli_cmd_preview(struct cli *c, int argc, char **argv);       /* cmd_preview.c */
 int cli_cmd_import_residents(struct cli *c, int argc, char **argv);
 int cli_cmd_lookup(struct cli *c, int argc, char **argv);
 int cli_cmd_add(struct cli *c, int argc, char **argv);

@@ -27,4 +27,10 @@ bool i18n_init(const char *lang_option);
 /* true when messages are shown in English */
 bool i18n_english(void);
 
+/* Whether the terminal takes UTF-8, by the environment: the first of
+ * LC_ALL, LC_CTYPE, LANG that is set says so.  (sigacor itself runs under
+ * C.UTF-8 when the locale is "C", see i18n_init, so nl_langinfo cannot
+ * tell.)  The QR code and the photo preview need it for their blocks. */
+bool i18n_terminal_utf8(void);
+
 #endif

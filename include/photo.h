@@ -133,6 +133,22 @@ enum photo_error photo_copy_make_buffer(const unsigned char *data, size_t len,
 	struct photo_copy *out);
 void photo_copy_free(struct photo_copy *c);
 
+/* A photo to look at (the preview, include/preview.h): decoded with DCT
+ * scaling and area-averaged to at most long_side pixels on the long side
+ * (never enlarged), RGB 3 bytes a pixel, turned upright by its EXIF
+ * orientation (so width and height may be the stored ones swapped).
+ * PHOTO_ERR_NOT_JPEG for a usable file of another type; the errors of
+ * photo_read and photo_copy_make otherwise. */
+struct photo_pixels {
+	unsigned char *rgb;         /* malloc'd, width * height * 3 */
+	int width, height;
+	int orig_width, orig_height;   /* the stored image's, as its frame header says */
+};
+enum photo_error photo_decode_upright(const char *path, int long_side, struct photo_pixels *out);
+enum photo_error photo_decode_upright_buffer(const unsigned char *data, size_t len,
+	int long_side, struct photo_pixels *out);
+void photo_pixels_free(struct photo_pixels *p);
+
 /* SHA-256 of a whole file as 64 lower-case hex digits. */
 bool photo_sha256_file(const char *path, char out[PHOTO_SHA256_HEX]);
 void photo_sha256_buffer(const void *data, size_t len, char out[PHOTO_SHA256_HEX]);

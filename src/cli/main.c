@@ -19,6 +19,10 @@ static const struct cli_command commands[] = {
 		N_("Periksa NIK dan uraikan wilayah, tanggal lahir dan jenis kelamin."), NULL },
 	{ "photo-info", cli_cmd_photo_info, "photo-info FILE...",
 		N_("Jenis file, SHA-256, GPS, waktu foto, orientasi dan kelurahan."), NULL },
+	{ "preview", cli_cmd_preview, "preview [--size KOLOMxBARIS] [--mode MODE] FILE",
+		N_("Tampilkan foto di terminal (libchafa), seperti F4 di layar."),
+		N_("      --size KOLOMxBARIS    ukuran layar (bawaan: ukuran terminal)\n"
+		   "      --mode MODE           auto, symbols, ascii, sixel atau kitty\n") },
 	{ "import-residents", cli_cmd_import_residents, "import-residents FILE.csv",
 		N_("Impor data kependudukan dari CSV: semua baris, atau tidak sama sekali."), NULL },
 	{ "lookup", cli_cmd_lookup, "lookup NIK",

@@ -31,6 +31,17 @@ static void ensure_locale(void)
 		setlocale(LC_ALL, "C.UTF-8");
 }
 
+bool i18n_terminal_utf8(void)
+{
+	const char *const vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		const char *v = getenv(vars[i]);
+		if (v != NULL && v[0] != '\0')
+			return strcasestr(v, "UTF-8") != NULL || strcasestr(v, "utf8") != NULL;
+	}
+	return false;
+}
+
 static bool has_catalogue(const char *dir)
 {
 	char path[PATH_MAX];

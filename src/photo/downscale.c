@@ -223,7 +223,7 @@ static bool resample(struct decode *d, int src_w, int src_h, struct image *dst)
  * the original's and target); small->px stays NULL when the photo is not
  * larger than target. */
 static enum photo_error decode_small(struct decode *d, const unsigned char *data,
-	size_t len, int target, int *orig_w, int *orig_h, struct image *small)
+	size_t len, int target, bool always, int *orig_w, int *orig_h, struct image *small)
 {
 	struct jpeg_decompress_struct *ci = &d->cinfo;
 	ci->err = jpeg_std_error(&d->err.pub);
@@ -244,18 +244,19 @@ static enum photo_error decode_small(struct decode *d, const unsigned char *data
 	if ((long long)w * h > MAX_PIXELS)
 		return PHOTO_ERR_TOO_MANY_PIXELS;
 	int long_side = w > h ? w : h;
-	if (long_side <= target)
+	if (long_side <= target && !always)
 		return PHOTO_ERR_NONE;  /* small enough: nothing decoded */
+	int fit = target < long_side ? target : long_side;
 	d->cmyk = ci->jpeg_color_space == JCS_CMYK || ci->jpeg_color_space == JCS_YCCK;
 	ci->out_color_space = d->cmyk ? JCS_CMYK
 		: ci->jpeg_color_space == JCS_GRAYSCALE ? JCS_GRAYSCALE : JCS_RGB;
-	ci->scale_num = (unsigned)dct_scale(long_side, target);
+	ci->scale_num = (unsigned)dct_scale(long_side, fit);
 	ci->scale_denom = 8;
 	jpeg_start_decompress(ci);
 	d->stride = (size_t)ci->output_width * (size_t)ci->output_components;
 	small->comps = d->cmyk ? 3 : ci->output_components;
-	small->width = (int)(((long)w * target + long_side / 2) / long_side);
-	small->height = (int)(((long)h * target + long_side / 2) / long_side);
+	small->width = (int)(((long)w * fit + long_side / 2) / long_side);
+	small->height = (int)(((long)h * fit + long_side / 2) / long_side);
 	small->width = small->width < 1 ? 1 : small->width;
 	small->height = small->height < 1 ? 1 : small->height;
 	if (!resample(d, (int)ci->output_width, (int)ci->output_height, small))
@@ -365,8 +366,8 @@ static enum photo_error make_copy(const unsigned char *data, size_t len,
 	enum photo_error pe = PHOTO_ERR_READ;
 	if (d == NULL || e == NULL)
 		goto done;
-	pe = decode_small(d, data, len, opt->max_long_side, &out->orig_width, &out->orig_height,
-		&small);
+	pe = decode_small(d, data, len, opt->max_long_side, false, &out->orig_width,
+		&out->orig_height, &small);
 	if (pe != PHOTO_ERR_NONE || small.px == NULL)
 		goto done;
 	unsigned char *app1;
@@ -433,4 +434,118 @@ void photo_copy_free(struct photo_copy *c)
 	free(c->data);
 	c->data = NULL;
 	c->len = 0;
+}
+
+/* ------------------------------------------------------------ to look at */
+
+/* Grey to RGB in place (the buffer holds 3 bytes a pixel). */
+static void grey_to_rgb(unsigned char *px, size_t pixels)
+{
+	for (size_t i = pixels; i-- > 0;)
+		px[3 * i] = px[3 * i + 1] = px[3 * i + 2] = px[i];
+}
+
+/* Where output pixel (x, y) of the upright image comes from in the stored
+ * one (w x h), for EXIF orientation o (2-8; 5-8 swap the sides). */
+static void upright_source(int o, int x, int y, int w, int h, int *sx, int *sy)
+{
+	switch (o) {
+	case 2: *sx = w - 1 - x; *sy = y; break;                /* mirrored */
+	case 3: *sx = w - 1 - x; *sy = h - 1 - y; break;        /* upside down */
+	case 4: *sx = x; *sy = h - 1 - y; break;
+	case 5: *sx = y; *sy = x; break;                        /* transposed */
+	case 6: *sx = y; *sy = h - 1 - x; break;                /* turned 90 clockwise */
+	case 7: *sx = w - 1 - y; *sy = h - 1 - x; break;
+	case 8: *sx = w - 1 - y; *sy = x; break;                /* turned 90 anticlockwise */
+	default: *sx = x; *sy = y; break;
+	}
+}
+
+static bool turn_upright(struct photo_pixels *p, int orientation)
+{
+	if (orientation < 2 || orientation > 8)
+		return true;
+	int w = p->width, h = p->height;
+	int ow = orientation >= 5 ? h : w, oh = orientation >= 5 ? w : h;
+	unsigned char *out = malloc((size_t)ow * (size_t)oh * 3);
+	if (out == NULL)
+		return false;
+	for (int y = 0; y < oh; y++)
+		for (int x = 0; x < ow; x++) {
+			int sx, sy;
+			upright_source(orientation, x, y, w, h, &sx, &sy);
+			memcpy(out + 3 * ((size_t)y * (size_t)ow + (size_t)x),
+				p->rgb + 3 * ((size_t)sy * (size_t)w + (size_t)sx), 3);
+		}
+	free(p->rgb);
+	p->rgb = out;
+	p->width = ow;
+	p->height = oh;
+	return true;
+}
+
+enum photo_error photo_decode_upright_buffer(const unsigned char *data, size_t len,
+	int long_side, struct photo_pixels *out)
+{
+	memset(out, 0, sizeof *out);
+	struct photo_facts facts;
+	enum photo_error pe = photo_read_buffer(data, len, PHOTO_READ_EXIF, &facts);
+	if (pe != PHOTO_ERR_NONE)
+		return pe;
+	if (facts.type != PHOTO_TYPE_JPEG || long_side < 1)
+		return PHOTO_ERR_NOT_JPEG;
+	struct decode *d = calloc(1, sizeof *d);
+	struct image small = { 0 };
+	pe = PHOTO_ERR_READ;
+	if (d != NULL)
+		pe = decode_small(d, data, len, long_side, true, &out->orig_width,
+			&out->orig_height, &small);
+	if (d != NULL) {
+		jpeg_destroy_decompress(&d->cinfo);
+		free(d->ring);
+		free(d);
+	}
+	size_t pixels = (size_t)small.width * (size_t)small.height;
+	unsigned char *rgb = pe == PHOTO_ERR_NONE && small.px != NULL && small.comps == 1
+		? realloc(small.px, pixels * 3) : small.px;
+	if (rgb == NULL && small.px != NULL) {
+		free(small.px);
+		return PHOTO_ERR_TOO_MANY_PIXELS;
+	}
+	if (pe != PHOTO_ERR_NONE || rgb == NULL) {
+		free(rgb);
+		return pe != PHOTO_ERR_NONE ? pe : PHOTO_ERR_BAD_IMAGE;
+	}
+	if (small.comps == 1)
+		grey_to_rgb(rgb, pixels);
+	out->rgb = rgb;
+	out->width = small.width;
+	out->height = small.height;
+	if (!turn_upright(out, facts.orientation)) {
+		photo_pixels_free(out);
+		return PHOTO_ERR_TOO_MANY_PIXELS;
+	}
+	return PHOTO_ERR_NONE;
+}
+
+enum photo_error photo_decode_upright(const char *path, int long_side, struct photo_pixels *out)
+{
+	unsigned char *data;
+	size_t len = 0;
+	memset(out, 0, sizeof *out);
+	struct photo_facts facts;
+	enum photo_error pe = photo_read(path, 0, &facts);
+	if (pe != PHOTO_ERR_NONE)
+		return pe;
+	if (!read_whole(path, &data, &len))
+		return PHOTO_ERR_READ;
+	pe = photo_decode_upright_buffer(data, len, long_side, out);
+	free(data);
+	return pe;
+}
+
+void photo_pixels_free(struct photo_pixels *p)
+{
+	free(p->rgb);
+	p->rgb = NULL;
 }

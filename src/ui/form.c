@@ -380,6 +380,21 @@ int form_attached_kind(const struct form *f, const char *name)
 	return -1;
 }
 
+bool form_photo_path(struct ui *ui, const struct form *f, int kind, char *buf, size_t len)
+{
+	const struct record_photo *p = kind >= 0 && kind < PHOTO_KIND_COUNT ? &f->rec.photos[kind] : NULL;
+	return p != NULL && p->attached && ui->store != NULL
+		&& store_photo_path(ui->store, p->sha256, buf, len);
+}
+
+bool form_attached_copy(struct ui *ui, const struct form *f, const char *name, long long size,
+	char *buf, size_t len)
+{
+	int kind = form_attached_kind(f, name);
+	return kind >= 0 && f->rec.photos[kind].original_size == size
+		&& form_photo_path(ui, f, kind, buf, len);
+}
+
 int form_next_empty_slot(const struct form *f, int kind)
 {
 	for (int i = 0; i < PHOTO_KIND_COUNT; i++) {

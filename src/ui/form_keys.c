@@ -357,6 +357,23 @@ static unsigned frozen_key(struct ui *ui, struct form *f, const struct ui_key *k
 	}
 }
 
+/* F4 on a photo slot: its photo drawn in the terminal (the copy kept) */
+static unsigned view_photo(struct ui *ui, struct form *f, int slot)
+{
+	char path[PATH_MAX];
+	if (slot < 0) {
+		ui_message(ui, ROLE_WARN, "%s", _("Pindah ke kotak foto (KTP, KK atau rumah) untuk melihat fotonya."));
+		return UI_HANDLED;
+	}
+	if (!form_photo_path(ui, f, slot, path, sizeof path)) {
+		ui_message(ui, ROLE_WARN, _("%s belum terlampir: Enter untuk memilih."), ui_photo_kind_label(slot));
+		return UI_HANDLED;
+	}
+	const struct record_photo *p = &f->rec.photos[slot];
+	return ui_view_photo(ui, path, p->original_name[0] != '\0' ? p->original_name
+		: ui_photo_kind_label(slot));
+}
+
 static unsigned form_key(struct ui *ui, void *state, const struct ui_key *k)
 {
 	struct form *f = state;
@@ -427,6 +444,8 @@ static unsigned form_key(struct ui *ui, void *state, const struct ui_key *k)
 	case ACT_FIND:
 		form_find_resident(ui, f);
 		return UI_HANDLED;
+	case ACT_VIEW:
+		return view_photo(ui, f, slot);
 	case ACT_CORRECT:
 		ui_message(ui, ROLE_NORMAL, "%s", _("Ini masih draf: ubah langsung saja."));
 		return UI_HANDLED;
@@ -463,10 +482,15 @@ static const enum ui_action *form_hints(struct ui *ui, void *state)
 		ACT_BACK, ACT_DISCARD, ACT_FINALISE, ACT_LOCK, ACT_NONE };
 	static const enum ui_action decision[] = { ACT_HELP, ACT_LAYAK, ACT_TIDAK_LAYAK, ACT_SAVE,
 		ACT_FINALISE, ACT_BACK, ACT_NONE };
+	/* on a photo slot F4 shows it (discarding is rarer there) */
+	static const enum ui_action photo[] = { ACT_HELP, ACT_ENTER, ACT_VIEW, ACT_SAVE, ACT_FINALISE,
+		ACT_BACK, ACT_LOCK, ACT_NONE };
 	static const enum ui_action frozen[] = { ACT_HELP, ACT_CORRECT, ACT_BACK, ACT_NONE };
 	const struct form *f = state;
 	if (f->frozen)
 		return frozen;
+	if (f->focus >= F_KTP && f->focus <= F_RUMAH)
+		return photo;
 	return f->focus == F_DECISION ? decision : f->focus == F_NIK ? nik : editing;
 }
 

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE 1   /* strcasestr */
 #include "config.h"
 #include "ui.h"
+#include "i18n.h"
 
 #include <qrencode.h>
 #include <stdlib.h>
@@ -60,19 +61,11 @@ void ui_qr_free(struct ui_qr *q)
 	memset(q, 0, sizeof *q);
 }
 
-/* sigacor runs under C.UTF-8 when the locale is "C" (i18n.c), so the
- * terminal's own encoding comes from the environment: the first of
- * LC_ALL, LC_CTYPE, LANG that is set.  A vt100 has no such glyphs. */
+/* A vt100 has no such glyphs, a terminal not in UTF-8 cannot take them. */
 bool ui_qr_drawable(void)
 {
 	const char *term = getenv("TERM");
 	if (term != NULL && strncmp(term, "vt", 2) == 0)
 		return false;
-	const char *const vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
-	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
-		const char *v = getenv(vars[i]);
-		if (v != NULL && v[0] != '\0')
-			return strcasestr(v, "UTF-8") != NULL || strcasestr(v, "utf8") != NULL;
-	}
-	return false;
+	return i18n_terminal_utf8();
 }

@@ -91,7 +91,9 @@ enum ui_scope {
 	X(ACT_TIDAK_LAYAK, SCOPE_FORM, 't', 'T', 0, \
 		N_("Tidak layak"), N_("di kolom keputusan: tidak layak (lalu pilih alasannya)")) \
 	X(ACT_FIND, SCOPE_FORM, KEY_F(7), CTRL_KEY('R'), 0, \
-		N_("Cari nama"), N_("di formulir: cari penduduk tanpa NIK, menurut nama atau No. KK; NIK terisi dari pilihan"))
+		N_("Cari nama"), N_("di formulir: cari penduduk tanpa NIK, menurut nama atau No. KK; NIK terisi dari pilihan")) \
+	X(ACT_VIEW, SCOPE_FORM | SCOPE_PICKER, KEY_F(4), CTRL_KEY('G'), 0, \
+		N_("Lihat foto"), N_("tampilkan foto di terminal: di pemilih foto file terpilih, di formulir foto di kotak terpilih; tombol apa saja kembali"))
 
 enum ui_action {
 	ACT_NONE = 0,
@@ -358,6 +360,13 @@ bool form_attach_photo(struct ui *ui, struct form *f, int kind, const char *path
 	const struct photo_facts *facts);
 /* The slot a file of this name is attached to, or -1. */
 int form_attached_kind(const struct form *f, const char *name);
+/* The stored file of the photo in slot kind (the smaller copy kept, when
+ * one was made); false when the slot is empty. */
+bool form_photo_path(struct ui *ui, const struct form *f, int kind, char *buf, size_t len);
+/* The stored file of the photo attached from a file of this name and
+ * size (the picker shows the copy, smaller to decode); false when none. */
+bool form_attached_copy(struct ui *ui, const struct form *f, const char *name, long long size,
+	char *buf, size_t len);
 /* The first empty photo slot the record's outcome needs (doc/EVIDENCE.md)
  * at or after kind (wrapping), or -1. */
 int form_next_empty_slot(const struct form *f, int kind);
@@ -365,6 +374,11 @@ const char *ui_photo_kind_label(int kind);
 void ui_format_size(long long bytes, char *buf, size_t len);
 /* "2026-11-20 10:00:00" -> "20-11-2026 10:00" */
 void ui_format_taken(const char *taken, char *buf, size_t len);
+
+/* Show the photo at path over the whole terminal (photo_view.c) until a
+ * key; name for the caption.  A photo that cannot be shown leaves the
+ * reason in the message line.  Returns the UI_* flags for the loop. */
+unsigned ui_view_photo(struct ui *ui, const char *path, const char *name);
 
 struct picker_args {
 	struct form *form;

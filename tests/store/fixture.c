@@ -60,7 +60,7 @@ static void to_dms(double v, uint32_t out[6])
 
 /* A w x h image of smooth colour and some texture, as libjpeg encodes it,
  * after our segments (its own SOI left out). */
-static void add_real_image(struct buf *jpeg, int w, int h)
+static void add_real_image(struct buf *jpeg, int w, int h, bool dark_left)
 {
 	struct jpeg_compress_struct ci;
 	struct jpeg_error_mgr err;
@@ -81,7 +81,8 @@ static void add_real_image(struct buf *jpeg, int w, int h)
 	for (int y = 0; y < h; y++) {
 		for (int x = 0; x < w; x++)
 			for (int c = 0; c < 3; c++)
-				row[x * 3 + c] = (unsigned char)((x * (c + 1) / 8 + y * (3 - c) / 8 +
+				row[x * 3 + c] = dark_left ? (x < w / 2 ? 0 : 255)
+					: (unsigned char)((x * (c + 1) / 8 + y * (3 - c) / 8 +
 					((x * 7 + y * 13 + c) % 23) * 5) & 0xFF);
 		JSAMPROW r = row;
 		jpeg_write_scanlines(&ci, &r, 1);
@@ -96,7 +97,7 @@ static void add_real_image(struct buf *jpeg, int w, int h)
 bool fixture_jpeg(const char *path, const struct fixture_photo *spec)
 {
 	struct exif_spec e = { .le = true, .gps = spec->gps, .alt_ref = -1,
-		.taken_at = spec->taken_at };
+		.taken_at = spec->taken_at, .orientation = spec->orientation };
 	if (spec->gps) {
 		to_dms(spec->lat, e.lat);
 		to_dms(spec->lon, e.lon);
@@ -105,14 +106,14 @@ bool fixture_jpeg(const char *path, const struct fixture_photo *spec)
 	}
 	struct buf tiff = { 0 }, jpeg = { 0 };
 	jpeg_begin(&jpeg);
-	if (spec->gps || spec->taken_at != NULL) {
+	if (spec->gps || spec->taken_at != NULL || spec->orientation != 0) {
 		exif_build_libexif(&e, &tiff);
 		jpeg_exif(&jpeg, &tiff);
 	}
 	if (spec->salt != NULL)
 		jpeg_segment(&jpeg, 0xFE, spec->salt, strlen(spec->salt));
 	if (spec->width > 0 && spec->height > 0)
-		add_real_image(&jpeg, spec->width, spec->height);
+		add_real_image(&jpeg, spec->width, spec->height, spec->dark_left);
 	else
 		jpeg_image(&jpeg);
 	bool ok = fixture_write(path, jpeg.p, jpeg.len);

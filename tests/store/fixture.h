@@ -19,6 +19,9 @@ struct fixture_photo {
 	const char *taken_at;        /* "2025:03:14 09:21:05" or NULL */
 	const char *salt;            /* a comment that makes the bytes unique, or NULL */
 	int width, height;           /* a real image of this size (libjpeg); 0: 1x1 */
+	int orientation;             /* EXIF Orientation 1-8, 0: none */
+	bool dark_left;              /* the image's left half black, its right half
+	                                white (to see which way a preview turned it) */
 };
 /* A JPEG that photo_read accepts (small unless width and height are given). */
 bool fixture_jpeg(const char *path, const struct fixture_photo *spec);
