@@ -127,6 +127,9 @@ static const struct check picker_checks[] = {
 	{ "Bantuan", "Pemilih foto", "<Esc>", "Pilih foto untuk" },
 	{ "Lanjut", "terlampir", "", "Pilih foto untuk" },
 	{ "Folder induk", "photos/", "", "Pilih foto untuk" },
+	/* Lanjut attached the only photo before: "../" is selected and F4 asks
+	 * for a file (the picture itself: test_ui_preview) */
+	{ "Lihat foto", "Pilih sebuah file foto dulu", "", "Pilih foto untuk" },
 	{ "Kembali", "!Pilih foto untuk", "", "BUDI SANTOSO" },
 	{ NULL, NULL, NULL, NULL },
 };
