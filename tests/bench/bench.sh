@@ -28,7 +28,7 @@ UPLOAD_PHOTOS=${BENCH_UPLOAD_PHOTOS:-201}
 LINK_PHOTOS=${BENCH_LINK_PHOTOS:-6}
 LINK_RUNS=${BENCH_LINK_RUNS:-3}
 OPERATORS=${BENCH_OPERATORS:-1204}
-ALL_GROUPS="import sync lookup startup memory photo copy upload link typing keys load"
+ALL_GROUPS="import sync lookup startup memory photo copy preview upload link typing keys load"
 ONLY=${BENCH_ONLY:-$ALL_GROUPS}
 BUILD=$top_builddir/bench-build
 DATA=${BENCH_DATA:-$top_builddir/bench-data}
@@ -512,6 +512,40 @@ bench_copy() {
 		"$(awk -v m="$ms" -v r="$(awk -v a="$m" -v b="$am" 'BEGIN{print a/b}')" 'BEGIN{print (m <= 150 && r <= 2) ? "met" : "MISSED"}')"
 }
 
+# ---------------------------------------------------------------- the preview
+# F4's picture of a 12 MP photo at 80x24 (sigacor preview, symbols in 256
+# colours, as the screens draw it on xterm-256color): its time and the bytes
+# it writes, beside the chafa command on the same photo, size and symbols.
+bench_preview() {
+	local photo=$DATA/household/h1.jpg a=$TMP/preview-sig b=$TMP/preview-anchor
+	mkdir -p "$DATA/household"
+	[ -s "$photo" ] || "$B/copybench" make "$photo" 1 || { na "preview" "copybench make failed"; return; }
+	TERM=xterm-256color "$SIGACOR" preview --size 80x24 --mode symbols "$photo" > "$TMP/preview.out" 2>> "$TMP/last.err" \
+		|| { na "preview of a 12 MP photo at 80x24 (ms)" "sigacor preview failed"; return; }
+	local bytes; bytes=$(wc -c < "$TMP/preview.out")
+	local anchor="chafa not installed" abytes=""
+	: > "$a"; : > "$b"
+	for _ in $(seq "$RUNS"); do
+		run_timed "$a" -- env TERM=xterm-256color "$SIGACOR" preview --size 80x24 --mode symbols "$photo"
+		if have chafa; then
+			run_timed "$b" -- chafa -s 80x23 -c 256 --symbols half+solid+space "$photo"
+		fi
+	done
+	read -r m lo hi < <(stats "$a" 1)
+	local ms; ms=$(awk -v v="$m" 'BEGIN{print v*1000}')
+	local am=""
+	if have chafa; then
+		read -r am _ _ < <(stats "$b" 1)
+		abytes=$(chafa -s 80x23 -c 256 --symbols half+solid+space "$photo" | wc -c)
+		anchor="chafa -s 80x23 -c 256 --symbols half+solid+space $(fmt "$(awk -v v="$am" 'BEGIN{print v*1000}')" 0) ms, $abytes bytes"
+	fi
+	row "preview of a 12 MP photo at 80x24 (ms)" "$(fmt "$ms" 0)" \
+		"$(awk -v a="$lo" -v b="$hi" 'BEGIN{printf "%.0f–%.0f", a*1000, b*1000}')" "$anchor" \
+		"$([ -n "$am" ] && ratio "$m" "$am")" "≤ 150 ms" "$(verdict "$ms" "<=" 150)"
+	row "preview of a 12 MP photo at 80x24, written to the terminal (bytes)" "$bytes" "" \
+		"${abytes:+chafa $abytes}" "$([ -n "$abytes" ] && ratio "$bytes" "$abytes")" "≤ 40 KB" "$(verdict "$bytes" "<=" 40960)"
+}
+
 # ---------------------------------------------------------------- uploads
 # A fresh server with one operator for one kelurahan, and a client profile
 # with records (3 photos each) queued: both made anew for every run.
@@ -854,7 +888,7 @@ if ! build; then
 	print_table
 	exit 0
 fi
-for tool in sqlite3 exif exiftool dialog tig vim strace curl; do
+for tool in sqlite3 exif exiftool dialog tig vim strace curl chafa; do
 	have $tool || say "anchor tool missing: $tool (see doc/BENCHMARKS.md for the Debian package)"
 done
 make_data || { say "could not make the data"; print_table; exit 0; }
@@ -865,6 +899,7 @@ want startup && bench_startup
 want memory && bench_memory
 want photo && bench_photo
 want copy && bench_copy
+want preview && bench_preview
 want upload && bench_upload
 want link && bench_link
 want link && bench_cut
