@@ -371,7 +371,8 @@
 		/* sent before its photos: what is missing is said, not hidden */
 		if (r.photos_waiting > 0)
 			main.appendChild(el('p', { id: 'photos-waiting' }, [el('span', { class: 'tag t-waiting',
-				text: S.photos_waiting }), ' ' + r.photos_waiting + ' / ' + r.photos.length]));
+				text: S.photos_waiting }),
+				' ' + r.photos_waiting + ' / ' + r.photos.length + ' ' + S.photos_not_arrived]));
 		var outcome = el('span', {}, [outcomeTag(r.outcome)]);
 		if (r.reason_label)
 			outcome.appendChild(document.createTextNode(' ' + r.reason_label

@@ -117,6 +117,7 @@ enum web_lang { WEB_LANG_ID = 0, WEB_LANG_EN };
 	X(S_SIZE, "size", N_("Ukuran")) \
 	X(S_NO_PHOTO_GPS, "no_photo_gps", N_("foto tanpa GPS")) \
 	X(S_PHOTOS_WAITING, "photos_waiting", N_("Menunggu foto")) \
+	X(S_PHOTOS_NOT_ARRIVED, "photos_not_arrived", N_("foto belum tiba")) \
 	X(S_PHOTO_NOT_ARRIVED, "photo_not_arrived", N_("Foto ini belum diterima server; rekaman dikirim lebih dulu.")) \
 	X(S_CONFIRM_WAITING, "confirm_waiting", N_("Rekaman ini masih menunggu foto; belum dapat diterima. Tolak atau minta kunjungan ulang bila fotonya tidak kunjung datang.")) \
 	X(S_FLAGS, "flags", N_("Tanda dari server")) \
