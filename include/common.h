@@ -30,6 +30,18 @@ enum common_append_result { COMMON_APPENDED, COMMON_TOO_BIG, COMMON_NO_MEMORY };
 enum common_append_result common_append(char **buf, size_t *len, size_t *cap, size_t limit,
 	const void *data, size_t n);
 
+/* A library loaded with dlopen on first use instead of linked, so a
+ * process that never needs it never pays its memory (libcurl in the
+ * screens, libchafa and glib outside the preview child).  Each symbol's
+ * slot is the address of a function pointer (cast to void **). */
+struct common_lazy_symbol {
+	const char *name;
+	void **slot;
+};
+/* Opens soname and fills every slot; false, with every slot untouched and
+ * the library closed again, when it or any symbol is missing. */
+bool common_lazy_load(const char *soname, const struct common_lazy_symbol *symbols, size_t n);
+
 /* Milliseconds on the monotonic clock (for timeouts and intervals only). */
 int64_t common_now_ms(void);
 /* The same in microseconds (a request's duration, for its log line and

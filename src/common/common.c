@@ -2,6 +2,7 @@
 #include "config.h"
 #include "common.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -117,4 +118,22 @@ int64_t common_now_us(void)
 int64_t common_now_ms(void)
 {
 	return common_now_us() / 1000;
+}
+
+bool common_lazy_load(const char *soname, const struct common_lazy_symbol *symbols, size_t n)
+{
+	void *lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+	if (lib == NULL)
+		return false;
+	/* all found before any slot is written: a half-filled table would
+	 * call through a null pointer later */
+	for (size_t i = 0; i < n; i++) {
+		if (dlsym(lib, symbols[i].name) == NULL) {
+			dlclose(lib);
+			return false;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		*symbols[i].slot = dlsym(lib, symbols[i].name);
+	return true;
 }

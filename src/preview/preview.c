@@ -9,7 +9,6 @@
 #include "common.h"
 #include "i18n.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,28 +62,19 @@ static struct {
 #undef CHAFA_LAZY_MEMBER
 } chafa;
 
+/* dlsym gives a void *; POSIX guarantees it converts to a function pointer;
+ * glib's g_string_free is found through libchafa's needs */
+#define CHAFA_LAZY_SYMBOL(name, ret, params) { #name, (void **)&chafa.name },
+static const struct common_lazy_symbol chafa_symbols[] = { CHAFA_LAZY_FUNCTIONS(CHAFA_LAZY_SYMBOL) };
+#undef CHAFA_LAZY_SYMBOL
+
 static bool chafa_load(void)
 {
 	static bool loaded;
-	if (loaded)
-		return true;
-	void *lib = dlopen(CHAFA_LIBRARY, RTLD_NOW | RTLD_LOCAL);
-	if (lib == NULL)
-		return false;
-	bool all = true;
-	/* dlsym gives a void *; POSIX guarantees it converts to a function
-	 * pointer; glib's g_string_free is found through libchafa's needs */
-#define CHAFA_LAZY_FIND(name, ret, params) \
-	*(void **)(&chafa.name) = dlsym(lib, #name); \
-	all = all && chafa.name != NULL;
-	CHAFA_LAZY_FUNCTIONS(CHAFA_LAZY_FIND)
-#undef CHAFA_LAZY_FIND
-	if (!all) {
-		dlclose(lib);
-		return false;
-	}
-	loaded = true;
-	return true;
+	if (!loaded)
+		loaded = common_lazy_load(CHAFA_LIBRARY, chafa_symbols,
+			sizeof chafa_symbols / sizeof chafa_symbols[0]);
+	return loaded;
 }
 
 /* ------------------------------------------------------------ the mode */

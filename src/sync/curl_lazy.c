@@ -2,9 +2,9 @@
 #include "config.h"
 #define CURL_LAZY_NO_NAMES
 #include "curl_lazy.h"
+#include "common.h"
 #include "i18n.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,33 +17,17 @@ struct curl_lazy curl_lazy;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static bool loaded;
 
-/* under lock; true when every function was found */
-static bool load(void)
-{
-	void *lib = dlopen(CURL_LIBRARY, RTLD_NOW | RTLD_LOCAL);
-	if (lib == NULL)
-		return false;
-	struct curl_lazy found;
-	bool all = true;
-	/* dlsym gives a void *; POSIX guarantees it converts to a function pointer */
-#define CURL_LAZY_FIND(name, ret, params) \
-	*(void **)(&found.name) = dlsym(lib, #name); \
-	all = all && found.name != NULL;
-	CURL_LAZY_FUNCTIONS(CURL_LAZY_FIND)
-#undef CURL_LAZY_FIND
-	if (!all) {
-		dlclose(lib);
-		return false;
-	}
-	curl_lazy = found;
-	return true;
-}
+/* dlsym gives a void *; POSIX guarantees it converts to a function pointer */
+#define CURL_LAZY_SYMBOL(name, ret, params) { #name, (void **)&curl_lazy.name },
+static const struct common_lazy_symbol curl_symbols[] = { CURL_LAZY_FUNCTIONS(CURL_LAZY_SYMBOL) };
+#undef CURL_LAZY_SYMBOL
 
 bool curl_lazy_load(char *err, size_t errlen)
 {
 	pthread_mutex_lock(&lock);
 	if (!loaded)
-		loaded = load();
+		loaded = common_lazy_load(CURL_LIBRARY, curl_symbols,
+			sizeof curl_symbols / sizeof curl_symbols[0]);
 	bool ok = loaded;
 	pthread_mutex_unlock(&lock);
 	if (!ok)

@@ -1,5 +1,6 @@
 /* test_common: the durable file write of src/common (a file replaced whole,
- * 0600, never through a link planted at its temp name) and the clock. */
+ * 0600, never through a link planted at its temp name), the clock and the
+ * library loaded on first use. */
 #include "config.h"
 #include "common.h"
 #include "tap.h"
@@ -22,6 +23,27 @@ static bool file_is(const char *path, const char *want)
 	fclose(f);
 	buf[n] = '\0';
 	return strcmp(buf, want) == 0;
+}
+
+/* libc's own functions stand in for a lazy library: always there */
+static void lazy_load_checks(void)
+{
+	size_t (*length)(const char *) = NULL;
+	int (*compare)(const char *, const char *) = NULL;
+	struct common_lazy_symbol found[] = {
+		{ "strlen", (void **)&length }, { "strcmp", (void **)&compare },
+	};
+	ok(common_lazy_load("libc.so.6", found, 2) && length != NULL && compare != NULL
+		&& length("empat") == 5 && compare("a", "a") == 0, "a library's functions are found");
+
+	size_t (*untouched)(const char *) = NULL;
+	int (*first)(const char *, const char *) = NULL;
+	struct common_lazy_symbol missing[] = {
+		{ "strcmp", (void **)&first }, { "sigacor_no_such_function", (void **)&untouched },
+	};
+	ok(!common_lazy_load("libc.so.6", missing, 2) && first == NULL && untouched == NULL,
+		"one missing function: false and no slot written");
+	ok(!common_lazy_load("libsigacor-no-such.so.9", found, 1), "a missing library: false");
 }
 
 int main(void)
@@ -59,6 +81,8 @@ int main(void)
 
 	int64_t a = common_now_ms(), b = common_now_ms();
 	ok(a > 0 && b >= a, "the clock does not go back");
+
+	lazy_load_checks();
 
 	unlink(path);
 	unlink(tmp);
