@@ -338,6 +338,45 @@ static bool feed_arguments(char prefix, const char *cursor, const char *limit_te
 	return true;
 }
 
+/* A feed item from its row; gives the item's seq (the next cursor). */
+typedef long long feed_row_fn(sqlite3_stmt *st, struct proto_page *page, size_t i);
+
+/* Runs a feed's statement (?1 the operator, ?2 the cursor's seq, ?3 the
+ * limit) asking one row more than the page holds: that row only says
+ * more follow.  Finalizes st; false on a database error. */
+static bool step_feed(sqlite3_stmt *st, const struct session *s, long long after, long limit,
+	feed_row_fn *row, struct proto_page *page, long long *last)
+{
+	sqlite3_bind_int64(st, 1, s->operator_id);
+	sqlite3_bind_int64(st, 2, after);
+	sqlite3_bind_int64(st, 3, limit + 1);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (page->count == (size_t)limit) {
+			page->has_more = true;
+			break;
+		}
+		*last = row(st, page, page->count++);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+/* The page as the answer, its next cursor "<prefix><seq>"; frees it. */
+static void reply_feed(struct reply *out, struct proto_page *page, char prefix, long long last)
+{
+	snprintf(page->next_cursor, sizeof page->next_cursor, "%c%lld", prefix, last);
+	reply_json(out, 200, proto_page_encode(page));
+	out->list = true;
+	proto_page_free(page);
+}
+
+static long long change_row(sqlite3_stmt *st, struct proto_page *page, size_t i)
+{
+	change_from_row(st, &page->changes[i]);
+	return page->changes[i].seq;
+}
+
 void api_changes(const struct session *s, const char *cursor, const char *limit_text,
 	struct reply *out)
 {
@@ -363,29 +402,13 @@ void api_changes(const struct session *s, const char *cursor, const char *limit_
 		reply_db_error(out, db);
 		return;
 	}
-	sqlite3_bind_int64(st, 1, s->operator_id);
-	sqlite3_bind_int64(st, 2, after);
-	sqlite3_bind_int64(st, 3, limit + 1);
-	int rc;
 	long long last = after;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (page.count == (size_t)limit) {
-			page.has_more = true;
-			break;
-		}
-		change_from_row(st, &page.changes[page.count]);
-		last = page.changes[page.count++].seq;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	if (!step_feed(st, s, after, limit, change_row, &page, &last)) {
 		proto_page_free(&page);
 		reply_db_error(out, db);
 		return;
 	}
-	snprintf(page.next_cursor, sizeof page.next_cursor, "v%lld", last);
-	reply_json(out, 200, proto_page_encode(&page));
-	out->list = true;
-	proto_page_free(&page);
+	reply_feed(out, &page, 'v', last);
 }
 
 /* ---------------------------------------------------------------- progress */
@@ -432,26 +455,18 @@ static void progress_from_row(sqlite3_stmt *st, struct proto_progress *p)
 	copy_col(st, 8, p->review, sizeof p->review);
 }
 
+static long long progress_row(sqlite3_stmt *st, struct proto_page *page, size_t i)
+{
+	progress_from_row(st, &page->progress[i]);
+	return page->progress[i].seq;
+}
+
 static bool read_progress(sqlite3 *db, const struct session *s, long long after, long limit,
 	struct proto_page *page, long long *last)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, PROGRESS_SQL, -1, &st, NULL) != SQLITE_OK)
-		return false;
-	sqlite3_bind_int64(st, 1, s->operator_id);
-	sqlite3_bind_int64(st, 2, after);
-	sqlite3_bind_int64(st, 3, limit + 1);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (page->count == (size_t)limit) {
-			page->has_more = true;
-			break;
-		}
-		progress_from_row(st, &page->progress[page->count]);
-		*last = page->progress[page->count++].seq;
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE;
+	return sqlite3_prepare_v2(db, PROGRESS_SQL, -1, &st, NULL) == SQLITE_OK
+		&& step_feed(st, s, after, limit, progress_row, page, last);
 }
 
 void api_progress(const struct session *s, const char *cursor, const char *limit_text,
@@ -486,8 +501,5 @@ void api_progress(const struct session *s, const char *cursor, const char *limit
 		return;
 	}
 	db_rollback(db);
-	snprintf(page.next_cursor, sizeof page.next_cursor, "p%lld", last);
-	reply_json(out, 200, proto_page_encode(&page));
-	out->list = true;
-	proto_page_free(&page);
+	reply_feed(out, &page, 'p', last);
 }
