@@ -248,6 +248,12 @@ bool sync_url_normalise(const char *in, char *out, size_t len, char *err, size_t
  * random value r in [0, 1), at least retry_after_ms.  Exposed for tests. */
 long sync_backoff_ms(const struct sync_config *cfg, int attempt, double r, long retry_after_ms);
 
+/* The link's rate counts the time photo bytes were moving, once even when
+ * two uploads overlapped: the milliseconds of [started_ms, now_ms] after
+ * *busy_until_ms (the end of the time counted so far), which becomes now_ms.
+ * Exposed for tests. */
+int64_t sync_busy_ms(int64_t *busy_until_ms, int64_t started_ms, int64_t now_ms);
+
 /* ---- the photo inbox on the server (doc/PROTOCOL.md "Photo inbox"),
  * src/sync/inbox.c.  Small blocking requests (the clerk waits for the
  * answer anyway), on their own connection, beside a running sync. */

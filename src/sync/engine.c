@@ -120,8 +120,9 @@ struct sync *sync_new(struct store *st, const struct sync_config *cfg, char *err
 		sync_free(s);
 		return NULL;
 	}
-	/* one connection at a time: the steps run one after the other */
-	curl_multi_setopt(s->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
+	/* the steps run one after the other on one connection; a second one
+	 * carries the photo sent ahead while a photo waits for its answer */
+	curl_multi_setopt(s->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 2L);
 	s->prog.phase = SYNC_IDLE;
 	s->prog.outcome = SYNC_OK;
 	store_sync_local_only(st, &s->prog.local);
@@ -130,6 +131,7 @@ struct sync *sync_new(struct store *st, const struct sync_config *cfg, char *err
 
 static void drop_transfer(struct sync *s)
 {
+	push_ahead_drop(s);
 	if (s->xfer == NULL)
 		return;
 	curl_multi_remove_handle(s->multi, s->xfer->easy);
@@ -190,6 +192,7 @@ static void begin_job(struct sync *s, enum sync_job job, enum sync_step first,
 	s->photo_after = false;
 	s->run_sent_bytes = 0;
 	s->run_sent_ms = 0;
+	s->run_busy_until_ms = 0;
 	s->prog.photo_rate = sync_photo_rate_saved(s->store);
 	s->pass_restarted = false;
 	s->changes_restarted = false;
@@ -569,21 +572,54 @@ static void transfer_done(struct sync *s, struct http_xfer *x)
 		sync_stop(s, SYNC_LOCAL, "%s", _("Langkah sinkronisasi tidak dikenal."));
 }
 
+void sync_take_over(struct sync *s, struct http_xfer *x, bool done)
+{
+	s->step = STEP_BLOB_PUT;
+	s->attempt = 1;
+	s->prog.attempt = 1;
+	s->retry_at_ms = 0;
+	s->ready = false;
+	if (!done) {
+		s->xfer = x;
+		return;
+	}
+	transfer_done(s, x);
+	http_free(x);
+}
+
+static bool ahead_in_flight(const struct sync *s)
+{
+	return s->ahead.x != NULL && !s->ahead.done;
+}
+
 static void collect(struct sync *s)
 {
 	int left;
 	CURLMsg *msg;
+	struct http_xfer *x = NULL;
+	CURLcode result = CURLE_OK;
+	/* every message: the one sent ahead may have finished too, and its step
+	 * may take it over before the next perform */
 	while ((msg = curl_multi_info_read(s->multi, &left)) != NULL) {
-		if (msg->msg != CURLMSG_DONE || s->xfer == NULL || msg->easy_handle != s->xfer->easy)
+		if (msg->msg != CURLMSG_DONE)
 			continue;
-		struct http_xfer *x = s->xfer;
-		s->xfer = NULL;
-		http_finish(x, msg->data.result);
-		curl_multi_remove_handle(s->multi, x->easy);
-		transfer_done(s, x);
-		http_free(x);
-		return;                  /* msg is no longer valid after removal */
+		if (ahead_in_flight(s) && msg->easy_handle == s->ahead.x->easy) {
+			/* kept for its step (next_queued_photo) */
+			http_finish(s->ahead.x, msg->data.result);
+			curl_multi_remove_handle(s->multi, s->ahead.x->easy);
+			s->ahead.done = true;
+		} else if (x == NULL && s->xfer != NULL && msg->easy_handle == s->xfer->easy) {
+			x = s->xfer;
+			result = msg->data.result;
+		}
 	}
+	if (x == NULL)
+		return;
+	s->xfer = NULL;
+	http_finish(x, result);
+	curl_multi_remove_handle(s->multi, x->easy);
+	transfer_done(s, x);
+	http_free(x);
 }
 
 bool sync_perform(struct sync *s)
@@ -595,14 +631,15 @@ bool sync_perform(struct sync *s)
 			"tersimpan."));
 		return false;
 	}
-	if (s->xfer != NULL) {
+	if (s->xfer != NULL || ahead_in_flight(s)) {
 		int still = 0;
 		if (curl_multi_perform(s->multi, &still) != CURLM_OK) {
 			sync_stop(s, SYNC_LOCAL, "%s", _("Pustaka jaringan gagal."));
 			return false;
 		}
 		collect(s);
-	} else if (s->retry_at_ms != 0) {
+	}
+	if (s->running && s->xfer == NULL && s->retry_at_ms != 0) {
 		int64_t left = s->retry_at_ms - common_now_ms();
 		s->prog.retry_in_ms = left > 0 ? (int)(left > INT_MAX ? INT_MAX : left) : 0;
 		if (left <= 0) {
@@ -627,12 +664,15 @@ static long engine_timeout(struct sync *s)
 		return -1;
 	if (s->cancel || (s->xfer == NULL && s->ready))
 		return 0;
+	long t = -1;
+	if (s->xfer != NULL || ahead_in_flight(s))
+		curl_multi_timeout(s->multi, &t);
 	if (s->xfer == NULL && s->retry_at_ms != 0) {
 		int64_t left = s->retry_at_ms - common_now_ms();
-		return left <= 0 ? 0 : (long)(left > INT_MAX ? INT_MAX : left);
+		long wait = left <= 0 ? 0 : (long)(left > INT_MAX ? INT_MAX : left);
+		if (t < 0 || wait < t)
+			t = wait;
 	}
-	long t = -1;
-	curl_multi_timeout(s->multi, &t);
 	return t;
 }
 
@@ -647,7 +687,7 @@ static void lower(int *timeout_ms, long t)
 int sync_fds(struct sync *s, struct pollfd *fds, int max, int *timeout_ms)
 {
 	lower(timeout_ms, engine_timeout(s));
-	if (!s->running || s->xfer == NULL || max <= 0)
+	if (!s->running || (s->xfer == NULL && !ahead_in_flight(s)) || max <= 0)
 		return 0;
 	fd_set r, w, e;
 	FD_ZERO(&r);
@@ -703,13 +743,11 @@ int sync_poll(struct sync *s, struct pollfd *extra, unsigned n_extra, int timeou
 void sync_progress(const struct sync *s, struct sync_progress *out)
 {
 	*out = s->prog;
-	if (s->xfer != NULL) {
-		if (s->step == STEP_BLOB_PUT) {
-			out->bytes_done += (int64_t)s->xfer->ulnow;
-			out->photo_rate = push_rate(s, (int64_t)s->xfer->ulnow);
-		}
+	/* the step's photo and the one sent ahead */
+	out->bytes_done += push_bytes_in_flight(s);
+	out->photo_rate = push_rate(s);
+	if (s->xfer != NULL)
 		out->bytes_downloaded += (int64_t)s->xfer->dlnow;
-	}
 	if (s->running && s->retry_at_ms != 0 && s->xfer == NULL) {
 		int64_t left = s->retry_at_ms - common_now_ms();
 		out->retry_in_ms = left > 0 ? (int)(left > INT_MAX ? INT_MAX : left) : 0;

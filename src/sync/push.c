@@ -3,7 +3,9 @@
  * server that waits for its photos says photos_waiting, and the record is
  * settled with its photos queued in the same transaction
  * (store_record_settle_photos_later); when no record is left, the queued
- * photos go one by one, each leaving the queue once the server holds it.
+ * photos go in queue order, each leaving the queue once the server holds it;
+ * the next one's PUT starts on a second connection while one waits for its
+ * answer (send_ahead), so the link does not idle between photos.
  * `sync --no-photos` and the daily photo budget stop before the photos: the
  * records still went.  A server without the extension (422 missing_blobs)
  * gets this record's photos first, then the record again, as before.
@@ -124,12 +126,37 @@ void sync_format_duration(int64_t seconds, char *out, size_t len)
 			(long long)((seconds % 3600 + 59) / 60));
 }
 
-int64_t push_rate(const struct sync *s, int64_t ulnow)
+int64_t sync_busy_ms(int64_t *busy_until_ms, int64_t started_ms, int64_t now_ms)
 {
-	int64_t bytes = s->run_sent_bytes, ms = s->run_sent_ms;
-	if (s->xfer != NULL && s->step == STEP_BLOB_PUT && s->blob_started_ms > 0) {
-		bytes += ulnow;
-		ms += common_now_ms() - s->blob_started_ms;
+	int64_t from = started_ms > *busy_until_ms ? started_ms : *busy_until_ms;
+	if (now_ms > *busy_until_ms)
+		*busy_until_ms = now_ms;
+	return now_ms > from ? now_ms - from : 0;
+}
+
+static bool step_photo_in_flight(const struct sync *s)
+{
+	return s->xfer != NULL && s->step == STEP_BLOB_PUT && s->blob_started_ms > 0;
+}
+
+int64_t push_bytes_in_flight(const struct sync *s)
+{
+	int64_t bytes = step_photo_in_flight(s) ? (int64_t)s->xfer->ulnow : 0;
+	if (s->ahead.x != NULL)
+		bytes += (int64_t)s->ahead.x->ulnow;
+	return bytes;
+}
+
+int64_t push_rate(const struct sync *s)
+{
+	int64_t bytes = s->run_sent_bytes + push_bytes_in_flight(s), ms = s->run_sent_ms;
+	/* the time since the earliest PUT in flight began, counted once */
+	int64_t started = step_photo_in_flight(s) ? s->blob_started_ms : 0;
+	if (s->ahead.x != NULL && !s->ahead.done && (started == 0 || s->ahead.started_ms < started))
+		started = s->ahead.started_ms;
+	if (started > 0) {
+		int64_t until = s->run_busy_until_ms;
+		ms += sync_busy_ms(&until, started, common_now_ms());
 	}
 	if (bytes < RATE_MIN_BYTES || ms <= 0)
 		return s->prog.photo_rate;
@@ -215,7 +242,9 @@ static void measure_upload(struct sync *s, int64_t size)
 		return;
 	count_today(s, size - s->blob_started_offset);
 	s->run_sent_bytes += size - s->blob_started_offset;
-	s->run_sent_ms += common_now_ms() - s->blob_started_ms;
+	/* with the next photo sent ahead, two uploads shared the link for a
+	 * while: that time counts once, or the rate would read half the link's */
+	s->run_sent_ms += sync_busy_ms(&s->run_busy_until_ms, s->blob_started_ms, common_now_ms());
 	s->blob_started_ms = 0;
 	if (s->run_sent_bytes < RATE_MIN_BYTES || s->run_sent_ms <= 0)
 		return;
@@ -288,9 +317,62 @@ void push_requeue(struct sync *s, const char *why)
 	store_sync_requeue(s->store, s->rec.uuid, 0, why);
 }
 
+static void blob_path(const char *sha256, char *buf, size_t len)
+{
+	snprintf(buf, len, "/blobs/%s", sha256);
+}
+
+/* The photo after the one of the step, its PUT started now on a second
+ * connection: while the step's PUT waits for its answer (and, first, for
+ * "100 Continue") the link carries this one, instead of idling a round trip
+ * or two a photo.  Not when this run sends no photos, not past today's budget counting what the step's photo
+ * still has to send, never the same photo twice at once (the server lets
+ * one upload write a partial file).  Whatever goes wrong with it is left to
+ * its own step, which takes the transfer over, answer and all
+ * (next_queued_photo). */
+static void send_ahead(struct sync *s)
+{
+	struct store_queued_photo q;
+	if (s->ahead.x != NULL || s->cfg.no_photos || !s->photo_after || s->xfer == NULL ||
+		s->step != STEP_BLOB_PUT ||
+		store_photo_queue_next(s->store, s->photos_refused_in_run + 1, &q) != STORE_OK)
+		return;
+	const struct record_photo *p = &s->rec.photos[s->photo_kind];
+	char path[128], file[4096];
+	if (strcmp(q.sha256, p->sha256) == 0 || !format_sha256_hex(q.sha256) ||
+		over_budget(s, p->size - s->blob_offset + q.size) ||
+		!store_photo_path(s->store, q.sha256, file, sizeof file))
+		return;
+	blob_path(q.sha256, path, sizeof path);
+	struct http_xfer *x = sync_request(s, "PUT", path, HTTP_SMALL_MAX);
+	if (x == NULL)
+		return;
+	if (!http_set_file(x, file, q.size, 0) ||
+		curl_multi_add_handle(s->multi, x->easy) != CURLM_OK) {
+		http_free(x);
+		return;
+	}
+	s->ahead.x = x;
+	s->ahead.done = false;
+	snprintf(s->ahead.uuid, sizeof s->ahead.uuid, "%s", q.uuid);
+	s->ahead.kind = q.kind;
+	s->ahead.started_ms = common_now_ms();
+}
+
+void push_ahead_drop(struct sync *s)
+{
+	if (s->ahead.x == NULL)
+		return;
+	if (!s->ahead.done)
+		curl_multi_remove_handle(s->multi, s->ahead.x->easy);
+	http_free(s->ahead.x);
+	memset(&s->ahead, 0, sizeof s->ahead);
+}
+
 /* Nothing more to send in this run: the pull, or the end. */
 static void push_over(struct sync *s)
 {
+	push_ahead_drop(s);
 	if (s->cfg.pull) {
 		s->prog.phase = SYNC_PULLING_RESIDENTS;
 		sync_goto(s, STEP_RESIDENTS_START);
@@ -329,6 +411,24 @@ static void next_queued_photo(struct sync *s)
 	sync_format_megabytes(s->prog.local.queued_bytes, left, sizeof left);
 	snprintf(s->prog.message, sizeof s->prog.message,
 		_("Mengirim foto rekaman yang sudah terkirim (%s lagi)…"), left);
+	/* dropped when the queue changed under it, or when it got no answer
+	 * (a cut, a server serving one connection at a time): what went of it
+	 * is on the server, and the step's own PUT, a first try, goes on */
+	if (s->ahead.x != NULL && (strcmp(s->ahead.uuid, q.uuid) != 0 || s->ahead.kind != q.kind ||
+		(s->ahead.done && http_classify(s->ahead.x) != HTTP_ANSWERED)))
+		push_ahead_drop(s);
+	if (s->ahead.x != NULL) {
+		/* this photo's PUT went ahead: its answer is this step's */
+		struct http_xfer *x = s->ahead.x;
+		bool done = s->ahead.done;
+		s->blob_started_ms = s->ahead.started_ms;
+		s->blob_started_offset = 0;
+		memset(&s->ahead, 0, sizeof s->ahead);
+		sync_take_over(s, x, done);
+		if (!done)
+			send_ahead(s);
+		return;
+	}
 	sync_goto(s, STEP_BLOB_PUT);
 }
 
@@ -368,11 +468,6 @@ void push_next_record(struct sync *s)
 }
 
 /* ---------------------------------------------------------------- requests */
-
-static void blob_path(const char *sha256, char *buf, size_t len)
-{
-	snprintf(buf, len, "/blobs/%s", sha256);
-}
 
 static bool next_photo(struct sync *s)
 {
@@ -446,7 +541,8 @@ void push_start(struct sync *s)
 			}
 			s->blob_started_ms = common_now_ms();
 			s->blob_started_offset = s->blob_offset;
-			sync_send(s, x);
+			if (sync_send(s, x) && s->photo_after)
+				send_ahead(s);
 			return;
 		}
 	}

@@ -130,6 +130,18 @@ struct sync {
 	 * that offset; the bytes and milliseconds of this run's finished ones */
 	int64_t blob_started_ms, blob_started_offset;
 	int64_t run_sent_bytes, run_sent_ms;
+	int64_t run_busy_until_ms;           /* the end of the time in run_sent_ms */
+	/* the next queued photo, its PUT started on a second connection while
+	 * the one before waits for its answer, so that the link never idles
+	 * between photos; its step takes the transfer over once the queue gets
+	 * to it (x NULL: none) */
+	struct photo_ahead {
+		struct http_xfer *x;
+		bool done;                   /* answered (x finished, out of the multi) */
+		char uuid[RECORD_UUID_LEN + 1];
+		enum photo_kind kind;
+		int64_t started_ms;
+	} ahead;
 	int64_t quarantined_in_run;
 
 	/* pull */
@@ -189,9 +201,17 @@ void push_start(struct sync *s);
 void push_done(struct sync *s, struct http_xfer *x);
 /* Put the record being sent back in the queue (the run stopped). */
 void push_requeue(struct sync *s, const char *why);
-/* This run's photo upload rate (bytes/s) counting ulnow bytes of the PUT in
+/* This run's photo upload rate (bytes/s) counting the bytes of the PUTs in
  * flight; the saved rate while too little went to measure. */
-int64_t push_rate(const struct sync *s, int64_t ulnow);
+int64_t push_rate(const struct sync *s);
+/* The photo bytes of the PUTs in flight (the one of the step, the one ahead). */
+int64_t push_bytes_in_flight(const struct sync *s);
+/* Forget the photo sent ahead (the run stops, or goes elsewhere); what of it
+ * went is on the server, and its next PUT goes on from there. */
+void push_ahead_drop(struct sync *s);
+/* engine.c: the transfer x, already started (finished when done), becomes
+ * the one of step STEP_BLOB_PUT, its first try. */
+void sync_take_over(struct sync *s, struct http_xfer *x, bool done);
 
 /* pull.c */
 void pull_residents_start(struct sync *s);

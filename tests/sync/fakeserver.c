@@ -3,8 +3,9 @@
  *   fakeserver SCENARIO LOGFILE
  *
  * Listens on 127.0.0.1 (a free port), prints "listening on 127.0.0.1:PORT",
- * answers one connection at a time (Connection: close) and appends one line
- * per request to LOGFILE:  "<ms> <METHOD> <target> auth=<0|1> len=<body>".
+ * answers each connection in a thread of its own, as the real server does
+ * (Connection: close; the answers themselves one at a time, so that the
+ * scenarios' counts stay simple) and appends one line per request to LOGFILE:  "<ms> <METHOD> <target> auth=<0|1> len=<body>".
  * Good answers follow doc/PROTOCOL.md; the SCENARIO swaps some for canned
  * bad ones (see answer()).  Plain sockets only, no libraries: what it sends
  * is exactly what is written here. */
@@ -13,8 +14,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -434,6 +437,9 @@ static bool answer(int fd, enum route r, const struct request *rq)
 	return true;
 }
 
+/* the scenario's state (counts, uploads, the log) */
+static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void serve_one(int fd)
 {
 	char head[65536];
@@ -446,17 +452,29 @@ static void serve_one(int fd)
 	enum route r = route_of(&rq);
 	/* like the real server: a photo it holds is answered at once when the
 	 * client waits for "100 Continue", and the body never travels */
+	pthread_mutex_lock(&state_lock);
 	rq.early = r == R_BLOB_PUT && rq.expect_continue && already == 0 && has_photos();
-	if (!is("reset") && !rq.early) {
+	pthread_mutex_unlock(&state_lock);
+	/* bodies are read side by side, as a photo sent ahead of another */
+	if (!is("reset") && !rq.early)
 		read_body(fd, &rq, already, is("slowupload") && r == R_BLOB_PUT);
-		uploads += r == R_BLOB_PUT && rq.body_len > 0;
-	}
+	pthread_mutex_lock(&state_lock);
+	uploads += !is("reset") && !rq.early && r == R_BLOB_PUT && rq.body_len > 0;
 	fprintf(log_file, "%lld %s %s auth=%d len=%lld%s\n", now_ms(), rq.method, rq.target,
 		rq.auth, rq.body_len, rq.early ? " early" : "");
 	fflush(log_file);
 	if (!answer(fd, r, &rq))
 		reset(fd);
 	counts[r]++;
+	pthread_mutex_unlock(&state_lock);
+}
+
+static void *serve_thread(void *arg)
+{
+	int fd = (int)(intptr_t)arg;
+	serve_one(fd);
+	close(fd);
+	return NULL;
 }
 
 int main(int argc, char **argv)
@@ -498,7 +516,12 @@ int main(int argc, char **argv)
 		struct timeval tv = { 10, 0 };
 		setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 		setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-		serve_one(c);
-		close(c);
+		pthread_t t;
+		pthread_attr_t attr;
+		pthread_attr_init(&attr);
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		if (pthread_create(&t, &attr, serve_thread, (void *)(intptr_t)c) != 0)
+			serve_thread((void *)(intptr_t)c);
+		pthread_attr_destroy(&attr);
 	}
 }

@@ -65,6 +65,23 @@ static void test_backoff(void)
 	is_int(sync_backoff_ms(&cfg, 2, 1.5, 0), 0, "a random value out of range is clamped");
 }
 
+/* Two photos on the link at once: the rate counts their time once. */
+static void test_busy_time(void)
+{
+	int64_t until = 0, ms = 0;
+	ms += sync_busy_ms(&until, 1000, 11000);     /* photo 1: 1 s .. 11 s */
+	is_int(ms, 10000, "one photo alone: its 10 s");
+	ms += sync_busy_ms(&until, 9000, 20000);     /* photo 2 sent ahead at 9 s */
+	is_int(ms, 19000, "a photo sent ahead while the first went: 1 s .. 20 s counted once");
+	is_int(until, 20000, "counted up to its end");
+	ms += sync_busy_ms(&until, 21000, 23000);    /* after a pause */
+	is_int(ms, 21000, "the idle second between is not counted");
+	int64_t before = until;
+	ms += sync_busy_ms(&until, 15000, 18000);    /* within what is counted */
+	is_int(ms, 21000, "a photo whose time is already counted adds nothing");
+	is_int(until, before, "... nor moves the end back");
+}
+
 static void test_config_env(void)
 {
 	struct sync_config cfg;
@@ -239,6 +256,7 @@ int main(void)
 	st_init();
 	test_urls();
 	test_backoff();
+	test_busy_time();
 	test_config_env();
 
 	char dir[4096];
