@@ -119,8 +119,17 @@ struct proto_progress {
 	char review[16];                /* its latest review: "" | "confirmed" | ... */
 };
 
+/* ---- GET /residents/changes (the registry's changes since a cursor): a
+ * resident as it is now, or gone from that kelurahan (removed, or moved
+ * to another); never a whole kelurahan again for one corrected name */
+struct proto_registry_change {
+	int64_t seq;
+	bool removed;                   /* only resident.nik and .kelurahan set */
+	struct resident resident;
+};
+
 enum proto_page_kind { PROTO_PAGE_RESIDENTS, PROTO_PAGE_CANDIDATES, PROTO_PAGE_CHANGES,
-	PROTO_PAGE_PROGRESS };
+	PROTO_PAGE_PROGRESS, PROTO_PAGE_REGISTRY };
 
 /* One page of a cursor-paged list.  Exactly one of the item arrays is used,
  * as kind says.  total: items in the whole list (-1 when not given). */
@@ -131,10 +140,14 @@ struct proto_page {
 	struct candidate *candidates;
 	struct proto_change *changes;
 	struct proto_progress *progress;
+	struct proto_registry_change *registry;
 	char next_cursor[PROTO_CURSOR_MAX + 1];
 	bool has_more;
 	int64_t total;
 	char snapshot[32];              /* residents/candidates: "r3"; changes, progress: "" */
+	/* residents: where the registry's changes feed stands at this snapshot
+	 * ("g41"; "" from a server before the feed) */
+	char registry_cursor[32];
 };
 
 char *proto_page_encode(const struct proto_page *in);

@@ -359,6 +359,28 @@ enum store_status store_sync_residents_begin(struct store *s, const char *snapsh
 enum store_status store_sync_residents_page(struct store *s, const struct resident *items,
 	size_t n, const char *next_cursor, bool last);
 
+/* The registry's changes since the copy (GET /residents/changes,
+ * src/store/registry_feed.c), for a copy the city sent whole: the cursor
+ * where the copy reads on ("" when there is none: a CSV import, a server
+ * before the feed), saved after a pass or when the server says the copy
+ * is current.  Each page is applied (a resident as now, or gone from its
+ * kelurahan; the name index kept) with its next cursor in one
+ * transaction; the last one records snapshot as done.  A resident that
+ * breaks the registry rule refuses the page whole: STORE_REJECTED. */
+struct store_registry_change {
+	bool removed;                        /* only resident.nik and .kelurahan */
+	struct resident resident;
+};
+bool store_sync_registry_cursor(struct store *s, char *buf, size_t len);
+/* save: after a pass (always); adopt: for a copy the server says is
+ * current, when it has no cursor and was not imported by hand; after a
+ * CSV import by hand, not the city's until a pass replaces it */
+enum store_status store_sync_registry_cursor_save(struct store *s, const char *cursor);
+enum store_status store_sync_registry_cursor_adopt(struct store *s, const char *cursor);
+enum store_status store_sync_registry_not_the_citys(struct store *s);
+enum store_status store_sync_registry_page(struct store *s, const struct store_registry_change *items,
+	size_t n, const char *next_cursor, const char *snapshot, bool last);
+
 /* The candidates download, the same way: begin a pass, each page with its
  * next cursor in one transaction, the last page makes the pass the list
  * (candidates not in it go).  A page with a broken item (NIK or KK not 16

@@ -1,6 +1,7 @@
 /* proto_page: the pages of the registry extract, the candidate list, the
- * change feed and the kelurahan's progress (doc/PROTOCOL.md sections on GET
- * /residents, /candidates, /verifications/changes, /progress). */
+ * change feed, the kelurahan's progress and the registry's changes
+ * (doc/PROTOCOL.md sections on GET /residents, /candidates,
+ * /verifications/changes, /progress, /residents/changes). */
 #include "config.h"
 #include "proto.h"
 #include "proto_int.h"
@@ -172,12 +173,40 @@ static bool progress_from_json(struct ctx *c, const cJSON *o, struct proto_progr
 		&& (is_review(r->review) || wire_fail(c, "review", "unknown outcome"));
 }
 
+/* A resident as now, its fields beside seq; or gone: its NIK and the
+ * kelurahan it left */
+static cJSON *registry_change_to_json(const struct proto_registry_change *r)
+{
+	if (!r->removed) {
+		cJSON *o = resident_to_json(&r->resident);
+		bool ok = o != NULL && wire_add_num(o, "seq", (double)r->seq)
+			&& wire_add_bool(o, "removed", false);
+		return wire_keep(o, ok);
+	}
+	cJSON *o = cJSON_CreateObject();
+	bool ok = o != NULL && wire_add_num(o, "seq", (double)r->seq) && wire_add_bool(o, "removed", true)
+		&& wire_add_str(o, "nik", r->resident.nik)
+		&& wire_add_str(o, "kelurahan", r->resident.kelurahan);
+	return wire_keep(o, ok);
+}
+
+static bool registry_change_from_json(struct ctx *c, const cJSON *o, struct proto_registry_change *r)
+{
+	if (!wire_get_int(c, o, "seq", 1, INT64_MAX, &r->seq) || !wire_get_bool(c, o, "removed", &r->removed))
+		return false;
+	if (!r->removed)
+		return resident_from_json(c, o, &r->resident);
+	return wire_get_nik(c, o, "nik", r->resident.nik, false)
+		&& wire_get_kelurahan(c, o, "kelurahan", r->resident.kelurahan);
+}
+
 static cJSON *item_to_json(const struct proto_page *in, size_t i)
 {
 	switch (in->kind) {
 	case PROTO_PAGE_RESIDENTS: return resident_to_json(&in->residents[i]);
 	case PROTO_PAGE_CANDIDATES: return candidate_to_json(&in->candidates[i]);
 	case PROTO_PAGE_PROGRESS: return progress_to_json(&in->progress[i]);
+	case PROTO_PAGE_REGISTRY: return registry_change_to_json(&in->registry[i]);
 	default: return change_to_json(&in->changes[i]);
 	}
 }
@@ -197,6 +226,8 @@ char *proto_page_encode(const struct proto_page *in)
 		&& wire_add_bool(o, "has_more", in->has_more) && wire_add_num(o, "total", (double)in->total);
 	if (ok && in->kind != PROTO_PAGE_CHANGES && in->kind != PROTO_PAGE_PROGRESS)
 		ok = wire_add_str(o, "snapshot", in->snapshot);
+	if (ok && in->kind == PROTO_PAGE_RESIDENTS && in->registry_cursor[0] != '\0')
+		ok = wire_add_str(o, "registry_cursor", in->registry_cursor);
 	return wire_finish(o, ok);
 }
 
@@ -208,10 +239,12 @@ void proto_page_free(struct proto_page *p)
 	free(p->candidates);
 	free(p->changes);
 	free(p->progress);
+	free(p->registry);
 	p->residents = NULL;
 	p->candidates = NULL;
 	p->changes = NULL;
 	p->progress = NULL;
+	p->registry = NULL;
 	p->count = 0;
 }
 
@@ -222,6 +255,7 @@ static void **page_array(struct proto_page *p, size_t *size)
 	case PROTO_PAGE_RESIDENTS: *size = sizeof *p->residents; return (void **)&p->residents;
 	case PROTO_PAGE_CANDIDATES: *size = sizeof *p->candidates; return (void **)&p->candidates;
 	case PROTO_PAGE_PROGRESS: *size = sizeof *p->progress; return (void **)&p->progress;
+	case PROTO_PAGE_REGISTRY: *size = sizeof *p->registry; return (void **)&p->registry;
 	default: *size = sizeof *p->changes; return (void **)&p->changes;
 	}
 }
@@ -232,6 +266,7 @@ static bool item_from_json(struct ctx *c, const cJSON *it, struct proto_page *ou
 	case PROTO_PAGE_RESIDENTS: return resident_from_json(c, it, &out->residents[i]);
 	case PROTO_PAGE_CANDIDATES: return candidate_from_json(c, it, &out->candidates[i]);
 	case PROTO_PAGE_PROGRESS: return progress_from_json(c, it, &out->progress[i]);
+	case PROTO_PAGE_REGISTRY: return registry_change_from_json(c, it, &out->registry[i]);
 	default: return change_from_json(c, it, &out->changes[i]);
 	}
 }
@@ -273,6 +308,8 @@ static bool page_from_json(struct ctx *c, const cJSON *o, void *v)
 		&& wire_get_int(c, o, "total", -1, INT64_MAX, &out->total)
 		&& (out->kind == PROTO_PAGE_CHANGES || out->kind == PROTO_PAGE_PROGRESS
 			|| wire_get_str(c, o, "snapshot", out->snapshot, sizeof out->snapshot, TEXT_LINE))
+		&& (out->kind != PROTO_PAGE_RESIDENTS || wire_get_str_opt(c, o, "registry_cursor",
+			out->registry_cursor, sizeof out->registry_cursor))
 		&& (!out->has_more || out->next_cursor[0] != '\0'
 			|| wire_fail(c, "next_cursor", "is empty while has_more is true"));
 }

@@ -149,7 +149,8 @@ static bool import_acceptable(const struct admin_options *o, bool resident,
 
 /* Replace the registry (or the candidate list) with the file, in one
  * transaction, and move its snapshot on: downloads in progress restart
- * (410) instead of mixing two versions. */
+ * (410) instead of mixing two versions.  The registry's differences go
+ * into its changes feed, which laptops with a copy read instead. */
 static int run_import(int argc, char **argv, enum import_kind kind)
 {
 	static const char *const resident_cols[] = {
@@ -173,15 +174,13 @@ static int run_import(int argc, char **argv, enum import_kind kind)
 	sqlite3_stmt *ins = NULL;
 	bool resident = kind == IMPORT_RESIDENTS;
 	const char *table = resident ? "residents" : "candidates";
-	char sql[256];
-	snprintf(sql, sizeof sql, "DELETE FROM %s", table);
 	int status = 1;
 	long long before = 0;
+	/* residents are staged and applied as a difference (registry_changes.c);
+	 * the candidate list is replaced */
 	if (db == NULL || r == NULL || !db_begin(db) || !count_rows(db, table, &before)
-		|| !db_exec(db, sql)
-		|| sqlite3_prepare_v2(db, resident
-			? "INSERT INTO residents(nik, kk, name, sex, birth_place, birth_date, address, rt, rw, "
-			  "kelurahan) VALUES (?,?,?,?,?,?,?,?,?,?)"
+		|| !(resident ? registry_staging_open(db) : db_exec(db, "DELETE FROM candidates"))
+		|| sqlite3_prepare_v2(db, resident ? registry_staging_insert_sql
 			: "INSERT INTO candidates(kk, nik, kelurahan, program) VALUES (?,?,?,?)",
 			-1, &ins, NULL) != SQLITE_OK)
 		goto done;
@@ -235,7 +234,8 @@ static int run_import(int argc, char **argv, enum import_kind kind)
 		}
 		if (ok)
 			rep.imported++;
-		else if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_UNIQUE)
+		else if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_UNIQUE
+			|| sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_PRIMARYKEY)
 			import_problem(&rep, line, _("NIK ganda (sudah ada di baris sebelumnya)"));
 		else {
 			fprintf(stderr, "sigacor-server: SQLite: %s\n", sqlite3_errmsg(db));
@@ -253,8 +253,11 @@ static int run_import(int argc, char **argv, enum import_kind kind)
 	const char *key = resident ? "residents_snapshot" : "candidates_snapshot";
 	sqlite3_finalize(ins);
 	ins = NULL;
-	if (!db_meta_set(db, key, db_meta_get(db, key) + 1) || !db_commit(db))
+	if ((resident && !registry_staging_apply(db, before, rep.imported))
+		|| !db_meta_set(db, key, db_meta_get(db, key) + 1) || !db_commit(db)) {
+		fprintf(stderr, "sigacor-server: SQLite: %s\n", sqlite3_errmsg(db));
 		goto done;
+	}
 	printf(_("%ld baris diimpor, %ld dilewati\n"), rep.imported, rep.skipped);
 	status = 0;
 done:

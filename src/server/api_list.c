@@ -282,6 +282,9 @@ static void api_list(const struct list_query *q, const struct session *s, const 
 	from.snapshot = snapshot;
 	struct proto_page page = { .kind = q->kind };
 	snprintf(page.snapshot, sizeof page.snapshot, "%c%lld", q->prefix, snapshot);
+	if (q->kind == PROTO_PAGE_RESIDENTS)     /* where a copy of this snapshot reads on */
+		snprintf(page.registry_cursor, sizeof page.registry_cursor, "g%lld",
+			db_meta_get(db, "registry_seq"));
 	if (!read_list(db, q, s, &from, limit, &page)) {
 		proto_page_free(&page);
 		reply_db_error(out, db);
@@ -321,12 +324,17 @@ static void change_from_row(sqlite3_stmt *st, struct proto_change *c)
 	ledger_message(flags, c->review, c->review_note, c->message, sizeof c->message);
 }
 
-/* A feed's limit and cursor ("<prefix><seq>", absent = 0); false with the
- * problem in out. */
-static bool feed_arguments(char prefix, const char *cursor, const char *limit_text, long *limit,
-	long long *after, struct reply *out)
+/* A feed's limit and cursor ("<prefix><seq>", absent = 0), and its page
+ * with room for limit + 1 items of kind; false with the problem in out
+ * (and nothing allocated). */
+static bool feed_begin(char prefix, enum proto_page_kind kind, const char *cursor,
+	const char *limit_text, long *limit, long long *after, struct proto_page *page,
+	struct reply *out)
 {
 	const char *p = cursor;
+	memset(page, 0, sizeof *page);
+	page->kind = kind;
+	page->total = -1;
 	if (!parse_limit(limit_text, limit)) {
 		reply_problem(out, PROBLEM_BAD_REQUEST, _("limit harus bilangan 0 sampai 5000."));
 		return false;
@@ -335,7 +343,13 @@ static bool feed_arguments(char prefix, const char *cursor, const char *limit_te
 		reply_problem(out, PROBLEM_BAD_CURSOR, NULL);
 		return false;
 	}
-	return true;
+	size_t n = (size_t)*limit + 1;
+	bool ok = kind == PROTO_PAGE_CHANGES ? (page->changes = calloc(n, sizeof *page->changes)) != NULL
+		: kind == PROTO_PAGE_PROGRESS ? (page->progress = calloc(n, sizeof *page->progress)) != NULL
+		: (page->registry = calloc(n, sizeof *page->registry)) != NULL;
+	if (!ok)
+		reply_db_error(out, NULL);      /* out of memory: 503, try again */
+	return ok;
 }
 
 /* A feed item from its row; gives the item's seq (the next cursor). */
@@ -382,13 +396,12 @@ void api_changes(const struct session *s, const char *cursor, const char *limit_
 {
 	long limit;
 	long long after = 0;
-	if (!feed_arguments('v', cursor, limit_text, &limit, &after, out))
+	struct proto_page page;
+	if (!feed_begin('v', PROTO_PAGE_CHANGES, cursor, limit_text, &limit, &after, &page, out))
 		return;
-	struct proto_page page = { .kind = PROTO_PAGE_CHANGES, .total = -1 };
-	page.changes = calloc((size_t)limit + 1, sizeof *page.changes);
 	sqlite3 *db = db_thread();
 	sqlite3_stmt *st;
-	if (page.changes == NULL || db == NULL || sqlite3_prepare_v2(db,
+	if (db == NULL || sqlite3_prepare_v2(db,
 		/* the review an entry reports: the one that made it, else the
 		 * record's latest (entries of stored records and flags) */
 		"SELECT c.seq, v.id, v.flags, coalesce(l.outcome, v.review), "
@@ -474,13 +487,12 @@ void api_progress(const struct session *s, const char *cursor, const char *limit
 {
 	long limit;
 	long long after = 0;
-	if (!feed_arguments('p', cursor, limit_text, &limit, &after, out))
+	struct proto_page page;
+	if (!feed_begin('p', PROTO_PAGE_PROGRESS, cursor, limit_text, &limit, &after, &page, out))
 		return;
-	struct proto_page page = { .kind = PROTO_PAGE_PROGRESS, .total = -1 };
-	page.progress = calloc((size_t)limit + 1, sizeof *page.progress);
 	sqlite3 *db = db_thread();
 	/* one read transaction: the newest entry and the page agree */
-	if (page.progress == NULL || db == NULL || !db_exec(db, "BEGIN")) {
+	if (db == NULL || !db_exec(db, "BEGIN")) {
 		proto_page_free(&page);
 		reply_db_error(out, db);
 		return;
@@ -502,4 +514,86 @@ void api_progress(const struct session *s, const char *cursor, const char *limit
 	}
 	db_rollback(db);
 	reply_feed(out, &page, 'p', last);
+}
+
+/* ---------------------------------------------------------------- registry changes */
+
+/* The operator's kelurahan's entries after the cursor, each with the
+ * resident as now (none: gone from that kelurahan).  A NIK changed twice
+ * comes twice with the same fields; applying both is harmless. */
+#define REGISTRY_CHANGES_SQL \
+	"SELECT c.seq, c.nik, c.kelurahan, r.nik IS NULL, r.kk, r.name, r.sex, r.birth_place," \
+	" r.birth_date, r.address, r.rt, r.rw FROM registry_changes c" \
+	" LEFT JOIN residents r ON r.nik = c.nik AND r.kelurahan = c.kelurahan" \
+	" WHERE c.kelurahan IN (SELECT kelurahan FROM operator_kelurahan WHERE operator_id = ?1)" \
+	" AND c.seq > ?2 ORDER BY c.seq LIMIT ?3"
+
+static long long registry_row(sqlite3_stmt *st, struct proto_page *page, size_t i)
+{
+	struct proto_registry_change *c = &page->registry[i];
+	struct resident *r = &c->resident;
+	c->seq = sqlite3_column_int64(st, 0);
+	copy_col(st, 1, r->nik, sizeof r->nik);
+	copy_col(st, 2, r->kelurahan, sizeof r->kelurahan);
+	c->removed = sqlite3_column_int(st, 3) != 0;
+	if (!c->removed) {
+		size_t size;
+		for (int f = REGISTRY_KK; f < REGISTRY_KELURAHAN; f++) {
+			char *buffer = registry_field_buffer(r, (enum registry_field)f, &size);
+			copy_col(st, 4 + f - REGISTRY_KK, buffer, size);
+		}
+	}
+	return c->seq;
+}
+
+/* Inside the read transaction: the cursor is usable, and the page. */
+static bool read_registry_changes(sqlite3 *db, const struct session *s, long long after,
+	long limit, struct proto_page *page, long long *last, bool *expired)
+{
+	long long newest = db_meta_get(db, "registry_seq");
+	long long snapshot = db_meta_get(db, "residents_snapshot");
+	/* pruned past it, or past the newest: another server's, or a restored
+	 * database; the laptop downloads its kelurahan whole instead */
+	*expired = after < db_meta_get(db, "registry_floor") || after > newest;
+	if (*expired)
+		return true;
+	snprintf(page->snapshot, sizeof page->snapshot, "r%lld", snapshot);
+	sqlite3_stmt *st;
+	long long total;
+	if (!list_total(db, &residents_query, s, snapshot, &total))
+		return false;
+	page->total = total;
+	if (sqlite3_prepare_v2(db, REGISTRY_CHANGES_SQL, -1, &st, NULL) != SQLITE_OK
+		|| !step_feed(st, s, after, limit, registry_row, page, last))
+		return false;
+	if (!page->has_more)
+		*last = newest;      /* entries of other kelurahan are not asked again */
+	return true;
+}
+
+void api_registry_changes(const struct session *s, const char *cursor, const char *limit_text,
+	struct reply *out)
+{
+	long limit;
+	long long after = 0;
+	struct proto_page page;
+	if (!feed_begin('g', PROTO_PAGE_REGISTRY, cursor, limit_text, &limit, &after, &page, out))
+		return;
+	sqlite3 *db = db_thread();
+	long long last = after;
+	bool expired = false;
+	/* one read transaction: the cursor's check, the page and its total agree */
+	bool ok = db != NULL && db_exec(db, "BEGIN")
+		&& read_registry_changes(db, s, after, limit, &page, &last, &expired);
+	if (!ok)
+		reply_db_error(out, db);
+	else if (expired)
+		reply_problem(out, PROBLEM_CURSOR_EXPIRED, NULL);
+	if (db != NULL)
+		db_rollback(db);
+	if (!ok || expired) {
+		proto_page_free(&page);
+		return;
+	}
+	reply_feed(out, &page, 'g', last);
 }

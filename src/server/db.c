@@ -21,7 +21,7 @@
 #define DB_BUSY_TIMEOUT_MS 10000
 #define DB_BATCH_MAX 256            /* writes in one group commit at most */
 #define DB_CHECKPOINT_PAGES 4000    /* WAL pages that wake the checkpointer */
-#define SCHEMA_VERSION 6
+#define SCHEMA_VERSION 7
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
@@ -160,8 +160,17 @@ static const char schema[] =
 	" OR old.review != new.review OR old.review_note != new.review_note"
 	" OR old.reviewed_at IS NOT new.reviewed_at OR old.superseded_by IS NOT new.superseded_by"
 	" BEGIN INSERT INTO progress(kelurahan, nik) VALUES (new.kelurahan, new.nik); END;"
+	/* v7: the registry's changes (GET /residents/changes): an entry per
+	 * resident an import added, changed or took out of a kelurahan (one
+	 * corrected name costs a laptop one row, not its kelurahan).  seq is
+	 * numbered by the import (meta registry_seq); entries at or below
+	 * registry_floor were pruned, or never written (a first import). */
+	"CREATE TABLE IF NOT EXISTS registry_changes("
+	" seq INTEGER PRIMARY KEY,"
+	" kelurahan TEXT NOT NULL, nik TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS registry_changes_kelurahan ON registry_changes(kelurahan, seq);"
 	"INSERT OR IGNORE INTO meta(key, value) VALUES ('residents_snapshot', 0), "
-	" ('candidates_snapshot', 0);";
+	" ('candidates_snapshot', 0), ('registry_seq', 0), ('registry_floor', 0);";
 
 /* A folder that exists with loose modes (0777: another user could rename
  * server.db, issue 8) is made 0700, saying so; one of another user is

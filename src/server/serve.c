@@ -40,14 +40,14 @@
 enum route {
 	ROUTE_NONE = 0, ROUTE_LOGIN, ROUTE_LOGOUT, ROUTE_ME, ROUTE_RESIDENTS, ROUTE_CANDIDATES,
 	ROUTE_CHANGES, ROUTE_VERIFICATION, ROUTE_BLOB, ROUTE_INBOX_CODES, ROUTE_INBOX,
-	ROUTE_INBOX_PHOTO, ROUTE_HEALTHZ, ROUTE_PROGRESS,
+	ROUTE_INBOX_PHOTO, ROUTE_HEALTHZ, ROUTE_PROGRESS, ROUTE_REGISTRY_CHANGES,
 };
 
 /* log names: the route with its parameter left as a placeholder */
 static const char *const route_names[] = {
 	"-", "/auth/login", "/auth/logout", "/me", "/residents", "/candidates",
 	"/verifications/changes", "/verifications/{id}", "/blobs/{sha256}", "/inbox/codes",
-	"/inbox", "/inbox/{sha256}", "/healthz", "/progress",
+	"/inbox", "/inbox/{sha256}", "/healthz", "/progress", "/residents/changes",
 };
 
 struct request {
@@ -191,7 +191,7 @@ static const char *const methods_of[] = {
 	[ROUTE_RESIDENTS] = "GET", [ROUTE_CANDIDATES] = "GET", [ROUTE_CHANGES] = "GET",
 	[ROUTE_VERIFICATION] = "PUT", [ROUTE_BLOB] = "HEAD, PUT", [ROUTE_INBOX_CODES] = "POST",
 	[ROUTE_INBOX] = "GET", [ROUTE_INBOX_PHOTO] = "GET, DELETE", [ROUTE_HEALTHZ] = "GET",
-	[ROUTE_PROGRESS] = "GET",
+	[ROUTE_PROGRESS] = "GET", [ROUTE_REGISTRY_CHANGES] = "GET",
 };
 
 static enum route route_of(const char *url, char *arg, size_t arg_cap)
@@ -201,6 +201,7 @@ static enum route route_of(const char *url, char *arg, size_t arg_cap)
 		{ "/residents", ROUTE_RESIDENTS }, { "/candidates", ROUTE_CANDIDATES },
 		{ "/verifications/changes", ROUTE_CHANGES }, { "/inbox/codes", ROUTE_INBOX_CODES },
 		{ "/inbox", ROUTE_INBOX }, { "/progress", ROUTE_PROGRESS },
+		{ "/residents/changes", ROUTE_REGISTRY_CHANGES },
 	};
 	size_t plen = strlen(PROTO_PREFIX);
 	arg[0] = '\0';
@@ -472,6 +473,9 @@ static enum MHD_Result on_complete(struct MHD_Connection *c, struct request *req
 	case ROUTE_CANDIDATES: api_candidates(&req->session, cursor, limit, &rep); break;
 	case ROUTE_CHANGES: api_changes(&req->session, cursor, limit, &rep); break;
 	case ROUTE_PROGRESS: api_progress(&req->session, cursor, limit, &rep); break;
+	case ROUTE_REGISTRY_CHANGES:
+		api_registry_changes(&req->session, cursor, limit, &rep);
+		break;
 	case ROUTE_VERIFICATION:
 		api_verification_put(&req->session, req->arg, req->body, req->len,
 			photos_later(c), &rep);

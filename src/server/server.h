@@ -81,6 +81,14 @@ bool db_exec(struct sqlite3 *db, const char *sql);
 long long db_meta_get(struct sqlite3 *db, const char *key);
 bool db_meta_set(struct sqlite3 *db, const char *key, long long value);
 
+/* registry_changes.c: an import of residents stages its rows (the
+ * insert's ten values in the registry's field order), then applies them
+ * as a difference that GET /residents/changes serves; before and after
+ * are the registry's sizes. */
+extern const char *const registry_staging_insert_sql;
+bool registry_staging_open(struct sqlite3 *db);
+bool registry_staging_apply(struct sqlite3 *db, long long before, long long after);
+
 /* ---- verification flags (bits, include/flag.h) and review outcomes (ledger.c) */
 bool review_outcome_valid(const char *outcome);
 
@@ -245,6 +253,8 @@ void api_residents(const struct session *s, const char *cursor, const char *limi
 void api_candidates(const struct session *s, const char *cursor, const char *limit, struct reply *out);
 void api_changes(const struct session *s, const char *cursor, const char *limit, struct reply *out);
 void api_progress(const struct session *s, const char *cursor, const char *limit, struct reply *out);
+void api_registry_changes(const struct session *s, const char *cursor, const char *limit,
+	struct reply *out);
 /* photos_later: the request said "Photos-Later: 1" (doc/PROTOCOL.md): the
  * record is stored even when its photos are not, waiting for them */
 void api_verification_put(const struct session *s, const char *id, const char *body, size_t len,

@@ -254,6 +254,9 @@ static enum store_status finish_import(struct import *im, bool big)
 	snprintf(buf, sizeof buf, "%ld", im->rows);
 	if (st == STORE_OK)
 		st = store_meta_put(im->s, "residents_import_rows", buf);
+	/* no longer the copy the city sent: its changes do not apply to it */
+	if (st == STORE_OK)
+		st = store_sync_registry_not_the_citys(im->s);
 	return st;
 }
 

@@ -545,6 +545,7 @@ static const struct {
 	[STEP_RESIDENTS_START] = { pull_residents_start, NULL },
 	[STEP_RESIDENTS_PROBE] = { pull_start, pull_done },
 	[STEP_RESIDENTS_PAGE] = { pull_start, pull_done },
+	[STEP_REGISTRY_PAGE] = { pull_start, pull_done },
 	[STEP_CANDIDATES_PROBE] = { pull_start, pull_done },
 	[STEP_CANDIDATES_PAGE] = { pull_start, pull_done },
 	[STEP_CHANGES_PAGE] = { pull_start, pull_done },

@@ -130,6 +130,8 @@ void pull_start(struct sync *s)
 		x = list_request(s, l->path, NULL, 0);
 	} else if (s->step == l->page) {
 		x = list_request(s, l->path, s->page_cursor, s->cfg.page_limit);
+	} else if (s->step == STEP_REGISTRY_PAGE) {
+		x = list_request(s, "/residents/changes", s->page_cursor, s->cfg.page_limit);
 	} else if (s->step == STEP_PROGRESS_PAGE) {
 		store_sync_progress_cursor(s->store, s->page_cursor, sizeof s->page_cursor);
 		x = list_request(s, "/progress", s->page_cursor, s->cfg.page_limit);
@@ -223,6 +225,12 @@ static void list_start(struct sync *s, enum pull_kind k)
 		*v.done = v.state->received;
 		*v.total = v.state->total;
 		sync_goto(s, l->page);
+	} else if (k == PULL_RESIDENTS && v.state->done_snapshot[0] != '\0'
+		&& same_scope(s, l->scope_key)
+		&& store_sync_registry_cursor(s->store, s->page_cursor, sizeof s->page_cursor)) {
+		/* a copy the city sent whole: only what changed since */
+		s->registry_first_page = true;
+		sync_goto(s, STEP_REGISTRY_PAGE);
 	} else {
 		sync_goto(s, l->probe);
 	}
@@ -238,6 +246,9 @@ void pull_residents_start(struct sync *s)
 	if (s->step == STEP_RESIDENTS_PAGE)
 		snprintf(s->prog.message, sizeof s->prog.message, _("Melanjutkan unduhan data "
 			"penduduk (%lld sudah tersimpan)…"), (long long)s->pull.received);
+	else if (s->step == STEP_REGISTRY_PAGE)
+		snprintf(s->prog.message, sizeof s->prog.message, "%s",
+			_("Mengambil perubahan data penduduk…"));
 	else
 		snprintf(s->prog.message, sizeof s->prog.message, "%s",
 			_("Memeriksa data penduduk di server…"));
@@ -251,7 +262,13 @@ static void probe_done(struct sync *s, enum pull_kind k, const struct proto_page
 	struct pull_view v = view(s, k);
 	if (page->snapshot[0] != '\0' && strcmp(page->snapshot, v.state->done_snapshot) == 0 &&
 		v.state->batch == 0 && same_scope(s, l->scope_key)) {
-		list_after(s, k);            /* the copy is current */
+		/* the copy is current; from now on only the changes since */
+		if (k == PULL_RESIDENTS && page->registry_cursor[0] != '\0'
+			&& store_sync_registry_cursor_adopt(s->store, page->registry_cursor) != STORE_OK) {
+			sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
+			return;
+		}
+		list_after(s, k);
 		return;
 	}
 	if (k == PULL_RESIDENTS && registry_too_small(s, page)) {
@@ -323,12 +340,82 @@ static void page_done(struct sync *s, enum pull_kind k, const struct proto_page 
 		s->prog.residents_pages++;
 	if (page->total >= 0)
 		*v.total = page->total;
+	/* the copy is the snapshot's whole; a kill before this line leaves no
+	 * cursor, and the next probe (the copy current) gives it */
+	if (last && k == PULL_RESIDENTS
+		&& store_sync_registry_cursor_save(s->store, page->registry_cursor) != STORE_OK) {
+		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
+		return;
+	}
 	if (last) {
 		list_after(s, k);
 		return;
 	}
 	snprintf(s->page_cursor, sizeof s->page_cursor, "%s", page->next_cursor);
 	sync_goto(s, l->page);
+}
+
+/* ---------------------------------------------------------------- registry changes */
+
+static bool cursor_gone(const struct http_xfer *x, const struct proto_problem *pb, bool problem);
+
+/* A page of the registry's changes.  The first is checked as a probe is:
+ * a registry that would lose more than half of the copy is not taken. */
+static void registry_page_done(struct sync *s, const struct proto_page *page)
+{
+	if (s->registry_first_page && registry_too_small(s, page)) {
+		s->registry_kept = true;     /* said loudly when the run ends */
+		list_after(s, PULL_RESIDENTS);
+		return;
+	}
+	s->registry_first_page = false;
+	struct store_registry_change *items = calloc(page->count > 0 ? page->count : 1, sizeof *items);
+	if (items == NULL) {
+		sync_stop(s, SYNC_LOCAL, "%s", _("Memori tidak cukup."));
+		return;
+	}
+	for (size_t i = 0; i < page->count; i++) {
+		if (!in_scope(s, page->registry[i].resident.kelurahan)) {
+			free(items);
+			sync_stop(s, SYNC_SERVER, "%s", gettext(lists[PULL_RESIDENTS].outside));
+			return;
+		}
+		items[i].removed = page->registry[i].removed;
+		items[i].resident = page->registry[i].resident;
+	}
+	enum store_status st = store_sync_registry_page(s->store, items, page->count,
+		page->next_cursor, page->snapshot, !page->has_more);
+	free(items);
+	if (st != STORE_OK) {
+		sync_stop(s, st == STORE_REJECTED ? SYNC_SERVER : SYNC_LOCAL, "%s",
+			store_error(s->store));
+		return;
+	}
+	s->prog.residents_received += (int64_t)page->count;
+	s->prog.residents_pages++;
+	if (page->has_more) {
+		snprintf(s->page_cursor, sizeof s->page_cursor, "%s", page->next_cursor);
+		sync_goto(s, STEP_REGISTRY_PAGE);
+		return;
+	}
+	list_after(s, PULL_RESIDENTS);
+}
+
+/* The changes feed refused: a server before it (404), or a cursor it no
+ * longer serves (pruned, another server): the copy is checked as before,
+ * by the probe, and downloaded whole when the city's is newer. */
+static bool registry_refused(struct sync *s, const struct http_xfer *x,
+	const struct proto_problem *pb, bool problem)
+{
+	bool older = x->status == 404 && problem && strcmp(pb->code, "not_found") == 0;
+	if (!older && !cursor_gone(x, pb, problem))
+		return false;
+	if (store_sync_registry_cursor_save(s->store, "") != STORE_OK) {
+		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
+		return true;
+	}
+	sync_goto(s, STEP_RESIDENTS_PROBE);
+	return true;
 }
 
 static void change_from_proto(struct store_change *out, const struct proto_change *in)
@@ -352,7 +439,6 @@ static void change_from_proto(struct store_change *out, const struct proto_chang
 }
 
 static void to_progress_phase(struct sync *s);
-static bool cursor_gone(const struct http_xfer *x, const struct proto_problem *pb, bool problem);
 
 static void changes_page_done(struct sync *s, struct proto_page *page)
 {
@@ -480,6 +566,8 @@ void pull_done(struct sync *s, struct http_xfer *x)
 			progress_refused(s, x, &pb, problem);
 			return;
 		}
+		if (s->step == STEP_REGISTRY_PAGE && registry_refused(s, x, &pb, problem))
+			return;
 		if (s->step == STEP_CHANGES_PAGE && cursor_gone(x, &pb, problem) &&
 			!s->changes_restarted) {
 			/* a cursor of another server: read the feed from its start */
@@ -494,7 +582,8 @@ void pull_done(struct sync *s, struct http_xfer *x)
 	enum pull_kind k = kind_of_step(s->step);
 	bool list_step = s->step == lists[k].probe || s->step == lists[k].page;
 	enum proto_page_kind kind = list_step ? lists[k].page_kind
-		: s->step == STEP_PROGRESS_PAGE ? PROTO_PAGE_PROGRESS : PROTO_PAGE_CHANGES;
+		: s->step == STEP_PROGRESS_PAGE ? PROTO_PAGE_PROGRESS
+		: s->step == STEP_REGISTRY_PAGE ? PROTO_PAGE_REGISTRY : PROTO_PAGE_CHANGES;
 	struct proto_page page;
 	if (!decode_page(s, x, kind, &page)) {
 		proto_page_free(&page);
@@ -502,6 +591,8 @@ void pull_done(struct sync *s, struct http_xfer *x)
 	}
 	if (kind == PROTO_PAGE_PROGRESS)
 		progress_page_done(s, &page);
+	else if (kind == PROTO_PAGE_REGISTRY)
+		registry_page_done(s, &page);
 	else if (!list_step)
 		changes_page_done(s, &page);
 	else if (s->step == lists[k].probe)

@@ -84,6 +84,7 @@ enum sync_step {
 	STEP_RESIDENTS_START,        /* (no transfer) resume or probe */
 	STEP_RESIDENTS_PROBE,        /* GET /residents?limit=0 */
 	STEP_RESIDENTS_PAGE,         /* GET /residents?cursor=&limit= */
+	STEP_REGISTRY_PAGE,          /* GET /residents/changes?cursor= (since the copy) */
 	STEP_CANDIDATES_PROBE,       /* GET /candidates?limit=0 */
 	STEP_CANDIDATES_PAGE,        /* GET /candidates?cursor=&limit= */
 	STEP_CHANGES_PAGE,           /* GET /verifications/changes?cursor= */
@@ -149,6 +150,7 @@ struct sync {
 	bool pass_restarted;
 	bool changes_restarted;
 	bool progress_restarted;
+	bool registry_first_page;            /* the changes feed's first page this run */
 	/* the server's registry was too small to replace the copy (kept) */
 	bool registry_kept;
 	int64_t registry_kept_have, registry_kept_offered;

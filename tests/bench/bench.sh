@@ -256,15 +256,43 @@ bench_sync() {
 	done
 	local rows
 	rows=$("$SIGACOR" --data-dir "$DATA/client-sync" --operator puller status 2>/dev/null | grep -o '[0-9][0-9]*' | sort -n | tail -1)
+	bench_registry_change "$csv" "$srv"
 	server_stop
 	read -r m lo hi < <(stats "$a" 1)
 	read -r am _ _ < <(stats "$b" 1)
 	row "$fig" "$(fmt "$m" 2)" "$(spread x "$lo" "$hi" 2)" "import $(fmt "$am" 2)" "$(ratio "$m" "$am")" \
 		"≤ 1.50×" "$(verdict "$(awk -v a="$m" -v b="$am" 'BEGIN{print a/b}')" "<=" 1.5)"
+	read -r cm clo chi < <(stats "$TMP/sync-change" 1)
+	row "sync of a 1 % registry change ($CHANGED residents renamed) (s)" "$(fmt "$cm" 2)" \
+		"$(spread x "$clo" "$chi" 2)" "full pull $(fmt "$m" 2)" "$(ratio "$cm" "$m")" "≤ 0.05×" \
+		"$(verdict "$(awk -v a="$cm" -v b="$m" 'BEGIN{print a/b}')" "<=" 0.05)"
 	read -r r _ rhi < <(stats "$a" 4)
 	row "sync pull peak RSS (MB)" "$(fmt "$(awk -v k="$r" 'BEGIN{print k/1024}')" 1)" \
 		"max $(fmt "$(awk -v k="$rhi" 'BEGIN{print k/1024}')" 1)" "" "" "≤ 32 MB" "$(verdict "$rhi" "<=" 32768)"
 	[ -n "$rows" ] && say "the client holds $rows residents after the pull (largest number in status)"
+}
+
+# A new registry on the server that renames 1 % of the residents, pulled
+# by the laptop that holds the whole copy (GET /residents/changes): each
+# run imports the next variant (names ending A, then B, ...: 1 % differs
+# from the one before), then times the sync.  The registry as generated is
+# imported again at the end.
+bench_registry_change() {   # CSV SERVER-DIR
+	local csv=$1 srv=$2 out=$TMP/sync-change v=0
+	: > "$out"
+	CHANGED=$(awk 'NR > 1 && NR % 100 == 0' "$csv" | wc -l)
+	say "registry change: $RUNS runs of $CHANGED residents renamed on the server, then a sync"
+	for _ in $(seq "$RUNS"); do
+		v=$((v + 1))
+		awk -F, -v OFS=, -v tag="$v" 'NR > 1 && NR % 100 == 0 { $3 = $3 " V" tag } { print }' \
+			"$csv" > "$TMP/registry-change.csv"
+		"$SERVER" import-residents "$TMP/registry-change.csv" --data "$srv" > /dev/null 2>&1 \
+			|| { say "server import of the change failed"; break; }
+		run_timed "$out" --out "$TMP/change.json" -- "$SIGACOR" --data-dir "$DATA/client-sync" \
+			--operator puller --json sync --pull-only || break
+		say "  the sync brought $(grep -o '"residents_received":[0-9]*' "$TMP/change.json" | cut -d: -f2) residents"
+	done
+	"$SERVER" import-residents "$csv" --data "$srv" > /dev/null 2>&1
 }
 
 # ---------------------------------------------------------------- lookup

@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	proto_login_request_decode(text, size, &l, NULL);
 	proto_problem_decode(text, size, &p, NULL);
 	proto_verification_result_decode(text, size, &v, NULL);
-	for (int k = PROTO_PAGE_RESIDENTS; k <= PROTO_PAGE_PROGRESS; k++) {
+	for (int k = PROTO_PAGE_RESIDENTS; k <= PROTO_PAGE_REGISTRY; k++) {
 		if (proto_page_decode(text, size, (enum proto_page_kind)k, &page, NULL) == PROTO_OK
 			&& page.has_more && page.next_cursor[0] == '\0')
 			abort();

@@ -222,7 +222,7 @@ static void test_garbage(void)
 			&& proto_problem_decode(in, n, &pr, NULL) != PROTO_OK
 			&& proto_verification_result_decode(in, n, &vr, NULL) != PROTO_OK
 			&& proto_login_request_decode(in, n, &lr, NULL) != PROTO_OK;
-		for (int k = PROTO_PAGE_RESIDENTS; k <= PROTO_PAGE_PROGRESS; k++) {
+		for (int k = PROTO_PAGE_RESIDENTS; k <= PROTO_PAGE_REGISTRY; k++) {
 			all = all && proto_page_decode(in, n, (enum proto_page_kind)k, &p, NULL) != PROTO_OK;
 			proto_page_free(&p);
 		}
@@ -265,6 +265,63 @@ static void test_session_and_login(void)
 		PROTO_TOKEN_MAX + 1, 7);
 	ok(proto_session_decode(token, strlen(token), &s2, &e) == PROTO_ERR_SHAPE
 		&& strcmp(e.field, "token") == 0, "a token over 128 bytes is refused");
+}
+
+/* the registry's changes: a resident as now, or gone by NIK and kelurahan;
+ * a resident page's registry_cursor is optional */
+static void test_registry_pages(void)
+{
+	struct proto_registry_change rc[2] = {
+		{ .seq = 42, .removed = false, .resident = { "3671015503850002", "3671011503120001",
+		  "Sri Wahyuningsih", "P", "Brebes", "1985-03-15", "Jl. Kenanga No. 12", "003", "011",
+		  "36.71.01.1001" } },
+		{ .seq = 43, .removed = true, .resident = { .nik = "3671011503850002",
+		  .kelurahan = "36.71.01.1001" } },
+	};
+	struct proto_page p = { .kind = PROTO_PAGE_REGISTRY, .count = 2, .registry = rc,
+		.next_cursor = "g57", .total = 19233, .snapshot = "r4" }, q;
+	char *json = proto_page_encode(&p);
+	struct proto_error e;
+	is_int(proto_page_decode(json, strlen(json), PROTO_PAGE_REGISTRY, &q, &e), PROTO_OK,
+		"registry changes page round trip (%s %s)", e.field, e.reason);
+	ok(q.count == 2 && !q.registry[0].removed && q.registry[0].seq == 42
+		&& strcmp(q.registry[0].resident.name, "Sri Wahyuningsih") == 0 && q.registry[1].removed
+		&& strcmp(q.registry[1].resident.nik, "3671011503850002") == 0
+		&& q.registry[1].resident.name[0] == '\0' && strcmp(q.snapshot, "r4") == 0
+		&& q.total == 19233, "registry change fields: a resident, a removal by NIK");
+	ok(strstr(json, "{\"seq\":43,\"removed\":true,\"nik\":\"3671011503850002\","
+		"\"kelurahan\":\"36.71.01.1001\"}") != NULL, "a removal carries no other field");
+	proto_page_free(&q);
+	free(json);
+	static const char *const bad[] = {
+		/* a resident that breaks the registry rule; a removal without its kelurahan */
+		"{\"items\":[{\"seq\":1,\"removed\":false,\"nik\":\"3671015503850002\",\"kk\":\"1\",\"name\":\"A\",\"sex\":\"\",\"birth_place\":\"\",\"birth_date\":\"\",\"address\":\"\",\"rt\":\"\",\"rw\":\"\",\"kelurahan\":\"36.71.01.1001\"}],\"next_cursor\":\"g1\",\"has_more\":false,\"total\":1,\"snapshot\":\"r1\"}",
+		"{\"items\":[{\"seq\":1,\"removed\":true,\"nik\":\"3671015503850002\"}],\"next_cursor\":\"g1\",\"has_more\":false,\"total\":1,\"snapshot\":\"r1\"}",
+	};
+	bool refused = true;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		refused = refused && proto_page_decode(bad[i], strlen(bad[i]), PROTO_PAGE_REGISTRY, &q,
+			&e) == PROTO_ERR_SHAPE;
+		proto_page_free(&q);
+	}
+	ok(refused, "a broken resident or a removal without its kelurahan is refused");
+
+	struct resident one = { "3671015503850002", "3671011503120001", "Sri", "", "", "", "", "", "",
+		"36.71.01.1001" };
+	struct proto_page rp = { .kind = PROTO_PAGE_RESIDENTS, .count = 1, .residents = &one,
+		.total = 1, .snapshot = "r4", .registry_cursor = "g57" };
+	json = proto_page_encode(&rp);
+	ok(proto_page_decode(json, strlen(json), PROTO_PAGE_RESIDENTS, &q, &e) == PROTO_OK
+		&& strcmp(q.registry_cursor, "g57") == 0, "a resident page gives its registry_cursor");
+	proto_page_free(&q);
+	free(json);
+	rp.registry_cursor[0] = '\0';
+	json = proto_page_encode(&rp);
+	ok(strstr(json, "registry_cursor") == NULL && proto_page_decode(json, strlen(json),
+		PROTO_PAGE_RESIDENTS, &q, &e) == PROTO_OK && q.registry_cursor[0] == '\0',
+		"... and one without (an older server) reads as none");
+	proto_page_free(&q);
+	free(json);
 }
 
 static void test_pages(void)
@@ -338,6 +395,7 @@ static void test_pages(void)
 		proto_page_free(&q);
 	}
 	ok(refused, "progress items with a wrong outcome or operator are refused");
+	test_registry_pages();
 }
 
 static void test_problem_and_result(void)
