@@ -44,6 +44,7 @@ bool admin_parse(int argc, char **argv, int positional, struct admin_options *o)
 		{ "kk-file", &o->kk_file, NULL, NULL },
 		{ "from", &o->from, NULL, NULL },
 		{ "to", &o->to, NULL, NULL },
+		{ "since", &o->since, NULL, NULL },
 		{ NULL, NULL, NULL, NULL },
 	};
 	if (!util_parse_options(argc, argv, options, positional, &o->arg)) {

@@ -17,7 +17,8 @@ struct admin_options {
 	const char *arg;            /* the one positional argument, if any */
 	const char *rw, *rt;        /* assign: one section of the kelurahan */
 	const char *kk_file;        /* assign: the KK numbers, one a line */
-	const char *from, *to;      /* reassign: the operators */
+	const char *from, *to;      /* reassign: the operators; backup, restore: folders */
+	const char *since;          /* backup: an earlier backup to link photos from */
 	bool replace_all;           /* imports: the file may drop most of the list */
 	bool allow_skipped;         /* imports: bad rows are skipped, the rest goes in */
 };
@@ -30,6 +31,10 @@ sqlite3 *admin_open(const char *dir, bool create);
 extern const char *const assign_commands_help;
 int admin_assign(int argc, char **argv);
 int admin_reassign(int argc, char **argv);
+/* backup.c: the data folder copied whole, and back (and their --help) */
+extern const char *const backup_commands_help;
+int admin_backup(int argc, char **argv);
+int admin_restore(int argc, char **argv);
 /* Close db and return status. */
 int admin_finish(sqlite3 *db, int status);
 

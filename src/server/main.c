@@ -31,6 +31,8 @@ static const struct command commands[] = {
 	{ "geojson", geojson_main },
 	{ "musdes", musdes_main },
 	{ "gen-demo", gen_demo_main },
+	{ "backup", admin_backup },
+	{ "restore", admin_restore },
 };
 
 static void usage(FILE *f)
@@ -81,6 +83,7 @@ static void usage(FILE *f)
 	/* the city's results: a block of their own (report.c) */
 	fprintf(f, "\n%s", _(report_commands_help));
 	fprintf(f, "\n%s", _(assign_commands_help));
+	fprintf(f, "\n%s", _(backup_commands_help));
 }
 
 int main(int argc, char **argv)
