@@ -573,9 +573,24 @@ static void transfer_done(struct sync *s, struct http_xfer *x)
 		sync_stop(s, SYNC_LOCAL, "%s", _("Langkah sinkronisasi tidak dikenal."));
 }
 
-void sync_take_over(struct sync *s, struct http_xfer *x, bool done)
+bool sync_send_ahead(struct sync *s, struct http_xfer *x)
 {
-	s->step = STEP_BLOB_PUT;
+	int still;
+	if (curl_multi_add_handle(s->multi, x->easy) != CURLM_OK) {
+		http_free(x);
+		return false;
+	}
+	s->ahead.x = x;
+	s->ahead.done = false;
+	s->ahead.started_ms = common_now_ms();
+	/* the request goes out now, not at the next perform */
+	curl_multi_perform(s->multi, &still);
+	return true;
+}
+
+void sync_take_over(struct sync *s, enum sync_step step, struct http_xfer *x, bool done)
+{
+	s->step = step;
 	s->attempt = 1;
 	s->prog.attempt = 1;
 	s->retry_at_ms = 0;

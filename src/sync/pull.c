@@ -104,28 +104,68 @@ static struct pull_view view(struct sync *s, enum pull_kind k)
 		&s->prog.candidates_total, &s->prog.candidates_received };
 }
 
+/* what?limit=N&cursor=C into path; false when out of memory */
+static bool list_path(const char *what, const char *cursor, unsigned limit, char *path,
+	size_t cap)
+{
+	char *esc = NULL;
+	if (cursor != NULL && cursor[0] != '\0' && (esc = curl_easy_escape(NULL, cursor, 0)) == NULL)
+		return false;
+	snprintf(path, cap, "%s?limit=%u%s%s", what, limit, esc != NULL ? "&cursor=" : "",
+		esc != NULL ? esc : "");
+	curl_free(esc);
+	return true;
+}
+
 static struct http_xfer *list_request(struct sync *s, const char *what, const char *cursor,
 	unsigned limit)
 {
 	char path[512];
-	char *esc = NULL;
-	if (cursor != NULL && cursor[0] != '\0') {
-		esc = curl_easy_escape(NULL, cursor, 0);
-		if (esc == NULL) {
-			sync_stop(s, SYNC_LOCAL, "%s", _("Memori tidak cukup."));
-			return NULL;
-		}
+	if (!list_path(what, cursor, limit, path, sizeof path)) {
+		sync_stop(s, SYNC_LOCAL, "%s", _("Memori tidak cukup."));
+		return NULL;
 	}
-	snprintf(path, sizeof path, "%s?limit=%u%s%s", what, limit, esc != NULL ? "&cursor=" : "",
-		esc != NULL ? esc : "");
-	curl_free(esc);
 	return sync_request(s, "GET", path, HTTP_PAGE_MAX);
+}
+
+/* The registry's next page, asked now while this one is stored: the
+ * server reads and encodes it on its core while this process writes on
+ * its own, instead of one waiting for the other a page at a time. */
+static void fetch_ahead(struct sync *s, const char *cursor)
+{
+	char path[512];
+	struct http_xfer *x;
+	if (s->ahead.x == NULL && list_path(lists[PULL_RESIDENTS].path, cursor, s->cfg.page_limit,
+		path, sizeof path) && (x = sync_request(s, "GET", path, HTTP_PAGE_MAX)) != NULL
+		&& sync_send_ahead(s, x))
+		snprintf(s->ahead.page_cursor, sizeof s->ahead.page_cursor, "%s", cursor);
+}
+
+/* The page asked ahead is this step's when it is for its cursor (and got
+ * an answer or is still on its way); any other is dropped. */
+static bool take_ahead(struct sync *s)
+{
+	if (s->ahead.x == NULL)
+		return false;
+	if (strcmp(s->ahead.page_cursor, s->page_cursor) != 0 || s->ahead.page_cursor[0] == '\0'
+		|| (s->ahead.done && http_classify(s->ahead.x) != HTTP_ANSWERED)) {
+		push_ahead_drop(s);
+		return false;
+	}
+	struct http_xfer *x = s->ahead.x;
+	bool done = s->ahead.done;
+	memset(&s->ahead, 0, sizeof s->ahead);
+	sync_take_over(s, STEP_RESIDENTS_PAGE, x, done);
+	return true;
 }
 
 void pull_start(struct sync *s)
 {
 	struct http_xfer *x;
 	const struct pull_list *l = &lists[kind_of_step(s->step)];
+	if (s->step == STEP_RESIDENTS_PAGE && take_ahead(s))
+		return;
+	push_ahead_drop(s);
 	if (s->step == l->probe) {
 		x = list_request(s, l->path, NULL, 0);
 	} else if (s->step == l->page) {
@@ -327,6 +367,8 @@ static void page_done(struct sync *s, enum pull_kind k, const struct proto_page 
 		}
 	}
 	bool last = !page->has_more;
+	if (!last && k == PULL_RESIDENTS)
+		fetch_ahead(s, page->next_cursor);
 	enum store_status st = store_page(s, page, last);
 	if (st != STORE_OK) {
 		/* rejected: the server sent what no registry holds */

@@ -424,7 +424,7 @@ static void next_queued_photo(struct sync *s)
 		s->blob_started_ms = s->ahead.started_ms;
 		s->blob_started_offset = 0;
 		memset(&s->ahead, 0, sizeof s->ahead);
-		sync_take_over(s, x, done);
+		sync_take_over(s, STEP_BLOB_PUT, x, done);
 		if (!done)
 			send_ahead(s);
 		return;

@@ -139,6 +139,9 @@ struct sync {
 	struct photo_ahead {
 		struct http_xfer *x;
 		bool done;                   /* answered (x finished, out of the multi) */
+		/* or the next page of the registry, asked while this one is
+		 * stored: its cursor ("" for a photo) */
+		char page_cursor[PROTO_CURSOR_MAX + 1];
 		char uuid[RECORD_UUID_LEN + 1];
 		enum photo_kind kind;
 		int64_t started_ms;
@@ -212,8 +215,12 @@ int64_t push_bytes_in_flight(const struct sync *s);
  * went is on the server, and its next PUT goes on from there. */
 void push_ahead_drop(struct sync *s);
 /* engine.c: the transfer x, already started (finished when done), becomes
- * the one of step STEP_BLOB_PUT, its first try. */
-void sync_take_over(struct sync *s, struct http_xfer *x, bool done);
+ * the one of step (STEP_BLOB_PUT, STEP_RESIDENTS_PAGE), its first try. */
+void sync_take_over(struct sync *s, enum sync_step step, struct http_xfer *x, bool done);
+/* engine.c: start x beside the step's transfer as the one ahead (its
+ * request written now, so the server works while this process does);
+ * false when it could not be started (x freed). */
+bool sync_send_ahead(struct sync *s, struct http_xfer *x);
 
 /* pull.c */
 void pull_residents_start(struct sync *s);
