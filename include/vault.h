@@ -1,0 +1,51 @@
+/* vault: a profile's SQLite database encrypted at rest (issue 12 item 1).
+ *
+ * An SQLite VFS that wraps the default one and encrypts, with libsodium:
+ *   - every page of the main database file, the pages in the WAL and in a
+ *     rollback journal: XChaCha20-Poly1305 (IETF) over the page's first
+ *     VAULT_PAGE_SIZE - VAULT_RESERVE bytes, the random nonce and the tag in
+ *     the page's VAULT_RESERVE reserved bytes; associated data: the page
+ *     number (database) or the page's offset (WAL, journal), so pages
+ *     cannot be moved about unnoticed;
+ *   - temp files (sorts, temp tables): XChaCha20 with a random key per file,
+ *     positioned by offset (confidentiality only: they die with the process).
+ * The -shm file (page numbers and hashes, no content) stays as SQLite
+ * writes it.  Page size is fixed at VAULT_PAGE_SIZE.
+ *
+ * Used by the store only (the screens write no SQL).  The key is the
+ * profile's 32-byte data key; the page key is derived from it (crypto_kdf),
+ * held in sodium_malloc'ed memory, wiped when the vault is freed. */
+#ifndef SIGACOR_VAULT_H
+#define SIGACOR_VAULT_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define VAULT_KEY_BYTES 32
+#define VAULT_PAGE_SIZE 4096
+#define VAULT_RESERVE 40          /* 24-byte nonce + 16-byte tag */
+
+struct vault;
+
+/* Register a VFS for this key; NULL when memory or the RNG fails. */
+struct vault *vault_new(const unsigned char key[VAULT_KEY_BYTES]);
+/* Unregister and wipe.  Only after every connection opened with it closed. */
+void vault_free(struct vault *v);
+const char *vault_vfs_name(const struct vault *v);
+
+/* Open (or create) path through the vault and check the key on page 1.
+ * SQLITE_OK; SQLITE_NOTADB when the key is wrong or the file is not a vault
+ * (a clear SQLite file: vault_file_is_clear); other codes from SQLite.
+ * *db is set (to close with sqlite3_close_v2) even on failure, like
+ * sqlite3_open_v2. */
+int vault_open(struct vault *v, const char *path, int flags, sqlite3 **db);
+
+/* Set up an already opened connection on an empty vault file: page size
+ * and reserved bytes, before its first write (vault_open does it). */
+int vault_prepare(sqlite3 *db, const char *schema);
+
+/* The file starts "SQLite format 3": an unencrypted database. */
+bool vault_file_is_clear(const char *path);
+
+#endif

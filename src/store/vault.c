@@ -1,0 +1,597 @@
+/* store/vault: an encrypting SQLite VFS over the default one (see
+ * include/vault.h for what is encrypted how).
+ *
+ * What SQLite does with files that shapes this code (3.40):
+ *   - the database: whole pages at page offsets, except the header read on
+ *     open (100 bytes at 0) and the change counter (16 bytes at 24): a part
+ *     of a page is served by decrypting its whole page;
+ *   - the WAL: a 32-byte header, then frames of a 24-byte header and a page;
+ *     writes come header and page apart, the recovery reads both in one
+ *     call; the frame checksum covers the clear page, reserved bytes too, so
+ *     a decrypted page's reserved bytes are always given back as zeros (SQLite
+ *     never writes them: a fresh page is zeroed, a read one comes from here);
+ *   - the rollback journal: headers at sector offsets, records of a 4-byte
+ *     page number, the page, a 4-byte checksum: a page always lies at an
+ *     offset 4 past a multiple of 8, a header never does;
+ *   - after a crash a WAL frame or journal record may be half written: such a
+ *     page is handed back as random bytes, its checksum fails and SQLite
+ *     stops the log there, as it does without encryption. */
+#include "config.h"
+#include "vault.h"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PAGE VAULT_PAGE_SIZE
+#define USABLE (PAGE - VAULT_RESERVE)
+#define NONCE_BYTES crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define TAG_BYTES crypto_aead_xchacha20poly1305_ietf_ABYTES
+#define WAL_HEADER 32
+#define WAL_FRAME_HEADER 24
+#define WAL_FRAME (WAL_FRAME_HEADER + PAGE)
+#define AD_BYTES 9
+#define KDF_CONTEXT "sgvault1"      /* crypto_kdf contexts are 8 bytes */
+#define KDF_PAGES 1
+
+_Static_assert(NONCE_BYTES + TAG_BYTES == VAULT_RESERVE, "reserve holds nonce and tag");
+
+struct vault {
+	sqlite3_vfs vfs;               /* first: SQLite hands back a sqlite3_vfs * */
+	sqlite3_vfs *real;
+	unsigned char *page_key;       /* sodium_malloc'ed */
+	char name[64];
+};
+
+enum file_kind { KIND_MAIN, KIND_WAL, KIND_JOURNAL, KIND_TEMP, KIND_CLEAR };
+
+struct vault_file {
+	sqlite3_file base;
+	struct vault *vault;
+	enum file_kind kind;
+	unsigned char temp_key[crypto_stream_xchacha20_KEYBYTES];
+	unsigned char temp_nonce[crypto_stream_xchacha20_NONCEBYTES];
+	sqlite3_file *real;
+};
+
+#define REAL_OFFSET ((sizeof(struct vault_file) + 15) & ~(size_t)15)
+
+static sqlite3_file *real_of(sqlite3_file *file)
+{
+	return ((struct vault_file *)file)->real;
+}
+
+static void page_ad(unsigned char ad[AD_BYTES], char kind, uint64_t where)
+{
+	ad[0] = (unsigned char)kind;
+	for (int i = 0; i < 8; i++)
+		ad[1 + i] = (unsigned char)(where >> (8 * i));
+}
+
+static void seal_page(const struct vault *v, const unsigned char *clear, unsigned char *out,
+	char kind, uint64_t where)
+{
+	unsigned char ad[AD_BYTES];
+	unsigned char *nonce = out + USABLE, *tag = out + USABLE + NONCE_BYTES;
+	page_ad(ad, kind, where);
+	randombytes_buf(nonce, NONCE_BYTES);
+	crypto_aead_xchacha20poly1305_ietf_encrypt_detached(out, tag, NULL, clear, USABLE,
+		ad, AD_BYTES, NULL, nonce, v->page_key);
+}
+
+/* In place; false (page unchanged) when the key is wrong or a byte changed. */
+static bool open_page(const struct vault *v, unsigned char *page, char kind, uint64_t where)
+{
+	unsigned char ad[AD_BYTES], nonce[NONCE_BYTES], tag[TAG_BYTES];
+	page_ad(ad, kind, where);
+	memcpy(nonce, page + USABLE, NONCE_BYTES);
+	memcpy(tag, page + USABLE + NONCE_BYTES, TAG_BYTES);
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt_detached(page, NULL, page, USABLE, tag,
+		ad, AD_BYTES, nonce, v->page_key) != 0)
+		return false;
+	memset(page + USABLE, 0, VAULT_RESERVE);
+	return true;
+}
+
+/* ---------------------------------------------------------------- database */
+
+static int main_read(struct vault_file *f, unsigned char *out, int amt, sqlite3_int64 off)
+{
+	if (off % PAGE == 0 && amt % PAGE == 0) {
+		int rc = f->real->pMethods->xRead(f->real, out, amt, off);
+		if (rc != SQLITE_OK) {
+			if (rc == SQLITE_IOERR_SHORT_READ)
+				memset(out, 0, (size_t)amt);   /* past the end: a new file */
+			return rc;
+		}
+		for (int i = 0; i < amt / PAGE; i++) {
+			uint64_t pgno = (uint64_t)(off / PAGE) + (uint64_t)i + 1;
+			if (!open_page(f->vault, out + (size_t)i * PAGE, 'd', pgno))
+				return pgno == 1 ? SQLITE_NOTADB : SQLITE_CORRUPT;
+		}
+		return SQLITE_OK;
+	}
+	sqlite3_int64 start = off - off % PAGE;
+	if (off + amt > start + PAGE)
+		return SQLITE_IOERR_READ;
+	unsigned char page[PAGE];
+	int rc = f->real->pMethods->xRead(f->real, page, PAGE, start);
+	if (rc == SQLITE_IOERR_SHORT_READ) {
+		memset(out, 0, (size_t)amt);
+		return rc;
+	}
+	if (rc != SQLITE_OK)
+		return rc;
+	uint64_t pgno = (uint64_t)(start / PAGE) + 1;
+	if (!open_page(f->vault, page, 'd', pgno))
+		return pgno == 1 ? SQLITE_NOTADB : SQLITE_CORRUPT;
+	memcpy(out, page + (off - start), (size_t)amt);
+	return SQLITE_OK;
+}
+
+/* Page 1 must say our page size and reserve, or the tag would overwrite
+ * live bytes (vault_prepare sets both before the first write). */
+static bool header_fits(const unsigned char *page1)
+{
+	return ((page1[16] << 8) | page1[17]) == PAGE && page1[20] == VAULT_RESERVE;
+}
+
+static int main_write(struct vault_file *f, const unsigned char *in, int amt, sqlite3_int64 off)
+{
+	if (off % PAGE != 0 || amt % PAGE != 0)
+		return SQLITE_IOERR_WRITE;
+	unsigned char page[PAGE];
+	for (int i = 0; i < amt / PAGE; i++) {
+		const unsigned char *clear = in + (size_t)i * PAGE;
+		uint64_t pgno = (uint64_t)(off / PAGE) + (uint64_t)i + 1;
+		if (pgno == 1 && !header_fits(clear))
+			return SQLITE_IOERR_WRITE;
+		seal_page(f->vault, clear, page, 'd', pgno);
+		int rc = f->real->pMethods->xWrite(f->real, page, PAGE, off + (sqlite3_int64)i * PAGE);
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	return SQLITE_OK;
+}
+
+/* ---------------------------------------------------------------- WAL, journal */
+
+static bool wal_page_at(int amt, sqlite3_int64 off)
+{
+	return amt == PAGE && off >= WAL_HEADER + WAL_FRAME_HEADER &&
+		(off - WAL_HEADER - WAL_FRAME_HEADER) % WAL_FRAME == 0;
+}
+
+static bool wal_frame_at(int amt, sqlite3_int64 off)
+{
+	return amt == WAL_FRAME && off >= WAL_HEADER && (off - WAL_HEADER) % WAL_FRAME == 0;
+}
+
+static bool journal_page_at(int amt, sqlite3_int64 off)
+{
+	return amt == PAGE && off % 8 == 4;
+}
+
+/* A half-written page after a crash: random bytes, whose checksum fails. */
+static void unreadable(unsigned char *page)
+{
+	randombytes_buf(page, PAGE);
+}
+
+static int log_read(struct vault_file *f, unsigned char *out, int amt, sqlite3_int64 off)
+{
+	int rc = f->real->pMethods->xRead(f->real, out, amt, off);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (f->kind == KIND_WAL && wal_page_at(amt, off)) {
+		if (!open_page(f->vault, out, 'w', (uint64_t)off))
+			return SQLITE_CORRUPT;       /* a committed frame: tampered */
+	} else if (f->kind == KIND_WAL && wal_frame_at(amt, off)) {
+		unsigned char *page = out + WAL_FRAME_HEADER;
+		if (!open_page(f->vault, page, 'w', (uint64_t)(off + WAL_FRAME_HEADER)))
+			unreadable(page);             /* the recovery ends the log here */
+	} else if (f->kind == KIND_JOURNAL && journal_page_at(amt, off)) {
+		if (!open_page(f->vault, out, 'j', (uint64_t)off))
+			unreadable(out);
+	}
+	return SQLITE_OK;
+}
+
+static int log_write(struct vault_file *f, const unsigned char *in, int amt, sqlite3_int64 off)
+{
+	unsigned char buf[WAL_FRAME];
+	if (f->kind == KIND_WAL && wal_page_at(amt, off))
+		seal_page(f->vault, in, buf, 'w', (uint64_t)off);
+	else if (f->kind == KIND_WAL && wal_frame_at(amt, off)) {
+		memcpy(buf, in, WAL_FRAME_HEADER);
+		seal_page(f->vault, in + WAL_FRAME_HEADER, buf + WAL_FRAME_HEADER, 'w',
+			(uint64_t)(off + WAL_FRAME_HEADER));
+	} else if (f->kind == KIND_JOURNAL && journal_page_at(amt, off))
+		seal_page(f->vault, in, buf, 'j', (uint64_t)off);
+	else
+		return f->real->pMethods->xWrite(f->real, in, amt, off);
+	return f->real->pMethods->xWrite(f->real, buf, amt, off);
+}
+
+/* ---------------------------------------------------------------- temp files */
+
+/* XChaCha20 keystream from byte offset off: a temp file is read and written
+ * anywhere, in any size. */
+static void temp_xor(struct vault_file *f, unsigned char *buf, size_t amt, sqlite3_int64 off)
+{
+	uint64_t block = (uint64_t)off / 64;
+	size_t skip = (size_t)((uint64_t)off % 64);
+	if (skip != 0 && amt > 0) {
+		unsigned char stream[64] = { 0 };
+		crypto_stream_xchacha20_xor_ic(stream, stream, sizeof stream, f->temp_nonce, block,
+			f->temp_key);
+		size_t n = amt < 64 - skip ? amt : 64 - skip;
+		for (size_t i = 0; i < n; i++)
+			buf[i] ^= stream[skip + i];
+		buf += n;
+		amt -= n;
+		block++;
+	}
+	if (amt > 0)
+		crypto_stream_xchacha20_xor_ic(buf, buf, amt, f->temp_nonce, block, f->temp_key);
+}
+
+static int temp_read(struct vault_file *f, unsigned char *out, int amt, sqlite3_int64 off)
+{
+	int rc = f->real->pMethods->xRead(f->real, out, amt, off);
+	if (rc == SQLITE_OK) {
+		temp_xor(f, out, (size_t)amt, off);
+		return rc;
+	}
+	if (rc != SQLITE_IOERR_SHORT_READ)
+		return rc;
+	sqlite3_int64 size = 0;
+	if (f->real->pMethods->xFileSize(f->real, &size) != SQLITE_OK)
+		size = off;
+	size_t have = size > off ? (size_t)(size - off) : 0;
+	if (have > (size_t)amt)
+		have = (size_t)amt;
+	temp_xor(f, out, have, off);
+	memset(out + have, 0, (size_t)amt - have);   /* past the end reads as zeros */
+	return rc;
+}
+
+static int temp_write(struct vault_file *f, const unsigned char *in, int amt, sqlite3_int64 off)
+{
+	unsigned char *buf = malloc((size_t)amt);
+	if (buf == NULL)
+		return SQLITE_IOERR_NOMEM;
+	memcpy(buf, in, (size_t)amt);
+	temp_xor(f, buf, (size_t)amt, off);
+	int rc = f->real->pMethods->xWrite(f->real, buf, amt, off);
+	free(buf);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- io methods */
+
+static int file_read(sqlite3_file *file, void *out, int amt, sqlite3_int64 off)
+{
+	struct vault_file *f = (struct vault_file *)file;
+	switch (f->kind) {
+	case KIND_MAIN:
+		return main_read(f, out, amt, off);
+	case KIND_WAL:
+	case KIND_JOURNAL:
+		return log_read(f, out, amt, off);
+	case KIND_TEMP:
+		return temp_read(f, out, amt, off);
+	default:
+		return f->real->pMethods->xRead(f->real, out, amt, off);
+	}
+}
+
+static int file_write(sqlite3_file *file, const void *in, int amt, sqlite3_int64 off)
+{
+	struct vault_file *f = (struct vault_file *)file;
+	switch (f->kind) {
+	case KIND_MAIN:
+		return main_write(f, in, amt, off);
+	case KIND_WAL:
+	case KIND_JOURNAL:
+		return log_write(f, in, amt, off);
+	case KIND_TEMP:
+		return temp_write(f, in, amt, off);
+	default:
+		return f->real->pMethods->xWrite(f->real, in, amt, off);
+	}
+}
+
+static int file_close(sqlite3_file *file)
+{
+	struct vault_file *f = (struct vault_file *)file;
+	int rc = f->real->pMethods->xClose(f->real);
+	sodium_memzero(f->temp_key, sizeof f->temp_key);
+	return rc;
+}
+
+static int file_truncate(sqlite3_file *file, sqlite3_int64 size)
+{
+	return real_of(file)->pMethods->xTruncate(real_of(file), size);
+}
+
+static int file_sync(sqlite3_file *file, int flags)
+{
+	return real_of(file)->pMethods->xSync(real_of(file), flags);
+}
+
+static int file_size(sqlite3_file *file, sqlite3_int64 *size)
+{
+	return real_of(file)->pMethods->xFileSize(real_of(file), size);
+}
+
+static int file_lock(sqlite3_file *file, int level)
+{
+	return real_of(file)->pMethods->xLock(real_of(file), level);
+}
+
+static int file_unlock(sqlite3_file *file, int level)
+{
+	return real_of(file)->pMethods->xUnlock(real_of(file), level);
+}
+
+static int file_check_lock(sqlite3_file *file, int *out)
+{
+	return real_of(file)->pMethods->xCheckReservedLock(real_of(file), out);
+}
+
+static int file_control(sqlite3_file *file, int op, void *arg)
+{
+	return real_of(file)->pMethods->xFileControl(real_of(file), op, arg);
+}
+
+static int file_sector_size(sqlite3_file *file)
+{
+	return real_of(file)->pMethods->xSectorSize(real_of(file));
+}
+
+static int file_device(sqlite3_file *file)
+{
+	return real_of(file)->pMethods->xDeviceCharacteristics(real_of(file));
+}
+
+static int file_shm_map(sqlite3_file *file, int region, int size, int extend, void volatile **p)
+{
+	return real_of(file)->pMethods->xShmMap(real_of(file), region, size, extend, p);
+}
+
+static int file_shm_lock(sqlite3_file *file, int offset, int n, int flags)
+{
+	return real_of(file)->pMethods->xShmLock(real_of(file), offset, n, flags);
+}
+
+static void file_shm_barrier(sqlite3_file *file)
+{
+	real_of(file)->pMethods->xShmBarrier(real_of(file));
+}
+
+static int file_shm_unmap(sqlite3_file *file, int delete_flag)
+{
+	return real_of(file)->pMethods->xShmUnmap(real_of(file), delete_flag);
+}
+
+/* version 2: no xFetch, so SQLite never maps the (encrypted) file itself */
+static const sqlite3_io_methods vault_io = {
+	.iVersion = 2,
+	.xClose = file_close,
+	.xRead = file_read,
+	.xWrite = file_write,
+	.xTruncate = file_truncate,
+	.xSync = file_sync,
+	.xFileSize = file_size,
+	.xLock = file_lock,
+	.xUnlock = file_unlock,
+	.xCheckReservedLock = file_check_lock,
+	.xFileControl = file_control,
+	.xSectorSize = file_sector_size,
+	.xDeviceCharacteristics = file_device,
+	.xShmMap = file_shm_map,
+	.xShmLock = file_shm_lock,
+	.xShmBarrier = file_shm_barrier,
+	.xShmUnmap = file_shm_unmap,
+};
+
+/* ---------------------------------------------------------------- the VFS */
+
+static enum file_kind kind_of(int flags)
+{
+	if (flags & SQLITE_OPEN_MAIN_DB)
+		return KIND_MAIN;
+	if (flags & SQLITE_OPEN_WAL)
+		return KIND_WAL;
+	if (flags & SQLITE_OPEN_MAIN_JOURNAL)
+		return KIND_JOURNAL;
+	if (flags & SQLITE_OPEN_SUPER_JOURNAL)
+		return KIND_CLEAR;            /* file names only */
+	return KIND_TEMP;                 /* temp db, sorts, statement journals */
+}
+
+static int vfs_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *file, int flags,
+	int *out_flags)
+{
+	struct vault *v = (struct vault *)vfs;
+	struct vault_file *f = (struct vault_file *)file;
+	memset(f, 0, sizeof *f);
+	f->vault = v;
+	f->kind = kind_of(flags);
+	f->real = (sqlite3_file *)((char *)file + REAL_OFFSET);
+	if (f->kind == KIND_TEMP) {
+		randombytes_buf(f->temp_key, sizeof f->temp_key);
+		randombytes_buf(f->temp_nonce, sizeof f->temp_nonce);
+	}
+	int rc = v->real->xOpen(v->real, name, f->real, flags, out_flags);
+	if (rc != SQLITE_OK) {
+		if (f->real->pMethods != NULL)
+			f->real->pMethods->xClose(f->real);
+		return rc;
+	}
+	file->pMethods = &vault_io;
+	return SQLITE_OK;
+}
+
+#define REAL(v) (((struct vault *)(v))->real)
+
+static int vfs_delete(sqlite3_vfs *v, const char *name, int sync_dir)
+{
+	return REAL(v)->xDelete(REAL(v), name, sync_dir);
+}
+
+static int vfs_access(sqlite3_vfs *v, const char *name, int flags, int *out)
+{
+	return REAL(v)->xAccess(REAL(v), name, flags, out);
+}
+
+static int vfs_full_pathname(sqlite3_vfs *v, const char *name, int len, char *out)
+{
+	return REAL(v)->xFullPathname(REAL(v), name, len, out);
+}
+
+static void *vfs_dl_open(sqlite3_vfs *v, const char *name)
+{
+	return REAL(v)->xDlOpen(REAL(v), name);
+}
+
+static void vfs_dl_error(sqlite3_vfs *v, int len, char *out)
+{
+	REAL(v)->xDlError(REAL(v), len, out);
+}
+
+static void (*vfs_dl_sym(sqlite3_vfs *v, void *lib, const char *sym))(void)
+{
+	return REAL(v)->xDlSym(REAL(v), lib, sym);
+}
+
+static void vfs_dl_close(sqlite3_vfs *v, void *lib)
+{
+	REAL(v)->xDlClose(REAL(v), lib);
+}
+
+static int vfs_randomness(sqlite3_vfs *v, int len, char *out)
+{
+	return REAL(v)->xRandomness(REAL(v), len, out);
+}
+
+static int vfs_sleep(sqlite3_vfs *v, int us)
+{
+	return REAL(v)->xSleep(REAL(v), us);
+}
+
+static int vfs_current_time(sqlite3_vfs *v, double *out)
+{
+	return REAL(v)->xCurrentTime(REAL(v), out);
+}
+
+static int vfs_last_error(sqlite3_vfs *v, int len, char *out)
+{
+	return REAL(v)->xGetLastError(REAL(v), len, out);
+}
+
+static int vfs_current_time64(sqlite3_vfs *v, sqlite3_int64 *out)
+{
+	return REAL(v)->xCurrentTimeInt64(REAL(v), out);
+}
+
+struct vault *vault_new(const unsigned char key[VAULT_KEY_BYTES])
+{
+	sqlite3_vfs *real = sqlite3_vfs_find(NULL);
+	if (sodium_init() < 0 || real == NULL || real->iVersion < 2)
+		return NULL;
+	struct vault *v = calloc(1, sizeof *v);
+	if (v == NULL)
+		return NULL;
+	v->page_key = sodium_malloc(crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
+	if (v->page_key == NULL) {
+		free(v);
+		return NULL;
+	}
+	crypto_kdf_derive_from_key(v->page_key, crypto_aead_xchacha20poly1305_ietf_KEYBYTES,
+		KDF_PAGES, KDF_CONTEXT, key);
+	snprintf(v->name, sizeof v->name, "sigacor-vault-%p", (void *)v);
+	v->real = real;
+	v->vfs = (sqlite3_vfs) {
+		.iVersion = 2,
+		.szOsFile = (int)(REAL_OFFSET + (size_t)real->szOsFile),
+		.mxPathname = real->mxPathname,
+		.zName = v->name,
+		.xOpen = vfs_open,
+		.xDelete = vfs_delete,
+		.xAccess = vfs_access,
+		.xFullPathname = vfs_full_pathname,
+		.xDlOpen = vfs_dl_open,
+		.xDlError = vfs_dl_error,
+		.xDlSym = vfs_dl_sym,
+		.xDlClose = vfs_dl_close,
+		.xRandomness = vfs_randomness,
+		.xSleep = vfs_sleep,
+		.xCurrentTime = vfs_current_time,
+		.xGetLastError = vfs_last_error,
+		.xCurrentTimeInt64 = vfs_current_time64,
+	};
+	if (sqlite3_vfs_register(&v->vfs, 0) != SQLITE_OK) {
+		sodium_free(v->page_key);
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+void vault_free(struct vault *v)
+{
+	if (v == NULL)
+		return;
+	sqlite3_vfs_unregister(&v->vfs);
+	sodium_free(v->page_key);        /* wipes it */
+	free(v);
+}
+
+const char *vault_vfs_name(const struct vault *v)
+{
+	return v->name;
+}
+
+int vault_prepare(sqlite3 *db, const char *schema)
+{
+	int reserve = VAULT_RESERVE;
+	int rc = sqlite3_file_control(db, schema, SQLITE_FCNTL_RESERVE_BYTES, &reserve);
+	if (rc != SQLITE_OK)
+		return rc;
+	char sql[128];
+	snprintf(sql, sizeof sql, "PRAGMA \"%s\".page_size = %d", schema, PAGE);
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+int vault_open(struct vault *v, const char *path, int flags, sqlite3 **db)
+{
+	int rc = sqlite3_open_v2(path, db, flags, v->name);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_extended_result_codes(*db, 1);
+	rc = vault_prepare(*db, "main");
+	if (rc != SQLITE_OK)
+		return rc;
+	/* reads page 1: a wrong key fails here, before anything is written */
+	rc = sqlite3_exec(*db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+	return (rc & 0xff) == SQLITE_CORRUPT ? SQLITE_NOTADB : rc;
+}
+
+bool vault_file_is_clear(const char *path)
+{
+	static const char magic[16] = "SQLite format 3";
+	char head[16];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool clear = read(fd, head, sizeof head) == (ssize_t)sizeof head &&
+		memcmp(head, magic, sizeof head) == 0;
+	close(fd);
+	return clear;
+}

@@ -1,0 +1,424 @@
+/* test_vault: the encrypting VFS (include/vault.h) on real files:
+ *   - a round trip, WAL mode, through close and reopen;
+ *   - the raw bytes of the database, its WAL (frames not yet checkpointed)
+ *     and a rollback journal hold none of the test NIKs and names, and
+ *     never "SQLite format 3";
+ *   - a wrong key is refused with SQLITE_NOTADB and changes no byte;
+ *   - a changed byte in a page, and two pages swapped, are detected;
+ *   - a temp file (temp_store FILE, a sort bigger than the cache) works;
+ *   - a child writing transactions in WAL mode killed with SIGKILL: after
+ *     each kill the database opens (the WAL recovered), passes
+ *     integrity_check, holds every transaction the child saw committed and
+ *     no half of one.  SIGACOR_VAULT_KILLS overrides the number of kills. */
+#include "config.h"
+#include "vault.h"
+#include "tap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define ROWS 300
+#define ROWS_PER_TXN 20
+#define DEFAULT_KILLS 20
+
+static char dir[256];
+static unsigned char key[VAULT_KEY_BYTES], other_key[VAULT_KEY_BYTES];
+
+static void nik_of(int i, char *buf, size_t len)
+{
+	snprintf(buf, len, "36710901%08d", 1000000 + i);
+}
+
+static void name_of(int i, char *buf, size_t len)
+{
+	snprintf(buf, len, "Siti Rahmawati Nurhaliza %05d", i);
+}
+
+static void path_in(const char *name, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", dir, name);
+}
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+	*len = 0;
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return NULL;
+	unsigned char *buf = NULL;
+	size_t cap = 0;
+	for (;;) {
+		if (*len == cap) {
+			cap = cap ? cap * 2 : 65536;
+			buf = realloc(buf, cap);
+		}
+		size_t n = fread(buf + *len, 1, cap - *len, f);
+		if (n == 0)
+			break;
+		*len += n;
+	}
+	fclose(f);
+	return buf;
+}
+
+static bool holds(const unsigned char *buf, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (size_t i = 0; i + n <= len; i++)
+		if (memcmp(buf + i, needle, n) == 0)
+			return true;
+	return false;
+}
+
+/* How many of the test NIKs and names, and the SQLite magic, the file holds;
+ * -1 when the file is missing. */
+static int leaks_in(const char *path)
+{
+	size_t len;
+	unsigned char *buf = slurp(path, &len);
+	if (buf == NULL)
+		return -1;
+	int found = holds(buf, len, "SQLite format 3") ? 1 : 0;
+	for (int i = 0; i < ROWS; i += 7) {
+		char nik[32], name[64];
+		nik_of(i, nik, sizeof nik);
+		name_of(i, name, sizeof name);
+		found += holds(buf, len, nik) + holds(buf, len, name);
+	}
+	free(buf);
+	return found;
+}
+
+static int exec(sqlite3 *db, const char *sql)
+{
+	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		tap_diag("%s: %s", sql, sqlite3_errmsg(db));
+	return rc;
+}
+
+static long long count(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_finalize(st);
+	return n;
+}
+
+static bool fill(sqlite3 *db, int from, int to)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "INSERT INTO residents(nik, name) VALUES (?, ?)", -1, &st,
+		NULL) != SQLITE_OK)
+		return false;
+	bool fine = true;
+	for (int i = from; i < to && fine; i++) {
+		char nik[32], name[64];
+		nik_of(i, nik, sizeof nik);
+		name_of(i, name, sizeof name);
+		sqlite3_bind_text(st, 1, nik, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+		fine = sqlite3_step(st) == SQLITE_DONE;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return fine;
+}
+
+static const int RW = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+
+/* The residents table made after the pragmas, ROWS rows in one transaction. */
+static bool make_residents(sqlite3 *db, const char *pragmas)
+{
+	return exec(db, pragmas) == SQLITE_OK &&
+		exec(db, "CREATE TABLE residents(nik TEXT PRIMARY KEY, name TEXT)") == SQLITE_OK &&
+		exec(db, "BEGIN") == SQLITE_OK && fill(db, 0, ROWS) && exec(db, "COMMIT") == SQLITE_OK;
+}
+
+static void test_round_trip_and_scan(struct vault *v)
+{
+	char db_path[512], wal[520];
+	path_in("wal.db", db_path, sizeof db_path);
+	snprintf(wal, sizeof wal, "%s-wal", db_path);
+	sqlite3 *db;
+	is_int(vault_open(v, db_path, RW, &db), SQLITE_OK, "a new vault database opens");
+	ok(make_residents(db, "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0"),
+		"%d residents written in WAL mode", ROWS);
+	/* the rows live in WAL frames now, not yet in the database */
+	is_int(leaks_in(wal), 0, "the WAL holds no NIK, no name, no SQLite magic");
+	is_int(leaks_in(db_path), 0, "the database file holds none either");
+	is_int(count(db, "SELECT count(*) FROM residents WHERE name LIKE 'Siti%'"), ROWS,
+		"the rows read back through the WAL");
+	ok(exec(db, "PRAGMA wal_checkpoint(TRUNCATE)") == SQLITE_OK, "checkpoint");
+	sqlite3_close_v2(db);
+	is_int(leaks_in(db_path), 0, "after the checkpoint the database holds none");
+	ok(!vault_file_is_clear(db_path), "the file does not start 'SQLite format 3'");
+
+	is_int(vault_open(v, db_path, RW, &db), SQLITE_OK, "reopened with the key");
+	char nik[32], name[64], sql[160];
+	nik_of(123, nik, sizeof nik);
+	name_of(123, name, sizeof name);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM residents WHERE nik = '%s' AND name = '%s'",
+		nik, name);
+	is_int(count(db, sql), 1, "a resident found by NIK after reopening, with its name");
+	is_int(count(db, "PRAGMA page_size"), VAULT_PAGE_SIZE, "page size");
+	ok(exec(db, "PRAGMA integrity_check") == SQLITE_OK, "integrity_check runs");
+	sqlite3_close_v2(db);
+}
+
+static void test_journal(struct vault *v)
+{
+	char db_path[512], journal[520];
+	path_in("journal.db", db_path, sizeof db_path);
+	snprintf(journal, sizeof journal, "%s-journal", db_path);
+	sqlite3 *db;
+	is_int(vault_open(v, db_path, RW, &db), SQLITE_OK, "a rollback-journal vault opens");
+	/* PERSIST keeps the journal file and its pages after the commit */
+	ok(make_residents(db, "PRAGMA journal_mode = PERSIST") && exec(db, "UPDATE residents SET name = name || ' x'") == SQLITE_OK,
+		"rows written and all updated (their old pages go to the journal)");
+	struct stat sb;
+	ok(stat(journal, &sb) == 0 && sb.st_size > VAULT_PAGE_SIZE, "the journal holds pages");
+	is_int(leaks_in(journal), 0, "the journal holds no NIK, no name, no SQLite magic");
+	is_int(leaks_in(db_path), 0, "the database holds none");
+	/* a rolled back change is undone from the (encrypted) journal */
+	ok(exec(db, "BEGIN; DELETE FROM residents; ROLLBACK") == SQLITE_OK, "a rollback");
+	is_int(count(db, "SELECT count(*) FROM residents"), ROWS, "the rows are back");
+	sqlite3_close_v2(db);
+}
+
+static bool same_file(const char *path, const unsigned char *before, size_t len)
+{
+	size_t now_len;
+	unsigned char *now = slurp(path, &now_len);
+	bool same = now != NULL && now_len == len && memcmp(now, before, len) == 0;
+	free(now);
+	return same;
+}
+
+static void test_wrong_key_and_tamper(struct vault *v)
+{
+	char db_path[512];
+	path_in("wal.db", db_path, sizeof db_path);
+	size_t len;
+	unsigned char *before = slurp(db_path, &len);
+	struct vault *wrong = vault_new(other_key);
+	sqlite3 *db;
+	is_int(vault_open(wrong, db_path, RW, &db), SQLITE_NOTADB, "a wrong key: SQLITE_NOTADB");
+	ok(strstr(sqlite3_errmsg(db), "not a database") != NULL, "its message: %s",
+		sqlite3_errmsg(db));
+	ok(exec(db, "INSERT INTO residents VALUES ('1', 'x')") != SQLITE_OK,
+		"a write with the wrong key fails too");
+	sqlite3_close_v2(db);
+	vault_free(wrong);
+	ok(same_file(db_path, before, len), "the wrong key changed no byte");
+	is_int(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK,
+		"plain sqlite opens the file...");
+	ok(exec(db, "SELECT count(*) FROM sqlite_schema") != SQLITE_OK, "...but cannot read it");
+	sqlite3_close_v2(db);
+
+	/* one byte changed in page 2 */
+	char bad[512];
+	path_in("tampered.db", bad, sizeof bad);
+	unsigned char *copy = malloc(len);
+	memcpy(copy, before, len);
+	copy[VAULT_PAGE_SIZE + 100] ^= 0x01;
+	FILE *f = fopen(bad, "wb");
+	fwrite(copy, 1, len, f);
+	fclose(f);
+	is_int(vault_open(v, bad, RW, &db), SQLITE_OK, "the tampered file opens (page 1 intact)");
+	int rc = sqlite3_exec(db, "SELECT count(*) FROM residents WHERE name LIKE '%z%'", NULL,
+		NULL, NULL);
+	ok((rc & 0xff) == SQLITE_CORRUPT, "reading the changed page: SQLITE_CORRUPT (%s)",
+		sqlite3_errmsg(db));
+	sqlite3_close_v2(db);
+
+	/* pages 2 and 3 swapped */
+	memcpy(copy, before, len);
+	ok(len >= 3 * VAULT_PAGE_SIZE, "the file has at least 3 pages");
+	memcpy(copy + VAULT_PAGE_SIZE, before + 2 * VAULT_PAGE_SIZE, VAULT_PAGE_SIZE);
+	memcpy(copy + 2 * VAULT_PAGE_SIZE, before + VAULT_PAGE_SIZE, VAULT_PAGE_SIZE);
+	f = fopen(bad, "wb");
+	fwrite(copy, 1, len, f);
+	fclose(f);
+	is_int(vault_open(v, bad, RW, &db), SQLITE_OK, "the swapped file opens");
+	ok((sqlite3_exec(db, "SELECT count(*) FROM residents WHERE name LIKE '%z%'", NULL, NULL,
+		NULL) & 0xff) == SQLITE_CORRUPT, "two pages swapped: SQLITE_CORRUPT");
+	sqlite3_close_v2(db);
+	free(copy);
+	free(before);
+}
+
+/* The files SQLite holds open and already unlinked (its temp files):
+ * how many, and how many NIKs and names are in them. */
+static int temp_file_leaks(int *files)
+{
+	int found = 0;
+	*files = 0;
+	for (int fd = 3; fd < 256; fd++) {
+		char link[64], target[512];
+		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+		ssize_t n = readlink(link, target, sizeof target - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		if (strstr(target, "(deleted)") == NULL || strstr(target, "etilqs") == NULL)
+			continue;
+		(*files)++;
+		found += leaks_in(link);
+	}
+	return found;
+}
+
+static void test_temp_file(struct vault *v)
+{
+	char db_path[512];
+	path_in("wal.db", db_path, sizeof db_path);
+	sqlite3 *db;
+	is_int(vault_open(v, db_path, RW, &db), SQLITE_OK, "opened for temp files");
+	/* a temp table too big for its two-page cache goes to a temp file */
+	ok(exec(db, "PRAGMA temp_store = FILE; PRAGMA temp.cache_size = 2;"
+		"CREATE TEMP TABLE copy AS SELECT nik, name FROM residents ORDER BY name DESC") ==
+		SQLITE_OK, "a temp table through temp files");
+	is_int(count(db, "SELECT count(*) FROM copy WHERE name LIKE 'Siti%'"), ROWS,
+		"the temp table reads back");
+	int files;
+	int leaks = temp_file_leaks(&files);
+	ok(files > 0, "SQLite holds %d temp file(s) open", files);
+	is_int(leaks, 0, "they hold no NIK and no name");
+	sqlite3_close_v2(db);
+}
+
+/* ---------------------------------------------------------------- kill -9 */
+
+static void child_writes(struct vault *v, const char *path, int fd)
+{
+	sqlite3 *db;
+	if (vault_open(v, path, RW, &db) != SQLITE_OK)
+		_exit(2);
+	for (int t = 0; ; t++) {
+		if (exec(db, "BEGIN IMMEDIATE") != SQLITE_OK ||
+			!fill(db, 100000 + t * ROWS_PER_TXN, 100000 + (t + 1) * ROWS_PER_TXN) ||
+			exec(db, "COMMIT") != SQLITE_OK)
+			_exit(3);
+		char line[32];
+		int n = snprintf(line, sizeof line, "%d\n", t + 1);
+		if (write(fd, line, (size_t)n) != n)
+			_exit(4);
+	}
+}
+
+static int committed_seen(int fd, int want)
+{
+	int seen = 0;
+	char buf[4096];
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	while (seen < want && poll(&p, 1, 20000) > 0) {
+		ssize_t n = read(fd, buf, sizeof buf - 1);
+		if (n <= 0)
+			break;
+		buf[n] = '\0';
+		for (char *line = strtok(buf, "\n"); line != NULL; line = strtok(NULL, "\n"))
+			seen = atoi(line);
+	}
+	return seen;
+}
+
+static void test_kill(struct vault *v)
+{
+	char db_path[512];
+	path_in("kill.db", db_path, sizeof db_path);
+	sqlite3 *db;
+	if (!ok(vault_open(v, db_path, RW, &db) == SQLITE_OK &&
+		exec(db, "PRAGMA journal_mode = WAL;"
+		"CREATE TABLE residents(nik TEXT PRIMARY KEY, name TEXT)") == SQLITE_OK,
+		"the kill database made in WAL mode"))
+		return;
+	sqlite3_close_v2(db);
+	const char *env = getenv("SIGACOR_VAULT_KILLS");
+	int kills = env != NULL ? atoi(env) : DEFAULT_KILLS;
+	int bad = 0;
+	for (int k = 0; k < kills; k++) {
+		int fds[2];
+		if (pipe(fds) != 0)
+			break;
+		pid_t pid = fork();
+		if (pid == 0) {
+			close(fds[0]);
+			child_writes(v, db_path, fds[1]);
+		}
+		close(fds[1]);
+		int seen = committed_seen(fds[0], 1 + (int)randombytes_uniform(6));
+		usleep(randombytes_uniform(3000));
+		kill(pid, SIGKILL);
+		/* what came through the pipe before the kill counts too */
+		int later = committed_seen(fds[0], 1 << 30);
+		if (later > seen)
+			seen = later;
+		close(fds[0]);
+		waitpid(pid, NULL, 0);
+		if (vault_open(v, db_path, RW, &db) != SQLITE_OK) {
+			tap_diag("kill %d: reopen failed: %s", k, sqlite3_errmsg(db));
+			bad++;
+			sqlite3_close_v2(db);
+			continue;
+		}
+		sqlite3_stmt *st;
+		char check[64] = "";
+		if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK) {
+			if (sqlite3_step(st) == SQLITE_ROW)
+				snprintf(check, sizeof check, "%s", sqlite3_column_text(st, 0));
+			sqlite3_finalize(st);
+		}
+		long long rows = count(db, "SELECT count(*) FROM residents");
+		long long txns = count(db, "SELECT count(DISTINCT (CAST(substr(nik, 9) AS INTEGER) "
+			"- 1100000) / 20) FROM residents");
+		if (strcmp(check, "ok") != 0 || rows % ROWS_PER_TXN != 0 ||
+			rows / ROWS_PER_TXN != txns || txns < seen) {
+			tap_diag("kill %d: check %s, rows %lld, transactions %lld, committed seen %d",
+				k, check, rows, txns, seen);
+			bad++;
+		}
+		/* the next child starts from an empty table */
+		exec(db, "DELETE FROM residents");
+		sqlite3_close_v2(db);
+	}
+	is_int(bad, 0, "%d kills in WAL mode: each time integrity ok, every committed "
+		"transaction there, none in half", kills);
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	snprintf(dir, sizeof dir, "%s/test_vault.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR")
+		: "/tmp");
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	randombytes_buf(key, sizeof key);
+	randombytes_buf(other_key, sizeof other_key);
+	struct vault *v = vault_new(key);
+	if (!ok(v != NULL, "vault_new"))
+		return tap_done();
+	test_round_trip_and_scan(v);
+	test_journal(v);
+	test_wrong_key_and_tamper(v);
+	test_temp_file(v);
+	test_kill(v);
+	vault_free(v);
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		tap_diag("could not remove %s", dir);
+	return tap_done();
+}
