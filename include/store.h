@@ -33,6 +33,11 @@ enum store_status {
 
 /* Open (creating when missing) the profile directory dir. */
 enum store_status store_open(const char *dir, struct store **out, char *err, size_t errlen);
+/* The same for a profile with a password: the database encrypted with the
+ * profile's 32-byte data key (include/vault.h); a clear database of a
+ * previous release is encrypted in place first, crash-safe. */
+enum store_status store_open_keyed(const char *dir, const unsigned char key[32],
+	struct store **out, char *err, size_t errlen);
 void store_close(struct store *s);
 /* The last error as a sentence in the operator's language (translated). */
 const char *store_error(const struct store *s);

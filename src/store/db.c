@@ -5,6 +5,7 @@
 #include "format.h"
 #include "store_int.h"
 #include "i18n.h"
+#include "vault.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -378,7 +379,7 @@ static enum store_status tighten_all(struct store *s, const char *dir)
 	return rc;
 }
 
-static enum store_status open_dirs(struct store *s, const char *dir)
+static enum store_status open_dirs(struct store *s, const char *dir, const unsigned char *key)
 {
 	char dbpath[PATH_MAX];
 	if (!store_copy(s->dir, sizeof s->dir, dir) ||
@@ -393,13 +394,16 @@ static enum store_status open_dirs(struct store *s, const char *dir)
 		!common_fsync_dir(dir))
 		return store_fail(s, STORE_IO, _("Folder data %s tidak bisa dibuat atau ditulis: %s."),
 			dir, strerror(errno));
+	if (key != NULL)
+		return store_vault_open(s, dbpath, key);
 	int rc = sqlite3_open_v2(dbpath, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK)
 		return store_fail_sql(s, rc, "open");
 	return STORE_OK;
 }
 
-enum store_status store_open(const char *dir, struct store **out, char *err, size_t errlen)
+static enum store_status open_with(const char *dir, const unsigned char *key, struct store **out,
+	char *err, size_t errlen)
 {
 	*out = NULL;
 	struct store *s = calloc(1, sizeof *s);
@@ -411,7 +415,7 @@ enum store_status store_open(const char *dir, struct store **out, char *err, siz
 	if (sodium_init() < 0)
 		st = store_fail(s, STORE_IO, _("Pembangkit angka acak tidak bisa dipakai."));
 	if (st == STORE_OK)
-		st = open_dirs(s, dir);
+		st = open_dirs(s, dir, key);
 	if (st == STORE_OK)
 		st = configure(s);
 	if (st == STORE_OK)
@@ -426,6 +430,17 @@ enum store_status store_open(const char *dir, struct store **out, char *err, siz
 	return STORE_OK;
 }
 
+enum store_status store_open(const char *dir, struct store **out, char *err, size_t errlen)
+{
+	return open_with(dir, NULL, out, err, errlen);
+}
+
+enum store_status store_open_keyed(const char *dir, const unsigned char key[32],
+	struct store **out, char *err, size_t errlen)
+{
+	return open_with(dir, key, out, err, errlen);
+}
+
 void store_close(struct store *s)
 {
 	if (s == NULL)
@@ -433,7 +448,10 @@ void store_close(struct store *s)
 	/* close_v2: finalised statements are gone; a failure here means a
 	 * leaked statement, which would keep the WAL from being checkpointed */
 	store_stmt_flush(s);
-	sqlite3_close_v2(s->db);
+	if (s->vault == NULL)
+		sqlite3_close_v2(s->db);
+	else if (sqlite3_close(s->db) == SQLITE_OK)
+		vault_free(s->vault);    /* only once no connection can use its VFS */
 	free(s);
 }
 

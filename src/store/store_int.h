@@ -37,7 +37,13 @@ struct store {
 	char photos[PATH_MAX];       /* dir/photos */
 	char operator_name[RECORD_OPERATOR_MAX];   /* the profile folder's name */
 	char err[STORE_ERR_MAX];
+	struct vault *vault;         /* the encrypting VFS, or NULL: a clear profile */
 };
+
+/* Open dbpath through a vault for key (s->vault), encrypting a clear
+ * database of a previous release in place first (src/store/encrypt.c). */
+enum store_status store_vault_open(struct store *s, const char *dbpath,
+	const unsigned char key[32]);
 
 /* Set the error sentence (already translated by the caller) and return st. */
 enum store_status store_fail(struct store *s, enum store_status st, const char *fmt, ...)

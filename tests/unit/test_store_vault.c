@@ -1,0 +1,269 @@
+/* test_store_vault: a profile's store through the vault (store_open_keyed):
+ *   - a clear profile of the previous release (store_open) is encrypted in
+ *     place on the first keyed open: its residents all there, no name and
+ *     no "SQLite format 3" left in any file of the profile;
+ *   - the upgrade killed with SIGKILL at moments spread over its length:
+ *     each time the profile is either the old clear one or the new
+ *     encrypted one, whole, and the next keyed open finishes the job;
+ *   - a wrong key: refused with a sentence, no byte changed;
+ *   - a registry import into an encrypted profile, read back by NIK. */
+#include "config.h"
+#include "store.h"
+#include "registry.h"
+#include "vault.h"
+#include "tap.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RESIDENTS 3000
+#define KILLS 12
+
+static char root[512], clear_dir[600], work[600];
+static unsigned char key[32], other_key[32];
+
+static void nik_of(int i, char *buf, size_t len)
+{
+	snprintf(buf, len, "36710115038%05d", i + 1);
+}
+
+static void name_of(int i, char *buf, size_t len)
+{
+	snprintf(buf, len, "Warga Rahasia %05d", i);
+}
+
+static bool write_registry(const char *path, int from)
+{
+	FILE *f = fopen(path, "w");
+	if (f == NULL)
+		return false;
+	fprintf(f, "nik,kk,name,address,kelurahan\n");
+	for (int i = from; i < from + RESIDENTS; i++) {
+		char nik[32], name[64];
+		nik_of(i, nik, sizeof nik);
+		name_of(i, name, sizeof name);
+		fprintf(f, "%s,36710101010%05d,%s,Jl. Tersembunyi %05d,36.71.01.1001\n", nik, i, name,
+			i);
+	}
+	return fclose(f) == 0;
+}
+
+static bool import(struct store *s, int from)
+{
+	char path[700];
+	snprintf(path, sizeof path, "%s/registry.csv", root);
+	if (!write_registry(path, from))
+		return false;
+	FILE *f = fopen(path, "rb");
+	long rows = 0;
+	enum store_status st = f != NULL ? store_import_residents(s, f, NULL, NULL, &rows) : STORE_IO;
+	if (f != NULL)
+		fclose(f);
+	if (st != STORE_OK)
+		tap_diag("import: %s", store_error(s));
+	return st == STORE_OK && rows == RESIDENTS;
+}
+
+static bool holds(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return false;
+	size_t n = strlen(needle), got;
+	static char buf[1 << 16];
+	size_t keep = 0;
+	bool found = false;
+	while (!found && (got = fread(buf + keep, 1, sizeof buf - keep, f)) > 0) {
+		size_t len = keep + got;
+		found = memmem(buf, len, needle, n) != NULL;
+		keep = len >= n ? n - 1 : len;
+		memmove(buf, buf + len - keep, keep);
+	}
+	fclose(f);
+	return found;
+}
+
+/* Files in dir (not below) that hold the magic or a sample of the names. */
+static int leaks_in_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return -1;
+	int found = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_type != DT_REG)
+			continue;
+		char path[1200];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		bool leak = holds(path, "SQLite format 3");
+		for (int i = 0; i < RESIDENTS && !leak; i += 97) {
+			char name[64];
+			name_of(i, name, sizeof name);
+			leak = holds(path, name);
+		}
+		if (leak) {
+			tap_diag("%s holds clear data", path);
+			found++;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+static int64_t residents_in(const char *dir, const unsigned char *k)
+{
+	struct store *s;
+	char err[512];
+	enum store_status st = k != NULL ? store_open_keyed(dir, k, &s, err, sizeof err)
+		: store_open(dir, &s, err, sizeof err);
+	if (st != STORE_OK) {
+		tap_diag("open %s: %s", dir, err);
+		return -1;
+	}
+	int64_t n = store_resident_count(s);
+	store_close(s);
+	return n;
+}
+
+static void file_hash(const char *path, unsigned char out[32])
+{
+	crypto_generichash_state h;
+	crypto_generichash_init(&h, NULL, 0, 32);
+	FILE *f = fopen(path, "rb");
+	unsigned char buf[65536];
+	size_t n;
+	while (f != NULL && (n = fread(buf, 1, sizeof buf, f)) > 0)
+		crypto_generichash_update(&h, buf, n);
+	if (f != NULL)
+		fclose(f);
+	crypto_generichash_final(&h, out, 32);
+}
+
+static void db_of(const char *dir, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/sigacor.db", dir);
+}
+
+static bool copy_profile(void)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s' && cp -a '%s' '%s'", work, clear_dir, work);
+	return system(cmd) == 0;
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void test_upgrade_killed(void)
+{
+	char db[700];
+	db_of(work, db, sizeof db);
+	/* how long an upgrade takes here, to spread the kills over it */
+	if (!copy_profile())
+		return;
+	double start = now_s();
+	int64_t whole = residents_in(work, key);
+	double took = now_s() - start;
+	is_int(whole, RESIDENTS, "an unkilled upgrade keeps every resident");
+	int bad = 0, stayed_clear = 0, encrypted = 0;
+	for (int k = 0; k < KILLS; k++) {
+		if (!copy_profile())
+			break;
+		useconds_t delay = (useconds_t)(took * 3e6 * k / (KILLS - 1));
+		pid_t pid = fork();
+		if (pid == 0) {
+			struct store *s;
+			char err[512];
+			_exit(store_open_keyed(work, key, &s, err, sizeof err) == STORE_OK ? 0 : 1);
+		}
+		usleep(delay);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		bool clear = vault_file_is_clear(db);
+		/* the old profile as it was, or the new one whole */
+		int64_t n = residents_in(work, clear ? NULL : key);
+		clear ? stayed_clear++ : encrypted++;
+		int64_t after = residents_in(work, key);
+		if (n != RESIDENTS || after != RESIDENTS || vault_file_is_clear(db) ||
+			leaks_in_dir(work) != 0) {
+			tap_diag("kill after %u us: %s, %lld residents, %lld after the next open",
+				(unsigned)delay, clear ? "clear" : "encrypted", (long long)n,
+				(long long)after);
+			bad++;
+		}
+	}
+	tap_diag("upgrade took %.0f ms; %d kills left the clear profile, %d the encrypted one",
+		took * 1e3, stayed_clear, encrypted);
+	is_int(bad, 0, "%d kills during the upgrade: each left the old or the new profile, whole",
+		KILLS);
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	snprintf(root, sizeof root, "%s/test_store_vault.XXXXXX",
+		getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (mkdtemp(root) == NULL)
+		return 1;
+	snprintf(clear_dir, sizeof clear_dir, "%s/clear", root);
+	snprintf(work, sizeof work, "%s/work", root);
+	randombytes_buf(key, sizeof key);
+	randombytes_buf(other_key, sizeof other_key);
+
+	/* a profile as the previous release leaves it */
+	struct store *s;
+	char err[512], db[700];
+	if (!ok(store_open(clear_dir, &s, err, sizeof err) == STORE_OK && import(s, 0),
+		"a clear profile with %d residents", RESIDENTS))
+		return tap_done();
+	store_close(s);
+	db_of(clear_dir, db, sizeof db);
+	ok(vault_file_is_clear(db) && leaks_in_dir(clear_dir) > 0,
+		"its database is clear: the scan finds the names (the scan works)");
+
+	test_upgrade_killed();
+
+	/* the encrypted profile in use */
+	db_of(work, db, sizeof db);
+	unsigned char before[32], after[32];
+	file_hash(db, before);
+	is_int(store_open_keyed(work, other_key, &s, err, sizeof err), STORE_IO,
+		"a wrong key is refused");
+	ok(strstr(err, "kunci") != NULL, "with a sentence: %s", err);
+	store_close(s);
+	file_hash(db, after);
+	ok(memcmp(before, after, sizeof before) == 0, "the wrong key changed no byte");
+	is_int(residents_in(work, key), RESIDENTS, "the right key still opens it, all there");
+	if (ok(store_open_keyed(work, key, &s, err, sizeof err) == STORE_OK, "keyed open")) {
+		ok(import(s, RESIDENTS), "a second registry import into the encrypted profile");
+		struct resident r;
+		char nik[32], name[64];
+		nik_of(RESIDENTS + 17, nik, sizeof nik);
+		name_of(RESIDENTS + 17, name, sizeof name);
+		ok(store_resident_get(s, nik, &r) == STORE_OK && strcmp(r.name, name) == 0,
+			"a resident found by NIK: %s", r.name);
+		is_int(store_resident_count(s), 2 * RESIDENTS, "both imports there");
+		is_int(leaks_in_dir(work), 0, "while open: no file of the profile holds a name "
+			"or the SQLite magic (WAL included)");
+		store_close(s);
+	}
+	is_int(leaks_in_dir(work), 0, "after closing: none either");
+	char cmd[700];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+	if (system(cmd) != 0)
+		tap_diag("could not remove %s", root);
+	return tap_done();
+}
