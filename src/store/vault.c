@@ -44,6 +44,10 @@ struct vault {
 	sqlite3_vfs vfs;               /* first: SQLite hands back a sqlite3_vfs * */
 	sqlite3_vfs *real;
 	unsigned char *page_key;       /* sodium_malloc'ed */
+	/* nonces: a random prefix drawn once, then a counter: unique for this
+	 * key without a getrandom() call per page written */
+	unsigned char nonce_prefix[NONCE_BYTES - 8];
+	uint64_t nonce_counter;
 	char name[64];
 };
 
@@ -72,13 +76,16 @@ static void page_ad(unsigned char ad[AD_BYTES], char kind, uint64_t where)
 		ad[1 + i] = (unsigned char)(where >> (8 * i));
 }
 
-static void seal_page(const struct vault *v, const unsigned char *clear, unsigned char *out,
+static void seal_page(struct vault *v, const unsigned char *clear, unsigned char *out,
 	char kind, uint64_t where)
 {
 	unsigned char ad[AD_BYTES];
 	unsigned char *nonce = out + USABLE, *tag = out + USABLE + NONCE_BYTES;
 	page_ad(ad, kind, where);
-	randombytes_buf(nonce, NONCE_BYTES);
+	uint64_t n = __atomic_fetch_add(&((struct vault *)v)->nonce_counter, 1, __ATOMIC_RELAXED);
+	memcpy(nonce, v->nonce_prefix, sizeof v->nonce_prefix);
+	for (int i = 0; i < 8; i++)
+		nonce[sizeof v->nonce_prefix + (size_t)i] = (unsigned char)(n >> (8 * i));
 	crypto_aead_xchacha20poly1305_ietf_encrypt_detached(out, tag, NULL, clear, USABLE,
 		ad, AD_BYTES, NULL, nonce, v->page_key);
 }
@@ -513,6 +520,7 @@ struct vault *vault_new(const unsigned char key[VAULT_KEY_BYTES])
 		free(v);
 		return NULL;
 	}
+	randombytes_buf(v->nonce_prefix, sizeof v->nonce_prefix);
 	crypto_kdf_derive_from_key(v->page_key, crypto_aead_xchacha20poly1305_ietf_KEYBYTES,
 		KDF_PAGES, KDF_CONTEXT, key);
 	snprintf(v->name, sizeof v->name, "sigacor-vault-%p", (void *)v);
