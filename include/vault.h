@@ -45,6 +45,17 @@ int vault_open(struct vault *v, const char *path, int flags, sqlite3 **db);
  * and reserved bytes, before its first write (vault_open does it). */
 int vault_prepare(sqlite3 *db, const char *schema);
 
+/* Photo files (and any whole file of the profile): libsodium's
+ * crypto_secretstream_xchacha20poly1305 in 64 KiB chunks, a key of its own
+ * per file (BLAKE2b keyed with a file key derived from the data key, over a
+ * random 16-byte file id), the last chunk tagged FINAL.  Written crash-safe
+ * (temp file 0600, fsync, rename, fsync the folder).  vault_open_file gives
+ * the clear bytes in a malloc'ed buffer; false when the file is missing,
+ * the key wrong, a byte changed or the file cut short. */
+bool vault_seal_file(const struct vault *v, const char *path, const unsigned char *data,
+	size_t len);
+bool vault_open_file(const struct vault *v, const char *path, unsigned char **data, size_t *len);
+
 /* The file starts "SQLite format 3": an unencrypted database. */
 bool vault_file_is_clear(const char *path);
 

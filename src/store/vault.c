@@ -18,13 +18,17 @@
  *     stops the log there, as it does without encryption. */
 #include "config.h"
 #include "vault.h"
+#include "common.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define PAGE VAULT_PAGE_SIZE
@@ -37,13 +41,17 @@
 #define AD_BYTES 9
 #define KDF_CONTEXT "sgvault1"      /* crypto_kdf contexts are 8 bytes */
 #define KDF_PAGES 1
+#define KDF_FILES 2
 
+_Static_assert(crypto_aead_xchacha20poly1305_ietf_KEYBYTES == VAULT_KEY_BYTES, "page key");
+_Static_assert(crypto_secretstream_xchacha20poly1305_KEYBYTES == VAULT_KEY_BYTES, "file key");
 _Static_assert(NONCE_BYTES + TAG_BYTES == VAULT_RESERVE, "reserve holds nonce and tag");
 
 struct vault {
 	sqlite3_vfs vfs;               /* first: SQLite hands back a sqlite3_vfs * */
 	sqlite3_vfs *real;
-	unsigned char *page_key;       /* sodium_malloc'ed */
+	unsigned char *page_key;       /* sodium_malloc'ed, with the file key after it */
+	unsigned char *file_key;
 	/* nonces: a random prefix drawn once, then a counter: unique for this
 	 * key without a getrandom() call per page written */
 	unsigned char nonce_prefix[NONCE_BYTES - 8];
@@ -515,7 +523,7 @@ struct vault *vault_new(const unsigned char key[VAULT_KEY_BYTES])
 	struct vault *v = calloc(1, sizeof *v);
 	if (v == NULL)
 		return NULL;
-	v->page_key = sodium_malloc(crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
+	v->page_key = sodium_malloc(2 * VAULT_KEY_BYTES);
 	if (v->page_key == NULL) {
 		free(v);
 		return NULL;
@@ -523,6 +531,8 @@ struct vault *vault_new(const unsigned char key[VAULT_KEY_BYTES])
 	randombytes_buf(v->nonce_prefix, sizeof v->nonce_prefix);
 	crypto_kdf_derive_from_key(v->page_key, crypto_aead_xchacha20poly1305_ietf_KEYBYTES,
 		KDF_PAGES, KDF_CONTEXT, key);
+	v->file_key = v->page_key + VAULT_KEY_BYTES;
+	crypto_kdf_derive_from_key(v->file_key, VAULT_KEY_BYTES, KDF_FILES, KDF_CONTEXT, key);
 	snprintf(v->name, sizeof v->name, "sigacor-vault-%p", (void *)v);
 	v->real = real;
 	v->vfs = (sqlite3_vfs) {
@@ -602,4 +612,142 @@ bool vault_file_is_clear(const char *path)
 		memcmp(head, magic, sizeof head) == 0;
 	close(fd);
 	return clear;
+}
+
+/* ---------------------------------------------------------------- whole files */
+
+#define FILE_MAGIC "SGVF1\n"
+#define FILE_MAGIC_BYTES 6
+#define FILE_ID_BYTES 16
+#define FILE_CHUNK (64 * 1024)
+#define SS_HEADER crypto_secretstream_xchacha20poly1305_HEADERBYTES
+#define SS_ABYTES crypto_secretstream_xchacha20poly1305_ABYTES
+#define FILE_HEAD (FILE_MAGIC_BYTES + FILE_ID_BYTES + SS_HEADER)
+
+static void one_file_key(const struct vault *v, const unsigned char id[FILE_ID_BYTES],
+	unsigned char key[VAULT_KEY_BYTES])
+{
+	crypto_generichash(key, VAULT_KEY_BYTES, id, FILE_ID_BYTES, v->file_key, VAULT_KEY_BYTES);
+}
+
+static bool seal_into(const struct vault *v, int fd, const unsigned char *data, size_t len)
+{
+	unsigned char head[FILE_HEAD], key[VAULT_KEY_BYTES];
+	crypto_secretstream_xchacha20poly1305_state st;
+	memcpy(head, FILE_MAGIC, FILE_MAGIC_BYTES);
+	randombytes_buf(head + FILE_MAGIC_BYTES, FILE_ID_BYTES);
+	one_file_key(v, head + FILE_MAGIC_BYTES, key);
+	crypto_secretstream_xchacha20poly1305_init_push(&st, head + FILE_MAGIC_BYTES + FILE_ID_BYTES,
+		key);
+	sodium_memzero(key, sizeof key);
+	unsigned char *out = malloc(FILE_CHUNK + SS_ABYTES);
+	bool fine = out != NULL && common_write_all(fd, head, sizeof head);
+	size_t at = 0;
+	while (fine) {
+		size_t n = len - at < FILE_CHUNK ? len - at : FILE_CHUNK;
+		bool last = at + n == len;
+		unsigned long long out_len;
+		crypto_secretstream_xchacha20poly1305_push(&st, out, &out_len, data + at, n, NULL, 0,
+			last ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0);
+		fine = common_write_all(fd, out, (size_t)out_len);
+		at += n;
+		if (last)
+			break;
+	}
+	free(out);
+	sodium_memzero(&st, sizeof st);
+	return fine;
+}
+
+bool vault_seal_file(const struct vault *v, const char *path, const unsigned char *data,
+	size_t len)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX];
+	if (snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid()) >= (int)sizeof tmp ||
+		snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir)
+		return false;
+	char *slash = strrchr(dir, '/');
+	if (slash == NULL)
+		snprintf(dir, sizeof dir, ".");
+	else
+		*slash = '\0';
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return false;
+	bool fine = seal_into(v, fd, data, len) && fsync(fd) == 0;
+	fine = close(fd) == 0 && fine;
+	if (fine && rename(tmp, path) == 0 && common_fsync_dir(dir))
+		return true;
+	unlink(tmp);
+	return false;
+}
+
+static bool open_from(const struct vault *v, const unsigned char *file, size_t size,
+	unsigned char *out, size_t *out_len)
+{
+	if (size < FILE_HEAD || memcmp(file, FILE_MAGIC, FILE_MAGIC_BYTES) != 0)
+		return false;
+	unsigned char key[VAULT_KEY_BYTES];
+	crypto_secretstream_xchacha20poly1305_state st;
+	one_file_key(v, file + FILE_MAGIC_BYTES, key);
+	int rc = crypto_secretstream_xchacha20poly1305_init_pull(&st,
+		file + FILE_MAGIC_BYTES + FILE_ID_BYTES, key);
+	sodium_memzero(key, sizeof key);
+	size_t at = FILE_HEAD, have = 0;
+	bool final = false;
+	while (rc == 0 && !final && at < size) {
+		size_t n = size - at < FILE_CHUNK + SS_ABYTES ? size - at : FILE_CHUNK + SS_ABYTES;
+		unsigned long long got;
+		unsigned char tag;
+		rc = crypto_secretstream_xchacha20poly1305_pull(&st, out + have, &got, &tag, file + at,
+			n, NULL, 0);
+		if (rc == 0) {
+			have += (size_t)got;
+			at += n;
+			final = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+		}
+	}
+	*out_len = have;
+	return rc == 0 && final && at == size;   /* cut short, or bytes after: refused */
+}
+
+static unsigned char *read_whole(const char *path, size_t *size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat sb;
+	if (fd < 0)
+		return NULL;
+	unsigned char *buf = NULL;
+	if (fstat(fd, &sb) == 0 && sb.st_size >= 0 &&
+		(buf = malloc((size_t)sb.st_size + 1)) != NULL) {
+		size_t have = 0;
+		ssize_t n = 1;
+		while (have < (size_t)sb.st_size &&
+			((n = read(fd, buf + have, (size_t)sb.st_size - have)) > 0 || (n < 0 && errno == EINTR)))
+			have += n > 0 ? (size_t)n : 0;
+		*size = have;
+	}
+	close(fd);
+	return buf;
+}
+
+bool vault_open_file(const struct vault *v, const char *path, unsigned char **data, size_t *len)
+{
+	*data = NULL;
+	*len = 0;
+	size_t size = 0;
+	unsigned char *file = read_whole(path, &size);
+	if (file == NULL)
+		return false;
+	unsigned char *out = malloc(size + 1);
+	size_t out_len = 0;
+	bool fine = out != NULL && open_from(v, file, size, out, &out_len);
+	free(file);
+	if (!fine) {
+		free(out);
+		return false;
+	}
+	*data = out;
+	*len = out_len;
+	return true;
 }

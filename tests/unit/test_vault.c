@@ -6,6 +6,8 @@
  *   - a wrong key is refused with SQLITE_NOTADB and changes no byte;
  *   - a changed byte in a page, and two pages swapped, are detected;
  *   - a temp file (temp_store FILE, a sort bigger than the cache) works;
+ *   - a photo file sealed and read back; no JPEG/EXIF marker or NIK in its
+ *     bytes; a wrong key, a changed byte, a file cut short are refused;
  *   - a child writing transactions in WAL mode killed with SIGKILL: after
  *     each kill the database opens (the WAL recovered), passes
  *     integrity_check, holds every transaction the child saw committed and
@@ -299,6 +301,62 @@ static void test_temp_file(struct vault *v)
 	sqlite3_close_v2(db);
 }
 
+/* ---------------------------------------------------------------- photo files */
+
+static bool file_is(const char *path, const unsigned char *want, size_t len, struct vault *v)
+{
+	unsigned char *got;
+	size_t got_len;
+	bool same = vault_open_file(v, path, &got, &got_len) && got_len == len &&
+		memcmp(got, want, len) == 0;
+	free(got);
+	return same;
+}
+
+static bool rewrite(const char *path, const unsigned char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	return f != NULL && fwrite(data, 1, len, f) == len && fclose(f) == 0;
+}
+
+static void test_files(struct vault *v)
+{
+	/* a JPEG-like photo: SOI, an EXIF block naming a NIK, then bytes */
+	size_t len = 3 * 65536 + 1234;
+	unsigned char *photo = malloc(len);
+	randombytes_buf(photo, len);
+	static const unsigned char head[] = { 0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x40, 'E', 'x', 'i', 'f' };
+	memcpy(photo, head, sizeof head);
+	char nik[32];
+	nik_of(42, nik, sizeof nik);
+	memcpy(photo + 100, nik, strlen(nik));
+	char path[512], dir_listing[600];
+	path_in("photo.jpg", path, sizeof path);
+	ok(vault_seal_file(v, path, photo, len), "a photo sealed to a file");
+	size_t raw_len;
+	unsigned char *raw = slurp(path, &raw_len);
+	ok(raw != NULL && !holds(raw, raw_len, "Exif") && !holds(raw, raw_len, nik) &&
+		!holds(raw, raw_len, "\xFF\xD8\xFF"), "its bytes hold no JPEG or EXIF marker, no NIK");
+	ok(file_is(path, photo, len, v), "read back byte-identical");
+	snprintf(dir_listing, sizeof dir_listing, "%s.tmp-%ld", path, (long)getpid());
+	ok(access(dir_listing, F_OK) != 0, "no temp file left");
+
+	struct vault *wrong = vault_new(other_key);
+	ok(!file_is(path, photo, len, wrong), "a wrong key: refused");
+	vault_free(wrong);
+	raw[raw_len / 2] ^= 0x20;
+	ok(rewrite(path, raw, raw_len) && !file_is(path, photo, len, v), "a changed byte: refused");
+	raw[raw_len / 2] ^= 0x20;
+	ok(rewrite(path, raw, raw_len - (65536 + 17 + 1234 + 17)) && !file_is(path, photo,
+		3 * 65536, v), "cut at a chunk's end (its last chunks gone): refused");
+	ok(rewrite(path, raw, raw_len - 5) && !file_is(path, photo, len, v), "cut short: refused");
+	free(raw);
+	ok(vault_seal_file(v, path, photo, 2 * 65536) && file_is(path, photo, 2 * 65536, v),
+		"a photo of exactly two chunks");
+	ok(vault_seal_file(v, path, photo, 0) && file_is(path, photo, 0, v), "an empty file");
+	free(photo);
+}
+
 /* ---------------------------------------------------------------- kill -9 */
 
 static void child_writes(struct vault *v, const char *path, int fd)
@@ -414,6 +472,7 @@ int main(void)
 	test_journal(v);
 	test_wrong_key_and_tamper(v);
 	test_temp_file(v);
+	test_files(v);
 	test_kill(v);
 	vault_free(v);
 	char cmd[400];
