@@ -121,8 +121,7 @@ struct sync *sync_new(struct store *st, const struct sync_config *cfg, char *err
 		return NULL;
 	}
 	/* the steps run one after the other on one connection; a second one
-	 * carries the photo (or record) sent ahead while one waits for its
-	 * answer */
+	 * carries the photo sent ahead while a photo waits for its answer */
 	curl_multi_setopt(s->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 2L);
 	s->prog.phase = SYNC_IDLE;
 	s->prog.outcome = SYNC_OK;
@@ -132,7 +131,7 @@ struct sync *sync_new(struct store *st, const struct sync_config *cfg, char *err
 
 static void drop_transfer(struct sync *s)
 {
-	push_ahead_drop(s, s->prog.message);
+	push_ahead_drop(s);
 	if (s->xfer == NULL)
 		return;
 	curl_multi_remove_handle(s->multi, s->xfer->easy);
@@ -326,13 +325,13 @@ void sync_goto(struct sync *s, enum sync_step step)
 
 void sync_stop(struct sync *s, enum sync_outcome outcome, const char *fmt, ...)
 {
+	drop_transfer(s);
 	if (fmt != NULL) {
 		va_list ap;
 		va_start(ap, fmt);
 		set_message(s, fmt, ap);
 		va_end(ap);
 	}
-	drop_transfer(s);
 	if (s->have_record)
 		push_requeue(s, s->prog.message);
 	memset(s->login_password, 0, sizeof s->login_password);

@@ -149,7 +149,7 @@ static bool take_ahead(struct sync *s)
 		return false;
 	if (strcmp(s->ahead.page_cursor, s->page_cursor) != 0 || s->ahead.page_cursor[0] == '\0'
 		|| (s->ahead.done && http_classify(s->ahead.x) != HTTP_ANSWERED)) {
-		push_ahead_drop(s, s->prog.message);
+		push_ahead_drop(s);
 		return false;
 	}
 	struct http_xfer *x = s->ahead.x;
@@ -165,7 +165,7 @@ void pull_start(struct sync *s)
 	const struct pull_list *l = &lists[kind_of_step(s->step)];
 	if (s->step == STEP_RESIDENTS_PAGE && take_ahead(s))
 		return;
-	push_ahead_drop(s, s->prog.message);
+	push_ahead_drop(s);
 	if (s->step == l->probe) {
 		x = list_request(s, l->path, NULL, 0);
 	} else if (s->step == l->page) {

@@ -139,16 +139,10 @@ static bool step_photo_in_flight(const struct sync *s)
 	return s->xfer != NULL && s->step == STEP_BLOB_PUT && s->blob_started_ms > 0;
 }
 
-/* What went ahead is a photo (not a record, nor a page of the registry). */
-static bool photo_went_ahead(const struct sync *s)
-{
-	return s->ahead.x != NULL && !s->ahead.record && s->ahead.page_cursor[0] == '\0';
-}
-
 int64_t push_bytes_in_flight(const struct sync *s)
 {
 	int64_t bytes = step_photo_in_flight(s) ? (int64_t)s->xfer->ulnow : 0;
-	if (photo_went_ahead(s))
+	if (s->ahead.x != NULL)
 		bytes += (int64_t)s->ahead.x->ulnow;
 	return bytes;
 }
@@ -158,7 +152,7 @@ int64_t push_rate(const struct sync *s)
 	int64_t bytes = s->run_sent_bytes + push_bytes_in_flight(s), ms = s->run_sent_ms;
 	/* the time since the earliest PUT in flight began, counted once */
 	int64_t started = step_photo_in_flight(s) ? s->blob_started_ms : 0;
-	if (photo_went_ahead(s) && !s->ahead.done && (started == 0 || s->ahead.started_ms < started))
+	if (s->ahead.x != NULL && !s->ahead.done && (started == 0 || s->ahead.started_ms < started))
 		started = s->ahead.started_ms;
 	if (started > 0) {
 		int64_t until = s->run_busy_until_ms;
@@ -336,7 +330,7 @@ static void blob_path(const char *sha256, char *buf, size_t len)
  * one upload write a partial file).  Whatever goes wrong with it is left to
  * its own step, which takes the transfer over, answer and all
  * (next_queued_photo). */
-static void photo_ahead(struct sync *s)
+static void send_ahead(struct sync *s)
 {
 	struct store_queued_photo q;
 	if (s->ahead.x != NULL || s->cfg.no_photos || !s->photo_after || s->xfer == NULL ||
@@ -353,117 +347,32 @@ static void photo_ahead(struct sync *s)
 	struct http_xfer *x = sync_request(s, "PUT", path, HTTP_SMALL_MAX);
 	if (x == NULL)
 		return;
-	if (!http_set_file(x, file, q.size, 0)) {
+	if (!http_set_file(x, file, q.size, 0) ||
+		curl_multi_add_handle(s->multi, x->easy) != CURLM_OK) {
 		http_free(x);
 		return;
 	}
-	memset(&s->ahead, 0, sizeof s->ahead);
-	if (!sync_send_ahead(s, x))
-		return;
-	s->ahead.kind = q.kind;
+	s->ahead.x = x;
+	s->ahead.done = false;
 	snprintf(s->ahead.uuid, sizeof s->ahead.uuid, "%s", q.uuid);
+	s->ahead.kind = q.kind;
+	s->ahead.started_ms = common_now_ms();
 }
 
-/* The same for records: the next due record's PUT goes while the step's
- * record waits for its answer.  Only when the order cannot matter to the
- * server: neither is a correction (a correction needs the record it
- * replaces stored before it), they are of two NIKs and share no photo (the
- * server's duplicate and shared-photo flags depend on the order).  Marked sending
- * first, as the step's is (a crash leaves it queued, the server dedupes by
- * id). */
-static void record_ahead(struct sync *s)
-{
-	struct store_outbox_item due[2];
-	size_t n = store_outbox_due(s->store, INT64_MAX, due, 2);
-	char uuid[RECORD_UUID_LEN + 1] = "";
-	for (size_t i = 0; i < n && uuid[0] == '\0'; i++)
-		if (strcmp(due[i].uuid, s->rec.uuid) != 0)
-			snprintf(uuid, sizeof uuid, "%.*s", RECORD_UUID_LEN, due[i].uuid);
-	struct record *next = uuid[0] != '\0' && s->rec.supersedes[0] == '\0' ?
-		calloc(1, sizeof *next) : NULL;
-	if (next == NULL)
-		return;
-	bool apart = store_record_get(s->store, uuid, next) == STORE_OK &&
-		next->supersedes[0] == '\0' && strcmp(next->nik, s->rec.nik) != 0;
-	for (int k = 0; apart && k < PHOTO_KIND_COUNT; k++)
-		for (int j = 0; apart && j < PHOTO_KIND_COUNT; j++)
-			apart = !(next->photos[k].attached && s->rec.photos[j].attached &&
-				strcmp(next->photos[k].sha256, s->rec.photos[j].sha256) == 0);
-	char path[128], *json = NULL;
-	struct http_xfer *x = NULL;
-	if (apart && store_outbox_sending(s->store, uuid) == STORE_OK &&
-		(json = proto_record_encode(next)) != NULL) {
-		snprintf(path, sizeof path, "/verifications/%s", uuid);
-		x = sync_request(s, "PUT", path, HTTP_SMALL_MAX);
-	}
-	if (x != NULL && http_add_header(x, "Photos-Later: 1") && http_set_json(x, json)) {
-		json = NULL;             /* x took it */
-		memset(&s->ahead, 0, sizeof s->ahead);
-		if (sync_send_ahead(s, x)) {
-			s->ahead.record = true;
-			snprintf(s->ahead.uuid, sizeof s->ahead.uuid, "%s", uuid);
-		}
-		x = NULL;                /* sent, or freed */
-	} else if (x != NULL && x->send_body == json)
-		json = NULL;
-	http_free(x);
-	free(json);
-	free(next);
-}
-
-static void send_ahead(struct sync *s)
-{
-	if (s->ahead.x != NULL || s->xfer == NULL || !s->running)
-		return;
-	if (s->step == STEP_BLOB_PUT)
-		photo_ahead(s);
-	else if (s->step == STEP_RECORD_PUT && s->have_record)
-		record_ahead(s);
-}
-
-void push_ahead_drop(struct sync *s, const char *why)
+void push_ahead_drop(struct sync *s)
 {
 	if (s->ahead.x == NULL)
 		return;
 	if (!s->ahead.done)
 		curl_multi_remove_handle(s->multi, s->ahead.x->easy);
 	http_free(s->ahead.x);
-	if (s->ahead.record)
-		store_sync_requeue(s->store, s->ahead.uuid, 0, why);
 	memset(&s->ahead, 0, sizeof s->ahead);
-}
-
-/* What went ahead is not the step's (the queue changed under it), or got
- * no answer (a cut, a server serving one connection at a time): dropped,
- * the step sends its own request, a first try. */
-static void drop_stale_ahead(struct sync *s, bool record, const char *uuid, enum photo_kind kind)
-{
-	if (s->ahead.x != NULL && (s->ahead.record != record || strcmp(s->ahead.uuid, uuid) != 0 ||
-		(!record && s->ahead.kind != kind) ||
-		(s->ahead.done && http_classify(s->ahead.x) != HTTP_ANSWERED)))
-		push_ahead_drop(s, s->prog.message);
-}
-
-/* The step's request went ahead: its transfer, answer and all, becomes the
- * step's; the next one goes ahead in turn. */
-static void take_ahead(struct sync *s, enum sync_step step)
-{
-	struct http_xfer *x = s->ahead.x;
-	bool done = s->ahead.done;
-	if (step == STEP_BLOB_PUT) {
-		s->blob_started_ms = s->ahead.started_ms;
-		s->blob_started_offset = 0;
-	}
-	memset(&s->ahead, 0, sizeof s->ahead);
-	sync_take_over(s, step, x, done);
-	if (!done)
-		send_ahead(s);
 }
 
 /* Nothing more to send in this run: the pull, or the end. */
 static void push_over(struct sync *s)
 {
-	push_ahead_drop(s, s->prog.message);
+	push_ahead_drop(s);
 	if (s->cfg.pull) {
 		s->prog.phase = SYNC_PULLING_RESIDENTS;
 		sync_goto(s, STEP_RESIDENTS_START);
@@ -502,9 +411,22 @@ static void next_queued_photo(struct sync *s)
 	sync_format_megabytes(s->prog.local.queued_bytes, left, sizeof left);
 	snprintf(s->prog.message, sizeof s->prog.message,
 		_("Mengirim foto rekaman yang sudah terkirim (%s lagi)…"), left);
-	drop_stale_ahead(s, false, q.uuid, q.kind);
+	/* dropped when the queue changed under it, or when it got no answer
+	 * (a cut, a server serving one connection at a time): what went of it
+	 * is on the server, and the step's own PUT, a first try, goes on */
+	if (s->ahead.x != NULL && (strcmp(s->ahead.uuid, q.uuid) != 0 || s->ahead.kind != q.kind ||
+		(s->ahead.done && http_classify(s->ahead.x) != HTTP_ANSWERED)))
+		push_ahead_drop(s);
 	if (s->ahead.x != NULL) {
-		take_ahead(s, STEP_BLOB_PUT);
+		/* this photo's PUT went ahead: its answer is this step's */
+		struct http_xfer *x = s->ahead.x;
+		bool done = s->ahead.done;
+		s->blob_started_ms = s->ahead.started_ms;
+		s->blob_started_offset = 0;
+		memset(&s->ahead, 0, sizeof s->ahead);
+		sync_take_over(s, STEP_BLOB_PUT, x, done);
+		if (!done)
+			send_ahead(s);
 		return;
 	}
 	sync_goto(s, STEP_BLOB_PUT);
@@ -524,9 +446,6 @@ void push_next_record(struct sync *s)
 		next_queued_photo(s);
 		return;
 	}
-	/* a photo sent ahead goes on beside the record */
-	if (s->ahead.record)
-		drop_stale_ahead(s, true, it.uuid, PHOTO_KIND_KTP);
 	if (store_record_get(s->store, it.uuid, &s->rec) != STORE_OK) {
 		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
 		return;
@@ -545,10 +464,7 @@ void push_next_record(struct sync *s)
 	snprintf(s->prog.message, sizeof s->prog.message, _("Mengirim rekaman %lld dari %lld…"),
 		(long long)s->prog.records_done + 1, (long long)s->prog.records_total);
 	/* the record first; its photos after every record */
-	if (s->ahead.record)
-		take_ahead(s, STEP_RECORD_PUT);
-	else
-		sync_goto(s, STEP_RECORD_PUT);
+	sync_goto(s, STEP_RECORD_PUT);
 }
 
 /* ---------------------------------------------------------------- requests */
@@ -642,8 +558,7 @@ void push_start(struct sync *s)
 		sync_stop(s, SYNC_LOCAL, "%s", _("Memori tidak cukup."));
 		return;
 	}
-	if (sync_send(s, x))
-		send_ahead(s);
+	sync_send(s, x);
 }
 
 /* ---------------------------------------------------------------- answers */

@@ -132,17 +132,16 @@ struct sync {
 	int64_t blob_started_ms, blob_started_offset;
 	int64_t run_sent_bytes, run_sent_ms;
 	int64_t run_busy_until_ms;           /* the end of the time in run_sent_ms */
-	/* the next queued photo (or the next due record), its PUT started on
-	 * a second connection while the one before waits for its answer, so
-	 * that the link does not idle a round trip each; its step takes the
-	 * transfer over once the queue gets to it (x NULL: none) */
-	struct sent_ahead {
+	/* the next queued photo, its PUT started on a second connection while
+	 * the one before waits for its answer, so that the link never idles
+	 * between photos; its step takes the transfer over once the queue gets
+	 * to it (x NULL: none) */
+	struct photo_ahead {
 		struct http_xfer *x;
 		bool done;                   /* answered (x finished, out of the multi) */
 		/* or the next page of the registry, asked while this one is
-		 * stored: its cursor ("" for a photo or a record) */
+		 * stored: its cursor ("" for a photo) */
 		char page_cursor[PROTO_CURSOR_MAX + 1];
-		bool record;                 /* a record (marked sending), not a photo */
 		char uuid[RECORD_UUID_LEN + 1];
 		enum photo_kind kind;
 		int64_t started_ms;
@@ -212,10 +211,9 @@ void push_requeue(struct sync *s, const char *why);
 int64_t push_rate(const struct sync *s);
 /* The photo bytes of the PUTs in flight (the one of the step, the one ahead). */
 int64_t push_bytes_in_flight(const struct sync *s);
-/* Forget what was sent ahead (the run stops, or goes elsewhere): of a
- * photo, what went is on the server and its next PUT goes on from there; a
- * record goes back to the queue, due now (why: its message). */
-void push_ahead_drop(struct sync *s, const char *why);
+/* Forget the photo sent ahead (the run stops, or goes elsewhere); what of it
+ * went is on the server, and its next PUT goes on from there. */
+void push_ahead_drop(struct sync *s);
 /* engine.c: the transfer x, already started (finished when done), becomes
  * the one of step (STEP_BLOB_PUT, STEP_RESIDENTS_PAGE), its first try. */
 void sync_take_over(struct sync *s, enum sync_step step, struct http_xfer *x, bool done);
