@@ -161,16 +161,27 @@ void store_record_counts(struct store *s, int64_t counts[STATE_COUNT]);
 /* A candidate as the worklist shows it: once per NIK, with the registry's
  * name and RW ("" when the NIK is not in the registry copy) and the most
  * recently changed record of that NIK, when there is one. */
+/* Whose it is on this laptop's list: assigned to this operator (or to
+ * nobody) and still to do; verified by anyone per the progress feed (and
+ * not sent back for a visit); assigned to another operator. */
+enum candidate_place { CANDIDATE_MINE = 0, CANDIDATE_DONE_ELSEWHERE, CANDIDATE_NOT_MINE };
+
 struct store_candidate_row {
 	char nik[NIK_LEN + 1];
 	char kk[NIK_LEN + 1];
 	char kelurahan[16];
 	char programs[64];           /* "PKH,BPNT" */
 	char name[RECORD_NAME_MAX];
-	char rw[4];
+	char rt[4], rw[4];
 	bool has_record;
 	char record_uuid[RECORD_UUID_LEN + 1];
 	enum record_state record_state;
+	char assigned_to[64];        /* the city's assignee, "" for nobody */
+	enum candidate_place place;
+	bool revisit;                /* the city's latest review asks for a visit */
+	/* the progress feed's outcome and who (CANDIDATE_DONE_ELSEWHERE): never
+	 * more of a colleague's record */
+	char done_decision[16], done_reason[32], done_by[64];
 };
 
 /* store_filter.state for store_candidate_list: candidates without any
@@ -178,14 +189,22 @@ struct store_candidate_row {
  * latest record is in it. */
 #define STORE_STATE_UNVERIFIED (-2)
 
-/* Calls each for every matching candidate, by RW, name, NIK; stops when
- * each returns false.  text matches the NIK (prefix) or the registry's
- * name, rw the registry's RW.  Returns the number visited.  each must not
- * write. */
+/* Calls each for every matching candidate in walking order: this
+ * operator's households the city sent back for a visit first, then this
+ * operator's to-do, then those verified by anyone, then those assigned to
+ * other operators, each by RW, RT, address, name, NIK; stops when each
+ * returns false.  text matches the NIK (prefix) or the registry's name, rw
+ * the registry's RW.  Returns the number visited.  each must not write. */
 size_t store_candidate_list(struct store *s, const struct store_filter *f,
 	bool (*each)(const struct store_candidate_row *c, void *ctx), void *ctx);
 /* Households (distinct NIK) assigned, and those of them without a record. */
 void store_candidate_counts(struct store *s, int64_t *assigned, int64_t *unverified);
+/* Of those without a record here, the ones still this operator's to do
+ * (CANDIDATE_MINE: a revisit of a reassigned household included). */
+int64_t store_candidate_todo(struct store *s);
+/* The operator the city assigned nik to, into buf ("" for nobody or not a
+ * candidate). */
+void store_candidate_assignee(struct store *s, const char *nik, char *buf, size_t len);
 /* Households (distinct NIK) the city assigned to this operator by name. */
 int64_t store_candidates_assigned_to(struct store *s, const char *operator_name);
 

@@ -2,8 +2,9 @@
  * lists them for the operator's kelurahan (GET /candidates).
  *   - the download: pages written with their cursor in one transaction, a
  *     finished pass replaces the list (like the registry pull);
- *   - the worklist's view: once per NIK, with the registry's name and RW and
- *     the latest record of that NIK. */
+ *   - the worklist's view: once per NIK, with the registry's name and place,
+ *     the city's assignee, the kelurahan's progress (who verified it) and
+ *     the latest record of that NIK here. */
 #include "config.h"
 #include "store.h"
 #include "format.h"
@@ -88,22 +89,34 @@ enum store_status store_sync_candidates_page(struct store *s, const struct candi
 
 /* ---------------------------------------------------------------- the worklist's view */
 
-/* Once per NIK, with the registry's name/RW and the NIK's latest record. */
+/* Once per NIK, with the registry's name/RT/RW/address, the city's
+ * assignee, the progress feed's outcome and the NIK's latest record here.
+ * place (enum candidate_place): a household anyone verified is done unless
+ * the city sent it back for a visit; else it is someone else's when the
+ * city assigned it to another operator (:me is this profile's). */
 #define CANDIDATE_VIEW \
 	"WITH c AS (SELECT nik, min(kk) AS kk, min(kelurahan) AS kelurahan," \
-	"   group_concat(program, ',') AS programs FROM candidates GROUP BY nik)," \
-	" v AS (SELECT c.nik, c.kk, c.kelurahan, c.programs," \
-	"   coalesce(p.name, '') AS name, coalesce(p.rw, '') AS rw," \
+	"   group_concat(program, ',') AS programs, max(assigned_to) AS assigned_to" \
+	"   FROM candidates GROUP BY nik)," \
+	" v AS (SELECT c.nik, c.kk, c.kelurahan, c.programs, c.assigned_to," \
+	"   coalesce(p.name, '') AS name, coalesce(p.rt, '') AS rt, coalesce(p.rw, '') AS rw," \
+	"   coalesce(p.address, '') AS address," \
+	"   coalesce(g.decision, '') AS done_decision, coalesce(g.reason, '') AS done_reason," \
+	"   coalesce(g.operator, '') AS done_by, coalesce(g.review, '') = 'revisit' AS revisit," \
+	"   CASE WHEN g.nik IS NOT NULL AND g.review <> 'revisit' THEN 1" \
+	"    WHEN c.assigned_to NOT IN ('', :me) THEN 2 ELSE 0 END AS place," \
 	"   (SELECT uuid FROM records x WHERE x.nik = c.nik" \
 	"     ORDER BY x.updated_at DESC, x.created_at DESC, x.uuid LIMIT 1) AS ru" \
-	"   FROM c LEFT JOIN residents p ON p.nik = c.nik) "
+	"   FROM c LEFT JOIN residents p ON p.nik = c.nik LEFT JOIN progress g ON g.nik = c.nik) "
 
 static void candidate_sql(const struct store_filter *f, bool by_nik, char *sql, size_t len)
 {
 	snprintf(sql, len, CANDIDATE_VIEW "SELECT v.nik, v.kk, v.kelurahan, v.programs, v.name,"
-		" v.rw, coalesce(r.uuid, ''), coalesce(r.state, '')"
+		" v.rw, coalesce(r.uuid, ''), coalesce(r.state, ''), v.rt, v.assigned_to, v.place,"
+		" v.revisit, v.done_decision, v.done_reason, v.done_by"
 		" FROM v LEFT JOIN records r ON r.uuid = v.ru WHERE 1%s%s%s"
-		" ORDER BY v.rw, v.name COLLATE NOCASE, v.nik LIMIT ? OFFSET ?",
+		" ORDER BY v.place = 0 AND v.revisit DESC, v.place, v.rw, v.rt,"
+		" v.address COLLATE NOCASE, v.name COLLATE NOCASE, v.nik LIMIT ? OFFSET ?",
 		f->state >= 0 ? " AND r.state = :state"
 			: f->state == STORE_STATE_UNVERIFIED ? " AND r.uuid IS NULL" : "",
 		f->text == NULL || f->text[0] == '\0' ? "" : by_nik
@@ -126,6 +139,22 @@ static void candidate_from_row(sqlite3_stmt *st, struct store_candidate_row *c)
 	if (!c->has_record ||
 		!record_state_parse((const char *)sqlite3_column_text(st, 7), &c->record_state))
 		c->record_state = STATE_DRAFT;
+	store_column_text(st, 8, c->rt, sizeof c->rt);
+	store_column_text(st, 9, c->assigned_to, sizeof c->assigned_to);
+	int place = sqlite3_column_int(st, 10);
+	c->place = place == 1 ? CANDIDATE_DONE_ELSEWHERE : place == 2 ? CANDIDATE_NOT_MINE
+		: CANDIDATE_MINE;
+	c->revisit = sqlite3_column_int(st, 11) != 0;
+	store_column_text(st, 12, c->done_decision, sizeof c->done_decision);
+	store_column_text(st, 13, c->done_reason, sizeof c->done_reason);
+	store_column_text(st, 14, c->done_by, sizeof c->done_by);
+}
+
+static void bind_me(struct store *s, sqlite3_stmt *st)
+{
+	int i = sqlite3_bind_parameter_index(st, ":me");
+	if (i > 0)
+		store_bind_text(st, i, store_operator(s));
 }
 
 size_t store_candidate_list(struct store *s, const struct store_filter *f,
@@ -138,6 +167,7 @@ size_t store_candidate_list(struct store *s, const struct store_filter *f,
 	if (store_prepare(s, sql, &st) != STORE_OK)
 		return 0;
 	store_filter_bind(st, f, by_nik);
+	bind_me(s, st);
 	struct store_candidate_row row;
 	size_t visited = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -178,4 +208,31 @@ int64_t store_candidates_assigned_to(struct store *s, const char *operator_name)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return n;
+}
+
+int64_t store_candidate_todo(struct store *s)
+{
+	sqlite3_stmt *st;
+	int64_t n = 0;
+	if (store_prepare(s, CANDIDATE_VIEW "SELECT count(*) FROM v WHERE place = 0 AND ru IS NULL",
+		&st) != STORE_OK)
+		return 0;
+	bind_me(s, st);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+void store_candidate_assignee(struct store *s, const char *nik, char *buf, size_t len)
+{
+	sqlite3_stmt *st;
+	if (len > 0)
+		buf[0] = '\0';
+	if (store_prepare(s, "SELECT max(assigned_to) FROM candidates WHERE nik = ?", &st) != STORE_OK)
+		return;
+	store_bind_text(st, 1, nik);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		store_column_text(st, 0, buf, len);
+	sqlite3_finalize(st);
 }

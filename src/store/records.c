@@ -478,9 +478,12 @@ unsigned store_record_warnings(struct store *s, const struct record *r)
 
 /* ---- lists and counts ---- */
 
+/* ... and the household is still this clerk's: one the city reassigned
+ * goes to its new assignee's list (store_candidate_list) */
 #define REVISIT_OPEN "(SELECT outcome FROM reviews v WHERE v.uuid = records.uuid" \
 	" ORDER BY v.id DESC LIMIT 1) = 'revisit' AND NOT EXISTS (SELECT 1 FROM records c" \
-	" WHERE c.supersedes = records.uuid AND c.state <> 'draft')"
+	" WHERE c.supersedes = records.uuid AND c.state <> 'draft') AND NOT EXISTS (SELECT 1" \
+	" FROM candidates k WHERE k.nik = records.nik AND k.assigned_to NOT IN ('', records.operator))"
 
 static void list_sql(const struct store_filter *f, bool *by_nik, char *sql, size_t len)
 {

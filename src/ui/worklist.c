@@ -1,7 +1,10 @@
 /* worklist: the operator's records with their state, and the households
- * assigned for verification that have no record yet ("belum
- * diverifikasi"), searched by NIK or name as the clerk types, filtered by
- * state and RW, with counts and the sync status line. */
+ * assigned for verification that have no record here: the clerk's own to
+ * do ("Sasaran"), those a colleague verified ("Selesai": the outcome and
+ * who, from the kelurahan's progress feed) and those the city assigned to
+ * another clerk ("Rekan"); searched by NIK or name as the clerk types,
+ * filtered by state and RW, with counts and the status line (sync and the
+ * kelurahan's progress). */
 #include "config.h"
 #include "ui_int.h"
 #include "store.h"
@@ -20,6 +23,9 @@ struct row {
 	bool rw_loaded;
 	bool in_registry;
 	bool candidate;               /* assigned, no record yet: uuid is "" */
+	enum candidate_place place;   /* whose: mine, done by anyone, another clerk's */
+	char who[64];                 /* who verified it, or whom it is assigned to */
+	enum record_outcome outcome;  /* CANDIDATE_DONE_ELSEWHERE: the city's outcome */
 	enum record_state state;
 	enum decision decision;
 	bool photos_waiting;          /* sent before its photos, still queued */
@@ -38,7 +44,9 @@ struct worklist {
 	size_t count, cap;
 	int selected, top;
 	int64_t counts[STATE_COUNT];
-	int64_t assigned, unverified; /* candidate households; those without a record */
+	int64_t assigned, unverified; /* candidate households; those without a record here */
+	int64_t todo;                 /* of those, mine to do */
+	struct store_kelurahan_progress kelurahan;   /* the status line's figures */
 };
 
 /* The state filter's pseudo-state after the record states: the assigned
@@ -85,9 +93,18 @@ static struct row *new_row(struct worklist *w)
 
 static bool collect_candidate(const struct store_candidate_row *c, void *ctx)
 {
-	struct row *row = new_row(ctx);
+	struct worklist *w = ctx;
+	if (w->state_filter == FILTER_UNVERIFIED && c->place != CANDIDATE_MINE)
+		return true;               /* "Sasaran": what is still mine to do */
+	struct row *row = new_row(w);
 	if (row == NULL)
 		return false;
+	row->place = c->place;
+	row->outcome = record_outcome_of(c->done_decision, c->done_reason);
+	snprintf(row->who, sizeof row->who, "%s",
+		c->place == CANDIDATE_DONE_ELSEWHERE ? c->done_by : c->assigned_to);
+	if (c->revisit && c->place == CANDIDATE_MINE)
+		row->review = REVIEW_OPEN_REVISIT;
 	snprintf(row->nik, sizeof row->nik, "%s", c->nik);
 	snprintf(row->name, sizeof row->name, "%s", c->name);
 	snprintf(row->rw, sizeof row->rw, "%s", c->rw);
@@ -118,6 +135,40 @@ static bool collect(const struct record *r, void *ctx)
 	return true;
 }
 
+/* A record the city sent back whose household it reassigned since: the
+ * new assignee answers it, so here it is another clerk's, not a to-do. */
+static void mark_reassigned(struct ui *ui, struct worklist *w)
+{
+	for (size_t i = 0; i < w->count; i++) {
+		struct row *row = &w->rows[i];
+		if (row->candidate || row->review == REVIEW_SETTLED)
+			continue;
+		char assignee[64];
+		store_candidate_assignee(ui->store, row->nik, assignee, sizeof assignee);
+		if (assignee[0] != '\0' && strcmp(assignee, store_operator(ui->store)) != 0) {
+			row->place = CANDIDATE_NOT_MINE;
+			row->review = REVIEW_SETTLED;
+			snprintf(row->who, sizeof row->who, "%s", assignee);
+		}
+	}
+}
+
+/* The households the city sent back for a visit that are mine but have no
+ * record here (a reassigned one) go first, above my records, in the order
+ * they came (the store lists them first among the candidates). */
+static void lift_revisits(struct worklist *w, size_t first_candidate)
+{
+	size_t end = first_candidate;
+	while (end < w->count && w->rows[end].review == REVIEW_OPEN_REVISIT)
+		end++;
+	for (size_t i = first_candidate; i < end; i++) {
+		struct row lifted = w->rows[i];
+		memmove(&w->rows[i - first_candidate + 1], &w->rows[i - first_candidate],
+			first_candidate * sizeof lifted);
+		w->rows[i - first_candidate] = lifted;
+	}
+}
+
 static void reload(struct ui *ui, struct worklist *w)
 {
 	struct row keep = { .uuid = "" };
@@ -129,15 +180,21 @@ static void reload(struct ui *ui, struct worklist *w)
 		.state = w->state_filter,
 		.rw = w->rw_filter[0] != '\0' ? w->rw_filter : NULL,
 	};
-	if (w->state_filter != FILTER_UNVERIFIED)
+	if (w->state_filter != FILTER_UNVERIFIED) {
 		store_record_list(ui->store, &f, collect, w);
+		mark_reassigned(ui, w);
+	}
+	size_t records = w->count;
 	if (w->state_filter < 0 || w->state_filter == FILTER_UNVERIFIED) {
-		/* after the records: the assigned households nobody verified yet */
+		/* after the records: the assigned households without a record here */
 		f.state = STORE_STATE_UNVERIFIED;
 		store_candidate_list(ui->store, &f, collect_candidate, w);
+		lift_revisits(w, records);
 	}
 	store_record_counts(ui->store, w->counts);
 	store_candidate_counts(ui->store, &w->assigned, &w->unverified);
+	w->todo = store_candidate_todo(ui->store);
+	store_kelurahan_progress(ui->store, &w->kelurahan);
 	w->selected = 0;
 	for (size_t i = 0; i < w->count && keep.nik[0] != '\0'; i++)
 		if (w->rows[i].candidate == keep.candidate && strcmp(w->rows[i].uuid, keep.uuid) == 0
@@ -182,7 +239,7 @@ static int counts_line(struct worklist *w, bool skip_zero, char *line, size_t le
 				_(state_labels[s]), (long long)w->counts[s]);
 	if (w->assigned > 0 && used > 0 && (size_t)used < len)
 		snprintf(line + used, len - (size_t)used, "  %s %lld", _("Sasaran"),
-			(long long)w->unverified);
+			(long long)w->todo);
 	return ui_text_width(line);
 }
 
@@ -192,6 +249,32 @@ static void draw_counts(struct ui *ui, struct worklist *w)
 	if (counts_line(w, false, line, sizeof line) > ui->cols - 2)
 		counts_line(w, true, line, sizeof line);    /* 80 columns: what is there */
 	ui_put(2, 1, ui->cols - 2, ROLE_DIM, line);
+}
+
+static const char *outcome_label(enum record_outcome o)
+{
+	switch (o) {
+	case OUTCOME_LAYAK: return _("Layak");
+	case OUTCOME_NOT_FOUND: return _("Tidak ditemukan");
+	case OUTCOME_TIDAK_LAYAK: return _("Tidak layak");
+	default: return "";
+	}
+}
+
+/* Not mine to do: verified by a colleague (the outcome and who, never
+ * more) or assigned to another clerk; a word, not a colour, says which. */
+static void draw_not_mine(struct ui *ui, int y, int x, const struct row *row, bool selected)
+{
+	enum ui_role role = selected ? ROLE_SELECTED : ROLE_DIM;
+	char rest[160];
+	if (row->place == CANDIDATE_DONE_ELSEWHERE) {
+		ui_put(y, x, 9, role, _("Selesai"));
+		snprintf(rest, sizeof rest, _("%s, oleh %s"), outcome_label(row->outcome), row->who);
+	} else {
+		ui_put(y, x, 9, role, _("Rekan"));
+		snprintf(rest, sizeof rest, _("tugas %s"), row->who);
+	}
+	ui_put_marked(y, x + 10, ui->cols - x - 11, role, rest);
 }
 
 static void draw_row(struct ui *ui, struct worklist *w, int y, struct row *row, bool selected, int name_w)
@@ -212,7 +295,11 @@ static void draw_row(struct ui *ui, struct worklist *w, int y, struct row *row, 
 	x += name_w + 1;
 	ui_put(y, x, 3, role, row->rw[0] != '\0' ? row->rw : "-");
 	x += 4;
-	if (row->candidate) {
+	if (row->place != CANDIDATE_MINE) {
+		draw_not_mine(ui, y, x, row, selected);
+		return;
+	}
+	if (row->candidate && row->review == REVIEW_SETTLED) {
 		/* no record yet: "Sasaran" as the filter and the counts say it, in
 		 * the status column's width; no decision yet */
 		ui_put(y, x, 9, selected ? role : ROLE_LABEL, _("Sasaran"));
@@ -241,6 +328,37 @@ static void draw_row(struct ui *ui, struct worklist *w, int y, struct row *row, 
 	ui_put(y, x, ui->cols - x, role, when);
 }
 
+/* The kelurahan's progress (all clerks, after the last sync) in words when
+ * they fit the width, else in short forms. */
+static void progress_line(const struct store_kelurahan_progress *k, int width, char *line, size_t len)
+{
+	snprintf(line, len, _("Kel. %lld/%lld diverifikasi: layak %lld, tdk layak %lld, "
+		"tdk ditemukan %lld, ditandai %lld"), (long long)k->verified, (long long)k->assigned,
+		(long long)k->layak, (long long)k->tidak_layak, (long long)k->not_found,
+		(long long)k->flagged);
+	if (ui_text_width(line) > width)
+		snprintf(line, len, _("Kel %lld/%lld: L%lld TL%lld TD%lld ditandai %lld"),
+			(long long)k->verified, (long long)k->assigned, (long long)k->layak,
+			(long long)k->tidak_layak, (long long)k->not_found, (long long)k->flagged);
+}
+
+/* The bottom lines: the kelurahan's progress when the city assigned
+ * households, then the sync's state (each whole on its own line at 80
+ * columns).  Returns the rows they take. */
+static int draw_status_lines(struct ui *ui, struct worklist *w)
+{
+	int y = ui->rows - 1;
+	ui_fill(y, 0, ui->cols, ROLE_STATUS);
+	ui_putf(y, 1, ui->cols - 2, ROLE_STATUS, _("Sinkronisasi: %s"), ui->sync_status);
+	if (w->kelurahan.assigned == 0)
+		return 1;
+	char line[192];
+	progress_line(&w->kelurahan, ui->cols - 2, line, sizeof line);
+	ui_fill(y - 1, 0, ui->cols, ROLE_STATUS);
+	ui_put(y - 1, 1, ui->cols - 2, ROLE_STATUS, line);
+	return 2;
+}
+
 static void worklist_draw(struct ui *ui, void *state)
 {
 	struct worklist *w = state;
@@ -263,7 +381,7 @@ static void worklist_draw(struct ui *ui, void *state)
 	int name_w = ui->cols - 80 + 24;
 	ui_putf(3, 1, ui->cols - 2, ROLE_LABEL, "%-16s %-*s %-3s %-9s %-11s %s", _("NIK"), name_w,
 		_("Nama"), _("RW"), _("Status"), _("Keputusan"), _("Diubah"));
-	int first_y = 4, visible = ui->rows - 1 - first_y;
+	int first_y = 4, visible = ui->rows - draw_status_lines(ui, w) - first_y;
 	ui_list_scroll(&w->top, w->selected, visible);
 	for (int i = 0; i < visible && (size_t)(w->top + i) < w->count; i++)
 		draw_row(ui, w, first_y + i, &w->rows[w->top + i], w->top + i == w->selected, name_w);
@@ -274,8 +392,6 @@ static void worklist_draw(struct ui *ui, void *state)
 			? _("Tidak ada yang cocok dengan saringan ini (F4: status, F7: RW).")
 			: _("Belum ada rekaman. Tekan F3 atau Ctrl-T untuk verifikasi baru."));
 
-	ui_fill(ui->rows - 1, 0, ui->cols, ROLE_STATUS);
-	ui_putf(ui->rows - 1, 1, ui->cols - 2, ROLE_STATUS, _("Sinkronisasi: %s"), ui->sync_status);
 }
 
 /* ---- actions ---- */
@@ -364,6 +480,12 @@ static bool answer_logout(struct ui *ui, void *ctx, bool yes, const char *const 
 static unsigned open_selected(struct ui *ui, struct worklist *w)
 {
 	struct row *row = current(w);
+	if (row != NULL && row->candidate && row->place == CANDIDATE_DONE_ELSEWHERE) {
+		/* a second visit is what the shared progress is there to spare */
+		ui_message(ui, ROLE_NORMAL, _("Sudah diverifikasi oleh %s (%s); tidak perlu dikunjungi lagi."),
+			row->who, outcome_label(row->outcome));
+		return UI_HANDLED;
+	}
 	if (row != NULL && row->candidate) {
 		/* a new verification of that household: the NIK and the registry's
 		 * data filled in */
