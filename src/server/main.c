@@ -48,6 +48,7 @@ static void usage(FILE *f)
 "        [--max-photo-mb N] [--web-assets FOLDER] [--leaflet FOLDER] [--tiles URL]\n"
 "        [--public-url URL] [--inbox-days N] [--inbox-code-minutes N]\n"
 "        [--metrics-listen ALAMAT:PORT] [--log-format text|json]\n"
+"        [--no-progress-feed]\n"
 "        jalankan server HTTP(S): /api/v1 untuk petugas, dasbor pengawas di /;\n"
 "        tanpa --cert/--key hanya di alamat loopback; port 0 memilih port\n"
 "        bebas; mencetak \"listening on ALAMAT:PORT\"; peta tanpa ubin\n"

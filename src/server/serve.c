@@ -194,6 +194,9 @@ static const char *const methods_of[] = {
 	[ROUTE_PROGRESS] = "GET", [ROUTE_REGISTRY_CHANGES] = "GET",
 };
 
+/* serve --no-progress-feed */
+static bool no_progress_feed;
+
 static enum route route_of(const char *url, char *arg, size_t arg_cap)
 {
 	static const struct { const char *path; enum route route; } fixed[] = {
@@ -318,6 +321,8 @@ static enum MHD_Result on_headers(struct MHD_Connection *c, struct request *req,
 	const char *url, const char *method)
 {
 	req->route = route_of(url, req->arg, sizeof req->arg);
+	if (req->route == ROUTE_PROGRESS && no_progress_feed)
+		req->route = ROUTE_NONE;   /* the answer of a server before the feed */
 	if (req->route == ROUTE_NONE)
 		return send_problem(c, req, PROBLEM_NOT_FOUND, NULL);
 	if (!method_fits(req->route, method)) {
@@ -695,6 +700,7 @@ int serve_main(int argc, char **argv)
 	/* slow headers and bodies are cut by the watchdog: a body is judged
 	 * after twice the header time, at 100 bytes/s (the client's own
 	 * low-speed limit) */
+	no_progress_feed = o.no_progress_feed;
 	struct guard_limits limits = { o.header_timeout_s, 2 * o.header_timeout_s, 100 };
 	if (!guard_start(&limits)) {
 		fprintf(stderr, "sigacor-server: %s\n", _("server HTTP gagal dimulai"));

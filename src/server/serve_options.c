@@ -13,7 +13,7 @@ void serve_usage(void)
 		"[--header-timeout DETIK] [--max-photo-mb N]\n"
 		"       [--web-assets FOLDER] [--leaflet FOLDER] [--tiles URL]\n"
 		"       [--public-url URL] [--inbox-days N] [--inbox-code-minutes N]\n"
-		"       [--metrics-listen ALAMAT:PORT] [--log-format text|json]\n"));
+		"       [--metrics-listen ALAMAT:PORT] [--log-format text|json] [--no-progress-feed]\n"));
 }
 
 /* http:// or https://, nothing else */
@@ -49,7 +49,8 @@ bool serve_options_parse(int argc, char **argv, struct serve_options *o)
 		{ "public-url", &public_url, NULL, NULL }, { "inbox-days", &inbox_days, NULL, NULL },
 		{ "inbox-code-minutes", &inbox_code_minutes, NULL, NULL },
 		{ "metrics-listen", &o->metrics_listen, NULL, NULL },
-		{ "log-format", &log_format, NULL, NULL }, { NULL, NULL, NULL, NULL },
+		{ "log-format", &log_format, NULL, NULL },
+		{ "no-progress-feed", NULL, &o->no_progress_feed, NULL }, { NULL, NULL, NULL, NULL },
 	};
 	long long connections = o->max_connections, per_address = o->max_per_address;
 	long long timeout = o->header_timeout_s, days = o->inbox_days;

@@ -321,6 +321,9 @@ struct serve_options {
 	long long max_photo_mb;
 	const char *metrics_listen;     /* GET /metrics and /healthz there, or NULL (ops.c) */
 	bool json_log;                  /* --log-format json */
+	/* --no-progress-feed: GET /progress answers 404 as a server before it
+	 * did (a city that keeps who verified what from the other clerks) */
+	bool no_progress_feed;
 };
 bool serve_options_parse(int argc, char **argv, struct serve_options *o);
 void serve_usage(void);          /* on stderr */
@@ -432,7 +435,7 @@ struct command_option {
 	bool *flag;
 	const char *required;
 };
-#define COMMAND_OPTIONS_MAX 16
+#define COMMAND_OPTIONS_MAX 24
 /* Read argv's options against the list and exactly n_args positional
  * arguments (into args).  false: what was wrong is printed (getopt's word
  * for an unknown option, the message of a missing one); the caller prints

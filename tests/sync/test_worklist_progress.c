@@ -8,7 +8,9 @@
  * kelurahan's figures.  A household the city reassigns reaches the new
  * assignee's list as theirs after their next sync and leaves the old
  * one's; a revisit of a reassigned household goes to the top of the new
- * assignee's list, not the old one's. */
+ * assignee's list, not the old one's.  Against the same server started
+ * with --no-progress-feed (GET /progress answers 404 as before the feed),
+ * a client still syncs and shows its list as before. */
 #include "config.h"
 #include "e2e.h"
 #include "synctest.h"
@@ -113,11 +115,61 @@ static void check_siti_list(struct vt *t)
 	e2e_ok(t, row_has(t, COUNTS_ROW, "Semua 6  Sasaran 3"), "the counts: 6 on the list, 3 still to do for siti");
 }
 
+/* andi's list: after a sync against a server without the feed, #3 is
+ * siti's (the assignment) and nobody's verification is known; with the
+ * feed, budi's verification of it is counted (the city sent it back for a
+ * visit, so it stays siti's to do, not done) */
+static void check_andi(struct e2e *e, bool feed)
+{
+	struct vt *t = e2e_start_login(e, "andi");
+	if (t == NULL)
+		return;
+	e2e_wait(t, "hanya di laptop: 0 antre, 0 draf", "the screens' own sync ends");
+	int r3 = row_of(t, niks[3]), r5 = row_of(t, niks[5]);
+	e2e_ok(t, r5 == FIRST_ROW && row_has(t, r5, "Sasaran"), "andi: his household to do, first");
+	if (feed)
+		e2e_ok(t, row_has(t, r3, "tugas siti") && vt_has_text(t, "Kel. 1/6 diverifikasi"),
+			"with the feed: budi's outcome of #3 counted (1/6); sent back, still siti's");
+	else
+		e2e_ok(t, row_has(t, r3, "Rekan") && row_has(t, r3, "tugas siti")
+			&& !vt_has_text(t, "Selesai") && vt_has_text(t, "Kel. 0/6 diverifikasi"),
+			"without the feed: the list as before the feed (#3 siti's, nobody's outcome)");
+	e2e_quit(t, "<F10>", "quit");
+	vt_free(t);
+}
+
+/* A server without GET /progress (404, as before it existed): the client
+ * syncs and shows its worklist as before; then the same server with the
+ * feed brings it. */
+static void older_server(struct e2e *e, const char *srv_dir)
+{
+	struct st_server srv;
+	const char *no_feed[] = { "--no-progress-feed", NULL };
+	if (!ok(st_server_start(&srv, srv_dir, 0, no_feed), "the server again, --no-progress-feed"))
+		return;
+	struct st_client andi;
+	st_client_init(&andi, e->data, "andi");
+	const char *sync[] = { "sync", NULL };
+	ok(st_login(&andi, srv.url) == 0 && st_sigacor(&andi, NULL, 60000, sync) == 0
+		&& st_out_int(&andi, "progress_received") == 0,
+		"andi logs in and syncs: exit 0, no progress item (the 404 skipped)");
+	check_andi(e, false);
+	st_server_stop(&srv, SIGTERM);
+	if (!ok(st_server_start(&srv, srv_dir, 0, NULL), "the server with the feed"))
+		return;
+	ok(st_login(&andi, srv.url) == 0 && st_sigacor(&andi, NULL, 60000, sync) == 0
+		&& st_out_int(&andi, "progress_received") > 0,
+		"andi syncs again: the feed's items arrive");
+	check_andi(e, true);
+	st_server_stop(&srv, SIGTERM);
+}
+
 int main(void)
 {
 	struct e2e e;
 	st_init();
-	if (!e2e_init(&e, "worklist-progress") || !e2e_profile(&e, "siti") || !e2e_profile(&e, "budi"))
+	if (!e2e_init(&e, "worklist-progress") || !e2e_profile(&e, "siti") || !e2e_profile(&e, "budi")
+		|| !e2e_profile(&e, "andi"))
 		return tap_done();
 	char srv_dir[PATH_MAX + 16];
 	snprintf(srv_dir, sizeof srv_dir, "%s/server", e.dir);
@@ -193,5 +245,6 @@ int main(void)
 	e2e_quit(t, "<F10>", "quit");
 	vt_free(t);
 	st_server_stop(&srv, SIGTERM);
+	older_server(&e, srv_dir);
 	return tap_done();
 }
