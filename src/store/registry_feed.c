@@ -14,6 +14,7 @@
 
 #define KEY_REGISTRY_CURSOR "sync.residents.registry_cursor"
 #define KEY_DONE_SNAPSHOT "sync.residents.done_snapshot"
+#define FEED_CACHE_PRAGMA "PRAGMA cache_size = -12288"
 
 /* the cursor's value after a CSV import by hand: that copy is not the
  * city's, the city's changes do not apply to it, and it takes no cursor
@@ -156,6 +157,10 @@ enum store_status store_sync_registry_page(struct store *s, const struct store_r
 	size_t n, const char *next_cursor, const char *snapshot, bool last)
 {
 	struct feed_statements f = { NULL, NULL, NULL, NULL, NULL };
+	/* each change touches the rows, the NIK index and the name index at
+	 * scattered places of a registry of millions: the import's page cache
+	 * for the feed (within the import's memory bound), the usual after */
+	sqlite3_exec(s->db, FEED_CACHE_PRAGMA, NULL, NULL, NULL);
 	enum store_status rc = store_begin(s);
 	if (rc == STORE_OK)
 		rc = prepare_all(s, &f);
@@ -174,5 +179,8 @@ enum store_status store_sync_registry_page(struct store *s, const struct store_r
 	/* the copy is as current as the snapshot the feed answered at */
 	if (rc == STORE_OK && last && snapshot[0] != '\0')
 		rc = store_meta_put(s, KEY_DONE_SNAPSHOT, snapshot);
-	return store_finish(s, rc);
+	rc = store_finish(s, rc);
+	if (last || rc != STORE_OK)
+		sqlite3_exec(s->db, STORE_USUAL_CACHE_PRAGMA, NULL, NULL, NULL);
+	return rc;
 }

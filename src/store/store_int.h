@@ -136,6 +136,10 @@ void store_like_pattern(const char *text, char *buf, size_t len);
 /* Seconds since the epoch (a test clock may be injected later). */
 int64_t store_now(void);
 
+/* the store's usual page cache (2 MB), set again after a bulk write that
+ * raised it (a registry pass, its changes) */
+#define STORE_USUAL_CACHE_PRAGMA "PRAGMA cache_size = -2000"
+
 /* Photo rows of one record into r->photos (all slots reset first). */
 enum store_status store_photos_load(struct store *s, const char *uuid, struct record *r);
 /* Replace the photo rows of a draft by the attached slots of r. */

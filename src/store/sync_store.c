@@ -196,7 +196,6 @@ enum store_status store_photo_verify(struct store *s, const char *sha256, int64_
 /* the page cache while the copy is rebuilt (the sort spills to a temporary
  * file beyond it), then back to the store's usual 2 MB */
 #define REBUILD_CACHE_PRAGMA "PRAGMA cache_size = -4096"
-#define USUAL_CACHE_PRAGMA "PRAGMA cache_size = -2000"
 
 static bool staging_exists(struct store *s)
 {
@@ -300,7 +299,7 @@ enum store_status store_sync_residents_page(struct store *s, const struct reside
 {
 	enum store_status rc = store_pull_page(s, &resident_pull, items, n, next_cursor, last);
 	if (last) {
-		sqlite3_exec(s->db, USUAL_CACHE_PRAGMA, NULL, NULL, NULL);
+		sqlite3_exec(s->db, STORE_USUAL_CACHE_PRAGMA, NULL, NULL, NULL);
 		/* the kk index was dropped and built again: plan the cached
 		 * look-ups afresh */
 		store_stmt_flush(s);

@@ -128,17 +128,20 @@ static struct http_xfer *list_request(struct sync *s, const char *what, const ch
 	return sync_request(s, "GET", path, HTTP_PAGE_MAX);
 }
 
-/* The registry's next page, asked now while this one is stored: the
- * server reads and encodes it on its core while this process writes on
- * its own, instead of one waiting for the other a page at a time. */
-static void fetch_ahead(struct sync *s, const char *cursor)
+/* The next page of step (the registry's pass, or its changes), asked now
+ * while this one is stored: the server reads and encodes it on its core
+ * while this process writes on its own, instead of one waiting for the
+ * other a page at a time. */
+static void fetch_ahead(struct sync *s, enum sync_step step, const char *cursor)
 {
 	char path[512];
 	struct http_xfer *x;
-	if (s->ahead.x == NULL && list_path(lists[PULL_RESIDENTS].path, cursor, s->cfg.page_limit,
-		path, sizeof path) && (x = sync_request(s, "GET", path, HTTP_PAGE_MAX)) != NULL
-		&& sync_send_ahead(s, x))
+	const char *what = step == STEP_REGISTRY_PAGE ? "/residents/changes" : lists[PULL_RESIDENTS].path;
+	if (s->ahead.x == NULL && list_path(what, cursor, s->cfg.page_limit, path, sizeof path)
+		&& (x = sync_request(s, "GET", path, HTTP_PAGE_MAX)) != NULL && sync_send_ahead(s, x)) {
 		snprintf(s->ahead.page_cursor, sizeof s->ahead.page_cursor, "%s", cursor);
+		s->ahead.page_step = step;
+	}
 }
 
 /* The page asked ahead is this step's when it is for its cursor (and got
@@ -147,15 +150,17 @@ static bool take_ahead(struct sync *s)
 {
 	if (s->ahead.x == NULL)
 		return false;
-	if (strcmp(s->ahead.page_cursor, s->page_cursor) != 0 || s->ahead.page_cursor[0] == '\0'
+	if (s->ahead.page_step != s->step || s->ahead.page_cursor[0] == '\0'
+		|| strcmp(s->ahead.page_cursor, s->page_cursor) != 0
 		|| (s->ahead.done && http_classify(s->ahead.x) != HTTP_ANSWERED)) {
 		push_ahead_drop(s);
 		return false;
 	}
 	struct http_xfer *x = s->ahead.x;
 	bool done = s->ahead.done;
+	enum sync_step step = s->ahead.page_step;
 	memset(&s->ahead, 0, sizeof s->ahead);
-	sync_take_over(s, STEP_RESIDENTS_PAGE, x, done);
+	sync_take_over(s, step, x, done);
 	return true;
 }
 
@@ -163,7 +168,7 @@ void pull_start(struct sync *s)
 {
 	struct http_xfer *x;
 	const struct pull_list *l = &lists[kind_of_step(s->step)];
-	if (s->step == STEP_RESIDENTS_PAGE && take_ahead(s))
+	if ((s->step == STEP_RESIDENTS_PAGE || s->step == STEP_REGISTRY_PAGE) && take_ahead(s))
 		return;
 	push_ahead_drop(s);
 	if (s->step == l->probe) {
@@ -368,7 +373,7 @@ static void page_done(struct sync *s, enum pull_kind k, const struct proto_page 
 	}
 	bool last = !page->has_more;
 	if (!last && k == PULL_RESIDENTS)
-		fetch_ahead(s, page->next_cursor);
+		fetch_ahead(s, STEP_RESIDENTS_PAGE, page->next_cursor);
 	enum store_status st = store_page(s, page, last);
 	if (st != STORE_OK) {
 		/* rejected: the server sent what no registry holds */
@@ -425,6 +430,8 @@ static void registry_page_done(struct sync *s, const struct proto_page *page)
 		items[i].removed = page->registry[i].removed;
 		items[i].resident = page->registry[i].resident;
 	}
+	if (page->has_more)
+		fetch_ahead(s, STEP_REGISTRY_PAGE, page->next_cursor);
 	enum store_status st = store_sync_registry_page(s->store, items, page->count,
 		page->next_cursor, page->snapshot, !page->has_more);
 	free(items);

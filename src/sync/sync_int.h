@@ -142,6 +142,7 @@ struct sync {
 		/* or the next page of the registry, asked while this one is
 		 * stored: its cursor ("" for a photo) */
 		char page_cursor[PROTO_CURSOR_MAX + 1];
+		enum sync_step page_step;
 		char uuid[RECORD_UUID_LEN + 1];
 		enum photo_kind kind;
 		int64_t started_ms;
