@@ -54,12 +54,13 @@ struct feed_statements {
 	sqlite3_stmt *index;         /* ... and learns one */
 	sqlite3_stmt *remove;
 	sqlite3_stmt *put;           /* in place when the NIK is held (its rowid kept) */
+	sqlite3_stmt *same_kk;       /* a held row whose KK stays: its KK index untouched */
 };
 
 static enum store_status prepare_all(struct store *s, struct feed_statements *f)
 {
 	memset(f, 0, sizeof *f);
-	enum store_status rc = store_prepare(s, "SELECT rowid, name, kelurahan FROM residents"
+	enum store_status rc = store_prepare(s, "SELECT rowid, name, kelurahan, kk FROM residents"
 		" WHERE nik = ?", &f->held);
 	if (rc == STORE_OK)
 		rc = store_prepare(s, "INSERT INTO residents_name (residents_name, rowid, name)"
@@ -75,6 +76,10 @@ static enum store_status prepare_all(struct store *s, struct feed_statements *f)
 			" sex = excluded.sex, birth_place = excluded.birth_place,"
 			" birth_date = excluded.birth_date, address = excluded.address, rt = excluded.rt,"
 			" rw = excluded.rw, kelurahan = excluded.kelurahan", &f->put);
+	if (rc == STORE_OK)
+		rc = store_prepare(s, "UPDATE residents SET name = ?3, sex = ?4, birth_place = ?5,"
+			" birth_date = ?6, address = ?7, rt = ?8, rw = ?9, kelurahan = ?10"
+			" WHERE rowid = ?11 AND nik = ?1 AND kk = ?2", &f->same_kk);
 	return rc;
 }
 
@@ -85,6 +90,7 @@ static void finalize_all(struct feed_statements *f)
 	sqlite3_finalize(f->index);
 	sqlite3_finalize(f->remove);
 	sqlite3_finalize(f->put);
+	sqlite3_finalize(f->same_kk);
 }
 
 /* Steps st (its bindings set) and resets it for the next item. */
@@ -100,16 +106,18 @@ struct held_row {
 	int64_t rowid;
 	char name[RECORD_NAME_MAX];
 	char kelurahan[16];
+	char kk[NIK_LEN + 1];
 };
 
 static struct held_row held(struct feed_statements *f, const char *nik)
 {
-	struct held_row h = { 0, "", "" };
+	struct held_row h = { 0, "", "", "" };
 	store_bind_text(f->held, 1, nik);
 	if (sqlite3_step(f->held) == SQLITE_ROW) {
 		h.rowid = sqlite3_column_int64(f->held, 0);
 		store_column_text(f->held, 1, h.name, sizeof h.name);
 		store_column_text(f->held, 2, h.kelurahan, sizeof h.kelurahan);
+		store_column_text(f->held, 3, h.kk, sizeof h.kk);
 	}
 	sqlite3_reset(f->held);
 	return h;
@@ -141,22 +149,32 @@ static enum store_status put_resident(struct store *s, struct feed_statements *f
 	const struct resident *r)
 {
 	struct held_row h = held(f, r->nik);
+	/* the name index and the KK index are written only where they change:
+	 * a change is mostly one field (a name, an address), and an index
+	 * entry written again as it was still costs a scattered page (a 1 %
+	 * change of 2,000,000 residents: 2.7 s with the KK rewritten, 1.35 s
+	 * without) */
+	bool is_held = h.rowid != 0;
+	bool same_name = is_held && strcmp(h.name, r->name) == 0;
 	enum store_status rc = STORE_OK;
-	if (h.rowid != 0)
+	if (is_held && !same_name)
 		rc = name_index(s, f->unindex, h.rowid, h.name);
+	sqlite3_stmt *st = is_held && strcmp(h.kk, r->kk) == 0 ? f->same_kk : f->put;
 	for (int i = 0; rc == STORE_OK && i < REGISTRY_FIELD_COUNT; i++)
-		store_bind_text(f->put, i + 1, registry_field_value(r, (enum registry_field)i));
+		store_bind_text(st, i + 1, registry_field_value(r, (enum registry_field)i));
+	if (st == f->same_kk)
+		sqlite3_bind_int64(st, REGISTRY_FIELD_COUNT + 1, h.rowid);
 	if (rc == STORE_OK)
-		rc = step(s, f->put, "residents");
-	if (rc == STORE_OK && h.rowid == 0)
+		rc = step(s, st, "residents");
+	if (rc == STORE_OK && !is_held)
 		h.rowid = sqlite3_last_insert_rowid(s->db);
-	return rc == STORE_OK ? name_index(s, f->index, h.rowid, r->name) : rc;
+	return rc == STORE_OK && !same_name ? name_index(s, f->index, h.rowid, r->name) : rc;
 }
 
 enum store_status store_sync_registry_page(struct store *s, const struct store_registry_change *items,
 	size_t n, const char *next_cursor, const char *snapshot, bool last)
 {
-	struct feed_statements f = { NULL, NULL, NULL, NULL, NULL };
+	struct feed_statements f = { NULL, NULL, NULL, NULL, NULL, NULL };
 	/* each change touches the rows, the NIK index and the name index at
 	 * scattered places of a registry of millions: the import's page cache
 	 * for the feed (within the import's memory bound), the usual after */
