@@ -46,6 +46,7 @@
 #define PROTO_FLAGS_MAX 16
 #define PROTO_FLAG_LEN 32
 #define PROTO_SHA256_LEN 64
+#define PROTO_CITY_KEY_HEX 64
 
 enum proto_status {
 	PROTO_OK = 0,
@@ -72,6 +73,9 @@ struct proto_session {          /* the answer of login, and of GET /me (token ""
 	char device[PROTO_DEVICE_MAX + 1];
 	size_t n_kelurahan;
 	char kelurahan[PROTO_KELURAHAN_MAX][16];     /* "36.71.01.1001" */
+	/* the city's X25519 public key for the sealed outbox, 64 hex digits;
+	 * "" (absent on the wire) when the server has none (section 7a) */
+	char city_key[PROTO_CITY_KEY_HEX + 1];
 };
 
 char *proto_login_request_encode(const struct proto_login_request *in);

@@ -415,6 +415,8 @@ char *proto_session_encode(const struct proto_session *in)
 		&& wire_add_str(o, "operator", in->operator_name) && wire_add_str(o, "device", in->device)
 		&& wire_add_codes(o, "kelurahan", in->kelurahan[0], sizeof in->kelurahan[0],
 			in->n_kelurahan);
+	if (ok && in->city_key[0] != '\0')
+		ok = wire_add_str(o, "city_key", in->city_key);
 	return wire_finish(o, ok);
 }
 
@@ -424,6 +426,10 @@ static bool session_from_json(struct ctx *c, const cJSON *o, void *v)
 	bool ok = wire_get_str(c, o, "token", out->token, sizeof out->token, TEXT_LINE)
 		&& wire_get_operator(c, o, out->operator_name)
 		&& wire_get_str(c, o, "device", out->device, sizeof out->device, TEXT_LINE);
+	ok = ok && wire_get_str_opt(c, o, "city_key", out->city_key, sizeof out->city_key);
+	if (ok && out->city_key[0] != '\0' && (strlen(out->city_key) != PROTO_CITY_KEY_HEX
+		|| strspn(out->city_key, "0123456789abcdef") != PROTO_CITY_KEY_HEX))
+		return wire_fail(c, "city_key", "must be 64 lower-case hex digits");
 	const cJSON *arr = ok ? wire_get_array(c, o, "kelurahan", PROTO_KELURAHAN_MAX) : NULL;
 	if (arr == NULL)
 		return false;

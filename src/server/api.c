@@ -433,6 +433,25 @@ bool api_blobs_reconcile(sqlite3 *db)
 	return false;
 }
 
+void api_blob_result(enum blob_result br, const char *sha256, long long size, struct reply *out)
+{
+	switch (br) {
+	case BLOB_STORED:
+	case BLOB_HAD_IT:
+		api_blob_reply(sha256, size, br == BLOB_STORED, out);
+		return;
+	case BLOB_MISMATCH:
+		reply_problem(out, PROBLEM_HASH_MISMATCH, NULL);
+		return;
+	case BLOB_NOT_JPEG:
+		reply_problem(out, PROBLEM_NOT_JPEG, NULL);
+		return;
+	case BLOB_IO_ERROR:
+		break;
+	}
+	reply_problem(out, PROBLEM_INTERNAL, NULL);
+}
+
 void api_blob_reply(const char *sha256, long long size, bool created, struct reply *out)
 {
 	/* the photo is answered as held only once the records waiting for it

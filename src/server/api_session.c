@@ -176,6 +176,7 @@ void api_login(const char *body, size_t len, const char *addr, struct reply *out
 		reply_db_error(out, db);
 		return;
 	}
+	snprintf(s.city_key, sizeof s.city_key, "%s", city_key_public_hex());
 	reply_json(out, 200, proto_session_encode(&s));
 	sodium_memzero(&s, sizeof s);
 }
@@ -262,6 +263,7 @@ void api_me(const struct session *s, struct reply *out)
 	snprintf(ps.operator_name, sizeof ps.operator_name, "%s", s->operator_name);
 	snprintf(ps.device, sizeof ps.device, "%s", s->device);
 	memcpy(ps.kelurahan, s->kelurahan, sizeof ps.kelurahan);
+	snprintf(ps.city_key, sizeof ps.city_key, "%s", city_key_public_hex());
 	reply_json(out, 200, proto_session_encode(&ps));
 }
 

@@ -33,6 +33,7 @@ static const struct command commands[] = {
 	{ "gen-demo", gen_demo_main },
 	{ "backup", admin_backup },
 	{ "restore", admin_restore },
+	{ "keygen", keygen_main },
 };
 
 static void usage(FILE *f)
@@ -85,6 +86,7 @@ static void usage(FILE *f)
 	fprintf(f, "\n%s", _(report_commands_help));
 	fprintf(f, "\n%s", _(assign_commands_help));
 	fprintf(f, "\n%s", _(backup_commands_help));
+	fprintf(f, "\n%s", _(keygen_commands_help));
 }
 
 int main(int argc, char **argv)

@@ -14,6 +14,7 @@
 #include "format.h"
 #include "common.h"
 #include "web.h"
+#include "sealed.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -41,6 +42,7 @@ enum route {
 	ROUTE_NONE = 0, ROUTE_LOGIN, ROUTE_LOGOUT, ROUTE_ME, ROUTE_RESIDENTS, ROUTE_CANDIDATES,
 	ROUTE_CHANGES, ROUTE_VERIFICATION, ROUTE_BLOB, ROUTE_INBOX_CODES, ROUTE_INBOX,
 	ROUTE_INBOX_PHOTO, ROUTE_HEALTHZ, ROUTE_PROGRESS, ROUTE_REGISTRY_CHANGES,
+	ROUTE_SEALED_RECORD, ROUTE_SEALED_PHOTO,
 };
 
 /* log names: the route with its parameter left as a placeholder */
@@ -48,6 +50,7 @@ static const char *const route_names[] = {
 	"-", "/auth/login", "/auth/logout", "/me", "/residents", "/candidates",
 	"/verifications/changes", "/verifications/{id}", "/blobs/{sha256}", "/inbox/codes",
 	"/inbox", "/inbox/{sha256}", "/healthz", "/progress", "/residents/changes",
+	"/sealed/{id}", "/sealed/{id}/photo",
 };
 
 struct request {
@@ -65,6 +68,7 @@ struct request {
 	bool too_large;
 	/* photo body */
 	struct blob_upload *blob;
+	struct sealed_upload *sealed;   /* a sealed photo, opened as it arrives */
 	long long received;
 	/* for the log */
 	int status;
@@ -192,6 +196,7 @@ static const char *const methods_of[] = {
 	[ROUTE_VERIFICATION] = "PUT", [ROUTE_BLOB] = "HEAD, PUT", [ROUTE_INBOX_CODES] = "POST",
 	[ROUTE_INBOX] = "GET", [ROUTE_INBOX_PHOTO] = "GET, DELETE", [ROUTE_HEALTHZ] = "GET",
 	[ROUTE_PROGRESS] = "GET", [ROUTE_REGISTRY_CHANGES] = "GET",
+	[ROUTE_SEALED_RECORD] = "PUT", [ROUTE_SEALED_PHOTO] = "PUT",
 };
 
 /* serve --no-progress-feed */
@@ -225,6 +230,16 @@ static enum route route_of(const char *url, char *arg, size_t arg_cap)
 		&& strlen(rest + 7) < arg_cap) {
 		snprintf(arg, arg_cap, "%s", rest + 7);
 		return ROUTE_BLOB;
+	}
+	if (strncmp(rest, "/sealed/", 8) == 0 && strlen(rest + 8) < arg_cap) {
+		snprintf(arg, arg_cap, "%s", rest + 8);
+		char *photo = strchr(arg, '/');
+		if (photo == NULL)
+			return ROUTE_SEALED_RECORD;
+		if (strcmp(photo, "/photo") != 0)
+			return ROUTE_NONE;
+		*photo = '\0';
+		return ROUTE_SEALED_PHOTO;
 	}
 	if (strncmp(rest, "/inbox/", 7) == 0 && strchr(rest + 7, '/') == NULL
 		&& strlen(rest + 7) < arg_cap) {
@@ -331,7 +346,8 @@ static enum MHD_Result on_headers(struct MHD_Connection *c, struct request *req,
 		rep.allow = methods_of[req->route];
 		return send_reply(c, req, &rep);
 	}
-	if ((req->route == ROUTE_VERIFICATION && !proto_is_uuid(req->arg))
+	if (((req->route == ROUTE_VERIFICATION || req->route == ROUTE_SEALED_RECORD
+			|| req->route == ROUTE_SEALED_PHOTO) && !proto_is_uuid(req->arg))
 		|| ((req->route == ROUTE_BLOB || req->route == ROUTE_INBOX_PHOTO)
 			&& !format_sha256_hex(req->arg)))
 		return send_problem(c, req, PROBLEM_BAD_REQUEST,
@@ -350,6 +366,17 @@ static enum MHD_Result on_headers(struct MHD_Connection *c, struct request *req,
 			return send_problem(c, req, PROBLEM_UNSUPPORTED_MEDIA_TYPE,
 				_("Isi harus berjenis application/json."));
 		req->limit = req->route == ROUTE_LOGIN ? PROTO_LOGIN_MAX : PROTO_JSON_MAX;
+	} else if (req->route == ROUTE_SEALED_RECORD || req->route == ROUTE_SEALED_PHOTO) {
+		if (!content_type_is(c, SEALED_TYPE))
+			return send_problem(c, req, PROBLEM_UNSUPPORTED_MEDIA_TYPE,
+				_("Kiriman tersegel harus berjenis application/octet-stream."));
+		req->limit = PROTO_JSON_MAX + SEALED_RECORD_OVERHEAD;
+		if (req->route == ROUTE_SEALED_PHOTO) {
+			struct reply rep;
+			if ((req->sealed = sealed_upload_begin(&rep)) == NULL)
+				return send_reply(c, req, &rep);
+			return MHD_YES;
+		}
 	} else
 		req->limit = PROTO_LOGIN_MAX;      /* logout may carry "{}" */
 	if (req->route == ROUTE_BLOB) {
@@ -398,6 +425,12 @@ static bool on_data(struct request *req, const char *data, size_t size)
 	long long limit = req->route == ROUTE_BLOB ? api_config()->max_photo : (long long)req->limit;
 	if (req->received > 2 * limit + 1024 * 1024)
 		return false;
+	if (req->route == ROUTE_SEALED_PHOTO) {
+		/* the size the sealer named is checked against the limit inside */
+		if (req->sealed != NULL)
+			sealed_upload_data(req->sealed, data, size);
+		return req->received <= 2 * api_config()->max_photo + 1024 * 1024;
+	}
 	if (req->route == ROUTE_BLOB) {
 		if (req->blob == NULL)
 			return true;
@@ -436,19 +469,8 @@ static enum MHD_Result on_blob_done(struct MHD_Connection *c, struct request *re
 	long long size = blob_upload_size(req->blob);
 	enum blob_result br = blob_upload_finish(req->blob);
 	req->blob = NULL;
-	switch (br) {
-	case BLOB_STORED:
-	case BLOB_HAD_IT:
-		api_blob_reply(req->arg, size, br == BLOB_STORED, &rep);
-		return send_reply(c, req, &rep);
-	case BLOB_MISMATCH:
-		return send_problem(c, req, PROBLEM_HASH_MISMATCH, NULL);
-	case BLOB_NOT_JPEG:
-		return send_problem(c, req, PROBLEM_NOT_JPEG, NULL);
-	case BLOB_IO_ERROR:
-		break;
-	}
-	return send_problem(c, req, PROBLEM_INTERNAL, NULL);
+	api_blob_result(br, req->arg, size, &rep);
+	return send_reply(c, req, &rep);
 }
 
 static enum MHD_Result on_complete(struct MHD_Connection *c, struct request *req,
@@ -457,6 +479,11 @@ static enum MHD_Result on_complete(struct MHD_Connection *c, struct request *req
 	struct reply rep;
 	if (req->route == ROUTE_BLOB)
 		return on_blob_done(c, req, method);
+	if (req->route == ROUTE_SEALED_PHOTO) {
+		sealed_upload_finish(req->sealed, &rep);
+		req->sealed = NULL;
+		return send_reply(c, req, &rep);
+	}
 	if (req->too_large)
 		return send_problem(c, req, PROBLEM_TOO_LARGE, NULL);
 	const char *cursor = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "cursor");
@@ -484,6 +511,9 @@ static enum MHD_Result on_complete(struct MHD_Connection *c, struct request *req
 	case ROUTE_VERIFICATION:
 		api_verification_put(&req->session, req->arg, req->body, req->len,
 			photos_later(c), &rep);
+		break;
+	case ROUTE_SEALED_RECORD:
+		api_sealed_record_put(&req->session, req->arg, req->body, req->len, &rep);
 		break;
 	case ROUTE_HEALTHZ: ops_health(&rep); break;
 	case ROUTE_INBOX_CODES: api_inbox_code_new(&req->session, &rep); break;
@@ -622,6 +652,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	inbox_page_free(req->page_state);
 	/* only a cut upload is still open here: its bytes wait for the rest */
 	blob_upload_keep(req->blob);
+	sealed_upload_free(req->sealed);
 	if (req->body != NULL) {
 		sodium_memzero(req->body, req->cap);
 		free(req->body);
@@ -637,7 +668,8 @@ int serve_main(int argc, char **argv)
 		serve_usage();
 		return 2;
 	}
-	if (sodium_init() < 0 || !db_prepare_dir(o.dir, true))
+	if (sodium_init() < 0 || !db_prepare_dir(o.dir, true) || !city_key_load_default(o.dir,
+		o.city_key))
 		return 1;
 	bool tls = o.cert != NULL;
 	char *cert = NULL, *key = NULL;

@@ -14,6 +14,7 @@ void serve_usage(void)
 		"       [--web-assets FOLDER] [--leaflet FOLDER] [--tiles URL]\n"
 		"       [--public-url URL] [--inbox-days N] [--inbox-code-minutes N]\n"
 		"       [--metrics-listen ALAMAT:PORT] [--log-format text|json] [--no-progress-feed]\n"));
+	fprintf(stderr, "%s", _("       [--city-key FILE]\n"));
 }
 
 /* http:// or https://, nothing else */
@@ -49,7 +50,7 @@ bool serve_options_parse(int argc, char **argv, struct serve_options *o)
 		{ "public-url", &public_url, NULL, NULL }, { "inbox-days", &inbox_days, NULL, NULL },
 		{ "inbox-code-minutes", &inbox_code_minutes, NULL, NULL },
 		{ "metrics-listen", &o->metrics_listen, NULL, NULL },
-		{ "log-format", &log_format, NULL, NULL },
+		{ "log-format", &log_format, NULL, NULL }, { "city-key", &o->city_key, NULL, NULL },
 		{ "no-progress-feed", NULL, &o->no_progress_feed, NULL }, { NULL, NULL, NULL, NULL },
 	};
 	long long connections = o->max_connections, per_address = o->max_per_address;

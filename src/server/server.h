@@ -221,6 +221,7 @@ struct session {
 	X(PROBLEM_MISSING_BLOBS, "missing_blobs", 422, false, N_("Foto belum diunggah"), N_("Server belum menerima semua foto rekaman ini.")) \
 	X(PROBLEM_HASH_MISMATCH, "hash_mismatch", 422, false, N_("Foto rusak di jalan"), N_("Isi foto yang diterima tidak cocok dengan sidik (SHA-256) yang disebut.")) \
 	X(PROBLEM_NOT_JPEG, "not_jpeg", 422, false, N_("Bukan foto JPEG"), N_("File yang dikirim bukan foto JPEG.")) \
+	X(PROBLEM_SEALED_INVALID, "sealed_invalid", 422, false, N_("Kiriman tersegel rusak"), N_("Kiriman tersegel tidak bisa dibuka dengan kunci kota: rusak, terpotong, atau disegel untuk kunci lain.")) \
 	X(PROBLEM_OFFSET_MISMATCH, "offset_mismatch", 409, false, N_("Lanjutkan dari bagian lain"), N_("Server memegang bagian lain dari foto ini; lanjutkan dari Upload-Offset.")) \
 	X(PROBLEM_TOO_MANY_ATTEMPTS, "too_many_attempts", 429, true, N_("Terlalu sering salah"), N_("Terlalu banyak percobaan masuk yang salah; tunggu sebentar lalu coba lagi.")) \
 	X(PROBLEM_INTERNAL, "internal", 500, true, N_("Kesalahan server"), N_("Terjadi kesalahan di server; coba lagi nanti.")) \
@@ -262,6 +263,18 @@ void api_verification_put(const struct session *s, const char *id, const char *b
 /* HEAD: true when the blob is stored */
 bool api_blob_have(const char *sha256, long long *size);
 void api_blob_reply(const char *sha256, long long size, bool created, struct reply *out);
+/* the answer to a finished upload of size bytes (blob_upload_finish's result) */
+void api_blob_result(enum blob_result br, const char *sha256, long long size, struct reply *out);
+/* sealed_deposit.c: PUT /sealed/{id} (the sealed record, opened and put as
+ * api_verification_put) and PUT /sealed/{id}/photo (a sealed photo opened
+ * as it arrives into a blob upload; begin NULL: out holds the answer) */
+void api_sealed_record_put(const struct session *s, const char *id, const char *body, size_t len,
+	struct reply *out);
+struct sealed_upload;
+struct sealed_upload *sealed_upload_begin(struct reply *out);
+void sealed_upload_data(struct sealed_upload *u, const char *data, size_t len);
+void sealed_upload_finish(struct sealed_upload *u, struct reply *out);   /* frees u */
+void sealed_upload_free(struct sealed_upload *u);                        /* a cut upload */
 /* The photo is stored: the records waiting for it are told in one write
  * transaction (false: not committed). */
 bool api_blob_arrived(const char *sha256, long long size);
@@ -324,6 +337,7 @@ struct serve_options {
 	/* --no-progress-feed: GET /progress answers 404 as a server before it
 	 * did (a city that keeps who verified what from the other clerks) */
 	bool no_progress_feed;
+	const char *city_key;           /* --city-key FILE, else DIR/city.key when present */
 };
 bool serve_options_parse(int argc, char **argv, struct serve_options *o);
 void serve_usage(void);          /* on stderr */
@@ -337,6 +351,15 @@ int serve_listen_on(const char *option, const char *spec, enum listen_reach reac
 	size_t shown_cap);
 /* A small file (at most 1 MB) read whole and NUL-terminated, or NULL (said). */
 char *serve_read_file(const char *path);
+/* sealed_deposit.c: the city's key pair and the sealed outbox (doc/PROTOCOL.md
+ * section 7a).  keygen: `sigacor-server keygen`.  city_key_load_default:
+ * given, else DIR/city.key when it exists (none: true, no sealed outbox);
+ * false (said) when a file is there but unusable. */
+int keygen_main(int argc, char **argv);
+extern const char *const keygen_commands_help;     /* its lines of --help */
+bool city_key_load_default(const char *dir, const char *given);
+/* the public key as hex for the login answer, "" when none is loaded */
+const char *city_key_public_hex(void);
 int admin_add_operator(int argc, char **argv);
 int admin_disable_operator(int argc, char **argv);
 int admin_review(int argc, char **argv);
