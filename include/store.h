@@ -100,6 +100,18 @@ enum store_status store_phone_position_put(struct store *s, const char *sha256, 
  * upload of the house photo, else the KTP's, else the KK's (COORD_PHONE,
  * the accuracy said in coord_reason).  false when none came with one. */
 bool store_record_coord_from_phone(struct store *s, struct record *r);
+/* A final record's copy outside the database (the sealed outbox,
+ * include/sync.h): write runs inside the transaction that makes r final,
+ * before its commit (false with a sentence: the record stays a draft);
+ * undo when that commit then fails.  One per process; none by default. */
+struct store_final_copy {
+	bool (*write)(struct store *s, const struct record *r, char *err, size_t errlen);
+	void (*undo)(struct store *s, const char *uuid);
+};
+void store_set_final_copy(const struct store_final_copy *copy);
+/* The session token of the profile folder dir, without opening the store
+ * (a locked sync); false when there is none. */
+bool store_token_read(const char *dir, char *buf, size_t len);
 /* Path of a stored photo by hash (into buf). */
 bool store_photo_path(const struct store *s, const char *sha256, char *buf, size_t len);
 /* Remove a stored photo no record names (the clerk replaced or dropped it

@@ -98,6 +98,9 @@ struct sync_config {
 	 * records sent stay queued for a later run (false; `sigacor sync
 	 * --no-photos`).  The daily photo budget stops photos the same way. */
 	bool no_photos;
+	/* login: accept a city key other than the one pinned (false; `sigacor
+	 * login --new-city-key`) */
+	bool new_city_key;
 };
 
 /* Defaults, then these environment variables when set (for tests and for
@@ -170,6 +173,7 @@ enum sync_phase {
 	X(SYNC_NETWORK,         "network")       /* gave up retrying (offline, server down) */ \
 	X(SYNC_SERVER,          "server")        /* the server's answer broke the protocol */ \
 	X(SYNC_LOCAL,           "local")         /* this laptop's disk or data */ \
+	X(SYNC_CITY_KEY,        "city_key")      /* the server's city key is not the one pinned at login */ \
 	X(SYNC_CANCELLED,       "cancelled")
 
 enum sync_outcome {
@@ -282,5 +286,52 @@ enum sync_inbox_result sync_inbox_fetch(struct sync *s, const struct proto_inbox
 	const char *folder, char *path, size_t path_len, char *err, size_t errlen);
 enum sync_inbox_result sync_inbox_delete(struct sync *s, const char *sha256, char *err,
 	size_t errlen);
+
+/* ---- the sealed outbox: sending without the clerk's password (issue 12
+ * item 3, doc/PROTOCOL.md section 7a), src/sync/sealed_outbox.c.
+ *
+ * The city's public key pinned in the profile folder (city.pin, with the
+ * server and CA file a locked sync needs without the database). */
+struct sync_city_pin {
+	char key[PROTO_CITY_KEY_HEX + 1];
+	char server[SYNC_URL_MAX];
+	char ca_file[SYNC_PATH_MAX];
+};
+bool sync_city_pin_read(const char *profile_dir, struct sync_city_pin *out);
+bool sync_city_pin_write(const char *profile_dir, const struct sync_city_pin *pin);
+/* What a login or sync makes of the key the server gave ("" = none):
+ * pinned when there was no pin (NEW), or replace asked (REPLACED); CHANGED:
+ * another key than the pinned one, refused, nothing written. */
+enum sync_pin_check { SYNC_PIN_SAME, SYNC_PIN_NONE, SYNC_PIN_NEW, SYNC_PIN_REPLACED,
+	SYNC_PIN_CHANGED, SYNC_PIN_FAILED };
+enum sync_pin_check sync_city_pin_check(const char *profile_dir, const char *server_key,
+	bool replace, const char *server, const char *ca_file);
+/* At finalisation (the store calls it inside the transaction, before the
+ * commit; sync_sealed_install registers it for the process): the record as
+ * the push sends it and its photos sealed to the pinned key into
+ * sealed/<id>/, crash-safe.  No pin: nothing sealed, true, and
+ * sync_sealed_notice() says so ("" otherwise). */
+void sync_sealed_install(void);
+bool sync_seal_final(struct store *s, const struct record *r, char *err, size_t errlen);
+const char *sync_sealed_notice(void);
+/* THE LOCKED PATH: send every sealed deposit of the profile folder (photos,
+ * then the record; oldest first), with neither the store nor the data key:
+ * the server and token from the folder's files.  Each one accepted leaves
+ * a receipt (sealed/receipts/<id>) and goes; one refused moves to
+ * sealed/quarantine/<id>/ with why.  false: the run stopped (out->outcome,
+ * out->message); what was not sent stays for the next run. */
+struct sync_sealed_result {
+	int waiting, sent, refused, photos_sent;
+	enum sync_outcome outcome;
+	char message[SYNC_MESSAGE_MAX];
+};
+bool sync_sealed_deposit(const char *profile_dir, const struct sync_config *cfg,
+	struct sync_sealed_result *out);
+/* In an unlocked store: the receipts settle their records (as the push
+ * would have); deposits of records no longer waiting are removed.  Returns
+ * how many settled.  sync_start calls it. */
+int sync_sealed_settle(struct store *s);
+/* The sealed copy of a record that went by the normal push goes. */
+void sync_sealed_forget(const char *profile_dir, const char *uuid);
 
 #endif

@@ -336,6 +336,9 @@ static int save_record(struct store *s, const struct cli *c, const struct add_ar
 		: store_record_save(s, r);
 	if (st == STORE_OK) {
 		print_added(c, r, warnings);
+		/* no city key pinned: the record is saved but not sealed */
+		if (a->final && sync_sealed_notice()[0] != '\0')
+			cli_warning("%s", sync_sealed_notice());
 		return CLI_EXIT_OK;
 	}
 	for (int k = 0; k < PHOTO_KIND_COUNT; k++)

@@ -50,6 +50,7 @@ static int exit_for(enum sync_outcome o)
 	case SYNC_NOT_LOGGED_IN:
 	case SYNC_LOGIN_NEEDED:
 	case SYNC_DISABLED:
+	case SYNC_CITY_KEY:
 		return EXIT_LOGIN;
 	case SYNC_LOCAL:
 		return CLI_EXIT_FAILURE;
@@ -94,7 +95,7 @@ void cli_photo_cost(int64_t bytes, int64_t rate, char *out, size_t len)
 
 /* ---------------------------------------------------------------- login */
 
-enum { OPT_NEW_PROFILE = 100, OPT_YES };
+enum { OPT_NEW_PROFILE = 100, OPT_YES, OPT_NEW_CITY_KEY, OPT_SEALED_ONLY };
 enum { OPT_SERVER, OPT_OPERATOR, OPT_CA_FILE, OPT_PROGRESS, OPT_PUSH_ONLY, OPT_PULL_ONLY,
 	OPT_ACCEPT_SMALL_REGISTRY, OPT_PHOTO_BUDGET_MB, OPT_NO_PHOTOS };
 
@@ -219,7 +220,8 @@ int cli_cmd_login(struct cli *c, int argc, char **argv)
 	static const struct cli_option opts[] = {
 		{ "server", true, OPT_SERVER }, { "operator", true, OPT_OPERATOR },
 		{ "ca-file", true, OPT_CA_FILE }, { "new-profile", false, OPT_NEW_PROFILE },
-		{ "yes", false, OPT_YES }, { NULL, false, 0 },
+		{ "yes", false, OPT_YES }, { "new-city-key", false, OPT_NEW_CITY_KEY },
+		{ NULL, false, 0 },
 	};
 	struct sync_config cfg;
 	sync_config_init(&cfg);
@@ -233,6 +235,7 @@ int cli_cmd_login(struct cli *c, int argc, char **argv)
 		case OPT_OPERATOR: name = value; break;
 		case OPT_NEW_PROFILE: new_profile = true; break;
 		case OPT_YES: yes = true; break;
+		case OPT_NEW_CITY_KEY: cfg.new_city_key = true; break;
 		case OPT_CA_FILE: {
 			/* kept for later syncs, which may run from another folder */
 			char full[PATH_MAX];
@@ -431,6 +434,30 @@ static void purge_after_sync(const struct cli *c)
 	store_close(st);
 }
 
+/* The sealed deposits of this run: a line (stdout; stderr beside the
+ * JSON summary), or the JSON object of `sync --sealed-only --json`. */
+static void report_sealed(const struct cli *c, const struct sync_sealed_result *r, bool alone)
+{
+	if (c->json && alone) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "outcome", sync_outcome_code(r->outcome));
+		cJSON_AddNumberToObject(o, "sealed_waiting", r->waiting);
+		cJSON_AddNumberToObject(o, "sealed_sent", r->sent);
+		cJSON_AddNumberToObject(o, "sealed_refused", r->refused);
+		cJSON_AddNumberToObject(o, "sealed_photos_sent", r->photos_sent);
+		cJSON_AddStringToObject(o, "message", r->message);
+		cli_print_json(o);
+		return;
+	}
+	if (r->waiting == 0 && !alone)
+		return;
+	FILE *f = c->json ? stderr : stdout;
+	fprintf(f, _("Kiriman tersegel: %d dari %d rekaman terkirim (%d foto), %d ditolak.\n"),
+		r->sent, r->waiting, r->photos_sent, r->refused);
+	if (r->message[0] != '\0')
+		fprintf(f, "%s\n", r->message);
+}
+
 int cli_cmd_sync(struct cli *c, int argc, char **argv)
 {
 	static const struct cli_option opts[] = {
@@ -438,12 +465,12 @@ int cli_cmd_sync(struct cli *c, int argc, char **argv)
 		{ "pull-only", false, OPT_PULL_ONLY }, { "ca-file", true, OPT_CA_FILE },
 		{ "accept-small-registry", false, OPT_ACCEPT_SMALL_REGISTRY },
 		{ "photo-budget-mb", true, OPT_PHOTO_BUDGET_MB },
-		{ "no-photos", false, OPT_NO_PHOTOS },
+		{ "no-photos", false, OPT_NO_PHOTOS }, { "sealed-only", false, OPT_SEALED_ONLY },
 		{ NULL, false, 0 },
 	};
 	struct sync_config cfg;
 	sync_config_init(&cfg);
-	bool show = false;
+	bool show = false, sealed_only = false;
 	const char *value, *budget = NULL;
 	struct cli_parser p;
 	cli_parser_init(&p, argc, argv);
@@ -455,6 +482,7 @@ int cli_cmd_sync(struct cli *c, int argc, char **argv)
 		case OPT_ACCEPT_SMALL_REGISTRY: cfg.accept_small_registry = true; break;
 		case OPT_PHOTO_BUDGET_MB: budget = value; break;
 		case OPT_NO_PHOTOS: cfg.no_photos = true; break;
+		case OPT_SEALED_ONLY: sealed_only = true; break;
 		case OPT_CA_FILE: snprintf(cfg.ca_file, sizeof cfg.ca_file, "%s", value); break;
 		case CLI_ARG:
 			return cli_usage("sync", _("Argumen tidak dikenal: %s"), value);
@@ -472,6 +500,14 @@ int cli_cmd_sync(struct cli *c, int argc, char **argv)
 		int status = save_budget(c, budget);
 		if (status != CLI_EXIT_OK)
 			return status;
+	}
+	if (cfg.push || sealed_only) {
+		/* what was sealed at finalisation goes first: it needs no key */
+		struct sync_sealed_result sealed;
+		bool went = sync_sealed_deposit(c->profile_dir, &cfg, &sealed);
+		report_sealed(c, &sealed, sealed_only);
+		if (!went || sealed_only)
+			return exit_for(sealed.outcome);
 	}
 	if (show && cfg.push)
 		announce_cost(c, cfg.no_photos);

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "cli.h"
 #include "i18n.h"
+#include "sync.h"
 #include "ui.h"
 
 #include <pwd.h>
@@ -60,7 +61,7 @@ static const struct cli_command commands[] = {
 		N_("Riwayat pemeriksaan kota atas rekaman: siapa, kapan, hasil, catatan, koreksinya."),
 		NULL },
 	/* sync commands: src/cli/cmd_sync.c */
-	{ "login", cli_cmd_login, N_("login --server ALAMAT [--operator NAMA] [--ca-file FILE] [--new-profile [--yes]]"),
+	{ "login", cli_cmd_login, N_("login --server ALAMAT [--operator NAMA] [--ca-file FILE] [--new-profile [--yes]] [--new-city-key]"),
 		N_("Masuk ke server kota; kata sandi dari terminal atau satu baris stdin."),
 		N_("      --server ALAMAT       https://server-kota (http:// hanya ke laptop ini)\n"
 		   "      --operator NAMA       nama petugas di server (= profil)\n"
@@ -69,7 +70,10 @@ static const struct cli_command commands[] = {
 		   "                            kata sandi server; profil lama dihapus (yang\n"
 		   "                            hanya ada di sana disebut dan hilang), data\n"
 		   "                            penduduk dan daftar sasaran diunduh lagi\n"
-		   "      --yes                 tanpa pertanyaan untuk --new-profile\n") },
+		   "      --yes                 tanpa pertanyaan untuk --new-profile\n"
+		   "      --new-city-key        terima kunci kota lain dari yang tersimpan\n"
+		   "                            (hanya setelah admin kota memastikan kuncinya\n"
+		   "                            memang diganti)\n") },
 	{ "logout", cli_cmd_logout, "logout",
 		N_("Keluar: server mencabut token sesi, laptop menghapusnya."), NULL },
 	/* the profile's unlock: src/cli/unlock.c */
@@ -97,7 +101,7 @@ static const struct cli_command commands[] = {
 		   "      selama ada yang hanya di laptop ini, kecuali dengan --force."),
 		N_("      --force               hapus walau ada yang belum terkirim\n"
 		   "      --yes                 tanpa pertanyaan (wajib bila bukan di terminal)\n") },
-	{ "sync", cli_cmd_sync, "sync [--push-only|--pull-only] [--progress] [--accept-small-registry] [--photo-budget-mb MB] [--no-photos]",
+	{ "sync", cli_cmd_sync, "sync [--push-only|--pull-only] [--progress] [--accept-small-registry] [--photo-budget-mb MB] [--no-photos] [--sealed-only]",
 		N_("Kirim antrean (semua rekaman dulu, lalu fotonya), unduh data penduduk,\n"
 		   "      rumah tangga sasaran dan kabar rekaman. Status 0 hanya bila semua\n"
 		   "      antrean, foto juga, diterima server."),
@@ -113,6 +117,10 @@ static const struct cli_command commands[] = {
 		   "                            melewatinya menunggu\n"
 		   "      --no-photos           kirim rekaman tanpa foto; fotonya menunggu\n"
 		   "                            sinkronisasi berikutnya\n"
+		   "      --sealed-only         hanya kirim kiriman tersegel (rekaman final yang\n"
+		   "                            disegel untuk kunci kota): tanpa kata sandi,\n"
+		   "                            untuk cron pada profil terkunci; sync biasa\n"
+		   "                            juga mengirimnya lebih dulu\n"
 		   "      Status keluar: 0 semua diterima, 1 ada rekaman dikarantina, 2 kesalahan\n"
 		   "      sistem, 3 belum selesai (jaringan/server; coba lagi), 4 perlu login.\n") },
 	{ "inbox", cli_cmd_inbox, N_("inbox [list|code|fetch [SHA...]|delete SHA...]"),
@@ -332,6 +340,8 @@ static int run_command(struct cli *c, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	umask(077);      /* personal data: nothing we create is for others */
+	/* a record made final (screens or `add --final`) is sealed for the locked sync */
+	sync_sealed_install();
 	const char *lang = find_lang(argc, argv);
 	if (!i18n_init(lang != NULL && lang[0] != '\0' ? lang : NULL) || (lang != NULL && lang[0] == '\0'))
 		return cli_usage(NULL, _("--lang harus id atau en, bukan \"%s\"."), lang);

@@ -352,6 +352,22 @@ static enum store_status freeze(struct store *s, struct record *w)
 	return STORE_OK;
 }
 
+static const struct store_final_copy *final_copy;
+
+void store_set_final_copy(const struct store_final_copy *copy)
+{
+	final_copy = copy;
+}
+
+/* the copy of the record made final, before the commit that makes it so */
+static enum store_status write_final_copy(struct store *s, const struct record *w)
+{
+	char err[STORE_ERR_MAX];
+	if (final_copy == NULL || final_copy->write(s, w, err, sizeof err))
+		return STORE_OK;
+	return store_fail(s, STORE_IO, "%s", err);
+}
+
 /* Save as a draft, or (final) check the rules, save and freeze, all in one
  * transaction; r changes only when it succeeds. */
 static enum store_status write_record(struct store *s, struct record *r, bool final,
@@ -380,10 +396,15 @@ static enum store_status write_record(struct store *s, struct record *r, bool fi
 		rc = write_draft(s, w);
 	if (rc == STORE_OK && final)
 		rc = freeze(s, w);
+	bool copied = rc == STORE_OK && final && final_copy != NULL;
+	if (copied)
+		rc = write_final_copy(s, w);
 	if (rc == STORE_OK)
 		rc = store_commit(s);
 	else
 		store_rollback(s);
+	if (rc != STORE_OK && copied)
+		final_copy->undo(s, w->uuid);
 	if (rc == STORE_OK)
 		*r = *w;
 	free(w);

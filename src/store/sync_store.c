@@ -35,9 +35,14 @@
 
 /* ---------------------------------------------------------------- session */
 
+static bool token_path_in(const char *dir, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s/%s", dir, TOKEN_FILE) < (int)len;
+}
+
 static bool token_path(const struct store *s, char *buf, size_t len)
 {
-	return snprintf(buf, len, "%s/%s", store_dir(s), TOKEN_FILE) < (int)len;
+	return token_path_in(store_dir(s), buf, len);
 }
 
 enum store_status store_token_save(struct store *s, const char *token)
@@ -60,8 +65,13 @@ enum store_status store_token_save(struct store *s, const char *token)
 
 bool store_token_load(struct store *s, char *buf, size_t len)
 {
+	return store_token_read(store_dir(s), buf, len);
+}
+
+bool store_token_read(const char *dir, char *buf, size_t len)
+{
 	char path[PATH_MAX];
-	if (len == 0 || !token_path(s, path, sizeof path))
+	if (len == 0 || !token_path_in(dir, path, sizeof path))
 		return false;
 	buf[0] = '\0';
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);

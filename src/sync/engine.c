@@ -246,6 +246,8 @@ bool sync_start(struct sync *s)
 		refuse(s, SYNC_JOB_RUN, SYNC_NOT_LOGGED_IN);
 		return false;
 	}
+	/* what a locked sync sent (sealed outbox) settles before the queue is read */
+	sync_sealed_settle(s->store);
 	sync_refresh_local(s);
 	begin_job(s, SYNC_JOB_RUN, STEP_ME, SYNC_CONNECTING);
 	message(s, "%s", _("Menghubungi server…"));

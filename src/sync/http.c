@@ -5,6 +5,7 @@
 #include "sync.h"
 #include "sync_int.h"
 #include "common.h"
+#include "sealed.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -198,6 +199,31 @@ bool http_set_json(struct http_xfer *x, char *json)
 			== CURLE_OK;
 }
 
+/* the body read from the file (curl's read and seek callbacks) */
+static bool upload_from_file(struct http_xfer *x, int64_t size, int64_t offset)
+{
+	return curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->headers) == CURLE_OK &&
+		curl_easy_setopt(x->easy, CURLOPT_CUSTOMREQUEST, NULL) == CURLE_OK &&
+		curl_easy_setopt(x->easy, CURLOPT_UPLOAD, 1L) == CURLE_OK &&
+		curl_easy_setopt(x->easy, CURLOPT_READFUNCTION, on_read) == CURLE_OK &&
+		curl_easy_setopt(x->easy, CURLOPT_READDATA, x) == CURLE_OK &&
+		curl_easy_setopt(x->easy, CURLOPT_SEEKFUNCTION, on_seek) == CURLE_OK &&
+		curl_easy_setopt(x->easy, CURLOPT_SEEKDATA, x) == CURLE_OK &&
+		curl_easy_setopt(x->easy, CURLOPT_INFILESIZE_LARGE, (curl_off_t)(size - offset))
+			== CURLE_OK;
+}
+
+bool http_set_sealed_file(struct http_xfer *x, const char *path, int64_t size)
+{
+	x->upload = fopen(path, "rb");
+	if (x->upload == NULL)
+		return false;
+	x->upload_size = size;
+	x->upload_from = 0;
+	return add_header(x, "Content-Type: " SEALED_TYPE) && add_header(x, "Expect:")
+		&& upload_from_file(x, size, 0);
+}
+
 bool http_set_file(struct http_xfer *x, const char *path, int64_t size, int64_t offset)
 {
 	char resume[48];
@@ -215,15 +241,7 @@ bool http_set_file(struct http_xfer *x, const char *path, int64_t size, int64_t 
 	 * 1 MB): a photo the server holds then never costs its bytes again */
 	return add_header(x, "Content-Type: " PROTO_BLOB_TYPE) &&
 		add_header(x, "Expect: 100-continue") && add_header(x, resume) &&
-		curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->headers) == CURLE_OK &&
-		curl_easy_setopt(x->easy, CURLOPT_CUSTOMREQUEST, NULL) == CURLE_OK &&
-		curl_easy_setopt(x->easy, CURLOPT_UPLOAD, 1L) == CURLE_OK &&
-		curl_easy_setopt(x->easy, CURLOPT_READFUNCTION, on_read) == CURLE_OK &&
-		curl_easy_setopt(x->easy, CURLOPT_READDATA, x) == CURLE_OK &&
-		curl_easy_setopt(x->easy, CURLOPT_SEEKFUNCTION, on_seek) == CURLE_OK &&
-		curl_easy_setopt(x->easy, CURLOPT_SEEKDATA, x) == CURLE_OK &&
-		curl_easy_setopt(x->easy, CURLOPT_INFILESIZE_LARGE, (curl_off_t)(size - offset))
-			== CURLE_OK;
+		upload_from_file(x, size, offset);
 }
 
 void http_finish(struct http_xfer *x, CURLcode result)

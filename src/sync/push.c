@@ -40,7 +40,7 @@ static void append(char *buf, size_t len, const char *text)
 		snprintf(buf + o, len - o, "%s%s", o > 0 ? " " : "", text);
 }
 
-static void flags_message(const struct proto_verification_result *r, char *out, size_t len)
+void sync_flags_message(const struct proto_verification_result *r, char *out, size_t len)
 {
 	out[0] = '\0';
 	for (size_t i = 0; i < r->n_flags; i++) {
@@ -266,6 +266,8 @@ static void settle_record(struct sync *s, enum record_state state, const char *m
 		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
 		return;
 	}
+	/* settled by the server's answer: its sealed copy has nothing left to do */
+	sync_sealed_forget(store_dir(s->store), s->rec.uuid);
 	s->have_record = false;
 	s->prog.records_done++;
 	if (state == STATE_QUARANTINED) {
@@ -676,7 +678,7 @@ static void put_record_done(struct sync *s, struct http_xfer *x)
 				sync_proto_detail(&e).text);
 			return;
 		}
-		flags_message(&r, msg, sizeof msg);
+		sync_flags_message(&r, msg, sizeof msg);
 		settle_record(s, strcmp(r.status, "flagged") == 0 || r.n_flags > 0 ? STATE_FLAGGED :
 			STATE_ACCEPTED, msg, r.photos_waiting > 0);
 	} else if (x->status == 422 && problem && strcmp(pb.code, "missing_blobs") == 0) {

@@ -6,6 +6,8 @@
 #include "i18n.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -165,6 +167,28 @@ static bool decode_session(struct sync *s, const struct http_xfer *x, struct pro
 	return true;
 }
 
+/* The server's city key against the profile's pin (login: pinned, or
+ * replaced when asked; a sync: pinned when none yet).  false: the job
+ * stopped (a changed key, or the pin could not be written). */
+static bool check_city_key(struct sync *s, const struct proto_session *ses, bool login)
+{
+	const char *dir = store_dir(s->store);
+	const char *ca = s->cfg.ca_file[0] != '\0' ? s->cfg.ca_file : s->ca_file;
+	switch (sync_city_pin_check(dir, ses->city_key, login && s->cfg.new_city_key, s->base, ca)) {
+	case SYNC_PIN_CHANGED:
+		sync_stop(s, SYNC_CITY_KEY, "%s", _("Kunci kota dari server ini berbeda dengan yang "
+			"tersimpan di laptop ini. Jangan lanjutkan dulu: tanyakan ke admin kota apakah "
+			"kuncinya memang diganti; bila ya, jalankan sigacor login --new-city-key."));
+		return false;
+	case SYNC_PIN_FAILED:
+		sync_stop(s, SYNC_LOCAL, _("Kunci kota tidak bisa disimpan di %s: %s."), dir,
+			strerror(errno));
+		return false;
+	default:
+		return true;
+	}
+}
+
 static void login_done(struct sync *s, struct http_xfer *x)
 {
 	struct proto_problem pb;
@@ -174,6 +198,10 @@ static void login_done(struct sync *s, struct http_xfer *x)
 		if (!decode_session(s, x, &ses))
 			return;
 		memset(s->login_password, 0, sizeof s->login_password);
+		if (!check_city_key(s, &ses, true)) {
+			memset(&ses, 0, sizeof ses);
+			return;
+		}
 		if (ses.token[0] == '\0' || store_token_save(s->store, ses.token) != STORE_OK) {
 			sync_stop(s, ses.token[0] == '\0' ? SYNC_SERVER : SYNC_LOCAL, "%s",
 				ses.token[0] == '\0' ? _("Server tidak memberi token sesi.") :
@@ -227,7 +255,7 @@ static void me_done(struct sync *s, struct http_xfer *x)
 		return;
 	}
 	struct proto_session ses;
-	if (!decode_session(s, x, &ses))
+	if (!decode_session(s, x, &ses) || !check_city_key(s, &ses, false))
 		return;
 	s->session = ses;
 	save_scope(s, &ses);

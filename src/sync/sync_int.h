@@ -60,6 +60,10 @@ bool http_set_json(struct http_xfer *x, char *json);
 /* The body of a photo PUT: the file of size bytes, from byte offset on
  * (Upload-Offset, doc/PROTOCOL.md "Resuming a photo"). */
 bool http_set_file(struct http_xfer *x, const char *path, int64_t size, int64_t offset);
+/* The body of a sealed deposit (doc/PROTOCOL.md section 7a): the file whole. */
+bool http_set_sealed_file(struct http_xfer *x, const char *path, int64_t size);
+/* The clerk's sentence of a verification answer's flags (push.c). */
+void sync_flags_message(const struct proto_verification_result *r, char *out, size_t len);
 /* After CURLMSG_DONE: record the result, status and Retry-After. */
 void http_finish(struct http_xfer *x, CURLcode result);
 enum http_class http_classify(const struct http_xfer *x);
