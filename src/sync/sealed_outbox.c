@@ -310,7 +310,8 @@ static size_t list_ids(const char *folder, const char *inside, struct entry **ou
 		(*out)[n++].at = st.st_mtim;
 	}
 	closedir(d);
-	qsort(*out, n, sizeof **out, entry_order);
+	if (n > 1)
+		qsort(*out, n, sizeof **out, entry_order);
 	return n;
 }
 

@@ -25,7 +25,9 @@ int main(int argc, char **argv)
 		size_t n = fread(json, 1, sizeof json - 1, stdin), len;
 		json[n] = '\0';
 		unsigned char *out = sealed_record_seal(json, pk, &len);
-		return out != NULL && common_write_all(1, out, len) ? 0 : 1;
+		bool written = out != NULL && common_write_all(1, out, len);
+		free(out);
+		return written ? 0 : 1;
 	}
 	struct stat st;
 	if (strcmp(argv[1], "photo") != 0 || argc != 4 || fstat(0, &st) != 0)
