@@ -265,6 +265,21 @@ static void test_session_and_login(void)
 		PROTO_TOKEN_MAX + 1, 7);
 	ok(proto_session_decode(token, strlen(token), &s2, &e) == PROTO_ERR_SHAPE
 		&& strcmp(e.field, "token") == 0, "a token over 128 bytes is refused");
+	/* the city's key (sealed outbox): absent, 64 hex digits, or refused */
+	json = proto_session_encode(&s);
+	ok(json != NULL && strstr(json, "city_key") == NULL && proto_session_decode(json, strlen(json),
+		&s2, &e) == PROTO_OK && s2.city_key[0] == '\0', "no city key: absent on the wire, \"\" decoded");
+	free(json);
+	memset(s.city_key, 'a', PROTO_CITY_KEY_HEX);
+	s.city_key[PROTO_CITY_KEY_HEX] = '\0';
+	json = proto_session_encode(&s);
+	ok(json != NULL && proto_session_decode(json, strlen(json), &s2, &e) == PROTO_OK
+		&& strcmp(s2.city_key, s.city_key) == 0, "city_key round trip");
+	free(json);
+	const char *bad_key = "{\"token\":\"t\",\"operator\":\"a\",\"device\":\"d\",\"kelurahan\":[],"
+		"\"city_key\":\"ABCD\"}";
+	ok(proto_session_decode(bad_key, strlen(bad_key), &s2, &e) == PROTO_ERR_SHAPE
+		&& strcmp(e.field, "city_key") == 0, "a city_key that is not 64 lower-case hex digits is refused");
 }
 
 /* the registry's changes: a resident as now, or gone by NIK and kelurahan;
