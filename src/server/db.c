@@ -311,9 +311,9 @@ bool db_meta_set(struct sqlite3 *db, const char *key, long long value)
 
 /* ---- reading connections: a pool, lent to a thread for one request
  *
- * libmicrohttpd runs a thread per HTTP connection, so a connection per
- * thread meant opening SQLite (schema parsed, page cache cold) for every
- * client, 1,204 at once in the morning.  A few pooled connections with
+ * A connection per thread meant opening SQLite (schema parsed, page cache
+ * cold) for every client when libmicrohttpd ran a thread per connection,
+ * 1,204 at once in the morning; the workers (workers.c) borrow too.  A few pooled connections with
  * warm caches serve two cores as well; a request waits its turn here. */
 #define DB_POOL_MAX 16
 

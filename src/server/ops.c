@@ -208,7 +208,10 @@ static char *metrics_text(size_t *len)
 	pthread_mutex_unlock(&ops.lock);
 	add_gauge(&t, "sigacor_requests_in_flight",
 		"Requests received and not yet answered (this one included).", in_flight);
-	add_gauge(&t, "sigacor_login_queue", "Logins waiting for an Argon2id slot.", login_waiting);
+	add_gauge(&t, "sigacor_login_queue", "Logins waiting for an Argon2id slot.",
+		login_waiting + (long long)workers_waiting(WORK_LOGIN));
+	add_gauge(&t, "sigacor_work_queue", "API requests waiting for a worker (workers.c).",
+		(long long)workers_waiting(WORK_API));
 	add_gauge(&t, "sigacor_db_write_queue", "Writes waiting for the database's one writer.",
 		(long long)db_write_waiting());
 	if (records >= 0 && photos >= 0) {

@@ -1,11 +1,13 @@
 /* serve: `sigacor-server serve`, the HTTP side (libmicrohttpd).
  *
- * One thread per connection: a request that waits (an Argon2id check queued
- * behind others, a write waiting for the database lock) holds up only its
- * own client.  With a pool of event threads one slow login stalled every
- * connection of its thread until they timed out (seen with 1,204 clients).
- * A request borrows a pooled SQLite connection for reading; writes queue
- * for the one writer (db.c).
+ * libmicrohttpd's few polling threads move bytes; the answers are made by
+ * the workers (workers.c): once a request's body has come its connection
+ * is suspended, a worker makes the answer and resumes it.  (A thread per
+ * connection before: 1,204 runnable threads beside the database's one
+ * writer.  Event threads that made answers themselves before that: one
+ * slow login stalled every connection of its thread.)  A worker borrows a
+ * pooled SQLite connection for reading; writes queue for the one writer
+ * (db.c).
  * Bodies are streamed: JSON into a bounded buffer, photos straight to a
  * temporary file while hashing (blobs.c).  Each request is logged in one
  * line without NIKs, names, coordinates, tokens or query strings. */
@@ -25,6 +27,7 @@
 #include <signal.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +83,15 @@ struct request {
 	bool web;
 	struct web_request *web_state;
 	struct guard_conn *guard;       /* the connection's watch (guard.c) */
+	/* made on a worker (workers.c) while the connection is suspended:
+	 * what the answer needs of the connection, taken before */
+	struct work_item work;
+	struct MHD_Connection *conn;
+	char cursor[PROTO_CURSOR_MAX + 1], limit_text[16];
+	bool has_cursor, has_limit, photos_later;
+	char address[THROTTLE_ADDRESS_MAX];
+	bool answered;                  /* answer holds the worker's reply */
+	struct reply answer;
 };
 
 /* ---------------------------------------------------------------- replies */
@@ -450,85 +462,135 @@ static bool on_data(struct request *req, const char *data, size_t size)
 	return true;
 }
 
-static enum MHD_Result on_blob_done(struct MHD_Connection *c, struct request *req,
-	const char *method)
+static void blob_answer(struct request *req, struct reply *rep)
 {
-	struct reply rep;
-	if (strcmp(method, "HEAD") == 0) {
+	if (strcmp(req->method, "HEAD") == 0) {
 		long long size;
-		memset(&rep, 0, sizeof rep);
-		rep.status = api_blob_have(req->arg, &size) ? 200 : 404;
+		memset(rep, 0, sizeof *rep);
+		rep->status = api_blob_have(req->arg, &size) ? 200 : 404;
 		/* a photo cut on its way: where to go on from */
-		long long held = rep.status == 404 ? blob_partial_size(api_config()->dir, req->arg) : -1;
-		rep.has_upload_offset = held >= 0;
-		rep.upload_offset = held;
-		return send_reply(c, req, &rep);
+		long long held = rep->status == 404 ? blob_partial_size(api_config()->dir, req->arg) : -1;
+		rep->has_upload_offset = held >= 0;
+		rep->upload_offset = held;
+		return;
 	}
-	if (req->too_large)
-		return send_problem(c, req, PROBLEM_TOO_LARGE, _("Foto melebihi batas ukuran server."));
+	if (req->too_large) {
+		reply_problem(rep, PROBLEM_TOO_LARGE, _("Foto melebihi batas ukuran server."));
+		return;
+	}
 	long long size = blob_upload_size(req->blob);
 	enum blob_result br = blob_upload_finish(req->blob);
 	req->blob = NULL;
-	api_blob_result(br, req->arg, size, &rep);
-	return send_reply(c, req, &rep);
+	api_blob_result(br, req->arg, size, rep);
 }
 
-static enum MHD_Result on_complete(struct MHD_Connection *c, struct request *req,
-	const char *method)
+/* The answer of a request whose body has arrived, on a worker: nothing of
+ * the connection is used here but what on_complete took from it. */
+static void make_answer(struct request *req, struct reply *rep)
 {
-	struct reply rep;
-	if (req->route == ROUTE_BLOB)
-		return on_blob_done(c, req, method);
-	if (req->route == ROUTE_SEALED_PHOTO) {
-		sealed_upload_finish(req->sealed, &rep);
-		req->sealed = NULL;
-		return send_reply(c, req, &rep);
+	const char *cursor = req->has_cursor ? req->cursor : NULL;
+	const char *limit = req->has_limit ? req->limit_text : NULL;
+	if (req->route == ROUTE_BLOB) {
+		blob_answer(req, rep);
+		return;
 	}
-	if (req->too_large)
-		return send_problem(c, req, PROBLEM_TOO_LARGE, NULL);
-	const char *cursor = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "cursor");
-	const char *limit = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
+	if (req->route == ROUTE_SEALED_PHOTO) {
+		sealed_upload_finish(req->sealed, rep);
+		req->sealed = NULL;
+		return;
+	}
+	if (req->too_large) {
+		reply_problem(rep, PROBLEM_TOO_LARGE, NULL);
+		return;
+	}
 	switch (req->route) {
-	case ROUTE_LOGIN: {
-		char addr[THROTTLE_ADDRESS_MAX];
-		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
-			MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-		throttle_address(ci != NULL ? ci->client_addr : NULL, addr, sizeof addr);
-		api_login(req->body, req->len, addr, &rep);
+	case ROUTE_LOGIN:
+		api_login(req->body, req->len, req->address, rep);
 		if (req->body != NULL)
 			sodium_memzero(req->body, req->len);      /* a password was in it */
 		break;
-	}
-	case ROUTE_LOGOUT: api_logout(&req->session, &rep); break;
-	case ROUTE_ME: api_me(&req->session, &rep); break;
-	case ROUTE_RESIDENTS: api_residents(&req->session, cursor, limit, &rep); break;
-	case ROUTE_CANDIDATES: api_candidates(&req->session, cursor, limit, &rep); break;
-	case ROUTE_CHANGES: api_changes(&req->session, cursor, limit, &rep); break;
-	case ROUTE_PROGRESS: api_progress(&req->session, cursor, limit, &rep); break;
+	case ROUTE_LOGOUT: api_logout(&req->session, rep); break;
+	case ROUTE_ME: api_me(&req->session, rep); break;
+	case ROUTE_RESIDENTS: api_residents(&req->session, cursor, limit, rep); break;
+	case ROUTE_CANDIDATES: api_candidates(&req->session, cursor, limit, rep); break;
+	case ROUTE_CHANGES: api_changes(&req->session, cursor, limit, rep); break;
+	case ROUTE_PROGRESS: api_progress(&req->session, cursor, limit, rep); break;
 	case ROUTE_REGISTRY_CHANGES:
-		api_registry_changes(&req->session, cursor, limit, &rep);
+		api_registry_changes(&req->session, cursor, limit, rep);
 		break;
 	case ROUTE_VERIFICATION:
 		api_verification_put(&req->session, req->arg, req->body, req->len,
-			photos_later(c), &rep);
+			req->photos_later, rep);
 		break;
 	case ROUTE_SEALED_RECORD:
-		api_sealed_record_put(&req->session, req->arg, req->body, req->len, &rep);
+		api_sealed_record_put(&req->session, req->arg, req->body, req->len, rep);
 		break;
-	case ROUTE_HEALTHZ: ops_health(&rep); break;
-	case ROUTE_INBOX_CODES: api_inbox_code_new(&req->session, &rep); break;
-	case ROUTE_INBOX: api_inbox_list(&req->session, &rep); break;
+	case ROUTE_HEALTHZ: ops_health(rep); break;
+	case ROUTE_INBOX_CODES: api_inbox_code_new(&req->session, rep); break;
+	case ROUTE_INBOX: api_inbox_list(&req->session, rep); break;
 	case ROUTE_INBOX_PHOTO:
-		if (strcmp(method, "DELETE") == 0)
-			api_inbox_delete(&req->session, req->arg, &rep);
+		if (strcmp(req->method, "DELETE") == 0)
+			api_inbox_delete(&req->session, req->arg, rep);
 		else
-			api_inbox_fetch(&req->session, req->arg, &rep);
+			api_inbox_fetch(&req->session, req->arg, rep);
 		break;
 	default:
-		reply_problem(&rep, PROBLEM_NOT_FOUND, NULL);
+		reply_problem(rep, PROBLEM_NOT_FOUND, NULL);
 		break;
 	}
-	return send_reply(c, req, &rep);
+}
+
+static void answer_on_worker(struct work_item *w)
+{
+	struct request *req = (struct request *)((char *)w - offsetof(struct request, work));
+	make_answer(req, &req->answer);
+	db_thread_release();
+	req->answered = true;
+	/* libmicrohttpd calls on_request again, which sends the answer */
+	MHD_resume_connection(req->conn);
+}
+
+/* What the answer needs of the connection, taken in libmicrohttpd's thread. */
+static void take_inputs(struct MHD_Connection *c, struct request *req)
+{
+	const char *cursor = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "cursor");
+	const char *limit = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
+	req->has_cursor = cursor != NULL;
+	req->has_limit = limit != NULL;
+	/* longer than any valid one: refused as invalid by the API, not cut to a valid one */
+	snprintf(req->cursor, sizeof req->cursor, "%s", cursor != NULL && strlen(cursor)
+		< sizeof req->cursor ? cursor : cursor != NULL ? "\x01too-long" : "");
+	snprintf(req->limit_text, sizeof req->limit_text, "%s", limit != NULL && strlen(limit)
+		< sizeof req->limit_text ? limit : limit != NULL ? "x" : "");
+	req->photos_later = req->route == ROUTE_VERIFICATION && photos_later(c);
+	if (req->route == ROUTE_LOGIN) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+			MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		throttle_address(ci != NULL ? ci->client_addr : NULL, req->address,
+			sizeof req->address);
+	}
+}
+
+/* The body has arrived: the answer is made on a worker while the connection
+ * is suspended (workers.c), then sent when libmicrohttpd calls again. */
+static enum MHD_Result on_complete(struct MHD_Connection *c, struct request *req)
+{
+	if (req->answered)
+		return send_reply(c, req, &req->answer);
+	take_inputs(c, req);
+	req->conn = c;
+	req->work.run = answer_on_worker;
+	int retry_after = 0;
+	MHD_suspend_connection(c);      /* before the worker can resume it */
+	if (!workers_submit(req->route == ROUTE_LOGIN ? WORK_LOGIN : WORK_API, &req->work,
+			&retry_after)) {
+		/* the queue is longer than its bound: come back later */
+		reply_problem(&req->answer, PROBLEM_BUSY, NULL);
+		req->answer.retry_after = retry_after;
+		req->answered = true;
+		MHD_resume_connection(c);
+	}
+	return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -600,9 +662,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return go_on ? MHD_YES : MHD_NO;
 	}
 	guard_body_done(req->guard);
-	enum MHD_Result r = on_complete(c, req, method);
-	db_thread_release();
-	return r;
+	return on_complete(c, req);
 }
 
 /* Every connection is watched from accept to close (guard.c).  CLOSED
@@ -659,6 +719,33 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	}
 	free(req);
 	*con_cls = NULL;
+}
+
+/* libmicrohttpd on the listening socket fd: a few polling threads
+ * (poll(2): its epoll mode lost the end of a connection cut mid-upload,
+ * cut_link.test), requests suspended while a worker answers them. */
+static struct MHD_Daemon *start_daemon(const struct serve_options *o, int fd, bool tls,
+	char *cert, char *key)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned pollers = cores < 2 ? 2 : cores > 8 ? 8 : (unsigned)cores;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME
+		| MHD_USE_POLL | MHD_USE_ERROR_LOG;
+	if (tls)
+		flags |= MHD_USE_TLS;
+	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
+		MHD_OPTION_LISTEN_SOCKET, fd,
+		MHD_OPTION_THREAD_POOL_SIZE, pollers,
+		MHD_OPTION_CONNECTION_LIMIT, o->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_per_address,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
+		MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1024 * 1024),
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, key,
+		MHD_OPTION_HTTPS_MEM_CERT, cert,
+		MHD_OPTION_END);
 }
 
 int serve_main(int argc, char **argv)
@@ -734,32 +821,14 @@ int serve_main(int argc, char **argv)
 	 * low-speed limit) */
 	no_progress_feed = o.no_progress_feed;
 	struct guard_limits limits = { o.header_timeout_s, 2 * o.header_timeout_s, 100 };
-	if (!guard_start(&limits)) {
-		fprintf(stderr, "sigacor-server: %s\n", _("server HTTP gagal dimulai"));
-		close(fd);
-		sqlite3_close(main_db);
-		free(cert);
-		free(key);
-		return 1;
-	}
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION
-		| MHD_USE_AUTO | MHD_USE_ERROR_LOG;
-	if (tls)
-		flags |= MHD_USE_TLS;
-	struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
-		MHD_OPTION_LISTEN_SOCKET, fd,
-		MHD_OPTION_CONNECTION_LIMIT, o.max_connections,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, o.max_per_address,
-		MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
-		MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1024 * 1024),
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, key,
-		MHD_OPTION_HTTPS_MEM_CERT, cert,
-		MHD_OPTION_END);
+	/* libmicrohttpd's polling threads only move bytes; the answers are
+	 * made by the workers (workers.c), a connection suspended meanwhile */
+	struct MHD_Daemon *d = NULL;
+	if (guard_start(&limits) && workers_start(&o.workers))
+		d = start_daemon(&o, fd, tls, cert, key);
 	if (d == NULL) {
 		fprintf(stderr, "sigacor-server: %s\n", _("server HTTP gagal dimulai"));
+		workers_stop();
 		guard_stop();
 		close(fd);
 		sqlite3_close(main_db);
@@ -770,6 +839,7 @@ int serve_main(int argc, char **argv)
 	char metrics_shown[96];
 	if (o.metrics_listen != NULL && !ops_listen(o.metrics_listen, metrics_shown,
 		sizeof metrics_shown)) {
+		workers_stop();
 		MHD_stop_daemon(d);
 		guard_stop();
 		db_close_all();
@@ -788,6 +858,9 @@ int serve_main(int argc, char **argv)
 	sigwait(&stop, &sig);
 	fprintf(stderr, "sigacor-server: %s\n", _("berhenti"));
 	ops_listen_stop();
+	/* the queued answers are made and their connections resumed first:
+	 * libmicrohttpd stops no suspended connection */
+	workers_stop();
 	MHD_stop_daemon(d);
 	guard_stop();
 	unsigned long long cut_headers, cut_bodies;

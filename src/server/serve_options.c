@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 void serve_usage(void)
 {
@@ -15,6 +16,7 @@ void serve_usage(void)
 		"       [--public-url URL] [--inbox-days N] [--inbox-code-minutes N]\n"
 		"       [--metrics-listen ALAMAT:PORT] [--log-format text|json] [--no-progress-feed]\n"));
 	fprintf(stderr, "%s", _("       [--city-key FILE]\n"));
+	fprintf(stderr, "%s", _("       [--workers N] [--login-workers N] [--queue-wait-ms MS] [--login-wait-s DETIK]\n"));
 }
 
 /* http:// or https://, nothing else */
@@ -29,15 +31,29 @@ static bool parse_count(const char *text, long long min, long long max, long lon
 	return text == NULL || util_parse_count(text, min, max, out);
 }
 
+/* Four API workers a core (most of a worker's time is waiting: for the
+ * group commit of its record, for a photo's fsync), at least 4; a login
+ * worker a core, at most 8 (Argon2id: a core and 64 MiB each).  An API
+ * answer waits at most 5 s, a login 30 s (the client gives up on a
+ * silent server after 60 s): past that, 503 and Retry-After. */
+static struct workers_config default_workers(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned n = cores < 1 ? 1 : cores > 16 ? 16 : (unsigned)cores;
+	return (struct workers_config){ n * 4 < 4 ? 4 : n * 4, n > 8 ? 8 : n, 5000, 30000 };
+}
+
 bool serve_options_parse(int argc, char **argv, struct serve_options *o)
 {
 	*o = (struct serve_options){ .max_connections = 2048, .max_per_address = 64,
 		.header_timeout_s = 15, .max_photo_mb = PROTO_PHOTO_MAX / (1024 * 1024),
 		.web_assets = SIGACOR_WEBDIR, .leaflet = "/usr/share/javascript/leaflet",
-		.inbox_days = 7, .inbox_code_minutes = 15 };
+		.inbox_days = 7, .inbox_code_minutes = 15,
+		.workers = default_workers() };
 	const char *tiles = NULL, *max_connections = NULL, *max_per_address = NULL;
 	const char *header_timeout = NULL, *max_photo_mb = NULL, *public_url = NULL;
 	const char *inbox_days = NULL, *inbox_code_minutes = NULL, *log_format = NULL;
+	const char *workers = NULL, *login_workers = NULL, *queue_wait = NULL, *login_wait = NULL;
 	const struct command_option options[] = {
 		{ "data", &o->dir, NULL, NULL }, { "listen", &o->listen, NULL, NULL },
 		{ "cert", &o->cert, NULL, NULL }, { "key", &o->key, NULL, NULL },
@@ -51,19 +67,28 @@ bool serve_options_parse(int argc, char **argv, struct serve_options *o)
 		{ "inbox-code-minutes", &inbox_code_minutes, NULL, NULL },
 		{ "metrics-listen", &o->metrics_listen, NULL, NULL },
 		{ "log-format", &log_format, NULL, NULL }, { "city-key", &o->city_key, NULL, NULL },
-		{ "no-progress-feed", NULL, &o->no_progress_feed, NULL }, { NULL, NULL, NULL, NULL },
+		{ "no-progress-feed", NULL, &o->no_progress_feed, NULL },
+		{ "workers", &workers, NULL, NULL }, { "login-workers", &login_workers, NULL, NULL },
+		{ "queue-wait-ms", &queue_wait, NULL, NULL }, { "login-wait-s", &login_wait, NULL, NULL },
+		{ NULL, NULL, NULL, NULL },
 	};
 	long long connections = o->max_connections, per_address = o->max_per_address;
 	long long timeout = o->header_timeout_s, days = o->inbox_days;
 	long long code_minutes = o->inbox_code_minutes;
+	long long api_n = o->workers.api_workers, login_n = o->workers.login_workers;
+	long long api_wait = o->workers.api_wait_max_ms, login_s = o->workers.login_wait_max_ms / 1000;
 	if (!util_parse_options(argc, argv, options, 0, NULL)
 		|| !parse_count(max_connections, 1, 10000, &connections)
 		|| !parse_count(max_per_address, 0, 10000, &per_address)
 		|| !parse_count(header_timeout, 1, 600, &timeout)
 		|| !parse_count(max_photo_mb, 1, 1024, &o->max_photo_mb)
 		|| !parse_count(inbox_days, 1, 365, &days)
-		|| !parse_count(inbox_code_minutes, 1, 1440, &code_minutes))
+		|| !parse_count(inbox_code_minutes, 1, 1440, &code_minutes)
+		|| !parse_count(workers, 1, 64, &api_n) || !parse_count(login_workers, 1, 64, &login_n)
+		|| !parse_count(queue_wait, 0, 600000, &api_wait) || !parse_count(login_wait, 0, 600, &login_s))
 		return false;
+	o->workers = (struct workers_config){ (unsigned)api_n, (unsigned)login_n, (unsigned)api_wait,
+		(unsigned)login_s * 1000 };
 	o->max_connections = (unsigned)connections;
 	o->max_per_address = (unsigned)per_address;
 	o->header_timeout_s = (unsigned)timeout;

@@ -320,6 +320,27 @@ int inbox_page_handle(struct MHD_Connection *c, const char *url, const char *met
 void inbox_page_log(const struct inbox_page *p, int *status, size_t *out);
 void inbox_page_free(struct inbox_page *p);
 
+/* ---- the workers (workers.c): a bounded pool makes the API's answers, a
+ * queue of its own checks the logins' passwords; both first in, first out,
+ * and an item that would wait past its queue's bound is refused (503 busy
+ * with Retry-After) instead of queued */
+enum work_queue { WORK_API, WORK_LOGIN, WORK_QUEUE_COUNT };
+struct work_item {
+	struct work_item *next;
+	void (*run)(struct work_item *w);
+};
+struct workers_config {
+	unsigned api_workers, login_workers;
+	unsigned api_wait_max_ms, login_wait_max_ms;  /* 0: no bound */
+};
+bool workers_start(const struct workers_config *cfg);
+/* Runs what is queued, then joins the workers. */
+void workers_stop(void);
+/* Queues w (run later on a worker); false and *retry_after_s when the
+ * queue is stopping or its expected wait passes its bound. */
+bool workers_submit(enum work_queue q, struct work_item *w, int *retry_after_s);
+unsigned workers_waiting(enum work_queue q);
+
 int serve_main(int argc, char **argv);
 /* serve's command line (serve_options.c): defaults, then the options;
  * false when one is unknown or out of its range (then serve_usage) */
@@ -338,6 +359,9 @@ struct serve_options {
 	 * did (a city that keeps who verified what from the other clerks) */
 	bool no_progress_feed;
 	const char *city_key;           /* --city-key FILE, else DIR/city.key when present */
+	/* the workers (workers.c): --workers, --login-workers, --queue-wait-ms,
+	 * --login-wait-s */
+	struct workers_config workers;
 };
 bool serve_options_parse(int argc, char **argv, struct serve_options *o);
 void serve_usage(void);          /* on stderr */
