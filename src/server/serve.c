@@ -824,6 +824,8 @@ int serve_main(int argc, char **argv)
 	/* libmicrohttpd's polling threads only move bytes; the answers are
 	 * made by the workers (workers.c), a connection suspended meanwhile */
 	struct MHD_Daemon *d = NULL;
+	/* timed before the first burst of logins can come */
+	o.workers.login_seed_us = login_check_cost_us();
 	if (guard_start(&limits) && workers_start(&o.workers))
 		d = start_daemon(&o, fd, tls, cert, key);
 	if (d == NULL) {

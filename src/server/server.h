@@ -328,10 +328,14 @@ enum work_queue { WORK_API, WORK_LOGIN, WORK_QUEUE_COUNT };
 struct work_item {
 	struct work_item *next;
 	void (*run)(struct work_item *w);
+	int64_t queued_us;              /* set by workers_submit */
 };
 struct workers_config {
 	unsigned api_workers, login_workers;
 	unsigned api_wait_max_ms, login_wait_max_ms;  /* 0: no bound */
+	/* a login check's cost before any was timed: the first burst of a
+	 * city's logins comes before the first one ends */
+	int64_t login_seed_us;
 };
 bool workers_start(const struct workers_config *cfg);
 /* Runs what is queued, then joins the workers. */
@@ -406,6 +410,9 @@ int admin_password_hash(char *hash);
  * few at a time; stored NULL (unknown name): checked against a dummy hash,
  * same time.  How often one may try: throttle.c below. */
 bool login_password_ok(const char *stored, const char *password);
+/* What one password check costs here (µs), timed once: the Argon2id of
+ * the hash that unknown names are checked against. */
+int64_t login_check_cost_us(void);
 
 /* ---- login throttling (throttle.c), exact per (name, address) and per address */
 struct sockaddr;

@@ -14,11 +14,17 @@
  *    worker waiting for the group commit of its record holds no core);
  *  - WORK_LOGIN: one worker a core (at most 8): Argon2id takes a core and
  *    64 MiB, more at once only takes longer.
- * Admission: each queue measures how long an item takes (a moving
- * average) and refuses, with 503 and Retry-After, an item that would wait
- * longer than the queue's bound: a client told to come back in N seconds
- * costs nothing, one whose answer comes after its own timeout costs the
- * work twice. */
+ * Admission: a queue whose oldest item has waited longer than its bound
+ * refuses new ones with 503 and Retry-After (the delay it measures, not
+ * one it guesses: API items differ a hundredfold, a read against a
+ * photo's fsync, and a guess from their mean turned away a burst that
+ * was being answered within 2 s).  The login queue also refuses a login
+ * that would wait past the bound by its expected wait (the logins queued
+ * before it times the moving average of a check: Argon2id costs the same
+ * every time), so that a burst of a city's first logins is never queued
+ * past the client's 60 s patience.  A client told to come back in N
+ * seconds costs nothing; one whose answer comes after its own timeout
+ * costs the work twice. */
 #include "config.h"
 #include "server.h"
 #include "common.h"
@@ -35,6 +41,7 @@ struct queue {
 	unsigned waiting;
 	unsigned workers;
 	int64_t wait_max_us;              /* admission bound */
+	bool by_estimate;                 /* also refuse by the expected wait (logins) */
 	int64_t mean_us;                  /* moving average of an item's time; 0: none yet */
 	pthread_t threads[WORKERS_MAX];
 	unsigned started;
@@ -93,6 +100,8 @@ bool workers_start(const struct workers_config *cfg)
 	queues[WORK_API].wait_max_us = (int64_t)cfg->api_wait_max_ms * 1000;
 	queues[WORK_LOGIN].workers = clamp_workers(cfg->login_workers);
 	queues[WORK_LOGIN].wait_max_us = (int64_t)cfg->login_wait_max_ms * 1000;
+	queues[WORK_LOGIN].by_estimate = true;
+	queues[WORK_LOGIN].mean_us = cfg->login_seed_us;
 	stopping = false;
 	for (int k = 0; k < WORK_QUEUE_COUNT; k++) {
 		struct queue *q = &queues[k];
@@ -119,20 +128,26 @@ void workers_stop(void)
 	}
 }
 
-/* How long an item queued now would wait for a worker (µs). */
-static int64_t expected_wait_us(const struct queue *q)
+/* How long an item queued now would wait for a worker (µs): what the
+ * oldest one has waited, or for the logins the items ahead times the
+ * mean, whichever is longer. */
+static int64_t expected_wait_us(const struct queue *q, int64_t now)
 {
-	return (int64_t)(q->waiting + 1) * q->mean_us / q->workers;
+	int64_t waited = q->head != NULL ? now - q->head->queued_us : 0;
+	int64_t ahead = q->by_estimate ? (int64_t)q->waiting * q->mean_us / q->workers : 0;
+	return waited > ahead ? waited : ahead;
 }
 
 bool workers_submit(enum work_queue k, struct work_item *w, int *retry_after_s)
 {
 	struct queue *q = &queues[k];
+	int64_t now = common_now_us();
 	pthread_mutex_lock(&lock);
-	int64_t wait = expected_wait_us(q);
+	int64_t wait = expected_wait_us(q, now);
 	bool admitted = !stopping && q->started > 0 && (q->wait_max_us <= 0 || wait <= q->wait_max_us);
 	if (admitted) {
 		w->next = NULL;
+		w->queued_us = now;
 		if (q->tail != NULL)
 			q->tail->next = w;
 		else

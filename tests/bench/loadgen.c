@@ -14,7 +14,15 @@
  * Prints "operators requests errors seconds records_per_s p50_ms p99_ms
  * max_ms"; an error is any answer other than the one the protocol promises,
  * or a transfer failure.  Bounded by --max-seconds (default 300): whatever
- * is still running then is counted as an error. */
+ * is still running then is counted as an error.
+ *   loadgen --port PORT --operators FILE --password PW --first-logins DEVICE
+ *           [--max-seconds S]
+ * instead logs every operator in at once on DEVICE (a new token each, as a
+ * city's first morning), each from an address of its own (127.1.x.y, as
+ * clerks behind many networks), and does as sigacor does with 503 or 429:
+ * tries again after Retry-After.  Prints "operators seconds_all_done
+ * retries errors p50_ms p99_ms max_ms" (a login's time from its first try
+ * to its token). */
 #include "config.h"
 
 #include <curl/curl.h>
@@ -294,9 +302,115 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* ---- first logins, all at once */
+
+struct first_login {
+	CURL *easy;
+	char body[512], source[64];
+	struct op answer;           /* its reply, as on_write keeps it */
+	double started, retry_at;   /* retry_at 0: in flight or done */
+	bool done;
+};
+
+static void first_login_send(struct first_login *f, CURLM *multi, const char *url)
+{
+	if (f->easy == NULL)
+		f->easy = curl_easy_init();
+	curl_easy_reset(f->easy);
+	f->answer.reply_len = 0;
+	static struct curl_slist *json;
+	if (json == NULL)
+		json = curl_slist_append(NULL, "Content-Type: application/json");
+	curl_easy_setopt(f->easy, CURLOPT_URL, url);
+	curl_easy_setopt(f->easy, CURLOPT_HTTPHEADER, json);
+	curl_easy_setopt(f->easy, CURLOPT_POSTFIELDS, f->body);
+	curl_easy_setopt(f->easy, CURLOPT_INTERFACE, f->source);
+	curl_easy_setopt(f->easy, CURLOPT_WRITEFUNCTION, on_write);
+	curl_easy_setopt(f->easy, CURLOPT_WRITEDATA, &f->answer);
+	curl_easy_setopt(f->easy, CURLOPT_PRIVATE, f);
+	/* sigacor's own limit for a silent server */
+	curl_easy_setopt(f->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(f->easy, CURLOPT_LOW_SPEED_TIME, 60L);
+	f->retry_at = 0;
+	curl_multi_add_handle(multi, f->easy);
+}
+
+static int first_logins(const char *password, const char *device, double max_seconds)
+{
+	struct first_login *fl = calloc((size_t)nops, sizeof *fl);
+	CURLM *multi = curl_multi_init();
+	char url[128];
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/api/v1/auth/login", port);
+	curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, (long)nops + 16);
+	double t0 = now_s(), end = t0 + max_seconds;
+	long retries = 0;
+	int left = nops;
+	for (int i = 0; i < nops; i++) {
+		snprintf(fl[i].body, sizeof fl[i].body,
+			"{\"operator\":\"%s\",\"password\":\"%s\",\"device\":\"%s\"}",
+			ops[i].name, password, device);
+		snprintf(fl[i].source, sizeof fl[i].source, "host!127.1.%d.%d", i / 250, 1 + i % 250);
+		fl[i].started = t0;
+		first_login_send(&fl[i], multi, url);
+	}
+	while (left > 0 && now_s() < end) {
+		int still;
+		curl_multi_perform(multi, &still);
+		CURLMsg *m;
+		int q;
+		while ((m = curl_multi_info_read(multi, &q)) != NULL) {
+			if (m->msg != CURLMSG_DONE)
+				continue;
+			struct first_login *f;
+			long code = 0;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&f);
+			curl_easy_getinfo(m->easy_handle, CURLINFO_RESPONSE_CODE, &code);
+			curl_multi_remove_handle(multi, m->easy_handle);
+			curl_off_t after = 0;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_RETRY_AFTER, &after);
+			if (m->data.result == CURLE_OK && code == 200 && f->answer.reply != NULL
+				&& strstr(f->answer.reply, "\"token\":\"") != NULL) {
+				f->done = true;
+				lat_add((now_s() - f->started) * 1000.0);
+				left--;
+			} else if (m->data.result == CURLE_OK && (code == 503 || code == 429)) {
+				retries++;
+				f->retry_at = now_s() + (after > 0 ? (double)after : 1.0);
+			} else {
+				if (errors < 10)
+					fprintf(stderr, "loadgen: first login: %s, HTTP %ld\n",
+						curl_easy_strerror(m->data.result), code);
+				errors++;
+				f->done = true;
+				left--;
+			}
+		}
+		double now = now_s();
+		for (int i = 0; i < nops; i++)
+			if (!fl[i].done && fl[i].retry_at > 0 && fl[i].retry_at <= now)
+				first_login_send(&fl[i], multi, url);
+		if (left > 0)
+			curl_multi_poll(multi, NULL, 0, 100, NULL);
+	}
+	double secs = now_s() - t0;
+	errors += left;   /* cut off by the time bound */
+	qsort(lat_ms, nlat, sizeof *lat_ms, cmp_double);
+	double p50 = nlat > 0 ? lat_ms[nlat / 2] : -1;
+	double p99 = nlat > 0 ? lat_ms[(size_t)((double)nlat * 0.99)] : -1;
+	double mx = nlat > 0 ? lat_ms[nlat - 1] : -1;
+	printf("%d %.3f %ld %ld %.1f %.1f %.1f\n", nops, secs, retries, errors, p50, p99, mx);
+	for (int i = 0; i < nops; i++) {
+		curl_easy_cleanup(fl[i].easy);
+		free(fl[i].answer.reply);
+	}
+	curl_multi_cleanup(multi);
+	free(fl);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	const char *opsfile = NULL, *password = NULL, *tokfile = NULL;
+	const char *opsfile = NULL, *password = NULL, *tokfile = NULL, *first_device = NULL;
 	size_t photo_kb = 32;
 	double max_seconds = 300;
 	for (int i = 1; i + 1 < argc; i += 2) {
@@ -310,12 +424,17 @@ int main(int argc, char **argv)
 			tokfile = argv[i + 1];
 		else if (strcmp(argv[i], "--photo-kb") == 0)
 			photo_kb = (size_t)atol(argv[i + 1]);
+		else if (strcmp(argv[i], "--first-logins") == 0)
+			first_device = argv[i + 1];
 		else if (strcmp(argv[i], "--max-seconds") == 0)
 			max_seconds = strtod(argv[i + 1], NULL);
 	}
-	if (port <= 0 || opsfile == NULL || password == NULL || tokfile == NULL || photo_kb < 1) {
+	if (port <= 0 || opsfile == NULL || password == NULL
+		|| (tokfile == NULL && first_device == NULL) || photo_kb < 1) {
 		fprintf(stderr, "usage: loadgen --port P --operators FILE --password PW --tokens FILE"
-			" [--photo-kb N] [--max-seconds S]\n");
+			" [--photo-kb N] [--max-seconds S]\n"
+			"       loadgen --port P --operators FILE --password PW --first-logins DEVICE"
+			" [--max-seconds S]\n");
 		return 2;
 	}
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -335,6 +454,8 @@ int main(int argc, char **argv)
 			ops[nops].nik) == 3)
 		nops++;
 	fclose(f);
+	if (first_device != NULL)
+		return first_logins(password, first_device, max_seconds);
 	/* tokens of earlier runs: "NAME TOKEN" */
 	f = fopen(tokfile, "r");
 	char tname[64], tok[160];
