@@ -25,6 +25,7 @@
 #include <sodium.h>
 #include <stdarg.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -451,6 +452,36 @@ static struct http_xfer *put_file(struct deposit *d, const char *url_path, const
 	return x;
 }
 
+/* a connection failure, a 5xx or 429, a problem marked retryable */
+static bool worth_retrying(const struct http_xfer *x)
+{
+	enum http_class c = http_classify(x);
+	struct proto_problem pb;
+	return c == HTTP_TRANSIENT || (c == HTTP_ANSWERED && (http_status_transient(x->status)
+		|| (sync_problem(x, &pb) && pb.retryable)));
+}
+
+/* put_file, tried again after the engine's backoff (doc/PROTOCOL.md
+ * section 4) while the answer is worth it, up to the configured tries: a
+ * cron run rides out a server restart or a photo another connection still
+ * holds (503) */
+static struct http_xfer *put_file_retrying(struct deposit *d, const char *url_path,
+	const char *file)
+{
+	for (int attempt = 1;; attempt++) {
+		struct http_xfer *x = put_file(d, url_path, file);
+		if (x == NULL || !worth_retrying(x)
+			|| (d->cfg->max_attempts > 0 && attempt >= d->cfg->max_attempts))
+			return x;
+		long wait_ms = sync_backoff_ms(d->cfg, attempt + 1,
+			randombytes_uniform(1000000) / 1e6, x->retry_after_s * 1000);
+		http_free(x);
+		struct timespec ts = { wait_ms / 1000, (wait_ms % 1000) * 1000000L };
+		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			continue;
+	}
+}
+
 /* A failed transfer or an answer that stops the whole run (no token, a
  * disabled operator, the network, a portal): false with the outcome. */
 static bool answer_usable(struct deposit *d, const struct http_xfer *x)
@@ -546,7 +577,7 @@ static bool send_one(struct deposit *d, const char *id)
 		if (!path_of(path, sizeof path, folder, name, NULL, NULL) || access(path, F_OK) != 0)
 			continue;
 		snprintf(url_path, sizeof url_path, "/sealed/%s/photo", id);
-		struct http_xfer *x = put_file(d, url_path, path);
+		struct http_xfer *x = put_file_retrying(d, url_path, path);
 		if (x == NULL)
 			return stop(d, SYNC_LOCAL, _("Berkas tersegel %s tidak terbaca."), path);
 		bool go_on = answer_usable(d, x);
@@ -564,7 +595,7 @@ static bool send_one(struct deposit *d, const char *id)
 	snprintf(url_path, sizeof url_path, "/sealed/%s", id);
 	if (!path_of(path, sizeof path, folder, "record", NULL, NULL))
 		return true;
-	struct http_xfer *x = put_file(d, url_path, path);
+	struct http_xfer *x = put_file_retrying(d, url_path, path);
 	if (x == NULL)
 		return stop(d, SYNC_LOCAL, _("Berkas tersegel %s tidak terbaca."), path);
 	bool go_on = answer_usable(d, x);
