@@ -113,6 +113,13 @@ make_jpeg() {
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 
+# flip_byte FILE OFFSET: the byte at OFFSET changed (its lowest bit
+# flipped), whatever it was
+flip_byte() {
+	flip_old=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	printf "\\$(printf '%03o' $((flip_old ^ 1)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
 # uuid: a fresh lower-case UUID v4
 uuid() {
 	od -An -tx1 -N16 /dev/urandom | tr -d ' \n' \
