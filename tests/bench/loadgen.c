@@ -302,6 +302,15 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* p50, p99 and max of the latencies taken (-1 when none) */
+static void lat_summary(double *p50, double *p99, double *mx)
+{
+	qsort(lat_ms, nlat, sizeof *lat_ms, cmp_double);
+	*p50 = nlat > 0 ? lat_ms[nlat / 2] : -1;
+	*p99 = nlat > 0 ? lat_ms[(size_t)((double)nlat * 0.99)] : -1;
+	*mx = nlat > 0 ? lat_ms[nlat - 1] : -1;
+}
+
 /* ---- first logins, all at once */
 
 struct first_login {
@@ -394,10 +403,8 @@ static int first_logins(const char *password, const char *device, double max_sec
 	}
 	double secs = now_s() - t0;
 	errors += left;   /* cut off by the time bound */
-	qsort(lat_ms, nlat, sizeof *lat_ms, cmp_double);
-	double p50 = nlat > 0 ? lat_ms[nlat / 2] : -1;
-	double p99 = nlat > 0 ? lat_ms[(size_t)((double)nlat * 0.99)] : -1;
-	double mx = nlat > 0 ? lat_ms[nlat - 1] : -1;
+	double p50, p99, mx;
+	lat_summary(&p50, &p99, &mx);
 	printf("%d %.3f %ld %ld %.1f %.1f %.1f\n", nops, secs, retries, errors, p50, p99, mx);
 	for (int i = 0; i < nops; i++) {
 		curl_easy_cleanup(fl[i].easy);
@@ -542,10 +549,8 @@ int main(int argc, char **argv)
 	}
 	double secs = now_s() - t0;
 	errors += running;   /* cut off by the time bound */
-	qsort(lat_ms, nlat, sizeof *lat_ms, cmp_double);
-	double p50 = nlat > 0 ? lat_ms[nlat / 2] : -1;
-	double p99 = nlat > 0 ? lat_ms[(size_t)((double)nlat * 0.99)] : -1;
-	double mx = nlat > 0 ? lat_ms[nlat - 1] : -1;
+	double p50, p99, mx;
+	lat_summary(&p50, &p99, &mx);
 	printf("%d %ld %ld %.3f %.1f %.2f %.2f %.2f\n", nops, requests, errors, secs,
 		(double)records / secs, p50, p99, mx);
 	return 0;
