@@ -173,7 +173,8 @@ enum record_outcome record_outcome_of(const char *decision_code, const char *rea
 	X(RECORD_WARN_PHOTO_FUTURE,    "photo_future",     N_("tanggal foto di masa depan (jam kamera salah?)")) \
 	X(RECORD_WARN_PHOTO_REUSED,    "photo_reused",     N_("foto yang sama sudah dipakai di rekaman lain")) \
 	X(RECORD_WARN_NIK_DUPLICATE,   "nik_duplicate",    N_("NIK ini sudah punya rekaman verifikasi")) \
-	X(RECORD_WARN_KK_LAYAK,        "kk_layak",         N_("anggota lain dari KK yang sama sudah ditandai layak"))
+	X(RECORD_WARN_KK_LAYAK,        "kk_layak",         N_("anggota lain dari KK yang sama sudah ditandai layak")) \
+	X(RECORD_WARN_KK_FAR,          "kk_far",           N_("rumah lebih dari 2 km dari rekaman lain dengan KK yang sama"))
 
 enum record_warning {
 #define RECORD_WARNING_ENUM(e, code, msg) e,

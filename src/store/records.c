@@ -3,7 +3,9 @@
  * and (when final) its outbox entry appear together or not at all. */
 #include "config.h"
 #include "store.h"
+#include "flag.h"
 #include "format.h"
+#include "geo.h"
 #include "store_int.h"
 #include "i18n.h"
 #include "nik.h"
@@ -458,6 +460,37 @@ enum store_status store_record_delete_draft(struct store *s, const char *uuid)
 	" down(u) AS (SELECT ?1 UNION SELECT r.uuid FROM records r JOIN down ON r.supersedes = down.u)," \
 	" chain(u) AS (SELECT u FROM up UNION SELECT u FROM down) "
 
+/* Record o belongs to the KK: typed on it, or its NIK's in the registry
+ * (a resident's record may leave kk empty). */
+#define KK_OF_RECORD(kk) "(o.kk = " kk " OR o.nik IN (SELECT nik FROM residents WHERE kk = " kk "))"
+
+/* Another current record of the KK whose house lies over FLAG_KK_FAR_M
+ * from r's: the server flags it (house_far_from_kk); here the clerk's own
+ * records only (a colleague's coordinates never come to this laptop). */
+static bool kk_house_far(struct store *s, const struct record *r, const char *kk)
+{
+	sqlite3_stmt *st;
+	if (!r->has_coord || kk[0] == '\0' || store_stmt_get(s, STMT_RECORD_KK_COORDS, CHAIN_CTE
+		"SELECT lat, lon FROM records o WHERE " KK_OF_RECORD("?3") " AND lat IS NOT NULL AND lon IS NOT NULL"
+		" AND uuid NOT IN chain AND NOT EXISTS (SELECT 1 FROM records c WHERE c.supersedes = o.uuid)",
+		&st) != STORE_OK)
+		return false;
+	store_bind_text(st, 1, r->uuid);
+	store_bind_text(st, 2, r->supersedes);
+	store_bind_text(st, 3, kk);
+	bool far = false;
+	while (!far && sqlite3_step(st) == SQLITE_ROW)
+		far = geo_distance_m(r->lat, r->lon, sqlite3_column_double(st, 0),
+			sqlite3_column_double(st, 1)) > FLAG_KK_FAR_M;
+	store_stmt_put(s, st);
+	return far;
+}
+
+/* The NIK and the KK's layak are judged against this laptop's records and
+ * against the kelurahan's shared progress (GET /progress: what colleagues
+ * verified, by NIK), so a clerk is warned offline of a colleague's work too.
+ * A progress row of this clerk is one of the records already; a colleague's
+ * layak the city rejected in review is no layak. */
 unsigned store_record_warnings(struct store *s, const struct record *r)
 {
 	struct resident res;
@@ -467,12 +500,16 @@ unsigned store_record_warnings(struct store *s, const struct record *r)
 		memcpy(kk, res.kk, sizeof kk);
 	sqlite3_stmt *st;
 	if (store_stmt_get(s, STMT_RECORD_WARNINGS, CHAIN_CTE "SELECT"
-		" EXISTS (SELECT 1 FROM records WHERE nik = ?3 AND uuid NOT IN chain),"
+		" EXISTS (SELECT 1 FROM records WHERE nik = ?3 AND uuid NOT IN chain)"
+		"  OR EXISTS (SELECT 1 FROM progress WHERE nik = ?3 AND operator <> ?9),"
 		" EXISTS (SELECT 1 FROM record_photos WHERE sha256 IN (?4, ?5, ?6)"
 		"   AND uuid NOT IN chain),"
-		" EXISTS (SELECT 1 FROM records o WHERE kk = ?7 AND nik <> ?3 AND decision = ?8"
+		" EXISTS (SELECT 1 FROM records o WHERE " KK_OF_RECORD("?7") " AND nik <> ?3 AND decision = ?8"
 		"   AND uuid NOT IN chain"
-		"   AND NOT EXISTS (SELECT 1 FROM records c WHERE c.supersedes = o.uuid))",
+		"   AND NOT EXISTS (SELECT 1 FROM records c WHERE c.supersedes = o.uuid))"
+		"  OR EXISTS (SELECT 1 FROM residents m JOIN progress p ON p.nik = m.nik"
+		"   WHERE m.kk = ?7 AND m.nik <> ?3 AND p.decision = ?8 AND p.operator <> ?9"
+		"   AND p.review <> 'rejected')",
 		&st) != STORE_OK)
 		return 0;
 	store_bind_text(st, 1, r->uuid);
@@ -484,6 +521,7 @@ unsigned store_record_warnings(struct store *s, const struct record *r)
 	if (kk[0] != '\0')
 		store_bind_text(st, 7, kk);
 	store_bind_text(st, 8, record_decision_code(DECISION_LAYAK));
+	store_bind_text(st, 9, store_operator(s));
 	unsigned bits = 0;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		if (r->nik[0] != '\0' && sqlite3_column_int(st, 0))
@@ -494,6 +532,8 @@ unsigned store_record_warnings(struct store *s, const struct record *r)
 			bits |= 1u << RECORD_WARN_KK_LAYAK;
 	}
 	store_stmt_put(s, st);
+	if (kk_house_far(s, r, kk))
+		bits |= 1u << RECORD_WARN_KK_FAR;
 	return bits;
 }
 
