@@ -12,6 +12,10 @@ bool fixture_tmpdir(const char *name, char *buf, size_t len);
 void fixture_rmdir(const char *path);
 bool fixture_write(const char *path, const void *data, size_t len);
 bool fixture_write_text(const char *path, const char *text);
+/* Import csv (the registry's text) into the store, written first as
+ * folder/residents.csv. */
+struct store;
+bool fixture_import_registry(struct store *s, const char *folder, const char *csv);
 
 struct fixture_photo {
 	bool gps;

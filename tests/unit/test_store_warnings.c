@@ -31,18 +31,12 @@ static char root[4096], dir[4200];
 
 static void import_registry(struct store *s)
 {
-	char path[4300];
-	snprintf(path, sizeof path, "%s/residents.csv", root);
-	fixture_write_text(path, "nik,kk,name,rw,kelurahan\n"
+	ok(fixture_import_registry(s, root, "nik,kk,name,rw,kelurahan\n"
 		NIK_A "," KK1 ",Budi Santoso,2," KEL "\n"
 		NIK_B "," KK1 ",Siti Aminah,2," KEL "\n"
 		NIK_C "," KK2 ",Dewi Lestari,3," KEL "\n"
-		NIK_E "," KK2 ",Eka Lestari,3," KEL "\n");
-	FILE *f = fopen(path, "rb");
-	ok(f != NULL && store_import_residents(s, f, NULL, NULL, NULL) == STORE_OK,
+		NIK_E "," KK2 ",Eka Lestari,3," KEL "\n"),
 		"registry of A, B (KK1), C, E (KK2) imported");
-	if (f != NULL)
-		fclose(f);
 }
 
 /* One item of the progress feed, stored as a sync stores it. */
