@@ -149,6 +149,10 @@ enum photo_error photo_decode_upright_buffer(const unsigned char *data, size_t l
 	int long_side, struct photo_pixels *out);
 void photo_pixels_free(struct photo_pixels *p);
 
+/* A whole regular file of 1 byte to PHOTO_MAX_BYTES into *data (malloc'd),
+ * read, not mapped (a card pulled out gives an error, not SIGBUS). */
+bool photo_load_file(const char *path, unsigned char **data, size_t *len);
+
 /* SHA-256 of a whole file as 64 lower-case hex digits. */
 bool photo_sha256_file(const char *path, char out[PHOTO_SHA256_HEX]);
 void photo_sha256_buffer(const void *data, size_t len, char out[PHOTO_SHA256_HEX]);

@@ -31,6 +31,9 @@ enum preview_mode { PREVIEW_AUTO = 0, PREVIEW_SYMBOLS, PREVIEW_ASCII, PREVIEW_SI
 
 struct preview_options {
 	const char *path;           /* the photo (JPEG) */
+	const unsigned char *data;  /* or its bytes (a stored photo: store_photo_bytes, the
+	                               file sealed in a keyed profile); NULL: path */
+	size_t len;
 	const char *caption;        /* for the last row (cut to fit), or NULL */
 	int cols, rows;             /* the terminal's size in cells; the image takes
 	                               all but the last row */

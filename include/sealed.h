@@ -45,6 +45,10 @@ char *sealed_record_open(const unsigned char *in, size_t len,
  * number of bytes. */
 bool sealed_photo_seal(int in_fd, int out_fd, const char *sha256_hex, int64_t size,
 	const unsigned char pk[SEALED_KEY_BYTES]);
+/* The same from the len clear bytes at data (a keyed profile's photo,
+ * store_photo_bytes): never a clear temp file. */
+bool sealed_photo_seal_buffer(const unsigned char *data, size_t len, int out_fd,
+	const char *sha256_hex, const unsigned char pk[SEALED_KEY_BYTES]);
 
 /* Opening a sealed photo as its bytes arrive: feed what came, the clear
  * bytes go to on_clear (on_head first, once, with the SHA-256 and size the

@@ -112,8 +112,20 @@ void store_set_final_copy(const struct store_final_copy *copy);
 /* The session token of the profile folder dir, without opening the store
  * (a locked sync); false when there is none. */
 bool store_token_read(const char *dir, char *buf, size_t len);
-/* Path of a stored photo by hash (into buf). */
+/* Where the stored photo sha256 lies (into buf): photos/ab/<sha256>.jpg in
+ * a clear store; in a keyed one a sealed file named by the keyed hash of
+ * sha256 (doc/STORE.md "Photo files").  For counting and removing files:
+ * the bytes are read with store_photo_bytes, never from this path. */
 bool store_photo_path(const struct store *s, const char *sha256, char *buf, size_t len);
+/* The store was opened with store_open_keyed. */
+bool store_is_keyed(const struct store *s);
+/* The clear bytes of the stored photo sha256 into *data (malloc'd, free
+ * with free): opened through the vault in a keyed store, read in a clear
+ * one; their SHA-256 is checked either way.  STORE_NOT_FOUND when the file
+ * is gone, STORE_REJECTED when it was changed, cut or is not this
+ * profile's (the sentence says so), STORE_IO when it cannot be read. */
+enum store_status store_photo_bytes(struct store *s, const char *sha256, unsigned char **data,
+	size_t *len);
 /* Remove a stored photo no record names (the clerk replaced or dropped it
  * before saving).  A photo some record names is kept; STORE_OK either way. */
 enum store_status store_photo_discard(struct store *s, const char *sha256);

@@ -56,6 +56,16 @@ bool vault_seal_file(const struct vault *v, const char *path, const unsigned cha
 	size_t len);
 bool vault_open_file(const struct vault *v, const char *path, unsigned char **data, size_t *len);
 
+/* The size of the file vault_seal_file writes for len clear bytes. */
+size_t vault_sealed_size(size_t len);
+
+/* A file name that says nothing of id without the key: keyed BLAKE2b-256
+ * of id under a name key derived from the data key, 64 hex digits.  The
+ * same id gives the same name (photo dedup), in this profile only. */
+#define VAULT_NAME_HEX 65
+void vault_file_name(const struct vault *v, const unsigned char *id, size_t id_len,
+	char hex[VAULT_NAME_HEX]);
+
 /* The file starts "SQLite format 3": an unencrypted database. */
 bool vault_file_is_clear(const char *path);
 

@@ -314,7 +314,7 @@ static bool encode(struct encode *e, const struct image *im, int quality,
 
 /* Read, not mapped: a photo on a card pulled out meanwhile must give an
  * error, not SIGBUS. */
-static bool read_whole(const char *path, unsigned char **data, size_t *len)
+bool photo_load_file(const char *path, unsigned char **data, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	struct stat st;
@@ -405,7 +405,7 @@ enum photo_error photo_copy_make(const char *path, const struct photo_facts *fac
 	unsigned char *data;
 	size_t len = 0;
 	memset(out, 0, sizeof *out);
-	if (!read_whole(path, &data, &len))
+	if (!photo_load_file(path, &data, &len))
 		return PHOTO_ERR_READ;
 	enum photo_error pe = photo_copy_make_buffer(data, len, facts, opt, out);
 	free(data);
@@ -537,7 +537,7 @@ enum photo_error photo_decode_upright(const char *path, int long_side, struct ph
 	enum photo_error pe = photo_read(path, 0, &facts);
 	if (pe != PHOTO_ERR_NONE)
 		return pe;
-	if (!read_whole(path, &data, &len))
+	if (!photo_load_file(path, &data, &len))
 		return PHOTO_ERR_READ;
 	pe = photo_decode_upright_buffer(data, len, long_side, out);
 	free(data);

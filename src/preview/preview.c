@@ -352,7 +352,9 @@ bool preview_show(const struct preview_options *opt, struct preview_result *r)
 	int need = opt->cols * look.cell_w > (opt->rows - 1) * look.cell_h ? opt->cols * look.cell_w
 		: (opt->rows - 1) * look.cell_h;
 	struct photo_pixels px;
-	r->photo = photo_decode_upright(opt->path, need < MAX_DECODE_SIDE ? need : MAX_DECODE_SIDE, &px);
+	int side = need < MAX_DECODE_SIDE ? need : MAX_DECODE_SIDE;
+	r->photo = opt->data != NULL ? photo_decode_upright_buffer(opt->data, opt->len, side, &px)
+		: photo_decode_upright(opt->path, side, &px);
 	if (r->photo != PHOTO_ERR_NONE) {
 		r->status = PREVIEW_BAD_PHOTO;
 		return false;

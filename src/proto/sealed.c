@@ -121,8 +121,33 @@ static bool write_head(int out_fd, const char *sha256_hex, int64_t size,
 	return common_write_all(out_fd, prefix, sizeof prefix);
 }
 
-bool sealed_photo_seal(int in_fd, int out_fd, const char *sha256_hex, int64_t size,
-	const unsigned char pk[SEALED_KEY_BYTES])
+/* Where a photo's clear bytes come from: a file descriptor, or memory. */
+struct clear_source {
+	int fd;
+	const unsigned char *data;   /* NULL: read fd */
+	size_t len, at;
+};
+
+static bool source_read(struct clear_source *src, unsigned char *buf, size_t n)
+{
+	if (src->data == NULL)
+		return read_full(src->fd, buf, n);
+	if (src->len - src->at < n)
+		return false;
+	memcpy(buf, src->data + src->at, n);
+	src->at += n;
+	return true;
+}
+
+/* nothing after the size bytes sealed */
+static bool source_ended(struct clear_source *src)
+{
+	unsigned char extra;
+	return src->data != NULL ? src->at == src->len : read(src->fd, &extra, 1) == 0;
+}
+
+static bool seal_from(struct clear_source *src, int out_fd, const char *sha256_hex,
+	int64_t size, const unsigned char pk[SEALED_KEY_BYTES])
 {
 	crypto_secretstream_xchacha20poly1305_state st;
 	unsigned char *clear = malloc(SEALED_CHUNK), *sealed = malloc(CHUNK_SEALED);
@@ -132,23 +157,35 @@ bool sealed_photo_seal(int in_fd, int out_fd, const char *sha256_hex, int64_t si
 		size_t n = size - done > SEALED_CHUNK ? SEALED_CHUNK : (size_t)(size - done);
 		done += (int64_t)n;
 		unsigned long long out_len;
-		ok = read_full(in_fd, clear, n);
+		ok = source_read(src, clear, n);
 		if (ok) {
 			crypto_secretstream_xchacha20poly1305_push(&st, sealed, &out_len, clear, n, NULL, 0,
 				done == size ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0);
 			ok = common_write_all(out_fd, sealed, (size_t)out_len);
 		}
 	}
-	unsigned char extra;
 	/* the file must hold exactly size bytes: a photo that changed is not sealed */
-	if (ok && read(in_fd, &extra, 1) != 0)
-		ok = false;
+	ok = ok && source_ended(src);
 	if (clear != NULL)
 		sodium_memzero(clear, SEALED_CHUNK);
 	sodium_memzero(&st, sizeof st);
 	free(clear);
 	free(sealed);
 	return ok;
+}
+
+bool sealed_photo_seal(int in_fd, int out_fd, const char *sha256_hex, int64_t size,
+	const unsigned char pk[SEALED_KEY_BYTES])
+{
+	struct clear_source src = { .fd = in_fd };
+	return seal_from(&src, out_fd, sha256_hex, size, pk);
+}
+
+bool sealed_photo_seal_buffer(const unsigned char *data, size_t len, int out_fd,
+	const char *sha256_hex, const unsigned char pk[SEALED_KEY_BYTES])
+{
+	struct clear_source src = { .fd = -1, .data = data, .len = len };
+	return data != NULL && seal_from(&src, out_fd, sha256_hex, (int64_t)len, pk);
 }
 
 struct sealed_photo_in {

@@ -425,6 +425,8 @@ static enum store_status open_with(const char *dir, const unsigned char *key, st
 		store_close(s);
 		return st;
 	}
+	/* a photo left clear is sealed at the next open: never a failed open */
+	store_photos_seal_clear(s);
 	store_photos_tidy(s);
 	*out = s;
 	return STORE_OK;

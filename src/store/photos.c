@@ -4,17 +4,26 @@
  * A file goes in as photos/ab/abcdef….jpg: copied to a temp file in that
  * folder, fsync'ed, renamed, and the folder fsync'ed, all before any row can
  * name it.  So after a power cut a row never names a missing or half file;
- * at worst a file has no row (cleaned by store_photo_discard or kept). */
+ * at worst a file has no row (cleaned by store_photo_discard or kept).
+ *
+ * In a keyed store (store_open_keyed) the file is sealed (vault_seal_file:
+ * written the same crash-safe way) under a name that is the keyed hash of
+ * the photo's SHA-256 (vault_file_name): photos/xy/xyz….sgv.  The SHA-256
+ * itself stays in the database (the protocol names photos by it); the same
+ * photo gets the same name, so dedup works as before.  Every reader gets
+ * the clear bytes from store_photo_bytes, never from the file. */
 #include "config.h"
 #include "store.h"
 #include "format.h"
 #include "store_int.h"
 #include "i18n.h"
 #include "photo.h"
+#include "vault.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,21 +34,54 @@
 /* A temp file this old belongs to no running import: a crash left it. */
 #define STALE_TEMP_SECONDS 3600
 #define TEMP_PREFIX ".tmp-"
+/* vault_seal_file's temp files: "<name>.tmp-<pid>" */
+#define SEALED_TEMP_MARK ".tmp-"
+#define CLEAR_SUFFIX ".jpg"
+#define SEALED_SUFFIX ".sgv"
+/* meta: every clear photo file of a previous release is sealed */
+#define META_PHOTOS_SEALED "photos.sealed"
+
+static bool clear_photo_path(const struct store *s, const char *sha256, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s/%.2s/%s" CLEAR_SUFFIX, s->photos, sha256, sha256);
+	return n > 0 && (size_t)n < len;
+}
 
 bool store_photo_path(const struct store *s, const char *sha256, char *buf, size_t len)
 {
 	if (!format_sha256_hex(sha256))
 		return false;
-	int n = snprintf(buf, len, "%s/%.2s/%s.jpg", s->photos, sha256, sha256);
+	if (s->vault == NULL)
+		return clear_photo_path(s, sha256, buf, len);
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	char name[VAULT_NAME_HEX];
+	if (sodium_hex2bin(digest, sizeof digest, sha256, 64, NULL, NULL, NULL) != 0)
+		return false;
+	vault_file_name(s->vault, digest, sizeof digest, name);
+	int n = snprintf(buf, len, "%s/%.2s/%s" SEALED_SUFFIX, s->photos, name, name);
 	return n > 0 && (size_t)n < len;
 }
 
-/* photos/ab, made durable before a file is put in it. */
-static bool shard_dir(struct store *s, const char *sha256, char *buf, size_t len)
+bool store_is_keyed(const struct store *s)
 {
-	int n = snprintf(buf, len, "%s/%.2s", s->photos, sha256);
-	if (n <= 0 || (size_t)n >= len)
+	return s->vault != NULL;
+}
+
+/* The size on disk of a stored photo of size clear bytes. */
+static int64_t disk_size(const struct store *s, int64_t size)
+{
+	return s->vault == NULL || size < 0 ? size : (int64_t)vault_sealed_size((size_t)size);
+}
+
+/* The folder of the file path (photos/ab), made durable before a file is
+ * put in it; into buf. */
+static bool shard_dir(struct store *s, const char *path, char *buf, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	if (slash == NULL || (size_t)(slash - path) >= len)
 		return false;
+	memcpy(buf, path, (size_t)(slash - path));
+	buf[slash - path] = '\0';
 	if (mkdir(buf, 0700) == 0)
 		return common_fsync_dir(s->photos);
 	return errno == EEXIST;
@@ -73,7 +115,7 @@ static enum store_status copy_in(struct store *s, const char *path,
 	const char *dest)
 {
 	char dir[PATH_MAX], tmp[PATH_MAX];
-	if (!shard_dir(s, sha256, dir, sizeof dir) ||
+	if (!shard_dir(s, dest, dir, sizeof dir) ||
 		snprintf(tmp, sizeof tmp, "%s/" TEMP_PREFIX "XXXXXX", dir) >= (int)sizeof tmp)
 		return store_fail(s, STORE_IO, _("Folder foto %s tidak bisa ditulis: %s."),
 			s->photos, strerror(errno));
@@ -117,6 +159,36 @@ static enum store_status copy_in(struct store *s, const char *path,
 		return store_disk_full(s);
 	return store_fail(s, STORE_IO, _("Foto %s gagal disimpan ke %s: %s."), name, dir,
 		strerror(err));
+}
+
+/* The keyed store's copy_in: the photo (the bytes of copy, else the file
+ * at path) checked against what was hashed and sealed to dest. */
+static enum store_status seal_in(struct store *s, const char *path,
+	const struct photo_copy *copy, const char *name, const char *sha256, int64_t size,
+	const char *dest)
+{
+	unsigned char *own = NULL;
+	const unsigned char *data = copy->data;
+	size_t len = copy->len;
+	if (data == NULL && !photo_load_file(path, &own, &len))
+		return store_fail(s, STORE_REJECTED, _("Foto %s: %s"), name,
+			gettext(photo_error_message(PHOTO_ERR_OPEN)));
+	if (data == NULL)
+		data = own;
+	char got[PHOTO_SHA256_HEX], dir[PATH_MAX];
+	photo_sha256_buffer(data, len, got);
+	enum store_status st = STORE_OK;
+	if ((int64_t)len != size || strcmp(got, sha256) != 0)
+		st = store_fail(s, STORE_REJECTED, _("Foto %s berubah saat disalin; "
+			"lampirkan sekali lagi."), name);
+	else if (!shard_dir(s, dest, dir, sizeof dir) || !vault_seal_file(s->vault, dest, data, len))
+		st = errno == ENOSPC || errno == EDQUOT ? store_disk_full(s)
+			: store_fail(s, STORE_IO, _("Foto %s gagal disimpan ke %s: %s."), name,
+				s->photos, strerror(errno));
+	if (own != NULL)
+		sodium_memzero(own, len);
+	free(own);
+	return st;
 }
 
 /* The file name the clerk picked, as text safe to show (not the path). */
@@ -183,8 +255,9 @@ enum store_status store_photo_import(struct store *s, const char *path,
 		st = store_fail(s, STORE_IO, _("Nama folder data terlalu panjang."));
 	/* the same content is already here: reuse it (a damaged copy of the
 	 * wrong size is replaced) */
-	else if (!(stat(dest, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == size))
-		st = copy_in(s, path, &copy, name, sha256, size, dest);
+	else if (!(stat(dest, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == disk_size(s, size)))
+		st = s->vault != NULL ? seal_in(s, path, &copy, name, sha256, size, dest)
+			: copy_in(s, path, &copy, name, sha256, size, dest);
 	photo_copy_free(&copy);
 	if (st != STORE_OK)
 		return st;
@@ -215,7 +288,7 @@ enum store_status store_photos_check(struct store *s, const struct record *r)
 		char path[PATH_MAX];
 		struct stat sb;
 		if (!store_photo_path(s, p->sha256, path, sizeof path) || p->size <= 0 ||
-			stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size != p->size)
+			stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size != disk_size(s, p->size))
 			return store_fail(s, STORE_REJECTED, _("Foto %s (%s) belum tersimpan di "
 				"folder data; lampirkan ulang."), record_photo_kind_code(k),
 				p->original_name);
@@ -337,7 +410,8 @@ static void tidy_shard(const char *dir, time_t now)
 		return;
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
-		if (strncmp(e->d_name, TEMP_PREFIX, strlen(TEMP_PREFIX)) != 0)
+		if (strncmp(e->d_name, TEMP_PREFIX, strlen(TEMP_PREFIX)) != 0 &&
+			strstr(e->d_name, SEALED_TEMP_MARK) == NULL)
 			continue;
 		char path[PATH_MAX];
 		struct stat sb;
@@ -364,4 +438,120 @@ void store_photos_tidy(struct store *s)
 			tidy_shard(dir, now);
 	}
 	closedir(d);
+}
+
+enum store_status store_photo_bytes(struct store *s, const char *sha256, unsigned char **data,
+	size_t *len)
+{
+	char path[PATH_MAX];
+	*data = NULL;
+	*len = 0;
+	if (!store_photo_path(s, sha256, path, sizeof path))
+		return store_fail(s, STORE_REJECTED, _("Kode foto tidak sah."));
+	if (access(path, F_OK) != 0)
+		return store_fail(s, STORE_NOT_FOUND, _("File foto %.12s… tidak ada lagi di "
+			"laptop ini."), sha256);
+	bool read = s->vault != NULL ? vault_open_file(s->vault, path, data, len)
+		: photo_load_file(path, data, len);
+	if (!read && s->vault == NULL)
+		return store_fail(s, STORE_IO, _("File foto %.12s… tidak bisa dibaca: %s."),
+			sha256, strerror(errno));
+	char got[PHOTO_SHA256_HEX] = "";
+	if (read)
+		photo_sha256_buffer(*data, *len, got);
+	if (read && strcmp(got, sha256) == 0)
+		return STORE_OK;
+	free(*data);
+	*data = NULL;
+	*len = 0;
+	/* a sealed file that does not open was changed, cut or replaced: the
+	 * same words as a clear file whose hash is wrong */
+	return store_fail(s, STORE_REJECTED, _("File foto %.12s… berubah atau rusak di "
+		"laptop ini."), sha256);
+}
+
+/* ---- a keyed profile's clear photo files of a previous release ---- */
+
+/* photos/ab/<sha256>.jpg: sealed under its keyed name first, removed only
+ * then.  A kill leaves the clear file (sealed anew next time), or both
+ * (the clear one goes next time), never neither.  The rows name the
+ * SHA-256, which stays: nothing in the database changes. */
+static bool seal_clear_file(struct store *s, const char *clear, const char *sha256)
+{
+	char sealed[PATH_MAX], dir[PATH_MAX];
+	struct stat sb;
+	if (!store_photo_path(s, sha256, sealed, sizeof sealed))
+		return false;
+	if (stat(sealed, &sb) != 0) {
+		unsigned char *data;
+		size_t len;
+		if (!photo_load_file(clear, &data, &len))
+			return false;
+		bool fine = shard_dir(s, sealed, dir, sizeof dir) &&
+			vault_seal_file(s->vault, sealed, data, len);
+		sodium_memzero(data, len);
+		free(data);
+		if (!fine)
+			return false;
+	}
+	if (unlink(clear) != 0)
+		return false;
+	snprintf(dir, sizeof dir, "%s", clear);
+	*strrchr(dir, '/') = '\0';
+	return common_fsync_dir(dir);
+}
+
+static bool clear_photo_name(const char *name, char sha256[PHOTO_SHA256_HEX])
+{
+	size_t n = strlen(name);
+	if (n != 64 + strlen(CLEAR_SUFFIX) || strcmp(name + 64, CLEAR_SUFFIX) != 0)
+		return false;
+	memcpy(sha256, name, 64);
+	sha256[64] = '\0';
+	return format_sha256_hex(sha256);
+}
+
+/* Seal the clear photos of one shard folder; false when one stays clear. */
+static bool seal_clear_shard(struct store *s, const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return false;
+	bool all = true;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		char sha256[PHOTO_SHA256_HEX], path[PATH_MAX];
+		if (clear_photo_name(e->d_name, sha256) &&
+			snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path)
+			all = seal_clear_file(s, path, sha256) && all;
+	}
+	closedir(d);
+	return all;
+}
+
+enum store_status store_photos_seal_clear(struct store *s)
+{
+	if (s->vault == NULL || store_meta_int(s, META_PHOTOS_SEALED) == 1)
+		return STORE_OK;
+	DIR *d = opendir(s->photos);
+	if (d == NULL)
+		return store_fail(s, STORE_IO, _("Folder foto %s tidak bisa ditulis: %s."),
+			s->photos, strerror(errno));
+	bool all = true;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		char dir[PATH_MAX];
+		if (strlen(e->d_name) == 2 && e->d_name[0] != '.' &&
+			snprintf(dir, sizeof dir, "%s/%s", s->photos, e->d_name) < (int)sizeof dir)
+			all = seal_clear_shard(s, dir) && all;
+	}
+	closedir(d);
+	/* one left clear (unreadable, disk full): looked at again next open */
+	if (!all)
+		return store_fail(s, STORE_IO, _("Sebagian foto lama di %s belum bisa dienkripsi; "
+			"dicoba lagi saat profil dibuka berikutnya."), s->photos);
+	enum store_status st = store_begin(s);
+	if (st == STORE_OK)
+		st = store_finish(s, store_meta_put_int(s, META_PHOTOS_SEALED, 1));
+	return st;
 }

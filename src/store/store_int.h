@@ -157,6 +157,10 @@ void store_filter_bind(sqlite3_stmt *st, const struct store_filter *f, bool by_n
 /* Bring the schema up to date (at open). */
 enum store_status store_migrate(struct store *s);
 
+/* A keyed store: seal the clear photo files a previous release left
+ * (once; a meta row says it is done).  STORE_IO when one stays clear. */
+enum store_status store_photos_seal_clear(struct store *s);
+
 /* Open-time housekeeping of the photo folder (stale temp files). */
 void store_photos_tidy(struct store *s);
 

@@ -177,18 +177,14 @@ enum store_status store_sync_local_only(struct store *s, struct store_local_only
 
 enum store_status store_photo_verify(struct store *s, const char *sha256, int64_t size)
 {
-	char path[PATH_MAX], got[PHOTO_SHA256_HEX];
-	struct stat sb;
-	if (!store_photo_path(s, sha256, path, sizeof path) || stat(path, &sb) != 0)
-		return store_fail(s, STORE_NOT_FOUND, _("File foto %.12s… tidak ada lagi di "
-			"laptop ini."), sha256);
-	if (!photo_sha256_file(path, got))
-		return store_fail(s, STORE_IO, _("File foto %.12s… tidak bisa dibaca: %s."),
-			sha256, strerror(errno));
-	if (strcmp(got, sha256) != 0 || (size >= 0 && (int64_t)sb.st_size != size))
+	unsigned char *data;
+	size_t len;
+	enum store_status st = store_photo_bytes(s, sha256, &data, &len);
+	free(data);
+	if (st == STORE_OK && size >= 0 && (int64_t)len != size)
 		return store_fail(s, STORE_REJECTED, _("File foto %.12s… berubah atau rusak di "
 			"laptop ini."), sha256);
-	return STORE_OK;
+	return st;
 }
 
 /* ---------------------------------------------------------------- registry pull */

@@ -42,6 +42,7 @@
 #define KDF_CONTEXT "sgvault1"      /* crypto_kdf contexts are 8 bytes */
 #define KDF_PAGES 1
 #define KDF_FILES 2
+#define KDF_NAMES 3
 
 _Static_assert(crypto_aead_xchacha20poly1305_ietf_KEYBYTES == VAULT_KEY_BYTES, "page key");
 _Static_assert(crypto_secretstream_xchacha20poly1305_KEYBYTES == VAULT_KEY_BYTES, "file key");
@@ -50,8 +51,9 @@ _Static_assert(NONCE_BYTES + TAG_BYTES == VAULT_RESERVE, "reserve holds nonce an
 struct vault {
 	sqlite3_vfs vfs;               /* first: SQLite hands back a sqlite3_vfs * */
 	sqlite3_vfs *real;
-	unsigned char *page_key;       /* sodium_malloc'ed, with the file key after it */
+	unsigned char *page_key;       /* sodium_malloc'ed, the file and name keys after it */
 	unsigned char *file_key;
+	unsigned char *name_key;
 	/* nonces: a random prefix drawn once, then a counter: unique for this
 	 * key without a getrandom() call per page written */
 	unsigned char nonce_prefix[NONCE_BYTES - 8];
@@ -523,7 +525,7 @@ struct vault *vault_new(const unsigned char key[VAULT_KEY_BYTES])
 	struct vault *v = calloc(1, sizeof *v);
 	if (v == NULL)
 		return NULL;
-	v->page_key = sodium_malloc(2 * VAULT_KEY_BYTES);
+	v->page_key = sodium_malloc(3 * VAULT_KEY_BYTES);
 	if (v->page_key == NULL) {
 		free(v);
 		return NULL;
@@ -533,6 +535,8 @@ struct vault *vault_new(const unsigned char key[VAULT_KEY_BYTES])
 		KDF_PAGES, KDF_CONTEXT, key);
 	v->file_key = v->page_key + VAULT_KEY_BYTES;
 	crypto_kdf_derive_from_key(v->file_key, VAULT_KEY_BYTES, KDF_FILES, KDF_CONTEXT, key);
+	v->name_key = v->file_key + VAULT_KEY_BYTES;
+	crypto_kdf_derive_from_key(v->name_key, VAULT_KEY_BYTES, KDF_NAMES, KDF_CONTEXT, key);
 	snprintf(v->name, sizeof v->name, "sigacor-vault-%p", (void *)v);
 	v->real = real;
 	v->vfs = (sqlite3_vfs) {
@@ -628,6 +632,22 @@ static void one_file_key(const struct vault *v, const unsigned char id[FILE_ID_B
 	unsigned char key[VAULT_KEY_BYTES])
 {
 	crypto_generichash(key, VAULT_KEY_BYTES, id, FILE_ID_BYTES, v->file_key, VAULT_KEY_BYTES);
+}
+
+size_t vault_sealed_size(size_t len)
+{
+	size_t chunks = len / FILE_CHUNK + 1;   /* the last one may be empty */
+	if (len > 0 && len % FILE_CHUNK == 0)
+		chunks--;
+	return FILE_HEAD + len + chunks * SS_ABYTES;
+}
+
+void vault_file_name(const struct vault *v, const unsigned char *id, size_t id_len,
+	char hex[VAULT_NAME_HEX])
+{
+	unsigned char mac[VAULT_KEY_BYTES];
+	crypto_generichash(mac, sizeof mac, id, id_len, v->name_key, VAULT_KEY_BYTES);
+	sodium_bin2hex(hex, VAULT_NAME_HEX, mac, sizeof mac);
 }
 
 static bool seal_into(const struct vault *v, int fd, const unsigned char *data, size_t len)

@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <stdlib.h>
+#include <sodium.h>
 #include <string.h>
 #include <strings.h>
 
@@ -224,18 +225,23 @@ bool http_set_sealed_file(struct http_xfer *x, const char *path, int64_t size)
 		&& upload_from_file(x, size, 0);
 }
 
-bool http_set_file(struct http_xfer *x, const char *path, int64_t size, int64_t offset)
+bool http_set_photo(struct http_xfer *x, unsigned char *data, size_t len, int64_t offset)
 {
 	char resume[48];
-	x->upload = fopen(path, "rb");
+	x->upload_data = data;
+	x->upload_data_len = len;
+	/* the clear bytes stay in memory: read by curl through a memory stream,
+	 * never written to a temp file */
+	x->upload = data != NULL && len > 0 ? fmemopen(data, len, "rb") : NULL;
 	if (x->upload == NULL)
 		return false;
+	int64_t size = (int64_t)len;
 	if (offset < 0 || offset > size || fseeko(x->upload, (off_t)offset, SEEK_SET) != 0)
 		return false;
 	x->upload_size = size;
 	x->upload_from = offset;
 	snprintf(resume, sizeof resume, "Upload-Offset: %lld", (long long)offset);
-	/* UPLOAD makes it a PUT with the body read from the file; the server
+	/* UPLOAD makes it a PUT with the body read from the stream; the server
 	 * answers 200 (has it) or 413 to "Expect: 100-continue" before the body
 	 * travels.  Asked for whatever the size (libcurl adds it only over
 	 * 1 MB): a photo the server holds then never costs its bytes again */
@@ -335,6 +341,9 @@ void http_free(struct http_xfer *x)
 	curl_slist_free_all(x->headers);
 	if (x->upload != NULL)
 		fclose(x->upload);
+	if (x->upload_data != NULL)      /* a clear photo */
+		sodium_memzero(x->upload_data, x->upload_data_len);
+	free(x->upload_data);
 	if (x->send_body != NULL)        /* a login body holds the password */
 		memset(x->send_body, 0, strlen(x->send_body));
 	free(x->send_body);

@@ -340,16 +340,26 @@ static void send_ahead(struct sync *s)
 		store_photo_queue_next(s->store, s->photos_refused_in_run + 1, &q) != STORE_OK)
 		return;
 	const struct record_photo *p = &s->rec.photos[s->photo_kind];
-	char path[128], file[4096];
+	char path[128];
+	unsigned char *data;
+	size_t len;
 	if (strcmp(q.sha256, p->sha256) == 0 || !format_sha256_hex(q.sha256) ||
-		over_budget(s, p->size - s->blob_offset + q.size) ||
-		!store_photo_path(s->store, q.sha256, file, sizeof file))
+		over_budget(s, p->size - s->blob_offset + q.size))
 		return;
+	/* a photo that does not read right is left to its own step */
+	if (store_photo_bytes(s->store, q.sha256, &data, &len) != STORE_OK)
+		return;
+	if ((int64_t)len != q.size) {
+		free(data);
+		return;
+	}
 	blob_path(q.sha256, path, sizeof path);
 	struct http_xfer *x = sync_request(s, "PUT", path, HTTP_SMALL_MAX);
-	if (x == NULL)
+	if (x == NULL) {
+		free(data);
 		return;
-	if (!http_set_file(x, file, q.size, 0) ||
+	}
+	if (!http_set_photo(x, data, len, 0) ||
 		curl_multi_add_handle(s->multi, x->easy) != CURLM_OK) {
 		http_free(x);
 		return;
@@ -496,21 +506,27 @@ static char *encode_for_server(struct sync *s)
 	return json;
 }
 
-/* The photo file is gone or changed: this record can never be sent as it
- * was finalised. */
-static bool photo_broken(struct sync *s, const struct record_photo *p)
+/* The photo file is gone or changed (st from store_photo_bytes or
+ * store_photo_verify): this record can never be sent as it was
+ * finalised.  An unreadable file stops the run instead. */
+static void photo_unusable(struct sync *s, enum store_status st)
 {
-	enum store_status st = store_photo_verify(s->store, p->sha256, p->size);
-	if (st == STORE_OK)
-		return false;
 	if (st == STORE_IO || st == STORE_BUSY) {
 		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
-		return true;
+		return;
 	}
 	char msg[RECORD_TEXT_MAX];
 	snprintf(msg, sizeof msg, _("Foto %s: %s Buat rekaman koreksi dengan foto yang benar."),
 		record_photo_kind_code((enum photo_kind)s->photo_kind), store_error(s->store));
 	refuse_photo(s, msg);
+}
+
+static bool photo_broken(struct sync *s, const struct record_photo *p)
+{
+	enum store_status st = store_photo_verify(s->store, p->sha256, p->size);
+	if (st == STORE_OK)
+		return false;
+	photo_unusable(s, st);
 	return true;
 }
 
@@ -529,16 +545,25 @@ void push_start(struct sync *s)
 				return;
 			}
 			blob_path(p->sha256, path, sizeof path);
-			char file[4096];
-			if (!store_photo_path(s->store, p->sha256, file, sizeof file)) {
-				photo_broken(s, p);
+			/* the clear bytes through the store (sealed in a keyed
+			 * profile): never the file itself */
+			unsigned char *data;
+			size_t len;
+			enum store_status st = store_photo_bytes(s->store, p->sha256, &data, &len);
+			if (st == STORE_OK && (int64_t)len != p->size) {
+				free(data);
+				st = store_photo_verify(s->store, p->sha256, p->size);
+			}
+			if (st != STORE_OK) {
+				photo_unusable(s, st);
 				return;
 			}
 			x = sync_request(s, "PUT", path, HTTP_SMALL_MAX);
-			if (x != NULL && !http_set_file(x, file, p->size, s->blob_offset)) {
+			if (x == NULL)
+				free(data);
+			if (x != NULL && !http_set_photo(x, data, len, s->blob_offset)) {
 				http_free(x);
-				if (!photo_broken(s, p))
-					sync_stop(s, SYNC_LOCAL, "%s", _("File foto tidak bisa dibuka."));
+				sync_stop(s, SYNC_LOCAL, "%s", _("Memori tidak cukup."));
 				return;
 			}
 			s->blob_started_ms = common_now_ms();

@@ -157,28 +157,24 @@ static bool write_sealed_record(const char *path, const char *json,
 	return ok;
 }
 
-/* The photo as the clerk saved it: the store's clear file today.  (When
- * photo files are sealed under the data key, this is where they are
- * opened through the vault instead.) */
-static int open_photo(struct store *s, const struct record_photo *p)
-{
-	char path[PATH_MAX];
-	if (!store_photo_path(s, p->sha256, path, sizeof path))
-		return -1;
-	return open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-}
-
+/* The photo as the clerk saved it, its clear bytes through the store
+ * (opened through the vault in a keyed profile, the hash checked), sealed
+ * to the city's key from memory. */
 static bool write_sealed_photo(struct store *s, const struct record_photo *p, const char *path,
 	const unsigned char pk[SEALED_KEY_BYTES])
 {
-	int in = open_photo(s, p);
-	int out = in >= 0 ? open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)
-		: -1;
-	bool ok = out >= 0 && sealed_photo_seal(in, out, p->sha256, p->size, pk) && fsync(out) == 0;
-	if (in >= 0)
-		close(in);
+	unsigned char *data;
+	size_t len;
+	if (store_photo_bytes(s, p->sha256, &data, &len) != STORE_OK)
+		return false;
+	int out = (int64_t)len == p->size ? open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		O_CLOEXEC, 0600) : -1;
+	bool ok = out >= 0 && sealed_photo_seal_buffer(data, len, out, p->sha256, pk) &&
+		fsync(out) == 0;
 	if (out >= 0)
 		close(out);
+	sodium_memzero(data, len);
+	free(data);
 	return ok;
 }
 

@@ -21,6 +21,8 @@ struct http_xfer {
 	struct curl_slist *headers;
 	char *send_body;             /* JSON request body (owned), or NULL */
 	FILE *upload;                /* photo request body, or NULL */
+	unsigned char *upload_data;  /* a photo's clear bytes under upload (owned) */
+	size_t upload_data_len;
 	int64_t upload_size;
 	int64_t upload_from;         /* the body is the file from this byte on */
 	/* the answer */
@@ -57,9 +59,10 @@ struct http_xfer *http_new(const struct sync_config *cfg, const char *ca_file,
 bool http_add_header(struct http_xfer *x, const char *header);
 /* The request body: JSON text (taken over, freed with x) or a file. */
 bool http_set_json(struct http_xfer *x, char *json);
-/* The body of a photo PUT: the file of size bytes, from byte offset on
+/* The body of a photo PUT: the clear bytes of the photo (store_photo_bytes;
+ * taken over, wiped and freed with x, even on failure) from byte offset on
  * (Upload-Offset, doc/PROTOCOL.md "Resuming a photo"). */
-bool http_set_file(struct http_xfer *x, const char *path, int64_t size, int64_t offset);
+bool http_set_photo(struct http_xfer *x, unsigned char *data, size_t len, int64_t offset);
 /* The body of a sealed deposit (doc/PROTOCOL.md section 7a): the file whole. */
 bool http_set_sealed_file(struct http_xfer *x, const char *path, int64_t size);
 /* The clerk's sentence of a verification answer's flags (push.c). */

@@ -187,15 +187,19 @@ static void read_photo_facts(struct ui *ui, struct form *f)
 {
 	for (int k = 0; k < PHOTO_KIND_COUNT; k++) {
 		const struct record_photo *p = &f->rec.photos[k];
-		char path[PATH_MAX];
+		unsigned char *data;
+		size_t len;
 		struct photo_facts facts;
 		f->gps_known[k] = false;
-		if (!p->attached || p->has_gps || !store_photo_path(ui->store, p->sha256, path, sizeof path))
+		/* through the store: the file is sealed in a keyed profile */
+		if (!p->attached || p->has_gps ||
+			store_photo_bytes(ui->store, p->sha256, &data, &len) != STORE_OK)
 			continue;
-		if (photo_read(path, PHOTO_READ_EXIF, &facts) == PHOTO_ERR_NONE) {
+		if (photo_read_buffer(data, len, PHOTO_READ_EXIF, &facts) == PHOTO_ERR_NONE) {
 			f->gps_known[k] = true;
 			f->gps_problem[k] = facts.gps.problem;
 		}
+		free(data);
 	}
 }
 
@@ -380,19 +384,23 @@ int form_attached_kind(const struct form *f, const char *name)
 	return -1;
 }
 
-bool form_photo_path(struct ui *ui, const struct form *f, int kind, char *buf, size_t len)
+bool form_photo_bytes(struct ui *ui, const struct form *f, int kind, unsigned char **data,
+	size_t *len)
 {
 	const struct record_photo *p = kind >= 0 && kind < PHOTO_KIND_COUNT ? &f->rec.photos[kind] : NULL;
-	return p != NULL && p->attached && ui->store != NULL
-		&& store_photo_path(ui->store, p->sha256, buf, len);
+	*data = NULL;
+	if (p == NULL || !p->attached || ui->store == NULL)
+		return false;
+	if (store_photo_bytes(ui->store, p->sha256, data, len) == STORE_OK)
+		return true;
+	ui_message(ui, ROLE_ERROR, "%s", store_error(ui->store));
+	return false;
 }
 
-bool form_attached_copy(struct ui *ui, const struct form *f, const char *name, long long size,
-	char *buf, size_t len)
+int form_attached_copy(const struct form *f, const char *name, long long size)
 {
 	int kind = form_attached_kind(f, name);
-	return kind >= 0 && f->rec.photos[kind].original_size == size
-		&& form_photo_path(ui, f, kind, buf, len);
+	return kind >= 0 && f->rec.photos[kind].original_size == size ? kind : -1;
 }
 
 int form_next_empty_slot(const struct form *f, int kind)

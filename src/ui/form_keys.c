@@ -360,18 +360,23 @@ static unsigned frozen_key(struct ui *ui, struct form *f, const struct ui_key *k
 /* F4 on a photo slot: its photo drawn in the terminal (the copy kept) */
 static unsigned view_photo(struct ui *ui, struct form *f, int slot)
 {
-	char path[PATH_MAX];
+	unsigned char *data;
+	size_t len;
 	if (slot < 0) {
 		ui_message(ui, ROLE_WARN, "%s", _("Pindah ke kotak foto (KTP, KK atau rumah) untuk melihat fotonya."));
 		return UI_HANDLED;
 	}
-	if (!form_photo_path(ui, f, slot, path, sizeof path)) {
+	const struct record_photo *p = &f->rec.photos[slot];
+	if (!p->attached) {
 		ui_message(ui, ROLE_WARN, _("%s belum terlampir: Enter untuk memilih."), ui_photo_kind_label(slot));
 		return UI_HANDLED;
 	}
-	const struct record_photo *p = &f->rec.photos[slot];
-	return ui_view_photo(ui, path, p->original_name[0] != '\0' ? p->original_name
-		: ui_photo_kind_label(slot));
+	if (!form_photo_bytes(ui, f, slot, &data, &len))
+		return UI_HANDLED;
+	unsigned flags = ui_view_photo(ui, NULL, data, len, p->original_name[0] != '\0'
+		? p->original_name : ui_photo_kind_label(slot));
+	free(data);
+	return flags;
 }
 
 static unsigned form_key(struct ui *ui, void *state, const struct ui_key *k)

@@ -41,7 +41,8 @@ static void wait_key(const struct ui *ui)
 	} while (poll(&pfd, 1, SEQUENCE_MS) > 0 && (pfd.revents & POLLIN) != 0);
 }
 
-unsigned ui_view_photo(struct ui *ui, const char *path, const char *name)
+unsigned ui_view_photo(struct ui *ui, const char *path, const unsigned char *data, size_t len,
+	const char *name)
 {
 	char caption[512];
 	snprintf(caption, sizeof caption, _("%s  (tombol apa saja: kembali)"), name);
@@ -49,7 +50,7 @@ unsigned ui_view_photo(struct ui *ui, const char *path, const char *name)
 	 * end it at once */
 	flushinp();
 	fflush(stdout);
-	struct preview_options o = { .path = path, .caption = caption, .cols = COLS,
+	struct preview_options o = { .path = path, .data = data, .len = len, .caption = caption, .cols = COLS,
 		.rows = LINES, .mode = PREVIEW_AUTO, .fd = STDOUT_FILENO };
 	struct preview_result r;
 	if (!preview_show_child(&o, &r)) {

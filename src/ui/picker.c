@@ -499,9 +499,15 @@ static unsigned view(struct ui *ui, struct picker *p, struct entry *e)
 		return UI_HANDLED;
 	}
 	char path[PATH_MAX * 2];
-	if (!form_attached_copy(ui, p->form, e->name, e->size, path, sizeof path))
-		snprintf(path, sizeof path, "%s/%s", p->dir, e->name);
-	return ui_view_photo(ui, path, e->name);
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int kind = form_attached_copy(p->form, e->name, e->size);
+	if (kind >= 0 && !form_photo_bytes(ui, p->form, kind, &data, &len))
+		return UI_HANDLED;
+	snprintf(path, sizeof path, "%s/%s", p->dir, e->name);
+	unsigned flags = ui_view_photo(ui, path, data, len, e->name);
+	free(data);
+	return flags;
 }
 
 /* the phone's QR code on screen: Enter fetches what it sent, Esc returns */

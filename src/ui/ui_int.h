@@ -360,13 +360,15 @@ bool form_attach_photo(struct ui *ui, struct form *f, int kind, const char *path
 	const struct photo_facts *facts);
 /* The slot a file of this name is attached to, or -1. */
 int form_attached_kind(const struct form *f, const char *name);
-/* The stored file of the photo in slot kind (the smaller copy kept, when
- * one was made); false when the slot is empty. */
-bool form_photo_path(struct ui *ui, const struct form *f, int kind, char *buf, size_t len);
-/* The stored file of the photo attached from a file of this name and
- * size (the picker shows the copy, smaller to decode); false when none. */
-bool form_attached_copy(struct ui *ui, const struct form *f, const char *name, long long size,
-	char *buf, size_t len);
+/* The clear bytes of the stored photo in slot kind (the smaller copy kept,
+ * when one was made) through the store (store_photo_bytes: sealed in a
+ * keyed profile), malloc'd; false when the slot is empty or the file does
+ * not read right (the reason in the message line). */
+bool form_photo_bytes(struct ui *ui, const struct form *f, int kind, unsigned char **data,
+	size_t *len);
+/* The slot of the photo attached from a file of this name and size (the
+ * picker shows the copy, smaller to decode), or -1. */
+int form_attached_copy(const struct form *f, const char *name, long long size);
 /* The first empty photo slot the record's outcome needs (doc/EVIDENCE.md)
  * at or after kind (wrapping), or -1. */
 int form_next_empty_slot(const struct form *f, int kind);
@@ -375,10 +377,12 @@ void ui_format_size(long long bytes, char *buf, size_t len);
 /* "2026-11-20 10:00:00" -> "20-11-2026 10:00" */
 void ui_format_taken(const char *taken, char *buf, size_t len);
 
-/* Show the photo at path over the whole terminal (photo_view.c) until a
- * key; name for the caption.  A photo that cannot be shown leaves the
+/* Show the photo over the whole terminal (photo_view.c) until a key: the
+ * len bytes at data when data is not NULL (a stored photo), else the file
+ * at path; name for the caption.  A photo that cannot be shown leaves the
  * reason in the message line.  Returns the UI_* flags for the loop. */
-unsigned ui_view_photo(struct ui *ui, const char *path, const char *name);
+unsigned ui_view_photo(struct ui *ui, const char *path, const unsigned char *data, size_t len,
+	const char *name);
 
 struct picker_args {
 	struct form *form;
