@@ -6,8 +6,13 @@
  * another kelurahan; a disabled operator. */
 #include "config.h"
 #include "csv.h"
+#include "photo.h"
+#include "sync.h"
 #include "synctest.h"
 #include "tap.h"
+
+#include <poll.h>
+#include <sodium.h>
 
 #include <signal.h>
 #include <sqlite3.h>
@@ -350,6 +355,83 @@ static void test_push(struct st_client *a)
 	unsetenv("SIGACOR_SYNC_MAX_ATTEMPTS");
 }
 
+/* A keyed profile (store_open_keyed: the database and photo files sealed)
+ * sends its photos from memory: a copy of budi's profile with one more
+ * record, opened keyed (the clear photo files are sealed at that open),
+ * synced in this process against the real server; the server holds each
+ * photo byte for byte as it was attached (its SHA-256 the original's). */
+static void test_push_keyed(const struct st_client *a)
+{
+	char root[4200], cmd[13000];
+	snprintf(root, sizeof root, "%s/keyed", dir);
+	struct st_client k;
+	st_client_init(&k, root, a->op);
+	snprintf(cmd, sizeof cmd, "mkdir -p '%s' && cp -a '%s' '%s'", root, a->profile, k.profile);
+	static char uuid[1][37];
+	bool copied = system(cmd) == 0;
+	ok(copied && st_make_records(&k, nik_list(k1_niks, RECORDS + 5, 1), 1, K1, 30 * 1024,
+		"keyed", uuid) == 1, "keyed: a copy of the profile with one more record");
+	/* the photos as attached, before the keyed open seals them */
+	struct store *s;
+	char err[512] = "";
+	struct record r;
+	unsigned char *original[PHOTO_KIND_COUNT] = { NULL };
+	size_t original_len[PHOTO_KIND_COUNT] = { 0 };
+	bool read = store_open(k.profile, &s, err, sizeof err) == STORE_OK &&
+		store_record_get(s, uuid[0], &r) == STORE_OK;
+	for (int i = 0; read && i < PHOTO_KIND_COUNT; i++)
+		read = store_photo_bytes(s, r.photos[i].sha256, &original[i], &original_len[i])
+			== STORE_OK;
+	if (s != NULL)
+		store_close(s);
+	unsigned char key[32];
+	randombytes_buf(key, sizeof key);
+	if (!ok(read && store_open_keyed(k.profile, key, &s, err, sizeof err) == STORE_OK,
+		"keyed: opened keyed (%s)", read ? err : "photos not read")) {
+		for (int i = 0; i < PHOTO_KIND_COUNT; i++)
+			free(original[i]);
+		return;
+	}
+	char probe[4400];
+	store_photo_path(s, r.photos[PHOTO_KIND_KTP].sha256, probe, sizeof probe);
+	char *head = st_read_file(probe, NULL);
+	ok(head != NULL && memcmp(head, "SGVF1", 5) == 0, "keyed: the KTP photo file is sealed");
+	free(head);
+	struct sync_config cfg;
+	sync_config_init(&cfg);
+	cfg.pull = false;
+	struct sync *y = sync_new(s, &cfg, err, sizeof err);
+	struct sync_progress p = { 0 };
+	bool started = y != NULL && sync_start(y);
+	for (int64_t end = st_now_ms() + 60000; started && sync_running(y) && st_now_ms() < end;) {
+		sync_poll(y, NULL, 0, 100);
+		sync_perform(y);
+	}
+	if (y != NULL)
+		sync_progress(y, &p);
+	ok(started && p.outcome == SYNC_OK && p.photos_uploaded == 3, "keyed: the sync sent the "
+		"record and its 3 photos (outcome %s, %lld photos)", sync_outcome_code(p.outcome),
+		(long long)p.photos_uploaded);
+	sync_free(y);
+	store_close(s);
+	int same = 0;
+	for (int i = 0; i < PHOTO_KIND_COUNT; i++) {
+		char theirs[4400], sha[PHOTO_SHA256_HEX] = "";
+		size_t len = 0;
+		snprintf(theirs, sizeof theirs, "%s/blobs/%.2s/%s", srv_dir, r.photos[i].sha256,
+			r.photos[i].sha256);
+		char *blob = st_read_file(theirs, &len);
+		if (blob != NULL)
+			photo_sha256_buffer(blob, len, sha);
+		same += blob != NULL && strcmp(sha, r.photos[i].sha256) == 0 &&
+			len == original_len[i] && memcmp(blob, original[i], len) == 0;
+		free(blob);
+		free(original[i]);
+	}
+	is_int(same, PHOTO_KIND_COUNT, "keyed: the server holds each photo as attached, its "
+		"SHA-256 the original's");
+}
+
 /* Lines of the server's log containing what. */
 static long log_lines(const char *what)
 {
@@ -460,7 +542,7 @@ static void record_message(const struct st_client *c, const char *uuid, char *ms
 	enum record_state *state)
 {
 	struct store *s;
-	char err[512];
+	char err[512] = "";
 	struct record r;
 	msg[0] = '\0';
 	*state = STATE_DRAFT;
@@ -548,7 +630,7 @@ int main(void)
 		return tap_done();
 	}
 	pick_niks();
-	ok(n_k1 >= RECORDS + 5 && n_k5 >= 1, "NIKs picked from the registry");
+	ok(n_k1 >= RECORDS + 6 && n_k5 >= 1, "NIKs picked from the registry");
 	struct st_client a, ani;
 	st_client_init(&a, dir, "budi");
 	st_client_init(&ani, dir, "ani");
@@ -556,6 +638,7 @@ int main(void)
 	test_pull(&a, &ani);
 	test_push(&a);
 	test_resend(&a);
+	test_push_keyed(&a);
 	test_resume(&a);
 	test_refusals(&a);
 	test_disabled(&a);
