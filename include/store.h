@@ -117,6 +117,21 @@ bool store_token_read(const char *dir, char *buf, size_t len);
  * sha256 (doc/STORE.md "Photo files").  For counting and removing files:
  * the bytes are read with store_photo_bytes, never from this path. */
 bool store_photo_path(const struct store *s, const char *sha256, char *buf, size_t len);
+/* Other files of the profile that hold photos (the phone's photo inbox,
+ * PROFILE/inbox): store_file_write writes data to path whole (temp file
+ * 0600, fsync, rename), sealed (vault_seal_file) when the store is keyed
+ * and path lies in the profile folder, clear elsewhere (a folder the clerk
+ * chose); false with errno.  store_file_has: path holds len clear bytes as
+ * store_file_write left them.  store_file_sealed: a keyed store and path is
+ * a sealed file.  store_file_bytes: the clear bytes of a photo file (a
+ * sealed one opened with the key, STORE_REJECTED with a sentence when it
+ * was changed or is not this profile's; any other read as it is),
+ * malloc'd.  store_photo_import takes a sealed file too. */
+bool store_file_write(struct store *s, const char *path, const void *data, size_t len);
+bool store_file_has(const struct store *s, const char *path, int64_t len);
+bool store_file_sealed(const struct store *s, const char *path);
+enum store_status store_file_bytes(struct store *s, const char *path, unsigned char **data,
+	size_t *len);
 /* The store was opened with store_open_keyed. */
 bool store_is_keyed(const struct store *s);
 /* The clear bytes of the stored photo sha256 into *data (malloc'd, free

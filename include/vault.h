@@ -66,6 +66,9 @@ size_t vault_sealed_size(size_t len);
 void vault_file_name(const struct vault *v, const unsigned char *id, size_t id_len,
 	char hex[VAULT_NAME_HEX]);
 
+/* The file starts as vault_seal_file writes it. */
+bool vault_file_is_sealed(const char *path);
+
 /* The file starts "SQLite format 3": an unencrypted database. */
 bool vault_file_is_clear(const char *path);
 

@@ -87,6 +87,13 @@ static bool shard_dir(struct store *s, const char *path, char *buf, size_t len)
 	return errno == EEXIST;
 }
 
+/* A photo to import that this keyed profile sealed (a photo of the phone's
+ * inbox): its clear bytes, or data NULL for any other file (read by path). */
+struct opened {
+	unsigned char *data;
+	size_t len;
+};
+
 static bool copy_fd(int in, int out, int64_t *copied)
 {
 	unsigned char *buf = malloc(COPY_CHUNK);
@@ -161,15 +168,16 @@ static enum store_status copy_in(struct store *s, const char *path,
 		strerror(err));
 }
 
-/* The keyed store's copy_in: the photo (the bytes of copy, else the file
- * at path) checked against what was hashed and sealed to dest. */
-static enum store_status seal_in(struct store *s, const char *path,
+/* The keyed store's copy_in: the photo (the bytes of copy, else those of
+ * the sealed file opened, else the file at path) checked against what was
+ * hashed and sealed to dest. */
+static enum store_status seal_in(struct store *s, const char *path, const struct opened *in,
 	const struct photo_copy *copy, const char *name, const char *sha256, int64_t size,
 	const char *dest)
 {
 	unsigned char *own = NULL;
-	const unsigned char *data = copy->data;
-	size_t len = copy->len;
+	const unsigned char *data = copy->data != NULL ? copy->data : in->data;
+	size_t len = copy->data != NULL ? copy->len : in->len;
 	if (data == NULL && !photo_load_file(path, &own, &len))
 		return store_fail(s, STORE_REJECTED, _("Foto %s: %s"), name,
 			gettext(photo_error_message(PHOTO_ERR_OPEN)));
@@ -212,12 +220,14 @@ static void display_name(const char *path, char *buf, size_t len)
 
 /* The copy kept of a photo: smaller when it is large (doc/PHOTOS.md), its
  * hash and size in sha256/size. */
-static enum store_status make_copy(struct store *s, const char *path, const char *name,
-	const struct photo_facts *facts, struct photo_copy *copy, char sha256[PHOTO_SHA256_HEX],
-	int64_t *size)
+static enum store_status make_copy(struct store *s, const char *path,
+	const struct opened *in, const char *name, const struct photo_facts *facts,
+	struct photo_copy *copy, char sha256[PHOTO_SHA256_HEX], int64_t *size)
 {
 	struct photo_copy_options opt = { PHOTO_COPY_LONG_SIDE, PHOTO_COPY_QUALITY };
-	enum photo_error pe = photo_copy_make(path, facts, &opt, copy);
+	enum photo_error pe = in->data != NULL
+		? photo_copy_make_buffer(in->data, in->len, facts, &opt, copy)
+		: photo_copy_make(path, facts, &opt, copy);
 	if (pe != PHOTO_ERR_NONE)
 		return store_fail(s, STORE_REJECTED, _("Foto %s: %s"), name,
 			gettext(photo_error_message(pe)));
@@ -231,13 +241,31 @@ static enum store_status make_copy(struct store *s, const char *path, const char
 	return STORE_OK;
 }
 
+static enum store_status import_opened(struct store *s, const char *path,
+	const struct opened *in, const char *name, struct record_photo *slot);
+
 enum store_status store_photo_import(struct store *s, const char *path,
 	struct record_photo *slot)
 {
 	char name[sizeof slot->original_name];
 	display_name(path, name, sizeof name);
+	struct opened in = { NULL, 0 };
+	if (store_file_sealed(s, path) && store_file_bytes(s, path, &in.data, &in.len) != STORE_OK)
+		return STORE_REJECTED;
+	enum store_status st = import_opened(s, path, &in, name, slot);
+	if (in.data != NULL)
+		sodium_memzero(in.data, in.len);
+	free(in.data);
+	return st;
+}
+
+static enum store_status import_opened(struct store *s, const char *path,
+	const struct opened *in, const char *name, struct record_photo *slot)
+{
 	struct photo_facts facts;
-	enum photo_error pe = photo_read(path, PHOTO_READ_EXIF | PHOTO_READ_HASH, &facts);
+	enum photo_error pe = in->data != NULL
+		? photo_read_buffer(in->data, in->len, PHOTO_READ_EXIF | PHOTO_READ_HASH, &facts)
+		: photo_read(path, PHOTO_READ_EXIF | PHOTO_READ_HASH, &facts);
 	if (pe == PHOTO_ERR_NONE && facts.type != PHOTO_TYPE_JPEG)
 		pe = PHOTO_ERR_NOT_JPEG;
 	if (pe != PHOTO_ERR_NONE)
@@ -246,7 +274,7 @@ enum store_status store_photo_import(struct store *s, const char *path,
 	struct photo_copy copy;
 	char sha256[PHOTO_SHA256_HEX];
 	int64_t size = 0;
-	enum store_status st = make_copy(s, path, name, &facts, &copy, sha256, &size);
+	enum store_status st = make_copy(s, path, in, name, &facts, &copy, sha256, &size);
 	if (st != STORE_OK)
 		return st;
 	char dest[PATH_MAX];
@@ -256,7 +284,7 @@ enum store_status store_photo_import(struct store *s, const char *path,
 	/* the same content is already here: reuse it (a damaged copy of the
 	 * wrong size is replaced) */
 	else if (!(stat(dest, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == disk_size(s, size)))
-		st = s->vault != NULL ? seal_in(s, path, &copy, name, sha256, size, dest)
+		st = s->vault != NULL ? seal_in(s, path, in, &copy, name, sha256, size, dest)
 			: copy_in(s, path, &copy, name, sha256, size, dest);
 	photo_copy_free(&copy);
 	if (st != STORE_OK)
@@ -554,4 +582,48 @@ enum store_status store_photos_seal_clear(struct store *s)
 	if (st == STORE_OK)
 		st = store_finish(s, store_meta_put_int(s, META_PHOTOS_SEALED, 1));
 	return st;
+}
+
+/* ---- other files of the profile that hold photos (the phone's inbox) ---- */
+
+/* path lies in the profile folder (a file the clerk asked for elsewhere
+ * stays clear: that is where the clerk wanted it) */
+static bool in_profile(const struct store *s, const char *path)
+{
+	size_t n = strlen(s->dir);
+	return strncmp(path, s->dir, n) == 0 && path[n] == '/' && strstr(path, "/../") == NULL;
+}
+
+bool store_file_write(struct store *s, const char *path, const void *data, size_t len)
+{
+	if (s->vault != NULL && in_profile(s, path))
+		return vault_seal_file(s->vault, path, data, len);
+	return common_write_file(path, data, len);
+}
+
+bool store_file_has(const struct store *s, const char *path, int64_t len)
+{
+	struct stat sb;
+	int64_t want = s->vault != NULL && in_profile(s, path) ? disk_size(s, len) : len;
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size == want;
+}
+
+bool store_file_sealed(const struct store *s, const char *path)
+{
+	return s != NULL && s->vault != NULL && vault_file_is_sealed(path);
+}
+
+enum store_status store_file_bytes(struct store *s, const char *path, unsigned char **data,
+	size_t *len)
+{
+	char name[RECORD_NAME_MAX];
+	display_name(path, name, sizeof name);
+	bool sealed = store_file_sealed(s, path);
+	if (sealed ? vault_open_file(s->vault, path, data, len) : photo_load_file(path, data, len))
+		return STORE_OK;
+	if (sealed)
+		return store_fail(s, STORE_REJECTED, _("Foto %s berubah atau rusak di laptop ini "
+			"(tidak terbuka dengan kunci profil); ambil ulang dari ponsel."), name);
+	return store_fail(s, STORE_REJECTED, _("Foto %s: %s"), name,
+		gettext(photo_error_message(PHOTO_ERR_OPEN)));
 }

@@ -605,23 +605,33 @@ int vault_open(struct vault *v, const char *path, int flags, sqlite3 **db)
 	return (rc & 0xff) == SQLITE_CORRUPT ? SQLITE_NOTADB : rc;
 }
 
-bool vault_file_is_clear(const char *path)
+#define FILE_MAGIC "SGVF1\n"
+#define FILE_MAGIC_BYTES 6
+
+/* The file at path starts with the n bytes of magic. */
+static bool starts_with(const char *path, const char *magic, size_t n)
 {
-	static const char magic[16] = "SQLite format 3";
 	char head[16];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
-	bool clear = read(fd, head, sizeof head) == (ssize_t)sizeof head &&
-		memcmp(head, magic, sizeof head) == 0;
+	bool same = n <= sizeof head && read(fd, head, n) == (ssize_t)n && memcmp(head, magic, n) == 0;
 	close(fd);
-	return clear;
+	return same;
+}
+
+bool vault_file_is_sealed(const char *path)
+{
+	return starts_with(path, FILE_MAGIC, FILE_MAGIC_BYTES);
+}
+
+bool vault_file_is_clear(const char *path)
+{
+	return starts_with(path, "SQLite format 3", 16);   /* with its NUL */
 }
 
 /* ---------------------------------------------------------------- whole files */
 
-#define FILE_MAGIC "SGVF1\n"
-#define FILE_MAGIC_BYTES 6
 #define FILE_ID_BYTES 16
 #define FILE_CHUNK (64 * 1024)
 #define SS_HEADER crypto_secretstream_xchacha20poly1305_HEADERBYTES

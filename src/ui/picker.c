@@ -37,6 +37,7 @@ struct entry {
 
 struct picker {
 	struct form *form;
+	struct store *store;       /* the profile's (its inbox photos may be sealed) */
 	int kind;
 	char dir[PATH_MAX];
 	struct entry *entries;
@@ -266,6 +267,7 @@ static void *picker_open(struct ui *ui, void *arg)
 	if (p == NULL)
 		return NULL;
 	p->form = a->form;
+	p->store = ui->store;
 	p->kind = a->kind;
 	ui_field_init(&p->filter, FIELD_TEXT, 200);
 	char last[PATH_MAX] = "", start[PATH_MAX];
@@ -291,8 +293,18 @@ static void read_facts(struct picker *p, struct entry *e)
 		return;
 	char path[PATH_MAX * 2];
 	snprintf(path, sizeof path, "%s/%s", p->dir, e->name);
-	e->error = photo_read(path, PHOTO_READ_EXIF, &e->facts);
 	e->read = true;
+	unsigned char *data;
+	size_t len;
+	/* a photo of a keyed profile's inbox is sealed: its facts from its
+	 * clear bytes, in memory */
+	if (!store_file_sealed(p->store, path)) {
+		e->error = photo_read(path, PHOTO_READ_EXIF, &e->facts);
+		return;
+	}
+	e->error = store_file_bytes(p->store, path, &data, &len) == STORE_OK
+		? photo_read_buffer(data, len, PHOTO_READ_EXIF, &e->facts) : PHOTO_ERR_READ;
+	free(data);
 }
 
 /* The photo's date: EXIF's, else the file's, marked with '*' (the
@@ -505,6 +517,11 @@ static unsigned view(struct ui *ui, struct picker *p, struct entry *e)
 	if (kind >= 0 && !form_photo_bytes(ui, p->form, kind, &data, &len))
 		return UI_HANDLED;
 	snprintf(path, sizeof path, "%s/%s", p->dir, e->name);
+	if (data == NULL && store_file_sealed(ui->store, path) &&
+		store_file_bytes(ui->store, path, &data, &len) != STORE_OK) {
+		ui_message(ui, ROLE_ERROR, "%s", store_error(ui->store));
+		return UI_HANDLED;
+	}
 	unsigned flags = ui_view_photo(ui, path, data, len, e->name);
 	free(data);
 	return flags;

@@ -9,6 +9,8 @@
  *   - a changed byte, a cut file, a file swapped for another photo's:
  *     refused with a sentence;
  *   - purge removes the sealed files;
+ *   - a phone photo fetched into the profile's inbox is sealed (clear in a
+ *     folder the clerk chose), and attaches from there;
  *   - a clear profile's photo files are sealed at the first keyed open, and
  *     a kill at any moment of that leaves each photo clear or sealed, never
  *     neither. */
@@ -275,6 +277,51 @@ static void test_keyed_record(void)
 	free(r);
 }
 
+/* The phone's photo inbox: a photo fetched into PROFILE/inbox is sealed,
+ * one fetched where the clerk asked (inbox fetch --to) is clear; the
+ * sealed one attaches like any file. */
+static void test_inbox(void)
+{
+	struct store *s = open_keyed(keyed_dir);
+	if (s == NULL)
+		return;
+	char phone[700], inbox[700], in_inbox[1400], elsewhere[1400];
+	make_photo("IMG_0001.jpg", true, 0, phone, sizeof phone);
+	unsigned char *data, *got;
+	size_t len = 0, got_len;
+	load(phone, &data, &len);
+	path_in(inbox, sizeof inbox, keyed_dir, "inbox");
+	mkdir(inbox, 0700);
+	path_in(in_inbox, sizeof in_inbox, inbox, "0a1b2c3d-IMG_0001.jpg");
+	path_in(elsewhere, sizeof elsewhere, files, "fetched-IMG_0001.jpg");
+	ok(store_file_write(s, in_inbox, data, len) && store_file_write(s, elsewhere, data, len),
+		"inbox: a phone photo fetched into the profile's inbox and into a folder asked for");
+	ok(!shows_jpeg(in_inbox) && store_file_sealed(s, in_inbox), "inbox: sealed in the profile");
+	ok(shows_jpeg(elsewhere) && !store_file_sealed(s, elsewhere),
+		"inbox: clear where the clerk asked for it");
+	ok(store_file_has(s, in_inbox, (int64_t)len) && store_file_has(s, elsewhere, (int64_t)len),
+		"inbox: both known as fetched (not fetched again)");
+	ok(store_file_bytes(s, in_inbox, &got, &got_len) == STORE_OK && got_len == len &&
+		memcmp(got, data, len) == 0, "inbox: its clear bytes read back whole");
+	free(got);
+	struct record_photo slot;
+	char sha[PHOTO_SHA256_HEX];
+	photo_sha256_buffer(data, len, sha);
+	ok(store_photo_import(s, in_inbox, &slot) == STORE_OK && strcmp(slot.sha256, sha) == 0 &&
+		slot.has_gps && slot.lat < -6.19 && slot.lat > -6.191,
+		"inbox: the sealed photo attaches, hash and GPS of the clear photo");
+	flip_byte(in_inbox, 300);
+	is_int(store_photo_import(s, in_inbox, &slot), STORE_REJECTED,
+		"inbox: a changed byte is refused");
+	ok(strstr(store_error(s), "berubah atau rusak") != NULL, "... with a sentence: %s",
+		store_error(s));
+	struct scan sc = { 0 };
+	scan_dir(keyed_dir, &sc);
+	is_int(sc.jpeg, 0, "inbox: no file under the profile shows a JPEG");
+	free(data);
+	store_close(s);
+}
+
 /* ---- a clear profile of the previous release, opened keyed ---- */
 
 static char old_sha[OLD_PHOTOS][PHOTO_SHA256_HEX];
@@ -428,6 +475,7 @@ int main(void)
 	mkdir(files, 0700);
 	randombytes_buf(key, sizeof key);
 	test_keyed_record();
+	test_inbox();
 	test_clear_upgrade();
 	int rc = tap_done();
 	if (rc == 0)
