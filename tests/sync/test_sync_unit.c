@@ -3,10 +3,12 @@
  * functions of sync (token file, registry pages with their cursor, changes,
  * requeue, what exists only on this laptop). */
 #include "config.h"
+#include "sealed.h"
 #include "sync.h"
 #include "synctest.h"
 #include "tap.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,6 +253,97 @@ static void test_queue(struct store *s, const struct st_client *c)
 	(void)c;
 }
 
+
+/* The sealed outbox of a keyed profile (store_open_keyed): at finalisation
+ * each photo is sealed to the city's key from its clear bytes (the file in
+ * the profile is sealed under the data key); the city opens it to the
+ * photo as attached. */
+struct opened_photo {
+	unsigned char *data;
+	size_t len;
+};
+
+static bool opened_head(void *ctx, const char *sha256_hex, int64_t size)
+{
+	(void)ctx;
+	return sha256_hex != NULL && size > 0;
+}
+
+static bool opened_clear(void *ctx, const unsigned char *data, size_t len)
+{
+	struct opened_photo *o = ctx;
+	unsigned char *more = realloc(o->data, o->len + len + 1);
+	if (more == NULL)
+		return false;
+	memcpy(more + o->len, data, len);
+	o->data = more;
+	o->len += len;
+	return true;
+}
+
+static void test_sealed_keyed(const char *dir)
+{
+	struct st_client k;
+	st_client_init(&k, dir, "kunci");
+	unsigned char key[32], pk[SEALED_KEY_BYTES], sk[SEALED_KEY_BYTES];
+	randombytes_buf(key, sizeof key);
+	crypto_box_keypair(pk, sk);
+	struct store *s;
+	char err[512] = "";
+	if (!ok(store_open_keyed(k.profile, key, &s, err, sizeof err) == STORE_OK,
+		"sealed keyed: a keyed profile %s", err))
+		return;
+	struct sync_city_pin pin = { .server = "http://127.0.0.1:9" };
+	sealed_key_hex(pk, pin.key);
+	sync_city_pin_write(k.profile, &pin);
+	sync_sealed_install();
+	struct record r;
+	memset(&r, 0, sizeof r);
+	snprintf(r.nik, sizeof r.nik, "3671015503850010");
+	snprintf(r.name, sizeof r.name, "Penerima Tersegel");
+	snprintf(r.kelurahan, sizeof r.kelurahan, "36.71.01.1001");
+	r.decision = DECISION_LAYAK;
+	r.has_coord = true;
+	r.lat = -6.17;
+	r.lon = 106.63;
+	r.coord_source = COORD_EXIF;
+	bool attached = true;
+	for (int i = 0; i < PHOTO_KIND_COUNT; i++) {
+		char path[4400], salt[32];
+		snprintf(salt, sizeof salt, "sealed-%d", i);
+		snprintf(path, sizeof path, "%s/%s.jpg", dir, salt);
+		attached = attached && st_make_photo(path, salt, 20000) &&
+			store_photo_import(s, path, &r.photos[i]) == STORE_OK;
+	}
+	unsigned problems = 0;
+	ok(attached && store_record_finalise(s, &r, &problems) == STORE_OK,
+		"sealed keyed: a record with 3 photos finalised (%s)", store_error(s));
+	int same = 0;
+	for (int i = 0; i < PHOTO_KIND_COUNT; i++) {
+		char path[4600];
+		snprintf(path, sizeof path, "%s/sealed/%s/photo-%s", k.profile, r.uuid,
+			record_photo_kind_code((enum photo_kind)i));
+		size_t len = 0;
+		char *file = st_read_file(path, &len);
+		struct opened_photo o = { NULL, 0 };
+		struct sealed_photo_sink sink = { opened_head, opened_clear, &o };
+		struct sealed_photo_in *in = sealed_photo_in_new(pk, sk, &sink);
+		bool opened = file != NULL && in != NULL && sealed_photo_in_feed(in, file, len) &&
+			sealed_photo_in_end(in);
+		unsigned char *want = NULL;
+		size_t want_len = 0;
+		store_photo_bytes(s, r.photos[i].sha256, &want, &want_len);
+		same += opened && want != NULL && o.len == want_len && memcmp(o.data, want, o.len) == 0;
+		sealed_photo_in_free(in);
+		free(file);
+		free(o.data);
+		free(want);
+	}
+	is_int(same, PHOTO_KIND_COUNT, "sealed keyed: the city opens each sealed photo to the "
+		"photo as attached");
+	store_close(s);
+}
+
 int main(void)
 {
 	st_init();
@@ -275,6 +368,7 @@ int main(void)
 	test_residents(s, dir);
 	test_queue(s, &c);
 	store_close(s);
+	test_sealed_keyed(dir);
 	st_rmdir(dir);
 	return tap_done();
 }
