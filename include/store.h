@@ -132,6 +132,9 @@ bool store_file_has(const struct store *s, const char *path, int64_t len);
 bool store_file_sealed(const struct store *s, const char *path);
 enum store_status store_file_bytes(struct store *s, const char *path, unsigned char **data,
 	size_t *len);
+/* The SHA-256 of a photo file's clear bytes (a sealed one opened), 64 hex
+ * digits and NUL: which photo an inbox file is (handover's count). */
+bool store_file_sha256(struct store *s, const char *path, char out[65]);
 /* The store was opened with store_open_keyed. */
 bool store_is_keyed(const struct store *s);
 /* The clear bytes of the stored photo sha256 into *data (malloc'd, free

@@ -627,3 +627,17 @@ enum store_status store_file_bytes(struct store *s, const char *path, unsigned c
 	return store_fail(s, STORE_REJECTED, _("Foto %s: %s"), name,
 		gettext(photo_error_message(PHOTO_ERR_OPEN)));
 }
+
+bool store_file_sha256(struct store *s, const char *path, char out[PHOTO_SHA256_HEX])
+{
+	if (!store_file_sealed(s, path))
+		return photo_sha256_file(path, out);
+	unsigned char *data;
+	size_t len;
+	if (store_file_bytes(s, path, &data, &len) != STORE_OK)
+		return false;
+	photo_sha256_buffer(data, len, out);
+	sodium_memzero(data, len);
+	free(data);
+	return true;
+}

@@ -305,8 +305,10 @@ static void test_inbox(void)
 		memcmp(got, data, len) == 0, "inbox: its clear bytes read back whole");
 	free(got);
 	struct record_photo slot;
-	char sha[PHOTO_SHA256_HEX];
+	char sha[PHOTO_SHA256_HEX], file_sha[PHOTO_SHA256_HEX] = "";
 	photo_sha256_buffer(data, len, sha);
+	ok(store_file_sha256(s, in_inbox, file_sha) && strcmp(file_sha, sha) == 0,
+		"inbox: the sealed file's photo is known by its clear SHA-256 (handover's count)");
 	ok(store_photo_import(s, in_inbox, &slot) == STORE_OK && strcmp(slot.sha256, sha) == 0 &&
 		slot.has_gps && slot.lat < -6.19 && slot.lat > -6.191,
 		"inbox: the sealed photo attaches, hash and GPS of the clear photo");
