@@ -9,6 +9,7 @@
 #include "nik.h"
 #include "photo.h"
 #include "sync.h"
+#include "vault.h"
 #include "wilayah.h"
 
 #include <errno.h>
@@ -215,15 +216,27 @@ static int fill_fields(const struct add_args *a, struct record *r)
 }
 
 /* Read every photo before anything is written, so a bad one stops the
- * command with nothing copied.  Slots get the facts (as the store will). */
-static int read_photos(const struct add_args *a, struct record *r)
+ * command with nothing copied.  Slots get the facts (as the store will).
+ * Without the store (s NULL: before the password), a photo of a keyed
+ * profile's inbox (sealed) is left for the call with the store, which
+ * reads it from its clear bytes in memory. */
+static int read_photos(struct store *s, const struct add_args *a, struct record *r)
 {
 	for (int k = 0; k < PHOTO_KIND_COUNT; k++) {
-		if (a->photo[k] == NULL)
+		if (a->photo[k] == NULL || (s == NULL) == vault_file_is_sealed(a->photo[k]))
 			continue;
 		struct photo_facts f;
+		unsigned char *data = NULL;
+		size_t len = 0;
+		if (s != NULL && store_file_bytes(s, a->photo[k], &data, &len) != STORE_OK) {
+			cli_error("%s", store_error(s));
+			return CLI_EXIT_REJECTED;
+		}
 		/* the hash too: a phone's position at upload is kept by it */
-		enum photo_error e = photo_read(a->photo[k], PHOTO_READ_EXIF | PHOTO_READ_HASH, &f);
+		enum photo_error e = data != NULL
+			? photo_read_buffer(data, len, PHOTO_READ_EXIF | PHOTO_READ_HASH, &f)
+			: photo_read(a->photo[k], PHOTO_READ_EXIF | PHOTO_READ_HASH, &f);
+		free(data);
 		if (e == PHOTO_ERR_NONE && f.type != PHOTO_TYPE_JPEG)
 			e = PHOTO_ERR_NOT_JPEG;
 		if (e != PHOTO_ERR_NONE) {
@@ -363,12 +376,14 @@ int cli_cmd_add(struct cli *c, int argc, char **argv)
 		return CLI_EXIT_FAILURE;
 	int status = fill_fields(&a, r);
 	if (status == CLI_EXIT_OK)
-		status = read_photos(&a, r);
+		status = read_photos(NULL, &a, r);
 	struct store *s = NULL;
 	if (status == CLI_EXIT_OK)
 		status = cli_unlock_profile(c, a.fields_from == NULL || strcmp(a.fields_from, "-") != 0);
 	if (status == CLI_EXIT_OK)
 		status = cli_open_store(c, &s);
+	if (status == CLI_EXIT_OK)
+		status = read_photos(s, &a, r);
 	if (status == CLI_EXIT_OK) {
 		struct record_registry_facts facts;
 		apply_registry(s, &a, r, &facts);
