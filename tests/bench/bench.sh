@@ -28,7 +28,7 @@ UPLOAD_PHOTOS=${BENCH_UPLOAD_PHOTOS:-201}
 LINK_PHOTOS=${BENCH_LINK_PHOTOS:-6}
 LINK_RUNS=${BENCH_LINK_RUNS:-3}
 OPERATORS=${BENCH_OPERATORS:-1204}
-ALL_GROUPS="import sync lookup startup memory photo copy preview upload link typing keys load"
+ALL_GROUPS="import sync lookup startup memory photo copy save preview upload link typing keys load"
 ONLY=${BENCH_ONLY:-$ALL_GROUPS}
 BUILD=$top_builddir/bench-build
 DATA=${BENCH_DATA:-$top_builddir/bench-data}
@@ -553,6 +553,31 @@ bench_copy() {
 		"$(awk -v m="$ms" -v r="$(awk -v a="$m" -v b="$am" 'BEGIN{print a/b}')" 'BEGIN{print (m <= 150 && r <= 2) ? "met" : "MISSED"}')"
 }
 
+# ---------------------------------------------------------------- the save
+# The durable save of a household's three photos (issue 12: <= 30 ms):
+# tests/bench/savebench imports the three kept copies (1600x1200, made from
+# the copybench photos, untimed) and saves the draft, each photo written
+# whole and fsync'ed, the commit synchronous; in a keyed store (each photo
+# sealed) beside a clear one, BENCH_RUNS x 5 saves each, in turn.
+bench_save() {
+	local dir=$DATA/household a=$TMP/save-keyed b=$TMP/save-clear
+	mkdir -p "$dir"
+	for i in 1 2 3; do
+		[ -s "$dir/h$i.jpg" ] || "$B/copybench" make "$dir/h$i.jpg" "$i" || { na "durable save" "copybench make failed"; return; }
+	done
+	: > "$a"; : > "$b"
+	for _ in $(seq "$RUNS"); do
+		rm -rf "$TMP/save"; mkdir -p "$TMP/save"
+		"$B/savebench" "$TMP/save" 5 keyed "$dir"/h1.jpg "$dir"/h2.jpg "$dir"/h3.jpg >> "$a" || { na "durable save" "savebench failed"; return; }
+		"$B/savebench" "$TMP/save" 5 clear "$dir"/h1.jpg "$dir"/h2.jpg "$dir"/h3.jpg >> "$b" || { na "durable save" "savebench failed"; return; }
+	done
+	read -r m lo hi < <(stats "$a" 1)
+	read -r cm _ _ < <(stats "$b" 1)
+	row "durable save with three photos, keyed store: photos sealed (ms)" "$(fmt "$m" 1)" \
+		"$(fmt "$lo" 1)–$(fmt "$hi" 1)" "clear store $(fmt "$cm" 1)" "$(ratio "$m" "$cm")" \
+		"≤ 30 ms" "$(verdict "$m" "<=" 30)"
+}
+
 # ---------------------------------------------------------------- the preview
 # F4's picture of a 12 MP photo at 80x24 (sigacor preview, symbols in 256
 # colours, as the screens draw it on xterm-256color): its time and the bytes
@@ -972,6 +997,7 @@ want startup && bench_startup
 want memory && bench_memory
 want photo && bench_photo
 want copy && bench_copy
+want save && bench_save
 want preview && bench_preview
 want upload && bench_upload
 want link && bench_link
