@@ -505,12 +505,17 @@ bench_photo() {
 # phone-like 12 MP photos of about 4 MB (copybench make), the bytes of their
 # copies, and the time of one copy beside djpeg -scale 1/2 | cjpeg -quality 80
 # (libjpeg-turbo-progs), both a process timed by runstat, in turn.
+# the household's three phone-like photos (copybench make), made once
+household_photos() {
+	mkdir -p "$DATA/household"
+	for i in 1 2 3; do
+		[ -s "$DATA/household/h$i.jpg" ] || "$B/copybench" make "$DATA/household/h$i.jpg" "$i" || return 1
+	done
+}
+
 bench_copy() {
 	local dir=$DATA/household a=$TMP/copy-sig b=$TMP/copy-anchor
-	mkdir -p "$dir"
-	for i in 1 2 3; do
-		[ -s "$dir/h$i.jpg" ] || "$B/copybench" make "$dir/h$i.jpg" "$i" || { na "photo copy" "copybench make failed"; return; }
-	done
+	household_photos || { na "photo copy" "copybench make failed"; return; }
 	local orig=0 sent=0 line
 	for i in 1 2 3; do
 		line=$("$B/copybench" copy "$dir/h$i.jpg") || { na "photo copy" "copybench copy failed"; return; }
@@ -561,10 +566,7 @@ bench_copy() {
 # sealed) beside a clear one, BENCH_RUNS x 5 saves each, in turn.
 bench_save() {
 	local dir=$DATA/household a=$TMP/save-keyed b=$TMP/save-clear
-	mkdir -p "$dir"
-	for i in 1 2 3; do
-		[ -s "$dir/h$i.jpg" ] || "$B/copybench" make "$dir/h$i.jpg" "$i" || { na "durable save" "copybench make failed"; return; }
-	done
+	household_photos || { na "durable save" "copybench make failed"; return; }
 	: > "$a"; : > "$b"
 	for _ in $(seq "$RUNS"); do
 		rm -rf "$TMP/save"; mkdir -p "$TMP/save"
