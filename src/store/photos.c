@@ -468,8 +468,8 @@ void store_photos_tidy(struct store *s)
 	closedir(d);
 }
 
-enum store_status store_photo_bytes(struct store *s, const char *sha256, unsigned char **data,
-	size_t *len)
+static enum store_status photo_bytes(struct store *s, const char *sha256, bool check_hash,
+	unsigned char **data, size_t *len)
 {
 	char path[PATH_MAX];
 	*data = NULL;
@@ -485,9 +485,9 @@ enum store_status store_photo_bytes(struct store *s, const char *sha256, unsigne
 		return store_fail(s, STORE_IO, _("File foto %.12s… tidak bisa dibaca: %s."),
 			sha256, strerror(errno));
 	char got[PHOTO_SHA256_HEX] = "";
-	if (read)
+	if (read && check_hash)
 		photo_sha256_buffer(*data, *len, got);
-	if (read && strcmp(got, sha256) == 0)
+	if (read && (!check_hash || strcmp(got, sha256) == 0))
 		return STORE_OK;
 	free(*data);
 	*data = NULL;
@@ -496,6 +496,18 @@ enum store_status store_photo_bytes(struct store *s, const char *sha256, unsigne
 	 * same words as a clear file whose hash is wrong */
 	return store_fail(s, STORE_REJECTED, _("File foto %.12s… berubah atau rusak di "
 		"laptop ini."), sha256);
+}
+
+enum store_status store_photo_bytes(struct store *s, const char *sha256, unsigned char **data,
+	size_t *len)
+{
+	return photo_bytes(s, sha256, true, data, len);
+}
+
+enum store_status store_photo_bytes_unchecked(struct store *s, const char *sha256,
+	unsigned char **data, size_t *len)
+{
+	return photo_bytes(s, sha256, false, data, len);
 }
 
 /* ---- a keyed profile's clear photo files of a previous release ---- */
