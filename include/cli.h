@@ -113,14 +113,20 @@ bool cli_plain_args(int argc, char **argv, const char **args, int max, int *coun
 /* The password: from the terminal without echo, or one line of stdin
  * (scripts); never from the command line.  false at end of input. */
 bool cli_read_password(const char *operator_name, char *buf, size_t len);
-/* Before a command reads or writes the profile's personal data: fine for
- * a profile without a password; else the unlock `sigacor unlock` left, or
- * the password from the terminal, or one line of stdin when stdin_free
- * (the command does not read stdin itself).  Prints why not and returns
- * CLI_EXIT_LOCKED when none of them opens it. */
+/* The profile has a password (profile.key, or the Argon2id string of the
+ * release before it): its database opens only with the data key. */
+bool cli_profile_keyed(const struct cli *c);
+/* Before a command reads or writes the profile: fine for a profile
+ * without a password; else the unlock `sigacor unlock` left, or the
+ * password from the terminal, or one line of stdin when stdin_free (the
+ * command does not read stdin itself).  The data key is kept in guarded
+ * memory for the command's later opens and wiped at exit.  Prints why not
+ * and returns CLI_EXIT_LOCKED when none of them opens it. */
 int cli_unlock_profile(const struct cli *c, bool stdin_free);
-/* Open (creating) the operator's profile; prints why not and returns the
- * exit status when it fails. */
+/* Open (creating) the operator's profile: a keyed one through the vault
+ * with the data key (cli_unlock_profile with stdin not free: the unlock or
+ * the terminal), never clear.  Prints why not and returns the exit status
+ * (CLI_EXIT_LOCKED for a locked profile) when it fails. */
 int cli_open_store(const struct cli *c, struct store **out);
 /* "1,2 MB, ±40 dtk pada 240 kbit/s (terukur)" or "1,2 MB (laju jaringan
  * belum terukur)": what the queued photos cost at the link's measured rate

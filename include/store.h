@@ -29,9 +29,19 @@ enum store_status {
 	STORE_REJECTED,      /* the input breaks a rule; see store_error() */
 	STORE_FROZEN,        /* a final record cannot change */
 	STORE_IO,            /* disk, permissions, corruption */
+	STORE_LOCKED,        /* the profile has a password: only store_open_keyed opens it */
 };
 
-/* Open (creating when missing) the profile directory dir. */
+/* The file that makes a profile keyed (its data key wrapped by the
+ * clerk's password, src/ui/profile_key.c): with it in the folder the
+ * database is encrypted, and store_open refuses the folder. */
+#define STORE_KEY_FILE "profile.key"
+
+
+/* Open (creating when missing) the profile directory dir, in clear: for a
+ * profile without a password (made headless).  A folder holding
+ * STORE_KEY_FILE is refused with STORE_LOCKED and a sentence: a clear open
+ * would make or upgrade a clear database beside the encrypted one. */
 enum store_status store_open(const char *dir, struct store **out, char *err, size_t errlen);
 /* The same for a profile with a password: the database encrypted with the
  * profile's 32-byte data key (include/vault.h); a clear database of a

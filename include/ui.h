@@ -16,8 +16,11 @@ struct store;
  * server is connected. */
 struct ui_sync {
 	void *ctx;
-	/* An operator logged in (s stays open until detach) / logged out. */
-	void (*attach)(void *ctx, struct store *s, const char *operator_name);
+	/* An operator logged in (s stays open until detach) / logged out.
+	 * key: the profile's 32-byte data key, for the hook's own connections
+	 * (copy it into guarded memory; wipe it at detach). */
+	void (*attach)(void *ctx, struct store *s, const char *operator_name,
+		const unsigned char *key);
 	void (*detach)(void *ctx);
 	/* Fill at most max entries of fds the loop polls besides the keyboard;
 	 * returns how many.  *timeout_ms: the longest the loop may wait before

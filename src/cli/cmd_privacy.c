@@ -139,8 +139,30 @@ static int64_t inbox_not_attached(const char *profile_dir, struct store *st)
 	return n;
 }
 
+/* The store of a profile for counting: a keyed one only with the unlock
+ * `sigacor unlock` left (h->locked otherwise: its encrypted database
+ * cannot be counted, *st stays NULL).  false (printed) when it fails. */
+static bool open_to_count(const char *root, const char *name, const char *dir,
+	struct only_here *h, struct store **st)
+{
+	unsigned char key[PROFILE_KEY_BYTES];
+	bool keyed = profile_has_password(root, name);
+	h->locked = keyed && !profile_key_recall(root, name, key);
+	*st = NULL;
+	if (!h->has_db || h->locked)
+		return true;
+	char err[256];
+	enum store_status rc = keyed ? store_open_keyed(dir, key, st, err, sizeof err)
+		: store_open(dir, st, err, sizeof err);
+	sodium_memzero(key, sizeof key);
+	if (rc != STORE_OK)
+		cli_error(_("Profil %s tidak bisa dibaca: %s"), name, err);
+	return rc == STORE_OK;
+}
+
 /* The counts of one profile; false (with the reason printed) when its
- * database cannot be read.  Counts only: nothing personal is read. */
+ * database cannot be read.  Counts only: nothing personal is read.  A
+ * locked profile with a password is not counted (h->locked). */
 static bool count_only_here(const char *root, const char *name, struct only_here *h)
 {
 	char dir[PATH_MAX], db[PATH_MAX];
@@ -148,17 +170,13 @@ static bool count_only_here(const char *root, const char *name, struct only_here
 	if (snprintf(dir, sizeof dir, "%s/%s", root, name) >= (int)sizeof dir
 		|| snprintf(db, sizeof db, "%s/sigacor.db", dir) >= (int)sizeof db)
 		return false;
-	unsigned char key[PROFILE_KEY_BYTES];
-	h->locked = profile_has_password(root, name) && !profile_key_recall(root, name, key);
-	sodium_memzero(key, sizeof key);
 	struct stat sb;
 	h->has_db = stat(db, &sb) == 0;
 	struct store *st = NULL;
-	char err[256];
-	if (h->has_db && store_open(dir, &st, err, sizeof err) != STORE_OK) {
-		cli_error(_("Profil %s tidak bisa dibaca: %s"), name, err);
+	if (!open_to_count(root, name, dir, h, &st))
 		return false;
-	}
+	if (h->locked)
+		return true;
 	struct store_local_only local;
 	if (st != NULL && store_sync_local_only(st, &local) != STORE_OK) {
 		cli_error(_("Profil %s tidak bisa dibaca: %s"), name, store_error(st));
@@ -244,7 +262,7 @@ int cli_cmd_handover(struct cli *c, int argc, char **argv)
 	static char names[PROFILES_MAX][PROFILE_NAME_MAX + 1];
 	size_t count = profile_list(c->data_root, names, PROFILES_MAX);
 	cJSON *list = c->json ? cJSON_CreateArray() : NULL;
-	size_t unsafe = 0;
+	size_t unsafe = 0, locked = 0;
 	bool failed = false;
 	if (!c->json)
 		printf(_("Data di %s: %zu profil.\n"), c->data_root, count);
@@ -256,10 +274,15 @@ int cli_cmd_handover(struct cli *c, int argc, char **argv)
 		}
 		int64_t total = only_here_total(&h);
 		unsafe += total > 0;
+		locked += h.locked;
 		if (list != NULL) {
 			cJSON *o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "profile", names[i]);
 			cJSON_AddBoolToObject(o, "locked", h.locked);
+			if (h.locked) {
+				cJSON_AddItemToArray(list, o);
+				continue;
+			}
 			cJSON_AddNumberToObject(o, "drafts", (double)h.drafts);
 			cJSON_AddNumberToObject(o, "queued", (double)h.queued);
 			cJSON_AddNumberToObject(o, "quarantined", (double)h.quarantined);
@@ -271,23 +294,29 @@ int cli_cmd_handover(struct cli *c, int argc, char **argv)
 		}
 		char what[512];
 		describe_only_here(&h, what, sizeof what);
-		printf("  %-20s %s%s\n", names[i], total > 0 ? what : _("tidak ada yang hanya di sini"),
-			h.locked ? _(" (terkunci: hanya jumlah)") : "");
+		if (h.locked)
+			printf(_("  %-20s terkunci: tidak bisa dihitung tanpa kata sandi (sigacor --operator "
+				"%s unlock)\n"), names[i], names[i]);
+		else
+			printf("  %-20s %s\n", names[i], total > 0 ? what : _("tidak ada yang hanya di sini"));
 	}
 	if (list != NULL) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddItemToObject(o, "profiles", list);
-		cJSON_AddBoolToObject(o, "safe", unsafe == 0 && !failed);
+		cJSON_AddBoolToObject(o, "safe", unsafe == 0 && locked == 0 && !failed);
 		cli_print_json(o);
-	} else if (unsafe == 0 && !failed)
+	} else if (unsafe == 0 && locked == 0 && !failed)
 		printf("%s\n", _("Aman diserahkan: tidak ada data yang hanya ada di laptop ini."));
 	else if (unsafe > 0)
 		printf(_("Belum aman diserahkan: %zu profil punya data yang hanya ada di laptop ini "
 			"(kirim dengan sigacor sync, selesaikan atau hapus draf, koreksi yang dikarantina).\n"),
 			unsafe);
+	else if (locked > 0)
+		printf(_("Belum bisa dipastikan: %zu profil terkunci (buka dengan sigacor unlock, lalu "
+			"jalankan sigacor handover lagi).\n"), locked);
 	if (failed)
 		return CLI_EXIT_FAILURE;
-	return unsafe > 0 ? CLI_EXIT_ONLY_HERE : CLI_EXIT_OK;
+	return unsafe > 0 ? CLI_EXIT_ONLY_HERE : locked > 0 ? CLI_EXIT_LOCKED : CLI_EXIT_OK;
 }
 
 /* ---------------------------------------------------------------- profile remove */
@@ -374,7 +403,16 @@ static int profile_remove(struct cli *c, int argc, char **argv)
 	}
 	struct only_here h;
 	int status = count_only_here(c->data_root, name, &h) ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
-	if (status == CLI_EXIT_OK && only_here_total(&h) > 0) {
+	if (status == CLI_EXIT_OK && h.locked) {
+		if (!force) {
+			cli_error(_("Profil %s tidak dihapus: terkunci, jadi yang hanya di laptop ini tidak "
+				"bisa dihitung. Buka dulu (sigacor --operator %s unlock), atau hapus juga "
+				"dengan --force."), name, name);
+			status = CLI_EXIT_LOCKED;
+		} else
+			cli_warning("%s", _("profil terkunci: yang belum terkirim (tidak bisa dihitung) "
+				"ikut hilang."));
+	} else if (status == CLI_EXIT_OK && only_here_total(&h) > 0) {
 		char what[512];
 		describe_only_here(&h, what, sizeof what);
 		if (!force) {
@@ -412,6 +450,13 @@ bool cli_only_here(const char *root, const char *name, char *what, size_t len, i
 	sweep_removed(root);
 	if (!count_only_here(root, name, &h))
 		return false;
+	if (h.locked) {
+		/* a forgotten password: its records cannot be counted */
+		snprintf(what, len, "%s", _("semua yang belum terkirim (profil terkunci, tidak bisa "
+			"dihitung)"));
+		*total = 1;
+		return true;
+	}
 	describe_only_here(&h, what, len);
 	*total = only_here_total(&h);
 	return true;

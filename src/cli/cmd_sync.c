@@ -171,7 +171,15 @@ static int login_new_profile(struct cli *c, struct sync_config *cfg, const char 
 	if (cli_profile_exists(c) && !cli_only_here(c->data_root, c->operator_name, what,
 		sizeof what, &lost))
 		return CLI_EXIT_FAILURE;
-	if (cfg->server_url[0] == '\0' && cli_profile_exists(c)) {
+	struct sync_city_pin pin;
+	if (cfg->server_url[0] == '\0' && sync_city_pin_read(c->profile_dir, &pin)) {
+		/* the old profile's server and CA, kept beside its pin in clear:
+		 * its database needs the password this clerk forgot */
+		snprintf(cfg->server_url, sizeof cfg->server_url, "%s", pin.server);
+		if (cfg->ca_file[0] == '\0')
+			snprintf(cfg->ca_file, sizeof cfg->ca_file, "%s", pin.ca_file);
+	}
+	if (cfg->server_url[0] == '\0' && cli_profile_exists(c) && !cli_profile_keyed(c)) {
 		/* the old profile's server and CA: settings, no personal data */
 		struct store *old;
 		if (cli_open_store(c, &old) == CLI_EXIT_OK) {
@@ -260,6 +268,13 @@ int cli_cmd_login(struct cli *c, int argc, char **argv)
 		if (!sync_url_normalise(server, norm, sizeof norm, err, sizeof err))
 			return cli_usage("login", "%s", err);
 		snprintf(cfg.server_url, sizeof cfg.server_url, "%s", server);
+	}
+	/* an existing profile with a password: the laptop's key before the
+	 * server's password (its database is encrypted) */
+	if (!new_profile && cli_profile_exists(c)) {
+		rc = cli_unlock_profile(c, false);
+		if (rc != CLI_EXIT_OK)
+			return rc;
 	}
 	char password[PROTO_PASSWORD_MAX + 2];
 	if (!cli_read_password(c->operator_name, password, sizeof password) || password[0] == '\0') {
@@ -508,6 +523,14 @@ int cli_cmd_sync(struct cli *c, int argc, char **argv)
 		report_sealed(c, &sealed, sealed_only);
 		if (!went || sealed_only)
 			return exit_for(sealed.outcome);
+	}
+	/* the rest (the outbox not sealed, the pull, the receipts) reads the
+	 * encrypted database: the unlock, or the password on a terminal */
+	if (cli_unlock_profile(c, false) != CLI_EXIT_OK) {
+		if (cfg.push)
+			cli_error("%s", _("Yang tersegel sudah dikirim; sisa sinkronisasi (rekaman yang "
+			"belum tersegel, data penduduk, daftar sasaran) menunggu kata sandi profil."));
+		return CLI_EXIT_LOCKED;
 	}
 	if (show && cfg.push)
 		announce_cost(c, cfg.no_photos);

@@ -140,6 +140,8 @@ int cli_exit_for(enum store_status st)
 	case STORE_REJECTED:
 	case STORE_FROZEN:
 		return CLI_EXIT_REJECTED;
+	case STORE_LOCKED:
+		return CLI_EXIT_LOCKED;
 	case STORE_BUSY:
 	case STORE_IO:
 	default:
@@ -213,16 +215,6 @@ bool cli_profile_exists(const struct cli *c)
 	struct stat sb;
 	return snprintf(path, sizeof path, "%s/sigacor.db", c->profile_dir) < (int)sizeof path &&
 		stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
-}
-
-int cli_open_store(const struct cli *c, struct store **out)
-{
-	char err[1024];
-	enum store_status st = store_open(c->profile_dir, out, err, sizeof err);
-	if (st == STORE_OK)
-		return CLI_EXIT_OK;
-	cli_error("%s", err);
-	return CLI_EXIT_FAILURE;
 }
 
 void cli_print_json(cJSON *obj)

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -36,6 +37,7 @@ _Static_assert(sizeof (struct sync_progress) <= PIPE_BUF, "a progress report is 
 struct bridge {
 	struct store *store;         /* the screens' own: counts between runs */
 	char dir[SYNC_PATH_MAX];     /* the profile, opened again by each child */
+	unsigned char *key;          /* its data key (sodium_malloc'd), NULL: a clear profile */
 	bool attached;
 	pid_t child;                 /* the run in progress, or 0 */
 	int from_child;              /* its progress reports, or -1 */
@@ -61,11 +63,14 @@ static void on_stop(int sig)
 }
 
 /* the engine on the profile's store, or NULL with the reason in err */
-static struct sync *child_engine(const char *dir, struct store **st, char *err, size_t errlen)
+static struct sync *child_engine(const char *dir, const unsigned char *key, struct store **st,
+	char *err, size_t errlen)
 {
 	struct sync_config cfg;
 	*st = NULL;
-	if (store_open(dir, st, err, errlen) != STORE_OK)
+	enum store_status opened = key != NULL ? store_open_keyed(dir, key, st, err, errlen)
+		: store_open(dir, st, err, errlen);
+	if (opened != STORE_OK)
 		return NULL;
 	sync_config_init(&cfg);
 	cfg.max_attempts = 0;        /* on the screens: retry until the clerk leaves */
@@ -95,13 +100,13 @@ static void child_signals(void)
 
 /* One run, its progress into fd; SIGTERM cancels it (a record being sent
  * goes back to the queue).  Never returns. */
-static _Noreturn void run_child(const char *dir, int fd)
+static _Noreturn void run_child(const char *dir, const unsigned char *key, int fd)
 {
 	child_signals();
 	struct store *st;
 	struct sync_progress p;
 	char err[256];
-	struct sync *s = child_engine(dir, &st, err, sizeof err);
+	struct sync *s = child_engine(dir, key, &st, err, sizeof err);
 	if (s == NULL) {
 		memset(&p, 0, sizeof p);
 		p.phase = SYNC_FINISHED;
@@ -179,7 +184,7 @@ static void start_run(struct bridge *b)
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(fds[0]);
-		run_child(b->dir, fds[1]);
+		run_child(b->dir, b->key, fds[1]);
 	}
 	close(fds[1]);
 	if (pid < 0) {
@@ -228,10 +233,22 @@ static void read_child(struct bridge *b, bool wait)
 		store_purge_due(b->store, NULL);
 }
 
-static void on_attach(void *ctx, struct store *s, const char *operator_name)
+/* The key is copied into guarded memory: the children are forked from
+ * the screens and open their own connection with it. */
+static void forget_key(struct bridge *b)
+{
+	sodium_free(b->key);
+	b->key = NULL;
+}
+
+static void on_attach(void *ctx, struct store *s, const char *operator_name,
+	const unsigned char *key)
 {
 	struct bridge *b = ctx;
 	(void)operator_name;
+	forget_key(b);
+	if (key != NULL && (b->key = sodium_malloc(PROFILE_KEY_BYTES)) != NULL)
+		memcpy(b->key, key, PROFILE_KEY_BYTES);
 	b->store = s;
 	snprintf(b->dir, sizeof b->dir, "%s", store_dir(s));
 	b->attached = true;
@@ -254,6 +271,7 @@ static void on_detach(void *ctx)
 	}
 	b->attached = false;
 	b->store = NULL;
+	forget_key(b);
 	b->next_auto_ms = 0;
 }
 
@@ -478,13 +496,14 @@ static void fetch_all(struct sync *s, const char *folder, struct inbox_answer *a
 	a->ok = r == SYNC_INBOX_OK;
 }
 
-static _Noreturn void inbox_child(const char *dir, const char *folder, int fd)
+static _Noreturn void inbox_child(const char *dir, const unsigned char *key, const char *folder,
+	int fd)
 {
 	struct inbox_answer a;
 	struct store *st;
 	memset(&a, 0, sizeof a);
 	child_signals();
-	struct sync *s = child_engine(dir, &st, a.err, sizeof a.err);
+	struct sync *s = child_engine(dir, key, &st, a.err, sizeof a.err);
 	if (s != NULL && folder != NULL) {
 		fetch_all(s, folder, &a);
 	} else if (s != NULL) {
@@ -517,7 +536,7 @@ static bool inbox_in_child(struct bridge *b, const char *folder, struct inbox_an
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(fds[0]);
-		inbox_child(b->dir, folder, fds[1]);
+		inbox_child(b->dir, b->key, folder, fds[1]);
 	}
 	close(fds[1]);
 	ssize_t n = -1;

@@ -26,6 +26,31 @@ static int refuse_locked(const struct cli *c)
 	return CLI_EXIT_LOCKED;
 }
 
+/* The data key this command got (password or unlock), in guarded memory
+ * (sodium_malloc: locked, never swapped) until the process ends: one
+ * command opens the store more than once (sync: the budget, the run, the
+ * purge after it) and a password piped on stdin can be read only once.
+ * sodium_free wipes it. */
+static unsigned char *held_key;
+
+static void drop_held_key(void)
+{
+	sodium_free(held_key);
+	held_key = NULL;
+}
+
+static bool hold_key(const unsigned char key[PROFILE_KEY_BYTES])
+{
+	if (held_key == NULL) {
+		held_key = sodium_malloc(PROFILE_KEY_BYTES);
+		if (held_key == NULL)
+			return false;
+		atexit(drop_held_key);
+	}
+	memcpy(held_key, key, PROFILE_KEY_BYTES);
+	return true;
+}
+
 /* The data key from the password the clerk types (or pipes). */
 static int key_from_password(const struct cli *c, unsigned char key[PROFILE_KEY_BYTES])
 {
@@ -43,20 +68,44 @@ static int key_from_password(const struct cli *c, unsigned char key[PROFILE_KEY_
 	return CLI_EXIT_OK;
 }
 
+bool cli_profile_keyed(const struct cli *c)
+{
+	return profile_has_password(c->data_root, c->operator_name);
+}
+
 int cli_unlock_profile(const struct cli *c, bool stdin_free)
 {
 	unsigned char key[PROFILE_KEY_BYTES];
-	if (!profile_has_password(c->data_root, c->operator_name))
+	if (!cli_profile_keyed(c) || held_key != NULL)
 		return CLI_EXIT_OK;
-	if (profile_key_recall(c->data_root, c->operator_name, key)) {
-		sodium_memzero(key, sizeof key);
-		return CLI_EXIT_OK;
+	int status = CLI_EXIT_OK;
+	if (!profile_key_recall(c->data_root, c->operator_name, key)) {
+		if (!stdin_free && !isatty(STDIN_FILENO))
+			return refuse_locked(c);
+		status = key_from_password(c, key);
 	}
-	if (!stdin_free && !isatty(STDIN_FILENO))
-		return refuse_locked(c);
-	int status = key_from_password(c, key);
+	if (status == CLI_EXIT_OK && !hold_key(key)) {
+		cli_error("%s", _("Memori tidak cukup."));
+		status = CLI_EXIT_FAILURE;
+	}
 	sodium_memzero(key, sizeof key);
 	return status;
+}
+
+int cli_open_store(const struct cli *c, struct store **out)
+{
+	char err[1024];
+	*out = NULL;
+	int status = cli_unlock_profile(c, false);
+	if (status != CLI_EXIT_OK)
+		return status;
+	enum store_status st = held_key != NULL
+		? store_open_keyed(c->profile_dir, held_key, out, err, sizeof err)
+		: store_open(c->profile_dir, out, err, sizeof err);
+	if (st == STORE_OK)
+		return CLI_EXIT_OK;
+	cli_error("%s", err);
+	return cli_exit_for(st) == CLI_EXIT_LOCKED ? CLI_EXIT_LOCKED : CLI_EXIT_FAILURE;
 }
 
 enum { OPT_MINUTES };

@@ -432,8 +432,22 @@ static enum store_status open_with(const char *dir, const unsigned char *key, st
 	return STORE_OK;
 }
 
+/* A keyed profile's folder: its database is never opened clear. */
+static bool has_key_file(const char *dir)
+{
+	char path[PATH_MAX];
+	return snprintf(path, sizeof path, "%s/" STORE_KEY_FILE, dir) < (int)sizeof path &&
+		access(path, F_OK) == 0;
+}
+
 enum store_status store_open(const char *dir, struct store **out, char *err, size_t errlen)
 {
+	if (has_key_file(dir)) {
+		*out = NULL;
+		snprintf(err, errlen, _("Profil di %s memakai kata sandi: basis datanya terenkripsi "
+			"dan hanya dibuka dengan kunci dari kata sandi itu (atau `sigacor unlock`)."), dir);
+		return STORE_LOCKED;
+	}
 	return open_with(dir, NULL, out, err, errlen);
 }
 

@@ -6,6 +6,7 @@
 #include "common.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,13 +148,22 @@ static void operator_draw(struct ui *ui, void *state)
 	}
 }
 
+/* The password just typed gives the data key that opens the profile's
+ * encrypted database; a wrong one opens nothing. */
 static unsigned try_login(struct ui *ui, struct operator_screen *o, const char *name)
 {
 	/* ui_login replaces every screen, this one included */
 	char copy[sizeof o->name.text];
+	unsigned char key[PROFILE_KEY_BYTES];
 	snprintf(copy, sizeof copy, "%s", name);
+	bool right = profile_password_key(ui->data_root, copy, o->pass.text, key);
 	wipe_secrets(o);
-	ui_login(ui, copy);
+	if (!right) {
+		ui_message(ui, ROLE_ERROR, "%s", _("Kata sandi salah."));
+		return UI_HANDLED;
+	}
+	ui_login(ui, copy, key);
+	sodium_memzero(key, sizeof key);
 	return UI_HANDLED;
 }
 
@@ -183,15 +193,14 @@ static unsigned create_profile(struct ui *ui, struct operator_screen *o)
 		o->focus = 1;
 		return UI_HANDLED;
 	}
-	/* the store makes the profile folder (and the data root) */
+	/* the folder first (and the data root); the database is made by the
+	 * login, encrypted from its first byte (a profile made headless is
+	 * encrypted there in place) */
 	char err[256] = "", dir[PATH_MAX];
-	struct store *s = NULL;
-	if (!profile_path(ui->data_root, name, dir, sizeof dir)
-		|| store_open(dir, &s, err, sizeof err) != STORE_OK) {
-		ui_message(ui, ROLE_ERROR, _("Profil tidak bisa dibuat: %s"), err);
+	if (!profile_path(ui->data_root, name, dir, sizeof dir) || !profile_make_folder(dir)) {
+		ui_message(ui, ROLE_ERROR, _("Profil tidak bisa dibuat: %s"), strerror(errno));
 		return UI_HANDLED;
 	}
-	store_close(s);
 	if (!profile_set_password(ui->data_root, name, o->pass.text, err, sizeof err)) {
 		ui_message(ui, ROLE_ERROR, "%s", err);
 		return UI_HANDLED;
@@ -243,11 +252,6 @@ static unsigned operator_key(struct ui *ui, void *state, const struct ui_key *k)
 		}
 		if (k->action != ACT_ENTER)
 			return UI_IGNORED;
-		if (!profile_check_password(ui->data_root, o->chosen, o->pass.text)) {
-			wipe_secrets(o);
-			ui_message(ui, ROLE_ERROR, "%s", _("Kata sandi salah."));
-			return UI_HANDLED;
-		}
 		return try_login(ui, o, o->chosen);
 	}
 	switch (k->action) {

@@ -42,6 +42,27 @@ bool profile_path(const char *root, const char *name, char *buf, size_t len)
 	return n > 0 && (size_t)n < len;
 }
 
+bool profile_make_folder(const char *dir)
+{
+	char buf[PATH_MAX];
+	int n = snprintf(buf, sizeof buf, "%s", dir);
+	if (n <= 0 || (size_t)n >= sizeof buf)
+		return false;
+	for (char *p = buf + 1; ; p++) {
+		bool end = *p == '\0';
+		if (!end && *p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+			return false;
+		if (end)
+			break;
+		*p = '/';
+	}
+	struct stat sb;
+	return stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
 static bool file_in_profile(const char *root, const char *name, const char *file,
 	char *buf, size_t len)
 {

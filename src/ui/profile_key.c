@@ -17,6 +17,7 @@
 #include "ui_int.h"
 #include "ui.h"
 #include "common.h"
+#include "store.h"
 
 #include <errno.h>
 #include <keyutils.h>
@@ -28,7 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define KEY_FILE "profile.key"
+#define KEY_FILE STORE_KEY_FILE
 #define LEGACY_PASSWORD_FILE "operator.pwhash"
 #define KEY_FORMAT "sigacor-key-1"
 #define SALT_BYTES crypto_pwhash_SALTBYTES

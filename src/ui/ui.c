@@ -140,7 +140,7 @@ const struct ui_sync *ui_sync_hook(const struct ui *ui)
 
 /* ---- logging in and out ---- */
 
-bool ui_login(struct ui *ui, const char *name)
+bool ui_login(struct ui *ui, const char *name, const unsigned char key[PROFILE_KEY_BYTES])
 {
 	char dir[PATH_MAX], err[256] = "";
 	if (!profile_path(ui->data_root, name, dir, sizeof dir)) {
@@ -153,7 +153,7 @@ bool ui_login(struct ui *ui, const char *name)
 		return false;
 	}
 	struct store *s = NULL;
-	if (store_open(dir, &s, err, sizeof err) != STORE_OK) {
+	if (store_open_keyed(dir, key, &s, err, sizeof err) != STORE_OK) {
 		close(fd);
 		ui_message(ui, ROLE_ERROR, _("Data petugas tidak bisa dibuka: %s"), err);
 		return false;
@@ -167,7 +167,7 @@ bool ui_login(struct ui *ui, const char *name)
 	snprintf(ui->profile_dir, sizeof ui->profile_dir, "%s", dir);
 	const struct ui_sync *sync = ui_sync_hook(ui);
 	if (sync != NULL && sync->attach != NULL)
-		sync->attach(sync->ctx, s, name);
+		sync->attach(sync->ctx, s, name, key);
 	return ui_reset_to(ui, &screen_worklist, NULL);
 }
 

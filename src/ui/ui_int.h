@@ -300,9 +300,12 @@ bool ui_show_lines(struct ui *ui, const struct ui_lines_args *args);
 
 /* ---- operator profiles (src/ui/profile.c) ---- */
 /* (profile_name_valid, profile_list, profile_lock: ui.h) */
+/* The profile folder and the folders above it (0700); the store
+ * tightens and fills it at the first open. */
+bool profile_make_folder(const char *dir);
 /* Make the profile's data key and keep it wrapped by the password
- * (profile_key.c) in a 0600 file of the profile folder (made by
- * store_open), written atomically. */
+ * (profile_key.c) in a 0600 file of the profile folder
+ * (profile_make_folder), written atomically. */
 bool profile_set_password(const char *root, const char *name, const char *password,
 	char *err, size_t errlen);
 bool profile_check_password(const char *root, const char *name, const char *password);
@@ -324,8 +327,9 @@ bool profile_default_root(char *buf, size_t len);
 /* ---- configuration (src/ui/config.c) ---- */
 void ui_config_load(struct ui_config *cfg);
 
-/* Log in: open the store of the profile and show the worklist. */
-bool ui_login(struct ui *ui, const char *name);
+/* Log in: open the store of the profile with its data key (the password
+ * just typed unwrapped it; the caller wipes it) and show the worklist. */
+bool ui_login(struct ui *ui, const char *name, const unsigned char key[PROFILE_KEY_BYTES]);
 /* Close every screen and the store; back to the operator screen. */
 void ui_logout(struct ui *ui);
 
