@@ -525,8 +525,9 @@ int cli_cmd_sync(struct cli *c, int argc, char **argv)
 			return exit_for(sealed.outcome);
 	}
 	/* the rest (the outbox not sealed, the pull, the receipts) reads the
-	 * encrypted database: the unlock, or the password on a terminal */
-	if (cli_unlock_profile(c, false) != CLI_EXIT_OK) {
+	 * encrypted database: the unlock, or the password on a terminal or as
+	 * one line of stdin (sync reads nothing else there) */
+	if (cli_unlock_profile(c, true) != CLI_EXIT_OK) {
 		if (cfg.push)
 			cli_error("%s", _("Yang tersegel sudah dikirim; sisa sinkronisasi (rekaman yang "
 			"belum tersegel, data penduduk, daftar sasaran) menunggu kata sandi profil."));

@@ -185,9 +185,10 @@ void cli_help(FILE *out, const char *name)
 		  "  --help                bantuan ini\n"
 		  "  --version             versi program\n"));
 	fprintf(out, "\n%s\n", _("Status keluar: 0 berhasil, 1 masukan ditolak, 2 salah pemakaian\n"
-		"atau kesalahan sistem, 5 profil terkunci (impor, lookup, add dan export\n"
-		"perlu kata sandi profil atau sigacor unlock), 6 ada yang hanya di laptop\n"
-		"ini (handover, profile remove)."));
+		"atau kesalahan sistem, 5 profil terkunci (basis datanya terenkripsi: setiap\n"
+		"perintah yang membukanya perlu kata sandi profil atau sigacor unlock; sync\n"
+		"mengirim yang tersegel dulu), 6 ada yang hanya di laptop ini (handover,\n"
+		"profile remove)."));
 }
 
 /* An operator name is a folder name: no slashes, no dot files. */

@@ -559,7 +559,7 @@ int st_make_records(const struct st_client *c, const char *const niks[], int n,
 {
 	struct store *s;
 	char err[512];
-	if (store_open(c->profile, &s, err, sizeof err) != STORE_OK) {
+	if (st_open_profile(c, &s, err, sizeof err) != STORE_OK) {
 		tap_diag("store_open %s: %s", c->profile, err);
 		return 0;
 	}
@@ -602,7 +602,7 @@ bool st_client_counts(const struct st_client *c, int64_t counts[STATE_COUNT], in
 {
 	struct store *s;
 	char err[512];
-	if (store_open(c->profile, &s, err, sizeof err) != STORE_OK) {
+	if (st_open_profile(c, &s, err, sizeof err) != STORE_OK) {
 		tap_diag("store_open %s: %s", c->profile, err);
 		return false;
 	}
@@ -637,7 +637,7 @@ bool st_server_holds(const char *srv_dir, const struct st_client *c, char (*uuid
 	int *seen = calloc((size_t)n + 1, sizeof *seen);
 	struct store *s;
 	char err[512];
-	bool opened = store_open(c->profile, &s, err, sizeof err) == STORE_OK;
+	bool opened = st_open_profile(c, &s, err, sizeof err) == STORE_OK;
 	*once = *photos = *identical = 0;
 	const cJSON *rec;
 	cJSON_ArrayForEach(rec, all) {
@@ -673,7 +673,7 @@ bool st_pull_state(const struct st_client *c, bool candidates, struct store_pull
 {
 	struct store *s;
 	char err[512];
-	if (store_open(c->profile, &s, err, sizeof err) != STORE_OK)
+	if (st_open_profile(c, &s, err, sizeof err) != STORE_OK)
 		return false;
 	enum store_status st = candidates ? store_sync_candidates_state(s, out)
 		: store_sync_residents_state(s, out);
@@ -685,7 +685,7 @@ int64_t st_resident_count(const struct st_client *c)
 {
 	struct store *s;
 	char err[512];
-	if (store_open(c->profile, &s, err, sizeof err) != STORE_OK)
+	if (st_open_profile(c, &s, err, sizeof err) != STORE_OK)
 		return -1;
 	int64_t n = store_resident_count(s);
 	store_close(s);

@@ -181,22 +181,35 @@ static void test_qr_and_fetch(struct e2e *e, const char *profile)
 	e2e_wait(t, "3 foto dari ponsel ada di folder ini", "Enter: the three photos come down");
 	char folder[PATH_MAX * 2];
 	snprintf(folder, sizeof folder, "%s/inbox", profile);
-	int same = 0;
-	for (size_t i = 0; i < 3; i++) {
+	/* the screens' profile has a password: the inbox holds each photo
+	 * sealed, its clear bytes those the phone sent (read as sigacor reads) */
+	struct st_client k;
+	st_client_init(&k, e->data, "siti");
+	k.password = E2E_PASSWORD;
+	struct store *st = NULL;
+	char why[512];
+	bool opened = st_open_profile(&k, &st, why, sizeof why) == STORE_OK;
+	int same = 0, sealed = 0;
+	for (size_t i = 0; opened && i < 3; i++) {
 		char want[PATH_MAX], got[PATH_MAX * 3], sha_cmd[PATH_MAX + 64];
 		snprintf(want, sizeof want, "%s/photos/%s", getenv("TESTDATA"), phone_photos[i]);
-		snprintf(sha_cmd, sizeof sha_cmd, "sha256sum '%s' | cut -c1-8", want);
-		char prefix[16] = "";
+		snprintf(sha_cmd, sizeof sha_cmd, "sha256sum '%s' | cut -c1-64", want);
+		char sha[80] = "", clear_sha[65] = "";
 		FILE *p = popen(sha_cmd, "r");
 		if (p != NULL) {
-			if (fgets(prefix, sizeof prefix, p) != NULL)
-				prefix[strcspn(prefix, "\n")] = '\0';
+			if (fgets(sha, sizeof sha, p) != NULL)
+				sha[strcspn(sha, "\n")] = '\0';
 			pclose(p);
 		}
-		snprintf(got, sizeof got, "%s/%s-%s", folder, prefix, phone_photos[i]);
-		same += st_same_file(want, got);
+		snprintf(got, sizeof got, "%s/%.8s-%s", folder, sha, phone_photos[i]);
+		same += store_file_sha256(st, got, clear_sha) && strcmp(clear_sha, sha) == 0;
+		sealed += !st_same_file(want, got);
 	}
-	check(t, same == 3, "in PROFILE/inbox, byte for byte as the phone sent them (%d of 3)", same);
+	if (st != NULL)
+		store_close(st);
+	check(t, opened, "the profile opens with its password (%s)", opened ? "ok" : why);
+	check(t, same == 3, "in PROFILE/inbox, the clear bytes those the phone sent (%d of 3)", same);
+	check(t, sealed == 3, "... sealed on disk, not the phone's bytes (%d of 3)", sealed);
 	e2e_ok(t, vt_has_text(t, "/inbox"), "the picker now shows that folder");
 	/* the one the phone sent without GPS, found by typing part of its name */
 	vt_send(t, "hopper<Enter>");
@@ -254,6 +267,7 @@ int main(void)
 		return tap_done();
 	struct st_client c;
 	st_client_init(&c, e.data, "siti");
+	c.password = E2E_PASSWORD;
 	ok(st_login(&c, srv.url) == 0, "the profile logged in");
 	test_qr_and_fetch(&e, c.profile);
 	test_vt100(&e);

@@ -68,6 +68,7 @@ int main(void)
 
 	struct st_client c;
 	st_client_init(&c, e.data, "siti");
+	c.password = E2E_PASSWORD;
 	char uuids[3][37];
 	const char *sync[] = { "sync", NULL };
 	ok(st_login(&c, srv.url) == 0 && st_make_records(&c, niks, 3, KEL, 20000, "review", uuids) == 3
@@ -125,7 +126,7 @@ int main(void)
 	struct store *s;
 	char err[256];
 	struct record *r = calloc(1, sizeof *r);
-	bool corrected = r != NULL && store_open(c.profile, &s, err, sizeof err) == STORE_OK;
+	bool corrected = r != NULL && st_open_profile(&c, &s, err, sizeof err) == STORE_OK;
 	if (corrected) {
 		unsigned problems = 0;
 		corrected = store_record_get(s, uuids[0], r) == STORE_OK;

@@ -58,11 +58,12 @@ int main(void)
 
 	struct st_client c;
 	st_client_init(&c, e.data, "siti");
+	c.password = E2E_PASSWORD;
 	const char *niks[] = { BUDI };
 	struct store *s;
 	char err[512];
 	bool ready = st_make_records(&c, niks, 1, KEL, 2 * 1000 * 1000, "screen", NULL) == 1 &&
-		store_open(c.profile, &s, err, sizeof err) == STORE_OK;
+		st_open_profile(&c, &s, err, sizeof err) == STORE_OK;
 	if (ready) {
 		ready = store_token_save(s, "faketoken-0123456789abcdef") == STORE_OK &&
 			store_meta_set(s, "sync.server_url", fake.url) == STORE_OK;
@@ -148,7 +149,7 @@ int main(void)
 	struct store_local_only local = { 0 };
 	struct store *st;
 	char why[512];
-	if (store_open(c.profile, &st, why, sizeof why) == STORE_OK) {
+	if (st_open_profile(&c, &st, why, sizeof why) == STORE_OK) {
 		store_sync_local_only(st, &local);
 		store_close(st);
 	}

@@ -149,17 +149,24 @@ static void older_server(struct e2e *e, const char *srv_dir)
 		return;
 	struct st_client andi;
 	st_client_init(&andi, e->data, "andi");
+	andi.password = E2E_PASSWORD;
 	const char *sync[] = { "sync", NULL };
-	ok(st_login(&andi, srv.url) == 0 && st_sigacor(&andi, NULL, 60000, sync) == 0
+	ok(st_login(&andi, srv.url) == 0 && st_sigacor(&andi, E2E_PASSWORD "\n", 60000, sync) == 0
 		&& st_out_int(&andi, "progress_received") == 0,
 		"andi logs in and syncs: exit 0, no progress item (the 404 skipped)");
 	check_andi(e, false);
 	st_server_stop(&srv, SIGTERM);
 	if (!ok(st_server_start(&srv, srv_dir, 0, NULL), "the server with the feed"))
 		return;
+	/* andi's profile has a password since the screens: login (its stdin is
+	 * the server's password) needs the profile unlocked */
+	const char *unlock[] = { "unlock", "--minutes", "5", NULL };
+	ok(st_sigacor(&andi, E2E_PASSWORD "\n", 60000, unlock) == 0, "andi unlocks his profile");
 	ok(st_login(&andi, srv.url) == 0 && st_sigacor(&andi, NULL, 60000, sync) == 0
 		&& st_out_int(&andi, "progress_received") > 0,
 		"andi syncs again: the feed's items arrive");
+	const char *lock[] = { "lock", NULL };
+	ok(st_sigacor(&andi, NULL, 60000, lock) == 0, "andi locks it again");
 	check_andi(e, true);
 	st_server_stop(&srv, SIGTERM);
 }
@@ -180,12 +187,14 @@ int main(void)
 
 	struct st_client siti, budi;
 	st_client_init(&siti, e.data, "siti");
+	siti.password = E2E_PASSWORD;
 	st_client_init(&budi, e.data, "budi");
+	budi.password = E2E_PASSWORD;
 	char uuids[1][37];
 	const char *sync[] = { "sync", NULL };
 	ok(st_login(&budi, srv.url) == 0 && st_make_records(&budi, &niks[3], 1, KEL, 20000, "wl", uuids) == 1
-		&& st_sigacor(&budi, NULL, 60000, sync) == 0, "budi verifies #3 (layak) and syncs");
-	ok(st_login(&siti, srv.url) == 0 && st_sigacor(&siti, NULL, 60000, sync) == 0, "siti syncs");
+		&& st_sigacor(&budi, E2E_PASSWORD "\n", 60000, sync) == 0, "budi verifies #3 (layak) and syncs");
+	ok(st_login(&siti, srv.url) == 0 && st_sigacor(&siti, E2E_PASSWORD "\n", 60000, sync) == 0, "siti syncs");
 
 	struct vt *t = e2e_start_login(&e, "siti");
 	if (t == NULL)
@@ -213,7 +222,7 @@ int main(void)
 	ok(assign_kk(srv_dir, e.dir, "siti", kks[4]) && st_server_admin(srv_dir, NULL, review) == 0
 		&& assign_kk(srv_dir, e.dir, "siti", kks[3]),
 		"the city: #4 to siti; #3 revisit, then to siti");
-	ok(st_sigacor(&siti, NULL, 60000, sync) == 0 && st_sigacor(&budi, NULL, 60000, sync) == 0,
+	ok(st_sigacor(&siti, E2E_PASSWORD "\n", 60000, sync) == 0 && st_sigacor(&budi, E2E_PASSWORD "\n", 60000, sync) == 0,
 		"both sync");
 
 	t = e2e_start_login(&e, "siti");
