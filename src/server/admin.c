@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <sodium.h>
 #include <pwd.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include "csv.h"
 #include "nik.h"
 #include "admin_int.h"
+#include "sdb.h"
 
 
 static void admin_usage(const char *command)
@@ -55,29 +55,29 @@ bool admin_parse(int argc, char **argv, int positional, struct admin_options *o)
 }
 
 /* Open the data folder; create: make it when missing. */
-sqlite3 *admin_open(const char *dir, bool create)
+sdb *admin_open(const char *dir, bool create)
 {
 	if (sodium_init() < 0 || !db_prepare_dir(dir, create))
 		return NULL;
 	return db_open(dir);
 }
 
-int admin_finish(sqlite3 *db, int status)
+int admin_finish(sdb *db, int status)
 {
-	sqlite3_close(db);
+	sdb_close(db);
 	return status;
 }
 
-static bool exec_bound(sqlite3 *db, const char *sql, long long a, const char *b)
+static bool exec_bound(sdb *db, const char *sql, long long a, const char *b)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	sdb_stmt *st;
+	if (sdb_prepare(db, sql, -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_int64(st, 1, a);
+	sdb_bind_int64(st, 1, a);
 	if (b != NULL)
-		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
-	bool ok = sqlite3_step(st) == SQLITE_DONE;
-	sqlite3_finalize(st);
+		sdb_bind_text(st, 2, b, -1, SDB_STATIC);
+	bool ok = sdb_step(st) == SDB_DONE;
+	sdb_finalize(st);
 	return ok;
 }
 
@@ -173,31 +173,31 @@ static bool parse_kelurahan_list(const char *text, char list[PROTO_KELURAHAN_MAX
 	return *n > 0;
 }
 
-static bool save_operator(sqlite3 *db, const char *name, const char *hash,
+static bool save_operator(sdb *db, const char *name, const char *hash,
 	char list[PROTO_KELURAHAN_MAX][16], size_t n, bool *existed)
 {
-	sqlite3_stmt *st;
+	sdb_stmt *st;
 	long long id = -1;
-	if (sqlite3_prepare_v2(db, "SELECT id FROM operators WHERE name = ?", -1, &st, NULL) != SQLITE_OK)
+	if (sdb_prepare(db, "SELECT id FROM operators WHERE name = ?", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	sdb_bind_text(st, 1, name, -1, SDB_STATIC);
+	if (sdb_step(st) == SDB_ROW)
+		id = sdb_column_int64(st, 0);
+	sdb_finalize(st);
 	*existed = id >= 0;
 	int64_t now = util_now();
 	if (id < 0) {
-		if (sqlite3_prepare_v2(db, "INSERT INTO operators(name, pwhash, created_at) VALUES (?,?,?)",
-			-1, &st, NULL) != SQLITE_OK)
+		if (sdb_prepare(db, "INSERT INTO operators(name, pwhash, created_at) VALUES (?,?,?)",
+			-1, &st, NULL) != SDB_OK)
 			return false;
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, now);
-		bool ok = sqlite3_step(st) == SQLITE_DONE;
-		sqlite3_finalize(st);
+		sdb_bind_text(st, 1, name, -1, SDB_STATIC);
+		sdb_bind_text(st, 2, hash, -1, SDB_STATIC);
+		sdb_bind_int64(st, 3, now);
+		bool ok = sdb_step(st) == SDB_DONE;
+		sdb_finalize(st);
 		if (!ok)
 			return false;
-		id = sqlite3_last_insert_rowid(db);
+		id = sdb_last_insert_id(db);
 	} else {
 		/* a new password (and scope) ends every session of the operator */
 		if (!exec_bound(db, "UPDATE operators SET pwhash = ?2, disabled = 0 WHERE id = ?1", id, hash)
@@ -231,7 +231,7 @@ int admin_add_operator(int argc, char **argv)
 	int status = admin_password_hash(hash);
 	if (status != 0)
 		return status;
-	sqlite3 *db = admin_open(o.dir, true);
+	sdb *db = admin_open(o.dir, true);
 	if (db == NULL)
 		return 1;
 	bool existed;
@@ -249,16 +249,16 @@ int admin_disable_operator(int argc, char **argv)
 	struct admin_options o;
 	if (!admin_parse(argc, argv, 1, &o))
 		return 2;
-	sqlite3 *db = admin_open(o.dir, false);
+	sdb *db = admin_open(o.dir, false);
 	if (db == NULL)
 		return 1;
-	sqlite3_stmt *st;
+	sdb_stmt *st;
 	long long id = -1;
-	if (sqlite3_prepare_v2(db, "SELECT id FROM operators WHERE name = ?", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, o.arg, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			id = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
+	if (sdb_prepare(db, "SELECT id FROM operators WHERE name = ?", -1, &st, NULL) == SDB_OK) {
+		sdb_bind_text(st, 1, o.arg, -1, SDB_STATIC);
+		if (sdb_step(st) == SDB_ROW)
+			id = sdb_column_int64(st, 0);
+		sdb_finalize(st);
 	}
 	if (id < 0) {
 		fprintf(stderr, "sigacor-server: %s: %s\n", o.arg, _("petugas tidak ada"));
@@ -291,7 +291,7 @@ int admin_review(int argc, char **argv)
 		fprintf(stderr, "sigacor-server: %s\n", _("catatan terlalu panjang (maks. 1023 byte)"));
 		return 2;
 	}
-	sqlite3 *db = admin_open(o.dir, false);
+	sdb *db = admin_open(o.dir, false);
 	if (db == NULL)
 		return 1;
 	bool found = false, waiting = false;
@@ -317,9 +317,9 @@ int admin_review(int argc, char **argv)
 
 /* ---------------------------------------------------------------- export */
 
-static const char *col(sqlite3_stmt *st, int i)
+static const char *col(sdb_stmt *st, int i)
 {
-	const unsigned char *v = sqlite3_column_text(st, i);
+	const unsigned char *v = sdb_column_text(st, i);
 	return v != NULL ? (const char *)v : "";
 }
 
@@ -388,7 +388,7 @@ static const struct export_column export_columns[] = {
 };
 #define EXPORT_COLS (sizeof export_columns / sizeof export_columns[0])
 
-static bool export_prepare(sqlite3 *db, sqlite3_stmt **st)
+static bool export_prepare(sdb *db, sdb_stmt **st)
 {
 	char sql[2048] = "SELECT ";
 	size_t len = strlen(sql);
@@ -397,30 +397,30 @@ static bool export_prepare(sqlite3 *db, sqlite3_stmt **st)
 			export_columns[i].sql);
 	snprintf(sql + len, sizeof sql - len, " FROM verifications v JOIN operators o "
 		"ON o.id = v.operator_id ORDER BY v.received_at, v.id");
-	return sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK;
+	return sdb_prepare(db, sql, -1, st, NULL) == SDB_OK;
 }
 
 /* the value of column i as CSV text */
-static void export_text(sqlite3_stmt *st, int i, char *buf, size_t cap)
+static void export_text(sdb_stmt *st, int i, char *buf, size_t cap)
 {
 	switch (export_columns[i].kind) {
 	case EXPORT_FLAGS:
-		flags_text((unsigned)sqlite3_column_int(st, i), buf, cap);
+		flags_text((unsigned)sdb_column_int(st, i), buf, cap);
 		break;
 	case EXPORT_TIME: {
 		char t[21];
-		proto_time_format(sqlite3_column_int64(st, i), t);
+		proto_time_format(sdb_column_int64(st, i), t);
 		snprintf(buf, cap, "%s", t);
 		break;
 	}
 	case EXPORT_COORD:
-		if (sqlite3_column_type(st, i) != SQLITE_NULL)
-			snprintf(buf, cap, "%.7f", sqlite3_column_double(st, i));
+		if (sdb_column_type(st, i) != SDB_NULL)
+			snprintf(buf, cap, "%.7f", sdb_column_double(st, i));
 		else
 			buf[0] = '\0';
 		break;
 	case EXPORT_BOOL:
-		snprintf(buf, cap, "%d", sqlite3_column_int(st, i) != 0);
+		snprintf(buf, cap, "%d", sdb_column_int(st, i) != 0);
 		break;
 	default:
 		snprintf(buf, cap, "%s", col(st, i));
@@ -428,7 +428,7 @@ static void export_text(sqlite3_stmt *st, int i, char *buf, size_t cap)
 	}
 }
 
-static bool export_csv_row(sqlite3_stmt *st)
+static bool export_csv_row(sdb_stmt *st)
 {
 	char buf[RECORD_TEXT_MAX];
 	bool ok = true;
@@ -440,18 +440,18 @@ static bool export_csv_row(sqlite3_stmt *st)
 	return ok;
 }
 
-static cJSON *export_json_value(sqlite3_stmt *st, int i)
+static cJSON *export_json_value(sdb_stmt *st, int i)
 {
 	char buf[RECORD_TEXT_MAX];
 	switch (export_columns[i].kind) {
 	case EXPORT_COORD:
-		return sqlite3_column_type(st, i) == SQLITE_NULL ? cJSON_CreateNull()
-			: cJSON_CreateNumber(sqlite3_column_double(st, i));
+		return sdb_column_type(st, i) == SDB_NULL ? cJSON_CreateNull()
+			: cJSON_CreateNumber(sdb_column_double(st, i));
 	case EXPORT_BOOL:
-		return cJSON_CreateBool(sqlite3_column_int(st, i) != 0);
+		return cJSON_CreateBool(sdb_column_int(st, i) != 0);
 	case EXPORT_FLAGS: {
 		cJSON *arr = cJSON_CreateArray();
-		unsigned flags = (unsigned)sqlite3_column_int(st, i);
+		unsigned flags = (unsigned)sdb_column_int(st, i);
 		for (int f = 0; arr != NULL && f < FLAG_COUNT; f++)
 			if (flags & (1u << f))
 				cJSON_AddItemToArray(arr, cJSON_CreateString(flag_code((enum flag)f)));
@@ -463,7 +463,7 @@ static cJSON *export_json_value(sqlite3_stmt *st, int i)
 	}
 }
 
-static bool export_json_row(sqlite3_stmt *st, bool first)
+static bool export_json_row(sdb_stmt *st, bool first)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON *photos = cJSON_CreateArray();
@@ -474,7 +474,7 @@ static bool export_json_row(sqlite3_stmt *st, bool first)
 			ok = v != NULL && cJSON_AddItemToObject(o, export_columns[i].name, v);
 			continue;
 		}
-		if (sqlite3_column_type(st, (int)i) == SQLITE_NULL)
+		if (sdb_column_type(st, (int)i) == SDB_NULL)
 			continue;
 		cJSON *p = cJSON_CreateObject();
 		/* "photo_ktp" -> "ktp" */
@@ -504,12 +504,12 @@ int admin_export(int argc, char **argv)
 		fprintf(stderr, "sigacor-server: %s\n", _("--format harus csv atau json"));
 		return 2;
 	}
-	sqlite3 *db = admin_open(o.dir, false);
-	sqlite3_stmt *st;
+	sdb *db = admin_open(o.dir, false);
+	sdb_stmt *st;
 	if (db == NULL)
 		return 1;
 	if (!export_prepare(db, &st)) {
-		fprintf(stderr, "sigacor-server: SQLite: %s\n", sqlite3_errmsg(db));
+		fprintf(stderr, "sigacor-server: SQLite: %s\n", sdb_errmsg(db));
 		return admin_finish(db, 1);
 	}
 	if (json)
@@ -520,14 +520,14 @@ int admin_export(int argc, char **argv)
 				i + 1 < EXPORT_COLS ? ',' : '\n');
 	int rc;
 	bool first = true, ok = true;
-	while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (ok && (rc = sdb_step(st)) == SDB_ROW) {
 		ok = json ? export_json_row(st, first) : export_csv_row(st);
 		first = false;
 	}
-	sqlite3_finalize(st);
+	sdb_finalize(st);
 	if (json)
 		printf("%s]\n", first ? "" : "\n");
-	if (!ok || rc != SQLITE_DONE || fflush(stdout) != 0) {
+	if (!ok || rc != SDB_DONE || fflush(stdout) != 0) {
 		fprintf(stderr, "sigacor-server: %s\n", _("ekspor gagal"));
 		return admin_finish(db, 1);
 	}
@@ -540,30 +540,30 @@ int admin_flagged(int argc, char **argv)
 	struct admin_options o;
 	if (!admin_parse(argc, argv, 0, &o))
 		return 2;
-	sqlite3 *db = admin_open(o.dir, false);
-	sqlite3_stmt *st;
+	sdb *db = admin_open(o.dir, false);
+	sdb_stmt *st;
 	if (db == NULL)
 		return 1;
-	if (sqlite3_prepare_v2(db, "SELECT v.nik, count(*), group_concat(DISTINCT o.name), "
+	if (sdb_prepare(db, "SELECT v.nik, count(*), group_concat(DISTINCT o.name), "
 		"group_concat(v.id, ';'), (SELECT count(*) FROM verifications w WHERE w.nik = v.nik "
 		"AND w.review = '') FROM verifications v JOIN operators o ON o.id = v.operator_id "
 		"WHERE v.nik IN (SELECT nik FROM verifications WHERE flags != 0) "
-		"GROUP BY v.nik ORDER BY v.nik", -1, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "sigacor-server: SQLite: %s\n", sqlite3_errmsg(db));
+		"GROUP BY v.nik ORDER BY v.nik", -1, &st, NULL) != SDB_OK) {
+		fprintf(stderr, "sigacor-server: SQLite: %s\n", sdb_errmsg(db));
 		return admin_finish(db, 1);
 	}
 	printf("nik,records,operators,flags,unreviewed,ids\n");
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = sdb_step(st)) == SDB_ROW) {
 		/* the union of the flags of the NIK's records */
-		sqlite3_stmt *fq;
+		sdb_stmt *fq;
 		unsigned flags = 0;
-		if (sqlite3_prepare_v2(db, "SELECT flags FROM verifications WHERE nik = ?", -1, &fq,
-			NULL) == SQLITE_OK) {
-			sqlite3_bind_text(fq, 1, col(st, 0), -1, SQLITE_TRANSIENT);
-			while (sqlite3_step(fq) == SQLITE_ROW)
-				flags |= (unsigned)sqlite3_column_int(fq, 0);
-			sqlite3_finalize(fq);
+		if (sdb_prepare(db, "SELECT flags FROM verifications WHERE nik = ?", -1, &fq,
+			NULL) == SDB_OK) {
+			sdb_bind_text(fq, 1, col(st, 0), -1, SDB_TRANSIENT);
+			while (sdb_step(fq) == SDB_ROW)
+				flags |= (unsigned)sdb_column_int(fq, 0);
+			sdb_finalize(fq);
 		}
 		char ftext[128];
 		flags_text(flags, ftext, sizeof ftext);
@@ -572,12 +572,12 @@ int admin_flagged(int argc, char **argv)
 		for (char *c = ops; *c != '\0'; c++)
 			if (*c == ',')
 				*c = ';';
-		printf("%s,%lld,", col(st, 0), (long long)sqlite3_column_int64(st, 1));
+		printf("%s,%lld,", col(st, 0), (long long)sdb_column_int64(st, 1));
 		csv_write_field(stdout, ops, false, ',');
 		csv_write_field(stdout, ftext, false, ',');
-		printf("%lld,", (long long)sqlite3_column_int64(st, 4));
+		printf("%lld,", (long long)sdb_column_int64(st, 4));
 		csv_write_field(stdout, col(st, 3), false, '\n');
 	}
-	sqlite3_finalize(st);
-	return admin_finish(db, rc == SQLITE_DONE && fflush(stdout) == 0 ? 0 : 1);
+	sdb_finalize(st);
+	return admin_finish(db, rc == SDB_DONE && fflush(stdout) == 0 ? 0 : 1);
 }

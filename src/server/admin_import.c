@@ -6,7 +6,6 @@
 #include "format.h"
 
 #include <errno.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include "registry.h"
 #include "snapshot.h"
 #include "admin_int.h"
+#include "sdb.h"
 
 struct import_report {
 	long imported, skipped;
@@ -69,13 +69,13 @@ static bool resident_ok(const char **f, time_t today, struct resident *out, char
 	return false;
 }
 
-static bool insert_resident(sqlite3_stmt *ins, const struct resident *r)
+static bool insert_resident(sdb_stmt *ins, const struct resident *r)
 {
-	sqlite3_reset(ins);
+	sdb_reset(ins);
 	for (int f = 0; f < REGISTRY_FIELD_COUNT; f++)
-		sqlite3_bind_text(ins, f + 1, registry_field_value(r, (enum registry_field)f), -1,
-			SQLITE_STATIC);
-	return sqlite3_step(ins) == SQLITE_DONE;
+		sdb_bind_text(ins, f + 1, registry_field_value(r, (enum registry_field)f), -1,
+			SDB_STATIC);
+	return sdb_step(ins) == SDB_DONE;
 }
 
 /* src into dst when it fits, else bad (a value core refuses for that field) */
@@ -103,16 +103,16 @@ static bool candidate_ok(const char **f, time_t today, const char **kel, char *w
 
 enum import_kind { IMPORT_RESIDENTS, IMPORT_CANDIDATES };
 
-static bool count_rows(sqlite3 *db, const char *table, long long *out)
+static bool count_rows(sdb *db, const char *table, long long *out)
 {
 	char sql[64];
-	sqlite3_stmt *st;
+	sdb_stmt *st;
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (sdb_prepare(db, sql, -1, &st, NULL) != SDB_OK)
 		return false;
-	bool ok = sqlite3_step(st) == SQLITE_ROW;
-	*out = ok ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	bool ok = sdb_step(st) == SDB_ROW;
+	*out = ok ? sdb_column_int64(st, 0) : 0;
+	sdb_finalize(st);
 	return ok;
 }
 
@@ -169,9 +169,9 @@ static int run_import(int argc, char **argv, enum import_kind kind)
 		fprintf(stderr, "sigacor-server: %s: %s\n", o.arg, strerror(errno));
 		return 1;
 	}
-	sqlite3 *db = admin_open(o.dir, true);
+	sdb *db = admin_open(o.dir, true);
 	struct csv_reader *r = csv_open(in);
-	sqlite3_stmt *ins = NULL;
+	sdb_stmt *ins = NULL;
 	bool resident = kind == IMPORT_RESIDENTS;
 	const char *table = resident ? "residents" : "candidates";
 	int status = 1;
@@ -180,9 +180,9 @@ static int run_import(int argc, char **argv, enum import_kind kind)
 	 * the candidate list is replaced */
 	if (db == NULL || r == NULL || !db_begin(db) || !count_rows(db, table, &before)
 		|| !(resident ? registry_staging_open(db) : db_exec(db, "DELETE FROM candidates"))
-		|| sqlite3_prepare_v2(db, resident ? registry_staging_insert_sql
+		|| sdb_prepare(db, resident ? registry_staging_insert_sql
 			: "INSERT INTO candidates(kk, nik, kelurahan, program) VALUES (?,?,?,?)",
-			-1, &ins, NULL) != SQLITE_OK)
+			-1, &ins, NULL) != SDB_OK)
 		goto done;
 	struct import_report rep = { 0, 0 };
 	const char **row;
@@ -225,20 +225,20 @@ static int run_import(int argc, char **argv, enum import_kind kind)
 		if (resident)
 			ok = insert_resident(ins, &res);
 		else {
-			sqlite3_reset(ins);
-			sqlite3_bind_text(ins, 1, f[0], -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins, 2, f[1], -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins, 3, kel, -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins, 4, f[3], -1, SQLITE_STATIC);
-			ok = sqlite3_step(ins) == SQLITE_DONE;
+			sdb_reset(ins);
+			sdb_bind_text(ins, 1, f[0], -1, SDB_STATIC);
+			sdb_bind_text(ins, 2, f[1], -1, SDB_STATIC);
+			sdb_bind_text(ins, 3, kel, -1, SDB_STATIC);
+			sdb_bind_text(ins, 4, f[3], -1, SDB_STATIC);
+			ok = sdb_step(ins) == SDB_DONE;
 		}
 		if (ok)
 			rep.imported++;
-		else if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_UNIQUE
-			|| sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_PRIMARYKEY)
+		else if (sdb_extended_errcode(db) == SDB_CONSTRAINT_UNIQUE
+			|| sdb_extended_errcode(db) == SDB_CONSTRAINT_PRIMARYKEY)
 			import_problem(&rep, line, _("NIK ganda (sudah ada di baris sebelumnya)"));
 		else {
-			fprintf(stderr, "sigacor-server: SQLite: %s\n", sqlite3_errmsg(db));
+			fprintf(stderr, "sigacor-server: SQLite: %s\n", sdb_errmsg(db));
 			goto done;
 		}
 	}
@@ -251,20 +251,20 @@ static int run_import(int argc, char **argv, enum import_kind kind)
 	if (!import_acceptable(&o, resident, &rep, before))
 		goto done;
 	const char *key = resident ? "residents_snapshot" : "candidates_snapshot";
-	sqlite3_finalize(ins);
+	sdb_finalize(ins);
 	ins = NULL;
 	if ((resident && !registry_staging_apply(db, before, rep.imported))
 		|| !db_meta_set(db, key, db_meta_get(db, key) + 1) || !db_commit(db)) {
-		fprintf(stderr, "sigacor-server: SQLite: %s\n", sqlite3_errmsg(db));
+		fprintf(stderr, "sigacor-server: SQLite: %s\n", sdb_errmsg(db));
 		goto done;
 	}
 	printf(_("%ld baris diimpor, %ld dilewati\n"), rep.imported, rep.skipped);
 	status = 0;
 done:
-	sqlite3_finalize(ins);
+	sdb_finalize(ins);
 	if (db != NULL) {
 		db_rollback(db);
-		sqlite3_close(db);
+		sdb_close(db);
 	}
 	csv_free(r);
 	if (in != stdin)

@@ -4,7 +4,7 @@
 #define SIGACOR_ADMIN_INT_H
 
 #include <stdbool.h>
-#include <sqlite3.h>
+#include "sdb.h"
 
 #define MAX_SHOWN_PROBLEMS 20
 
@@ -26,7 +26,7 @@ struct admin_options {
 /* --data and the options of one command; positional: how many (0 or 1) */
 bool admin_parse(int argc, char **argv, int positional, struct admin_options *o);
 /* Open the data folder; create: make it when missing. */
-sqlite3 *admin_open(const char *dir, bool create);
+sdb *admin_open(const char *dir, bool create);
 /* assign.c: households to operators (and their lines of --help) */
 extern const char *const assign_commands_help;
 int admin_assign(int argc, char **argv);
@@ -36,6 +36,6 @@ extern const char *const backup_commands_help;
 int admin_backup(int argc, char **argv);
 int admin_restore(int argc, char **argv);
 /* Close db and return status. */
-int admin_finish(sqlite3 *db, int status);
+int admin_finish(sdb *db, int status);
 
 #endif

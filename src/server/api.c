@@ -4,11 +4,11 @@
  * tokens, logout; api_list.c: the paged lists. */
 #include "config.h"
 #include "server.h"
+#include "sdb.h"
 
 #include <pthread.h>
 #include <semaphore.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,10 +93,10 @@ void reply_decode_error(struct reply *out, enum proto_status st, const struct pr
 }
 
 /* a failed read (the caller ends its read transaction) */
-void reply_db_error(struct reply *out, sqlite3 *db)
+void reply_db_error(struct reply *out, sdb *db)
 {
-	int code = db != NULL ? sqlite3_errcode(db) : SQLITE_ERROR;
-	reply_problem(out, code == SQLITE_BUSY || code == SQLITE_LOCKED || db == NULL
+	int code = db != NULL ? sdb_errcode(db) : SDB_ERROR;
+	reply_problem(out, code == SDB_BUSY || code == SDB_LOCKED || db == NULL
 		? PROBLEM_BUSY : PROBLEM_INTERNAL, NULL);
 }
 
@@ -120,31 +120,31 @@ static bool in_scope(const struct session *s, const char *kelurahan)
 
 /* An earlier record with this id: its first answer when the content and the
  * operator are the same, id_conflict otherwise.  false when none. */
-static bool replay(sqlite3 *db, const char *id, long long operator_id, const char *sha,
+static bool replay(sdb *db, const char *id, long long operator_id, const char *sha,
 	struct reply *out, bool *failed)
 {
-	sqlite3_stmt *st;
+	sdb_stmt *st;
 	*failed = false;
-	if (sqlite3_prepare_v2(db, "SELECT operator_id, body_sha256, first_status, first_response "
-		"FROM verifications WHERE id = ?", -1, &st, NULL) != SQLITE_OK) {
+	if (sdb_prepare(db, "SELECT operator_id, body_sha256, first_status, first_response "
+		"FROM verifications WHERE id = ?", -1, &st, NULL) != SDB_OK) {
 		*failed = true;
 		return false;
 	}
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		*failed = rc != SQLITE_DONE;
-		sqlite3_finalize(st);
+	sdb_bind_text(st, 1, id, -1, SDB_STATIC);
+	int rc = sdb_step(st);
+	if (rc != SDB_ROW) {
+		*failed = rc != SDB_DONE;
+		sdb_finalize(st);
 		return false;
 	}
-	bool same = sqlite3_column_int64(st, 0) == operator_id
-		&& strcmp((const char *)sqlite3_column_text(st, 1), sha) == 0;
+	bool same = sdb_column_int64(st, 0) == operator_id
+		&& strcmp((const char *)sdb_column_text(st, 1), sha) == 0;
 	if (same)
-		reply_json(out, sqlite3_column_int(st, 2),
-			strdup((const char *)sqlite3_column_text(st, 3)));
+		reply_json(out, sdb_column_int(st, 2),
+			strdup((const char *)sdb_column_text(st, 3)));
 	else
 		reply_problem(out, PROBLEM_ID_CONFLICT, NULL);
-	sqlite3_finalize(st);
+	sdb_finalize(st);
 	return true;
 }
 
@@ -221,68 +221,68 @@ struct record_write {
  * sender's own or one the city sent back (review rejected or revisit) in
  * the sender's kelurahan.  Anything else would let one operator rewrite
  * another's work (issue 8). */
-static const char *supersedes_problem(sqlite3 *db, const struct session *s,
+static const char *supersedes_problem(sdb *db, const struct session *s,
 	const struct record *r, bool *failed)
 {
-	sqlite3_stmt *st;
+	sdb_stmt *st;
 	*failed = false;
 	if (r->supersedes[0] == '\0')
 		return NULL;
-	if (sqlite3_prepare_v2(db, "SELECT nik, operator_id, kelurahan, review, superseded_by "
-		"FROM verifications WHERE id = ?", -1, &st, NULL) != SQLITE_OK) {
+	if (sdb_prepare(db, "SELECT nik, operator_id, kelurahan, review, superseded_by "
+		"FROM verifications WHERE id = ?", -1, &st, NULL) != SDB_OK) {
 		*failed = true;
 		return NULL;
 	}
-	sqlite3_bind_text(st, 1, r->supersedes, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
+	sdb_bind_text(st, 1, r->supersedes, -1, SDB_STATIC);
+	int rc = sdb_step(st);
 	const char *why = NULL;
-	if (rc == SQLITE_DONE)
+	if (rc == SDB_DONE)
 		why = N_("Rekaman yang dikoreksi (supersedes) tidak ada di server.");
-	else if (rc != SQLITE_ROW)
+	else if (rc != SDB_ROW)
 		*failed = true;
-	else if (strcmp((const char *)sqlite3_column_text(st, 0), r->nik) != 0)
+	else if (strcmp((const char *)sdb_column_text(st, 0), r->nik) != 0)
 		why = N_("Koreksi harus untuk NIK yang sama dengan rekaman yang dikoreksi.");
-	else if (sqlite3_column_int64(st, 1) != s->operator_id
-		&& !(in_scope(s, (const char *)sqlite3_column_text(st, 2))
-			&& (strcmp((const char *)sqlite3_column_text(st, 3), "rejected") == 0
-				|| strcmp((const char *)sqlite3_column_text(st, 3), "revisit") == 0)))
+	else if (sdb_column_int64(st, 1) != s->operator_id
+		&& !(in_scope(s, (const char *)sdb_column_text(st, 2))
+			&& (strcmp((const char *)sdb_column_text(st, 3), "rejected") == 0
+				|| strcmp((const char *)sdb_column_text(st, 3), "revisit") == 0)))
 		why = N_("Hanya rekaman sendiri, atau rekaman di wilayah tugas yang dikembalikan kota "
 			"(ditolak atau kunjungi ulang), yang boleh dikoreksi.");
-	else if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+	else if (sdb_column_type(st, 4) != SDB_NULL)
 		why = N_("Rekaman itu sudah dikoreksi oleh rekaman lain; koreksi yang terbaru.");
-	sqlite3_finalize(st);
+	sdb_finalize(st);
 	return why;
 }
 
 /* Why the review the correction says it answers is not one it can answer
  * (untranslated), or NULL: a review of the record it corrects that sent it
  * back (rejected or revisit). */
-static const char *answer_problem(sqlite3 *db, const struct record *r, bool *failed)
+static const char *answer_problem(sdb *db, const struct record *r, bool *failed)
 {
-	sqlite3_stmt *st;
+	sdb_stmt *st;
 	*failed = false;
 	if (r->answers_review <= 0)
 		return NULL;
-	if (sqlite3_prepare_v2(db, "SELECT verification_id, outcome FROM review_log WHERE id = ?",
-		-1, &st, NULL) != SQLITE_OK) {
+	if (sdb_prepare(db, "SELECT verification_id, outcome FROM review_log WHERE id = ?",
+		-1, &st, NULL) != SDB_OK) {
 		*failed = true;
 		return NULL;
 	}
-	sqlite3_bind_int64(st, 1, r->answers_review);
-	int rc = sqlite3_step(st);
+	sdb_bind_int64(st, 1, r->answers_review);
+	int rc = sdb_step(st);
 	const char *why = NULL;
-	if (rc == SQLITE_DONE || (rc == SQLITE_ROW
-		&& strcmp((const char *)sqlite3_column_text(st, 0), r->supersedes) != 0))
+	if (rc == SDB_DONE || (rc == SDB_ROW
+		&& strcmp((const char *)sdb_column_text(st, 0), r->supersedes) != 0))
 		why = N_("Pemeriksaan yang dijawab (answers_review) bukan pemeriksaan rekaman yang dikoreksi.");
-	else if (rc != SQLITE_ROW)
+	else if (rc != SDB_ROW)
 		*failed = true;
-	else if (strcmp((const char *)sqlite3_column_text(st, 1), "confirmed") == 0)
+	else if (strcmp((const char *)sdb_column_text(st, 1), "confirmed") == 0)
 		why = N_("Pemeriksaan itu menerima rekamannya; tidak ada yang perlu dijawab.");
-	sqlite3_finalize(st);
+	sdb_finalize(st);
 	return why;
 }
 
-static bool check_supersedes(sqlite3 *db, const struct record_write *w)
+static bool check_supersedes(sdb *db, const struct record_write *w)
 {
 	bool failed;
 	const char *field = "supersedes";
@@ -303,7 +303,7 @@ static bool check_supersedes(sqlite3 *db, const struct record_write *w)
 }
 
 /* inside db_write: the replay check and the insert see the same data */
-static bool store_record(sqlite3 *db, void *ctx)
+static bool store_record(sdb *db, void *ctx)
 {
 	struct record_write *w = ctx;
 	bool failed;
@@ -387,7 +387,7 @@ struct blob_arrival {
 	long long size;
 };
 
-static bool mark_arrived(sqlite3 *db, void *ctx)
+static bool mark_arrived(sdb *db, void *ctx)
 {
 	const struct blob_arrival *a = ctx;
 	return ledger_photo_arrived(db, a->sha256, a->size);
@@ -395,38 +395,38 @@ static bool mark_arrived(sqlite3 *db, void *ctx)
 
 bool api_blob_arrived(const char *sha256, long long size)
 {
-	sqlite3 *db = db_thread();
-	sqlite3_stmt *st;
+	sdb *db = db_thread();
+	sdb_stmt *st;
 	/* most photos come before their record or wait for none: a read first
 	 * spares the writer's queue */
-	if (db != NULL && sqlite3_prepare_v2(db, "SELECT 1 FROM waiting_photos WHERE sha256 = ?",
-		-1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
-		int rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc == SQLITE_DONE)
+	if (db != NULL && sdb_prepare(db, "SELECT 1 FROM waiting_photos WHERE sha256 = ?",
+		-1, &st, NULL) == SDB_OK) {
+		sdb_bind_text(st, 1, sha256, -1, SDB_STATIC);
+		int rc = sdb_step(st);
+		sdb_finalize(st);
+		if (rc == SDB_DONE)
 			return true;
 	}
 	struct blob_arrival a = { sha256, size };
 	return db_write(mark_arrived, &a) == DB_WRITE_OK;
 }
 
-bool api_blobs_reconcile(sqlite3 *db)
+bool api_blobs_reconcile(sdb *db)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "SELECT DISTINCT sha256 FROM waiting_photos", -1, &st, NULL)
-		!= SQLITE_OK)
+	sdb_stmt *st;
+	if (sdb_prepare(db, "SELECT DISTINCT sha256 FROM waiting_photos", -1, &st, NULL)
+		!= SDB_OK)
 		return false;
 	bool ok = db_begin(db);
 	int rc;
-	while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (ok && (rc = sdb_step(st)) == SDB_ROW) {
 		char sha[PROTO_SHA256_LEN + 1];
 		long long size;
-		snprintf(sha, sizeof sha, "%s", (const char *)sqlite3_column_text(st, 0));
+		snprintf(sha, sizeof sha, "%s", (const char *)sdb_column_text(st, 0));
 		if (blob_exists(config.dir, sha, &size))
 			ok = ledger_photo_arrived(db, sha, size);
 	}
-	sqlite3_finalize(st);
+	sdb_finalize(st);
 	if (ok && db_commit(db))
 		return true;
 	db_rollback(db);

@@ -3,11 +3,11 @@
 #include "config.h"
 #include "server.h"
 #include "stats.h"
+#include "sdb.h"
 
 #include <pthread.h>
 #include <semaphore.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,13 +113,13 @@ static const struct list_query candidates_query = {
 	PROTO_PAGE_CANDIDATES,
 };
 
-static void copy_col(sqlite3_stmt *st, int col, char *out, size_t cap)
+static void copy_col(sdb_stmt *st, int col, char *out, size_t cap)
 {
-	const unsigned char *v = sqlite3_column_text(st, col);
+	const unsigned char *v = sdb_column_text(st, col);
 	snprintf(out, cap, "%s", v != NULL ? (const char *)v : "");
 }
 
-static void row_to_item(sqlite3_stmt *st, struct proto_page *page, size_t i)
+static void row_to_item(sdb_stmt *st, struct proto_page *page, size_t i)
 {
 	if (page->kind == PROTO_PAGE_RESIDENTS) {
 		struct resident *r = &page->residents[i];
@@ -187,20 +187,20 @@ static void cache_count(char prefix, const char *kelurahan, long long snapshot, 
 }
 
 /* rows of the operator's kelurahan, inside the caller's read transaction */
-static bool list_total(sqlite3 *db, const struct list_query *q, const struct session *s,
+static bool list_total(sdb *db, const struct list_query *q, const struct session *s,
 	long long snapshot, long long *total)
 {
 	*total = 0;
 	for (size_t i = 0; i < s->n_kelurahan; i++) {
 		long long n;
 		if (!cached_count(q->prefix, s->kelurahan[i], snapshot, &n)) {
-			sqlite3_stmt *st;
-			if (sqlite3_prepare_v2(db, q->count_sql, -1, &st, NULL) != SQLITE_OK)
+			sdb_stmt *st;
+			if (sdb_prepare(db, q->count_sql, -1, &st, NULL) != SDB_OK)
 				return false;
-			sqlite3_bind_text(st, 1, s->kelurahan[i], -1, SQLITE_STATIC);
-			bool ok = sqlite3_step(st) == SQLITE_ROW;
-			n = sqlite3_column_int64(st, 0);
-			sqlite3_finalize(st);
+			sdb_bind_text(st, 1, s->kelurahan[i], -1, SDB_STATIC);
+			bool ok = sdb_step(st) == SDB_ROW;
+			n = sdb_column_int64(st, 0);
+			sdb_finalize(st);
 			if (!ok)
 				return false;
 			cache_count(q->prefix, s->kelurahan[i], snapshot, n);
@@ -210,10 +210,10 @@ static bool list_total(sqlite3 *db, const struct list_query *q, const struct ses
 	return true;
 }
 
-static bool read_list(sqlite3 *db, const struct list_query *q, const struct session *s,
+static bool read_list(sdb *db, const struct list_query *q, const struct session *s,
 	const struct list_cursor *from, long limit, struct proto_page *page)
 {
-	sqlite3_stmt *st;
+	sdb_stmt *st;
 	long long total;
 	if (!list_total(db, q, s, from->snapshot, &total))
 		return false;
@@ -227,25 +227,25 @@ static bool read_list(sqlite3 *db, const struct list_query *q, const struct sess
 		page->residents = items;
 	else
 		page->candidates = items;
-	if (sqlite3_prepare_v2(db, q->page_sql, -1, &st, NULL) != SQLITE_OK)
+	if (sdb_prepare(db, q->page_sql, -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_int64(st, 1, s->operator_id);
-	sqlite3_bind_text(st, 2, from->kelurahan, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, from->id);
-	sqlite3_bind_int64(st, 4, limit + 1);      /* one more tells whether more follow */
+	sdb_bind_int64(st, 1, s->operator_id);
+	sdb_bind_text(st, 2, from->kelurahan, -1, SDB_STATIC);
+	sdb_bind_int64(st, 3, from->id);
+	sdb_bind_int64(st, 4, limit + 1);      /* one more tells whether more follow */
 	struct list_cursor last = *from;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = sdb_step(st)) == SDB_ROW) {
 		if (page->count == (size_t)limit) {
 			page->has_more = true;
 			break;
 		}
 		row_to_item(st, page, page->count++);
-		last.id = sqlite3_column_int64(st, 0);
+		last.id = sdb_column_int64(st, 0);
 		copy_col(st, 1, last.kelurahan, sizeof last.kelurahan);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	sdb_finalize(st);
+	if (rc != SDB_ROW && rc != SDB_DONE)
 		return false;
 	if (limit == 0)
 		page->has_more = page->total > 0;
@@ -267,7 +267,7 @@ static void api_list(const struct list_query *q, const struct session *s, const 
 		reply_problem(out, PROBLEM_BAD_CURSOR, NULL);
 		return;
 	}
-	sqlite3 *db = db_thread();
+	sdb *db = db_thread();
 	/* one read transaction: the snapshot check and the page see the same data */
 	if (db == NULL || !db_exec(db, "BEGIN")) {
 		reply_db_error(out, db);
@@ -307,16 +307,16 @@ void api_candidates(const struct session *s, const char *cursor, const char *lim
 	api_list(&candidates_query, s, cursor, limit, out);
 }
 
-static void change_from_row(sqlite3_stmt *st, struct proto_change *c)
+static void change_from_row(sdb_stmt *st, struct proto_change *c)
 {
-	c->seq = sqlite3_column_int64(st, 0);
+	c->seq = sdb_column_int64(st, 0);
 	copy_col(st, 1, c->id, sizeof c->id);
-	unsigned flags = (unsigned)sqlite3_column_int(st, 2);
+	unsigned flags = (unsigned)sdb_column_int(st, 2);
 	copy_col(st, 3, c->review, sizeof c->review);
 	copy_col(st, 4, c->review_note, sizeof c->review_note);
-	c->review_id = sqlite3_column_int64(st, 5);
+	c->review_id = sdb_column_int64(st, 5);
 	copy_col(st, 6, c->reviewer, sizeof c->reviewer);
-	c->reviewed_at = sqlite3_column_int64(st, 7);
+	c->reviewed_at = sdb_column_int64(st, 7);
 	snprintf(c->status, sizeof c->status, "%s", flags != 0 ? "flagged" : "accepted");
 	for (int f = 0; f < FLAG_COUNT && c->n_flags < PROTO_FLAGS_MAX; f++)
 		if (flags & (1u << f))
@@ -353,27 +353,27 @@ static bool feed_begin(char prefix, enum proto_page_kind kind, const char *curso
 }
 
 /* A feed item from its row; gives the item's seq (the next cursor). */
-typedef long long feed_row_fn(sqlite3_stmt *st, struct proto_page *page, size_t i);
+typedef long long feed_row_fn(sdb_stmt *st, struct proto_page *page, size_t i);
 
 /* Runs a feed's statement (?1 the operator, ?2 the cursor's seq, ?3 the
  * limit) asking one row more than the page holds: that row only says
  * more follow.  Finalizes st; false on a database error. */
-static bool step_feed(sqlite3_stmt *st, const struct session *s, long long after, long limit,
+static bool step_feed(sdb_stmt *st, const struct session *s, long long after, long limit,
 	feed_row_fn *row, struct proto_page *page, long long *last)
 {
-	sqlite3_bind_int64(st, 1, s->operator_id);
-	sqlite3_bind_int64(st, 2, after);
-	sqlite3_bind_int64(st, 3, limit + 1);
+	sdb_bind_int64(st, 1, s->operator_id);
+	sdb_bind_int64(st, 2, after);
+	sdb_bind_int64(st, 3, limit + 1);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = sdb_step(st)) == SDB_ROW) {
 		if (page->count == (size_t)limit) {
 			page->has_more = true;
 			break;
 		}
 		*last = row(st, page, page->count++);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE;
+	sdb_finalize(st);
+	return rc == SDB_ROW || rc == SDB_DONE;
 }
 
 /* The page as the answer, its next cursor "<prefix><seq>"; frees it. */
@@ -385,7 +385,7 @@ static void reply_feed(struct reply *out, struct proto_page *page, char prefix, 
 	proto_page_free(page);
 }
 
-static long long change_row(sqlite3_stmt *st, struct proto_page *page, size_t i)
+static long long change_row(sdb_stmt *st, struct proto_page *page, size_t i)
 {
 	change_from_row(st, &page->changes[i]);
 	return page->changes[i].seq;
@@ -399,9 +399,9 @@ void api_changes(const struct session *s, const char *cursor, const char *limit_
 	struct proto_page page;
 	if (!feed_begin('v', PROTO_PAGE_CHANGES, cursor, limit_text, &limit, &after, &page, out))
 		return;
-	sqlite3 *db = db_thread();
-	sqlite3_stmt *st;
-	if (db == NULL || sqlite3_prepare_v2(db,
+	sdb *db = db_thread();
+	sdb_stmt *st;
+	if (db == NULL || sdb_prepare(db,
 		/* the review an entry reports: the one that made it, else the
 		 * record's latest (entries of stored records and flags) */
 		"SELECT c.seq, v.id, v.flags, coalesce(l.outcome, v.review), "
@@ -410,7 +410,7 @@ void api_changes(const struct session *s, const char *cursor, const char *limit_
 		"LEFT JOIN change_reviews cr ON cr.seq = c.seq "
 		"LEFT JOIN review_log l ON l.id = coalesce(cr.review_id, "
 		"(SELECT max(id) FROM review_log WHERE verification_id = v.id)) "
-		"WHERE c.operator_id = ? AND c.seq > ? ORDER BY c.seq LIMIT ?", -1, &st, NULL) != SQLITE_OK) {
+		"WHERE c.operator_id = ? AND c.seq > ? ORDER BY c.seq LIMIT ?", -1, &st, NULL) != SDB_OK) {
 		proto_page_free(&page);
 		reply_db_error(out, db);
 		return;
@@ -442,43 +442,43 @@ void api_changes(const struct session *s, const char *cursor, const char *limit_
 	" JOIN operators o ON o.id = d.operator_id ORDER BY e.seq"
 
 /* the newest entry of the feed, 0 when empty */
-static long long progress_newest(sqlite3 *db)
+static long long progress_newest(sdb *db)
 {
-	sqlite3_stmt *st;
+	sdb_stmt *st;
 	long long seq = 0;
-	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(seq), 0) FROM progress", -1, &st, NULL)
-		!= SQLITE_OK)
+	if (sdb_prepare(db, "SELECT coalesce(max(seq), 0) FROM progress", -1, &st, NULL)
+		!= SDB_OK)
 		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		seq = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	if (sdb_step(st) == SDB_ROW)
+		seq = sdb_column_int64(st, 0);
+	sdb_finalize(st);
 	return seq;
 }
 
-static void progress_from_row(sqlite3_stmt *st, struct proto_progress *p)
+static void progress_from_row(sdb_stmt *st, struct proto_progress *p)
 {
-	p->seq = sqlite3_column_int64(st, 0);
+	p->seq = sdb_column_int64(st, 0);
 	copy_col(st, 1, p->nik, sizeof p->nik);
 	copy_col(st, 2, p->kelurahan, sizeof p->kelurahan);
 	copy_col(st, 3, p->decision, sizeof p->decision);
 	copy_col(st, 4, p->reason, sizeof p->reason);
 	copy_col(st, 5, p->operator_name, sizeof p->operator_name);
-	p->verified_at = sqlite3_column_int64(st, 6);
-	p->flagged = sqlite3_column_int(st, 7) != 0;
+	p->verified_at = sdb_column_int64(st, 6);
+	p->flagged = sdb_column_int(st, 7) != 0;
 	copy_col(st, 8, p->review, sizeof p->review);
 }
 
-static long long progress_row(sqlite3_stmt *st, struct proto_page *page, size_t i)
+static long long progress_row(sdb_stmt *st, struct proto_page *page, size_t i)
 {
 	progress_from_row(st, &page->progress[i]);
 	return page->progress[i].seq;
 }
 
-static bool read_progress(sqlite3 *db, const struct session *s, long long after, long limit,
+static bool read_progress(sdb *db, const struct session *s, long long after, long limit,
 	struct proto_page *page, long long *last)
 {
-	sqlite3_stmt *st;
-	return sqlite3_prepare_v2(db, PROGRESS_SQL, -1, &st, NULL) == SQLITE_OK
+	sdb_stmt *st;
+	return sdb_prepare(db, PROGRESS_SQL, -1, &st, NULL) == SDB_OK
 		&& step_feed(st, s, after, limit, progress_row, page, last);
 }
 
@@ -490,7 +490,7 @@ void api_progress(const struct session *s, const char *cursor, const char *limit
 	struct proto_page page;
 	if (!feed_begin('p', PROTO_PAGE_PROGRESS, cursor, limit_text, &limit, &after, &page, out))
 		return;
-	sqlite3 *db = db_thread();
+	sdb *db = db_thread();
 	/* one read transaction: the newest entry and the page agree */
 	if (db == NULL || !db_exec(db, "BEGIN")) {
 		proto_page_free(&page);
@@ -528,14 +528,14 @@ void api_progress(const struct session *s, const char *cursor, const char *limit
 	" WHERE c.kelurahan IN (SELECT kelurahan FROM operator_kelurahan WHERE operator_id = ?1)" \
 	" AND c.seq > ?2 ORDER BY c.seq LIMIT ?3"
 
-static long long registry_row(sqlite3_stmt *st, struct proto_page *page, size_t i)
+static long long registry_row(sdb_stmt *st, struct proto_page *page, size_t i)
 {
 	struct proto_registry_change *c = &page->registry[i];
 	struct resident *r = &c->resident;
-	c->seq = sqlite3_column_int64(st, 0);
+	c->seq = sdb_column_int64(st, 0);
 	copy_col(st, 1, r->nik, sizeof r->nik);
 	copy_col(st, 2, r->kelurahan, sizeof r->kelurahan);
-	c->removed = sqlite3_column_int(st, 3) != 0;
+	c->removed = sdb_column_int(st, 3) != 0;
 	if (!c->removed) {
 		size_t size;
 		for (int f = REGISTRY_KK; f < REGISTRY_KELURAHAN; f++) {
@@ -547,7 +547,7 @@ static long long registry_row(sqlite3_stmt *st, struct proto_page *page, size_t 
 }
 
 /* Inside the read transaction: the cursor is usable, and the page. */
-static bool read_registry_changes(sqlite3 *db, const struct session *s, long long after,
+static bool read_registry_changes(sdb *db, const struct session *s, long long after,
 	long limit, struct proto_page *page, long long *last, bool *expired)
 {
 	long long newest = db_meta_get(db, "registry_seq");
@@ -558,12 +558,12 @@ static bool read_registry_changes(sqlite3 *db, const struct session *s, long lon
 	if (*expired)
 		return true;
 	snprintf(page->snapshot, sizeof page->snapshot, "r%lld", snapshot);
-	sqlite3_stmt *st;
+	sdb_stmt *st;
 	long long total;
 	if (!list_total(db, &residents_query, s, snapshot, &total))
 		return false;
 	page->total = total;
-	if (sqlite3_prepare_v2(db, REGISTRY_CHANGES_SQL, -1, &st, NULL) != SQLITE_OK
+	if (sdb_prepare(db, REGISTRY_CHANGES_SQL, -1, &st, NULL) != SDB_OK
 		|| !step_feed(st, s, after, limit, registry_row, page, last))
 		return false;
 	if (!page->has_more)
@@ -579,7 +579,7 @@ void api_registry_changes(const struct session *s, const char *cursor, const cha
 	struct proto_page page;
 	if (!feed_begin('g', PROTO_PAGE_REGISTRY, cursor, limit_text, &limit, &after, &page, out))
 		return;
-	sqlite3 *db = db_thread();
+	sdb *db = db_thread();
 	long long last = after;
 	bool expired = false;
 	/* one read transaction: the cursor's check, the page and its total agree */

@@ -3,11 +3,11 @@
 #include "config.h"
 #include "server.h"
 #include "common.h"
+#include "sdb.h"
 
 #include <pthread.h>
 #include <semaphore.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,20 +20,20 @@ static void token_hash(const char *token, char out[PROTO_SHA256_LEN + 1])
 	util_hex(digest, sizeof digest, out);
 }
 
-static bool load_kelurahan(sqlite3 *db, long long operator_id, size_t *n,
+static bool load_kelurahan(sdb *db, long long operator_id, size_t *n,
 	char list[PROTO_KELURAHAN_MAX][16])
 {
-	sqlite3_stmt *st;
+	sdb_stmt *st;
 	*n = 0;
-	if (sqlite3_prepare_v2(db, "SELECT kelurahan FROM operator_kelurahan WHERE operator_id = ? "
-		"ORDER BY kelurahan", -1, &st, NULL) != SQLITE_OK)
+	if (sdb_prepare(db, "SELECT kelurahan FROM operator_kelurahan WHERE operator_id = ? "
+		"ORDER BY kelurahan", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_int64(st, 1, operator_id);
+	sdb_bind_int64(st, 1, operator_id);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < PROTO_KELURAHAN_MAX)
-		snprintf(list[(*n)++], 16, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE;
+	while ((rc = sdb_step(st)) == SDB_ROW && *n < PROTO_KELURAHAN_MAX)
+		snprintf(list[(*n)++], 16, "%s", (const char *)sdb_column_text(st, 0));
+	sdb_finalize(st);
+	return rc == SDB_ROW || rc == SDB_DONE;
 }
 
 /* Argon2id needs 64 MiB and a core per check: one at a time per core (at
@@ -81,30 +81,30 @@ struct new_token {
 	int64_t now;
 };
 
-static bool store_token(sqlite3 *db, void *ctx)
+static bool store_token(sdb *db, void *ctx)
 {
 	const struct new_token *t = ctx;
-	sqlite3_stmt *st;
+	sdb_stmt *st;
 	bool ok;
 	/* one live token per operator and device: logging in again replaces it */
-	if (sqlite3_prepare_v2(db, "UPDATE tokens SET revoked_at = ? WHERE operator_id = ? "
-		"AND device = ? AND revoked_at IS NULL", -1, &st, NULL) != SQLITE_OK)
+	if (sdb_prepare(db, "UPDATE tokens SET revoked_at = ? WHERE operator_id = ? "
+		"AND device = ? AND revoked_at IS NULL", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_int64(st, 1, t->now);
-	sqlite3_bind_int64(st, 2, t->operator_id);
-	sqlite3_bind_text(st, 3, t->device, -1, SQLITE_STATIC);
-	ok = sqlite3_step(st) == SQLITE_DONE;
-	sqlite3_finalize(st);
-	if (!ok || sqlite3_prepare_v2(db, "INSERT INTO tokens(hash, operator_id, device, created_at, "
-		"last_used_at) VALUES (?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+	sdb_bind_int64(st, 1, t->now);
+	sdb_bind_int64(st, 2, t->operator_id);
+	sdb_bind_text(st, 3, t->device, -1, SDB_STATIC);
+	ok = sdb_step(st) == SDB_DONE;
+	sdb_finalize(st);
+	if (!ok || sdb_prepare(db, "INSERT INTO tokens(hash, operator_id, device, created_at, "
+		"last_used_at) VALUES (?, ?, ?, ?, ?)", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, t->hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, t->operator_id);
-	sqlite3_bind_text(st, 3, t->device, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, t->now);
-	sqlite3_bind_int64(st, 5, t->now);
-	ok = sqlite3_step(st) == SQLITE_DONE;
-	sqlite3_finalize(st);
+	sdb_bind_text(st, 1, t->hash, -1, SDB_STATIC);
+	sdb_bind_int64(st, 2, t->operator_id);
+	sdb_bind_text(st, 3, t->device, -1, SDB_STATIC);
+	sdb_bind_int64(st, 4, t->now);
+	sdb_bind_int64(st, 5, t->now);
+	ok = sdb_step(st) == SDB_DONE;
+	sdb_finalize(st);
 	return ok;
 }
 
@@ -144,26 +144,26 @@ void api_login(const char *body, size_t len, const char *addr, struct reply *out
 		sodium_memzero(&req, sizeof req);
 		return;
 	}
-	sqlite3 *db = db_thread();
-	sqlite3_stmt *q;
-	if (db == NULL || sqlite3_prepare_v2(db, "SELECT id, pwhash, disabled FROM operators "
-		"WHERE name = ?", -1, &q, NULL) != SQLITE_OK) {
+	sdb *db = db_thread();
+	sdb_stmt *q;
+	if (db == NULL || sdb_prepare(db, "SELECT id, pwhash, disabled FROM operators "
+		"WHERE name = ?", -1, &q, NULL) != SDB_OK) {
 		throttle_login_done(req.operator_name, addr, now, THROTTLE_NOT_CHECKED);
 		sodium_memzero(&req, sizeof req);
 		reply_db_error(out, db);
 		return;
 	}
-	sqlite3_bind_text(q, 1, req.operator_name, -1, SQLITE_STATIC);
+	sdb_bind_text(q, 1, req.operator_name, -1, SDB_STATIC);
 	struct proto_session s = { .n_kelurahan = 0 };
 	long long id = -1;
 	bool disabled = false;
 	char stored[crypto_pwhash_STRBYTES] = "";
-	if (sqlite3_step(q) == SQLITE_ROW) {
-		id = sqlite3_column_int64(q, 0);
-		snprintf(stored, sizeof stored, "%s", (const char *)sqlite3_column_text(q, 1));
-		disabled = sqlite3_column_int(q, 2) != 0;
+	if (sdb_step(q) == SDB_ROW) {
+		id = sdb_column_int64(q, 0);
+		snprintf(stored, sizeof stored, "%s", (const char *)sdb_column_text(q, 1));
+		disabled = sdb_column_int(q, 2) != 0;
 	}
-	sqlite3_finalize(q);
+	sdb_finalize(q);
 	db_thread_release();    /* nobody waits for a connection during Argon2id */
 	bool good = login_password_ok(id >= 0 ? stored : NULL, req.password) && id >= 0;
 	sodium_memzero(req.password, sizeof req.password);
@@ -192,24 +192,24 @@ void api_login(const char *body, size_t len, const char *addr, struct reply *out
 }
 
 /* UPDATE tokens SET <column> = now WHERE hash = ... (sql names the column) */
-static bool token_time(sqlite3 *db, const char *sql, const char *hash)
+static bool token_time(sdb *db, const char *sql, const char *hash)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	sdb_stmt *st;
+	if (sdb_prepare(db, sql, -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_int64(st, 1, util_now());
-	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-	bool ok = sqlite3_step(st) == SQLITE_DONE;
-	sqlite3_finalize(st);
+	sdb_bind_int64(st, 1, util_now());
+	sdb_bind_text(st, 2, hash, -1, SDB_STATIC);
+	bool ok = sdb_step(st) == SDB_DONE;
+	sdb_finalize(st);
 	return ok;
 }
 
-static bool touch_token(sqlite3 *db, void *hash)
+static bool touch_token(sdb *db, void *hash)
 {
 	return token_time(db, "UPDATE tokens SET last_used_at = ? WHERE hash = ?", hash);
 }
 
-static bool revoke_token(sqlite3 *db, void *hash)
+static bool revoke_token(sdb *db, void *hash)
 {
 	return token_time(db, "UPDATE tokens SET revoked_at = ? WHERE hash = ? "
 		"AND revoked_at IS NULL", hash);
@@ -224,31 +224,31 @@ bool api_authenticate(const char *authorization, struct session *s, struct reply
 		return false;
 	}
 	token_hash(authorization + 7, s->token_hash);
-	sqlite3 *db = db_thread();
-	sqlite3_stmt *st;
-	if (db == NULL || sqlite3_prepare_v2(db, "SELECT t.operator_id, t.device, t.revoked_at, "
+	sdb *db = db_thread();
+	sdb_stmt *st;
+	if (db == NULL || sdb_prepare(db, "SELECT t.operator_id, t.device, t.revoked_at, "
 		"t.last_used_at, o.name, o.disabled FROM tokens t JOIN operators o ON o.id = t.operator_id "
-		"WHERE t.hash = ?", -1, &st, NULL) != SQLITE_OK) {
+		"WHERE t.hash = ?", -1, &st, NULL) != SDB_OK) {
 		reply_db_error(out, db);
 		return false;
 	}
-	sqlite3_bind_text(st, 1, s->token_hash, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		if (rc == SQLITE_DONE)
+	sdb_bind_text(st, 1, s->token_hash, -1, SDB_STATIC);
+	int rc = sdb_step(st);
+	if (rc != SDB_ROW) {
+		sdb_finalize(st);
+		if (rc == SDB_DONE)
 			reply_problem(out, PROBLEM_UNAUTHORIZED, NULL);
 		else
 			reply_db_error(out, db);
 		return false;
 	}
-	s->operator_id = sqlite3_column_int64(st, 0);
-	snprintf(s->device, sizeof s->device, "%s", (const char *)sqlite3_column_text(st, 1));
-	bool revoked = sqlite3_column_type(st, 2) != SQLITE_NULL;
-	int64_t last_used = sqlite3_column_int64(st, 3);
-	snprintf(s->operator_name, sizeof s->operator_name, "%s", (const char *)sqlite3_column_text(st, 4));
-	bool disabled = sqlite3_column_int(st, 5) != 0;
-	sqlite3_finalize(st);
+	s->operator_id = sdb_column_int64(st, 0);
+	snprintf(s->device, sizeof s->device, "%s", (const char *)sdb_column_text(st, 1));
+	bool revoked = sdb_column_type(st, 2) != SDB_NULL;
+	int64_t last_used = sdb_column_int64(st, 3);
+	snprintf(s->operator_name, sizeof s->operator_name, "%s", (const char *)sdb_column_text(st, 4));
+	bool disabled = sdb_column_int(st, 5) != 0;
+	sdb_finalize(st);
 	if (disabled) {
 		reply_problem(out, PROBLEM_OPERATOR_DISABLED, NULL);
 		return false;

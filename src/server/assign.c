@@ -8,11 +8,11 @@
 #include "admin_int.h"
 #include "i18n.h"
 #include "nik.h"
+#include "sdb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sqlite3.h>
 
 const char *const assign_commands_help = N_(
 "Penugasan rumah tangga ke petugas:\n"
@@ -30,18 +30,18 @@ const char *const assign_commands_help = N_(
 	"WHERE c.kk = a.kk)"
 
 /* active: a disabled operator does not count (one to give work to) */
-static long long operator_id(sqlite3 *db, const char *name, bool active)
+static long long operator_id(sdb *db, const char *name, bool active)
 {
-	sqlite3_stmt *st;
+	sdb_stmt *st;
 	long long id = -1;
-	if (sqlite3_prepare_v2(db, "SELECT id FROM operators WHERE name = ?1 AND (?2 = 0 OR disabled = 0)",
-		-1, &st, NULL) != SQLITE_OK)
+	if (sdb_prepare(db, "SELECT id FROM operators WHERE name = ?1 AND (?2 = 0 OR disabled = 0)",
+		-1, &st, NULL) != SDB_OK)
 		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, active);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	sdb_bind_text(st, 1, name, -1, SDB_STATIC);
+	sdb_bind_int(st, 2, active);
+	if (sdb_step(st) == SDB_ROW)
+		id = sdb_column_int64(st, 0);
+	sdb_finalize(st);
 	if (id < 0)
 		fprintf(stderr, "sigacor-server: %s: %s\n", name, _("petugas tidak ada atau nonaktif"));
 	return id;
@@ -63,24 +63,24 @@ static bool section_arg(const char *text, char out[4])
 
 /* Run one statement with text parameters (NULL binds nothing); the rows it
  * changed, -1 on failure. */
-static long long run(sqlite3 *db, const char *sql, const char *const *params, int n)
+static long long run(sdb *db, const char *sql, const char *const *params, int n)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "sigacor-server: %s\n", sqlite3_errmsg(db));
+	sdb_stmt *st;
+	if (sdb_prepare(db, sql, -1, &st, NULL) != SDB_OK) {
+		fprintf(stderr, "sigacor-server: %s\n", sdb_errmsg(db));
 		return -1;
 	}
 	for (int i = 0; i < n; i++)
 		if (params[i] != NULL)
-			sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? sqlite3_changes64(db) : -1;
+			sdb_bind_text(st, i + 1, params[i], -1, SDB_STATIC);
+	int rc = sdb_step(st);
+	sdb_finalize(st);
+	return rc == SDB_DONE ? sdb_changes64(db) : -1;
 }
 
 /* The households of one kelurahan (optionally one RW, one RT: the section
  * of the candidate's registry row) go to the operator. */
-static long long assign_section(sqlite3 *db, const char *op, const struct admin_options *o)
+static long long assign_section(sdb *db, const char *op, const struct admin_options *o)
 {
 	char rw[4], rt[4];
 	if (!section_arg(o->rw, rw) || !section_arg(o->rt, rt)) {
@@ -101,7 +101,7 @@ static long long assign_section(sqlite3 *db, const char *op, const struct admin_
 /* One KK a line (a header "kk", blank lines and spaces are allowed); a KK
  * that is no candidate household of the operator's kelurahan is named and
  * nothing is assigned. */
-static long long assign_file(sqlite3 *db, const char *op, const char *path)
+static long long assign_file(sdb *db, const char *op, const char *path)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	if (f == NULL) {
@@ -164,7 +164,7 @@ int admin_assign(int argc, char **argv)
 			_("pilih salah satu: --kelurahan K [--rw RW] [--rt RT] atau --kk-file BERKAS"));
 		return 2;
 	}
-	sqlite3 *db = admin_open(o.dir, false);
+	sdb *db = admin_open(o.dir, false);
 	if (db == NULL)
 		return 1;
 	if (operator_id(db, o.arg, true) < 0)
@@ -195,7 +195,7 @@ int admin_reassign(int argc, char **argv)
 		fprintf(stderr, "sigacor-server: %s\n", _("--from PETUGAS dan --to PETUGAS wajib diisi"));
 		return 2;
 	}
-	sqlite3 *db = admin_open(o.dir, false);
+	sdb *db = admin_open(o.dir, false);
 	if (db == NULL)
 		return 1;
 	long long from = operator_id(db, o.from, false);    /* the sick one may be disabled */
@@ -210,18 +210,18 @@ int admin_reassign(int argc, char **argv)
 		" AND EXISTS (SELECT 1 FROM candidates c JOIN operator_kelurahan k ON k.kelurahan = c.kelurahan "
 		"JOIN operators p ON p.id = k.operator_id AND p.name = ?2 WHERE c.kk = a.kk)", params, 2);
 	long long kept = -1;
-	sqlite3_stmt *st;
-	if (moved >= 0 && sqlite3_prepare_v2(db, "SELECT count(*), coalesce(sum(" HOUSEHOLD_DONE "), 0) "
-		"FROM assignments a WHERE operator_id = ?", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, from);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			kept = sqlite3_column_int64(st, 0);
-			long long done = sqlite3_column_int64(st, 1);
+	sdb_stmt *st;
+	if (moved >= 0 && sdb_prepare(db, "SELECT count(*), coalesce(sum(" HOUSEHOLD_DONE "), 0) "
+		"FROM assignments a WHERE operator_id = ?", -1, &st, NULL) == SDB_OK) {
+		sdb_bind_int64(st, 1, from);
+		if (sdb_step(st) == SDB_ROW) {
+			kept = sdb_column_int64(st, 0);
+			long long done = sdb_column_int64(st, 1);
 			printf(_("%lld rumah tangga dipindahkan dari %s ke %s; %lld tetap pada %s "
 				"(%lld sudah diverifikasi, %lld di luar kelurahan %s)\n"),
 				moved, o.from, o.to, kept, o.from, done, kept - done, o.to);
 		}
-		sqlite3_finalize(st);
+		sdb_finalize(st);
 	}
 	if (kept < 0 || !db_meta_set(db, "candidates_snapshot", db_meta_get(db, "candidates_snapshot") + 1)
 		|| !db_commit(db)) {

@@ -17,13 +17,13 @@
 #include "server.h"
 #include "common.h"
 #include "admin_int.h"
+#include "sdb.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,22 +151,20 @@ static bool copy_database(const char *from_dir, const char *to_dir)
 	char from[PATH_MAX], to[PATH_MAX];
 	if (!join(from, sizeof from, from_dir, DB_FILE) || !join(to, sizeof to, to_dir, DB_FILE))
 		return say_errno(to_dir);
-	sqlite3 *src = NULL, *dst = NULL;
-	bool ok = sqlite3_open_v2(from, &src, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
-		&& sqlite3_open_v2(to, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) == SQLITE_OK;
+	sdb *src = NULL, *dst = NULL;
+	bool ok = sdb_sqlite_open(from, &src, SDB_SQLITE_OPEN_READONLY) == SDB_OK
+		&& sdb_sqlite_open(to, &dst, SDB_SQLITE_OPEN_READWRITE | SDB_SQLITE_OPEN_CREATE) == SDB_OK;
 	if (ok) {
-		sqlite3_busy_timeout(src, 10000);
-		sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
-		ok = b != NULL && sqlite3_backup_step(b, -1) == SQLITE_DONE;
-		ok = sqlite3_backup_finish(b) == SQLITE_OK && ok;
-		ok = ok && sqlite3_exec(dst, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) == SQLITE_OK;
+		sdb_sqlite_busy_timeout(src, 10000);
+		ok = sdb_sqlite_backup(src, dst);
+		ok = ok && sdb_exec(dst, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) == SDB_OK;
 	}
 	if (!ok)
 		fprintf(stderr, "sigacor-server: %s: %s\n", from,
-			dst != NULL && sqlite3_errcode(dst) != SQLITE_OK ? sqlite3_errmsg(dst)
-			: src != NULL ? sqlite3_errmsg(src) : "out of memory");
-	sqlite3_close(dst);
-	sqlite3_close(src);
+			dst != NULL && sdb_errcode(dst) != SDB_OK ? sdb_errmsg(dst)
+			: src != NULL ? sdb_errmsg(src) : "out of memory");
+	sdb_close(dst);
+	sdb_close(src);
 	if (ok) {
 		/* the pages are on disk before the folder is named a backup */
 		int fd = open(to, O_RDONLY | O_CLOEXEC);
@@ -272,30 +270,30 @@ static bool photo_intact(const char *dir, const char *sha256, long long size)
 static bool backup_sound(const char *dir)
 {
 	char path[PATH_MAX];
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	bool ok = join(path, sizeof path, dir, DB_FILE) && sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
-		&& sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK
-		&& sqlite3_step(st) == SQLITE_ROW
-		&& strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
-	sqlite3_finalize(st);
+	sdb *db = NULL;
+	sdb_stmt *st = NULL;
+	bool ok = join(path, sizeof path, dir, DB_FILE) && sdb_sqlite_open(path, &db, SDB_SQLITE_OPEN_READONLY) == SDB_OK
+		&& sdb_prepare(db, "PRAGMA integrity_check", -1, &st, NULL) == SDB_OK
+		&& sdb_step(st) == SDB_ROW
+		&& strcmp((const char *)sdb_column_text(st, 0), "ok") == 0;
+	sdb_finalize(st);
 	st = NULL;
 	if (!ok) {
 		fprintf(stderr, _("sigacor-server: %s: basis data cadangan rusak atau tidak ada.\n"), path);
-		sqlite3_close(db);
+		sdb_close(db);
 		return false;
 	}
 	long long photos = 0, missing = 0;
-	ok = sqlite3_prepare_v2(db, "SELECT DISTINCT sha256, size FROM verification_photos",
-		-1, &st, NULL) == SQLITE_OK;
-	while (ok && sqlite3_step(st) == SQLITE_ROW) {
-		const char *sha = (const char *)sqlite3_column_text(st, 0);
+	ok = sdb_prepare(db, "SELECT DISTINCT sha256, size FROM verification_photos",
+		-1, &st, NULL) == SDB_OK;
+	while (ok && sdb_step(st) == SDB_ROW) {
+		const char *sha = (const char *)sdb_column_text(st, 0);
 		photos++;
-		if (!photo_intact(dir, sha, sqlite3_column_int64(st, 1)) && missing++ < MAX_SHOWN_PROBLEMS)
+		if (!photo_intact(dir, sha, sdb_column_int64(st, 1)) && missing++ < MAX_SHOWN_PROBLEMS)
 			fprintf(stderr, _("foto %s hilang atau rusak di cadangan\n"), sha);
 	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	sdb_finalize(st);
+	sdb_close(db);
 	if (missing > 0)
 		fprintf(stderr, _("sigacor-server: %lld dari %lld foto hilang atau rusak; tidak ada yang "
 			"dipulihkan.\n"), missing, photos);

@@ -9,8 +9,8 @@
 #include "config.h"
 #include "server.h"
 #include "geo.h"
+#include "sdb.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,51 +19,51 @@
 #define PHOTO_CLOCK_SLACK_S (2 * 86400LL)
 #define PHOTO_YEARS_OLD_S (365LL * 86400)
 /* Every row of st's first column into o; st finalised. */
-static void collect(sqlite3_stmt *st, struct crosscheck_others *o)
+static void collect(sdb_stmt *st, struct crosscheck_others *o)
 {
-	while (o->n < CROSSCHECK_OTHERS_MAX && sqlite3_step(st) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(st, 0);
+	while (o->n < CROSSCHECK_OTHERS_MAX && sdb_step(st) == SDB_ROW) {
+		const char *id = (const char *)sdb_column_text(st, 0);
 		if (id != NULL)
 			snprintf(o->id[o->n++], sizeof o->id[0], "%s", id);
 	}
-	sqlite3_finalize(st);
+	sdb_finalize(st);
 }
 
 /* The other current records of another NIK with one of r's photos. */
-static void same_photo(sqlite3 *db, const struct record *r, struct crosscheck_others *o)
+static void same_photo(sdb *db, const struct record *r, struct crosscheck_others *o)
 {
 	for (int k = 0; k < PHOTO_KIND_COUNT; k++) {
-		sqlite3_stmt *st;
-		if (!r->photos[k].attached || sqlite3_prepare_v2(db,
+		sdb_stmt *st;
+		if (!r->photos[k].attached || sdb_prepare(db,
 			"SELECT DISTINCT v.id FROM verification_photos p JOIN verifications v "
 			"ON v.id = p.verification_id WHERE p.sha256 = ? AND v.nik != ? "
-			"AND v.superseded_by IS NULL", -1, &st, NULL) != SQLITE_OK)
+			"AND v.superseded_by IS NULL", -1, &st, NULL) != SDB_OK)
 			continue;
-		sqlite3_bind_text(st, 1, r->photos[k].sha256, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, r->nik, -1, SQLITE_STATIC);
+		sdb_bind_text(st, 1, r->photos[k].sha256, -1, SDB_STATIC);
+		sdb_bind_text(st, 2, r->nik, -1, SDB_STATIC);
 		collect(st, o);
 	}
 }
 
 /* The other current records of r's KK whose house lies over
  * FLAG_KK_FAR_M from r's. */
-static void kk_far(sqlite3 *db, const struct record *r, struct crosscheck_others *o)
+static void kk_far(sdb *db, const struct record *r, struct crosscheck_others *o)
 {
-	sqlite3_stmt *st;
-	if (!r->has_coord || r->kk[0] == '\0' || sqlite3_prepare_v2(db,
+	sdb_stmt *st;
+	if (!r->has_coord || r->kk[0] == '\0' || sdb_prepare(db,
 		"SELECT id, lat, lon FROM verifications WHERE kk = ? AND lat IS NOT NULL "
-		"AND superseded_by IS NULL AND id != ?", -1, &st, NULL) != SQLITE_OK)
+		"AND superseded_by IS NULL AND id != ?", -1, &st, NULL) != SDB_OK)
 		return;
-	sqlite3_bind_text(st, 1, r->kk, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, r->uuid, -1, SQLITE_STATIC);
-	while (o->n < CROSSCHECK_OTHERS_MAX && sqlite3_step(st) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(st, 0);
-		double d = geo_distance_m(r->lat, r->lon, sqlite3_column_double(st, 1),
-			sqlite3_column_double(st, 2));
+	sdb_bind_text(st, 1, r->kk, -1, SDB_STATIC);
+	sdb_bind_text(st, 2, r->uuid, -1, SDB_STATIC);
+	while (o->n < CROSSCHECK_OTHERS_MAX && sdb_step(st) == SDB_ROW) {
+		const char *id = (const char *)sdb_column_text(st, 0);
+		double d = geo_distance_m(r->lat, r->lon, sdb_column_double(st, 1),
+			sdb_column_double(st, 2));
 		if (id != NULL && d > FLAG_KK_FAR_M)
 			snprintf(o->id[o->n++], sizeof o->id[0], "%s", id);
 	}
-	sqlite3_finalize(st);
+	sdb_finalize(st);
 }
 
 /* The flags of r alone: where its house is, when its photos were taken. */
@@ -85,26 +85,26 @@ static unsigned own_flags(const struct record *r)
 }
 
 /* The flag on each other record that lacks it, with a change entry. */
-static bool give_flag(sqlite3 *db, enum flag f, const struct crosscheck_others *o)
+static bool give_flag(sdb *db, enum flag f, const struct crosscheck_others *o)
 {
 	for (int i = 0; i < o->n; i++) {
-		sqlite3_stmt *st;
-		if (sqlite3_prepare_v2(db, "INSERT INTO changes(verification_id, operator_id) "
+		sdb_stmt *st;
+		if (sdb_prepare(db, "INSERT INTO changes(verification_id, operator_id) "
 			"SELECT id, operator_id FROM verifications WHERE id = ?1 AND (flags & ?2) = 0",
-			-1, &st, NULL) != SQLITE_OK)
+			-1, &st, NULL) != SDB_OK)
 			return false;
-		sqlite3_bind_text(st, 1, o->id[i], -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 2, 1 << f);
-		int rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE || sqlite3_prepare_v2(db, "UPDATE verifications "
-			"SET flags = flags | ?2 WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		sdb_bind_text(st, 1, o->id[i], -1, SDB_STATIC);
+		sdb_bind_int(st, 2, 1 << f);
+		int rc = sdb_step(st);
+		sdb_finalize(st);
+		if (rc != SDB_DONE || sdb_prepare(db, "UPDATE verifications "
+			"SET flags = flags | ?2 WHERE id = ?1", -1, &st, NULL) != SDB_OK)
 			return false;
-		sqlite3_bind_text(st, 1, o->id[i], -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 2, 1 << f);
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE)
+		sdb_bind_text(st, 1, o->id[i], -1, SDB_STATIC);
+		sdb_bind_int(st, 2, 1 << f);
+		rc = sdb_step(st);
+		sdb_finalize(st);
+		if (rc != SDB_DONE)
 			return false;
 	}
 	return true;
@@ -112,7 +112,7 @@ static bool give_flag(sqlite3 *db, enum flag f, const struct crosscheck_others *
 
 static const struct {
 	enum flag flag;
-	void (*find)(sqlite3 *db, const struct record *r, struct crosscheck_others *o);
+	void (*find)(sdb *db, const struct record *r, struct crosscheck_others *o);
 } shared[] = {
 	{ FLAG_PHOTO_OTHER_NIK, same_photo },
 	{ FLAG_HOUSE_FAR_FROM_KK, kk_far },
@@ -120,7 +120,7 @@ static const struct {
 #define SHARED_COUNT (sizeof shared / sizeof shared[0])
 _Static_assert(SHARED_COUNT == CROSSCHECK_SHARED, "one list of others per shared flag");
 
-unsigned crosscheck_flags(struct sqlite3 *db, const struct record *r, struct crosscheck *cc)
+unsigned crosscheck_flags(struct sdb *db, const struct record *r, struct crosscheck *cc)
 {
 	unsigned flags = own_flags(r);
 	for (size_t i = 0; i < SHARED_COUNT; i++) {
@@ -132,7 +132,7 @@ unsigned crosscheck_flags(struct sqlite3 *db, const struct record *r, struct cro
 	return flags;
 }
 
-bool crosscheck_spread(struct sqlite3 *db, const struct crosscheck *cc)
+bool crosscheck_spread(struct sdb *db, const struct crosscheck *cc)
 {
 	for (size_t i = 0; i < SHARED_COUNT; i++)
 		if (!give_flag(db, shared[i].flag, &cc->others[i]))

@@ -8,10 +8,10 @@
  * handler), and group commit (see below). */
 #include "config.h"
 #include "server.h"
+#include "sdb.h"
 
 #include <errno.h>
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,92 +220,92 @@ bool db_prepare_dir(const char *dir, bool create)
 	return mkdir_private(path);
 }
 
-bool db_exec(struct sqlite3 *db, const char *sql)
+bool db_exec(struct sdb *db, const char *sql)
 {
 	char *msg = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
+	if (sdb_exec(db, sql, NULL, NULL, &msg) == SDB_OK)
 		return true;
-	fprintf(stderr, "sigacor-server: SQLite: %s\n", msg != NULL ? msg : sqlite3_errmsg(db));
-	sqlite3_free(msg);
+	fprintf(stderr, "sigacor-server: SQLite: %s\n", msg != NULL ? msg : sdb_errmsg(db));
+	sdb_free(msg);
 	return false;
 }
 
-struct sqlite3 *db_open(const char *dir)
+struct sdb *db_open(const char *dir)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/server.db", dir);
-	sqlite3 *db = NULL;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-		| SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	sdb *db = NULL;
+	if (sdb_sqlite_open(path, &db, SDB_SQLITE_OPEN_READWRITE | SDB_SQLITE_OPEN_CREATE
+		| SDB_SQLITE_OPEN_NOMUTEX) != SDB_OK) {
 		fprintf(stderr, "sigacor-server: %s: %s\n", path,
-			db != NULL ? sqlite3_errmsg(db) : "out of memory");
-		sqlite3_close(db);
+			db != NULL ? sdb_errmsg(db) : "out of memory");
+		sdb_close(db);
 		return NULL;
 	}
-	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
+	sdb_sqlite_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
 	if (!db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
 		"PRAGMA foreign_keys=ON;")) {
-		sqlite3_close(db);
+		sdb_close(db);
 		return NULL;
 	}
 	/* schema: created or migrated under the write lock, once */
 	int version = 0;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			version = sqlite3_column_int(st, 0);
-		sqlite3_finalize(st);
+	sdb_stmt *st;
+	if (sdb_prepare(db, "PRAGMA user_version", -1, &st, NULL) == SDB_OK) {
+		if (sdb_step(st) == SDB_ROW)
+			version = sdb_column_int(st, 0);
+		sdb_finalize(st);
 	}
 	if (version < SCHEMA_VERSION) {
 		char sql[64];
 		snprintf(sql, sizeof sql, "PRAGMA user_version=%d;", SCHEMA_VERSION);
 		if (!db_begin(db) || !db_exec(db, schema) || !db_exec(db, sql) || !db_commit(db)) {
 			db_rollback(db);
-			sqlite3_close(db);
+			sdb_close(db);
 			return NULL;
 		}
 	} else if (version > SCHEMA_VERSION) {
 		fprintf(stderr, "sigacor-server: %s: %s\n", path,
 			_("basis data dibuat oleh versi yang lebih baru"));
-		sqlite3_close(db);
+		sdb_close(db);
 		return NULL;
 	}
 	return db;
 }
 
-bool db_begin(struct sqlite3 *db) { return db_exec(db, "BEGIN IMMEDIATE"); }
+bool db_begin(struct sdb *db) { return db_exec(db, "BEGIN IMMEDIATE"); }
 
-bool db_commit(struct sqlite3 *db) { return db_exec(db, "COMMIT"); }
+bool db_commit(struct sdb *db) { return db_exec(db, "COMMIT"); }
 
-void db_rollback(struct sqlite3 *db)
+void db_rollback(struct sdb *db)
 {
-	if (!sqlite3_get_autocommit(db))
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	if (!sdb_autocommit(db))
+		sdb_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-long long db_meta_get(struct sqlite3 *db, const char *key)
+long long db_meta_get(struct sdb *db, const char *key)
 {
-	sqlite3_stmt *st;
+	sdb_stmt *st;
 	long long v = -1;
-	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) != SQLITE_OK)
+	if (sdb_prepare(db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) != SDB_OK)
 		return -1;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	sdb_bind_text(st, 1, key, -1, SDB_STATIC);
+	if (sdb_step(st) == SDB_ROW)
+		v = sdb_column_int64(st, 0);
+	sdb_finalize(st);
 	return v;
 }
 
-bool db_meta_set(struct sqlite3 *db, const char *key, long long value)
+bool db_meta_set(struct sdb *db, const char *key, long long value)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "INSERT INTO meta(key, value) VALUES (?, ?) "
-		"ON CONFLICT(key) DO UPDATE SET value = excluded.value", -1, &st, NULL) != SQLITE_OK)
+	sdb_stmt *st;
+	if (sdb_prepare(db, "INSERT INTO meta(key, value) VALUES (?, ?) "
+		"ON CONFLICT(key) DO UPDATE SET value = excluded.value", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, value);
-	bool ok = sqlite3_step(st) == SQLITE_DONE;
-	sqlite3_finalize(st);
+	sdb_bind_text(st, 1, key, -1, SDB_STATIC);
+	sdb_bind_int64(st, 2, value);
+	bool ok = sdb_step(st) == SDB_DONE;
+	sdb_finalize(st);
 	return ok;
 }
 
@@ -323,14 +323,14 @@ static const char *thread_dir;
 static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
-	sqlite3 *idle[DB_POOL_MAX];
+	sdb *idle[DB_POOL_MAX];
 	size_t n_idle, n_open;
 } pool = { .lock = PTHREAD_MUTEX_INITIALIZER, .freed = PTHREAD_COND_INITIALIZER };
 
-static void pool_put(sqlite3 *db)
+static void pool_put(sdb *db)
 {
-	if (!sqlite3_get_autocommit(db))
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	if (!sdb_autocommit(db))
+		sdb_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	pthread_mutex_lock(&pool.lock);
 	pool.idle[pool.n_idle++] = db;
 	pthread_cond_signal(&pool.freed);
@@ -353,9 +353,9 @@ void db_thread_init(const char *dir)
 	pthread_once(&thread_once, make_key);
 }
 
-struct sqlite3 *db_thread(void)
+struct sdb *db_thread(void)
 {
-	sqlite3 *db = pthread_getspecific(thread_key);
+	sdb *db = pthread_getspecific(thread_key);
 	if (db != NULL || thread_dir == NULL)
 		return db;
 	pthread_mutex_lock(&pool.lock);
@@ -387,7 +387,7 @@ void db_thread_release(void)
 {
 	if (thread_dir == NULL)
 		return;
-	sqlite3 *db = pthread_getspecific(thread_key);
+	sdb *db = pthread_getspecific(thread_key);
 	if (db == NULL)
 		return;
 	pthread_setspecific(thread_key, NULL);
@@ -418,7 +418,7 @@ static struct {
 	pthread_cond_t committed;       /* a batch ended */
 	bool in_use;
 	unsigned waiting;
-	sqlite3 *db;
+	sdb *db;
 	struct db_ticket *batch;        /* writes of the open transaction */
 	unsigned n_batch;
 } writer = { .lock = PTHREAD_MUTEX_INITIALIZER, .turn = PTHREAD_COND_INITIALIZER,
@@ -432,7 +432,7 @@ static struct {
 	bool running, stop, due;
 } ckpt = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
 
-static int on_wal_commit(void *ctx, sqlite3 *db, const char *name, int pages)
+static int on_wal_commit(void *ctx, sdb *db, const char *name, int pages)
 {
 	(void)ctx;
 	(void)db;
@@ -443,12 +443,12 @@ static int on_wal_commit(void *ctx, sqlite3 *db, const char *name, int pages)
 		pthread_cond_signal(&ckpt.wake);
 		pthread_mutex_unlock(&ckpt.lock);
 	}
-	return SQLITE_OK;
+	return SDB_OK;
 }
 
 static void *checkpointer(void *arg)
 {
-	sqlite3 *db = arg;
+	sdb *db = arg;
 	pthread_mutex_lock(&ckpt.lock);
 	for (;;) {
 		while (!ckpt.due && !ckpt.stop)
@@ -458,17 +458,17 @@ static void *checkpointer(void *arg)
 		ckpt.due = false;
 		pthread_mutex_unlock(&ckpt.lock);
 		/* PASSIVE: never waits for readers or the writer, who go on meanwhile */
-		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		sdb_sqlite_checkpoint_passive(db);
 		pthread_mutex_lock(&ckpt.lock);
 	}
 	pthread_mutex_unlock(&ckpt.lock);
-	sqlite3_close_v2(db);
+	sdb_sqlite_close_v2(db);
 	return NULL;
 }
 
 static void checkpointer_start(void)
 {
-	sqlite3 *db = db_open(thread_dir);
+	sdb *db = db_open(thread_dir);
 	if (db == NULL)
 		return;
 	pthread_mutex_lock(&ckpt.lock);
@@ -476,11 +476,11 @@ static void checkpointer_start(void)
 	ckpt.running = pthread_create(&ckpt.thread, NULL, checkpointer, db) == 0;
 	pthread_mutex_unlock(&ckpt.lock);
 	if (!ckpt.running)
-		sqlite3_close_v2(db);
+		sdb_sqlite_close_v2(db);
 }
 
 /* the writer connection, opened on first use (with the connection held) */
-static sqlite3 *writer_db(void)
+static sdb *writer_db(void)
 {
 	if (writer.db != NULL || thread_dir == NULL)
 		return writer.db;
@@ -493,7 +493,7 @@ static sqlite3 *writer_db(void)
 	db_exec(writer.db, "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824");
 	if (ckpt.running) {
 		db_exec(writer.db, "PRAGMA wal_autocheckpoint=0");
-		sqlite3_wal_hook(writer.db, on_wal_commit, NULL);
+		sdb_sqlite_wal_hook(writer.db, on_wal_commit, NULL);
 	}
 	return writer.db;
 }
@@ -512,24 +512,24 @@ static void finish_batch(struct db_ticket *list, bool ok, int code)
 /* With the connection held: run fn under a savepoint of the open batch.
  * false when the transaction itself is gone (failed BEGIN, or SQLite rolled
  * everything back after an I/O error): *code says why. */
-static bool run_in_batch(sqlite3 *db, bool (*fn)(struct sqlite3 *, void *), void *ctx, int *code)
+static bool run_in_batch(sdb *db, bool (*fn)(struct sdb *, void *), void *ctx, int *code)
 {
-	if (sqlite3_get_autocommit(db) && !db_begin(db)) {
-		*code = sqlite3_errcode(db);
+	if (sdb_autocommit(db) && !db_begin(db)) {
+		*code = sdb_errcode(db);
 		return false;
 	}
 	if (!db_exec(db, "SAVEPOINT w")) {
-		*code = sqlite3_errcode(db);
+		*code = sdb_errcode(db);
 		return false;
 	}
 	bool keep = fn(db, ctx);
-	if (!keep && !sqlite3_get_autocommit(db))
-		sqlite3_exec(db, "ROLLBACK TO w", NULL, NULL, NULL);
-	if (sqlite3_get_autocommit(db)) {
-		*code = SQLITE_IOERR;
+	if (!keep && !sdb_autocommit(db))
+		sdb_exec(db, "ROLLBACK TO w", NULL, NULL, NULL);
+	if (sdb_autocommit(db)) {
+		*code = SDB_IOERR;
 		return false;
 	}
-	sqlite3_exec(db, "RELEASE w", NULL, NULL, NULL);
+	sdb_exec(db, "RELEASE w", NULL, NULL, NULL);
 	return true;
 }
 
@@ -541,7 +541,7 @@ unsigned db_write_waiting(void)
 	return n;
 }
 
-enum db_write_result db_write(bool (*fn)(struct sqlite3 *, void *), void *ctx)
+enum db_write_result db_write(bool (*fn)(struct sdb *, void *), void *ctx)
 {
 	struct db_ticket me = { .done = false };
 	pthread_mutex_lock(&writer.lock);
@@ -552,8 +552,8 @@ enum db_write_result db_write(bool (*fn)(struct sqlite3 *, void *), void *ctx)
 	writer.in_use = true;
 	pthread_mutex_unlock(&writer.lock);
 
-	sqlite3 *db = writer_db();
-	int code = SQLITE_CANTOPEN;
+	sdb *db = writer_db();
+	int code = SDB_CANTOPEN;
 	bool alive = db != NULL && run_in_batch(db, fn, ctx, &code);
 
 	pthread_mutex_lock(&writer.lock);
@@ -574,14 +574,14 @@ enum db_write_result db_write(bool (*fn)(struct sqlite3 *, void *), void *ctx)
 		while (!me.done)
 			pthread_cond_wait(&writer.committed, &writer.lock);
 		pthread_mutex_unlock(&writer.lock);
-		return me.ok ? DB_WRITE_OK : me.code == SQLITE_BUSY ? DB_WRITE_BUSY : DB_WRITE_FAILED;
+		return me.ok ? DB_WRITE_OK : me.code == SDB_BUSY ? DB_WRITE_BUSY : DB_WRITE_FAILED;
 	} else {
 		struct db_ticket *list = writer.batch;
 		writer.batch = NULL;
 		writer.n_batch = 0;
 		pthread_mutex_unlock(&writer.lock);
 		bool ok = db_commit(db);
-		code = ok ? SQLITE_OK : sqlite3_errcode(db);
+		code = ok ? SDB_OK : sdb_errcode(db);
 		if (!ok)
 			db_rollback(db);
 		pthread_mutex_lock(&writer.lock);
@@ -590,7 +590,7 @@ enum db_write_result db_write(bool (*fn)(struct sqlite3 *, void *), void *ctx)
 	writer.in_use = false;
 	pthread_cond_signal(&writer.turn);
 	pthread_mutex_unlock(&writer.lock);
-	return me.ok ? DB_WRITE_OK : me.code == SQLITE_BUSY ? DB_WRITE_BUSY : DB_WRITE_FAILED;
+	return me.ok ? DB_WRITE_OK : me.code == SDB_BUSY ? DB_WRITE_BUSY : DB_WRITE_FAILED;
 }
 
 void db_close_all(void)
@@ -605,11 +605,11 @@ void db_close_all(void)
 		pthread_join(ckpt.thread, NULL);
 	pthread_mutex_lock(&writer.lock);
 	if (writer.db != NULL)
-		sqlite3_close_v2(writer.db);
+		sdb_sqlite_close_v2(writer.db);
 	writer.db = NULL;
 	pthread_mutex_unlock(&writer.lock);
 	pthread_mutex_lock(&pool.lock);
 	while (pool.n_idle > 0)
-		sqlite3_close_v2(pool.idle[--pool.n_idle]);
+		sdb_sqlite_close_v2(pool.idle[--pool.n_idle]);
 	pthread_mutex_unlock(&pool.lock);
 }

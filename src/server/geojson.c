@@ -8,12 +8,12 @@
 #include "stats.h"
 
 #include <cjson/cJSON.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "wilayah.h"
+#include "sdb.h"
 
 enum geojson_layer { LAYER_NONE, LAYER_HOUSES, LAYER_KELURAHAN };
 
@@ -154,7 +154,7 @@ static bool put_kelurahan(struct geojson_out *g, const struct stats_row *row)
 	return ok;
 }
 
-static bool write_layer(sqlite3 *db, const struct geojson_options *o, struct geojson_out *g)
+static bool write_layer(sdb *db, const struct geojson_options *o, struct geojson_out *g)
 {
 	begin_collection(g);
 	bool ok = true;
@@ -176,12 +176,12 @@ int geojson_main(int argc, char **argv)
 	struct geojson_options o;
 	if (!parse_geojson(argc, argv, &o))
 		return 2;
-	sqlite3 *db = results_open(o.dir);
+	sdb *db = results_open(o.dir);
 	if (db == NULL)
 		return 1;
 	struct geojson_out g = { .f = results_out_open(o.out), .with_names = o.with_names };
 	bool ok = g.f != NULL && write_layer(db, &o, &g);
-	sqlite3_close(db);
+	sdb_close(db);
 	if (g.f == NULL || !results_out_close(g.f, o.out, ok))
 		return 1;
 	fprintf(stderr, _("%ld fitur ditulis\n"), g.features);

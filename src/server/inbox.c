@@ -12,11 +12,11 @@
 #include "server.h"
 #include "common.h"
 #include "format.h"
+#include "sdb.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +46,7 @@ const char *inbox_dir(void) { return config.inbox_dir; }
 
 const struct inbox_config *inbox_config(void) { return &config; }
 
-bool inbox_prepare(struct sqlite3 *db, const char *data_dir, char *inbox_dir, size_t cap)
+bool inbox_prepare(struct sdb *db, const char *data_dir, char *inbox_dir, size_t cap)
 {
 	char path[4096];
 	int n = snprintf(inbox_dir, cap, "%s/inbox", data_dir);
@@ -90,19 +90,19 @@ struct code_write {
 	bool ok;
 };
 
-static bool insert_code(struct sqlite3 *db, void *ctx)
+static bool insert_code(struct sdb *db, void *ctx)
 {
 	struct code_write *w = ctx;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "INSERT INTO inbox_codes(code_hash, operator_id, created_at, "
-		"expires_at) VALUES (?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+	sdb_stmt *st;
+	if (sdb_prepare(db, "INSERT INTO inbox_codes(code_hash, operator_id, created_at, "
+		"expires_at) VALUES (?, ?, ?, ?)", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, w->code_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, w->operator_id);
-	sqlite3_bind_int64(st, 3, w->now);
-	sqlite3_bind_int64(st, 4, w->expires_at);
-	w->ok = sqlite3_step(st) == SQLITE_DONE;
-	sqlite3_finalize(st);
+	sdb_bind_text(st, 1, w->code_hash, -1, SDB_STATIC);
+	sdb_bind_int64(st, 2, w->operator_id);
+	sdb_bind_int64(st, 3, w->now);
+	sdb_bind_int64(st, 4, w->expires_at);
+	w->ok = sdb_step(st) == SDB_DONE;
+	sdb_finalize(st);
 	/* codes a day past their time are of no use, even to a log */
 	return w->ok && db_exec(db, "DELETE FROM inbox_codes WHERE expires_at < strftime('%s','now') - 86400");
 }
@@ -133,29 +133,29 @@ struct code_open {
 	enum inbox_open result;
 };
 
-static bool open_code(struct sqlite3 *db, void *ctx)
+static bool open_code(struct sdb *db, void *ctx)
 {
 	struct code_open *o = ctx;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "SELECT expires_at, opened_at IS NOT NULL FROM inbox_codes "
-		"WHERE code_hash = ?", -1, &st, NULL) != SQLITE_OK)
+	sdb_stmt *st;
+	if (sdb_prepare(db, "SELECT expires_at, opened_at IS NOT NULL FROM inbox_codes "
+		"WHERE code_hash = ?", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, o->code_hash, -1, SQLITE_STATIC);
+	sdb_bind_text(st, 1, o->code_hash, -1, SDB_STATIC);
 	o->result = INBOX_CODE_UNKNOWN;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		o->result = sqlite3_column_int64(st, 0) <= o->now ? INBOX_CODE_EXPIRED
-			: sqlite3_column_int(st, 1) ? INBOX_CODE_USED : INBOX_CODE_OPENED;
-	sqlite3_finalize(st);
+	if (sdb_step(st) == SDB_ROW)
+		o->result = sdb_column_int64(st, 0) <= o->now ? INBOX_CODE_EXPIRED
+			: sdb_column_int(st, 1) ? INBOX_CODE_USED : INBOX_CODE_OPENED;
+	sdb_finalize(st);
 	if (o->result != INBOX_CODE_OPENED)
 		return true;
-	if (sqlite3_prepare_v2(db, "UPDATE inbox_codes SET opened_at = ?, key_hash = ? "
-		"WHERE code_hash = ? AND opened_at IS NULL", -1, &st, NULL) != SQLITE_OK)
+	if (sdb_prepare(db, "UPDATE inbox_codes SET opened_at = ?, key_hash = ? "
+		"WHERE code_hash = ? AND opened_at IS NULL", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_int64(st, 1, o->now);
-	sqlite3_bind_text(st, 2, o->key_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, o->code_hash, -1, SQLITE_STATIC);
-	bool ok = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(db) == 1;
-	sqlite3_finalize(st);
+	sdb_bind_int64(st, 1, o->now);
+	sdb_bind_text(st, 2, o->key_hash, -1, SDB_STATIC);
+	sdb_bind_text(st, 3, o->code_hash, -1, SDB_STATIC);
+	bool ok = sdb_step(st) == SDB_DONE && sdb_changes(db) == 1;
+	sdb_finalize(st);
 	if (!ok)
 		o->result = INBOX_CODE_FAILED;
 	return ok;
@@ -182,20 +182,20 @@ bool inbox_code_check(const char *code, const char *key, long long *operator_id)
 	char code_hash[PROTO_SHA256_LEN + 1], key_hash[PROTO_SHA256_LEN + 1];
 	hash_hex(code, code_hash);
 	hash_hex(key, key_hash);
-	sqlite3 *db = db_thread();
-	sqlite3_stmt *st;
+	sdb *db = db_thread();
+	sdb_stmt *st;
 	bool ok = false;
-	if (db == NULL || sqlite3_prepare_v2(db, "SELECT operator_id, key_hash FROM inbox_codes "
-		"WHERE code_hash = ? AND expires_at > ? AND key_hash IS NOT NULL", -1, &st, NULL) != SQLITE_OK)
+	if (db == NULL || sdb_prepare(db, "SELECT operator_id, key_hash FROM inbox_codes "
+		"WHERE code_hash = ? AND expires_at > ? AND key_hash IS NOT NULL", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, code_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, util_now());
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *stored = (const char *)sqlite3_column_text(st, 1);
+	sdb_bind_text(st, 1, code_hash, -1, SDB_STATIC);
+	sdb_bind_int64(st, 2, util_now());
+	if (sdb_step(st) == SDB_ROW) {
+		const char *stored = (const char *)sdb_column_text(st, 1);
 		ok = stored != NULL && sodium_memcmp(stored, key_hash, PROTO_SHA256_LEN) == 0;
-		*operator_id = sqlite3_column_int64(st, 0);
+		*operator_id = sdb_column_int64(st, 0);
 	}
-	sqlite3_finalize(st);
+	sdb_finalize(st);
 	return ok;
 }
 
@@ -210,27 +210,27 @@ struct photo_write {
 	bool ok;
 };
 
-static bool insert_photo(struct sqlite3 *db, void *ctx)
+static bool insert_photo(struct sdb *db, void *ctx)
 {
 	struct photo_write *w = ctx;
 	/* expiry may have removed the file since it was stored: then refuse,
 	 * and the phone sends it again */
 	if (!blob_exists(config.inbox_dir, w->sha256, NULL))
 		return false;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "INSERT INTO inbox_photos(operator_id, sha256, size, name, "
+	sdb_stmt *st;
+	if (sdb_prepare(db, "INSERT INTO inbox_photos(operator_id, sha256, size, name, "
 		"uploaded_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(operator_id, sha256) "
 		"DO UPDATE SET name = excluded.name, uploaded_at = excluded.uploaded_at, "
-		"expires_at = excluded.expires_at", -1, &st, NULL) != SQLITE_OK)
+		"expires_at = excluded.expires_at", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_int64(st, 1, w->operator_id);
-	sqlite3_bind_text(st, 2, w->sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, w->size);
-	sqlite3_bind_text(st, 4, w->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, w->now);
-	sqlite3_bind_int64(st, 6, w->now + (int64_t)config.keep_days * 86400);
-	w->ok = sqlite3_step(st) == SQLITE_DONE;
-	sqlite3_finalize(st);
+	sdb_bind_int64(st, 1, w->operator_id);
+	sdb_bind_text(st, 2, w->sha256, -1, SDB_STATIC);
+	sdb_bind_int64(st, 3, w->size);
+	sdb_bind_text(st, 4, w->name, -1, SDB_STATIC);
+	sdb_bind_int64(st, 5, w->now);
+	sdb_bind_int64(st, 6, w->now + (int64_t)config.keep_days * 86400);
+	w->ok = sdb_step(st) == SDB_DONE;
+	sdb_finalize(st);
 	return w->ok;
 }
 
@@ -241,20 +241,20 @@ bool inbox_photo_add(long long operator_id, const char *sha256, long long size, 
 	return db_write(insert_photo, &w) == DB_WRITE_OK && w.ok;
 }
 
-static bool update_position(struct sqlite3 *db, void *ctx)
+static bool update_position(struct sdb *db, void *ctx)
 {
 	struct photo_write *w = ctx;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "UPDATE inbox_photos SET phone_lat = ?, phone_lon = ?, "
-		"phone_accuracy = ? WHERE operator_id = ? AND sha256 = ?", -1, &st, NULL) != SQLITE_OK)
+	sdb_stmt *st;
+	if (sdb_prepare(db, "UPDATE inbox_photos SET phone_lat = ?, phone_lon = ?, "
+		"phone_accuracy = ? WHERE operator_id = ? AND sha256 = ?", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_double(st, 1, w->position->lat);
-	sqlite3_bind_double(st, 2, w->position->lon);
-	sqlite3_bind_double(st, 3, w->position->accuracy_m);
-	sqlite3_bind_int64(st, 4, w->operator_id);
-	sqlite3_bind_text(st, 5, w->sha256, -1, SQLITE_STATIC);
-	w->ok = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(db) == 1;
-	sqlite3_finalize(st);
+	sdb_bind_double(st, 1, w->position->lat);
+	sdb_bind_double(st, 2, w->position->lon);
+	sdb_bind_double(st, 3, w->position->accuracy_m);
+	sdb_bind_int64(st, 4, w->operator_id);
+	sdb_bind_text(st, 5, w->sha256, -1, SDB_STATIC);
+	w->ok = sdb_step(st) == SDB_DONE && sdb_changes(db) == 1;
+	sdb_finalize(st);
 	return w->ok;
 }
 
@@ -268,25 +268,25 @@ bool inbox_position_set(long long operator_id, const char *sha256,
 /* Photos past their time go, rows and files (a file is kept while another
  * clerk's inbox still holds the same photo).  In the writer, so that an
  * upload of the same photo cannot slip in between (insert_photo checks). */
-static bool delete_expired(struct sqlite3 *db, void *ctx)
+static bool delete_expired(struct sdb *db, void *ctx)
 {
 	int64_t now = *(const int64_t *)ctx;
-	sqlite3_stmt *del, *left;
-	if (sqlite3_prepare_v2(db, "DELETE FROM inbox_photos WHERE expires_at <= ? RETURNING sha256",
-		-1, &del, NULL) != SQLITE_OK)
+	sdb_stmt *del, *left;
+	if (sdb_prepare(db, "DELETE FROM inbox_photos WHERE expires_at <= ? RETURNING sha256",
+		-1, &del, NULL) != SDB_OK)
 		return false;
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM inbox_photos WHERE sha256 = ?", -1, &left,
-		NULL) != SQLITE_OK) {
-		sqlite3_finalize(del);
+	if (sdb_prepare(db, "SELECT 1 FROM inbox_photos WHERE sha256 = ?", -1, &left,
+		NULL) != SDB_OK) {
+		sdb_finalize(del);
 		return false;
 	}
-	sqlite3_bind_int64(del, 1, now);
+	sdb_bind_int64(del, 1, now);
 	char (*gone)[PROTO_SHA256_LEN + 1] = NULL;
 	size_t n = 0;
 	bool ok = true;
 	int rc;
-	while ((rc = sqlite3_step(del)) == SQLITE_ROW) {
-		const char *sha = (const char *)sqlite3_column_text(del, 0);
+	while ((rc = sdb_step(del)) == SDB_ROW) {
+		const char *sha = (const char *)sdb_column_text(del, 0);
 		void *grown = realloc(gone, (n + 1) * sizeof *gone);
 		if (grown == NULL || sha == NULL) {
 			ok = false;
@@ -295,16 +295,16 @@ static bool delete_expired(struct sqlite3 *db, void *ctx)
 		gone = grown;
 		snprintf(gone[n++], sizeof gone[0], "%s", sha);
 	}
-	sqlite3_finalize(del);
-	ok = ok && rc == SQLITE_DONE;
+	sdb_finalize(del);
+	ok = ok && rc == SDB_DONE;
 	for (size_t i = 0; ok && i < n; i++) {
-		sqlite3_reset(left);
-		sqlite3_bind_text(left, 1, gone[i], -1, SQLITE_STATIC);
+		sdb_reset(left);
+		sdb_bind_text(left, 1, gone[i], -1, SDB_STATIC);
 		char path[4096];
-		if (sqlite3_step(left) != SQLITE_ROW && blob_path(config.inbox_dir, gone[i], path, sizeof path))
+		if (sdb_step(left) != SDB_ROW && blob_path(config.inbox_dir, gone[i], path, sizeof path))
 			unlink(path);
 	}
-	sqlite3_finalize(left);
+	sdb_finalize(left);
 	free(gone);
 	return ok;
 }
@@ -317,40 +317,40 @@ void inbox_expire(void)
 
 /* ---------------------------------------------------------------- the API */
 
-static void photo_from_row(sqlite3_stmt *st, struct proto_inbox_photo *p)
+static void photo_from_row(sdb_stmt *st, struct proto_inbox_photo *p)
 {
 	memset(p, 0, sizeof *p);
-	snprintf(p->sha256, sizeof p->sha256, "%s", (const char *)sqlite3_column_text(st, 0));
-	p->size = sqlite3_column_int64(st, 1);
-	snprintf(p->name, sizeof p->name, "%s", (const char *)sqlite3_column_text(st, 2));
-	p->uploaded_at = sqlite3_column_int64(st, 3);
-	p->expires_at = sqlite3_column_int64(st, 4);
-	p->has_phone_position = sqlite3_column_type(st, 5) != SQLITE_NULL;
-	p->phone.lat = sqlite3_column_double(st, 5);
-	p->phone.lon = sqlite3_column_double(st, 6);
-	p->phone.accuracy_m = sqlite3_column_double(st, 7);
+	snprintf(p->sha256, sizeof p->sha256, "%s", (const char *)sdb_column_text(st, 0));
+	p->size = sdb_column_int64(st, 1);
+	snprintf(p->name, sizeof p->name, "%s", (const char *)sdb_column_text(st, 2));
+	p->uploaded_at = sdb_column_int64(st, 3);
+	p->expires_at = sdb_column_int64(st, 4);
+	p->has_phone_position = sdb_column_type(st, 5) != SDB_NULL;
+	p->phone.lat = sdb_column_double(st, 5);
+	p->phone.lon = sdb_column_double(st, 6);
+	p->phone.accuracy_m = sdb_column_double(st, 7);
 }
 
 void api_inbox_list(const struct session *s, struct reply *out)
 {
 	inbox_expire();
-	sqlite3 *db = db_thread();
-	sqlite3_stmt *st;
-	if (db == NULL || sqlite3_prepare_v2(db, "SELECT sha256, size, name, uploaded_at, expires_at, "
+	sdb *db = db_thread();
+	sdb_stmt *st;
+	if (db == NULL || sdb_prepare(db, "SELECT sha256, size, name, uploaded_at, expires_at, "
 		"phone_lat, phone_lon, phone_accuracy FROM inbox_photos WHERE operator_id = ? "
-		"ORDER BY uploaded_at, sha256 LIMIT ?", -1, &st, NULL) != SQLITE_OK) {
+		"ORDER BY uploaded_at, sha256 LIMIT ?", -1, &st, NULL) != SDB_OK) {
 		reply_db_error(out, db);
 		return;
 	}
-	sqlite3_bind_int64(st, 1, s->operator_id);
-	sqlite3_bind_int(st, 2, PROTO_INBOX_LIST_MAX);
+	sdb_bind_int64(st, 1, s->operator_id);
+	sdb_bind_int(st, 2, PROTO_INBOX_LIST_MAX);
 	struct proto_inbox_list list = { .n = 0 };
 	list.photos = calloc(PROTO_INBOX_LIST_MAX, sizeof *list.photos);
-	int rc = SQLITE_DONE;
-	while (list.photos != NULL && (rc = sqlite3_step(st)) == SQLITE_ROW)
+	int rc = SDB_DONE;
+	while (list.photos != NULL && (rc = sdb_step(st)) == SDB_ROW)
 		photo_from_row(st, &list.photos[list.n++]);
-	sqlite3_finalize(st);
-	if (list.photos == NULL || rc != SQLITE_DONE)
+	sdb_finalize(st);
+	if (list.photos == NULL || rc != SDB_DONE)
 		reply_db_error(out, list.photos == NULL ? NULL : db);
 	else
 		reply_json(out, 200, proto_inbox_list_encode(&list));
@@ -360,17 +360,17 @@ void api_inbox_list(const struct session *s, struct reply *out)
 /* true when the operator's inbox holds the photo */
 static bool inbox_holds(long long operator_id, const char *sha256, bool *failed)
 {
-	sqlite3 *db = db_thread();
-	sqlite3_stmt *st;
-	*failed = db == NULL || sqlite3_prepare_v2(db, "SELECT 1 FROM inbox_photos WHERE "
-		"operator_id = ? AND sha256 = ? AND expires_at > ?", -1, &st, NULL) != SQLITE_OK;
+	sdb *db = db_thread();
+	sdb_stmt *st;
+	*failed = db == NULL || sdb_prepare(db, "SELECT 1 FROM inbox_photos WHERE "
+		"operator_id = ? AND sha256 = ? AND expires_at > ?", -1, &st, NULL) != SDB_OK;
 	if (*failed)
 		return false;
-	sqlite3_bind_int64(st, 1, operator_id);
-	sqlite3_bind_text(st, 2, sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, util_now());
-	bool held = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	sdb_bind_int64(st, 1, operator_id);
+	sdb_bind_text(st, 2, sha256, -1, SDB_STATIC);
+	sdb_bind_int64(st, 3, util_now());
+	bool held = sdb_step(st) == SDB_ROW;
+	sdb_finalize(st);
 	return held;
 }
 
@@ -402,17 +402,17 @@ void api_inbox_fetch(const struct session *s, const char *sha256, struct reply *
 	out->file_size = (long long)st.st_size;
 }
 
-static bool delete_photo(struct sqlite3 *db, void *ctx)
+static bool delete_photo(struct sdb *db, void *ctx)
 {
 	struct photo_write *w = ctx;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "UPDATE inbox_photos SET expires_at = 0 WHERE operator_id = ? "
-		"AND sha256 = ?", -1, &st, NULL) != SQLITE_OK)
+	sdb_stmt *st;
+	if (sdb_prepare(db, "UPDATE inbox_photos SET expires_at = 0 WHERE operator_id = ? "
+		"AND sha256 = ?", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_int64(st, 1, w->operator_id);
-	sqlite3_bind_text(st, 2, w->sha256, -1, SQLITE_STATIC);
-	w->ok = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(db) == 1;
-	sqlite3_finalize(st);
+	sdb_bind_int64(st, 1, w->operator_id);
+	sdb_bind_text(st, 2, w->sha256, -1, SDB_STATIC);
+	w->ok = sdb_step(st) == SDB_DONE && sdb_changes(db) == 1;
+	sdb_finalize(st);
 	int64_t now = util_now();
 	return w->ok && delete_expired(db, &now);
 }

@@ -2,8 +2,8 @@
  * Every function runs inside the caller's write transaction. */
 #include "config.h"
 #include "server.h"
+#include "sdb.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,54 +40,54 @@ void ledger_message(unsigned flags, const char *review, const char *note, char *
 	}
 }
 
-static bool step_done(sqlite3_stmt *st)
+static bool step_done(sdb_stmt *st)
 {
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE;
+	int rc = sdb_step(st);
+	sdb_finalize(st);
+	return rc == SDB_DONE;
 }
 
 /* A correction that answers a review (answers_review) is noted with it, so
  * the review's history shows what answered it. */
-static bool note_answer(sqlite3 *db, const struct record *r)
+static bool note_answer(sdb *db, const struct record *r)
 {
-	sqlite3_stmt *st;
+	sdb_stmt *st;
 	if (r->answers_review <= 0)
 		return true;
-	if (sqlite3_prepare_v2(db, "INSERT INTO review_answers(review_id, verification_id) "
-		"VALUES (?, ?)", -1, &st, NULL) != SQLITE_OK)
+	if (sdb_prepare(db, "INSERT INTO review_answers(review_id, verification_id) "
+		"VALUES (?, ?)", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_int64(st, 1, r->answers_review);
-	sqlite3_bind_text(st, 2, r->uuid, -1, SQLITE_TRANSIENT);
+	sdb_bind_int64(st, 1, r->answers_review);
+	sdb_bind_text(st, 2, r->uuid, -1, SDB_TRANSIENT);
 	return step_done(st);
 }
 
-static bool add_change(sqlite3 *db, const char *id)
+static bool add_change(sdb *db, const char *id)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "INSERT INTO changes(verification_id, operator_id) "
-		"SELECT id, operator_id FROM verifications WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+	sdb_stmt *st;
+	if (sdb_prepare(db, "INSERT INTO changes(verification_id, operator_id) "
+		"SELECT id, operator_id FROM verifications WHERE id = ?", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	sdb_bind_text(st, 1, id, -1, SDB_TRANSIENT);
 	return step_done(st);
 }
 
 /* Flags that come from the registry: where the city's copy has this NIK. */
-static unsigned registry_flags(sqlite3 *db, const struct record *r)
+static unsigned registry_flags(sdb *db, const struct record *r)
 {
-	sqlite3_stmt *st;
+	sdb_stmt *st;
 	unsigned flags = 0;
-	if (sqlite3_prepare_v2(db, "SELECT kelurahan FROM residents WHERE nik = ?", -1, &st,
-		NULL) != SQLITE_OK)
+	if (sdb_prepare(db, "SELECT kelurahan FROM residents WHERE nik = ?", -1, &st,
+		NULL) != SDB_OK)
 		return 0;
-	sqlite3_bind_text(st, 1, r->nik, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *kel = (const char *)sqlite3_column_text(st, 0);
+	sdb_bind_text(st, 1, r->nik, -1, SDB_STATIC);
+	if (sdb_step(st) == SDB_ROW) {
+		const char *kel = (const char *)sdb_column_text(st, 0);
 		if (kel != NULL && strcmp(kel, r->kelurahan) != 0)
 			flags |= 1u << FLAG_REGISTRY_OTHER_KELURAHAN;
 	} else if (r->in_registry)
 		flags |= 1u << FLAG_NOT_IN_REGISTRY;
-	sqlite3_finalize(st);
+	sdb_finalize(st);
 	return flags;
 }
 
@@ -99,51 +99,51 @@ static unsigned registry_flags(sqlite3 *db, const struct record *r)
 /* After a record was stored: when its group (group_sql, value) holds two or
  * more, every record of it gets flag, and each that gains the flag gets a
  * change entry for its operator (the new one has its own). */
-static bool refresh_group(sqlite3 *db, const char *group_sql, const char *value, enum flag flag,
+static bool refresh_group(sdb *db, const char *group_sql, const char *value, enum flag flag,
 	const char *new_id)
 {
-	sqlite3_stmt *st;
+	sdb_stmt *st;
 	char sql[512];
 	const int bit = 1 << flag;
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM verifications WHERE %s", group_sql);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (sdb_prepare(db, sql, -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
-	long long current = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	sdb_bind_text(st, 1, value, -1, SDB_STATIC);
+	long long current = sdb_step(st) == SDB_ROW ? sdb_column_int64(st, 0) : 0;
+	sdb_finalize(st);
 	if (current < 2)
 		return true;
 	snprintf(sql, sizeof sql, "INSERT INTO changes(verification_id, operator_id) "
 		"SELECT id, operator_id FROM verifications WHERE %s "
 		"AND (flags & ?2) = 0 AND id != ?3 ORDER BY received_at, id", group_sql);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (sdb_prepare(db, sql, -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, bit);
-	sqlite3_bind_text(st, 3, new_id, -1, SQLITE_STATIC);
+	sdb_bind_text(st, 1, value, -1, SDB_STATIC);
+	sdb_bind_int(st, 2, bit);
+	sdb_bind_text(st, 3, new_id, -1, SDB_STATIC);
 	if (!step_done(st))
 		return false;
 	snprintf(sql, sizeof sql, "UPDATE verifications SET flags = flags | ?2 WHERE %s", group_sql);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (sdb_prepare(db, sql, -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, bit);
+	sdb_bind_text(st, 1, value, -1, SDB_STATIC);
+	sdb_bind_int(st, 2, bit);
 	return step_done(st);
 }
 
 /* The new record's own flag of a group: another current record is in it. */
-static unsigned group_flag(sqlite3 *db, const char *group_sql, const char *value, enum flag flag,
+static unsigned group_flag(sdb *db, const char *group_sql, const char *value, enum flag flag,
 	const char *id)
 {
-	sqlite3_stmt *st;
+	sdb_stmt *st;
 	char sql[512];
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM verifications WHERE %s AND id != ?2", group_sql);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (sdb_prepare(db, sql, -1, &st, NULL) != SDB_OK)
 		return 0;
-	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	sdb_bind_text(st, 1, value, -1, SDB_STATIC);
+	sdb_bind_text(st, 2, id, -1, SDB_STATIC);
+	long long n = sdb_step(st) == SDB_ROW ? sdb_column_int64(st, 0) : 0;
+	sdb_finalize(st);
 	return n > 0 ? 1u << flag : 0;
 }
 
@@ -152,38 +152,38 @@ static bool layak_with_kk(const struct record *r)
 	return r->decision == DECISION_LAYAK && r->kk[0] != '\0';
 }
 
-static bool mark_superseded(sqlite3 *db, const struct record *r)
+static bool mark_superseded(sdb *db, const struct record *r)
 {
 	if (r->supersedes[0] == '\0')
 		return true;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "UPDATE verifications SET superseded_by = ? "
-		"WHERE id = ? AND superseded_by IS NULL", -1, &st, NULL) != SQLITE_OK)
+	sdb_stmt *st;
+	if (sdb_prepare(db, "UPDATE verifications SET superseded_by = ? "
+		"WHERE id = ? AND superseded_by IS NULL", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, r->uuid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, r->supersedes, -1, SQLITE_STATIC);
+	sdb_bind_text(st, 1, r->uuid, -1, SDB_STATIC);
+	sdb_bind_text(st, 2, r->supersedes, -1, SDB_STATIC);
 	return step_done(st);
 }
 
-static bool insert_photos(sqlite3 *db, const struct record *r)
+static bool insert_photos(sdb *db, const struct record *r)
 {
 	for (int k = 0; k < PHOTO_KIND_COUNT; k++) {
 		const struct record_photo *p = &r->photos[k];
 		if (!p->attached)
 			continue;
-		sqlite3_stmt *st;
-		if (sqlite3_prepare_v2(db, "INSERT INTO verification_photos(verification_id, kind, "
-			"sha256, size, lat, lon, taken_at) VALUES (?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
+		sdb_stmt *st;
+		if (sdb_prepare(db, "INSERT INTO verification_photos(verification_id, kind, "
+			"sha256, size, lat, lon, taken_at) VALUES (?,?,?,?,?,?,?)", -1, &st, NULL) != SDB_OK)
 			return false;
-		sqlite3_bind_text(st, 1, r->uuid, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, record_photo_kind_code((enum photo_kind)k), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, p->sha256, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, p->size);
+		sdb_bind_text(st, 1, r->uuid, -1, SDB_STATIC);
+		sdb_bind_text(st, 2, record_photo_kind_code((enum photo_kind)k), -1, SDB_STATIC);
+		sdb_bind_text(st, 3, p->sha256, -1, SDB_STATIC);
+		sdb_bind_int64(st, 4, p->size);
 		if (p->has_gps) {
-			sqlite3_bind_double(st, 5, p->lat);
-			sqlite3_bind_double(st, 6, p->lon);
+			sdb_bind_double(st, 5, p->lat);
+			sdb_bind_double(st, 6, p->lon);
 		}
-		sqlite3_bind_text(st, 7, p->taken_at, -1, SQLITE_STATIC);
+		sdb_bind_text(st, 7, p->taken_at, -1, SDB_STATIC);
 		if (!step_done(st))
 			return false;
 	}
@@ -192,18 +192,18 @@ static bool insert_photos(sqlite3 *db, const struct record *r)
 
 /* The photos of kinds waiting that the server does not hold yet: the
  * record waits for them (two kinds of one photo wait as one). */
-static bool insert_waiting(sqlite3 *db, const struct record *r, unsigned waiting)
+static bool insert_waiting(sdb *db, const struct record *r, unsigned waiting)
 {
 	for (int k = 0; k < PHOTO_KIND_COUNT; k++) {
-		sqlite3_stmt *st;
+		sdb_stmt *st;
 		if (!(waiting & (1u << k)))
 			continue;
-		if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO waiting_photos(verification_id, "
-			"sha256, size) VALUES (?,?,?)", -1, &st, NULL) != SQLITE_OK)
+		if (sdb_prepare(db, "INSERT OR IGNORE INTO waiting_photos(verification_id, "
+			"sha256, size) VALUES (?,?,?)", -1, &st, NULL) != SDB_OK)
 			return false;
-		sqlite3_bind_text(st, 1, r->uuid, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, r->photos[k].sha256, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, r->photos[k].size);
+		sdb_bind_text(st, 1, r->uuid, -1, SDB_STATIC);
+		sdb_bind_text(st, 2, r->photos[k].sha256, -1, SDB_STATIC);
+		sdb_bind_int64(st, 3, r->photos[k].size);
 		if (!step_done(st))
 			return false;
 	}
@@ -224,26 +224,26 @@ static int64_t waiting_count(const struct record *r, unsigned waiting)
 	return n;
 }
 
-bool ledger_photo_arrived(struct sqlite3 *db, const char *sha256, long long size)
+bool ledger_photo_arrived(struct sdb *db, const char *sha256, long long size)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "DELETE FROM waiting_photos WHERE sha256 = ? AND size = ?", -1,
-		&st, NULL) != SQLITE_OK)
+	sdb_stmt *st;
+	if (sdb_prepare(db, "DELETE FROM waiting_photos WHERE sha256 = ? AND size = ?", -1,
+		&st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, size);
+	sdb_bind_text(st, 1, sha256, -1, SDB_STATIC);
+	sdb_bind_int64(st, 2, size);
 	return step_done(st);
 }
 
-int ledger_photos_waiting(struct sqlite3 *db, const char *id)
+int ledger_photos_waiting(struct sdb *db, const char *id)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM waiting_photos WHERE verification_id = ?",
-		-1, &st, NULL) != SQLITE_OK)
+	sdb_stmt *st;
+	if (sdb_prepare(db, "SELECT count(*) FROM waiting_photos WHERE verification_id = ?",
+		-1, &st, NULL) != SDB_OK)
 		return -1;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-	sqlite3_finalize(st);
+	sdb_bind_text(st, 1, id, -1, SDB_STATIC);
+	int n = sdb_step(st) == SDB_ROW ? sdb_column_int(st, 0) : -1;
+	sdb_finalize(st);
 	return n;
 }
 
@@ -256,50 +256,50 @@ static void result_flags(unsigned flags, struct proto_verification_result *res)
 	snprintf(res->status, sizeof res->status, "%s", flags != 0 ? "flagged" : "accepted");
 }
 
-static bool insert_record(sqlite3 *db, const struct record *r, long long operator_id,
+static bool insert_record(sdb *db, const struct record *r, long long operator_id,
 	const char *device, const char *json, const char *sha, int64_t now, unsigned flags,
 	const char *response)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "INSERT INTO verifications(id, operator_id, device, body_sha256, "
+	sdb_stmt *st;
+	if (sdb_prepare(db, "INSERT INTO verifications(id, operator_id, device, body_sha256, "
 		"body, nik, kk, name, address, kelurahan, in_registry, decision, reason, reason_text, "
 		"notes, lat, lon, coord_source, coord_reason, supersedes, created_at, finalised_at, "
 		"received_at, flags, first_status, first_response) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-		"?,?,?,?,?,?,?,?,?,?,201,?)", -1, &st, NULL) != SQLITE_OK)
+		"?,?,?,?,?,?,?,?,?,?,201,?)", -1, &st, NULL) != SDB_OK)
 		return false;
 	int i = 1;
-	sqlite3_bind_text(st, i++, r->uuid, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, i++, operator_id);
-	sqlite3_bind_text(st, i++, device, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, i++, sha, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, i++, json, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, i++, r->nik, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, i++, r->kk, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, i++, r->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, i++, r->address, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, i++, r->kelurahan, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, i++, r->in_registry);
-	sqlite3_bind_text(st, i++, record_decision_code(r->decision), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, i++, record_reason_code(r->reason), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, i++, r->reason_text, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, i++, r->notes, -1, SQLITE_STATIC);
+	sdb_bind_text(st, i++, r->uuid, -1, SDB_STATIC);
+	sdb_bind_int64(st, i++, operator_id);
+	sdb_bind_text(st, i++, device, -1, SDB_STATIC);
+	sdb_bind_text(st, i++, sha, -1, SDB_STATIC);
+	sdb_bind_text(st, i++, json, -1, SDB_STATIC);
+	sdb_bind_text(st, i++, r->nik, -1, SDB_STATIC);
+	sdb_bind_text(st, i++, r->kk, -1, SDB_STATIC);
+	sdb_bind_text(st, i++, r->name, -1, SDB_STATIC);
+	sdb_bind_text(st, i++, r->address, -1, SDB_STATIC);
+	sdb_bind_text(st, i++, r->kelurahan, -1, SDB_STATIC);
+	sdb_bind_int(st, i++, r->in_registry);
+	sdb_bind_text(st, i++, record_decision_code(r->decision), -1, SDB_STATIC);
+	sdb_bind_text(st, i++, record_reason_code(r->reason), -1, SDB_STATIC);
+	sdb_bind_text(st, i++, r->reason_text, -1, SDB_STATIC);
+	sdb_bind_text(st, i++, r->notes, -1, SDB_STATIC);
 	if (r->has_coord) {
-		sqlite3_bind_double(st, i++, r->lat);
-		sqlite3_bind_double(st, i++, r->lon);
+		sdb_bind_double(st, i++, r->lat);
+		sdb_bind_double(st, i++, r->lon);
 	} else
 		i += 2;
-	sqlite3_bind_text(st, i++, record_coord_source_code(r->coord_source), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, i++, r->coord_reason, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, i++, r->supersedes, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, i++, r->created_at);
-	sqlite3_bind_int64(st, i++, r->finalised_at);
-	sqlite3_bind_int64(st, i++, now);
-	sqlite3_bind_int(st, i++, (int)flags);
-	sqlite3_bind_text(st, i++, response, -1, SQLITE_STATIC);
+	sdb_bind_text(st, i++, record_coord_source_code(r->coord_source), -1, SDB_STATIC);
+	sdb_bind_text(st, i++, r->coord_reason, -1, SDB_STATIC);
+	sdb_bind_text(st, i++, r->supersedes, -1, SDB_STATIC);
+	sdb_bind_int64(st, i++, r->created_at);
+	sdb_bind_int64(st, i++, r->finalised_at);
+	sdb_bind_int64(st, i++, now);
+	sdb_bind_int(st, i++, (int)flags);
+	sdb_bind_text(st, i++, response, -1, SDB_STATIC);
 	return step_done(st);
 }
 
-bool ledger_store(struct sqlite3 *db, const struct record *r, long long operator_id,
+bool ledger_store(struct sdb *db, const struct record *r, long long operator_id,
 	const char *device, const char *canonical_json, const char *canonical_sha256,
 	int64_t now, unsigned waiting_kinds, struct proto_verification_result *result)
 {
@@ -330,7 +330,7 @@ bool ledger_store(struct sqlite3 *db, const struct record *r, long long operator
 	return ok;
 }
 
-bool ledger_review_allowed(struct sqlite3 *db, const char *id, const char *outcome,
+bool ledger_review_allowed(struct sdb *db, const char *id, const char *outcome,
 	bool *photos_waiting)
 {
 	*photos_waiting = false;
@@ -341,38 +341,38 @@ bool ledger_review_allowed(struct sqlite3 *db, const char *id, const char *outco
 	return n == 0;
 }
 
-bool ledger_review(struct sqlite3 *db, const char *id, const char *outcome, const char *note,
+bool ledger_review(struct sdb *db, const char *id, const char *outcome, const char *note,
 	const char *reviewer, int64_t now, bool *found)
 {
-	sqlite3_stmt *st;
+	sdb_stmt *st;
 	*found = false;
-	if (sqlite3_prepare_v2(db, "UPDATE verifications SET review = ?, review_note = ?, "
-		"reviewed_at = ? WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+	if (sdb_prepare(db, "UPDATE verifications SET review = ?, review_note = ?, "
+		"reviewed_at = ? WHERE id = ?", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, outcome, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, note, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, now);
-	sqlite3_bind_text(st, 4, id, -1, SQLITE_STATIC);
+	sdb_bind_text(st, 1, outcome, -1, SDB_STATIC);
+	sdb_bind_text(st, 2, note, -1, SDB_STATIC);
+	sdb_bind_int64(st, 3, now);
+	sdb_bind_text(st, 4, id, -1, SDB_STATIC);
 	if (!step_done(st))
 		return false;
-	*found = sqlite3_changes(db) > 0;
+	*found = sdb_changes(db) > 0;
 	if (!*found)
 		return true;
 	/* the trigger logged the review (the writer is ours alone, so it is the
 	 * newest row of the record): say who made it, and tie the clerk's
 	 * changes entry to it */
-	if (sqlite3_prepare_v2(db, "UPDATE review_log SET reviewer = ?1 WHERE id = "
-		"(SELECT max(id) FROM review_log WHERE verification_id = ?2)", -1, &st, NULL) != SQLITE_OK)
+	if (sdb_prepare(db, "UPDATE review_log SET reviewer = ?1 WHERE id = "
+		"(SELECT max(id) FROM review_log WHERE verification_id = ?2)", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, reviewer, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	sdb_bind_text(st, 1, reviewer, -1, SDB_STATIC);
+	sdb_bind_text(st, 2, id, -1, SDB_STATIC);
 	if (!step_done(st) || !add_change(db, id))
 		return false;
-	if (sqlite3_prepare_v2(db, "INSERT INTO change_reviews(seq, review_id) SELECT ?1, "
-		"max(id) FROM review_log WHERE verification_id = ?2", -1, &st, NULL) != SQLITE_OK)
+	if (sdb_prepare(db, "INSERT INTO change_reviews(seq, review_id) SELECT ?1, "
+		"max(id) FROM review_log WHERE verification_id = ?2", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(db));
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	sdb_bind_int64(st, 1, sdb_last_insert_id(db));
+	sdb_bind_text(st, 2, id, -1, SDB_STATIC);
 	return step_done(st);
 }
 

@@ -19,13 +19,13 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "wilayah.h"
+#include "sdb.h"
 
 /* A4 landscape, in points */
 #define PAGE_W 841.89
@@ -486,12 +486,12 @@ int musdes_main(int argc, char **argv)
 		snprintf(campaign, sizeof campaign, "Verifikasi penerima bansos %s", year);
 		o.campaign = campaign;
 	}
-	sqlite3 *db = results_open(o.dir);
+	sdb *db = results_open(o.dir);
 	if (db == NULL)
 		return 1;
 	struct musdes_rows rows = { .rw = o.rw != NULL ? o.rw_norm : NULL };
 	bool ok = stats_each_household(db, o.kelurahan, true, collect_row, &rows) && !rows.failed;
-	sqlite3_close(db);
+	sdb_close(db);
 	ok = ok && write_pdf(&o, &rows);
 	free_rows(&rows);
 	return ok ? 0 : 1;

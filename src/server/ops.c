@@ -10,11 +10,11 @@
 #include "config.h"
 #include "server.h"
 #include "common.h"
+#include "sdb.h"
 
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,14 +182,14 @@ static void add_requests(struct text *t)
 }
 
 /* the one number a query answers, or -1 */
-static long long query_number(sqlite3 *db, const char *sql)
+static long long query_number(sdb *db, const char *sql)
 {
-	sqlite3_stmt *st;
+	sdb_stmt *st;
 	long long n = -1;
-	if (db != NULL && sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			n = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
+	if (db != NULL && sdb_prepare(db, sql, -1, &st, NULL) == SDB_OK) {
+		if (sdb_step(st) == SDB_ROW)
+			n = sdb_column_int64(st, 0);
+		sdb_finalize(st);
 	}
 	return n;
 }
@@ -198,7 +198,7 @@ static long long query_number(sqlite3 *db, const char *sql)
 static char *metrics_text(size_t *len)
 {
 	struct text t = { NULL, 0, 0, false };
-	sqlite3 *db = db_thread();
+	sdb *db = db_thread();
 	long long records = query_number(db, "SELECT count(*) FROM verifications");
 	long long photos = query_number(db, "SELECT count(DISTINCT sha256) FROM verification_photos");
 	db_thread_release();

@@ -7,8 +7,8 @@
  * so full downloads still page by kelurahan and id). */
 #include "config.h"
 #include "server.h"
+#include "sdb.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 
 /* The feed keeps at most this many entries per resident of the city (and
@@ -57,27 +57,27 @@ const char *const registry_staging_insert_sql =
 	"INSERT INTO temp.incoming(nik, kk, name, sex, birth_place, birth_date, address, rt, rw,"
 	" kelurahan) VALUES (?,?,?,?,?,?,?,?,?,?)";
 
-bool registry_staging_open(sqlite3 *db)
+bool registry_staging_open(sdb *db)
 {
 	return db_exec(db, STAGING_CREATE);
 }
 
 /* Entries numbered from *seq + 1 by sql; *seq moves past them. */
-static bool add_entries(sqlite3 *db, const char *sql, long long *seq)
+static bool add_entries(sdb *db, const char *sql, long long *seq)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	sdb_stmt *st;
+	if (sdb_prepare(db, sql, -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_int64(st, 1, *seq);
-	bool ok = sqlite3_step(st) == SQLITE_DONE;
-	*seq += sqlite3_changes(db);
-	sqlite3_finalize(st);
+	sdb_bind_int64(st, 1, *seq);
+	bool ok = sdb_step(st) == SDB_DONE;
+	*seq += sdb_changes(db);
+	sdb_finalize(st);
 	return ok;
 }
 
 /* The oldest entries go while the feed is longer than its share of the
  * registry; the floor says where a cursor becomes too old (410). */
-static bool prune(sqlite3 *db, long long seq, long long residents)
+static bool prune(sdb *db, long long seq, long long residents)
 {
 	long long keep = residents / REGISTRY_CHANGES_SHARE;
 	if (keep < REGISTRY_CHANGES_MIN)
@@ -85,17 +85,17 @@ static bool prune(sqlite3 *db, long long seq, long long residents)
 	long long floor = seq - keep;
 	if (floor <= db_meta_get(db, "registry_floor"))
 		return true;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "DELETE FROM registry_changes WHERE seq <= ?", -1, &st, NULL)
-		!= SQLITE_OK)
+	sdb_stmt *st;
+	if (sdb_prepare(db, "DELETE FROM registry_changes WHERE seq <= ?", -1, &st, NULL)
+		!= SDB_OK)
 		return false;
-	sqlite3_bind_int64(st, 1, floor);
-	bool ok = sqlite3_step(st) == SQLITE_DONE;
-	sqlite3_finalize(st);
+	sdb_bind_int64(st, 1, floor);
+	bool ok = sdb_step(st) == SDB_DONE;
+	sdb_finalize(st);
 	return ok && db_meta_set(db, "registry_floor", floor);
 }
 
-bool registry_staging_apply(sqlite3 *db, long long before, long long after)
+bool registry_staging_apply(sdb *db, long long before, long long after)
 {
 	long long seq = db_meta_get(db, "registry_seq");
 	if (seq < 0)

@@ -7,7 +7,6 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 
 #include "csv.h"
 #include "wilayah.h"
+#include "sdb.h"
 
 enum report_format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON, FORMAT_XLSX };
 
@@ -359,7 +359,7 @@ static bool write_xlsx(const char *path, const struct stats *s, const struct rep
 /* ---------------------------------------------------------------- command */
 
 /* The results commands' shared steps (report, geojson, musdes). */
-struct sqlite3 *results_open(const char *dir)
+struct sdb *results_open(const char *dir)
 {
 	return db_prepare_dir(dir, false) ? db_open(dir) : NULL;
 }
@@ -404,12 +404,12 @@ int report_main(int argc, char **argv)
 	struct report_options o;
 	if (!parse_report(argc, argv, &o))
 		return 2;
-	sqlite3 *db = results_open(o.dir);
+	sdb *db = results_open(o.dir);
 	if (db == NULL)
 		return 1;
 	struct stats s;
 	bool ok = stats_collect(db, o.wilayah, &s);
-	sqlite3_close(db);
+	sdb_close(db);
 	if (!ok)
 		return 1;
 	ok = write_report(&s, &o);

@@ -17,6 +17,7 @@
 #include "common.h"
 #include "web.h"
 #include "sealed.h"
+#include "sdb.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,7 +27,6 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -769,7 +769,7 @@ int serve_main(int argc, char **argv)
 		return 1;
 	}
 	/* the schema is made here, once, before any thread opens the database */
-	struct sqlite3 *main_db = db_open(o.dir);
+	struct sdb *main_db = db_open(o.dir);
 	if (main_db == NULL)
 		return 1;
 	blob_clean_tmp(o.dir);
@@ -783,7 +783,7 @@ int serve_main(int argc, char **argv)
 	struct inbox_config icfg = { .keep_days = o.inbox_days, .code_minutes = o.inbox_code_minutes,
 		.public_url = o.public_url != NULL ? public_url : NULL, .assets = o.web_assets };
 	if (!inbox_prepare(main_db, o.dir, icfg.inbox_dir, sizeof icfg.inbox_dir)) {
-		sqlite3_close(main_db);
+		sdb_close(main_db);
 		return 1;
 	}
 	inbox_configure(&icfg);
@@ -791,7 +791,7 @@ int serve_main(int argc, char **argv)
 	api_configure(&cfg);
 	/* photos stored by a server stopped before it told their records */
 	if (!api_blobs_reconcile(main_db)) {
-		sqlite3_close(main_db);
+		sdb_close(main_db);
 		return 1;
 	}
 	ops_set_json_log(o.json_log);
@@ -804,7 +804,7 @@ int serve_main(int argc, char **argv)
 	int fd = serve_listen_on("listen", o.listen, tls ? LISTEN_ANY : LISTEN_LOOPBACK, shown,
 		sizeof shown);
 	if (fd < 0) {
-		sqlite3_close(main_db);
+		sdb_close(main_db);
 		free(cert);
 		free(key);
 		return 2;
@@ -833,7 +833,7 @@ int serve_main(int argc, char **argv)
 		workers_stop();
 		guard_stop();
 		close(fd);
-		sqlite3_close(main_db);
+		sdb_close(main_db);
 		free(cert);
 		free(key);
 		return 1;
@@ -845,7 +845,7 @@ int serve_main(int argc, char **argv)
 		MHD_stop_daemon(d);
 		guard_stop();
 		db_close_all();
-		sqlite3_close(main_db);
+		sdb_close(main_db);
 		free(cert);
 		free(key);
 		return 2;
@@ -871,7 +871,7 @@ int serve_main(int argc, char **argv)
 		fprintf(stderr, _("sigacor-server: %llu sambungan lambat diputus (%llu saat header, "
 			"%llu saat isi)\n"), cut_headers + cut_bodies, cut_headers, cut_bodies);
 	db_close_all();
-	sqlite3_close(main_db);
+	sdb_close(main_db);
 	free(cert);
 	free(key);
 	return 0;

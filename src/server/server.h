@@ -46,17 +46,17 @@ const char *const *demo_estates(size_t *count);
 int gen_demo_main(int argc, char **argv);
 
 /* ---- the data folder (db.c) */
-struct sqlite3;
+struct sdb;
 struct MHD_Connection;
 
 /* DIR/server.db (WAL, synchronous=FULL, foreign keys, busy timeout) and
  * DIR/blobs/.  create: make the folder and the schema when missing. */
 bool db_prepare_dir(const char *dir, bool create);
-struct sqlite3 *db_open(const char *dir);
+struct sdb *db_open(const char *dir);
 /* A reading connection for the calling thread, from a small pool (waits
  * when all are lent); it stays the thread's until db_thread_release(),
  * which the server calls at the end of each request step. */
-struct sqlite3 *db_thread(void);
+struct sdb *db_thread(void);
 void db_thread_release(void);
 void db_thread_init(const char *dir);
 /* Run fn(db, ctx) as one write of the server: in turn with the other
@@ -65,7 +65,7 @@ void db_thread_init(const char *dir);
  * (group commit: one fsync for the writes that queued meanwhile).
  * DB_WRITE_BUSY: another process held the database past the busy timeout. */
 enum db_write_result { DB_WRITE_OK, DB_WRITE_BUSY, DB_WRITE_FAILED };
-enum db_write_result db_write(bool (*fn)(struct sqlite3 *db, void *ctx), void *ctx);
+enum db_write_result db_write(bool (*fn)(struct sdb *db, void *ctx), void *ctx);
 /* close the writer and the pool, stop the checkpointer (at shutdown, once
  * no request runs) */
 void db_close_all(void);
@@ -73,21 +73,21 @@ void db_close_all(void);
 unsigned db_write_waiting(void);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK; false on failure (busy after the
  * timeout, disk full...). */
-bool db_begin(struct sqlite3 *db);
-bool db_commit(struct sqlite3 *db);
-void db_rollback(struct sqlite3 *db);
-bool db_exec(struct sqlite3 *db, const char *sql);
+bool db_begin(struct sdb *db);
+bool db_commit(struct sdb *db);
+void db_rollback(struct sdb *db);
+bool db_exec(struct sdb *db, const char *sql);
 /* meta table: integer values (snapshots) */
-long long db_meta_get(struct sqlite3 *db, const char *key);
-bool db_meta_set(struct sqlite3 *db, const char *key, long long value);
+long long db_meta_get(struct sdb *db, const char *key);
+bool db_meta_set(struct sdb *db, const char *key, long long value);
 
 /* registry_changes.c: an import of residents stages its rows (the
  * insert's ten values in the registry's field order), then applies them
  * as a difference that GET /residents/changes serves; before and after
  * are the registry's sizes. */
 extern const char *const registry_staging_insert_sql;
-bool registry_staging_open(struct sqlite3 *db);
-bool registry_staging_apply(struct sqlite3 *db, long long before, long long after);
+bool registry_staging_open(struct sdb *db);
+bool registry_staging_apply(struct sdb *db, long long before, long long after);
 
 /* ---- verification flags (bits, include/flag.h) and review outcomes (ledger.c) */
 bool review_outcome_valid(const char *outcome);
@@ -105,30 +105,30 @@ struct crosscheck_others {
 struct crosscheck {
 	struct crosscheck_others others[CROSSCHECK_SHARED];
 };
-unsigned crosscheck_flags(struct sqlite3 *db, const struct record *r, struct crosscheck *cc);
-bool crosscheck_spread(struct sqlite3 *db, const struct crosscheck *cc);
+unsigned crosscheck_flags(struct sdb *db, const struct record *r, struct crosscheck *cc);
+bool crosscheck_spread(struct sdb *db, const struct crosscheck *cc);
 
 /* Store a decoded, validated record for operator_id inside the caller's
  * transaction.  Fills the result (status, flags).  Updates the flags of
  * the other records of the same NIK and writes their change entries. */
-bool ledger_store(struct sqlite3 *db, const struct record *r, long long operator_id,
+bool ledger_store(struct sdb *db, const struct record *r, long long operator_id,
 	const char *device, const char *canonical_json, const char *canonical_sha256,
 	int64_t now, unsigned waiting_kinds, struct proto_verification_result *result);
 /* The photo sha256 of size bytes is stored: the records waiting for it
  * (waiting_photos) no longer do.  A record that named another size keeps
  * waiting (that photo can never arrive: it shows incomplete). */
-bool ledger_photo_arrived(struct sqlite3 *db, const char *sha256, long long size);
+bool ledger_photo_arrived(struct sdb *db, const char *sha256, long long size);
 /* How many of the record's photos the server does not hold yet (-1: error). */
-int ledger_photos_waiting(struct sqlite3 *db, const char *id);
+int ledger_photos_waiting(struct sdb *db, const char *id);
 /* A record still waiting for photos cannot be confirmed (nobody saw its
  * evidence); rejected and revisit can go (the photos may never come).
  * false: not allowed (*photos_waiting true) or the read failed. */
-bool ledger_review_allowed(struct sqlite3 *db, const char *id, const char *outcome,
+bool ledger_review_allowed(struct sdb *db, const char *id, const char *outcome,
 	bool *photos_waiting);
 /* Set a review outcome (confirmed | rejected | revisit) by reviewer, keep
  * it in the record's history (review_log) and queue the change entry that
  * reports it. */
-bool ledger_review(struct sqlite3 *db, const char *id, const char *outcome, const char *note,
+bool ledger_review(struct sdb *db, const char *id, const char *outcome, const char *note,
 	const char *reviewer, int64_t now, bool *found);
 /* The Indonesian sentence of a change entry (flags and review) into out. */
 void ledger_message(unsigned flags, const char *review, const char *note, char *out, size_t cap);
@@ -241,7 +241,7 @@ void reply_json(struct reply *out, int status, char *body);
 /* The replies of a body that did not decode, a database error, a write
  * that did not happen (api.c, for every endpoint file). */
 void reply_decode_error(struct reply *out, enum proto_status st, const struct proto_error *e);
-void reply_db_error(struct reply *out, struct sqlite3 *db);
+void reply_db_error(struct reply *out, struct sdb *db);
 void reply_write_error(struct reply *out, enum db_write_result wr);
 
 /* addr: the client's address as throttle_address writes it */
@@ -280,7 +280,7 @@ void sealed_upload_free(struct sealed_upload *u);                        /* a cu
 bool api_blob_arrived(const char *sha256, long long size);
 /* At start, on the main connection before any thread: photos stored by a
  * server that stopped before it told the records waiting for them. */
-bool api_blobs_reconcile(struct sqlite3 *db);
+bool api_blobs_reconcile(struct sdb *db);
 
 /* ---- commands */
 /* ---- the photo inbox (inbox.c: codes, photos, the API; inbox_page.c: the
@@ -296,7 +296,7 @@ void inbox_configure(const struct inbox_config *cfg);
 const char *inbox_dir(void);
 const struct inbox_config *inbox_config(void);
 /* folders, schema, leftovers of a crash; DATA/inbox into inbox_dir */
-bool inbox_prepare(struct sqlite3 *db, const char *data_dir, char *inbox_dir, size_t cap);
+bool inbox_prepare(struct sdb *db, const char *data_dir, char *inbox_dir, size_t cap);
 void api_inbox_code_new(const struct session *s, struct reply *out);
 void api_inbox_list(const struct session *s, struct reply *out);
 void api_inbox_fetch(const struct session *s, const char *sha256, struct reply *out);

@@ -5,13 +5,13 @@
 #include "config.h"
 #include "stats.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "i18n.h"
 #include "wilayah.h"
+#include "sdb.h"
 
 /* ---------------------------------------------------------------- columns */
 
@@ -130,9 +130,9 @@ static void add_counts(struct stats_counts *to, const struct stats_counts *from)
 		((long long *)(void *)to)[i] += ((const long long *)(const void *)from)[i];
 }
 
-static const char *text(sqlite3_stmt *st, int i)
+static const char *text(sdb_stmt *st, int i)
 {
-	const unsigned char *v = sqlite3_column_text(st, i);
+	const unsigned char *v = sdb_column_text(st, i);
 	return v != NULL ? (const char *)v : "";
 }
 
@@ -243,37 +243,37 @@ static bool make_region_rows(struct stats *s, const char *scope)
 	" WHERE v.superseded_by IS NULL AND substr(v.kelurahan, 1, length(?1)) = ?1" \
 	" GROUP BY o.name, v.decision, v.reason, v.review ORDER BY o.name"
 
-static bool count_assigned(sqlite3 *db, struct stats *s)
+static bool count_assigned(sdb *db, struct stats *s)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, ASSIGNED_SQL, -1, &st, NULL) != SQLITE_OK)
+	sdb_stmt *st;
+	if (sdb_prepare(db, ASSIGNED_SQL, -1, &st, NULL) != SDB_OK)
 		return false;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = sdb_step(st)) == SDB_ROW) {
 		struct stats_row *row = find_row(s, STATS_KELURAHAN, text(st, 0));
 		if (row == NULL)
 			continue;           /* out of scope */
-		row->c.assigned += sqlite3_column_int64(st, 1);
-		row->c.assigned_verified += sqlite3_column_int64(st, 2);
+		row->c.assigned += sdb_column_int64(st, 1);
+		row->c.assigned_verified += sdb_column_int64(st, 2);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE;
+	sdb_finalize(st);
+	return rc == SDB_DONE;
 }
 
-static bool count_outcomes(sqlite3 *db, struct stats *s)
+static bool count_outcomes(sdb *db, struct stats *s)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, DECIDING_SQL, -1, &st, NULL) != SQLITE_OK)
+	sdb_stmt *st;
+	if (sdb_prepare(db, DECIDING_SQL, -1, &st, NULL) != SDB_OK)
 		return false;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = sdb_step(st)) == SDB_ROW) {
 		struct stats_row *row = find_row(s, STATS_KELURAHAN, text(st, 0));
 		if (row != NULL)
 			add_outcome(&row->c, text(st, 1), text(st, 2), text(st, 3),
-				sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5));
+				sdb_column_int64(st, 4), sdb_column_int64(st, 5));
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE;
+	sdb_finalize(st);
+	return rc == SDB_DONE;
 }
 
 static struct stats_row *operator_row(struct stats *s, const char *name)
@@ -293,22 +293,22 @@ static struct stats_row *operator_row(struct stats *s, const char *name)
 	return row;
 }
 
-static bool count_operators(sqlite3 *db, struct stats *s, const char *scope)
+static bool count_operators(sdb *db, struct stats *s, const char *scope)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, OPERATOR_SQL, -1, &st, NULL) != SQLITE_OK)
+	sdb_stmt *st;
+	if (sdb_prepare(db, OPERATOR_SQL, -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
+	sdb_bind_text(st, 1, scope, -1, SDB_STATIC);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = sdb_step(st)) == SDB_ROW) {
 		struct stats_row *row = operator_row(s, text(st, 0));
 		if (row == NULL)
 			break;
 		add_outcome(&row->c, text(st, 1), text(st, 2), text(st, 3),
-			sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5));
+			sdb_column_int64(st, 4), sdb_column_int64(st, 5));
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE;
+	sdb_finalize(st);
+	return rc == SDB_DONE;
 }
 
 static void sum_regions(struct stats *s)
@@ -320,19 +320,19 @@ static void sum_regions(struct stats *s)
 	}
 }
 
-bool stats_collect(struct sqlite3 *db, const char *scope, struct stats *out)
+bool stats_collect(struct sdb *db, const char *scope, struct stats *out)
 {
 	memset(out, 0, sizeof *out);
 	if (scope == NULL || strcmp(scope, WILAYAH_KOTA_TANGERANG) == 0)
 		scope = "";
 	/* one read transaction: every query sees the same records */
-	bool own = sqlite3_get_autocommit(db) && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+	bool own = sdb_autocommit(db) && sdb_exec(db, "BEGIN", NULL, NULL, NULL) == SDB_OK;
 	bool ok = make_region_rows(out, scope) && count_assigned(db, out) && count_outcomes(db, out)
 		&& count_operators(db, out, scope);
 	if (own)
-		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+		sdb_exec(db, "COMMIT", NULL, NULL, NULL);
 	if (!ok) {
-		fprintf(stderr, "sigacor-server: SQLite: %s\n", sqlite3_errmsg(db));
+		fprintf(stderr, "sigacor-server: SQLite: %s\n", sdb_errmsg(db));
 		stats_free(out);
 		return false;
 	}
@@ -340,39 +340,39 @@ bool stats_collect(struct sqlite3 *db, const char *scope, struct stats *out)
 	return true;
 }
 
-bool stats_each_household(struct sqlite3 *db, const char *scope, bool with_pending,
+bool stats_each_household(struct sdb *db, const char *scope, bool with_pending,
 	bool (*each)(const struct stats_household *h, void *ctx), void *ctx)
 {
 	if (scope == NULL || strcmp(scope, WILAYAH_KOTA_TANGERANG) == 0)
 		scope = "";
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, HOUSEHOLDS_SQL, -1, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "sigacor-server: SQLite: %s\n", sqlite3_errmsg(db));
+	sdb_stmt *st;
+	if (sdb_prepare(db, HOUSEHOLDS_SQL, -1, &st, NULL) != SDB_OK) {
+		fprintf(stderr, "sigacor-server: SQLite: %s\n", sdb_errmsg(db));
 		return false;
 	}
-	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, with_pending);
+	sdb_bind_text(st, 1, scope, -1, SDB_STATIC);
+	sdb_bind_int(st, 2, with_pending);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = sdb_step(st)) == SDB_ROW) {
 		struct stats_household h = {
 			.id = text(st, 0), .kelurahan = text(st, 1), .decision = text(st, 2),
 			.reason = text(st, 3), .reason_text = text(st, 4), .review = text(st, 5),
-			.flagged = sqlite3_column_int(st, 6) != 0,
-			.has_coord = sqlite3_column_type(st, 7) != SQLITE_NULL
-				&& sqlite3_column_type(st, 8) != SQLITE_NULL,
-			.lat = sqlite3_column_double(st, 7), .lon = sqlite3_column_double(st, 8),
+			.flagged = sdb_column_int(st, 6) != 0,
+			.has_coord = sdb_column_type(st, 7) != SDB_NULL
+				&& sdb_column_type(st, 8) != SDB_NULL,
+			.lat = sdb_column_double(st, 7), .lon = sdb_column_double(st, 8),
 			.name = text(st, 9), .address = text(st, 10), .nik = text(st, 11),
 			.rt = text(st, 12), .rw = text(st, 13), .operator_name = text(st, 14),
 		};
 		if (!each(&h, ctx)) {
-			rc = SQLITE_DONE;
+			rc = SDB_DONE;
 			break;
 		}
 	}
-	if (rc != SQLITE_DONE)
-		fprintf(stderr, "sigacor-server: SQLite: %s\n", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE;
+	if (rc != SDB_DONE)
+		fprintf(stderr, "sigacor-server: SQLite: %s\n", sdb_errmsg(db));
+	sdb_finalize(st);
+	return rc == SDB_DONE;
 }
 
 void stats_free(struct stats *s)

@@ -26,7 +26,7 @@
 
 #include "record.h"
 
-struct sqlite3;
+struct sdb;
 
 /* Which of a NIK's current records decides (above): an ORDER BY over
  * verifications' columns, first row wins.  The figures and the clerks'
@@ -61,7 +61,7 @@ struct stats {
  * scope, with zeros where nothing happened; operator rows only for
  * operators with records in scope.  Reads in one transaction, so the
  * levels agree with each other.  false on a database error (out zeroed). */
-bool stats_collect(struct sqlite3 *db, const char *scope, struct stats *out);
+bool stats_collect(struct sdb *db, const char *scope, struct stats *out);
 /* "36.71", a kecamatan or a kelurahan code of the city (dotted) */
 bool stats_scope_valid(const char *code);
 /* --wilayah: NULL (the whole city) or a valid scope; otherwise says so on stderr */
@@ -87,7 +87,7 @@ struct stats_household {
 /* Every household within scope (as stats_collect), ordered by kelurahan,
  * RW, RT (unknown last), name; with_pending adds the assigned households without a
  * record.  each returns false to stop early.  false on a database error. */
-bool stats_each_household(struct sqlite3 *db, const char *scope, bool with_pending,
+bool stats_each_household(struct sdb *db, const char *scope, bool with_pending,
 	bool (*each)(const struct stats_household *h, void *ctx), void *ctx);
 
 const char *stats_level_code(enum stats_level l);     /* "city", "kecamatan", ... */
@@ -111,7 +111,7 @@ int stats_progress_permille(const struct stats_counts *c);
 /* The results commands' shared steps (report.c): open the data folder
  * (it must exist); open the output (NULL = stdout); close it, saying why
  * when writing failed (ok false: failed before). */
-struct sqlite3 *results_open(const char *dir);
+struct sdb *results_open(const char *dir);
 FILE *results_out_open(const char *path);
 bool results_out_close(FILE *f, const char *path, bool ok);
 

@@ -7,11 +7,11 @@
 #include "web.h"
 
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "wilayah.h"
+#include "sdb.h"
 
 bool supervisor_covers(const struct supervisor *s, const char *kelurahan)
 {
@@ -102,30 +102,30 @@ static bool parse_args(int argc, char **argv, struct supervisor_args *a)
 	return a->name != NULL && a->dir != NULL && a->scope != NULL;
 }
 
-static bool save_supervisor(sqlite3 *db, const struct supervisor_args *a, const char *hash,
+static bool save_supervisor(sdb *db, const struct supervisor_args *a, const char *hash,
 	bool *existed)
 {
-	sqlite3_stmt *st;
+	sdb_stmt *st;
 	*existed = false;
 	/* an update ends the supervisor's sessions: a new password or scope
 	 * must not leave an old cookie working */
-	if (sqlite3_prepare_v2(db, "DELETE FROM web_sessions WHERE supervisor_id = "
-		"(SELECT id FROM supervisors WHERE name = ?)", -1, &st, NULL) != SQLITE_OK)
+	if (sdb_prepare(db, "DELETE FROM web_sessions WHERE supervisor_id = "
+		"(SELECT id FROM supervisors WHERE name = ?)", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, a->name, -1, SQLITE_STATIC);
-	bool ok = sqlite3_step(st) == SQLITE_DONE;
-	*existed = sqlite3_changes(db) > 0;
-	sqlite3_finalize(st);
-	if (!ok || sqlite3_prepare_v2(db, "INSERT INTO supervisors(name, pwhash, scope, created_at) "
+	sdb_bind_text(st, 1, a->name, -1, SDB_STATIC);
+	bool ok = sdb_step(st) == SDB_DONE;
+	*existed = sdb_changes(db) > 0;
+	sdb_finalize(st);
+	if (!ok || sdb_prepare(db, "INSERT INTO supervisors(name, pwhash, scope, created_at) "
 		"VALUES (?1, ?2, ?3, ?4) ON CONFLICT(name) DO UPDATE SET pwhash = ?2, scope = ?3, "
-		"disabled = 0", -1, &st, NULL) != SQLITE_OK)
+		"disabled = 0", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, a->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, a->scope, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, util_now());
-	ok = sqlite3_step(st) == SQLITE_DONE;
-	sqlite3_finalize(st);
+	sdb_bind_text(st, 1, a->name, -1, SDB_STATIC);
+	sdb_bind_text(st, 2, hash, -1, SDB_STATIC);
+	sdb_bind_text(st, 3, a->scope, -1, SDB_STATIC);
+	sdb_bind_int64(st, 4, util_now());
+	ok = sdb_step(st) == SDB_DONE;
+	sdb_finalize(st);
 	return ok;
 }
 
@@ -148,16 +148,16 @@ int admin_add_supervisor(int argc, char **argv)
 		return status;
 	if (!db_prepare_dir(a.dir, true))
 		return 1;
-	sqlite3 *db = db_open(a.dir);
+	sdb *db = db_open(a.dir);
 	bool existed = false;
 	if (db == NULL || !db_begin(db) || !save_supervisor(db, &a, hash, &existed) || !db_commit(db)) {
 		if (db != NULL) {
 			db_rollback(db);
-			sqlite3_close(db);
+			sdb_close(db);
 		}
 		return 1;
 	}
-	sqlite3_close(db);
+	sdb_close(db);
 	printf(_("pengawas %s disimpan (wilayah: %s %s)\n"), a.name, supervisor_scope_kind(a.scope),
 		a.scope);
 	return 0;

@@ -15,7 +15,7 @@
 
 #include "server.h"
 
-struct sqlite3;
+struct sdb;
 struct MHD_Connection;
 
 /* ---- supervisors (supervisors.c) */

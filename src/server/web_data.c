@@ -13,12 +13,12 @@
 #include "format.h"
 
 #include <cjson/cJSON.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "wilayah.h"
+#include "sdb.h"
 
 /* the scope rule of supervisor_covers() in SQL; ?1 is the scope code */
 #define IN_SCOPE "(v.kelurahan = ?1 OR v.kelurahan LIKE ?1 || '.%')"
@@ -54,18 +54,18 @@ static void reply_object(struct reply *out, cJSON *o, enum web_lang lang)
 	out->len = strlen(text);
 }
 
-static void db_problem(struct reply *out, sqlite3 *db, enum web_lang lang)
+static void db_problem(struct reply *out, sdb *db, enum web_lang lang)
 {
-	int code = db != NULL ? sqlite3_errcode(db) : SQLITE_BUSY;
-	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+	int code = db != NULL ? sdb_errcode(db) : SDB_BUSY;
+	if (code == SDB_BUSY || code == SDB_LOCKED)
 		web_problem(out, lang, 503, "busy", S_BUSY);
 	else
 		web_problem(out, lang, 500, "internal", S_SERVER_ERROR);
 }
 
-static const char *text_col(sqlite3_stmt *st, int col)
+static const char *text_col(sdb_stmt *st, int col)
 {
-	const unsigned char *v = sqlite3_column_text(st, col);
+	const unsigned char *v = sdb_column_text(st, col);
 	return v != NULL ? (const char *)v : "";
 }
 
@@ -99,15 +99,15 @@ static cJSON *flags_array(unsigned flags)
 	return a;
 }
 
-static void add_coord(cJSON *o, sqlite3_stmt *st, int lat_col)
+static void add_coord(cJSON *o, sdb_stmt *st, int lat_col)
 {
-	if (sqlite3_column_type(st, lat_col) == SQLITE_NULL) {
+	if (sdb_column_type(st, lat_col) == SDB_NULL) {
 		cJSON_AddNullToObject(o, "lat");
 		cJSON_AddNullToObject(o, "lon");
 		return;
 	}
-	cJSON_AddNumberToObject(o, "lat", sqlite3_column_double(st, lat_col));
-	cJSON_AddNumberToObject(o, "lon", sqlite3_column_double(st, lat_col + 1));
+	cJSON_AddNumberToObject(o, "lat", sdb_column_double(st, lat_col));
+	cJSON_AddNumberToObject(o, "lon", sdb_column_double(st, lat_col + 1));
 }
 
 /* ---------------------------------------------------------------- the map */
@@ -143,27 +143,27 @@ static cJSON *kelurahan_feature(const struct wilayah_kelurahan *k, const struct 
 }
 
 /* the current records with coordinates inside the scope, as points */
-static bool add_points(sqlite3 *db, const struct web_session *s, cJSON *points)
+static bool add_points(sdb *db, const struct web_session *s, cJSON *points)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "SELECT v.id, v.lat, v.lon, v.decision, v.reason, v.review, "
+	sdb_stmt *st;
+	if (sdb_prepare(db, "SELECT v.id, v.lat, v.lon, v.decision, v.reason, v.review, "
 		"v.flags, v.kelurahan FROM verifications v WHERE " CURRENT " AND v.lat IS NOT NULL AND "
-		IN_SCOPE " ORDER BY v.kelurahan, v.id", -1, &st, NULL) != SQLITE_OK)
+		IN_SCOPE " ORDER BY v.kelurahan, v.id", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, s->who.scope, -1, SQLITE_STATIC);
+	sdb_bind_text(st, 1, s->who.scope, -1, SDB_STATIC);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = sdb_step(st)) == SDB_ROW) {
 		cJSON *p = cJSON_CreateObject();
 		cJSON_AddStringToObject(p, "id", text_col(st, 0));
 		add_coord(p, st, 1);
 		cJSON_AddStringToObject(p, "outcome", outcome_of(text_col(st, 3), text_col(st, 4)));
 		cJSON_AddStringToObject(p, "review", text_col(st, 5));
-		cJSON_AddBoolToObject(p, "flagged", sqlite3_column_int(st, 6) != 0);
+		cJSON_AddBoolToObject(p, "flagged", sdb_column_int(st, 6) != 0);
 		cJSON_AddStringToObject(p, "kelurahan", text_col(st, 7));
 		cJSON_AddItemToArray(points, p);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE;
+	sdb_finalize(st);
+	return rc == SDB_DONE;
 }
 
 /* the shading: the campaign's figures of each kelurahan in scope, as the
@@ -202,7 +202,7 @@ void web_map_json(const struct web_session *s, struct reply *out, enum web_lang 
 	for (size_t i = 0; i < wilayah_kelurahan_count(); i++)
 		cJSON_AddItemToArray(features, kelurahan_feature(wilayah_kelurahan_at(i), s));
 	cJSON *points = cJSON_AddArrayToObject(o, "points");
-	sqlite3 *db = db_thread();
+	sdb *db = db_thread();
 	struct stats st;
 	/* one read transaction: the points and the figures see the same records */
 	if (db == NULL || !db_exec(db, "BEGIN") || !add_points(db, s, points)
@@ -280,19 +280,19 @@ static int flag_bit(const char *flag)
 /* the record's photos the server does not hold yet (0: complete) */
 #define WAITING_SQL "(SELECT count(*) FROM waiting_photos w WHERE w.verification_id = v.id)"
 
-static cJSON *list_row(sqlite3_stmt *st, enum web_lang lang)
+static cJSON *list_row(sdb_stmt *st, enum web_lang lang)
 {
 	cJSON *r = cJSON_CreateObject();
 	cJSON_AddStringToObject(r, "id", text_col(st, 0));
 	cJSON_AddStringToObject(r, "name", text_col(st, 1));
 	cJSON_AddStringToObject(r, "address", text_col(st, 2));
 	add_outcome(r, text_col(st, 3), text_col(st, 4), lang);
-	cJSON_AddItemToObject(r, "flags", flags_array((unsigned)sqlite3_column_int(st, 5)));
+	cJSON_AddItemToObject(r, "flags", flags_array((unsigned)sdb_column_int(st, 5)));
 	cJSON_AddStringToObject(r, "review", text_col(st, 6));
 	add_coord(r, st, 7);
 	cJSON_AddStringToObject(r, "operator", text_col(st, 9));
 	/* sent before its photos, which have not all arrived: "menunggu foto" */
-	cJSON_AddNumberToObject(r, "photos_waiting", sqlite3_column_int(st, 10));
+	cJSON_AddNumberToObject(r, "photos_waiting", sdb_column_int(st, 10));
 	return r;
 }
 
@@ -315,15 +315,15 @@ void web_list_json(const struct web_session *s, const char *kelurahan,
 		web_problem(out, lang, 400, "bad_request", S_LOAD_FAILED);
 		return;
 	}
-	sqlite3 *db = db_thread();
-	sqlite3_stmt *st;
-	if (db == NULL || sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+	sdb *db = db_thread();
+	sdb_stmt *st;
+	if (db == NULL || sdb_prepare(db, sql, -1, &st, NULL) != SDB_OK) {
 		db_problem(out, db, lang);
 		return;
 	}
-	sqlite3_bind_text(st, 2, k->code, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, flag_bit(f->flag));
-	sqlite3_bind_text(st, 4, f->review != NULL ? f->review : "", -1, SQLITE_STATIC);
+	sdb_bind_text(st, 2, k->code, -1, SDB_STATIC);
+	sdb_bind_int(st, 3, flag_bit(f->flag));
+	sdb_bind_text(st, 4, f->review != NULL ? f->review : "", -1, SDB_STATIC);
 	cJSON *o = cJSON_CreateObject();
 	cJSON *kj = cJSON_AddObjectToObject(o, "kelurahan");
 	cJSON_AddStringToObject(kj, "code", k->code);
@@ -331,10 +331,10 @@ void web_list_json(const struct web_session *s, const char *kelurahan,
 	cJSON_AddStringToObject(kj, "kecamatan", k->kecamatan_name);
 	cJSON *rows = cJSON_AddArrayToObject(o, "records");
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = sdb_step(st)) == SDB_ROW)
 		cJSON_AddItemToArray(rows, list_row(st, lang));
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	sdb_finalize(st);
+	if (rc != SDB_DONE) {
 		cJSON_Delete(o);
 		db_problem(out, db, lang);
 		return;
@@ -346,33 +346,33 @@ void web_list_json(const struct web_session *s, const char *kelurahan,
 
 int web_record_kelurahan(const char *id, char kel[16])
 {
-	sqlite3 *db = db_thread();
-	sqlite3_stmt *st;
-	if (db == NULL || sqlite3_prepare_v2(db, "SELECT kelurahan FROM verifications WHERE id = ?",
-		-1, &st, NULL) != SQLITE_OK)
+	sdb *db = db_thread();
+	sdb_stmt *st;
+	if (db == NULL || sdb_prepare(db, "SELECT kelurahan FROM verifications WHERE id = ?",
+		-1, &st, NULL) != SDB_OK)
 		return -1;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	sdb_bind_text(st, 1, id, -1, SDB_STATIC);
+	int rc = sdb_step(st);
+	if (rc == SDB_ROW)
 		snprintf(kel, 16, "%s", text_col(st, 0));
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	sdb_finalize(st);
+	return rc == SDB_ROW ? 1 : rc == SDB_DONE ? 0 : -1;
 }
 
 int web_record_photo(const char *id, const char *kind, char sha[65])
 {
-	sqlite3 *db = db_thread();
-	sqlite3_stmt *st;
-	if (db == NULL || sqlite3_prepare_v2(db, "SELECT sha256 FROM verification_photos "
-		"WHERE verification_id = ? AND kind = ?", -1, &st, NULL) != SQLITE_OK)
+	sdb *db = db_thread();
+	sdb_stmt *st;
+	if (db == NULL || sdb_prepare(db, "SELECT sha256 FROM verification_photos "
+		"WHERE verification_id = ? AND kind = ?", -1, &st, NULL) != SDB_OK)
 		return -1;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	sdb_bind_text(st, 1, id, -1, SDB_STATIC);
+	sdb_bind_text(st, 2, kind, -1, SDB_STATIC);
+	int rc = sdb_step(st);
+	if (rc == SDB_ROW)
 		snprintf(sha, 65, "%s", text_col(st, 0));
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW && format_sha256_hex(sha) ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	sdb_finalize(st);
+	return rc == SDB_ROW && format_sha256_hex(sha) ? 1 : rc == SDB_DONE ? 0 : -1;
 }
 
 /* 403/404 into out unless the record exists inside the scope */
@@ -390,57 +390,57 @@ static bool record_in_scope(const struct web_session *s, const char *id, struct 
 	return found == 1 && supervisor_covers(&s->who, kel);
 }
 
-static void add_time(cJSON *o, const char *name, sqlite3_stmt *st, int col)
+static void add_time(cJSON *o, const char *name, sdb_stmt *st, int col)
 {
-	if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+	if (sdb_column_type(st, col) == SDB_NULL) {
 		cJSON_AddNullToObject(o, name);
 		return;
 	}
 	char t[21];
-	proto_time_format(sqlite3_column_int64(st, col), t);
+	proto_time_format(sdb_column_int64(st, col), t);
 	cJSON_AddStringToObject(o, name, t);
 }
 
-static bool add_photos(sqlite3 *db, const char *id, cJSON *o)
+static bool add_photos(sdb *db, const char *id, cJSON *o)
 {
-	sqlite3_stmt *st;
+	sdb_stmt *st;
 	cJSON *photos = cJSON_AddArrayToObject(o, "photos");
-	if (sqlite3_prepare_v2(db, "SELECT kind, sha256, size, lat, lon, taken_at, "
+	if (sdb_prepare(db, "SELECT kind, sha256, size, lat, lon, taken_at, "
 		"NOT EXISTS (SELECT 1 FROM waiting_photos w WHERE w.verification_id = p.verification_id "
 		"AND w.sha256 = p.sha256) FROM verification_photos p WHERE verification_id = ? ORDER BY CASE kind "
-		"WHEN 'ktp' THEN 0 WHEN 'kk' THEN 1 ELSE 2 END", -1, &st, NULL) != SQLITE_OK)
+		"WHEN 'ktp' THEN 0 WHEN 'kk' THEN 1 ELSE 2 END", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sdb_bind_text(st, 1, id, -1, SDB_STATIC);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = sdb_step(st)) == SDB_ROW) {
 		cJSON *p = cJSON_CreateObject();
 		char url[128];
 		snprintf(url, sizeof url, "/photos/%s/%s", id, text_col(st, 0));
 		cJSON_AddStringToObject(p, "kind", text_col(st, 0));
 		cJSON_AddStringToObject(p, "url", url);
 		cJSON_AddStringToObject(p, "sha256", text_col(st, 1));
-		cJSON_AddNumberToObject(p, "size", (double)sqlite3_column_int64(st, 2));
+		cJSON_AddNumberToObject(p, "size", (double)sdb_column_int64(st, 2));
 		add_coord(p, st, 3);
 		cJSON_AddStringToObject(p, "taken_at", text_col(st, 5));
 		/* false: the record came before this photo, which has not arrived */
-		cJSON_AddBoolToObject(p, "arrived", sqlite3_column_int(st, 6) != 0);
+		cJSON_AddBoolToObject(p, "arrived", sdb_column_int(st, 6) != 0);
 		cJSON_AddItemToArray(photos, p);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE;
+	sdb_finalize(st);
+	return rc == SDB_DONE;
 }
 
 /* the record's reviews, oldest first; who: the supervisor, "" for `review` */
-static bool add_history(sqlite3 *db, const char *id, cJSON *o)
+static bool add_history(sdb *db, const char *id, cJSON *o)
 {
-	sqlite3_stmt *st;
+	sdb_stmt *st;
 	cJSON *list = cJSON_AddArrayToObject(o, "history");
-	if (sqlite3_prepare_v2(db, "SELECT outcome, note, at, reviewer FROM review_log "
-		"WHERE verification_id = ? ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+	if (sdb_prepare(db, "SELECT outcome, note, at, reviewer FROM review_log "
+		"WHERE verification_id = ? ORDER BY id", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sdb_bind_text(st, 1, id, -1, SDB_STATIC);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = sdb_step(st)) == SDB_ROW) {
 		cJSON *h = cJSON_CreateObject();
 		cJSON_AddStringToObject(h, "outcome", text_col(st, 0));
 		cJSON_AddStringToObject(h, "note", text_col(st, 1));
@@ -448,8 +448,8 @@ static bool add_history(sqlite3 *db, const char *id, cJSON *o)
 		cJSON_AddStringToObject(h, "reviewer", text_col(st, 3));
 		cJSON_AddItemToArray(list, h);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE;
+	sdb_finalize(st);
+	return rc == SDB_DONE;
 }
 
 static cJSON *flag_list(unsigned flags, enum web_lang lang)
@@ -473,7 +473,7 @@ static cJSON *flag_list(unsigned flags, enum web_lang lang)
 	"v.supersedes, v.superseded_by, v.in_registry, " WAITING_SQL " " \
 	"FROM verifications v JOIN operators o ON o.id = v.operator_id WHERE v.id = ?"
 
-static cJSON *record_object(sqlite3_stmt *st, const struct web_session *s, enum web_lang lang)
+static cJSON *record_object(sdb_stmt *st, const struct web_session *s, enum web_lang lang)
 {
 	cJSON *o = cJSON_CreateObject();
 	static const char *const plain[] = { "id", "nik", "kk", "name", "address" };
@@ -497,15 +497,15 @@ static cJSON *record_object(sqlite3_stmt *st, const struct web_session *s, enum 
 	cJSON_AddStringToObject(o, "device", text_col(st, 15));
 	add_time(o, "finalised_at", st, 16);
 	add_time(o, "received_at", st, 17);
-	cJSON_AddItemToObject(o, "flags", flag_list((unsigned)sqlite3_column_int(st, 18), lang));
+	cJSON_AddItemToObject(o, "flags", flag_list((unsigned)sdb_column_int(st, 18), lang));
 	cJSON *review = cJSON_AddObjectToObject(o, "review");
 	cJSON_AddStringToObject(review, "outcome", text_col(st, 19));
 	cJSON_AddStringToObject(review, "note", text_col(st, 20));
 	add_time(review, "at", st, 21);
 	cJSON_AddStringToObject(o, "supersedes", text_col(st, 22));
 	cJSON_AddStringToObject(o, "superseded_by", text_col(st, 23));
-	cJSON_AddBoolToObject(o, "in_registry", sqlite3_column_int(st, 24) != 0);
-	cJSON_AddNumberToObject(o, "photos_waiting", sqlite3_column_int(st, 25));
+	cJSON_AddBoolToObject(o, "in_registry", sdb_column_int(st, 24) != 0);
+	cJSON_AddNumberToObject(o, "photos_waiting", sdb_column_int(st, 25));
 	/* the scope was checked before: whoever may open it may review it */
 	cJSON_AddBoolToObject(o, "can_review", supervisor_covers(&s->who, text_col(st, 5)));
 	return o;
@@ -516,18 +516,18 @@ void web_record_json(const struct web_session *s, const char *id, struct reply *
 {
 	if (!record_in_scope(s, id, out, lang))
 		return;
-	sqlite3 *db = db_thread();
-	sqlite3_stmt *st;
+	sdb *db = db_thread();
+	sdb_stmt *st;
 	if (db == NULL || !db_exec(db, "BEGIN")
-		|| sqlite3_prepare_v2(db, RECORD_SQL, -1, &st, NULL) != SQLITE_OK) {
+		|| sdb_prepare(db, RECORD_SQL, -1, &st, NULL) != SDB_OK) {
 		db_problem(out, db, lang);
 		if (db != NULL)
 			db_rollback(db);
 		return;
 	}
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	cJSON *o = sqlite3_step(st) == SQLITE_ROW ? record_object(st, s, lang) : NULL;
-	sqlite3_finalize(st);
+	sdb_bind_text(st, 1, id, -1, SDB_STATIC);
+	cJSON *o = sdb_step(st) == SDB_ROW ? record_object(st, s, lang) : NULL;
+	sdb_finalize(st);
 	if (o == NULL || !add_photos(db, id, o) || !add_history(db, id, o)) {
 		cJSON_Delete(o);
 		db_problem(out, db, lang);
@@ -546,19 +546,19 @@ struct web_review_write {
 };
 
 /* inside db_write: the scope is checked again on the writer's view */
-static bool write_review(sqlite3 *db, void *ctx)
+static bool write_review(sdb *db, void *ctx)
 {
 	struct web_review_write *w = ctx;
-	sqlite3_stmt *st;
+	sdb_stmt *st;
 	if (!ledger_review_allowed(db, w->id, w->outcome, &w->photos_waiting))
 		return false;
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM verifications v WHERE v.id = ?2 AND "
-		IN_SCOPE, -1, &st, NULL) != SQLITE_OK)
+	if (sdb_prepare(db, "SELECT count(*) FROM verifications v WHERE v.id = ?2 AND "
+		IN_SCOPE, -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, w->scope, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, w->id, -1, SQLITE_STATIC);
-	w->in_scope = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
-	sqlite3_finalize(st);
+	sdb_bind_text(st, 1, w->scope, -1, SDB_STATIC);
+	sdb_bind_text(st, 2, w->id, -1, SDB_STATIC);
+	w->in_scope = sdb_step(st) == SDB_ROW && sdb_column_int(st, 0) == 1;
+	sdb_finalize(st);
 	if (!w->in_scope)
 		return false;
 	return ledger_review(db, w->id, w->outcome, w->note, w->reviewer, util_now(), &w->found)

@@ -9,9 +9,9 @@
 #include "config.h"
 #include "server.h"
 #include "web.h"
+#include "sdb.h"
 
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,9 +37,9 @@ static void hash_token(const char *token, char out[65])
 	util_hex(digest, sizeof digest, out);
 }
 
-static void copy_text(sqlite3_stmt *st, int col, char *out, size_t cap)
+static void copy_text(sdb_stmt *st, int col, char *out, size_t cap)
 {
-	const unsigned char *v = sqlite3_column_text(st, col);
+	const unsigned char *v = sdb_column_text(st, col);
 	snprintf(out, cap, "%s", v != NULL ? (const char *)v : "");
 }
 
@@ -49,22 +49,22 @@ bool web_session_find(const char *token, struct web_session *out)
 	if (token == NULL || strlen(token) != WEB_TOKEN_LEN)
 		return false;
 	hash_token(token, out->token_hash);
-	sqlite3 *db = db_thread();
-	sqlite3_stmt *st;
-	if (db == NULL || sqlite3_prepare_v2(db, "SELECT u.id, u.name, u.scope, s.csrf "
+	sdb *db = db_thread();
+	sdb_stmt *st;
+	if (db == NULL || sdb_prepare(db, "SELECT u.id, u.name, u.scope, s.csrf "
 		"FROM web_sessions s JOIN supervisors u ON u.id = s.supervisor_id "
-		"WHERE s.hash = ? AND s.expires_at > ? AND u.disabled = 0", -1, &st, NULL) != SQLITE_OK)
+		"WHERE s.hash = ? AND s.expires_at > ? AND u.disabled = 0", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, out->token_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, util_now());
-	bool found = sqlite3_step(st) == SQLITE_ROW;
+	sdb_bind_text(st, 1, out->token_hash, -1, SDB_STATIC);
+	sdb_bind_int64(st, 2, util_now());
+	bool found = sdb_step(st) == SDB_ROW;
 	if (found) {
-		out->who.id = sqlite3_column_int64(st, 0);
+		out->who.id = sdb_column_int64(st, 0);
 		copy_text(st, 1, out->who.name, sizeof out->who.name);
 		copy_text(st, 2, out->who.scope, sizeof out->who.scope);
 		copy_text(st, 3, out->csrf, sizeof out->csrf);
 	}
-	sqlite3_finalize(st);
+	sdb_finalize(st);
 	return found;
 }
 
@@ -75,48 +75,48 @@ struct new_session {
 	int64_t now;
 };
 
-static bool store_session(sqlite3 *db, void *ctx)
+static bool store_session(sdb *db, void *ctx)
 {
 	const struct new_session *n = ctx;
-	sqlite3_stmt *st;
+	sdb_stmt *st;
 	/* expired sessions go as new ones come: the table stays small */
-	if (sqlite3_prepare_v2(db, "DELETE FROM web_sessions WHERE expires_at <= ?", -1, &st,
-		NULL) != SQLITE_OK)
+	if (sdb_prepare(db, "DELETE FROM web_sessions WHERE expires_at <= ?", -1, &st,
+		NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_int64(st, 1, n->now);
-	bool ok = sqlite3_step(st) == SQLITE_DONE;
-	sqlite3_finalize(st);
-	if (!ok || sqlite3_prepare_v2(db, "INSERT INTO web_sessions(hash, supervisor_id, csrf, "
-		"created_at, expires_at) VALUES (?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
+	sdb_bind_int64(st, 1, n->now);
+	bool ok = sdb_step(st) == SDB_DONE;
+	sdb_finalize(st);
+	if (!ok || sdb_prepare(db, "INSERT INTO web_sessions(hash, supervisor_id, csrf, "
+		"created_at, expires_at) VALUES (?, ?, ?, ?, ?)", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, n->hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, n->supervisor_id);
-	sqlite3_bind_text(st, 3, n->csrf, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, n->now);
-	sqlite3_bind_int64(st, 5, n->now + WEB_SESSION_SECONDS);
-	ok = sqlite3_step(st) == SQLITE_DONE;
-	sqlite3_finalize(st);
+	sdb_bind_text(st, 1, n->hash, -1, SDB_STATIC);
+	sdb_bind_int64(st, 2, n->supervisor_id);
+	sdb_bind_text(st, 3, n->csrf, -1, SDB_STATIC);
+	sdb_bind_int64(st, 4, n->now);
+	sdb_bind_int64(st, 5, n->now + WEB_SESSION_SECONDS);
+	ok = sdb_step(st) == SDB_DONE;
+	sdb_finalize(st);
 	return ok;
 }
 
 /* the stored hash of an active supervisor into stored ("" when none) */
 static bool find_supervisor(const char *name, long long *id, char *stored, size_t cap)
 {
-	sqlite3 *db = db_thread();
-	sqlite3_stmt *st;
+	sdb *db = db_thread();
+	sdb_stmt *st;
 	*id = -1;
 	stored[0] = '\0';
-	if (db == NULL || sqlite3_prepare_v2(db, "SELECT id, pwhash FROM supervisors "
-		"WHERE name = ? AND disabled = 0", -1, &st, NULL) != SQLITE_OK)
+	if (db == NULL || sdb_prepare(db, "SELECT id, pwhash FROM supervisors "
+		"WHERE name = ? AND disabled = 0", -1, &st, NULL) != SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
+	sdb_bind_text(st, 1, name, -1, SDB_STATIC);
+	int rc = sdb_step(st);
+	if (rc == SDB_ROW) {
+		*id = sdb_column_int64(st, 0);
 		copy_text(st, 1, stored, cap);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE;
+	sdb_finalize(st);
+	return rc == SDB_ROW || rc == SDB_DONE;
 }
 
 enum web_login_result web_login(const char *name, const char *password, const char *addr,
@@ -150,15 +150,15 @@ enum web_login_result web_login(const char *name, const char *password, const ch
 	return db_write(store_session, &n) == DB_WRITE_OK ? WEB_LOGIN_OK : WEB_LOGIN_ERROR;
 }
 
-static bool delete_session(sqlite3 *db, void *hash)
+static bool delete_session(sdb *db, void *hash)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "DELETE FROM web_sessions WHERE hash = ?", -1, &st, NULL)
-		!= SQLITE_OK)
+	sdb_stmt *st;
+	if (sdb_prepare(db, "DELETE FROM web_sessions WHERE hash = ?", -1, &st, NULL)
+		!= SDB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	bool ok = sqlite3_step(st) == SQLITE_DONE;
-	sqlite3_finalize(st);
+	sdb_bind_text(st, 1, hash, -1, SDB_STATIC);
+	bool ok = sdb_step(st) == SDB_DONE;
+	sdb_finalize(st);
 	return ok;
 }
 

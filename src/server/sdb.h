@@ -1,0 +1,90 @@
+/* sdb: the server's database interface.  Every SQL the server runs goes
+ * through these calls, so that a second backend (PostgreSQL, issue 14) can
+ * stand behind them; today the one implementation is SQLite (sdb_sqlite.c),
+ * a thin pass-through.  SQL is written with `?` placeholders.
+ *
+ * The result codes keep SQLite's numbers (checked at build time in
+ * sdb_sqlite.c), so the SQLite backend needs no translation on the hot path.
+ * What only SQLite has (its open flags, busy timeout, WAL hook and
+ * checkpoints) is named sdb_sqlite_* and used only by db.c and the
+ * admin commands that open the file. */
+#ifndef SIGACOR_SERVER_SDB_H
+#define SIGACOR_SERVER_SDB_H
+
+#include <stdbool.h>
+
+struct sdb;             /* one connection */
+struct sdb_stmt;        /* one prepared statement */
+typedef struct sdb sdb;
+typedef struct sdb_stmt sdb_stmt;
+
+/* results of step, exec, prepare and errcode */
+enum {
+	SDB_OK = 0,
+	SDB_ERROR = 1,
+	SDB_BUSY = 5,            /* another writer holds the lock: try again */
+	SDB_LOCKED = 6,
+	SDB_IOERR = 10,
+	SDB_CANTOPEN = 14,
+	SDB_CONSTRAINT = 19,     /* a UNIQUE, CHECK or FOREIGN KEY said no */
+	SDB_ROW = 100,
+	SDB_DONE = 101,
+	SDB_CONSTRAINT_PRIMARYKEY = SDB_CONSTRAINT | (6 << 8),
+	SDB_CONSTRAINT_UNIQUE = SDB_CONSTRAINT | (8 << 8),
+};
+
+/* column types */
+enum { SDB_INTEGER = 1, SDB_FLOAT = 2, SDB_TEXT = 3, SDB_BLOB = 4, SDB_NULL = 5 };
+
+/* how long a bound text or blob lives: until the statement's next step
+ * (SDB_STATIC, the caller keeps it), or copied now (SDB_TRANSIENT) */
+enum sdb_lifetime { SDB_STATIC, SDB_TRANSIENT };
+
+int sdb_prepare(sdb *db, const char *sql, int len, sdb_stmt **st, const char **tail);
+int sdb_bind_text(sdb_stmt *st, int i, const char *s, int len, enum sdb_lifetime life);
+int sdb_bind_blob(sdb_stmt *st, int i, const void *p, int len, enum sdb_lifetime life);
+int sdb_bind_int64(sdb_stmt *st, int i, long long v);
+int sdb_bind_int(sdb_stmt *st, int i, int v);
+int sdb_bind_double(sdb_stmt *st, int i, double v);
+int sdb_bind_null(sdb_stmt *st, int i);
+int sdb_step(sdb_stmt *st);
+int sdb_reset(sdb_stmt *st);
+int sdb_finalize(sdb_stmt *st);
+long long sdb_column_int64(sdb_stmt *st, int i);
+int sdb_column_int(sdb_stmt *st, int i);
+double sdb_column_double(sdb_stmt *st, int i);
+const unsigned char *sdb_column_text(sdb_stmt *st, int i);
+int sdb_column_type(sdb_stmt *st, int i);
+
+/* exec runs one or more statements without results; *errmsg (if given)
+ * is freed with sdb_free */
+int sdb_exec(sdb *db, const char *sql, int (*row)(void *, int, char **, char **), void *ctx,
+	char **errmsg);
+void sdb_free(void *p);
+int sdb_changes(sdb *db);
+long long sdb_changes64(sdb *db);
+long long sdb_last_insert_id(sdb *db);
+bool sdb_autocommit(sdb *db);   /* true outside a transaction */
+int sdb_errcode(sdb *db);
+int sdb_extended_errcode(sdb *db);
+const char *sdb_errmsg(sdb *db);
+int sdb_close(sdb *db);
+
+/* SQLite only */
+enum {
+	SDB_SQLITE_OPEN_READONLY = 0x1,
+	SDB_SQLITE_OPEN_READWRITE = 0x2,
+	SDB_SQLITE_OPEN_CREATE = 0x4,
+	SDB_SQLITE_OPEN_NOMUTEX = 0x8000,
+};
+int sdb_sqlite_open(const char *path, sdb **db, int flags);
+int sdb_sqlite_close_v2(sdb *db);
+int sdb_sqlite_busy_timeout(sdb *db, int ms);
+/* one WAL hook per process (the writer's): fn is called after each commit */
+void sdb_sqlite_wal_hook(sdb *db, int (*fn)(void *ctx, sdb *db, const char *name, int pages),
+	void *ctx);
+int sdb_sqlite_checkpoint_passive(sdb *db);
+/* SQLite's online backup of src's main database into dst, whole */
+bool sdb_sqlite_backup(sdb *src, sdb *dst);
+
+#endif
