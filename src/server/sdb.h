@@ -7,7 +7,10 @@
  * sdb_sqlite.c), so the SQLite backend needs no translation on the hot path.
  * What only SQLite has (its open flags, busy timeout, WAL hook and
  * checkpoints) is named sdb_sqlite_* and used only by db.c and the
- * admin commands that open the file. */
+ * admin commands that open the file.  doc/STORAGE.md says what a PostgreSQL
+ * backend does in their place (backup -> pg_dump, busy timeout ->
+ * lock_timeout, no WAL hook or checkpointer) and lists the SQL still in
+ * SQLite's dialect. */
 #ifndef SIGACOR_SERVER_SDB_H
 #define SIGACOR_SERVER_SDB_H
 
