@@ -45,6 +45,7 @@ bool admin_parse(int argc, char **argv, int positional, struct admin_options *o)
 		{ "from", &o->from, NULL, NULL },
 		{ "to", &o->to, NULL, NULL },
 		{ "since", &o->since, NULL, NULL },
+		{ "db", &o->db, NULL, NULL },
 		{ NULL, NULL, NULL, NULL },
 	};
 	if (!util_parse_options(argc, argv, options, positional, &o->arg)) {
@@ -187,21 +188,22 @@ static bool save_operator(sdb *db, const char *name, const char *hash,
 	*existed = id >= 0;
 	int64_t now = util_now();
 	if (id < 0) {
-		if (sdb_prepare(db, "INSERT INTO operators(name, pwhash, created_at) VALUES (?,?,?)",
-			-1, &st, NULL) != SDB_OK)
+		if (sdb_prepare(db, "INSERT INTO operators(name, pwhash, created_at) VALUES (?,?,?) "
+			"RETURNING id", -1, &st, NULL) != SDB_OK)
 			return false;
 		sdb_bind_text(st, 1, name, -1, SDB_STATIC);
 		sdb_bind_text(st, 2, hash, -1, SDB_STATIC);
 		sdb_bind_int64(st, 3, now);
-		bool ok = sdb_step(st) == SDB_DONE;
+		if (sdb_step(st) == SDB_ROW)
+			id = sdb_column_int64(st, 0);
+		bool ok = id >= 0 && sdb_step(st) == SDB_DONE;
 		sdb_finalize(st);
 		if (!ok)
 			return false;
-		id = sdb_last_insert_id(db);
 	} else {
 		/* a new password (and scope) ends every session of the operator */
 		if (!exec_bound(db, "UPDATE operators SET pwhash = ?2, disabled = 0 WHERE id = ?1", id, hash)
-			|| !exec_bound(db, "UPDATE tokens SET revoked_at = strftime('%s','now') "
+			|| !exec_bound(db, "UPDATE tokens SET revoked_at = unixepoch() "
 				"WHERE operator_id = ? AND revoked_at IS NULL", id, NULL)
 			|| !exec_bound(db, "DELETE FROM operator_kelurahan WHERE operator_id = ?", id, NULL))
 			return false;
@@ -266,7 +268,7 @@ int admin_disable_operator(int argc, char **argv)
 	}
 	if (!db_begin(db)
 		|| !exec_bound(db, "UPDATE operators SET disabled = 1 WHERE id = ?", id, NULL)
-		|| !exec_bound(db, "UPDATE tokens SET revoked_at = strftime('%s','now') "
+		|| !exec_bound(db, "UPDATE tokens SET revoked_at = unixepoch() "
 			"WHERE operator_id = ? AND revoked_at IS NULL", id, NULL)
 		|| !db_commit(db)) {
 		db_rollback(db);
@@ -509,7 +511,7 @@ int admin_export(int argc, char **argv)
 	if (db == NULL)
 		return 1;
 	if (!export_prepare(db, &st)) {
-		fprintf(stderr, "sigacor-server: SQLite: %s\n", sdb_errmsg(db));
+		fprintf(stderr, "sigacor-server: %s: %s\n", sdb_backend_name(db), sdb_errmsg(db));
 		return admin_finish(db, 1);
 	}
 	if (json)
@@ -544,12 +546,18 @@ int admin_flagged(int argc, char **argv)
 	sdb_stmt *st;
 	if (db == NULL)
 		return 1;
-	if (sdb_prepare(db, "SELECT v.nik, count(*), group_concat(DISTINCT o.name), "
-		"group_concat(v.id, ';'), (SELECT count(*) FROM verifications w WHERE w.nik = v.nik "
+	/* SQLite (before 3.44) has no string_agg, PostgreSQL no group_concat */
+	bool pg = sdb_is_postgresql(db);
+	char sql[512];
+	snprintf(sql, sizeof sql, "SELECT v.nik, count(*), %s, %s, "
+		"(SELECT count(*) FROM verifications w WHERE w.nik = v.nik "
 		"AND w.review = '') FROM verifications v JOIN operators o ON o.id = v.operator_id "
 		"WHERE v.nik IN (SELECT nik FROM verifications WHERE flags != 0) "
-		"GROUP BY v.nik ORDER BY v.nik", -1, &st, NULL) != SDB_OK) {
-		fprintf(stderr, "sigacor-server: SQLite: %s\n", sdb_errmsg(db));
+		"GROUP BY v.nik ORDER BY v.nik",
+		pg ? "string_agg(DISTINCT o.name, ',')" : "group_concat(DISTINCT o.name)",
+		pg ? "string_agg(v.id, ';')" : "group_concat(v.id, ';')");
+	if (sdb_prepare(db, sql, -1, &st, NULL) != SDB_OK) {
+		fprintf(stderr, "sigacor-server: %s: %s\n", sdb_backend_name(db), sdb_errmsg(db));
 		return admin_finish(db, 1);
 	}
 	printf("nik,records,operators,flags,unreviewed,ids\n");

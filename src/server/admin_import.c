@@ -232,13 +232,15 @@ static int run_import(int argc, char **argv, enum import_kind kind)
 			sdb_bind_text(ins, 4, f[3], -1, SDB_STATIC);
 			ok = sdb_step(ins) == SDB_DONE;
 		}
-		if (ok)
+		/* a NIK met before is not staged again (a failed statement would
+		 * end PostgreSQL's transaction): no row changed */
+		bool again = ok && resident && sdb_changes(db) == 0;
+		if (ok && !again)
 			rep.imported++;
-		else if (sdb_extended_errcode(db) == SDB_CONSTRAINT_UNIQUE
-			|| sdb_extended_errcode(db) == SDB_CONSTRAINT_PRIMARYKEY)
+		else if (again)
 			import_problem(&rep, line, _("NIK ganda (sudah ada di baris sebelumnya)"));
 		else {
-			fprintf(stderr, "sigacor-server: SQLite: %s\n", sdb_errmsg(db));
+			fprintf(stderr, "sigacor-server: %s: %s\n", sdb_backend_name(db), sdb_errmsg(db));
 			goto done;
 		}
 	}
@@ -255,7 +257,7 @@ static int run_import(int argc, char **argv, enum import_kind kind)
 	ins = NULL;
 	if ((resident && !registry_staging_apply(db, before, rep.imported))
 		|| !db_meta_set(db, key, db_meta_get(db, key) + 1) || !db_commit(db)) {
-		fprintf(stderr, "sigacor-server: SQLite: %s\n", sdb_errmsg(db));
+		fprintf(stderr, "sigacor-server: %s: %s\n", sdb_backend_name(db), sdb_errmsg(db));
 		goto done;
 	}
 	printf(_("%ld baris diimpor, %ld dilewati\n"), rep.imported, rep.skipped);

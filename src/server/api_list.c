@@ -269,7 +269,7 @@ static void api_list(const struct list_query *q, const struct session *s, const 
 	}
 	sdb *db = db_thread();
 	/* one read transaction: the snapshot check and the page see the same data */
-	if (db == NULL || !db_exec(db, "BEGIN")) {
+	if (db == NULL || !db_begin_read(db)) {
 		reply_db_error(out, db);
 		return;
 	}
@@ -492,7 +492,7 @@ void api_progress(const struct session *s, const char *cursor, const char *limit
 		return;
 	sdb *db = db_thread();
 	/* one read transaction: the newest entry and the page agree */
-	if (db == NULL || !db_exec(db, "BEGIN")) {
+	if (db == NULL || !db_begin_read(db)) {
 		proto_page_free(&page);
 		reply_db_error(out, db);
 		return;
@@ -583,7 +583,7 @@ void api_registry_changes(const struct session *s, const char *cursor, const cha
 	long long last = after;
 	bool expired = false;
 	/* one read transaction: the cursor's check, the page and its total agree */
-	bool ok = db != NULL && db_exec(db, "BEGIN")
+	bool ok = db != NULL && db_begin_read(db)
 		&& read_registry_changes(db, s, after, limit, &page, &last, &expired);
 	if (!ok)
 		reply_db_error(out, db);

@@ -158,12 +158,20 @@ void api_login(const char *body, size_t len, const char *addr, struct reply *out
 	long long id = -1;
 	bool disabled = false;
 	char stored[crypto_pwhash_STRBYTES] = "";
-	if (sdb_step(q) == SDB_ROW) {
+	int rc = sdb_step(q);
+	if (rc == SDB_ROW) {
 		id = sdb_column_int64(q, 0);
 		snprintf(stored, sizeof stored, "%s", (const char *)sdb_column_text(q, 1));
 		disabled = sdb_column_int(q, 2) != 0;
 	}
 	sdb_finalize(q);
+	if (rc != SDB_ROW && rc != SDB_DONE) {
+		/* the database failed: not a wrong password (which would count) */
+		throttle_login_done(req.operator_name, addr, now, THROTTLE_NOT_CHECKED);
+		sodium_memzero(&req, sizeof req);
+		reply_db_error(out, db);
+		return;
+	}
 	db_thread_release();    /* nobody waits for a connection during Argon2id */
 	bool good = login_password_ok(id >= 0 ? stored : NULL, req.password) && id >= 0;
 	sodium_memzero(req.password, sizeof req.password);

@@ -89,7 +89,7 @@ static long long assign_section(sdb *db, const char *op, const struct admin_opti
 	}
 	const char *params[] = { op, o->kelurahan, rw, rt };
 	return run(db, "INSERT INTO assignments(kk, operator_id, assigned_at) "
-		"SELECT DISTINCT c.kk, (SELECT id FROM operators WHERE name = ?1), strftime('%s','now') "
+		"SELECT DISTINCT c.kk, (SELECT id FROM operators WHERE name = ?1), unixepoch() "
 		"FROM candidates c LEFT JOIN residents r ON r.nik = c.nik WHERE c.kelurahan = ?2 "
 		"AND (?3 = '' OR r.rw = ?3) AND (?4 = '' OR r.rt = ?4) "
 		"AND c.kelurahan IN (SELECT kelurahan FROM operator_kelurahan k JOIN operators p "
@@ -131,7 +131,7 @@ static long long assign_file(sdb *db, const char *op, const char *path)
 		kk[NIK_LEN] = '\0';
 		const char *params[] = { op, kk };
 		long long done = run(db, "INSERT INTO assignments(kk, operator_id, assigned_at) "
-			"SELECT DISTINCT c.kk, p.id, strftime('%s','now') FROM candidates c "
+			"SELECT DISTINCT c.kk, p.id, unixepoch() FROM candidates c "
 			"JOIN operator_kelurahan k ON k.kelurahan = c.kelurahan "
 			"JOIN operators p ON p.id = k.operator_id AND p.name = ?1 WHERE c.kk = ?2 "
 			"ON CONFLICT(kk) DO UPDATE SET operator_id = excluded.operator_id, "
@@ -205,13 +205,13 @@ int admin_reassign(int argc, char **argv)
 	 * rest stays with the first operator (done: the work is theirs) */
 	const char *params[] = { o.from, o.to };
 	long long moved = run(db, "UPDATE assignments AS a SET operator_id = "
-		"(SELECT id FROM operators WHERE name = ?2), assigned_at = strftime('%s','now') "
+		"(SELECT id FROM operators WHERE name = ?2), assigned_at = unixepoch() "
 		"WHERE operator_id = (SELECT id FROM operators WHERE name = ?1) AND NOT " HOUSEHOLD_DONE
 		" AND EXISTS (SELECT 1 FROM candidates c JOIN operator_kelurahan k ON k.kelurahan = c.kelurahan "
 		"JOIN operators p ON p.id = k.operator_id AND p.name = ?2 WHERE c.kk = a.kk)", params, 2);
 	long long kept = -1;
 	sdb_stmt *st;
-	if (moved >= 0 && sdb_prepare(db, "SELECT count(*), coalesce(sum(" HOUSEHOLD_DONE "), 0) "
+	if (moved >= 0 && sdb_prepare(db, "SELECT count(*), coalesce(sum(CASE WHEN " HOUSEHOLD_DONE " THEN 1 ELSE 0 END), 0) "
 		"FROM assignments a WHERE operator_id = ?", -1, &st, NULL) == SDB_OK) {
 		sdb_bind_int64(st, 1, from);
 		if (sdb_step(st) == SDB_ROW) {

@@ -35,9 +35,10 @@ const char *const backup_commands_help = N_(
 "  backup --data FOLDER --to CADANGAN [--since CADANGAN-LAMA]\n"
 "        salin basis data (satu potret; server boleh tetap jalan) dan semua\n"
 "        foto ke folder baru; foto yang sudah ada di cadangan lama ditautkan\n"
-"  restore --from CADANGAN --data FOLDER\n"
+"  restore --from CADANGAN --data FOLDER [--db 'postgresql://...']\n"
 "        periksa cadangan (basis data utuh; tiap foto rekaman ada, ukuran dan\n"
-"        SHA-256-nya cocok), lalu jadikan folder data yang baru\n");
+"        SHA-256-nya cocok), lalu jadikan folder data yang baru; cadangan\n"
+"        PostgreSQL (pg_dump) dipulihkan ke basis data --db yang masih kosong\n");
 
 #define DB_FILE "server.db"
 #define COPY_CHUNK (1 << 16)
@@ -63,10 +64,13 @@ static bool join(char *out, size_t cap, const char *a, const char *b)
 	return false;
 }
 
-/* Not copied: the database (copied by SQLite), uploads in progress. */
+/* Not copied: the database (copied by SQLite or pg_dump/pg_restore; the
+ * connection string stays with its folder: it may hold a password),
+ * uploads in progress. */
 static bool skipped(const char *name)
 {
-	return strncmp(name, DB_FILE, strlen(DB_FILE)) == 0 || strcmp(name, "tmp") == 0
+	return strncmp(name, DB_FILE, strlen(DB_FILE)) == 0 || strcmp(name, "database") == 0
+		|| strcmp(name, BACKUP_PG_DUMP) == 0 || strcmp(name, "tmp") == 0
 		|| strcmp(name, "partial") == 0 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
 }
 
@@ -145,9 +149,16 @@ static bool copy_tree(struct tree_copy *t, const char *from, const char *to, con
 	return ok && (common_fsync_dir(dst) || say_errno(dst));
 }
 
-/* SQLite's online backup: one read transaction, a consistent snapshot. */
+/* SQLite's online backup: one read transaction, a consistent snapshot
+ * (pg_dump's for a folder on PostgreSQL). */
 static bool copy_database(const char *from_dir, const char *to_dir)
 {
+	char *conninfo = db_pg_conninfo(from_dir);
+	if (conninfo != NULL) {
+		bool dumped = backup_pg_dump(conninfo, to_dir);
+		free(conninfo);
+		return dumped;
+	}
 	char from[PATH_MAX], to[PATH_MAX];
 	if (!join(from, sizeof from, from_dir, DB_FILE) || !join(to, sizeof to, to_dir, DB_FILE))
 		return say_errno(to_dir);
@@ -157,7 +168,7 @@ static bool copy_database(const char *from_dir, const char *to_dir)
 	if (ok) {
 		sdb_sqlite_busy_timeout(src, 10000);
 		ok = sdb_sqlite_backup(src, dst);
-		ok = ok && sdb_exec(dst, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) == SDB_OK;
+		ok = ok && sdb_exec(dst, "PRAGMA wal_checkpoint(TRUNCATE)", NULL) == SDB_OK;
 	}
 	if (!ok)
 		fprintf(stderr, "sigacor-server: %s: %s\n", from,
@@ -190,8 +201,10 @@ static bool empty_folder(const char *path)
 	return empty;
 }
 
-/* from (its database and files) into a new folder to, named only when whole. */
-static bool make_copy(const char *from, const char *to, const char *since, struct tree_copy *t)
+/* from (its database and files) into a new folder to, named only when
+ * whole; restore_db: a backup on PostgreSQL is restored into that database */
+static bool make_copy(const char *from, const char *to, const char *since, const char *restore_db,
+	struct tree_copy *t)
 {
 	char part[PATH_MAX], parent[PATH_MAX];
 	struct stat st;
@@ -205,7 +218,8 @@ static bool make_copy(const char *from, const char *to, const char *since, struc
 		return say_errno(to);
 	memset(t, 0, sizeof *t);
 	t->since = since;
-	bool ok = copy_database(from, part) && copy_tree(t, from, part, "")
+	bool ok = (restore_db != NULL ? backup_pg_restore(from, restore_db, part)
+			: copy_database(from, part)) && copy_tree(t, from, part, "")
 		&& (rename(part, to) == 0 || say_errno(to));
 	snprintf(parent, sizeof parent, "%s", to);
 	char *slash = strrchr(parent, '/');
@@ -231,7 +245,7 @@ int admin_backup(int argc, char **argv)
 		return 2;
 	}
 	struct tree_copy t;
-	if (!make_copy(o.dir, o.to, o.since, &t))
+	if (!make_copy(o.dir, o.to, o.since, NULL, &t))
 		return 1;
 	printf(_("cadangan di %s: basis data, %lld file disalin (%.1f MB), %lld ditautkan dari "
 		"cadangan sebelumnya\n"), o.to, t.files, (double)t.bytes / 1e6, t.linked);
@@ -266,9 +280,39 @@ static bool photo_intact(const char *dir, const char *sha256, long long size)
 	return n == 0 && total == size && strcmp(hex, sha256) == 0;
 }
 
+struct photo_check {
+	const char *dir;
+	long long photos, missing;
+};
+
+static bool check_photo(const char *sha256, long long size, void *ctx)
+{
+	struct photo_check *c = ctx;
+	c->photos++;
+	if (!photo_intact(c->dir, sha256, size) && c->missing++ < MAX_SHOWN_PROBLEMS)
+		fprintf(stderr, _("foto %s hilang atau rusak di cadangan\n"), sha256);
+	return true;
+}
+
+/* the dump reads back whole, and every photo a record names is there */
+static bool pg_backup_sound(const char *dir)
+{
+	struct photo_check c = { dir, 0, 0 };
+	if (!backup_pg_readable(dir) || !backup_pg_photos(dir, check_photo, &c)) {
+		fprintf(stderr, _("sigacor-server: %s: basis data cadangan rusak atau tidak ada.\n"), dir);
+		return false;
+	}
+	if (c.missing > 0)
+		fprintf(stderr, _("sigacor-server: %lld dari %lld foto hilang atau rusak; tidak ada yang "
+			"dipulihkan.\n"), c.missing, c.photos);
+	return c.missing == 0;
+}
+
 /* The backup's database is whole, and every photo a record names is there. */
 static bool backup_sound(const char *dir)
 {
+	if (backup_pg_has_dump(dir))
+		return pg_backup_sound(dir);
 	char path[PATH_MAX];
 	sdb *db = NULL;
 	sdb_stmt *st = NULL;
@@ -309,8 +353,14 @@ int admin_restore(int argc, char **argv)
 		fprintf(stderr, "%s\n", _("sigacor-server restore: --from FOLDER wajib diisi"));
 		return 2;
 	}
+	bool pg = backup_pg_has_dump(o.from);
+	if (pg && o.db == NULL) {
+		fprintf(stderr, "%s\n", _("sigacor-server restore: cadangan ini dari PostgreSQL; "
+			"--db 'postgresql://...' (basis data baru yang kosong) wajib diisi"));
+		return 2;
+	}
 	struct tree_copy t;
-	if (!backup_sound(o.from) || !make_copy(o.from, o.dir, NULL, &t))
+	if (!backup_sound(o.from) || !make_copy(o.from, o.dir, NULL, pg ? o.db : NULL, &t))
 		return 1;
 	printf(_("dipulihkan ke %s dari %s: basis data dan %lld file; jalankan serve dengan "
 		"--data %s\n"), o.dir, o.from, t.files, o.dir);

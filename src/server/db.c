@@ -21,7 +21,6 @@
 #define DB_BUSY_TIMEOUT_MS 10000
 #define DB_BATCH_MAX 256            /* writes in one group commit at most */
 #define DB_CHECKPOINT_PAGES 4000    /* WAL pages that wake the checkpointer */
-#define SCHEMA_VERSION 7
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
@@ -223,15 +222,21 @@ bool db_prepare_dir(const char *dir, bool create)
 bool db_exec(struct sdb *db, const char *sql)
 {
 	char *msg = NULL;
-	if (sdb_exec(db, sql, NULL, NULL, &msg) == SDB_OK)
+	if (sdb_exec(db, sql, &msg) == SDB_OK)
 		return true;
-	fprintf(stderr, "sigacor-server: SQLite: %s\n", msg != NULL ? msg : sdb_errmsg(db));
+	fprintf(stderr, "sigacor-server: %s: %s\n", sdb_backend_name(db), msg != NULL ? msg : sdb_errmsg(db));
 	sdb_free(msg);
 	return false;
 }
 
 struct sdb *db_open(const char *dir)
 {
+	char *conninfo = db_pg_conninfo(dir);
+	if (conninfo != NULL) {
+		sdb *pg = db_pg_open(conninfo, DB_SCHEMA_VERSION);
+		free(conninfo);
+		return pg;
+	}
 	char path[4096];
 	snprintf(path, sizeof path, "%s/server.db", dir);
 	sdb *db = NULL;
@@ -256,15 +261,15 @@ struct sdb *db_open(const char *dir)
 			version = sdb_column_int(st, 0);
 		sdb_finalize(st);
 	}
-	if (version < SCHEMA_VERSION) {
+	if (version < DB_SCHEMA_VERSION) {
 		char sql[64];
-		snprintf(sql, sizeof sql, "PRAGMA user_version=%d;", SCHEMA_VERSION);
+		snprintf(sql, sizeof sql, "PRAGMA user_version=%d;", DB_SCHEMA_VERSION);
 		if (!db_begin(db) || !db_exec(db, schema) || !db_exec(db, sql) || !db_commit(db)) {
 			db_rollback(db);
 			sdb_close(db);
 			return NULL;
 		}
-	} else if (version > SCHEMA_VERSION) {
+	} else if (version > DB_SCHEMA_VERSION) {
 		fprintf(stderr, "sigacor-server: %s: %s\n", path,
 			_("basis data dibuat oleh versi yang lebih baru"));
 		sdb_close(db);
@@ -273,14 +278,26 @@ struct sdb *db_open(const char *dir)
 	return db;
 }
 
-bool db_begin(struct sdb *db) { return db_exec(db, "BEGIN IMMEDIATE"); }
+/* the write lock now, so a writer never fails halfway on busy */
+bool db_begin(struct sdb *db)
+{
+	return db_exec(db, sdb_is_postgresql(db)
+		? "BEGIN; SELECT pg_advisory_xact_lock(" DB_PG_WRITE_LOCK ")" : "BEGIN IMMEDIATE");
+}
+
+/* SQLite's deferred transaction reads one snapshot; PostgreSQL's default
+ * (read committed) would take a new one for each statement */
+bool db_begin_read(struct sdb *db)
+{
+	return db_exec(db, sdb_is_postgresql(db) ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN");
+}
 
 bool db_commit(struct sdb *db) { return db_exec(db, "COMMIT"); }
 
 void db_rollback(struct sdb *db)
 {
 	if (!sdb_autocommit(db))
-		sdb_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		sdb_exec(db, "ROLLBACK", NULL);
 }
 
 long long db_meta_get(struct sdb *db, const char *key)
@@ -330,9 +347,14 @@ static struct {
 static void pool_put(sdb *db)
 {
 	if (!sdb_autocommit(db))
-		sdb_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		sdb_exec(db, "ROLLBACK", NULL);
 	pthread_mutex_lock(&pool.lock);
-	pool.idle[pool.n_idle++] = db;
+	if (sdb_connection_lost(db)) {
+		/* PostgreSQL went away: the next borrower connects afresh */
+		sdb_close(db);
+		pool.n_open--;
+	} else
+		pool.idle[pool.n_idle++] = db;
 	pthread_cond_signal(&pool.freed);
 	pthread_mutex_unlock(&pool.lock);
 }
@@ -361,23 +383,30 @@ struct sdb *db_thread(void)
 	pthread_mutex_lock(&pool.lock);
 	while (pool.n_idle == 0 && pool.n_open >= DB_POOL_MAX)
 		pthread_cond_wait(&pool.freed, &pool.lock);
-	if (pool.n_idle > 0)
+	while (pool.n_idle > 0 && db == NULL) {
 		db = pool.idle[--pool.n_idle];
-	else
+		if (sdb_connection_lost(db)) {
+			/* PostgreSQL restarted while it was idle: connect afresh */
+			sdb_close(db);
+			pool.n_open--;
+			db = NULL;
+		}
+	}
+	if (db == NULL)
 		pool.n_open++;
 	pthread_mutex_unlock(&pool.lock);
 	if (db == NULL) {
 		db = db_open(thread_dir);
-		/* readers map the file: no copy of each page into each connection */
-		if (db != NULL)
-			db_exec(db, "PRAGMA mmap_size=1073741824");
-		else {
+		if (db == NULL) {
 			pthread_mutex_lock(&pool.lock);
 			pool.n_open--;
 			pthread_cond_signal(&pool.freed);
 			pthread_mutex_unlock(&pool.lock);
 			return NULL;
 		}
+		/* readers map the file: no copy of each page into each connection */
+		if (!sdb_is_postgresql(db))
+			db_exec(db, "PRAGMA mmap_size=1073741824");
 	}
 	pthread_setspecific(thread_key, db);
 	return db;
@@ -482,11 +511,15 @@ static void checkpointer_start(void)
 /* the writer connection, opened on first use (with the connection held) */
 static sdb *writer_db(void)
 {
+	if (writer.db != NULL && sdb_autocommit(writer.db) && sdb_connection_lost(writer.db)) {
+		sdb_close(writer.db);   /* PostgreSQL restarted since the last write */
+		writer.db = NULL;
+	}
 	if (writer.db != NULL || thread_dir == NULL)
 		return writer.db;
 	writer.db = db_open(thread_dir);
-	if (writer.db == NULL)
-		return NULL;
+	if (writer.db == NULL || sdb_is_postgresql(writer.db))
+		return writer.db;       /* PostgreSQL checkpoints by itself */
 	checkpointer_start();
 	/* the writer looks up NIKs and ids all over the file: a big cache, and
 	 * the file mapped rather than copied page by page */
@@ -524,12 +557,12 @@ static bool run_in_batch(sdb *db, bool (*fn)(struct sdb *, void *), void *ctx, i
 	}
 	bool keep = fn(db, ctx);
 	if (!keep && !sdb_autocommit(db))
-		sdb_exec(db, "ROLLBACK TO w", NULL, NULL, NULL);
+		sdb_exec(db, "ROLLBACK TO w", NULL);
 	if (sdb_autocommit(db)) {
 		*code = SDB_IOERR;
 		return false;
 	}
-	sdb_exec(db, "RELEASE w", NULL, NULL, NULL);
+	sdb_exec(db, "RELEASE w", NULL);
 	return true;
 }
 
@@ -555,6 +588,8 @@ enum db_write_result db_write(bool (*fn)(struct sdb *, void *), void *ctx)
 	sdb *db = writer_db();
 	int code = SDB_CANTOPEN;
 	bool alive = db != NULL && run_in_batch(db, fn, ctx, &code);
+	if (!alive && db != NULL)
+		fprintf(stderr, "sigacor-server: %s: %s\n", sdb_backend_name(db), sdb_errmsg(db));
 
 	pthread_mutex_lock(&writer.lock);
 	me.next = writer.batch;
@@ -586,6 +621,11 @@ enum db_write_result db_write(bool (*fn)(struct sdb *, void *), void *ctx)
 			db_rollback(db);
 		pthread_mutex_lock(&writer.lock);
 		finish_batch(list, ok, code);
+	}
+	if (db != NULL && sdb_connection_lost(db)) {
+		/* PostgreSQL restarted: the next write connects afresh */
+		sdb_close(db);
+		writer.db = NULL;
 	}
 	writer.in_use = false;
 	pthread_cond_signal(&writer.turn);

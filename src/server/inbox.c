@@ -104,7 +104,7 @@ static bool insert_code(struct sdb *db, void *ctx)
 	w->ok = sdb_step(st) == SDB_DONE;
 	sdb_finalize(st);
 	/* codes a day past their time are of no use, even to a log */
-	return w->ok && db_exec(db, "DELETE FROM inbox_codes WHERE expires_at < strftime('%s','now') - 86400");
+	return w->ok && db_exec(db, "DELETE FROM inbox_codes WHERE expires_at < unixepoch() - 86400");
 }
 
 void api_inbox_code_new(const struct session *s, struct reply *out)

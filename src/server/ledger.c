@@ -62,14 +62,28 @@ static bool note_answer(sdb *db, const struct record *r)
 	return step_done(st);
 }
 
-static bool add_change(sdb *db, const char *id)
+/* the record's entry in its operator's changes feed; *seq (if given) its number */
+static bool add_change_seq(sdb *db, const char *id, long long *seq)
 {
 	sdb_stmt *st;
 	if (sdb_prepare(db, "INSERT INTO changes(verification_id, operator_id) "
-		"SELECT id, operator_id FROM verifications WHERE id = ?", -1, &st, NULL) != SDB_OK)
+		"SELECT id, operator_id FROM verifications WHERE id = ? RETURNING seq",
+		-1, &st, NULL) != SDB_OK)
 		return false;
 	sdb_bind_text(st, 1, id, -1, SDB_TRANSIENT);
-	return step_done(st);
+	int rc = sdb_step(st);
+	if (rc == SDB_ROW) {
+		if (seq != NULL)
+			*seq = sdb_column_int64(st, 0);
+		rc = sdb_step(st);
+	}
+	sdb_finalize(st);
+	return rc == SDB_DONE;
+}
+
+static bool add_change(sdb *db, const char *id)
+{
+	return add_change_seq(db, id, NULL);
 }
 
 /* Flags that come from the registry: where the city's copy has this NIK. */
@@ -198,8 +212,8 @@ static bool insert_waiting(sdb *db, const struct record *r, unsigned waiting)
 		sdb_stmt *st;
 		if (!(waiting & (1u << k)))
 			continue;
-		if (sdb_prepare(db, "INSERT OR IGNORE INTO waiting_photos(verification_id, "
-			"sha256, size) VALUES (?,?,?)", -1, &st, NULL) != SDB_OK)
+		if (sdb_prepare(db, "INSERT INTO waiting_photos(verification_id, "
+			"sha256, size) VALUES (?,?,?) ON CONFLICT DO NOTHING", -1, &st, NULL) != SDB_OK)
 			return false;
 		sdb_bind_text(st, 1, r->uuid, -1, SDB_STATIC);
 		sdb_bind_text(st, 2, r->photos[k].sha256, -1, SDB_STATIC);
@@ -366,12 +380,13 @@ bool ledger_review(struct sdb *db, const char *id, const char *outcome, const ch
 		return false;
 	sdb_bind_text(st, 1, reviewer, -1, SDB_STATIC);
 	sdb_bind_text(st, 2, id, -1, SDB_STATIC);
-	if (!step_done(st) || !add_change(db, id))
+	long long seq = -1;
+	if (!step_done(st) || !add_change_seq(db, id, &seq))
 		return false;
 	if (sdb_prepare(db, "INSERT INTO change_reviews(seq, review_id) SELECT ?1, "
 		"max(id) FROM review_log WHERE verification_id = ?2", -1, &st, NULL) != SDB_OK)
 		return false;
-	sdb_bind_int64(st, 1, sdb_last_insert_id(db));
+	sdb_bind_int64(st, 1, seq);
 	sdb_bind_text(st, 2, id, -1, SDB_STATIC);
 	return step_done(st);
 }

@@ -34,6 +34,7 @@ static const struct command commands[] = {
 	{ "backup", admin_backup },
 	{ "restore", admin_restore },
 	{ "keygen", keygen_main },
+	{ "use-postgresql", admin_use_postgresql },
 };
 
 static void usage(FILE *f)
@@ -87,6 +88,7 @@ static void usage(FILE *f)
 	fprintf(f, "\n%s", _(report_commands_help));
 	fprintf(f, "\n%s", _(assign_commands_help));
 	fprintf(f, "\n%s", _(backup_commands_help));
+	fprintf(f, "\n%s", _(database_commands_help));
 	fprintf(f, "\n%s", _(keygen_commands_help));
 }
 

@@ -20,28 +20,28 @@
 #define STAGING_CREATE "CREATE TEMP TABLE IF NOT EXISTS incoming(" \
 	" nik TEXT PRIMARY KEY, kk TEXT NOT NULL, name TEXT NOT NULL, sex TEXT NOT NULL," \
 	" birth_place TEXT NOT NULL, birth_date TEXT NOT NULL, address TEXT NOT NULL," \
-	" rt TEXT NOT NULL, rw TEXT NOT NULL, kelurahan TEXT NOT NULL) WITHOUT ROWID;" \
-	"DELETE FROM temp.incoming;"
+	" rt TEXT NOT NULL, rw TEXT NOT NULL, kelurahan TEXT NOT NULL)"
+#define STAGING_EMPTY "DELETE FROM incoming;"
 
 /* who left a kelurahan: not in the new registry there */
 #define LEFT_SQL "INSERT INTO registry_changes(seq, kelurahan, nik)" \
 	" SELECT ?1 + row_number() OVER (ORDER BY r.kelurahan, r.nik), r.kelurahan, r.nik" \
-	" FROM residents r WHERE NOT EXISTS (SELECT 1 FROM temp.incoming i" \
+	" FROM residents r WHERE NOT EXISTS (SELECT 1 FROM incoming i" \
 	"  WHERE i.nik = r.nik AND i.kelurahan = r.kelurahan)"
 
 /* who is new or different, field by field */
 #define CHANGED_SQL "INSERT INTO registry_changes(seq, kelurahan, nik)" \
 	" SELECT ?1 + row_number() OVER (ORDER BY i.kelurahan, i.nik), i.kelurahan, i.nik" \
-	" FROM temp.incoming i WHERE NOT EXISTS (SELECT 1 FROM residents r WHERE r.nik = i.nik" \
+	" FROM incoming i WHERE NOT EXISTS (SELECT 1 FROM residents r WHERE r.nik = i.nik" \
 	"  AND r.kk = i.kk AND r.name = i.name AND r.sex = i.sex AND r.birth_place = i.birth_place" \
 	"  AND r.birth_date = i.birth_date AND r.address = i.address AND r.rt = i.rt" \
 	"  AND r.rw = i.rw AND r.kelurahan = i.kelurahan)"
 
 #define APPLY_SQL "DELETE FROM residents WHERE NOT EXISTS" \
-	" (SELECT 1 FROM temp.incoming i WHERE i.nik = residents.nik);" \
+	" (SELECT 1 FROM incoming i WHERE i.nik = residents.nik);" \
 	"INSERT INTO residents(nik, kk, name, sex, birth_place, birth_date, address, rt, rw," \
 	" kelurahan) SELECT nik, kk, name, sex, birth_place, birth_date, address, rt, rw," \
-	" kelurahan FROM temp.incoming WHERE true ON CONFLICT(nik) DO UPDATE SET" \
+	" kelurahan FROM incoming WHERE true ON CONFLICT(nik) DO UPDATE SET" \
 	" kk = excluded.kk, name = excluded.name, sex = excluded.sex," \
 	" birth_place = excluded.birth_place, birth_date = excluded.birth_date," \
 	" address = excluded.address, rt = excluded.rt, rw = excluded.rw," \
@@ -51,15 +51,17 @@
 	" OR residents.birth_date != excluded.birth_date OR residents.address != excluded.address" \
 	" OR residents.rt != excluded.rt OR residents.rw != excluded.rw" \
 	" OR residents.kelurahan != excluded.kelurahan;" \
-	"DROP TABLE temp.incoming;"
+	"DROP TABLE incoming;"
 
 const char *const registry_staging_insert_sql =
-	"INSERT INTO temp.incoming(nik, kk, name, sex, birth_place, birth_date, address, rt, rw,"
-	" kelurahan) VALUES (?,?,?,?,?,?,?,?,?,?)";
+	"INSERT INTO incoming(nik, kk, name, sex, birth_place, birth_date, address, rt, rw,"
+	" kelurahan) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
 
 bool registry_staging_open(sdb *db)
 {
-	return db_exec(db, STAGING_CREATE);
+	/* SQLite: keyed by the NIK alone, no rowid beside it */
+	return db_exec(db, sdb_is_postgresql(db) ? STAGING_CREATE ";" STAGING_EMPTY
+		: STAGING_CREATE " WITHOUT ROWID;" STAGING_EMPTY);
 }
 
 /* Entries numbered from *seq + 1 by sql; *seq moves past them. */

@@ -1,10 +1,12 @@
 /* sdb: the server's database interface.  Every SQL the server runs goes
- * through these calls, so that a second backend (PostgreSQL, issue 14) can
- * stand behind them; today the one implementation is SQLite (sdb_sqlite.c),
- * a thin pass-through.  SQL is written with `?` placeholders.
+ * through these calls, so that two backends stand behind them: SQLite
+ * (sdb_sqlite.c, the embedded default) and PostgreSQL through libpq
+ * (sdb_pg.c, issue 14); sdb.c dispatches.  SQL is written with `?` or `?N`
+ * placeholders, in the dialect both understand (doc/STORAGE.md).
  *
  * The result codes keep SQLite's numbers (checked at build time in
- * sdb_sqlite.c), so the SQLite backend needs no translation on the hot path.
+ * sdb_sqlite.c), so the SQLite backend needs no translation on the hot path;
+ * the PostgreSQL backend maps SQLSTATEs to them.
  * What only SQLite has (its open flags, busy timeout, WAL hook and
  * checkpoints) is named sdb_sqlite_* and used only by db.c and the
  * admin commands that open the file.  doc/STORAGE.md says what a PostgreSQL
@@ -61,17 +63,25 @@ int sdb_column_type(sdb_stmt *st, int i);
 
 /* exec runs one or more statements without results; *errmsg (if given)
  * is freed with sdb_free */
-int sdb_exec(sdb *db, const char *sql, int (*row)(void *, int, char **, char **), void *ctx,
-	char **errmsg);
+int sdb_exec(sdb *db, const char *sql, char **errmsg);
 void sdb_free(void *p);
 int sdb_changes(sdb *db);
 long long sdb_changes64(sdb *db);
-long long sdb_last_insert_id(sdb *db);
 bool sdb_autocommit(sdb *db);   /* true outside a transaction */
 int sdb_errcode(sdb *db);
 int sdb_extended_errcode(sdb *db);
 const char *sdb_errmsg(sdb *db);
 int sdb_close(sdb *db);
+/* "SQLite" or "PostgreSQL", for messages */
+const char *sdb_backend_name(const sdb *db);
+bool sdb_is_postgresql(const sdb *db);
+/* the server is gone (PostgreSQL restarted): the connection is of no more
+ * use; asked of an idle connection before it is lent (never blocks) */
+bool sdb_connection_lost(sdb *db);
+
+/* PostgreSQL: a libpq connection string or URI (postgresql://...).  NULL
+ * and *why set (malloc'd) when it cannot connect. */
+sdb *sdb_pg_connect(const char *conninfo, char **why);
 
 /* SQLite only */
 enum {

@@ -1,9 +1,12 @@
-/* sdb_sqlite: the SQLite implementation of sdb.h, a thin pass-through (an
- * sdb is a sqlite3, an sdb_stmt a sqlite3_stmt, the codes are SQLite's). */
-#include "sdb.h"
+/* sdb_sqlite: the SQLite backend of sdb.h, a thin pass-through (the codes
+ * are SQLite's); a connection and a statement wrap SQLite's own. */
+#include "config.h"
+#include "sdb_backend.h"
 
 #include <assert.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sqlite3.h>
 
 static_assert(SDB_OK == SQLITE_OK && SDB_ERROR == SQLITE_ERROR && SDB_BUSY == SQLITE_BUSY
@@ -19,72 +22,146 @@ static_assert(SDB_SQLITE_OPEN_READONLY == SQLITE_OPEN_READONLY
 	&& SDB_SQLITE_OPEN_CREATE == SQLITE_OPEN_CREATE
 	&& SDB_SQLITE_OPEN_NOMUTEX == SQLITE_OPEN_NOMUTEX, "open flags are SQLite's");
 
-#define DB(d) ((sqlite3 *)(d))
-#define ST(s) ((sqlite3_stmt *)(s))
+struct lite { struct sdb base; sqlite3 *h; };
+struct lite_stmt { struct sdb_stmt base; sqlite3_stmt *h; };
+
+#define DB(d) (((struct lite *)(d))->h)
+#define ST(s) (((struct lite_stmt *)(s))->h)
 #define LIFE(l) ((l) == SDB_STATIC ? SQLITE_STATIC : SQLITE_TRANSIENT)
 
-int sdb_prepare(sdb *db, const char *sql, int len, sdb_stmt **st, const char **tail)
+static const struct sdb_backend lite_backend;
+
+static int lite_prepare(sdb *db, const char *sql, int len, sdb_stmt **st, const char **tail)
 {
-	return sqlite3_prepare_v2(DB(db), sql, len, (sqlite3_stmt **)st, tail);
+	struct lite_stmt *s = malloc(sizeof *s);
+	if (s == NULL)
+		return SQLITE_NOMEM;
+	int rc = sqlite3_prepare_v2(DB(db), sql, len, &s->h, tail);
+	if (rc != SQLITE_OK || s->h == NULL) {
+		sqlite3_finalize(s->h);
+		free(s);
+		return rc != SQLITE_OK ? rc : SQLITE_MISUSE;   /* an empty statement */
+	}
+	s->base.be = &lite_backend;
+	*st = &s->base;
+	return SQLITE_OK;
 }
 
-int sdb_bind_text(sdb_stmt *st, int i, const char *s, int len, enum sdb_lifetime life)
+static int lite_bind_text(sdb_stmt *st, int i, const char *s, int len, enum sdb_lifetime life)
 {
 	return sqlite3_bind_text(ST(st), i, s, len, LIFE(life));
 }
 
-int sdb_bind_blob(sdb_stmt *st, int i, const void *p, int len, enum sdb_lifetime life)
+static int lite_bind_blob(sdb_stmt *st, int i, const void *p, int len, enum sdb_lifetime life)
 {
 	return sqlite3_bind_blob(ST(st), i, p, len, LIFE(life));
 }
 
-int sdb_bind_int64(sdb_stmt *st, int i, long long v) { return sqlite3_bind_int64(ST(st), i, v); }
-int sdb_bind_int(sdb_stmt *st, int i, int v) { return sqlite3_bind_int(ST(st), i, v); }
-int sdb_bind_double(sdb_stmt *st, int i, double v) { return sqlite3_bind_double(ST(st), i, v); }
-int sdb_bind_null(sdb_stmt *st, int i) { return sqlite3_bind_null(ST(st), i); }
-int sdb_step(sdb_stmt *st) { return sqlite3_step(ST(st)); }
-int sdb_reset(sdb_stmt *st) { return sqlite3_reset(ST(st)); }
-int sdb_finalize(sdb_stmt *st) { return sqlite3_finalize(ST(st)); }
-long long sdb_column_int64(sdb_stmt *st, int i) { return sqlite3_column_int64(ST(st), i); }
-int sdb_column_int(sdb_stmt *st, int i) { return sqlite3_column_int(ST(st), i); }
-double sdb_column_double(sdb_stmt *st, int i) { return sqlite3_column_double(ST(st), i); }
-const unsigned char *sdb_column_text(sdb_stmt *st, int i) { return sqlite3_column_text(ST(st), i); }
-int sdb_column_type(sdb_stmt *st, int i) { return sqlite3_column_type(ST(st), i); }
+static int lite_bind_int64(sdb_stmt *st, int i, long long v) { return sqlite3_bind_int64(ST(st), i, v); }
+static int lite_bind_double(sdb_stmt *st, int i, double v) { return sqlite3_bind_double(ST(st), i, v); }
+static int lite_bind_null(sdb_stmt *st, int i) { return sqlite3_bind_null(ST(st), i); }
+static int lite_step(sdb_stmt *st) { return sqlite3_step(ST(st)); }
+static int lite_reset(sdb_stmt *st) { return sqlite3_reset(ST(st)); }
 
-int sdb_exec(sdb *db, const char *sql, int (*row)(void *, int, char **, char **), void *ctx,
-	char **errmsg)
+static int lite_finalize(sdb_stmt *st)
 {
-	return sqlite3_exec(DB(db), sql, row, ctx, errmsg);
+	int rc = sqlite3_finalize(ST(st));
+	free(st);
+	return rc;
 }
 
-void sdb_free(void *p) { sqlite3_free(p); }
-int sdb_changes(sdb *db) { return sqlite3_changes(DB(db)); }
-long long sdb_changes64(sdb *db) { return sqlite3_changes64(DB(db)); }
-long long sdb_last_insert_id(sdb *db) { return sqlite3_last_insert_rowid(DB(db)); }
-bool sdb_autocommit(sdb *db) { return sqlite3_get_autocommit(DB(db)) != 0; }
-int sdb_errcode(sdb *db) { return sqlite3_errcode(DB(db)); }
-int sdb_extended_errcode(sdb *db) { return sqlite3_extended_errcode(DB(db)); }
-const char *sdb_errmsg(sdb *db) { return sqlite3_errmsg(DB(db)); }
-int sdb_close(sdb *db) { return sqlite3_close(DB(db)); }
+static long long lite_column_int64(sdb_stmt *st, int i) { return sqlite3_column_int64(ST(st), i); }
+static double lite_column_double(sdb_stmt *st, int i) { return sqlite3_column_double(ST(st), i); }
 
+static const unsigned char *lite_column_text(sdb_stmt *st, int i)
+{
+	return sqlite3_column_text(ST(st), i);
+}
+
+static int lite_column_type(sdb_stmt *st, int i) { return sqlite3_column_type(ST(st), i); }
+
+static int lite_exec(sdb *db, const char *sql, char **errmsg)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(DB(db), sql, NULL, NULL, errmsg != NULL ? &msg : NULL);
+	if (msg != NULL) {
+		*errmsg = strdup(msg);
+		sqlite3_free(msg);
+	}
+	return rc;
+}
+
+static long long lite_changes64(sdb *db) { return sqlite3_changes64(DB(db)); }
+static bool lite_autocommit(sdb *db) { return sqlite3_get_autocommit(DB(db)) != 0; }
+static int lite_extended_errcode(sdb *db) { return sqlite3_extended_errcode(DB(db)); }
+static const char *lite_errmsg(sdb *db) { return sqlite3_errmsg(DB(db)); }
+
+static int lite_close(sdb *db)
+{
+	int rc = sqlite3_close(DB(db));
+	if (rc == SQLITE_OK)
+		free(db);
+	return rc;
+}
+
+static const struct sdb_backend lite_backend = {
+	.name = "SQLite",
+	.prepare = lite_prepare, .bind_text = lite_bind_text, .bind_blob = lite_bind_blob,
+	.bind_int64 = lite_bind_int64, .bind_double = lite_bind_double,
+	.bind_null = lite_bind_null, .step = lite_step, .reset = lite_reset,
+	.finalize = lite_finalize, .column_int64 = lite_column_int64,
+	.column_double = lite_column_double, .column_text = lite_column_text,
+	.column_type = lite_column_type, .exec = lite_exec, .changes64 = lite_changes64,
+	.autocommit = lite_autocommit, .extended_errcode = lite_extended_errcode,
+	.errmsg = lite_errmsg, .close = lite_close,
+};
+
+bool sdb_is_postgresql(const sdb *db) { return db->be != &lite_backend; }
+
+/* as sqlite3_open_v2: *db is set (for its message) even when opening failed */
 int sdb_sqlite_open(const char *path, sdb **db, int flags)
 {
-	return sqlite3_open_v2(path, (sqlite3 **)db, flags, NULL);
+	struct lite *l = malloc(sizeof *l);
+	*db = NULL;
+	if (l == NULL)
+		return SQLITE_NOMEM;
+	l->base.be = &lite_backend;
+	int rc = sqlite3_open_v2(path, &l->h, flags, NULL);
+	if (l->h == NULL) {
+		free(l);
+		return rc;
+	}
+	*db = &l->base;
+	return rc;
 }
 
-int sdb_sqlite_close_v2(sdb *db) { return sqlite3_close_v2(DB(db)); }
+/* closes once the last statement is finalized (the pool's threads may
+ * still hold one) */
+int sdb_sqlite_close_v2(sdb *db)
+{
+	if (db == NULL)
+		return SQLITE_OK;
+	if (sdb_is_postgresql(db))
+		return sdb_close(db);
+	int rc = sqlite3_close_v2(DB(db));
+	free(db);
+	return rc;
+}
+
 int sdb_sqlite_busy_timeout(sdb *db, int ms) { return sqlite3_busy_timeout(DB(db), ms); }
 
 /* the hook's own callback takes a sqlite3: one trampoline, one hook */
 static struct {
 	int (*fn)(void *ctx, sdb *db, const char *name, int pages);
 	void *ctx;
+	sdb *db;
 } wal;
 
 static int wal_trampoline(void *unused, sqlite3 *db, const char *name, int pages)
 {
 	(void)unused;
-	return wal.fn(wal.ctx, (sdb *)db, name, pages);
+	(void)db;
+	return wal.fn(wal.ctx, wal.db, name, pages);
 }
 
 void sdb_sqlite_wal_hook(sdb *db, int (*fn)(void *ctx, sdb *db, const char *name, int pages),
@@ -92,6 +169,7 @@ void sdb_sqlite_wal_hook(sdb *db, int (*fn)(void *ctx, sdb *db, const char *name
 {
 	wal.fn = fn;
 	wal.ctx = ctx;
+	wal.db = db;
 	sqlite3_wal_hook(DB(db), wal_trampoline, NULL);
 }
 

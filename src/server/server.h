@@ -53,6 +53,16 @@ struct MHD_Connection;
  * DIR/blobs/.  create: make the folder and the schema when missing. */
 bool db_prepare_dir(const char *dir, bool create);
 struct sdb *db_open(const char *dir);
+/* db_pg.c: DIR/database names a PostgreSQL database (a libpq connection
+ * string); NULL when DIR keeps SQLite's server.db.  Every write
+ * transaction on PostgreSQL holds the advisory lock DB_PG_WRITE_LOCK: one
+ * writer at a time across processes, as SQLite's write lock. */
+#define DB_PG_WRITE_LOCK "742402"
+#define DB_SCHEMA_VERSION 7         /* of both backends' schemas */
+char *db_pg_conninfo(const char *dir);
+/* connected, or NULL with libpq's reason on stderr */
+struct sdb *db_pg_connect(const char *conninfo);
+struct sdb *db_pg_open(const char *conninfo, int schema_version);
 /* A reading connection for the calling thread, from a small pool (waits
  * when all are lent); it stays the thread's until db_thread_release(),
  * which the server calls at the end of each request step. */
@@ -74,6 +84,8 @@ unsigned db_write_waiting(void);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK; false on failure (busy after the
  * timeout, disk full...). */
 bool db_begin(struct sdb *db);
+/* a read-only transaction whose queries all see one snapshot */
+bool db_begin_read(struct sdb *db);
 bool db_commit(struct sdb *db);
 void db_rollback(struct sdb *db);
 bool db_exec(struct sdb *db, const char *sql);

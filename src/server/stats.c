@@ -12,6 +12,7 @@
 #include "i18n.h"
 #include "wilayah.h"
 #include "sdb.h"
+#include "server.h"
 
 /* ---------------------------------------------------------------- columns */
 
@@ -201,8 +202,8 @@ static bool make_region_rows(struct stats *s, const char *scope)
 
 /* Assigned households per kelurahan, and how many of them have a current record. */
 #define ASSIGNED_SQL \
-	"SELECT c.kelurahan, count(*), coalesce(sum(EXISTS (SELECT 1 FROM verifications v" \
-	" WHERE v.nik = c.nik AND v.superseded_by IS NULL)), 0)" \
+	"SELECT c.kelurahan, count(*), coalesce(sum(CASE WHEN EXISTS (SELECT 1 FROM verifications v" \
+	" WHERE v.nik = c.nik AND v.superseded_by IS NULL) THEN 1 ELSE 0 END), 0)" \
 	" FROM (SELECT DISTINCT kelurahan, nik FROM candidates) c GROUP BY c.kelurahan"
 
 /* Each NIK's current records ranked: rank 1 is the deciding record
@@ -210,7 +211,7 @@ static bool make_region_rows(struct stats *s, const char *scope)
 #define CURRENT_CTE \
 	"WITH cur AS (SELECT *," \
 	"  row_number() OVER (PARTITION BY nik ORDER BY " DECIDING_ORDER ") AS rank," \
-	"  max(flags != 0) OVER (PARTITION BY nik) AS any_flag" \
+	"  max(CASE WHEN flags != 0 THEN 1 ELSE 0 END) OVER (PARTITION BY nik) AS any_flag" \
 	"  FROM verifications WHERE superseded_by IS NULL)"
 
 /* The deciding records, grouped by outcome. */
@@ -226,21 +227,21 @@ static bool make_region_rows(struct stats *s, const char *scope)
 	"  c.lat, c.lon, c.name, c.address, c.nik, coalesce(r.rt, '') AS rt," \
 	"  coalesce(r.rw, '') AS rw, o.name AS operator_name" \
 	" FROM cur c JOIN operators o ON o.id = c.operator_id LEFT JOIN residents r ON r.nik = c.nik" \
-	" WHERE c.rank = 1 AND substr(c.kelurahan, 1, length(?1)) = ?1" \
+	" WHERE c.rank = 1 AND substr(c.kelurahan, 1, length(CAST(?1 AS TEXT))) = ?1" \
 	" UNION ALL" \
 	" SELECT '', k.kelurahan, '', '', '', '', 0, NULL, NULL, coalesce(r.name, ''), coalesce(r.address, '')," \
 	"  k.nik, coalesce(r.rt, ''), coalesce(r.rw, ''), ''" \
 	" FROM (SELECT DISTINCT kelurahan, nik FROM candidates" \
-	"   WHERE substr(kelurahan, 1, length(?1)) = ?1) k LEFT JOIN residents r ON r.nik = k.nik" \
-	" WHERE ?2 AND NOT EXISTS (SELECT 1 FROM verifications v" \
-	"  WHERE v.nik = k.nik AND v.superseded_by IS NULL))" \
-	" ORDER BY kelurahan, rw = '', rw, rt = '', rt, name COLLATE NOCASE, nik"
+	"   WHERE substr(kelurahan, 1, length(CAST(?1 AS TEXT))) = ?1) k LEFT JOIN residents r ON r.nik = k.nik" \
+	" WHERE ?2 <> 0 AND NOT EXISTS (SELECT 1 FROM verifications v" \
+	"  WHERE v.nik = k.nik AND v.superseded_by IS NULL)) AS h" \
+	" ORDER BY kelurahan, rw = '', rw, rt = '', rt, lower(name), nik"
 
 /* An operator's own current records in scope. */
 #define OPERATOR_SQL \
-	"SELECT o.name, v.decision, v.reason, v.review, count(*), sum(v.flags != 0)" \
+	"SELECT o.name, v.decision, v.reason, v.review, count(*), sum(CASE WHEN v.flags != 0 THEN 1 ELSE 0 END)" \
 	" FROM verifications v JOIN operators o ON o.id = v.operator_id" \
-	" WHERE v.superseded_by IS NULL AND substr(v.kelurahan, 1, length(?1)) = ?1" \
+	" WHERE v.superseded_by IS NULL AND substr(v.kelurahan, 1, length(CAST(?1 AS TEXT))) = ?1" \
 	" GROUP BY o.name, v.decision, v.reason, v.review ORDER BY o.name"
 
 static bool count_assigned(sdb *db, struct stats *s)
@@ -326,13 +327,13 @@ bool stats_collect(struct sdb *db, const char *scope, struct stats *out)
 	if (scope == NULL || strcmp(scope, WILAYAH_KOTA_TANGERANG) == 0)
 		scope = "";
 	/* one read transaction: every query sees the same records */
-	bool own = sdb_autocommit(db) && sdb_exec(db, "BEGIN", NULL, NULL, NULL) == SDB_OK;
+	bool own = sdb_autocommit(db) && db_begin_read(db);
 	bool ok = make_region_rows(out, scope) && count_assigned(db, out) && count_outcomes(db, out)
 		&& count_operators(db, out, scope);
 	if (own)
-		sdb_exec(db, "COMMIT", NULL, NULL, NULL);
+		sdb_exec(db, "COMMIT", NULL);
 	if (!ok) {
-		fprintf(stderr, "sigacor-server: SQLite: %s\n", sdb_errmsg(db));
+		fprintf(stderr, "sigacor-server: %s: %s\n", sdb_backend_name(db), sdb_errmsg(db));
 		stats_free(out);
 		return false;
 	}
@@ -347,7 +348,7 @@ bool stats_each_household(struct sdb *db, const char *scope, bool with_pending,
 		scope = "";
 	sdb_stmt *st;
 	if (sdb_prepare(db, HOUSEHOLDS_SQL, -1, &st, NULL) != SDB_OK) {
-		fprintf(stderr, "sigacor-server: SQLite: %s\n", sdb_errmsg(db));
+		fprintf(stderr, "sigacor-server: %s: %s\n", sdb_backend_name(db), sdb_errmsg(db));
 		return false;
 	}
 	sdb_bind_text(st, 1, scope, -1, SDB_STATIC);
@@ -370,7 +371,7 @@ bool stats_each_household(struct sdb *db, const char *scope, bool with_pending,
 		}
 	}
 	if (rc != SDB_DONE)
-		fprintf(stderr, "sigacor-server: SQLite: %s\n", sdb_errmsg(db));
+		fprintf(stderr, "sigacor-server: %s: %s\n", sdb_backend_name(db), sdb_errmsg(db));
 	sdb_finalize(st);
 	return rc == SDB_DONE;
 }

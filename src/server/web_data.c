@@ -205,7 +205,7 @@ void web_map_json(const struct web_session *s, struct reply *out, enum web_lang 
 	sdb *db = db_thread();
 	struct stats st;
 	/* one read transaction: the points and the figures see the same records */
-	if (db == NULL || !db_exec(db, "BEGIN") || !add_points(db, s, points)
+	if (db == NULL || !db_begin_read(db) || !add_points(db, s, points)
 		|| !stats_collect(db, s->who.scope, &st)) {
 		cJSON_Delete(o);
 		db_problem(out, db, lang);
@@ -257,9 +257,9 @@ static bool filter_sql(const struct web_list_filter *f, char *sql, size_t cap)
 		return false;
 	const char *sort = f->sort != NULL ? f->sort : "";
 	if (sort[0] == '\0' || strcmp(sort, "name") == 0)
-		add[3] = " ORDER BY v.name COLLATE NOCASE, v.id";
+		add[3] = " ORDER BY lower(v.name), v.id";
 	else if (strcmp(sort, "address") == 0)
-		add[3] = " ORDER BY v.address COLLATE NOCASE, v.name COLLATE NOCASE, v.id";
+		add[3] = " ORDER BY lower(v.address), lower(v.name), v.id";
 	else if (strcmp(sort, "coord") == 0)
 		/* north to south, then west to east; houses without a point last */
 		add[3] = " ORDER BY v.lat IS NULL, v.lat DESC, v.lon, v.id";
@@ -518,7 +518,7 @@ void web_record_json(const struct web_session *s, const char *id, struct reply *
 		return;
 	sdb *db = db_thread();
 	sdb_stmt *st;
-	if (db == NULL || !db_exec(db, "BEGIN")
+	if (db == NULL || !db_begin_read(db)
 		|| sdb_prepare(db, RECORD_SQL, -1, &st, NULL) != SDB_OK) {
 		db_problem(out, db, lang);
 		if (db != NULL)

@@ -1,14 +1,73 @@
 # lib.sh: helpers of the server tests (sourced after tests/tap.sh).
 # A real sigacor-server on 127.0.0.1 with port 0, driven with curl.
 # No fixed sleeps: every wait polls a condition with a bounded number of tries.
+. "$top_srcdir/tests/server/pg.sh"
 
-# tmp: a fresh folder for this test, removed at exit (with the server stopped)
+# tmp: a fresh folder for this test, removed at exit (with the server
+# stopped).  With SIGACOR_TEST_BACKEND=postgresql (the .pgtest twins of the
+# tests) the data folder keeps its records in a PostgreSQL cluster of its
+# own (pg.sh), else in SQLite's server.db.
 srv_setup() {
 	tmp="$top_builddir/tests/tmp/$1.$$"
 	rm -rf "$tmp" && mkdir -p "$tmp" || exit 1
 	DATA="$tmp/data"
 	SRV_PID=
-	trap 'srv_stop; rm -rf "$tmp"' EXIT
+	PG_DIR=
+	trap 'srv_stop; pg_stop; rm -rf "$tmp"' EXIT
+	if [ "$(srv_backend)" = postgresql ]; then
+		if [ -z "$(pg_bindir)" ]; then
+			echo "1..0 # SKIP PostgreSQL 15 is not installed (apt-get install postgresql-15)"
+			exit 0
+		fi
+		if ! pg_start || ! srv_use_postgresql "$DATA"; then
+			echo "Bail out! PostgreSQL did not start"
+			exit 1
+		fi
+	fi
+}
+
+# srv_backend: sqlite or postgresql
+srv_backend() { echo "${SIGACOR_TEST_BACKEND:-sqlite}"; }
+
+# srv_use_postgresql FOLDER [DATABASE]: FOLDER's records in the cluster's
+# database DATABASE (made when missing; default the cluster's first)
+srv_use_postgresql() {
+	srv_pg_db=${2:-sigacor}
+	if [ "$srv_pg_db" != sigacor ]; then
+		pg_as_owner "$PG_BIN/createdb" -h "$PG_DIR/run" -U sigacor "$srv_pg_db" 2>/dev/null
+	fi
+	"$SIGACOR_SERVER" use-postgresql "host=$PG_DIR/run user=sigacor dbname=$srv_pg_db" \
+		--data "$1" >/dev/null
+}
+
+# srv_db_files: the files that hold the server's database: server.db (and
+# its WAL), or the folder's connection string and the cluster's files
+srv_db_files() {
+	if [ -f "$DATA/database" ]; then
+		printf "%s\n" "$DATA/database" "$PG_DIR/data"
+	else
+		ls "$DATA"/server.db*
+	fi
+}
+
+# srv_intact: the server's database passes its backend's own check
+srv_intact() {
+	if [ -f "$DATA/database" ]; then
+		"$PG_BIN/pg_amcheck" --install-missing "$(cat "$DATA/database")" >/dev/null
+	else
+		[ "$(sqlite3 "$DATA/server.db" 'PRAGMA integrity_check')" = ok ]
+	fi
+}
+
+# srv_sql SQL [FOLDER]: the rows of a query on the server's database
+# (columns joined by |), whichever backend holds it
+srv_sql() {
+	srv_sql_dir=${2:-$DATA}
+	if [ -f "$srv_sql_dir/database" ]; then
+		"$PG_BIN/psql" -d "$(cat "$srv_sql_dir/database")" -AtqX -v ON_ERROR_STOP=1 -c "$1"
+	else
+		sqlite3 "$srv_sql_dir/server.db" "$1"
+	fi
 }
 
 # wait_for TRIES COMMAND...: run COMMAND every 50 ms until it succeeds (max TRIES)

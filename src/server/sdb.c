@@ -1,0 +1,61 @@
+/* sdb: the calls of sdb.h, each handed to the backend of its connection or
+ * statement (sdb_backend.h). */
+#include "sdb_backend.h"
+
+#include <stdlib.h>
+
+int sdb_prepare(sdb *db, const char *sql, int len, sdb_stmt **st, const char **tail)
+{
+	*st = NULL;
+	return db->be->prepare(db, sql, len, st, tail);
+}
+
+int sdb_bind_text(sdb_stmt *st, int i, const char *s, int len, enum sdb_lifetime life)
+{
+	return st->be->bind_text(st, i, s, len, life);
+}
+
+int sdb_bind_blob(sdb_stmt *st, int i, const void *p, int len, enum sdb_lifetime life)
+{
+	return st->be->bind_blob(st, i, p, len, life);
+}
+
+int sdb_bind_int64(sdb_stmt *st, int i, long long v) { return st->be->bind_int64(st, i, v); }
+int sdb_bind_int(sdb_stmt *st, int i, int v) { return st->be->bind_int64(st, i, v); }
+int sdb_bind_double(sdb_stmt *st, int i, double v) { return st->be->bind_double(st, i, v); }
+int sdb_bind_null(sdb_stmt *st, int i) { return st->be->bind_null(st, i); }
+int sdb_step(sdb_stmt *st) { return st->be->step(st); }
+int sdb_reset(sdb_stmt *st) { return st->be->reset(st); }
+
+int sdb_finalize(sdb_stmt *st)
+{
+	return st != NULL ? st->be->finalize(st) : SDB_OK;
+}
+
+long long sdb_column_int64(sdb_stmt *st, int i) { return st->be->column_int64(st, i); }
+int sdb_column_int(sdb_stmt *st, int i) { return (int)st->be->column_int64(st, i); }
+double sdb_column_double(sdb_stmt *st, int i) { return st->be->column_double(st, i); }
+const unsigned char *sdb_column_text(sdb_stmt *st, int i) { return st->be->column_text(st, i); }
+int sdb_column_type(sdb_stmt *st, int i) { return st->be->column_type(st, i); }
+
+int sdb_exec(sdb *db, const char *sql, char **errmsg)
+{
+	if (errmsg != NULL)
+		*errmsg = NULL;
+	return db->be->exec(db, sql, errmsg);
+}
+
+void sdb_free(void *p) { free(p); }
+int sdb_changes(sdb *db) { return (int)db->be->changes64(db); }
+long long sdb_changes64(sdb *db) { return db->be->changes64(db); }
+bool sdb_autocommit(sdb *db) { return db->be->autocommit(db); }
+int sdb_errcode(sdb *db) { return db->be->extended_errcode(db) & 0xff; }
+int sdb_extended_errcode(sdb *db) { return db->be->extended_errcode(db); }
+const char *sdb_errmsg(sdb *db) { return db->be->errmsg(db); }
+
+int sdb_close(sdb *db)
+{
+	return db != NULL ? db->be->close(db) : SDB_OK;
+}
+
+const char *sdb_backend_name(const sdb *db) { return db->be->name; }

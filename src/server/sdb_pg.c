@@ -1,0 +1,498 @@
+/* sdb_pg: the PostgreSQL backend of sdb.h, through libpq (issue 14).
+ *
+ * A statement's SQL has its `?`/`?N` placeholders rewritten to `$N` once;
+ * each connection prepares a statement once under a generated name
+ * (PQprepare) and keeps it, keyed by its SQL text, so the server's requests
+ * pay one round trip per statement as with SQLite's prepare.  Values travel
+ * in text format; booleans come back as "t"/"f" and read as 1/0.  The first
+ * sdb_step runs the statement and keeps the whole result: the server's
+ * queries are pages with a LIMIT.  SQLSTATEs map to sdb's codes: a
+ * serialization failure, a deadlock or a lock timeout is SDB_BUSY (try
+ * again), a unique violation SDB_CONSTRAINT_UNIQUE, a lost connection
+ * SDB_IOERR. */
+#include "config.h"
+#include "sdb_backend.h"
+
+#include <errno.h>
+#include <libpq-fe.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PG_CACHE_SLOTS 512          /* distinct statements a connection keeps */
+#define PG_MAX_PARAMS 128           /* placeholders in one statement */
+#define PG_BOOLOID 16
+#define PG_BYTEAOID 17
+#define PG_TEXTOID 25
+#define PG_INT8OID 20
+#define PG_INT2OID 21
+#define PG_INT4OID 23
+#define PG_FLOAT4OID 700
+#define PG_FLOAT8OID 701
+#define PG_NUMERICOID 1700
+
+struct pg_cached {
+	char *sql;                      /* as the caller wrote it */
+	int params;
+	unsigned name;
+};
+
+struct pg {
+	struct sdb base;
+	PGconn *conn;
+	long long changes;
+	int code;                       /* of the last call, sdb's extended code */
+	char *message;
+	unsigned next_name;
+	struct pg_cached cache[PG_CACHE_SLOTS];
+};
+
+struct pg_param {
+	char *value;                    /* NULL: SQL NULL */
+	int length, format;
+	bool owned;
+	char number[32];
+};
+
+struct pg_stmt {
+	struct sdb_stmt base;
+	struct pg *db;
+	char name[16];
+	int n;
+	struct pg_param *params;
+	PGresult *res;
+	bool ran;
+	int row, rows;
+};
+
+static const struct sdb_backend pg_backend;
+
+/* ---- errors */
+
+static void pg_set_error(struct pg *db, int code, const char *message)
+{
+	db->code = code;
+	free(db->message);
+	db->message = strdup(message != NULL ? message : "");
+	size_t n = db->message != NULL ? strlen(db->message) : 0;
+	while (n > 0 && db->message[n - 1] == '\n')
+		db->message[--n] = '\0';
+}
+
+static int code_of_sqlstate(const char *state)
+{
+	if (state == NULL)
+		return SDB_IOERR;
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0
+		|| strcmp(state, "55P03") == 0)
+		return SDB_BUSY;
+	if (strcmp(state, "23505") == 0)
+		return SDB_CONSTRAINT_UNIQUE;
+	if (strncmp(state, "23", 2) == 0)
+		return SDB_CONSTRAINT;
+	if (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0)
+		return SDB_IOERR;
+	return SDB_ERROR;
+}
+
+/* the result's status as sdb's code; an error is kept on the connection */
+static int pg_result_code(struct pg *db, PGresult *res)
+{
+	ExecStatusType s = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
+		db->code = SDB_OK;
+		const char *n = PQcmdTuples(res);
+		db->changes = n[0] != '\0' ? strtoll(n, NULL, 10) : 0;
+		return SDB_OK;
+	}
+	int code = PQstatus(db->conn) == CONNECTION_BAD ? SDB_IOERR
+		: code_of_sqlstate(res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL);
+	/* the primary message only: the detail may quote a row's values (a NIK) */
+	const char *primary = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	pg_set_error(db, code, primary != NULL ? primary : PQerrorMessage(db->conn));
+	return code & 0xff;
+}
+
+/* ---- placeholders: ? and ?N to $N, outside quotes; how many there are,
+ * and which numbers the SQL never names (used[n - 1] false) */
+
+static char *rewrite_placeholders(const char *sql, size_t len, int *count,
+	bool used[PG_MAX_PARAMS])
+{
+	char *out = malloc(len * 2 + 1);        /* "?" becomes at most "$NNN" */
+	if (out == NULL)
+		return NULL;
+	size_t o = 0;
+	int highest = 0;
+	char quote = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = sql[i];
+		if (quote != 0) {
+			if (c == quote)
+				quote = 0;
+			out[o++] = c;
+		} else if (c == '\'' || c == '"') {
+			quote = c;
+			out[o++] = c;
+		} else if (c == '?') {
+			int n = 0;
+			while (i + 1 < len && sql[i + 1] >= '0' && sql[i + 1] <= '9')
+				n = n * 10 + (sql[++i] - '0');
+			if (n == 0)
+				n = highest + 1;
+			if (n > highest)
+				highest = n;
+			if (n <= PG_MAX_PARAMS)
+				used[n - 1] = true;
+			o += (size_t)sprintf(out + o, "$%d", n);
+		} else
+			out[o++] = c;
+	}
+	out[o] = '\0';
+	*count = highest;
+	return out;
+}
+
+/* ---- the statement cache of a connection */
+
+static uint32_t hash_sql(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* the slot of sql: its entry, or the empty slot it would take (NULL: full) */
+static struct pg_cached *cache_slot(struct pg *db, const char *sql, size_t len)
+{
+	uint32_t h = hash_sql(sql, len);
+	for (unsigned probe = 0; probe < PG_CACHE_SLOTS; probe++) {
+		struct pg_cached *c = &db->cache[(h + probe) % PG_CACHE_SLOTS];
+		if (c->sql == NULL || (strncmp(c->sql, sql, len) == 0 && c->sql[len] == '\0'))
+			return c;
+	}
+	return NULL;
+}
+
+static bool cache_add(struct pg *db, struct pg_cached *c, const char *sql, size_t len)
+{
+	int n;
+	bool used[PG_MAX_PARAMS] = { false };
+	char *text = rewrite_placeholders(sql, len, &n, used);
+	if (text == NULL)
+		return false;
+	if (n > PG_MAX_PARAMS) {
+		free(text);
+		pg_set_error(db, SDB_ERROR, "too many placeholders");
+		return false;
+	}
+	/* a number the SQL skips (?2 and ?3 without ?1) gets a type of its own,
+	 * as SQLite lets it be; PostgreSQL infers the others from their use */
+	Oid types[PG_MAX_PARAMS];
+	for (int i = 0; i < n; i++)
+		types[i] = used[i] ? 0 : PG_TEXTOID;
+	unsigned name = ++db->next_name;
+	char id[16];
+	snprintf(id, sizeof id, "s%u", name);
+	int code = pg_result_code(db, PQprepare(db->conn, id, text, n, types));
+	free(text);
+	if (code != SDB_OK)
+		return false;
+	c->sql = strndup(sql, len);
+	c->params = n;
+	c->name = name;
+	return c->sql != NULL;
+}
+
+/* ---- statements */
+
+static int pg_prepare(sdb *d, const char *sql, int len, sdb_stmt **st, const char **tail)
+{
+	struct pg *db = (struct pg *)d;
+	size_t n = len < 0 ? strlen(sql) : (size_t)len;
+	if (tail != NULL)
+		*tail = sql + n;
+	struct pg_cached *c = cache_slot(db, sql, n);
+	if (c == NULL) {
+		pg_set_error(db, SDB_ERROR, "too many distinct statements");
+		return SDB_ERROR;
+	}
+	if (c->sql == NULL && !cache_add(db, c, sql, n))
+		return db->code & 0xff;
+
+	struct pg_stmt *s = calloc(1, sizeof *s);
+	if (s == NULL || (c->params > 0
+		&& (s->params = calloc((size_t)c->params, sizeof *s->params)) == NULL)) {
+		free(s);
+		return SDB_ERROR;
+	}
+	s->base.be = &pg_backend;
+	s->db = db;
+	s->n = c->params;
+	snprintf(s->name, sizeof s->name, "s%u", c->name);
+	*st = &s->base;
+	return SDB_OK;
+}
+
+static struct pg_param *param(sdb_stmt *st, int i)
+{
+	struct pg_stmt *s = (struct pg_stmt *)st;
+	if (i < 1 || i > s->n)
+		return NULL;
+	struct pg_param *p = &s->params[i - 1];
+	if (p->owned)
+		free(p->value);
+	p->value = NULL;
+	p->owned = false;
+	p->length = 0;
+	p->format = 0;
+	return p;
+}
+
+static int bind_bytes(sdb_stmt *st, int i, const void *v, int len, enum sdb_lifetime life,
+	int format)
+{
+	struct pg_param *p = param(st, i);
+	if (p == NULL)
+		return SDB_ERROR;
+	size_t n = len < 0 ? strlen(v) : (size_t)len;
+	/* text travels NUL-terminated: a length-bounded or passing value is copied */
+	if (life == SDB_STATIC && len < 0)
+		p->value = (char *)v;
+	else {
+		if ((p->value = malloc(n + 1)) == NULL)
+			return SDB_ERROR;
+		memcpy(p->value, v, n);
+		p->value[n] = '\0';
+		p->owned = true;
+	}
+	p->length = (int)n;
+	p->format = format;
+	return SDB_OK;
+}
+
+static int pg_bind_text(sdb_stmt *st, int i, const char *s, int len, enum sdb_lifetime life)
+{
+	return s == NULL ? pg_backend.bind_null(st, i) : bind_bytes(st, i, s, len, life, 0);
+}
+
+static int pg_bind_blob(sdb_stmt *st, int i, const void *p, int len, enum sdb_lifetime life)
+{
+	return p == NULL ? pg_backend.bind_null(st, i)
+		: bind_bytes(st, i, p, len < 0 ? 0 : len, life == SDB_STATIC ? SDB_TRANSIENT : life, 1);
+}
+
+static int pg_bind_int64(sdb_stmt *st, int i, long long v)
+{
+	struct pg_param *p = param(st, i);
+	if (p == NULL)
+		return SDB_ERROR;
+	snprintf(p->number, sizeof p->number, "%lld", v);
+	p->value = p->number;
+	return SDB_OK;
+}
+
+static int pg_bind_double(sdb_stmt *st, int i, double v)
+{
+	struct pg_param *p = param(st, i);
+	if (p == NULL)
+		return SDB_ERROR;
+	snprintf(p->number, sizeof p->number, "%.17g", v);
+	p->value = p->number;
+	return SDB_OK;
+}
+
+static int pg_bind_null(sdb_stmt *st, int i)
+{
+	return param(st, i) != NULL ? SDB_OK : SDB_ERROR;
+}
+
+static int run(struct pg_stmt *s)
+{
+	const char *values[PG_MAX_PARAMS];
+	int lengths[PG_MAX_PARAMS], formats[PG_MAX_PARAMS];
+	for (int i = 0; i < s->n; i++) {
+		values[i] = s->params[i].value;
+		lengths[i] = s->params[i].length;
+		formats[i] = s->params[i].format;
+	}
+	s->res = PQexecPrepared(s->db->conn, s->name, s->n, values, lengths, formats, 0);
+	s->ran = true;
+	int code = pg_result_code(s->db, s->res);
+	s->rows = code == SDB_OK ? PQntuples(s->res) : 0;
+	s->row = -1;
+	return code;
+}
+
+static int pg_step(sdb_stmt *st)
+{
+	struct pg_stmt *s = (struct pg_stmt *)st;
+	if (!s->ran) {
+		int code = run(s);
+		if (code != SDB_OK)
+			return code;
+	}
+	if (s->row + 1 < s->rows) {
+		s->row++;
+		return SDB_ROW;
+	}
+	s->row = s->rows;
+	return SDB_DONE;
+}
+
+static int pg_reset(sdb_stmt *st)
+{
+	struct pg_stmt *s = (struct pg_stmt *)st;
+	PQclear(s->res);
+	s->res = NULL;
+	s->ran = false;
+	s->rows = 0;
+	return SDB_OK;
+}
+
+static int pg_finalize(sdb_stmt *st)
+{
+	struct pg_stmt *s = (struct pg_stmt *)st;
+	pg_reset(st);
+	for (int i = 0; i < s->n; i++)
+		if (s->params[i].owned)
+			free(s->params[i].value);
+	free(s->params);
+	free(s);
+	return SDB_OK;
+}
+
+/* the current row's value (NULL for SQL NULL or no row) */
+static const char *value(sdb_stmt *st, int i)
+{
+	struct pg_stmt *s = (struct pg_stmt *)st;
+	if (s->res == NULL || s->row < 0 || s->row >= s->rows || i < 0 || i >= PQnfields(s->res)
+		|| PQgetisnull(s->res, s->row, i))
+		return NULL;
+	return PQgetvalue(s->res, s->row, i);
+}
+
+static long long pg_column_int64(sdb_stmt *st, int i)
+{
+	const char *v = value(st, i);
+	if (v == NULL)
+		return 0;
+	if (v[0] == 't' && v[1] == '\0')
+		return 1;
+	/* numeric (a sum of bigints) and float text read as SQLite would */
+	return strchr(v, '.') != NULL ? (long long)strtod(v, NULL) : strtoll(v, NULL, 10);
+}
+
+static double pg_column_double(sdb_stmt *st, int i)
+{
+	const char *v = value(st, i);
+	return v != NULL ? strtod(v, NULL) : 0.0;
+}
+
+static const unsigned char *pg_column_text(sdb_stmt *st, int i)
+{
+	return (const unsigned char *)value(st, i);
+}
+
+static int pg_column_type(sdb_stmt *st, int i)
+{
+	struct pg_stmt *s = (struct pg_stmt *)st;
+	if (value(st, i) == NULL)
+		return SDB_NULL;
+	switch (PQftype(s->res, i)) {
+	case PG_BOOLOID: case PG_INT2OID: case PG_INT4OID: case PG_INT8OID:
+		return SDB_INTEGER;
+	case PG_FLOAT4OID: case PG_FLOAT8OID: case PG_NUMERICOID:
+		return SDB_FLOAT;
+	case PG_BYTEAOID:
+		return SDB_BLOB;
+	default:
+		return SDB_TEXT;
+	}
+}
+
+/* ---- connections */
+
+static int pg_exec(sdb *d, const char *sql, char **errmsg)
+{
+	struct pg *db = (struct pg *)d;
+	PGresult *res = PQexec(db->conn, sql);
+	int code = pg_result_code(db, res);
+	PQclear(res);
+	if (code != SDB_OK && errmsg != NULL)
+		*errmsg = strdup(db->message != NULL ? db->message : "");
+	return code;
+}
+
+bool sdb_connection_lost(sdb *d)
+{
+	if (!sdb_is_postgresql(d))
+		return false;
+	/* an idle connection has nothing to read: a server that went away left
+	 * its goodbye (FATAL: terminating connection) or EOF on the socket */
+	PGconn *conn = ((struct pg *)d)->conn;
+	if (PQstatus(conn) == CONNECTION_BAD)
+		return true;
+	struct pollfd p = { .fd = PQsocket(conn), .events = POLLIN };
+	return p.fd < 0 || poll(&p, 1, 0) != 0;
+}
+
+static long long pg_changes64(sdb *d) { return ((struct pg *)d)->changes; }
+
+static bool pg_autocommit(sdb *d)
+{
+	return PQtransactionStatus(((struct pg *)d)->conn) == PQTRANS_IDLE;
+}
+
+static int pg_extended_errcode(sdb *d) { return ((struct pg *)d)->code; }
+
+static const char *pg_errmsg(sdb *d)
+{
+	struct pg *db = (struct pg *)d;
+	return db->message != NULL ? db->message : "";
+}
+
+static int pg_close(sdb *d)
+{
+	struct pg *db = (struct pg *)d;
+	PQfinish(db->conn);
+	for (size_t i = 0; i < PG_CACHE_SLOTS; i++)
+		free(db->cache[i].sql);
+	free(db->message);
+	free(db);
+	return SDB_OK;
+}
+
+static const struct sdb_backend pg_backend = {
+	.name = "PostgreSQL",
+	.prepare = pg_prepare, .bind_text = pg_bind_text, .bind_blob = pg_bind_blob,
+	.bind_int64 = pg_bind_int64, .bind_double = pg_bind_double, .bind_null = pg_bind_null,
+	.step = pg_step, .reset = pg_reset, .finalize = pg_finalize,
+	.column_int64 = pg_column_int64, .column_double = pg_column_double,
+	.column_text = pg_column_text, .column_type = pg_column_type, .exec = pg_exec,
+	.changes64 = pg_changes64, .autocommit = pg_autocommit,
+	.extended_errcode = pg_extended_errcode, .errmsg = pg_errmsg, .close = pg_close,
+};
+
+sdb *sdb_pg_connect(const char *conninfo, char **why)
+{
+	*why = NULL;
+	struct pg *db = calloc(1, sizeof *db);
+	if (db == NULL) {
+		*why = strdup(strerror(ENOMEM));
+		return NULL;
+	}
+	db->base.be = &pg_backend;
+	db->conn = PQconnectdb(conninfo);
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		pg_set_error(db, SDB_CANTOPEN, PQerrorMessage(db->conn));
+		*why = db->message;
+		db->message = NULL;
+		pg_close(&db->base);
+		return NULL;
+	}
+	return &db->base;
+}

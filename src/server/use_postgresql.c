@@ -1,0 +1,57 @@
+/* use_postgresql: `sigacor-server use-postgresql CONNINFO --data FOLDER`,
+ * a data folder whose records live in PostgreSQL (issue 14).  It connects,
+ * creates or migrates the schema, then writes CONNINFO to FOLDER/database
+ * (0600: it may hold a password), where every command and every serve
+ * process on that folder finds it.  The photos stay in FOLDER, which two
+ * server processes share. */
+#include "config.h"
+#include "server.h"
+#include "common.h"
+#include "admin_int.h"
+#include "sdb.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const char *const database_commands_help = N_(
+"Basis data:\n"
+"  use-postgresql 'postgresql://...' --data FOLDER\n"
+"        simpan rekaman di PostgreSQL, bukan di FOLDER/server.db: buat atau\n"
+"        perbarui skemanya, lalu catat string koneksinya di FOLDER/database;\n"
+"        foto tetap di FOLDER (boleh dipakai bersama beberapa proses serve)\n");
+
+int admin_use_postgresql(int argc, char **argv)
+{
+	struct admin_options o;
+	if (!admin_parse(argc, argv, 1, &o))
+		return 2;
+	if (o.arg == NULL || o.arg[0] == '\0') {
+		fprintf(stderr, "%s\n", _("sigacor-server use-postgresql: string koneksi wajib diisi"));
+		return 2;
+	}
+	if (!db_prepare_dir(o.dir, true))
+		return 1;
+	char path[4096];
+	struct stat st;
+	snprintf(path, sizeof path, "%s/server.db", o.dir);
+	if (stat(path, &st) == 0) {
+		/* its records would stay behind, out of sight */
+		fprintf(stderr, "sigacor-server: %s: %s\n", path,
+			_("folder ini sudah memakai SQLite; pakai folder data baru untuk PostgreSQL"));
+		return 1;
+	}
+	sdb *db = db_pg_open(o.arg, DB_SCHEMA_VERSION);
+	if (db == NULL)
+		return 1;
+	sdb_close(db);
+	snprintf(path, sizeof path, "%s/database", o.dir);
+	char line[4096];
+	int n = snprintf(line, sizeof line, "%s\n", o.arg);
+	if (n < 0 || (size_t)n >= sizeof line || !common_write_file(path, line, (size_t)n)) {
+		perror(path);
+		return 1;
+	}
+	printf(_("folder data %s memakai PostgreSQL (skema versi %d)\n"), o.dir, DB_SCHEMA_VERSION);
+	return 0;
+}
