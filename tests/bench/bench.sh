@@ -15,7 +15,8 @@
 #   BENCH_LINK_PHOTOS=6     photos (of 2 MB) uploaded through the slow link
 #   BENCH_LINK_RUNS=3       runs of that pair (each run is about 50 s a side)
 #   BENCH_OPERATORS=1204    operators syncing at once
-#   BENCH_ONLY="import lookup ..."  run only these groups (see ALL_GROUPS below)
+#   BENCH_ONLY="import lookup ..."  run only these groups (see ALL_GROUPS below;
+#                           keyed: import and lookup in an encrypted profile)
 #   BENCH_DATA=DIR          where the data goes (default bench-data/ here)
 #   BENCH_CFLAGS="-O2 -g"   flags of the optimised build
 set -u
@@ -28,7 +29,7 @@ UPLOAD_PHOTOS=${BENCH_UPLOAD_PHOTOS:-201}
 LINK_PHOTOS=${BENCH_LINK_PHOTOS:-6}
 LINK_RUNS=${BENCH_LINK_RUNS:-3}
 OPERATORS=${BENCH_OPERATORS:-1204}
-ALL_GROUPS="import sync lookup startup memory photo copy save preview upload link typing keys load"
+ALL_GROUPS="import sync lookup keyed startup memory photo copy save preview upload link typing keys load"
 ONLY=${BENCH_ONLY:-$ALL_GROUPS}
 BUILD=$top_builddir/bench-build
 DATA=${BENCH_DATA:-$top_builddir/bench-data}
@@ -296,6 +297,18 @@ bench_registry_change() {   # CSV SERVER-DIR
 }
 
 # ---------------------------------------------------------------- lookup
+# lookup_rows WHAT FILE ANCHOR-FILE: the p99 and p50 rows of `lookup` lines,
+# bare SQLite's beside
+lookup_rows() {
+	read -r p50 _ _ < <(stats "$2" 1)
+	read -r p99 lo hi < <(stats "$2" 2)
+	read -r ap50 _ _ < <(stats "$3" 1)
+	read -r ap99 _ _ < <(stats "$3" 2)
+	row "NIK lookup as the form does it$1, p99 (µs)" "$(fmt "$p99" 1)" "$(spread x "$lo" "$hi" 1)" \
+		"bare SQLite p99 $(fmt "$ap99" 1)" "$(ratio "$p99" "$ap99")" "< 200 µs" "$(verdict "$p99" "<" 200)"
+	row "NIK lookup as the form does it$1, p50 (µs)" "$(fmt "$p50" 1)" "" \
+		"bare SQLite p50 $(fmt "$ap50" 1)" "$(ratio "$p50" "$ap50")" "" ""
+}
 bench_lookup() {
 	local store=$DATA/store-random/bench db=$DATA/sqlite-random.db
 	[ -d "$store" ] || sigacor_import "$DATA/store-random" "$CSV_RANDOM" "$TMP/discard"
@@ -307,14 +320,7 @@ bench_lookup() {
 		"$B/lookup" sigacor "$store" "$NIKS" >> "$a"
 		[ -s "$db" ] && "$B/lookup" sqlite "$db" "$NIKS" >> "$b"
 	done
-	read -r p50 _ _ < <(stats "$a" 1)
-	read -r p99 lo hi < <(stats "$a" 2)
-	read -r ap50 _ _ < <(stats "$b" 1)
-	read -r ap99 _ _ < <(stats "$b" 2)
-	row "NIK lookup as the form does it, p99 (µs)" "$(fmt "$p99" 1)" "$(spread x "$lo" "$hi" 1)" \
-		"bare SQLite p99 $(fmt "$ap99" 1)" "$(ratio "$p99" "$ap99")" "< 200 µs" "$(verdict "$p99" "<" 200)"
-	row "NIK lookup as the form does it, p50 (µs)" "$(fmt "$p50" 1)" "" \
-		"bare SQLite p50 $(fmt "$ap50" 1)" "$(ratio "$p50" "$ap50")" "" ""
+	lookup_rows "" "$a" "$b"
 	# the form's search without the NIK: 1000 names of the registry, each
 	# searched as typed so far (the first word's first 3 letters; the first
 	# word and 2 letters of the second), and 500 KK numbers
@@ -330,6 +336,91 @@ bench_lookup() {
 	row "name or KK search among $RESIDENTS residents, p99 (ms)" "$(fmt "$(awk -v v="$p99" 'BEGIN{print v/1000}')" 2)" \
 		"$(spread x "$(awk -v v="$lo" 'BEGIN{print v/1000}')" "$(awk -v v="$hi" 'BEGIN{print v/1000}')" 2)" \
 		"max $(fmt "$(awk -v v="$mx" 'BEGIN{print v/1000}')" 2)" "" "< 50 ms" "$(verdict "$p99" "<" 50000)"
+}
+
+# ---------------------------------------------------------------- encrypted
+# The registry copy with the profile encrypted (issue 12): in turn, the
+# sqlite3 shell's .import (the anchor), `sigacor import-residents` into a
+# clear profile, into a profile with a password given as one line of stdin
+# (its Argon2id in the process, as when the clerk types it), and into one
+# unlocked before (`sigacor unlock`: the data key from the kernel keyring);
+# then the form's NIK lookup in the clear and the encrypted copy.  The
+# encrypted profile is made empty once by the screens (ui_prepare) and
+# copied before each run, untimed.
+KEYED_TEMPLATE=
+keyed_template() {
+	KEYED_TEMPLATE=$DATA/keyed-template
+	printf '%s\n' "$UI_PW" > "$TMP/ui-password"
+	[ -s "$KEYED_TEMPLATE/bench/profile.key" ] && return 0
+	rm -rf "$KEYED_TEMPLATE"
+	ui_prepare "$KEYED_TEMPLATE" bench
+	[ -s "$KEYED_TEMPLATE/bench/profile.key" ]
+}
+keyed_import() {    # ROOT CSV OUT STDIN
+	rm -rf "$1"; cp -a "$KEYED_TEMPLATE" "$1"
+	run_timed "$3" --in "$4" -- "$SIGACOR" --data-dir "$1" --operator bench import-residents "$2"
+}
+KEYED_UNLOCKED=      # the root left unlocked, locked again by cleanup
+keyed_lock() { [ -n "$1" ] && "$SIGACOR" --data-dir "$1" --operator bench lock > /dev/null 2>&1; }
+# keyed_rows ORDER NAME FILE ANCHOR-FILE GOAL-RATIO: the time and RSS rows of one kind
+keyed_rows() {
+	local name="import of $RESIDENTS residents, $1 order, $2"
+	read -r m lo hi < <(stats "$3" 1)
+	read -r am _ _ < <(stats "$4" 1)
+	row "$name (s)" "$(fmt "$m" 2)" "$(spread x "$lo" "$hi" 2)" "sqlite3 .import $(fmt "$am" 2)" \
+		"$(ratio "$m" "$am")" "≤ $5× anchor" "$(verdict "$(awk -v a="$m" -v b="$am" 'BEGIN{print a/b}')" "<=" "$5")"
+	read -r r _ rhi < <(stats "$3" 4)
+	read -r ar _ _ < <(stats "$4" 4)
+	row "$name, peak RSS (MB)" "$(fmt "$(awk -v k="$r" 'BEGIN{print k/1024}')" 1)" \
+		"max $(fmt "$(awk -v k="$rhi" 'BEGIN{print k/1024}')" 1)" \
+		"sqlite3 $(fmt "$(awk -v k="$ar" 'BEGIN{print k/1024}')" 1)" "$(ratio "$r" "$ar")" "≤ 32 MB" \
+		"$(verdict "$rhi" "<=" 32768)"
+}
+bench_keyed() {
+	if ! has_ui || ! have sqlite3; then
+		na "import and lookup in an encrypted profile" "$(has_ui && echo "install sqlite3" || echo "screens not built yet")" \
+			"sqlite3 .import" "≤ 1.30× anchor"
+		return
+	fi
+	keyed_template || { na "import and lookup in an encrypted profile" "the screens gave no password, see $TMP/last.err"; return; }
+	local order csv pw=$TMP/ui-password
+	local clear=$DATA/keyed-clear passed=$DATA/keyed-password unlocked=$DATA/keyed-unlocked
+	for order in sorted random; do
+		[ $order = sorted ] && csv=$CSV_SORTED || csv=$CSV_RANDOM
+		local a=$TMP/keyed-$order-sqlite b=$TMP/keyed-$order-clear c=$TMP/keyed-$order-password d=$TMP/keyed-$order-unlocked
+		: > "$a"; : > "$b"; : > "$c"; : > "$d"
+		# the unlock names the data root: one root for each way in
+		keyed_lock "$passed-$order"
+		rm -rf "$unlocked-$order"; cp -a "$KEYED_TEMPLATE" "$unlocked-$order"
+		KEYED_UNLOCKED=$unlocked-$order
+		"$SIGACOR" --data-dir "$unlocked-$order" --operator bench unlock --minutes 720 < "$pw" > /dev/null \
+			|| { na "import into an encrypted profile, $order order" "sigacor unlock failed"; return; }
+		say "import ($order) into clear and encrypted profiles: $RUNS runs of each"
+		for _ in $(seq "$RUNS"); do
+			sqlite_import "$DATA/keyed-sqlite-$order.db" "$csv" "$a"
+			sigacor_import "$clear-$order" "$csv" "$b"
+			keyed_import "$passed-$order" "$csv" "$c" "$pw"
+			keyed_import "$unlocked-$order" "$csv" "$d" /dev/null
+		done
+		keyed_lock "$KEYED_UNLOCKED"; KEYED_UNLOCKED=
+		keyed_rows $order "clear profile" "$b" "$a" 1.00
+		keyed_rows $order "encrypted profile, password on stdin" "$c" "$a" 1.30
+		keyed_rows $order "encrypted profile, unlocked before" "$d" "$a" 1.30
+	done
+	keyed_lookups "$clear-random/bench" "$passed-random/bench" "$DATA/keyed-sqlite-random.db"
+}
+# the form's NIK lookup in the clear and the encrypted copy, bare SQLite beside
+keyed_lookups() {   # CLEAR-PROFILE KEYED-PROFILE SQLITE-DB
+	local a=$TMP/keyed-lookup-clear b=$TMP/keyed-lookup-encrypted c=$TMP/keyed-lookup-sqlite
+	: > "$a"; : > "$b"; : > "$c"
+	say "lookup in clear and encrypted profiles: $RUNS runs of 20000 NIKs each"
+	for _ in $(seq "$RUNS"); do
+		"$B/lookup" sigacor "$1" "$NIKS" >> "$a" < /dev/null
+		"$B/lookup" sigacor "$2" "$NIKS" >> "$b" < "$TMP/ui-password"
+		"$B/lookup" sqlite "$3" "$NIKS" >> "$c"
+	done
+	lookup_rows ", clear profile" "$a" "$c"
+	lookup_rows ", encrypted profile" "$b" "$c"
 }
 
 # ---------------------------------------------------------------- screens
@@ -976,7 +1067,7 @@ bench_load() {
 }
 
 # ---------------------------------------------------------------- main
-cleanup() { link_stop; server_stop; }
+cleanup() { link_stop; server_stop; keyed_lock "$KEYED_UNLOCKED"; }
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
 
@@ -995,6 +1086,7 @@ make_data || { say "could not make the data"; print_table; exit 0; }
 want import && bench_import
 want sync && bench_sync
 want lookup && bench_lookup
+want keyed && bench_keyed
 want startup && bench_startup
 want memory && bench_memory
 want photo && bench_photo

@@ -10,8 +10,11 @@
  *   lookup names PROFILE_DIR QUERYFILE   the form's search by name or KK
  *                                        (store_residents_find, 20 rows), one
  *                                        query a line
+ * A PROFILE_DIR with a password is opened as sigacor opens it (encrypted,
+ * tests/bench/benchprofile.h), the password one line of stdin.
  * prints "p50_us p99_us max_us found/total" (nothing for first). */
 #include "config.h"
+#include "benchprofile.h"
 #include "nik.h"
 #include "record.h"
 #include "store.h"
@@ -107,7 +110,7 @@ static int name_searches(const char *dir, const char *path)
 	FILE *f = fopen(path, "r");
 	struct store *s = NULL;
 	char err[512];
-	if (f == NULL || store_open(dir, &s, err, sizeof err) != STORE_OK) {
+	if (f == NULL || bench_profile_open(dir, NULL, &s, err, sizeof err) != STORE_OK) {
 		fprintf(stderr, "lookup: %s %s\n", path, s == NULL ? err : "");
 		if (f != NULL)
 			fclose(f);
@@ -170,7 +173,7 @@ int main(int argc, char **argv)
 		}
 	} else {
 		char err[512];
-		if (store_open(argv[2], &s, err, sizeof err) != STORE_OK) {
+		if (bench_profile_open(argv[2], NULL, &s, err, sizeof err) != STORE_OK) {
 			fprintf(stderr, "lookup: %s\n", err);
 			return 1;
 		}

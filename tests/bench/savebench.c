@@ -1,7 +1,7 @@
 /* savebench: the durable save of a household's three photos (issue 12:
  * "durable save with three photos <= 30 ms"), in a clear store (store_open)
- * and in a keyed one (store_open_keyed: each photo sealed), each run a
- * fresh draft: store_photo_import of the three photos (each written whole:
+ * and in a keyed one (a profile with a password, opened as sigacor opens
+ * it, tests/bench/benchprofile.h: each photo sealed), each run a fresh draft: store_photo_import of the three photos (each written whole:
  * temp file, fsync, rename, folder fsync) and store_record_save (a commit
  * with synchronous=FULL).  The photos are the copies a profile keeps
  * (doc/PHOTOS.md: made once here from the originals, untimed), so the time
@@ -9,8 +9,10 @@
  * files are removed (untimed), so every run writes its files anew.
  *
  *   savebench DIR RUNS clear|keyed ORIGINAL1 ORIGINAL2 ORIGINAL3
+ * DIR new or empty: the profile is DIR/clear or DIR/keyed.
  * prints one line a run: milliseconds. */
 #include "config.h"
+#include "benchprofile.h"
 #include "photo.h"
 #include "store.h"
 
@@ -80,12 +82,11 @@ int main(int argc, char **argv)
 		}
 	}
 	snprintf(profile, sizeof profile, "%s/%s", dir, argv[3]);
-	static const unsigned char key[32] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	static const char password[] = "bench-save-1";
+	bool keyed = strcmp(argv[3], "keyed") == 0;
 	struct store *s;
-	enum store_status st = strcmp(argv[3], "keyed") == 0
-		? store_open_keyed(profile, key, &s, err, sizeof err)
-		: store_open(profile, &s, err, sizeof err);
-	if (st != STORE_OK) {
+	if ((keyed && !bench_profile_set_password(profile, password, err, sizeof err))
+		|| bench_profile_open(profile, keyed ? password : NULL, &s, err, sizeof err) != STORE_OK) {
 		fprintf(stderr, "savebench: %s\n", err);
 		return 1;
 	}
