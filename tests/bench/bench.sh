@@ -15,6 +15,8 @@
 #   BENCH_LINK_PHOTOS=6     photos (of 2 MB) uploaded through the slow link
 #   BENCH_LINK_RUNS=3       runs of that pair (each run is about 50 s a side)
 #   BENCH_OPERATORS=1204    operators syncing at once
+#   BENCH_CITY_OPERATORS=10000  operators syncing at once against two server
+#                           processes on PostgreSQL (load-pg)
 #   BENCH_ONLY="import lookup ..."  run only these groups (see ALL_GROUPS below;
 #                           keyed: import and lookup in an encrypted profile)
 #   BENCH_DATA=DIR          where the data goes (default bench-data/ here)
@@ -29,7 +31,8 @@ UPLOAD_PHOTOS=${BENCH_UPLOAD_PHOTOS:-201}
 LINK_PHOTOS=${BENCH_LINK_PHOTOS:-6}
 LINK_RUNS=${BENCH_LINK_RUNS:-3}
 OPERATORS=${BENCH_OPERATORS:-1204}
-ALL_GROUPS="import sync lookup keyed startup memory photo copy save preview upload link typing keys load"
+CITY_OPERATORS=${BENCH_CITY_OPERATORS:-10000}
+ALL_GROUPS="import sync lookup keyed startup memory photo copy save preview upload link typing keys load load-pg"
 ONLY=${BENCH_ONLY:-$ALL_GROUPS}
 BUILD=$top_builddir/bench-build
 DATA=${BENCH_DATA:-$top_builddir/bench-data}
@@ -1005,7 +1008,8 @@ bench_keys() {
 }
 
 # ---------------------------------------------------------------- load
-bench_load() {
+# the city's SQLite server with $OPERATORS operators, made once
+load_city() {
 	local srv=$DATA/server-city-$OPERATORS ops=$DATA/operators-$OPERATORS.txt
 	if [ ! -s "$srv/server.db" ] || [ ! -s "$ops" ]; then
 		say "load: a city server with $OPERATORS operators (made once; Argon2id makes this slow)"
@@ -1024,6 +1028,11 @@ bench_load() {
 		done < "$ops.tmp"
 		mv "$ops.tmp" "$ops"
 	fi
+}
+
+bench_load() {
+	local srv=$DATA/server-city-$OPERATORS ops=$DATA/operators-$OPERATORS.txt
+	load_city || return
 	ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 	local a=$TMP/load
 	: > "$a"
@@ -1044,17 +1053,7 @@ bench_load() {
 			--first-logins "first-$run-$$" --max-seconds 900 >> "$fl" 2>> "$TMP/last.err"
 	done
 	server_stop
-	if [ ! -s "$a" ]; then
-		na "sigacor-server, $OPERATORS operators syncing at once" "the load driver failed" "—" "no errors; p99 < 500 ms"
-		return
-	fi
-	read -r rps lo hi < <(stats "$a" 5)
-	read -r p99 plo phi < <(stats "$a" 7)
-	local errs; errs=$(awk '{ s += $3 } END { print s + 0 }' "$a")
-	row "sigacor-server, $OPERATORS operators syncing at once: records a second" "$(fmt "$rps" 0)" "$(spread x "$lo" "$hi" 0)" \
-		"—" "" "no errors" "$( [ "$errs" = 0 ] && echo met || echo "MISSED ($errs errors)")"
-	row "sigacor-server, $OPERATORS operators syncing at once: p99 latency (ms)" "$(fmt "$p99" 1)" "$(spread x "$plo" "$phi" 1)" \
-		"—" "" "< 500 ms" "$(verdict "$p99" "<" 500)"
+	load_rows "sigacor-server, $OPERATORS operators syncing at once" "$a" 500 ""
 	if [ -s "$fl" ]; then
 		read -r fs flo fhi < <(stats "$fl" 2)
 		local ferrs fretries; ferrs=$(awk '{ s += $4 } END { print s + 0 }' "$fl")
@@ -1064,6 +1063,170 @@ bench_load() {
 			"$( [ "$ferrs" = 0 ] && verdict "$fs" "<=" 600 || echo "MISSED ($ferrs errors)")"
 		say "first logins: $fretries told 503 and came back after Retry-After (all runs)"
 	fi
+}
+
+# ---------------------------------------------------------------- load on PostgreSQL
+# A PostgreSQL 15 cluster of the benchmarks in $DATA/pg (made once, kept):
+# Debian's defaults (fsync and synchronous_commit on), a Unix socket only.
+PG_BENCH=$DATA/pg
+pg_bench_start() {
+	. "$top_srcdir/tests/server/pg.sh"
+	PG_BIN=$(pg_bindir)
+	[ -n "$PG_BIN" ] || { say "PostgreSQL 15 is not installed"; return 1; }
+	if [ ! -d "$PG_BENCH/data" ]; then
+		mkdir -p "$PG_BENCH/data" "$PG_BENCH/run" && chmod 755 "$PG_BENCH"
+		[ "$(id -u)" -eq 0 ] && chown nobody "$PG_BENCH/data" "$PG_BENCH/run"
+		pg_as_owner "$PG_BIN/initdb" -D "$PG_BENCH/data" -U sigacor --auth=trust \
+			--encoding=UTF8 --locale=C.UTF-8 > "$TMP/initdb.log" 2>&1 || return 1
+	fi
+	pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_BENCH/data" -l "$PG_BENCH/run/log" -w -s \
+		-o "-c listen_addresses='' -c unix_socket_directories='$PG_BENCH/run' -c max_connections=300" \
+		start > /dev/null 2>&1 || pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_BENCH/data" status > /dev/null
+}
+pg_bench_stop() {
+	[ -n "${PG_BIN:-}" ] && pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_BENCH/data" -m fast -s stop > /dev/null 2>&1
+}
+pg_psql() {         # DATABASE [psql options...]
+	local db=$1; shift
+	"$PG_BIN/psql" -h "$PG_BENCH/run" -U sigacor -d "$db" -AtqX -v ON_ERROR_STOP=1 "$@"
+}
+# pg_folder DIR DATABASE: a data folder on a fresh database (dropped first)
+pg_folder() {
+	rm -rf "$1"
+	"$PG_BIN/dropdb" -h "$PG_BENCH/run" -U sigacor --if-exists "$2" && \
+		"$PG_BIN/createdb" -h "$PG_BENCH/run" -U sigacor "$2" && \
+		"$SERVER" use-postgresql "postgresql:///$2?host=$PG_BENCH/run&user=sigacor" --data "$1" > /dev/null
+}
+
+# the SQLite city's operators (their Argon2id hashes) and registry on PostgreSQL
+pg_city() {
+	local srv=$DATA/server-city-pg-$OPERATORS db=city$OPERATORS
+	[ -f "$srv/database" ] && [ -f "$srv/.made" ] && return 0
+	say "load-pg: the city of $OPERATORS operators on PostgreSQL (made once)"
+	pg_folder "$srv" "$db" && "$SERVER" import-residents "$CSV" --data "$srv" > /dev/null 2>&1 || return 1
+	sqlite3 -csv "$DATA/server-city-$OPERATORS/server.db" \
+		"SELECT id, name, pwhash, disabled, created_at FROM operators" \
+		| pg_psql "$db" -c "\\copy operators(id, name, pwhash, disabled, created_at) FROM STDIN CSV" || return 1
+	sqlite3 -csv "$DATA/server-city-$OPERATORS/server.db" "SELECT operator_id, kelurahan FROM operator_kelurahan" \
+		| pg_psql "$db" -c "\\copy operator_kelurahan FROM STDIN CSV" || return 1
+	pg_psql "$db" -c "SELECT setval(pg_get_serial_sequence('operators', 'id'), max(id)) FROM operators" > /dev/null
+	touch "$srv/.made"
+}
+
+# CITY_OPERATORS operators (one password hash for all) whose tokens are
+# stored as a login stores them: the burst, not 10,000 Argon2id, is measured
+pg_big_city() {
+	local srv=$DATA/server-city-pg-$CITY_OPERATORS db=city$CITY_OPERATORS
+	local ops=$DATA/operators-$CITY_OPERATORS.txt tok=$DATA/tokens-pg-$CITY_OPERATORS.txt
+	[ -f "$srv/.made" ] && [ -s "$ops" ] && [ -s "$tok" ] && return 0
+	say "load-pg: the city of $CITY_OPERATORS operators on PostgreSQL (made once)"
+	pg_folder "$srv" "$db" && "$SERVER" import-residents "$CSV" --data "$srv" > /dev/null 2>&1 || return 1
+	local hash; hash=$(sqlite3 "$DATA/server-city-$OPERATORS/server.db" "SELECT pwhash FROM operators LIMIT 1")
+	awk -v n="$CITY_OPERATORS" '{ k[NR - 1] = $1; v[NR - 1] = $2 }
+		END { for (i = 0; i < n; i++) printf "kota%05d %s %s\n", i, k[i % NR], v[i % NR] }' \
+		"$TMP/kel-nik.txt" > "$ops"
+	awk '{ printf "%s tok-%s-%s\n", $1, $1, substr($3, 13) }' "$ops" > "$tok"
+	awk -v h="$hash" '{ printf "%s,\"%s\"\n", $1, h }' "$ops" \
+		| pg_psql "$db" -c "\\copy operators(name, pwhash) FROM STDIN CSV" \
+		-c "UPDATE operators SET created_at = 0" || return 1
+	awk '{ print $1 "," $2 }' "$ops" | pg_psql "$db" \
+		-c "CREATE TEMP TABLE k(name text, kelurahan text)" -c "\\copy k FROM STDIN CSV" \
+		-c "INSERT INTO operator_kelurahan SELECT o.id, k.kelurahan FROM k JOIN operators o USING (name)" || return 1
+	awk '{ print $1 "," $2 }' "$tok" | pg_psql "$db" \
+		-c "CREATE TEMP TABLE t(name text, token text)" -c "\\copy t FROM STDIN CSV" \
+		-c "INSERT INTO tokens(hash, operator_id, device, created_at, last_used_at)
+			SELECT encode(sha256(convert_to(t.token, 'UTF8')), 'hex'), o.id, 'bench', 0, 0
+			FROM t JOIN operators o USING (name)" || return 1
+	touch "$srv/.made"
+}
+
+# pgbench's records a second for the inserts of one record (the record,
+# its three photos, its feed entry; the progress trigger fires as for the
+# server) on a fresh database of the same schema: the anchor
+pgbench_anchor() {         # OUT
+	pg_folder "$DATA/anchor-folder" anchor || return 1
+	pg_psql anchor -c "INSERT INTO operators(name, pwhash, created_at) VALUES ('a', 'x', 0)" || return 1
+	cat > "$TMP/anchor.sql" <<'SQL'
+WITH v AS (INSERT INTO verifications(id, operator_id, device, body_sha256, body, nik, kk, name,
+	address, kelurahan, in_registry, decision, reason, reason_text, notes, lat, lon,
+	coord_source, coord_reason, supersedes, created_at, finalised_at, received_at, flags,
+	first_status, first_response)
+	VALUES (gen_random_uuid()::text, 1, 'bench', md5(random()::text), repeat('x', 1400),
+	'3671015503850002', '3671011503120001', 'Warga Uji', 'Jl. Kenanga No. 12', '36.71.01.1001',
+	1, 'layak', '', '', '', -6.17, 106.63, 'exif', '', '', 0, 0, 0, 0, 201, repeat('y', 200))
+	RETURNING id, operator_id),
+p AS (INSERT INTO verification_photos(verification_id, kind, sha256, size, taken_at)
+	SELECT v.id, k.kind, md5(random()::text), 1000000, '' FROM v,
+	(VALUES ('ktp'), ('kk'), ('rumah')) AS k(kind))
+INSERT INTO changes(verification_id, operator_id) SELECT id, operator_id FROM v;
+SQL
+	"$PG_BIN/pgbench" -h "$PG_BENCH/run" -U sigacor -n -f "$TMP/anchor.sql" -c 16 -j 2 -T 20 anchor \
+		2> /dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1 >> "$1"
+}
+
+bench_load_pg() {
+	local fig="sigacor-server on PostgreSQL"
+	if ! pg_bench_start; then
+		na "$fig" "PostgreSQL did not start (see $PG_BENCH/run/log)" "" "p99 < 500 ms"
+		return
+	fi
+	load_city && pg_city || { na "$fig" "setup failed" "" ""; pg_bench_stop; return; }
+	ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+	local srv=$DATA/server-city-pg-$OPERATORS a=$TMP/load-pg anchor=$TMP/pgbench
+	: > "$a"; : > "$anchor"
+	say "load-pg: $RUNS runs of $OPERATORS operators syncing at once, and pgbench's anchor"
+	for _ in $(seq "$RUNS"); do
+		server_start "$srv" || break
+		"$B/loadgen" --port "$PORT" --operators "$DATA/operators-$OPERATORS.txt" --password "$PW" \
+			--tokens "$DATA/tokens-pg-$OPERATORS.txt" --max-seconds 300 >> "$a" 2>> "$TMP/last.err"
+		server_stop
+		pgbench_anchor "$anchor"
+	done
+	load_rows "$fig, $OPERATORS operators syncing at once" "$a" 500 "$anchor"
+	# a city of CITY_OPERATORS against two processes
+	local big=$DATA/server-city-pg-$CITY_OPERATORS b=$TMP/load-pg-big
+	: > "$b"
+	if pg_big_city; then
+		say "load-pg: $RUNS runs of $CITY_OPERATORS operators against two server processes"
+		for _ in $(seq "$RUNS"); do
+			server_start "$big" || break
+			local p1=$PORT pid1=$SERVER_PID
+			server_start "$big" || { kill "$pid1"; break; }
+			"$B/loadgen" --port "$p1,$PORT" --operators "$DATA/operators-$CITY_OPERATORS.txt" \
+				--password "$PW" --tokens "$DATA/tokens-pg-$CITY_OPERATORS.txt" --max-seconds 600 \
+				>> "$b" 2>> "$TMP/last.err"
+			server_stop; kill "$pid1"; wait "$pid1" 2>/dev/null
+		done
+		load_rows "$fig, two processes, $CITY_OPERATORS operators syncing at once" "$b" 1000 ""
+	else
+		na "$fig, two processes, $CITY_OPERATORS operators" "setup failed" "" "p99 < 1 s"
+	fi
+	pg_bench_stop
+}
+
+# load_rows FIGURE FILE P99_GOAL_MS ANCHOR_FILE: loadgen's figures as rows
+load_rows() {
+	if [ ! -s "$2" ]; then
+		na "$1" "the load driver failed" "—" "no errors; p99 < $3 ms"
+		return
+	fi
+	local rps lo hi p99 plo phi errs
+	read -r rps lo hi < <(stats "$2" 5)
+	read -r p99 plo phi < <(stats "$2" 7)
+	errs=$(awk '{ s += $3 } END { print s + 0 }' "$2")
+	if [ -n "$4" ] && [ -s "$4" ]; then
+		local tps tlo thi
+		read -r tps tlo thi < <(stats "$4" 1)
+		local r; r=$(ratio "$rps" "$tps")
+		row "$1: records a second" "$(fmt "$rps" 0)" "$(spread x "$lo" "$hi" 0)" \
+			"pgbench, the same inserts: $(fmt "$tps" 0)/s" "$r" "≥ 0.50× pgbench, no errors" \
+			"$( [ "$errs" = 0 ] && verdict "${r%×}" ">=" 0.5 || echo "MISSED ($errs errors)")"
+	else
+		row "$1: records a second" "$(fmt "$rps" 0)" "$(spread x "$lo" "$hi" 0)" \
+			"—" "" "no errors" "$( [ "$errs" = 0 ] && echo met || echo "MISSED ($errs errors)")"
+	fi
+	row "$1: p99 latency (ms)" "$(fmt "$p99" 1)" "$(spread x "$plo" "$phi" 1)" \
+		"—" "" "< $3 ms" "$(verdict "$p99" "<" "$3")"
 }
 
 # ---------------------------------------------------------------- main
@@ -1099,6 +1262,7 @@ want link && bench_cut
 want typing && bench_typing
 want keys && bench_keys
 want load && bench_load
+want load-pg && bench_load_pg
 echo
 print_table
 exit 0

@@ -1,7 +1,9 @@
 /* loadgen: the whole city syncing at once against a sigacor-server on
  * 127.0.0.1, for the benchmarks.
- *   loadgen --port PORT --operators FILE --password PW --tokens FILE
+ *   loadgen --port PORT[,PORT...] --operators FILE --password PW --tokens FILE
  *           [--photo-kb N] [--max-seconds S]
+ * (with several ports, one per server process, operator i talks to the
+ * (i mod n)-th, as nginx spreads clerks over the processes)
  * FILE has one operator a line: "NAME KELURAHAN NIK" (a resident of that
  * kelurahan).  First every operator is logged in (a few at a time; tokens
  * are kept in --tokens and reused while the server accepts them, since a
@@ -34,7 +36,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#define MAX_OPS 5000
+#define MAX_OPS 20000
+#define MAX_PORTS 8
 #define PHOTOS 3
 
 enum step { S_ME, S_RESIDENTS, S_CANDIDATES, S_HEAD, S_PUT_BLOB, S_RECORD, S_CHANGES, S_DONE };
@@ -59,7 +62,25 @@ struct op {
 
 static struct op *ops;
 static int nops;
-static int port;
+static int ports[MAX_PORTS], nports;     /* server processes: operator i uses i % nports */
+#define port ports[0]                   /* logins: any process answers */
+
+static int op_port(const struct op *o)
+{
+	return ports[(o - ops) % nports];
+}
+
+/* "P" or "P1,P2,...": the server processes' ports */
+static void read_ports(const char *list)
+{
+	nports = 0;
+	for (const char *p = list; p != NULL && *p != '\0' && nports < MAX_PORTS;) {
+		ports[nports++] = atoi(p);
+		p = strchr(p, ',');
+		if (p != NULL)
+			p++;
+	}
+}
 static long errors, requests, records;
 static double *lat_ms;
 static size_t nlat, caplat;
@@ -151,17 +172,17 @@ static void request(struct op *o, CURLM *multi)
 	curl_easy_setopt(o->easy, CURLOPT_PRIVATE, o);
 	switch (o->step) {
 	case S_ME:
-		snprintf(url, sizeof url, "%s:%d/api/v1/me", base, port);
+		snprintf(url, sizeof url, "%s:%d/api/v1/me", base, op_port(o));
 		break;
 	case S_RESIDENTS:
-		snprintf(url, sizeof url, "%s:%d/api/v1/residents?limit=0", base, port);
+		snprintf(url, sizeof url, "%s:%d/api/v1/residents?limit=0", base, op_port(o));
 		break;
 	case S_CANDIDATES:
-		snprintf(url, sizeof url, "%s:%d/api/v1/candidates?limit=1000", base, port);
+		snprintf(url, sizeof url, "%s:%d/api/v1/candidates?limit=1000", base, op_port(o));
 		break;
 	case S_HEAD:
 	case S_PUT_BLOB:
-		snprintf(url, sizeof url, "%s:%d/api/v1/blobs/%s", base, port, o->sha[o->photo]);
+		snprintf(url, sizeof url, "%s:%d/api/v1/blobs/%s", base, op_port(o), o->sha[o->photo]);
 		if (o->step == S_HEAD) {
 			curl_easy_setopt(o->easy, CURLOPT_NOBODY, 1L);
 			break;
@@ -169,12 +190,12 @@ static void request(struct op *o, CURLM *multi)
 		put_body(o, "Content-Type: image/jpeg", o->blob[o->photo], o->blob_len);
 		break;
 	case S_RECORD:
-		snprintf(url, sizeof url, "%s:%d/api/v1/verifications/%s", base, port, o->uuid);
+		snprintf(url, sizeof url, "%s:%d/api/v1/verifications/%s", base, op_port(o), o->uuid);
 		put_body(o, "Content-Type: application/json", (const unsigned char *)o->body,
 			strlen(o->body));
 		break;
 	case S_CHANGES:
-		snprintf(url, sizeof url, "%s:%d/api/v1/verifications/changes?limit=1000", base, port);
+		snprintf(url, sizeof url, "%s:%d/api/v1/verifications/changes?limit=1000", base, op_port(o));
 		break;
 	case S_DONE:
 		return;
@@ -422,7 +443,7 @@ int main(int argc, char **argv)
 	double max_seconds = 300;
 	for (int i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--port") == 0)
-			port = atoi(argv[i + 1]);
+			read_ports(argv[i + 1]);
 		else if (strcmp(argv[i], "--operators") == 0)
 			opsfile = argv[i + 1];
 		else if (strcmp(argv[i], "--password") == 0)
