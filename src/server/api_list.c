@@ -227,6 +227,13 @@ static bool read_list(sdb *db, const struct list_query *q, const struct session 
 		page->residents = items;
 	else
 		page->candidates = items;
+	if (limit == 0) {
+		/* the total only (has the registry changed?): no page to read */
+		page->has_more = total > 0;
+		if (page->has_more)
+			format_list_cursor(q->prefix, from, page->next_cursor, sizeof page->next_cursor);
+		return true;
+	}
 	if (sdb_prepare(db, q->page_sql, -1, &st, NULL) != SDB_OK)
 		return false;
 	sdb_bind_int64(st, 1, s->operator_id);
@@ -247,8 +254,6 @@ static bool read_list(sdb *db, const struct list_query *q, const struct session 
 	sdb_finalize(st);
 	if (rc != SDB_ROW && rc != SDB_DONE)
 		return false;
-	if (limit == 0)
-		page->has_more = page->total > 0;
 	if (page->has_more)
 		format_list_cursor(q->prefix, &last, page->next_cursor, sizeof page->next_cursor);
 	return true;

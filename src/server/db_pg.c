@@ -189,8 +189,11 @@ sdb *db_pg_open(const char *conninfo, int version)
 	if (db == NULL)
 		return NULL;
 	/* a writer waits this long for another's lock, then the client hears
-	 * "busy" (as SQLite's busy timeout); notices stay out of the log */
-	if (!db_exec(db, "SET lock_timeout = '10s'; SET client_min_messages = warning")
+	 * "busy" (as SQLite's busy timeout); notices stay out of the log; the
+	 * server's queries are short: a parallel worker (a process started for
+	 * one query) or JIT compilation costs more than the query */
+	if (!db_exec(db, "SET lock_timeout = '10s'; SET client_min_messages = warning;"
+		"SET max_parallel_workers_per_gather = 0; SET jit = off")
 		|| !pg_migrate(db, version)) {
 		sdb_close(db);
 		return NULL;

@@ -137,7 +137,11 @@ static bool refresh_group(sdb *db, const char *group_sql, const char *value, enu
 	sdb_bind_text(st, 3, new_id, -1, SDB_STATIC);
 	if (!step_done(st))
 		return false;
-	snprintf(sql, sizeof sql, "UPDATE verifications SET flags = flags | ?2 WHERE %s", group_sql);
+	/* only the records without the flag: PostgreSQL writes a new version of
+	 * every row an UPDATE names, changed or not (a NIK's hundredth record
+	 * rewrote ninety-nine) */
+	snprintf(sql, sizeof sql, "UPDATE verifications SET flags = flags | ?2 WHERE %s "
+		"AND (flags & ?2) = 0", group_sql);
 	if (sdb_prepare(db, sql, -1, &st, NULL) != SDB_OK)
 		return false;
 	sdb_bind_text(st, 1, value, -1, SDB_STATIC);

@@ -1126,9 +1126,8 @@ pg_big_city() {
 		END { for (i = 0; i < n; i++) printf "kota%05d %s %s\n", i, k[i % NR], v[i % NR] }' \
 		"$TMP/kel-nik.txt" > "$ops"
 	awk '{ printf "%s tok-%s-%s\n", $1, $1, substr($3, 13) }' "$ops" > "$tok"
-	awk -v h="$hash" '{ printf "%s,\"%s\"\n", $1, h }' "$ops" \
-		| pg_psql "$db" -c "\\copy operators(name, pwhash) FROM STDIN CSV" \
-		-c "UPDATE operators SET created_at = 0" || return 1
+	awk -v h="$hash" '{ printf "%s,\"%s\",0\n", $1, h }' "$ops" \
+		| pg_psql "$db" -c "\\copy operators(name, pwhash, created_at) FROM STDIN CSV" || return 1
 	awk '{ print $1 "," $2 }' "$ops" | pg_psql "$db" \
 		-c "CREATE TEMP TABLE k(name text, kelurahan text)" -c "\\copy k FROM STDIN CSV" \
 		-c "INSERT INTO operator_kelurahan SELECT o.id, k.kelurahan FROM k JOIN operators o USING (name)" || return 1
