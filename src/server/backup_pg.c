@@ -86,6 +86,34 @@ bool backup_pg_readable(const char *dir)
 	return run_tool(argv, -1);
 }
 
+struct named_photo {
+	char sha256[65];
+	long long size;
+};
+
+static int cmp_photo(const void *a, const void *b)
+{
+	const struct named_photo *x = a, *y = b;
+	int c = strcmp(x->sha256, y->sha256);
+	return c != 0 ? c : (x->size > y->size) - (x->size < y->size);
+}
+
+static bool add_photo(struct named_photo **list, size_t *n, size_t *cap, const char *sha256,
+	long long size)
+{
+	if (*n == *cap) {
+		size_t more = *cap > 0 ? *cap * 2 : 1024;
+		struct named_photo *bigger = realloc(*list, more * sizeof **list);
+		if (bigger == NULL)
+			return false;
+		*list = bigger;
+		*cap = more;
+	}
+	snprintf((*list)[*n].sha256, sizeof (*list)[*n].sha256, "%s", sha256);
+	(*list)[(*n)++].size = size;
+	return true;
+}
+
 /* the COPY lines of verification_photos in the dump: id, kind, sha256, size, ... */
 bool backup_pg_photos(const char *dir, bool (*each)(const char *sha256, long long size, void *ctx),
 	void *ctx)
@@ -103,6 +131,8 @@ bool backup_pg_photos(const char *dir, bool (*each)(const char *sha256, long lon
 	rewind(rows);
 	char line[8192];
 	bool in_copy = false;
+	struct named_photo *list = NULL;
+	size_t n = 0, cap = 0;
 	while (ok && fgets(line, sizeof line, rows) != NULL) {
 		if (!in_copy) {
 			in_copy = strncmp(line, "COPY ", 5) == 0;
@@ -118,9 +148,17 @@ bool backup_pg_photos(const char *dir, bool (*each)(const char *sha256, long lon
 			if (p != NULL)
 				*p++ = '\0';
 		}
-		ok = field[3] != NULL && each(field[2], strtoll(field[3], NULL, 10), ctx);
+		ok = field[3] != NULL && strlen(field[2]) < sizeof list[0].sha256
+			&& add_photo(&list, &n, &cap, field[2], strtoll(field[3], NULL, 10));
 	}
 	fclose(rows);
+	/* each photo once, however many records name it (as SQLite's DISTINCT) */
+	if (n > 0)
+		qsort(list, n, sizeof *list, cmp_photo);
+	for (size_t i = 0; ok && i < n; i++)
+		if (i == 0 || cmp_photo(&list[i - 1], &list[i]) != 0)
+			ok = each(list[i].sha256, list[i].size, ctx);
+	free(list);
 	return ok;
 }
 
