@@ -8,7 +8,6 @@
 #include "config.h"
 #include "server.h"
 #include "admin_int.h"
-#include "common.h"
 #include "sdb.h"
 
 #include <errno.h>
@@ -185,7 +184,7 @@ static bool database_empty(const char *conninfo)
 
 bool backup_pg_restore(const char *from_dir, const char *conninfo, const char *to_dir)
 {
-	char path[4096], info[4096];
+	char path[4096];
 	if (!dump_path(from_dir, path, sizeof path) || !database_empty(conninfo))
 		return false;
 	const char *argv[] = { "pg_restore", "--no-owner", "--single-transaction", "--exit-on-error",
@@ -194,9 +193,5 @@ bool backup_pg_restore(const char *from_dir, const char *conninfo, const char *t
 		fprintf(stderr, "sigacor-server: %s\n", _("pg_restore gagal; tidak ada yang dipulihkan"));
 		return false;
 	}
-	int n = snprintf(info, sizeof info, "%s/database", to_dir);
-	char line[4096];
-	int len = snprintf(line, sizeof line, "%s\n", conninfo);
-	return n > 0 && (size_t)n < sizeof info && len > 0 && (size_t)len < sizeof line
-		&& common_write_file(info, line, (size_t)len);
+	return db_pg_save_conninfo(to_dir, conninfo);
 }

@@ -349,12 +349,7 @@ static void pool_put(sdb *db)
 	if (!sdb_autocommit(db))
 		sdb_exec(db, "ROLLBACK", NULL);
 	pthread_mutex_lock(&pool.lock);
-	if (sdb_connection_lost(db)) {
-		/* PostgreSQL went away: the next borrower connects afresh */
-		sdb_close(db);
-		pool.n_open--;
-	} else
-		pool.idle[pool.n_idle++] = db;
+	pool.idle[pool.n_idle++] = db;      /* a lost one is closed when borrowed */
 	pthread_cond_signal(&pool.freed);
 	pthread_mutex_unlock(&pool.lock);
 }
@@ -491,7 +486,7 @@ static void *checkpointer(void *arg)
 		pthread_mutex_lock(&ckpt.lock);
 	}
 	pthread_mutex_unlock(&ckpt.lock);
-	sdb_sqlite_close_v2(db);
+	sdb_close(db);
 	return NULL;
 }
 
@@ -505,7 +500,7 @@ static void checkpointer_start(void)
 	ckpt.running = pthread_create(&ckpt.thread, NULL, checkpointer, db) == 0;
 	pthread_mutex_unlock(&ckpt.lock);
 	if (!ckpt.running)
-		sdb_sqlite_close_v2(db);
+		sdb_close(db);
 }
 
 /* the writer connection, opened on first use (with the connection held) */
@@ -645,11 +640,11 @@ void db_close_all(void)
 		pthread_join(ckpt.thread, NULL);
 	pthread_mutex_lock(&writer.lock);
 	if (writer.db != NULL)
-		sdb_sqlite_close_v2(writer.db);
+		sdb_close(writer.db);
 	writer.db = NULL;
 	pthread_mutex_unlock(&writer.lock);
 	pthread_mutex_lock(&pool.lock);
 	while (pool.n_idle > 0)
-		sdb_sqlite_close_v2(pool.idle[--pool.n_idle]);
+		sdb_close(pool.idle[--pool.n_idle]);
 	pthread_mutex_unlock(&pool.lock);
 }

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "server.h"
 #include "sdb.h"
+#include "common.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -146,6 +147,19 @@ char *db_pg_conninfo(const char *dir)
 	if (info == NULL)
 		info = strdup("");
 	return info;
+}
+
+bool db_pg_save_conninfo(const char *dir, const char *conninfo)
+{
+	char path[4096], line[4096];
+	int n = snprintf(path, sizeof path, "%s/database", dir);
+	int len = snprintf(line, sizeof line, "%s\n", conninfo);
+	if (n < 0 || (size_t)n >= sizeof path || len < 0 || (size_t)len >= sizeof line
+		|| !common_write_file(path, line, (size_t)len)) {
+		perror(path);
+		return false;
+	}
+	return true;
 }
 
 /* Created or brought to SCHEMA_VERSION in one transaction; several

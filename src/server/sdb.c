@@ -59,3 +59,4 @@ int sdb_close(sdb *db)
 }
 
 const char *sdb_backend_name(const sdb *db) { return db->be->name; }
+bool sdb_is_postgresql(const sdb *db) { return db->be->postgresql; }

@@ -91,7 +91,6 @@ enum {
 	SDB_SQLITE_OPEN_NOMUTEX = 0x8000,
 };
 int sdb_sqlite_open(const char *path, sdb **db, int flags);
-int sdb_sqlite_close_v2(sdb *db);
 int sdb_sqlite_busy_timeout(sdb *db, int ms);
 /* one WAL hook per process (the writer's): fn is called after each commit */
 void sdb_sqlite_wal_hook(sdb *db, int (*fn)(void *ctx, sdb *db, const char *name, int pages),

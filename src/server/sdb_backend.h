@@ -8,6 +8,7 @@
 
 struct sdb_backend {
 	const char *name;               /* "SQLite", "PostgreSQL": for messages */
+	bool postgresql;                /* the dialect's few differences (doc/STORAGE.md) */
 	int (*prepare)(sdb *db, const char *sql, int len, sdb_stmt **st, const char **tail);
 	int (*bind_text)(sdb_stmt *st, int i, const char *s, int len, enum sdb_lifetime life);
 	int (*bind_blob)(sdb_stmt *st, int i, const void *p, int len, enum sdb_lifetime life);

@@ -121,7 +121,9 @@ static int pg_result_code(struct pg *db, PGresult *res)
 static char *rewrite_placeholders(const char *sql, size_t len, int *count,
 	bool used[PG_MAX_PARAMS])
 {
-	char *out = malloc(len * 2 + 1);        /* "?" becomes at most "$NNN" */
+	/* "?N" stays as long; a bare "?" becomes at most "$128" (more
+	 * placeholders than PG_MAX_PARAMS stop the rewrite) */
+	char *out = malloc(len * 4 + 1);
 	if (out == NULL)
 		return NULL;
 	size_t o = 0;
@@ -144,8 +146,9 @@ static char *rewrite_placeholders(const char *sql, size_t len, int *count,
 				n = highest + 1;
 			if (n > highest)
 				highest = n;
-			if (n <= PG_MAX_PARAMS)
-				used[n - 1] = true;
+			if (n > PG_MAX_PARAMS)
+				break;          /* the caller refuses the statement */
+			used[n - 1] = true;
 			o += (size_t)sprintf(out + o, "$%d", n);
 		} else
 			out[o++] = c;
@@ -429,7 +432,7 @@ static int pg_exec(sdb *d, const char *sql, char **errmsg)
 
 bool sdb_connection_lost(sdb *d)
 {
-	if (!sdb_is_postgresql(d))
+	if (!d->be->postgresql)
 		return false;
 	/* an idle connection has nothing to read: a server that went away left
 	 * its goodbye (FATAL: terminating connection) or EOF on the socket */
@@ -467,7 +470,7 @@ static int pg_close(sdb *d)
 }
 
 static const struct sdb_backend pg_backend = {
-	.name = "PostgreSQL",
+	.name = "PostgreSQL", .postgresql = true,
 	.prepare = pg_prepare, .bind_text = pg_bind_text, .bind_blob = pg_bind_blob,
 	.bind_int64 = pg_bind_int64, .bind_double = pg_bind_double, .bind_null = pg_bind_null,
 	.step = pg_step, .reset = pg_reset, .finalize = pg_finalize,

@@ -96,16 +96,17 @@ static bool lite_autocommit(sdb *db) { return sqlite3_get_autocommit(DB(db)) != 
 static int lite_extended_errcode(sdb *db) { return sqlite3_extended_errcode(DB(db)); }
 static const char *lite_errmsg(sdb *db) { return sqlite3_errmsg(DB(db)); }
 
+/* closes once the last statement is finalized (a pool's thread may still
+ * hold one at shutdown) */
 static int lite_close(sdb *db)
 {
-	int rc = sqlite3_close(DB(db));
-	if (rc == SQLITE_OK)
-		free(db);
+	int rc = sqlite3_close_v2(DB(db));
+	free(db);
 	return rc;
 }
 
 static const struct sdb_backend lite_backend = {
-	.name = "SQLite",
+	.name = "SQLite", .postgresql = false,
 	.prepare = lite_prepare, .bind_text = lite_bind_text, .bind_blob = lite_bind_blob,
 	.bind_int64 = lite_bind_int64, .bind_double = lite_bind_double,
 	.bind_null = lite_bind_null, .step = lite_step, .reset = lite_reset,
@@ -115,8 +116,6 @@ static const struct sdb_backend lite_backend = {
 	.autocommit = lite_autocommit, .extended_errcode = lite_extended_errcode,
 	.errmsg = lite_errmsg, .close = lite_close,
 };
-
-bool sdb_is_postgresql(const sdb *db) { return db->be != &lite_backend; }
 
 /* as sqlite3_open_v2: *db is set (for its message) even when opening failed */
 int sdb_sqlite_open(const char *path, sdb **db, int flags)
@@ -132,19 +131,6 @@ int sdb_sqlite_open(const char *path, sdb **db, int flags)
 		return rc;
 	}
 	*db = &l->base;
-	return rc;
-}
-
-/* closes once the last statement is finalized (the pool's threads may
- * still hold one) */
-int sdb_sqlite_close_v2(sdb *db)
-{
-	if (db == NULL)
-		return SQLITE_OK;
-	if (sdb_is_postgresql(db))
-		return sdb_close(db);
-	int rc = sqlite3_close_v2(DB(db));
-	free(db);
 	return rc;
 }
 

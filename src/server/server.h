@@ -60,6 +60,8 @@ struct sdb *db_open(const char *dir);
 #define DB_PG_WRITE_LOCK "742402"
 #define DB_SCHEMA_VERSION 7         /* of both backends' schemas */
 char *db_pg_conninfo(const char *dir);
+/* DIR/database written whole (0600: it may hold a password) */
+bool db_pg_save_conninfo(const char *dir, const char *conninfo);
 /* connected, or NULL with libpq's reason on stderr */
 struct sdb *db_pg_connect(const char *conninfo);
 struct sdb *db_pg_open(const char *conninfo, int schema_version);
@@ -81,10 +83,11 @@ enum db_write_result db_write(bool (*fn)(struct sdb *db, void *ctx), void *ctx);
 void db_close_all(void);
 /* writes waiting for the writer now (for /metrics) */
 unsigned db_write_waiting(void);
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK; false on failure (busy after the
- * timeout, disk full...). */
+/* a write transaction (the write lock taken now: SQLite's BEGIN IMMEDIATE,
+ * PostgreSQL's advisory lock) / COMMIT / ROLLBACK; false on failure (busy
+ * after the timeout, disk full...). */
 bool db_begin(struct sdb *db);
-/* a read-only transaction whose queries all see one snapshot */
+/* a read transaction whose queries all see one snapshot */
 bool db_begin_read(struct sdb *db);
 bool db_commit(struct sdb *db);
 void db_rollback(struct sdb *db);

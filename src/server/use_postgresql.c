@@ -6,7 +6,6 @@
  * server processes share. */
 #include "config.h"
 #include "server.h"
-#include "common.h"
 #include "admin_int.h"
 #include "sdb.h"
 
@@ -45,13 +44,8 @@ int admin_use_postgresql(int argc, char **argv)
 	if (db == NULL)
 		return 1;
 	sdb_close(db);
-	snprintf(path, sizeof path, "%s/database", o.dir);
-	char line[4096];
-	int n = snprintf(line, sizeof line, "%s\n", o.arg);
-	if (n < 0 || (size_t)n >= sizeof line || !common_write_file(path, line, (size_t)n)) {
-		perror(path);
+	if (!db_pg_save_conninfo(o.dir, o.arg))
 		return 1;
-	}
 	printf(_("folder data %s memakai PostgreSQL (skema versi %d)\n"), o.dir, DB_SCHEMA_VERSION);
 	return 0;
 }
