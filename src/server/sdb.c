@@ -2,7 +2,9 @@
  * statement (sdb_backend.h). */
 #include "sdb_backend.h"
 
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 int sdb_prepare(sdb *db, const char *sql, int len, sdb_stmt **st, const char **tail)
 {
@@ -60,3 +62,23 @@ int sdb_close(sdb *db)
 
 const char *sdb_backend_name(const sdb *db) { return db->be->name; }
 bool sdb_is_postgresql(const sdb *db) { return db->be->postgresql; }
+
+static uint32_t hash_sql(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+void *sdb_cache_slot(void *table, size_t n, size_t stride, const char *sql, size_t len)
+{
+	uint32_t h = hash_sql(sql, len);
+	for (size_t probe = 0; probe < n; probe++) {
+		char *entry = (char *)table + ((h + probe) % n) * stride;
+		const char *text = *(char **)entry;
+		if (text == NULL || (strncmp(text, sql, len) == 0 && text[len] == '\0'))
+			return entry;
+	}
+	return NULL;
+}

@@ -6,6 +6,8 @@
 
 #include "sdb.h"
 
+#include <stddef.h>
+
 struct sdb_backend {
 	const char *name;               /* "SQLite", "PostgreSQL": for messages */
 	bool postgresql;                /* the dialect's few differences (doc/STORAGE.md) */
@@ -33,5 +35,12 @@ struct sdb_backend {
 
 struct sdb { const struct sdb_backend *be; };
 struct sdb_stmt { const struct sdb_backend *be; };
+
+/* A connection's statement cache (both backends keep one: a statement is
+ * parsed once per connection, not once per request): an open-addressed
+ * table of n entries, stride bytes apart, each starting with its SQL text
+ * (char *, NULL when the entry is free).  Gives sql's entry, or the free
+ * one it would take; NULL when the table is full. */
+void *sdb_cache_slot(void *table, size_t n, size_t stride, const char *sql, size_t len);
 
 #endif

@@ -34,7 +34,7 @@
 #define PG_NUMERICOID 1700
 
 struct pg_cached {
-	char *sql;                      /* as the caller wrote it */
+	char *sql;                      /* as the caller wrote it (first: sdb_cache_slot) */
 	int params;
 	unsigned name;
 };
@@ -160,24 +160,10 @@ static char *rewrite_placeholders(const char *sql, size_t len, int *count,
 
 /* ---- the statement cache of a connection */
 
-static uint32_t hash_sql(const char *s, size_t len)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
 /* the slot of sql: its entry, or the empty slot it would take (NULL: full) */
 static struct pg_cached *cache_slot(struct pg *db, const char *sql, size_t len)
 {
-	uint32_t h = hash_sql(sql, len);
-	for (unsigned probe = 0; probe < PG_CACHE_SLOTS; probe++) {
-		struct pg_cached *c = &db->cache[(h + probe) % PG_CACHE_SLOTS];
-		if (c->sql == NULL || (strncmp(c->sql, sql, len) == 0 && c->sql[len] == '\0'))
-			return c;
-	}
-	return NULL;
+	return sdb_cache_slot(db->cache, PG_CACHE_SLOTS, sizeof db->cache[0], sql, len);
 }
 
 static bool cache_add(struct pg *db, struct pg_cached *c, const char *sql, size_t len)

@@ -1,5 +1,8 @@
 /* sdb_sqlite: the SQLite backend of sdb.h, a thin pass-through (the codes
- * are SQLite's); a connection and a statement wrap SQLite's own. */
+ * are SQLite's); a connection and a statement wrap SQLite's own.  A
+ * connection keeps the statements it prepared, by their SQL text: parsing
+ * took a quarter of the server's CPU in a city's sync burst when every
+ * request prepared its statements afresh (doc/BENCHMARKS.md). */
 #include "config.h"
 #include "sdb_backend.h"
 
@@ -22,8 +25,24 @@ static_assert(SDB_SQLITE_OPEN_READONLY == SQLITE_OPEN_READONLY
 	&& SDB_SQLITE_OPEN_CREATE == SQLITE_OPEN_CREATE
 	&& SDB_SQLITE_OPEN_NOMUTEX == SQLITE_OPEN_NOMUTEX, "open flags are SQLite's");
 
-struct lite { struct sdb base; sqlite3 *h; };
-struct lite_stmt { struct sdb_stmt base; sqlite3_stmt *h; };
+#define LITE_CACHE_SLOTS 256         /* distinct statements a connection keeps */
+
+struct lite_stmt;
+struct lite_cached {
+	char *sql;                      /* as the caller wrote it (first: sdb_cache_slot) */
+	sqlite3_stmt *h;
+	struct lite_stmt *lent;         /* the caller's handle on it, NULL when idle */
+};
+struct lite {
+	struct sdb base;
+	sqlite3 *h;
+	struct lite_cached cache[LITE_CACHE_SLOTS];
+};
+struct lite_stmt {
+	struct sdb_stmt base;
+	sqlite3_stmt *h;
+	struct lite_cached *slot;       /* NULL: finalized for good when done */
+};
 
 #define DB(d) (((struct lite *)(d))->h)
 #define ST(s) (((struct lite_stmt *)(s))->h)
@@ -31,20 +50,51 @@ struct lite_stmt { struct sdb_stmt base; sqlite3_stmt *h; };
 
 static const struct sdb_backend lite_backend;
 
-static int lite_prepare(sdb *db, const char *sql, int len, sdb_stmt **st, const char **tail)
+static int lite_stmt_new(sqlite3_stmt *h, struct lite_cached *slot, sdb_stmt **st)
 {
 	struct lite_stmt *s = malloc(sizeof *s);
 	if (s == NULL)
 		return SQLITE_NOMEM;
-	int rc = sqlite3_prepare_v2(DB(db), sql, len, &s->h, tail);
-	if (rc != SQLITE_OK || s->h == NULL) {
-		sqlite3_finalize(s->h);
-		free(s);
-		return rc != SQLITE_OK ? rc : SQLITE_MISUSE;   /* an empty statement */
-	}
 	s->base.be = &lite_backend;
+	s->h = h;
+	s->slot = slot;
+	if (slot != NULL)
+		slot->lent = s;
 	*st = &s->base;
 	return SQLITE_OK;
+}
+
+/* sql's statement from the cache, or a new one the cache keeps when it
+ * has room; one already lent (the same SQL twice at once) or a script
+ * read statement by statement (tail asked) is prepared apart */
+static int lite_prepare(sdb *db, const char *sql, int len, sdb_stmt **st, const char **tail)
+{
+	struct lite *l = (struct lite *)db;
+	struct lite_cached *c = NULL;
+	if (tail == NULL) {
+		size_t n = len < 0 ? strlen(sql) : (size_t)len;
+		c = sdb_cache_slot(l->cache, LITE_CACHE_SLOTS, sizeof l->cache[0], sql, n);
+		if (c != NULL && c->lent != NULL)
+			c = NULL;
+		if (c != NULL && c->sql != NULL)
+			return lite_stmt_new(c->h, c, st);
+		if (c != NULL && (c->sql = strndup(sql, n)) == NULL)
+			c = NULL;
+	}
+	sqlite3_stmt *h = NULL;
+	int rc = sqlite3_prepare_v2(DB(db), sql, len, &h, tail);
+	if (rc == SQLITE_OK && h == NULL)
+		rc = SQLITE_MISUSE;     /* an empty statement */
+	if (rc == SQLITE_OK && c != NULL)
+		c->h = h;
+	if (rc == SQLITE_OK && (rc = lite_stmt_new(h, c, st)) == SQLITE_OK)
+		return SQLITE_OK;
+	sqlite3_finalize(h);
+	if (c != NULL) {
+		free(c->sql);
+		*c = (struct lite_cached){ NULL, NULL, NULL };
+	}
+	return rc;
 }
 
 static int lite_bind_text(sdb_stmt *st, int i, const char *s, int len, enum sdb_lifetime life)
@@ -63,10 +113,20 @@ static int lite_bind_null(sdb_stmt *st, int i) { return sqlite3_bind_null(ST(st)
 static int lite_step(sdb_stmt *st) { return sqlite3_step(ST(st)); }
 static int lite_reset(sdb_stmt *st) { return sqlite3_reset(ST(st)); }
 
+/* a cached statement goes back to its connection, reset and unbound
+ * (its read snapshot ends as with sqlite3_finalize) */
 static int lite_finalize(sdb_stmt *st)
 {
-	int rc = sqlite3_finalize(ST(st));
-	free(st);
+	struct lite_stmt *s = (struct lite_stmt *)st;
+	int rc;
+	if (s->slot != NULL) {
+		rc = sqlite3_reset(s->h);
+		sqlite3_clear_bindings(s->h);
+		s->slot->lent = NULL;
+	} else {
+		rc = sqlite3_finalize(s->h);
+	}
+	free(s);
 	return rc;
 }
 
@@ -97,9 +157,18 @@ static int lite_extended_errcode(sdb *db) { return sqlite3_extended_errcode(DB(d
 static const char *lite_errmsg(sdb *db) { return sqlite3_errmsg(DB(db)); }
 
 /* closes once the last statement is finalized (a pool's thread may still
- * hold one at shutdown) */
+ * hold one at shutdown: it is finalized for good when given back) */
 static int lite_close(sdb *db)
 {
+	struct lite *l = (struct lite *)db;
+	for (size_t i = 0; i < LITE_CACHE_SLOTS; i++) {
+		struct lite_cached *c = &l->cache[i];
+		if (c->lent != NULL)
+			c->lent->slot = NULL;
+		else
+			sqlite3_finalize(c->h);
+		free(c->sql);
+	}
 	int rc = sqlite3_close_v2(DB(db));
 	free(db);
 	return rc;
@@ -120,7 +189,7 @@ static const struct sdb_backend lite_backend = {
 /* as sqlite3_open_v2: *db is set (for its message) even when opening failed */
 int sdb_sqlite_open(const char *path, sdb **db, int flags)
 {
-	struct lite *l = malloc(sizeof *l);
+	struct lite *l = calloc(1, sizeof *l);
 	*db = NULL;
 	if (l == NULL)
 		return SQLITE_NOMEM;
