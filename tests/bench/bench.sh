@@ -1008,12 +1008,19 @@ bench_keys() {
 }
 
 # ---------------------------------------------------------------- load
+# loadgen's options for records of households no earlier run of the
+# server in DATADIR sent (a campaign checks each family once; the count of
+# those taken is kept beside the server's folder)
+households() {      # DATADIR
+	echo "--residents $CSV --households-used $1.households-used"
+}
+
 # the city's SQLite server with $OPERATORS operators, made once
 load_city() {
 	local srv=$DATA/server-city-$OPERATORS ops=$DATA/operators-$OPERATORS.txt
 	if [ ! -s "$srv/server.db" ] || [ ! -s "$ops" ]; then
 		say "load: a city server with $OPERATORS operators (made once; Argon2id makes this slow)"
-		rm -rf "$srv"
+		rm -rf "$srv" "$srv.households-used"
 		"$SERVER" import-residents "$CSV" --data "$srv" > /dev/null 2>&1 || { say "server import failed"; return; }
 		# one resident of each kelurahan, operators spread over the 104 kelurahan
 		awk -F, 'NR > 1 && !($NF in seen) { seen[$NF] = $1; order[n++] = $NF }
@@ -1040,7 +1047,7 @@ bench_load() {
 	say "load: $RUNS runs of $OPERATORS operators syncing at once"
 	for _ in $(seq "$RUNS"); do
 		"$B/loadgen" --port "$PORT" --operators "$ops" --password "$PW" --tokens "$DATA/tokens-$OPERATORS.txt" \
-			--max-seconds 300 >> "$a" 2>> "$TMP/last.err"
+			$(households "$srv") --max-seconds 300 >> "$a" 2>> "$TMP/last.err"
 	done
 	# a city's first morning: every operator logs in at once on a new
 	# device, each from an address of its own, as sigacor does with 503
@@ -1092,7 +1099,7 @@ pg_psql() {         # DATABASE [psql options...]
 }
 # pg_folder DIR DATABASE: a data folder on a fresh database (dropped first)
 pg_folder() {
-	rm -rf "$1"
+	rm -rf "$1" "$1.households-used"
 	"$PG_BIN/dropdb" -h "$PG_BENCH/run" -U sigacor --if-exists "$2" && \
 		"$PG_BIN/createdb" -h "$PG_BENCH/run" -U sigacor "$2" && \
 		"$SERVER" use-postgresql "postgresql:///$2?host=$PG_BENCH/run&user=sigacor" --data "$1" > /dev/null
@@ -1177,7 +1184,8 @@ bench_load_pg() {
 	for _ in $(seq "$RUNS"); do
 		server_start "$srv" || break
 		"$B/loadgen" --port "$PORT" --operators "$DATA/operators-$OPERATORS.txt" --password "$PW" \
-			--tokens "$DATA/tokens-pg-$OPERATORS.txt" --max-seconds 300 >> "$a" 2>> "$TMP/last.err"
+			--tokens "$DATA/tokens-pg-$OPERATORS.txt" $(households "$srv") --max-seconds 300 \
+			>> "$a" 2>> "$TMP/last.err"
 		server_stop
 		pgbench_anchor "$anchor"
 	done
@@ -1192,7 +1200,8 @@ bench_load_pg() {
 			local p1=$PORT pid1=$SERVER_PID
 			server_start "$big" || { kill "$pid1"; break; }
 			"$B/loadgen" --port "$p1,$PORT" --operators "$DATA/operators-$CITY_OPERATORS.txt" \
-				--password "$PW" --tokens "$DATA/tokens-pg-$CITY_OPERATORS.txt" --max-seconds 600 \
+				--password "$PW" --tokens "$DATA/tokens-pg-$CITY_OPERATORS.txt" $(households "$big") \
+				--max-seconds 600 \
 				>> "$b" 2>> "$TMP/last.err"
 			server_stop; kill "$pid1"; wait "$pid1" 2>/dev/null
 		done

@@ -2,6 +2,7 @@
  * 127.0.0.1, for the benchmarks.
  *   loadgen --port PORT[,PORT...] --operators FILE --password PW --tokens FILE
  *           [--photo-kb N] [--max-seconds S]
+ *           [--residents CSV --households-used FILE]
  * (with several ports, one per server process, operator i talks to the
  * (i mod n)-th, as nginx spreads clerks over the processes)
  * FILE has one operator a line: "NAME KELURAHAN NIK" (a resident of that
@@ -333,6 +334,93 @@ static void make_work(struct op *o, size_t photo_bytes)
 		o->uuid, o->nik, o->kel, photos, o->name);
 }
 
+/* ---- a household of its own for every record (--residents, --households-used)
+ * A campaign checks each family once.  Without these options every
+ * operator sends its one NIK of the operators file again at every run, so
+ * that each record is a duplicate of all the earlier runs' (after 20 runs
+ * 243 records a NIK, whose duplicate checks then cost the writer more
+ * than the record).  With them, operator j of a kelurahan takes the
+ * kelurahan's resident number used + j (in the file's order), and FILE
+ * keeps used for the next run. */
+
+struct pool {
+	char kel[16];
+	char (*nik)[17];
+	size_t n, cap;
+	size_t taken;               /* operators of this run given one */
+};
+
+static struct pool *pool_of(struct pool *pools, size_t n, const char *kel)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(pools[i].kel, kel) == 0)
+			return &pools[i];
+	return NULL;
+}
+
+/* the residents of the operators' kelurahan: "nik,...,kelurahan" lines */
+static struct pool *read_pools(const char *csv, size_t *npools)
+{
+	struct pool *pools = calloc((size_t)nops, sizeof *pools);
+	FILE *f = fopen(csv, "r");
+	if (pools == NULL || f == NULL) {
+		perror(csv);
+		exit(1);
+	}
+	*npools = 0;
+	for (int i = 0; i < nops; i++)
+		if (pool_of(pools, *npools, ops[i].kel) == NULL)
+			snprintf(pools[(*npools)++].kel, sizeof pools[0].kel, "%s", ops[i].kel);
+	char line[1024];
+	while (fgets(line, sizeof line, f) != NULL) {
+		char *kel = strrchr(line, ',');
+		if (kel == NULL || strlen(line) < 17 || line[16] != ',')
+			continue;
+		kel[strcspn(kel, "\r\n")] = '\0';
+		struct pool *p = pool_of(pools, *npools, kel + 1);
+		if (p == NULL)
+			continue;
+		if (p->n == p->cap) {
+			p->cap = p->cap != 0 ? p->cap * 2 : 1024;
+			p->nik = realloc(p->nik, p->cap * sizeof *p->nik);
+			if (p->nik == NULL)
+				exit(1);
+		}
+		memcpy(p->nik[p->n], line, 16);
+		p->nik[p->n++][16] = '\0';
+	}
+	fclose(f);
+	return pools;
+}
+
+static void pick_households(const char *csv, const char *used_file)
+{
+	size_t npools, used = 0, most = 0;
+	struct pool *pools = read_pools(csv, &npools);
+	FILE *f = fopen(used_file, "r");
+	if (f != NULL) {
+		if (fscanf(f, "%zu", &used) != 1)
+			used = 0;
+		fclose(f);
+	}
+	for (int i = 0; i < nops; i++) {
+		struct pool *p = pool_of(pools, npools, ops[i].kel);
+		if (p == NULL || p->n == 0)
+			continue;       /* keeps the operators file's NIK */
+		memcpy(ops[i].nik, p->nik[(used + p->taken++) % p->n], 17);
+		if (p->taken > most)
+			most = p->taken;
+	}
+	f = fopen(used_file, "w");
+	if (f == NULL || fprintf(f, "%zu\n", used + most) < 0 || fclose(f) != 0) {
+		perror(used_file);
+		exit(1);
+	}
+	for (size_t i = 0; i < npools; i++)
+		free(pools[i].nik);
+	free(pools);
+}
+
 /* ---- logins (before the measured phase) ---- */
 
 static long simple_request(const char *url, const char *token, const char *body, char **reply)
@@ -519,6 +607,7 @@ static int first_logins(const char *password, const char *device, double max_sec
 int main(int argc, char **argv)
 {
 	const char *opsfile = NULL, *password = NULL, *tokfile = NULL, *first_device = NULL;
+	const char *residents = NULL, *households_used = NULL;
 	size_t photo_kb = 32;
 	double max_seconds = 300;
 	for (int i = 1; i + 1 < argc; i += 2) {
@@ -536,11 +625,17 @@ int main(int argc, char **argv)
 			first_device = argv[i + 1];
 		else if (strcmp(argv[i], "--max-seconds") == 0)
 			max_seconds = strtod(argv[i + 1], NULL);
+		else if (strcmp(argv[i], "--residents") == 0)
+			residents = argv[i + 1];
+		else if (strcmp(argv[i], "--households-used") == 0)
+			households_used = argv[i + 1];
 	}
 	if (port <= 0 || opsfile == NULL || password == NULL
-		|| (tokfile == NULL && first_device == NULL) || photo_kb < 1) {
+		|| (tokfile == NULL && first_device == NULL) || photo_kb < 1
+		|| (residents == NULL) != (households_used == NULL)) {
 		fprintf(stderr, "usage: loadgen --port P --operators FILE --password PW --tokens FILE"
 			" [--photo-kb N] [--max-seconds S]\n"
+			"               [--residents CSV --households-used FILE]\n"
 			"       loadgen --port P --operators FILE --password PW --first-logins DEVICE"
 			" [--max-seconds S]\n");
 		return 2;
@@ -573,6 +668,8 @@ int main(int argc, char **argv)
 				snprintf(ops[i].token, sizeof ops[i].token, "%s", tok);
 	if (f != NULL)
 		fclose(f);
+	if (residents != NULL)
+		pick_households(residents, households_used);
 	for (int i = 0; i < nops; i++)
 		if (!login(&ops[i], password))
 			return 1;
