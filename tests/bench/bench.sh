@@ -1061,15 +1061,20 @@ bench_load() {
 	done
 	server_stop
 	load_rows "sigacor-server, $OPERATORS operators syncing at once" "$a" 500 ""
-	if [ -s "$fl" ]; then
-		read -r fs flo fhi < <(stats "$fl" 2)
-		local ferrs fretries; ferrs=$(awk '{ s += $4 } END { print s + 0 }' "$fl")
-		fretries=$(awk '{ s += $3 } END { print s + 0 }' "$fl")
-		row "sigacor-server, $OPERATORS first logins at once: all done (s)" "$(fmt "$fs" 1)" \
-			"$(spread x "$flo" "$fhi" 1)" "—" "" "≤ 600 s, no errors" \
-			"$( [ "$ferrs" = 0 ] && verdict "$fs" "<=" 600 || echo "MISSED ($ferrs errors)")"
-		say "first logins: $fretries told 503 and came back after Retry-After (all runs)"
-	fi
+	first_login_rows "sigacor-server, $OPERATORS first logins at once" "$fl"
+}
+
+# first_login_rows FIGURE FILE: loadgen --first-logins' figures as a row
+first_login_rows() {
+	[ -s "$2" ] || return 0
+	local fs flo fhi ferrs fretries
+	read -r fs flo fhi < <(stats "$2" 2)
+	ferrs=$(awk '{ s += $4 } END { print s + 0 }' "$2")
+	fretries=$(awk '{ s += $3 } END { print s + 0 }' "$2")
+	row "$1: all done (s)" "$(fmt "$fs" 1)" \
+		"$(spread x "$flo" "$fhi" 1)" "—" "" "≤ 600 s, no errors" \
+		"$( [ "$ferrs" = 0 ] && verdict "$fs" "<=" 600 || echo "MISSED ($ferrs errors)")"
+	say "$1: $fretries told 503 and came back after Retry-After (all runs)"
 }
 
 # ---------------------------------------------------------------- load on PostgreSQL
@@ -1190,6 +1195,16 @@ bench_load_pg() {
 		pgbench_anchor "$anchor"
 	done
 	load_rows "$fig, $OPERATORS operators syncing at once" "$a" 500 "$anchor"
+	# the first morning once (each run costs 1,204 Argon2id on the same queue)
+	local fl=$TMP/first-logins-pg
+	: > "$fl"
+	say "load-pg: $OPERATORS first logins at once"
+	if server_start "$srv"; then
+		"$B/loadgen" --port "$PORT" --operators "$DATA/operators-$OPERATORS.txt" --password "$PW" \
+			--first-logins "first-pg-$$" --max-seconds 900 >> "$fl" 2>> "$TMP/last.err"
+		server_stop
+	fi
+	first_login_rows "$fig, $OPERATORS first logins at once" "$fl"
 	# a city of CITY_OPERATORS against two processes
 	local big=$DATA/server-city-pg-$CITY_OPERATORS b=$TMP/load-pg-big
 	: > "$b"
