@@ -83,6 +83,13 @@ bool sdb_connection_lost(sdb *db);
  * and *why set (malloc'd) when it cannot connect. */
 sdb *sdb_pg_connect(const char *conninfo, char **why);
 
+/* PostgreSQL only: COPY ... FROM STDIN (sql), its rows (values[i] NULL
+ * for SQL NULL), its end (*rows: how many it took); false with the
+ * connection's message */
+bool sdb_pg_copy_begin(sdb *db, const char *sql);
+bool sdb_pg_copy_row(sdb *db, const char *const *values, int n);
+bool sdb_pg_copy_end(sdb *db, long long *rows);
+
 /* SQLite only */
 enum {
 	SDB_SQLITE_OPEN_READONLY = 0x1,

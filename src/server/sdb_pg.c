@@ -47,6 +47,8 @@ struct pg {
 	char *message;
 	unsigned next_name;
 	struct pg_cached cache[PG_CACHE_SLOTS];
+	char *line;                     /* a COPY row being made */
+	size_t line_cap;
 };
 
 struct pg_param {
@@ -451,6 +453,7 @@ static int pg_close(sdb *d)
 	for (size_t i = 0; i < PG_CACHE_SLOTS; i++)
 		free(db->cache[i].sql);
 	free(db->message);
+	free(db->line);
 	free(db);
 	return SDB_OK;
 }
@@ -484,4 +487,93 @@ sdb *sdb_pg_connect(const char *conninfo, char **why)
 		return NULL;
 	}
 	return &db->base;
+}
+
+/* ---- COPY ... FROM STDIN: a SQLite folder's rows moved in (migrate_pg.c) */
+
+bool sdb_pg_copy_begin(sdb *d, const char *sql)
+{
+	struct pg *db = (struct pg *)d;
+	if (!d->be->postgresql)
+		return false;
+	PGresult *res = PQexec(db->conn, sql);
+	bool ok = res != NULL && PQresultStatus(res) == PGRES_COPY_IN;
+	if (!ok)
+		pg_result_code(db, res);
+	PQclear(res);
+	return ok;
+}
+
+/* room for need more bytes of the row being made */
+static bool line_room(struct pg *db, size_t used, size_t need)
+{
+	if (used + need <= db->line_cap)
+		return true;
+	size_t cap = (used + need) * 2;
+	char *p = realloc(db->line, cap);
+	if (p == NULL)
+		return false;
+	db->line = p;
+	db->line_cap = cap;
+	return true;
+}
+
+/* COPY's text format: tab between values, \N for NULL, a backslash before
+ * a backslash and escapes for the tab, newline and carriage return */
+static size_t copy_value(char *out, const char *v)
+{
+	size_t o = 0;
+	if (v == NULL) {
+		memcpy(out, "\\N", 2);
+		return 2;
+	}
+	for (; *v != '\0'; v++) {
+		char c = *v == '\t' ? 't' : *v == '\n' ? 'n' : *v == '\r' ? 'r' : *v == '\\' ? '\\' : 0;
+		if (c != 0) {
+			out[o++] = '\\';
+			out[o++] = c;
+		} else {
+			out[o++] = *v;
+		}
+	}
+	return o;
+}
+
+bool sdb_pg_copy_row(sdb *d, const char *const *values, int n)
+{
+	struct pg *db = (struct pg *)d;
+	size_t used = 0;
+	for (int i = 0; i < n; i++) {
+		size_t len = values[i] != NULL ? strlen(values[i]) : 0;
+		if (!line_room(db, used, len * 2 + 3)) {
+			pg_set_error(db, SDB_ERROR, strerror(ENOMEM));
+			return false;
+		}
+		if (i > 0)
+			db->line[used++] = '\t';
+		used += copy_value(db->line + used, values[i]);
+	}
+	db->line[used++] = '\n';
+	if (PQputCopyData(db->conn, db->line, (int)used) != 1) {
+		pg_set_error(db, SDB_IOERR, PQerrorMessage(db->conn));
+		return false;
+	}
+	return true;
+}
+
+bool sdb_pg_copy_end(sdb *d, long long *rows)
+{
+	struct pg *db = (struct pg *)d;
+	bool ok = PQputCopyEnd(db->conn, NULL) == 1;
+	if (!ok)
+		pg_set_error(db, SDB_IOERR, PQerrorMessage(db->conn));
+	PGresult *res;
+	while ((res = PQgetResult(db->conn)) != NULL) {
+		if (ok && pg_result_code(db, res) != SDB_OK)
+			ok = false;
+		else if (ok)
+			*rows = db->changes;
+		PQclear(res);
+	}
+	return ok;
 }

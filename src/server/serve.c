@@ -768,6 +768,13 @@ int serve_main(int argc, char **argv)
 		free(key);
 		return 1;
 	}
+	/* held for the process's life: the folder cannot move to PostgreSQL
+	 * under a running server */
+	if (db_dir_lock(o.dir, false) < 0) {
+		fprintf(stderr, "sigacor-server: %s: %s\n", o.dir,
+			_("folder data ini sedang dipindahkan ke PostgreSQL"));
+		return 1;
+	}
 	/* the schema is made here, once, before any thread opens the database */
 	struct sdb *main_db = db_open(o.dir);
 	if (main_db == NULL)

@@ -65,6 +65,14 @@ bool db_pg_save_conninfo(const char *dir, const char *conninfo);
 /* connected, or NULL with libpq's reason on stderr */
 struct sdb *db_pg_connect(const char *conninfo);
 struct sdb *db_pg_open(const char *conninfo, int schema_version);
+/* migrate_pg.c: DIR/serve.lock, held shared by each serve process for its
+ * life and alone while a folder moves to PostgreSQL; the descriptor, or
+ * -1 when another holds it so */
+int db_dir_lock(const char *dir, bool alone);
+/* DIR's server.db moved whole into the empty database of conninfo, then
+ * DIR/database written and server.db kept as server.db.before-postgresql;
+ * nothing changed on failure.  Returns the exit status. */
+int db_pg_move_from_sqlite(const char *dir, const char *conninfo);
 /* A reading connection for the calling thread, from a small pool (waits
  * when all are lent); it stays the thread's until db_thread_release(),
  * which the server calls at the end of each request step. */

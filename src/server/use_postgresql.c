@@ -10,6 +10,7 @@
 #include "sdb.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -18,7 +19,9 @@ const char *const database_commands_help = N_(
 "  use-postgresql 'postgresql://...' --data FOLDER\n"
 "        simpan rekaman di PostgreSQL, bukan di FOLDER/server.db: buat atau\n"
 "        perbarui skemanya, lalu catat string koneksinya di FOLDER/database;\n"
-"        foto tetap di FOLDER (boleh dipakai bersama beberapa proses serve)\n");
+"        foto tetap di FOLDER (boleh dipakai bersama beberapa proses serve);\n"
+"        folder yang sudah berisi server.db dipindahkan seluruhnya ke basis\n"
+"        data PostgreSQL yang kosong (server harus berhenti dulu)\n");
 
 int admin_use_postgresql(int argc, char **argv)
 {
@@ -34,12 +37,16 @@ int admin_use_postgresql(int argc, char **argv)
 	char path[4096];
 	struct stat st;
 	snprintf(path, sizeof path, "%s/server.db", o.dir);
-	if (stat(path, &st) == 0) {
-		/* its records would stay behind, out of sight */
+	char *conninfo = db_pg_conninfo(o.dir);
+	bool on_postgresql = conninfo != NULL;
+	free(conninfo);
+	if (stat(path, &st) == 0 && on_postgresql) {
 		fprintf(stderr, "sigacor-server: %s: %s\n", path,
-			_("folder ini sudah memakai SQLite; pakai folder data baru untuk PostgreSQL"));
+			_("folder ini sudah memakai PostgreSQL (FOLDER/database); server.db tidak dipakai"));
 		return 1;
 	}
+	if (stat(path, &st) == 0)
+		return db_pg_move_from_sqlite(o.dir, o.arg);
 	sdb *db = db_pg_open(o.arg, DB_SCHEMA_VERSION);
 	if (db == NULL)
 		return 1;
