@@ -120,7 +120,7 @@ static bool prepare(struct st_client *c, const char *name, const char *url)
 	char err[512];
 	if (store_open(c->profile, &s, err, sizeof err) != STORE_OK)
 		return false;
-	bool ok = store_token_save(s, "faketoken-0123456789abcdef") == STORE_OK &&
+	bool ok = store_token_save(s, "faketoken-0123456789abcdef", "") == STORE_OK &&
 		store_meta_set(s, "sync.server_url", url) == STORE_OK;
 	store_close(s);
 	return ok;
@@ -283,7 +283,7 @@ static void test_engine_loop(void)
 		st_server_stop(&fake, SIGKILL);
 		return;
 	}
-	store_token_save(st, "faketoken-0123456789abcdef");
+	store_token_save(st, "faketoken-0123456789abcdef", "");
 	store_meta_set(st, "sync.server_url", fake.url);
 	struct sync_config cfg;
 	sync_config_init(&cfg);
