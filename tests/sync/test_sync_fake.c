@@ -232,6 +232,13 @@ static void test_login_proxy(void)
 	free(text);
 	ok(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600 &&
 		strcmp(token, "faketoken-0123456789abcdef") == 0, "login: token saved, 0600");
+	/* a server before deposit tokens (the fake's login gives none): the
+	 * session token stays clear, for a locked sync to deposit with */
+	char deposit[128] = "", dpath[4400];
+	snprintf(dpath, sizeof dpath, "%s/deposit-token", c.profile);
+	ok(access(dpath, F_OK) != 0 && store_deposit_token_read(c.profile, deposit, sizeof deposit)
+		&& strcmp(deposit, token) == 0, "login at a server without deposit tokens: no "
+		"deposit-token, a locked sync deposits with the session token as before");
 	char *out = st_read_file(c.out, NULL), *err = st_read_file(c.err, NULL);
 	ok(out != NULL && err != NULL && strstr(out, token) == NULL && strstr(err, token) == NULL,
 		"login: the token is never printed");
