@@ -76,6 +76,10 @@ struct proto_session {          /* the answer of login, and of GET /me (token ""
 	/* the city's X25519 public key for the sealed outbox, 64 hex digits;
 	 * "" (absent on the wire) when the server has none (section 7a) */
 	char city_key[PROTO_CITY_KEY_HEX + 1];
+	/* login and POST /auth/deposit-token: a second token of the session
+	 * that only the sealed deposit endpoints take (section 7a); "" (absent
+	 * on the wire) from a server before it, and in GET /me */
+	char deposit_token[PROTO_TOKEN_MAX + 1];
 };
 
 char *proto_login_request_encode(const struct proto_login_request *in);

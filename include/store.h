@@ -119,9 +119,11 @@ struct store_final_copy {
 	void (*undo)(struct store *s, const char *uuid);
 };
 void store_set_final_copy(const struct store_final_copy *copy);
-/* The session token of the profile folder dir, without opening the store
- * (a locked sync); false when there is none. */
-bool store_token_read(const char *dir, char *buf, size_t len);
+/* The token a locked sync deposits with, read from the profile folder dir
+ * without opening the store: the deposit token, else (a profile logged in
+ * before deposit tokens, or at a server without them) the clear session
+ * token; false when there is none. */
+bool store_deposit_token_read(const char *dir, char *buf, size_t len);
 /* Where the stored photo sha256 lies (into buf): photos/ab/<sha256>.jpg in
  * a clear store; in a keyed one a sealed file named by the keyed hash of
  * sha256 (doc/STORE.md "Photo files").  For counting and removing files:
@@ -417,10 +419,22 @@ enum store_status store_sync_requeue(struct store *s, const char *uuid,
  * STORE_IO unreadable; each with a sentence. */
 enum store_status store_photo_verify(struct store *s, const char *sha256, int64_t size);
 
-/* The session token, in its own file in the profile folder (0600, written
- * atomically, never in the database, never printed). */
-enum store_status store_token_save(struct store *s, const char *token);
+/* The session's tokens, in files of their own in the profile folder
+ * (written atomically, never in the database, never printed; doc/STORE.md
+ * "The session's tokens"):
+ *   - the deposit token (only the sealed deposit endpoints take it): clear,
+ *     0600, so that a locked sync can send with it;
+ *   - the session token (every route): in a keyed store sealed with the data
+ *     key, so only an unlocked profile can use it; in a clear store clear.
+ * store_token_save: deposit "" (a server before deposit tokens) keeps the
+ * session token clear, as a locked sync then needs it.  store_token_load:
+ * the session token; a keyed store's clear one beside a deposit token is
+ * sealed on the way (an upgrade).  store_token_deposit_due: a keyed store
+ * with no deposit token yet (logged in before them): the sync asks the
+ * server for one (POST /auth/deposit-token).  store_token_delete: all. */
+enum store_status store_token_save(struct store *s, const char *token, const char *deposit);
 bool store_token_load(struct store *s, char *buf, size_t len);
+bool store_token_deposit_due(const struct store *s);
 enum store_status store_token_delete(struct store *s);
 
 /* The registry download (residents), page by page.  A pass starts with

@@ -417,6 +417,8 @@ char *proto_session_encode(const struct proto_session *in)
 			in->n_kelurahan);
 	if (ok && in->city_key[0] != '\0')
 		ok = wire_add_str(o, "city_key", in->city_key);
+	if (ok && in->deposit_token[0] != '\0')
+		ok = wire_add_str(o, "deposit_token", in->deposit_token);
 	return wire_finish(o, ok);
 }
 
@@ -430,6 +432,12 @@ static bool session_from_json(struct ctx *c, const cJSON *o, void *v)
 	if (ok && out->city_key[0] != '\0' && (strlen(out->city_key) != PROTO_CITY_KEY_HEX
 		|| strspn(out->city_key, "0123456789abcdef") != PROTO_CITY_KEY_HEX))
 		return wire_fail(c, "city_key", "must be 64 lower-case hex digits");
+	/* kept on one line of a file and sent in a header: base64url only */
+	ok = ok && wire_get_str_opt(c, o, "deposit_token", out->deposit_token,
+		sizeof out->deposit_token);
+	if (ok && strspn(out->deposit_token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		"0123456789-_") != strlen(out->deposit_token))
+		return wire_fail(c, "deposit_token", "must hold letters, digits, - and _ only");
 	const cJSON *arr = ok ? wire_get_array(c, o, "kelurahan", PROTO_KELURAHAN_MAX) : NULL;
 	if (arr == NULL)
 		return false;

@@ -77,9 +77,32 @@ bool login_password_ok(const char *stored, const char *password)
 
 struct new_token {
 	long long operator_id;
-	const char *device, *hash;
+	const char *device, *hash, *deposit_hash;
 	int64_t now;
 };
+
+/* the session's deposit token (doc/PROTOCOL.md section 7a): one per
+ * session, a new one replaces the one before */
+static bool store_deposit_token(sdb *db, const char *token_hash, const char *deposit_hash,
+	int64_t now)
+{
+	sdb_stmt *st;
+	if (sdb_prepare(db, "DELETE FROM deposit_tokens WHERE token_hash = ?", -1, &st, NULL)
+		!= SDB_OK)
+		return false;
+	sdb_bind_text(st, 1, token_hash, -1, SDB_STATIC);
+	bool ok = sdb_step(st) == SDB_DONE;
+	sdb_finalize(st);
+	if (!ok || sdb_prepare(db, "INSERT INTO deposit_tokens(hash, token_hash, created_at) "
+		"VALUES (?, ?, ?)", -1, &st, NULL) != SDB_OK)
+		return false;
+	sdb_bind_text(st, 1, deposit_hash, -1, SDB_STATIC);
+	sdb_bind_text(st, 2, token_hash, -1, SDB_STATIC);
+	sdb_bind_int64(st, 3, now);
+	ok = sdb_step(st) == SDB_DONE;
+	sdb_finalize(st);
+	return ok;
+}
 
 static bool store_token(sdb *db, void *ctx)
 {
@@ -105,21 +128,29 @@ static bool store_token(sdb *db, void *ctx)
 	sdb_bind_int64(st, 5, t->now);
 	ok = sdb_step(st) == SDB_DONE;
 	sdb_finalize(st);
-	return ok;
+	return ok && store_deposit_token(db, t->hash, t->deposit_hash, t->now);
 }
 
-/* false (and out filled) when the token could not be stored */
-static bool issue_token(long long operator_id, const char *device, int64_t now,
-	char token[PROTO_TOKEN_MAX + 1], struct reply *out)
+/* 32 random bytes as base64url, and the SHA-256 the server keeps of it */
+static void new_secret(char token[PROTO_TOKEN_MAX + 1], char hash[PROTO_SHA256_LEN + 1])
 {
 	unsigned char raw[32];
-	char hash[PROTO_SHA256_LEN + 1];
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2base64(token, PROTO_TOKEN_MAX + 1, raw, sizeof raw,
 		sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(raw, sizeof raw);
 	token_hash(token, hash);
-	struct new_token t = { operator_id, device, hash, now };
+}
+
+/* The session token and its deposit token.  false (and out filled) when
+ * they could not be stored. */
+static bool issue_token(long long operator_id, const char *device, int64_t now,
+	char token[PROTO_TOKEN_MAX + 1], char deposit[PROTO_TOKEN_MAX + 1], struct reply *out)
+{
+	char hash[PROTO_SHA256_LEN + 1], deposit_hash[PROTO_SHA256_LEN + 1];
+	new_secret(token, hash);
+	new_secret(deposit, deposit_hash);
+	struct new_token t = { operator_id, device, hash, deposit_hash, now };
 	enum db_write_result wr = db_write(store_token, &t);
 	if (wr != DB_WRITE_OK)
 		reply_write_error(out, wr);
@@ -186,7 +217,7 @@ void api_login(const char *body, size_t len, const char *addr, struct reply *out
 	}
 	snprintf(s.operator_name, sizeof s.operator_name, "%s", req.operator_name);
 	snprintf(s.device, sizeof s.device, "%s", req.device);
-	if (!issue_token(id, req.device, now, s.token, out))
+	if (!issue_token(id, req.device, now, s.token, s.deposit_token, out))
 		return;
 	db = db_thread();
 	if (db == NULL || !load_kelurahan(db, id, &s.n_kelurahan, s.kelurahan)) {
@@ -223,7 +254,17 @@ static bool revoke_token(sdb *db, void *hash)
 		"AND revoked_at IS NULL", hash);
 }
 
-bool api_authenticate(const char *authorization, struct session *s, struct reply *out)
+/* The session row behind a token: the session token itself, or the
+ * session whose deposit token it is (deposit = 1). */
+static const char session_of_token[] =
+	"SELECT t.hash, t.operator_id, t.device, t.revoked_at, t.last_used_at, o.name, o.disabled, "
+	"0 FROM tokens t JOIN operators o ON o.id = t.operator_id WHERE t.hash = ?1 "
+	"UNION ALL SELECT t.hash, t.operator_id, t.device, t.revoked_at, t.last_used_at, o.name, "
+	"o.disabled, 1 FROM deposit_tokens d JOIN tokens t ON t.hash = d.token_hash "
+	"JOIN operators o ON o.id = t.operator_id WHERE d.hash = ?1";
+
+bool api_authenticate(const char *authorization, bool deposit_route, struct session *s,
+	struct reply *out)
 {
 	memset(s, 0, sizeof *s);
 	if (authorization == NULL || strncmp(authorization, "Bearer ", 7) != 0
@@ -231,16 +272,15 @@ bool api_authenticate(const char *authorization, struct session *s, struct reply
 		reply_problem(out, PROBLEM_UNAUTHORIZED, NULL);
 		return false;
 	}
-	token_hash(authorization + 7, s->token_hash);
+	char hash[PROTO_SHA256_LEN + 1];
+	token_hash(authorization + 7, hash);
 	sdb *db = db_thread();
 	sdb_stmt *st;
-	if (db == NULL || sdb_prepare(db, "SELECT t.operator_id, t.device, t.revoked_at, "
-		"t.last_used_at, o.name, o.disabled FROM tokens t JOIN operators o ON o.id = t.operator_id "
-		"WHERE t.hash = ?", -1, &st, NULL) != SDB_OK) {
+	if (db == NULL || sdb_prepare(db, session_of_token, -1, &st, NULL) != SDB_OK) {
 		reply_db_error(out, db);
 		return false;
 	}
-	sdb_bind_text(st, 1, s->token_hash, -1, SDB_STATIC);
+	sdb_bind_text(st, 1, hash, -1, SDB_STATIC);
 	int rc = sdb_step(st);
 	if (rc != SDB_ROW) {
 		sdb_finalize(st);
@@ -250,12 +290,15 @@ bool api_authenticate(const char *authorization, struct session *s, struct reply
 			reply_db_error(out, db);
 		return false;
 	}
-	s->operator_id = sdb_column_int64(st, 0);
-	snprintf(s->device, sizeof s->device, "%s", (const char *)sdb_column_text(st, 1));
-	bool revoked = sdb_column_type(st, 2) != SDB_NULL;
-	int64_t last_used = sdb_column_int64(st, 3);
-	snprintf(s->operator_name, sizeof s->operator_name, "%s", (const char *)sdb_column_text(st, 4));
-	bool disabled = sdb_column_int(st, 5) != 0;
+	/* the session's own hash: logout and last use name the session row */
+	snprintf(s->token_hash, sizeof s->token_hash, "%s", (const char *)sdb_column_text(st, 0));
+	s->operator_id = sdb_column_int64(st, 1);
+	snprintf(s->device, sizeof s->device, "%s", (const char *)sdb_column_text(st, 2));
+	bool revoked = sdb_column_type(st, 3) != SDB_NULL;
+	int64_t last_used = sdb_column_int64(st, 4);
+	snprintf(s->operator_name, sizeof s->operator_name, "%s", (const char *)sdb_column_text(st, 5));
+	bool disabled = sdb_column_int(st, 6) != 0;
+	s->deposit_only = sdb_column_int(st, 7) != 0;
 	sdb_finalize(st);
 	if (disabled) {
 		reply_problem(out, PROBLEM_OPERATOR_DISABLED, NULL);
@@ -263,6 +306,10 @@ bool api_authenticate(const char *authorization, struct session *s, struct reply
 	}
 	if (revoked) {
 		reply_problem(out, PROBLEM_UNAUTHORIZED, NULL);
+		return false;
+	}
+	if (s->deposit_only && !deposit_route) {
+		reply_problem(out, PROBLEM_DEPOSIT_ONLY, NULL);
 		return false;
 	}
 	if (!load_kelurahan(db, s->operator_id, &s->n_kelurahan, s->kelurahan)) {
@@ -275,14 +322,46 @@ bool api_authenticate(const char *authorization, struct session *s, struct reply
 	return true;
 }
 
-void api_me(const struct session *s, struct reply *out)
+/* the session as GET /me gives it, with a deposit token when one was made */
+static void reply_session(const struct session *s, const char *deposit_token, struct reply *out)
 {
 	struct proto_session ps = { .n_kelurahan = s->n_kelurahan };
 	snprintf(ps.operator_name, sizeof ps.operator_name, "%s", s->operator_name);
 	snprintf(ps.device, sizeof ps.device, "%s", s->device);
 	memcpy(ps.kelurahan, s->kelurahan, sizeof ps.kelurahan);
 	snprintf(ps.city_key, sizeof ps.city_key, "%s", city_key_public_hex());
+	snprintf(ps.deposit_token, sizeof ps.deposit_token, "%s", deposit_token);
 	reply_json(out, 200, proto_session_encode(&ps));
+	sodium_memzero(&ps, sizeof ps);
+}
+
+void api_me(const struct session *s, struct reply *out)
+{
+	reply_session(s, "", out);
+}
+
+struct new_deposit {
+	const char *token_hash, *deposit_hash;
+	int64_t now;
+};
+
+static bool replace_deposit_token(sdb *db, void *ctx)
+{
+	const struct new_deposit *d = ctx;
+	return store_deposit_token(db, d->token_hash, d->deposit_hash, d->now);
+}
+
+void api_deposit_token(const struct session *s, struct reply *out)
+{
+	char token[PROTO_TOKEN_MAX + 1], hash[PROTO_SHA256_LEN + 1];
+	new_secret(token, hash);
+	struct new_deposit d = { s->token_hash, hash, util_now() };
+	enum db_write_result wr = db_write(replace_deposit_token, &d);
+	if (wr == DB_WRITE_OK)
+		reply_session(s, token, out);
+	else
+		reply_write_error(out, wr);
+	sodium_memzero(token, sizeof token);
 }
 
 void api_logout(const struct session *s, struct reply *out)

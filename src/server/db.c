@@ -168,6 +168,14 @@ static const char schema[] =
 	" seq INTEGER PRIMARY KEY,"
 	" kelurahan TEXT NOT NULL, nik TEXT NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS registry_changes_kelurahan ON registry_changes(kelurahan, seq);"
+	/* v8: a session's deposit token (doc/PROTOCOL.md "The deposit token"):
+	 * only the sealed deposit endpoints take it; it lives and dies with the
+	 * session row it names (revoked, disabled: both refused).  SHA-256 only,
+	 * as for the session token. */
+	"CREATE TABLE IF NOT EXISTS deposit_tokens("
+	" hash TEXT PRIMARY KEY,"
+	" token_hash TEXT NOT NULL UNIQUE REFERENCES tokens(hash),"
+	" created_at INTEGER NOT NULL);"
 	"INSERT OR IGNORE INTO meta(key, value) VALUES ('residents_snapshot', 0), "
 	" ('candidates_snapshot', 0), ('registry_seq', 0), ('registry_floor', 0);";
 

@@ -94,6 +94,8 @@ static const char pg_schema[] =
 	"CREATE TABLE IF NOT EXISTS registry_changes(seq bigint PRIMARY KEY,"
 	" kelurahan" T " NOT NULL, nik" T " NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS registry_changes_kelurahan ON registry_changes(kelurahan, seq);"
+	"CREATE TABLE IF NOT EXISTS deposit_tokens(hash" T " PRIMARY KEY,"
+	" token_hash" T " NOT NULL UNIQUE REFERENCES tokens(hash), created_at bigint NOT NULL);"
 	/* inbox.c's tables, with PostgreSQL's types (inbox.c creates them if absent) */
 	"CREATE TABLE IF NOT EXISTS inbox_codes(code_hash" T " PRIMARY KEY,"
 	" operator_id bigint NOT NULL REFERENCES operators(id),"

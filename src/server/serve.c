@@ -45,7 +45,7 @@ enum route {
 	ROUTE_NONE = 0, ROUTE_LOGIN, ROUTE_LOGOUT, ROUTE_ME, ROUTE_RESIDENTS, ROUTE_CANDIDATES,
 	ROUTE_CHANGES, ROUTE_VERIFICATION, ROUTE_BLOB, ROUTE_INBOX_CODES, ROUTE_INBOX,
 	ROUTE_INBOX_PHOTO, ROUTE_HEALTHZ, ROUTE_PROGRESS, ROUTE_REGISTRY_CHANGES,
-	ROUTE_SEALED_RECORD, ROUTE_SEALED_PHOTO,
+	ROUTE_SEALED_RECORD, ROUTE_SEALED_PHOTO, ROUTE_DEPOSIT_TOKEN,
 };
 
 /* log names: the route with its parameter left as a placeholder */
@@ -53,7 +53,7 @@ static const char *const route_names[] = {
 	"-", "/auth/login", "/auth/logout", "/me", "/residents", "/candidates",
 	"/verifications/changes", "/verifications/{id}", "/blobs/{sha256}", "/inbox/codes",
 	"/inbox", "/inbox/{sha256}", "/healthz", "/progress", "/residents/changes",
-	"/sealed/{id}", "/sealed/{id}/photo",
+	"/sealed/{id}", "/sealed/{id}/photo", "/auth/deposit-token",
 };
 
 struct request {
@@ -209,6 +209,7 @@ static const char *const methods_of[] = {
 	[ROUTE_INBOX] = "GET", [ROUTE_INBOX_PHOTO] = "GET, DELETE", [ROUTE_HEALTHZ] = "GET",
 	[ROUTE_PROGRESS] = "GET", [ROUTE_REGISTRY_CHANGES] = "GET",
 	[ROUTE_SEALED_RECORD] = "PUT", [ROUTE_SEALED_PHOTO] = "PUT",
+	[ROUTE_DEPOSIT_TOKEN] = "POST",
 };
 
 /* serve --no-progress-feed */
@@ -222,6 +223,7 @@ static enum route route_of(const char *url, char *arg, size_t arg_cap)
 		{ "/verifications/changes", ROUTE_CHANGES }, { "/inbox/codes", ROUTE_INBOX_CODES },
 		{ "/inbox", ROUTE_INBOX }, { "/progress", ROUTE_PROGRESS },
 		{ "/residents/changes", ROUTE_REGISTRY_CHANGES },
+		{ "/auth/deposit-token", ROUTE_DEPOSIT_TOKEN },
 	};
 	size_t plen = strlen(PROTO_PREFIX);
 	arg[0] = '\0';
@@ -368,7 +370,9 @@ static enum MHD_Result on_headers(struct MHD_Connection *c, struct request *req,
 		struct reply rep;
 		const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 			MHD_HTTP_HEADER_AUTHORIZATION);
-		if (!api_authenticate(auth, &req->session, &rep))
+		bool deposit_route = req->route == ROUTE_SEALED_RECORD
+			|| req->route == ROUTE_SEALED_PHOTO;
+		if (!api_authenticate(auth, deposit_route, &req->session, &rep))
 			return send_reply(c, req, &rep);
 		req->authed = true;
 	}
@@ -511,6 +515,7 @@ static void make_answer(struct request *req, struct reply *rep)
 		break;
 	case ROUTE_LOGOUT: api_logout(&req->session, rep); break;
 	case ROUTE_ME: api_me(&req->session, rep); break;
+	case ROUTE_DEPOSIT_TOKEN: api_deposit_token(&req->session, rep); break;
 	case ROUTE_RESIDENTS: api_residents(&req->session, cursor, limit, rep); break;
 	case ROUTE_CANDIDATES: api_candidates(&req->session, cursor, limit, rep); break;
 	case ROUTE_CHANGES: api_changes(&req->session, cursor, limit, rep); break;

@@ -58,7 +58,7 @@ struct sdb *db_open(const char *dir);
  * transaction on PostgreSQL holds the advisory lock DB_PG_WRITE_LOCK: one
  * writer at a time across processes, as SQLite's write lock. */
 #define DB_PG_WRITE_LOCK "742402"
-#define DB_SCHEMA_VERSION 7         /* of both backends' schemas */
+#define DB_SCHEMA_VERSION 8         /* of both backends' schemas */
 char *db_pg_conninfo(const char *dir);
 /* DIR/database written whole (0600: it may hold a password) */
 bool db_pg_save_conninfo(const char *dir, const char *conninfo);
@@ -218,7 +218,8 @@ struct session {
 	long long operator_id;
 	char operator_name[PROTO_OPERATOR_MAX + 1];
 	char device[PROTO_DEVICE_MAX + 1];
-	char token_hash[PROTO_SHA256_LEN + 1];
+	char token_hash[PROTO_SHA256_LEN + 1];     /* of the session token */
+	bool deposit_only;              /* authenticated by the deposit token */
 	size_t n_kelurahan;
 	char kelurahan[PROTO_KELURAHAN_MAX][16];
 };
@@ -230,6 +231,7 @@ struct session {
 	X(PROBLEM_UNAUTHORIZED, "unauthorized", 401, false, N_("Belum masuk"), N_("Sesi tidak berlaku lagi; silakan masuk (login) kembali.")) \
 	X(PROBLEM_INVALID_CREDENTIALS, "invalid_credentials", 401, false, N_("Nama atau kata sandi salah"), N_("Nama petugas atau kata sandi salah.")) \
 	X(PROBLEM_OPERATOR_DISABLED, "operator_disabled", 403, false, N_("Akun dinonaktifkan"), N_("Akun petugas ini sudah dinonaktifkan; hubungi admin kota.")) \
+	X(PROBLEM_DEPOSIT_ONLY, "deposit_only", 403, false, N_("Hanya untuk kiriman tersegel"), N_("Token titipan ini hanya diterima untuk kiriman tersegel (PUT /sealed/…); buka profil di laptop untuk sinkronisasi penuh.")) \
 	X(PROBLEM_OUT_OF_SCOPE, "out_of_scope", 403, false, N_("Di luar wilayah tugas"), N_("Kelurahan ini bukan wilayah tugas petugas ini.")) \
 	X(PROBLEM_NOT_FOUND, "not_found", 404, false, N_("Tidak ada"), N_("Alamat ini tidak ada di server.")) \
 	X(PROBLEM_METHOD_NOT_ALLOWED, "method_not_allowed", 405, false, N_("Metode salah"), N_("Metode HTTP ini tidak dipakai untuk alamat ini.")) \
@@ -270,8 +272,15 @@ void reply_write_error(struct reply *out, enum db_write_result wr);
 /* addr: the client's address as throttle_address writes it */
 void api_login(const char *body, size_t len, const char *addr, struct reply *out);
 /* false (and out filled) when the Authorization header does not name a live token */
-bool api_authenticate(const char *authorization, struct session *s, struct reply *out);
+/* The session behind "Bearer TOKEN".  A session's deposit token is taken
+ * only where deposit_route is true (the sealed deposit endpoints); anywhere
+ * else it is refused with 403 deposit_only. */
+bool api_authenticate(const char *authorization, bool deposit_route, struct session *s,
+	struct reply *out);
 void api_me(const struct session *s, struct reply *out);
+/* POST /auth/deposit-token: a new deposit token for the session (a profile
+ * logged in before deposit tokens), answered as /me with deposit_token */
+void api_deposit_token(const struct session *s, struct reply *out);
 void api_logout(const struct session *s, struct reply *out);
 void api_residents(const struct session *s, const char *cursor, const char *limit, struct reply *out);
 void api_candidates(const struct session *s, const char *cursor, const char *limit, struct reply *out);

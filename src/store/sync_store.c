@@ -1,8 +1,10 @@
 /* store/sync_store: what the sync engine keeps on disk (store code, built
  * into the store library like the rest of the client's SQL; declared at the
  * end of include/store.h).
- *   - the session: the token in its own file (0600), never in the database
- *     (backups and exports of sigacor.db then never carry it);
+ *   - the session: its tokens in files of their own, never in the database
+ *     (backups and exports of sigacor.db then never carry them): the
+ *     deposit token clear (0600), the session token sealed with the data
+ *     key in a keyed profile (doc/STORE.md "The session's tokens");
  *   - registry pages written together with their cursor, and the swap to a
  *     finished pass;
  *   - the changes feed applied together with its cursor;
@@ -14,16 +16,25 @@
 #include "store_int.h"
 #include "i18n.h"
 #include "photo.h"
+#include "vault.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* the session token in clear: a clear profile's, or a keyed profile's from
+ * a server before deposit tokens (a locked sync needs it), or of a profile
+ * logged in before them (until its next unlocked sync) */
 #define TOKEN_FILE "session-token"
+/* the session token sealed with the data key (a keyed profile) */
+#define SEALED_TOKEN_FILE "session-token.sgv"
+/* the deposit token, clear: only the sealed deposit endpoints take it */
+#define DEPOSIT_TOKEN_FILE "deposit-token"
 #define TOKEN_MAX 512
 
 /* meta key of the changes feed */
@@ -35,43 +46,37 @@
 
 /* ---------------------------------------------------------------- session */
 
-static bool token_path_in(const char *dir, char *buf, size_t len)
+static bool token_path_in(const char *dir, const char *name, char *buf, size_t len)
 {
-	return snprintf(buf, len, "%s/%s", dir, TOKEN_FILE) < (int)len;
+	return snprintf(buf, len, "%s/%s", dir, name) < (int)len;
 }
 
-static bool token_path(const struct store *s, char *buf, size_t len)
+static bool token_path(const struct store *s, const char *name, char *buf, size_t len)
 {
-	return token_path_in(store_dir(s), buf, len);
+	return token_path_in(store_dir(s), name, buf, len);
 }
 
-enum store_status store_token_save(struct store *s, const char *token)
+static bool token_valid(const char *token, size_t min)
 {
-	char path[PATH_MAX];
 	size_t n = strlen(token);
-	if (n == 0 || n > TOKEN_MAX || strpbrk(token, "\r\n") != NULL)
-		return store_fail(s, STORE_REJECTED, "%s", _("Token sesi dari server tidak sah."));
-	if (!token_path(s, path, sizeof path))
-		return store_fail(s, STORE_IO, "%s", _("Folder data terlalu panjang."));
+	return n >= min && n <= TOKEN_MAX && strpbrk(token, "\r\n") == NULL;
+}
+
+/* one line in a clear file of its own (0600, written whole) */
+static bool write_clear_token(const char *path, const char *token)
+{
 	char line[TOKEN_MAX + 2];
-	snprintf(line, sizeof line, "%s\n", token);
-	bool ok = common_write_file(path, line, n + 1);
+	size_t n = (size_t)snprintf(line, sizeof line, "%s\n", token);
+	bool ok = common_write_file(path, line, n);
 	memset(line, 0, sizeof line);
-	if (!ok)
-		return store_fail(s, STORE_IO, _("Token sesi tidak bisa disimpan di %s: %s."),
-			store_dir(s), strerror(errno));
-	return STORE_OK;
+	return ok;
 }
 
-bool store_token_load(struct store *s, char *buf, size_t len)
+/* The first line of a clear token file; false when it is missing, not a
+ * plain file of ours, or empty. */
+static bool read_clear_token(const char *path, char *buf, size_t len)
 {
-	return store_token_read(store_dir(s), buf, len);
-}
-
-bool store_token_read(const char *dir, char *buf, size_t len)
-{
-	char path[PATH_MAX];
-	if (len == 0 || !token_path_in(dir, path, sizeof path))
+	if (len == 0)
 		return false;
 	buf[0] = '\0';
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -101,14 +106,120 @@ bool store_token_read(const char *dir, char *buf, size_t len)
 	return ok;
 }
 
-enum store_status store_token_delete(struct store *s)
+static bool read_sealed_token(const struct store *s, const char *path, char *buf, size_t len)
+{
+	unsigned char *data = NULL;
+	size_t n = 0;
+	if (len == 0 || !vault_open_file(s->vault, path, &data, &n))
+		return false;
+	bool ok = n > 0 && n < len && memchr(data, '\0', n) == NULL;
+	if (ok) {
+		memcpy(buf, data, n);
+		buf[n] = '\0';
+		ok = token_valid(buf, 1);
+	}
+	sodium_memzero(data, n);
+	free(data);
+	if (!ok)
+		buf[0] = '\0';
+	return ok;
+}
+
+static bool file_exists(const struct store *s, const char *name)
 {
 	char path[PATH_MAX];
-	if (!token_path(s, path, sizeof path))
+	return token_path(s, name, path, sizeof path) && access(path, F_OK) == 0;
+}
+
+static bool remove_token_file(const struct store *s, const char *name)
+{
+	char path[PATH_MAX];
+	return token_path(s, name, path, sizeof path) && (unlink(path) == 0 || errno == ENOENT);
+}
+
+/* Where the session token goes: sealed in a keyed profile that has a
+ * deposit token (written first), else clear.  A clear one left from before
+ * goes only once the sealed one is on disk, so a kill leaves one of them. */
+static bool write_session_token(struct store *s, const char *token, bool sealed)
+{
+	char path[PATH_MAX];
+	if (!token_path(s, sealed ? SEALED_TOKEN_FILE : TOKEN_FILE, path, sizeof path))
+		return false;
+	if (!sealed)
+		return write_clear_token(path, token);
+	if (!vault_seal_file(s->vault, path, (const unsigned char *)token, strlen(token))
+		|| !remove_token_file(s, TOKEN_FILE))
+		return false;
+	return common_fsync_dir(store_dir(s));
+}
+
+enum store_status store_token_save(struct store *s, const char *token, const char *deposit)
+{
+	char path[PATH_MAX];
+	if (!token_valid(token, 1) || !token_valid(deposit, 0))
+		return store_fail(s, STORE_REJECTED, "%s", _("Token sesi dari server tidak sah."));
+	if (!token_path(s, DEPOSIT_TOKEN_FILE, path, sizeof path))
 		return store_fail(s, STORE_IO, "%s", _("Folder data terlalu panjang."));
-	if (unlink(path) != 0 && errno != ENOENT)
-		return store_fail(s, STORE_IO, _("Token sesi tidak bisa dihapus dari %s: %s."),
+	bool ok;
+	if (deposit[0] == '\0')
+		/* a server before deposit tokens: a locked sync sends with the
+		 * session token, so it stays clear, and nothing of an older
+		 * session may be taken instead */
+		ok = remove_token_file(s, SEALED_TOKEN_FILE) && remove_token_file(s, DEPOSIT_TOKEN_FILE)
+			&& write_session_token(s, token, false);
+	else
+		ok = write_clear_token(path, deposit) && write_session_token(s, token, s->vault != NULL);
+	if (!ok)
+		return store_fail(s, STORE_IO, _("Token sesi tidak bisa disimpan di %s: %s."),
 			store_dir(s), strerror(errno));
+	return STORE_OK;
+}
+
+/* A keyed profile's session token still clear beside a deposit token (a
+ * profile keyed after its login, or a save cut short): sealed now. */
+static void seal_clear_token(struct store *s, const char *token)
+{
+	if (s->vault != NULL && file_exists(s, DEPOSIT_TOKEN_FILE))
+		write_session_token(s, token, true);
+}
+
+bool store_token_load(struct store *s, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	if (s->vault != NULL && token_path(s, SEALED_TOKEN_FILE, path, sizeof path)
+		&& access(path, F_OK) == 0) {
+		if (!read_sealed_token(s, path, buf, len))
+			return false;
+		if (file_exists(s, TOKEN_FILE) && file_exists(s, DEPOSIT_TOKEN_FILE))
+			remove_token_file(s, TOKEN_FILE);       /* a save cut short */
+		return true;
+	}
+	if (!token_path(s, TOKEN_FILE, path, sizeof path) || !read_clear_token(path, buf, len))
+		return false;
+	seal_clear_token(s, buf);
+	return true;
+}
+
+bool store_token_deposit_due(const struct store *s)
+{
+	return s->vault != NULL && !file_exists(s, DEPOSIT_TOKEN_FILE);
+}
+
+bool store_deposit_token_read(const char *dir, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	return (token_path_in(dir, DEPOSIT_TOKEN_FILE, path, sizeof path)
+			&& read_clear_token(path, buf, len))
+		|| (token_path_in(dir, TOKEN_FILE, path, sizeof path) && read_clear_token(path, buf, len));
+}
+
+enum store_status store_token_delete(struct store *s)
+{
+	static const char *const files[] = { TOKEN_FILE, SEALED_TOKEN_FILE, DEPOSIT_TOKEN_FILE };
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+		if (!remove_token_file(s, files[i]))
+			return store_fail(s, STORE_IO, _("Token sesi tidak bisa dihapus dari %s: %s."),
+				store_dir(s), strerror(errno));
 	common_fsync_dir(store_dir(s));
 	return STORE_OK;
 }

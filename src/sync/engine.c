@@ -541,6 +541,7 @@ static const struct {
 	[STEP_LOGIN] = { session_start, session_done },
 	[STEP_LOGOUT] = { session_start, session_done },
 	[STEP_ME] = { session_start, session_done },
+	[STEP_DEPOSIT_TOKEN] = { session_start, session_done },
 	[STEP_NEXT_RECORD] = { push_next_record, NULL },
 	[STEP_BLOB_PUT] = { push_start, push_done },
 	[STEP_RECORD_PUT] = { push_start, push_done },

@@ -615,7 +615,7 @@ static bool deposit_session(struct deposit *d)
 		return stop(d, SYNC_NOT_LOGGED_IN, "%s", err);
 	snprintf(d->ca_file, sizeof d->ca_file, "%s", d->cfg->ca_file[0] != '\0' ? d->cfg->ca_file
 		: pin.ca_file);
-	if (!store_token_read(d->dir, d->token, sizeof d->token))
+	if (!store_deposit_token_read(d->dir, d->token, sizeof d->token))
 		return stop(d, SYNC_NOT_LOGGED_IN, "%s", _("Belum masuk ke server. Jalankan: sigacor "
 			"login --server ALAMAT --operator NAMA"));
 	if (!curl_lazy_load(err, sizeof err))

@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +131,8 @@ void session_start(struct sync *s)
 		return;
 	} else if (s->step == STEP_LOGOUT) {
 		x = sync_request(s, "POST", "/auth/logout", HTTP_SMALL_MAX);
+	} else if (s->step == STEP_DEPOSIT_TOKEN) {
+		x = sync_request(s, "POST", "/auth/deposit-token", HTTP_SMALL_MAX);
 	} else {
 		x = sync_request(s, "GET", "/me", HTTP_SMALL_MAX);
 	}
@@ -189,6 +192,22 @@ static bool check_city_key(struct sync *s, const struct proto_session *ses, bool
 	}
 }
 
+/* The login's tokens into the profile (the session token sealed in a
+ * keyed one, the deposit token clear: store_token_save), wiped from ses.
+ * false: the job stopped. */
+static bool save_tokens(struct sync *s, struct proto_session *ses)
+{
+	bool saved = ses->token[0] != '\0'
+		&& store_token_save(s->store, ses->token, ses->deposit_token) == STORE_OK;
+	if (!saved)
+		sync_stop(s, ses->token[0] == '\0' ? SYNC_SERVER : SYNC_LOCAL, "%s",
+			ses->token[0] == '\0' ? _("Server tidak memberi token sesi.") :
+			store_error(s->store));
+	sodium_memzero(ses->token, sizeof ses->token);
+	sodium_memzero(ses->deposit_token, sizeof ses->deposit_token);
+	return saved;
+}
+
 static void login_done(struct sync *s, struct http_xfer *x)
 {
 	struct proto_problem pb;
@@ -202,14 +221,10 @@ static void login_done(struct sync *s, struct http_xfer *x)
 			memset(&ses, 0, sizeof ses);
 			return;
 		}
-		if (ses.token[0] == '\0' || store_token_save(s->store, ses.token) != STORE_OK) {
-			sync_stop(s, ses.token[0] == '\0' ? SYNC_SERVER : SYNC_LOCAL, "%s",
-				ses.token[0] == '\0' ? _("Server tidak memberi token sesi.") :
-				store_error(s->store));
+		if (!save_tokens(s, &ses)) {
 			memset(&ses, 0, sizeof ses);
 			return;
 		}
-		memset(ses.token, 0, sizeof ses.token);
 		s->session = ses;
 		store_meta_set(s->store, "sync.server_url", s->base);
 		store_meta_set(s->store, "sync.operator", ses.operator_name);
@@ -244,6 +259,20 @@ static void logout_done(struct sync *s, struct http_xfer *x)
 			"server tidak bisa dihubungi untuk mencabutnya; minta admin kota mencabutnya."));
 }
 
+/* The token is good: the run's work, push then pull. */
+static void run_after_session(struct sync *s)
+{
+	if (s->cfg.push) {
+		s->prog.phase = SYNC_PUSHING;
+		sync_goto(s, STEP_NEXT_RECORD);
+	} else if (s->cfg.pull) {
+		s->prog.phase = SYNC_PULLING_RESIDENTS;
+		sync_goto(s, STEP_RESIDENTS_START);
+	} else {
+		sync_goto(s, STEP_FINISH);
+	}
+}
+
 static void me_done(struct sync *s, struct http_xfer *x)
 {
 	if (sync_transfer_failed(s, x))
@@ -259,15 +288,36 @@ static void me_done(struct sync *s, struct http_xfer *x)
 		return;
 	s->session = ses;
 	save_scope(s, &ses);
-	if (s->cfg.push) {
-		s->prog.phase = SYNC_PUSHING;
-		sync_goto(s, STEP_NEXT_RECORD);
-	} else if (s->cfg.pull) {
-		s->prog.phase = SYNC_PULLING_RESIDENTS;
-		sync_goto(s, STEP_RESIDENTS_START);
-	} else {
-		sync_goto(s, STEP_FINISH);
+	if (store_token_deposit_due(s->store))
+		sync_goto(s, STEP_DEPOSIT_TOKEN);
+	else
+		run_after_session(s);
+}
+
+/* A keyed profile logged in before deposit tokens: its session token is
+ * clear for the locked sync.  The server gives the session a deposit
+ * token; the session token is then sealed (store_token_save).  A server
+ * before it (404), or any answer but 401/403: the run goes on as before,
+ * and the next unlocked sync asks again. */
+static void deposit_token_done(struct sync *s, struct http_xfer *x)
+{
+	if (sync_transfer_failed(s, x))
+		return;
+	struct proto_problem pb;
+	bool problem = sync_problem(x, &pb);
+	if (x->status == 401 || (x->status == 403 && problem
+		&& strcmp(pb.code, "operator_disabled") == 0)) {
+		sync_unexpected(s, x, problem ? &pb : NULL);
+		return;
 	}
+	struct proto_session ses;
+	struct proto_error e;
+	if (x->status == 200 && x->len > 0
+		&& proto_session_decode(x->body, x->len, &ses, &e) == PROTO_OK
+		&& ses.deposit_token[0] != '\0')
+		store_token_save(s->store, s->token, ses.deposit_token);
+	sodium_memzero(&ses, sizeof ses);
+	run_after_session(s);
 }
 
 void session_done(struct sync *s, struct http_xfer *x)
@@ -278,6 +328,10 @@ void session_done(struct sync *s, struct http_xfer *x)
 	}
 	if (s->step == STEP_ME) {
 		me_done(s, x);
+		return;
+	}
+	if (s->step == STEP_DEPOSIT_TOKEN) {
+		deposit_token_done(s, x);
 		return;
 	}
 	if (!sync_transfer_failed(s, x))

@@ -85,6 +85,7 @@ enum sync_step {
 	STEP_LOGIN,                  /* POST /auth/login */
 	STEP_LOGOUT,                 /* POST /auth/logout */
 	STEP_ME,                     /* GET /me */
+	STEP_DEPOSIT_TOKEN,          /* POST /auth/deposit-token (an old login, keyed) */
 	STEP_NEXT_RECORD,            /* (no transfer) take the next queued record */
 	STEP_BLOB_PUT,               /* PUT /blobs/{sha256} of photo photo_kind */
 	STEP_RECORD_PUT,             /* PUT /verifications/{id} */

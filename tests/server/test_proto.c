@@ -280,6 +280,21 @@ static void test_session_and_login(void)
 		"\"city_key\":\"ABCD\"}";
 	ok(proto_session_decode(bad_key, strlen(bad_key), &s2, &e) == PROTO_ERR_SHAPE
 		&& strcmp(e.field, "city_key") == 0, "a city_key that is not 64 lower-case hex digits is refused");
+	/* the deposit token: absent (a server before it, GET /me), base64url, or refused */
+	json = proto_session_encode(&s);
+	ok(json != NULL && strstr(json, "deposit_token") == NULL && proto_session_decode(json,
+		strlen(json), &s2, &e) == PROTO_OK && s2.deposit_token[0] == '\0',
+		"no deposit token: absent on the wire, \"\" decoded");
+	free(json);
+	snprintf(s.deposit_token, sizeof s.deposit_token, "Ab-_09zZ");
+	json = proto_session_encode(&s);
+	ok(json != NULL && proto_session_decode(json, strlen(json), &s2, &e) == PROTO_OK
+		&& strcmp(s2.deposit_token, "Ab-_09zZ") == 0, "deposit_token round trip");
+	free(json);
+	const char *bad_deposit = "{\"token\":\"t\",\"operator\":\"a\",\"device\":\"d\","
+		"\"kelurahan\":[],\"deposit_token\":\"a b\"}";
+	ok(proto_session_decode(bad_deposit, strlen(bad_deposit), &s2, &e) == PROTO_ERR_SHAPE
+		&& strcmp(e.field, "deposit_token") == 0, "a deposit_token with other than base64url is refused");
 }
 
 /* the registry's changes: a resident as now, or gone by NIK and kelurahan;

@@ -120,7 +120,7 @@ static bool prepare(struct st_client *c, const char *name, const char *url)
 	char err[512];
 	if (store_open(c->profile, &s, err, sizeof err) != STORE_OK)
 		return false;
-	bool ok = store_token_save(s, "faketoken-0123456789abcdef") == STORE_OK &&
+	bool ok = store_token_save(s, "faketoken-0123456789abcdef", "") == STORE_OK &&
 		store_meta_set(s, "sync.server_url", url) == STORE_OK;
 	store_close(s);
 	return ok;
@@ -232,6 +232,13 @@ static void test_login_proxy(void)
 	free(text);
 	ok(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600 &&
 		strcmp(token, "faketoken-0123456789abcdef") == 0, "login: token saved, 0600");
+	/* a server before deposit tokens (the fake's login gives none): the
+	 * session token stays clear, for a locked sync to deposit with */
+	char deposit[128] = "", dpath[4400];
+	snprintf(dpath, sizeof dpath, "%s/deposit-token", c.profile);
+	ok(access(dpath, F_OK) != 0 && store_deposit_token_read(c.profile, deposit, sizeof deposit)
+		&& strcmp(deposit, token) == 0, "login at a server without deposit tokens: no "
+		"deposit-token, a locked sync deposits with the session token as before");
 	char *out = st_read_file(c.out, NULL), *err = st_read_file(c.err, NULL);
 	ok(out != NULL && err != NULL && strstr(out, token) == NULL && strstr(err, token) == NULL,
 		"login: the token is never printed");
@@ -283,7 +290,7 @@ static void test_engine_loop(void)
 		st_server_stop(&fake, SIGKILL);
 		return;
 	}
-	store_token_save(st, "faketoken-0123456789abcdef");
+	store_token_save(st, "faketoken-0123456789abcdef", "");
 	store_meta_set(st, "sync.server_url", fake.url);
 	struct sync_config cfg;
 	sync_config_init(&cfg);

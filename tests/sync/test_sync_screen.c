@@ -65,7 +65,7 @@ int main(void)
 	bool ready = st_make_records(&c, niks, 1, KEL, 2 * 1000 * 1000, "screen", NULL) == 1 &&
 		st_open_profile(&c, &s, err, sizeof err) == STORE_OK;
 	if (ready) {
-		ready = store_token_save(s, "faketoken-0123456789abcdef") == STORE_OK &&
+		ready = store_token_save(s, "faketoken-0123456789abcdef", "") == STORE_OK &&
 			store_meta_set(s, "sync.server_url", fake.url) == STORE_OK;
 		store_close(s);
 	}

@@ -109,14 +109,14 @@ static void test_token(struct store *s, const char *profile)
 	struct stat sb;
 	snprintf(path, sizeof path, "%s/session-token", profile);
 	ok(!store_token_load(s, buf, sizeof buf), "no token before login");
-	is_int(store_token_save(s, "tok-ABC_123"), STORE_OK, "token saved");
+	is_int(store_token_save(s, "tok-ABC_123", ""), STORE_OK, "token saved");
 	ok(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600, "token file is 0600 (%o)",
 		(unsigned)(sb.st_mode & 0777));
 	ok(store_token_load(s, buf, sizeof buf) && strcmp(buf, "tok-ABC_123") == 0, "token read back");
 	chmod(path, 0644);
 	ok(store_token_load(s, buf, sizeof buf), "a token others could read is still used...");
 	ok(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600, "... and made 0600 again");
-	ok(store_token_save(s, "bad\ntoken") == STORE_REJECTED, "a token with a newline is refused");
+	ok(store_token_save(s, "bad\ntoken", "") == STORE_REJECTED, "a token with a newline is refused");
 	is_int(store_token_delete(s), STORE_OK, "token deleted");
 	ok(access(path, F_OK) != 0 && !store_token_load(s, buf, sizeof buf), "no token file left");
 	ok(symlink("/etc/hostname", path) == 0 && !store_token_load(s, buf, sizeof buf),
