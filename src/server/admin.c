@@ -399,7 +399,10 @@ static bool export_prepare(sdb *db, sdb_stmt **st)
 			export_columns[i].sql);
 	snprintf(sql + len, sizeof sql - len, " FROM verifications v JOIN operators o "
 		"ON o.id = v.operator_id ORDER BY v.received_at, v.id");
-	return sdb_prepare(db, sql, -1, st, NULL) == SDB_OK;
+	if (sdb_prepare(db, sql, -1, st, NULL) != SDB_OK)
+		return false;
+	sdb_stream(*st);        /* a city's records, not held whole in memory */
+	return true;
 }
 
 /* the value of column i as CSV text */

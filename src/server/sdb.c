@@ -29,6 +29,12 @@ int sdb_bind_null(sdb_stmt *st, int i) { return st->be->bind_null(st, i); }
 int sdb_step(sdb_stmt *st) { return st->be->step(st); }
 int sdb_reset(sdb_stmt *st) { return st->be->reset(st); }
 
+void sdb_stream(sdb_stmt *st)
+{
+	if (st->be->stream != NULL)
+		st->be->stream(st);
+}
+
 int sdb_finalize(sdb_stmt *st)
 {
 	return st != NULL ? st->be->finalize(st) : SDB_OK;

@@ -55,6 +55,13 @@ int sdb_bind_null(sdb_stmt *st, int i);
 int sdb_step(sdb_stmt *st);
 int sdb_reset(sdb_stmt *st);
 int sdb_finalize(sdb_stmt *st);
+/* Before its first step: a statement whose rows may be a whole city's.
+ * PostgreSQL otherwise hands a query's result over whole, in memory; now
+ * it reads a thousand rows at a time through a cursor, in a transaction
+ * of its own when none is open (ended when the statement is reset or
+ * finalized: nothing else may write on the connection meanwhile).  SQLite
+ * reads row by row anyway. */
+void sdb_stream(sdb_stmt *st);
 long long sdb_column_int64(sdb_stmt *st, int i);
 int sdb_column_int(sdb_stmt *st, int i);
 double sdb_column_double(sdb_stmt *st, int i);

@@ -20,6 +20,7 @@ struct sdb_backend {
 	int (*step)(sdb_stmt *st);
 	int (*reset)(sdb_stmt *st);
 	int (*finalize)(sdb_stmt *st);
+	void (*stream)(sdb_stmt *st);   /* NULL: rows are read one by one anyway */
 	long long (*column_int64)(sdb_stmt *st, int i);
 	double (*column_double)(sdb_stmt *st, int i);
 	const unsigned char *(*column_text)(sdb_stmt *st, int i);

@@ -61,15 +61,22 @@ struct pg_param {
 struct pg_stmt {
 	struct sdb_stmt base;
 	struct pg *db;
+	const char *sql;                /* the cache's copy of the caller's SQL */
 	char name[16];
 	int n;
 	struct pg_param *params;
 	PGresult *res;
 	bool ran;
 	int row, rows;
+	/* sdb_stream: read through a cursor, PG_FETCH_ROWS at a time */
+	bool stream, cursor_open, began;
+	char cursor[24];
 };
 
+#define PG_FETCH_ROWS 1000
+
 static const struct sdb_backend pg_backend;
+static int pg_exec(sdb *d, const char *sql, char **errmsg);
 
 /* ---- errors */
 
@@ -223,6 +230,7 @@ static int pg_prepare(sdb *d, const char *sql, int len, sdb_stmt **st, const cha
 	s->base.be = &pg_backend;
 	s->db = db;
 	s->n = c->params;
+	s->sql = c->sql;
 	snprintf(s->name, sizeof s->name, "s%u", c->name);
 	*st = &s->base;
 	return SDB_OK;
@@ -301,6 +309,62 @@ static int pg_bind_null(sdb_stmt *st, int i)
 	return param(st, i) != NULL ? SDB_OK : SDB_ERROR;
 }
 
+/* the result res as the statement's current rows */
+static int take_rows(struct pg_stmt *s, PGresult *res)
+{
+	PQclear(s->res);
+	s->res = res;
+	int code = pg_result_code(s->db, res);
+	s->rows = code == SDB_OK ? PQntuples(res) : 0;
+	s->row = -1;
+	return code;
+}
+
+/* a streamed statement's next rows from its cursor */
+static int fetch(struct pg_stmt *s)
+{
+	char sql[64];
+	snprintf(sql, sizeof sql, "FETCH FORWARD %d FROM %s", PG_FETCH_ROWS, s->cursor);
+	return take_rows(s, PQexec(s->db->conn, sql));
+}
+
+/* DECLARE a cursor for the statement, in a transaction of its own when
+ * none is open (a cursor lives in one), and fetch its first rows */
+static int open_cursor(struct pg_stmt *s, const char *const *values, const int *lengths,
+	const int *formats)
+{
+	struct pg *db = s->db;
+	if (PQtransactionStatus(db->conn) == PQTRANS_IDLE) {
+		if (pg_exec(&db->base, "BEGIN", NULL) != SDB_OK)
+			return db->code & 0xff;
+		s->began = true;
+	}
+	int n;
+	bool used[PG_MAX_PARAMS] = { false };
+	char *text = rewrite_placeholders(s->sql, strlen(s->sql), &n, used);
+	size_t len = text != NULL ? strlen(text) + 64 : 0;
+	char *declare = text != NULL ? malloc(len) : NULL;
+	if (declare == NULL) {
+		free(text);
+		pg_set_error(db, SDB_ERROR, strerror(ENOMEM));
+		return SDB_ERROR;
+	}
+	snprintf(s->cursor, sizeof s->cursor, "sdb_c%u", ++db->next_name);
+	snprintf(declare, len, "DECLARE %s NO SCROLL CURSOR FOR %s", s->cursor, text);
+	Oid types[PG_MAX_PARAMS];
+	for (int i = 0; i < n; i++)
+		types[i] = used[i] ? 0 : PG_TEXTOID;
+	PGresult *res = PQexecParams(db->conn, declare, n, types, values, lengths, formats, 0);
+	free(text);
+	free(declare);
+	int code = pg_result_code(db, res);
+	PQclear(res);
+	if (code != SDB_OK)
+		return code;
+	s->cursor_open = true;
+	return fetch(s);
+}
+
 static int run(struct pg_stmt *s)
 {
 	const char *values[PG_MAX_PARAMS];
@@ -310,12 +374,10 @@ static int run(struct pg_stmt *s)
 		lengths[i] = s->params[i].length;
 		formats[i] = s->params[i].format;
 	}
-	s->res = PQexecPrepared(s->db->conn, s->name, s->n, values, lengths, formats, 0);
 	s->ran = true;
-	int code = pg_result_code(s->db, s->res);
-	s->rows = code == SDB_OK ? PQntuples(s->res) : 0;
-	s->row = -1;
-	return code;
+	if (s->stream)
+		return open_cursor(s, values, lengths, formats);
+	return take_rows(s, PQexecPrepared(s->db->conn, s->name, s->n, values, lengths, formats, 0));
 }
 
 static int pg_step(sdb_stmt *st)
@@ -323,6 +385,11 @@ static int pg_step(sdb_stmt *st)
 	struct pg_stmt *s = (struct pg_stmt *)st;
 	if (!s->ran) {
 		int code = run(s);
+		if (code != SDB_OK)
+			return code;
+	}
+	if (s->row + 1 >= s->rows && s->cursor_open && s->rows == PG_FETCH_ROWS) {
+		int code = fetch(s);
 		if (code != SDB_OK)
 			return code;
 	}
@@ -334,14 +401,37 @@ static int pg_step(sdb_stmt *st)
 	return SDB_DONE;
 }
 
+/* a cursor closed, and the transaction it opened ended (rolled back if
+ * a statement in it failed) */
+static void close_cursor(struct pg_stmt *s)
+{
+	struct pg *db = s->db;
+	if (s->cursor_open && PQtransactionStatus(db->conn) == PQTRANS_INTRANS) {
+		char sql[48];
+		snprintf(sql, sizeof sql, "CLOSE %s", s->cursor);
+		PQclear(PQexec(db->conn, sql));
+	}
+	if (s->began)
+		PQclear(PQexec(db->conn, PQtransactionStatus(db->conn) == PQTRANS_INTRANS
+			? "COMMIT" : "ROLLBACK"));
+	s->cursor_open = false;
+	s->began = false;
+}
+
 static int pg_reset(sdb_stmt *st)
 {
 	struct pg_stmt *s = (struct pg_stmt *)st;
+	close_cursor(s);
 	PQclear(s->res);
 	s->res = NULL;
 	s->ran = false;
 	s->rows = 0;
 	return SDB_OK;
+}
+
+static void pg_stream(sdb_stmt *st)
+{
+	((struct pg_stmt *)st)->stream = true;
 }
 
 static int pg_finalize(sdb_stmt *st)
@@ -462,7 +552,7 @@ static const struct sdb_backend pg_backend = {
 	.name = "PostgreSQL", .postgresql = true,
 	.prepare = pg_prepare, .bind_text = pg_bind_text, .bind_blob = pg_bind_blob,
 	.bind_int64 = pg_bind_int64, .bind_double = pg_bind_double, .bind_null = pg_bind_null,
-	.step = pg_step, .reset = pg_reset, .finalize = pg_finalize,
+	.step = pg_step, .reset = pg_reset, .finalize = pg_finalize, .stream = pg_stream,
 	.column_int64 = pg_column_int64, .column_double = pg_column_double,
 	.column_text = pg_column_text, .column_type = pg_column_type, .exec = pg_exec,
 	.changes64 = pg_changes64, .autocommit = pg_autocommit,

@@ -351,6 +351,7 @@ bool stats_each_household(struct sdb *db, const char *scope, bool with_pending,
 		fprintf(stderr, "sigacor-server: %s: %s\n", sdb_backend_name(db), sdb_errmsg(db));
 		return false;
 	}
+	sdb_stream(st);         /* a city's households, not held whole in memory */
 	sdb_bind_text(st, 1, scope, -1, SDB_STATIC);
 	sdb_bind_int(st, 2, with_pending);
 	int rc;

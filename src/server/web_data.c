@@ -150,6 +150,7 @@ static bool add_points(sdb *db, const struct web_session *s, cJSON *points)
 		"v.flags, v.kelurahan FROM verifications v WHERE " CURRENT " AND v.lat IS NOT NULL AND "
 		IN_SCOPE " ORDER BY v.kelurahan, v.id", -1, &st, NULL) != SDB_OK)
 		return false;
+	sdb_stream(st);
 	sdb_bind_text(st, 1, s->who.scope, -1, SDB_STATIC);
 	int rc;
 	while ((rc = sdb_step(st)) == SDB_ROW) {
