@@ -1250,6 +1250,8 @@ load_rows() {
 	fi
 	row "$1: p99 latency (ms)" "$(fmt "$p99" 1)" "$(spread x "$plo" "$phi" 1)" \
 		"—" "" "< $3 ms" "$(verdict "$p99" "<" "$3")"
+	local again; again=$(awk '{ s += $9 } END { print s + 0 }' "$2")
+	say "$1: $again requests told to come back (503/429/504 or a failed transfer) and tried again, all runs"
 }
 
 # ---------------------------------------------------------------- main

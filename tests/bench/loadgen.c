@@ -15,8 +15,10 @@
  *   GET /candidates (first page), for each of 3 photos HEAD then PUT
  *   /blobs/{sha256}, PUT /verifications/{id}, GET /verifications/changes.
  * Prints "operators requests errors seconds records_per_s p50_ms p99_ms
- * max_ms"; an error is any answer other than the one the protocol promises,
- * or a transfer failure.  Bounded by --max-seconds (default 300): whatever
+ * max_ms retries"; a 503, 429 or 504 and a refused, cut or timed-out
+ * transfer are tried again as sigacor does (backoff, Retry-After; counted
+ * in retries, the request's latency then from its first try); an error is
+ * any other answer than the one the protocol promises.  Bounded by --max-seconds (default 300): whatever
  * is still running then is counted as an error.
  *   loadgen --port PORT --operators FILE --password PW --first-logins DEVICE
  *           [--max-seconds S]
@@ -61,6 +63,9 @@ struct op {
 	size_t sent;              /* upload position */
 	const unsigned char *upload;
 	size_t upload_len;
+	double first_try;         /* of the current step's request */
+	int attempts;             /* of it, told to come back or cut */
+	double retry_at;          /* 0: not waiting to try again */
 };
 
 static struct op *ops;
@@ -84,7 +89,7 @@ static void read_ports(const char *list)
 			p++;
 	}
 }
-static long errors, requests, records;
+static long errors, requests, records, retries;
 static double *lat_ms;
 static size_t nlat, caplat;
 
@@ -236,6 +241,8 @@ static void request(struct op *o, CURLM *multi)
 {
 	char url[512], auth[256];
 	const char *base = "http://127.0.0.1";
+	if (o->attempts == 0)
+		o->first_try = now_s();
 	curl_easy_reset(o->easy);
 	curl_slist_free_all(o->headers);
 	o->headers = NULL;
@@ -332,6 +339,49 @@ static void make_work(struct op *o, size_t photo_bytes)
 		"\"photos\":[%s],\"operator\":\"%s\",\"supersedes\":\"\","
 		"\"created_at\":\"2025-03-14T02:10:00Z\",\"finalised_at\":\"2025-03-14T02:16:40Z\"}",
 		o->uuid, o->nik, o->kel, photos, o->name);
+}
+
+/* ---- told to come back: as sigacor's sync does (include/sync.h), a 503,
+ * 429 or 504 and a transfer that failed (refused, cut, timed out) are
+ * tried again after full-jitter exponential backoff (1 s base, 10 min
+ * cap), at least the Retry-After; the request's latency then runs from
+ * its first try to its answer, and it is no error */
+
+static bool retryable(CURLcode result, long code)
+{
+	if (result != CURLE_OK)
+		return result == CURLE_COULDNT_CONNECT || result == CURLE_OPERATION_TIMEDOUT
+			|| result == CURLE_SEND_ERROR || result == CURLE_RECV_ERROR
+			|| result == CURLE_GOT_NOTHING;
+	return code == 503 || code == 429 || code == 504;
+}
+
+/* true when the op waits to try its step again */
+static bool come_back(struct op *o, CURLcode result, long code)
+{
+	if (!retryable(result, code))
+		return false;
+	curl_off_t after = 0;
+	if (result == CURLE_OK)
+		curl_easy_getinfo(o->easy, CURLINFO_RETRY_AFTER, &after);
+	double cap = o->attempts < 10 ? (double)(1 << o->attempts) : 600.0;
+	double delay = (double)randombytes_uniform(1000000) / 1e6 * (cap < 600 ? cap : 600);
+	if (delay < (double)after)
+		delay = (double)after;
+	o->attempts++;
+	o->retry_at = now_s() + delay;
+	retries++;
+	return true;
+}
+
+static void retry_due(CURLM *multi)
+{
+	double now = now_s();
+	for (int i = 0; i < nops; i++)
+		if (ops[i].retry_at > 0 && ops[i].retry_at <= now) {
+			ops[i].retry_at = 0;
+			request(&ops[i], multi);
+		}
 }
 
 /* ---- a household of its own for every record (--residents, --households-used)
@@ -543,7 +593,6 @@ static int first_logins(const char *password, const char *device, double max_sec
 	struct pump pump;
 	pump_init(&pump, multi);
 	double t0 = now_s(), end = t0 + max_seconds;
-	long retries = 0;
 	int left = nops;
 	for (int i = 0; i < nops; i++) {
 		snprintf(fl[i].body, sizeof fl[i].body,
@@ -695,6 +744,7 @@ int main(int argc, char **argv)
 	int running = nops;
 	while (running > 0 && now_s() < end) {
 		pump_run(&pump, 100);
+		retry_due(multi);
 		CURLMsg *m;
 		int left;
 		while ((m = curl_multi_info_read(multi, &left)) != NULL) {
@@ -707,8 +757,11 @@ int main(int argc, char **argv)
 			curl_easy_getinfo(m->easy_handle, CURLINFO_RESPONSE_CODE, &code);
 			curl_easy_getinfo(m->easy_handle, CURLINFO_TOTAL_TIME_T, &us);
 			curl_multi_remove_handle(multi, m->easy_handle);
+			if (come_back(o, m->data.result, code))
+				continue;
 			requests++;
-			lat_add((double)us / 1000.0);
+			lat_add(o->attempts > 0 ? (now_s() - o->first_try) * 1000.0 : (double)us / 1000.0);
+			o->attempts = 0;
 			if (m->data.result != CURLE_OK || !expected(o, code)) {
 				if (errors < 10)
 					fprintf(stderr, "loadgen: %s step %d: %s, HTTP %ld %.200s\n", o->name,
@@ -748,7 +801,7 @@ int main(int argc, char **argv)
 	errors += running;   /* cut off by the time bound */
 	double p50, p99, mx;
 	lat_summary(&p50, &p99, &mx);
-	printf("%d %ld %ld %.3f %.1f %.2f %.2f %.2f\n", nops, requests, errors, secs,
-		(double)records / secs, p50, p99, mx);
+	printf("%d %ld %ld %.3f %.1f %.2f %.2f %.2f %ld\n", nops, requests, errors, secs,
+		(double)records / secs, p50, p99, mx, retries);
 	return 0;
 }
