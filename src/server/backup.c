@@ -23,7 +23,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,21 +262,18 @@ static bool photo_intact(const char *dir, const char *sha256, long long size)
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return false;
-	crypto_hash_sha256_state h;
-	crypto_hash_sha256_init(&h);
+	struct util_sha256 h;
 	static unsigned char buf[COPY_CHUNK];
 	long long total = 0;
-	ssize_t n;
-	while ((n = read(fd, buf, sizeof buf)) > 0) {
-		crypto_hash_sha256_update(&h, buf, (unsigned long long)n);
-		total += n;
-	}
+	ssize_t n = -1;
+	if (util_sha256_init(&h))
+		while ((n = read(fd, buf, sizeof buf)) > 0) {
+			util_sha256_update(&h, buf, (size_t)n);
+			total += n;
+		}
 	close(fd);
-	unsigned char digest[crypto_hash_sha256_BYTES];
-	char hex[crypto_hash_sha256_BYTES * 2 + 1];
-	crypto_hash_sha256_final(&h, digest);
-	sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-	return n == 0 && total == size && strcmp(hex, sha256) == 0;
+	char hex[65];
+	return util_sha256_final(&h, hex) && n == 0 && total == size && strcmp(hex, sha256) == 0;
 }
 
 struct photo_check {

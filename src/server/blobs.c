@@ -32,7 +32,7 @@ struct blob_upload {
 	char dir_path[4096];            /* DIR/blobs/ab */
 	char final_path[4096 + 128];
 	char root[4096];                /* DIR, for a photo named only when whole */
-	crypto_hash_sha256_state hash;
+	struct util_sha256 hash;
 	long long size;
 	unsigned char head[3];          /* first bytes, for the JPEG check */
 	bool failed;
@@ -101,7 +101,7 @@ static bool rehash(struct blob_upload *u, long long held)
 			return false;
 		for (ssize_t i = 0; i < n && done + i < 3; i++)
 			u->head[done + i] = buf[i];
-		crypto_hash_sha256_update(&u->hash, buf, (unsigned long long)n);
+		util_sha256_update(&u->hash, buf, (size_t)n);
 		done += n;
 	}
 	u->size = held;
@@ -133,7 +133,10 @@ struct blob_upload *blob_upload_begin(const char *dir, const char *sha256, long 
 		return NULL;
 	}
 	*held = (long long)st.st_size;
-	crypto_hash_sha256_init(&u->hash);
+	if (!util_sha256_init(&u->hash)) {
+		blob_upload_keep(u);
+		return NULL;
+	}
 	if (offset >= 0 && offset != *held) {
 		*why = BLOB_BEGIN_OFFSET;
 		blob_upload_keep(u);
@@ -168,7 +171,10 @@ struct blob_upload *blob_upload_begin_unnamed(const char *dir)
 		free(u);
 		return NULL;
 	}
-	crypto_hash_sha256_init(&u->hash);
+	if (!util_sha256_init(&u->hash)) {
+		blob_upload_abort(u);
+		return NULL;
+	}
 	return u;
 }
 
@@ -178,7 +184,7 @@ bool blob_upload_write(struct blob_upload *u, const char *data, size_t len)
 		return false;
 	for (size_t i = 0; i < len && u->size + (long long)i < 3; i++)
 		u->head[u->size + (long long)i] = (unsigned char)data[i];
-	crypto_hash_sha256_update(&u->hash, (const unsigned char *)data, len);
+	util_sha256_update(&u->hash, data, len);
 	u->size += (long long)len;
 	while (len > 0) {
 		ssize_t n = write(u->fd, data, len);
@@ -205,6 +211,7 @@ static void blob_free(struct blob_upload *u)
 	unlink(u->tmp_path);
 	if (u->fd >= 0)
 		close(u->fd);
+	util_sha256_end(&u->hash);
 	free(u);
 }
 
@@ -214,6 +221,7 @@ void blob_upload_keep(struct blob_upload *u)
 		return;
 	if (u->fd >= 0)
 		close(u->fd);
+	util_sha256_end(&u->hash);
 	free(u);
 }
 
@@ -231,10 +239,9 @@ enum blob_result blob_upload_finish(struct blob_upload *u)
 
 enum blob_result blob_upload_finish_named(struct blob_upload *u, char name[PROTO_SHA256_LEN + 1])
 {
-	unsigned char digest[crypto_hash_sha256_BYTES];
 	char hex[PROTO_SHA256_LEN + 1];
-	crypto_hash_sha256_final(&u->hash, digest);
-	util_hex(digest, sizeof digest, hex);
+	if (!util_sha256_final(&u->hash, hex))
+		u->failed = true;
 	memcpy(name, hex, sizeof hex);
 	/* named by its content: the paths are known only now */
 	bool named = true;

@@ -5,6 +5,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <getopt.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -75,4 +76,40 @@ bool util_parse_count(const char *text, long long min, long long max, long long 
 		return false;
 	*out = v;
 	return true;
+}
+
+bool util_sha256_init(struct util_sha256 *h)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	if (ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(ctx);
+		ctx = NULL;
+	}
+	h->ctx = ctx;
+	return ctx != NULL;
+}
+
+void util_sha256_update(struct util_sha256 *h, const void *data, size_t len)
+{
+	if (h->ctx != NULL && EVP_DigestUpdate(h->ctx, data, len) != 1)
+		util_sha256_end(h);     /* final then fails: no digest of part of it */
+}
+
+bool util_sha256_final(struct util_sha256 *h, char hex[65])
+{
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	bool ok = h->ctx != NULL && EVP_DigestFinal_ex(h->ctx, digest, &n) == 1 && n == 32;
+	util_sha256_end(h);
+	if (ok)
+		util_hex(digest, 32, hex);
+	else
+		hex[0] = '\0';
+	return ok;
+}
+
+void util_sha256_end(struct util_sha256 *h)
+{
+	EVP_MD_CTX_free(h->ctx);
+	h->ctx = NULL;
 }
