@@ -31,8 +31,11 @@ static bool parse_count(const char *text, long long min, long long max, long lon
 	return text == NULL || util_parse_count(text, min, max, out);
 }
 
-/* Four API workers a core (most of a worker's time is waiting: for the
- * group commit of its record, for a photo's fsync), at least 4; a login
+/* Sixteen API workers a core, at least 16 (most of a worker's time is
+ * waiting: for the group commit of its record, for a photo's fsync, and
+ * the reads queue behind the workers that wait; with four a core the
+ * 1,204-clerk burst's p99 was 0.4-1.2 s, median 0.7 s, with sixteen
+ * 0.47-0.66 s, doc/BENCHMARKS.md), at most 64; a login
  * worker a core, at most 8 (Argon2id: a core and 64 MiB each).  An API
  * answer waits at most 5 s, a login 30 s (the client gives up on a
  * silent server after 60 s): past that, 503 and Retry-After. */
@@ -40,7 +43,7 @@ static struct workers_config default_workers(void)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned n = cores < 1 ? 1 : cores > 16 ? 16 : (unsigned)cores;
-	return (struct workers_config){ n * 4 < 4 ? 4 : n * 4, n > 8 ? 8 : n, 5000, 30000 };
+	return (struct workers_config){ n * 16, n > 8 ? 8 : n, 5000, 30000 };
 }
 
 bool serve_options_parse(int argc, char **argv, struct serve_options *o)

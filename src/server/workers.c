@@ -10,7 +10,7 @@
  * and resumes it.  Two queues, each first in, first out (a login waits
  * behind the logins that came before it, never behind a city's records,
  * and no record waits behind a burst of Argon2id):
- *  - WORK_API: every API answer but the login, a few workers a core (a
+ *  - WORK_API: every API answer but the login, sixteen workers a core (a
  *    worker waiting for the group commit of its record holds no core);
  *  - WORK_LOGIN: one worker a core (at most 8): Argon2id takes a core and
  *    64 MiB, more at once only takes longer.
