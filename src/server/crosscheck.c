@@ -29,20 +29,24 @@ static void collect(sdb_stmt *st, struct crosscheck_others *o)
 	sdb_finalize(st);
 }
 
-/* The other current records of another NIK with one of r's photos. */
+/* The other current records of another NIK with one of r's photos (one
+ * statement for the three: on PostgreSQL each is a round trip under the
+ * write lock). */
 static void same_photo(sdb *db, const struct record *r, struct crosscheck_others *o)
 {
-	for (int k = 0; k < PHOTO_KIND_COUNT; k++) {
-		sdb_stmt *st;
-		if (!r->photos[k].attached || sdb_prepare(db,
-			"SELECT DISTINCT v.id FROM verification_photos p JOIN verifications v "
-			"ON v.id = p.verification_id WHERE p.sha256 = ? AND v.nik != ? "
-			"AND v.superseded_by IS NULL", -1, &st, NULL) != SDB_OK)
-			continue;
-		sdb_bind_text(st, 1, r->photos[k].sha256, -1, SDB_STATIC);
-		sdb_bind_text(st, 2, r->nik, -1, SDB_STATIC);
-		collect(st, o);
-	}
+	_Static_assert(PHOTO_KIND_COUNT == 3, "one placeholder a kind");
+	sdb_stmt *st;
+	if (sdb_prepare(db, "SELECT DISTINCT v.id FROM verification_photos p JOIN verifications v "
+		"ON v.id = p.verification_id WHERE p.sha256 IN (?1, ?2, ?3) AND v.nik != ?4 "
+		"AND v.superseded_by IS NULL ORDER BY v.id", -1, &st, NULL) != SDB_OK)
+		return;
+	for (int k = 0; k < PHOTO_KIND_COUNT; k++)
+		if (r->photos[k].attached)
+			sdb_bind_text(st, k + 1, r->photos[k].sha256, -1, SDB_STATIC);
+		else
+			sdb_bind_null(st, k + 1);
+	sdb_bind_text(st, 4, r->nik, -1, SDB_STATIC);
+	collect(st, o);
 }
 
 /* The other current records of r's KK whose house lies over
