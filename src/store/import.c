@@ -36,20 +36,31 @@
 #define BIG_IMPORT_BYTES (16L * 1024 * 1024)
 #define PROGRESS_EVERY 8192
 /* Memory of a big import (goal: a peak of 32 MB for the whole program, on
- * old laptops with other programs open; the program alone is about 12 MB).
- * The sorter keeps up to cache_size bytes of rows in memory beside the page
- * cache (and ignores the heap limit); rows in NIK order need few cached
- * pages, so the two share the bound.  CREATE INDEX's sorter likewise, with
- * the cache shrunk before it.  Sorts spill to temp files (temp_store FILE,
- * set at open: SQLITE_TMPDIR, TMPDIR or /tmp, unlinked at once).  The soft
- * heap limit is a backstop over all of it (the page cache gives way). */
+ * old laptops with other programs open; the program alone is about 6 MB).
+ * The sorter keeps up to cache_size bytes of rows in memory (the rest in
+ * runs on disk: temp_store FILE, set at open: SQLITE_TMPDIR, TMPDIR or
+ * /tmp, unlinked at once, encrypted by the vault in a keyed profile) and
+ * ignores the soft heap limit; the page cache gives way to it under that
+ * limit, and rows that come in NIK order need few cached pages.  Then
+ * CREATE INDEX's sorter and the name index's term buffer (FTS5 hashsize),
+ * with the cache shrunk before them.  Measured with 2,000,000 residents
+ * (BENCHMARKS.md, 2026-12-05): a 12 MiB sort under an 18 MiB limit peaks
+ * at 25 MB; a 24 MiB limit lets the cache grow to 31 MB for nothing; a
+ * 4 MiB sort makes more runs to merge and costs 2 s more. */
 #define IMPORT_CACHE_KIB 12288
 #define IMPORT_SORT_CACHE_KIB 4096
-#define IMPORT_HEAP_LIMIT (24LL << 20)
+#define IMPORT_HEAP_LIMIT (18LL << 20)
 #define DEFAULT_CACHE_KIB 2000
+/* FTS5 writes its terms out each time this much has gathered, then merges
+ * what it wrote: 4 MiB instead of its 1 MiB costs 0.5 s less over
+ * 2,000,000 names; more gains nothing (the setting lives in the index's
+ * config row: set for the rebuild, then back to FTS5's default) */
+#define NAME_INDEX_BUFFER (4L << 20)
+#define NAME_INDEX_BUFFER_DEFAULT (1L << 20)
 
 #define RESIDENT_COLUMNS "nik, kk, name, sex, birth_place, birth_date, address, rt, rw, kelurahan"
 #define ROWS_MODULE "sigacor_import_rows"
+#define TWICE_FUNCTION "sigacor_import_twice"
 
 struct import {
 	struct store *s;
@@ -58,7 +69,6 @@ struct import {
 	size_t fields;               /* fields in the header */
 	void (*progress)(long bytes, long rows, void *ctx);
 	void *ctx;
-	sqlite3_stmt *upsert;
 	int64_t batch;
 	time_t today;
 	long line;
@@ -318,93 +328,66 @@ static enum store_status next_batch(struct import *im)
 	return store_meta_put(im->s, "residents_import_batch", buf);
 }
 
-static enum store_status prepare_upsert(struct import *im)
+/* sigacor_import_twice(nik, line, first): the upsert's guard when a row
+ * meets one of the same import (the NIK twice in the file): keeps the
+ * fault and answers 0, so the first row stays as it is. */
+static void note_twice(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	enum store_status st = next_batch(im);
-	if (st == STORE_OK)
-		st = store_prepare(im->s, "INSERT INTO residents (" RESIDENT_COLUMNS
-			", import_batch, import_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-			" ON CONFLICT (nik) DO UPDATE SET kk = excluded.kk, name = excluded.name,"
-			" sex = excluded.sex, birth_place = excluded.birth_place,"
-			" birth_date = excluded.birth_date, address = excluded.address,"
-			" rt = excluded.rt, rw = excluded.rw, kelurahan = excluded.kelurahan,"
-			" import_batch = excluded.import_batch, import_line = excluded.import_line"
-			" WHERE residents.import_batch <> excluded.import_batch", &im->upsert);
-	return st;
-}
-
-/* One sorted row (the columns of sigacor_import_rows) into the table. */
-static enum store_status insert_sorted(struct import *im, sqlite3_stmt *row)
-{
-	sqlite3_stmt *st = im->upsert;
-	sqlite3_reset(st);
-	for (int f = 0; f < REGISTRY_FIELD_COUNT; f++)
-		sqlite3_bind_value(st, f + 1, sqlite3_column_value(row, f));
-	sqlite3_bind_int64(st, 11, im->batch);
-	sqlite3_bind_value(st, 12, sqlite3_column_value(row, ROWS_COLUMN_LINE));
-	int rc = sqlite3_step(st);
-	return rc == SQLITE_DONE ? STORE_OK : store_fail_sql(im->s, rc, "residents");
-}
-
-/* A NIK twice in the file, found as two neighbours in NIK order: keep the
- * one on the earliest line as the fault, unless an earlier one is kept. */
-static void note_twice(struct import *im, const char *nik, long first, long line)
-{
+	(void)argc;
+	struct import *im = sqlite3_user_data(ctx);
+	long line = (long)sqlite3_value_int64(argv[1]);
+	sqlite3_result_int(ctx, 0);
 	if (im->fault_line != 0 && im->fault_line < line)
 		return;
 	char why[160];
 	snprintf(why, sizeof why, _("NIK %s sudah ada di baris %ld (NIK ganda dalam file)"),
-		nik, first);
+		(const char *)sqlite3_value_text(argv[0]), (long)sqlite3_value_int64(argv[2]));
 	snprintf(im->fault, sizeof im->fault, _("Baris %ld, kolom %s: %s"), line,
 		registry_field_name(REGISTRY_NIK), why);
 	im->fault_line = line;
 	im->fault_status = STORE_REJECTED;
 }
 
-/* Every valid row, sorted by NIK, into the table.  After a first fault
- * the rest is only looked through for an earlier one: the transaction is
- * rolled back anyway. */
+/* Every valid row, sorted by NIK (the line after it: of a NIK twice, the
+ * earlier line goes in and the later one is the fault), into the table in
+ * one statement.  A row of an earlier import is replaced; a row of this
+ * one is kept, and the guard notes the fault; after a fault the rest still
+ * goes in, to find an earlier one (the transaction is rolled back). */
 static enum store_status insert_rows(struct import *im)
 {
-	sqlite3_stmt *sorted;
-	enum store_status st = store_prepare(im->s, "SELECT " RESIDENT_COLUMNS ", line FROM "
-		ROWS_MODULE " ORDER BY nik, line", &sorted);
-	char previous[NIK_LEN + 1] = "";
-	long first = 0;
-	int rc;
-	while (st == STORE_OK && (rc = sqlite3_step(sorted)) == SQLITE_ROW) {
-		const char *nik = (const char *)sqlite3_column_text(sorted, 0);
-		long line = (long)sqlite3_column_int64(sorted, ROWS_COLUMN_LINE);
-		if (nik == NULL)
-			rc = SQLITE_NOMEM;
-		else if (strcmp(nik, previous) == 0)
-			note_twice(im, nik, first, line);
-		else {
-			store_copy(previous, sizeof previous, nik);
-			first = line;
-			if (im->fault_line == 0)
-				st = insert_sorted(im, sorted);
-		}
-	}
-	if (st == STORE_OK && rc != SQLITE_DONE)
-		st = store_fail_sql(im->s, rc, "residents");
-	sqlite3_finalize(sorted);
-	if (st == STORE_OK && im->fault_line != 0)
-		st = store_fail(im->s, im->fault_status, "%s", im->fault);
-	return st;
+	sqlite3_stmt *st;
+	enum store_status rc = store_prepare(im->s, "INSERT INTO residents (" RESIDENT_COLUMNS
+		", import_batch, import_line) SELECT " RESIDENT_COLUMNS ", ?, line FROM "
+		ROWS_MODULE " WHERE true ORDER BY nik, line"
+		" ON CONFLICT (nik) DO UPDATE SET kk = excluded.kk, name = excluded.name,"
+		" sex = excluded.sex, birth_place = excluded.birth_place,"
+		" birth_date = excluded.birth_date, address = excluded.address,"
+		" rt = excluded.rt, rw = excluded.rw, kelurahan = excluded.kelurahan,"
+		" import_batch = excluded.import_batch, import_line = excluded.import_line"
+		" WHERE residents.import_batch <> excluded.import_batch"
+		" OR " TWICE_FUNCTION "(excluded.nik, excluded.import_line, residents.import_line)", &st);
+	if (rc != STORE_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, im->batch);
+	rc = store_run(im->s, st, "residents");
+	if (rc == STORE_OK && im->fault_line != 0)
+		rc = store_fail(im->s, im->fault_status, "%s", im->fault);
+	return rc;
 }
 
 static enum store_status import_rows(struct import *im)
 {
 	sqlite3 *db = im->s->db;
-	if (sqlite3_create_module_v2(db, ROWS_MODULE, &rows_module, im, NULL) != SQLITE_OK)
+	if (sqlite3_create_module_v2(db, ROWS_MODULE, &rows_module, im, NULL) != SQLITE_OK ||
+		sqlite3_create_function(db, TWICE_FUNCTION, 3, SQLITE_UTF8 | SQLITE_DIRECTONLY, im,
+			note_twice, NULL, NULL) != SQLITE_OK)
 		return store_fail_sql(im->s, sqlite3_errcode(db), "residents");
-	enum store_status st = prepare_upsert(im);
+	enum store_status st = next_batch(im);
 	if (st == STORE_OK)
 		st = insert_rows(im);
-	sqlite3_finalize(im->upsert);
-	im->upsert = NULL;
-	sqlite3_create_module_v2(db, ROWS_MODULE, NULL, NULL, NULL);   /* gone again */
+	/* gone again: both point at this import */
+	sqlite3_create_function(db, TWICE_FUNCTION, 3, SQLITE_UTF8, NULL, NULL, NULL, NULL);
+	sqlite3_create_module_v2(db, ROWS_MODULE, NULL, NULL, NULL);
 	return st;
 }
 
@@ -438,6 +421,24 @@ static void import_memory_restore(struct store *s, sqlite3_int64 heap_limit)
 	set_cache_kib(s, DEFAULT_CACHE_KIB);
 }
 
+static enum store_status name_index_buffer(struct store *s, long bytes)
+{
+	char sql[128];
+	snprintf(sql, sizeof sql, "INSERT INTO residents_name (residents_name, rank)"
+		" VALUES ('hashsize', %ld)", bytes);
+	return store_exec(s, sql);
+}
+
+static enum store_status name_index_rebuild(struct store *s)
+{
+	enum store_status st = name_index_buffer(s, NAME_INDEX_BUFFER);
+	if (st == STORE_OK)
+		st = store_residents_name_rebuild(s);
+	if (st == STORE_OK)
+		st = name_index_buffer(s, NAME_INDEX_BUFFER_DEFAULT);
+	return st;
+}
+
 static enum store_status finish_import(struct import *im, bool big)
 {
 	char buf[32];
@@ -450,7 +451,7 @@ static enum store_status finish_import(struct import *im, bool big)
 		st = store_exec(im->s, "CREATE INDEX residents_kk ON residents (kk)");
 	}
 	if (st == STORE_OK)
-		st = store_residents_name_rebuild(im->s);
+		st = name_index_rebuild(im->s);
 	snprintf(buf, sizeof buf, "%lld", (long long)store_now());
 	if (st == STORE_OK)
 		st = store_meta_put(im->s, "residents_imported_at", buf);
