@@ -4,8 +4,8 @@
  * The rows reach the table sorted by NIK.  SQLite's own sorter sorts them
  * (in memory up to the cache size, the rest in runs merged from temp files,
  * which the vault encrypts in a keyed profile): the CSV is read through a
- * virtual table, `SELECT ... FROM sigacor_import_rows ORDER BY nik, line`,
- * and each sorted row goes into the table with one prepared upsert.  In
+ * virtual table, in one `INSERT INTO residents ... SELECT ... FROM
+ * sigacor_import_rows ORDER BY nik, line ON CONFLICT ...`.  In
  * file order the NIKs fall at random over the primary key's B-tree, and a
  * cache bounded for the memory goal spills and re-reads its pages over and
  * over (each an AEAD in an encrypted profile); in NIK order every page is

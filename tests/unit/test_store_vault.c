@@ -6,12 +6,16 @@
  *     each time the profile is either the old clear one or the new
  *     encrypted one, whole, and the next keyed open finishes the job;
  *   - a wrong key: refused with a sentence, no byte changed;
- *   - a registry import into an encrypted profile, read back by NIK. */
+ *   - a registry import into an encrypted profile, read back by NIK;
+ *   - an import whose sort of the rows by NIK spills to temp files: looked
+ *     at while it runs, they hold no name in a keyed profile (and do in a
+ *     clear one, which shows that the look finds them). */
 #include "config.h"
 #include "store.h"
 #include "registry.h"
 #include "vault.h"
 #include "tap.h"
+#include "store/fixture.h"
 
 #include <dirent.h>
 #include <signal.h>
@@ -24,14 +28,18 @@
 #include <unistd.h>
 
 #define RESIDENTS 3000
+/* more rows than a small import's 2 MB sort holds in memory */
+#define SPILL_RESIDENTS 60000
+#define SPILL_FROM 10000
 #define KILLS 12
 
 static char root[512], clear_dir[600], work[600];
 static unsigned char key[32], other_key[32];
 
+/* 9999 serial numbers a birth day, from the 15th of March 1980 */
 static void nik_of(int i, char *buf, size_t len)
 {
-	snprintf(buf, len, "36710115038%05d", i + 1);
+	snprintf(buf, len, "367101%02d0380%04d", 15 + i / 9999, i % 9999 + 1);
 }
 
 static void name_of(int i, char *buf, size_t len)
@@ -39,13 +47,13 @@ static void name_of(int i, char *buf, size_t len)
 	snprintf(buf, len, "Warga Rahasia %05d", i);
 }
 
-static bool write_registry(const char *path, int from)
+static bool write_registry(const char *path, int from, int count)
 {
 	FILE *f = fopen(path, "w");
 	if (f == NULL)
 		return false;
 	fprintf(f, "nik,kk,name,address,kelurahan\n");
-	for (int i = from; i < from + RESIDENTS; i++) {
+	for (int i = from; i < from + count; i++) {
 		char nik[32], name[64];
 		nik_of(i, nik, sizeof nik);
 		name_of(i, name, sizeof name);
@@ -59,7 +67,7 @@ static bool import(struct store *s, int from)
 {
 	char path[700];
 	snprintf(path, sizeof path, "%s/registry.csv", root);
-	if (!write_registry(path, from))
+	if (!write_registry(path, from, RESIDENTS))
 		return false;
 	FILE *f = fopen(path, "rb");
 	long rows = 0;
@@ -210,6 +218,77 @@ static void test_upgrade_killed(void)
 		KILLS);
 }
 
+/* ---- temp files during an import ---- */
+
+struct temp_scan {
+	int files;          /* the most temp files seen open at once */
+	int leaks;          /* names found in them */
+};
+
+struct temp_look {
+	struct temp_scan *scan;
+	long rows;
+};
+
+static void names_in(const char *link, void *ctx)
+{
+	struct temp_look *look = ctx;
+	for (long i = SPILL_FROM; i < SPILL_FROM + look->rows; i += 499) {
+		char name[64];
+		name_of((int)i, name, sizeof name);
+		look->scan->leaks += holds(link, name);
+	}
+}
+
+/* The progress of the import: the temp files SQLite holds open, and a
+ * sample of the names read so far looked for in them. */
+static void scan_temp_files(long bytes, long rows, void *ctx)
+{
+	struct temp_look look = { ctx, rows };
+	(void)bytes;
+	int files = fixture_sqlite_temp_files(names_in, &look);
+	if (files > look.scan->files)
+		look.scan->files = files;
+}
+
+static bool import_spilling(struct store *s, struct temp_scan *scan)
+{
+	char path[700];
+	snprintf(path, sizeof path, "%s/spill.csv", root);
+	memset(scan, 0, sizeof *scan);
+	if (!write_registry(path, SPILL_FROM, SPILL_RESIDENTS))
+		return false;
+	FILE *f = fopen(path, "rb");
+	long rows = 0;
+	enum store_status st = f != NULL ? store_import_residents(s, f, scan_temp_files, scan,
+		&rows) : STORE_IO;
+	if (f != NULL)
+		fclose(f);
+	if (st != STORE_OK)
+		tap_diag("import: %s", store_error(s));
+	return st == STORE_OK && rows == SPILL_RESIDENTS;
+}
+
+static void test_import_temp_files(void)
+{
+	struct store *s;
+	char err[512];
+	struct temp_scan scan;
+	if (ok(store_open(clear_dir, &s, err, sizeof err) == STORE_OK &&
+		import_spilling(s, &scan), "a clear profile: an import of %d residents",
+		SPILL_RESIDENTS)) {
+		ok(scan.files > 0 && scan.leaks > 0, "its sort spilled to %d temp file(s), and the "
+			"scan finds %d names in them (the scan works)", scan.files, scan.leaks);
+	}
+	store_close(s);
+	if (ok(store_open_keyed(work, key, &s, err, sizeof err) == STORE_OK &&
+		import_spilling(s, &scan), "the encrypted profile: the same import")) {
+		ok(scan.files > 0, "its sort spilled to %d temp file(s)", scan.files);
+		is_int(scan.leaks, 0, "they hold no name while the import runs");
+	}
+	store_close(s);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -261,6 +340,7 @@ int main(void)
 		store_close(s);
 	}
 	is_int(leaks_in_dir(work), 0, "after closing: none either");
+	test_import_temp_files();
 	char cmd[700];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
 	if (system(cmd) != 0)
