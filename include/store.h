@@ -71,9 +71,11 @@ const char *store_operator(const struct store *s);
  * kelurahan a Kota Tangerang code (dotted or 10 digits), sex L/P or empty,
  * birth_date YYYY-MM-DD (not in the future) or empty, rt/rw 1-3 digits
  * (kept zero-padded, "7" -> "007"), text valid UTF-8 without control
- * characters and within the struct resident sizes.  progress may be NULL; it
- * is called every few thousand rows with bytes read so far, and once at the
- * end. */
+ * characters and within the struct resident sizes.  The fault reported is
+ * the first in the file, although the rows go in sorted by NIK (doc/STORE.md).
+ * progress may be NULL; it is called every few thousand rows with bytes read
+ * so far while the file is read (the sorted rows then go in and the indexes
+ * are built, without calls), and once at the end. */
 enum store_status store_import_residents(struct store *s, FILE *csv,
 	void (*progress)(long bytes, long rows, void *ctx), void *ctx, long *rows_out);
 enum store_status store_resident_get(struct store *s, const char *nik, struct resident *out);

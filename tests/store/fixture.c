@@ -43,6 +43,24 @@ bool fixture_write(const char *path, const void *data, size_t len)
 	return fclose(f) == 0 && ok;
 }
 
+int fixture_sqlite_temp_files(void (*each)(const char *link, void *ctx), void *ctx)
+{
+	int files = 0;
+	for (int fd = 3; fd < 256; fd++) {
+		char link[64], target[512];
+		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+		ssize_t n = readlink(link, target, sizeof target - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		if (strstr(target, "(deleted)") == NULL || strstr(target, "etilqs") == NULL)
+			continue;
+		files++;
+		each(link, ctx);
+	}
+	return files;
+}
+
 bool fixture_write_text(const char *path, const char *text)
 {
 	return fixture_write(path, text, strlen(text));

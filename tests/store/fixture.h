@@ -17,6 +17,10 @@ bool fixture_write_text(const char *path, const char *text);
 struct store;
 bool fixture_import_registry(struct store *s, const char *folder, const char *csv);
 
+/* The temp files SQLite holds open, already unlinked (etilqs_*): each
+ * named to `each` by its /proc/self/fd link, which opens it; how many. */
+int fixture_sqlite_temp_files(void (*each)(const char *link, void *ctx), void *ctx);
+
 struct fixture_photo {
 	bool gps;
 	double lat, lon;             /* decimal degrees, S and W negative */

@@ -318,6 +318,44 @@ static void test_import_bad(struct store *s)
 	ok(st == STORE_OK && rows == 0, "a header alone imports nothing, fine");
 }
 
+/* The rows go into the table sorted by NIK (store/import.c), yet the fault
+ * reported is still the first in the file, as a row-by-row import in file
+ * order would find it: a NIK twice against an invalid row, and two NIKs
+ * twice whose order by NIK is not their order in the file. */
+#define LOW "3671011503850005"        /* sorts before HIGH */
+#define HIGH "3671137112990005"
+#define LOW_ROW(name) LOW "," KK2 "," name ",,,,,,,36.71.01.1001\n"
+#define HIGH_ROW(name) HIGH "," KK2 "," name ",,,,,,,36.71.13.1001\n"
+#define BAD_ROW NIK_D "," KK1 ",X,X,,,,,,36.71.01.1001\n"
+
+static void test_import_first_fault(struct store *s)
+{
+	static const struct bad_case cases[] = {
+		{ HEADER HIGH_ROW("Satu") HIGH_ROW("Dua") LOW_ROW("Tiga") LOW_ROW("Empat"),
+			"Baris 3, kolom nik: NIK " HIGH " sudah ada di baris 2",
+			"two NIKs twice, the later one by NIK first in the file" },
+		{ HEADER LOW_ROW("Satu") LOW_ROW("Dua") HIGH_ROW("Tiga") HIGH_ROW("Empat"),
+			"Baris 3, kolom nik: NIK " LOW " sudah ada di baris 2",
+			"two NIKs twice, the earlier one by NIK first in the file" },
+		{ HEADER HIGH_ROW("Satu") LOW_ROW("Dua") HIGH_ROW("Tiga") HIGH_ROW("Empat"),
+			"Baris 4, kolom nik: NIK " HIGH " sudah ada di baris 2",
+			"a NIK three times: its second line, naming the first" },
+		{ HEADER HIGH_ROW("Satu") HIGH_ROW("Dua") BAD_ROW,
+			"Baris 3, kolom nik", "a NIK twice before an invalid row: the NIK" },
+		{ HEADER HIGH_ROW("Satu") BAD_ROW HIGH_ROW("Dua"),
+			"Baris 3, kolom sex", "an invalid row before a NIK twice: the row" },
+		{ HEADER LOW_ROW("Satu") "3671011503850006,X\n" LOW_ROW("Dua"),
+			"Baris 3: ada 2 kolom", "a short row before a NIK twice: the row" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		long rows = -1;
+		enum store_status st = import_text(s, cases[i].row, &rows);
+		ok(st == STORE_REJECTED && strstr(store_error(s), cases[i].expect) != NULL,
+			"%s (%s)", cases[i].what, store_error(s));
+		ok(store_resident_count(s) == 3 && rows == 0, "... nothing imported");
+	}
+}
+
 /* ---------------------------------------------------------------- photos */
 
 static void test_photo_import(struct store *s, char sha_out[65])
@@ -767,6 +805,7 @@ int main(void)
 	}
 	test_import_good(s);
 	test_import_bad(s);
+	test_import_first_fault(s);
 	test_find();
 	char sha[65];
 	test_photo_import(s, sha);

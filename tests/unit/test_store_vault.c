@@ -6,12 +6,19 @@
  *     each time the profile is either the old clear one or the new
  *     encrypted one, whole, and the next keyed open finishes the job;
  *   - a wrong key: refused with a sentence, no byte changed;
- *   - a registry import into an encrypted profile, read back by NIK. */
+ *   - a registry import into an encrypted profile, read back by NIK;
+ *   - an import whose sort of the rows by NIK spills to temp files: looked
+ *     at while it runs, they hold no name in a keyed profile (and do in a
+ *     clear one, which shows that the look finds them);
+ *   - that import killed with SIGKILL at moments spread over its length:
+ *     each time the registry is the old one or the new one, whole, with a
+ *     name index that agrees. */
 #include "config.h"
 #include "store.h"
 #include "registry.h"
 #include "vault.h"
 #include "tap.h"
+#include "store/fixture.h"
 
 #include <dirent.h>
 #include <signal.h>
@@ -24,14 +31,20 @@
 #include <unistd.h>
 
 #define RESIDENTS 3000
+/* more rows than a small import's 2 MB sort holds in memory; every i stays
+ * below 100000 (a row's KK holds five digits of it) */
+#define SPILL_RESIDENTS 40000
+#define SPILL_FROM 10000
+#define KILLED_FROM 50000
 #define KILLS 12
 
 static char root[512], clear_dir[600], work[600];
 static unsigned char key[32], other_key[32];
 
+/* 9999 serial numbers a birth day, from the 15th of March 1980 */
 static void nik_of(int i, char *buf, size_t len)
 {
-	snprintf(buf, len, "36710115038%05d", i + 1);
+	snprintf(buf, len, "367101%02d0380%04d", 15 + i / 9999, i % 9999 + 1);
 }
 
 static void name_of(int i, char *buf, size_t len)
@@ -39,13 +52,13 @@ static void name_of(int i, char *buf, size_t len)
 	snprintf(buf, len, "Warga Rahasia %05d", i);
 }
 
-static bool write_registry(const char *path, int from)
+static bool write_registry(const char *path, int from, int count)
 {
 	FILE *f = fopen(path, "w");
 	if (f == NULL)
 		return false;
 	fprintf(f, "nik,kk,name,address,kelurahan\n");
-	for (int i = from; i < from + RESIDENTS; i++) {
+	for (int i = from; i < from + count; i++) {
 		char nik[32], name[64];
 		nik_of(i, nik, sizeof nik);
 		name_of(i, name, sizeof name);
@@ -59,7 +72,7 @@ static bool import(struct store *s, int from)
 {
 	char path[700];
 	snprintf(path, sizeof path, "%s/registry.csv", root);
-	if (!write_registry(path, from))
+	if (!write_registry(path, from, RESIDENTS))
 		return false;
 	FILE *f = fopen(path, "rb");
 	long rows = 0;
@@ -152,11 +165,16 @@ static void db_of(const char *dir, char *buf, size_t len)
 	snprintf(buf, len, "%s/sigacor.db", dir);
 }
 
-static bool copy_profile(void)
+static bool copy_dir(const char *from, const char *to)
 {
 	char cmd[2048];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s' && cp -a '%s' '%s'", work, clear_dir, work);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s' && cp -a '%s' '%s'", to, from, to);
 	return system(cmd) == 0;
+}
+
+static bool copy_profile(void)
+{
+	return copy_dir(clear_dir, work);
 }
 
 static double now_s(void)
@@ -210,6 +228,161 @@ static void test_upgrade_killed(void)
 		KILLS);
 }
 
+/* ---- temp files during an import ---- */
+
+struct temp_scan {
+	int files;          /* the most temp files seen open at once */
+	int leaks;          /* names found in them */
+};
+
+struct temp_look {
+	struct temp_scan *scan;
+	long rows;
+};
+
+static void names_in(const char *link, void *ctx)
+{
+	struct temp_look *look = ctx;
+	for (long i = SPILL_FROM; i < SPILL_FROM + look->rows; i += 499) {
+		char name[64];
+		name_of((int)i, name, sizeof name);
+		look->scan->leaks += holds(link, name);
+	}
+}
+
+/* The progress of the import: the temp files SQLite holds open, and a
+ * sample of the names read so far looked for in them. */
+static void scan_temp_files(long bytes, long rows, void *ctx)
+{
+	struct temp_look look = { ctx, rows };
+	(void)bytes;
+	int files = fixture_sqlite_temp_files(names_in, &look);
+	if (files > look.scan->files)
+		look.scan->files = files;
+}
+
+/* SPILL_RESIDENTS residents from from, written to name in root, imported */
+static bool import_many(struct store *s, const char *name, int from,
+	void (*progress)(long, long, void *), void *ctx)
+{
+	char path[700];
+	snprintf(path, sizeof path, "%s/%s", root, name);
+	if (!write_registry(path, from, SPILL_RESIDENTS))
+		return false;
+	FILE *f = fopen(path, "rb");
+	long rows = 0;
+	enum store_status st = f != NULL ? store_import_residents(s, f, progress, ctx, &rows)
+		: STORE_IO;
+	if (f != NULL)
+		fclose(f);
+	if (st != STORE_OK)
+		tap_diag("import: %s", store_error(s));
+	return st == STORE_OK && rows == SPILL_RESIDENTS;
+}
+
+static bool import_spilling(struct store *s, struct temp_scan *scan)
+{
+	memset(scan, 0, sizeof *scan);
+	return import_many(s, "spill.csv", SPILL_FROM, scan_temp_files, scan);
+}
+
+static void test_import_temp_files(void)
+{
+	struct store *s;
+	char err[512];
+	struct temp_scan scan;
+	if (ok(store_open(clear_dir, &s, err, sizeof err) == STORE_OK &&
+		import_spilling(s, &scan), "a clear profile: an import of %d residents",
+		SPILL_RESIDENTS)) {
+		ok(scan.files > 0 && scan.leaks > 0, "its sort spilled to %d temp file(s), and the "
+			"scan finds %d names in them (the scan works)", scan.files, scan.leaks);
+	}
+	store_close(s);
+	if (ok(store_open_keyed(work, key, &s, err, sizeof err) == STORE_OK &&
+		import_spilling(s, &scan), "the encrypted profile: the same import")) {
+		ok(scan.files > 0, "its sort spilled to %d temp file(s)", scan.files);
+		is_int(scan.leaks, 0, "they hold no name while the import runs");
+	}
+	store_close(s);
+}
+
+/* ---- an import killed ---- */
+
+/* The registry in dir: how many residents (-1 when it does not open), and
+ * whether the name index finds the one resident named as the killed import
+ * named it (0 or 1; -1 when it does not answer). */
+static int64_t registry_after(const char *dir, int *named)
+{
+	struct store *s;
+	char err[512], name[64];
+	*named = -1;
+	if (store_open_keyed(dir, key, &s, err, sizeof err) != STORE_OK) {
+		tap_diag("open %s: %s", dir, err);
+		return -1;
+	}
+	int64_t n = store_resident_count(s);
+	struct resident found[4];
+	name_of(KILLED_FROM + 4321, name, sizeof name);
+	*named = (int)store_residents_find(s, name, found, 4);
+	store_close(s);
+	return n;
+}
+
+/* Import in a child of its own, killed after delay (never when delay < 0);
+ * how long the child lived. */
+static double import_killed(const char *dir, double delay)
+{
+	double start = now_s();
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct store *s;
+		char err[512];
+		bool done = store_open_keyed(dir, key, &s, err, sizeof err) == STORE_OK &&
+			import_many(s, "killed.csv", KILLED_FROM, NULL, NULL);
+		_exit(done ? 0 : 1);
+	}
+	if (delay >= 0) {
+		usleep((useconds_t)(delay * 1e6));
+		kill(pid, SIGKILL);
+	}
+	waitpid(pid, NULL, 0);
+	return now_s() - start;
+}
+
+static void test_import_killed(void)
+{
+	char killed[700];
+	snprintf(killed, sizeof killed, "%s/killed", root);
+	int named;
+	int64_t before = residents_in(work, key);
+	if (!copy_dir(work, killed))
+		return;
+	double took = import_killed(killed, -1);
+	int64_t after = registry_after(killed, &named);
+	ok(after == before + SPILL_RESIDENTS && named == 1, "an unkilled import: %lld residents, "
+		"the name index finds a new one", (long long)after);
+	int bad = 0, old = 0, new = 0;
+	for (int k = 0; k < KILLS; k++) {
+		if (!copy_dir(work, killed))
+			break;
+		double delay = took * 1.2 * k / (KILLS - 1);
+		import_killed(killed, delay);
+		int64_t n = registry_after(killed, &named);
+		bool was_old = n == before && named == 0, was_new = n == after && named == 1;
+		old += was_old;
+		new += was_new;
+		if (!was_old && !was_new) {
+			tap_diag("kill after %.0f ms: %lld residents, the name found %d times",
+				delay * 1e3, (long long)n, named);
+			bad++;
+		}
+	}
+	tap_diag("the import took %.0f ms; %d kills left the old registry, %d the new one",
+		took * 1e3, old, new);
+	is_int(bad, 0, "%d kills during an import: each left the old or the new registry, whole, "
+		"its name index with it", KILLS);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -261,6 +434,8 @@ int main(void)
 		store_close(s);
 	}
 	is_int(leaks_in_dir(work), 0, "after closing: none either");
+	test_import_temp_files();
+	test_import_killed();
 	char cmd[700];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
 	if (system(cmd) != 0)

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "vault.h"
 #include "tap.h"
+#include "store/fixture.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -261,24 +262,17 @@ static void test_wrong_key_and_tamper(struct vault *v)
 	free(before);
 }
 
-/* The files SQLite holds open and already unlinked (its temp files):
- * how many, and how many NIKs and names are in them. */
+static void add_leaks(const char *link, void *found)
+{
+	*(int *)found += leaks_in(link);
+}
+
+/* The temp files SQLite holds open: how many, and how many NIKs and names
+ * are in them. */
 static int temp_file_leaks(int *files)
 {
 	int found = 0;
-	*files = 0;
-	for (int fd = 3; fd < 256; fd++) {
-		char link[64], target[512];
-		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-		ssize_t n = readlink(link, target, sizeof target - 1);
-		if (n <= 0)
-			continue;
-		target[n] = '\0';
-		if (strstr(target, "(deleted)") == NULL || strstr(target, "etilqs") == NULL)
-			continue;
-		(*files)++;
-		found += leaks_in(link);
-	}
+	*files = fixture_sqlite_temp_files(add_leaks, &found);
 	return found;
 }
 
