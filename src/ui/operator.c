@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PASSWORD_MIN 6
+#define PASSWORD_MIN PROFILE_PASSWORD_MIN
 #define MAX_PROFILES 64
 
 enum op_mode { OP_LIST, OP_PASSWORD, OP_NEW };
