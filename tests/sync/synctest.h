@@ -12,6 +12,8 @@
 #include "store.h"
 
 #define ST_PASSWORD "kata-sandi-uji-123"
+/* the profile's laptop password unless a test sets its own (c->password) */
+#define ST_LAPTOP_PASSWORD "kata-sandi-laptop-1"
 
 /* ---- processes */
 /* Start argv (NULL-terminated) with stdin from the file in (or /dev/null),
@@ -72,7 +74,7 @@ struct st_client {
 	char op[64];                 /* --operator */
 	char profile[4200];          /* root/op */
 	char out[4200], err[4200];   /* files of the last run */
-	const char *password;        /* the profile's, once the screens set one */
+	const char *password;        /* the profile's laptop password */
 };
 void st_client_init(struct st_client *c, const char *root, const char *op);
 /* The test's own look into the clerk's profile, opened as sigacor opens

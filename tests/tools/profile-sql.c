@@ -9,6 +9,9 @@
  * password in $PROFILE_PASSWORD (unwrapped from profile.key); a profile
  * without profile.key (made before issue 12) opens clear.  Prints the rows
  * as the sqlite3 shell does by default (columns joined by |, NULL empty).
+ * The SQL may call photo_file(SHA256): where the profile keeps that photo,
+ * under photos/ ("xy/<keyed name>.sgv" when keyed, "ab/<sha256>.jpg" when
+ * clear), as src/store/photos.c names it.
  * --make-clear first makes a profile that does not exist clear, as the
  * release before issue 12 did (store_open), for the tests of such profiles.
  * Exit 0, or 1 with the reason on stderr. */
@@ -31,6 +34,28 @@ static bool data_key(const char *root, const char *name, unsigned char key[PROFI
 	const char *password = getenv("PROFILE_PASSWORD");
 	return password != NULL && password[0] != '\0'
 		&& profile_password_key(root, name, password, key);
+}
+
+/* photo_file(sha256 hex) */
+static void photo_file(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const struct vault *v = sqlite3_user_data(ctx);
+	const char *sha = (const char *)sqlite3_value_text(argv[0]);
+	unsigned char digest[32];
+	char name[VAULT_NAME_HEX], path[160];
+	if (sha == NULL || strlen(sha) != 64
+		|| sodium_hex2bin(digest, sizeof digest, sha, 64, NULL, NULL, NULL) != 0) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (v != NULL) {
+		vault_file_name(v, digest, sizeof digest, name);
+		snprintf(path, sizeof path, "%.2s/%s.sgv", name, name);
+	} else {
+		snprintf(path, sizeof path, "%.2s/%s.jpg", sha, sha);
+	}
+	sqlite3_result_text(ctx, path, -1, SQLITE_TRANSIENT);
 }
 
 static int print_row(void *ctx, int n, char **values, char **names)
@@ -81,6 +106,7 @@ int main(int argc, char **argv)
 	char *sql_err = NULL;
 	if (rc == SQLITE_OK) {
 		sqlite3_busy_timeout(db, 10000);
+		sqlite3_create_function(db, "photo_file", 1, SQLITE_UTF8, v, photo_file, NULL, NULL);
 		rc = sqlite3_exec(db, sql, print_row, NULL, &sql_err);
 	}
 	if (rc != SQLITE_OK)
