@@ -666,15 +666,21 @@ bool st_server_holds(const char *srv_dir, const struct st_client *c, char (*uuid
 		const cJSON *ph;
 		cJSON_ArrayForEach(ph, cJSON_GetObjectItemCaseSensitive(rec, "photos")) {
 			const cJSON *sha = cJSON_GetObjectItemCaseSensitive(ph, "sha256");
-			char mine[4400], theirs[4400];
+			char theirs[4400];
 			if (!cJSON_IsString(sha) || !opened)
 				continue;
 			(*photos)++;
 			snprintf(theirs, sizeof theirs, "%s/blobs/%.2s/%s", srv_dir, sha->valuestring,
 				sha->valuestring);
-			if (store_photo_path(s, sha->valuestring, mine, sizeof mine) &&
-				st_same_file(mine, theirs))
+			/* the clear bytes (a keyed profile's file is sealed) */
+			unsigned char *mine = NULL;
+			size_t mine_len = 0, their_len = 0;
+			char *held = st_read_file(theirs, &their_len);
+			if (store_photo_bytes(s, sha->valuestring, &mine, &mine_len) == STORE_OK
+				&& held != NULL && their_len == mine_len && memcmp(held, mine, mine_len) == 0)
 				(*identical)++;
+			free(mine);
+			free(held);
 		}
 	}
 	for (int i = 0; seen != NULL && i < n; i++)

@@ -81,6 +81,9 @@ void st_client_init(struct st_client *c, const char *root, const char *op);
  * it: through the vault with the data key c->password unwraps when the
  * profile has one (made in the screens), else clear. */
 enum store_status st_open_profile(const struct st_client *c, struct store **s, char *err, size_t len);
+/* The first column of the first row of sql on the profile's database
+ * (the vault with c->password's key when keyed); false when it cannot. */
+bool st_profile_int(const struct st_client *c, const char *sql, int64_t *out);
 /* $SIGACOR --data-dir R --operator O --json ARGS... (NULL-terminated) with
  * input on stdin (or NULL), at most timeout_ms; the exit code (-1 when it
  * timed out, 128 + signal when it crashed).  Output in c->out / c->err. */
