@@ -42,8 +42,13 @@ int e2e_cli_to(struct e2e *e, const char *operator_name, const char *const args[
 /* The same with input (NULL: /dev/null) as its stdin. */
 int e2e_cli_input(struct e2e *e, const char *operator_name, const char *const args[],
 	const char *input, const char *out_path);
-/* The operator's profile with the test residents imported. */
+/* The operator's profile with the test residents imported: keyed with
+ * E2E_PASSWORD from its first byte, as sigacor makes every profile. */
 bool e2e_profile(struct e2e *e, const char *operator_name);
+/* The same clear, as a release before issue 12 made it (sigacor no longer
+ * does: tests/tools/profile-sql --make-clear makes its database, and
+ * import-residents opens an existing clear profile clear). */
+bool e2e_clear_profile(struct e2e *e, const char *operator_name);
 /* Open that profile in this process, keyed with E2E_PASSWORD (link
  * PROFILE_KEY_LIBS: tests/e2e/e2e_keyed.c). */
 enum store_status e2e_open_profile(struct e2e *e, const char *operator_name, struct store **s,

@@ -122,23 +122,11 @@ static void idle_lock_ends_unlock(struct e2e *e)
 	e2e_setenv(e, "SIGACOR_IDLE_SECONDS", NULL);
 }
 
-/* A clear profile with the test residents, as a release before profiles
- * were keyed from the start made it (sigacor no longer does: its database
- * is made by tests/tools/profile-sql --make-clear, then filled by
- * import-residents, which opens an existing clear profile clear). */
-static bool clear_profile(struct e2e *e, const char *op)
-{
-	char cmd[PATH_MAX * 2 + 256];
-	snprintf(cmd, sizeof cmd, "'%s/tests/tools/profile-sql' --make-clear '%s' '%s' 'SELECT 1' >/dev/null",
-		getenv("top_builddir"), e->data, op);
-	return system(cmd) == 0 && e2e_profile(e, op);
-}
-
 /* a profile of the release before issue 12: operator.pwhash only */
 static void legacy_profile(struct e2e *e)
 {
 	char hash[crypto_pwhash_STRBYTES], path[PATH_MAX + 32], line[crypto_pwhash_STRBYTES + 2];
-	ok(clear_profile(e, "lama"), "a second profile, clear");
+	ok(e2e_clear_profile(e, "lama"), "a second profile, clear");
 	ok(crypto_pwhash_str(hash, E2E_PASSWORD, strlen(E2E_PASSWORD),
 		crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0, "hash");
 	snprintf(line, sizeof line, "%s\n", hash);
@@ -186,7 +174,7 @@ static void purge_at_start(struct e2e *e)
 	const char *const add[] = { "add", "--nik", BUDI, "--decision", "layak", "--photo", ktp,
 		"--photo", kk, "--photo", rumah, "--lat", "-6.1728844", "--lon", "106.6318515",
 		"--coord-reason", "titik dari peta", "--notes", "catatan rahasia", "--final", NULL };
-	ok(clear_profile(e, "purna") && e2e_photo(e, "p-ktp.jpg", -6.1728, 106.6318, NULL, 0)
+	ok(e2e_clear_profile(e, "purna") && e2e_photo(e, "p-ktp.jpg", -6.1728, 106.6318, NULL, 0)
 		&& e2e_photo(e, "p-kk.jpg", -6.1729, 106.6319, NULL, 0)
 		&& e2e_photo(e, "p-rumah.jpg", -6.1730, 106.6320, NULL, 0)
 		&& run(e, "purna", add, NULL) == 0, "a clear profile's final record with three photos");
