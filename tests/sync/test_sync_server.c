@@ -102,11 +102,21 @@ static void test_login(struct st_client *a)
 	snprintf(path, sizeof path, "%s/session-token", a->profile);
 	ok(access(path, F_OK) != 0, "... and no token saved");
 	is_int(st_login(a, srv.url), 0, "login budi: exit 0");
+	/* the login made the profile keyed (issue 12): the session token
+	 * sealed with the data key, read back through the store */
 	struct stat sb;
-	ok(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600, "token file 0600");
-	char *token = st_read_file(path, NULL);
-	if (token != NULL)
-		token[strcspn(token, "\n")] = '\0';
+	char sealed[4400], *head = NULL;
+	snprintf(sealed, sizeof sealed, "%s/session-token.sgv", a->profile);
+	ok(access(path, F_OK) != 0 && stat(sealed, &sb) == 0 && (sb.st_mode & 0777) == 0600
+		&& (head = st_read_file(sealed, NULL)) != NULL && strncmp(head, "SGVF1", 5) == 0,
+		"token file sealed (session-token.sgv, 0600), none clear");
+	free(head);
+	char *token = calloc(1, 512), err_open[512];
+	struct store *s = NULL;
+	if (token != NULL && (st_open_profile(a, &s, err_open, sizeof err_open) != STORE_OK
+		|| !store_token_load(s, token, 512)))
+		token[0] = '\0';
+	store_close(s);
 	char db[4400];
 	snprintf(db, sizeof db, "%s/sigacor.db", a->profile);
 	size_t dblen = 0;
