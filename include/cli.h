@@ -113,6 +113,8 @@ bool cli_plain_args(int argc, char **argv, const char **args, int max, int *coun
 /* The password: from the terminal without echo, or one line of stdin
  * (scripts); never from the command line.  false at end of input. */
 bool cli_read_password(const char *operator_name, char *buf, size_t len);
+/* The same with a prompt of the caller's ("Kata sandi NAME: " above). */
+bool cli_read_secret(const char *prompt, char *buf, size_t len);
 /* The profile has a password (profile.key, or the Argon2id string of the
  * release before it): its database opens only with the data key. */
 bool cli_profile_keyed(const struct cli *c);
@@ -123,9 +125,20 @@ bool cli_profile_keyed(const struct cli *c);
  * memory for the command's later opens and wiped at exit.  Prints why not
  * and returns CLI_EXIT_LOCKED when none of them opens it. */
 int cli_unlock_profile(const struct cli *c, bool stdin_free);
-/* Open (creating) the operator's profile: a keyed one through the vault
+/* Before a command makes the operator's profile (login, import-residents,
+ * add): when it does not exist yet, its laptop password is chosen (typed
+ * twice on a terminal after what a forgotten one costs; one line of stdin
+ * when stdin_free) and its key made (profile.key) and held for the
+ * command, so the database is encrypted from its first byte.  CLI_EXIT_OK
+ * when the profile exists or was keyed; else the reason said and
+ * CLI_EXIT_REJECTED (no password, too short, typed differently) or
+ * CLI_EXIT_FAILURE; nothing is made then. */
+int cli_new_profile(const struct cli *c, bool stdin_free);
+/* Open the operator's profile: a keyed one through the vault
  * with the data key (cli_unlock_profile with stdin not free: the unlock or
- * the terminal), never clear.  Prints why not and returns the exit status
+ * the terminal), or clear for a profile of a release before issue 12 that
+ * has no password yet; a profile that does not exist is refused unless
+ * cli_new_profile keyed it.  Prints why not and returns the exit status
  * (CLI_EXIT_LOCKED for a locked profile) when it fails. */
 int cli_open_store(const struct cli *c, struct store **out);
 /* "1,2 MB, ±40 dtk pada 240 kbit/s (terukur)" or "1,2 MB (laju jaringan

@@ -110,6 +110,16 @@ struct proto_change {
 	int64_t review_id;
 	char reviewer[PROTO_REVIEWER_MAX + 1];
 	int64_t reviewed_at;
+	/* the record's worklist facts, what a purge keeps (absent from a
+	 * server before them): a fresh profile (login --new-profile) gets the
+	 * clerk's records it does not know back with their outcome and state */
+	bool has_record;
+	char nik[NIK_LEN + 1], kk[NIK_LEN + 1], kelurahan[16];
+	char decision[16];              /* "layak" | "tidak-layak" */
+	char reason[32];                /* "" for layak, else a reason code */
+	char supersedes[RECORD_UUID_LEN + 1];
+	bool in_registry;
+	int64_t created_at, finalised_at;
 };
 
 /* ---- GET /progress (the kelurahan's shared progress): per NIK, the

@@ -490,9 +490,13 @@ enum store_status store_sync_candidates_page(struct store *s, const struct candi
 	size_t n, const char *next_cursor, bool last);
 
 /* The changes feed (flags, review outcomes of sent records): each page
- * applied together with its next cursor.  Unknown ids (records made on
- * another laptop) are skipped; a record still queued (a crash after the
- * server stored it) leaves the queue.  applied: records that changed. */
+ * applied together with its next cursor.  An unknown id (a record of this
+ * clerk made on another laptop, or before login --new-profile made this
+ * profile) is kept as a purge leaves a record when the entry carries its
+ * worklist facts (has_record): NIK, KK, kelurahan, outcome, state, dates,
+ * no personal data; else skipped.  A record still queued (a crash after
+ * the server stored it) leaves the queue.  applied: records that changed
+ * or came. */
 struct store_change {
 	char uuid[RECORD_UUID_LEN + 1];
 	enum record_state state;             /* STATE_ACCEPTED or STATE_FLAGGED */
@@ -503,6 +507,14 @@ struct store_change {
 	char review_note[RECORD_TEXT_MAX];
 	char reviewer[64];
 	int64_t reviewed_at;
+	/* the record's worklist facts (from the server; false: not sent) */
+	bool has_record;
+	char nik[NIK_LEN + 1], kk[NIK_LEN + 1], kelurahan[16];
+	enum decision decision;
+	enum reason reason;
+	char supersedes[RECORD_UUID_LEN + 1];
+	bool in_registry;
+	int64_t created_at, finalised_at;
 };
 bool store_sync_changes_cursor(struct store *s, char *buf, size_t len);
 enum store_status store_sync_changes_page(struct store *s, const struct store_change *changes,

@@ -95,7 +95,15 @@ bool ui_qr_drawable(void);
  * (Argon2id + XChaCha20-Poly1305, doc/SECURITY.md); headless commands that
  * touch personal data need the password or an unlock. */
 #define PROFILE_KEY_BYTES 32
+/* The shortest laptop password (the screens, and `sigacor login` making a
+ * profile). */
+#define PROFILE_PASSWORD_MIN 6
 bool profile_has_password(const char *root, const char *name);
+/* A new profile keyed before anything is written in it: the folder (0700)
+ * and profile.key, a random data key wrapped by password; key gets the
+ * data key.  false (errno set, nothing kept in key) when it cannot. */
+bool profile_create_keyed(const char *root, const char *name, const char *password,
+	unsigned char key[PROFILE_KEY_BYTES]);
 /* The data key for the password (a profile of the previous release gets
  * one on the way); false for a wrong password, key wiped. */
 bool profile_password_key(const char *root, const char *name, const char *password,

@@ -378,8 +378,11 @@ int cli_cmd_add(struct cli *c, int argc, char **argv)
 	if (status == CLI_EXIT_OK)
 		status = read_photos(NULL, &a, r);
 	struct store *s = NULL;
+	bool stdin_free = a.fields_from == NULL || strcmp(a.fields_from, "-") != 0;
 	if (status == CLI_EXIT_OK)
-		status = cli_unlock_profile(c, a.fields_from == NULL || strcmp(a.fields_from, "-") != 0);
+		status = cli_new_profile(c, stdin_free);
+	if (status == CLI_EXIT_OK)
+		status = cli_unlock_profile(c, stdin_free);
 	if (status == CLI_EXIT_OK)
 		status = cli_open_store(c, &s);
 	if (status == CLI_EXIT_OK)

@@ -73,7 +73,9 @@ int cli_cmd_import_residents(struct cli *c, int argc, char **argv)
 	const char *path = one_arg(argc, argv, "FILE.csv");
 	if (path == NULL)
 		return CLI_EXIT_FAILURE;
-	int locked = cli_unlock_profile(c, strcmp(path, "-") != 0);
+	int locked = cli_new_profile(c, strcmp(path, "-") != 0);
+	if (locked == CLI_EXIT_OK)
+		locked = cli_unlock_profile(c, strcmp(path, "-") != 0);
 	if (locked != CLI_EXIT_OK)
 		return locked;
 	struct progress pr = { 0, false };

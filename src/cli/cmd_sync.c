@@ -157,30 +157,18 @@ static bool run_job(const struct cli *c, const struct sync_config *cfg, enum syn
 	return true;
 }
 
-/* login --new-profile: the local password is forgotten.  The server's
- * password is checked in a fresh profile first (DATA/.new-PID/NAME), so a
- * wrong one costs nothing; then the old profile is wiped as profile remove
- * does (what was only there is said before), the fresh one takes its
- * place, and a pull brings the registry, the households and the news of
- * records back. */
-static int login_new_profile(struct cli *c, struct sync_config *cfg, const char *password,
-	bool yes)
+/* The old profile's server and CA (login --new-profile without --server):
+ * from its pin, kept in clear because its database needs the password this
+ * clerk forgot, or from a clear profile's settings (no personal data). */
+static void old_server(const struct cli *c, struct sync_config *cfg)
 {
-	char what[512] = "";
-	int64_t lost = 0;
-	if (cli_profile_exists(c) && !cli_only_here(c->data_root, c->operator_name, what,
-		sizeof what, &lost))
-		return CLI_EXIT_FAILURE;
 	struct sync_city_pin pin;
 	if (cfg->server_url[0] == '\0' && sync_city_pin_read(c->profile_dir, &pin)) {
-		/* the old profile's server and CA, kept beside its pin in clear:
-		 * its database needs the password this clerk forgot */
 		snprintf(cfg->server_url, sizeof cfg->server_url, "%s", pin.server);
 		if (cfg->ca_file[0] == '\0')
 			snprintf(cfg->ca_file, sizeof cfg->ca_file, "%s", pin.ca_file);
 	}
 	if (cfg->server_url[0] == '\0' && cli_profile_exists(c) && !cli_profile_keyed(c)) {
-		/* the old profile's server and CA: settings, no personal data */
 		struct store *old;
 		if (cli_open_store(c, &old) == CLI_EXIT_OK) {
 			store_meta_get(old, "sync.server_url", cfg->server_url, sizeof cfg->server_url);
@@ -189,6 +177,26 @@ static int login_new_profile(struct cli *c, struct sync_config *cfg, const char 
 			store_close(old);
 		}
 	}
+}
+
+/* A login that makes the profile: the first on this laptop, or
+ * login --new-profile (the local password is forgotten).  The fresh
+ * profile is made under DATA/.new-PID/NAME, keyed with the new laptop
+ * password before anything is written in it (issue 12), and the server's
+ * password is checked there, so a wrong one costs nothing; then the old
+ * profile, if any, is wiped as profile remove does (what was only there is
+ * said before) and the fresh one takes its place.  After a forgotten
+ * password a pull brings the registry, the households and the news of
+ * records back. */
+static int login_fresh_profile(struct cli *c, struct sync_config *cfg, const char *password,
+	bool yes, bool forgotten)
+{
+	char what[512] = "";
+	int64_t lost = 0;
+	if (cli_profile_exists(c) && !cli_only_here(c->data_root, c->operator_name, what,
+		sizeof what, &lost))
+		return CLI_EXIT_FAILURE;
+	old_server(c, cfg);
 	struct cli fresh = *c;
 	if (snprintf(fresh.data_root, sizeof fresh.data_root, "%s/" CLI_NEW_PROFILE_PREFIX "%ld",
 		c->data_root, (long)getpid()) >= (int)sizeof fresh.data_root
@@ -198,9 +206,12 @@ static int login_new_profile(struct cli *c, struct sync_config *cfg, const char 
 		cli_error(_("Profil baru tidak bisa dibuat: %s"), strerror(errno));
 		return CLI_EXIT_FAILURE;
 	}
+	/* the laptop password: the line after the server's on stdin */
+	int status = cli_new_profile(&fresh, true);
 	struct sync_progress prog;
-	bool ran = run_job(&fresh, cfg, SYNC_JOB_LOGIN, password, false, &prog);
-	int status = ran && prog.outcome == SYNC_OK ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+	bool ran = status == CLI_EXIT_OK && run_job(&fresh, cfg, SYNC_JOB_LOGIN, password, false, &prog);
+	if (status == CLI_EXIT_OK)
+		status = ran && prog.outcome == SYNC_OK ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
 	if (status == CLI_EXIT_OK && lost > 0) {
 		cli_warning(_("profil lama %s punya yang hanya ada di laptop ini dan akan hilang: %s."),
 			c->operator_name, what);
@@ -215,8 +226,10 @@ static int login_new_profile(struct cli *c, struct sync_config *cfg, const char 
 			return report(c, &prog);
 		return status;
 	}
-	printf(_("Profil baru %s dibuat (kata sandi laptop dipilih lagi di layar); data penduduk "
-		"dan daftar sasaran diunduh.\n"), c->operator_name);
+	if (!forgotten)
+		return report(c, &prog);
+	printf(_("Profil baru %s dibuat dengan kata sandi laptop yang baru; data penduduk dan "
+		"daftar sasaran diunduh.\n"), c->operator_name);
 	cfg->push = false;
 	if (!run_job(c, cfg, SYNC_JOB_RUN, NULL, false, &prog))
 		return CLI_EXIT_FAILURE;
@@ -282,8 +295,8 @@ int cli_cmd_login(struct cli *c, int argc, char **argv)
 		cli_error("%s", _("Kata sandi tidak terbaca (dari terminal, atau satu baris di stdin)."));
 		return CLI_EXIT_REJECTED;
 	}
-	if (new_profile) {
-		int status = login_new_profile(c, &cfg, password, yes);
+	if (new_profile || (!cli_profile_exists(c) && !cli_profile_keyed(c))) {
+		int status = login_fresh_profile(c, &cfg, password, yes, new_profile);
 		memset(password, 0, sizeof password);
 		return status;
 	}

@@ -185,6 +185,13 @@ static bool read_line(int fd, char *buf, size_t len)
  * from the command line. */
 bool cli_read_password(const char *operator_name, char *buf, size_t len)
 {
+	char prompt[160];
+	snprintf(prompt, sizeof prompt, _("Kata sandi %s: "), operator_name);
+	return cli_read_secret(prompt, buf, len);
+}
+
+bool cli_read_secret(const char *prompt, char *buf, size_t len)
+{
 	if (!isatty(STDIN_FILENO))
 		return read_line(STDIN_FILENO, buf, len);
 	int tty = open("/dev/tty", O_RDWR | O_CLOEXEC);
@@ -197,10 +204,8 @@ bool cli_read_password(const char *operator_name, char *buf, size_t len)
 		quiet.c_lflag |= ECHONL;
 		tcsetattr(fd, TCSAFLUSH, &quiet);
 	}
-	char prompt[160];
-	int pn = snprintf(prompt, sizeof prompt, _("Kata sandi %s: "), operator_name);
-	if (pn > 0 && write(fd, prompt, (size_t)pn < sizeof prompt ? (size_t)pn : sizeof prompt - 1) < 0)
-		pn = 0;
+	ssize_t shown = write(fd, prompt, strlen(prompt));
+	(void)shown;             /* a prompt that cannot be shown: still read */
 	bool ok = read_line(fd, buf, len);
 	if (restore)
 		tcsetattr(fd, TCSAFLUSH, &old);

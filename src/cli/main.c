@@ -62,12 +62,16 @@ static const struct cli_command commands[] = {
 		NULL },
 	/* sync commands: src/cli/cmd_sync.c */
 	{ "login", cli_cmd_login, N_("login --server ALAMAT [--operator NAMA] [--ca-file FILE] [--new-profile [--yes]] [--new-city-key]"),
-		N_("Masuk ke server kota; kata sandi dari terminal atau satu baris stdin."),
+		N_("Masuk ke server kota; kata sandi dari terminal atau satu baris stdin.\n"
+		   "      Profil baru (login pertama, --new-profile): juga kata sandi laptop\n"
+		   "      (minimal 6 huruf; di terminal dua kali, atau baris berikutnya di stdin),\n"
+		   "      dan profil terenkripsi sejak awal; tanpa itu ditolak (status 1)."),
 		N_("      --server ALAMAT       https://server-kota (http:// hanya ke laptop ini)\n"
 		   "      --operator NAMA       nama petugas di server (= profil)\n"
 		   "      --ca-file FILE        sertifikat CA kota (PEM), disimpan untuk sync\n"
 		   "      --new-profile         kata sandi laptop terlupa: profil baru dengan\n"
-		   "                            kata sandi server; profil lama dihapus (yang\n"
+		   "                            kata sandi server dan kata sandi laptop yang\n"
+		   "                            baru; profil lama dihapus (yang\n"
 		   "                            hanya ada di sana disebut dan hilang), data\n"
 		   "                            penduduk dan daftar sasaran diunduh lagi\n"
 		   "      --yes                 tanpa pertanyaan untuk --new-profile\n"

@@ -7,6 +7,7 @@
 #include "i18n.h"
 #include "ui.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,72 @@ static int key_from_password(const struct cli *c, unsigned char key[PROFILE_KEY_
 	return CLI_EXIT_OK;
 }
 
+/* A new profile's laptop password: on a terminal, the warning the screens
+ * give and the password typed twice; elsewhere one line of stdin (the line
+ * after the server's password for login).  false, with the reason said,
+ * when there is none or it will not do. */
+static bool choose_password(const struct cli *c, bool stdin_free, char *pw, size_t len)
+{
+	bool tty = isatty(STDIN_FILENO);
+	if (!tty && !stdin_free) {
+		cli_error(_("Profil %s belum ada dan perlu kata sandi laptop: ketik di terminal, atau "
+			"buat dulu dengan sigacor login."), c->operator_name);
+		return false;
+	}
+	char prompt[160], again[PASSWORD_MAX + 2];
+	if (tty) {
+		fprintf(stderr, _("Profil baru %s: pilih kata sandi laptop (minimal %d huruf). Ia "
+			"mengunci data pribadi di laptop ini.\n"), c->operator_name, PROFILE_PASSWORD_MIN);
+		fprintf(stderr, "%s\n%s\n", _("Lupa kata sandi = hilang yang belum terkirim (draf, antrean)."),
+			_("Yang sudah terkirim aman di server. Kirim sering: sigacor sync."));
+	}
+	snprintf(prompt, sizeof prompt, _("Kata sandi laptop baru %s: "), c->operator_name);
+	bool ok = cli_read_secret(prompt, pw, len) && pw[0] != '\0';
+	if (!ok) {
+		cli_error(_("Profil %s tidak dibuat: kata sandi laptop tidak ada (di terminal, atau "
+			"baris sesudah kata sandi server di stdin)."), c->operator_name);
+		return false;
+	}
+	if (strlen(pw) < PROFILE_PASSWORD_MIN) {
+		cli_error(_("Profil %s tidak dibuat: kata sandi laptop terlalu pendek (minimal %d huruf)."),
+			c->operator_name, PROFILE_PASSWORD_MIN);
+		return false;
+	}
+	if (tty) {
+		snprintf(prompt, sizeof prompt, "%s", _("Ulangi kata sandi laptop: "));
+		ok = cli_read_secret(prompt, again, sizeof again) && strcmp(pw, again) == 0;
+		sodium_memzero(again, sizeof again);
+		if (!ok) {
+			cli_error(_("Profil %s tidak dibuat: kedua kata sandi laptop tidak sama."),
+				c->operator_name);
+			return false;
+		}
+	}
+	return true;
+}
+
+int cli_new_profile(const struct cli *c, bool stdin_free)
+{
+	if (cli_profile_exists(c) || cli_profile_keyed(c))
+		return CLI_EXIT_OK;
+	char password[PASSWORD_MAX + 2];
+	unsigned char key[PROFILE_KEY_BYTES];
+	int status = CLI_EXIT_REJECTED;
+	if (choose_password(c, stdin_free, password, sizeof password)) {
+		status = CLI_EXIT_OK;
+		if (!profile_create_keyed(c->data_root, c->operator_name, password, key)) {
+			cli_error(_("Profil baru tidak bisa dibuat: %s"), strerror(errno));
+			status = CLI_EXIT_FAILURE;
+		} else if (!hold_key(key)) {
+			cli_error("%s", _("Memori tidak cukup."));
+			status = CLI_EXIT_FAILURE;
+		}
+	}
+	sodium_memzero(password, sizeof password);
+	sodium_memzero(key, sizeof key);
+	return status;
+}
+
 bool cli_profile_keyed(const struct cli *c)
 {
 	return profile_has_password(c->data_root, c->operator_name);
@@ -99,6 +166,12 @@ int cli_open_store(const struct cli *c, struct store **out)
 	int status = cli_unlock_profile(c, false);
 	if (status != CLI_EXIT_OK)
 		return status;
+	if (held_key == NULL && !cli_profile_exists(c)) {
+		/* issue 12: a profile is made keyed (cli_new_profile), never clear */
+		cli_error(_("Profil %s belum ada: buat dulu dengan sigacor login (atau "
+			"import-residents, add), dengan kata sandi laptopnya."), c->operator_name);
+		return CLI_EXIT_REJECTED;
+	}
 	enum store_status st = held_key != NULL
 		? store_open_keyed(c->profile_dir, held_key, out, err, sizeof err)
 		: store_open(c->profile_dir, out, err, sizeof err);

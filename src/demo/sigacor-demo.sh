@@ -55,7 +55,7 @@ while [ -z "$port" ] && [ "$tries" -lt 100 ]; do
 done
 [ -n "$port" ] || { say "server tidak menjawab"; exit 2; }
 url="http://127.0.0.1:$port"
-say "server: $url (petugas: $operator, kata sandi: $password)"
+say "server: $url (petugas: $operator, kata sandi server dan laptop: $password)"
 
 # The demo's photos of one household in Kelurahan Karawaci (drawn by
 # assets/demo-photos/make-demo-photos.py, GPS at the house): copied to
@@ -82,7 +82,15 @@ else
 fi
 
 cl() { "$client" --data-dir "$demo/client" --operator "$operator" "$@"; }
-printf '%s\n' "$password" | cl login --server "$url" --operator "$operator"
+# The profile is encrypted from its first byte: the login that makes it
+# reads the laptop password on the line after the server's (the demo uses
+# the same one for both).  The demo unlocks it for an hour, so the sync
+# and the status below ask for nothing; `sigacor lock` at the end.
+unlock() { printf '%s\n' "$password" | cl unlock --minutes 60 >/dev/null; }
+[ ! -f "$demo/client/$operator/profile.key" ] || unlock
+printf '%s\n%s\n' "$password" "$password" | cl login --server "$url" --operator "$operator"
+unlock
+trap 'cl lock >/dev/null 2>&1; kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true' EXIT INT TERM HUP
 cl sync || say "sinkronisasi belum selesai; coba lagi dari layar (tombol F5)"
 
 if [ "${SIGACOR_DEMO_NO_UI:-}" = 1 ]; then

@@ -93,6 +93,55 @@ static bool review_event_from_json(struct ctx *c, const cJSON *o, struct proto_c
 	return true;
 }
 
+/* the outcome's codes as a record carries them (record.h) */
+static bool outcome_ok(const char *decision, const char *reason)
+{
+	enum decision d;
+	enum reason why;
+	if (!record_decision_parse(decision, &d) || d == DECISION_NONE)
+		return false;
+	if (d == DECISION_LAYAK)
+		return reason[0] == '\0';
+	return record_reason_parse(reason, &why) && why != REASON_NONE;
+}
+
+/* nik, kk, kelurahan, decision, reason, supersedes, in_registry,
+ * created_at, finalised_at: the record's worklist facts */
+static bool change_record_to_json(cJSON *o, const struct proto_change *r)
+{
+	char created[21] = "", finalised[21] = "";
+	proto_time_format(r->created_at, created);
+	proto_time_format(r->finalised_at, finalised);
+	return wire_add_str(o, "nik", r->nik) && wire_add_str(o, "kk", r->kk)
+		&& wire_add_str(o, "kelurahan", r->kelurahan) && wire_add_str(o, "decision", r->decision)
+		&& wire_add_str(o, "reason", r->reason) && wire_add_str(o, "supersedes", r->supersedes)
+		&& wire_add_bool(o, "in_registry", r->in_registry)
+		&& wire_add_str(o, "created_at", created) && wire_add_str(o, "finalised_at", finalised);
+}
+
+static bool change_record_from_json(struct ctx *c, const cJSON *o, struct proto_change *r)
+{
+	char created[32], finalised[32];
+	r->has_record = cJSON_GetObjectItemCaseSensitive(o, "nik") != NULL;
+	if (!r->has_record)
+		return true;             /* a server before them */
+	return wire_get_nik(c, o, "nik", r->nik, false) && wire_get_nik(c, o, "kk", r->kk, true)
+		&& wire_get_kelurahan(c, o, "kelurahan", r->kelurahan)
+		&& wire_get_str(c, o, "decision", r->decision, sizeof r->decision, TEXT_LINE)
+		&& wire_get_str(c, o, "reason", r->reason, sizeof r->reason, TEXT_LINE)
+		&& (outcome_ok(r->decision, r->reason) || wire_fail(c, "decision", "unknown decision or reason"))
+		&& wire_get_str(c, o, "supersedes", r->supersedes, sizeof r->supersedes, TEXT_LINE)
+		&& (r->supersedes[0] == '\0' || proto_is_uuid(r->supersedes)
+			|| wire_fail(c, "supersedes", "must be a lower-case UUID"))
+		&& wire_get_bool(c, o, "in_registry", &r->in_registry)
+		&& wire_get_str(c, o, "created_at", created, sizeof created, TEXT_LINE)
+		&& (proto_time_parse(created, &r->created_at)
+			|| wire_fail(c, "created_at", "must be YYYY-MM-DDTHH:MM:SSZ"))
+		&& wire_get_str(c, o, "finalised_at", finalised, sizeof finalised, TEXT_LINE)
+		&& (proto_time_parse(finalised, &r->finalised_at)
+			|| wire_fail(c, "finalised_at", "must be YYYY-MM-DDTHH:MM:SSZ"));
+}
+
 static cJSON *change_to_json(const struct proto_change *r)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -108,6 +157,8 @@ static cJSON *change_to_json(const struct proto_change *r)
 		ok = wire_add_num(o, "review_id", (double)r->review_id)
 			&& wire_add_str(o, "reviewer", r->reviewer) && wire_add_str(o, "reviewed_at", at);
 	}
+	if (ok && r->has_record)
+		ok = change_record_to_json(o, r);
 	return wire_keep(o, ok);
 }
 
@@ -124,7 +175,7 @@ static bool change_from_json(struct ctx *c, const cJSON *o, struct proto_change 
 		&& (is_review(r->review) || wire_fail(c, "review", "unknown outcome"))
 		&& wire_get_str(c, o, "review_note", r->review_note, sizeof r->review_note, TEXT_MULTILINE)
 		&& wire_get_str(c, o, "message", r->message, sizeof r->message, TEXT_MULTILINE)
-		&& review_event_from_json(c, o, r);
+		&& review_event_from_json(c, o, r) && change_record_from_json(c, o, r);
 }
 
 static cJSON *progress_to_json(const struct proto_progress *r)
@@ -141,16 +192,9 @@ static cJSON *progress_to_json(const struct proto_progress *r)
 	return wire_keep(o, ok);
 }
 
-/* the outcome's codes as a record carries them (record.h) */
 static bool progress_outcome_ok(const struct proto_progress *r)
 {
-	enum decision d;
-	enum reason why;
-	if (!record_decision_parse(r->decision, &d) || d == DECISION_NONE)
-		return false;
-	if (d == DECISION_LAYAK)
-		return r->reason[0] == '\0';
-	return record_reason_parse(r->reason, &why) && why != REASON_NONE;
+	return outcome_ok(r->decision, r->reason);
 }
 
 static bool progress_from_json(struct ctx *c, const cJSON *o, struct proto_progress *r)

@@ -322,6 +322,17 @@ static void change_from_row(sdb_stmt *st, struct proto_change *c)
 	c->review_id = sdb_column_int64(st, 5);
 	copy_col(st, 6, c->reviewer, sizeof c->reviewer);
 	c->reviewed_at = sdb_column_int64(st, 7);
+	/* the worklist facts (doc/PROTOCOL.md section 8) */
+	c->has_record = true;
+	copy_col(st, 8, c->nik, sizeof c->nik);
+	copy_col(st, 9, c->kk, sizeof c->kk);
+	copy_col(st, 10, c->kelurahan, sizeof c->kelurahan);
+	copy_col(st, 11, c->decision, sizeof c->decision);
+	copy_col(st, 12, c->reason, sizeof c->reason);
+	copy_col(st, 13, c->supersedes, sizeof c->supersedes);
+	c->in_registry = sdb_column_int(st, 14) != 0;
+	c->created_at = sdb_column_int64(st, 15);
+	c->finalised_at = sdb_column_int64(st, 16);
 	snprintf(c->status, sizeof c->status, "%s", flags != 0 ? "flagged" : "accepted");
 	for (int f = 0; f < FLAG_COUNT && c->n_flags < PROTO_FLAGS_MAX; f++)
 		if (flags & (1u << f))
@@ -444,7 +455,9 @@ void api_changes(const struct session *s, const char *cursor, const char *limit_
 		/* the review an entry reports: the one that made it, else the
 		 * record's latest (entries of stored records and flags) */
 		"SELECT c.seq, v.id, v.flags, coalesce(l.outcome, v.review), "
-		"coalesce(l.note, v.review_note), l.id, l.reviewer, l.at FROM changes c "
+		"coalesce(l.note, v.review_note), l.id, l.reviewer, l.at, "
+		"v.nik, v.kk, v.kelurahan, v.decision, v.reason, v.supersedes, v.in_registry, "
+		"v.created_at, v.finalised_at FROM changes c "
 		"JOIN verifications v ON v.id = c.verification_id "
 		"LEFT JOIN change_reviews cr ON cr.seq = c.seq "
 		"LEFT JOIN review_log l ON l.id = coalesce(cr.review_id, "

@@ -457,6 +457,54 @@ static enum store_status keep_review(struct store *s, const struct store_change 
 	return rc;
 }
 
+/* A record of this clerk the profile does not hold (made on another
+ * laptop, or before login --new-profile made this profile): kept as a
+ * purge leaves one (purge.c): the worklist facts, its state and message,
+ * no name, address, notes, coordinates or photos.  The record it corrects
+ * is named only when held (its entry came first: it was stored first). */
+static enum store_status restore_record(struct store *s, const struct store_change *c,
+	bool *applied)
+{
+	sqlite3_stmt *st;
+	enum store_status rc = store_prepare(s, "INSERT OR IGNORE INTO records (uuid, nik, in_registry,"
+		" kelurahan, kk, decision, reason, supersedes, state, created_at, updated_at, finalised_at,"
+		" accepted_at, purged_at, server_message, operator)"
+		" SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT uuid FROM records WHERE uuid = ?8), ?9, ?10,"
+		" ?11, ?12, ?11, ?11, ?13, ?14", &st);
+	if (rc != STORE_OK)
+		return rc;
+	int64_t now = store_now();
+	store_bind_text(st, 1, c->uuid);
+	store_bind_text(st, 2, c->nik);
+	sqlite3_bind_int(st, 3, c->in_registry);
+	store_bind_text(st, 4, c->kelurahan);
+	store_bind_text(st, 5, c->kk);
+	store_bind_text(st, 6, record_decision_code(c->decision));
+	store_bind_text(st, 7, c->reason != REASON_NONE ? record_reason_code(c->reason) : "");
+	store_bind_text(st, 8, c->supersedes);
+	store_bind_text(st, 9, record_state_code(c->state));
+	sqlite3_bind_int64(st, 10, c->created_at);
+	sqlite3_bind_int64(st, 11, now);
+	sqlite3_bind_int64(st, 12, c->finalised_at);
+	store_bind_text(st, 13, c->message);
+	store_bind_text(st, 14, store_operator(s));
+	rc = store_run(s, st, "records");
+	if (rc == STORE_OK && sqlite3_changes(s->db) > 0)
+		*applied = true;
+	return rc;
+}
+
+static bool record_held(struct store *s, const char *uuid)
+{
+	sqlite3_stmt *st;
+	if (store_prepare(s, "SELECT 1 FROM records WHERE uuid = ?", &st) != STORE_OK)
+		return true;             /* the error is the next statement's */
+	store_bind_text(st, 1, uuid);
+	bool held = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return held;
+}
+
 static enum store_status apply_change(struct store *s, const struct store_change *c,
 	bool *applied)
 {
@@ -464,9 +512,9 @@ static enum store_status apply_change(struct store *s, const struct store_change
 	*applied = false;
 	if (c->state != STATE_ACCEPTED && c->state != STATE_FLAGGED)
 		return STORE_OK;
-	/* records of this operator made on another laptop are not here: skip;
-	 * a draft cannot be on the server; a quarantined one the server never
-	 * stored */
+	/* a record not held here (another laptop, a fresh profile) is kept
+	 * below from the entry's facts; a draft cannot be on the server; a
+	 * quarantined one the server never stored */
 	enum store_status rc = store_prepare(s, "UPDATE records SET state = ?1,"
 		" server_message = ?2, updated_at = ?3, accepted_at = coalesce(accepted_at, ?3)"
 		" WHERE uuid = ?4"
@@ -484,6 +532,9 @@ static enum store_status apply_change(struct store *s, const struct store_change
 	if (rc != STORE_OK)
 		return rc;
 	*applied = sqlite3_changes(s->db) > 0;
+	if (!*applied && c->has_record && !record_held(s, c->uuid)
+		&& (rc = restore_record(s, c, applied)) != STORE_OK)
+		return rc;
 	if ((rc = keep_review(s, c, applied)) != STORE_OK)
 		return rc;
 	/* the server has it: whatever a crash left in the queue goes; it may

@@ -485,6 +485,18 @@ static void change_from_proto(struct store_change *out, const struct proto_chang
 		snprintf(out->reviewer, sizeof out->reviewer, "%s", in->reviewer);
 		out->reviewed_at = in->reviewed_at;
 	}
+	/* the decoder checked the codes (proto_page.c) */
+	out->has_record = in->has_record && record_decision_parse(in->decision, &out->decision)
+		&& (in->reason[0] == '\0' || record_reason_parse(in->reason, &out->reason));
+	if (out->has_record) {
+		snprintf(out->nik, sizeof out->nik, "%s", in->nik);
+		snprintf(out->kk, sizeof out->kk, "%s", in->kk);
+		snprintf(out->kelurahan, sizeof out->kelurahan, "%s", in->kelurahan);
+		snprintf(out->supersedes, sizeof out->supersedes, "%s", in->supersedes);
+		out->in_registry = in->in_registry;
+		out->created_at = in->created_at;
+		out->finalised_at = in->finalised_at;
+	}
 }
 
 static void to_progress_phase(struct sync *s);

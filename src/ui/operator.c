@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PASSWORD_MIN 6
+#define PASSWORD_MIN PROFILE_PASSWORD_MIN
 #define MAX_PROFILES 64
 
 enum op_mode { OP_LIST, OP_PASSWORD, OP_NEW };
@@ -21,7 +21,7 @@ struct operator_screen {
 	int count;
 	int selected;             /* == count: "new profile" */
 	enum op_mode mode;
-	bool set_password_only;   /* a profile made by the CLI, no password yet */
+	bool set_password_only;   /* a clear profile of an earlier release */
 	int focus;                /* in OP_NEW: 0 name, 1 password, 2 again */
 	struct ui_field name, pass, pass2;
 	char chosen[PROFILE_NAME_MAX + 1];
@@ -57,7 +57,8 @@ static void choose(struct ui *ui, struct operator_screen *o, const char *name)
 		o->mode = OP_PASSWORD;
 		return;
 	}
-	/* made by the command line (import) without a password: set one now */
+	/* a clear profile of an earlier release (the commands make keyed
+	 * ones now): set a password, which encrypts it in place */
 	start_new(o, name);
 	o->set_password_only = true;
 }
@@ -194,8 +195,8 @@ static unsigned create_profile(struct ui *ui, struct operator_screen *o)
 		return UI_HANDLED;
 	}
 	/* the folder first (and the data root); the database is made by the
-	 * login, encrypted from its first byte (a profile made headless is
-	 * encrypted there in place) */
+	 * login, encrypted from its first byte (a clear profile of an earlier
+	 * release is encrypted there in place) */
 	char err[256] = "", dir[PATH_MAX];
 	if (!profile_path(ui->data_root, name, dir, sizeof dir) || !profile_make_folder(dir)) {
 		ui_message(ui, ROLE_ERROR, _("Profil tidak bisa dibuat: %s"), strerror(errno));

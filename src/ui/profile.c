@@ -153,6 +153,17 @@ bool profile_set_password(const char *root, const char *name, const char *passwo
 	return true;
 }
 
+bool profile_create_keyed(const char *root, const char *name, const char *password,
+	unsigned char key[PROFILE_KEY_BYTES])
+{
+	char dir[PATH_MAX];
+	if (!profile_path(root, name, dir, sizeof dir)) {
+		errno = EINVAL;
+		return false;
+	}
+	return profile_make_folder(dir) && profile_key_create(root, name, password, key);
+}
+
 /* A profile of the release before issue 12 holds only an Argon2id string:
  * the right password gives it a data key (and the string goes). */
 static bool check_legacy_password(const char *root, const char *name, const char *password)

@@ -165,6 +165,15 @@ bool e2e_profile(struct e2e *e, const char *operator_name)
 	return st == 0;
 }
 
+bool e2e_clear_profile(struct e2e *e, const char *operator_name)
+{
+	char cmd[PATH_MAX * 2 + 256];
+	snprintf(cmd, sizeof cmd, "'%s/tests/tools/profile-sql' --make-clear '%s' '%s' 'SELECT 1' >/dev/null",
+		getenv("top_builddir"), e->data, operator_name);
+	fflush(stdout);
+	return system(cmd) == 0 && e2e_profile(e, operator_name);
+}
+
 static bool set_mtime(const char *path, long mtime)
 {
 	if (mtime <= 0)

@@ -4,6 +4,7 @@
 #ifndef SIGACOR_E2E_H
 #define SIGACOR_E2E_H
 
+#include "store.h"
 #include <limits.h>
 #include <stdbool.h>
 #include "vtdrive.h"
@@ -41,8 +42,17 @@ int e2e_cli_to(struct e2e *e, const char *operator_name, const char *const args[
 /* The same with input (NULL: /dev/null) as its stdin. */
 int e2e_cli_input(struct e2e *e, const char *operator_name, const char *const args[],
 	const char *input, const char *out_path);
-/* The operator's profile with the test residents imported. */
+/* The operator's profile with the test residents imported: keyed with
+ * E2E_PASSWORD from its first byte, as sigacor makes every profile. */
 bool e2e_profile(struct e2e *e, const char *operator_name);
+/* The same clear, as a release before issue 12 made it (sigacor no longer
+ * does: tests/tools/profile-sql --make-clear makes its database, and
+ * import-residents opens an existing clear profile clear). */
+bool e2e_clear_profile(struct e2e *e, const char *operator_name);
+/* Open that profile in this process, keyed with E2E_PASSWORD (link
+ * PROFILE_KEY_LIBS: tests/e2e/e2e_keyed.c). */
+enum store_status e2e_open_profile(struct e2e *e, const char *operator_name, struct store **s,
+	char *err, size_t len);
 /* A small JPEG in e->photos: with GPS when lat/lon are not 0, taken at
  * taken ("YYYY:MM:DD HH:MM:SS" or NULL), its mtime set to mtime (or now). */
 bool e2e_photo(struct e2e *e, const char *name, double lat, double lon,

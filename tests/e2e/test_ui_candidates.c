@@ -48,10 +48,10 @@ static struct candidate cand(const char *nik, const char *kk, const char *progra
 
 static bool assign(struct e2e *e)
 {
-	char dir[PATH_MAX + 16], err[512];
+	char err[512];
 	struct store *s;
-	snprintf(dir, sizeof dir, "%s/siti", e->data);
-	if (store_open(dir, &s, err, sizeof err) != STORE_OK)
+	/* the profile is keyed since import-residents made it (issue 12) */
+	if (e2e_open_profile(e, "siti", &s, err, sizeof err) != STORE_OK)
 		return false;
 	struct candidate list[] = { cand(BUDI, "3671010101100001", "PKH"),
 		cand(DEWI, "3671010101100003", "BPNT") };

@@ -94,10 +94,10 @@ static void test_coordinate_dialog(void)
 /* Households assigned to siti (by the store's own download functions). */
 static bool assign(struct e2e *e, const char *const *niks, const char *const *kks, int n)
 {
-	char dir[PATH_MAX + 16], err[512];
+	char err[512];
 	struct store *s;
-	snprintf(dir, sizeof dir, "%s/siti", e->data);
-	if (store_open(dir, &s, err, sizeof err) != STORE_OK)
+	/* the profile is keyed since import-residents made it (issue 12) */
+	if (e2e_open_profile(e, "siti", &s, err, sizeof err) != STORE_OK)
 		return false;
 	struct candidate list[8];
 	memset(list, 0, sizeof list);

@@ -126,7 +126,7 @@ static void idle_lock_ends_unlock(struct e2e *e)
 static void legacy_profile(struct e2e *e)
 {
 	char hash[crypto_pwhash_STRBYTES], path[PATH_MAX + 32], line[crypto_pwhash_STRBYTES + 2];
-	ok(e2e_profile(e, "lama"), "a second profile");
+	ok(e2e_clear_profile(e, "lama"), "a second profile, clear");
 	ok(crypto_pwhash_str(hash, E2E_PASSWORD, strlen(E2E_PASSWORD),
 		crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0, "hash");
 	snprintf(line, sizeof line, "%s\n", hash);
@@ -144,8 +144,8 @@ static void legacy_profile(struct e2e *e)
 	ok(run(e, "lama", lookup, E2E_PASSWORD "\n") == 0, "the password still opens it");
 }
 
-/* the first line sqlite3 prints for sql on op's database (clear: made
- * headless, before the screens give it a password) */
+/* the first line sqlite3 prints for sql on op's database (clear: made as
+ * an earlier release made it, before the screens give it a password) */
 static void query(struct e2e *e, const char *op, const char *sql, char *buf, size_t len)
 {
 	char cmd[PATH_MAX * 2 + 512];
@@ -162,9 +162,9 @@ static void query(struct e2e *e, const char *op, const char *sql, char *buf, siz
 
 /* issue 12 item 4: the screens' start purges what the server accepted
  * long ago (accepted_at set in the fixture: no waiting for days).  A
- * profile made headless (clear) gets the fixture; the screens then give it
- * a password (the database encrypted in place) and purge; the result is
- * read back with export and the password. */
+ * clear profile of an earlier release gets the fixture; the screens then
+ * give it a password (the database encrypted in place) and purge; the
+ * result is read back with export and the password. */
 static void purge_at_start(struct e2e *e)
 {
 	char ktp[PATH_MAX + 32], kk[PATH_MAX + 32], rumah[PATH_MAX + 32], got[256];
@@ -174,7 +174,7 @@ static void purge_at_start(struct e2e *e)
 	const char *const add[] = { "add", "--nik", BUDI, "--decision", "layak", "--photo", ktp,
 		"--photo", kk, "--photo", rumah, "--lat", "-6.1728844", "--lon", "106.6318515",
 		"--coord-reason", "titik dari peta", "--notes", "catatan rahasia", "--final", NULL };
-	ok(e2e_profile(e, "purna") && e2e_photo(e, "p-ktp.jpg", -6.1728, 106.6318, NULL, 0)
+	ok(e2e_clear_profile(e, "purna") && e2e_photo(e, "p-ktp.jpg", -6.1728, 106.6318, NULL, 0)
 		&& e2e_photo(e, "p-kk.jpg", -6.1729, 106.6319, NULL, 0)
 		&& e2e_photo(e, "p-rumah.jpg", -6.1730, 106.6320, NULL, 0)
 		&& run(e, "purna", add, NULL) == 0, "a clear profile's final record with three photos");

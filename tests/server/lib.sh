@@ -135,6 +135,26 @@ api_json() {
 	api "$1" "$2" -H 'Content-Type: application/json' --data-binary "$3"
 }
 
+# clerk_login "CLIENT" [LOGIN OPTIONS...]: `CLIENT login` with the server's
+# password and, for a profile the login makes, the laptop password
+# LAPTOP_PW on the next line (issue 12: a profile is encrypted from its
+# first byte); then the profile unlocked for the rest of the test (sigacor
+# unlock), so the headless commands that follow open it as a clerk who
+# typed the password would.  CLIENT is "$SIGACOR --data-dir D --operator N".
+LAPTOP_PW=kata-sandi-laptop-1
+clerk_login() {
+	clerk_login_cl=$1; shift
+	printf '%s\n%s\n' "${SERVER_PW:-kata-sandi-uji-1}" "$LAPTOP_PW" | $clerk_login_cl login "$@" \
+		&& printf '%s\n' "$LAPTOP_PW" | $clerk_login_cl unlock --minutes 60 >/dev/null
+}
+
+# profile_sql ROOT NAME SQL: the rows of a query on a clerk's profile, as
+# sqlite3 prints them (the database is encrypted: tests/tools/profile-sql
+# opens it with LAPTOP_PW)
+profile_sql() {
+	PROFILE_PASSWORD=$LAPTOP_PW "$top_builddir/tests/tools/profile-sql" "$@"
+}
+
 # login NAME DEVICE [PASSWORD]: prints the token (empty on failure)
 login() {
 	TOKEN= api_json POST /auth/login \

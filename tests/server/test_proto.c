@@ -394,6 +394,35 @@ static void test_pages(void)
 	ok(q.count == 1 && q.changes[0].seq == 42 && q.changes[0].n_flags == 1
 		&& strcmp(q.changes[0].review, "revisit") == 0, "change fields");
 	ok(strstr(json, "snapshot") == NULL, "changes pages have no snapshot");
+	ok(!q.changes[0].has_record && strstr(json, "\"nik\"") == NULL,
+		"a change without the record's facts: none sent, none read (a server before them)");
+	proto_page_free(&q);
+	free(json);
+	/* the record's worklist facts (a fresh profile gets the record back) */
+	ch.has_record = true;
+	snprintf(ch.nik, sizeof ch.nik, "3671015503850002");
+	snprintf(ch.kk, sizeof ch.kk, "3671011503120002");
+	snprintf(ch.kelurahan, sizeof ch.kelurahan, "36.71.01.1001");
+	snprintf(ch.decision, sizeof ch.decision, "tidak-layak");
+	snprintf(ch.reason, sizeof ch.reason, "tidak-ditemukan");
+	ch.in_registry = true;
+	ch.created_at = 1741918000;
+	ch.finalised_at = 1741918600;
+	json = proto_page_encode(&cp);
+	is_int(proto_page_decode(json, strlen(json), PROTO_PAGE_CHANGES, &q, &e), PROTO_OK,
+		"changes page with the record's facts");
+	ok(q.count == 1 && q.changes[0].has_record && strcmp(q.changes[0].nik, ch.nik) == 0
+		&& strcmp(q.changes[0].kk, ch.kk) == 0 && strcmp(q.changes[0].reason, "tidak-ditemukan") == 0
+		&& q.changes[0].in_registry && q.changes[0].supersedes[0] == '\0'
+		&& q.changes[0].created_at == 1741918000 && q.changes[0].finalised_at == 1741918600,
+		"the record's facts round-trip: NIK, KK, kelurahan, outcome, dates");
+	proto_page_free(&q);
+	/* "layak" with a reason: as long, padded with JSON's white space */
+	char *layak = strstr(json, "\"decision\":\"tidak-layak\"");
+	if (layak != NULL)
+		memcpy(layak + 11, "\"layak\"      ", 13);
+	ok(layak != NULL && proto_page_decode(json, strlen(json), PROTO_PAGE_CHANGES, &q, &e)
+		== PROTO_ERR_SHAPE, "a change whose outcome is not a record's is refused (%s)", e.field);
 	proto_page_free(&q);
 	free(json);
 

@@ -12,6 +12,8 @@
 #include "store.h"
 
 #define ST_PASSWORD "kata-sandi-uji-123"
+/* the profile's laptop password unless a test sets its own (c->password) */
+#define ST_LAPTOP_PASSWORD "kata-sandi-laptop-1"
 
 /* ---- processes */
 /* Start argv (NULL-terminated) with stdin from the file in (or /dev/null),
@@ -72,13 +74,16 @@ struct st_client {
 	char op[64];                 /* --operator */
 	char profile[4200];          /* root/op */
 	char out[4200], err[4200];   /* files of the last run */
-	const char *password;        /* the profile's, once the screens set one */
+	const char *password;        /* the profile's laptop password */
 };
 void st_client_init(struct st_client *c, const char *root, const char *op);
 /* The test's own look into the clerk's profile, opened as sigacor opens
  * it: through the vault with the data key c->password unwraps when the
  * profile has one (made in the screens), else clear. */
 enum store_status st_open_profile(const struct st_client *c, struct store **s, char *err, size_t len);
+/* The first column of the first row of sql on the profile's database
+ * (the vault with c->password's key when keyed); false when it cannot. */
+bool st_profile_int(const struct st_client *c, const char *sql, int64_t *out);
 /* $SIGACOR --data-dir R --operator O --json ARGS... (NULL-terminated) with
  * input on stdin (or NULL), at most timeout_ms; the exit code (-1 when it
  * timed out, 128 + signal when it crashed).  Output in c->out / c->err. */

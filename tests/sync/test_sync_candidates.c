@@ -112,7 +112,7 @@ static bool holds_exactly(const struct st_client *c, char (*expected)[17], int n
 	struct store *s;
 	char err[512];
 	*have = -1;
-	if (store_open(c->profile, &s, err, sizeof err) != STORE_OK)
+	if (st_open_profile(c, &s, err, sizeof err) != STORE_OK)
 		return false;
 	struct held h = { got, 0, MAX_NIKS, false };
 	struct store_filter f = { NULL, -1, NULL, 0, 0 };

@@ -100,7 +100,7 @@ static void quarantine_message(const struct st_client *c, char *msg, size_t len)
 {
 	struct store *s;
 	char err[512];
-	if (len < RECORD_TEXT_MAX || store_open(c->profile, &s, err, sizeof err) != STORE_OK)
+	if (len < RECORD_TEXT_MAX || st_open_profile(c, &s, err, sizeof err) != STORE_OK)
 		return;
 	struct store_filter f = { NULL, STATE_QUARANTINED, NULL, 0, 0 };
 	store_record_list(s, &f, copy_message, msg);
@@ -118,7 +118,7 @@ static bool prepare(struct st_client *c, const char *name, const char *url)
 		return false;
 	struct store *s;
 	char err[512];
-	if (store_open(c->profile, &s, err, sizeof err) != STORE_OK)
+	if (st_open_profile(c, &s, err, sizeof err) != STORE_OK)
 		return false;
 	bool ok = store_token_save(s, "faketoken-0123456789abcdef", "") == STORE_OK &&
 		store_meta_set(s, "sync.server_url", url) == STORE_OK;
@@ -197,7 +197,7 @@ static void check_case(const struct expect *e, int index)
 		struct store *s;
 		char err[512];
 		int64_t n = -1;
-		if (store_open(c.profile, &s, err, sizeof err) == STORE_OK) {
+		if (st_open_profile(&c, &s, err, sizeof err) == STORE_OK) {
 			n = store_resident_count(s);
 			store_close(s);
 		}
@@ -251,9 +251,8 @@ static void test_login_proxy(void)
 	/* the server's address is unreachable; only the proxy can answer */
 	struct st_client p;
 	st_client_init(&p, dir, "viaproxy");
-	const char *login_args[] = { "login", "--server", "http://127.0.0.1:9", NULL };
 	setenv("http_proxy", fake.url, 1);
-	int code = st_sigacor(&p, ST_PASSWORD "\n", 30000, login_args);
+	int code = st_login(&p, "http://127.0.0.1:9");
 	int code2 = st_sigacor(&p, NULL, 30000, sync_args);
 	unsetenv("http_proxy");
 	ok(code == 0 && code2 == 0, "proxy from http_proxy: login %d, sync %d", code, code2);
@@ -286,7 +285,7 @@ static void test_engine_loop(void)
 	struct store *st;
 	char err[512];
 	if (!ok(st_make_records(&c, one, 1, "36.71.01.1001", 700 * 1000, "loop", NULL) == 1 &&
-		store_open(c.profile, &st, err, sizeof err) == STORE_OK, "loop: a record with 3 big photos")) {
+		st_open_profile(&c, &st, err, sizeof err) == STORE_OK, "loop: a record with 3 big photos")) {
 		st_server_stop(&fake, SIGKILL);
 		return;
 	}

@@ -42,7 +42,7 @@ static bool read_state(const struct st_client *c, struct state *out)
 	struct store *s;
 	char err[512];
 	memset(out, 0, sizeof *out);
-	if (store_open(c->profile, &s, err, sizeof err) != STORE_OK) {
+	if (st_open_profile(c, &s, err, sizeof err) != STORE_OK) {
 		tap_diag("store_open after a kill: %s", err);
 		return false;
 	}

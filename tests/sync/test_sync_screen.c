@@ -11,6 +11,7 @@
 #include "synctest.h"
 #include "tap.h"
 
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,17 +72,51 @@ int main(void)
 	}
 	ok(ready, "a record with 3 photos of 2 MB queued, profile logged in to the fake");
 
-	/* `sigacor login` at a terminal: the password is asked without echo */
+	/* `sigacor login` at a terminal: the password is asked without echo;
+	 * the profile it makes gets its laptop password, typed twice after the
+	 * warning of what a forgotten one costs (issue 12) */
 	const char *login[] = { "--operator", "tty", "login", "--server", fake.url, NULL };
 	struct vt *lt = e2e_start(&e, 24, 80, login);
 	bool asked = lt != NULL && vt_wait_text(lt, "Kata sandi tty:", E2E_TIMEOUT);
 	if (asked)
 		vt_send(lt, "rahasia-terminal-42<Enter>");
+	bool laptop = asked && vt_wait_text(lt, "Kata sandi laptop baru tty:", E2E_TIMEOUT);
+	if (laptop)
+		vt_send(lt, "laptop-terminal-7<Enter>");
+	bool again = laptop && vt_wait_text(lt, "Ulangi kata sandi laptop:", E2E_TIMEOUT);
+	if (again)
+		vt_send(lt, "laptop-terminal-7<Enter>");
 	int code = lt != NULL ? vt_wait_exit(lt, E2E_TIMEOUT) : -1;
 	char *screen = lt != NULL ? vt_dump(lt) : NULL;
 	ok(asked && code == 0 && screen != NULL && strstr(screen, "Berhasil masuk") != NULL &&
 		strstr(screen, "rahasia-terminal-42") == NULL,
 		"login at a terminal: password asked without echo, exit %d", code);
+	ok(again && screen != NULL && strstr(screen, "Lupa kata sandi = hilang yang belum terkirim")
+		!= NULL && strstr(screen, "laptop-terminal-7") == NULL,
+		"a new profile: the laptop password asked twice without echo, after the warning");
+	free(screen);
+	vt_free(lt);
+	char tty_key[PATH_MAX + 32];
+	snprintf(tty_key, sizeof tty_key, "%s/tty/profile.key", e.data);
+	ok(access(tty_key, F_OK) == 0, "the profile it made is keyed (profile.key)");
+	/* typed differently: refused, nothing made */
+	const char *login2[] = { "--operator", "tty2", "login", "--server", fake.url, NULL };
+	lt = e2e_start(&e, 24, 80, login2);
+	bool typed = lt != NULL && vt_wait_text(lt, "Kata sandi tty2:", E2E_TIMEOUT);
+	if (typed)
+		vt_send(lt, "rahasia-terminal-42<Enter>");
+	typed = typed && vt_wait_text(lt, "Kata sandi laptop baru tty2:", E2E_TIMEOUT);
+	if (typed)
+		vt_send(lt, "laptop-terminal-7<Enter>");
+	typed = typed && vt_wait_text(lt, "Ulangi kata sandi laptop:", E2E_TIMEOUT);
+	if (typed)
+		vt_send(lt, "laptop-terminal-8<Enter>");
+	code = lt != NULL ? vt_wait_exit(lt, E2E_TIMEOUT) : -1;
+	screen = lt != NULL ? vt_dump(lt) : NULL;
+	snprintf(tty_key, sizeof tty_key, "%s/tty2", e.data);
+	ok(typed && code == 1 && screen != NULL && strstr(screen, "tidak sama") != NULL
+		&& access(tty_key, F_OK) != 0,
+		"two laptop passwords that differ: refused, exit %d, no profile", code);
 	free(screen);
 	vt_free(lt);
 

@@ -102,11 +102,21 @@ static void test_login(struct st_client *a)
 	snprintf(path, sizeof path, "%s/session-token", a->profile);
 	ok(access(path, F_OK) != 0, "... and no token saved");
 	is_int(st_login(a, srv.url), 0, "login budi: exit 0");
+	/* the login made the profile keyed (issue 12): the session token
+	 * sealed with the data key, read back through the store */
 	struct stat sb;
-	ok(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600, "token file 0600");
-	char *token = st_read_file(path, NULL);
-	if (token != NULL)
-		token[strcspn(token, "\n")] = '\0';
+	char sealed[4400], *head = NULL;
+	snprintf(sealed, sizeof sealed, "%s/session-token.sgv", a->profile);
+	ok(access(path, F_OK) != 0 && stat(sealed, &sb) == 0 && (sb.st_mode & 0777) == 0600
+		&& (head = st_read_file(sealed, NULL)) != NULL && strncmp(head, "SGVF1", 5) == 0,
+		"token file sealed (session-token.sgv, 0600), none clear");
+	free(head);
+	char *token = calloc(1, 512), err_open[512];
+	struct store *s = NULL;
+	if (token != NULL && (st_open_profile(a, &s, err_open, sizeof err_open) != STORE_OK
+		|| !store_token_load(s, token, 512)))
+		token[0] = '\0';
+	store_close(s);
 	char db[4400];
 	snprintf(db, sizeof db, "%s/sigacor.db", a->profile);
 	size_t dblen = 0;
@@ -146,17 +156,8 @@ static bool pass_progressed(void *ctx)
 /* Rows of the pass in progress, staged apart from the copy (-1: none). */
 static int64_t staged_count(const struct st_client *c)
 {
-	char path[sizeof c->profile + 16];
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
 	int64_t n = -1;
-	snprintf(path, sizeof path, "%s/sigacor.db", c->profile);
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-		sqlite3_prepare_v2(db, "SELECT count(*) FROM residents_pull", -1, &st, NULL)
-		== SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	st_profile_int(c, "SELECT count(*) FROM residents_pull", &n);
 	return n;
 }
 
@@ -168,7 +169,7 @@ static void compare_registry(const struct st_client *c)
 	char err[512];
 	FILE *f = fopen(csv, "rb");
 	struct csv_reader *r = f != NULL ? csv_open(f) : NULL;
-	if (r == NULL || store_open(c->profile, &s, err, sizeof err) != STORE_OK) {
+	if (r == NULL || st_open_profile(c, &s, err, sizeof err) != STORE_OK) {
 		ok(false, "registry comparison could not start");
 		csv_free(r);
 		if (f != NULL)
@@ -355,11 +356,11 @@ static void test_push(struct st_client *a)
 	unsetenv("SIGACOR_SYNC_MAX_ATTEMPTS");
 }
 
-/* A keyed profile (store_open_keyed: the database and photo files sealed)
- * sends its photos from memory: a copy of budi's profile with one more
- * record, opened keyed (the clear photo files are sealed at that open),
- * synced in this process against the real server; the server holds each
- * photo byte for byte as it was attached (its SHA-256 the original's). */
+/* A keyed profile (store_open_keyed: the database and photo files sealed;
+ * budi's is keyed since his login made it) sends its photos from memory: a
+ * copy of budi's profile with one more record, synced in this process
+ * against the real server; the server holds each photo byte for byte as it
+ * was attached (its SHA-256 the original's). */
 static void test_push_keyed(const struct st_client *a)
 {
 	char root[4200], cmd[13000];
@@ -371,22 +372,20 @@ static void test_push_keyed(const struct st_client *a)
 	bool copied = system(cmd) == 0;
 	ok(copied && st_make_records(&k, nik_list(k1_niks, RECORDS + 5, 1), 1, K1, 30 * 1024,
 		"keyed", uuid) == 1, "keyed: a copy of the profile with one more record");
-	/* the photos as attached, before the keyed open seals them */
+	/* the photos as attached */
 	struct store *s;
 	char err[512] = "";
 	struct record r;
 	unsigned char *original[PHOTO_KIND_COUNT] = { NULL };
 	size_t original_len[PHOTO_KIND_COUNT] = { 0 };
-	bool read = store_open(k.profile, &s, err, sizeof err) == STORE_OK &&
+	bool read = st_open_profile(&k, &s, err, sizeof err) == STORE_OK &&
 		store_record_get(s, uuid[0], &r) == STORE_OK;
 	for (int i = 0; read && i < PHOTO_KIND_COUNT; i++)
 		read = store_photo_bytes(s, r.photos[i].sha256, &original[i], &original_len[i])
 			== STORE_OK;
 	if (s != NULL)
 		store_close(s);
-	unsigned char key[32];
-	randombytes_buf(key, sizeof key);
-	if (!ok(read && store_open_keyed(k.profile, key, &s, err, sizeof err) == STORE_OK,
+	if (!ok(read && st_open_profile(&k, &s, err, sizeof err) == STORE_OK,
 		"keyed: opened keyed (%s)", read ? err : "photos not read")) {
 		for (int i = 0; i < PHOTO_KIND_COUNT; i++)
 			free(original[i]);
@@ -467,6 +466,13 @@ static void test_resend(struct st_client *a)
  * the offset (409 before the body) and sends only the rest; the stored
  * photos are byte-identical to the client's (server_resume.test cuts real
  * connections at random bytes). */
+static bool write_bytes(const char *path, const unsigned char *bytes, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	bool ok = f != NULL && fwrite(bytes, 1, len, f) == len;
+	return f != NULL && fclose(f) == 0 && ok;
+}
+
 static void test_resume(struct st_client *a)
 {
 	char uuid[1][37], err[512];
@@ -477,14 +483,21 @@ static void test_resume(struct st_client *a)
 	long long rest = 0;
 	int parts = 0;
 	char file[3][4400], sha[3][65];
-	if (made == 1 && store_open(a->profile, &s, err, sizeof err) == STORE_OK) {
+	if (made == 1 && st_open_profile(a, &s, err, sizeof err) == STORE_OK) {
 		if (store_record_get(s, uuid[0], &r) == STORE_OK)
 			for (int k = 0; k < PHOTO_KIND_COUNT; k++) {
-				size_t len;
+				size_t len = 0;
 				char part[4800], folder[4400];
-				store_photo_path(s, r.photos[k].sha256, file[k], sizeof file[k]);
+				unsigned char *bytes = NULL;
+				/* the profile is keyed: its file is sealed; the clear
+				 * bytes kept beside for the comparison below */
+				snprintf(file[k], sizeof file[k], "%s/resume-%d.jpg", dir, k);
 				snprintf(sha[k], sizeof sha[k], "%s", r.photos[k].sha256);
-				char *bytes = st_read_file(file[k], &len);
+				if (store_photo_bytes(s, r.photos[k].sha256, &bytes, &len) != STORE_OK
+					|| !write_bytes(file[k], bytes, len)) {
+					free(bytes);
+					continue;
+				}
 				snprintf(folder, sizeof folder, "%s/blobs/partial", srv_dir);
 				mkdir(folder, 0700);
 				snprintf(part, sizeof part, "%s/%s", folder, sha[k]);
@@ -546,7 +559,7 @@ static void record_message(const struct st_client *c, const char *uuid, char *ms
 	struct record r;
 	msg[0] = '\0';
 	*state = STATE_DRAFT;
-	if (store_open(c->profile, &s, err, sizeof err) != STORE_OK)
+	if (st_open_profile(c, &s, err, sizeof err) != STORE_OK)
 		return;
 	if (store_record_get(s, uuid, &r) == STORE_OK) {
 		copy_message(&r, msg);

@@ -362,7 +362,7 @@ int main(void)
 		"two final records");
 	struct store *s;
 	char err[512];
-	if (!ok(store_open(c.profile, &s, err, sizeof err) == STORE_OK, "open %s", err))
+	if (!ok(st_open_profile(&c, &s, err, sizeof err) == STORE_OK, "open %s", err))
 		return tap_done();
 	test_token(s, c.profile);
 	test_residents(s, dir);
