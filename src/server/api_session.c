@@ -255,13 +255,17 @@ static bool revoke_token(sdb *db, void *hash)
 }
 
 /* The session row behind a token: the session token itself, or the
- * session whose deposit token it is (deposit = 1). */
+ * session whose deposit token it is (deposit = 1); one row for each of
+ * the operator's kelurahan (in order; NULL when none).  One statement
+ * for what every request needs: on PostgreSQL each is a round trip. */
 static const char session_of_token[] =
+	"SELECT s.*, k.kelurahan FROM ("
 	"SELECT t.hash, t.operator_id, t.device, t.revoked_at, t.last_used_at, o.name, o.disabled, "
-	"0 FROM tokens t JOIN operators o ON o.id = t.operator_id WHERE t.hash = ?1 "
+	"0 AS deposit FROM tokens t JOIN operators o ON o.id = t.operator_id WHERE t.hash = ?1 "
 	"UNION ALL SELECT t.hash, t.operator_id, t.device, t.revoked_at, t.last_used_at, o.name, "
 	"o.disabled, 1 FROM deposit_tokens d JOIN tokens t ON t.hash = d.token_hash "
-	"JOIN operators o ON o.id = t.operator_id WHERE d.hash = ?1";
+	"JOIN operators o ON o.id = t.operator_id WHERE d.hash = ?1) s "
+	"LEFT JOIN operator_kelurahan k ON k.operator_id = s.operator_id ORDER BY k.kelurahan";
 
 bool api_authenticate(const char *authorization, bool deposit_route, struct session *s,
 	struct reply *out)
@@ -299,7 +303,16 @@ bool api_authenticate(const char *authorization, bool deposit_route, struct sess
 	snprintf(s->operator_name, sizeof s->operator_name, "%s", (const char *)sdb_column_text(st, 5));
 	bool disabled = sdb_column_int(st, 6) != 0;
 	s->deposit_only = sdb_column_int(st, 7) != 0;
+	do {
+		if (sdb_column_type(st, 8) != SDB_NULL && s->n_kelurahan < PROTO_KELURAHAN_MAX)
+			snprintf(s->kelurahan[s->n_kelurahan++], 16, "%s",
+				(const char *)sdb_column_text(st, 8));
+	} while ((rc = sdb_step(st)) == SDB_ROW);
 	sdb_finalize(st);
+	if (rc != SDB_DONE) {
+		reply_db_error(out, db);
+		return false;
+	}
 	if (disabled) {
 		reply_problem(out, PROBLEM_OPERATOR_DISABLED, NULL);
 		return false;
@@ -310,10 +323,6 @@ bool api_authenticate(const char *authorization, bool deposit_route, struct sess
 	}
 	if (s->deposit_only && !deposit_route) {
 		reply_problem(out, PROBLEM_DEPOSIT_ONLY, NULL);
-		return false;
-	}
-	if (!load_kelurahan(db, s->operator_id, &s->n_kelurahan, s->kelurahan)) {
-		reply_db_error(out, db);
 		return false;
 	}
 	/* remember use now and then, not on every request: writes serialise */
