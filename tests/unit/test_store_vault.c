@@ -52,13 +52,16 @@ static void name_of(int i, char *buf, size_t len)
 	snprintf(buf, len, "Warga Rahasia %05d", i);
 }
 
-static bool write_registry(const char *path, int from, int count)
+/* count residents from from, in NIK order or (scattered) in an order
+ * SQLite's sorter has to sort: a step coprime with count */
+static bool write_registry_in(const char *path, int from, int count, bool scattered)
 {
 	FILE *f = fopen(path, "w");
 	if (f == NULL)
 		return false;
 	fprintf(f, "nik,kk,name,address,kelurahan\n");
-	for (int i = from; i < from + count; i++) {
+	for (int k = 0; k < count; k++) {
+		int i = from + (scattered ? (int)((k * 7919L) % count) : k);
 		char nik[32], name[64];
 		nik_of(i, nik, sizeof nik);
 		name_of(i, name, sizeof name);
@@ -66,6 +69,11 @@ static bool write_registry(const char *path, int from, int count)
 			i);
 	}
 	return fclose(f) == 0;
+}
+
+static bool write_registry(const char *path, int from, int count)
+{
+	return write_registry_in(path, from, count, false);
 }
 
 static bool import(struct store *s, int from)
@@ -261,13 +269,14 @@ static void scan_temp_files(long bytes, long rows, void *ctx)
 		look.scan->files = files;
 }
 
-/* SPILL_RESIDENTS residents from from, written to name in root, imported */
-static bool import_many(struct store *s, const char *name, int from,
+/* SPILL_RESIDENTS residents from from, written to name in root (scattered:
+ * out of NIK order, so that SQLite's sorter sorts them), imported */
+static bool import_many(struct store *s, const char *name, int from, bool scattered,
 	void (*progress)(long, long, void *), void *ctx)
 {
 	char path[700];
 	snprintf(path, sizeof path, "%s/%s", root, name);
-	if (!write_registry(path, from, SPILL_RESIDENTS))
+	if (!write_registry_in(path, from, SPILL_RESIDENTS, scattered))
 		return false;
 	FILE *f = fopen(path, "rb");
 	long rows = 0;
@@ -283,7 +292,7 @@ static bool import_many(struct store *s, const char *name, int from,
 static bool import_spilling(struct store *s, struct temp_scan *scan)
 {
 	memset(scan, 0, sizeof *scan);
-	return import_many(s, "spill.csv", SPILL_FROM, scan_temp_files, scan);
+	return import_many(s, "spill.csv", SPILL_FROM, true, scan_temp_files, scan);
 }
 
 static void test_import_temp_files(void)
@@ -330,7 +339,7 @@ static int64_t registry_after(const char *dir, int *named)
 
 /* Import in a child of its own, killed after delay (never when delay < 0);
  * how long the child lived. */
-static double import_killed(const char *dir, double delay)
+static double import_killed(const char *dir, bool scattered, double delay)
 {
 	double start = now_s();
 	pid_t pid = fork();
@@ -338,7 +347,7 @@ static double import_killed(const char *dir, double delay)
 		struct store *s;
 		char err[512];
 		bool done = store_open_keyed(dir, key, &s, err, sizeof err) == STORE_OK &&
-			import_many(s, "killed.csv", KILLED_FROM, NULL, NULL);
+			import_many(s, "killed.csv", KILLED_FROM, scattered, NULL, NULL);
 		_exit(done ? 0 : 1);
 	}
 	if (delay >= 0) {
@@ -349,24 +358,26 @@ static double import_killed(const char *dir, double delay)
 	return now_s() - start;
 }
 
-static void test_import_killed(void)
+/* scattered: through SQLite's sorter; in NIK order: as the file is read */
+static void test_import_killed(bool scattered)
 {
+	const char *order = scattered ? "out of NIK order" : "in NIK order";
 	char killed[700];
 	snprintf(killed, sizeof killed, "%s/killed", root);
 	int named;
 	int64_t before = residents_in(work, key);
 	if (!copy_dir(work, killed))
 		return;
-	double took = import_killed(killed, -1);
+	double took = import_killed(killed, scattered, -1);
 	int64_t after = registry_after(killed, &named);
-	ok(after == before + SPILL_RESIDENTS && named == 1, "an unkilled import: %lld residents, "
-		"the name index finds a new one", (long long)after);
+	ok(after == before + SPILL_RESIDENTS && named == 1, "an unkilled import %s: %lld "
+		"residents, the name index finds a new one", order, (long long)after);
 	int bad = 0, old = 0, new = 0;
 	for (int k = 0; k < KILLS; k++) {
 		if (!copy_dir(work, killed))
 			break;
 		double delay = took * 1.2 * k / (KILLS - 1);
-		import_killed(killed, delay);
+		import_killed(killed, scattered, delay);
 		int64_t n = registry_after(killed, &named);
 		bool was_old = n == before && named == 0, was_new = n == after && named == 1;
 		old += was_old;
@@ -379,8 +390,8 @@ static void test_import_killed(void)
 	}
 	tap_diag("the import took %.0f ms; %d kills left the old registry, %d the new one",
 		took * 1e3, old, new);
-	is_int(bad, 0, "%d kills during an import: each left the old or the new registry, whole, "
-		"its name index with it", KILLS);
+	is_int(bad, 0, "%d kills during an import %s: each left the old or the new registry, "
+		"whole, its name index with it", KILLS, order);
 }
 
 int main(void)
@@ -435,7 +446,8 @@ int main(void)
 	}
 	is_int(leaks_in_dir(work), 0, "after closing: none either");
 	test_import_temp_files();
-	test_import_killed();
+	test_import_killed(true);
+	test_import_killed(false);
 	char cmd[700];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
 	if (system(cmd) != 0)
