@@ -286,11 +286,13 @@ struct sdb *db_open(const char *dir)
 	return db;
 }
 
+#define BEGIN_WRITE_PG "BEGIN; SELECT pg_advisory_xact_lock(" DB_PG_WRITE_LOCK ")"
+#define BEGIN_WRITE_SQLITE "BEGIN IMMEDIATE"
+
 /* the write lock now, so a writer never fails halfway on busy */
 bool db_begin(struct sdb *db)
 {
-	return db_exec(db, sdb_is_postgresql(db)
-		? "BEGIN; SELECT pg_advisory_xact_lock(" DB_PG_WRITE_LOCK ")" : "BEGIN IMMEDIATE");
+	return db_exec(db, sdb_is_postgresql(db) ? BEGIN_WRITE_PG : BEGIN_WRITE_SQLITE);
 }
 
 /* SQLite's deferred transaction reads one snapshot; PostgreSQL's default
@@ -453,6 +455,7 @@ static struct {
 	sdb *db;
 	struct db_ticket *batch;        /* writes of the open transaction */
 	unsigned n_batch;
+	bool savepoint;                 /* the open transaction has savepoint w */
 } writer = { .lock = PTHREAD_MUTEX_INITIALIZER, .turn = PTHREAD_COND_INITIALIZER,
 	.committed = PTHREAD_COND_INITIALIZER };
 
@@ -550,14 +553,21 @@ static void finish_batch(struct db_ticket *list, bool ok, int code)
  * everything back after an I/O error): *code says why. */
 static bool run_in_batch(sdb *db, bool (*fn)(struct sdb *, void *), void *ctx, int *code)
 {
-	if (sdb_autocommit(db) && !db_begin(db)) {
+	/* The savepoint of a write stays open until the next write's opens
+	 * (ROLLBACK TO keeps it; COMMIT takes it along): one statement of
+	 * savepoints a write, each a round trip on PostgreSQL. */
+	const char *open;
+	if (sdb_autocommit(db)) {
+		writer.savepoint = false;
+		open = sdb_is_postgresql(db) ? BEGIN_WRITE_PG "; SAVEPOINT w"
+			: BEGIN_WRITE_SQLITE "; SAVEPOINT w";
+	} else
+		open = writer.savepoint ? "RELEASE w; SAVEPOINT w" : "SAVEPOINT w";
+	if (!db_exec(db, open)) {
 		*code = sdb_errcode(db);
 		return false;
 	}
-	if (!db_exec(db, "SAVEPOINT w")) {
-		*code = sdb_errcode(db);
-		return false;
-	}
+	writer.savepoint = true;
 	bool keep = fn(db, ctx);
 	if (!keep && !sdb_autocommit(db))
 		sdb_exec(db, "ROLLBACK TO w", NULL);
@@ -565,7 +575,6 @@ static bool run_in_batch(sdb *db, bool (*fn)(struct sdb *, void *), void *ctx, i
 		*code = SDB_IOERR;
 		return false;
 	}
-	sdb_exec(db, "RELEASE w", NULL);
 	return true;
 }
 

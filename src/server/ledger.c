@@ -353,8 +353,12 @@ bool ledger_store(struct sdb *db, const struct record *r, long long operator_id,
 			flags, response)
 		&& insert_photos(db, r) && insert_waiting(db, r, waiting_kinds)
 		&& add_change(db, r->uuid) && note_answer(db, r)
-		&& refresh_group(db, GROUP_NIK, r->nik, FLAG_DUPLICATE_NIK, r->uuid)
-		&& (!layak_with_kk(r) || refresh_group(db, GROUP_KK_LAYAK, r->kk, FLAG_KK_LAYAK_TWICE, r->uuid))
+		/* a group that held no other current record holds this one alone
+		 * now (the writer is ours): nothing to spread, no count to ask */
+		&& (!(flags & 1u << FLAG_DUPLICATE_NIK)
+			|| refresh_group(db, GROUP_NIK, r->nik, FLAG_DUPLICATE_NIK, r->uuid))
+		&& (!(flags & 1u << FLAG_KK_LAYAK_TWICE)
+			|| refresh_group(db, GROUP_KK_LAYAK, r->kk, FLAG_KK_LAYAK_TWICE, r->uuid))
 		&& crosscheck_spread(db, &cc);
 	free(response);
 	return ok;
