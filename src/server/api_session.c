@@ -243,9 +243,78 @@ static bool token_time(sdb *db, const char *sql, const char *hash)
 	return ok;
 }
 
-static bool touch_token(sdb *db, void *hash)
+/* A token's last use is written now and then, never on every request,
+ * and not by the request itself: a clerk syncs once a day, so nearly every
+ * sync found its token's mark old and queued a write of its own before the
+ * records (1,204 writes in the city's burst).  The tokens seen are kept
+ * here and written together by api_tokens_flush; a kill loses a few
+ * seconds of marks, which only say when a device was last seen. */
+#define TOUCH_MAX 4096
+#define TOUCH_CHUNK 64            /* hashes an UPDATE names (one cached statement) */
+
+static struct {
+	pthread_mutex_t lock;
+	size_t n;
+	char hash[TOUCH_MAX][PROTO_SHA256_LEN + 1];
+} touched = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void remember_use(const char *hash)
 {
-	return token_time(db, "UPDATE tokens SET last_used_at = ? WHERE hash = ?", hash);
+	pthread_mutex_lock(&touched.lock);
+	bool known = false;
+	for (size_t i = 0; i < touched.n && !known; i++)
+		known = strcmp(touched.hash[i], hash) == 0;
+	/* when full, the token's next request after the flush comes back here */
+	if (!known && touched.n < TOUCH_MAX)
+		memcpy(touched.hash[touched.n++], hash, PROTO_SHA256_LEN + 1);
+	pthread_mutex_unlock(&touched.lock);
+}
+
+struct touch_list {
+	char (*hash)[PROTO_SHA256_LEN + 1];
+	size_t n;
+	int64_t now;
+};
+
+static bool touch_tokens(sdb *db, void *ctx)
+{
+	const struct touch_list *t = ctx;
+	char sql[64 + TOUCH_CHUNK * 3] = "UPDATE tokens SET last_used_at = ? WHERE hash IN (?";
+	for (int i = 1; i < TOUCH_CHUNK; i++)
+		strcat(sql, ",?");
+	strcat(sql, ")");
+	for (size_t at = 0; at < t->n; at += TOUCH_CHUNK) {
+		sdb_stmt *st;
+		if (sdb_prepare(db, sql, -1, &st, NULL) != SDB_OK)
+			return false;
+		sdb_bind_int64(st, 1, t->now);
+		/* a short last chunk names its last hash again */
+		for (size_t i = 0; i < TOUCH_CHUNK; i++)
+			sdb_bind_text(st, (int)i + 2, t->hash[at + i < t->n ? at + i : t->n - 1], -1,
+				SDB_STATIC);
+		bool ok = sdb_step(st) == SDB_DONE;
+		sdb_finalize(st);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+void api_tokens_flush(void)
+{
+	struct touch_list t = { .now = util_now() };
+	pthread_mutex_lock(&touched.lock);
+	t.n = touched.n;
+	t.hash = t.n > 0 ? malloc(t.n * sizeof *t.hash) : NULL;
+	if (t.hash != NULL)
+		memcpy(t.hash, touched.hash, t.n * sizeof *t.hash);
+	touched.n = t.hash != NULL ? 0 : touched.n;
+	pthread_mutex_unlock(&touched.lock);
+	if (t.hash == NULL)
+		return;
+	if (db_write(touch_tokens, &t) != DB_WRITE_OK)
+		fprintf(stderr, "sigacor-server: %s\n", _("waktu pakai token tidak tersimpan"));
+	free(t.hash);
 }
 
 static bool revoke_token(sdb *db, void *hash)
@@ -325,9 +394,9 @@ bool api_authenticate(const char *authorization, bool deposit_route, struct sess
 		reply_problem(out, PROBLEM_DEPOSIT_ONLY, NULL);
 		return false;
 	}
-	/* remember use now and then, not on every request: writes serialise */
+	/* remember use now and then, not on every request */
 	if (util_now() - last_used > 600)
-		db_write(touch_token, s->token_hash);
+		remember_use(s->token_hash);
 	return true;
 }
 

@@ -753,6 +753,17 @@ static struct MHD_Daemon *start_daemon(const struct serve_options *o, int fd, bo
 		MHD_OPTION_END);
 }
 
+/* The main thread's housekeeping until SIGINT or SIGTERM: the tokens'
+ * marks of last use, written every few seconds. */
+#define HOUSEKEEPING_S 5
+
+static void wait_for_stop(const sigset_t *stop)
+{
+	const struct timespec every = { HOUSEKEEPING_S, 0 };
+	while (sigtimedwait(stop, NULL, &every) < 0)
+		api_tokens_flush();
+}
+
 int serve_main(int argc, char **argv)
 {
 	struct serve_options o;
@@ -868,13 +879,13 @@ int serve_main(int argc, char **argv)
 	printf("listening on %s\n", shown);
 	fflush(stdout);
 	fprintf(stderr, "sigacor-server: %s %s%s\n", _("mendengar di"), shown, tls ? " (HTTPS)" : "");
-	int sig = 0;
-	sigwait(&stop, &sig);
+	wait_for_stop(&stop);
 	fprintf(stderr, "sigacor-server: %s\n", _("berhenti"));
 	ops_listen_stop();
 	/* the queued answers are made and their connections resumed first:
 	 * libmicrohttpd stops no suspended connection */
 	workers_stop();
+	api_tokens_flush();
 	MHD_stop_daemon(d);
 	guard_stop();
 	unsigned long long cut_headers, cut_bodies;

@@ -277,6 +277,9 @@ void api_login(const char *body, size_t len, const char *addr, struct reply *out
  * else it is refused with 403 deposit_only. */
 bool api_authenticate(const char *authorization, bool deposit_route, struct session *s,
 	struct reply *out);
+/* The tokens used since the last call get their last use written, in one
+ * write (the main thread calls it every few seconds and at shutdown). */
+void api_tokens_flush(void);
 void api_me(const struct session *s, struct reply *out);
 /* POST /auth/deposit-token: a new deposit token for the session (a profile
  * logged in before deposit tokens), answered as /me with deposit_token */
