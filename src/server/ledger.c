@@ -86,29 +86,11 @@ static bool add_change(sdb *db, const char *id)
 	return add_change_seq(db, id, NULL);
 }
 
-/* Flags that come from the registry: where the city's copy has this NIK. */
-static unsigned registry_flags(sdb *db, const struct record *r)
-{
-	sdb_stmt *st;
-	unsigned flags = 0;
-	if (sdb_prepare(db, "SELECT kelurahan FROM residents WHERE nik = ?", -1, &st,
-		NULL) != SDB_OK)
-		return 0;
-	sdb_bind_text(st, 1, r->nik, -1, SDB_STATIC);
-	if (sdb_step(st) == SDB_ROW) {
-		const char *kel = (const char *)sdb_column_text(st, 0);
-		if (kel != NULL && strcmp(kel, r->kelurahan) != 0)
-			flags |= 1u << FLAG_REGISTRY_OTHER_KELURAHAN;
-	} else if (r->in_registry)
-		flags |= 1u << FLAG_NOT_IN_REGISTRY;
-	sdb_finalize(st);
-	return flags;
-}
-
 /* Groups of current records (not superseded) that must hold one record:
  * a NIK verified once, a KK marked layak once.  ?1 is the group's value. */
 #define GROUP_NIK "nik = ?1 AND superseded_by IS NULL"
-#define GROUP_KK_LAYAK "kk = ?1 AND kk != '' AND decision = 'layak' AND superseded_by IS NULL"
+#define KK_LAYAK(P) "kk = " P " AND kk != '' AND decision = 'layak' AND superseded_by IS NULL"
+#define GROUP_KK_LAYAK KK_LAYAK("?1")
 
 /* After a record was stored: when its group (group_sql, value) holds two or
  * more, every record of it gets flag, and each that gains the flag gets a
@@ -149,25 +131,38 @@ static bool refresh_group(sdb *db, const char *group_sql, const char *value, enu
 	return step_done(st);
 }
 
-/* The new record's own flag of a group: another current record is in it. */
-static unsigned group_flag(sdb *db, const char *group_sql, const char *value, enum flag flag,
-	const char *id)
-{
-	sdb_stmt *st;
-	char sql[512];
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM verifications WHERE %s AND id != ?2", group_sql);
-	if (sdb_prepare(db, sql, -1, &st, NULL) != SDB_OK)
-		return 0;
-	sdb_bind_text(st, 1, value, -1, SDB_STATIC);
-	sdb_bind_text(st, 2, id, -1, SDB_STATIC);
-	long long n = sdb_step(st) == SDB_ROW ? sdb_column_int64(st, 0) : 0;
-	sdb_finalize(st);
-	return n > 0 ? 1u << flag : 0;
-}
-
 static bool layak_with_kk(const struct record *r)
 {
 	return r->decision == DECISION_LAYAK && r->kk[0] != '\0';
+}
+
+/* The new record's own flags, in one statement (each is a round trip
+ * under the write lock on PostgreSQL): where the city's registry has its
+ * NIK, and whether another current record is in its groups (its NIK; its
+ * KK when it says layak: ?3 is '' otherwise, which no group holds). */
+static unsigned own_flags(sdb *db, const struct record *r)
+{
+	sdb_stmt *st;
+	if (sdb_prepare(db, "SELECT (SELECT kelurahan FROM residents WHERE nik = ?1), "
+		"(SELECT count(*) FROM verifications WHERE " GROUP_NIK " AND id != ?2), "
+		"(SELECT count(*) FROM verifications WHERE " KK_LAYAK("?3") " AND id != ?2)",
+		-1, &st, NULL) != SDB_OK)
+		return 0;
+	sdb_bind_text(st, 1, r->nik, -1, SDB_STATIC);
+	sdb_bind_text(st, 2, r->uuid, -1, SDB_STATIC);
+	sdb_bind_text(st, 3, layak_with_kk(r) ? r->kk : "", -1, SDB_STATIC);
+	unsigned flags = 0;
+	if (sdb_step(st) == SDB_ROW) {
+		const char *kel = (const char *)sdb_column_text(st, 0);
+		if (kel == NULL)          /* kelurahan is NOT NULL: no such resident */
+			flags |= r->in_registry ? 1u << FLAG_NOT_IN_REGISTRY : 0;
+		else if (strcmp(kel, r->kelurahan) != 0)
+			flags |= 1u << FLAG_REGISTRY_OTHER_KELURAHAN;
+		flags |= sdb_column_int64(st, 1) > 0 ? 1u << FLAG_DUPLICATE_NIK : 0;
+		flags |= sdb_column_int64(st, 2) > 0 ? 1u << FLAG_KK_LAYAK_TWICE : 0;
+	}
+	sdb_finalize(st);
+	return flags;
 }
 
 static bool mark_superseded(sdb *db, const struct record *r)
@@ -340,10 +335,7 @@ bool ledger_store(struct sdb *db, const struct record *r, long long operator_id,
 	if (!mark_superseded(db, r))
 		return false;
 	struct crosscheck cc;      /* the other records a shared flag reaches */
-	unsigned flags = registry_flags(db, r)
-		| group_flag(db, GROUP_NIK, r->nik, FLAG_DUPLICATE_NIK, r->uuid)
-		| (layak_with_kk(r) ? group_flag(db, GROUP_KK_LAYAK, r->kk, FLAG_KK_LAYAK_TWICE, r->uuid) : 0)
-		| crosscheck_flags(db, r, &cc);
+	unsigned flags = own_flags(db, r) | crosscheck_flags(db, r, &cc);
 	result_flags(flags, result);
 	/* the first answer (kept for replays) says how many photos it waited for */
 	result->photos_waiting = waiting_count(r, waiting_kinds);
