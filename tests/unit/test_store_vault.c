@@ -32,10 +32,15 @@
 
 #define RESIDENTS 3000
 /* more rows than a small import's 2 MB sort holds in memory; every i stays
- * below 100000 (a row's KK holds five digits of it) */
+ * below 160000 (a NIK holds its day: 15 + i / 9999) */
 #define SPILL_RESIDENTS 40000
 #define SPILL_FROM 10000
 #define KILLED_FROM 50000
+/* an import over 16 MB (store/import.c BIG_IMPORT_BYTES: indexes built
+ * at the end, a rollback journal instead of the WAL): rows made long by
+ * their address */
+#define BIG_RESIDENTS 70000
+#define BIG_PAD 220
 #define KILLS 12
 
 static char root[512], clear_dir[600], work[600];
@@ -53,8 +58,9 @@ static void name_of(int i, char *buf, size_t len)
 }
 
 /* count residents from from, in NIK order or (scattered) in an order
- * SQLite's sorter has to sort: a step coprime with count */
-static bool write_registry_in(const char *path, int from, int count, bool scattered)
+ * SQLite's sorter has to sort: a step coprime with count; each address
+ * pad bytes longer */
+static bool write_registry_in(const char *path, int from, int count, bool scattered, int pad)
 {
 	FILE *f = fopen(path, "w");
 	if (f == NULL)
@@ -65,15 +71,15 @@ static bool write_registry_in(const char *path, int from, int count, bool scatte
 		char nik[32], name[64];
 		nik_of(i, nik, sizeof nik);
 		name_of(i, name, sizeof name);
-		fprintf(f, "%s,36710101010%05d,%s,Jl. Tersembunyi %05d,36.71.01.1001\n", nik, i, name,
-			i);
+		fprintf(f, "%s,3671010101%06d,%s,Jl. Tersembunyi %05d%*s,36.71.01.1001\n", nik, i,
+			name, i, pad, "");
 	}
 	return fclose(f) == 0;
 }
 
 static bool write_registry(const char *path, int from, int count)
 {
-	return write_registry_in(path, from, count, false);
+	return write_registry_in(path, from, count, false, 0);
 }
 
 static bool import(struct store *s, int from)
@@ -269,14 +275,21 @@ static void scan_temp_files(long bytes, long rows, void *ctx)
 		look.scan->files = files;
 }
 
-/* SPILL_RESIDENTS residents from from, written to name in root (scattered:
- * out of NIK order, so that SQLite's sorter sorts them), imported */
+/* How many rows an import test writes, and how long */
+struct import_size {
+	int rows, pad;
+};
+static const struct import_size spill_size = { SPILL_RESIDENTS, 0 };
+static const struct import_size big_size = { BIG_RESIDENTS, BIG_PAD };
+
+/* size.rows residents from from, written to name in root (scattered: out
+ * of NIK order, so that SQLite's sorter sorts them), imported */
 static bool import_many(struct store *s, const char *name, int from, bool scattered,
-	void (*progress)(long, long, void *), void *ctx)
+	struct import_size size, void (*progress)(long, long, void *), void *ctx)
 {
 	char path[700];
 	snprintf(path, sizeof path, "%s/%s", root, name);
-	if (!write_registry_in(path, from, SPILL_RESIDENTS, scattered))
+	if (!write_registry_in(path, from, size.rows, scattered, size.pad))
 		return false;
 	FILE *f = fopen(path, "rb");
 	long rows = 0;
@@ -286,13 +299,13 @@ static bool import_many(struct store *s, const char *name, int from, bool scatte
 		fclose(f);
 	if (st != STORE_OK)
 		tap_diag("import: %s", store_error(s));
-	return st == STORE_OK && rows == SPILL_RESIDENTS;
+	return st == STORE_OK && rows == size.rows;
 }
 
 static bool import_spilling(struct store *s, struct temp_scan *scan)
 {
 	memset(scan, 0, sizeof *scan);
-	return import_many(s, "spill.csv", SPILL_FROM, true, scan_temp_files, scan);
+	return import_many(s, "spill.csv", SPILL_FROM, true, spill_size, scan_temp_files, scan);
 }
 
 static void test_import_temp_files(void)
@@ -339,7 +352,8 @@ static int64_t registry_after(const char *dir, int *named)
 
 /* Import in a child of its own, killed after delay (never when delay < 0);
  * how long the child lived. */
-static double import_killed(const char *dir, bool scattered, double delay)
+static double import_killed(const char *dir, bool scattered, struct import_size size,
+	double delay)
 {
 	double start = now_s();
 	pid_t pid = fork();
@@ -347,7 +361,7 @@ static double import_killed(const char *dir, bool scattered, double delay)
 		struct store *s;
 		char err[512];
 		bool done = store_open_keyed(dir, key, &s, err, sizeof err) == STORE_OK &&
-			import_many(s, "killed.csv", KILLED_FROM, scattered, NULL, NULL);
+			import_many(s, "killed.csv", KILLED_FROM, scattered, size, NULL, NULL);
 		_exit(done ? 0 : 1);
 	}
 	if (delay >= 0) {
@@ -359,25 +373,28 @@ static double import_killed(const char *dir, bool scattered, double delay)
 }
 
 /* scattered: through SQLite's sorter; in NIK order: as the file is read */
-static void test_import_killed(bool scattered)
+static void test_import_killed(bool scattered, struct import_size size)
 {
-	const char *order = scattered ? "out of NIK order" : "in NIK order";
+	char order[64];
+	snprintf(order, sizeof order, "%s%s", size.pad > 0 ? "over 16 MB, " : "",
+		scattered ? "out of NIK order" : "in NIK order");
 	char killed[700];
 	snprintf(killed, sizeof killed, "%s/killed", root);
 	int named;
 	int64_t before = residents_in(work, key);
 	if (!copy_dir(work, killed))
 		return;
-	double took = import_killed(killed, scattered, -1);
+	double took = import_killed(killed, scattered, size, -1);
 	int64_t after = registry_after(killed, &named);
-	ok(after == before + SPILL_RESIDENTS && named == 1, "an unkilled import %s: %lld "
+	ok(after == before + size.rows && named == 1, "an unkilled import %s: %lld "
 		"residents, the name index finds a new one", order, (long long)after);
+	is_int(leaks_in_dir(killed), 0, "... no file of the profile holds a name afterwards");
 	int bad = 0, old = 0, new = 0;
 	for (int k = 0; k < KILLS; k++) {
 		if (!copy_dir(work, killed))
 			break;
 		double delay = took * 1.2 * k / (KILLS - 1);
-		import_killed(killed, scattered, delay);
+		import_killed(killed, scattered, size, delay);
 		int64_t n = registry_after(killed, &named);
 		bool was_old = n == before && named == 0, was_new = n == after && named == 1;
 		old += was_old;
@@ -392,6 +409,30 @@ static void test_import_killed(bool scattered)
 		took * 1e3, old, new);
 	is_int(bad, 0, "%d kills during an import %s: each left the old or the new registry, "
 		"whole, its name index with it", KILLS, order);
+}
+
+/* A big import while another connection (the screens) holds the profile
+ * open: the import cannot have the database to itself for a rollback
+ * journal and runs in WAL mode; the other connection reads the result. */
+static void test_import_big_shared(void)
+{
+	char shared[700], err[512];
+	snprintf(shared, sizeof shared, "%s/shared", root);
+	int64_t before = residents_in(work, key);
+	struct store *screens = NULL, *s = NULL;
+	if (!copy_dir(work, shared) || store_open_keyed(shared, key, &screens, err, sizeof err)
+		!= STORE_OK || store_open_keyed(shared, key, &s, err, sizeof err) != STORE_OK) {
+		ok(false, "two connections to one profile: %s", err);
+		store_close(screens);
+		return;
+	}
+	ok(store_resident_count(screens) == before && import_many(s, "shared.csv", KILLED_FROM,
+		false, big_size, NULL, NULL), "an import over 16 MB while another connection is open");
+	store_close(s);
+	is_int(store_resident_count(screens), before + BIG_RESIDENTS,
+		"the other connection reads the new registry");
+	store_close(screens);
+	is_int(residents_in(shared, key), before + BIG_RESIDENTS, "and so does the next open");
 }
 
 int main(void)
@@ -446,8 +487,10 @@ int main(void)
 	}
 	is_int(leaks_in_dir(work), 0, "after closing: none either");
 	test_import_temp_files();
-	test_import_killed(true);
-	test_import_killed(false);
+	test_import_killed(true, spill_size);
+	test_import_killed(false, spill_size);
+	test_import_killed(false, big_size);
+	test_import_big_shared();
 	char cmd[700];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
 	if (system(cmd) != 0)
