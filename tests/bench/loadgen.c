@@ -8,12 +8,16 @@
  * FILE has one operator a line: "NAME KELURAHAN NIK" (a resident of that
  * kelurahan).  First every operator is logged in (a few at a time; tokens
  * are kept in --tokens and reused while the server accepts them, since a
- * login costs an Argon2id hash on purpose).  Then all operators start at the
- * same moment, each on its own connection, and each runs one sync session
- * as a clerk's laptop does at the end of a day:
- *   GET /me, GET /residents?limit=0 (has the registry changed?),
- *   GET /candidates (first page), for each of 3 photos HEAD then PUT
- *   /blobs/{sha256}, PUT /verifications/{id}, GET /verifications/changes.
+ * login costs an Argon2id hash on purpose), and each operator's cursors of
+ * the two feeds are read to their end (as a laptop keeps them from its last
+ * sync).  Then all operators start at the same moment, each on its own
+ * connection, and each runs one sync session as sigacor's sync does at the
+ * end of a day (src/sync: push.c, pull.c):
+ *   GET /me; PUT /verifications/{id} with "Photos-Later: 1" (records
+ *   before their photos); PUT /blobs/{sha256} of each of its 3 photos with
+ *   "Expect: 100-continue" and "Upload-Offset: 0" (no HEAD); GET
+ *   /residents?limit=0 and /candidates?limit=0 (has either changed?); GET
+ *   /verifications/changes and /progress from the cursors.
  * Prints "operators requests errors seconds records_per_s p50_ms p99_ms
  * max_ms retries"; a 503, 429 or 504 and a refused, cut or timed-out
  * transfer are tried again as sigacor does (backoff, Retry-After; counted
@@ -44,11 +48,17 @@
 #define MAX_OPS 20000
 #define MAX_PORTS 8
 #define PHOTOS 3
+#define PAGE_LIMIT 1000                /* sigacor's page (PROTO_PAGE_DEFAULT) */
 
-enum step { S_ME, S_RESIDENTS, S_CANDIDATES, S_HEAD, S_PUT_BLOB, S_RECORD, S_CHANGES, S_DONE };
+enum step { S_ME, S_RECORD, S_PUT_BLOB, S_RESIDENTS, S_CANDIDATES, S_CHANGES, S_PROGRESS,
+	S_DONE };
+/* the feeds an operator reads from its cursor */
+enum feed { FEED_CHANGES, FEED_PROGRESS, FEED_COUNT };
+static const char *const feed_path[FEED_COUNT] = { "/verifications/changes", "/progress" };
 
 struct op {
 	char name[64], kel[16], nik[17], token[160];
+	char cursor[FEED_COUNT][160];     /* URL-safe, as the server gives them */
 	enum step step;
 	int photo;
 	unsigned char *blob[PHOTOS];
@@ -265,25 +275,27 @@ static void request(struct op *o, CURLM *multi)
 		snprintf(url, sizeof url, "%s:%d/api/v1/residents?limit=0", base, op_port(o));
 		break;
 	case S_CANDIDATES:
-		snprintf(url, sizeof url, "%s:%d/api/v1/candidates?limit=1000", base, op_port(o));
+		snprintf(url, sizeof url, "%s:%d/api/v1/candidates?limit=0", base, op_port(o));
 		break;
-	case S_HEAD:
 	case S_PUT_BLOB:
 		snprintf(url, sizeof url, "%s:%d/api/v1/blobs/%s", base, op_port(o), o->sha[o->photo]);
-		if (o->step == S_HEAD) {
-			curl_easy_setopt(o->easy, CURLOPT_NOBODY, 1L);
-			break;
-		}
+		o->headers = curl_slist_append(o->headers, "Expect: 100-continue");
+		o->headers = curl_slist_append(o->headers, "Upload-Offset: 0");
 		put_body(o, "Content-Type: image/jpeg", o->blob[o->photo], o->blob_len);
 		break;
 	case S_RECORD:
 		snprintf(url, sizeof url, "%s:%d/api/v1/verifications/%s", base, op_port(o), o->uuid);
+		o->headers = curl_slist_append(o->headers, "Photos-Later: 1");
 		put_body(o, "Content-Type: application/json", (const unsigned char *)o->body,
 			strlen(o->body));
 		break;
 	case S_CHANGES:
-		snprintf(url, sizeof url, "%s:%d/api/v1/verifications/changes?limit=1000", base, op_port(o));
+	case S_PROGRESS: {
+		enum feed f = o->step == S_CHANGES ? FEED_CHANGES : FEED_PROGRESS;
+		snprintf(url, sizeof url, "%s:%d/api/v1%s?limit=%d%s%s", base, op_port(o),
+			feed_path[f], PAGE_LIMIT, o->cursor[f][0] != '\0' ? "&cursor=" : "", o->cursor[f]);
 		break;
+	}
 	case S_DONE:
 		return;
 	}
@@ -295,8 +307,6 @@ static void request(struct op *o, CURLM *multi)
 static bool expected(const struct op *o, long code)
 {
 	switch (o->step) {
-	case S_HEAD:
-		return code == 404 || code == 200;
 	case S_PUT_BLOB:
 	case S_RECORD:
 		return code == 201 || code == 200;
@@ -534,6 +544,47 @@ static bool login(struct op *o, const char *password)
 	return ok;
 }
 
+/* The value of "key":"..." in a JSON reply into out ("" when absent). */
+static void json_string(const char *reply, const char *key, char *out, size_t cap)
+{
+	char pat[64];
+	snprintf(pat, sizeof pat, "\"%s\":\"", key);
+	const char *v = reply != NULL ? strstr(reply, pat) : NULL;
+	out[0] = '\0';
+	if (v == NULL)
+		return;
+	v += strlen(pat);
+	size_t len = strcspn(v, "\"");
+	if (len < cap) {
+		memcpy(out, v, len);
+		out[len] = '\0';
+	}
+}
+
+/* o's cursor of feed f at its end, as its laptop keeps it after a sync */
+static bool feed_to_end(struct op *o, enum feed f)
+{
+	o->cursor[f][0] = '\0';
+	for (;;) {
+		char url[512], *reply = NULL;
+		snprintf(url, sizeof url, "http://127.0.0.1:%d/api/v1%s?limit=5000%s%s", port,
+			feed_path[f], o->cursor[f][0] != '\0' ? "&cursor=" : "", o->cursor[f]);
+		long code = simple_request(url, o->token, NULL, &reply);
+		char next[sizeof o->cursor[f]];
+		json_string(reply, "next_cursor", next, sizeof next);
+		bool more = reply != NULL && strstr(reply, "\"has_more\":true") != NULL;
+		free(reply);
+		if (code != 200) {
+			fprintf(stderr, "loadgen: %s %s: HTTP %ld\n", o->name, feed_path[f], code);
+			return false;
+		}
+		if (next[0] != '\0')
+			memcpy(o->cursor[f], next, sizeof next);
+		if (!more)
+			return true;
+	}
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -720,7 +771,8 @@ int main(int argc, char **argv)
 	if (residents != NULL)
 		pick_households(residents, households_used);
 	for (int i = 0; i < nops; i++)
-		if (!login(&ops[i], password))
+		if (!login(&ops[i], password) || !feed_to_end(&ops[i], FEED_CHANGES)
+			|| !feed_to_end(&ops[i], FEED_PROGRESS))
 			return 1;
 	f = fopen(tokfile, "w");
 	for (int i = 0; f != NULL && i < nops; i++)
@@ -773,19 +825,13 @@ int main(int argc, char **argv)
 				continue;
 			}
 			switch (o->step) {
-			case S_HEAD:
-				o->step = code == 200 ? (++o->photo < PHOTOS ? S_HEAD : S_RECORD) : S_PUT_BLOB;
-				break;
-			case S_PUT_BLOB:
-				o->step = ++o->photo < PHOTOS ? S_HEAD : S_RECORD;
-				break;
 			case S_RECORD:
 				records++;
-				o->step = S_CHANGES;
-				break;
-			case S_CANDIDATES:
-				o->step = S_HEAD;
+				o->step = S_PUT_BLOB;
 				o->photo = 0;
+				break;
+			case S_PUT_BLOB:
+				o->step = ++o->photo < PHOTOS ? S_PUT_BLOB : S_RESIDENTS;
 				break;
 			default:
 				o->step++;
