@@ -139,7 +139,9 @@ static bool layak_with_kk(const struct record *r)
 /* The new record's own flags, in one statement (each is a round trip
  * under the write lock on PostgreSQL): where the city's registry has its
  * NIK, and whether another current record is in its groups (its NIK; its
- * KK when it says layak: ?3 is '' otherwise, which no group holds). */
+ * KK when it says layak: ?3 is NULL otherwise, which equals no KK.  Not
+ * '': most records without a KK have '', and PostgreSQL's plan for a
+ * parameter counted them all through the kk index, for every record). */
 static unsigned own_flags(sdb *db, const struct record *r)
 {
 	sdb_stmt *st;
@@ -150,7 +152,10 @@ static unsigned own_flags(sdb *db, const struct record *r)
 		return 0;
 	sdb_bind_text(st, 1, r->nik, -1, SDB_STATIC);
 	sdb_bind_text(st, 2, r->uuid, -1, SDB_STATIC);
-	sdb_bind_text(st, 3, layak_with_kk(r) ? r->kk : "", -1, SDB_STATIC);
+	if (layak_with_kk(r))
+		sdb_bind_text(st, 3, r->kk, -1, SDB_STATIC);
+	else
+		sdb_bind_null(st, 3);
 	unsigned flags = 0;
 	if (sdb_step(st) == SDB_ROW) {
 		const char *kel = (const char *)sdb_column_text(st, 0);

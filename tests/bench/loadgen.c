@@ -15,7 +15,8 @@
  * end of a day (src/sync: push.c, pull.c):
  *   GET /me; PUT /verifications/{id} with "Photos-Later: 1" (records
  *   before their photos); PUT /blobs/{sha256} of each of its 3 photos with
- *   "Expect: 100-continue" and "Upload-Offset: 0" (no HEAD); GET
+ *   "Expect: 100-continue" and "Upload-Offset" (0, or after a 409 what the
+ *   server says it holds: the rest is sent, as sigacor does; no HEAD); GET
  *   /residents?limit=0 and /candidates?limit=0 (has either changed?); GET
  *   /verifications/changes and /progress from the cursors.
  * Prints "operators requests errors seconds records_per_s p50_ms p99_ms
@@ -61,6 +62,7 @@ struct op {
 	char cursor[FEED_COUNT][160];     /* URL-safe, as the server gives them */
 	enum step step;
 	int photo;
+	size_t offset;            /* of the photo's PUT: what the server holds of it */
 	unsigned char *blob[PHOTOS];
 	size_t blob_len;
 	char sha[PHOTOS][65];
@@ -280,8 +282,11 @@ static void request(struct op *o, CURLM *multi)
 	case S_PUT_BLOB:
 		snprintf(url, sizeof url, "%s:%d/api/v1/blobs/%s", base, op_port(o), o->sha[o->photo]);
 		o->headers = curl_slist_append(o->headers, "Expect: 100-continue");
-		o->headers = curl_slist_append(o->headers, "Upload-Offset: 0");
-		put_body(o, "Content-Type: image/jpeg", o->blob[o->photo], o->blob_len);
+		char offset[64];
+		snprintf(offset, sizeof offset, "Upload-Offset: %zu", o->offset);
+		o->headers = curl_slist_append(o->headers, offset);
+		put_body(o, "Content-Type: image/jpeg", o->blob[o->photo] + o->offset,
+			o->blob_len - o->offset);
 		break;
 	case S_RECORD:
 		snprintf(url, sizeof url, "%s:%d/api/v1/verifications/%s", base, op_port(o), o->uuid);
@@ -380,6 +385,26 @@ static bool come_back(struct op *o, CURLcode result, long code)
 		delay = (double)after;
 	o->attempts++;
 	o->retry_at = now_s() + delay;
+	retries++;
+	return true;
+}
+
+/* A 409 to a photo's PUT names in Upload-Offset what the server holds of
+ * it (a part of an upload cut or turned away): the next PUT sends the rest,
+ * at once, as sigacor does (src/sync/push.c); counted with the retries. */
+static bool resume_photo(struct op *o, CURLcode result, long code)
+{
+	struct curl_header *h;
+	if (result != CURLE_OK || code != 409 || o->step != S_PUT_BLOB
+		|| curl_easy_header(o->easy, "Upload-Offset", 0, CURLH_HEADER, -1, &h) != CURLHE_OK)
+		return false;
+	char *end;
+	unsigned long long at = strtoull(h->value, &end, 10);
+	if (end == h->value || at > o->blob_len)
+		return false;
+	o->offset = (size_t)at;
+	o->attempts++;
+	o->retry_at = now_s();
 	retries++;
 	return true;
 }
@@ -809,7 +834,7 @@ int main(int argc, char **argv)
 			curl_easy_getinfo(m->easy_handle, CURLINFO_RESPONSE_CODE, &code);
 			curl_easy_getinfo(m->easy_handle, CURLINFO_TOTAL_TIME_T, &us);
 			curl_multi_remove_handle(multi, m->easy_handle);
-			if (come_back(o, m->data.result, code))
+			if (come_back(o, m->data.result, code) || resume_photo(o, m->data.result, code))
 				continue;
 			requests++;
 			lat_add(o->attempts > 0 ? (now_s() - o->first_try) * 1000.0 : (double)us / 1000.0);
@@ -831,6 +856,7 @@ int main(int argc, char **argv)
 				o->photo = 0;
 				break;
 			case S_PUT_BLOB:
+				o->offset = 0;
 				o->step = ++o->photo < PHOTOS ? S_PUT_BLOB : S_RESIDENTS;
 				break;
 			default:
