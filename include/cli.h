@@ -118,13 +118,32 @@ bool cli_read_secret(const char *prompt, char *buf, size_t len);
 /* The profile has a password (profile.key, or the Argon2id string of the
  * release before it): its database opens only with the data key. */
 bool cli_profile_keyed(const struct cli *c);
-/* Before a command reads or writes the profile: fine for a profile
- * without a password; else the unlock `sigacor unlock` left, or the
- * password from the terminal, or one line of stdin when stdin_free (the
- * command does not read stdin itself).  The data key is kept in guarded
- * memory for the command's later opens and wiped at exit.  Prints why not
- * and returns CLI_EXIT_LOCKED when none of them opens it. */
+/* A profile of a release before issue 12: its database exists, clear,
+ * without profile.key (with or without that release's screens' password). */
+bool cli_profile_clear(const struct cli *c);
+/* Before a command reads or writes the profile: the unlock `sigacor
+ * unlock` left, or the password from the terminal, or one line of stdin
+ * when stdin_free (the command does not read stdin itself).  The data key
+ * is kept in guarded memory for the command's later opens and wiped at
+ * exit.  Prints why not and returns CLI_EXIT_LOCKED when none of them
+ * opens it.  A clear profile (cli_profile_clear) is encrypted in place
+ * first, crash-safe, as the screens' login does it: with its password of
+ * the screens when it has one (a wrong one: CLI_EXIT_LOCKED, nothing
+ * changed), else with a new one chosen as for a new profile (typed twice
+ * on a terminal, or the line on stdin; at least PROFILE_PASSWORD_MIN).
+ * No password at hand: refused with what to do, nothing changed,
+ * CLI_EXIT_REJECTED (CLI_EXIT_LOCKED when it has the screens' password). */
 int cli_unlock_profile(const struct cli *c, bool stdin_free);
+/* sync's way (doc/SECURITY.md, chosen for cron): cli_unlock_profile with
+ * stdin free, except that a clear profile with no password at hand is left
+ * clear for this command (*clear set; its later opens are clear): its
+ * outbox is readable without a password anyway, and refusing would keep
+ * finalised records on the laptop. */
+int cli_unlock_or_leave_clear(const struct cli *c, bool *clear);
+/* Set only by tests/tools/sigacor-before (never by sigacor): the headless
+ * commands as the release before the upgrade ran them, opening a clear
+ * profile clear, for the tests that make such a profile. */
+extern bool cli_clear_profiles_stay_clear;
 /* Before a command makes the operator's profile (login, import-residents,
  * add): when it does not exist yet, its laptop password is chosen (typed
  * twice on a terminal after what a forgotten one costs; one line of stdin
@@ -134,10 +153,10 @@ int cli_unlock_profile(const struct cli *c, bool stdin_free);
  * CLI_EXIT_REJECTED (no password, too short, typed differently) or
  * CLI_EXIT_FAILURE; nothing is made then. */
 int cli_new_profile(const struct cli *c, bool stdin_free);
-/* Open the operator's profile: a keyed one through the vault
- * with the data key (cli_unlock_profile with stdin not free: the unlock or
- * the terminal), or clear for a profile of a release before issue 12 that
- * has no password yet; a profile that does not exist is refused unless
+/* Open the operator's profile through the vault with the data key
+ * (cli_unlock_profile with stdin not free: the unlock or the terminal; a
+ * clear profile encrypted first), or clear when cli_unlock_or_leave_clear
+ * left it clear; a profile that does not exist is refused unless
  * cli_new_profile keyed it.  Prints why not and returns the exit status
  * (CLI_EXIT_LOCKED for a locked profile) when it fails. */
 int cli_open_store(const struct cli *c, struct store **out);

@@ -99,6 +99,11 @@ bool ui_qr_drawable(void);
  * profile). */
 #define PROFILE_PASSWORD_MIN 6
 bool profile_has_password(const char *root, const char *name);
+/* The profile holds its wrapped data key (profile.key): its database is
+ * encrypted.  A profile with a database and without it is one of a
+ * release before issue 12, still clear (with or without that release's
+ * password, which profile_has_password counts). */
+bool profile_key_exists(const char *root, const char *name);
 /* A new profile keyed before anything is written in it: the folder (0700)
  * and profile.key, a random data key wrapped by password; key gets the
  * data key.  false (errno set, nothing kept in key) when it cannot. */

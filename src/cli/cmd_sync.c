@@ -168,9 +168,11 @@ static void old_server(const struct cli *c, struct sync_config *cfg)
 		if (cfg->ca_file[0] == '\0')
 			snprintf(cfg->ca_file, sizeof cfg->ca_file, "%s", pin.ca_file);
 	}
-	if (cfg->server_url[0] == '\0' && cli_profile_exists(c) && !cli_profile_keyed(c)) {
+	if (cfg->server_url[0] == '\0' && cli_profile_clear(c)) {
+		/* settings only, of a profile this login replaces: not upgraded */
 		struct store *old;
-		if (cli_open_store(c, &old) == CLI_EXIT_OK) {
+		char err[256];
+		if (store_open(c->profile_dir, &old, err, sizeof err) == STORE_OK) {
 			store_meta_get(old, "sync.server_url", cfg->server_url, sizeof cfg->server_url);
 			if (cfg->ca_file[0] == '\0')
 				store_meta_get(old, "sync.ca_file", cfg->ca_file, sizeof cfg->ca_file);
@@ -284,7 +286,7 @@ int cli_cmd_login(struct cli *c, int argc, char **argv)
 	}
 	/* an existing profile with a password: the laptop's key before the
 	 * server's password (its database is encrypted) */
-	if (!new_profile && cli_profile_exists(c)) {
+	if (!new_profile && cli_profile_exists(c) && !cli_profile_clear(c)) {
 		rc = cli_unlock_profile(c, false);
 		if (rc != CLI_EXIT_OK)
 			return rc;
@@ -299,6 +301,12 @@ int cli_cmd_login(struct cli *c, int argc, char **argv)
 		int status = login_fresh_profile(c, &cfg, password, yes, new_profile);
 		memset(password, 0, sizeof password);
 		return status;
+	}
+	/* a clear profile of an earlier release: encrypted first, with its
+	 * laptop password after the server's (as a new profile's is chosen) */
+	if (cli_profile_clear(c) && (rc = cli_unlock_profile(c, true)) != CLI_EXIT_OK) {
+		memset(password, 0, sizeof password);
+		return rc;
 	}
 	struct sync_progress prog;
 	bool ran = run_job(c, &cfg, SYNC_JOB_LOGIN, password, false, &prog);
@@ -524,6 +532,22 @@ int cli_cmd_sync(struct cli *c, int argc, char **argv)
 		cli_error(_("Profil %s belum ada: jalankan dulu sigacor login."), c->operator_name);
 		return EXIT_LOGIN;
 	}
+	/* a clear profile of an earlier release is encrypted first when a
+	 * password is at hand; from cron (none) its outbox still goes, clear as
+	 * it is, and the pull waits: no new personal data into a clear profile */
+	bool left_clear = false, pull_wanted = cfg.pull;
+	if (cfg.push && !sealed_only && cli_profile_clear(c)) {
+		int status = cli_unlock_or_leave_clear(c, &left_clear);
+		if (status != CLI_EXIT_OK)
+			return status;
+		if (left_clear) {
+			cfg.pull = false;
+			cli_warning(_("profil %s dari versi sigacor sebelumnya belum terenkripsi: rekaman "
+				"final tetap dikirim, tetapi data penduduk dan daftar sasaran tidak diunduh ke "
+				"profil yang belum terenkripsi. Jalankan sekali `sigacor unlock` di terminal "
+				"(kata sandi laptop) untuk mengenkripsinya."), c->operator_name);
+		}
+	}
 	if (budget != NULL) {
 		int status = save_budget(c, budget);
 		if (status != CLI_EXIT_OK)
@@ -561,5 +585,8 @@ int cli_cmd_sync(struct cli *c, int argc, char **argv)
 	 * server holds it) */
 	if (prog.outcome == SYNC_OK && (prog.local.queued > 0 || prog.local.photos_waiting > 0))
 		return EXIT_RETRY_LATER;
+	/* all sent, the pull left for the password: as a locked profile */
+	if (prog.outcome == SYNC_OK && left_clear && pull_wanted)
+		return CLI_EXIT_LOCKED;
 	return exit_for(prog.outcome);
 }

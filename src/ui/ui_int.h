@@ -309,8 +309,7 @@ bool profile_make_folder(const char *dir);
 bool profile_set_password(const char *root, const char *name, const char *password,
 	char *err, size_t errlen);
 bool profile_check_password(const char *root, const char *name, const char *password);
-/* ---- the data key (src/ui/profile_key.c) ---- */
-bool profile_key_exists(const char *root, const char *name);
+/* ---- the data key (src/ui/profile_key.c; profile_key_exists: ui.h) ---- */
 /* The Argon2id string of the release before issue 12, its path in path. */
 bool profile_legacy_password(const char *root, const char *name, char *path, size_t len);
 /* A new random data key, wrapped by the password, written; false on any

@@ -154,12 +154,13 @@ sqlite_import() {   # DB CSV
 	run_timed "$3" --in "$TMP/import.sql" -- sqlite3 "$1"
 }
 # into a clear profile, as an earlier release made it (sigacor makes only
-# keyed ones since issue 12: made untimed by tests/tools/profile-sql); the
-# import measured is the same
+# keyed ones since issue 12, and encrypts a clear one at its first command:
+# made untimed by tests/tools/profile-sql, filled by tests/tools/sigacor-before);
+# the import measured is the same code
 sigacor_import() {  # ROOT CSV OUT
 	rm -rf "$1"
 	"$BUILD/tests/tools/profile-sql" --make-clear "$1" bench 'SELECT 1' > /dev/null
-	run_timed "$3" -- "$SIGACOR" --data-dir "$1" --operator bench import-residents "$2"
+	run_timed "$3" -- "$BUILD/tests/tools/sigacor-before" --data-dir "$1" --operator bench import-residents "$2"
 }
 
 # ---------------------------------------------------------------- import

@@ -115,12 +115,13 @@ static int stdin_with(const char *input)
 	return fds[0];
 }
 
-int e2e_cli_input(struct e2e *e, const char *operator_name, const char *const args[],
-	const char *input, const char *out_path)
+/* the headless command args of binary (sigacor, or the tests' sigacor-before) */
+static int run_cli(struct e2e *e, const char *binary, const char *operator_name,
+	const char *const args[], const char *input, const char *out_path)
 {
 	const char *argv[32];
 	int n = 0;
-	argv[n++] = getenv("SIGACOR");
+	argv[n++] = binary;
 	argv[n++] = "--data-dir";
 	argv[n++] = e->data;
 	argv[n++] = "--operator";
@@ -154,6 +155,20 @@ int e2e_cli_input(struct e2e *e, const char *operator_name, const char *const ar
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+int e2e_cli_input(struct e2e *e, const char *operator_name, const char *const args[],
+	const char *input, const char *out_path)
+{
+	return run_cli(e, getenv("SIGACOR"), operator_name, args, input, out_path);
+}
+
+int e2e_cli_before(struct e2e *e, const char *operator_name, const char *const args[],
+	const char *out_path)
+{
+	char before[PATH_MAX];
+	snprintf(before, sizeof before, "%s/tests/tools/sigacor-before", getenv("top_builddir"));
+	return run_cli(e, before, operator_name, args, NULL, out_path);
+}
+
 bool e2e_profile(struct e2e *e, const char *operator_name)
 {
 	char csv[PATH_MAX];
@@ -171,7 +186,10 @@ bool e2e_clear_profile(struct e2e *e, const char *operator_name)
 	snprintf(cmd, sizeof cmd, "'%s/tests/tools/profile-sql' --make-clear '%s' '%s' 'SELECT 1' >/dev/null",
 		getenv("top_builddir"), e->data, operator_name);
 	fflush(stdout);
-	return system(cmd) == 0 && e2e_profile(e, operator_name);
+	char csv[PATH_MAX];
+	snprintf(csv, sizeof csv, "%s/ui/residents.csv", getenv("TESTDATA"));
+	const char *args[] = { "import-residents", csv, NULL };
+	return system(cmd) == 0 && e2e_cli_before(e, operator_name, args, "/dev/null") == 0;
 }
 
 static bool set_mtime(const char *path, long mtime)

@@ -47,8 +47,13 @@ int e2e_cli_input(struct e2e *e, const char *operator_name, const char *const ar
 bool e2e_profile(struct e2e *e, const char *operator_name);
 /* The same clear, as a release before issue 12 made it (sigacor no longer
  * does: tests/tools/profile-sql --make-clear makes its database, and
- * import-residents opens an existing clear profile clear). */
+ * tests/tools/sigacor-before imports into it clear). */
 bool e2e_clear_profile(struct e2e *e, const char *operator_name);
+/* A headless command as the release before the headless upgrade ran it
+ * (tests/tools/sigacor-before: a clear profile stays clear), stdin
+ * /dev/null: to fill such a profile. */
+int e2e_cli_before(struct e2e *e, const char *operator_name, const char *const args[],
+	const char *out_path);
 /* Open that profile in this process, keyed with E2E_PASSWORD (link
  * PROFILE_KEY_LIBS: tests/e2e/e2e_keyed.c). */
 enum store_status e2e_open_profile(struct e2e *e, const char *operator_name, struct store **s,

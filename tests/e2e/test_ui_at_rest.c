@@ -104,7 +104,8 @@ static struct scan scan(const char *folder)
 }
 
 /* A draft and a final record with three photos (with GPS), through the
- * command line; input: the password line, or NULL for a clear profile. */
+ * command line; input: the password line, or NULL for a clear profile
+ * (filled as an earlier release did: tests/tools/sigacor-before). */
 static bool records(struct e2e *e, const char *op, const char *input)
 {
 	char ktp[PATH_MAX + 32], kk[PATH_MAX + 32], rumah[PATH_MAX + 32];
@@ -117,6 +118,8 @@ static bool records(struct e2e *e, const char *op, const char *input)
 		"--reason", "pindah", NULL };
 	char out[PATH_MAX + 32];
 	snprintf(out, sizeof out, "%s/out-%s.txt", e->dir, op);
+	if (input == NULL)
+		return e2e_cli_before(e, op, final, out) == 0 && e2e_cli_before(e, op, draft, out) == 0;
 	return e2e_cli_input(e, op, final, input, out) == 0 && e2e_cli_input(e, op, draft, input, out) == 0;
 }
 
