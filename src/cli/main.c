@@ -83,7 +83,9 @@ static const struct cli_command commands[] = {
 	/* the profile's unlock: src/cli/unlock.c */
 	{ "unlock", cli_cmd_unlock, "unlock [--minutes N]",
 		N_("Buka profil untuk perintah tanpa layar selama N menit (bawaan 30);\n"
-		   "      kata sandi dari terminal atau satu baris stdin."),
+		   "      kata sandi dari terminal atau satu baris stdin.  Profil versi lama\n"
+		   "      yang belum terenkripsi dienkripsi dulu (kata sandi layarnya, atau\n"
+		   "      kata sandi laptop baru)."),
 		N_("      --minutes N           lama terbuka, 1 sampai 720 menit\n") },
 	{ "lock", cli_cmd_lock, "lock",
 		N_("Kunci profil lagi (layar yang terkunci karena diam juga menguncinya)."), NULL },

@@ -81,6 +81,10 @@ void st_client_init(struct st_client *c, const char *root, const char *op);
  * it: through the vault with the data key c->password unwraps when the
  * profile has one (made in the screens), else clear. */
 enum store_status st_open_profile(const struct st_client *c, struct store **s, char *err, size_t len);
+/* Key the profile with c->password before anything is written in it, as
+ * sigacor makes every profile (its commands then need the password, or
+ * encrypt a clear one first); false when it cannot. */
+bool st_key_profile(const struct st_client *c);
 /* The first column of the first row of sql on the profile's database
  * (the vault with c->password's key when keyed); false when it cannot. */
 bool st_profile_int(const struct st_client *c, const char *sql, int64_t *out);

@@ -25,6 +25,14 @@ enum store_status st_open_profile(const struct st_client *c, struct store **s, c
 	return st;
 }
 
+bool st_key_profile(const struct st_client *c)
+{
+	unsigned char key[PROFILE_KEY_BYTES];
+	bool made = profile_create_keyed(c->root, c->op, c->password, key);
+	sodium_memzero(key, sizeof key);
+	return made;
+}
+
 bool st_profile_int(const struct st_client *c, const char *sql, int64_t *out)
 {
 	char path[sizeof c->profile + 16];

@@ -108,10 +108,13 @@ static void quarantine_message(const struct st_client *c, char *msg, size_t len)
 }
 
 /* A profile logged in to url without asking the server (the fake may not
- * answer a login well), with two queued records. */
+ * answer a login well), with two queued records; keyed, as sigacor makes
+ * every profile (the sync gets the password on stdin). */
 static bool prepare(struct st_client *c, const char *name, const char *url)
 {
 	st_client_init(c, dir, name);
+	if (!st_key_profile(c))
+		return false;
 	const char *two[2] = { niks[next_nik % n_niks], niks[(next_nik + 1) % n_niks] };
 	next_nik += 2;
 	if (st_make_records(c, two, 2, "36.71.01.1001", 2500, name, NULL) != 2)
@@ -142,7 +145,7 @@ static void check_case(const struct expect *e, int index)
 	}
 	int64_t t0 = st_now_ms();
 	const char *args[] = { "sync", NULL };
-	int code = st_sigacor(&c, NULL, 60000, args);
+	int code = st_sigacor(&c, ST_LAPTOP_PASSWORD "\n", 60000, args);
 	int64_t took = st_now_ms() - t0;
 	char outcome[64] = "", message[512] = "";
 	st_out_str(&c, "outcome", outcome, sizeof outcome);
