@@ -6,7 +6,9 @@
  * the data folder is read raw and none holds a NIK, KK number, name or
  * address of the test registry, "SQLite format 3", or a JPEG/EXIF marker.
  * The same scan over a clear profile (made as a release before issue 12
- * made them) finds them, so the scan can fail. */
+ * made them) finds them, so the scan can fail; that profile's first
+ * command on a terminal (lookup) has its laptop password chosen twice and
+ * encrypts it in place, after which the scan finds nothing there either. */
 #include "config.h"
 #include "csv.h"
 #include "e2e.h"
@@ -123,6 +125,50 @@ static bool records(struct e2e *e, const char *op, const char *input)
 	return e2e_cli_input(e, op, final, input, out) == 0 && e2e_cli_input(e, op, draft, input, out) == 0;
 }
 
+static bool clear_header(const char *folder)
+{
+	char db[PATH_MAX + 16], head[16] = "";
+	snprintf(db, sizeof db, "%s/sigacor.db", folder);
+	FILE *f = fopen(db, "rb");
+	bool read = f != NULL && fread(head, 1, sizeof head, f) == sizeof head;
+	if (f != NULL)
+		fclose(f);
+	return read && memcmp(head, "SQLite format 3", 15) == 0;
+}
+
+/* A clear profile's first headless command on a terminal (issue 12): the
+ * laptop password chosen twice, as for a new profile; typed differently,
+ * nothing changes; the same twice, the profile is encrypted in place and
+ * the command answers. */
+static void encrypted_by_first_command(struct e2e *e, const char *folder)
+{
+	const char *const lookup[] = { "--operator", "terbuka", "lookup", BUDI, NULL };
+	struct vt *t = e2e_start(e, 24, 80, lookup);
+	e2e_wait(t, "Kata sandi laptop baru terbuka:", "lookup on a terminal asks a new laptop password");
+	e2e_ok(t, vt_has_text(t, "belum terenkripsi") && vt_has_text(t, "Lupa kata sandi"),
+		"after saying the profile is not encrypted and what a forgotten password costs");
+	vt_send(t, "sandi-baru-1<Enter>");
+	e2e_wait(t, "Ulangi kata sandi laptop:", "then asks it again");
+	vt_send(t, "sandi-lain-2<Enter>");
+	int code = vt_wait_exit(t, E2E_TIMEOUT);
+	e2e_ok(t, code == 1 && vt_has_text(t, "kedua kata sandi laptop") && !vt_has_text(t, "BUDI SANTOSO")
+		&& clear_header(folder), "typed differently: refused (1), nothing shown, still clear");
+	vt_free(t);
+	t = e2e_start(e, 24, 80, lookup);
+	e2e_wait(t, "Kata sandi laptop baru terbuka:", "asked again");
+	vt_send(t, "sandi-baru-1<Enter>");
+	e2e_wait(t, "Ulangi kata sandi laptop:", "and again");
+	vt_send(t, "sandi-baru-1<Enter>");
+	code = vt_wait_exit(t, E2E_TIMEOUT);
+	e2e_ok(t, code == 0 && vt_has_text(t, "kini terenkripsi") && vt_has_text(t, "BUDI SANTOSO")
+		&& !clear_header(folder), "the same twice: encrypted in place, and lookup answers (0)");
+	vt_free(t);
+	struct scan after = scan(folder);
+	ok(after.files >= 5 && after.hits == 0,
+		"then every file of that profile (%d) read raw: no NIK, KK, name, address, SQLite or JPEG/EXIF marker%s%s",
+		after.files, after.hits ? "; found " : "", after.first);
+}
+
 int main(void)
 {
 	struct e2e e;
@@ -140,6 +186,7 @@ int main(void)
 	struct scan clear = scan(folder);
 	ok(clear.hits > 0, "the scan finds the data in a clear profile (%d hits; first: %s)", clear.hits,
 		clear.first);
+	encrypted_by_first_command(&e, folder);
 
 	ok(e2e_profile(&e, "siti"), "siti's registry copy imported (keyed from its first byte)");
 	/* the screens: another password is refused, the one given to the
