@@ -210,6 +210,36 @@ static bool list_total(sdb *db, const struct list_query *q, const struct session
 	return true;
 }
 
+/* every kelurahan of the session has its count of this snapshot kept */
+static bool counts_kept(const struct list_query *q, const struct session *s, long long snapshot)
+{
+	long long n;
+	for (size_t i = 0; i < s->n_kelurahan; i++)
+		if (!cached_count(q->prefix, s->kelurahan[i], snapshot, &n))
+			return false;
+	return true;
+}
+
+/* the list's snapshot and the registry feed's newest entry, in one
+ * statement (one round trip, one view of the data) */
+static bool read_snapshot(sdb *db, const struct list_query *q, long long *snapshot,
+	long long *registry_seq)
+{
+	sdb_stmt *st;
+	if (sdb_prepare(db, "SELECT coalesce((SELECT value FROM meta WHERE key = ?), -1), "
+		"coalesce((SELECT value FROM meta WHERE key = 'registry_seq'), -1)", -1, &st, NULL)
+		!= SDB_OK)
+		return false;
+	sdb_bind_text(st, 1, q->snapshot_key, -1, SDB_STATIC);
+	bool ok = sdb_step(st) == SDB_ROW;
+	if (ok) {
+		*snapshot = sdb_column_int64(st, 0);
+		*registry_seq = sdb_column_int64(st, 1);
+	}
+	sdb_finalize(st);
+	return ok;
+}
+
 static bool read_list(sdb *db, const struct list_query *q, const struct session *s,
 	const struct list_cursor *from, long limit, struct proto_page *page)
 {
@@ -273,12 +303,19 @@ static void api_list(const struct list_query *q, const struct session *s, const 
 		return;
 	}
 	sdb *db = db_thread();
-	/* one read transaction: the snapshot check and the page see the same data */
-	if (db == NULL || !db_begin_read(db)) {
+	long long snapshot, registry_seq;
+	if (db == NULL || !read_snapshot(db, q, &snapshot, &registry_seq)) {
 		reply_db_error(out, db);
 		return;
 	}
-	long long snapshot = db_meta_get(db, q->snapshot_key);
+	/* one read transaction: the snapshot check and the page see the same
+	 * data; a probe (limit 0) of counts already kept reads nothing more */
+	if (!(limit == 0 && counts_kept(q, s, snapshot))
+		&& (!db_begin_read(db) || !read_snapshot(db, q, &snapshot, &registry_seq))) {
+		reply_db_error(out, db);
+		db_rollback(db);
+		return;
+	}
 	if (cursor != NULL && from.snapshot != snapshot) {
 		db_rollback(db);
 		reply_problem(out, PROBLEM_CURSOR_EXPIRED, NULL);
@@ -288,8 +325,7 @@ static void api_list(const struct list_query *q, const struct session *s, const 
 	struct proto_page page = { .kind = q->kind };
 	snprintf(page.snapshot, sizeof page.snapshot, "%c%lld", q->prefix, snapshot);
 	if (q->kind == PROTO_PAGE_RESIDENTS)     /* where a copy of this snapshot reads on */
-		snprintf(page.registry_cursor, sizeof page.registry_cursor, "g%lld",
-			db_meta_get(db, "registry_seq"));
+		snprintf(page.registry_cursor, sizeof page.registry_cursor, "g%lld", registry_seq);
 	if (!read_list(db, q, s, &from, limit, &page)) {
 		proto_page_free(&page);
 		reply_db_error(out, db);
@@ -543,16 +579,18 @@ void api_progress(const struct session *s, const char *cursor, const char *limit
 	if (!feed_begin('p', PROTO_PAGE_PROGRESS, cursor, limit_text, &limit, &after, &page, out))
 		return;
 	sdb *db = db_thread();
-	/* one read transaction: the newest entry and the page agree */
-	if (db == NULL || !db_begin_read(db)) {
+	if (db == NULL) {
 		proto_page_free(&page);
 		reply_db_error(out, db);
 		return;
 	}
+	/* No read transaction (two round trips a sync on PostgreSQL): the
+	 * newest entry read first only grows (one writer numbers the feed in
+	 * commit order), so a cursor past it was never given out by this
+	 * database, and the page, read after, holds at least up to it. */
 	if (after > progress_newest(db)) {
 		/* a cursor past the newest entry: another server's, or a restored
 		 * database; the client reads the feed again from its start */
-		db_rollback(db);
 		proto_page_free(&page);
 		reply_problem(out, PROBLEM_CURSOR_EXPIRED, NULL);
 		return;
@@ -561,10 +599,8 @@ void api_progress(const struct session *s, const char *cursor, const char *limit
 	if (!read_progress(db, s, after, limit, &page, &last)) {
 		proto_page_free(&page);
 		reply_db_error(out, db);
-		db_rollback(db);
 		return;
 	}
-	db_rollback(db);
 	reply_feed(out, &page, 'p', last);
 }
 

@@ -221,23 +221,33 @@ static bool insert_photos(sdb *db, const struct record *r)
 }
 
 /* The photos of kinds waiting that the server does not hold yet: the
- * record waits for them (two kinds of one photo wait as one). */
+ * record waits for them (two kinds of one photo wait as one row: ON
+ * CONFLICT), in one statement as the photos. */
 static bool insert_waiting(sdb *db, const struct record *r, unsigned waiting)
 {
+	char sql[256] = "INSERT INTO waiting_photos(verification_id, sha256, size) VALUES ";
+	int rows = 0;
+	for (int k = 0; k < PHOTO_KIND_COUNT; k++)
+		if (waiting & (1u << k)) {
+			size_t at = strlen(sql);
+			snprintf(sql + at, sizeof sql - at, "%s(?,?,?)", rows++ > 0 ? "," : "");
+		}
+	if (rows == 0)
+		return true;
+	sdb_stmt *st;
+	size_t at = strlen(sql);
+	snprintf(sql + at, sizeof sql - at, " ON CONFLICT DO NOTHING");
+	if (sdb_prepare(db, sql, -1, &st, NULL) != SDB_OK)
+		return false;
+	int i = 1;
 	for (int k = 0; k < PHOTO_KIND_COUNT; k++) {
-		sdb_stmt *st;
 		if (!(waiting & (1u << k)))
 			continue;
-		if (sdb_prepare(db, "INSERT INTO waiting_photos(verification_id, "
-			"sha256, size) VALUES (?,?,?) ON CONFLICT DO NOTHING", -1, &st, NULL) != SDB_OK)
-			return false;
-		sdb_bind_text(st, 1, r->uuid, -1, SDB_STATIC);
-		sdb_bind_text(st, 2, r->photos[k].sha256, -1, SDB_STATIC);
-		sdb_bind_int64(st, 3, r->photos[k].size);
-		if (!step_done(st))
-			return false;
+		sdb_bind_text(st, i++, r->uuid, -1, SDB_STATIC);
+		sdb_bind_text(st, i++, r->photos[k].sha256, -1, SDB_STATIC);
+		sdb_bind_int64(st, i++, r->photos[k].size);
 	}
-	return true;
+	return step_done(st);
 }
 
 /* distinct photos among the kinds waiting */
