@@ -397,6 +397,15 @@ bool api_blob_arrived(const char *sha256, long long size)
 {
 	sdb *db = db_thread();
 	sdb_stmt *st;
+	/* PostgreSQL: the DELETE alone, committed by itself beside the one
+	 * writer, not queued behind it (three photos a record made three
+	 * quarters of the writer's turns, each two round trips under its
+	 * lock).  It touches only this photo's rows, raises no flag and
+	 * numbers no feed, so it needs none of the writer's order; a waiting
+	 * row in a batch not yet committed is unseen by it, as it was by the
+	 * read below.  SQLite has one writer connection: it stays queued. */
+	if (db != NULL && sdb_is_postgresql(db))
+		return ledger_photo_arrived(db, sha256, size);
 	/* most photos come before their record or wait for none: a read first
 	 * spares the writer's queue */
 	if (db != NULL && sdb_prepare(db, "SELECT 1 FROM waiting_photos WHERE sha256 = ?",
