@@ -104,6 +104,9 @@ static void read_ports(const char *list)
 static long errors, requests, records, retries;
 static double *lat_ms;
 static size_t nlat, caplat;
+static const char *const step_name[S_DONE] = { "me", "record", "photo", "residents",
+	"candidates", "changes", "progress" };
+static struct { double *ms; size_t n, cap; } by_step[S_DONE];   /* the same, per step */
 
 static double now_s(void)
 {
@@ -137,15 +140,26 @@ static size_t on_read(char *buf, size_t size, size_t n, void *ctx)
 	return want;
 }
 
-static void lat_add(double ms)
+static void series_add(double **ms, size_t *n, size_t *cap, double value)
 {
-	if (nlat == caplat) {
-		caplat = caplat != 0 ? caplat * 2 : 16384;
-		lat_ms = realloc(lat_ms, caplat * sizeof *lat_ms);
-		if (lat_ms == NULL)
+	if (*n == *cap) {
+		*cap = *cap != 0 ? *cap * 2 : 16384;
+		*ms = realloc(*ms, *cap * sizeof **ms);
+		if (*ms == NULL)
 			exit(1);
 	}
-	lat_ms[nlat++] = ms;
+	(*ms)[(*n)++] = value;
+}
+
+static void lat_add(double ms)
+{
+	series_add(&lat_ms, &nlat, &caplat, ms);
+}
+
+static void step_lat_add(enum step step, double ms)
+{
+	lat_add(ms);
+	series_add(&by_step[step].ms, &by_step[step].n, &by_step[step].cap, ms);
 }
 
 static void uuid4(char out[37])
@@ -616,13 +630,30 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* p50, p99 and max of the latencies taken (-1 when none) */
+/* p50, p99 and max of a series (-1 when empty) */
+static void series_summary(double *ms, size_t n, double *p50, double *p99, double *mx)
+{
+	qsort(ms, n, sizeof *ms, cmp_double);
+	*p50 = n > 0 ? ms[n / 2] : -1;
+	*p99 = n > 0 ? ms[(size_t)((double)n * 0.99)] : -1;
+	*mx = n > 0 ? ms[n - 1] : -1;
+}
+
 static void lat_summary(double *p50, double *p99, double *mx)
 {
-	qsort(lat_ms, nlat, sizeof *lat_ms, cmp_double);
-	*p50 = nlat > 0 ? lat_ms[nlat / 2] : -1;
-	*p99 = nlat > 0 ? lat_ms[(size_t)((double)nlat * 0.99)] : -1;
-	*mx = nlat > 0 ? lat_ms[nlat - 1] : -1;
+	series_summary(lat_ms, nlat, p50, p99, mx);
+}
+
+/* on stderr, for whoever looks for the slow step: "step p50 p99 max" */
+static void print_steps(void)
+{
+	for (int i = 0; i < S_DONE; i++) {
+		double p50, p99, mx;
+		series_summary(by_step[i].ms, by_step[i].n, &p50, &p99, &mx);
+		if (by_step[i].n > 0)
+			fprintf(stderr, "loadgen: %-10s %6zu requests, p50 %.1f p99 %.1f max %.1f ms\n",
+				step_name[i], by_step[i].n, p50, p99, mx);
+	}
 }
 
 /* ---- first logins, all at once */
@@ -837,7 +868,8 @@ int main(int argc, char **argv)
 			if (come_back(o, m->data.result, code) || resume_photo(o, m->data.result, code))
 				continue;
 			requests++;
-			lat_add(o->attempts > 0 ? (now_s() - o->first_try) * 1000.0 : (double)us / 1000.0);
+			step_lat_add(o->step, o->attempts > 0 ? (now_s() - o->first_try) * 1000.0
+				: (double)us / 1000.0);
 			o->attempts = 0;
 			if (m->data.result != CURLE_OK || !expected(o, code)) {
 				if (errors < 10)
@@ -875,5 +907,6 @@ int main(int argc, char **argv)
 	lat_summary(&p50, &p99, &mx);
 	printf("%d %ld %ld %.3f %.1f %.2f %.2f %.2f %ld\n", nops, requests, errors, secs,
 		(double)records / secs, p50, p99, mx, retries);
+	print_steps();
 	return 0;
 }
