@@ -185,19 +185,27 @@ static bool mark_superseded(sdb *db, const struct record *r)
 
 /* The record's photos in one statement, a row each (on PostgreSQL each
  * statement is a round trip under the write lock). */
+/* rows placeholder rows of columns each, "(?,?),(?,?)", after sql */
+static void append_value_rows(char *sql, size_t cap, int rows, int columns)
+{
+	for (int i = 0; i < rows * columns; i++) {
+		size_t at = strlen(sql);
+		bool first = i % columns == 0, last = i % columns == columns - 1;
+		snprintf(sql + at, cap - at, "%s%s?%s", first && i > 0 ? "," : "", first ? "(" : ",",
+			last ? ")" : "");
+	}
+}
+
 static bool insert_photos(sdb *db, const struct record *r)
 {
 	char sql[400] = "INSERT INTO verification_photos(verification_id, kind, sha256, size, lat, "
 		"lon, taken_at) VALUES ";
 	int rows = 0;
 	for (int k = 0; k < PHOTO_KIND_COUNT; k++)
-		if (r->photos[k].attached) {
-			size_t at = strlen(sql);
-			snprintf(sql + at, sizeof sql - at, "%s(?,?,?,?,?,?,?)", rows > 0 ? "," : "");
-			rows++;
-		}
+		rows += r->photos[k].attached;
 	if (rows == 0)
 		return true;
+	append_value_rows(sql, sizeof sql, rows, 7);
 	sdb_stmt *st;
 	if (sdb_prepare(db, sql, -1, &st, NULL) != SDB_OK)
 		return false;
@@ -228,12 +236,10 @@ static bool insert_waiting(sdb *db, const struct record *r, unsigned waiting)
 	char sql[256] = "INSERT INTO waiting_photos(verification_id, sha256, size) VALUES ";
 	int rows = 0;
 	for (int k = 0; k < PHOTO_KIND_COUNT; k++)
-		if (waiting & (1u << k)) {
-			size_t at = strlen(sql);
-			snprintf(sql + at, sizeof sql - at, "%s(?,?,?)", rows++ > 0 ? "," : "");
-		}
+		rows += (waiting & (1u << k)) != 0;
 	if (rows == 0)
 		return true;
+	append_value_rows(sql, sizeof sql, rows, 3);
 	sdb_stmt *st;
 	size_t at = strlen(sql);
 	snprintf(sql + at, sizeof sql - at, " ON CONFLICT DO NOTHING");
