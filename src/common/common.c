@@ -1,6 +1,7 @@
 /* common: durable file writes and a monotonic clock (see include/common.h). */
 #include "config.h"
 #include "common.h"
+#include "crashpoint.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -63,8 +64,12 @@ bool common_write_file(const char *path, const void *data, size_t n)
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return false;
+	crashpoint("file.created");
 	/* 0600 whatever the umask did */
-	bool ok = fchmod(fd, 0600) == 0 && common_write_all(fd, data, n) && fsync(fd) == 0;
+	bool ok = fchmod(fd, 0600) == 0 && common_write_all(fd, data, n);
+	if (ok)
+		crashpoint("file.written");
+	ok = ok && fsync(fd) == 0;
 	int e = errno;
 	if (close(fd) != 0 && ok) {
 		ok = false;
@@ -79,6 +84,7 @@ bool common_write_file(const char *path, const void *data, size_t n)
 		errno = e;
 		return false;
 	}
+	crashpoint("file.renamed");
 	folder_of(path, dir, sizeof dir);
 	return common_fsync_dir(dir);
 }

@@ -6,6 +6,7 @@
 #include "store_int.h"
 #include "i18n.h"
 #include "vault.h"
+#include "crashpoint.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -158,9 +159,12 @@ enum store_status store_begin(struct store *s)
 
 enum store_status store_commit(struct store *s)
 {
+	crashpoint("store.commit");
 	int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-	if (rc == SQLITE_OK)
+	if (rc == SQLITE_OK) {
+		crashpoint("store.committed");
 		return STORE_OK;
+	}
 	enum store_status st = store_fail_sql(s, rc, "commit");
 	store_rollback(s);
 	return st;

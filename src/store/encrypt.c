@@ -15,6 +15,7 @@
 #include "store_int.h"
 #include "i18n.h"
 #include "common.h"
+#include "crashpoint.h"
 #include "vault.h"
 
 #include <errno.h>
@@ -99,6 +100,7 @@ static enum store_status encrypt_in_place(struct store *s, const char *dbpath)
 		return copy_failed(s, clear, "open");
 	if (hold_alone(clear) != SQLITE_OK)
 		return copy_failed(s, clear, "lock");
+	crashpoint("vault.upgrade_locked");
 	sqlite3_stmt *st = NULL;
 	int page_size = 0;
 	if (sqlite3_prepare_v2(clear, "PRAGMA page_size", -1, &st, NULL) == SQLITE_OK &&
@@ -117,9 +119,14 @@ static enum store_status encrypt_in_place(struct store *s, const char *dbpath)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return copy_failed(s, clear, "vacuum");
+	crashpoint("vault.upgrade_copied");
 	if (exists(wal) || exists(journal) || !sync_file(fresh))
 		return copy_failed(s, clear, "sync");
-	if (rename(fresh, dbpath) != 0 || !common_fsync_dir(s->dir))
+	crashpoint("vault.upgrade_synced");
+	if (rename(fresh, dbpath) != 0)
+		return copy_failed(s, clear, "rename");
+	crashpoint("vault.upgrade_renamed");
+	if (!common_fsync_dir(s->dir))
 		return copy_failed(s, clear, "rename");
 	sqlite3_close(clear);             /* the clear file's last link is gone */
 	remove_if_there(fresh_journal);

@@ -19,6 +19,7 @@
 #include "i18n.h"
 #include "photo.h"
 #include "vault.h"
+#include "crashpoint.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -82,8 +83,10 @@ static bool shard_dir(struct store *s, const char *path, char *buf, size_t len)
 		return false;
 	memcpy(buf, path, (size_t)(slash - path));
 	buf[slash - path] = '\0';
-	if (mkdir(buf, 0700) == 0)
+	if (mkdir(buf, 0700) == 0) {
+		crashpoint("photo.shard_made");
 		return common_fsync_dir(s->photos);
+	}
 	return errno == EEXIST;
 }
 
@@ -157,8 +160,13 @@ static enum store_status copy_in(struct store *s, const char *path,
 		return store_fail(s, STORE_REJECTED, _("Foto %s berubah saat disalin; "
 			"lampirkan sekali lagi."), name);
 	}
-	if (ok && rename(tmp, dest) == 0 && common_fsync_dir(dir))
-		return STORE_OK;
+	if (ok)
+		crashpoint("photo.copied");
+	if (ok && rename(tmp, dest) == 0) {
+		crashpoint("photo.renamed");
+		if (common_fsync_dir(dir))
+			return STORE_OK;
+	}
 	if (ok)
 		err = errno;
 	unlink(tmp);
@@ -534,8 +542,10 @@ static bool seal_clear_file(struct store *s, const char *clear, const char *sha2
 		if (!fine)
 			return false;
 	}
+	crashpoint("photo.sealed_beside_clear");
 	if (unlink(clear) != 0)
 		return false;
+	crashpoint("photo.clear_removed");
 	snprintf(dir, sizeof dir, "%s", clear);
 	*strrchr(dir, '/') = '\0';
 	return common_fsync_dir(dir);

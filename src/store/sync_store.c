@@ -17,6 +17,7 @@
 #include "i18n.h"
 #include "photo.h"
 #include "vault.h"
+#include "crashpoint.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -147,9 +148,12 @@ static bool write_session_token(struct store *s, const char *token, bool sealed)
 		return false;
 	if (!sealed)
 		return write_clear_token(path, token);
-	if (!vault_seal_file(s->vault, path, (const unsigned char *)token, strlen(token))
-		|| !remove_token_file(s, TOKEN_FILE))
+	if (!vault_seal_file(s->vault, path, (const unsigned char *)token, strlen(token)))
 		return false;
+	crashpoint("token.sealed_beside_clear");
+	if (!remove_token_file(s, TOKEN_FILE))
+		return false;
+	crashpoint("token.clear_removed");
 	return common_fsync_dir(store_dir(s));
 }
 

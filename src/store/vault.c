@@ -19,6 +19,7 @@
 #include "config.h"
 #include "vault.h"
 #include "common.h"
+#include "crashpoint.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -307,9 +308,8 @@ static int file_read(sqlite3_file *file, void *out, int amt, sqlite3_int64 off)
 	}
 }
 
-static int file_write(sqlite3_file *file, const void *in, int amt, sqlite3_int64 off)
+static int write_kind(struct vault_file *f, const void *in, int amt, sqlite3_int64 off)
 {
-	struct vault_file *f = (struct vault_file *)file;
 	switch (f->kind) {
 	case KIND_MAIN:
 		return main_write(f, in, amt, off);
@@ -323,6 +323,34 @@ static int file_write(sqlite3_file *file, const void *in, int amt, sqlite3_int64
 	}
 }
 
+/* The crash points of a file's durable steps: each write, sync and
+ * truncation of the database, its WAL or journal (include/crashpoint.h).
+ * Temp files have none: they die with the process. */
+enum file_step { STEP_WRITTEN, STEP_SYNCED, STEP_TRUNCATED };
+
+static const char *const step_names[][3] = {
+	[KIND_MAIN] = { "vault.db_written", "vault.db_synced", "vault.db_truncated" },
+	[KIND_WAL] = { "vault.wal_written", "vault.wal_synced", "vault.wal_truncated" },
+	[KIND_JOURNAL] = { "vault.journal_written", "vault.journal_synced",
+		"vault.journal_truncated" },
+	[KIND_CLEAR] = { "vault.super_journal_written", "vault.super_journal_synced",
+		"vault.super_journal_truncated" },
+};
+
+static void file_step_done(const struct vault_file *f, enum file_step step)
+{
+	if (f->kind != KIND_TEMP)
+		crashpoint(step_names[f->kind][step]);
+}
+
+static int file_write(sqlite3_file *file, const void *in, int amt, sqlite3_int64 off)
+{
+	struct vault_file *f = (struct vault_file *)file;
+	int rc = write_kind(f, in, amt, off);
+	file_step_done(f, STEP_WRITTEN);
+	return rc;
+}
+
 static int file_close(sqlite3_file *file)
 {
 	struct vault_file *f = (struct vault_file *)file;
@@ -333,12 +361,16 @@ static int file_close(sqlite3_file *file)
 
 static int file_truncate(sqlite3_file *file, sqlite3_int64 size)
 {
-	return real_of(file)->pMethods->xTruncate(real_of(file), size);
+	int rc = real_of(file)->pMethods->xTruncate(real_of(file), size);
+	file_step_done((struct vault_file *)file, STEP_TRUNCATED);
+	return rc;
 }
 
 static int file_sync(sqlite3_file *file, int flags)
 {
-	return real_of(file)->pMethods->xSync(real_of(file), flags);
+	int rc = real_of(file)->pMethods->xSync(real_of(file), flags);
+	file_step_done((struct vault_file *)file, STEP_SYNCED);
+	return rc;
 }
 
 static int file_size(sqlite3_file *file, sqlite3_int64 *size)
@@ -457,9 +489,12 @@ static int vfs_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *file,
 
 #define REAL(v) (((struct vault *)(v))->real)
 
+/* a rollback journal deleted: the commit of a transaction in that mode */
 static int vfs_delete(sqlite3_vfs *v, const char *name, int sync_dir)
 {
-	return REAL(v)->xDelete(REAL(v), name, sync_dir);
+	int rc = REAL(v)->xDelete(REAL(v), name, sync_dir);
+	crashpoint("vault.file_deleted");
+	return rc;
 }
 
 static int vfs_access(sqlite3_vfs *v, const char *name, int flags, int *out)
@@ -704,10 +739,16 @@ bool vault_seal_file(const struct vault *v, const char *path, const unsigned cha
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return false;
+	crashpoint("vault.seal_created");
 	bool fine = seal_into(v, fd, data, len) && fsync(fd) == 0;
 	fine = close(fd) == 0 && fine;
-	if (fine && rename(tmp, path) == 0 && common_fsync_dir(dir))
-		return true;
+	if (fine)
+		crashpoint("vault.seal_written");
+	if (fine && rename(tmp, path) == 0) {
+		crashpoint("vault.seal_renamed");
+		if (common_fsync_dir(dir))
+			return true;
+	}
 	unlink(tmp);
 	return false;
 }

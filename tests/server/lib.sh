@@ -155,6 +155,25 @@ profile_sql() {
 	PROFILE_PASSWORD=$LAPTOP_PW "$top_builddir/tests/tools/profile-sql" "$@"
 }
 
+# crash_plan LOG ALL_UP_TO SPREAD: the crash points to kill a run at, one
+# a line, from the SIGACOR_CRASH_LOG of an unkilled run ("N NAME" lines):
+# every one when there are at most ALL_UP_TO, else the first and last of
+# each name and SPREAD more over the run (as tests/store/crashpoints.h)
+crash_plan() {
+	awk -v all="$2" -v spread="$3" '
+		{ if (!($2 in first)) first[$2] = NR; last[$2] = NR }
+		END {
+			if (NR <= all)
+				for (i = 1; i <= NR; i++) pick[i] = 1
+			else {
+				for (k in first) pick[first[k]] = pick[last[k]] = 1
+				for (k = 0; k < spread; k++)
+					pick[1 + int((NR - 1) * k / (spread > 1 ? spread - 1 : 1))] = 1
+			}
+			for (i = 1; i <= NR; i++) if (i in pick) print i
+		}' "$1"
+}
+
 # login NAME DEVICE [PASSWORD]: prints the token (empty on failure)
 login() {
 	TOKEN= api_json POST /auth/login \

@@ -1,41 +1,41 @@
-/* test_store_crash: a child saves whole records with photos in a loop and
- * is killed with SIGKILL at random moments; after each kill the profile
- * must be consistent:
+/* test_store_crash: a child saves whole records with photos (the photo
+ * copy, the reuse of a photo already stored, a draft, its finalisation)
+ * and is killed with SIGKILL at each crash point it passes
+ * (include/crashpoint.h: every file step and commit, counted by one
+ * unkilled run); after each kill the profile must be consistent:
  *   - PRAGMA integrity_check is "ok", no foreign key is broken;
  *   - every record has its three photo rows, every final one its outbox row;
  *   - every photo row names a file that exists with that size and SHA-256;
  *   - every record the child saw committed is there.
- * The kill moment: the child reports each step through a pipe; the parent
- * waits for a random number of steps, then a random number of microseconds
- * (so the kill lands inside SQLite, fsync or a rename), then kills.
- * SIGACOR_CRASH_RUNS and SIGACOR_CRASH_SEED override the defaults. */
+ * Each run starts from a copy of the same profile (one record already
+ * there), so each passes the same crash points; the child reports each
+ * record it saw committed through a pipe. */
 #include "config.h"
 #include "store.h"
 #include "photo.h"
 #include "tap.h"
 #include "store/fixture.h"
+#include "store/crashpoints.h"
 
 #include <errno.h>
 #include <poll.h>
-#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#define DEFAULT_RUNS 100
-#define STEPS_PER_RECORD 5          /* 3 photos, save, finalise */
-#define MAX_STEPS 30                /* the kill comes within ~6 records */
-#define MAX_DELAY_US 3000
-#define CHILD_MAX_RECORDS 200       /* a child nobody kills stops by itself */
-#define PIPE_TIMEOUT_MS 20000
+/* a run's records: the fourth reuses the first one's KTP photo */
+#define RECORDS_PER_RUN 4
+/* every crash point up to this many is a kill (else each name's first and
+ * last and KILL_SPREAD more) */
+#define KILL_ALL_UP_TO 400
+#define KILL_SPREAD 40
+#define MAX_KILLS 400
 #define NIK_OUTSIDE "3671090101000001"   /* not in the (empty) registry */
 
-static char root[4096], profile[4200], files[4200];
+static char root[4096], base[4200], profile[4200], files[4200];
 
 /* ---------------------------------------------------------------- child */
 
@@ -64,17 +64,18 @@ static bool child_photo(struct store *s, int run, int i, int k, struct record_ph
 	return ok;
 }
 
-static void child(int fd, int run)
+/* the records of one run into the store in dir; each one committed
+ * reported through fd ("C uuid") */
+static void save_records(const char *dir, int fd, int run)
 {
 	struct store *s;
 	char err[512];
-	report(fd, "s\n");
-	if (store_open(profile, &s, err, sizeof err) != STORE_OK) {
+	if (store_open(dir, &s, err, sizeof err) != STORE_OK) {
 		fprintf(stderr, "child open: %s\n", err);
 		_exit(4);
 	}
 	struct record *r = malloc(sizeof *r);
-	for (int i = 0; r != NULL && i < CHILD_MAX_RECORDS; i++) {
+	for (int i = 0; r != NULL && i < RECORDS_PER_RUN; i++) {
 		memset(r, 0, sizeof *r);
 		snprintf(r->nik, sizeof r->nik, NIK_OUTSIDE);
 		snprintf(r->name, sizeof r->name, "Warga %d-%d", run, i);
@@ -82,7 +83,6 @@ static void child(int fd, int run)
 		for (int k = 0; k < PHOTO_KIND_COUNT; k++) {
 			if (!child_photo(s, run, i, k, &r->photos[k]))
 				_exit(5);
-			report(fd, "p\n");
 		}
 		r->has_coord = true;
 		r->lat = r->photos[PHOTO_KIND_RUMAH].lat;
@@ -90,14 +90,25 @@ static void child(int fd, int run)
 		r->coord_source = COORD_EXIF;
 		if (store_record_save(s, r) != STORE_OK)
 			_exit(6);
-		report(fd, "d\n");
 		if (store_record_finalise(s, r, NULL) != STORE_OK)
 			_exit(7);
 		char line[64];
 		snprintf(line, sizeof line, "C %s\n", r->uuid);
 		report(fd, line);
 	}
-	_exit(0);
+	store_close(s);
+	free(r);
+}
+
+struct run {
+	int fd;                     /* the pipe's end the child writes */
+	int number;
+};
+
+static void child(void *ctx)
+{
+	const struct run *run = ctx;
+	save_records(profile, run->fd, run->number);
 }
 
 /* ---------------------------------------------------------------- parent */
@@ -106,7 +117,6 @@ struct reader {
 	int fd;
 	char buf[65536];
 	size_t len;
-	int steps;
 	char committed[64][40];     /* uuids the child reported after commit */
 	int ncommitted;
 };
@@ -135,7 +145,6 @@ static bool read_line(struct reader *rd, char *line, size_t len, int timeout_ms)
 
 static void take(struct reader *rd, const char *line)
 {
-	rd->steps++;
 	if (line[0] == 'C' && rd->ncommitted < 64)
 		snprintf(rd->committed[rd->ncommitted++], 40, "%.36s", line + 2);
 }
@@ -235,70 +244,90 @@ static bool check_profile(const struct reader *rd, long long *records, char *why
 	return ok;
 }
 
-static bool run_once(int run, long long *records, long long *committed_total)
+static bool copy_base(void)
+{
+	char cmd[16384];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s' && cp -a '%s' '%s'", profile, base, profile);
+	return system(cmd) == 0;
+}
+
+/* The run killed at crash point at (of points), its profile checked. */
+static bool run_killed(int at, int points, long long *committed_total)
 {
 	int fds[2];
-	if (pipe(fds) != 0)
+	if (!copy_base() || pipe(fds) != 0)
 		return false;
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid == 0) {
-		close(fds[0]);
-		child(fds[1], run);
-	}
+	struct run run = { fds[1], 1 };     /* the same photos each run: the same points */
+	struct crash_outcome out;
+	crash_run(child, &run, at, &out);
 	close(fds[1]);
 	struct reader *rd = calloc(1, sizeof *rd);
 	rd->fd = fds[0];
-	int target = 1 + rand() % MAX_STEPS;
-	long delay_us = rand() % MAX_DELAY_US;
-	char line[128];
-	bool alive = true;
-	while (rd->steps < target && (alive = read_line(rd, line, sizeof line, PIPE_TIMEOUT_MS)))
-		take(rd, line);
-	struct timespec d = { 0, delay_us * 1000 };
-	nanosleep(&d, NULL);
-	kill(pid, SIGKILL);
-	int status = 0;
-	waitpid(pid, &status, 0);
+	char line[128], why[512] = "";
 	while (read_line(rd, line, sizeof line, 0))   /* what it wrote before dying */
 		take(rd, line);
 	close(fds[0]);
-	char why[512] = "";
-	bool killed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
-	bool fine = alive && killed && check_profile(rd, records, why, sizeof why);
-	if (!alive || !killed)
-		snprintf(why, sizeof why, "the child stopped by itself (status %d)", status);
-	ok(fine, "run %d: killed after %d steps + %ld us: %s, %lld records, "
-		"%d committed this run%s%s", run, rd->steps, delay_us, fine ? "consistent" : "BROKEN",
-		*records, rd->ncommitted, fine ? "" : ": ", why);
+	long long records = 0;
+	bool fine = out.killed && check_profile(rd, &records, why, sizeof why);
+	if (!out.killed)
+		snprintf(why, sizeof why, "the child stopped by itself (status %d)", out.status);
+	ok(fine, "killed at crash point %d of %d (%s): %s, %lld records, %d committed this run%s%s",
+		at, points, out.point, fine ? "consistent" : "BROKEN", records, rd->ncommitted,
+		fine ? "" : ": ", why);
 	*committed_total += rd->ncommitted;
 	free(rd);
 	return fine;
 }
 
+/* The profile every run starts from: one record saved already, so a run
+ * reuses what is stored as well as adding to it. */
+static bool make_base(void)
+{
+	int fds[2];
+	if (pipe(fds) != 0)
+		return false;
+	save_records(base, fds[1], 0);
+	close(fds[0]);
+	close(fds[1]);
+	return true;
+}
+
+/* One unkilled run from the base profile: its crash points */
+static bool count_points(struct crash_points *points)
+{
+	int fds[2];
+	if (pipe(fds) != 0)
+		return false;
+	struct run run = { fds[1], 1 };
+	bool counted = crash_count(child, &run, points);
+	close(fds[0]);
+	close(fds[1]);
+	return counted;
+}
+
 int main(void)
 {
-	const char *runs_env = getenv("SIGACOR_CRASH_RUNS");
-	const char *seed_env = getenv("SIGACOR_CRASH_SEED");
-	int runs = runs_env != NULL ? (int)strtol(runs_env, NULL, 10) : DEFAULT_RUNS;
-	unsigned seed = seed_env != NULL ? (unsigned)strtoul(seed_env, NULL, 10)
-		: (unsigned)time(NULL) ^ (unsigned)getpid();
-	srand(seed);
-	tap_diag("seed %u (SIGACOR_CRASH_SEED=%u repeats this run)", seed, seed);
 	if (!fixture_tmpdir("test_store_crash", root, sizeof root)) {
 		printf("Bail out! no temp folder\n");
 		return 1;
 	}
+	snprintf(base, sizeof base, "%s/base", root);
 	snprintf(profile, sizeof profile, "%s/profile", root);
 	snprintf(files, sizeof files, "%s/files", root);
 	mkdir(files, 0700);
-	long long records = 0, committed = 0;
-	int failures = 0;
-	for (int run = 1; run <= runs && failures < 3; run++)
-		failures += !run_once(run, &records, &committed);
+	struct crash_points points = { 0 };
+	bool counted = make_base() && copy_base() && count_points(&points);
+	if (!ok(counted && points.n > 0, "an unkilled run of %d records passes %d crash points",
+		RECORDS_PER_RUN, counted ? points.n : 0))
+		return tap_done();
+	int at[MAX_KILLS], failures = 0;
+	long long committed = 0;
+	int kills = crash_plan(&points, KILL_ALL_UP_TO, KILL_SPREAD, at, MAX_KILLS);
+	for (int k = 0; k < kills && failures < 3; k++)
+		failures += !run_killed(at[k], points.n, &committed);
 	ok(committed > 0, "the children committed %lld records in all (the kills were not all early)",
 		committed);
-	ok(records >= committed, "no committed record lost: %lld in the store", records);
+	crash_points_free(&points);
 	if (failures == 0)
 		fixture_rmdir(root);
 	else

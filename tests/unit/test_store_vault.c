@@ -2,7 +2,8 @@
  *   - a clear profile of the previous release (store_open) is encrypted in
  *     place on the first keyed open: its residents all there, no name and
  *     no "SQLite format 3" left in any file of the profile;
- *   - the upgrade killed with SIGKILL at moments spread over its length:
+ *   - the upgrade killed with SIGKILL at its crash points (every one, or
+ *     the first and last of each name and a spread: tests/store/crashpoints.h):
  *     each time the profile is either the old clear one or the new
  *     encrypted one, whole, and the next keyed open finishes the job;
  *   - a wrong key: refused with a sentence, no byte changed;
@@ -10,7 +11,7 @@
  *   - an import whose sort of the rows by NIK spills to temp files: looked
  *     at while it runs, they hold no name in a keyed profile (and do in a
  *     clear one, which shows that the look finds them);
- *   - that import killed with SIGKILL at moments spread over its length:
+ *   - that import killed with SIGKILL at its crash points:
  *     each time the registry is the old one or the new one, whole, with a
  *     name index that agrees. */
 #include "config.h"
@@ -19,15 +20,13 @@
 #include "vault.h"
 #include "tap.h"
 #include "store/fixture.h"
+#include "store/crashpoints.h"
 
 #include <dirent.h>
-#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define RESIDENTS 3000
@@ -82,20 +81,26 @@ static bool write_registry(const char *path, int from, int count)
 	return write_registry_in(path, from, count, false, 0);
 }
 
-static bool import(struct store *s, int from)
+/* the registry file at path (want rows) imported */
+static bool import_file(struct store *s, const char *path, long want,
+	void (*progress)(long, long, void *), void *ctx)
 {
-	char path[700];
-	snprintf(path, sizeof path, "%s/registry.csv", root);
-	if (!write_registry(path, from, RESIDENTS))
-		return false;
 	FILE *f = fopen(path, "rb");
 	long rows = 0;
-	enum store_status st = f != NULL ? store_import_residents(s, f, NULL, NULL, &rows) : STORE_IO;
+	enum store_status st = f != NULL ? store_import_residents(s, f, progress, ctx, &rows)
+		: STORE_IO;
 	if (f != NULL)
 		fclose(f);
 	if (st != STORE_OK)
 		tap_diag("import: %s", store_error(s));
-	return st == STORE_OK && rows == RESIDENTS;
+	return st == STORE_OK && rows == want;
+}
+
+static bool import(struct store *s, int from)
+{
+	char path[700];
+	snprintf(path, sizeof path, "%s/registry.csv", root);
+	return write_registry(path, from, RESIDENTS) && import_file(s, path, RESIDENTS, NULL, NULL);
 }
 
 static bool holds(const char *path, const char *needle)
@@ -191,55 +196,58 @@ static bool copy_profile(void)
 	return copy_dir(clear_dir, work);
 }
 
-static double now_s(void)
+/* the kills of a run: every crash point up to this many, else the first
+ * and last of each name plus KILLS spread over the run */
+#define KILL_ALL_UP_TO 40
+#define MAX_KILLS 256
+
+/* a keyed open of work (the upgrade, when it is clear), in a child */
+static void open_work(void *ctx)
 {
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+	struct store *s;
+	char err[512];
+	(void)ctx;
+	_exit(store_open_keyed(work, key, &s, err, sizeof err) == STORE_OK ? 0 : 1);
+}
+
+/* The profile after a kill: the old one as it was, or the new one whole;
+ * and the next keyed open finishes the job.  clear: which it was. */
+static bool upgrade_whole(const char *db, bool *clear)
+{
+	*clear = vault_file_is_clear(db);
+	int64_t n = residents_in(work, *clear ? NULL : key);
+	int64_t after = residents_in(work, key);
+	if (n == RESIDENTS && after == RESIDENTS && !vault_file_is_clear(db) &&
+		leaks_in_dir(work) == 0)
+		return true;
+	tap_diag("%s, %lld residents, %lld after the next open", *clear ? "clear" : "encrypted",
+		(long long)n, (long long)after);
+	return false;
 }
 
 static void test_upgrade_killed(void)
 {
 	char db[700];
 	db_of(work, db, sizeof db);
-	/* how long an upgrade takes here, to spread the kills over it */
+	struct crash_points points;
 	if (!copy_profile())
 		return;
-	double start = now_s();
-	int64_t whole = residents_in(work, key);
-	double took = now_s() - start;
-	is_int(whole, RESIDENTS, "an unkilled upgrade keeps every resident");
-	int bad = 0, stayed_clear = 0, encrypted = 0;
-	for (int k = 0; k < KILLS; k++) {
-		if (!copy_profile())
-			break;
-		useconds_t delay = (useconds_t)(took * 3e6 * k / (KILLS - 1));
-		pid_t pid = fork();
-		if (pid == 0) {
-			struct store *s;
-			char err[512];
-			_exit(store_open_keyed(work, key, &s, err, sizeof err) == STORE_OK ? 0 : 1);
-		}
-		usleep(delay);
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		bool clear = vault_file_is_clear(db);
-		/* the old profile as it was, or the new one whole */
-		int64_t n = residents_in(work, clear ? NULL : key);
+	bool counted = crash_count(open_work, NULL, &points);
+	is_int(residents_in(work, key), RESIDENTS, "an unkilled upgrade keeps every resident");
+	if (!ok(counted && points.n > 0, "... and passes %d crash points", points.n))
+		return;
+	int at[MAX_KILLS], stayed_clear = 0, encrypted = 0;
+	int kills = crash_plan(&points, KILL_ALL_UP_TO, KILLS, at, MAX_KILLS);
+	for (int k = 0; k < kills && copy_profile(); k++) {
+		struct crash_outcome out;
+		crash_run(open_work, NULL, at[k], &out);
+		bool clear = false, whole = out.killed && upgrade_whole(db, &clear);
 		clear ? stayed_clear++ : encrypted++;
-		int64_t after = residents_in(work, key);
-		if (n != RESIDENTS || after != RESIDENTS || vault_file_is_clear(db) ||
-			leaks_in_dir(work) != 0) {
-			tap_diag("kill after %u us: %s, %lld residents, %lld after the next open",
-				(unsigned)delay, clear ? "clear" : "encrypted", (long long)n,
-				(long long)after);
-			bad++;
-		}
+		ok(whole, "upgrade killed at crash point %d of %d (%s): the old profile or the new "
+			"one, whole", at[k], points.n, out.point);
 	}
-	tap_diag("upgrade took %.0f ms; %d kills left the clear profile, %d the encrypted one",
-		took * 1e3, stayed_clear, encrypted);
-	is_int(bad, 0, "%d kills during the upgrade: each left the old or the new profile, whole",
-		KILLS);
+	tap_diag("%d kills left the clear profile, %d the encrypted one", stayed_clear, encrypted);
+	crash_points_free(&points);
 }
 
 /* ---- temp files during an import ---- */
@@ -289,17 +297,8 @@ static bool import_many(struct store *s, const char *name, int from, bool scatte
 {
 	char path[700];
 	snprintf(path, sizeof path, "%s/%s", root, name);
-	if (!write_registry_in(path, from, size.rows, scattered, size.pad))
-		return false;
-	FILE *f = fopen(path, "rb");
-	long rows = 0;
-	enum store_status st = f != NULL ? store_import_residents(s, f, progress, ctx, &rows)
-		: STORE_IO;
-	if (f != NULL)
-		fclose(f);
-	if (st != STORE_OK)
-		tap_diag("import: %s", store_error(s));
-	return st == STORE_OK && rows == size.rows;
+	return write_registry_in(path, from, size.rows, scattered, size.pad) &&
+		import_file(s, path, size.rows, progress, ctx);
 }
 
 static bool import_spilling(struct store *s, struct temp_scan *scan)
@@ -350,26 +349,20 @@ static int64_t registry_after(const char *dir, int *named)
 	return n;
 }
 
-/* Import in a child of its own, killed after delay (never when delay < 0);
- * how long the child lived. */
-static double import_killed(const char *dir, bool scattered, struct import_size size,
-	double delay)
+/* An import into the profile in dir of the registry file csv, in a child */
+struct import_job {
+	const char *dir;
+	char csv[700];
+	long rows;
+};
+
+static void import_in_child(void *ctx)
 {
-	double start = now_s();
-	pid_t pid = fork();
-	if (pid == 0) {
-		struct store *s;
-		char err[512];
-		bool done = store_open_keyed(dir, key, &s, err, sizeof err) == STORE_OK &&
-			import_many(s, "killed.csv", KILLED_FROM, scattered, size, NULL, NULL);
-		_exit(done ? 0 : 1);
-	}
-	if (delay >= 0) {
-		usleep((useconds_t)(delay * 1e6));
-		kill(pid, SIGKILL);
-	}
-	waitpid(pid, NULL, 0);
-	return now_s() - start;
+	const struct import_job *job = ctx;
+	struct store *s;
+	char err[512];
+	_exit(store_open_keyed(job->dir, key, &s, err, sizeof err) == STORE_OK &&
+		import_file(s, job->csv, job->rows, NULL, NULL) ? 0 : 1);
 }
 
 /* scattered: through SQLite's sorter; in NIK order: as the file is read */
@@ -380,35 +373,38 @@ static void test_import_killed(bool scattered, struct import_size size)
 		scattered ? "out of NIK order" : "in NIK order");
 	char killed[700];
 	snprintf(killed, sizeof killed, "%s/killed", root);
+	struct import_job job = { killed, "", size.rows };
+	snprintf(job.csv, sizeof job.csv, "%s/killed.csv", root);
 	int named;
 	int64_t before = residents_in(work, key);
-	if (!copy_dir(work, killed))
+	struct crash_points points;
+	if (!write_registry_in(job.csv, KILLED_FROM, size.rows, scattered, size.pad) ||
+		!copy_dir(work, killed))
 		return;
-	double took = import_killed(killed, scattered, size, -1);
+	bool counted = crash_count(import_in_child, &job, &points);
 	int64_t after = registry_after(killed, &named);
-	ok(after == before + size.rows && named == 1, "an unkilled import %s: %lld "
-		"residents, the name index finds a new one", order, (long long)after);
+	ok(counted && after == before + size.rows && named == 1, "an unkilled import %s: %lld "
+		"residents, the name index finds a new one; %d crash points passed", order,
+		(long long)after, points.n);
 	is_int(leaks_in_dir(killed), 0, "... no file of the profile holds a name afterwards");
-	int bad = 0, old = 0, new = 0;
-	for (int k = 0; k < KILLS; k++) {
-		if (!copy_dir(work, killed))
-			break;
-		double delay = took * 1.2 * k / (KILLS - 1);
-		import_killed(killed, scattered, size, delay);
+	if (!ok(points.n > 0, "... the import passes crash points"))
+		return;
+	int at[MAX_KILLS], old = 0, new = 0;
+	int kills = crash_plan(&points, KILL_ALL_UP_TO, KILLS, at, MAX_KILLS);
+	for (int k = 0; k < kills && copy_dir(work, killed); k++) {
+		struct crash_outcome out;
+		crash_run(import_in_child, &job, at[k], &out);
 		int64_t n = registry_after(killed, &named);
 		bool was_old = n == before && named == 0, was_new = n == after && named == 1;
 		old += was_old;
 		new += was_new;
-		if (!was_old && !was_new) {
-			tap_diag("kill after %.0f ms: %lld residents, the name found %d times",
-				delay * 1e3, (long long)n, named);
-			bad++;
-		}
+		ok(out.killed && (was_old || was_new), "import %s killed at crash point %d of %d "
+			"(%s): %s registry (%lld residents, the name found %d times)", order, at[k],
+			points.n, out.point, was_old ? "the old" : was_new ? "the new" : "NEITHER",
+			(long long)n, named);
 	}
-	tap_diag("the import took %.0f ms; %d kills left the old registry, %d the new one",
-		took * 1e3, old, new);
-	is_int(bad, 0, "%d kills during an import %s: each left the old or the new registry, "
-		"whole, its name index with it", KILLS, order);
+	tap_diag("%d kills left the old registry, %d the new one", old, new);
+	crash_points_free(&points);
 }
 
 /* A big import while another connection (the screens) holds the profile

@@ -12,27 +12,30 @@
  *   - a phone photo fetched into the profile's inbox is sealed (clear in a
  *     folder the clerk chose), and attaches from there;
  *   - a clear profile's photo files are sealed at the first keyed open, and
- *     a kill at any moment of that leaves each photo clear or sealed, never
- *     neither. */
+ *     a kill at its crash points (tests/store/crashpoints.h) leaves each
+ *     photo clear or sealed, never neither. */
 #include "config.h"
 #include "store.h"
 #include "photo.h"
 #include "vault.h"
 #include "tap.h"
 #include "store/fixture.h"
+#include "store/crashpoints.h"
 
 #include <dirent.h>
-#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#define KILLS 12
+/* the kills: every crash point (up to this many; else the first and last
+ * of each name plus KILL_SPREAD spread over the run) */
+#define KILL_ALL_UP_TO 400
+#define KILL_SPREAD 24
+#define MAX_KILLS 400
 #define OLD_PHOTOS 24
 
 static char root[512], files[600], keyed_dir[600], clear_dir[600], work[600];
@@ -336,13 +339,6 @@ static bool copy_profile(void)
 	return system(cmd) == 0;
 }
 
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 static bool same_bytes(const unsigned char *data, size_t len, int i)
 {
 	unsigned char *want;
@@ -395,6 +391,58 @@ static int upgraded_wrong(const char *dir)
 	return wrong + sc.jpeg;
 }
 
+/* the first keyed open of work, in a child */
+static void open_work(void *ctx)
+{
+	(void)ctx;
+	_exit(open_keyed(work) != NULL ? 0 : 1);
+}
+
+/* After a kill: how many old photos are neither clear nor sealed, and
+ * whether the next open sealed the rest */
+static bool photos_after_kill(const struct vault *v, int *sealed_n)
+{
+	int neither = 0;
+	*sealed_n = 0;
+	for (int i = 0; i < OLD_PHOTOS; i++) {
+		bool clear, sealed;
+		old_photo_state(v, work, i, &clear, &sealed);
+		neither += !clear && !sealed;
+		*sealed_n += sealed;
+	}
+	int wrong = upgraded_wrong(work);
+	if (neither != 0 || wrong != 0)
+		tap_diag("%d photos neither clear nor sealed; %d wrong after the next open", neither,
+			wrong);
+	return neither == 0 && wrong == 0;
+}
+
+static void test_upgrade_killed(void)
+{
+	struct crash_points points;
+	if (!copy_profile())
+		return;
+	bool counted = crash_count(open_work, NULL, &points);
+	if (!ok(counted && points.n > 0, "the first keyed open passes %d crash points", points.n))
+		return;
+	struct vault *v = vault_new(key);
+	int at[MAX_KILLS], partly = 0;
+	int kills = crash_plan(&points, KILL_ALL_UP_TO, KILL_SPREAD, at, MAX_KILLS);
+	for (int k = 0; k < kills && copy_profile(); k++) {
+		struct crash_outcome out;
+		int sealed_n = 0;
+		crash_run(open_work, NULL, at[k], &out);
+		bool whole = out.killed && photos_after_kill(v, &sealed_n);
+		partly += sealed_n > 0 && sealed_n < OLD_PHOTOS;
+		ok(whole, "first keyed open killed at crash point %d of %d (%s): %d of %d photos "
+			"sealed, each clear or sealed; the next open sealed the rest", at[k], points.n,
+			out.point, sealed_n, OLD_PHOTOS);
+	}
+	vault_free(v);
+	tap_diag("%d of %d kills stopped the photos' sealing half-way", partly, kills);
+	crash_points_free(&points);
+}
+
 static void test_clear_upgrade(void)
 {
 	struct store *s;
@@ -421,44 +469,13 @@ static void test_clear_upgrade(void)
 		OLD_PHOTOS, sc.jpeg);
 	if (!copy_profile())
 		return;
-	double start = now_s();
 	s = open_keyed(work);
-	double took = now_s() - start;
 	ok(s != NULL && store_record_save(s, r) == STORE_OK, "the first keyed open; the draft "
 		"naming an old photo saves again (its sealed file found)");
 	store_close(s);
 	is_int(upgraded_wrong(work), 0, "every old photo sealed, none left clear, each read "
-		"back whole (upgrade took %.0f ms)", took * 1e3);
-
-	struct vault *v = vault_new(key);
-	int neither = 0, wrong_after = 0, partly = 0;
-	for (int k = 0; k < KILLS; k++) {
-		if (!copy_profile())
-			break;
-		useconds_t delay = (useconds_t)(took * 1.5e6 * k / (KILLS - 1));
-		pid_t pid = fork();
-		if (pid == 0) {
-			struct store *c;
-			_exit(store_open_keyed(work, key, &c, err, sizeof err) == STORE_OK ? 0 : 1);
-		}
-		usleep(delay);
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		int sealed_n = 0;
-		for (int i = 0; i < OLD_PHOTOS; i++) {
-			bool clear, sealed;
-			old_photo_state(v, work, i, &clear, &sealed);
-			neither += !clear && !sealed;
-			sealed_n += sealed;
-		}
-		partly += sealed_n > 0 && sealed_n < OLD_PHOTOS;
-		wrong_after += upgraded_wrong(work) != 0;
-	}
-	vault_free(v);
-	tap_diag("%d of %d kills stopped the photos' sealing half-way", partly, KILLS);
-	is_int(neither, 0, "%d kills during the first keyed open: each photo left clear or "
-		"sealed, never neither", KILLS);
-	is_int(wrong_after, 0, "... and the next open sealed the rest");
+		"back whole");
+	test_upgrade_killed();
 	free(r);
 }
 

@@ -8,30 +8,35 @@
  *   - a temp file (temp_store FILE, a sort bigger than the cache) works;
  *   - a photo file sealed and read back; no JPEG/EXIF marker or NIK in its
  *     bytes; a wrong key, a changed byte, a file cut short are refused;
- *   - a child writing transactions in WAL mode killed with SIGKILL: after
- *     each kill the database opens (the WAL recovered), passes
+ *   - a child writing transactions in WAL mode, then checkpointing them,
+ *     killed with SIGKILL at each crash point it passes (every write, sync
+ *     and truncation of the WAL and the database: include/crashpoint.h):
+ *     after each kill the database opens (the WAL recovered), passes
  *     integrity_check, holds every transaction the child saw committed and
- *     no half of one.  SIGACOR_VAULT_KILLS overrides the number of kills. */
+ *     no half of one. */
 #include "config.h"
 #include "vault.h"
 #include "tap.h"
 #include "store/fixture.h"
+#include "store/crashpoints.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define ROWS 300
 #define ROWS_PER_TXN 20
-#define DEFAULT_KILLS 20
+#define TXNS_PER_RUN 6
+/* every crash point of a run is a kill, up to this many (else each name's
+ * first and last and KILL_SPREAD more) */
+#define KILL_ALL_UP_TO 400
+#define KILL_SPREAD 40
+#define MAX_KILLS 400
 
 static char dir[256];
 static unsigned char key[VAULT_KEY_BYTES], other_key[VAULT_KEY_BYTES];
@@ -360,32 +365,44 @@ static void test_files(struct vault *v)
 
 /* ---------------------------------------------------------------- kill -9 */
 
-static void child_writes(struct vault *v, const char *path, int fd)
+/* What a child writes: TXNS_PER_RUN transactions into db_path, each
+ * reported through fd once committed, then a checkpoint that copies them
+ * into the database and truncates the WAL. */
+struct writer {
+	struct vault *vault;
+	const char *db_path;
+	int fd;
+};
+
+static void child_writes(void *ctx)
 {
+	const struct writer *w = ctx;
 	sqlite3 *db;
-	if (vault_open(v, path, RW, &db) != SQLITE_OK)
+	if (vault_open(w->vault, w->db_path, RW, &db) != SQLITE_OK)
 		_exit(2);
-	for (int t = 0; ; t++) {
+	for (int t = 0; t < TXNS_PER_RUN; t++) {
 		if (exec(db, "BEGIN IMMEDIATE") != SQLITE_OK ||
 			!fill(db, 100000 + t * ROWS_PER_TXN, 100000 + (t + 1) * ROWS_PER_TXN) ||
 			exec(db, "COMMIT") != SQLITE_OK)
 			_exit(3);
 		char line[32];
 		int n = snprintf(line, sizeof line, "%d\n", t + 1);
-		if (write(fd, line, (size_t)n) != n)
+		if (write(w->fd, line, (size_t)n) != n)
 			_exit(4);
 	}
+	if (exec(db, "PRAGMA wal_checkpoint(TRUNCATE)") != SQLITE_OK)
+		_exit(5);
+	sqlite3_close_v2(db);
 }
 
-static int committed_seen(int fd, int want)
+/* the last number the child wrote to fd (the transactions it saw
+ * committed); the child is dead, so read to the end */
+static int committed_seen(int fd)
 {
 	int seen = 0;
 	char buf[4096];
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	while (seen < want && poll(&p, 1, 20000) > 0) {
-		ssize_t n = read(fd, buf, sizeof buf - 1);
-		if (n <= 0)
-			break;
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf - 1)) > 0) {
 		buf[n] = '\0';
 		for (char *line = strtok(buf, "\n"); line != NULL; line = strtok(NULL, "\n"))
 			seen = atoi(line);
@@ -393,67 +410,91 @@ static int committed_seen(int fd, int want)
 	return seen;
 }
 
+/* The kill database as each run finds it: the table, empty, in WAL mode,
+ * its WAL checkpointed away, copied from base. */
+static bool fresh_kill_db(const char *base, const char *db_path)
+{
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd, "rm -f '%s' '%s-wal' '%s-shm' && cp '%s' '%s'", db_path, db_path,
+		db_path, base, db_path);
+	return system(cmd) == 0;
+}
+
+/* The database after a kill: it opens, passes integrity_check, holds
+ * whole transactions only, at least the seen ones; why says what broke. */
+static bool after_kill(struct vault *v, const char *db_path, int seen, char *why, size_t len)
+{
+	sqlite3 *db;
+	if (vault_open(v, db_path, RW, &db) != SQLITE_OK) {
+		snprintf(why, len, "reopen failed: %s", sqlite3_errmsg(db));
+		sqlite3_close_v2(db);
+		return false;
+	}
+	sqlite3_stmt *st;
+	char check[64] = "";
+	if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			snprintf(check, sizeof check, "%s", sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	long long rows = count(db, "SELECT count(*) FROM residents");
+	long long txns = count(db, "SELECT count(DISTINCT (CAST(substr(nik, 9) AS INTEGER) "
+		"- 1100000) / 20) FROM residents");
+	sqlite3_close_v2(db);
+	snprintf(why, len, "check %s, rows %lld, transactions %lld, committed seen %d", check,
+		rows, txns, seen);
+	return strcmp(check, "ok") == 0 && rows % ROWS_PER_TXN == 0 &&
+		rows / ROWS_PER_TXN == txns && txns >= seen;
+}
+
+/* One run killed at crash point at (of points), checked. */
+static void kill_run(struct vault *v, const char *base, const char *db_path, int at, int points)
+{
+	int fds[2];
+	if (!fresh_kill_db(base, db_path) || pipe(fds) != 0) {
+		ok(false, "kill %d: no fresh database", at);
+		return;
+	}
+	struct writer w = { v, db_path, fds[1] };
+	struct crash_outcome out;
+	crash_run(child_writes, &w, at, &out);
+	close(fds[1]);
+	int seen = committed_seen(fds[0]);
+	close(fds[0]);
+	char why[256];
+	bool whole = after_kill(v, db_path, seen, why, sizeof why);
+	ok(out.killed && whole, "WAL mode killed at crash point %d of %d (%s): integrity ok, "
+		"every committed transaction there, none in half (%s)", at, points, out.point, why);
+}
+
 static void test_kill(struct vault *v)
 {
-	char db_path[512];
+	char db_path[512], base[512];
 	path_in("kill.db", db_path, sizeof db_path);
+	path_in("kill-base.db", base, sizeof base);
 	sqlite3 *db;
-	if (!ok(vault_open(v, db_path, RW, &db) == SQLITE_OK &&
+	if (!ok(vault_open(v, base, RW, &db) == SQLITE_OK &&
 		exec(db, "PRAGMA journal_mode = WAL;"
 		"CREATE TABLE residents(nik TEXT PRIMARY KEY, name TEXT)") == SQLITE_OK,
 		"the kill database made in WAL mode"))
 		return;
 	sqlite3_close_v2(db);
-	const char *env = getenv("SIGACOR_VAULT_KILLS");
-	int kills = env != NULL ? atoi(env) : DEFAULT_KILLS;
-	int bad = 0;
-	for (int k = 0; k < kills; k++) {
-		int fds[2];
-		if (pipe(fds) != 0)
-			break;
-		pid_t pid = fork();
-		if (pid == 0) {
-			close(fds[0]);
-			child_writes(v, db_path, fds[1]);
-		}
-		close(fds[1]);
-		int seen = committed_seen(fds[0], 1 + (int)randombytes_uniform(6));
-		usleep(randombytes_uniform(3000));
-		kill(pid, SIGKILL);
-		/* what came through the pipe before the kill counts too */
-		int later = committed_seen(fds[0], 1 << 30);
-		if (later > seen)
-			seen = later;
+	int fds[2];
+	struct crash_points points = { 0 };
+	if (fresh_kill_db(base, db_path) && pipe(fds) == 0) {
+		struct writer w = { v, db_path, fds[1] };
+		crash_count(child_writes, &w, &points);
 		close(fds[0]);
-		waitpid(pid, NULL, 0);
-		if (vault_open(v, db_path, RW, &db) != SQLITE_OK) {
-			tap_diag("kill %d: reopen failed: %s", k, sqlite3_errmsg(db));
-			bad++;
-			sqlite3_close_v2(db);
-			continue;
-		}
-		sqlite3_stmt *st;
-		char check[64] = "";
-		if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK) {
-			if (sqlite3_step(st) == SQLITE_ROW)
-				snprintf(check, sizeof check, "%s", sqlite3_column_text(st, 0));
-			sqlite3_finalize(st);
-		}
-		long long rows = count(db, "SELECT count(*) FROM residents");
-		long long txns = count(db, "SELECT count(DISTINCT (CAST(substr(nik, 9) AS INTEGER) "
-			"- 1100000) / 20) FROM residents");
-		if (strcmp(check, "ok") != 0 || rows % ROWS_PER_TXN != 0 ||
-			rows / ROWS_PER_TXN != txns || txns < seen) {
-			tap_diag("kill %d: check %s, rows %lld, transactions %lld, committed seen %d",
-				k, check, rows, txns, seen);
-			bad++;
-		}
-		/* the next child starts from an empty table */
-		exec(db, "DELETE FROM residents");
-		sqlite3_close_v2(db);
+		close(fds[1]);
 	}
-	is_int(bad, 0, "%d kills in WAL mode: each time integrity ok, every committed "
-		"transaction there, none in half", kills);
+	if (!ok(points.n > 0, "an unkilled run of %d transactions and a checkpoint passes %d "
+		"crash points", TXNS_PER_RUN, points.n))
+		return;
+	int at[MAX_KILLS];
+	int kills = crash_plan(&points, KILL_ALL_UP_TO, KILL_SPREAD, at, MAX_KILLS);
+	for (int k = 0; k < kills; k++)
+		kill_run(v, base, db_path, at[k], points.n);
+	crash_points_free(&points);
 }
 
 int main(void)
