@@ -409,9 +409,11 @@ struct sdb *db_thread(void)
 			pthread_mutex_unlock(&pool.lock);
 			return NULL;
 		}
-		/* readers map the file: no copy of each page into each connection */
-		if (!sdb_is_postgresql(db))
-			db_exec(db, "PRAGMA mmap_size=1073741824");
+		/* Readers read the file, not map it (mmap_size 0): SQLite unmaps a
+		 * connection's whole mapping when a read begins after another
+		 * connection's commit, so in a burst of records every read paid an
+		 * munmap (a stop of the process's threads on every core) and a page
+		 * fault for each page it touched again. */
 	}
 	pthread_setspecific(thread_key, db);
 	return db;
