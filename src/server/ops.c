@@ -214,6 +214,14 @@ static char *metrics_text(size_t *len)
 		(long long)workers_waiting(WORK_API));
 	add_gauge(&t, "sigacor_db_write_queue", "Writes waiting for the database's one writer.",
 		(long long)db_write_waiting());
+	int wal_pages;
+	unsigned long long checkpoints;
+	db_wal_state(&wal_pages, &checkpoints);
+	add_gauge(&t, "sigacor_db_wal_pages",
+		"SQLite: pages in the write-ahead log at the last commit.", wal_pages);
+	add_family(&t, "sigacor_db_checkpoints_total", "counter",
+		"SQLite: checkpoints run (the log copied into the database after a pause in the writes).");
+	add(&t, "sigacor_db_checkpoints_total %llu\n", checkpoints);
 	if (records >= 0 && photos >= 0) {
 		add_gauge(&t, "sigacor_records_stored", "Verification records stored.", records);
 		add_gauge(&t, "sigacor_photos_stored",

@@ -91,6 +91,9 @@ enum db_write_result db_write(bool (*fn)(struct sdb *db, void *ctx), void *ctx);
 void db_close_all(void);
 /* writes waiting for the writer now (for /metrics) */
 unsigned db_write_waiting(void);
+/* SQLite: pages in the WAL at the last commit, and checkpoints run since
+ * the start (for /metrics; 0 and 0 on PostgreSQL) */
+void db_wal_state(int *pages, unsigned long long *checkpoints);
 /* a write transaction (the write lock taken now: SQLite's BEGIN IMMEDIATE,
  * PostgreSQL's advisory lock) / COMMIT / ROLLBACK; false on failure (busy
  * after the timeout, disk full...). */
