@@ -1068,7 +1068,7 @@ bench_load() {
 	say "load: $RUNS runs of $OPERATORS operators syncing at once"
 	for _ in $(seq "$RUNS"); do
 		"$B/loadgen" --port "$PORT" --operators "$ops" --password "$PW" --tokens "$DATA/tokens-$OPERATORS.txt" \
-			$(households "$srv") --max-seconds 300 >> "$a" 2>> "$TMP/last.err"
+			$(households "$srv") --server-pid "$SERVER_PID" --max-seconds 300 >> "$a" 2>> "$TMP/last.err"
 	done
 	# a city's first morning: every operator logs in at once on a new
 	# device, each from an address of its own, as sigacor does with 503
@@ -1210,8 +1210,8 @@ bench_load_pg() {
 	for _ in $(seq "$RUNS"); do
 		server_start "$srv" || break
 		"$B/loadgen" --port "$PORT" --operators "$DATA/operators-$OPERATORS.txt" --password "$PW" \
-			--tokens "$DATA/tokens-pg-$OPERATORS.txt" $(households "$srv") --max-seconds 300 \
-			>> "$a" 2>> "$TMP/last.err"
+			--tokens "$DATA/tokens-pg-$OPERATORS.txt" $(households "$srv") --server-pid "$SERVER_PID" \
+			--max-seconds 300 >> "$a" 2>> "$TMP/last.err"
 		server_stop
 		pgbench_anchor "$anchor"
 	done

@@ -2,7 +2,7 @@
  * 127.0.0.1, for the benchmarks.
  *   loadgen --port PORT[,PORT...] --operators FILE --password PW --tokens FILE
  *           [--photo-kb N] [--max-seconds S]
- *           [--residents CSV --households-used FILE]
+ *           [--residents CSV --households-used FILE] [--server-pid PID]
  * (with several ports, one per server process, operator i talks to the
  * (i mod n)-th, as nginx spreads clerks over the processes)
  * FILE has one operator a line: "NAME KELURAHAN NIK" (a resident of that
@@ -20,7 +20,9 @@
  *   /residents?limit=0 and /candidates?limit=0 (has either changed?); GET
  *   /verifications/changes and /progress from the cursors.
  * Prints "operators requests errors seconds records_per_s p50_ms p99_ms
- * max_ms retries"; a 503, 429 or 504 and a refused, cut or timed-out
+ * max_ms retries", and on stderr each step's p50/p99/max and the CPU the
+ * burst took: the machine's (both cores), loadgen's, and the server
+ * process's (--server-pid; its PostgreSQL backends are not in it); a 503, 429 or 504 and a refused, cut or timed-out
  * transfer are tried again as sigacor does (backoff, Retry-After; counted
  * in retries, the request's latency then from its first try); an error is
  * any other answer than the one the protocol promises.  Bounded by --max-seconds (default 300): whatever
@@ -107,6 +109,49 @@ static size_t nlat, caplat;
 static const char *const step_name[S_DONE] = { "me", "record", "photo", "residents",
 	"candidates", "changes", "progress" };
 static struct { double *ms; size_t n, cap; } by_step[S_DONE];   /* the same, per step */
+
+/* CPU seconds of the whole machine (every core, /proc/stat), of a process
+ * (/proc/PID/stat; 0 without one) and of loadgen itself: where a burst's
+ * two cores went (on stderr) */
+static double machine_cpu_s(void)
+{
+	unsigned long long user, nice, sys, idle, iowait, irq, softirq;
+	FILE *f = fopen("/proc/stat", "r");
+	bool ok = f != NULL && fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu", &user, &nice,
+		&sys, &idle, &iowait, &irq, &softirq) == 7;
+	if (f != NULL)
+		fclose(f);
+	return ok ? (double)(user + nice + sys + irq + softirq) / (double)sysconf(_SC_CLK_TCK) : 0;
+}
+
+static double process_cpu_s(long pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	FILE *f = pid > 0 ? fopen(path, "r") : NULL;
+	if (f == NULL)
+		return 0;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	const char *after_name = strrchr(buf, ')');     /* the name may hold spaces */
+	unsigned long long utime = 0, stime = 0;
+	if (after_name == NULL || sscanf(after_name + 2,
+		"%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2)
+		return 0;
+	return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static double own_cpu_s(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec)
+		+ (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+static long burst_connections;          /* opened during the measured phase */
+static long server_pid;                 /* --server-pid, 0 without */
 
 static double now_s(void)
 {
@@ -785,13 +830,15 @@ int main(int argc, char **argv)
 			residents = argv[i + 1];
 		else if (strcmp(argv[i], "--households-used") == 0)
 			households_used = argv[i + 1];
+		else if (strcmp(argv[i], "--server-pid") == 0)
+			server_pid = atol(argv[i + 1]);
 	}
 	if (port <= 0 || opsfile == NULL || password == NULL
 		|| (tokfile == NULL && first_device == NULL) || photo_kb < 1
 		|| (residents == NULL) != (households_used == NULL)) {
 		fprintf(stderr, "usage: loadgen --port P --operators FILE --password PW --tokens FILE"
 			" [--photo-kb N] [--max-seconds S]\n"
-			"               [--residents CSV --households-used FILE]\n"
+			"               [--residents CSV --households-used FILE] [--server-pid PID]\n"
 			"       loadgen --port P --operators FILE --password PW --first-logins DEVICE"
 			" [--max-seconds S]\n");
 		return 2;
@@ -844,6 +891,7 @@ int main(int argc, char **argv)
 	struct pump pump;
 	pump_init(&pump, multi);
 	double t0 = now_s(), end = t0 + max_seconds;
+	double machine0 = machine_cpu_s(), own0 = own_cpu_s(), server0 = process_cpu_s(server_pid);
 	for (int i = 0; i < nops; i++) {
 		ops[i].easy = curl_easy_init();
 		ops[i].step = S_ME;
@@ -864,6 +912,9 @@ int main(int argc, char **argv)
 			curl_off_t us = 0;
 			curl_easy_getinfo(m->easy_handle, CURLINFO_RESPONSE_CODE, &code);
 			curl_easy_getinfo(m->easy_handle, CURLINFO_TOTAL_TIME_T, &us);
+			long opened = 0;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_NUM_CONNECTS, &opened);
+			burst_connections += opened;
 			curl_multi_remove_handle(multi, m->easy_handle);
 			if (come_back(o, m->data.result, code) || resume_photo(o, m->data.result, code))
 				continue;
@@ -902,6 +953,9 @@ int main(int argc, char **argv)
 		}
 	}
 	double secs = now_s() - t0;
+	fprintf(stderr, "loadgen: CPU in %.2f s: machine %.2f s, loadgen %.2f s, server %.2f s; "
+		"%ld connections opened\n", secs, machine_cpu_s() - machine0, own_cpu_s() - own0,
+		process_cpu_s(server_pid) - server0, burst_connections);
 	errors += running;   /* cut off by the time bound */
 	double p50, p99, mx;
 	lat_summary(&p50, &p99, &mx);
