@@ -20,6 +20,12 @@ bool common_fsync_dir(const char *dir);
  * with errno set on any failure (the temp file is removed). */
 bool common_write_file(const char *path, const void *data, size_t n);
 
+/* The last steps of writing a file whole: tmp (written and fsync'd by the
+ * caller) renamed over path, the crash point renamed_point passed
+ * (crashpoint.h), and path's folder fsync'd.  False with errno set; the
+ * caller removes tmp. */
+bool common_rename_durable(const char *tmp, const char *path, const char *renamed_point);
+
 /* Write all n bytes to fd (EINTR and short writes handled). */
 bool common_write_all(int fd, const void *data, size_t n);
 

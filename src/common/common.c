@@ -55,7 +55,7 @@ static void folder_of(const char *path, char *dir, size_t size)
 
 bool common_write_file(const char *path, const void *data, size_t n)
 {
-	char tmp[PATH_MAX + 8], dir[PATH_MAX];
+	char tmp[PATH_MAX + 8];
 	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
 		errno = ENAMETOOLONG;
 		return false;
@@ -75,16 +75,23 @@ bool common_write_file(const char *path, const void *data, size_t n)
 		ok = false;
 		e = errno;
 	}
-	if (ok && rename(tmp, path) != 0) {
+	if (ok && !common_rename_durable(tmp, path, "file.renamed")) {
 		ok = false;
 		e = errno;
 	}
 	if (!ok) {
 		unlink(tmp);
 		errno = e;
-		return false;
 	}
-	crashpoint("file.renamed");
+	return ok;
+}
+
+bool common_rename_durable(const char *tmp, const char *path, const char *renamed_point)
+{
+	char dir[PATH_MAX];
+	if (rename(tmp, path) != 0)
+		return false;
+	crashpoint(renamed_point);
 	folder_of(path, dir, sizeof dir);
 	return common_fsync_dir(dir);
 }

@@ -99,14 +99,15 @@ static bool give_flag(sdb *db, enum flag f, const struct crosscheck_others *o)
 			return false;
 		sdb_bind_text(st, 1, o->id[i], -1, SDB_STATIC);
 		sdb_bind_int(st, 2, 1 << f);
-		int rc = sdb_step(st);
+		/* sent ahead (sdb_step_later): ledger_store settles */
+		int rc = sdb_step_later(st);
 		sdb_finalize(st);
 		if (rc != SDB_DONE || sdb_prepare(db, "UPDATE verifications "
 			"SET flags = flags | ?2 WHERE id = ?1", -1, &st, NULL) != SDB_OK)
 			return false;
 		sdb_bind_text(st, 1, o->id[i], -1, SDB_STATIC);
 		sdb_bind_int(st, 2, 1 << f);
-		rc = sdb_step(st);
+		rc = sdb_step_later(st);
 		sdb_finalize(st);
 		if (rc != SDB_DONE)
 			return false;

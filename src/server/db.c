@@ -592,6 +592,17 @@ static void finish_batch(struct db_ticket *list, bool ok, int code)
 	}
 }
 
+/* one statement sent ahead of its answer (sdb_step_later) */
+static bool exec_later(sdb *db, const char *sql)
+{
+	sdb_stmt *st;
+	if (sdb_prepare(db, sql, -1, &st, NULL) != SDB_OK)
+		return false;
+	int rc = sdb_step_later(st);
+	sdb_finalize(st);
+	return rc == SDB_DONE;
+}
+
 /* With the connection held: run fn under a savepoint of the open batch.
  * false when the transaction itself is gone (failed BEGIN, or SQLite rolled
  * everything back after an I/O error): *code says why. */
@@ -601,13 +612,19 @@ static bool run_in_batch(sdb *db, bool (*fn)(struct sdb *, void *), void *ctx, i
 	 * (ROLLBACK TO keeps it; COMMIT takes it along): one statement of
 	 * savepoints a write, each a round trip on PostgreSQL. */
 	const char *open;
+	bool opened;
 	if (sdb_autocommit(db)) {
 		writer.savepoint = false;
 		open = sdb_is_postgresql(db) ? BEGIN_WRITE_PG "; SAVEPOINT w"
 			: BEGIN_WRITE_SQLITE "; SAVEPOINT w";
-	} else
-		open = writer.savepoint ? "RELEASE w; SAVEPOINT w" : "SAVEPOINT w";
-	if (!db_exec(db, open)) {
+		opened = db_exec(db, open);
+	} else if (sdb_is_postgresql(db))
+		/* sent ahead of the write's first query, in its round trip */
+		opened = (!writer.savepoint || exec_later(db, "RELEASE w"))
+			&& exec_later(db, "SAVEPOINT w");
+	else
+		opened = db_exec(db, writer.savepoint ? "RELEASE w; SAVEPOINT w" : "SAVEPOINT w");
+	if (!opened) {
 		*code = sdb_errcode(db);
 		return false;
 	}

@@ -47,6 +47,16 @@ static bool step_done(sdb_stmt *st)
 	return rc == SDB_DONE;
 }
 
+/* A write whose answer is read later (sdb_step_later): on PostgreSQL a
+ * record's inserts go out together, each was a round trip under the write
+ * lock.  ledger_store settles them before it says the record is stored. */
+static bool send_write(sdb_stmt *st)
+{
+	int rc = sdb_step_later(st);
+	sdb_finalize(st);
+	return rc == SDB_DONE;
+}
+
 /* A correction that answers a review (answers_review) is noted with it, so
  * the review's history shows what answered it. */
 static bool note_answer(sdb *db, const struct record *r)
@@ -59,7 +69,7 @@ static bool note_answer(sdb *db, const struct record *r)
 		return false;
 	sdb_bind_int64(st, 1, r->answers_review);
 	sdb_bind_text(st, 2, r->uuid, -1, SDB_TRANSIENT);
-	return step_done(st);
+	return send_write(st);
 }
 
 /* the record's entry in its operator's changes feed; *seq (if given) its number */
@@ -81,9 +91,15 @@ static bool add_change_seq(sdb *db, const char *id, long long *seq)
 	return rc == SDB_DONE;
 }
 
+/* the same without its number, sent ahead */
 static bool add_change(sdb *db, const char *id)
 {
-	return add_change_seq(db, id, NULL);
+	sdb_stmt *st;
+	if (sdb_prepare(db, "INSERT INTO changes(verification_id, operator_id) "
+		"SELECT id, operator_id FROM verifications WHERE id = ?", -1, &st, NULL) != SDB_OK)
+		return false;
+	sdb_bind_text(st, 1, id, -1, SDB_STATIC);
+	return send_write(st);
 }
 
 /* Groups of current records (not superseded) that must hold one record:
@@ -117,7 +133,7 @@ static bool refresh_group(sdb *db, const char *group_sql, const char *value, enu
 	sdb_bind_text(st, 1, value, -1, SDB_STATIC);
 	sdb_bind_int(st, 2, bit);
 	sdb_bind_text(st, 3, new_id, -1, SDB_STATIC);
-	if (!step_done(st))
+	if (!send_write(st))
 		return false;
 	/* only the records without the flag: PostgreSQL writes a new version of
 	 * every row an UPDATE names, changed or not (a NIK's hundredth record
@@ -128,7 +144,7 @@ static bool refresh_group(sdb *db, const char *group_sql, const char *value, enu
 		return false;
 	sdb_bind_text(st, 1, value, -1, SDB_STATIC);
 	sdb_bind_int(st, 2, bit);
-	return step_done(st);
+	return send_write(st);
 }
 
 static bool layak_with_kk(const struct record *r)
@@ -180,7 +196,7 @@ static bool mark_superseded(sdb *db, const struct record *r)
 		return false;
 	sdb_bind_text(st, 1, r->uuid, -1, SDB_STATIC);
 	sdb_bind_text(st, 2, r->supersedes, -1, SDB_STATIC);
-	return step_done(st);
+	return send_write(st);
 }
 
 /* The record's photos in one statement, a row each (on PostgreSQL each
@@ -225,7 +241,7 @@ static bool insert_photos(sdb *db, const struct record *r)
 		sdb_bind_text(st, i + 7, p->taken_at, -1, SDB_STATIC);
 		i += 7;
 	}
-	return step_done(st);
+	return send_write(st);
 }
 
 /* The photos of kinds waiting that the server does not hold yet: the
@@ -253,7 +269,7 @@ static bool insert_waiting(sdb *db, const struct record *r, unsigned waiting)
 		sdb_bind_text(st, i++, r->photos[k].sha256, -1, SDB_STATIC);
 		sdb_bind_int64(st, i++, r->photos[k].size);
 	}
-	return step_done(st);
+	return send_write(st);
 }
 
 /* distinct photos among the kinds waiting */
@@ -342,7 +358,7 @@ static bool insert_record(sdb *db, const struct record *r, long long operator_id
 	sdb_bind_int64(st, i++, now);
 	sdb_bind_int(st, i++, (int)flags);
 	sdb_bind_text(st, i++, response, -1, SDB_STATIC);
-	return step_done(st);
+	return send_write(st);
 }
 
 bool ledger_store(struct sdb *db, const struct record *r, long long operator_id,
@@ -372,7 +388,8 @@ bool ledger_store(struct sdb *db, const struct record *r, long long operator_id,
 			|| refresh_group(db, GROUP_NIK, r->nik, FLAG_DUPLICATE_NIK, r->uuid))
 		&& (!(flags & 1u << FLAG_KK_LAYAK_TWICE)
 			|| refresh_group(db, GROUP_KK_LAYAK, r->kk, FLAG_KK_LAYAK_TWICE, r->uuid))
-		&& crosscheck_spread(db, &cc);
+		&& crosscheck_spread(db, &cc)
+		&& sdb_settle(db) == SDB_OK;
 	free(response);
 	return ok;
 }

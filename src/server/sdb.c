@@ -29,6 +29,19 @@ int sdb_bind_null(sdb_stmt *st, int i) { return st->be->bind_null(st, i); }
 int sdb_step(sdb_stmt *st) { return st->be->step(st); }
 int sdb_reset(sdb_stmt *st) { return st->be->reset(st); }
 
+int sdb_step_later(sdb_stmt *st)
+{
+	if (st->be->step_later != NULL)
+		return st->be->step_later(st);
+	int rc = st->be->step(st);
+	return rc == SDB_ROW ? SDB_DONE : rc;
+}
+
+int sdb_settle(sdb *db)
+{
+	return db->be->settle != NULL ? db->be->settle(db) : SDB_OK;
+}
+
 void sdb_stream(sdb_stmt *st)
 {
 	if (st->be->stream != NULL)

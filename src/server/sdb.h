@@ -54,6 +54,18 @@ int sdb_bind_double(sdb_stmt *st, int i, double v);
 int sdb_bind_null(sdb_stmt *st, int i);
 int sdb_step(sdb_stmt *st);
 int sdb_reset(sdb_stmt *st);
+/* A statement whose answer nobody reads (an INSERT or UPDATE that either
+ * worked or fails the whole write): SQLite runs it now; PostgreSQL sends it
+ * in libpq's pipeline mode and goes on, and its answer is read behind the
+ * next statement that waits for one (in the same round trip) or by
+ * sdb_settle.  SDB_DONE, or an error known now; PostgreSQL's own error then
+ * comes from that next statement.  A write settles before it answers its
+ * client: its rows must be in before "saved" is said.  The statement may
+ * be finalized at once. */
+int sdb_step_later(sdb_stmt *st);
+/* Wait for the answers of what sdb_step_later sent: SDB_OK or the first
+ * error among them. */
+int sdb_settle(sdb *db);
 int sdb_finalize(sdb_stmt *st);
 /* Before its first step: a statement whose rows may be a whole city's.
  * PostgreSQL otherwise hands a query's result over whole, in memory; now

@@ -18,6 +18,8 @@ struct sdb_backend {
 	int (*bind_double)(sdb_stmt *st, int i, double v);
 	int (*bind_null)(sdb_stmt *st, int i);
 	int (*step)(sdb_stmt *st);
+	int (*step_later)(sdb_stmt *st);    /* NULL: step now */
+	int (*settle)(sdb *db);             /* NULL: nothing is sent ahead */
 	int (*reset)(sdb_stmt *st);
 	int (*finalize)(sdb_stmt *st);
 	void (*stream)(sdb_stmt *st);   /* NULL: rows are read one by one anyway */

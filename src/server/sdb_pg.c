@@ -9,7 +9,13 @@
  * queries are pages with a LIMIT.  SQLSTATEs map to sdb's codes: a
  * serialization failure, a deadlock or a lock timeout is SDB_BUSY (try
  * again), a unique violation SDB_CONSTRAINT_UNIQUE, a lost connection
- * SDB_IOERR. */
+ * SDB_IOERR.
+ *
+ * sdb_step_later sends a statement in libpq's pipeline mode and goes on
+ * without its answer; the answers are read with the next statement that
+ * waits for one (sent behind them: one round trip for all) or by
+ * sdb_settle.  Under the one write lock a record's inserts were a round
+ * trip each. */
 #include "config.h"
 #include "sdb_backend.h"
 
@@ -49,6 +55,7 @@ struct pg {
 	struct pg_cached cache[PG_CACHE_SLOTS];
 	char *line;                     /* a COPY row being made */
 	size_t line_cap;
+	int pending;                    /* sent in pipeline mode, answers not read */
 };
 
 struct pg_param {
@@ -124,6 +131,65 @@ static int pg_result_code(struct pg *db, PGresult *res)
 	return code & 0xff;
 }
 
+/* ---- the pipeline: statements sent ahead of their answers */
+
+/* One statement's results (NULL ends them) into *code: the first error
+ * of the pipeline is kept, the statements it aborted say nothing more. */
+static void read_answer(struct pg *db, int *code, PGresult **keep)
+{
+	PGresult *res;
+	while ((res = PQgetResult(db->conn)) != NULL) {
+		ExecStatusType s = PQresultStatus(res);
+		if (s != PGRES_PIPELINE_ABORTED && *code == SDB_OK)
+			*code = pg_result_code(db, res);
+		if (keep != NULL && *keep == NULL)
+			*keep = res;
+		else
+			PQclear(res);
+	}
+}
+
+/* Close the pipeline: a sync after what was sent, every answer read, the
+ * connection back in its ordinary mode.  SDB_OK or the first error; *last
+ * (if given) the last statement's own result. */
+static int close_pipeline(struct pg *db, PGresult **last)
+{
+	int code = SDB_OK;
+	if (PQpipelineSync(db->conn) != 1) {
+		pg_set_error(db, SDB_IOERR, PQerrorMessage(db->conn));
+		code = SDB_IOERR;
+	}
+	for (int i = 0; i < db->pending; i++)
+		read_answer(db, &code, last != NULL && i == db->pending - 1 ? last : NULL);
+	db->pending = 0;
+	PGresult *sync = PQgetResult(db->conn);
+	bool synced = sync != NULL && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+	PQclear(sync);
+	if ((!synced || PQexitPipelineMode(db->conn) != 1) && code == SDB_OK) {
+		pg_set_error(db, SDB_IOERR, PQerrorMessage(db->conn));
+		code = SDB_IOERR;
+	}
+	return code & 0xff;
+}
+
+/* the answers of what was sent ahead, before the connection is used as usual */
+static int settle(struct pg *db)
+{
+	return db->pending > 0 ? close_pipeline(db, NULL) : SDB_OK;
+}
+
+/* send a prepared statement in pipeline mode (entered when it is not) */
+static bool send_prepared(struct pg *db, const char *name, int n, const char *const *values,
+	const int *lengths, const int *formats)
+{
+	if (PQpipelineStatus(db->conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(db->conn) != 1)
+		return false;
+	if (PQsendQueryPrepared(db->conn, name, n, values, lengths, formats, 0) != 1)
+		return false;
+	db->pending++;
+	return true;
+}
+
 /* ---- placeholders: ? and ?N to $N, outside quotes; how many there are,
  * and which numbers the SQL never names (used[n - 1] false) */
 
@@ -177,6 +243,8 @@ static struct pg_cached *cache_slot(struct pg *db, const char *sql, size_t len)
 
 static bool cache_add(struct pg *db, struct pg_cached *c, const char *sql, size_t len)
 {
+	if (settle(db) != SDB_OK)
+		return false;
 	int n;
 	bool used[PG_MAX_PARAMS] = { false };
 	char *text = rewrite_placeholders(sql, len, &n, used);
@@ -323,6 +391,8 @@ static int take_rows(struct pg_stmt *s, PGresult *res)
 /* a streamed statement's next rows from its cursor */
 static int fetch(struct pg_stmt *s)
 {
+	if (settle(s->db) != SDB_OK)
+		return s->db->code & 0xff;
 	char sql[64];
 	snprintf(sql, sizeof sql, "FETCH FORWARD %d FROM %s", PG_FETCH_ROWS, s->cursor);
 	return take_rows(s, PQexec(s->db->conn, sql));
@@ -365,19 +435,41 @@ static int open_cursor(struct pg_stmt *s, const char *const *values, const int *
 	return fetch(s);
 }
 
-static int run(struct pg_stmt *s)
+/* the bound parameters as libpq takes them */
+static void param_arrays(const struct pg_stmt *s, const char **values, int *lengths,
+	int *formats)
 {
-	const char *values[PG_MAX_PARAMS];
-	int lengths[PG_MAX_PARAMS], formats[PG_MAX_PARAMS];
 	for (int i = 0; i < s->n; i++) {
 		values[i] = s->params[i].value;
 		lengths[i] = s->params[i].length;
 		formats[i] = s->params[i].format;
 	}
+}
+
+static int run(struct pg_stmt *s)
+{
+	const char *values[PG_MAX_PARAMS];
+	int lengths[PG_MAX_PARAMS], formats[PG_MAX_PARAMS];
+	param_arrays(s, values, lengths, formats);
 	s->ran = true;
+	if (s->stream && settle(s->db) != SDB_OK)
+		return s->db->code & 0xff;
 	if (s->stream)
 		return open_cursor(s, values, lengths, formats);
-	return take_rows(s, PQexecPrepared(s->db->conn, s->name, s->n, values, lengths, formats, 0));
+	if (s->db->pending == 0)
+		return take_rows(s, PQexecPrepared(s->db->conn, s->name, s->n, values, lengths,
+			formats, 0));
+	/* behind what was sent ahead: their answers and this one's in one trip */
+	PGresult *res = NULL;
+	int code = send_prepared(s->db, s->name, s->n, values, lengths, formats)
+		? close_pipeline(s->db, &res) : SDB_IOERR;
+	if (code != SDB_OK) {
+		PQclear(res);
+		if (code == SDB_IOERR && s->db->code == SDB_OK)
+			pg_set_error(s->db, SDB_IOERR, PQerrorMessage(s->db->conn));
+		return code;
+	}
+	return take_rows(s, res);
 }
 
 static int pg_step(sdb_stmt *st)
@@ -401,11 +493,35 @@ static int pg_step(sdb_stmt *st)
 	return SDB_DONE;
 }
 
+/* sdb_step_later: sent now, its answer read with the next one waited for */
+static int pg_step_later(sdb_stmt *st)
+{
+	struct pg_stmt *s = (struct pg_stmt *)st;
+	if (s->stream || s->ran)
+		return pg_step(st);
+	const char *values[PG_MAX_PARAMS];
+	int lengths[PG_MAX_PARAMS], formats[PG_MAX_PARAMS];
+	param_arrays(s, values, lengths, formats);
+	s->ran = true;
+	if (!send_prepared(s->db, s->name, s->n, values, lengths, formats)) {
+		pg_set_error(s->db, SDB_IOERR, PQerrorMessage(s->db->conn));
+		return SDB_IOERR;
+	}
+	return SDB_DONE;
+}
+
+static int pg_settle(sdb *d)
+{
+	return settle((struct pg *)d);
+}
+
 /* a cursor closed, and the transaction it opened ended (rolled back if
  * a statement in it failed) */
 static void close_cursor(struct pg_stmt *s)
 {
 	struct pg *db = s->db;
+	if ((s->cursor_open || s->began) && settle(db) != SDB_OK)
+		s->cursor_open = false;      /* the transaction failed: ended below */
 	if (s->cursor_open && PQtransactionStatus(db->conn) == PQTRANS_INTRANS) {
 		char sql[48];
 		snprintf(sql, sizeof sql, "CLOSE %s", s->cursor);
@@ -500,9 +616,12 @@ static int pg_column_type(sdb_stmt *st, int i)
 static int pg_exec(sdb *d, const char *sql, char **errmsg)
 {
 	struct pg *db = (struct pg *)d;
-	PGresult *res = PQexec(db->conn, sql);
-	int code = pg_result_code(db, res);
-	PQclear(res);
+	int code = settle(db);
+	if (code == SDB_OK) {
+		PGresult *res = PQexec(db->conn, sql);
+		code = pg_result_code(db, res);
+		PQclear(res);
+	}
 	if (code != SDB_OK && errmsg != NULL)
 		*errmsg = strdup(db->message != NULL ? db->message : "");
 	return code;
@@ -523,8 +642,10 @@ bool sdb_connection_lost(sdb *d)
 
 static long long pg_changes64(sdb *d) { return ((struct pg *)d)->changes; }
 
+/* (what was sent ahead is answered first: until then a transaction is busy) */
 static bool pg_autocommit(sdb *d)
 {
+	settle((struct pg *)d);
 	return PQtransactionStatus(((struct pg *)d)->conn) == PQTRANS_IDLE;
 }
 
@@ -552,7 +673,8 @@ static const struct sdb_backend pg_backend = {
 	.name = "PostgreSQL", .postgresql = true,
 	.prepare = pg_prepare, .bind_text = pg_bind_text, .bind_blob = pg_bind_blob,
 	.bind_int64 = pg_bind_int64, .bind_double = pg_bind_double, .bind_null = pg_bind_null,
-	.step = pg_step, .reset = pg_reset, .finalize = pg_finalize, .stream = pg_stream,
+	.step = pg_step, .step_later = pg_step_later, .settle = pg_settle, .reset = pg_reset,
+	.finalize = pg_finalize, .stream = pg_stream,
 	.column_int64 = pg_column_int64, .column_double = pg_column_double,
 	.column_text = pg_column_text, .column_type = pg_column_type, .exec = pg_exec,
 	.changes64 = pg_changes64, .autocommit = pg_autocommit,
@@ -584,7 +706,7 @@ sdb *sdb_pg_connect(const char *conninfo, char **why)
 bool sdb_pg_copy_begin(sdb *d, const char *sql)
 {
 	struct pg *db = (struct pg *)d;
-	if (!d->be->postgresql)
+	if (!d->be->postgresql || settle(db) != SDB_OK)
 		return false;
 	PGresult *res = PQexec(db->conn, sql);
 	bool ok = res != NULL && PQresultStatus(res) == PGRES_COPY_IN;

@@ -162,11 +162,8 @@ static enum store_status copy_in(struct store *s, const char *path,
 	}
 	if (ok)
 		crashpoint("photo.copied");
-	if (ok && rename(tmp, dest) == 0) {
-		crashpoint("photo.renamed");
-		if (common_fsync_dir(dir))
-			return STORE_OK;
-	}
+	if (ok && common_rename_durable(tmp, dest, "photo.renamed"))
+		return STORE_OK;
 	if (ok)
 		err = errno;
 	unlink(tmp);

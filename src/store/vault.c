@@ -727,15 +727,9 @@ static bool seal_into(const struct vault *v, int fd, const unsigned char *data, 
 bool vault_seal_file(const struct vault *v, const char *path, const unsigned char *data,
 	size_t len)
 {
-	char tmp[PATH_MAX], dir[PATH_MAX];
-	if (snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid()) >= (int)sizeof tmp ||
-		snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir)
+	char tmp[PATH_MAX];
+	if (snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid()) >= (int)sizeof tmp)
 		return false;
-	char *slash = strrchr(dir, '/');
-	if (slash == NULL)
-		snprintf(dir, sizeof dir, ".");
-	else
-		*slash = '\0';
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return false;
@@ -744,11 +738,8 @@ bool vault_seal_file(const struct vault *v, const char *path, const unsigned cha
 	fine = close(fd) == 0 && fine;
 	if (fine)
 		crashpoint("vault.seal_written");
-	if (fine && rename(tmp, path) == 0) {
-		crashpoint("vault.seal_renamed");
-		if (common_fsync_dir(dir))
-			return true;
-	}
+	if (fine && common_rename_durable(tmp, path, "vault.seal_renamed"))
+		return true;
 	unlink(tmp);
 	return false;
 }
