@@ -19,8 +19,9 @@
 #define PHOTO_CLOCK_SLACK_S (2 * 86400LL)
 #define PHOTO_YEARS_OLD_S (365LL * 86400)
 /* Every row of st's first column into o; st finalised. */
-static void collect(sdb_stmt *st, struct crosscheck_others *o)
+static void collect(sdb_stmt *st, const struct record *r, struct crosscheck_others *o)
 {
+	(void)r;
 	while (o->n < CROSSCHECK_OTHERS_MAX && sdb_step(st) == SDB_ROW) {
 		const char *id = (const char *)sdb_column_text(st, 0);
 		if (id != NULL)
@@ -32,34 +33,39 @@ static void collect(sdb_stmt *st, struct crosscheck_others *o)
 /* The other current records of another NIK with one of r's photos (one
  * statement for the three: on PostgreSQL each is a round trip under the
  * write lock). */
-static void same_photo(sdb *db, const struct record *r, struct crosscheck_others *o)
+static sdb_stmt *same_photo(sdb *db, const struct record *r)
 {
 	_Static_assert(PHOTO_KIND_COUNT == 3, "one placeholder a kind");
 	sdb_stmt *st;
 	if (sdb_prepare(db, "SELECT DISTINCT v.id FROM verification_photos p JOIN verifications v "
 		"ON v.id = p.verification_id WHERE p.sha256 IN (?1, ?2, ?3) AND v.nik != ?4 "
 		"AND v.superseded_by IS NULL ORDER BY v.id", -1, &st, NULL) != SDB_OK)
-		return;
+		return NULL;
 	for (int k = 0; k < PHOTO_KIND_COUNT; k++)
 		if (r->photos[k].attached)
 			sdb_bind_text(st, k + 1, r->photos[k].sha256, -1, SDB_STATIC);
 		else
 			sdb_bind_null(st, k + 1);
 	sdb_bind_text(st, 4, r->nik, -1, SDB_STATIC);
-	collect(st, o);
+	return st;
 }
 
-/* The other current records of r's KK whose house lies over
- * FLAG_KK_FAR_M from r's. */
-static void kk_far(sdb *db, const struct record *r, struct crosscheck_others *o)
+/* The other current records of r's KK with a house (kk_far_read keeps
+ * those over FLAG_KK_FAR_M from r's). */
+static sdb_stmt *kk_far(sdb *db, const struct record *r)
 {
 	sdb_stmt *st;
 	if (!r->has_coord || r->kk[0] == '\0' || sdb_prepare(db,
 		"SELECT id, lat, lon FROM verifications WHERE kk = ? AND lat IS NOT NULL "
 		"AND superseded_by IS NULL AND id != ?", -1, &st, NULL) != SDB_OK)
-		return;
+		return NULL;
 	sdb_bind_text(st, 1, r->kk, -1, SDB_STATIC);
 	sdb_bind_text(st, 2, r->uuid, -1, SDB_STATIC);
+	return st;
+}
+
+static void kk_far_read(sdb_stmt *st, const struct record *r, struct crosscheck_others *o)
+{
 	while (o->n < CROSSCHECK_OTHERS_MAX && sdb_step(st) == SDB_ROW) {
 		const char *id = (const char *)sdb_column_text(st, 0);
 		double d = geo_distance_m(r->lat, r->lon, sdb_column_double(st, 1),
@@ -117,20 +123,32 @@ static bool give_flag(sdb *db, enum flag f, const struct crosscheck_others *o)
 
 static const struct {
 	enum flag flag;
-	void (*find)(sdb *db, const struct record *r, struct crosscheck_others *o);
+	sdb_stmt *(*ask)(sdb *db, const struct record *r);    /* NULL: nothing to ask */
+	void (*read)(sdb_stmt *st, const struct record *r, struct crosscheck_others *o);
 } shared[] = {
-	{ FLAG_PHOTO_OTHER_NIK, same_photo },
-	{ FLAG_HOUSE_FAR_FROM_KK, kk_far },
+	{ FLAG_PHOTO_OTHER_NIK, same_photo, collect },
+	{ FLAG_HOUSE_FAR_FROM_KK, kk_far, kk_far_read },
 };
 #define SHARED_COUNT (sizeof shared / sizeof shared[0])
 _Static_assert(SHARED_COUNT == CROSSCHECK_SHARED, "one list of others per shared flag");
 
-unsigned crosscheck_flags(struct sdb *db, const struct record *r, struct crosscheck *cc)
+void crosscheck_send(struct sdb *db, const struct record *r, struct crosscheck *cc)
+{
+	for (size_t i = 0; i < SHARED_COUNT; i++) {
+		cc->others[i].n = 0;
+		cc->query[i] = shared[i].ask(db, r);
+		if (cc->query[i] != NULL)
+			sdb_send(cc->query[i]);
+	}
+}
+
+unsigned crosscheck_flags(const struct record *r, struct crosscheck *cc)
 {
 	unsigned flags = own_flags(r);
 	for (size_t i = 0; i < SHARED_COUNT; i++) {
-		cc->others[i].n = 0;
-		shared[i].find(db, r, &cc->others[i]);
+		if (cc->query[i] != NULL)
+			shared[i].read(cc->query[i], r, &cc->others[i]);
+		cc->query[i] = NULL;
 		if (cc->others[i].n > 0)
 			flags |= 1u << shared[i].flag;
 	}

@@ -298,11 +298,24 @@ bool db_begin(struct sdb *db)
 	return db_exec(db, sdb_is_postgresql(db) ? BEGIN_WRITE_PG : BEGIN_WRITE_SQLITE);
 }
 
+/* one statement sent ahead of its answer (sdb_step_later) */
+static bool exec_later(sdb *db, const char *sql)
+{
+	sdb_stmt *st;
+	if (sdb_prepare(db, sql, -1, &st, NULL) != SDB_OK)
+		return false;
+	int rc = sdb_step_later(st);
+	sdb_finalize(st);
+	return rc == SDB_DONE;
+}
+
 /* SQLite's deferred transaction reads one snapshot; PostgreSQL's default
- * (read committed) would take a new one for each statement */
+ * (read committed) would take a new one for each statement.  PostgreSQL's
+ * BEGIN goes ahead of the first query, in its round trip. */
 bool db_begin_read(struct sdb *db)
 {
-	return db_exec(db, sdb_is_postgresql(db) ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN");
+	return sdb_is_postgresql(db) ? exec_later(db, "BEGIN ISOLATION LEVEL REPEATABLE READ")
+		: db_exec(db, "BEGIN");
 }
 
 bool db_commit(struct sdb *db) { return db_exec(db, "COMMIT"); }
@@ -590,17 +603,6 @@ static void finish_batch(struct db_ticket *list, bool ok, int code)
 		t->code = code;
 		pthread_cond_signal(&t->wake);
 	}
-}
-
-/* one statement sent ahead of its answer (sdb_step_later) */
-static bool exec_later(sdb *db, const char *sql)
-{
-	sdb_stmt *st;
-	if (sdb_prepare(db, sql, -1, &st, NULL) != SDB_OK)
-		return false;
-	int rc = sdb_step_later(st);
-	sdb_finalize(st);
-	return rc == SDB_DONE;
 }
 
 /* With the connection held: run fn under a savepoint of the open batch.

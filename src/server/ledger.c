@@ -108,23 +108,16 @@ static bool add_change(sdb *db, const char *id)
 #define KK_LAYAK(P) "kk = " P " AND kk != '' AND decision = 'layak' AND superseded_by IS NULL"
 #define GROUP_KK_LAYAK KK_LAYAK("?1")
 
-/* After a record was stored: when its group (group_sql, value) holds two or
- * more, every record of it gets flag, and each that gains the flag gets a
- * change entry for its operator (the new one has its own). */
+/* After a record was stored in a group (group_sql, value) that held another
+ * current record (own_flags said so; the writer is ours, so it still does):
+ * every record of it gets flag, and each that gains the flag gets a change
+ * entry for its operator (the new one has its own). */
 static bool refresh_group(sdb *db, const char *group_sql, const char *value, enum flag flag,
 	const char *new_id)
 {
 	sdb_stmt *st;
 	char sql[512];
 	const int bit = 1 << flag;
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM verifications WHERE %s", group_sql);
-	if (sdb_prepare(db, sql, -1, &st, NULL) != SDB_OK)
-		return false;
-	sdb_bind_text(st, 1, value, -1, SDB_STATIC);
-	long long current = sdb_step(st) == SDB_ROW ? sdb_column_int64(st, 0) : 0;
-	sdb_finalize(st);
-	if (current < 2)
-		return true;
 	snprintf(sql, sizeof sql, "INSERT INTO changes(verification_id, operator_id) "
 		"SELECT id, operator_id FROM verifications WHERE %s "
 		"AND (flags & ?2) = 0 AND id != ?3 ORDER BY received_at, id", group_sql);
@@ -152,28 +145,34 @@ static bool layak_with_kk(const struct record *r)
 	return r->decision == DECISION_LAYAK && r->kk[0] != '\0';
 }
 
-/* The new record's own flags, in one statement (each is a round trip
- * under the write lock on PostgreSQL): where the city's registry has its
- * NIK, and whether another current record is in its groups (its NIK; its
- * KK when it says layak: ?3 is NULL otherwise, which equals no KK.  Not
+/* The question for the new record's own flags, in one statement (each is
+ * a round trip under the write lock on PostgreSQL): where the city's
+ * registry has its NIK, and whether another current record is in its
+ * groups (its NIK; its KK when it says layak: ?3 is NULL otherwise, which equals no KK.  Not
  * '': most records without a KK have '', and PostgreSQL's plan for a
  * parameter counted them all through the kk index, for every record). */
-static unsigned own_flags(sdb *db, const struct record *r)
+static sdb_stmt *own_flags_ask(sdb *db, const struct record *r)
 {
 	sdb_stmt *st;
 	if (sdb_prepare(db, "SELECT (SELECT kelurahan FROM residents WHERE nik = ?1), "
-		"(SELECT count(*) FROM verifications WHERE " GROUP_NIK " AND id != ?2), "
-		"(SELECT count(*) FROM verifications WHERE " KK_LAYAK("?3") " AND id != ?2)",
+		"EXISTS (SELECT 1 FROM verifications WHERE " GROUP_NIK " AND id != ?2), "
+		"EXISTS (SELECT 1 FROM verifications WHERE " KK_LAYAK("?3") " AND id != ?2)",
 		-1, &st, NULL) != SDB_OK)
-		return 0;
+		return NULL;
 	sdb_bind_text(st, 1, r->nik, -1, SDB_STATIC);
 	sdb_bind_text(st, 2, r->uuid, -1, SDB_STATIC);
 	if (layak_with_kk(r))
 		sdb_bind_text(st, 3, r->kk, -1, SDB_STATIC);
 	else
 		sdb_bind_null(st, 3);
+	return st;
+}
+
+/* own_flags_ask's answer as flags; st finalised */
+static unsigned own_flags_read(sdb_stmt *st, const struct record *r)
+{
 	unsigned flags = 0;
-	if (sdb_step(st) == SDB_ROW) {
+	if (st != NULL && sdb_step(st) == SDB_ROW) {
 		const char *kel = (const char *)sdb_column_text(st, 0);
 		if (kel == NULL)          /* kelurahan is NOT NULL: no such resident */
 			flags |= r->in_registry ? 1u << FLAG_NOT_IN_REGISTRY : 0;
@@ -372,7 +371,12 @@ bool ledger_store(struct sdb *db, const struct record *r, long long operator_id,
 	if (!mark_superseded(db, r))
 		return false;
 	struct crosscheck cc;      /* the other records a shared flag reaches */
-	unsigned flags = own_flags(db, r) | crosscheck_flags(db, r, &cc);
+	/* the checks asked together (one round trip on PostgreSQL), then read */
+	sdb_stmt *own = own_flags_ask(db, r);
+	if (own != NULL)
+		sdb_send(own);
+	crosscheck_send(db, r, &cc);
+	unsigned flags = own_flags_read(own, r) | crosscheck_flags(r, &cc);
 	result_flags(flags, result);
 	/* the first answer (kept for replays) says how many photos it waited for */
 	result->photos_waiting = waiting_count(r, waiting_kinds);

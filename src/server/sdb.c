@@ -37,6 +37,12 @@ int sdb_step_later(sdb_stmt *st)
 	return rc == SDB_ROW ? SDB_DONE : rc;
 }
 
+void sdb_send(sdb_stmt *st)
+{
+	if (st->be->send != NULL)
+		st->be->send(st);
+}
+
 int sdb_settle(sdb *db)
 {
 	return db->be->settle != NULL ? db->be->settle(db) : SDB_OK;

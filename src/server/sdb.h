@@ -63,6 +63,11 @@ int sdb_reset(sdb_stmt *st);
  * client: its rows must be in before "saved" is said.  The statement may
  * be finalized at once. */
 int sdb_step_later(sdb_stmt *st);
+/* A query whose rows are read a little later: PostgreSQL sends it now, in
+ * the pipeline, so that several queries that do not depend on each other
+ * (a record's checks) travel in one round trip, answered at the first
+ * sdb_step of any of them; SQLite runs it at its first step as usual. */
+void sdb_send(sdb_stmt *st);
 /* Wait for the answers of what sdb_step_later sent: SDB_OK or the first
  * error among them. */
 int sdb_settle(sdb *db);

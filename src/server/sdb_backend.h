@@ -19,6 +19,7 @@ struct sdb_backend {
 	int (*bind_null)(sdb_stmt *st, int i);
 	int (*step)(sdb_stmt *st);
 	int (*step_later)(sdb_stmt *st);    /* NULL: step now */
+	void (*send)(sdb_stmt *st);         /* NULL: run at the first step */
 	int (*settle)(sdb *db);             /* NULL: nothing is sent ahead */
 	int (*reset)(sdb_stmt *st);
 	int (*finalize)(sdb_stmt *st);

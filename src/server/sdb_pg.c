@@ -29,6 +29,7 @@
 
 #define PG_CACHE_SLOTS 512          /* distinct statements a connection keeps */
 #define PG_MAX_PARAMS 128           /* placeholders in one statement */
+#define PG_PIPELINE_MAX 64          /* statements sent ahead of their answers */
 #define PG_BOOLOID 16
 #define PG_BYTEAOID 17
 #define PG_TEXTOID 25
@@ -56,6 +57,7 @@ struct pg {
 	char *line;                     /* a COPY row being made */
 	size_t line_cap;
 	int pending;                    /* sent in pipeline mode, answers not read */
+	struct pg_stmt *awaiting[PG_PIPELINE_MAX];  /* of each: who waits for its rows */
 };
 
 struct pg_param {
@@ -75,6 +77,8 @@ struct pg_stmt {
 	PGresult *res;
 	bool ran;
 	int row, rows;
+	bool awaited;                   /* sent ahead: its rows come with the pipeline */
+	int early;                      /* the pipeline's error, for a statement it aborted */
 	/* sdb_stream: read through a cursor, PG_FETCH_ROWS at a time */
 	bool stream, cursor_open, began;
 	char cursor[24];
@@ -133,26 +137,31 @@ static int pg_result_code(struct pg *db, PGresult *res)
 
 /* ---- the pipeline: statements sent ahead of their answers */
 
-/* One statement's results (NULL ends them) into *code: the first error
- * of the pipeline is kept, the statements it aborted say nothing more. */
-static void read_answer(struct pg *db, int *code, PGresult **keep)
+static int take_rows(struct pg_stmt *s, PGresult *res);
+
+/* One statement's answer (its results, until NULL): an error kept in *code
+ * (the first of the pipeline: the statements it aborted say nothing more);
+ * the rows handed to s, the statement that waits for them (or NULL). */
+static void read_answer(struct pg *db, struct pg_stmt *s, int *code)
 {
 	PGresult *res;
 	while ((res = PQgetResult(db->conn)) != NULL) {
-		ExecStatusType s = PQresultStatus(res);
-		if (s != PGRES_PIPELINE_ABORTED && *code == SDB_OK)
+		ExecStatusType st = PQresultStatus(res);
+		bool failed = st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK;
+		if (failed && st != PGRES_PIPELINE_ABORTED && *code == SDB_OK)
 			*code = pg_result_code(db, res);
-		if (keep != NULL && *keep == NULL)
-			*keep = res;
-		else
+		if (s != NULL && s->awaited && !failed) {
+			s->awaited = false;
+			take_rows(s, res);
+		} else
 			PQclear(res);
 	}
 }
 
 /* Close the pipeline: a sync after what was sent, every answer read, the
- * connection back in its ordinary mode.  SDB_OK or the first error; *last
- * (if given) the last statement's own result. */
-static int close_pipeline(struct pg *db, PGresult **last)
+ * connection back in its ordinary mode.  SDB_OK or the first error; a
+ * statement whose rows never came gets that error as its own. */
+static int close_pipeline(struct pg *db)
 {
 	int code = SDB_OK;
 	if (PQpipelineSync(db->conn) != 1) {
@@ -160,8 +169,7 @@ static int close_pipeline(struct pg *db, PGresult **last)
 		code = SDB_IOERR;
 	}
 	for (int i = 0; i < db->pending; i++)
-		read_answer(db, &code, last != NULL && i == db->pending - 1 ? last : NULL);
-	db->pending = 0;
+		read_answer(db, db->awaiting[i], &code);
 	PGresult *sync = PQgetResult(db->conn);
 	bool synced = sync != NULL && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
 	PQclear(sync);
@@ -169,24 +177,47 @@ static int close_pipeline(struct pg *db, PGresult **last)
 		pg_set_error(db, SDB_IOERR, PQerrorMessage(db->conn));
 		code = SDB_IOERR;
 	}
+	for (int i = 0; i < db->pending; i++) {
+		struct pg_stmt *s = db->awaiting[i];
+		if (s != NULL && s->awaited) {
+			s->awaited = false;
+			s->early = code != SDB_OK ? code : SDB_IOERR;
+		}
+		db->awaiting[i] = NULL;
+	}
+	db->pending = 0;
 	return code & 0xff;
 }
 
 /* the answers of what was sent ahead, before the connection is used as usual */
 static int settle(struct pg *db)
 {
-	return db->pending > 0 ? close_pipeline(db, NULL) : SDB_OK;
+	return db->pending > 0 ? close_pipeline(db) : SDB_OK;
 }
 
-/* send a prepared statement in pipeline mode (entered when it is not) */
-static bool send_prepared(struct pg *db, const char *name, int n, const char *const *values,
-	const int *lengths, const int *formats)
+/* Send the prepared statement s in pipeline mode (entered when it is not);
+ * its rows, if it waits for them (awaited), come with the pipeline's close. */
+static bool send_ahead(struct pg_stmt *s, bool awaited)
 {
-	if (PQpipelineStatus(db->conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(db->conn) != 1)
+	struct pg *db = s->db;
+	const char *values[PG_MAX_PARAMS];
+	int lengths[PG_MAX_PARAMS], formats[PG_MAX_PARAMS];
+	if (db->pending == PG_PIPELINE_MAX && settle(db) != SDB_OK)
 		return false;
-	if (PQsendQueryPrepared(db->conn, name, n, values, lengths, formats, 0) != 1)
+	for (int i = 0; i < s->n; i++) {
+		values[i] = s->params[i].value;
+		lengths[i] = s->params[i].length;
+		formats[i] = s->params[i].format;
+	}
+	s->ran = true;
+	if ((PQpipelineStatus(db->conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(db->conn) != 1)
+		|| PQsendQueryPrepared(db->conn, s->name, s->n, values, lengths, formats, 0) != 1) {
+		pg_set_error(db, SDB_IOERR, PQerrorMessage(db->conn));
 		return false;
-	db->pending++;
+	}
+	s->awaited = awaited;
+	s->early = SDB_OK;
+	db->awaiting[db->pending++] = awaited ? s : NULL;
 	return true;
 }
 
@@ -435,41 +466,27 @@ static int open_cursor(struct pg_stmt *s, const char *const *values, const int *
 	return fetch(s);
 }
 
-/* the bound parameters as libpq takes them */
-static void param_arrays(const struct pg_stmt *s, const char **values, int *lengths,
-	int *formats)
-{
-	for (int i = 0; i < s->n; i++) {
-		values[i] = s->params[i].value;
-		lengths[i] = s->params[i].length;
-		formats[i] = s->params[i].format;
-	}
-}
-
 static int run(struct pg_stmt *s)
 {
-	const char *values[PG_MAX_PARAMS];
-	int lengths[PG_MAX_PARAMS], formats[PG_MAX_PARAMS];
-	param_arrays(s, values, lengths, formats);
-	s->ran = true;
-	if (s->stream && settle(s->db) != SDB_OK)
-		return s->db->code & 0xff;
-	if (s->stream)
+	struct pg *db = s->db;
+	if (s->stream) {
+		if (settle(db) != SDB_OK)
+			return db->code & 0xff;
+		const char *values[PG_MAX_PARAMS];
+		int lengths[PG_MAX_PARAMS], formats[PG_MAX_PARAMS];
+		for (int i = 0; i < s->n; i++) {
+			values[i] = s->params[i].value;
+			lengths[i] = s->params[i].length;
+			formats[i] = s->params[i].format;
+		}
+		s->ran = true;
 		return open_cursor(s, values, lengths, formats);
-	if (s->db->pending == 0)
-		return take_rows(s, PQexecPrepared(s->db->conn, s->name, s->n, values, lengths,
-			formats, 0));
-	/* behind what was sent ahead: their answers and this one's in one trip */
-	PGresult *res = NULL;
-	int code = send_prepared(s->db, s->name, s->n, values, lengths, formats)
-		? close_pipeline(s->db, &res) : SDB_IOERR;
-	if (code != SDB_OK) {
-		PQclear(res);
-		if (code == SDB_IOERR && s->db->code == SDB_OK)
-			pg_set_error(s->db, SDB_IOERR, PQerrorMessage(s->db->conn));
-		return code;
 	}
-	return take_rows(s, res);
+	/* behind what was sent ahead (or alone): all the answers in one trip */
+	if (!send_ahead(s, true))
+		return SDB_IOERR;
+	close_pipeline(db);
+	return s->early;
 }
 
 static int pg_step(sdb_stmt *st)
@@ -479,7 +496,10 @@ static int pg_step(sdb_stmt *st)
 		int code = run(s);
 		if (code != SDB_OK)
 			return code;
-	}
+	} else if (s->awaited)
+		close_pipeline(s->db);
+	if (s->early != SDB_OK)
+		return s->early;
 	if (s->row + 1 >= s->rows && s->cursor_open && s->rows == PG_FETCH_ROWS) {
 		int code = fetch(s);
 		if (code != SDB_OK)
@@ -499,15 +519,15 @@ static int pg_step_later(sdb_stmt *st)
 	struct pg_stmt *s = (struct pg_stmt *)st;
 	if (s->stream || s->ran)
 		return pg_step(st);
-	const char *values[PG_MAX_PARAMS];
-	int lengths[PG_MAX_PARAMS], formats[PG_MAX_PARAMS];
-	param_arrays(s, values, lengths, formats);
-	s->ran = true;
-	if (!send_prepared(s->db, s->name, s->n, values, lengths, formats)) {
-		pg_set_error(s->db, SDB_IOERR, PQerrorMessage(s->db->conn));
-		return SDB_IOERR;
-	}
-	return SDB_DONE;
+	return send_ahead(s, false) ? SDB_DONE : SDB_IOERR;
+}
+
+/* sdb_send: sent now, its rows read at its first step */
+static void pg_send(sdb_stmt *st)
+{
+	struct pg_stmt *s = (struct pg_stmt *)st;
+	if (!s->stream && !s->ran && !send_ahead(s, true))
+		s->early = SDB_IOERR;      /* its first step says so */
 }
 
 static int pg_settle(sdb *d)
@@ -537,6 +557,11 @@ static void close_cursor(struct pg_stmt *s)
 static int pg_reset(sdb_stmt *st)
 {
 	struct pg_stmt *s = (struct pg_stmt *)st;
+	for (int i = 0; s->awaited && i < s->db->pending; i++)
+		if (s->db->awaiting[i] == s)
+			s->db->awaiting[i] = NULL;      /* its answer is read and dropped */
+	s->awaited = false;
+	s->early = SDB_OK;
 	close_cursor(s);
 	PQclear(s->res);
 	s->res = NULL;
@@ -673,7 +698,8 @@ static const struct sdb_backend pg_backend = {
 	.name = "PostgreSQL", .postgresql = true,
 	.prepare = pg_prepare, .bind_text = pg_bind_text, .bind_blob = pg_bind_blob,
 	.bind_int64 = pg_bind_int64, .bind_double = pg_bind_double, .bind_null = pg_bind_null,
-	.step = pg_step, .step_later = pg_step_later, .settle = pg_settle, .reset = pg_reset,
+	.step = pg_step, .step_later = pg_step_later, .send = pg_send,
+	.settle = pg_settle, .reset = pg_reset,
 	.finalize = pg_finalize, .stream = pg_stream,
 	.column_int64 = pg_column_int64, .column_double = pg_column_double,
 	.column_text = pg_column_text, .column_type = pg_column_type, .exec = pg_exec,

@@ -129,9 +129,13 @@ struct crosscheck_others {
 };
 /* the other records found before r was stored, given their flag after */
 struct crosscheck {
+	struct sdb_stmt *query[CROSSCHECK_SHARED];   /* sent, not yet read */
 	struct crosscheck_others others[CROSSCHECK_SHARED];
 };
-unsigned crosscheck_flags(struct sdb *db, const struct record *r, struct crosscheck *cc);
+/* The queries for r sent (sdb_send: on PostgreSQL they travel with the
+ * record's other checks), then their answers read into the flags. */
+void crosscheck_send(struct sdb *db, const struct record *r, struct crosscheck *cc);
+unsigned crosscheck_flags(const struct record *r, struct crosscheck *cc);
 bool crosscheck_spread(struct sdb *db, const struct crosscheck *cc);
 
 /* Store a decoded, validated record for operator_id inside the caller's
