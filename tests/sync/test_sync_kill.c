@@ -1,7 +1,8 @@
 /* test_sync_kill: `sigacor sync` killed with SIGKILL at its crash points
  * (include/crashpoint.h), run after run, against a real sigacor-server.
  * After every kill the laptop still has every record (none lost, none
- * half-written, none refused); at the end one more sync finishes, the
+ * half-written, none refused), and the server holds each one it shows as
+ * sent and each photo out of its queue; at the end one more sync finishes, the
  * server holds each record exactly once with all its photos
  * byte-identical, the laptop shows all as sent and its registry copy whole.
  * Each kill is a TAP line naming the point ("kill at 212 vault.wal_written
@@ -52,6 +53,7 @@ struct state {
 	int64_t outbox;
 	int64_t residents;
 	int64_t photos_waiting;      /* records sent whose photos are still queued */
+	int64_t queued_photos;       /* photos not yet out of the queue */
 	int64_t pulling;             /* residents of a download in progress, stored */
 };
 
@@ -68,8 +70,10 @@ static bool read_state(const struct st_client *c, struct state *out)
 	out->outbox = store_outbox_count(s);
 	out->residents = store_resident_count(s);
 	struct store_local_only local;
-	if (store_sync_local_only(s, &local) == STORE_OK)
+	if (store_sync_local_only(s, &local) == STORE_OK) {
 		out->photos_waiting = local.photos_waiting;
+		out->queued_photos = local.queued_photos;
+	}
 	/* a download's pages wait beside the copy until its last one */
 	struct store_pull_state pull;
 	if (store_sync_residents_state(s, &pull) == STORE_OK && pull.batch > 0)
@@ -103,14 +107,16 @@ static bool finished(const struct state *st, int made)
 }
 
 /* `sigacor sync` of c (input on its stdin, or nothing), killed at its
- * at-th crash point (0: never), each point it passes logged to log; its
- * exit code.  The variables are set for the child only: this process
- * passes crash points of its own when it opens a profile. */
-static int sync_run(struct st_client *c, int at, const char *log, const char *input)
+ * at-th crash point (0: never), or the at-th pass of the point name, each
+ * point it passes logged to log; its exit code.  The variables are set for
+ * the child only: this process passes crash points of its own when it
+ * opens a profile. */
+static int sync_run(struct st_client *c, int at, const char *name, const char *log,
+	const char *input)
 {
 	static const char *const args[] = { "sync", NULL };
-	char n[24];
-	snprintf(n, sizeof n, "%d", at);
+	char n[96];
+	snprintf(n, sizeof n, "%d%s%s", at, name != NULL ? ":" : "", name != NULL ? name : "");
 	unlink(log);
 	setenv("SIGACOR_CRASH_LOG", log, 1);
 	if (at > 0)
@@ -200,6 +206,7 @@ static int record_cost(const struct crash_points *p)
 struct bench {
 	struct st_client c;
 	struct st_client look;           /* a copy of it, for the checks */
+	const char *srv_dir;
 	char log[4200];
 	const char **niks;               /* of its records, made and to make */
 	char (*uuids)[37];
@@ -236,22 +243,41 @@ static bool look_state(struct bench *b, struct state *out)
 	return copy_profile(b) && read_state(&b->look, out);
 }
 
-/* One sync of kim's, killed at its at-th crash point (0: never); a TAP
- * line of how it went.  killed: it died at that point; else it ended by
- * itself, passing fewer, and must have finished everything.  passed: its
- * points (crash_points_free). */
-static bool kill_run(struct bench *b, int at, struct crash_points *passed)
+/* What the server holds of kim's records: each once, photos byte-identical. */
+struct held {
+	int once, identical;
+};
+
+/* The server holds each record the laptop shows as sent, and each photo
+ * out of its queue, byte-identical (look: the laptop's state, copied). */
+static bool server_has(struct bench *b, const struct state *look, struct held *h)
+{
+	int photos = 0;
+	memset(h, 0, sizeof *h);
+	return st_server_holds(b->srv_dir, &b->look, b->uuids, b->made, &h->once, &photos,
+		&h->identical) && h->once >= sent_of(look) &&
+		h->identical >= 3 * b->made - look->queued_photos;
+}
+
+/* One sync of kim's, killed at its at-th crash point, or the at-th pass
+ * of the point name; a TAP line of how it went.  killed: it died there;
+ * else it ended by itself before, and must have finished everything.
+ * passed: its points (crash_points_free). */
+static bool kill_run(struct bench *b, int at, const char *name, struct crash_points *passed)
 {
 	struct state after;
-	int code = sync_run(&b->c, at, b->log, NULL);
+	int code = sync_run(&b->c, at, name, b->log, NULL);
 	crash_log_read(b->log, passed);
 	bool readable = look_state(b, &after);
-	bool killed = code == 128 + SIGKILL && passed->n == at;
-	bool ended = code == 0 && passed->n < at;
+	bool there = name != NULL ? passed->n > 0 && strcmp(passed->name[passed->n - 1], name) == 0
+		: passed->n == at;
+	bool killed = code == 128 + SIGKILL && there;
+	bool ended = code == 0;
 	int durable = last_sync_point(passed);
 	const char *point = passed->n > 0 ? passed->name[passed->n - 1] : "(none)";
 	const char *step = durable > 0 ? passed->name[durable - 1] : "the start";
-	bool whole = readable && intact(&after, b->made);
+	struct held held = { 0 };
+	bool whole = readable && intact(&after, b->made) && server_has(b, &after, &held);
 	int64_t sent = sent_of(&after);
 	b->runs++;
 	b->kills += killed;
@@ -262,15 +288,16 @@ static bool kill_run(struct bench *b, int at, struct crash_points *passed)
 	if (killed && durable > 0 && !seen(b, step) && b->n_after < MAX_NAMES)
 		snprintf(b->after[b->n_after++], CRASH_NAME_MAX, "%s", step);
 	if (ended) {
-		ok(whole && finished(&after, b->made), "run %d ended by itself before point %d "
-			"(passed %d): finished, all %d sent, the registry whole", b->runs, at, passed->n,
-			b->made);
+		ok(whole && finished(&after, b->made), "run %d ended by itself before point %d%s%s "
+			"(passed %d): finished, all %d sent, the registry whole", b->runs, at,
+			name != NULL ? " of " : "", name != NULL ? name : "", passed->n, b->made);
 		return false;
 	}
 	ok(killed && whole, "kill at %d %s (after %s; exit %d): every record there, %lld of %d "
-		"sent, %lld photos waiting, %lld residents (%lld pulled)", at, point, step, code,
-		(long long)sent, b->made, (long long)after.photos_waiting,
-		(long long)after.residents, (long long)after.pulling);
+		"sent (the server holds %d), %lld photos queued (it holds %d), %lld residents "
+		"(%lld pulled)", passed->n, point, step, code, (long long)sent, b->made, held.once,
+		(long long)after.queued_photos, held.identical, (long long)after.residents,
+		(long long)after.pulling);
 	return killed;
 }
 
@@ -344,9 +371,21 @@ static void kill_push(struct bench *b, const struct crash_points *twin)
 		int own = at[k] - (done > 0 ? st.at[done - 1] : 0);
 		if (own < 1)
 			continue;            /* an earlier run went past it */
+		/* a durable step itself: by its name, as the points before it
+		 * vary a little from run to run */
+		int pass = 0, i = done;
+		while (i < st.n && st.at[i] < at[k])
+			i++;
+		const char *name = i < st.n && st.at[i] == at[k] ? st.name[i] : NULL;
+		for (int j = done; name != NULL && j <= i; j++)
+			pass += strcmp(st.name[j], name) == 0;
+		/* a record killed while marked sending is marked again */
+		if (name != NULL && done > 0 && strcmp(st.name[done - 1], "sync.record_sending") == 0
+			&& strcmp(name, "sync.record_sending") == 0)
+			pass++;
 		struct crash_points passed;
 		struct state now;
-		bool killed = kill_run(b, own + extra, &passed);
+		bool killed = kill_run(b, name != NULL ? pass : own + extra, name, &passed);
 		done = steps_done(&st, done, &passed);
 		crash_points_free(&passed);
 		extra = 0;
@@ -372,7 +411,7 @@ static bool count_now(struct bench *b, struct crash_points *out)
 	memset(out, 0, sizeof *out);
 	if (!copy_profile(b))
 		return false;
-	int code = sync_run(&b->look, 0, b->log, pw);
+	int code = sync_run(&b->look, 0, NULL, b->log, pw);
 	return crash_log_read(b->log, out) > 0 && code == 0;
 }
 
@@ -431,7 +470,7 @@ static bool kill_planned(struct bench *b, const struct crash_points *first)
 		done = along ? left : done;
 		struct crash_points passed;
 		if (own > 0) {
-			along = kill_run(b, own, &passed);
+			along = kill_run(b, own, NULL, &passed);
 			crash_points_free(&passed);
 		}
 	}
@@ -469,7 +508,7 @@ static void kill_pull(struct bench *b)
 static void kill_after(struct bench *b)
 {
 	struct crash_points idle;
-	int code = sync_run(&b->c, 0, b->log, NULL);
+	int code = sync_run(&b->c, 0, NULL, b->log, NULL);
 	crash_log_read(b->log, &idle);
 	if (!ok(code == 0 && idle.n > 0, "a sync with nothing to send passes %d crash points",
 		idle.n))
@@ -478,7 +517,7 @@ static void kill_after(struct bench *b)
 	int planned = plan(&idle, at);
 	for (int k = 0; k < planned; k++) {
 		struct crash_points passed;
-		bool killed = kill_run(b, at[k], &passed);
+		bool killed = kill_run(b, at[k], NULL, &passed);
 		crash_points_free(&passed);
 		if (!killed)
 			break;
@@ -520,6 +559,7 @@ int main(void)
 	st_client_init(&twin, dir, "ana");
 	snprintf(b.log, sizeof b.log, "%s/crash.log", dir);
 	b.niks = list;
+	b.srv_dir = srv_dir;
 	b.uuids = uuids;
 	bool ready = n == RECORDS + FIRST_RECORDS && st_login(&b.c, srv.url) == 0 &&
 		st_login(&twin, srv.url) == 0;
@@ -536,7 +576,7 @@ int main(void)
 	char twin_log[4200];
 	snprintf(twin_log, sizeof twin_log, "%s/twin.log", dir);
 	struct crash_points points;
-	int code = sync_run(&twin, 0, twin_log, NULL);
+	int code = sync_run(&twin, 0, NULL, twin_log, NULL);
 	crash_log_read(twin_log, &points);
 	struct state twin_end;
 	read_state(&twin, &twin_end);
