@@ -25,7 +25,8 @@
  *   - once nothing is left to send (the registry's pages, the candidates,
  *     the changes feed, the progress): the run is counted on a copy of the
  *     laptop's profile before each kill (it only reads from the server)
- *     and the kill placed in that count.
+ *     and the kill placed in that count; the residents a killed download
+ *     left and the pages that count stores must make the whole registry.
  *   - after a last sync: a sync with nothing to do, at each of its points.
  * A run that ends by itself before its point must have finished all. */
 #include "config.h"
@@ -44,6 +45,7 @@
 #define MORE_RECORDS 3               /* made once, while the photos go */
 #define RECORDS (FIRST_RECORDS + MORE_RECORDS)
 #define RESIDENTS 60000L
+#define PAGE 1000                    /* residents a page (SIGACOR_SYNC_PAGE_LIMIT) */
 #define PHOTO_BYTES (48 * 1024)
 /* every point when a run passes at most this many; else each name's first
  * and last point and KILL_SPREAD more, evenly */
@@ -216,6 +218,9 @@ struct bench {
 	const char **niks;               /* of its records, made and to make */
 	char (*uuids)[37];
 	int made, runs, kills, ended;
+	char last[160];                  /* the last kill, for a later check to name */
+	bool last_checked;
+	int counted, short_pages;        /* the download's sums checked, wrong */
 	int mid_push, mid_photos, mid_pull;
 	/* the durable steps a kill came right after (before the next) */
 	char after[MAX_NAMES][CRASH_NAME_MAX];
@@ -300,6 +305,8 @@ static bool kill_run(struct bench *b, int at, const char *name, struct crash_poi
 			name != NULL ? " of " : "", name != NULL ? name : "", passed->n, b->made);
 		return false;
 	}
+	snprintf(b->last, sizeof b->last, "kill at %d %s (after %s)", passed->n, point, step);
+	b->last_checked = false;
 	ok(killed && whole, "kill at %d %s (after %s; exit %d): every record there, %lld of %d "
 		"sent (the server holds %d), %lld photos queued (it holds %d), %lld residents "
 		"(%lld pulled)", passed->n, point, step, code, (long long)sent, b->made, held.once,
@@ -408,18 +415,40 @@ static void kill_push(struct bench *b, const struct crash_points *twin)
 	steps_free(&st);
 }
 
+/* A download left in the middle (was) and the pages the run after it
+ * stores (p) make the whole registry: what the kills left is what the
+ * cursor says, no page skipped, none stored twice.  Said when not. */
+static void pages_add_up(struct bench *b, const struct state *was, const struct crash_points *p)
+{
+	int64_t pages = 0;
+	for (int i = 0; i < p->n; i++)
+		pages += strcmp(p->name[i], "sync.residents_page_stored") == 0;
+	b->counted++;
+	if (was->pulling + pages * PAGE == RESIDENTS)
+		return;
+	b->short_pages++;
+	ok(false, "after the %s: %lld residents stored and %lld pages to come make %lld, not "
+		"%ld", b->last, (long long)was->pulling, (long long)pages,
+		(long long)(was->pulling + pages * PAGE), RESIDENTS);
+}
+
 /* The points a sync of the laptop as it is now passes, counted on a copy
  * of its profile (not unlocked: the password on stdin).  Only once there
  * is nothing left to send: the copy's run then only reads from the server. */
 static bool count_now(struct bench *b, struct crash_points *out)
 {
 	char pw[128];
+	struct state was;
 	snprintf(pw, sizeof pw, "%s\n", b->look.password);
 	memset(out, 0, sizeof *out);
-	if (!copy_profile(b))
+	if (!look_state(b, &was))
 		return false;
 	int code = sync_run(&b->look, 0, NULL, b->log, pw);
-	return crash_log_read(b->log, out) > 0 && code == 0;
+	bool counted = crash_log_read(b->log, out) > 0 && code == 0;
+	if (counted && was.pulling > 0 && !b->last_checked)
+		pages_add_up(b, &was, out);
+	b->last_checked = true;
+	return counted;
 }
 
 /* How many of first's steps are done when now's steps are the rest of
@@ -581,7 +610,9 @@ int main(void)
 	ok(b.made == FIRST_RECORDS && twin_made == FIRST_RECORDS,
 		"both logged in, %d records with photos queued on each laptop", b.made);
 
-	setenv("SIGACOR_SYNC_PAGE_LIMIT", "1000", 1);
+	char page[16];
+	snprintf(page, sizeof page, "%d", PAGE);
+	setenv("SIGACOR_SYNC_PAGE_LIMIT", page, 1);
 	setenv("SIGACOR_SYNC_RETRY_BASE_MS", "20", 1);
 	setenv("SIGACOR_SYNC_RETRY_CAP_MS", "200", 1);
 	char twin_log[4200];
@@ -602,6 +633,8 @@ int main(void)
 	ok(b.mid_photos > 0, "kills with every record sent and photos still queued: %d",
 		b.mid_photos);
 	ok(b.mid_pull > 0, "kills in the middle of the registry download: %d", b.mid_pull);
+	ok(b.counted > 0 && b.short_pages == 0, "after each of them the residents stored and the "
+		"pages to come make the registry (%d counted)", b.counted);
 	static const char *const key[] = { "sync.record_sending", "sync.record_settled",
 		"sync.photo_uploaded", "sync.residents_page_stored" };
 	for (size_t i = 0; i < sizeof key / sizeof key[0]; i++)
