@@ -8,6 +8,9 @@
  * A test hook, read from the environment (doc/sigacor.1, LINGKUNGAN):
  *   SIGACOR_CRASH_AT=N     the N-th crash point this process passes raises
  *                          SIGKILL on the process itself;
+ *   SIGACOR_CRASH_AT=N:NAME  the N-th pass of the crash point NAME does (a
+ *                          test that knows the steps a run has left, not
+ *                          how many points their writes take);
  *   SIGACOR_CRASH_LOG=FILE each crash point passed is appended to FILE as a
  *                          line "N NAME" (written before a kill at it, so
  *                          the last line names where a killed run died).

@@ -8,25 +8,31 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 enum crash_state { CRASH_UNREAD, CRASH_OFF, CRASH_ON };
 
 static int state = CRASH_UNREAD;
 static long kill_at;          /* 0: never */
+static char kill_name[64];    /* "": kill_at counts every point, else these */
 static int log_fd = -1;
-static long passed;
+static long passed, passed_named;
 
 static void read_environment(void)
 {
 	const char *at = getenv("SIGACOR_CRASH_AT");
 	const char *log = getenv("SIGACOR_CRASH_LOG");
-	kill_at = at != NULL ? strtol(at, NULL, 10) : 0;
+	char *end = NULL;
+	kill_at = at != NULL ? strtol(at, &end, 10) : 0;
+	kill_name[0] = '\0';
+	if (end != NULL && *end == ':')
+		snprintf(kill_name, sizeof kill_name, "%s", end + 1);
 	if (log_fd >= 0)
 		close(log_fd);
 	log_fd = log != NULL && log[0] != '\0'
 		? open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : -1;
-	passed = 0;
+	passed = passed_named = 0;
 	int now = kill_at > 0 || log_fd >= 0 ? CRASH_ON : CRASH_OFF;
 	__atomic_store_n(&state, now, __ATOMIC_RELEASE);
 }
@@ -59,6 +65,9 @@ void crashpoint(const char *name)
 	long n = __atomic_add_fetch(&passed, 1, __ATOMIC_RELAXED);
 	if (log_fd >= 0)
 		log_point(n, name);
+	if (kill_name[0] != '\0')
+		n = strcmp(name, kill_name) == 0 ? __atomic_add_fetch(&passed_named, 1,
+			__ATOMIC_RELAXED) : 0;
 	if (n == kill_at)
 		kill(getpid(), SIGKILL);
 }

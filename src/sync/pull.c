@@ -2,10 +2,13 @@
  * feed, page by page.  Each
  * page is committed with the cursor that follows it, so memory holds one
  * page at most and a download cut anywhere resumes at the page after the
- * last one stored. */
+ * last one stored.  After each commit a crash point "sync.*"
+ * (include/crashpoint.h), before the next: tests/sync/test_sync_kill kills
+ * the run there. */
 #include "config.h"
 #include "sync.h"
 #include "sync_int.h"
+#include "crashpoint.h"
 #include "i18n.h"
 #include "snapshot.h"
 
@@ -37,13 +40,16 @@ static bool same_scope(struct sync *s, const char *key)
 	return strcmp(now, then) == 0;
 }
 
-/* Remember the scope a new pass is for (key: KEY_RES_SCOPE or
- * KEY_CAND_SCOPE). */
-static enum store_status save_scope(struct sync *s, const char *key)
+/* Remember the scope a new pass is for (key: KEY_RES_SCOPE, KEY_CAND_SCOPE
+ * or KEY_PROG_SCOPE); point: the crash point after it. */
+static enum store_status save_scope(struct sync *s, const char *key, const char *point)
 {
 	char scope[PROTO_KELURAHAN_MAX * 16 + 1];
 	scope_text(s, scope, sizeof scope);
-	return store_meta_set(s->store, key, scope);
+	enum store_status st = store_meta_set(s->store, key, scope);
+	if (st == STORE_OK)
+		crashpoint(point);
+	return st;
 }
 
 /* ---------------------------------------------------------------- the two lists */
@@ -62,6 +68,9 @@ struct pull_list {
 	enum store_status (*state)(struct store *s, struct store_pull_state *out);
 	enum store_status (*begin)(struct store *s, const char *snapshot, int64_t total);
 	const char *downloading, *changing, *outside;   /* untranslated messages */
+	/* the crash points after a new pass is begun, its scope saved, a page
+	 * stored (include/crashpoint.h) */
+	const char *begun, *scope_saved, *page_stored;
 };
 
 static const struct pull_list lists[] = {
@@ -71,7 +80,8 @@ static const struct pull_list lists[] = {
 		N_("Mengunduh data penduduk…"),
 		N_("Data penduduk di server berubah terus selama diunduh; coba lagi nanti."),
 		N_("Server mengirim penduduk di luar kelurahan tugas petugas ini; unduhan "
-			"dihentikan dan halaman itu dibuang.") },
+			"dihentikan dan halaman itu dibuang."),
+		"sync.residents_begun", "sync.residents_scope_saved", "sync.residents_page_stored" },
 	[PULL_CANDIDATES] = { "/candidates", PROTO_PAGE_CANDIDATES, SYNC_PULLING_CANDIDATES,
 		STEP_CANDIDATES_PROBE, STEP_CANDIDATES_PAGE, KEY_CAND_SCOPE,
 		store_sync_candidates_state, store_sync_candidates_begin,
@@ -79,7 +89,8 @@ static const struct pull_list lists[] = {
 		N_("Daftar rumah tangga sasaran di server berubah terus selama diunduh; coba lagi "
 			"nanti."),
 		N_("Server mengirim rumah tangga sasaran di luar kelurahan tugas petugas ini; "
-			"unduhan dihentikan dan halaman itu dibuang.") },
+			"unduhan dihentikan dan halaman itu dibuang."),
+		"sync.candidates_begun", "sync.candidates_scope_saved", "sync.candidates_page_stored" },
 };
 
 static enum pull_kind kind_of_step(enum sync_step step)
@@ -313,6 +324,8 @@ static void probe_done(struct sync *s, enum pull_kind k, const struct proto_page
 			sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
 			return;
 		}
+		if (k == PULL_RESIDENTS && page->registry_cursor[0] != '\0')
+			crashpoint("sync.registry_cursor_adopted");
 		list_after(s, k);
 		return;
 	}
@@ -321,8 +334,10 @@ static void probe_done(struct sync *s, enum pull_kind k, const struct proto_page
 		list_after(s, k);
 		return;
 	}
-	if (l->begin(s->store, page->snapshot, page->total) != STORE_OK ||
-		save_scope(s, l->scope_key) != STORE_OK) {
+	bool begun = l->begin(s->store, page->snapshot, page->total) == STORE_OK;
+	if (begun)
+		crashpoint(l->begun);
+	if (!begun || save_scope(s, l->scope_key, l->scope_saved) != STORE_OK) {
 		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
 		return;
 	}
@@ -381,6 +396,7 @@ static void page_done(struct sync *s, enum pull_kind k, const struct proto_page 
 			store_error(s->store));
 		return;
 	}
+	crashpoint(l->page_stored);
 	*v.done += (int64_t)page->count;
 	*v.received += (int64_t)page->count;
 	if (k == PULL_RESIDENTS)
@@ -394,6 +410,8 @@ static void page_done(struct sync *s, enum pull_kind k, const struct proto_page 
 		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
 		return;
 	}
+	if (last && k == PULL_RESIDENTS)
+		crashpoint("sync.registry_cursor_saved");
 	if (last) {
 		list_after(s, k);
 		return;
@@ -440,6 +458,7 @@ static void registry_page_done(struct sync *s, const struct proto_page *page)
 			store_error(s->store));
 		return;
 	}
+	crashpoint("sync.registry_changes_stored");
 	s->prog.residents_received += (int64_t)page->count;
 	s->prog.residents_pages++;
 	if (page->has_more) {
@@ -463,6 +482,7 @@ static bool registry_refused(struct sync *s, const struct http_xfer *x,
 		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
 		return true;
 	}
+	crashpoint("sync.registry_cursor_cleared");
 	sync_goto(s, STEP_RESIDENTS_PROBE);
 	return true;
 }
@@ -513,6 +533,7 @@ static void changes_page_done(struct sync *s, struct proto_page *page)
 		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
 		return;
 	}
+	crashpoint("sync.changes_page_stored");
 	s->prog.changes_applied += (int64_t)applied;
 	if (page->has_more) {
 		sync_goto(s, STEP_CHANGES_PAGE);
@@ -523,13 +544,22 @@ static void changes_page_done(struct sync *s, struct proto_page *page)
 
 /* ---------------------------------------------------------------- progress */
 
+/* The copy of the kelurahan's progress forgotten, to be read again. */
+static enum store_status progress_reset(struct sync *s)
+{
+	enum store_status st = store_sync_progress_reset(s->store);
+	if (st == STORE_OK)
+		crashpoint("sync.progress_reset");
+	return st;
+}
+
 /* The kelurahan's progress after the changes feed, from the last run's
  * cursor.  A copy of other kelurahan (the city moved the operator) is
  * forgotten first and read again from the start. */
 static void to_progress_phase(struct sync *s)
 {
-	if (!same_scope(s, KEY_PROG_SCOPE) && (store_sync_progress_reset(s->store) != STORE_OK
-		|| save_scope(s, KEY_PROG_SCOPE) != STORE_OK)) {
+	if (!same_scope(s, KEY_PROG_SCOPE) && (progress_reset(s) != STORE_OK
+		|| save_scope(s, KEY_PROG_SCOPE, "sync.progress_scope_saved") != STORE_OK)) {
 		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
 		return;
 	}
@@ -576,6 +606,7 @@ static void progress_page_done(struct sync *s, const struct proto_page *page)
 		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
 		return;
 	}
+	crashpoint("sync.progress_page_stored");
 	s->prog.progress_received += (int64_t)applied;
 	sync_goto(s, page->has_more ? STEP_PROGRESS_PAGE : STEP_FINISH);
 }
@@ -592,7 +623,7 @@ static void progress_refused(struct sync *s, const struct http_xfer *x,
 	if (cursor_gone(x, pb, problem) && !s->progress_restarted) {
 		/* a cursor of another server (or a restored one): from the start */
 		s->progress_restarted = true;
-		if (store_sync_progress_reset(s->store) != STORE_OK) {
+		if (progress_reset(s) != STORE_OK) {
 			sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
 			return;
 		}
@@ -633,7 +664,8 @@ void pull_done(struct sync *s, struct http_xfer *x)
 			!s->changes_restarted) {
 			/* a cursor of another server: read the feed from its start */
 			s->changes_restarted = true;
-			store_sync_changes_page(s->store, NULL, 0, "", NULL);
+			if (store_sync_changes_page(s->store, NULL, 0, "", NULL) == STORE_OK)
+				crashpoint("sync.changes_reset");
 			sync_goto(s, STEP_CHANGES_PAGE);
 			return;
 		}

@@ -18,12 +18,15 @@
  * (store_outbox_sending) -> accepted | flagged | quarantined
  * (store_record_settle).  A crash anywhere leaves the record
  * queued; sending it again is harmless because the server dedupes photos
- * by hash and records by id. */
+ * by hash and records by id.  After each of these commits a crash point
+ * "sync.*" (include/crashpoint.h), before the next: tests/sync/test_sync_kill
+ * kills the run there. */
 #include "config.h"
 #include "sync.h"
 #include "format.h"
 #include "sync_int.h"
 #include "common.h"
+#include "crashpoint.h"
 #include "flag.h"
 #include "i18n.h"
 
@@ -214,6 +217,7 @@ static void count_today(struct sync *s, int64_t bytes)
 	/* the day first: a crash between the two counts the bytes of
 	 * yesterday's day as today's, never fewer */
 	(void)store_meta_set(s->store, META_TODAY, day);
+	crashpoint("sync.photo_day_saved");
 	(void)store_meta_set(s->store, META_TODAY_BYTES, buf);
 }
 
@@ -241,6 +245,8 @@ static void measure_upload(struct sync *s, int64_t size)
 	if (s->blob_started_ms <= 0)
 		return;
 	count_today(s, size - s->blob_started_offset);
+	/* counted, still queued: a kill here sends it again, counted twice */
+	crashpoint("sync.photo_counted");
 	s->run_sent_bytes += size - s->blob_started_offset;
 	/* with the next photo sent ahead, two uploads shared the link for a
 	 * while: that time counts once, or the rate would read half the link's */
@@ -266,6 +272,7 @@ static void settle_record(struct sync *s, enum record_state state, const char *m
 		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
 		return;
 	}
+	crashpoint("sync.record_settled");
 	/* settled by the server's answer: its sealed copy has nothing left to do */
 	sync_sealed_forget(store_dir(s->store), s->rec.uuid);
 	s->have_record = false;
@@ -305,6 +312,7 @@ static void refuse_photo(struct sync *s, const char *msg)
 		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
 		return;
 	}
+	crashpoint("sync.photo_refused");
 	s->photos_refused_in_run++;
 	s->photo_after = false;
 	sync_goto(s, STEP_NEXT_RECORD);
@@ -317,6 +325,7 @@ void push_requeue(struct sync *s, const char *why)
 	s->have_record = false;
 	/* due now: the next run (or the clerk's "sync now") takes it first */
 	store_sync_requeue(s->store, s->rec.uuid, 0, why);
+	crashpoint("sync.record_requeued");
 }
 
 static void blob_path(const char *sha256, char *buf, size_t len)
@@ -468,6 +477,8 @@ void push_next_record(struct sync *s)
 		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
 		return;
 	}
+	/* marked sending, not yet sent: a kill here leaves it queued */
+	crashpoint("sync.record_sending");
 	s->have_record = true;
 	s->photo_kind = 0;
 	s->missing_rounds = 0;
@@ -613,6 +624,7 @@ static void photo_done(struct sync *s, bool uploaded)
 			sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
 			return;
 		}
+		crashpoint("sync.photo_uploaded");
 		s->photo_after = false;
 		sync_goto(s, STEP_NEXT_RECORD);
 		return;

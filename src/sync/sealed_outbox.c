@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "crashpoint.h"
 #include "i18n.h"
 #include "sealed.h"
 
@@ -393,6 +394,8 @@ int sync_sealed_settle(struct store *s)
 		char path[PATH_MAX];
 		if (path_of(path, sizeof path, receipts, ids[i].id, NULL, NULL)
 			&& settle_receipt(s, path, ids[i].id)) {
+			/* settled, its receipt still there: the next run reads it again */
+			crashpoint("sync.receipt_settled");
 			unlink(path);
 			settled++;
 		}

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "sync.h"
 #include "sync_int.h"
+#include "crashpoint.h"
 #include "i18n.h"
 
 #include <ctype.h>
@@ -225,6 +226,7 @@ static void login_done(struct sync *s, struct http_xfer *x)
 			memset(&ses, 0, sizeof ses);
 			return;
 		}
+		crashpoint("sync.login_tokens_saved");
 		s->session = ses;
 		store_meta_set(s->store, "sync.server_url", s->base);
 		store_meta_set(s->store, "sync.operator", ses.operator_name);
@@ -251,6 +253,7 @@ static void logout_done(struct sync *s, struct http_xfer *x)
 		sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
 		return;
 	}
+	crashpoint("sync.logout_token_deleted");
 	if (answered && (x->status == 200 || x->status == 401 || x->status == 403))
 		sync_stop(s, SYNC_OK, "%s", _("Sudah keluar: token sesi dicabut dan dihapus dari "
 			"laptop ini."));
@@ -314,8 +317,9 @@ static void deposit_token_done(struct sync *s, struct http_xfer *x)
 	struct proto_error e;
 	if (x->status == 200 && x->len > 0
 		&& proto_session_decode(x->body, x->len, &ses, &e) == PROTO_OK
-		&& ses.deposit_token[0] != '\0')
-		store_token_save(s->store, s->token, ses.deposit_token);
+		&& ses.deposit_token[0] != '\0'
+		&& store_token_save(s->store, s->token, ses.deposit_token) == STORE_OK)
+		crashpoint("sync.deposit_token_saved");
 	sodium_memzero(&ses, sizeof ses);
 	run_after_session(s);
 }

@@ -81,6 +81,14 @@ bool crash_count(crash_work *work, void *ctx, struct crash_points *out)
 	return fine;
 }
 
+int crash_log_read(const char *log, struct crash_points *out)
+{
+	char last[CRASH_NAME_MAX];
+	memset(out, 0, sizeof *out);
+	out->n = read_log(log, out, last);
+	return out->n;
+}
+
 void crash_points_free(struct crash_points *p)
 {
 	free(p->name);

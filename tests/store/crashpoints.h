@@ -34,6 +34,11 @@ struct crash_outcome {
 bool crash_count(crash_work *work, void *ctx, struct crash_points *out);
 void crash_points_free(struct crash_points *p);
 
+/* The crash points a SIGACOR_CRASH_LOG file names, in order (a process
+ * of its own, not forked by crash_run: a spawned `sigacor sync`); its
+ * count (out->n), 0 when the file is missing or empty. */
+int crash_log_read(const char *log, struct crash_points *out);
+
 /* Run work killed at its at-th crash point (at >= 1). */
 void crash_run(crash_work *work, void *ctx, int at, struct crash_outcome *out);
 
