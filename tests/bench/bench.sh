@@ -16,7 +16,9 @@
 #   BENCH_LINK_RUNS=3       runs of that pair (each run is about 50 s a side)
 #   BENCH_OPERATORS=1204    operators syncing at once
 #   BENCH_CITY_OPERATORS=10000  operators syncing at once against two server
-#                           processes on PostgreSQL (load-pg)
+#                           processes on PostgreSQL (load-pg); load-pg-link:
+#                           BENCH_OPERATORS with PostgreSQL through a link
+#                           of 0.5 ms round trip (linkem), as on a host of its own
 #   BENCH_ONLY="import lookup ..."  run only these groups (see ALL_GROUPS below;
 #                           keyed: import and lookup in an encrypted profile)
 #   BENCH_DATA=DIR          where the data goes (default bench-data/ here)
@@ -32,7 +34,7 @@ LINK_PHOTOS=${BENCH_LINK_PHOTOS:-6}
 LINK_RUNS=${BENCH_LINK_RUNS:-3}
 OPERATORS=${BENCH_OPERATORS:-1204}
 CITY_OPERATORS=${BENCH_CITY_OPERATORS:-10000}
-ALL_GROUPS="import sync lookup keyed startup memory photo copy save preview upload link typing keys load load-pg"
+ALL_GROUPS="import sync lookup keyed startup memory photo copy save preview upload link typing keys load load-pg load-pg-link"
 ONLY=${BENCH_ONLY:-$ALL_GROUPS}
 BUILD=$top_builddir/bench-build
 DATA=${BENCH_DATA:-$top_builddir/bench-data}
@@ -1070,6 +1072,14 @@ load_city() {
 	fi
 }
 
+# city_burst DATADIR TOKENS OUT: the OPERATORS of the city sync at once
+# against the server started on DATADIR (loadgen's line appended to OUT)
+city_burst() {
+	"$B/loadgen" --port "$PORT" --operators "$DATA/operators-$OPERATORS.txt" --password "$PW" \
+		--tokens "$2" $(households "$1") --server-pid "$SERVER_PID" --max-seconds 300 \
+		>> "$3" 2>> "$TMP/last.err"
+}
+
 bench_load() {
 	local srv=$DATA/server-city-$OPERATORS ops=$DATA/operators-$OPERATORS.txt
 	load_city || return
@@ -1079,8 +1089,7 @@ bench_load() {
 	server_start "$srv" || return
 	say "load: $RUNS runs of $OPERATORS operators syncing at once"
 	for _ in $(seq "$RUNS"); do
-		"$B/loadgen" --port "$PORT" --operators "$ops" --password "$PW" --tokens "$DATA/tokens-$OPERATORS.txt" \
-			$(households "$srv") --server-pid "$SERVER_PID" --max-seconds 300 >> "$a" 2>> "$TMP/last.err"
+		city_burst "$srv" "$DATA/tokens-$OPERATORS.txt" "$a"
 	done
 	# a city's first morning: every operator logs in at once on a new
 	# device, each from an address of its own, as sigacor does with 503
@@ -1215,27 +1224,30 @@ SQL
 		2> /dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1 >> "$1"
 }
 
+# pg_city_ready FIGURE: the cluster started and the city of OPERATORS on it
+# (an n/a row for FIGURE when not)
+pg_city_ready() {
+	if ! pg_bench_start; then
+		na "$1" "PostgreSQL did not start (see $PG_BENCH/run/log)" "" "p99 < 500 ms"
+		return 1
+	fi
+	load_city && pg_city || { na "$1" "setup failed" "" ""; pg_bench_stop; return 1; }
+	ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+}
+
 bench_load_pg() {
 	local fig="sigacor-server on PostgreSQL"
-	if ! pg_bench_start; then
-		na "$fig" "PostgreSQL did not start (see $PG_BENCH/run/log)" "" "p99 < 500 ms"
-		return
-	fi
-	load_city && pg_city || { na "$fig" "setup failed" "" ""; pg_bench_stop; return; }
-	ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+	pg_city_ready "$fig" || return
 	local srv=$DATA/server-city-pg-$OPERATORS a=$TMP/load-pg anchor=$TMP/pgbench
 	: > "$a"; : > "$anchor"
 	say "load-pg: $RUNS runs of $OPERATORS operators syncing at once, and pgbench's anchor"
 	for _ in $(seq "$RUNS"); do
 		server_start "$srv" || break
-		"$B/loadgen" --port "$PORT" --operators "$DATA/operators-$OPERATORS.txt" --password "$PW" \
-			--tokens "$DATA/tokens-pg-$OPERATORS.txt" $(households "$srv") --server-pid "$SERVER_PID" \
-			--max-seconds 300 >> "$a" 2>> "$TMP/last.err"
+		city_burst "$srv" "$DATA/tokens-pg-$OPERATORS.txt" "$a"
 		server_stop
 		pgbench_anchor "$anchor"
 	done
 	load_rows "$fig, $OPERATORS operators syncing at once" "$a" 500 "$anchor"
-	load_pg_link "$srv" "$fig over a link of 0.5 ms round trip, $OPERATORS operators syncing at once"
 	# the first morning once (each run costs 1,204 Argon2id on the same queue)
 	local fl=$TMP/first-logins-pg
 	: > "$fl"
@@ -1269,6 +1281,16 @@ bench_load_pg() {
 	drop_photos "$srv" "$big"
 }
 
+# load-pg-link: the same city, PostgreSQL reached through a link
+bench_load_pg_link() {
+	local fig="sigacor-server on PostgreSQL over a link of 0.5 ms round trip"
+	pg_city_ready "$fig" || return
+	local srv=$DATA/server-city-pg-$OPERATORS
+	load_pg_link "$srv" "$fig, $OPERATORS operators syncing at once"
+	pg_bench_stop
+	drop_photos "$srv"
+}
+
 # load_pg_link DATADIR FIGURE: the city's burst with PostgreSQL on a host of
 # its own, as a city runs it: the server reaches it over TCP through linkem
 # (0.25 ms each way, 1 Gbit/s), where each round trip under the write lock
@@ -1282,9 +1304,7 @@ load_pg_link() {
 		echo "postgresql://sigacor@127.0.0.1:$LPORT/city$OPERATORS" > "$1/database"
 		for _ in $(seq "$RUNS"); do
 			server_start "$1" || break
-			"$B/loadgen" --port "$PORT" --operators "$DATA/operators-$OPERATORS.txt" --password "$PW" \
-				--tokens "$DATA/tokens-pg-$OPERATORS.txt" $(households "$1") --server-pid "$SERVER_PID" \
-				--max-seconds 300 >> "$l" 2>> "$TMP/last.err"
+			city_burst "$1" "$DATA/tokens-pg-$OPERATORS.txt" "$l"
 			server_stop
 		done
 		printf '%s\n' "$conn" > "$1/database"
@@ -1354,6 +1374,7 @@ want typing && bench_typing
 want keys && bench_keys
 want load && bench_load
 want load-pg && bench_load_pg
+want load-pg-link && bench_load_pg_link
 echo
 print_table
 exit 0

@@ -296,11 +296,12 @@ int main(int argc, char **argv)
 		for (int d = 0; d < 2; d++)
 			if (links[d].head != NULL && links[d].head->deliver_at <= now && now + 0.001 < wake)
 				wake = now + 0.001;
-		int timeout = (int)((wake - now) * 1000.0 + 0.999);
-		if (timeout < 0)
-			timeout = 0;
-		if (poll(pf, (nfds_t)n, timeout) < 0 && errno != EINTR) {
-			perror("linkem: poll");
+		/* to the nanosecond: poll's milliseconds made a delay of 0.25 ms
+		 * (a database on the next host) one of a millisecond or more */
+		double wait = wake > now ? wake - now : 0;
+		struct timespec timeout = { (time_t)wait, (long)((wait - (double)(time_t)wait) * 1e9) };
+		if (ppoll(pf, (nfds_t)n, &timeout, NULL) < 0 && errno != EINTR) {
+			perror("linkem: ppoll");
 			return 1;
 		}
 		now = now_s();
