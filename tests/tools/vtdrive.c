@@ -235,6 +235,20 @@ static int pump(struct vt *t, int timeout_ms)
 	return total;
 }
 
+/* The child starts with the signals as a login terminal gives them: a test
+ * run under nohup (SIGHUP ignored) or from a shell that ignores SIGINT
+ * would hand its ignored signals down, and a shell cannot trap a signal it
+ * was started with ignored (POSIX): a hang-up would never reach it. */
+static void start_as_in_a_terminal(void)
+{
+	const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU };
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		signal(sigs[i], SIG_DFL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 struct vt *vt_spawn(const char *const argv[], const char *const envp[], int rows, int cols)
 {
 	struct vt *t = calloc(1, sizeof *t);
@@ -252,6 +266,7 @@ struct vt *vt_spawn(const char *const argv[], const char *const envp[], int rows
 		return NULL;
 	}
 	if (t->pid == 0) {
+		start_as_in_a_terminal();
 		/* execve does not change the strings; its prototype predates const */
 		execve(argv[0], (char *const *)argv, (char *const *)envp);
 		fprintf(stderr, "vtdrive: exec %s: %s\n", argv[0], strerror(errno));
