@@ -195,6 +195,17 @@ static int settle(struct pg *db)
 	return db->pending > 0 ? close_pipeline(db) : SDB_OK;
 }
 
+/* the bound parameters as libpq takes them */
+static void param_arrays(const struct pg_stmt *s, const char **values, int *lengths,
+	int *formats)
+{
+	for (int i = 0; i < s->n; i++) {
+		values[i] = s->params[i].value;
+		lengths[i] = s->params[i].length;
+		formats[i] = s->params[i].format;
+	}
+}
+
 /* Send the prepared statement s in pipeline mode (entered when it is not);
  * its rows, if it waits for them (awaited), come with the pipeline's close. */
 static bool send_ahead(struct pg_stmt *s, bool awaited)
@@ -204,11 +215,7 @@ static bool send_ahead(struct pg_stmt *s, bool awaited)
 	int lengths[PG_MAX_PARAMS], formats[PG_MAX_PARAMS];
 	if (db->pending == PG_PIPELINE_MAX && settle(db) != SDB_OK)
 		return false;
-	for (int i = 0; i < s->n; i++) {
-		values[i] = s->params[i].value;
-		lengths[i] = s->params[i].length;
-		formats[i] = s->params[i].format;
-	}
+	param_arrays(s, values, lengths, formats);
 	s->ran = true;
 	if ((PQpipelineStatus(db->conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(db->conn) != 1)
 		|| PQsendQueryPrepared(db->conn, s->name, s->n, values, lengths, formats, 0) != 1) {
@@ -474,11 +481,7 @@ static int run(struct pg_stmt *s)
 			return db->code & 0xff;
 		const char *values[PG_MAX_PARAMS];
 		int lengths[PG_MAX_PARAMS], formats[PG_MAX_PARAMS];
-		for (int i = 0; i < s->n; i++) {
-			values[i] = s->params[i].value;
-			lengths[i] = s->params[i].length;
-			formats[i] = s->params[i].format;
-		}
+		param_arrays(s, values, lengths, formats);
 		s->ran = true;
 		return open_cursor(s, values, lengths, formats);
 	}
