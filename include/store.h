@@ -443,7 +443,10 @@ enum store_status store_token_delete(struct store *s);
  * store_sync_residents_begin (a new pass number; a partial earlier pass is
  * forgotten), then each page and its next cursor are written in one
  * transaction; the last page (last = true) makes the pass the copy:
- * residents not in it are removed and its snapshot is remembered as done. */
+ * residents not in it are removed and its snapshot is remembered as done.
+ * A last page after which the copy would not hold the total the server
+ * announced is refused (STORE_REJECTED, the copy as it was) and the pass
+ * dropped: the next sync does not resume it. */
 struct store_pull_state {
 	char cursor[129];            /* where an interrupted pass resumes, or "" */
 	char snapshot[32];           /* the snapshot of the pass in progress */

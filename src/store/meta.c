@@ -132,9 +132,54 @@ static enum store_status write_items(struct store *s, const struct store_pull_li
 	return rc;
 }
 
+/* The total the server announced when the pass began; -1: none (an
+ * older server's -1, or a pass begun before the total was kept). */
+static int64_t announced_total(struct store *s, const char *prefix)
+{
+	char k[96], buf[32] = "";
+	if (!store_meta_get(s, pull_key(k, sizeof k, prefix, "total"), buf, sizeof buf)
+		|| buf[0] == '\0')
+		return -1;
+	return strtoll(buf, NULL, 10);
+}
+
+/* The copy a finished pass made holds what the server announced; else a
+ * page went missing (or the server's pages and total disagree), and the
+ * copy is not the city's. */
+static enum store_status check_whole(struct store *s, const struct store_pull_list *l,
+	bool *short_pass)
+{
+	int64_t total = announced_total(s, l->prefix);
+	if (l->held == NULL || total < 0)
+		return STORE_OK;
+	int64_t held = l->held(s);
+	if (held == total)
+		return STORE_OK;
+	*short_pass = true;
+	return store_fail(s, STORE_REJECTED, _("%s dari server tidak lengkap: %lld dari %lld. "
+		"Salinan yang lama tetap dipakai; sinkronisasi berikutnya mencoba lagi."),
+		gettext(l->name), (long long)held, (long long)total);
+}
+
+/* A pass whose pages do not add up is dropped (after its last page was
+ * rolled back): resumed, it would only end the same way. */
+static void drop_pass(struct store *s, const char *prefix)
+{
+	char k[96], err[sizeof s->err];
+	snprintf(err, sizeof err, "%s", s->err);
+	enum store_status rc = store_begin(s);
+	if (rc == STORE_OK)
+		rc = store_meta_put_int(s, pull_key(k, sizeof k, prefix, "batch"), 0);
+	if (rc == STORE_OK)
+		rc = store_meta_put(s, pull_key(k, sizeof k, prefix, "cursor"), "");
+	store_finish(s, rc);
+	snprintf(s->err, sizeof s->err, "%s", err);
+}
+
 enum store_status store_pull_page(struct store *s, const struct store_pull_list *l,
 	const void *items, size_t n, const char *next_cursor, bool last)
 {
+	bool short_pass = false;
 	char k[96];
 	enum store_status rc = store_begin(s);
 	int64_t batch = 0, received = 0;
@@ -154,6 +199,8 @@ enum store_status store_pull_page(struct store *s, const struct store_pull_list 
 			last ? "" : next_cursor);
 	if (rc == STORE_OK && last)
 		rc = l->finish(s, batch);
+	if (rc == STORE_OK && last)
+		rc = check_whole(s, l, &short_pass);
 	if (rc == STORE_OK && last) {
 		/* the pass is whole: its snapshot is the one done, no pass open */
 		char snapshot[64] = "";
@@ -163,7 +210,10 @@ enum store_status store_pull_page(struct store *s, const struct store_pull_list 
 		if (rc == STORE_OK)
 			rc = store_meta_put_int(s, pull_key(k, sizeof k, l->prefix, "batch"), 0);
 	}
-	return store_finish(s, rc);
+	rc = store_finish(s, rc);
+	if (short_pass)
+		drop_pass(s, l->prefix);
+	return rc;
 }
 
 enum store_status store_pull_begin(struct store *s, const char *prefix, const char *seq_key,

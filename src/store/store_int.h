@@ -113,6 +113,9 @@ struct store_pull_list {
 	bool (*item_ok)(const void *item);
 	void (*bind)(sqlite3_stmt *st, const void *item, int64_t batch, int64_t line);
 	enum store_status (*finish)(struct store *s, int64_t batch);
+	/* after finish: the items the copy holds, to be the total the server
+	 * announced (NULL: not checked) */
+	int64_t (*held)(struct store *s);
 };
 enum store_status store_pull_begin(struct store *s, const char *prefix, const char *seq_key,
 	const char *snapshot, int64_t total, enum store_status (*prepare)(struct store *s));

@@ -413,6 +413,7 @@ static const struct store_pull_list resident_pull = {
 	.item_ok = resident_item_ok,
 	.bind = bind_resident,
 	.finish = rebuild_copy,
+	.held = store_resident_count,
 };
 
 enum store_status store_sync_residents_page(struct store *s, const struct resident *items,

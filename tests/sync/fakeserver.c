@@ -251,6 +251,16 @@ static const char *const good_residents =
 	"\"kelurahan\":\"" SCOPE "\"}],"
 	"\"next_cursor\":\"\",\"has_more\":false,\"total\":2,\"snapshot\":\"f1\"}";
 
+/* good_residents announcing a total of 3 */
+static const char *short_residents(void)
+{
+	static char body[2048];
+	const char *at = strstr(good_residents, "\"total\":2");
+	snprintf(body, sizeof body, "%.*s\"total\":3%s", (int)(at - good_residents),
+		good_residents, at + strlen("\"total\":2"));
+	return body;
+}
+
 /* The fake holds every photo sent to it, except: "upload", "slowupload":
  * it never had them; "missing": it lost them once the first record came,
  * until a photo is sent again. */
@@ -389,6 +399,15 @@ static bool answer(int fd, enum route r, const struct request *rq)
 			"\"name\":\"Sri\",\"sex\":\"P\",\"birth_place\":\"\",\"birth_date\":\"1985-03-15\","
 			"\"address\":\"\",\"rt\":\"003\",\"rw\":\"011\",\"kelurahan\":\"36.71.02.1001\"}],"
 			"\"next_cursor\":\"\",\"has_more\":false,\"total\":1,\"snapshot\":\"f1\"}");
+		return true;
+	}
+	if (is("shortpage") && r == R_RESIDENTS) {
+		/* pages and total that disagree: 3 announced, 2 sent */
+		if (strncmp(rq->query, "limit=0", 7) == 0)
+			json(fd, 200, "{\"items\":[],\"next_cursor\":\"\",\"has_more\":false,"
+				"\"total\":3,\"snapshot\":\"f1\"}");
+		else
+			json(fd, 200, short_residents());
 		return true;
 	}
 	if (is("e500") && r == R_RECORD && n < 2) {

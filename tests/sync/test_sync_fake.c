@@ -48,6 +48,7 @@ static const struct expect cases[] = {
 	{ "badjson", 3, "server", 2, 0, 0, false },
 	{ "niknumber", 3, "server", 0, 2, 0, false },
 	{ "outscope", 3, "server", 0, 2, 0, false },
+	{ "shortpage", 3, "server", 0, 2, 0, false },
 	{ "e500", 0, "ok", 0, 2, 0, false },
 	{ "e429", 0, "ok", 0, 2, 0, false },
 	{ "proxy503", 0, "ok", 0, 2, 0, false },
@@ -129,6 +130,22 @@ static bool prepare(struct st_client *c, const char *name, const char *url)
 	return ok;
 }
 
+/* The residents c's copy holds (-1: unreadable), and its download's state. */
+static int64_t registry_of(const struct st_client *c, struct store_pull_state *pull)
+{
+	struct store *s;
+	char err[512];
+	int64_t n = -1;
+	memset(pull, 0, sizeof *pull);
+	pull->batch = -1;
+	if (st_open_profile(c, &s, err, sizeof err) == STORE_OK) {
+		n = store_resident_count(s);
+		store_sync_residents_state(s, pull);
+		store_close(s);
+	}
+	return n;
+}
+
 static void check_case(const struct expect *e, int index)
 {
 	char log[4200], name[64], url[96];
@@ -197,14 +214,16 @@ static void check_case(const struct expect *e, int index)
 			"q422: quarantined with the server's message: %s", msg);
 	}
 	if (strcmp(e->scenario, "niknumber") == 0 || strcmp(e->scenario, "outscope") == 0) {
-		struct store *s;
-		char err[512];
-		int64_t n = -1;
-		if (st_open_profile(&c, &s, err, sizeof err) == STORE_OK) {
-			n = store_resident_count(s);
-			store_close(s);
-		}
-		is_int(n, 0, "%s: nothing of the bad page stored", name);
+		struct store_pull_state pull;
+		is_int(registry_of(&c, &pull), 0, "%s: nothing of the bad page stored", name);
+	}
+	if (strcmp(e->scenario, "shortpage") == 0) {
+		struct store_pull_state pull;
+		int64_t n = registry_of(&c, &pull);
+		ok(strstr(message, "tidak lengkap: 2 dari 3") != NULL && n == 0 && pull.batch == 0,
+			"shortpage: 2 residents of the 3 announced are not taken as the copy "
+			"(%lld residents, pass %lld dropped): %s", (long long)n, (long long)pull.batch,
+			message);
 	}
 	if (strcmp(e->scenario, "e401") == 0) {
 		char path[4400];

@@ -186,6 +186,26 @@ static void test_residents(struct store *s, const char *dir)
 		strcmp(got.name, "Sri Wahyuni Baru") == 0, "a NIK sent twice keeps its later row");
 	ok(store_sync_residents_page(s, page, 1, "x", false) == STORE_REJECTED,
 		"a page without a pass is refused");
+
+	/* pages that do not add up to the total announced */
+	is_int(store_sync_residents_begin(s, "r8", 4), STORE_OK, "a pass of 4 begins");
+	resident(&page[0], "3671015503850005", "Dewi Lestari");
+	resident(&page[1], "3671015503850006", "Agus Salim");
+	is_int(store_sync_residents_page(s, page, 2, "cur-a", false), STORE_OK, "2 of them");
+	ok(store_sync_residents_page(s, page, 1, "", true) == STORE_REJECTED &&
+		strstr(store_error(s), "tidak lengkap: 2 dari 4") != NULL,
+		"a last page leaving 2 (one sent twice) of 4 is refused: %s", store_error(s));
+	store_sync_residents_state(s, &p);
+	is_int(store_resident_count(s), 3, "the copy stays the one before");
+	ok(store_resident_get(s, "3671015503850005", &got) == STORE_NOT_FOUND &&
+		store_resident_get(s, "3671015503850004", &got) == STORE_OK,
+		"none of the short pass in it");
+	ok(p.batch == 0 && p.cursor[0] == '\0' && strcmp(p.done_snapshot, "r7") == 0,
+		"the short pass dropped (not resumed), r7 still the snapshot done");
+	is_int(store_sync_residents_begin(s, "r9", 2), STORE_OK, "a pass of 2 begins");
+	is_int(store_sync_residents_page(s, page, 2, "", true), STORE_OK,
+		"its 2 in one last page are taken");
+	is_int(store_resident_count(s), 2, "the copy is the pass");
 }
 
 static void test_queue(struct store *s, const struct st_client *c)
