@@ -1050,6 +1050,29 @@ households() {      # DATADIR
 	echo "--residents $CSV --households-used $1.households-used"
 }
 
+# A city as it was once its clerks had logged in (tokens kept), each run
+# started from it: a run's records and photos would otherwise stay, and
+# each later run would meet a bigger city than the one before (the
+# medians drifted run after run).  city_keep DATADIR [DATABASE]: keeps the
+# folder (and the PostgreSQL database, as DATABASE_tpl) once; city_reset
+# DATADIR [DATABASE]: back to what was kept, the households it used with it.
+city_keep() {
+	[ -d "$1.kept" ] && { [ -z "${2:-}" ] || pg_has_db "$2_tpl"; } && return 0
+	rm -rf "$1.kept" && drop_photos "$1" && cp -a "$1" "$1.kept" || return 1
+	[ ! -f "$1.households-used" ] || cp "$1.households-used" "$1.kept/households-used" || return 1
+	[ -z "${2:-}" ] && return 0
+	"$PG_BIN/dropdb" -h "$PG_BENCH/run" -U sigacor --if-exists "$2_tpl" && \
+		"$PG_BIN/createdb" -h "$PG_BENCH/run" -U sigacor -T "$2" "$2_tpl"
+}
+city_reset() {
+	rm -rf "$1" && cp -a "$1.kept" "$1" || return 1
+	rm -f "$1/households-used" "$1.households-used"
+	[ ! -f "$1.kept/households-used" ] || cp "$1.kept/households-used" "$1.households-used"
+	[ -z "${2:-}" ] && return 0
+	"$PG_BIN/dropdb" -h "$PG_BENCH/run" -U sigacor "$2" && \
+		"$PG_BIN/createdb" -h "$PG_BENCH/run" -U sigacor -T "$2_tpl" "$2"
+}
+
 # the city's SQLite server with $OPERATORS operators, made once
 load_city() {
 	local srv=$DATA/server-city-$OPERATORS ops=$DATA/operators-$OPERATORS.txt
@@ -1080,17 +1103,40 @@ city_burst() {
 		>> "$3" 2>> "$TMP/last.err"
 }
 
+# city_ready DATADIR TOKENS [DATABASE]: the city kept (city_keep) once its
+# clerks logged in: the first time, a burst that logs them in and is not
+# counted
+city_ready() {
+	if [ ! -d "$1.kept" ] || [ ! -s "$2" ]; then
+		say "load: the clerks of $1 log in once (not counted), the city is kept as it is then"
+		rm -rf "$1.kept"
+		server_start "$1" || return 1
+		city_burst "$1" "$2" "$TMP/login-burst"
+		server_stop
+	fi
+	city_keep "$1" "${3:-}"
+}
+
+# city_run DATADIR TOKENS OUT [DATABASE]: one counted burst on the kept city
+city_run() {
+	city_reset "$1" "${4:-}" && server_start "$1" || return 1
+	city_burst "$1" "$2" "$3"
+	server_stop
+}
+
 bench_load() {
 	local srv=$DATA/server-city-$OPERATORS ops=$DATA/operators-$OPERATORS.txt
+	local tok=$DATA/tokens-$OPERATORS.txt
 	load_city || return
 	ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 	local a=$TMP/load
 	: > "$a"
-	server_start "$srv" || return
-	say "load: $RUNS runs of $OPERATORS operators syncing at once"
+	city_ready "$srv" "$tok" || return
+	say "load: $RUNS runs of $OPERATORS operators syncing at once, each on the kept city"
 	for _ in $(seq "$RUNS"); do
-		city_burst "$srv" "$DATA/tokens-$OPERATORS.txt" "$a"
+		city_run "$srv" "$tok" "$a" || break
 	done
+	server_start "$srv" || return
 	# a city's first morning: every operator logs in at once on a new
 	# device, each from an address of its own, as sigacor does with 503
 	local fl=$TMP/first-logins run=0
@@ -1146,6 +1192,9 @@ pg_bench_start() {
 }
 pg_bench_stop() {
 	[ -n "${PG_BIN:-}" ] && pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_BENCH/data" -m fast -s stop > /dev/null 2>&1
+}
+pg_has_db() {       # DATABASE
+	[ "$(pg_psql postgres -c "SELECT 1 FROM pg_database WHERE datname = '$1'")" = 1 ]
 }
 pg_psql() {         # DATABASE [psql options...]
 	local db=$1; shift
@@ -1239,12 +1288,12 @@ bench_load_pg() {
 	local fig="sigacor-server on PostgreSQL"
 	pg_city_ready "$fig" || return
 	local srv=$DATA/server-city-pg-$OPERATORS a=$TMP/load-pg anchor=$TMP/pgbench
+	local tok=$DATA/tokens-pg-$OPERATORS.txt
 	: > "$a"; : > "$anchor"
-	say "load-pg: $RUNS runs of $OPERATORS operators syncing at once, and pgbench's anchor"
+	city_ready "$srv" "$tok" "city$OPERATORS" || { pg_bench_stop; return; }
+	say "load-pg: $RUNS runs of $OPERATORS operators syncing at once, each on the kept city, and pgbench's anchor"
 	for _ in $(seq "$RUNS"); do
-		server_start "$srv" || break
-		city_burst "$srv" "$DATA/tokens-pg-$OPERATORS.txt" "$a"
-		server_stop
+		city_run "$srv" "$tok" "$a" "city$OPERATORS" || break
 		pgbench_anchor "$anchor"
 	done
 	load_rows "$fig, $OPERATORS operators syncing at once" "$a" 500 "$anchor"
@@ -1261,10 +1310,10 @@ bench_load_pg() {
 	# a city of CITY_OPERATORS against two processes
 	local big=$DATA/server-city-pg-$CITY_OPERATORS b=$TMP/load-pg-big
 	: > "$b"
-	if pg_big_city; then
-		say "load-pg: $RUNS runs of $CITY_OPERATORS operators against two server processes"
+	if pg_big_city && city_keep "$big" "city$CITY_OPERATORS"; then
+		say "load-pg: $RUNS runs of $CITY_OPERATORS operators against two server processes, each on the kept city"
 		for _ in $(seq "$RUNS"); do
-			server_start "$big" || break
+			city_reset "$big" "city$CITY_OPERATORS" && server_start "$big" || break
 			local p1=$PORT pid1=$SERVER_PID
 			server_start "$big" || { kill "$pid1"; break; }
 			"$B/loadgen" --port "$p1,$PORT" --operators "$DATA/operators-$CITY_OPERATORS.txt" \
@@ -1299,12 +1348,15 @@ load_pg_link() {
 	local l=$TMP/load-pg-link conn
 	conn=$(cat "$1/database")
 	: > "$l"
+	local tok=$DATA/tokens-pg-$OPERATORS.txt
+	city_ready "$1" "$tok" "city$OPERATORS" || return
 	if LINK_RATE=1000000000 LINK_DELAY=0.25 link_start "$PGPORT" --queue 100000000; then
-		say "load-pg: $RUNS runs of $OPERATORS operators, PostgreSQL through a link of 0.5 ms round trip"
-		echo "postgresql://sigacor@127.0.0.1:$LPORT/city$OPERATORS" > "$1/database"
+		say "load-pg: $RUNS runs of $OPERATORS operators, PostgreSQL through a link of 0.5 ms round trip, each on the kept city"
 		for _ in $(seq "$RUNS"); do
+			city_reset "$1" "city$OPERATORS" || break
+			echo "postgresql://sigacor@127.0.0.1:$LPORT/city$OPERATORS" > "$1/database"
 			server_start "$1" || break
-			city_burst "$1" "$DATA/tokens-pg-$OPERATORS.txt" "$l"
+			city_burst "$1" "$tok" "$l"
 			server_stop
 		done
 		printf '%s\n' "$conn" > "$1/database"
