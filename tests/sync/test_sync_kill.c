@@ -21,7 +21,8 @@
  *     name (SIGACOR_CRASH_AT=N:NAME, the N-th pass of it), as the points of
  *     the writes before it vary by one or two from run to run.  Once the
  *     records went, the clerk makes MORE_RECORDS more, sent ahead of the
- *     queued photos.
+ *     queued photos.  A record's or a photo's step the plan went past
+ *     with no kill right after it is killed at its next pass by name.
  *   - once nothing is left to send (the registry's pages, the candidates,
  *     the changes feed, the progress): the run is counted on a copy of the
  *     laptop's profile before each kill (it only reads from the server)
@@ -369,6 +370,30 @@ static int plan(const struct crash_points *p, int *at)
 	return n;
 }
 
+/* A durable step of the push no kill came right after yet, while there is
+ * still work of its kind (NULL: none): the plan follows the twin's count,
+ * and the runs before can leave kim past the only points it planned for a
+ * step (seen in about one run in ten for the photos). */
+static const char *step_missed(const struct bench *b, const struct state *now)
+{
+	static const char *const records[] = { "sync.record_sending", "sync.record_settled" };
+	for (size_t i = 0; now->outbox > 0 && i < sizeof records / sizeof records[0]; i++)
+		if (!seen(b, records[i]))
+			return records[i];
+	if (now->outbox == 0 && now->queued_photos > 0 && !seen(b, "sync.photo_uploaded"))
+		return "sync.photo_uploaded";
+	return NULL;
+}
+
+/* The twin's point of its last step named name (0: none). */
+static int last_step(const struct steps *st, const char *name)
+{
+	for (int i = st->n; i > 0; i--)
+		if (strcmp(st->name[i - 1], name) == 0)
+			return st->at[i - 1];
+	return 0;
+}
+
 /* Kim's syncs killed at the twin's planned points while kim has anything
  * to send: each run goes on from where the runs before it left the
  * laptop, the twin's step it has done, so it is killed that much earlier
@@ -405,6 +430,19 @@ static void kill_push(struct bench *b, const struct crash_points *twin)
 		extra = 0;
 		if (!killed || !look_state(b, &now) || (now.outbox == 0 && now.photos_waiting == 0))
 			break;
+		/* a step the plan is past (its next kill is beyond the twin's
+		 * last such step) with no kill right after it: killed at its
+		 * next pass, the plan going on from where that run leaves kim */
+		const char *missed = step_missed(b, &now);
+		if (missed != NULL && (k + 1 == planned || at[k + 1] > last_step(&st, missed))) {
+			tap_diag("the plan is past %s with no kill right after it: killed at its "
+				"next pass", missed);
+			killed = kill_run(b, 1, missed, &passed);
+			done = steps_done(&st, done, &passed);
+			crash_points_free(&passed);
+			if (!killed || !look_state(b, &now) || (now.outbox == 0 && now.photos_waiting == 0))
+				break;
+		}
 		if (b->made == FIRST_RECORDS && now.outbox == 0 && now.photos_waiting > 0) {
 			b->made += st_make_records(&b->c, b->niks + b->made, MORE_RECORDS, KEL,
 				PHOTO_BYTES, "more", b->uuids + b->made);
