@@ -222,17 +222,27 @@ static void login_done(struct sync *s, struct http_xfer *x)
 			memset(&ses, 0, sizeof ses);
 			return;
 		}
+		/* the server the tokens are for before them, an earlier login's
+		 * tokens gone first: a kill on the way leaves no token (the next
+		 * sync asks to log in), never one beside another server's address
+		 * or one that no logout could revoke */
+		if (store_token_delete(s->store) != STORE_OK) {
+			memset(&ses, 0, sizeof ses);
+			sync_stop(s, SYNC_LOCAL, "%s", store_error(s->store));
+			return;
+		}
+		store_meta_set(s->store, "sync.server_url", s->base);
+		store_meta_set(s->store, "sync.operator", ses.operator_name);
+		if (s->cfg.ca_file[0] != '\0')
+			store_meta_set(s->store, "sync.ca_file", s->cfg.ca_file);
+		save_scope(s, &ses);
+		crashpoint("sync.login_server_saved");
 		if (!save_tokens(s, &ses)) {
 			memset(&ses, 0, sizeof ses);
 			return;
 		}
 		crashpoint("sync.login_tokens_saved");
 		s->session = ses;
-		store_meta_set(s->store, "sync.server_url", s->base);
-		store_meta_set(s->store, "sync.operator", ses.operator_name);
-		if (s->cfg.ca_file[0] != '\0')
-			store_meta_set(s->store, "sync.ca_file", s->cfg.ca_file);
-		save_scope(s, &ses);
 		char list[PROTO_KELURAHAN_MAX * 16 + 1] = "";
 		store_meta_get(s->store, "sync.kelurahan", list, sizeof list);
 		sync_stop(s, SYNC_OK, _("Berhasil masuk sebagai %s (kelurahan %s)."),

@@ -261,12 +261,13 @@ static const char *short_residents(void)
 	return body;
 }
 
-/* The fake holds every photo sent to it, except: "upload", "slowupload":
- * it never had them; "missing": it lost them once the first record came,
+/* The fake holds every photo sent to it, except: "upload", "slowupload",
+ * "notjpeg" (which refuses each as no JPEG): it never had them; "missing": it lost them once the first record came,
  * until a photo is sent again. */
 static bool has_photos(void)
 {
-	if (strcmp(scenario, "upload") == 0 || strcmp(scenario, "slowupload") == 0)
+	if (strcmp(scenario, "upload") == 0 || strcmp(scenario, "slowupload") == 0
+		|| strcmp(scenario, "notjpeg") == 0)
 		return false;
 	return strcmp(scenario, "missing") != 0 || uploads > 0 || counts[R_RECORD] == 0;
 }
@@ -408,6 +409,10 @@ static bool answer(int fd, enum route r, const struct request *rq)
 				"\"total\":3,\"snapshot\":\"f1\"}");
 		else
 			json(fd, 200, short_residents());
+		return true;
+	}
+	if (is("notjpeg") && r == R_BLOB_PUT) {
+		problem(fd, 422, "not_jpeg", false, "Berkas ini bukan foto JPEG.", NULL, NULL);
 		return true;
 	}
 	if (is("e500") && r == R_RECORD && n < 2) {

@@ -11,6 +11,7 @@
 #include "sync.h"
 #include "synctest.h"
 #include "tap.h"
+#include "store/crashpoints.h"
 
 #include <poll.h>
 #include <signal.h>
@@ -292,6 +293,159 @@ static void test_login_proxy(void)
 	st_server_stop(&fake, SIGTERM);
 }
 
+/* `sigacor ARGS` of c killed with SIGKILL at the first pass of the crash
+ * point (include/crashpoint.h): true when it died right there. */
+static bool killed_at(struct st_client *c, const char *point, const char *input,
+	const char *const args[])
+{
+	char at[96], log[4400];
+	snprintf(at, sizeof at, "1:%s", point);
+	snprintf(log, sizeof log, "%s.points", c->profile);
+	unlink(log);
+	setenv("SIGACOR_CRASH_AT", at, 1);
+	setenv("SIGACOR_CRASH_LOG", log, 1);
+	int code = st_sigacor(c, input, 60000, args);
+	unsetenv("SIGACOR_CRASH_AT");
+	unsetenv("SIGACOR_CRASH_LOG");
+	struct crash_points p;
+	crash_log_read(log, &p);
+	bool there = code == 128 + SIGKILL && p.n > 0 && strcmp(p.name[p.n - 1], point) == 0;
+	if (!there)
+		tap_diag("%s: exit %d, %d points passed, the last %s", args[0], code, p.n,
+			p.n > 0 ? p.name[p.n - 1] : "(none)");
+	crash_points_free(&p);
+	return there;
+}
+
+/* Any session or deposit token file in c's profile. */
+static bool token_files(const struct st_client *c)
+{
+	static const char *const names[] = { "session-token", "session-token.sgv",
+		"deposit-token" };
+	char path[4400];
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", c->profile, names[i]);
+		if (access(path, F_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Photos of c's records still queued for the server (-1: unreadable). */
+static int64_t photos_queued(const struct st_client *c)
+{
+	struct store *s;
+	char err[512];
+	struct store_local_only lo = { .queued_photos = -1 };
+	if (st_open_profile(c, &s, err, sizeof err) != STORE_OK)
+		return -1;
+	store_sync_local_only(s, &lo);
+	store_close(s);
+	return lo.queued_photos;
+}
+
+/* Kills at the crash points only a misbehaving server reaches (the kill
+ * test against the real server never passes them): a record requeued
+ * after its answer broke off, a photo the server refuses, and the session
+ * token's login and logout.  Nothing the clerk saved is lost or doubled,
+ * and the next run goes on. */
+static void test_rare_kills(void)
+{
+	static const char *const sync_args[] = { "sync", NULL };
+	char log[4200], url[96];
+	struct st_server fake, good;
+	int64_t counts[STATE_COUNT] = { 0 }, outbox = -1;
+	struct st_client c;
+
+	/* the record's answer breaks off three times: requeued, then killed */
+	snprintf(log, sizeof log, "%s/kill-requeue.fake", dir);
+	if (!ok(st_fake_start(&fake, "truncated", log) && prepare(&c, "kill-requeue", fake.url),
+		"requeue: a fake that breaks off each record's answer, 2 records queued"))
+		return;
+	ok(killed_at(&c, "sync.record_requeued", ST_LAPTOP_PASSWORD "\n", sync_args),
+		"requeue: killed right after the record went back to the queue");
+	st_server_stop(&fake, SIGTERM);
+	st_client_counts(&c, counts, &outbox);
+	ok(outbox == 2 && counts[STATE_FINAL] == 2 && counts[STATE_SENDING] == 0,
+		"requeue: both still queued as final, none stuck in sending (outbox %lld)",
+		(long long)outbox);
+	snprintf(log, sizeof log, "%s/kill-requeue-good.fake", dir);
+	if (ok(st_fake_start(&good, "good", log), "requeue: a good server now")) {
+		struct store *s;
+		char err[512];
+		snprintf(url, sizeof url, "%s", good.url);
+		if (st_open_profile(&c, &s, err, sizeof err) == STORE_OK) {
+			store_meta_set(s, "sync.server_url", url);
+			store_close(s);
+		}
+		int code = st_sigacor(&c, ST_LAPTOP_PASSWORD "\n", 60000, sync_args);
+		st_client_counts(&c, counts, &outbox);
+		ok(code == 0 && counts[STATE_ACCEPTED] == 2 && outbox == 0 &&
+			log_count(log, "PUT /api/v1/verif") == 2,
+			"requeue: the next sync sends each once (exit %d, %lld accepted)", code,
+			(long long)counts[STATE_ACCEPTED]);
+		st_server_stop(&good, SIGTERM);
+	}
+
+	/* the server refuses the photos (no JPEG): killed after the first */
+	snprintf(log, sizeof log, "%s/kill-refused.fake", dir);
+	if (!ok(st_fake_start(&fake, "notjpeg", log) && prepare(&c, "kill-refused", fake.url),
+		"refused: a fake that refuses every photo, 2 records queued"))
+		return;
+	ok(killed_at(&c, "sync.photo_refused", ST_LAPTOP_PASSWORD "\n", sync_args),
+		"refused: killed right after the first photo was marked refused");
+	st_client_counts(&c, counts, &outbox);
+	int64_t queued = photos_queued(&c);
+	ok(counts[STATE_ACCEPTED] == 2 && outbox == 0 && queued == 6,
+		"refused: both records sent, all 6 photos still queued (%lld)", (long long)queued);
+	int code = st_sigacor(&c, ST_LAPTOP_PASSWORD "\n", 60000, sync_args);
+	char message[512] = "";
+	st_out_str(&c, "message", message, sizeof message);
+	st_client_counts(&c, counts, &outbox);
+	queued = photos_queued(&c);
+	ok(code != 0 && code != 128 + SIGKILL && counts[STATE_ACCEPTED] == 2 && queued == 6,
+		"refused: the next sync ends (exit %d), the records sent, the photos kept queued "
+		"(%lld): %s", code, (long long)queued, message);
+	st_server_stop(&fake, SIGTERM);
+
+	/* the session token: a login again killed once the server's address
+	 * is saved (the earlier tokens deleted, no new one yet), then once its
+	 * token is; a logout once the token is deleted.  (A first login makes
+	 * its profile aside and moves it in place at its end: killed, it
+	 * leaves none.) */
+	snprintf(log, sizeof log, "%s/kill-token.fake", dir);
+	if (!ok(st_fake_start(&fake, "good", log), "token: fake server up"))
+		return;
+	st_client_init(&c, dir, "kill-token");
+	const char *login_args[] = { "login", "--server", fake.url, NULL };
+	static const char *const unlock_args[] = { "unlock", "--minutes", "60", NULL };
+	char both[256], pw[128];
+	/* as st_login: unlocked first, the server's password, the laptop's */
+	snprintf(both, sizeof both, ST_PASSWORD "\n%s\n", c.password);
+	snprintf(pw, sizeof pw, "%s\n", c.password);
+	is_int(st_login(&c, fake.url), 0, "token: logged in");
+	ok(st_sigacor(&c, pw, 30000, unlock_args) == 0
+		&& killed_at(&c, "sync.login_server_saved", both, login_args),
+		"token: a login again killed once the server's address was saved");
+	ok(!token_files(&c) && st_sigacor(&c, pw, 30000, sync_args) == 4,
+		"token: no token file left, the next sync asks to log in first (4)");
+	ok(st_sigacor(&c, pw, 30000, unlock_args) == 0
+		&& killed_at(&c, "sync.login_tokens_saved", both, login_args),
+		"token: a login again killed right after its token was saved");
+	int after = st_sigacor(&c, pw, 30000, sync_args);
+	ok(after == 0 && log_count(log, "auth=0") == 3,
+		"token: the token and its server serve the next sync (exit %d), the three logins "
+		"the only requests without a token", after);
+	static const char *const logout_args[] = { "logout", NULL };
+	ok(killed_at(&c, "sync.logout_token_deleted", pw, logout_args) && !token_files(&c)
+		&& log_count(log, "POST /api/v1/auth/logout") == 1,
+		"token: logout revoked it and was killed right after deleting it: no token file");
+	is_int(st_sigacor(&c, pw, 30000, sync_args), 4,
+		"token: the next sync asks to log in first (4)");
+	is_int(st_login(&c, fake.url), 0, "token: login again, to the end");
+	st_server_stop(&fake, SIGTERM);
+}
+
 /* The screens' way: the engine in this process under a poll loop with a
  * 100 ms tick.  A slow upload must not keep the loop away. */
 static void test_engine_loop(void)
@@ -403,6 +557,7 @@ int main(void)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		check_case(&cases[i], (int)i);
 	test_login_proxy();
+	test_rare_kills();
 	test_engine_loop();
 	st_rmdir(dir);
 	return tap_done();
