@@ -307,18 +307,26 @@ static bool store_record(sdb *db, void *ctx)
 {
 	struct record_write *w = ctx;
 	bool failed;
+	/* a new record's checks go ahead of the replay check: one round trip
+	 * for both on PostgreSQL (a correction's come after it supersedes) */
+	struct ledger_checks checks = { 0 };
+	if (w->r->supersedes[0] == '\0')
+		ledger_checks_send(db, w->r, &checks);
 	if (replay(db, w->r->uuid, w->s->operator_id, w->sha, w->out, &failed) || failed) {
+		ledger_checks_drop(&checks);
 		if (failed)
 			reply_db_error(w->out, db);
 		return false;
 	}
 	unsigned waiting;
 	if (!check_supersedes(db, w) || !check_rules(w->r, w->out)
-		|| !check_blobs(w->r, w->photos_later, &waiting, w->out))
+		|| !check_blobs(w->r, w->photos_later, &waiting, w->out)) {
+		ledger_checks_drop(&checks);
 		return false;
+	}
 	struct proto_verification_result res;
-	if (!ledger_store(db, w->r, w->s->operator_id, w->s->device, w->canonical, w->sha,
-		util_now(), waiting, &res)) {
+	if (!ledger_store(db, w->r, &checks, w->s->operator_id, w->s->device, w->canonical,
+		w->sha, util_now(), waiting, &res)) {
 		reply_db_error(w->out, db);
 		return false;
 	}

@@ -142,6 +142,14 @@ void crosscheck_send(struct sdb *db, const struct record *r, struct crosscheck *
 	}
 }
 
+void crosscheck_drop(struct crosscheck *cc)
+{
+	for (size_t i = 0; i < SHARED_COUNT; i++) {
+		sdb_finalize(cc->query[i]);
+		cc->query[i] = NULL;
+	}
+}
+
 unsigned crosscheck_flags(const struct record *r, struct crosscheck *cc)
 {
 	unsigned flags = own_flags(r);

@@ -360,23 +360,49 @@ static bool insert_record(sdb *db, const struct record *r, long long operator_id
 	return send_write(st);
 }
 
-bool ledger_store(struct sdb *db, const struct record *r, long long operator_id,
-	const char *device, const char *canonical_json, const char *canonical_sha256,
-	int64_t now, unsigned waiting_kinds, struct proto_verification_result *result)
+void ledger_checks_send(struct sdb *db, const struct record *r, struct ledger_checks *c)
+{
+	/* asked together (one round trip on PostgreSQL), read later */
+	c->own = own_flags_ask(db, r);
+	if (c->own != NULL)
+		sdb_send(c->own);
+	crosscheck_send(db, r, &c->cc);
+	c->sent = true;
+}
+
+void ledger_checks_drop(struct ledger_checks *c)
+{
+	if (!c->sent)
+		return;
+	sdb_finalize(c->own);
+	c->own = NULL;
+	crosscheck_drop(&c->cc);
+	c->sent = false;
+}
+
+bool ledger_store(struct sdb *db, const struct record *r, struct ledger_checks *c,
+	long long operator_id, const char *device, const char *canonical_json,
+	const char *canonical_sha256, int64_t now, unsigned waiting_kinds,
+	struct proto_verification_result *result)
 {
 	memset(result, 0, sizeof *result);
 	snprintf(result->id, sizeof result->id, "%s", r->uuid);
 	proto_time_format(now, result->received_at);
+	struct ledger_checks here = { 0 };
+	if (c == NULL)
+		c = &here;
 	/* supersede first, so the corrected record no longer counts */
-	if (!mark_superseded(db, r))
+	if (!mark_superseded(db, r)) {
+		ledger_checks_drop(c);
 		return false;
-	struct crosscheck cc;      /* the other records a shared flag reaches */
-	/* the checks asked together (one round trip on PostgreSQL), then read */
-	sdb_stmt *own = own_flags_ask(db, r);
-	if (own != NULL)
-		sdb_send(own);
-	crosscheck_send(db, r, &cc);
-	unsigned flags = own_flags_read(own, r) | crosscheck_flags(r, &cc);
+	}
+	if (!c->sent)
+		ledger_checks_send(db, r, c);
+	/* cc: the other records a shared flag reaches */
+	struct crosscheck *cc = &c->cc;
+	unsigned flags = own_flags_read(c->own, r) | crosscheck_flags(r, cc);
+	c->own = NULL;
+	c->sent = false;
 	result_flags(flags, result);
 	/* the first answer (kept for replays) says how many photos it waited for */
 	result->photos_waiting = waiting_count(r, waiting_kinds);
@@ -392,7 +418,7 @@ bool ledger_store(struct sdb *db, const struct record *r, long long operator_id,
 			|| refresh_group(db, GROUP_NIK, r->nik, FLAG_DUPLICATE_NIK, r->uuid))
 		&& (!(flags & 1u << FLAG_KK_LAYAK_TWICE)
 			|| refresh_group(db, GROUP_KK_LAYAK, r->kk, FLAG_KK_LAYAK_TWICE, r->uuid))
-		&& crosscheck_spread(db, &cc)
+		&& crosscheck_spread(db, cc)
 		&& sdb_settle(db) == SDB_OK;
 	free(response);
 	return ok;

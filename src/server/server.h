@@ -138,12 +138,31 @@ void crosscheck_send(struct sdb *db, const struct record *r, struct crosscheck *
 unsigned crosscheck_flags(const struct record *r, struct crosscheck *cc);
 bool crosscheck_spread(struct sdb *db, const struct crosscheck *cc);
 
+/* crosscheck_send's queries finalised unread (the record is not stored). */
+void crosscheck_drop(struct crosscheck *cc);
+
+/* The reads a record's flags need (its own, the groups, the shared flags),
+ * sent before the record's replay check so that on PostgreSQL both travel
+ * in one round trip under the write lock.  Not for a correction: its
+ * checks must see the record it corrects superseded (ledger_store sends
+ * them then).  ledger_store reads them; ledger_checks_drop when the record
+ * is not stored (a replay, a refusal). */
+struct ledger_checks {
+	struct sdb_stmt *own;
+	struct crosscheck cc;
+	bool sent;
+};
+void ledger_checks_send(struct sdb *db, const struct record *r, struct ledger_checks *c);
+void ledger_checks_drop(struct ledger_checks *c);
+
 /* Store a decoded, validated record for operator_id inside the caller's
- * transaction.  Fills the result (status, flags).  Updates the flags of
- * the other records of the same NIK and writes their change entries. */
-bool ledger_store(struct sdb *db, const struct record *r, long long operator_id,
-	const char *device, const char *canonical_json, const char *canonical_sha256,
-	int64_t now, unsigned waiting_kinds, struct proto_verification_result *result);
+ * transaction, its checks those sent (or, c NULL or not sent, sent here).
+ * Fills the result (status, flags).  Updates the flags of the other
+ * records of the same NIK and writes their change entries. */
+bool ledger_store(struct sdb *db, const struct record *r, struct ledger_checks *c,
+	long long operator_id, const char *device, const char *canonical_json,
+	const char *canonical_sha256, int64_t now, unsigned waiting_kinds,
+	struct proto_verification_result *result);
 /* The photo sha256 of size bytes is stored: the records waiting for it
  * (waiting_photos) no longer do.  A record that named another size keeps
  * waiting (that photo can never arrive: it shows incomplete). */
