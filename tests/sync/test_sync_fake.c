@@ -344,20 +344,16 @@ static int64_t photos_queued(const struct st_client *c)
 	return lo.queued_photos;
 }
 
-/* Kills at the crash points only a misbehaving server reaches (the kill
- * test against the real server never passes them): a record requeued
- * after its answer broke off, a photo the server refuses, and the session
- * token's login and logout.  Nothing the clerk saved is lost or doubled,
- * and the next run goes on. */
-static void test_rare_kills(void)
+static const char *const sync_args[] = { "sync", NULL };
+
+/* The record's answer breaks off three times: requeued, then killed; the
+ * next sync against a good server sends each record once. */
+static void kill_requeued(void)
 {
-	static const char *const sync_args[] = { "sync", NULL };
-	char log[4200], url[96];
+	char log[4200];
 	struct st_server fake, good;
 	int64_t counts[STATE_COUNT] = { 0 }, outbox = -1;
 	struct st_client c;
-
-	/* the record's answer breaks off three times: requeued, then killed */
 	snprintf(log, sizeof log, "%s/kill-requeue.fake", dir);
 	if (!ok(st_fake_start(&fake, "truncated", log) && prepare(&c, "kill-requeue", fake.url),
 		"requeue: a fake that breaks off each record's answer, 2 records queued"))
@@ -370,24 +366,31 @@ static void test_rare_kills(void)
 		"requeue: both still queued as final, none stuck in sending (outbox %lld)",
 		(long long)outbox);
 	snprintf(log, sizeof log, "%s/kill-requeue-good.fake", dir);
-	if (ok(st_fake_start(&good, "good", log), "requeue: a good server now")) {
-		struct store *s;
-		char err[512];
-		snprintf(url, sizeof url, "%s", good.url);
-		if (st_open_profile(&c, &s, err, sizeof err) == STORE_OK) {
-			store_meta_set(s, "sync.server_url", url);
-			store_close(s);
-		}
-		int code = st_sigacor(&c, ST_LAPTOP_PASSWORD "\n", 60000, sync_args);
-		st_client_counts(&c, counts, &outbox);
-		ok(code == 0 && counts[STATE_ACCEPTED] == 2 && outbox == 0 &&
-			log_count(log, "PUT /api/v1/verif") == 2,
-			"requeue: the next sync sends each once (exit %d, %lld accepted)", code,
-			(long long)counts[STATE_ACCEPTED]);
-		st_server_stop(&good, SIGTERM);
+	if (!ok(st_fake_start(&good, "good", log), "requeue: a good server now"))
+		return;
+	struct store *s;
+	char err[512];
+	if (st_open_profile(&c, &s, err, sizeof err) == STORE_OK) {
+		store_meta_set(s, "sync.server_url", good.url);
+		store_close(s);
 	}
+	int code = st_sigacor(&c, ST_LAPTOP_PASSWORD "\n", 60000, sync_args);
+	st_client_counts(&c, counts, &outbox);
+	ok(code == 0 && counts[STATE_ACCEPTED] == 2 && outbox == 0 &&
+		log_count(log, "PUT /api/v1/verif") == 2,
+		"requeue: the next sync sends each once (exit %d, %lld accepted)", code,
+		(long long)counts[STATE_ACCEPTED]);
+	st_server_stop(&good, SIGTERM);
+}
 
-	/* the server refuses the photos (no JPEG): killed after the first */
+/* The server refuses the photos (no JPEG): killed after the first; the
+ * records stay sent and every photo queued, run after run. */
+static void kill_refused(void)
+{
+	char log[4200];
+	struct st_server fake;
+	int64_t counts[STATE_COUNT] = { 0 }, outbox = -1;
+	struct st_client c;
 	snprintf(log, sizeof log, "%s/kill-refused.fake", dir);
 	if (!ok(st_fake_start(&fake, "notjpeg", log) && prepare(&c, "kill-refused", fake.url),
 		"refused: a fake that refuses every photo, 2 records queued"))
@@ -407,12 +410,17 @@ static void test_rare_kills(void)
 		"refused: the next sync ends (exit %d), the records sent, the photos kept queued "
 		"(%lld): %s", code, (long long)queued, message);
 	st_server_stop(&fake, SIGTERM);
+}
 
-	/* the session token: a login again killed once the server's address
-	 * is saved (the earlier tokens deleted, no new one yet), then once its
-	 * token is; a logout once the token is deleted.  (A first login makes
-	 * its profile aside and moves it in place at its end: killed, it
-	 * leaves none.) */
+/* The session token: a login again killed once the server's address is
+ * saved (the earlier tokens deleted, no new one yet), then once its token
+ * is; a logout once the token is deleted.  (A first login makes its
+ * profile aside and moves it in place at its end: killed, it leaves none.) */
+static void kill_token(void)
+{
+	char log[4200];
+	struct st_server fake;
+	struct st_client c;
 	snprintf(log, sizeof log, "%s/kill-token.fake", dir);
 	if (!ok(st_fake_start(&fake, "good", log), "token: fake server up"))
 		return;
@@ -444,6 +452,16 @@ static void test_rare_kills(void)
 		"token: the next sync asks to log in first (4)");
 	is_int(st_login(&c, fake.url), 0, "token: login again, to the end");
 	st_server_stop(&fake, SIGTERM);
+}
+
+/* Kills at the crash points only a misbehaving server reaches (the kill
+ * test against the real server never passes them): nothing the clerk
+ * saved is lost or doubled, and the next run goes on. */
+static void test_rare_kills(void)
+{
+	kill_requeued();
+	kill_refused();
+	kill_token();
 }
 
 /* The screens' way: the engine in this process under a poll loop with a
