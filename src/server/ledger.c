@@ -388,9 +388,6 @@ bool ledger_store(struct sdb *db, const struct record *r, struct ledger_checks *
 	memset(result, 0, sizeof *result);
 	snprintf(result->id, sizeof result->id, "%s", r->uuid);
 	proto_time_format(now, result->received_at);
-	struct ledger_checks here = { 0 };
-	if (c == NULL)
-		c = &here;
 	/* supersede first, so the corrected record no longer counts */
 	if (!mark_superseded(db, r)) {
 		ledger_checks_drop(c);

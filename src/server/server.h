@@ -156,7 +156,7 @@ void ledger_checks_send(struct sdb *db, const struct record *r, struct ledger_ch
 void ledger_checks_drop(struct ledger_checks *c);
 
 /* Store a decoded, validated record for operator_id inside the caller's
- * transaction, its checks those sent (or, c NULL or not sent, sent here).
+ * transaction, its checks those sent in c (not sent: sent here).
  * Fills the result (status, flags).  Updates the flags of the other
  * records of the same NIK and writes their change entries. */
 bool ledger_store(struct sdb *db, const struct record *r, struct ledger_checks *c,
