@@ -79,6 +79,7 @@ struct new_token {
 	long long operator_id;
 	const char *device, *hash, *deposit_hash;
 	int64_t now;
+	bool replaced;                  /* the device's token before it was revoked */
 };
 
 /* the session's deposit token (doc/PROTOCOL.md section 7a): one per
@@ -106,7 +107,7 @@ static bool store_deposit_token(sdb *db, const char *token_hash, const char *dep
 
 static bool store_token(sdb *db, void *ctx)
 {
-	const struct new_token *t = ctx;
+	struct new_token *t = ctx;
 	sdb_stmt *st;
 	bool ok;
 	/* one live token per operator and device: logging in again replaces it */
@@ -117,6 +118,7 @@ static bool store_token(sdb *db, void *ctx)
 	sdb_bind_int64(st, 2, t->operator_id);
 	sdb_bind_text(st, 3, t->device, -1, SDB_STATIC);
 	ok = sdb_step(st) == SDB_DONE;
+	t->replaced = t->replaced || (ok && sdb_changes(db) > 0);
 	sdb_finalize(st);
 	if (!ok || sdb_prepare(db, "INSERT INTO tokens(hash, operator_id, device, created_at, "
 		"last_used_at) VALUES (?, ?, ?, ?, ?)", -1, &st, NULL) != SDB_OK)
@@ -150,8 +152,10 @@ static bool issue_token(long long operator_id, const char *device, int64_t now,
 	char hash[PROTO_SHA256_LEN + 1], deposit_hash[PROTO_SHA256_LEN + 1];
 	new_secret(token, hash);
 	new_secret(deposit, deposit_hash);
-	struct new_token t = { operator_id, device, hash, deposit_hash, now };
+	struct new_token t = { operator_id, device, hash, deposit_hash, now, false };
 	enum db_write_result wr = db_write(store_token, &t);
+	if (t.replaced)
+		session_cache_forget();     /* the old token is refused from now on */
 	if (wr != DB_WRITE_OK)
 		reply_write_error(out, wr);
 	return wr == DB_WRITE_OK;
@@ -336,17 +340,30 @@ static const char session_of_token[] =
 	"JOIN operators o ON o.id = t.operator_id WHERE d.hash = ?1) s "
 	"LEFT JOIN operator_kelurahan k ON k.operator_id = s.operator_id ORDER BY k.kelurahan";
 
-bool api_authenticate(const char *authorization, bool deposit_route, struct session *s,
-	struct reply *out)
+/* whether the session read answers this request (out: why not) */
+static bool session_usable(const struct session *s, bool disabled, bool revoked,
+	bool deposit_route, struct reply *out)
 {
-	memset(s, 0, sizeof *s);
-	if (authorization == NULL || strncmp(authorization, "Bearer ", 7) != 0
-		|| strlen(authorization + 7) == 0 || strlen(authorization + 7) > PROTO_TOKEN_MAX) {
+	if (disabled) {
+		reply_problem(out, PROBLEM_OPERATOR_DISABLED, NULL);
+		return false;
+	}
+	if (revoked) {
 		reply_problem(out, PROBLEM_UNAUTHORIZED, NULL);
 		return false;
 	}
-	char hash[PROTO_SHA256_LEN + 1];
-	token_hash(authorization + 7, hash);
+	if (s->deposit_only && !deposit_route) {
+		reply_problem(out, PROBLEM_DEPOSIT_ONLY, NULL);
+		return false;
+	}
+	return true;
+}
+
+/* The session behind a token's hash, from the database, and its last use;
+ * false with the answer in out when there is none or it answers nothing. */
+static bool read_session(const char *hash, bool deposit_route, struct session *s,
+	int64_t *last_used, struct reply *out)
+{
 	sdb *db = db_thread();
 	sdb_stmt *st;
 	if (db == NULL || sdb_prepare(db, session_of_token, -1, &st, NULL) != SDB_OK) {
@@ -368,7 +385,7 @@ bool api_authenticate(const char *authorization, bool deposit_route, struct sess
 	s->operator_id = sdb_column_int64(st, 1);
 	snprintf(s->device, sizeof s->device, "%s", (const char *)sdb_column_text(st, 2));
 	bool revoked = sdb_column_type(st, 3) != SDB_NULL;
-	int64_t last_used = sdb_column_int64(st, 4);
+	*last_used = sdb_column_int64(st, 4);
 	snprintf(s->operator_name, sizeof s->operator_name, "%s", (const char *)sdb_column_text(st, 5));
 	bool disabled = sdb_column_int(st, 6) != 0;
 	s->deposit_only = sdb_column_int(st, 7) != 0;
@@ -382,21 +399,44 @@ bool api_authenticate(const char *authorization, bool deposit_route, struct sess
 		reply_db_error(out, db);
 		return false;
 	}
-	if (disabled) {
-		reply_problem(out, PROBLEM_OPERATOR_DISABLED, NULL);
-		return false;
-	}
-	if (revoked) {
+	return session_usable(s, disabled, revoked, deposit_route, out);
+}
+
+/* A token's use is remembered now and then, not on every request: the
+ * last use as it is now */
+static int64_t note_use(const char *session_hash, int64_t last_used)
+{
+	int64_t now = util_now();
+	if (now - last_used <= 600)
+		return last_used;
+	remember_use(session_hash);
+	return now;
+}
+
+bool api_authenticate(const char *authorization, bool deposit_route, struct session *s,
+	struct reply *out)
+{
+	memset(s, 0, sizeof *s);
+	if (authorization == NULL || strncmp(authorization, "Bearer ", 7) != 0
+		|| strlen(authorization + 7) == 0 || strlen(authorization + 7) > PROTO_TOKEN_MAX) {
 		reply_problem(out, PROBLEM_UNAUTHORIZED, NULL);
 		return false;
 	}
-	if (s->deposit_only && !deposit_route) {
-		reply_problem(out, PROBLEM_DEPOSIT_ONLY, NULL);
-		return false;
+	char hash[PROTO_SHA256_LEN + 1];
+	token_hash(authorization + 7, hash);
+	int64_t last_used;
+	if (!deposit_route && session_cache_get(hash, s, &last_used)) {
+		int64_t marked = note_use(s->token_hash, last_used);
+		if (marked != last_used)
+			session_cache_used(hash, marked);
+		return true;
 	}
-	/* remember use now and then, not on every request */
-	if (util_now() - last_used > 600)
-		remember_use(s->token_hash);
+	uint64_t generation = session_cache_generation();     /* before the query */
+	if (!read_session(hash, deposit_route, s, &last_used, out))
+		return false;
+	last_used = note_use(s->token_hash, last_used);
+	if (!s->deposit_only)
+		session_cache_put(generation, hash, s, last_used);
 	return true;
 }
 
@@ -447,6 +487,7 @@ void api_logout(const struct session *s, struct reply *out)
 	char hash[PROTO_SHA256_LEN + 1];
 	snprintf(hash, sizeof hash, "%s", s->token_hash);
 	enum db_write_result wr = db_write(revoke_token, hash);
+	session_cache_forget();         /* refused from now on, before the answer says so */
 	if (wr != DB_WRITE_OK) {
 		reply_write_error(out, wr);
 		return;

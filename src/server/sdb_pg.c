@@ -730,6 +730,62 @@ sdb *sdb_pg_connect(const char *conninfo, char **why)
 	return &db->base;
 }
 
+/* ---- notifications: a connection of its own that listens (session_cache.c) */
+
+bool sdb_pg_listen(sdb *d, const char *channel)
+{
+	struct pg *db = (struct pg *)d;
+	if (!d->be->postgresql || settle(db) != SDB_OK)
+		return false;
+	char *name = PQescapeIdentifier(db->conn, channel, strlen(channel));
+	if (name == NULL)
+		return false;
+	size_t size = strlen(name) + 8;
+	char *sql = malloc(size);
+	bool ok = false;
+	if (sql != NULL) {
+		snprintf(sql, size, "LISTEN %s", name);
+		PGresult *res = PQexec(db->conn, sql);
+		ok = res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK;
+		if (!ok)
+			pg_result_code(db, res);
+		PQclear(res);
+	}
+	free(sql);
+	PQfreemem(name);
+	return ok;
+}
+
+static int take_notifications(PGconn *conn)
+{
+	int n = 0;
+	for (PGnotify *note; (note = PQnotifies(conn)) != NULL; n++)
+		PQfreemem(note);
+	return n;
+}
+
+int sdb_pg_wait_notifications(sdb *d, int wake_fd, int timeout_ms)
+{
+	if (!d->be->postgresql)
+		return -1;
+	PGconn *conn = ((struct pg *)d)->conn;
+	int n = take_notifications(conn);
+	if (n > 0)
+		return n;
+	struct pollfd p[2] = { { .fd = PQsocket(conn), .events = POLLIN },
+		{ .fd = wake_fd, .events = POLLIN } };
+	if (p[0].fd < 0)
+		return -1;
+	int ready = poll(p, wake_fd >= 0 ? 2 : 1, timeout_ms);
+	if (ready < 0)
+		return errno == EINTR ? 0 : -1;
+	if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
+		return 0;
+	if (!PQconsumeInput(conn) || PQstatus(conn) == CONNECTION_BAD)
+		return -1;
+	return take_notifications(conn);
+}
+
 /* ---- COPY ... FROM STDIN: a SQLite folder's rows moved in (migrate_pg.c) */
 
 bool sdb_pg_copy_begin(sdb *d, const char *sql)

@@ -58,7 +58,7 @@ struct sdb *db_open(const char *dir);
  * transaction on PostgreSQL holds the advisory lock DB_PG_WRITE_LOCK: one
  * writer at a time across processes, as SQLite's write lock. */
 #define DB_PG_WRITE_LOCK "742402"
-#define DB_SCHEMA_VERSION 8         /* of both backends' schemas */
+#define DB_SCHEMA_VERSION 9         /* of both backends' schemas */
 char *db_pg_conninfo(const char *dir);
 /* DIR/database written whole (0600: it may hold a password) */
 bool db_pg_save_conninfo(const char *dir, const char *conninfo);
@@ -303,6 +303,24 @@ void api_login(const char *body, size_t len, const char *addr, struct reply *out
  * else it is refused with 403 deposit_only. */
 bool api_authenticate(const char *authorization, bool deposit_route, struct session *s,
 	struct reply *out);
+/* session_cache.c: on PostgreSQL, the sessions of recent tokens kept in the
+ * process, emptied by the notifications of a LISTENing connection (see
+ * there); on SQLite nothing is kept.  A lookup takes the generation before
+ * its query and hands it to put, which keeps nothing read before an
+ * emptying (generation 0: nothing to keep). */
+bool session_cache_start(const char *dir);
+void session_cache_stop(void);
+uint64_t session_cache_generation(void);
+bool session_cache_get(const char *hash, struct session *s, int64_t *last_used);
+void session_cache_put(uint64_t generation, const char *hash, const struct session *s,
+	int64_t last_used);
+void session_cache_used(const char *hash, int64_t when);
+void session_cache_forget(void);
+struct session_cache_counts {
+	unsigned long long hits, misses;
+	bool in_use, listening;
+};
+void session_cache_counts(struct session_cache_counts *c);
 /* The tokens used since the last call get their last use written, in one
  * write (the main thread calls it every few seconds and at shutdown). */
 void api_tokens_flush(void);

@@ -1,0 +1,232 @@
+/* session_cache: the sessions behind recent tokens, kept in the process
+ * when the database is PostgreSQL (issue 14).
+ *
+ * Every API request names its token, and the session behind it was read
+ * by a query each time: on PostgreSQL a round trip, made in
+ * libmicrohttpd's polling thread, and 9 of the 22 statements of a clerk's
+ * sync (10,836 in the city's burst of 1,204 syncs; doc/BENCHMARKS.md has
+ * what keeping them saves).  A kept session must not outlive what ends or
+ * narrows it, so:
+ *  - every such change (a token revoked or deleted, an operator changed,
+ *    disabled or deleted, an operator's kelurahan) notifies the channel
+ *    sigacor_sessions from a trigger (db_pg.c), whichever process or tool
+ *    makes it, and a thread here that LISTENs on a connection of its own
+ *    empties the cache when a notification arrives, a network round trip
+ *    after that change's commit;
+ *  - what this process revokes itself (a logout, a login that replaces a
+ *    device's token) empties it before the answer goes out;
+ *  - a session read before an emptying is not kept after it: each entry
+ *    keeps the generation its query began in, and an emptying starts a
+ *    new one;
+ *  - while the listening connection is down nothing is kept or served
+ *    from here (it may have missed a notification);
+ *  - an entry is read again after SESSION_MAX_AGE_S whatever happens.
+ * On SQLite the session is read every time: the query runs inside the
+ * process (tens of microseconds), and the admin commands that revoke
+ * write the same file from another process, which cannot notify.
+ * Sessions of deposit tokens (a locked laptop's sync, rare) are not kept. */
+#include "config.h"
+#include "server.h"
+#include "common.h"
+#include "sdb.h"
+
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SESSION_SLOTS 16384             /* direct mapped: a collision costs a query */
+#define SESSION_MAX_AGE_S 30
+#define SESSION_CHANNEL "sigacor_sessions"
+#define LISTEN_RETRY_MS 1000
+
+struct entry {
+	char hash[PROTO_SHA256_LEN + 1];
+	uint64_t generation;
+	int64_t cached_at, last_used;
+	struct session session;
+};
+
+static struct {
+	pthread_mutex_t lock;
+	uint64_t generation;
+	bool listening;
+	unsigned long long hits, misses;
+	struct entry *slots;
+} cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static struct {
+	pthread_t thread;
+	bool running, stopping;         /* stopping: under cache.lock */
+	int wake[2];
+	char *conninfo;
+} listener = { .wake = { -1, -1 } };
+
+/* by the hash's first hex digits (a SHA-256: evenly spread) */
+static struct entry *slot_of(const char *hash)
+{
+	unsigned prefix = 0;
+	for (int i = 0; i < 8 && hash[i] != '\0'; i++)
+		prefix = prefix * 16 + (unsigned)(hash[i] <= '9' ? hash[i] - '0' : hash[i] - 'a' + 10);
+	return &cache.slots[prefix % SESSION_SLOTS];
+}
+
+uint64_t session_cache_generation(void)
+{
+	pthread_mutex_lock(&cache.lock);
+	uint64_t generation = cache.listening ? cache.generation : 0;
+	pthread_mutex_unlock(&cache.lock);
+	return generation;
+}
+
+bool session_cache_get(const char *hash, struct session *s, int64_t *last_used)
+{
+	int64_t now = util_now();
+	pthread_mutex_lock(&cache.lock);
+	bool found = false;
+	if (cache.listening) {
+		const struct entry *e = slot_of(hash);
+		found = e->generation == cache.generation && strcmp(e->hash, hash) == 0
+			&& now - e->cached_at < SESSION_MAX_AGE_S;
+		if (found) {
+			*s = e->session;
+			*last_used = e->last_used;
+		}
+		found ? cache.hits++ : cache.misses++;
+	}
+	pthread_mutex_unlock(&cache.lock);
+	return found;
+}
+
+void session_cache_put(uint64_t generation, const char *hash, const struct session *s,
+	int64_t last_used)
+{
+	pthread_mutex_lock(&cache.lock);
+	if (generation != 0 && cache.listening && generation == cache.generation) {
+		struct entry *e = slot_of(hash);
+		snprintf(e->hash, sizeof e->hash, "%s", hash);
+		e->generation = generation;
+		e->cached_at = util_now();
+		e->last_used = last_used;
+		e->session = *s;
+	}
+	pthread_mutex_unlock(&cache.lock);
+}
+
+void session_cache_used(const char *hash, int64_t when)
+{
+	pthread_mutex_lock(&cache.lock);
+	if (cache.slots != NULL) {
+		struct entry *e = slot_of(hash);
+		if (strcmp(e->hash, hash) == 0)
+			e->last_used = when;
+	}
+	pthread_mutex_unlock(&cache.lock);
+}
+
+void session_cache_forget(void)
+{
+	pthread_mutex_lock(&cache.lock);
+	cache.generation++;
+	pthread_mutex_unlock(&cache.lock);
+}
+
+static void set_listening(bool listening)
+{
+	pthread_mutex_lock(&cache.lock);
+	cache.listening = listening;
+	cache.generation++;
+	pthread_mutex_unlock(&cache.lock);
+}
+
+static bool stopping(void)
+{
+	pthread_mutex_lock(&cache.lock);
+	bool stop = listener.stopping;
+	pthread_mutex_unlock(&cache.lock);
+	return stop;
+}
+
+/* until stopped: listen, empty the cache at each notification, and
+ * connect again (after a pause) when the connection is lost */
+static void *listen_loop(void *arg)
+{
+	(void)arg;
+	bool told = false;
+	while (!stopping()) {
+		char *why = NULL;
+		sdb *db = sdb_pg_connect(listener.conninfo, &why);
+		if (db != NULL && sdb_pg_listen(db, SESSION_CHANNEL)) {
+			set_listening(true);
+			told = false;
+			int n;
+			while ((n = sdb_pg_wait_notifications(db, listener.wake[0], -1)) >= 0
+				&& !stopping())
+				if (n > 0)
+					session_cache_forget();
+			set_listening(false);
+		}
+		if (!told && !stopping()) {
+			fprintf(stderr, "sigacor-server: PostgreSQL: %s%s%s\n",
+				_("sesi dibaca dari basis data setiap kali (pemberitahuan tidak tersambung)"),
+				why != NULL ? ": " : "", why != NULL ? why : "");
+			told = true;
+		}
+		free(why);
+		sdb_close(db);
+		struct pollfd p = { .fd = listener.wake[0], .events = POLLIN };
+		if (!stopping())
+			poll(&p, 1, LISTEN_RETRY_MS);
+	}
+	return NULL;
+}
+
+bool session_cache_start(const char *dir)
+{
+	listener.conninfo = db_pg_conninfo(dir);
+	if (listener.conninfo == NULL)
+		return true;            /* SQLite: every session is read */
+	cache.slots = calloc(SESSION_SLOTS, sizeof *cache.slots);
+	if (cache.slots == NULL || pipe(listener.wake) != 0) {
+		perror("sigacor-server");
+		return false;
+	}
+	listener.running = pthread_create(&listener.thread, NULL, listen_loop, NULL) == 0;
+	return listener.running;
+}
+
+void session_cache_stop(void)
+{
+	if (listener.running) {
+		pthread_mutex_lock(&cache.lock);
+		listener.stopping = true;
+		pthread_mutex_unlock(&cache.lock);
+		if (write(listener.wake[1], "x", 1) != 1)
+			perror("sigacor-server");
+		pthread_join(listener.thread, NULL);
+		listener.running = false;
+	}
+	for (int i = 0; i < 2; i++)
+		if (listener.wake[i] >= 0)
+			close(listener.wake[i]);
+	listener.wake[0] = listener.wake[1] = -1;
+	free(listener.conninfo);
+	listener.conninfo = NULL;
+	pthread_mutex_lock(&cache.lock);
+	cache.listening = false;
+	free(cache.slots);
+	cache.slots = NULL;
+	pthread_mutex_unlock(&cache.lock);
+}
+
+void session_cache_counts(struct session_cache_counts *c)
+{
+	pthread_mutex_lock(&cache.lock);
+	c->hits = cache.hits;
+	c->misses = cache.misses;
+	c->listening = cache.listening;
+	c->in_use = cache.slots != NULL;
+	pthread_mutex_unlock(&cache.lock);
+}
