@@ -393,27 +393,32 @@ bool api_blob_have(const char *sha256, long long *size)
 struct blob_arrival {
 	const char *sha256;
 	long long size;
+	bool told;                      /* the write was made (a refused one is undone) */
 };
 
 static bool mark_arrived(sdb *db, void *ctx)
 {
-	const struct blob_arrival *a = ctx;
-	return ledger_photo_arrived(db, a->sha256, a->size);
+	struct blob_arrival *a = ctx;
+	a->told = ledger_photo_arrived(db, a->sha256, a->size);
+	return a->told;
 }
 
 bool api_blob_arrived(const char *sha256, long long size)
 {
 	sdb *db = db_thread();
 	sdb_stmt *st;
-	/* PostgreSQL: the DELETE alone, committed by itself beside the one
-	 * writer, not queued behind it (three photos a record made three
-	 * quarters of the writer's turns, each two round trips under its
-	 * lock).  It touches only this photo's rows, raises no flag and
-	 * numbers no feed, so it needs none of the writer's order; a waiting
-	 * row in a batch not yet committed is unseen by it, as it was by the
-	 * read below.  SQLite has one writer connection: it stays queued. */
+	struct blob_arrival a = { sha256, size, false };
+	/* PostgreSQL: the DELETE goes to the second writer, beside the one,
+	 * not queued behind it (three photos a record made three quarters of
+	 * the writer's turns, each two round trips under its lock), and is
+	 * committed with the photos that came meanwhile (it was a commit, a
+	 * WAL fsync, for each photo).  It touches only this photo's rows,
+	 * raises no flag and numbers no feed, so it needs none of the
+	 * writer's order; a waiting row in a batch not yet committed is unseen
+	 * by it, as it was by the read below.  SQLite has one writer
+	 * connection: it stays queued. */
 	if (db != NULL && sdb_is_postgresql(db))
-		return ledger_photo_arrived(db, sha256, size);
+		return db_write_aside(mark_arrived, &a) == DB_WRITE_OK && a.told;
 	/* most photos come before their record or wait for none: a read first
 	 * spares the writer's queue */
 	if (db != NULL && sdb_prepare(db, "SELECT 1 FROM waiting_photos WHERE sha256 = ?",
@@ -424,8 +429,7 @@ bool api_blob_arrived(const char *sha256, long long size)
 		if (rc == SDB_DONE)
 			return true;
 	}
-	struct blob_arrival a = { sha256, size };
-	return db_write(mark_arrived, &a) == DB_WRITE_OK;
+	return db_write(mark_arrived, &a) == DB_WRITE_OK && a.told;
 }
 
 bool api_blobs_reconcile(sdb *db)

@@ -5,7 +5,8 @@
  * never block the writer.  Each server thread has its own connection for
  * reading; every write of the server goes through db_write(): one writer
  * connection, writers queued in the process (not spinning in SQLite's busy
- * handler), and group commit (see below). */
+ * handler), and group commit (see below).  On PostgreSQL the photos'
+ * arrivals go to a second such writer beside it (db_write_aside). */
 #include "config.h"
 #include "server.h"
 #include "sdb.h"
@@ -476,14 +477,20 @@ struct db_ticket {
 	struct db_ticket *next;
 };
 
-static struct {
+struct group_writer {
 	pthread_mutex_t lock;
 	bool in_use;                    /* a thread runs the queue */
 	unsigned waiting;
 	struct db_ticket *head, *tail;  /* writes not yet run, oldest first */
 	sdb *db;
 	bool savepoint;                 /* the open transaction has savepoint w */
-} writer = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	bool aside;                     /* the second writer: no lock, no savepoints */
+};
+
+/* The one writer, and on PostgreSQL a second one beside it for the writes
+ * that need none of its order (db_write_aside). */
+static struct group_writer writer = { .lock = PTHREAD_MUTEX_INITIALIZER },
+	aside = { .lock = PTHREAD_MUTEX_INITIALIZER, .aside = true };
 
 /* the checkpointer: copies the WAL back into the database outside any request */
 static struct {
@@ -571,27 +578,27 @@ static void checkpointer_start(void)
 		sdb_close(db);
 }
 
-/* the writer connection, opened on first use (with the connection held) */
-static sdb *writer_db(void)
+/* a writer's connection, opened on first use (with the connection held) */
+static sdb *writer_db(struct group_writer *w)
 {
-	if (writer.db != NULL && sdb_autocommit(writer.db) && sdb_connection_lost(writer.db)) {
-		sdb_close(writer.db);   /* PostgreSQL restarted since the last write */
-		writer.db = NULL;
+	if (w->db != NULL && sdb_autocommit(w->db) && sdb_connection_lost(w->db)) {
+		sdb_close(w->db);       /* PostgreSQL restarted since the last write */
+		w->db = NULL;
 	}
-	if (writer.db != NULL || thread_dir == NULL)
-		return writer.db;
-	writer.db = db_open(thread_dir);
-	if (writer.db == NULL || sdb_is_postgresql(writer.db))
-		return writer.db;       /* PostgreSQL checkpoints by itself */
+	if (w->db != NULL || thread_dir == NULL)
+		return w->db;
+	w->db = db_open(thread_dir);
+	if (w->db == NULL || sdb_is_postgresql(w->db))
+		return w->db;           /* PostgreSQL checkpoints by itself */
 	checkpointer_start();
 	/* the writer looks up NIKs and ids all over the file: a big cache, and
 	 * the file mapped rather than copied page by page */
-	db_exec(writer.db, "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824");
+	db_exec(w->db, "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824");
 	if (ckpt.running) {
-		db_exec(writer.db, "PRAGMA wal_autocheckpoint=0");
-		sdb_sqlite_wal_hook(writer.db, on_wal_commit, NULL);
+		db_exec(w->db, "PRAGMA wal_autocheckpoint=0");
+		sdb_sqlite_wal_hook(w->db, on_wal_commit, NULL);
 	}
-	return writer.db;
+	return w->db;
 }
 
 /* End a batch: every write in it learns how it went. */
@@ -607,32 +614,48 @@ static void finish_batch(struct db_ticket *list, bool ok, int code)
 	}
 }
 
+/* The second writer's writes are sent ahead (sdb_step_later) with no
+ * savepoint: the batch's BEGIN and its writes travel together, and any
+ * error fails the whole batch at its COMMIT. */
+static bool run_aside(sdb *db, bool first, bool (*fn)(struct sdb *, void *), void *ctx,
+	int *code)
+{
+	if ((first && !exec_later(db, "BEGIN")) || !fn(db, ctx)) {
+		*code = sdb_errcode(db);
+		return false;
+	}
+	return true;
+}
+
 /* With the connection held: run fn under a savepoint of the open batch.
  * false when the transaction itself is gone (failed BEGIN, or SQLite rolled
  * everything back after an I/O error): *code says why. */
-static bool run_in_batch(sdb *db, bool (*fn)(struct sdb *, void *), void *ctx, int *code)
+static bool run_in_batch(struct group_writer *w, sdb *db, bool first,
+	bool (*fn)(struct sdb *, void *), void *ctx, int *code)
 {
+	if (w->aside)
+		return run_aside(db, first, fn, ctx, code);
 	/* The savepoint of a write stays open until the next write's opens
 	 * (ROLLBACK TO keeps it; COMMIT takes it along): one statement of
 	 * savepoints a write, each a round trip on PostgreSQL. */
 	const char *open;
 	bool opened;
 	if (sdb_autocommit(db)) {
-		writer.savepoint = false;
+		w->savepoint = false;
 		open = sdb_is_postgresql(db) ? BEGIN_WRITE_PG "; SAVEPOINT w"
 			: BEGIN_WRITE_SQLITE "; SAVEPOINT w";
 		opened = db_exec(db, open);
 	} else if (sdb_is_postgresql(db))
 		/* sent ahead of the write's first query, in its round trip */
-		opened = (!writer.savepoint || exec_later(db, "RELEASE w"))
+		opened = (!w->savepoint || exec_later(db, "RELEASE w"))
 			&& exec_later(db, "SAVEPOINT w");
 	else
-		opened = db_exec(db, writer.savepoint ? "RELEASE w; SAVEPOINT w" : "SAVEPOINT w");
+		opened = db_exec(db, w->savepoint ? "RELEASE w; SAVEPOINT w" : "SAVEPOINT w");
 	if (!opened) {
 		*code = sdb_errcode(db);
 		return false;
 	}
-	writer.savepoint = true;
+	w->savepoint = true;
 	bool keep = fn(db, ctx);
 	if (!keep && !sdb_autocommit(db))
 		sdb_exec(db, "ROLLBACK TO w", NULL);
@@ -659,22 +682,22 @@ unsigned db_write_waiting(void)
 	return n;
 }
 
-static struct db_ticket *take_queued(void)
+static struct db_ticket *take_queued(struct group_writer *w)
 {
-	struct db_ticket *t = writer.head;
+	struct db_ticket *t = w->head;
 	if (t != NULL) {
-		writer.head = t->next;
-		if (writer.head == NULL)
-			writer.tail = NULL;
-		writer.waiting--;
+		w->head = t->next;
+		if (w->head == NULL)
+			w->tail = NULL;
+		w->waiting--;
 		t->next = NULL;
 	}
 	return t;
 }
 
-/* With writer.lock held and the connection ours: run queued writes into one
+/* With w->lock held and the connection ours: run queued writes into one
  * batch until the queue is empty (or the batch full), then commit it. */
-static void run_batch(void)
+static void run_batch(struct group_writer *w)
 {
 	struct db_ticket *batch = NULL;
 	unsigned n = 0;
@@ -682,19 +705,19 @@ static void run_batch(void)
 	bool alive = true;
 	int code = SDB_OK;
 	struct db_ticket *t;
-	while (alive && n < DB_BATCH_MAX && (t = take_queued()) != NULL) {
-		pthread_mutex_unlock(&writer.lock);
-		db = writer_db();
+	while (alive && n < DB_BATCH_MAX && (t = take_queued(w)) != NULL) {
+		pthread_mutex_unlock(&w->lock);
+		db = writer_db(w);
 		code = SDB_CANTOPEN;
-		alive = db != NULL && run_in_batch(db, t->fn, t->ctx, &code);
+		alive = db != NULL && run_in_batch(w, db, n == 0, t->fn, t->ctx, &code);
 		if (!alive && db != NULL)
 			fprintf(stderr, "sigacor-server: %s: %s\n", sdb_backend_name(db), sdb_errmsg(db));
-		pthread_mutex_lock(&writer.lock);
+		pthread_mutex_lock(&w->lock);
 		t->next = batch;
 		batch = t;
 		n++;
 	}
-	pthread_mutex_unlock(&writer.lock);
+	pthread_mutex_unlock(&w->lock);
 	if (alive) {
 		alive = db_commit(db);
 		code = alive ? SDB_OK : sdb_errcode(db);
@@ -705,37 +728,49 @@ static void run_batch(void)
 	if (db != NULL && sdb_connection_lost(db)) {
 		/* PostgreSQL restarted: the next write connects afresh */
 		sdb_close(db);
-		writer.db = NULL;
+		w->db = NULL;
 	}
-	pthread_mutex_lock(&writer.lock);
+	pthread_mutex_lock(&w->lock);
 	finish_batch(batch, alive, code);
+}
+
+static enum db_write_result group_write(struct group_writer *w,
+	bool (*fn)(struct sdb *, void *), void *ctx)
+{
+	struct db_ticket me = { .fn = fn, .ctx = ctx };
+	pthread_cond_init(&me.wake, NULL);
+	pthread_mutex_lock(&w->lock);
+	if (w->tail != NULL)
+		w->tail->next = &me;
+	else
+		w->head = &me;
+	w->tail = &me;
+	w->waiting++;
+	while (!me.done && w->in_use)
+		pthread_cond_wait(&me.wake, &w->lock);
+	if (!me.done) {
+		/* the connection is free: run the queue from its oldest write */
+		w->in_use = true;
+		while (!me.done)
+			run_batch(w);
+		w->in_use = false;
+		if (w->head != NULL)        /* the oldest waiting write runs the next batch */
+			pthread_cond_signal(&w->head->wake);
+	}
+	pthread_mutex_unlock(&w->lock);
+	pthread_cond_destroy(&me.wake);
+	return me.ok ? DB_WRITE_OK : me.code == SDB_BUSY ? DB_WRITE_BUSY : DB_WRITE_FAILED;
 }
 
 enum db_write_result db_write(bool (*fn)(struct sdb *, void *), void *ctx)
 {
-	struct db_ticket me = { .fn = fn, .ctx = ctx };
-	pthread_cond_init(&me.wake, NULL);
-	pthread_mutex_lock(&writer.lock);
-	if (writer.tail != NULL)
-		writer.tail->next = &me;
-	else
-		writer.head = &me;
-	writer.tail = &me;
-	writer.waiting++;
-	while (!me.done && writer.in_use)
-		pthread_cond_wait(&me.wake, &writer.lock);
-	if (!me.done) {
-		/* the connection is free: run the queue from its oldest write */
-		writer.in_use = true;
-		while (!me.done)
-			run_batch();
-		writer.in_use = false;
-		if (writer.head != NULL)        /* the oldest waiting write runs the next batch */
-			pthread_cond_signal(&writer.head->wake);
-	}
-	pthread_mutex_unlock(&writer.lock);
-	pthread_cond_destroy(&me.wake);
-	return me.ok ? DB_WRITE_OK : me.code == SDB_BUSY ? DB_WRITE_BUSY : DB_WRITE_FAILED;
+	return group_write(&writer, fn, ctx);
+}
+
+enum db_write_result db_write_aside(bool (*fn)(struct sdb *, void *), void *ctx)
+{
+	sdb *db = db_thread();
+	return group_write(db != NULL && sdb_is_postgresql(db) ? &aside : &writer, fn, ctx);
 }
 
 void db_close_all(void)
@@ -748,11 +783,14 @@ void db_close_all(void)
 	pthread_mutex_unlock(&ckpt.lock);
 	if (running)
 		pthread_join(ckpt.thread, NULL);
-	pthread_mutex_lock(&writer.lock);
-	if (writer.db != NULL)
-		sdb_close(writer.db);
-	writer.db = NULL;
-	pthread_mutex_unlock(&writer.lock);
+	struct group_writer *both[] = { &writer, &aside };
+	for (size_t i = 0; i < 2; i++) {
+		pthread_mutex_lock(&both[i]->lock);
+		if (both[i]->db != NULL)
+			sdb_close(both[i]->db);
+		both[i]->db = NULL;
+		pthread_mutex_unlock(&both[i]->lock);
+	}
 	pthread_mutex_lock(&pool.lock);
 	while (pool.n_idle > 0)
 		sdb_close(pool.idle[--pool.n_idle]);

@@ -293,7 +293,7 @@ bool ledger_photo_arrived(struct sdb *db, const char *sha256, long long size)
 		return false;
 	sdb_bind_text(st, 1, sha256, -1, SDB_STATIC);
 	sdb_bind_int64(st, 2, size);
-	return step_done(st);
+	return send_write(st);      /* its answer comes with the COMMIT */
 }
 
 int ledger_photos_waiting(struct sdb *db, const char *id)

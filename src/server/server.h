@@ -86,6 +86,12 @@ void db_thread_init(const char *dir);
  * DB_WRITE_BUSY: another process held the database past the busy timeout. */
 enum db_write_result { DB_WRITE_OK, DB_WRITE_BUSY, DB_WRITE_FAILED };
 enum db_write_result db_write(bool (*fn)(struct sdb *db, void *ctx), void *ctx);
+/* A write that needs none of the writer's order (it raises no flag, numbers
+ * no feed): on PostgreSQL it goes to a second writer beside the one, with
+ * its own connection and no write lock; its fn must send its statements
+ * ahead (sdb_step_later) and fails its whole batch if one fails (no
+ * savepoint).  On SQLite, db_write. */
+enum db_write_result db_write_aside(bool (*fn)(struct sdb *db, void *ctx), void *ctx);
 /* close the writer and the pool, stop the checkpointer (at shutdown, once
  * no request runs) */
 void db_close_all(void);
@@ -165,7 +171,8 @@ bool ledger_store(struct sdb *db, const struct record *r, struct ledger_checks *
 	struct proto_verification_result *result);
 /* The photo sha256 of size bytes is stored: the records waiting for it
  * (waiting_photos) no longer do.  A record that named another size keeps
- * waiting (that photo can never arrive: it shows incomplete). */
+ * waiting (that photo can never arrive: it shows incomplete).  Sent ahead
+ * (sdb_step_later): a failure comes with the transaction's COMMIT. */
 bool ledger_photo_arrived(struct sdb *db, const char *sha256, long long size);
 /* How many of the record's photos the server does not hold yet (-1: error). */
 int ledger_photos_waiting(struct sdb *db, const char *id);
