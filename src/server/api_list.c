@@ -529,18 +529,14 @@ void api_changes(const struct session *s, const char *cursor, const char *limit_
 	"  ORDER BY " DECIDING_ORDER " LIMIT 1)" \
 	" JOIN operators o ON o.id = d.operator_id ORDER BY e.seq"
 
-/* the newest entry of the feed, 0 when empty */
-static long long progress_newest(sdb *db)
+/* the newest entry of the feed (0 when empty) in *seq, from a statement
+ * sent before (sdb_send); false on a database error */
+static bool progress_newest(sdb_stmt *st, long long *seq)
 {
-	sdb_stmt *st;
-	long long seq = 0;
-	if (sdb_prepare(db, "SELECT coalesce(max(seq), 0) FROM progress", -1, &st, NULL)
-		!= SDB_OK)
-		return 0;
-	if (sdb_step(st) == SDB_ROW)
-		seq = sdb_column_int64(st, 0);
+	int rc = sdb_step(st);
+	*seq = rc == SDB_ROW ? sdb_column_int64(st, 0) : 0;
 	sdb_finalize(st);
-	return seq;
+	return rc == SDB_ROW;
 }
 
 static void progress_from_row(sdb_stmt *st, struct proto_progress *p)
@@ -579,26 +575,32 @@ void api_progress(const struct session *s, const char *cursor, const char *limit
 	if (!feed_begin('p', PROTO_PAGE_PROGRESS, cursor, limit_text, &limit, &after, &page, out))
 		return;
 	sdb *db = db_thread();
-	if (db == NULL) {
+	sdb_stmt *newest_st;
+	if (db == NULL || sdb_prepare(db, "SELECT coalesce(max(seq), 0) FROM progress", -1,
+		&newest_st, NULL) != SDB_OK) {
 		proto_page_free(&page);
 		reply_db_error(out, db);
 		return;
 	}
-	/* No read transaction (two round trips a sync on PostgreSQL): the
-	 * newest entry read first only grows (one writer numbers the feed in
-	 * commit order), so a cursor past it was never given out by this
-	 * database, and the page, read after, holds at least up to it. */
-	if (after > progress_newest(db)) {
+	/* No read transaction: the feed's newest entry only grows (one writer
+	 * numbers it in commit order), so a cursor past it was never given out
+	 * by this database.  On PostgreSQL the newest is asked first and the
+	 * page after it in the same round trip (sdb_send; two round trips
+	 * before); SQLite asks the newest after the page, which can only make
+	 * it larger. */
+	sdb_send(newest_st);
+	long long last = after, newest;
+	bool read = read_progress(db, s, after, limit, &page, &last);
+	if (!progress_newest(newest_st, &newest) || !read) {
+		proto_page_free(&page);
+		reply_db_error(out, db);
+		return;
+	}
+	if (after > newest) {
 		/* a cursor past the newest entry: another server's, or a restored
 		 * database; the client reads the feed again from its start */
 		proto_page_free(&page);
 		reply_problem(out, PROBLEM_CURSOR_EXPIRED, NULL);
-		return;
-	}
-	long long last = after;
-	if (!read_progress(db, s, after, limit, &page, &last)) {
-		proto_page_free(&page);
-		reply_db_error(out, db);
 		return;
 	}
 	reply_feed(out, &page, 'p', last);
