@@ -240,6 +240,57 @@ static bool read_snapshot(sdb *db, const struct list_query *q, long long *snapsh
 	return ok;
 }
 
+/* The lists' snapshots and the registry feed's newest entry as last read,
+ * kept on PostgreSQL until the database notifies a change (kept.c: meta's
+ * trigger, whoever writes it): a sync's two probes (limit 0) of counts
+ * already kept then ask the database nothing. */
+static struct {
+	pthread_mutex_t lock;
+	uint64_t generation[2];         /* 0: none kept */
+	int64_t at[2];
+	long long snapshot[2], registry_seq[2];
+} kept_snapshots = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static bool snapshot_kept(const struct list_query *q, uint64_t generation,
+	long long *snapshot, long long *registry_seq)
+{
+	int i = q->kind == PROTO_PAGE_RESIDENTS ? 0 : 1;
+	pthread_mutex_lock(&kept_snapshots.lock);
+	bool kept = generation != 0 && kept_snapshots.generation[i] == generation
+		&& util_now() - kept_snapshots.at[i] < KEPT_MAX_AGE_S;
+	if (kept) {
+		*snapshot = kept_snapshots.snapshot[i];
+		*registry_seq = kept_snapshots.registry_seq[i];
+	}
+	pthread_mutex_unlock(&kept_snapshots.lock);
+	return kept;
+}
+
+static void keep_snapshot(const struct list_query *q, uint64_t generation, long long snapshot,
+	long long registry_seq)
+{
+	int i = q->kind == PROTO_PAGE_RESIDENTS ? 0 : 1;
+	pthread_mutex_lock(&kept_snapshots.lock);
+	kept_snapshots.generation[i] = generation;
+	kept_snapshots.at[i] = util_now();
+	kept_snapshots.snapshot[i] = snapshot;
+	kept_snapshots.registry_seq[i] = registry_seq;
+	pthread_mutex_unlock(&kept_snapshots.lock);
+}
+
+/* the snapshot as kept, else as read (and then kept) */
+static bool snapshot_now(sdb *db, const struct list_query *q, long long *snapshot,
+	long long *registry_seq)
+{
+	uint64_t generation = kept_generation();        /* before the query */
+	if (snapshot_kept(q, generation, snapshot, registry_seq))
+		return true;
+	if (db == NULL || !read_snapshot(db, q, snapshot, registry_seq))
+		return false;
+	keep_snapshot(q, generation, *snapshot, *registry_seq);
+	return true;
+}
+
 static bool read_list(sdb *db, const struct list_query *q, const struct session *s,
 	const struct list_cursor *from, long limit, struct proto_page *page)
 {
@@ -304,7 +355,7 @@ static void api_list(const struct list_query *q, const struct session *s, const 
 	}
 	sdb *db = db_thread();
 	long long snapshot, registry_seq;
-	if (db == NULL || !read_snapshot(db, q, &snapshot, &registry_seq)) {
+	if (!snapshot_now(db, q, &snapshot, &registry_seq)) {
 		reply_db_error(out, db);
 		return;
 	}

@@ -155,7 +155,7 @@ static bool issue_token(long long operator_id, const char *device, int64_t now,
 	struct new_token t = { operator_id, device, hash, deposit_hash, now, false };
 	enum db_write_result wr = db_write(store_token, &t);
 	if (t.replaced)
-		session_cache_forget();     /* the old token is refused from now on */
+		kept_forget();     /* the old token is refused from now on */
 	if (wr != DB_WRITE_OK)
 		reply_write_error(out, wr);
 	return wr == DB_WRITE_OK;
@@ -425,18 +425,18 @@ bool api_authenticate(const char *authorization, bool deposit_route, struct sess
 	char hash[PROTO_SHA256_LEN + 1];
 	token_hash(authorization + 7, hash);
 	int64_t last_used;
-	if (!deposit_route && session_cache_get(hash, s, &last_used)) {
+	if (!deposit_route && kept_session_get(hash, s, &last_used)) {
 		int64_t marked = note_use(s->token_hash, last_used);
 		if (marked != last_used)
-			session_cache_used(hash, marked);
+			kept_session_used(hash, marked);
 		return true;
 	}
-	uint64_t generation = session_cache_generation();     /* before the query */
+	uint64_t generation = kept_generation();     /* before the query */
 	if (!read_session(hash, deposit_route, s, &last_used, out))
 		return false;
 	last_used = note_use(s->token_hash, last_used);
 	if (!s->deposit_only)
-		session_cache_put(generation, hash, s, last_used);
+		kept_session_put(generation, hash, s, last_used);
 	return true;
 }
 
@@ -487,7 +487,7 @@ void api_logout(const struct session *s, struct reply *out)
 	char hash[PROTO_SHA256_LEN + 1];
 	snprintf(hash, sizeof hash, "%s", s->token_hash);
 	enum db_write_result wr = db_write(revoke_token, hash);
-	session_cache_forget();         /* refused from now on, before the answer says so */
+	kept_forget();         /* refused from now on, before the answer says so */
 	if (wr != DB_WRITE_OK) {
 		reply_write_error(out, wr);
 		return;

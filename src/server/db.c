@@ -180,8 +180,8 @@ static const char schema[] =
 	" hash TEXT PRIMARY KEY,"
 	" token_hash TEXT NOT NULL UNIQUE REFERENCES tokens(hash),"
 	" created_at INTEGER NOT NULL);"
-	/* v9: nothing here; on PostgreSQL the triggers that notify the server
-	 * processes of ended sessions (db_pg.c, session_cache.c) */
+	/* v9: nothing here; on PostgreSQL the triggers that tell the server
+	 * processes to read again what they keep (db_pg.c, kept.c) */
 	"INSERT OR IGNORE INTO meta(key, value) VALUES ('residents_snapshot', 0), "
 	" ('candidates_snapshot', 0), ('registry_seq', 0), ('registry_floor', 0);";
 

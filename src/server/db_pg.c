@@ -124,20 +124,23 @@ static const char pg_schema[] =
 	" OR OLD.reviewed_at IS DISTINCT FROM NEW.reviewed_at"
 	" OR OLD.superseded_by IS DISTINCT FROM NEW.superseded_by)"
 	" EXECUTE FUNCTION progress_entry();"
-	/* what ends or narrows a session tells every server process, whose
-	 * kept sessions (session_cache.c) are then read again: a token
-	 * revoked or deleted, an operator changed, a scope changed */
-	"CREATE OR REPLACE FUNCTION sessions_changed() RETURNS trigger LANGUAGE plpgsql AS $$"
-	" BEGIN PERFORM pg_notify('sigacor_sessions', ''); RETURN NULL; END $$;"
+	/* what ends or narrows a session, and the snapshots in meta, tell
+	 * every server process, which then reads again what it kept (kept.c):
+	 * a token revoked or deleted, an operator changed, a scope changed,
+	 * a meta row written */
+	"CREATE OR REPLACE FUNCTION kept_rows_changed() RETURNS trigger LANGUAGE plpgsql AS $$"
+	" BEGIN PERFORM pg_notify('sigacor_changed', ''); RETURN NULL; END $$;"
 	"CREATE OR REPLACE TRIGGER token_revoked AFTER UPDATE OF revoked_at ON tokens"
 	" FOR EACH ROW WHEN (OLD.revoked_at IS DISTINCT FROM NEW.revoked_at)"
-	" EXECUTE FUNCTION sessions_changed();"
+	" EXECUTE FUNCTION kept_rows_changed();"
 	"CREATE OR REPLACE TRIGGER tokens_deleted AFTER DELETE OR TRUNCATE ON tokens"
-	" FOR EACH STATEMENT EXECUTE FUNCTION sessions_changed();"
+	" FOR EACH STATEMENT EXECUTE FUNCTION kept_rows_changed();"
 	"CREATE OR REPLACE TRIGGER operators_changed AFTER UPDATE OR DELETE OR TRUNCATE ON operators"
-	" FOR EACH STATEMENT EXECUTE FUNCTION sessions_changed();"
+	" FOR EACH STATEMENT EXECUTE FUNCTION kept_rows_changed();"
 	"CREATE OR REPLACE TRIGGER scopes_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
-	" ON operator_kelurahan FOR EACH STATEMENT EXECUTE FUNCTION sessions_changed();"
+	" ON operator_kelurahan FOR EACH STATEMENT EXECUTE FUNCTION kept_rows_changed();"
+	"CREATE OR REPLACE TRIGGER meta_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
+	" ON meta FOR EACH STATEMENT EXECUTE FUNCTION kept_rows_changed();"
 	/* SQLite's unixepoch(), which the server's SQL uses for "now" */
 	"CREATE OR REPLACE FUNCTION unixepoch() RETURNS bigint LANGUAGE sql STABLE"
 	" AS 'SELECT floor(extract(epoch FROM now()))::bigint';"

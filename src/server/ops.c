@@ -222,15 +222,15 @@ static char *metrics_text(size_t *len)
 	add_family(&t, "sigacor_db_checkpoints_total", "counter",
 		"SQLite: checkpoints run (the log copied into the database after a pause in the writes).");
 	add(&t, "sigacor_db_checkpoints_total %llu\n", checkpoints);
-	struct session_cache_counts sc;
-	session_cache_counts(&sc);
+	struct kept_counts sc;
+	kept_counts(&sc);
 	if (sc.in_use) {
 		add_family(&t, "sigacor_session_cache_total", "counter",
 			"PostgreSQL: API requests whose session was kept in the process (hit) or read.");
 		add(&t, "sigacor_session_cache_total{result=\"hit\"} %llu\n"
 			"sigacor_session_cache_total{result=\"miss\"} %llu\n", sc.hits, sc.misses);
-		add_gauge(&t, "sigacor_session_cache_listening",
-			"PostgreSQL: 1 while the connection that hears revocations is up (else nothing is kept).",
+		add_gauge(&t, "sigacor_db_notifications_listening",
+			"PostgreSQL: 1 while the connection that hears the database's changes is up (else nothing is kept).",
 			sc.listening);
 	}
 	if (records >= 0 && photos >= 0) {

@@ -730,7 +730,7 @@ sdb *sdb_pg_connect(const char *conninfo, char **why)
 	return &db->base;
 }
 
-/* ---- notifications: a connection of its own that listens (session_cache.c) */
+/* ---- notifications: a connection of its own that listens (kept.c) */
 
 bool sdb_pg_listen(sdb *d, const char *channel)
 {

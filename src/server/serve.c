@@ -858,12 +858,12 @@ int serve_main(int argc, char **argv)
 	struct MHD_Daemon *d = NULL;
 	/* timed before the first burst of logins can come */
 	o.workers.login_seed_us = login_check_cost_us();
-	if (session_cache_start(o.dir) && guard_start(&limits) && workers_start(&o.workers))
+	if (kept_start(o.dir) && guard_start(&limits) && workers_start(&o.workers))
 		d = start_daemon(&o, fd, tls, cert, key);
 	if (d == NULL) {
 		fprintf(stderr, "sigacor-server: %s\n", _("server HTTP gagal dimulai"));
 		workers_stop();
-		session_cache_stop();
+		kept_stop();
 		guard_stop();
 		close(fd);
 		sdb_close(main_db);
@@ -876,7 +876,7 @@ int serve_main(int argc, char **argv)
 		sizeof metrics_shown)) {
 		workers_stop();
 		MHD_stop_daemon(d);
-		session_cache_stop();
+		kept_stop();
 		guard_stop();
 		db_close_all();
 		sdb_close(main_db);
@@ -898,7 +898,7 @@ int serve_main(int argc, char **argv)
 	workers_stop();
 	api_tokens_flush();
 	MHD_stop_daemon(d);
-	session_cache_stop();
+	kept_stop();
 	guard_stop();
 	unsigned long long cut_headers, cut_bodies;
 	guard_counts(&cut_headers, &cut_bodies);

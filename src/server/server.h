@@ -310,24 +310,26 @@ void api_login(const char *body, size_t len, const char *addr, struct reply *out
  * else it is refused with 403 deposit_only. */
 bool api_authenticate(const char *authorization, bool deposit_route, struct session *s,
 	struct reply *out);
-/* session_cache.c: on PostgreSQL, the sessions of recent tokens kept in the
- * process, emptied by the notifications of a LISTENing connection (see
- * there); on SQLite nothing is kept.  A lookup takes the generation before
- * its query and hands it to put, which keeps nothing read before an
- * emptying (generation 0: nothing to keep). */
-bool session_cache_start(const char *dir);
-void session_cache_stop(void);
-uint64_t session_cache_generation(void);
-bool session_cache_get(const char *hash, struct session *s, int64_t *last_used);
-void session_cache_put(uint64_t generation, const char *hash, const struct session *s,
+/* kept.c: on PostgreSQL, the sessions of recent tokens (and api_list.c's
+ * snapshots) kept in the process, emptied by the notifications of a
+ * LISTENing connection (see there); on SQLite nothing is kept.  A lookup
+ * takes the generation before its query and keeps what it read with it;
+ * what is kept serves only while the generation is the same (0: nothing
+ * is kept now). */
+#define KEPT_MAX_AGE_S 30           /* what is kept is read again after this, whatever happens */
+bool kept_start(const char *dir);
+void kept_stop(void);
+uint64_t kept_generation(void);
+bool kept_session_get(const char *hash, struct session *s, int64_t *last_used);
+void kept_session_put(uint64_t generation, const char *hash, const struct session *s,
 	int64_t last_used);
-void session_cache_used(const char *hash, int64_t when);
-void session_cache_forget(void);
-struct session_cache_counts {
+void kept_session_used(const char *hash, int64_t when);
+void kept_forget(void);
+struct kept_counts {
 	unsigned long long hits, misses;
 	bool in_use, listening;
 };
-void session_cache_counts(struct session_cache_counts *c);
+void kept_counts(struct kept_counts *c);
 /* The tokens used since the last call get their last use written, in one
  * write (the main thread calls it every few seconds and at shutdown). */
 void api_tokens_flush(void);

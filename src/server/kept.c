@@ -1,30 +1,34 @@
-/* session_cache: the sessions behind recent tokens, kept in the process
- * when the database is PostgreSQL (issue 14).
+/* kept: what a server process keeps of its database between requests when
+ * the database is PostgreSQL (issue 14): the sessions behind recent
+ * tokens, and (api_list.c) the lists' snapshots.
  *
  * Every API request names its token, and the session behind it was read
  * by a query each time: on PostgreSQL a round trip, made in
  * libmicrohttpd's polling thread, and 9 of the 22 statements of a clerk's
- * sync (10,836 in the city's burst of 1,204 syncs; doc/BENCHMARKS.md has
- * what keeping them saves).  A kept session must not outlive what ends or
- * narrows it, so:
+ * sync (10,836 in the city's burst of 1,204 syncs); two more were the
+ * snapshots of the sync's two probes (limit 0) of the registry and the
+ * candidates.  doc/BENCHMARKS.md has what keeping them saves.  What is
+ * kept must not outlive a change to it, so:
  *  - every such change (a token revoked or deleted, an operator changed,
- *    disabled or deleted, an operator's kelurahan) notifies the channel
- *    sigacor_sessions from a trigger (db_pg.c), whichever process or tool
- *    makes it, and a thread here that LISTENs on a connection of its own
- *    empties the cache when a notification arrives, a network round trip
- *    after that change's commit;
+ *    disabled or deleted, an operator's kelurahan, any meta row: the
+ *    snapshots) notifies the channel sigacor_changed from a trigger
+ *    (db_pg.c), whichever process or tool makes it, and a thread here
+ *    that LISTENs on a connection of its own empties what is kept when a
+ *    notification arrives, a network round trip after the change's
+ *    commit;
  *  - what this process revokes itself (a logout, a login that replaces a
  *    device's token) empties it before the answer goes out;
- *  - a session read before an emptying is not kept after it: each entry
- *    keeps the generation its query began in, and an emptying starts a
- *    new one;
+ *  - nothing read before an emptying is kept after it: what is kept
+ *    carries the generation its query began in (kept_generation), and an
+ *    emptying starts a new one;
  *  - while the listening connection is down nothing is kept or served
  *    from here (it may have missed a notification);
- *  - an entry is read again after SESSION_MAX_AGE_S whatever happens.
- * On SQLite the session is read every time: the query runs inside the
- * process (tens of microseconds), and the admin commands that revoke
- * write the same file from another process, which cannot notify.
- * Sessions of deposit tokens (a locked laptop's sync, rare) are not kept. */
+ *  - anything kept is read again after KEPT_MAX_AGE_S (server.h) whatever
+ *    happens.
+ * On SQLite everything is read every time: the queries run inside the
+ * process (tens of microseconds), and the admin commands write the same
+ * file from another process, which cannot notify.  Sessions of deposit
+ * tokens (a locked laptop's sync, rare) are not kept. */
 #include "config.h"
 #include "server.h"
 #include "common.h"
@@ -38,8 +42,7 @@
 #include <unistd.h>
 
 #define SESSION_SLOTS 16384             /* direct mapped: a collision costs a query */
-#define SESSION_MAX_AGE_S 30
-#define SESSION_CHANNEL "sigacor_sessions"
+#define KEPT_CHANNEL "sigacor_changed"
 #define LISTEN_RETRY_MS 1000
 
 struct entry {
@@ -73,7 +76,7 @@ static struct entry *slot_of(const char *hash)
 	return &cache.slots[prefix % SESSION_SLOTS];
 }
 
-uint64_t session_cache_generation(void)
+uint64_t kept_generation(void)
 {
 	pthread_mutex_lock(&cache.lock);
 	uint64_t generation = cache.listening ? cache.generation : 0;
@@ -81,7 +84,7 @@ uint64_t session_cache_generation(void)
 	return generation;
 }
 
-bool session_cache_get(const char *hash, struct session *s, int64_t *last_used)
+bool kept_session_get(const char *hash, struct session *s, int64_t *last_used)
 {
 	int64_t now = util_now();
 	pthread_mutex_lock(&cache.lock);
@@ -89,7 +92,7 @@ bool session_cache_get(const char *hash, struct session *s, int64_t *last_used)
 	if (cache.listening) {
 		const struct entry *e = slot_of(hash);
 		found = e->generation == cache.generation && strcmp(e->hash, hash) == 0
-			&& now - e->cached_at < SESSION_MAX_AGE_S;
+			&& now - e->cached_at < KEPT_MAX_AGE_S;
 		if (found) {
 			*s = e->session;
 			*last_used = e->last_used;
@@ -100,7 +103,7 @@ bool session_cache_get(const char *hash, struct session *s, int64_t *last_used)
 	return found;
 }
 
-void session_cache_put(uint64_t generation, const char *hash, const struct session *s,
+void kept_session_put(uint64_t generation, const char *hash, const struct session *s,
 	int64_t last_used)
 {
 	pthread_mutex_lock(&cache.lock);
@@ -115,7 +118,7 @@ void session_cache_put(uint64_t generation, const char *hash, const struct sessi
 	pthread_mutex_unlock(&cache.lock);
 }
 
-void session_cache_used(const char *hash, int64_t when)
+void kept_session_used(const char *hash, int64_t when)
 {
 	pthread_mutex_lock(&cache.lock);
 	if (cache.slots != NULL) {
@@ -126,7 +129,7 @@ void session_cache_used(const char *hash, int64_t when)
 	pthread_mutex_unlock(&cache.lock);
 }
 
-void session_cache_forget(void)
+void kept_forget(void)
 {
 	pthread_mutex_lock(&cache.lock);
 	cache.generation++;
@@ -158,14 +161,14 @@ static void *listen_loop(void *arg)
 	while (!stopping()) {
 		char *why = NULL;
 		sdb *db = sdb_pg_connect(listener.conninfo, &why);
-		if (db != NULL && sdb_pg_listen(db, SESSION_CHANNEL)) {
+		if (db != NULL && sdb_pg_listen(db, KEPT_CHANNEL)) {
 			set_listening(true);
 			told = false;
 			int n;
 			while ((n = sdb_pg_wait_notifications(db, listener.wake[0], -1)) >= 0
 				&& !stopping())
 				if (n > 0)
-					session_cache_forget();
+					kept_forget();
 			set_listening(false);
 		}
 		if (!told && !stopping()) {
@@ -183,7 +186,7 @@ static void *listen_loop(void *arg)
 	return NULL;
 }
 
-bool session_cache_start(const char *dir)
+bool kept_start(const char *dir)
 {
 	listener.conninfo = db_pg_conninfo(dir);
 	if (listener.conninfo == NULL)
@@ -197,7 +200,7 @@ bool session_cache_start(const char *dir)
 	return listener.running;
 }
 
-void session_cache_stop(void)
+void kept_stop(void)
 {
 	if (listener.running) {
 		pthread_mutex_lock(&cache.lock);
@@ -221,7 +224,7 @@ void session_cache_stop(void)
 	pthread_mutex_unlock(&cache.lock);
 }
 
-void session_cache_counts(struct session_cache_counts *c)
+void kept_counts(struct kept_counts *c)
 {
 	pthread_mutex_lock(&cache.lock);
 	c->hits = cache.hits;
