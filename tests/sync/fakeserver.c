@@ -261,6 +261,37 @@ static const char *short_residents(void)
 	return body;
 }
 
+/* good_residents with a registry cursor, as a server whose registry has a
+ * changes feed names it */
+static const char *residents_with_cursor(void)
+{
+	static char body[2048];
+	snprintf(body, sizeof body, "%.*s,\"registry_cursor\":\"g1\"}",
+		(int)(strlen(good_residents) - 1), good_residents);
+	return body;
+}
+
+/* "expired": a server that serves none of the cursors the laptop holds
+ * (another server's, or a restored one): 410 for each feed asked from a
+ * cursor, the feeds from their start, a registry cursor with the
+ * residents. */
+static bool expired_answer(int fd, enum route r, const struct request *rq)
+{
+	bool from_cursor = strstr(rq->query, "cursor=") != NULL;
+	bool progress = strcmp(rq->path, "/api/v1/progress") == 0;
+	bool registry = strcmp(rq->path, "/api/v1/residents/changes") == 0;
+	if (from_cursor && (progress || registry || r == R_CHANGES))
+		problem(fd, 410, "cursor_expired", false, "Penanda halaman sudah tidak berlaku.",
+			NULL, NULL);
+	else if (progress)
+		json(fd, 200, "{\"items\":[],\"next_cursor\":\"p1\",\"has_more\":false,\"total\":-1}");
+	else if (r == R_RESIDENTS && strncmp(rq->query, "limit=0", 7) != 0)
+		json(fd, 200, residents_with_cursor());
+	else
+		return false;
+	return true;
+}
+
 /* The fake holds every photo sent to it, except: "upload", "slowupload",
  * "notjpeg" (which refuses each as no JPEG): it never had them; "missing": it lost them once the first record came,
  * until a photo is sent again. */
@@ -411,6 +442,8 @@ static bool answer(int fd, enum route r, const struct request *rq)
 			json(fd, 200, short_residents());
 		return true;
 	}
+	if (is("expired") && rq->auth && expired_answer(fd, r, rq))
+		return true;
 	if (is("notjpeg") && r == R_BLOB_PUT) {
 		problem(fd, 422, "not_jpeg", false, "Berkas ini bukan foto JPEG.", NULL, NULL);
 		return true;

@@ -454,6 +454,65 @@ static void kill_token(void)
 	st_server_stop(&fake, SIGTERM);
 }
 
+/* The three cursors c's profile holds: the changes feed's, the progress
+ * feed's, the registry's ("" for none). */
+struct cursors {
+	char changes[128], progress[128], registry[128];
+};
+
+static bool read_cursors(const struct st_client *c, struct cursors *out)
+{
+	struct store *s;
+	char err[512];
+	memset(out, 0, sizeof *out);
+	if (st_open_profile(c, &s, err, sizeof err) != STORE_OK)
+		return false;
+	store_sync_changes_cursor(s, out->changes, sizeof out->changes);
+	store_sync_progress_cursor(s, out->progress, sizeof out->progress);
+	store_sync_registry_cursor(s, out->registry, sizeof out->registry);
+	store_close(s);
+	return true;
+}
+
+/* A server that serves none of the laptop's cursors (410: another
+ * server's, or a restored one), killed right after each is forgotten: the
+ * forgetting was saved, so the next sync does not ask from it again and
+ * ends well.  The registry first: once its cursor is forgotten, only a
+ * whole registry names a new one. */
+static void kill_expired(void)
+{
+	static const struct {
+		const char *point, *asked;
+	} expiries[] = {
+		{ "sync.registry_cursor_cleared", "cursor=g1" },
+		{ "sync.changes_reset", "cursor=c1" },
+		{ "sync.progress_reset", "cursor=p1" },
+	};
+	char log[4200];
+	struct st_server fake;
+	struct st_client c;
+	struct cursors cur;
+	snprintf(log, sizeof log, "%s/kill-expired.fake", dir);
+	if (!ok(st_fake_start(&fake, "expired", log) && prepare(&c, "kill-expired", fake.url),
+		"expired: a fake that serves no cursor the laptop holds, 2 records queued"))
+		return;
+	int code = st_sigacor(&c, ST_LAPTOP_PASSWORD "\n", 60000, sync_args);
+	ok(code == 0 && read_cursors(&c, &cur) && strcmp(cur.changes, "c1") == 0
+		&& strcmp(cur.progress, "p1") == 0 && strcmp(cur.registry, "g1") == 0,
+		"expired: the first sync keeps its three cursors (exit %d; %s, %s, %s)", code,
+		cur.changes, cur.progress, cur.registry);
+	for (size_t i = 0; i < sizeof expiries / sizeof expiries[0]; i++) {
+		ok(killed_at(&c, expiries[i].point, ST_LAPTOP_PASSWORD "\n", sync_args),
+			"expired: killed right after %s", expiries[i].point);
+		int before = log_count(log, expiries[i].asked);
+		code = st_sigacor(&c, ST_LAPTOP_PASSWORD "\n", 60000, sync_args);
+		ok(code == 0 && log_count(log, expiries[i].asked) == before,
+			"expired: the next sync ends well and asks nothing from the forgotten cursor "
+			"(exit %d, %d such requests)", code, log_count(log, expiries[i].asked) - before);
+	}
+	st_server_stop(&fake, SIGTERM);
+}
+
 /* Kills at the crash points only a misbehaving server reaches (the kill
  * test against the real server never passes them): nothing the clerk
  * saved is lost or doubled, and the next run goes on. */
@@ -462,6 +521,7 @@ static void test_rare_kills(void)
 	kill_requeued();
 	kill_refused();
 	kill_token();
+	kill_expired();
 }
 
 /* The screens' way: the engine in this process under a poll loop with a
