@@ -444,6 +444,12 @@ static bool answer(int fd, enum route r, const struct request *rq)
 	}
 	if (is("expired") && rq->auth && expired_answer(fd, r, rq))
 		return true;
+	if (is("deposit") && rq->auth && strcmp(rq->path, "/api/v1/auth/deposit-token") == 0) {
+		/* a server that gives a session logged in before them a deposit token */
+		json(fd, 200, "{\"token\":\"\",\"operator\":\"fake\",\"device\":\"d\",\"kelurahan\":[\""
+			SCOPE "\"],\"deposit_token\":\"fakedeposit-0123456789abcdef\"}");
+		return true;
+	}
 	if (is("notjpeg") && r == R_BLOB_PUT) {
 		problem(fd, 422, "not_jpeg", false, "Berkas ini bukan foto JPEG.", NULL, NULL);
 		return true;

@@ -346,6 +346,17 @@ static int64_t photos_queued(const struct st_client *c)
 
 static const char *const sync_args[] = { "sync", NULL };
 
+/* A fake of scenario and a profile "kill-NAME" logged in to it with two
+ * records queued; its log at log (cap bytes) */
+static bool fake_and_profile(struct st_server *fake, struct st_client *c, const char *scenario,
+	const char *name, char *log, size_t cap)
+{
+	snprintf(log, cap, "%s/kill-%s.fake", dir, name);
+	char profile[64];
+	snprintf(profile, sizeof profile, "kill-%s", name);
+	return st_fake_start(fake, scenario, log) && prepare(c, profile, fake->url);
+}
+
 /* The record's answer breaks off three times: requeued, then killed; the
  * next sync against a good server sends each record once. */
 static void kill_requeued(void)
@@ -354,8 +365,7 @@ static void kill_requeued(void)
 	struct st_server fake, good;
 	int64_t counts[STATE_COUNT] = { 0 }, outbox = -1;
 	struct st_client c;
-	snprintf(log, sizeof log, "%s/kill-requeue.fake", dir);
-	if (!ok(st_fake_start(&fake, "truncated", log) && prepare(&c, "kill-requeue", fake.url),
+	if (!ok(fake_and_profile(&fake, &c, "truncated", "requeue", log, sizeof log),
 		"requeue: a fake that breaks off each record's answer, 2 records queued"))
 		return;
 	ok(killed_at(&c, "sync.record_requeued", ST_LAPTOP_PASSWORD "\n", sync_args),
@@ -391,8 +401,7 @@ static void kill_refused(void)
 	struct st_server fake;
 	int64_t counts[STATE_COUNT] = { 0 }, outbox = -1;
 	struct st_client c;
-	snprintf(log, sizeof log, "%s/kill-refused.fake", dir);
-	if (!ok(st_fake_start(&fake, "notjpeg", log) && prepare(&c, "kill-refused", fake.url),
+	if (!ok(fake_and_profile(&fake, &c, "notjpeg", "refused", log, sizeof log),
 		"refused: a fake that refuses every photo, 2 records queued"))
 		return;
 	ok(killed_at(&c, "sync.photo_refused", ST_LAPTOP_PASSWORD "\n", sync_args),
@@ -492,8 +501,7 @@ static void kill_expired(void)
 	struct st_server fake;
 	struct st_client c;
 	struct cursors cur;
-	snprintf(log, sizeof log, "%s/kill-expired.fake", dir);
-	if (!ok(st_fake_start(&fake, "expired", log) && prepare(&c, "kill-expired", fake.url),
+	if (!ok(fake_and_profile(&fake, &c, "expired", "expired", log, sizeof log),
 		"expired: a fake that serves no cursor the laptop holds, 2 records queued"))
 		return;
 	int code = st_sigacor(&c, ST_LAPTOP_PASSWORD "\n", 60000, sync_args);
@@ -513,6 +521,27 @@ static void kill_expired(void)
 	st_server_stop(&fake, SIGTERM);
 }
 
+/* A profile logged in before deposit tokens, killed right after the
+ * server's deposit token is saved: the next sync asks for none again. */
+static void kill_deposit(void)
+{
+	char log[4200], path[4400];
+	struct st_server fake;
+	struct st_client c;
+	if (!ok(fake_and_profile(&fake, &c, "deposit", "deposit", log, sizeof log),
+		"deposit: a fake that gives deposit tokens, a profile logged in without one"))
+		return;
+	ok(killed_at(&c, "sync.deposit_token_saved", ST_LAPTOP_PASSWORD "\n", sync_args),
+		"deposit: killed right after the deposit token was saved");
+	snprintf(path, sizeof path, "%s/deposit-token", c.profile);
+	int asked = log_count(log, "POST /api/v1/auth/deposit-token");
+	int code = st_sigacor(&c, ST_LAPTOP_PASSWORD "\n", 60000, sync_args);
+	ok(access(path, F_OK) == 0 && code == 0
+		&& log_count(log, "POST /api/v1/auth/deposit-token") == asked,
+		"deposit: the token kept; the next sync ends well and asks for none (exit %d)", code);
+	st_server_stop(&fake, SIGTERM);
+}
+
 /* Kills at the crash points only a misbehaving server reaches (the kill
  * test against the real server never passes them): nothing the clerk
  * saved is lost or doubled, and the next run goes on. */
@@ -522,6 +551,7 @@ static void test_rare_kills(void)
 	kill_refused();
 	kill_token();
 	kill_expired();
+	kill_deposit();
 }
 
 /* The screens' way: the engine in this process under a poll loop with a
