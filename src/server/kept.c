@@ -22,7 +22,8 @@
  *    carries the generation its query began in (kept_generation), and an
  *    emptying starts a new one;
  *  - while the listening connection is down nothing is kept or served
- *    from here (it may have missed a notification);
+ *    from here (it may have missed a notification); quiet for 10 s, it is
+ *    asked whether it still answers (still_listening);
  *  - anything kept is read again after KEPT_MAX_AGE_S (server.h) whatever
  *    happens.
  * On SQLite everything is read every time: the queries run inside the
@@ -44,6 +45,7 @@
 #define SESSION_SLOTS 16384             /* direct mapped: a collision costs a query */
 #define KEPT_CHANNEL "sigacor_changed"
 #define LISTEN_RETRY_MS 1000
+#define LISTEN_CHECK_MS 10000           /* a quiet connection is asked this often */
 
 struct entry {
 	char hash[PROTO_SHA256_LEN + 1];
@@ -152,7 +154,21 @@ static bool stopping(void)
 	return stop;
 }
 
-/* until stopped: listen, empty the cache at each notification, and
+/* Whether the listening connection still answers, asked when it has been
+ * quiet a while.  A firewall or NAT between the server and a remote
+ * PostgreSQL may drop an idle connection without a word; notifications
+ * would then stop while nothing said so.  Nothing is kept while asking:
+ * on such a connection the answer may take TCP's minutes to fail. */
+static bool still_listening(sdb *db)
+{
+	set_listening(false);
+	if (sdb_exec(db, "SELECT 1", NULL) != SDB_OK)
+		return false;
+	set_listening(true);
+	return true;
+}
+
+/* until stopped: listen, empty what is kept at each notification, and
  * connect again (after a pause) when the connection is lost */
 static void *listen_loop(void *arg)
 {
@@ -165,8 +181,8 @@ static void *listen_loop(void *arg)
 			set_listening(true);
 			told = false;
 			int n;
-			while ((n = sdb_pg_wait_notifications(db, listener.wake[0], -1)) >= 0
-				&& !stopping())
+			while ((n = sdb_pg_wait_notifications(db, listener.wake[0], LISTEN_CHECK_MS))
+				>= 0 && !stopping() && (n > 0 || still_listening(db)))
 				if (n > 0)
 					kept_forget();
 			set_listening(false);
