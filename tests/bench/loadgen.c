@@ -109,6 +109,9 @@ static size_t nlat, caplat;
 static const char *const step_name[S_DONE] = { "me", "record", "photo", "residents",
 	"candidates", "changes", "progress" };
 static struct { double *ms; size_t n, cap; } by_step[S_DONE];   /* the same, per step */
+/* each operator's whole sync, from the burst's start (when every operator
+ * sends its first request) to its last answer: what a clerk waits for */
+static struct { double *ms; size_t n, cap; } syncs;
 
 /* CPU seconds of the whole machine (every core, /proc/stat), of a process
  * (/proc/PID/stat; 0 without one) and of loadgen itself: where a burst's
@@ -365,6 +368,12 @@ static void request(struct op *o, CURLM *multi)
 	}
 	curl_easy_setopt(o->easy, CURLOPT_URL, url);
 	curl_easy_setopt(o->easy, CURLOPT_HTTPHEADER, o->headers);
+	/* a sync's child process ends after its last request, and its
+	 * connection with it.  Kept open, the connections of the first clerks
+	 * done took every place of both servers (--max-connections) until they
+	 * were closed as idle 60 s later, and the other clerks of 10,000 waited
+	 * that long for their first answer. */
+	curl_easy_setopt(o->easy, CURLOPT_FORBID_REUSE, o->step == S_PROGRESS ? 1L : 0L);
 	curl_multi_add_handle(multi, o->easy);
 }
 
@@ -699,6 +708,11 @@ static void print_steps(void)
 			fprintf(stderr, "loadgen: %-10s %6zu requests, p50 %.1f p99 %.1f max %.1f ms\n",
 				step_name[i], by_step[i].n, p50, p99, mx);
 	}
+	double p50, p99, mx;
+	series_summary(syncs.ms, syncs.n, &p50, &p99, &mx);
+	if (syncs.n > 0)
+		fprintf(stderr, "loadgen: %-10s %6zu operators, p50 %.1f p99 %.1f max %.1f ms\n",
+			"whole sync", syncs.n, p50, p99, mx);
 }
 
 /* ---- first logins, all at once */
@@ -890,6 +904,8 @@ int main(int argc, char **argv)
 	curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, (long)nops + 16);
 	struct pump pump;
 	pump_init(&pump, multi);
+	/* whoever watches the server (pg_stat_statements, perf) starts here */
+	fprintf(stderr, "loadgen: %d operators ready, the burst begins\n", nops);
 	double t0 = now_s(), end = t0 + max_seconds;
 	double machine0 = machine_cpu_s(), own0 = own_cpu_s(), server0 = process_cpu_s(server_pid);
 	for (int i = 0; i < nops; i++) {
@@ -946,9 +962,10 @@ int main(int argc, char **argv)
 				o->step++;
 				break;
 			}
-			if (o->step == S_DONE)
+			if (o->step == S_DONE) {
 				running--;
-			else
+				series_add(&syncs.ms, &syncs.n, &syncs.cap, (now_s() - t0) * 1000.0);
+			} else
 				request(o, multi);
 		}
 	}
