@@ -226,74 +226,133 @@ static void uuid4(char out[37])
  * poll() went over all 1,204 connections at every turn, and that CPU
  * was taken from the server under test on the same two cores (and added
  * to every latency measured here). */
-struct pump {
+/* The operators are spread over several multi handles (groups), each with
+ * its own connections: libcurl 7.88 goes through every connection of a
+ * multi handle each time a transfer is taken out of it
+ * (curl_multi_remove_handle, for connect-only connections), and with
+ * 10,000 operators in one that was a third of loadgen's CPU, taken from
+ * the server on the same two cores. */
+#define GROUP_OPS 256
+
+struct group {
 	CURLM *multi;
-	int ep;
 	double deadline;            /* curl's timer, 0: none */
+	int ep;                     /* the pump's epoll */
 };
+
+struct pump {
+	int ep;
+	struct group *groups;
+	int ngroups;
+};
+
+/* what epoll hands back for a socket: whose it is.  Freed only after the
+ * events of one epoll_wait are handled (one of them may close another). */
+struct watched {
+	struct group *g;
+	curl_socket_t fd;
+	struct watched *next_dead;
+};
+static struct watched *dead;
 
 static int on_socket(CURL *e, curl_socket_t s, int what, void *ctx, void *sockp)
 {
 	(void)e;
-	(void)sockp;
-	struct pump *p = ctx;
+	struct group *g = ctx;
+	struct watched *w = sockp;
 	if (what == CURL_POLL_REMOVE) {
-		epoll_ctl(p->ep, EPOLL_CTL_DEL, s, NULL);
+		epoll_ctl(g->ep, EPOLL_CTL_DEL, s, NULL);
+		curl_multi_assign(g->multi, s, NULL);
+		if (w != NULL) {
+			w->next_dead = dead;
+			dead = w;
+		}
 		return 0;
 	}
+	if (w == NULL) {
+		w = malloc(sizeof *w);
+		if (w == NULL)
+			exit(1);
+		*w = (struct watched){ g, s, NULL };
+		curl_multi_assign(g->multi, s, w);
+	}
 	struct epoll_event ev = { .events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u)
-		| ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u), .data.fd = s };
-	if (epoll_ctl(p->ep, EPOLL_CTL_MOD, s, &ev) != 0)
-		epoll_ctl(p->ep, EPOLL_CTL_ADD, s, &ev);
+		| ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u), .data.ptr = w };
+	if (epoll_ctl(g->ep, EPOLL_CTL_MOD, s, &ev) != 0)
+		epoll_ctl(g->ep, EPOLL_CTL_ADD, s, &ev);
 	return 0;
 }
 
 static int on_timer(CURLM *m, long ms, void *ctx)
 {
 	(void)m;
-	struct pump *p = ctx;
-	p->deadline = ms < 0 ? 0 : now_s() + (double)ms / 1000.0;
+	struct group *g = ctx;
+	g->deadline = ms < 0 ? 0 : now_s() + (double)ms / 1000.0;
 	return 0;
 }
 
-static void pump_init(struct pump *p, CURLM *multi)
+/* n groups of multi handles, each keeping up to keep connections */
+static void pump_init(struct pump *p, int n, long keep)
 {
-	p->multi = multi;
 	p->ep = epoll_create1(EPOLL_CLOEXEC);
-	p->deadline = 0;
-	if (p->ep < 0)
+	p->groups = calloc((size_t)n, sizeof *p->groups);
+	p->ngroups = n;
+	if (p->ep < 0 || p->groups == NULL)
 		exit(1);
-	curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, on_socket);
-	curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, p);
-	curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, on_timer);
-	curl_multi_setopt(multi, CURLMOPT_TIMERDATA, p);
+	for (int i = 0; i < n; i++) {
+		struct group *g = &p->groups[i];
+		*g = (struct group){ curl_multi_init(), 0, p->ep };
+		curl_multi_setopt(g->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 0L);
+		curl_multi_setopt(g->multi, CURLMOPT_MAXCONNECTS, keep);
+		curl_multi_setopt(g->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+		curl_multi_setopt(g->multi, CURLMOPT_SOCKETDATA, g);
+		curl_multi_setopt(g->multi, CURLMOPT_TIMERFUNCTION, on_timer);
+		curl_multi_setopt(g->multi, CURLMOPT_TIMERDATA, g);
+	}
 }
 
-/* Wait up to max_ms for a ready socket or curl's timer, and let curl act
- * on what came; the finished transfers are then in curl_multi_info_read. */
+/* Wait up to max_ms for a ready socket or a group's timer, and let curl
+ * act on what came; the finished transfers are then in
+ * curl_multi_info_read of their group. */
 static void pump_run(struct pump *p, int max_ms)
 {
-	int wait = max_ms;
-	if (p->deadline > 0) {
-		double left = (p->deadline - now_s()) * 1000.0;
-		wait = left <= 0 ? 0 : left < max_ms ? (int)left + 1 : max_ms;
-	}
+	int wait = max_ms, still;
+	double now = now_s();
+	for (int i = 0; i < p->ngroups; i++)
+		if (p->groups[i].deadline > 0) {
+			double left = (p->groups[i].deadline - now) * 1000.0;
+			int ms = left <= 0 ? 0 : (int)left + 1;
+			wait = ms < wait ? ms : wait;
+		}
 	struct epoll_event ev[256];
-	int n = epoll_wait(p->ep, ev, 256, wait), still;
+	int n = epoll_wait(p->ep, ev, 256, wait);
 	for (int i = 0; i < n; i++) {
+		struct watched *w = ev[i].data.ptr;
 		int flags = ((ev[i].events & EPOLLIN) ? CURL_CSELECT_IN : 0)
 			| ((ev[i].events & EPOLLOUT) ? CURL_CSELECT_OUT : 0)
 			| ((ev[i].events & (EPOLLERR | EPOLLHUP)) ? CURL_CSELECT_ERR : 0);
-		curl_multi_socket_action(p->multi, ev[i].data.fd, flags, &still);
+		curl_multi_socket_action(w->g->multi, w->fd, flags, &still);
 	}
-	if (p->deadline > 0 && now_s() >= p->deadline) {
-		p->deadline = 0;
-		curl_multi_socket_action(p->multi, CURL_SOCKET_TIMEOUT, 0, &still);
+	while (dead != NULL) {
+		struct watched *next = dead->next_dead;
+		free(dead);
+		dead = next;
+	}
+	now = now_s();
+	for (int i = 0; i < p->ngroups; i++) {
+		struct group *g = &p->groups[i];
+		if (g->deadline > 0 && now >= g->deadline) {
+			g->deadline = 0;
+			curl_multi_socket_action(g->multi, CURL_SOCKET_TIMEOUT, 0, &still);
+		}
 	}
 }
 
 static void pump_close(struct pump *p)
 {
+	for (int i = 0; i < p->ngroups; i++)
+		curl_multi_cleanup(p->groups[i].multi);
+	free(p->groups);
 	close(p->ep);
 }
 
@@ -311,7 +370,15 @@ static void put_body(struct op *o, const char *content_type, const unsigned char
 }
 
 /* Set up o->easy for the request of its current step. */
-static void request(struct op *o, CURLM *multi)
+static struct pump *sync_pump;
+
+/* the multi handle (group) of an operator's transfers */
+static CURLM *op_multi(const struct op *o)
+{
+	return sync_pump->groups[(o - ops) % sync_pump->ngroups].multi;
+}
+
+static void request(struct op *o)
 {
 	char url[512], auth[256];
 	const char *base = "http://127.0.0.1";
@@ -374,7 +441,7 @@ static void request(struct op *o, CURLM *multi)
 	 * were closed as idle 60 s later, and the other clerks of 10,000 waited
 	 * that long for their first answer. */
 	curl_easy_setopt(o->easy, CURLOPT_FORBID_REUSE, o->step == S_PROGRESS ? 1L : 0L);
-	curl_multi_add_handle(multi, o->easy);
+	curl_multi_add_handle(op_multi(o), o->easy);
 }
 
 static bool expected(const struct op *o, long code)
@@ -477,13 +544,13 @@ static bool resume_photo(struct op *o, CURLcode result, long code)
 	return true;
 }
 
-static void retry_due(CURLM *multi)
+static void retry_due(void)
 {
 	double now = now_s();
 	for (int i = 0; i < nops; i++)
 		if (ops[i].retry_at > 0 && ops[i].retry_at <= now) {
 			ops[i].retry_at = 0;
-			request(&ops[i], multi);
+			request(&ops[i]);
 		}
 }
 
@@ -752,12 +819,12 @@ static void first_login_send(struct first_login *f, CURLM *multi, const char *ur
 static int first_logins(const char *password, const char *device, double max_seconds)
 {
 	struct first_login *fl = calloc((size_t)nops, sizeof *fl);
-	CURLM *multi = curl_multi_init();
 	char url[128];
 	snprintf(url, sizeof url, "http://127.0.0.1:%d/api/v1/auth/login", port);
-	curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, (long)nops + 16);
+	/* one group: each login has a connection of its own anyway */
 	struct pump pump;
-	pump_init(&pump, multi);
+	pump_init(&pump, 1, (long)nops + 16);
+	CURLM *multi = pump.groups[0].multi;
 	double t0 = now_s(), end = t0 + max_seconds;
 	int left = nops;
 	for (int i = 0; i < nops; i++) {
@@ -813,10 +880,60 @@ static int first_logins(const char *password, const char *device, double max_sec
 		curl_easy_cleanup(fl[i].easy);
 		free(fl[i].answer.reply);
 	}
-	curl_multi_cleanup(multi);
 	pump_close(&pump);
 	free(fl);
 	return 0;
+}
+
+/* One answer of the burst: counted, and the operator's next request sent;
+ * true when the operator is done (its sync ended, or an error ended it). */
+static bool step_answered(CURLMsg *m, CURLM *multi, double t0)
+{
+	struct op *o = NULL;
+	curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&o);
+	long code = 0;
+	curl_off_t us = 0;
+	curl_easy_getinfo(m->easy_handle, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_getinfo(m->easy_handle, CURLINFO_TOTAL_TIME_T, &us);
+	long opened = 0;
+	curl_easy_getinfo(m->easy_handle, CURLINFO_NUM_CONNECTS, &opened);
+	burst_connections += opened;
+	curl_multi_remove_handle(multi, m->easy_handle);
+	if (come_back(o, m->data.result, code) || resume_photo(o, m->data.result, code))
+		return false;
+	requests++;
+	step_lat_add(o->step, o->attempts > 0 ? (now_s() - o->first_try) * 1000.0
+		: (double)us / 1000.0);
+	o->attempts = 0;
+	if (m->data.result != CURLE_OK || !expected(o, code)) {
+		if (errors < 10)
+			fprintf(stderr, "loadgen: %s step %d: %s, HTTP %ld %.200s\n", o->name,
+				(int)o->step, curl_easy_strerror(m->data.result), code,
+				o->reply != NULL ? o->reply : "");
+		errors++;
+		o->step = S_DONE;
+		return true;
+	}
+	switch (o->step) {
+	case S_RECORD:
+		records++;
+		o->step = S_PUT_BLOB;
+		o->photo = 0;
+		break;
+	case S_PUT_BLOB:
+		o->offset = 0;
+		o->step = ++o->photo < PHOTOS ? S_PUT_BLOB : S_RESIDENTS;
+		break;
+	default:
+		o->step++;
+		break;
+	}
+	if (o->step == S_DONE) {
+		series_add(&syncs.ms, &syncs.n, &syncs.cap, (now_s() - t0) * 1000.0);
+		return true;
+	}
+	request(o);
+	return false;
 }
 
 int main(int argc, char **argv)
@@ -899,11 +1016,9 @@ int main(int argc, char **argv)
 
 	for (int i = 0; i < nops; i++)
 		make_work(&ops[i], photo_kb * 1024);
-	CURLM *multi = curl_multi_init();
-	curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 0L);
-	curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, (long)nops + 16);
 	struct pump pump;
-	pump_init(&pump, multi);
+	pump_init(&pump, (nops + GROUP_OPS - 1) / GROUP_OPS, GROUP_OPS + 16);
+	sync_pump = &pump;
 	/* whoever watches the server (pg_stat_statements, perf) starts here */
 	fprintf(stderr, "loadgen: %d operators ready, the burst begins\n", nops);
 	double t0 = now_s(), end = t0 + max_seconds;
@@ -911,62 +1026,18 @@ int main(int argc, char **argv)
 	for (int i = 0; i < nops; i++) {
 		ops[i].easy = curl_easy_init();
 		ops[i].step = S_ME;
-		request(&ops[i], multi);
+		request(&ops[i]);
 	}
 	int running = nops;
 	while (running > 0 && now_s() < end) {
 		pump_run(&pump, 100);
-		retry_due(multi);
-		CURLMsg *m;
-		int left;
-		while ((m = curl_multi_info_read(multi, &left)) != NULL) {
-			if (m->msg != CURLMSG_DONE)
-				continue;
-			struct op *o = NULL;
-			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&o);
-			long code = 0;
-			curl_off_t us = 0;
-			curl_easy_getinfo(m->easy_handle, CURLINFO_RESPONSE_CODE, &code);
-			curl_easy_getinfo(m->easy_handle, CURLINFO_TOTAL_TIME_T, &us);
-			long opened = 0;
-			curl_easy_getinfo(m->easy_handle, CURLINFO_NUM_CONNECTS, &opened);
-			burst_connections += opened;
-			curl_multi_remove_handle(multi, m->easy_handle);
-			if (come_back(o, m->data.result, code) || resume_photo(o, m->data.result, code))
-				continue;
-			requests++;
-			step_lat_add(o->step, o->attempts > 0 ? (now_s() - o->first_try) * 1000.0
-				: (double)us / 1000.0);
-			o->attempts = 0;
-			if (m->data.result != CURLE_OK || !expected(o, code)) {
-				if (errors < 10)
-					fprintf(stderr, "loadgen: %s step %d: %s, HTTP %ld %.200s\n", o->name,
-						(int)o->step, curl_easy_strerror(m->data.result), code,
-						o->reply != NULL ? o->reply : "");
-				errors++;
-				o->step = S_DONE;
-				running--;
-				continue;
-			}
-			switch (o->step) {
-			case S_RECORD:
-				records++;
-				o->step = S_PUT_BLOB;
-				o->photo = 0;
-				break;
-			case S_PUT_BLOB:
-				o->offset = 0;
-				o->step = ++o->photo < PHOTOS ? S_PUT_BLOB : S_RESIDENTS;
-				break;
-			default:
-				o->step++;
-				break;
-			}
-			if (o->step == S_DONE) {
-				running--;
-				series_add(&syncs.ms, &syncs.n, &syncs.cap, (now_s() - t0) * 1000.0);
-			} else
-				request(o, multi);
+		retry_due();
+		for (int g = 0; g < pump.ngroups; g++) {
+			CURLMsg *m;
+			int left;
+			while ((m = curl_multi_info_read(pump.groups[g].multi, &left)) != NULL)
+				if (m->msg == CURLMSG_DONE && step_answered(m, pump.groups[g].multi, t0))
+					running--;
 		}
 	}
 	double secs = now_s() - t0;
