@@ -23,7 +23,8 @@
  *    emptying starts a new one;
  *  - while the listening connection is down nothing is kept or served
  *    from here (it may have missed a notification); quiet for 10 s, it is
- *    asked whether it still answers (still_listening);
+ *    asked whether it still answers, and made anew when it does not
+ *    within 10 s more (still_listening);
  *  - anything kept is read again after KEPT_MAX_AGE_S (server.h) whatever
  *    happens.
  * On SQLite everything is read every time: the queries run inside the
@@ -157,12 +158,14 @@ static bool stopping(void)
 /* Whether the listening connection still answers, asked when it has been
  * quiet a while.  A firewall or NAT between the server and a remote
  * PostgreSQL may drop an idle connection without a word; notifications
- * would then stop while nothing said so.  Nothing is kept while asking:
- * on such a connection the answer may take TCP's minutes to fail. */
+ * would then stop while nothing said so.  Nothing is kept while asking,
+ * and a connection that does not answer within LISTEN_CHECK_MS is given
+ * up and made anew (it would take TCP's minutes to fail, and hold the
+ * server's stop as long). */
 static bool still_listening(sdb *db)
 {
 	set_listening(false);
-	if (sdb_exec(db, "SELECT 1", NULL) != SDB_OK)
+	if (!sdb_pg_answers(db, listener.wake[0], LISTEN_CHECK_MS))
 		return false;
 	set_listening(true);
 	return true;

@@ -109,9 +109,12 @@ sdb *sdb_pg_connect(const char *conninfo, char **why);
 
 /* PostgreSQL only, on a connection kept for it: LISTEN channel; then wait
  * up to timeout_ms (or until wake_fd, -1 for none, is readable) for
- * notifications: how many came (0: none), -1 when the connection is lost */
+ * notifications: how many came (0: none), -1 when the connection is lost;
+ * sdb_pg_answers: whether it answers SELECT 1 within timeout_ms (false also
+ * when wake_fd is readable first) */
 bool sdb_pg_listen(sdb *db, const char *channel);
 int sdb_pg_wait_notifications(sdb *db, int wake_fd, int timeout_ms);
+bool sdb_pg_answers(sdb *db, int wake_fd, int timeout_ms);
 
 /* PostgreSQL only: COPY ... FROM STDIN (sql), its rows (values[i] NULL
  * for SQL NULL), its end (*rows: how many it took); false with the

@@ -18,6 +18,7 @@
  * trip each. */
 #include "config.h"
 #include "sdb_backend.h"
+#include "common.h"
 
 #include <errno.h>
 #include <libpq-fe.h>
@@ -874,3 +875,40 @@ bool sdb_pg_copy_end(sdb *d, long long *rows)
 	}
 	return ok;
 }
+
+/* Whether the connection answers SELECT 1 within timeout_ms; false too when
+ * wake_fd becomes readable first.  A link that drops packets without a
+ * word would hold a blocking query for TCP's minutes, and whoever waits to
+ * join the caller's thread with it.  Notifications read meanwhile stay
+ * for sdb_pg_wait_notifications. */
+bool sdb_pg_answers(sdb *d, int wake_fd, int timeout_ms)
+{
+	if (!d->be->postgresql)
+		return false;
+	PGconn *conn = ((struct pg *)d)->conn;
+	if (!PQsendQuery(conn, "SELECT 1"))
+		return false;
+	int64_t until = common_now_ms() + timeout_ms;
+	while (PQisBusy(conn)) {
+		int64_t left = until - common_now_ms();
+		struct pollfd p[2] = { { .fd = PQsocket(conn), .events = POLLIN },
+			{ .fd = wake_fd, .events = POLLIN } };
+		if (left <= 0 || p[0].fd < 0)
+			return false;
+		int ready = poll(p, wake_fd >= 0 ? 2 : 1, (int)left);
+		if (ready < 0 && errno != EINTR)
+			return false;
+		if (ready > 0 && wake_fd >= 0 && (p[1].revents & POLLIN))
+			return false;
+		if (ready > 0 && !PQconsumeInput(conn))
+			return false;
+	}
+	bool ok = true;
+	PGresult *res;
+	while ((res = PQgetResult(conn)) != NULL) {
+		ok = ok && PQresultStatus(res) == PGRES_TUPLES_OK;
+		PQclear(res);
+	}
+	return ok;
+}
+
