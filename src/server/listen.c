@@ -15,11 +15,12 @@
 #include <unistd.h>
 
 /* Connections past --max-connections wait in the kernel's queue, already
- * established, until one is free.  A full queue drops the next SYNs, and the
- * client then tries again after 1, 3, 7, 15, 31 and 63 s: a queue of 1,024
- * turned away 37,368 connection attempts in a burst of 10,000 clerks
- * against two processes (make bench).  The kernel caps this at net.core.somaxconn (4,096 on
- * Debian 12; OPERATIONS.md says when to raise it). */
+ * established, until one is free.  A full queue drops the next SYNs, and
+ * the client then tries again after 1, 3, 7, 15, 31 and 63 s: a queue of
+ * 1,024 turned away 37,368 connection attempts in a burst of 10,000 clerks
+ * against two processes (make bench).  The kernel caps this at
+ * net.core.somaxconn (4,096 on Debian 12; OPERATIONS.md says when to raise
+ * it). */
 #define LISTEN_QUEUE 65535
 
 static bool is_loopback(const struct sockaddr *sa)

@@ -369,7 +369,6 @@ static void put_body(struct op *o, const char *content_type, const unsigned char
 	curl_easy_setopt(o->easy, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
 }
 
-/* Set up o->easy for the request of its current step. */
 static struct pump *sync_pump;
 
 /* the multi handle (group) of an operator's transfers */
@@ -378,6 +377,7 @@ static CURLM *op_multi(const struct op *o)
 	return sync_pump->groups[(o - ops) % sync_pump->ngroups].multi;
 }
 
+/* Set up o->easy for the request of its current step. */
 static void request(struct op *o)
 {
 	char url[512], auth[256];
@@ -887,7 +887,7 @@ static int first_logins(const char *password, const char *device, double max_sec
 
 /* One answer of the burst: counted, and the operator's next request sent;
  * true when the operator is done (its sync ended, or an error ended it). */
-static bool step_answered(CURLMsg *m, CURLM *multi, double t0)
+static bool step_answered(CURLMsg *m, double t0)
 {
 	struct op *o = NULL;
 	curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&o);
@@ -898,7 +898,7 @@ static bool step_answered(CURLMsg *m, CURLM *multi, double t0)
 	long opened = 0;
 	curl_easy_getinfo(m->easy_handle, CURLINFO_NUM_CONNECTS, &opened);
 	burst_connections += opened;
-	curl_multi_remove_handle(multi, m->easy_handle);
+	curl_multi_remove_handle(op_multi(o), m->easy_handle);
 	if (come_back(o, m->data.result, code) || resume_photo(o, m->data.result, code))
 		return false;
 	requests++;
@@ -1036,7 +1036,7 @@ int main(int argc, char **argv)
 			CURLMsg *m;
 			int left;
 			while ((m = curl_multi_info_read(pump.groups[g].multi, &left)) != NULL)
-				if (m->msg == CURLMSG_DONE && step_answered(m, pump.groups[g].multi, t0))
+				if (m->msg == CURLMSG_DONE && step_answered(m, t0))
 					running--;
 		}
 	}
