@@ -9,6 +9,8 @@
  *     cannot be moved about unnoticed;
  *   - temp files (sorts, temp tables): XChaCha20 with a random key per file,
  *     positioned by offset (confidentiality only: they die with the process).
+ * A write past the database file's end fills the pages between with
+ * sealed zero pages: the file has no holes, which would not open.
  * The -shm file (page numbers and hashes, no content) stays as SQLite
  * writes it.  Page size is fixed at VAULT_PAGE_SIZE.
  *

@@ -158,10 +158,35 @@ static bool header_fits(const unsigned char *page1)
 	return ((page1[16] << 8) | page1[17]) == PAGE && page1[20] == VAULT_RESERVE;
 }
 
+/* Pages between the file's end and a write past it: sealed zeros, never a
+ * hole.  In rollback mode SQLite writes pages past the end out of order
+ * (a spill; the zero page pager_truncate puts at the new end), and a page
+ * it freed in the transaction is never written (DONT_WRITE).  It reads such
+ * a page back when it reuses it in the same transaction (btree.c's
+ * pHasContent), and a hole reads as zeros on disk, which no key opens: it
+ * would be taken for tampering. */
+static int fill_to(struct vault_file *f, sqlite3_int64 off)
+{
+	sqlite3_int64 end;
+	int rc = f->real->pMethods->xFileSize(f->real, &end);
+	if (rc != SQLITE_OK)
+		return rc;
+	static const unsigned char zeros[PAGE];
+	unsigned char page[PAGE];
+	for (sqlite3_int64 at = (end + PAGE - 1) / PAGE * PAGE; at < off && rc == SQLITE_OK; at += PAGE) {
+		seal_page(f->vault, zeros, page, 'd', (uint64_t)(at / PAGE) + 1);
+		rc = f->real->pMethods->xWrite(f->real, page, PAGE, at);
+	}
+	return rc;
+}
+
 static int main_write(struct vault_file *f, const unsigned char *in, int amt, sqlite3_int64 off)
 {
 	if (off % PAGE != 0 || amt % PAGE != 0)
 		return SQLITE_IOERR_WRITE;
+	int rc = fill_to(f, off);
+	if (rc != SQLITE_OK)
+		return rc;
 	unsigned char page[PAGE];
 	for (int i = 0; i < amt / PAGE; i++) {
 		const unsigned char *clear = in + (size_t)i * PAGE;
@@ -169,7 +194,7 @@ static int main_write(struct vault_file *f, const unsigned char *in, int amt, sq
 		if (pgno == 1 && !header_fits(clear))
 			return SQLITE_IOERR_WRITE;
 		seal_page(f->vault, clear, page, 'd', pgno);
-		int rc = f->real->pMethods->xWrite(f->real, page, PAGE, off + (sqlite3_int64)i * PAGE);
+		rc = f->real->pMethods->xWrite(f->real, page, PAGE, off + (sqlite3_int64)i * PAGE);
 		if (rc != SQLITE_OK)
 			return rc;
 	}

@@ -209,6 +209,58 @@ static void test_journal(struct vault *v)
 	sqlite3_close_v2(db);
 }
 
+/* pages of the file that are all zeros on disk: never written (a hole) */
+static int holes_in(const char *path)
+{
+	size_t len;
+	unsigned char *buf = slurp(path, &len);
+	if (buf == NULL)
+		return -1;
+	static const unsigned char zeros[VAULT_PAGE_SIZE];
+	int holes = 0;
+	for (size_t off = 0; off + VAULT_PAGE_SIZE <= len; off += VAULT_PAGE_SIZE)
+		holes += memcmp(buf + off, zeros, VAULT_PAGE_SIZE) == 0;
+	free(buf);
+	return holes;
+}
+
+/* In rollback mode a page SQLite frees in a transaction is never written
+ * (DONT_WRITE) and is dropped when the cache spills; a page spilled past it
+ * leaves it a hole in the file.  Reused in the same transaction it is read
+ * again (btree.c's pHasContent): as zeros in a plain file, and here it
+ * must be so too, not taken for tampering.  Tables a and c interleave
+ * their pages; a is emptied while its last pages are still cached; every
+ * page of c is rewritten, and the cache spills c's last pages, past a's.
+ * With reuse, table d takes a's pages in the same transaction. */
+static void spill_past_freed(struct vault *v, const char *name, bool reuse)
+{
+	char db_path[512];
+	path_in(name, db_path, sizeof db_path);
+	sqlite3 *db;
+	is_int(vault_open(v, db_path, RW, &db), SQLITE_OK, "%s: a vault opens", name);
+	/* secure_delete FAST, as the store sets it: ON writes freed pages */
+	ok(exec(db, "PRAGMA journal_mode = TRUNCATE; PRAGMA cache_size = 20;"
+		" PRAGMA secure_delete = FAST; CREATE TABLE a(x); CREATE TABLE c(x);"
+		" CREATE TABLE d(x)") == SQLITE_OK, "%s: tables made, a cache of 20 pages", name);
+	bool fine = exec(db, "BEGIN") == SQLITE_OK;
+	for (int i = 0; i < 400 && fine; i++)
+		fine = exec(db, "INSERT INTO a VALUES (randomblob(1500));"
+			" INSERT INTO c VALUES (randomblob(1500))") == SQLITE_OK;
+	fine = fine && exec(db, "DELETE FROM a; UPDATE c SET x = randomblob(1500)") == SQLITE_OK;
+	for (int i = 0; i < (reuse ? 800 : 0) && fine; i++)
+		fine = exec(db, "INSERT INTO d VALUES (randomblob(1500))") == SQLITE_OK;
+	ok(fine && exec(db, "COMMIT") == SQLITE_OK, "%s: committed", name);
+	is_int(count(db, "SELECT count(*) FROM d"), reuse ? 800 : 0, "%s: the rows of d", name);
+	sqlite3_close_v2(db);
+	is_int(holes_in(db_path), 0, "%s: no page of the file left unwritten", name);
+}
+
+static void test_spill_holes(struct vault *v)
+{
+	spill_past_freed(v, "spill.db", false);
+	spill_past_freed(v, "spill-reuse.db", true);
+}
+
 static bool same_file(const char *path, const unsigned char *before, size_t len)
 {
 	size_t now_len;
@@ -512,6 +564,7 @@ int main(void)
 		return tap_done();
 	test_round_trip_and_scan(v);
 	test_journal(v);
+	test_spill_holes(v);
 	test_wrong_key_and_tamper(v);
 	test_temp_file(v);
 	test_files(v);
