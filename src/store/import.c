@@ -53,12 +53,6 @@
 #define IMPORT_SORT_CACHE_KIB 4096
 #define IMPORT_HEAP_LIMIT (18LL << 20)
 #define DEFAULT_CACHE_KIB 2000
-/* FTS5 writes its terms out each time this much has gathered, then merges
- * what it wrote: 4 MiB instead of its 1 MiB costs 0.5 s less over
- * 2,000,000 names; more gains nothing (the setting lives in the index's
- * config row: set for the rebuild, then back to FTS5's default) */
-#define NAME_INDEX_BUFFER (4L << 20)
-#define NAME_INDEX_BUFFER_DEFAULT (1L << 20)
 
 #define RESIDENT_COLUMNS "nik, kk, name, sex, birth_place, birth_date, address, rt, rw, kelurahan"
 #define ROWS_MODULE "sigacor_import_rows"
@@ -515,24 +509,6 @@ static void import_memory_restore(struct store *s, sqlite3_int64 heap_limit)
 	set_cache_kib(s, DEFAULT_CACHE_KIB);
 }
 
-static enum store_status name_index_buffer(struct store *s, long bytes)
-{
-	char sql[128];
-	snprintf(sql, sizeof sql, "INSERT INTO residents_name (residents_name, rank)"
-		" VALUES ('hashsize', %ld)", bytes);
-	return store_exec(s, sql);
-}
-
-static enum store_status name_index_rebuild(struct store *s)
-{
-	enum store_status st = name_index_buffer(s, NAME_INDEX_BUFFER);
-	if (st == STORE_OK)
-		st = store_residents_name_rebuild(s);
-	if (st == STORE_OK)
-		st = name_index_buffer(s, NAME_INDEX_BUFFER_DEFAULT);
-	return st;
-}
-
 static enum store_status finish_import(struct import *im, bool big)
 {
 	char buf[32];
@@ -542,10 +518,10 @@ static enum store_status finish_import(struct import *im, bool big)
 		 * page cache (and ignores the heap limit): shrink the cache so
 		 * both fit the bound; the rest is merged from temp files */
 		set_cache_kib(im->s, IMPORT_SORT_CACHE_KIB);
-		st = store_exec(im->s, "CREATE INDEX residents_kk ON residents (kk)");
+		st = store_exec(im->s, STORE_RESIDENTS_KK_INDEX);
 	}
 	if (st == STORE_OK)
-		st = name_index_rebuild(im->s);
+		st = store_residents_name_rebuild(im->s);
 	snprintf(buf, sizeof buf, "%lld", (long long)store_now());
 	if (st == STORE_OK)
 		st = store_meta_put(im->s, "residents_imported_at", buf);

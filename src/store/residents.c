@@ -163,9 +163,29 @@ size_t store_residents_search(struct store *s, const char *text, struct resident
 
 /* ---- by name or KK, when the NIK is not known ---- */
 
+/* FTS5 writes its terms out each time this much has gathered, then merges
+ * what it wrote: 4 MiB instead of its 1 MiB costs 0.5 s less over
+ * 2,000,000 names; more gains nothing (the setting lives in the index's
+ * config row: set for the rebuild, then back to FTS5's default) */
+#define NAME_INDEX_BUFFER (4L << 20)
+#define NAME_INDEX_BUFFER_DEFAULT (1L << 20)
+
+static enum store_status name_index_buffer(struct store *s, long bytes)
+{
+	char sql[128];
+	snprintf(sql, sizeof sql, "INSERT INTO residents_name (residents_name, rank)"
+		" VALUES ('hashsize', %ld)", bytes);
+	return store_exec(s, sql);
+}
+
 enum store_status store_residents_name_rebuild(struct store *s)
 {
-	return store_exec(s, "INSERT INTO residents_name (residents_name) VALUES ('rebuild')");
+	enum store_status st = name_index_buffer(s, NAME_INDEX_BUFFER);
+	if (st == STORE_OK)
+		st = store_exec(s, "INSERT INTO residents_name (residents_name) VALUES ('rebuild')");
+	if (st == STORE_OK)
+		st = name_index_buffer(s, NAME_INDEX_BUFFER_DEFAULT);
+	return st;
 }
 
 /* The words of text as an FTS5 query: each a quoted prefix ("sri"* "wah"*),

@@ -241,6 +241,23 @@ static const char *const migrations[] = {
 	"  review TEXT NOT NULL DEFAULT '',"
 	"  seq INTEGER NOT NULL DEFAULT 0"
 	") WITHOUT ROWID;",
+
+	/* 11: the residents' NIK kept unique by an index of its own, not as
+	 * the table's primary key, so a finished registry pull makes its
+	 * staged pages the copy by a rename and builds the NIK index once
+	 * (sync_store.c) instead of copying every row a second time.  The
+	 * rows keep their rowids: the name index (version 4) stays valid.
+	 * The columns are STORE_RESIDENTS_COLUMNS (store_int.h), which the
+	 * pull's staging table takes too.  A big copy pays the rows' copy
+	 * once, here. */
+	"CREATE TABLE residents_next (" STORE_RESIDENTS_COLUMNS ");"
+	"INSERT INTO residents_next (rowid, nik, kk, name, sex, birth_place, birth_date, address,"
+	"  rt, rw, kelurahan, import_batch, import_line)"
+	"  SELECT rowid, nik, kk, name, sex, birth_place, birth_date, address, rt, rw, kelurahan,"
+	"  import_batch, import_line FROM residents;"
+	"DROP TABLE residents;"
+	"ALTER TABLE residents_next RENAME TO residents;"
+	STORE_RESIDENTS_NIK_INDEX ";" STORE_RESIDENTS_KK_INDEX ";",
 };
 #define STORE_SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

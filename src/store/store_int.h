@@ -140,6 +140,29 @@ void store_like_pattern(const char *text, char *buf, size_t len);
 /* Seconds since the epoch (a test clock may be injected later). */
 int64_t store_now(void);
 
+/* The residents table since schema version 11, frozen (a change is a new
+ * migration): the migration that made it and the registry pull's staging
+ * table (sync_store.c) take the same columns.  The NIK is unique by an
+ * index of its own (built after the rows in a pull), not the primary key;
+ * import_batch and import_line say which import or pass wrote the row,
+ * from which line, and find a NIK twice in one file without a second
+ * index. */
+#define STORE_RESIDENTS_COLUMNS \
+	"  nik TEXT NOT NULL CHECK (length(nik) = 16)," \
+	"  kk TEXT NOT NULL," \
+	"  name TEXT NOT NULL," \
+	"  sex TEXT NOT NULL DEFAULT ''," \
+	"  birth_place TEXT NOT NULL DEFAULT ''," \
+	"  birth_date TEXT NOT NULL DEFAULT ''," \
+	"  address TEXT NOT NULL DEFAULT ''," \
+	"  rt TEXT NOT NULL DEFAULT ''," \
+	"  rw TEXT NOT NULL DEFAULT ''," \
+	"  kelurahan TEXT NOT NULL," \
+	"  import_batch INTEGER NOT NULL DEFAULT 0," \
+	"  import_line INTEGER NOT NULL DEFAULT 0"
+#define STORE_RESIDENTS_NIK_INDEX "CREATE UNIQUE INDEX residents_nik ON residents (nik)"
+#define STORE_RESIDENTS_KK_INDEX "CREATE INDEX residents_kk ON residents (kk)"
+
 /* the store's usual page cache (2 MB), set again after a bulk write that
  * raised it (a registry pass, its changes) */
 #define STORE_USUAL_CACHE_PRAGMA "PRAGMA cache_size = -2000"

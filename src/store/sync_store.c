@@ -304,25 +304,26 @@ enum store_status store_photo_verify(struct store *s, const char *sha256, int64_
 
 /* ---------------------------------------------------------------- registry pull */
 
-/* A pass writes its pages into a staging table with no index but its rowid
- * (the line in the pass): rows arrive in the server's order, not by NIK,
- * and an indexed table would take them one random B-tree page at a time
- * (thousands of pages written for 1,000 residents with a small cache).
- * Each page goes in with its cursor, so a kill resumes; the copy itself is
- * rebuilt once, sorted, when the last page arrives (doc/STORE.md). */
-#define STAGING_CREATE "CREATE TABLE IF NOT EXISTS residents_pull (" \
-	" line INTEGER PRIMARY KEY, nik TEXT NOT NULL, kk TEXT NOT NULL, name TEXT NOT NULL," \
-	" sex TEXT NOT NULL, birth_place TEXT NOT NULL, birth_date TEXT NOT NULL," \
-	" address TEXT NOT NULL, rt TEXT NOT NULL, rw TEXT NOT NULL, kelurahan TEXT NOT NULL)"
-/* the page cache while the copy is rebuilt (the sort spills to a temporary
- * file beyond it), then back to the store's usual 2 MB */
+/* A pass writes its pages into a staging table with the residents' columns
+ * and no index but its rowid (the line in the pass): rows arrive in the
+ * server's order, not by NIK, and an indexed table would take them one
+ * random B-tree page at a time (thousands of pages written for 1,000
+ * residents with a small cache).  Each page goes in with its cursor, so a
+ * kill resumes; when the last page arrives the staging table becomes the
+ * copy by a rename, and its indexes are built once, sorted (doc/STORE.md).
+ * residents_pull was the staging table of versions that copied it into
+ * the copy row by row: a pass they began is begun again. */
+#define STAGING "residents_next"
+#define STAGING_CREATE "CREATE TABLE IF NOT EXISTS " STAGING " (" STORE_RESIDENTS_COLUMNS ")"
+/* the page cache while the indexes are built (their sorts spill to a
+ * temporary file beyond it), then back to the store's usual 2 MB */
 #define REBUILD_CACHE_PRAGMA "PRAGMA cache_size = -4096"
 
 static bool staging_exists(struct store *s)
 {
 	sqlite3_stmt *st;
 	if (store_prepare(s, "SELECT 1 FROM sqlite_master WHERE type = 'table'"
-		" AND name = 'residents_pull'", &st) != STORE_OK)
+		" AND name = '" STAGING "'", &st) != STORE_OK)
 		return false;
 	bool yes = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
@@ -332,8 +333,9 @@ static bool staging_exists(struct store *s)
 enum store_status store_sync_residents_state(struct store *s, struct store_pull_state *out)
 {
 	store_pull_state_load(s, "sync.residents", out);
-	/* a pass begun by a version that wrote into the copy directly has no
-	 * staged pages: begin it again rather than finish it with a hole */
+	/* a pass begun by a version that wrote into the copy directly, or
+	 * into residents_pull, has no staged pages here: begin it again
+	 * rather than finish it with a hole */
 	if (out->batch > 0 && !staging_exists(s))
 		out->batch = 0;
 	return STORE_OK;
@@ -342,9 +344,11 @@ enum store_status store_sync_residents_state(struct store *s, struct store_pull_
 /* the staging table of a new pass, empty */
 static enum store_status open_staging(struct store *s)
 {
-	enum store_status rc = store_exec(s, STAGING_CREATE);
+	enum store_status rc = store_exec(s, "DROP TABLE IF EXISTS residents_pull");
 	if (rc == STORE_OK)
-		rc = store_exec(s, "DELETE FROM residents_pull");
+		rc = store_exec(s, STAGING_CREATE);
+	if (rc == STORE_OK)
+		rc = store_exec(s, "DELETE FROM " STAGING);
 	return rc;
 }
 
@@ -361,43 +365,50 @@ static bool resident_item_ok(const void *item)
 	return registry_check(item, REGISTRY_ANY_DAY).problem == REGISTRY_OK;
 }
 
-/* staged rows take the pass's number when copied in (rebuild_copy) */
 static void bind_resident(sqlite3_stmt *st, const void *item, int64_t batch, int64_t line)
 {
 	const struct resident *r = item;
-	(void)batch;
 	sqlite3_bind_int64(st, 1, line);
 	for (int f = 0; f < REGISTRY_FIELD_COUNT; f++)
 		store_bind_text(st, f + 2, registry_field_value(r, (enum registry_field)f));
+	sqlite3_bind_int64(st, REGISTRY_FIELD_COUNT + 2, batch);
+}
+
+/* The NIK's unique index.  A NIK the server sent twice keeps its later
+ * row, as the server meant: the earlier rows go and the index is built
+ * again (only then is the table sorted twice). */
+static enum store_status build_nik_index(struct store *s)
+{
+	int rc_sql = sqlite3_exec(s->db, STORE_RESIDENTS_NIK_INDEX, NULL, NULL, NULL);
+	if (rc_sql == SQLITE_OK)
+		return STORE_OK;
+	if ((rc_sql & 0xff) != SQLITE_CONSTRAINT)
+		return store_fail_sql(s, rc_sql, "residents");
+	enum store_status rc = store_exec(s, "DELETE FROM residents WHERE rowid NOT IN"
+		" (SELECT max(rowid) FROM residents GROUP BY nik)");
+	if (rc == STORE_OK)
+		rc = store_exec(s, STORE_RESIDENTS_NIK_INDEX);
+	return rc;
 }
 
 /* The pass is whole: it replaces the copy (residents the city no longer
- * lists, or a CSV imported by hand, go).  The table is emptied and filled
- * in NIK order (each row appended at the B-tree's end), the kk index built
- * once after; a NIK sent twice keeps its later row, as the server meant. */
+ * lists, or a CSV imported by hand, go).  The old copy is dropped and the
+ * staging table renamed in its place; the NIK and kk indexes and the name
+ * index are built once, from the whole table. */
 static enum store_status rebuild_copy(struct store *s, int64_t batch)
 {
-	sqlite3_stmt *st;
+	(void)batch;           /* each staged row has it already */
 	enum store_status rc = store_exec(s, REBUILD_CACHE_PRAGMA);
 	if (rc == STORE_OK)
-		rc = store_exec(s, "DELETE FROM residents");
+		rc = store_exec(s, "DROP TABLE residents");
 	if (rc == STORE_OK)
-		rc = store_exec(s, "DROP INDEX IF EXISTS residents_kk");
+		rc = store_exec(s, "ALTER TABLE " STAGING " RENAME TO residents");
 	if (rc == STORE_OK)
-		rc = store_prepare(s, "INSERT OR REPLACE INTO residents (nik, kk, name, sex,"
-			" birth_place, birth_date, address, rt, rw, kelurahan, import_batch,"
-			" import_line) SELECT nik, kk, name, sex, birth_place, birth_date, address,"
-			" rt, rw, kelurahan, ?, line FROM residents_pull ORDER BY nik, line", &st);
-	if (rc == STORE_OK) {
-		sqlite3_bind_int64(st, 1, batch);
-		rc = store_run(s, st, "residents");
-	}
+		rc = build_nik_index(s);
 	if (rc == STORE_OK)
-		rc = store_exec(s, "CREATE INDEX residents_kk ON residents (kk)");
+		rc = store_exec(s, STORE_RESIDENTS_KK_INDEX);
 	if (rc == STORE_OK)
 		rc = store_residents_name_rebuild(s);
-	if (rc == STORE_OK)
-		rc = store_exec(s, "DROP TABLE residents_pull");
 	return rc;
 }
 
@@ -406,9 +417,11 @@ static const struct store_pull_list resident_pull = {
 	.name = N_("Data penduduk"),
 	.not_begun = N_("Unduhan data penduduk belum dimulai."),
 	.pass_ready = staging_exists,
-	.insert_sql = "INSERT INTO residents_pull (line, nik, kk, name, sex, birth_place,"
-		" birth_date, address, rt, rw, kelurahan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	.table = "residents_pull",
+	/* the line is the rowid and the import line both */
+	.insert_sql = "INSERT INTO " STAGING " (rowid, nik, kk, name, sex, birth_place,"
+		" birth_date, address, rt, rw, kelurahan, import_batch, import_line)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?1)",
+	.table = STAGING,
 	.item_size = sizeof (struct resident),
 	.item_ok = resident_item_ok,
 	.bind = bind_resident,

@@ -157,7 +157,7 @@ static bool pass_progressed(void *ctx)
 static int64_t staged_count(const struct st_client *c)
 {
 	int64_t n = -1;
-	st_profile_int(c, "SELECT count(*) FROM residents_pull", &n);
+	st_profile_int(c, "SELECT count(*) FROM residents_next", &n);
 	return n;
 }
 

@@ -87,10 +87,11 @@ static int count_photo_files(void)
 	return n;
 }
 
-static long long query_int(const char *sql)
+/* one number from the database of a profile's folder (read-only) */
+static long long profile_int(const char *folder, const char *sql)
 {
-	char db[4300];
-	path_in(db, sizeof db, dir, "sigacor.db");
+	char db[4400];
+	path_in(db, sizeof db, folder, "sigacor.db");
 	sqlite3 *h;
 	sqlite3_stmt *st;
 	long long v = -1;
@@ -104,6 +105,11 @@ static long long query_int(const char *sql)
 	return v;
 }
 
+static long long query_int(const char *sql)
+{
+	return profile_int(dir, sql);
+}
+
 /* ---------------------------------------------------------------- open */
 
 static void test_open(void)
@@ -115,7 +121,7 @@ static void test_open(void)
 	char db[4300];
 	path_in(db, sizeof db, dir, "sigacor.db");
 	ok(stat(db, &sb) == 0 && (sb.st_mode & 0777) == 0600, "database file is 0600");
-	is_int(query_int("PRAGMA user_version"), 10, "schema version 10");
+	is_int(query_int("PRAGMA user_version"), 11, "schema version 11");
 	is_int(query_int("PRAGMA application_id"), 0x53494741, "application_id marks the file");
 	char mode[16] = "";
 	sqlite3 *h;
@@ -261,6 +267,58 @@ static void test_find(void)
 		STORE_OK, "a re-import renames C");
 	is_int(store_residents_find(s, "nurhaliza", found, 8), 0, "the old name is no longer found");
 	is_int(store_residents_find(s, "dewi", found, 8), 1, "the new one is");
+	store_close(s);
+}
+
+/* a profile's residents made as schema 10 had them: the NIK the table's
+ * primary key; the rowids spread apart (as deletions leave them) and the
+ * name index made over them */
+#define RESIDENTS_SCHEMA_10 "CREATE TABLE residents_v10 (" \
+	" nik TEXT PRIMARY KEY NOT NULL CHECK (length(nik) = 16), kk TEXT NOT NULL," \
+	" name TEXT NOT NULL, sex TEXT NOT NULL DEFAULT '', birth_place TEXT NOT NULL DEFAULT ''," \
+	" birth_date TEXT NOT NULL DEFAULT '', address TEXT NOT NULL DEFAULT ''," \
+	" rt TEXT NOT NULL DEFAULT '', rw TEXT NOT NULL DEFAULT '', kelurahan TEXT NOT NULL," \
+	" import_batch INTEGER NOT NULL DEFAULT 0, import_line INTEGER NOT NULL DEFAULT 0);" \
+	" INSERT INTO residents_v10 (rowid, nik, kk, name, sex, birth_place, birth_date, address," \
+	" rt, rw, kelurahan, import_batch, import_line) SELECT rowid * 7, nik, kk, name, sex," \
+	" birth_place, birth_date, address, rt, rw, kelurahan, import_batch, import_line" \
+	" FROM residents; DROP TABLE residents; ALTER TABLE residents_v10 RENAME TO residents;" \
+	" CREATE INDEX residents_kk ON residents (kk);" \
+	" INSERT INTO residents_name (residents_name) VALUES ('rebuild'); PRAGMA user_version = 10"
+
+/* Schema 11 makes the NIK unique by an index, not the primary key: a copy
+ * of schema 10 keeps its rows, their rowids (the name index points at
+ * them) and a NIK that stays unique. */
+static void test_residents_migration(void)
+{
+	char finder[4300], db[4400], err[512];
+	path_in(finder, sizeof finder, root, "profile/finder");
+	path_in(db, sizeof db, finder, "sigacor.db");
+	sqlite3 *h;
+	ok(sqlite3_open(db, &h) == SQLITE_OK && sqlite3_exec(h, RESIDENTS_SCHEMA_10, NULL, NULL,
+		NULL) == SQLITE_OK, "the copy made as schema 10 had it (NIK the primary key)");
+	sqlite3_close(h);
+	long long rowid_c = profile_int(finder, "SELECT rowid FROM residents WHERE nik = '" NIK_C "'");
+	struct store *s = NULL;
+	if (store_open(finder, &s, err, sizeof err) != STORE_OK) {
+		ok(false, "a schema-10 profile opens: %s", err);
+		return;
+	}
+	is_int(profile_int(finder, "PRAGMA user_version"), 11, "migrated to schema 11");
+	is_int(profile_int(finder, "SELECT count(*) FROM sqlite_master WHERE name = 'residents_nik'"
+		" AND sql LIKE 'CREATE UNIQUE INDEX%'"), 1, "the NIK's unique index is there");
+	is_int(profile_int(finder, "SELECT rowid FROM residents WHERE nik = '" NIK_C "'"), rowid_c,
+		"a resident keeps its rowid");
+	struct resident found[8], r;
+	is_int(store_residents_find(s, "dewi", found, 8), 1, "the name index still finds Dewi");
+	is_str(found[0].nik, NIK_C, "... as C");
+	ok(store_resident_get(s, NIK_A, &r) == STORE_OK && strcmp(r.kk, KK1) == 0,
+		"a resident found by NIK");
+	long rows = 0;
+	is_int(import_text(s, "nik,kk,name,kelurahan\n" NIK_C "," KK2 ",Dewi Lestari Putri,"
+		"36.71.13.1001\n", &rows), STORE_OK, "an import onto the migrated copy");
+	is_int(profile_int(finder, "SELECT count(*) FROM residents WHERE nik = '" NIK_C "'"), 1,
+		"the NIK once, renamed in place");
 	store_close(s);
 }
 
@@ -852,6 +910,7 @@ int main(void)
 	test_import_first_fault(s);
 	test_import_order();
 	test_find();
+	test_residents_migration();
 	char sha[65];
 	test_photo_import(s, sha);
 	struct record *r = calloc(1, sizeof *r), *final = calloc(1, sizeof *final);
