@@ -26,6 +26,8 @@
  * from something else (captive portal, proxy). */
 #define PROTO_MARKER_HEADER "X-Sigacor-Server"
 #define PROTO_MARKER_VALUE "1"
+/* a list page with more after it: its next_cursor, ahead of the body */
+#define PROTO_NEXT_CURSOR_HEADER "X-Sigacor-Next-Cursor"
 #define PROTO_JSON_TYPE "application/json"
 #define PROTO_PROBLEM_TYPE "application/problem+json"
 #define PROTO_BLOB_TYPE "image/jpeg"

@@ -72,6 +72,17 @@ static void format_list_cursor(char prefix, const struct list_cursor *c, char *o
 	snprintf(out, cap, "%c%lld.%s.%lld", prefix, c->snapshot, c->kelurahan, c->id);
 }
 
+/* A page as the answer (gzip when the client takes it), with its next
+ * cursor in a header too when more follows; frees the page. */
+static void reply_page(struct reply *out, struct proto_page *page)
+{
+	reply_json(out, 200, proto_page_encode(page));
+	out->list = true;
+	if (page->has_more && out->status == 200)
+		snprintf(out->next_cursor, sizeof out->next_cursor, "%s", page->next_cursor);
+	proto_page_free(page);
+}
+
 struct list_query {
 	char prefix;
 	const char *snapshot_key;
@@ -384,9 +395,7 @@ static void api_list(const struct list_query *q, const struct session *s, const 
 		return;
 	}
 	db_rollback(db);
-	reply_json(out, 200, proto_page_encode(&page));
-	out->list = true;
-	proto_page_free(&page);
+	reply_page(out, &page);
 }
 
 void api_residents(const struct session *s, const char *cursor, const char *limit, struct reply *out)
@@ -517,9 +526,7 @@ static bool step_feed(sdb_stmt *st, const struct session *s, long long after, lo
 static void reply_feed(struct reply *out, struct proto_page *page, char prefix, long long last)
 {
 	snprintf(page->next_cursor, sizeof page->next_cursor, "%c%lld", prefix, last);
-	reply_json(out, 200, proto_page_encode(page));
-	out->list = true;
-	proto_page_free(page);
+	reply_page(out, page);
 }
 
 static long long change_row(sdb_stmt *st, struct proto_page *page, size_t i)

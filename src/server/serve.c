@@ -181,6 +181,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct request *req,
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
 	if (rep->list)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	if (rep->next_cursor[0] != '\0')
+		MHD_add_response_header(resp, PROTO_NEXT_CURSOR_HEADER, rep->next_cursor);
 	if (rep->retry_after > 0) {
 		char ra[16];
 		snprintf(ra, sizeof ra, "%d", rep->retry_after);

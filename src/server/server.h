@@ -237,6 +237,10 @@ struct reply {
 	size_t len;
 	bool problem;                   /* application/problem+json */
 	bool list;                      /* a list page: gzip when accepted */
+	/* a list page with more after it: its next cursor, also in a header
+	 * (PROTO_NEXT_CURSOR_HEADER) so a client asks for the next page
+	 * before it has read this one */
+	char next_cursor[PROTO_CURSOR_MAX + 1];
 	int retry_after;                /* seconds, 0 = no header */
 	const char *allow;              /* 405: the methods allowed */
 	bool has_upload_offset;         /* photos: send the Upload-Offset header */

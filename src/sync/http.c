@@ -54,6 +54,10 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *ctx)
 		x->content_type[0] = '\0';
 		x->request_id[0] = '\0';
 		x->upload_offset = -1;
+		x->next_cursor[0] = '\0';
+	} else if (header_value(line, n, PROTO_NEXT_CURSOR_HEADER, x->next_cursor,
+		sizeof x->next_cursor)) {
+		/* a hint only: the page's own next_cursor decides (pull.c) */
 	} else if (header_value(line, n, "Upload-Offset", value, sizeof value)) {
 		char *end;
 		long long v = strtoll(value, &end, 10);

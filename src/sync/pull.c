@@ -140,9 +140,11 @@ static struct http_xfer *list_request(struct sync *s, const char *what, const ch
 }
 
 /* The next page of step (the registry's pass, or its changes), asked now
- * while this one is stored: the server reads and encodes it on its core
- * while this process writes on its own, instead of one waiting for the
- * other a page at a time. */
+ * while this one is read and stored: the server reads and encodes it on
+ * its core while this process works on its own, instead of one waiting for
+ * the other a page at a time.  Asked when the answer arrives, with the
+ * cursor of its header (PROTO_NEXT_CURSOR_HEADER), else once the page is
+ * read; a page whose own next_cursor differs drops it (take_ahead). */
 static void fetch_ahead(struct sync *s, enum sync_step step, const char *cursor)
 {
 	char path[512];
@@ -672,6 +674,10 @@ void pull_done(struct sync *s, struct http_xfer *x)
 		sync_unexpected(s, x, problem ? &pb : NULL);
 		return;
 	}
+	/* the next page asked for now, while this one is read and stored */
+	if ((s->step == STEP_RESIDENTS_PAGE || s->step == STEP_REGISTRY_PAGE)
+		&& x->next_cursor[0] != '\0')
+		fetch_ahead(s, s->step, x->next_cursor);
 	enum pull_kind k = kind_of_step(s->step);
 	bool list_step = s->step == lists[k].probe || s->step == lists[k].page;
 	enum proto_page_kind kind = list_step ? lists[k].page_kind

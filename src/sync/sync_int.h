@@ -33,6 +33,9 @@ struct http_xfer {
 	char content_type[96];
 	char request_id[24];
 	int64_t upload_offset;       /* the answer's Upload-Offset, -1 when none */
+	/* a list page's next cursor from its header ("" when none): the next
+	 * page is asked for with it before this one is read (pull.c) */
+	char next_cursor[PROTO_CURSOR_MAX + 1];
 	long status;
 	long retry_after_s;
 	CURLcode result;

@@ -271,6 +271,39 @@ static const char *residents_with_cursor(void)
 	return body;
 }
 
+/* A resident of good_residents as an item ("{...}"), i: 0 or 1. */
+static void good_item(int i, char *out, size_t cap)
+{
+	const char *from = strchr(good_residents, '[') + 1;
+	if (i == 1)
+		from = strstr(from, "},{") + 2;
+	const char *to = strchr(from, '}') + 1;
+	snprintf(out, cap, "%.*s", (int)(to - from), from);
+}
+
+/* "wronghint": the registry in two pages whose first names in its header
+ * a next cursor other than its own; that cursor's page holds an intruder
+ * (the client must go by the page it read, not by the header). */
+static void wrong_hint(int fd, const struct request *rq)
+{
+	char item[1024], body[2048];
+	if (strstr(rq->query, "cursor=f1.bogus") != NULL) {
+		json(fd, 200, "{\"items\":[{\"nik\":\"3671010101010001\",\"kk\":"
+			"\"3671011503120001\",\"name\":\"Penyusup\",\"sex\":\"L\",\"birth_place\":\"\","
+			"\"birth_date\":\"2001-01-01\",\"address\":\"\",\"rt\":\"003\",\"rw\":\"011\","
+			"\"kelurahan\":\"" SCOPE "\"}],\"next_cursor\":\"\",\"has_more\":false,"
+			"\"total\":2,\"snapshot\":\"f1\"}");
+		return;
+	}
+	bool second = strstr(rq->query, "cursor=f1.2") != NULL;
+	good_item(second ? 1 : 0, item, sizeof item);
+	snprintf(body, sizeof body, "{\"items\":[%s],\"next_cursor\":\"%s\",\"has_more\":%s,"
+		"\"total\":2,\"snapshot\":\"f1\"}", item, second ? "" : "f1.2",
+		second ? "false" : "true");
+	reply(fd, 200, "application/json", second ? NULL : "X-Sigacor-Next-Cursor: f1.bogus\r\n",
+		body);
+}
+
 /* "expired": a server that serves none of the cursors the laptop holds
  * (another server's, or a restored one): 410 for each feed asked from a
  * cursor, the feeds from their start, a registry cursor with the
@@ -431,6 +464,10 @@ static bool answer(int fd, enum route r, const struct request *rq)
 			"\"name\":\"Sri\",\"sex\":\"P\",\"birth_place\":\"\",\"birth_date\":\"1985-03-15\","
 			"\"address\":\"\",\"rt\":\"003\",\"rw\":\"011\",\"kelurahan\":\"36.71.02.1001\"}],"
 			"\"next_cursor\":\"\",\"has_more\":false,\"total\":1,\"snapshot\":\"f1\"}");
+		return true;
+	}
+	if (is("wronghint") && r == R_RESIDENTS && strncmp(rq->query, "limit=0", 7) != 0) {
+		wrong_hint(fd, rq);
 		return true;
 	}
 	if (is("shortpage") && r == R_RESIDENTS) {

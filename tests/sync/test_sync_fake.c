@@ -50,6 +50,7 @@ static const struct expect cases[] = {
 	{ "niknumber", 3, "server", 0, 2, 0, false },
 	{ "outscope", 3, "server", 0, 2, 0, false },
 	{ "shortpage", 3, "server", 0, 2, 0, false },
+	{ "wronghint", 0, "ok", 0, 2, 0, false },
 	{ "e500", 0, "ok", 0, 2, 0, false },
 	{ "e429", 0, "ok", 0, 2, 0, false },
 	{ "proxy503", 0, "ok", 0, 2, 0, false },
@@ -147,6 +148,20 @@ static int64_t registry_of(const struct st_client *c, struct store_pull_state *p
 	return n;
 }
 
+/* the copy holds nik with that name */
+static bool resident_named(const struct st_client *c, const char *nik, const char *name)
+{
+	struct store *s;
+	struct resident r;
+	char err[512];
+	bool yes = false;
+	if (st_open_profile(c, &s, err, sizeof err) == STORE_OK) {
+		yes = store_resident_get(s, nik, &r) == STORE_OK && strcmp(r.name, name) == 0;
+		store_close(s);
+	}
+	return yes;
+}
+
 static void check_case(const struct expect *e, int index)
 {
 	char log[4200], name[64], url[96];
@@ -225,6 +240,16 @@ static void check_case(const struct expect *e, int index)
 			"shortpage: 2 residents of the 3 announced are not taken as the copy "
 			"(%lld residents, pass %lld dropped): %s", (long long)n, (long long)pull.batch,
 			message);
+	}
+	if (strcmp(e->scenario, "wronghint") == 0) {
+		struct store_pull_state pull;
+		ok(registry_of(&c, &pull) == 2 && resident_named(&c, "3671011203800001", "Budi Santoso")
+			&& !resident_named(&c, "3671010101010001", "Penyusup"),
+			"wronghint: the copy is the two pages read, not the header's cursor's");
+		/* the header's page may have been asked for (a new connection to
+		 * the fake may not be under way before it is dropped) */
+		ok(log_count(log, "cursor=f1.bogus") <= 1 && log_count(log, "cursor=f1.2") == 1,
+			"wronghint: the page's own next cursor asked for once");
 	}
 	if (strcmp(e->scenario, "e401") == 0) {
 		char path[4400];
