@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -69,6 +70,28 @@ enum store_status store_fail_sql(struct store *s, int rc, const char *what)
 	default:
 		return store_fail(s, STORE_IO, _("Kesalahan basis data (%s): %s."), what, detail);
 	}
+}
+
+/* A big write (an import, a registry pull's last page) puts most of the
+ * registry's pages anew.  In WAL mode each goes into the WAL and again into
+ * the database at the checkpoint (in a keyed profile: sealed, opened and
+ * sealed again).  With a rollback journal a page past the old end of the
+ * file is written once, and only the pages the write overwrites are
+ * journaled first.  The switch needs the database to itself: with another
+ * connection open (the screens) it fails and the write runs in WAL mode.
+ * A crash leaves a hot journal, which the next open rolls back before it
+ * sets WAL again. */
+bool store_journal_mode(struct store *s, const char *mode)
+{
+	char sql[64], now[16] = "";
+	sqlite3_stmt *st;
+	snprintf(sql, sizeof sql, "PRAGMA journal_mode = %s", mode);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return false;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+		snprintf(now, sizeof now, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return strcasecmp(now, mode) == 0;
 }
 
 enum store_status store_exec(struct store *s, const char *sql)

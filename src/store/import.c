@@ -450,27 +450,6 @@ static enum store_status import_rows(struct import *im)
 
 /* ---- the whole import ---- */
 
-/* A big import writes most of the registry's pages anew.  In WAL mode
- * each goes into the WAL and again into the database at the checkpoint (in
- * a keyed profile: sealed, opened and sealed again).  With a rollback
- * journal a page past the old end of the file is written once, and only
- * the pages the import overwrites are journaled first.  The switch needs
- * the database to itself: with another connection open (the screens) it
- * fails and the import runs in WAL mode, as before.  A crash leaves a hot
- * journal, which the next open rolls back before it sets WAL again. */
-static bool journal_mode(struct store *s, const char *mode)
-{
-	char sql[64], now[16] = "";
-	sqlite3_stmt *st;
-	snprintf(sql, sizeof sql, "PRAGMA journal_mode = %s", mode);
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return false;
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
-		snprintf(now, sizeof now, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return strcasecmp(now, mode) == 0;
-}
-
 /* where the file starts, when it can be read again from there (a file on
  * disk, not a pipe); -1 otherwise */
 static off_t seekable_start(FILE *csv)
@@ -545,7 +524,7 @@ enum store_status store_import_residents(struct store *s, FILE *csv,
 	if (im.csv == NULL)
 		return store_fail(s, STORE_IO, _("Memori tidak cukup."));
 	bool big = big_file(csv);
-	bool journaled = big && journal_mode(s, "truncate");
+	bool journaled = big && store_journal_mode(s, "truncate");
 	enum store_status st = store_begin(s);
 	if (st == STORE_OK)
 		st = read_header(&im);
@@ -567,7 +546,7 @@ enum store_status store_import_residents(struct store *s, FILE *csv,
 	if (heap_limit >= 0)
 		import_memory_restore(s, heap_limit);
 	if (journaled)
-		journal_mode(s, "wal");
+		store_journal_mode(s, "wal");
 	if (big) {
 		/* the kk index was dropped and built again: plan the cached
 		 * look-ups afresh rather than rely on SQLite noticing */

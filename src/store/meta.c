@@ -181,6 +181,7 @@ enum store_status store_pull_page(struct store *s, const struct store_pull_list 
 {
 	bool short_pass = false;
 	char k[96];
+	bool journaled = last && l->big_finish && store_journal_mode(s, "truncate");
 	enum store_status rc = store_begin(s);
 	int64_t batch = 0, received = 0;
 	if (rc == STORE_OK) {
@@ -211,6 +212,8 @@ enum store_status store_pull_page(struct store *s, const struct store_pull_list 
 			rc = store_meta_put_int(s, pull_key(k, sizeof k, l->prefix, "batch"), 0);
 	}
 	rc = store_finish(s, rc);
+	if (journaled)
+		store_journal_mode(s, "wal");
 	if (short_pass)
 		drop_pass(s, l->prefix);
 	return rc;

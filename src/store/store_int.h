@@ -116,11 +116,19 @@ struct store_pull_list {
 	/* after finish: the items the copy holds, to be the total the server
 	 * announced (NULL: not checked) */
 	int64_t (*held)(struct store *s);
+	/* the last page's transaction (finish) rewrites most of the file: with
+	 * a rollback journal when nothing else has the profile open
+	 * (store_journal_mode) */
+	bool big_finish;
 };
 enum store_status store_pull_begin(struct store *s, const char *prefix, const char *seq_key,
 	const char *snapshot, int64_t total, enum store_status (*prepare)(struct store *s));
 enum store_status store_pull_page(struct store *s, const struct store_pull_list *l,
 	const void *items, size_t n, const char *next_cursor, bool last);
+/* Switch the journal ("truncate", "wal"); false when it did not switch
+ * (another connection has the database open: WAL stays).  Outside a
+ * transaction only. */
+bool store_journal_mode(struct store *s, const char *mode);
 /* Index the residents' names again (residents_name, FTS5) from the whole
  * table: every writer of the residents table calls it before committing. */
 enum store_status store_residents_name_rebuild(struct store *s);

@@ -427,6 +427,7 @@ static const struct store_pull_list resident_pull = {
 	.bind = bind_resident,
 	.finish = rebuild_copy,
 	.held = store_resident_count,
+	.big_finish = true,
 };
 
 enum store_status store_sync_residents_page(struct store *s, const struct resident *items,
