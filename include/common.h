@@ -54,4 +54,16 @@ int64_t common_now_ms(void);
  * latency histogram). */
 int64_t common_now_us(void);
 
+/* A text that grows as it is added to, NUL-terminated (s is NULL until
+ * the first add): an add that cannot get memory marks it failed, and the
+ * adds after it do nothing.  The caller frees s. */
+struct common_text {
+	char *s;
+	size_t len, cap;
+	bool failed;
+};
+void common_text_add(struct common_text *t, const char *data, size_t n);
+void common_text_printf(struct common_text *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 #endif

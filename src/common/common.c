@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,4 +150,47 @@ bool common_lazy_load(const char *soname, const struct common_lazy_symbol *symbo
 	for (size_t i = 0; i < n; i++)
 		*symbols[i].slot = dlsym(lib, symbols[i].name);
 	return true;
+}
+
+/* room for n more bytes and the NUL */
+static bool text_room(struct common_text *t, size_t n)
+{
+	if (t->failed)
+		return false;
+	if (t->len + n + 1 <= t->cap)
+		return true;
+	size_t cap = t->cap > 0 ? t->cap : 4096;
+	while (cap < t->len + n + 1)
+		cap *= 2;
+	char *s = realloc(t->s, cap);
+	if (s == NULL) {
+		t->failed = true;
+		return false;
+	}
+	t->s = s;
+	t->cap = cap;
+	return true;
+}
+
+void common_text_add(struct common_text *t, const char *data, size_t n)
+{
+	if (!text_room(t, n))
+		return;
+	memcpy(t->s + t->len, data, n);
+	t->len += n;
+	t->s[t->len] = '\0';
+}
+
+void common_text_printf(struct common_text *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !text_room(t, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
+	va_end(ap);
+	t->len += (size_t)n;
 }

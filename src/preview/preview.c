@@ -135,44 +135,6 @@ static ChafaCanvasMode canvas_mode(enum preview_mode m)
 
 /* ------------------------------------------------------------ drawing */
 
-struct out {
-	char *buf;
-	size_t len, cap;
-	bool failed;
-};
-
-static void out_add(struct out *o, const char *s, size_t n)
-{
-	if (o->failed || n == 0)
-		return;
-	if (o->len + n > o->cap) {
-		size_t cap = o->cap == 0 ? 16384 : o->cap;
-		while (cap < o->len + n)
-			cap *= 2;
-		char *b = realloc(o->buf, cap);
-		if (b == NULL) {
-			o->failed = true;
-			return;
-		}
-		o->buf = b;
-		o->cap = cap;
-	}
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
-}
-
-static void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void out_printf(struct out *o, const char *fmt, ...)
-{
-	char buf[64];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	if (n > 0 && (size_t)n < sizeof buf)
-		out_add(o, buf, (size_t)n);
-}
-
 /* The cell size in pixels: from the terminal, else a common font's. */
 static void cell_pixels(int fd, int *w, int *h)
 {
@@ -236,7 +198,7 @@ static GString *render(const struct photo_pixels *px, const struct look *look, i
 
 /* The caption on the last row, cut to the width (not inside a UTF-8
  * character; wide characters are rare in file names). */
-static void add_caption(struct out *o, const char *caption, int cols, int rows)
+static void add_caption(struct common_text *o, const char *caption, int cols, int rows)
 {
 	if (caption == NULL)
 		return;
@@ -247,20 +209,20 @@ static void add_caption(struct out *o, const char *caption, int cols, int rows)
 			n++;
 		chars++;
 	}
-	out_printf(o, "\033[%d;1H", rows);
-	out_add(o, caption, n);
+	common_text_printf(o, "\033[%d;1H", rows);
+	common_text_add(o, caption, n);
 }
 
 /* Symbols: each line of chafa's text at its row, centred. */
-static void add_symbols(struct out *o, const GString *s, int cols, int width)
+static void add_symbols(struct common_text *o, const GString *s, int cols, int width)
 {
 	int row = 1, x = (cols - width) / 2 + 1;
 	const char *p = s->str, *end = s->str + s->len;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *stop = nl != NULL ? nl : end;
-		out_printf(o, "\033[%d;%dH", row++, x);
-		out_add(o, p, (size_t)(stop - p));
+		common_text_printf(o, "\033[%d;%dH", row++, x);
+		common_text_add(o, p, (size_t)(stop - p));
 		p = nl != NULL ? nl + 1 : end;
 	}
 }
@@ -277,7 +239,7 @@ static size_t budget(enum preview_mode mode)
 }
 
 /* Draw px into o; false when the picture would pass the budget. */
-static bool compose(struct out *o, const struct photo_pixels *px, const struct preview_options *opt,
+static bool compose(struct common_text *o, const struct photo_pixels *px, const struct preview_options *opt,
 	const struct look *look)
 {
 	int width = opt->cols * look->percent / 100, height = (opt->rows - 1) * look->percent / 100;
@@ -292,15 +254,15 @@ static bool compose(struct out *o, const struct photo_pixels *px, const struct p
 	}
 	o->len = 0;
 	/* home, clear; attributes off before the caption */
-	out_add(o, "\033[H\033[2J", 7);
+	common_text_add(o, "\033[H\033[2J", 7);
 	if (look->mode == PREVIEW_SYMBOLS || look->mode == PREVIEW_ASCII) {
 		add_symbols(o, s, opt->cols, width);
 	} else {
-		out_printf(o, "\033[1;%dH", (opt->cols - width) / 2 + 1);
-		out_add(o, s->str, s->len);
+		common_text_printf(o, "\033[1;%dH", (opt->cols - width) / 2 + 1);
+		common_text_add(o, s->str, s->len);
 	}
 	if (look->mode != PREVIEW_ASCII)
-		out_add(o, "\033[0m", 4);
+		common_text_add(o, "\033[0m", 4);
 	add_caption(o, opt->caption, opt->cols, opt->rows);
 	chafa.g_string_free(s, TRUE);
 	return o->len <= budget(look->mode);
@@ -366,7 +328,7 @@ bool preview_show(const struct preview_options *opt, struct preview_result *r)
 		r->status = PREVIEW_NO_LIBRARY;
 		return false;
 	}
-	struct out o = { 0 };
+	struct common_text o = { 0 };
 	bool fits = compose(&o, &px, opt, &look);
 	while (!fits && !o.failed && next_look(&look))
 		fits = compose(&o, &px, opt, &look);
@@ -374,10 +336,10 @@ bool preview_show(const struct preview_options *opt, struct preview_result *r)
 	if (!fits)
 		o.failed = true;        /* nothing over the budget goes out */
 	photo_pixels_free(&px);
-	bool ok = !o.failed && common_write_all(opt->fd, o.buf, o.len);
+	bool ok = !o.failed && common_write_all(opt->fd, o.s, o.len);
 	r->bytes = ok ? o.len : 0;
 	r->status = ok ? PREVIEW_OK : PREVIEW_FAILED;
-	free(o.buf);
+	free(o.s);
 	return ok;
 }
 

@@ -5,6 +5,7 @@
 #include "config.h"
 #include "proto.h"
 #include "proto_int.h"
+#include "common.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -255,8 +256,91 @@ static cJSON *item_to_json(const struct proto_page *in, size_t i)
 	}
 }
 
+/* ---------------------------------------------------------------- a residents page as text */
+
+/* The registry extract's pages are the biggest answers the server writes
+ * (a city's registry, 1,000 residents a page): written straight as text,
+ * byte for byte what cJSON_PrintUnformatted gives for the same object,
+ * rather than built as a tree of cJSON nodes first (three allocations a
+ * field; 40 % of the server's CPU in a 2,000,000-row pull). */
+static void text_raw(struct common_text *t, const char *s)
+{
+	common_text_add(t, s, strlen(s));
+}
+
+/* s as a JSON string, escaped as cJSON escapes: the two that must be, the
+ * short forms of control characters, \u00XX for the others; UTF-8 as it
+ * is */
+static void text_string(struct common_text *t, const char *s)
+{
+	common_text_add(t, "\"", 1);
+	const char *run = s;
+	for (; *s != '\0'; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch >= 32 && ch != '"' && ch != '\\')
+			continue;
+		common_text_add(t, run, (size_t)(s - run));
+		run = s + 1;
+		char esc[8];
+		const char *shortform = ch == '"' ? "\\\"" : ch == '\\' ? "\\\\" : ch == '\b' ? "\\b"
+			: ch == '\f' ? "\\f" : ch == '\n' ? "\\n" : ch == '\r' ? "\\r" : ch == '\t' ? "\\t"
+			: NULL;
+		if (shortform == NULL) {
+			snprintf(esc, sizeof esc, "\\u%04x", ch);
+			shortform = esc;
+		}
+		text_raw(t, shortform);
+	}
+	common_text_add(t, run, (size_t)(s - run));
+	common_text_add(t, "\"", 1);
+}
+
+/* ,"name":"value" (or without the comma, first) */
+static void text_member(struct common_text *t, bool first, const char *name, const char *value)
+{
+	text_raw(t, first ? "\"" : ",\"");
+	text_raw(t, name);
+	text_raw(t, "\":");
+	text_string(t, value);
+}
+
+static void text_resident(struct common_text *t, const struct resident *r)
+{
+	common_text_add(t, "{", 1);
+	for (int f = 0; f < REGISTRY_FIELD_COUNT; f++)
+		text_member(t, f == 0, registry_field_name((enum registry_field)f),
+			registry_field_value(r, (enum registry_field)f));
+	common_text_add(t, "}", 1);
+}
+
+static char *residents_page_text(const struct proto_page *in)
+{
+	struct common_text t = { 0 };
+	text_raw(&t, "{\"items\":[");
+	for (size_t i = 0; i < in->count; i++) {
+		if (i > 0)
+			common_text_add(&t, ",", 1);
+		text_resident(&t, &in->residents[i]);
+	}
+	text_raw(&t, "]");
+	text_member(&t, false, "next_cursor", in->next_cursor);
+	text_raw(&t, in->has_more ? ",\"has_more\":true" : ",\"has_more\":false");
+	common_text_printf(&t, ",\"total\":%lld", (long long)in->total);
+	text_member(&t, false, "snapshot", in->snapshot);
+	if (in->registry_cursor[0] != '\0')
+		text_member(&t, false, "registry_cursor", in->registry_cursor);
+	common_text_add(&t, "}", 1);
+	if (t.failed) {
+		free(t.s);
+		return NULL;
+	}
+	return t.s;
+}
+
 char *proto_page_encode(const struct proto_page *in)
 {
+	if (in->kind == PROTO_PAGE_RESIDENTS)
+		return residents_page_text(in);
 	cJSON *o = cJSON_CreateObject();
 	cJSON *items = o != NULL ? cJSON_AddArrayToObject(o, "items") : NULL;
 	bool ok = items != NULL;

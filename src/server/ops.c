@@ -110,69 +110,39 @@ void ops_login_waiting(int delta)
 
 /* ---------------------------------------------------------------- /metrics */
 
-struct text {
-	char *s;
-	size_t len, cap;
-	bool failed;
-};
-
-static void add(struct text *t, const char *fmt, ...)
+static void add_family(struct common_text *t, const char *name, const char *type, const char *help)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (t->failed || n < 0)
-		return;
-	if (t->len + (size_t)n + 1 > t->cap) {
-		size_t cap = (t->cap == 0 ? 4096 : t->cap * 2) + (size_t)n;
-		char *s = realloc(t->s, cap);
-		if (s == NULL) {
-			t->failed = true;
-			return;
-		}
-		t->s = s;
-		t->cap = cap;
-	}
-	va_start(ap, fmt);
-	vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
-	va_end(ap);
-	t->len += (size_t)n;
+	common_text_printf(t, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-static void add_family(struct text *t, const char *name, const char *type, const char *help)
-{
-	add(t, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
-static void add_gauge(struct text *t, const char *name, const char *help, long long value)
+static void add_gauge(struct common_text *t, const char *name, const char *help, long long value)
 {
 	add_family(t, name, "gauge", help);
-	add(t, "%s %lld\n", name, value);
+	common_text_printf(t, "%s %lld\n", name, value);
 }
 
-static void add_histogram(struct text *t, const struct route_metrics *m)
+static void add_histogram(struct common_text *t, const struct route_metrics *m)
 {
 	unsigned long long cumulative = 0;
 	for (size_t b = 0; b < N_BUCKETS; b++) {
 		cumulative += m->buckets[b];
-		add(t, "sigacor_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
+		common_text_printf(t, "sigacor_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %llu\n",
 			m->route, bucket_bounds[b], cumulative);
 	}
-	add(t, "sigacor_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n"
+	common_text_printf(t, "sigacor_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n"
 		"sigacor_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n"
 		"sigacor_http_request_duration_seconds_count{route=\"%s\"} %llu\n",
 		m->route, m->count, m->route, m->sum_s, m->route, m->count);
 }
 
 /* under ops.lock */
-static void add_requests(struct text *t)
+static void add_requests(struct common_text *t)
 {
 	add_family(t, "sigacor_http_requests_total", "counter",
 		"Requests answered, by route template and HTTP status.");
 	for (size_t i = 0; i < ops.n_routes; i++)
 		for (size_t s = 0; s < STATUSES_MAX && ops.routes[i].statuses[s].n > 0; s++)
-			add(t, "sigacor_http_requests_total{route=\"%s\",status=\"%d\"} %llu\n",
+			common_text_printf(t, "sigacor_http_requests_total{route=\"%s\",status=\"%d\"} %llu\n",
 				ops.routes[i].route, ops.routes[i].statuses[s].status,
 				ops.routes[i].statuses[s].n);
 	add_family(t, "sigacor_http_request_duration_seconds", "histogram",
@@ -197,7 +167,7 @@ static long long query_number(sdb *db, const char *sql)
 /* the Prometheus text (malloc'd, length in *len), or NULL */
 static char *metrics_text(size_t *len)
 {
-	struct text t = { NULL, 0, 0, false };
+	struct common_text t = { 0 };
 	sdb *db = db_thread();
 	long long records = query_number(db, "SELECT count(*) FROM verifications");
 	long long photos = query_number(db, "SELECT count(DISTINCT sha256) FROM verification_photos");
@@ -221,13 +191,13 @@ static char *metrics_text(size_t *len)
 		"SQLite: pages in the write-ahead log at the last commit.", wal_pages);
 	add_family(&t, "sigacor_db_checkpoints_total", "counter",
 		"SQLite: checkpoints run (the log copied into the database after a pause in the writes).");
-	add(&t, "sigacor_db_checkpoints_total %llu\n", checkpoints);
+	common_text_printf(&t, "sigacor_db_checkpoints_total %llu\n", checkpoints);
 	struct kept_counts sc;
 	kept_counts(&sc);
 	if (sc.in_use) {
 		add_family(&t, "sigacor_session_cache_total", "counter",
 			"PostgreSQL: API requests whose session was kept in the process (hit) or read.");
-		add(&t, "sigacor_session_cache_total{result=\"hit\"} %llu\n"
+		common_text_printf(&t, "sigacor_session_cache_total{result=\"hit\"} %llu\n"
 			"sigacor_session_cache_total{result=\"miss\"} %llu\n", sc.hits, sc.misses);
 		add_gauge(&t, "sigacor_db_notifications_listening",
 			"PostgreSQL: 1 while the connection that hears the database's changes is up (else nothing is kept).",

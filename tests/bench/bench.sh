@@ -271,14 +271,18 @@ bench_sync() {
 		add_operator "$srv" puller "$kels" || return
 	fi
 	server_start "$srv" || return
-	local a=$TMP/sync-sigacor b=$TMP/sync-import
-	: > "$a"; : > "$b"
-	say "sync pull: $RUNS runs, each beside an import of the same rows in the same order"
+	local a=$TMP/sync-sigacor b=$TMP/sync-import k=$TMP/sync-import-keyed
+	: > "$a"; : > "$b"; : > "$k"
+	say "sync pull: $RUNS runs, each beside imports of the same rows in the same order"
 	for _ in $(seq "$RUNS"); do
-		rm -rf "$DATA/client-sync"
+		rm -rf "$DATA/client-sync" "$DATA/client-import"
 		client_login "$DATA/client-sync" puller || { say "login failed"; break; }
 		run_timed "$a" -- "$SIGACOR" --data-dir "$DATA/client-sync" --operator puller sync --pull-only
 		sigacor_import "$DATA/store-served" "$csv_kel" "$b"
+		# the same import into a profile made as the pull's (keyed, unlocked)
+		client_login "$DATA/client-import" puller || { say "login failed"; break; }
+		run_timed "$k" -- "$SIGACOR" --data-dir "$DATA/client-import" --operator puller \
+			import-residents "$csv_kel"
 	done
 	local rows
 	rows=$("$SIGACOR" --data-dir "$DATA/client-sync" --operator puller status 2>/dev/null | grep -o '[0-9][0-9]*' | sort -n | tail -1)
@@ -286,8 +290,12 @@ bench_sync() {
 	server_stop
 	read -r m lo hi < <(stats "$a" 1)
 	read -r am _ _ < <(stats "$b" 1)
+	read -r km _ _ < <(stats "$k" 1)
 	row "$fig" "$(fmt "$m" 2)" "$(spread x "$lo" "$hi" 2)" "import $(fmt "$am" 2)" "$(ratio "$m" "$am")" \
 		"≤ 1.50×" "$(verdict "$(awk -v a="$m" -v b="$am" 'BEGIN{print a/b}')" "<=" 1.5)"
+	row "$fig, against the import into a keyed profile as the pull's" "$(fmt "$m" 2)" "" \
+		"keyed import $(fmt "$km" 2)" "$(ratio "$m" "$km")" "(≤ 1.50×)" \
+		"$(verdict "$(awk -v a="$m" -v b="$km" 'BEGIN{print a/b}')" "<=" 1.5)"
 	read -r cm clo chi < <(stats "$TMP/sync-change" 1)
 	row "sync of a 1 % registry change ($CHANGED residents renamed) (s)" "$(fmt "$cm" 2)" \
 		"$(spread x "$clo" "$chi" 2)" "full pull $(fmt "$m" 2)" "$(ratio "$cm" "$m")" "≤ 0.05×" \

@@ -4,6 +4,7 @@
 #include "proto.h"
 #include "format.h"
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -354,6 +355,66 @@ static void test_registry_pages(void)
 	free(json);
 }
 
+/* A residents page as cJSON prints it, the tree built member by member
+ * (what proto_page_encode wrote before it wrote the text itself). */
+static char *cjson_residents_page(const struct proto_page *p)
+{
+	static const char *const names[] = { "nik", "kk", "name", "sex", "birth_place",
+		"birth_date", "address", "rt", "rw", "kelurahan" };
+	cJSON *o = cJSON_CreateObject(), *items = cJSON_AddArrayToObject(o, "items");
+	for (size_t i = 0; i < p->count; i++) {
+		const struct resident *r = &p->residents[i];
+		const char *values[] = { r->nik, r->kk, r->name, r->sex, r->birth_place, r->birth_date,
+			r->address, r->rt, r->rw, r->kelurahan };
+		cJSON *it = cJSON_CreateObject();
+		for (size_t f = 0; f < sizeof names / sizeof names[0]; f++)
+			cJSON_AddStringToObject(it, names[f], values[f]);
+		cJSON_AddItemToArray(items, it);
+	}
+	cJSON_AddStringToObject(o, "next_cursor", p->next_cursor);
+	cJSON_AddBoolToObject(o, "has_more", p->has_more);
+	cJSON_AddNumberToObject(o, "total", (double)p->total);
+	cJSON_AddStringToObject(o, "snapshot", p->snapshot);
+	if (p->registry_cursor[0] != '\0')
+		cJSON_AddStringToObject(o, "registry_cursor", p->registry_cursor);
+	char *text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return text;
+}
+
+/* The residents page written as text is what cJSON wrote, escapes too. */
+static void test_residents_text(void)
+{
+	struct resident res[3] = {
+		{ "3671015503850002", "3671011503120001", "Sri \"Yuni\" \\ W\u00e4hyuni\t\x01\x1f/\x7f",
+		  "P", "Brebes\n", "1985-03-15", "Jl. Kenanga\r\b\f No. 12", "003", "011",
+		  "36.71.01.1001" },
+		{ "3671011503850002", "3671011503120001", "Budi", "", "", "", "", "", "",
+		  "36.71.01.1001" },
+		{ "3671011503850003", "3671011503120001", "\xe2\x80\x8bZero\xc2\xa0width", "L", "", "",
+		  "", "", "", "36.71.01.1001" },
+	};
+	struct proto_page p = { .kind = PROTO_PAGE_RESIDENTS, .count = 3, .residents = res,
+		.next_cursor = "r1.36.71.01.1001.2", .has_more = true, .total = 2000000,
+		.snapshot = "r1", .registry_cursor = "g57" };
+	char *mine = proto_page_encode(&p), *theirs = cjson_residents_page(&p);
+	ok(mine != NULL && theirs != NULL && strcmp(mine, theirs) == 0,
+		"a residents page's text is cJSON's, byte for byte:\n# %s\n# %s", mine, theirs);
+	free(mine);
+	free(theirs);
+	p.count = 0;
+	p.has_more = false;
+	p.total = -1;
+	p.next_cursor[0] = '\0';
+	p.registry_cursor[0] = '\0';
+	mine = proto_page_encode(&p);
+	theirs = cjson_residents_page(&p);
+	ok(mine != NULL && theirs != NULL && strcmp(mine, theirs) == 0,
+		"... and an empty last page without a registry cursor: %s", mine);
+	free(mine);
+	free(theirs);
+}
+
 static void test_pages(void)
 {
 	struct resident res[2] = {
@@ -582,6 +643,7 @@ int main(void)
 	test_garbage();
 	test_session_and_login();
 	test_pages();
+	test_residents_text();
 	test_problem_and_result();
 	test_blob_answer();
 	test_inbox();
