@@ -31,6 +31,7 @@
 #define PG_CACHE_SLOTS 512          /* distinct statements a connection keeps */
 #define PG_MAX_PARAMS 128           /* placeholders in one statement */
 #define PG_PIPELINE_MAX 64          /* statements sent ahead of their answers */
+#define SDB_PG_CONNECT_TIMEOUT "10"   /* seconds (libpq connect_timeout) */
 #define PG_BOOLOID 16
 #define PG_BYTEAOID 17
 #define PG_TEXTOID 25
@@ -720,7 +721,13 @@ sdb *sdb_pg_connect(const char *conninfo, char **why)
 		return NULL;
 	}
 	db->base.be = &pg_backend;
-	db->conn = PQconnectdb(conninfo);
+	/* a host that does not answer fails after SDB_PG_CONNECT_TIMEOUT, not
+	 * after TCP's minutes (a worker's connection, the listener's reconnect
+	 * and with it the server's stop); a connect_timeout in the --db URL
+	 * comes after ours and wins */
+	static const char *const keys[] = { "connect_timeout", "dbname", NULL };
+	const char *values[] = { SDB_PG_CONNECT_TIMEOUT, conninfo, NULL };
+	db->conn = PQconnectdbParams(keys, values, 1);
 	if (PQstatus(db->conn) != CONNECTION_OK) {
 		pg_set_error(db, SDB_CANTOPEN, PQerrorMessage(db->conn));
 		*why = db->message;

@@ -275,14 +275,11 @@ bench_sync() {
 	: > "$a"; : > "$b"; : > "$k"
 	say "sync pull: $RUNS runs, each beside imports of the same rows in the same order"
 	for _ in $(seq "$RUNS"); do
-		rm -rf "$DATA/client-sync" "$DATA/client-import"
+		rm -rf "$DATA/client-sync"
 		client_login "$DATA/client-sync" puller || { say "login failed"; break; }
 		run_timed "$a" -- "$SIGACOR" --data-dir "$DATA/client-sync" --operator puller sync --pull-only
 		sigacor_import "$DATA/store-served" "$csv_kel" "$b"
-		# the same import into a profile made as the pull's (keyed, unlocked)
-		client_login "$DATA/client-import" puller || { say "login failed"; break; }
-		run_timed "$k" -- "$SIGACOR" --data-dir "$DATA/client-import" --operator puller \
-			import-residents "$csv_kel"
+		keyed_unlocked_import "$DATA/client-import" "$csv_kel" "$k" || break
 	done
 	local rows
 	rows=$("$SIGACOR" --data-dir "$DATA/client-sync" --operator puller status 2>/dev/null | grep -o '[0-9][0-9]*' | sort -n | tail -1)
@@ -394,6 +391,18 @@ keyed_import() {    # ROOT CSV OUT STDIN
 	run_timed "$3" --in "$4" -- "$SIGACOR" --data-dir "$1" --operator bench import-residents "$2"
 }
 KEYED_UNLOCKED=      # the root left unlocked, locked again by cleanup
+# keyed_unlocked_import ROOT CSV OUT: the import into a keyed profile made
+# as a clerk's (the screens' template, not a login: a second login of the
+# same operator would end the pull's session), unlocked before
+keyed_unlocked_import() {
+	keyed_template || { say "the screens gave no password, see $TMP/last.err"; return 1; }
+	rm -rf "$1"; cp -a "$KEYED_TEMPLATE" "$1"
+	KEYED_UNLOCKED=$1
+	"$SIGACOR" --data-dir "$1" --operator bench unlock --minutes 720 < "$TMP/ui-password" \
+		> /dev/null || { say "sigacor unlock failed"; return 1; }
+	run_timed "$3" -- "$SIGACOR" --data-dir "$1" --operator bench import-residents "$2"
+	keyed_lock "$1"; KEYED_UNLOCKED=
+}
 keyed_lock() { [ -n "$1" ] && "$SIGACOR" --data-dir "$1" --operator bench lock > /dev/null 2>&1; }
 # keyed_rows ORDER NAME FILE ANCHOR-FILE GOAL-RATIO: the time and RSS rows of one kind
 keyed_rows() {
