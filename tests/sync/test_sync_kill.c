@@ -38,6 +38,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -394,6 +395,21 @@ static int last_step(const struct steps *st, const char *name)
 	return 0;
 }
 
+/* How many more times kim's runs pass a step of the push, as far as its
+ * work left says (INT_MAX: not counted): a kill by a step's pass is
+ * capped there.  The twin's steps come in the order its run sent records
+ * and photos, which kim's runs need not keep: kim may be a record or more
+ * further on than the twin's step it has done says, and a pass beyond its
+ * last record would let the run end by itself, the pull with it. */
+static int passes_left(const struct state *now, const char *name)
+{
+	if (strcmp(name, "sync.record_sending") == 0 || strcmp(name, "sync.record_settled") == 0)
+		return now->outbox > 0 ? (int)now->outbox : 1;
+	if (strcmp(name, "sync.photo_uploaded") == 0)
+		return now->queued_photos > 0 ? (int)now->queued_photos : 1;
+	return INT_MAX;
+}
+
 /* Kim's syncs killed at the twin's planned points while kim has anything
  * to send: each run goes on from where the runs before it left the
  * laptop, the twin's step it has done, so it is killed that much earlier
@@ -406,6 +422,9 @@ static void kill_push(struct bench *b, const struct crash_points *twin)
 	struct steps st;
 	steps_of(twin, &st);
 	int done = 0, extra = 0;
+	struct state now;
+	if (!look_state(b, &now))
+		memset(&now, 0, sizeof now);
 	for (int k = 0; k < planned; k++) {
 		int own = at[k] - (done > 0 ? st.at[done - 1] : 0);
 		if (own < 1)
@@ -422,8 +441,9 @@ static void kill_push(struct bench *b, const struct crash_points *twin)
 		if (name != NULL && done > 0 && strcmp(st.name[done - 1], "sync.record_sending") == 0
 			&& strcmp(name, "sync.record_sending") == 0)
 			pass++;
+		if (name != NULL && pass > passes_left(&now, name))
+			pass = passes_left(&now, name);
 		struct crash_points passed;
-		struct state now;
 		bool killed = kill_run(b, name != NULL ? pass : own + extra, name, &passed);
 		done = steps_done(&st, done, &passed);
 		crash_points_free(&passed);
@@ -447,6 +467,8 @@ static void kill_push(struct bench *b, const struct crash_points *twin)
 			b->made += st_make_records(&b->c, b->niks + b->made, MORE_RECORDS, KEL,
 				PHOTO_BYTES, "more", b->uuids + b->made);
 			extra = MORE_RECORDS * record_cost(twin);
+			if (!look_state(b, &now))
+				break;
 		}
 	}
 	steps_check(b, &st, done, "the push");
