@@ -56,12 +56,30 @@ static const void *find_code(const void *table, size_t count, size_t size,
 	return NULL;
 }
 
+/* The region each level found last, in this thread: the NIKs of a
+ * registry come a kelurahan at a time, mostly of one kecamatan, and each
+ * is checked at three levels (nik_check), two million of them in a pull. */
+struct region_hit {
+	const struct wilayah_region *table;
+	char digits[8];
+	const struct wilayah_region *found;
+};
+static _Thread_local struct region_hit last_hit[3];
+
 static const struct wilayah_region *find_region(const struct wilayah_region *table,
 	size_t count, const char *digits, size_t len)
 {
-	if (!all_digits(digits, len))
+	if (!all_digits(digits, len) || len >= sizeof last_hit[0].digits)
 		return NULL;
-	return find_code(table, count, sizeof *table, offsetof(struct wilayah_region, code), digits);
+	struct region_hit *hit = &last_hit[len / 2 - 1];
+	if (hit->table == table && memcmp(hit->digits, digits, len + 1) == 0)
+		return hit->found;
+	const struct wilayah_region *found = find_code(table, count, sizeof *table,
+		offsetof(struct wilayah_region, code), digits);
+	hit->table = table;
+	memcpy(hit->digits, digits, len + 1);
+	hit->found = found;
+	return found;
 }
 
 const struct wilayah_region *wilayah_province(const char *digits2)
