@@ -204,6 +204,11 @@ void store_bind_text(sqlite3_stmt *st, int i, const char *text)
 	sqlite3_bind_text(st, i, text != NULL ? text : "", -1, SQLITE_TRANSIENT);
 }
 
+void store_bind_text_kept(sqlite3_stmt *st, int i, const char *text)
+{
+	sqlite3_bind_text(st, i, text != NULL ? text : "", -1, SQLITE_STATIC);
+}
+
 void store_column_text(sqlite3_stmt *st, int i, char *buf, size_t len)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);

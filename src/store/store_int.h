@@ -137,6 +137,9 @@ enum store_status store_finish(struct store *s, enum store_status rc);
 
 /* Bind helpers: "" binds as text (never NULL). */
 void store_bind_text(sqlite3_stmt *st, int i, const char *text);
+/* The same without SQLite's copy: text must stay as it is until the
+ * statement is reset (a pull's page, bound row by row). */
+void store_bind_text_kept(sqlite3_stmt *st, int i, const char *text);
 /* Copy a text column into buf (always terminated, cut at a UTF-8 boundary). */
 void store_column_text(sqlite3_stmt *st, int i, char *buf, size_t len);
 /* Copy src into buf of len bytes: false when it does not fit. */

@@ -365,12 +365,13 @@ static bool resident_item_ok(const void *item)
 	return registry_check(item, REGISTRY_ANY_DAY).problem == REGISTRY_OK;
 }
 
+/* the page outlives its rows' steps: bound without a copy */
 static void bind_resident(sqlite3_stmt *st, const void *item, int64_t batch, int64_t line)
 {
 	const struct resident *r = item;
 	sqlite3_bind_int64(st, 1, line);
 	for (int f = 0; f < REGISTRY_FIELD_COUNT; f++)
-		store_bind_text(st, f + 2, registry_field_value(r, (enum registry_field)f));
+		store_bind_text_kept(st, f + 2, registry_field_value(r, (enum registry_field)f));
 	sqlite3_bind_int64(st, REGISTRY_FIELD_COUNT + 2, batch);
 }
 
