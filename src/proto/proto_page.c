@@ -442,10 +442,24 @@ static bool page_from_json(struct ctx *c, const cJSON *o, void *v)
 			|| wire_fail(c, "next_cursor", "is empty while has_more is true"));
 }
 
-enum proto_status proto_page_decode(const char *json, size_t len, enum proto_page_kind kind,
-	struct proto_page *out, struct proto_error *err)
+enum proto_status proto_page_decode_tree(const char *json, size_t len,
+	enum proto_page_kind kind, struct proto_page *out, struct proto_error *err)
 {
 	memset(out, 0, sizeof *out);
 	out->kind = kind;
 	return wire_decode(json, len, err, page_from_json, out);
+}
+
+enum proto_status proto_page_decode(const char *json, size_t len, enum proto_page_kind kind,
+	struct proto_page *out, struct proto_error *err)
+{
+	if (kind == PROTO_PAGE_RESIDENTS) {
+		if (proto_residents_page_scan(json, len, out)) {
+			if (err != NULL)
+				memset(err, 0, sizeof *err);
+			return PROTO_OK;
+		}
+		proto_page_free(out);
+	}
+	return proto_page_decode_tree(json, len, kind, out, err);
 }

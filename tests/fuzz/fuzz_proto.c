@@ -1,9 +1,11 @@
 /* libFuzzer target: every proto decoder on any bytes (the client reads
  * replies from networks it does not control).  Beyond not crashing: a
  * record that decodes re-encodes to a text that decodes to the same
- * canonical text, which the server's replay check depends on. */
+ * canonical text, which the server's replay check depends on; a residents
+ * page the scan reads (page_scan.c), cJSON's tree reads alike. */
 #include "config.h"
 #include "proto.h"
+#include "proto_int.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -28,6 +30,21 @@ static void record_round_trip(const char *text, size_t size)
 	free(twice);
 }
 
+/* A residents page the scan reads, the cJSON tree reads alike */
+static void scan_agrees(const char *text, size_t size)
+{
+	struct proto_page a, b;
+	bool scanned = proto_residents_page_scan(text, size, &a);
+	enum proto_status st = proto_page_decode_tree(text, size, PROTO_PAGE_RESIDENTS, &b, NULL);
+	if (scanned && (st != PROTO_OK || a.count != b.count || a.has_more != b.has_more
+		|| a.total != b.total || strcmp(a.next_cursor, b.next_cursor) != 0
+		|| strcmp(a.snapshot, b.snapshot) != 0 || strcmp(a.registry_cursor, b.registry_cursor) != 0
+		|| (a.count > 0 && memcmp(a.residents, b.residents, a.count * sizeof *a.residents) != 0)))
+		abort();
+	proto_page_free(&a);
+	proto_page_free(&b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* the decoders take a length: no NUL needed, none added */
@@ -48,5 +65,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		proto_page_free(&page);
 	}
 	record_round_trip(text, size);
+	scan_agrees(text, size);
 	return 0;
 }

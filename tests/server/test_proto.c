@@ -2,6 +2,7 @@
  * hostile or broken peer might send without crashing. */
 #include "config.h"
 #include "proto.h"
+#include "proto_int.h"
 #include "format.h"
 
 #include <cjson/cJSON.h>
@@ -637,6 +638,139 @@ static void test_helpers(void)
 	is_str(name, "IMG_20250314_09", "a long name is cut to fit");
 }
 
+/* ---------------------------------------------------------------- the page scan */
+
+static bool same_page(const struct proto_page *a, const struct proto_page *b)
+{
+	return a->count == b->count && a->has_more == b->has_more && a->total == b->total
+		&& strcmp(a->next_cursor, b->next_cursor) == 0 && strcmp(a->snapshot, b->snapshot) == 0
+		&& strcmp(a->registry_cursor, b->registry_cursor) == 0
+		&& (a->count == 0 || memcmp(a->residents, b->residents, a->count * sizeof *a->residents) == 0);
+}
+
+/* What the scan takes, the tree takes alike; what it leaves, the tree
+ * still reads (then proto_page_decode gives the tree's answer) */
+static int scan_agrees(const char *json, size_t len, bool *scanned)
+{
+	struct proto_page a, b;
+	*scanned = proto_residents_page_scan(json, len, &a);
+	enum proto_status st = proto_page_decode_tree(json, len, PROTO_PAGE_RESIDENTS, &b, NULL);
+	int agree = !*scanned || (st == PROTO_OK && same_page(&a, &b));
+	proto_page_free(&a);
+	proto_page_free(&b);
+	return agree;
+}
+
+/* json with from replaced by to (the first one) */
+static char *replaced(const char *json, const char *from, const char *to)
+{
+	const char *at = strstr(json, from);
+	if (at == NULL)
+		return NULL;
+	size_t n = strlen(json) - strlen(from) + strlen(to) + 1;
+	char *out = malloc(n);
+	snprintf(out, n, "%.*s%s%s", (int)(at - json), json, to, at + strlen(from));
+	return out;
+}
+
+static void expect_scan(const char *json, bool scans, enum proto_status st, const char *what)
+{
+	bool scanned = false;
+	struct proto_page q;
+	struct proto_error e;
+	int agree = json != NULL && scan_agrees(json, strlen(json), &scanned);
+	enum proto_status got = json != NULL
+		? proto_page_decode(json, strlen(json), PROTO_PAGE_RESIDENTS, &q, &e) : PROTO_ERR_JSON;
+	ok(agree && scanned == scans && got == st, "%s: %s by the scan, %d (got %s, %d: %s %s)",
+		what, scans ? "read" : "left to the tree", st, scanned ? "read" : "left", got,
+		json != NULL ? e.field : "no match", json != NULL ? e.reason : "");
+	if (json != NULL)
+		proto_page_free(&q);
+}
+
+static void test_residents_scan(void)
+{
+	struct resident res[3] = {
+		{ "3671015503850002", "3671011503120001", "Sri W\u00e4hyuni", "P", "Brebes",
+		  "1985-03-15", "Jl. Kenanga No. 12", "003", "011", "36.71.01.1001" },
+		{ "3671011503850002", "3671011503120001", "Budi", "", "", "", "", "", "",
+		  "36.71.01.1001" },
+		{ "3671011503850003", "3671011503120001", "Ani", "L", "", "", "Gg. Mawar", "", "",
+		  "36.71.01.1001" },
+	};
+	struct proto_page p = { .kind = PROTO_PAGE_RESIDENTS, .count = 3, .residents = res,
+		.next_cursor = "r1.36.71.01.1001.3", .has_more = true, .total = 2000000,
+		.snapshot = "r1", .registry_cursor = "g57" };
+	char *json = proto_page_encode(&p);
+	struct proto_page q;
+	ok(proto_residents_page_scan(json, strlen(json), &q) && same_page(&p, &q),
+		"a page as the server writes it is read by the scan, every field");
+	proto_page_free(&q);
+	expect_scan(json, true, PROTO_OK, "the server's page");
+	char *t;
+	expect_scan(t = replaced(json, "{\"nik\"", "\n\t{ \"nik\" "), true, PROTO_OK, "white space");
+	free(t);
+	expect_scan(t = replaced(json, "\"nik\":\"3671015503850002\",\"kk\":\"3671011503120001\"",
+		"\"kk\":\"3671011503120001\",\"nik\":\"3671015503850002\""), true, PROTO_OK,
+		"members in another order");
+	free(t);
+	expect_scan(t = replaced(json, "\"name\":\"Budi\"", "\"name\":\"B\\u0075di\""), false, PROTO_OK,
+		"an escape");
+	free(t);
+	expect_scan(t = replaced(json, "\"name\":\"Budi\"", "\"name\":\"Budi\",\"agama\":\"\""),
+		false, PROTO_OK, "a member unknown");
+	free(t);
+	expect_scan(t = replaced(json, "\"name\":\"Budi\"", "\"name\":\"Budi\",\"name\":\"X\""),
+		false, PROTO_OK, "a member twice");
+	free(t);
+	expect_scan(t = replaced(json, "\"total\":2000000", "\"total\":2e6"), false, PROTO_OK,
+		"a number with an exponent");
+	free(t);
+	expect_scan(t = replaced(json, "\"name\":\"Budi\"", "\"name\":\"Bu\x01" "di\""), false,
+		PROTO_ERR_SHAPE, "a control character");
+	free(t);
+	expect_scan(t = replaced(json, "\"3671011503850003\"", "\"3671011503850X03\""), false,
+		PROTO_ERR_SHAPE, "a NIK with a letter");
+	free(t);
+	expect_scan(t = replaced(json, "\"name\":\"Ani\",", ""), false, PROTO_ERR_SHAPE,
+		"a member missing");
+	free(t);
+	expect_scan(t = replaced(json, "\"has_more\":true", "\"has_more\":1"), false,
+		PROTO_ERR_SHAPE, "has_more a number");
+	free(t);
+	expect_scan(t = replaced(json, "\"total\":2000000", "\"total\":-2"), false,
+		PROTO_ERR_SHAPE, "a total below -1");
+	free(t);
+	expect_scan(t = replaced(json, "\"total\":2000000", "\"total\":02000000"), false,
+		PROTO_OK, "a leading zero (cJSON reads it)");
+	free(t);
+
+	/* every byte changed to each of these, and every cut: the scan never
+	 * takes what the tree would not, nor reads it otherwise */
+	static const char swaps[] = "\"\\,:{}[] 0-9a\x01\x7f";
+	size_t len = strlen(json), tried = 0, scanned_n = 0;
+	int agreed = 1;
+	char *m = malloc(len + 1);
+	for (size_t i = 0; i < len; i++) {
+		for (size_t k = 0; k < sizeof swaps - 1; k++) {
+			memcpy(m, json, len + 1);
+			m[i] = swaps[k];
+			bool scanned;
+			agreed &= scan_agrees(m, len, &scanned);
+			tried++;
+			scanned_n += scanned;
+		}
+		bool scanned;
+		agreed &= scan_agrees(json, i, &scanned);
+		tried++;
+		scanned_n += scanned;
+	}
+	free(m);
+	ok(agreed && scanned_n > 0 && scanned_n < tried,
+		"%zu changed pages: the %zu the scan read, the tree read alike", tried, scanned_n);
+	free(json);
+}
+
 int main(void)
 {
 	test_record();
@@ -644,6 +778,7 @@ int main(void)
 	test_session_and_login();
 	test_pages();
 	test_residents_text();
+	test_residents_scan();
 	test_problem_and_result();
 	test_blob_answer();
 	test_inbox();
