@@ -124,10 +124,14 @@ static const struct list_query candidates_query = {
 	PROTO_PAGE_CANDIDATES,
 };
 
+/* a column into out, cut to fit (a registry page copies 10,000 of them:
+ * snprintf's "%s" was a tenth of the server's CPU in a pull) */
 static void copy_col(sdb_stmt *st, int col, char *out, size_t cap)
 {
-	const unsigned char *v = sdb_column_text(st, col);
-	snprintf(out, cap, "%s", v != NULL ? (const char *)v : "");
+	const char *v = (const char *)sdb_column_text(st, col);
+	size_t n = v != NULL ? strnlen(v, cap - 1) : 0;
+	memcpy(out, v != NULL ? v : "", n);
+	out[n] = '\0';
 }
 
 static void row_to_item(sdb_stmt *st, struct proto_page *page, size_t i)
