@@ -672,13 +672,19 @@ void api_progress(const struct session *s, const char *cursor, const char *limit
 
 /* The operator's kelurahan's entries after the cursor, each with the
  * resident as now (none: gone from that kelurahan).  A NIK changed twice
- * comes twice with the same fields; applying both is harmless. */
+ * comes twice with the same fields; applying both is harmless.  The page's
+ * entries are picked first, then joined: the entries of several kelurahan
+ * come from as many index ranges and must be sorted, and with the join
+ * inside the sort every entry after the cursor was looked up in the
+ * registry for each page (a 1 % change of 2,000,000: 210,000 look-ups for
+ * 20,000 entries, 159 ms for the first page). */
 #define REGISTRY_CHANGES_SQL \
-	"SELECT c.seq, c.nik, c.kelurahan, r.nik IS NULL, r.kk, r.name, r.sex, r.birth_place," \
-	" r.birth_date, r.address, r.rt, r.rw FROM registry_changes c" \
-	" LEFT JOIN residents r ON r.nik = c.nik AND r.kelurahan = c.kelurahan" \
-	" WHERE c.kelurahan IN (SELECT kelurahan FROM operator_kelurahan WHERE operator_id = ?1)" \
-	" AND c.seq > ?2 ORDER BY c.seq LIMIT ?3"
+	"WITH c AS (SELECT seq, nik, kelurahan FROM registry_changes" \
+	"  WHERE kelurahan IN (SELECT kelurahan FROM operator_kelurahan WHERE operator_id = ?1)" \
+	"  AND seq > ?2 ORDER BY seq LIMIT ?3)" \
+	" SELECT c.seq, c.nik, c.kelurahan, r.nik IS NULL, r.kk, r.name, r.sex, r.birth_place," \
+	" r.birth_date, r.address, r.rt, r.rw FROM c" \
+	" LEFT JOIN residents r ON r.nik = c.nik AND r.kelurahan = c.kelurahan ORDER BY c.seq"
 
 static long long registry_row(sdb_stmt *st, struct proto_page *page, size_t i)
 {
