@@ -121,7 +121,7 @@ static void test_open(void)
 	char db[4300];
 	path_in(db, sizeof db, dir, "sigacor.db");
 	ok(stat(db, &sb) == 0 && (sb.st_mode & 0777) == 0600, "database file is 0600");
-	is_int(query_int("PRAGMA user_version"), 11, "schema version 11");
+	is_int(query_int("PRAGMA user_version"), 12, "schema version 12");
 	is_int(query_int("PRAGMA application_id"), 0x53494741, "application_id marks the file");
 	char mode[16] = "";
 	sqlite3 *h;
@@ -288,7 +288,8 @@ static void test_find(void)
 
 /* Schema 11 makes the NIK unique by an index, not the primary key: a copy
  * of schema 10 keeps its rows, their rowids (the name index points at
- * them) and a NIK that stays unique. */
+ * them) and a NIK that stays unique.  Schema 12 makes the name index
+ * again, without the names' sizes. */
 static void test_residents_migration(void)
 {
 	char finder[4300], db[4400], err[512];
@@ -304,7 +305,9 @@ static void test_residents_migration(void)
 		ok(false, "a schema-10 profile opens: %s", err);
 		return;
 	}
-	is_int(profile_int(finder, "PRAGMA user_version"), 11, "migrated to schema 11");
+	is_int(profile_int(finder, "PRAGMA user_version"), 12, "migrated to schema 12");
+	is_int(profile_int(finder, "SELECT count(*) FROM sqlite_master WHERE name = 'residents_name_docsize'"),
+		0, "the name index keeps no size of each name (schema 12)");
 	is_int(profile_int(finder, "SELECT count(*) FROM sqlite_master WHERE name = 'residents_nik'"
 		" AND sql LIKE 'CREATE UNIQUE INDEX%'"), 1, "the NIK's unique index is there");
 	is_int(profile_int(finder, "SELECT rowid FROM residents WHERE nik = '" NIK_C "'"), rowid_c,
