@@ -109,7 +109,8 @@ static bool wants_gzip(struct MHD_Connection *c)
  * compresses a whole buffer at once: at level 5 a registry page of 1,000
  * residents (220 KB) takes 1.0 ms and 28.6 KB, where zlib's level 5 took
  * 1.9 ms and 29.6 KB (zlib was 45 % of the server's CPU in a registry
- * pull); a compressor made for each answer costs about 3 µs. */
+ * pull); a compressor made for each answer costs about 3 µs and 656 KB
+ * while it works (zlib's widest took 260 KB), freed with the answer. */
 static char *gzip_buffer(const char *in, size_t len, size_t *out_len)
 {
 	struct libdeflate_compressor *z = libdeflate_alloc_compressor(5);
