@@ -54,20 +54,25 @@ static enum proto_status decode_record(const char *json, struct record *r, struc
 	return proto_record_decode(json, strlen(json), r, e);
 }
 
+/* json with from replaced by to (the first one) */
+static char *replaced(const char *json, const char *from, const char *to)
+{
+	const char *at = strstr(json, from);
+	if (at == NULL)
+		return NULL;
+	size_t n = strlen(json) - strlen(from) + strlen(to) + 1;
+	char *out = malloc(n);
+	snprintf(out, n, "%.*s%s%s", (int)(at - json), json, to, at + strlen(from));
+	return out;
+}
+
 /* the encoded record with one member's text replaced */
 static char *record_with(const char *from, const char *to)
 {
 	struct record r;
 	fill_record(&r);
 	char *json = proto_record_encode(&r);
-	char *at = json != NULL ? strstr(json, from) : NULL;
-	if (at == NULL) {
-		free(json);
-		return NULL;
-	}
-	size_t n = strlen(json) - strlen(from) + strlen(to) + 1;
-	char *out = malloc(n);
-	snprintf(out, n, "%.*s%s%s", (int)(at - json), json, to, at + strlen(from));
+	char *out = json != NULL ? replaced(json, from, to) : NULL;
 	free(json);
 	return out;
 }
@@ -659,18 +664,6 @@ static int scan_agrees(const char *json, size_t len, bool *scanned)
 	proto_page_free(&a);
 	proto_page_free(&b);
 	return agree;
-}
-
-/* json with from replaced by to (the first one) */
-static char *replaced(const char *json, const char *from, const char *to)
-{
-	const char *at = strstr(json, from);
-	if (at == NULL)
-		return NULL;
-	size_t n = strlen(json) - strlen(from) + strlen(to) + 1;
-	char *out = malloc(n);
-	snprintf(out, n, "%.*s%s%s", (int)(at - json), json, to, at + strlen(from));
-	return out;
 }
 
 static void expect_scan(const char *json, bool scans, enum proto_status st, const char *what)
