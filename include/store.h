@@ -80,6 +80,8 @@ enum store_status store_import_residents(struct store *s, FILE *csv,
 	void (*progress)(long bytes, long rows, void *ctx), void *ctx, long *rows_out);
 enum store_status store_resident_get(struct store *s, const char *nik, struct resident *out);
 int64_t store_resident_count(struct store *s);
+/* At least store_resident_count, at once: before a count of every row. */
+int64_t store_resident_count_bound(struct store *s);
 /* Members of the same KK (for the form), at most max. */
 size_t store_residents_by_kk(struct store *s, const char *kk, struct resident *out, size_t max);
 /* Residents whose NIK starts with text (when it is digits) or whose name
@@ -481,6 +483,10 @@ enum store_status store_sync_registry_cursor_adopt(struct store *s, const char *
 enum store_status store_sync_registry_not_the_citys(struct store *s);
 enum store_status store_sync_registry_page(struct store *s, const struct store_registry_change *items,
 	size_t n, const char *next_cursor, const char *snapshot, bool last);
+/* The sync's run is over (done, stopped or failed): the page's helper
+ * that copies the WAL back while the changes come (a thread) ends; the
+ * last page and store_close end it too. */
+void store_sync_registry_end(struct store *s);
 
 /* The candidates download, the same way: begin a pass, each page with its
  * next cursor in one transaction, the last page makes the pass the list

@@ -496,6 +496,7 @@ void store_close(struct store *s)
 	/* close_v2: finalised statements are gone; a failure here means a
 	 * leaked statement, which would keep the WAL from being checkpointed */
 	store_stmt_flush(s);
+	store_checkpointer_stop(s);
 	if (s->vault == NULL)
 		sqlite3_close_v2(s->db);
 	else if (sqlite3_close(s->db) == SQLITE_OK)

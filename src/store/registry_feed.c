@@ -4,7 +4,9 @@
  * sent whole (a pass, or a copy the server says is current); an entry
  * gives the resident as now, so an entry applied twice, or a cursor older
  * than the copy, changes nothing.  The name index (FTS5 over residents,
- * external content) is told of each row it loses and gains. */
+ * external content) is told of each row it loses and gains.  While the
+ * pages come, a thread copies the WAL back (checkpointer.c): in a keyed
+ * profile a third of a change's CPU, on the other core. */
 #include "config.h"
 #include "store_int.h"
 #include "i18n.h"
@@ -179,6 +181,8 @@ enum store_status store_sync_registry_page(struct store *s, const struct store_r
 	 * scattered places of a registry of millions: the import's page cache
 	 * for the feed (within the import's memory bound), the usual after */
 	sqlite3_exec(s->db, FEED_CACHE_PRAGMA, NULL, NULL, NULL);
+	store_checkpointer_start(s);
+	store_checkpointer_pace(s);
 	enum store_status rc = store_begin(s);
 	if (rc == STORE_OK)
 		rc = prepare_all(s, &f);
@@ -198,7 +202,15 @@ enum store_status store_sync_registry_page(struct store *s, const struct store_r
 	if (rc == STORE_OK && last && snapshot[0] != '\0')
 		rc = store_meta_put(s, KEY_DONE_SNAPSHOT, snapshot);
 	rc = store_finish(s, rc);
-	if (last || rc != STORE_OK)
+	if (last || rc != STORE_OK) {
 		sqlite3_exec(s->db, STORE_USUAL_CACHE_PRAGMA, NULL, NULL, NULL);
+		store_checkpointer_stop(s);
+	}
 	return rc;
+}
+
+void store_sync_registry_end(struct store *s)
+{
+	if (s != NULL)
+		store_checkpointer_stop(s);
 }

@@ -39,12 +39,29 @@ struct store {
 	char operator_name[RECORD_OPERATOR_MAX];   /* the profile folder's name */
 	char err[STORE_ERR_MAX];
 	struct vault *vault;         /* the encrypting VFS, or NULL: a clear profile */
+	struct checkpointer *checkpointer;   /* while a sync writes the registry, or NULL */
 };
 
 /* Open dbpath through a vault for key (s->vault), encrypting a clear
  * database of a previous release in place first (src/store/encrypt.c). */
 enum store_status store_vault_open(struct store *s, const char *dbpath,
 	const unsigned char key[32]);
+
+/* SQLite's own: the writer copies the WAL back at its thousandth page */
+#define STORE_WAL_AUTOCHECKPOINT 1000
+
+/* While a sync writes the registry's changes page after page: the WAL
+ * copied back by a thread of its own (src/store/checkpointer.c); stop gives
+ * the writer its own checkpoints back.  Start does nothing when running,
+ * or when it cannot (the writer then checkpoints as always).  Pace, before
+ * the writer's next transaction: once the WAL holds
+ * store_checkpointer_wal_max pages, waits for the copy to end (a test
+ * lowers the bound). */
+#define STORE_CHECKPOINTER_WAL_MAX 4096
+extern int store_checkpointer_wal_max;
+void store_checkpointer_start(struct store *s);
+void store_checkpointer_stop(struct store *s);
+void store_checkpointer_pace(struct store *s);
 
 /* Set the error sentence (already translated by the caller) and return st. */
 enum store_status store_fail(struct store *s, enum store_status st, const char *fmt, ...)

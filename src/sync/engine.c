@@ -345,6 +345,7 @@ void sync_stop(struct sync *s, enum sync_outcome outcome, const char *fmt, ...)
 	s->prog.phase = SYNC_FINISHED;
 	s->prog.outcome = outcome;
 	s->prog.retry_in_ms = 0;
+	store_sync_registry_end(s->store);
 	sync_refresh_local(s);
 }
 
