@@ -253,6 +253,10 @@ static bool registry_too_small(struct sync *s, const struct proto_page *page)
 	if (s->cfg.accept_small_registry || page->total < 0 || s->pull.done_snapshot[0] == '\0' ||
 		!same_scope(s, KEY_RES_SCOPE))
 		return false;
+	/* counted only when the count could matter */
+	int64_t bound = store_resident_count_bound(s->store);
+	if (bound >= 0 && !snapshot_shrink_suspicious(bound, page->total))
+		return false;
 	s->registry_kept_have = store_resident_count(s->store);
 	s->registry_kept_offered = page->total;
 	return snapshot_shrink_suspicious(s->registry_kept_have, page->total);
