@@ -335,7 +335,7 @@ static enum store_status configure(struct store *s)
 	if (!wal)
 		return store_fail(s, STORE_IO, _("Folder data %s tidak mendukung mode WAL "
 			"(folder jaringan?). Pakai folder di disk laptop."), s->dir);
-	return store_exec(s, "PRAGMA synchronous = FULL;"
+	return store_exec(s, STORE_SYNCHRONOUS_PRAGMA ";"
 		"PRAGMA foreign_keys = ON;"
 		"PRAGMA trusted_schema = OFF;"
 		"PRAGMA secure_delete = FAST;"

@@ -183,6 +183,16 @@ enum store_status store_sync_registry_page(struct store *s, const struct store_r
 	sqlite3_exec(s->db, FEED_CACHE_PRAGMA, NULL, NULL, NULL);
 	store_checkpointer_start(s);
 	store_checkpointer_pace(s);
+	/* The page's commit is not synced: the city's rows with their cursor,
+	 * all or nothing as ever, and a power cut that takes the last pages
+	 * back takes their cursor with them (the next sync asks again).  The
+	 * WAL is synced before any of it reaches the database (the
+	 * checkpoint's own sync) and by the next synced commit; everything
+	 * else of this connection, the clerk's work above all, is synced as
+	 * before (restored below).  With the checkpointer's syncs beside the
+	 * writer's, a 1 % change of 2,000,000 by hand: 0.73-0.81 s against
+	 * 0.82-0.96 s synced. */
+	sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
 	enum store_status rc = store_begin(s);
 	if (rc == STORE_OK)
 		rc = prepare_all(s, &f);
@@ -202,6 +212,7 @@ enum store_status store_sync_registry_page(struct store *s, const struct store_r
 	if (rc == STORE_OK && last && snapshot[0] != '\0')
 		rc = store_meta_put(s, KEY_DONE_SNAPSHOT, snapshot);
 	rc = store_finish(s, rc);
+	sqlite3_exec(s->db, STORE_SYNCHRONOUS_PRAGMA, NULL, NULL, NULL);
 	if (last || rc != STORE_OK) {
 		sqlite3_exec(s->db, STORE_USUAL_CACHE_PRAGMA, NULL, NULL, NULL);
 		store_checkpointer_stop(s);

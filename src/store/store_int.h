@@ -194,6 +194,9 @@ int64_t store_now(void);
 /* the store's usual page cache (2 MB), set again after a bulk write that
  * raised it (a registry pass, its changes) */
 #define STORE_USUAL_CACHE_PRAGMA "PRAGMA cache_size = -2000"
+/* every commit on disk before it returns (a write that changes it for a
+ * while sets this back) */
+#define STORE_SYNCHRONOUS_PRAGMA "PRAGMA synchronous = FULL"
 
 /* Photo rows of one record into r->photos (all slots reset first). */
 enum store_status store_photos_load(struct store *s, const char *uuid, struct record *r);

@@ -112,6 +112,17 @@ static void file_hash(const char *dir, unsigned char out[32])
 	free(data);
 }
 
+static int synchronous(struct store *s)
+{
+	sqlite3_stmt *st;
+	int level = -1;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA synchronous", -1, &st, NULL) == SQLITE_OK
+		&& sqlite3_step(st) == SQLITE_ROW)
+		level = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return level;
+}
+
 static enum store_status open_profile(const char *dir, const unsigned char *key, struct store **s)
 {
 	char err[1024];
@@ -141,6 +152,8 @@ static void feed_pages(struct store *s, const char *dir, const char *what)
 	}
 	ok(all_ok, "%s: %d pages of %d renamed residents stored", what, PAGES, PER_PAGE);
 	ok(running, "%s: the checkpointer runs while the pages come", what);
+	ok(synchronous(s) == 2, "%s: after a page the connection syncs each commit again "
+		"(synchronous FULL)", what);
 	file_hash(dir, after);
 	ok(memcmp(before, after, 32) != 0, "%s: the database file is written during the feed", what);
 	/* a page of 500 renames writes at most its 500 rows' leaves and the
