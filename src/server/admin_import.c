@@ -253,10 +253,12 @@ static int run_import(int argc, char **argv, enum import_kind kind)
 	if (!import_acceptable(&o, resident, &rep, before))
 		goto done;
 	const char *key = resident ? "residents_snapshot" : "candidates_snapshot";
+	long long snapshot = db_meta_get(db, key) + 1;
 	sdb_finalize(ins);
 	ins = NULL;
 	if ((resident && !registry_staging_apply(db, before, rep.imported))
-		|| !db_meta_set(db, key, db_meta_get(db, key) + 1) || !db_commit(db)) {
+		|| (resident && !api_residents_counts_keep(db, snapshot))
+		|| !db_meta_set(db, key, snapshot) || !db_commit(db)) {
 		fprintf(stderr, "sigacor-server: %s: %s\n", sdb_backend_name(db), sdb_errmsg(db));
 		goto done;
 	}

@@ -159,7 +159,9 @@ static void row_to_item(sdb_stmt *st, struct proto_page *page, size_t i)
 /* The rows of a kelurahan, kept per snapshot: counting ~20,000 rows on
  * every page cost ~30 ms a page, and 1,204 operators asking at once made
  * it seconds.  A snapshot changes with every import, in the same
- * transaction as the rows, so a count of snapshot S stays right. */
+ * transaction as the rows, so a count of snapshot S stays right.  The
+ * import also keeps its snapshot's counts in meta (below), read before
+ * any counting. */
 #define COUNT_SLOTS 512
 static struct count_slot {
 	char prefix;
@@ -201,6 +203,47 @@ static void cache_count(char prefix, const char *kelurahan, long long snapshot, 
 	pthread_mutex_unlock(&counts_lock);
 }
 
+/* meta's key for the rows of a kelurahan in a snapshot, kept by the import */
+#define KEPT_COUNT_KEY "count.%c.%lld."
+
+bool api_residents_counts_keep(sdb *db, long long snapshot)
+{
+	char older[16], prefix[64];
+	sdb_stmt *gone, *st;
+	snprintf(older, sizeof older, "count.%c.%%", residents_query.prefix);
+	snprintf(prefix, sizeof prefix, KEPT_COUNT_KEY, residents_query.prefix, snapshot);
+	if (sdb_prepare(db, "DELETE FROM meta WHERE key LIKE ?", -1, &gone, NULL) != SDB_OK)
+		return false;
+	sdb_bind_text(gone, 1, older, -1, SDB_STATIC);
+	bool ok = sdb_step(gone) == SDB_DONE;
+	sdb_finalize(gone);
+	if (!ok || sdb_prepare(db, "INSERT INTO meta(key, value) SELECT ? || kelurahan, count(*)"
+		" FROM residents GROUP BY kelurahan", -1, &st, NULL) != SDB_OK)
+		return false;
+	sdb_bind_text(st, 1, prefix, -1, SDB_STATIC);
+	ok = sdb_step(st) == SDB_DONE;
+	sdb_finalize(st);
+	return ok;
+}
+
+/* the rows of a kelurahan in snapshot, as the import kept them, else counted */
+static bool count_rows_of(sdb *db, const struct list_query *q, const char *kelurahan,
+	long long snapshot, long long *n)
+{
+	char key[96];
+	snprintf(key, sizeof key, KEPT_COUNT_KEY "%s", q->prefix, snapshot, kelurahan);
+	if ((*n = db_meta_get(db, key)) >= 0)
+		return true;
+	sdb_stmt *st;
+	if (sdb_prepare(db, q->count_sql, -1, &st, NULL) != SDB_OK)
+		return false;
+	sdb_bind_text(st, 1, kelurahan, -1, SDB_STATIC);
+	bool ok = sdb_step(st) == SDB_ROW;
+	*n = sdb_column_int64(st, 0);
+	sdb_finalize(st);
+	return ok;
+}
+
 /* rows of the operator's kelurahan, inside the caller's read transaction */
 static bool list_total(sdb *db, const struct list_query *q, const struct session *s,
 	long long snapshot, long long *total)
@@ -209,14 +252,7 @@ static bool list_total(sdb *db, const struct list_query *q, const struct session
 	for (size_t i = 0; i < s->n_kelurahan; i++) {
 		long long n;
 		if (!cached_count(q->prefix, s->kelurahan[i], snapshot, &n)) {
-			sdb_stmt *st;
-			if (sdb_prepare(db, q->count_sql, -1, &st, NULL) != SDB_OK)
-				return false;
-			sdb_bind_text(st, 1, s->kelurahan[i], -1, SDB_STATIC);
-			bool ok = sdb_step(st) == SDB_ROW;
-			n = sdb_column_int64(st, 0);
-			sdb_finalize(st);
-			if (!ok)
+			if (!count_rows_of(db, q, s->kelurahan[i], snapshot, &n))
 				return false;
 			cache_count(q->prefix, s->kelurahan[i], snapshot, n);
 		}

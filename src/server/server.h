@@ -343,6 +343,11 @@ void api_me(const struct session *s, struct reply *out);
 void api_deposit_token(const struct session *s, struct reply *out);
 void api_logout(const struct session *s, struct reply *out);
 void api_residents(const struct session *s, const char *cursor, const char *limit, struct reply *out);
+/* Inside an import's transaction: the residents of each kelurahan in
+ * snapshot (the one the import makes), kept in meta for the lists' totals
+ * (a count of 125,000 rows was the first page's wait after an import);
+ * those of older snapshots go. */
+bool api_residents_counts_keep(struct sdb *db, long long snapshot);
 void api_candidates(const struct session *s, const char *cursor, const char *limit, struct reply *out);
 void api_changes(const struct session *s, const char *cursor, const char *limit, struct reply *out);
 void api_progress(const struct session *s, const char *cursor, const char *limit, struct reply *out);
