@@ -81,10 +81,12 @@ bool wire_add_bool(cJSON *obj, const char *name, bool value);
 
 bool wire_add_codes(cJSON *obj, const char *name, const char *codes, size_t width, size_t n);
 
-/* A residents page read straight from its text, when the server wrote it
- * plainly (page_scan.c); false: read it as a tree instead, which accepts
- * or refuses it and names why.  Allocates out->residents either way. */
-bool proto_residents_page_scan(const char *json, size_t len, struct proto_page *out);
+/* A residents page or a registry changes page read straight from its
+ * text, when the server wrote it plainly (page_scan.c); false (and for
+ * any other kind): read it as a tree instead, which accepts or refuses it
+ * and names why.  May allocate the page's items either way. */
+bool proto_page_scan(const char *json, size_t len, enum proto_page_kind kind,
+	struct proto_page *out);
 
 /* Any page read as a cJSON tree: every shape JSON allows, each fault named */
 enum proto_status proto_page_decode_tree(const char *json, size_t len,

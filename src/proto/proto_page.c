@@ -453,13 +453,11 @@ enum proto_status proto_page_decode_tree(const char *json, size_t len,
 enum proto_status proto_page_decode(const char *json, size_t len, enum proto_page_kind kind,
 	struct proto_page *out, struct proto_error *err)
 {
-	if (kind == PROTO_PAGE_RESIDENTS) {
-		if (proto_residents_page_scan(json, len, out)) {
-			if (err != NULL)
-				memset(err, 0, sizeof *err);
-			return PROTO_OK;
-		}
-		proto_page_free(out);
+	if (proto_page_scan(json, len, kind, out)) {
+		if (err != NULL)
+			memset(err, 0, sizeof *err);
+		return PROTO_OK;
 	}
+	proto_page_free(out);
 	return proto_page_decode_tree(json, len, kind, out, err);
 }

@@ -30,16 +30,20 @@ static void record_round_trip(const char *text, size_t size)
 	free(twice);
 }
 
-/* A residents page the scan reads, the cJSON tree reads alike */
-static void scan_agrees(const char *text, size_t size)
+/* A residents or registry changes page the scan reads, the cJSON tree
+ * reads alike */
+static void scan_agrees(const char *text, size_t size, enum proto_page_kind kind)
 {
 	struct proto_page a, b;
-	bool scanned = proto_residents_page_scan(text, size, &a);
-	enum proto_status st = proto_page_decode_tree(text, size, PROTO_PAGE_RESIDENTS, &b, NULL);
+	bool scanned = proto_page_scan(text, size, kind, &a);
+	enum proto_status st = proto_page_decode_tree(text, size, kind, &b, NULL);
+	bool residents = kind == PROTO_PAGE_RESIDENTS;
 	if (scanned && (st != PROTO_OK || a.count != b.count || a.has_more != b.has_more
 		|| a.total != b.total || strcmp(a.next_cursor, b.next_cursor) != 0
 		|| strcmp(a.snapshot, b.snapshot) != 0 || strcmp(a.registry_cursor, b.registry_cursor) != 0
-		|| (a.count > 0 && memcmp(a.residents, b.residents, a.count * sizeof *a.residents) != 0)))
+		|| (a.count > 0 && memcmp(residents ? (void *)a.residents : (void *)a.registry,
+			residents ? (void *)b.residents : (void *)b.registry,
+			a.count * (residents ? sizeof *a.residents : sizeof *a.registry)) != 0)))
 		abort();
 	proto_page_free(&a);
 	proto_page_free(&b);
@@ -65,6 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		proto_page_free(&page);
 	}
 	record_round_trip(text, size);
-	scan_agrees(text, size);
+	scan_agrees(text, size, PROTO_PAGE_RESIDENTS);
+	scan_agrees(text, size, PROTO_PAGE_REGISTRY);
 	return 0;
 }

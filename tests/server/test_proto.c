@@ -645,40 +645,83 @@ static void test_helpers(void)
 
 /* ---------------------------------------------------------------- the page scan */
 
+/* the items of both (zeroed where unset: either reading starts from zeros) */
+static bool same_items(const struct proto_page *a, const struct proto_page *b)
+{
+	if (a->count == 0)
+		return true;
+	return a->kind == PROTO_PAGE_RESIDENTS
+		? memcmp(a->residents, b->residents, a->count * sizeof *a->residents) == 0
+		: memcmp(a->registry, b->registry, a->count * sizeof *a->registry) == 0;
+}
+
 static bool same_page(const struct proto_page *a, const struct proto_page *b)
 {
-	return a->count == b->count && a->has_more == b->has_more && a->total == b->total
-		&& strcmp(a->next_cursor, b->next_cursor) == 0 && strcmp(a->snapshot, b->snapshot) == 0
-		&& strcmp(a->registry_cursor, b->registry_cursor) == 0
-		&& (a->count == 0 || memcmp(a->residents, b->residents, a->count * sizeof *a->residents) == 0);
+	return a->kind == b->kind && a->count == b->count && a->has_more == b->has_more
+		&& a->total == b->total && strcmp(a->next_cursor, b->next_cursor) == 0
+		&& strcmp(a->snapshot, b->snapshot) == 0
+		&& strcmp(a->registry_cursor, b->registry_cursor) == 0 && same_items(a, b);
 }
 
 /* What the scan takes, the tree takes alike; what it leaves, the tree
  * still reads (then proto_page_decode gives the tree's answer) */
-static int scan_agrees(const char *json, size_t len, bool *scanned)
+static int scan_agrees(const char *json, size_t len, enum proto_page_kind kind, bool *scanned)
 {
 	struct proto_page a, b;
-	*scanned = proto_residents_page_scan(json, len, &a);
-	enum proto_status st = proto_page_decode_tree(json, len, PROTO_PAGE_RESIDENTS, &b, NULL);
+	*scanned = proto_page_scan(json, len, kind, &a);
+	enum proto_status st = proto_page_decode_tree(json, len, kind, &b, NULL);
 	int agree = !*scanned || (st == PROTO_OK && same_page(&a, &b));
 	proto_page_free(&a);
 	proto_page_free(&b);
 	return agree;
 }
 
-static void expect_scan(const char *json, bool scans, enum proto_status st, const char *what)
+static void expect_scan_of(enum proto_page_kind kind, const char *json, bool scans,
+	enum proto_status st, const char *what)
 {
 	bool scanned = false;
 	struct proto_page q;
 	struct proto_error e;
-	int agree = json != NULL && scan_agrees(json, strlen(json), &scanned);
+	int agree = json != NULL && scan_agrees(json, strlen(json), kind, &scanned);
 	enum proto_status got = json != NULL
-		? proto_page_decode(json, strlen(json), PROTO_PAGE_RESIDENTS, &q, &e) : PROTO_ERR_JSON;
+		? proto_page_decode(json, strlen(json), kind, &q, &e) : PROTO_ERR_JSON;
 	ok(agree && scanned == scans && got == st, "%s: %s by the scan, %d (got %s, %d: %s %s)",
 		what, scans ? "read" : "left to the tree", st, scanned ? "read" : "left", got,
 		json != NULL ? e.field : "no match", json != NULL ? e.reason : "");
 	if (json != NULL)
 		proto_page_free(&q);
+}
+
+static void expect_scan(const char *json, bool scans, enum proto_status st, const char *what)
+{
+	expect_scan_of(PROTO_PAGE_RESIDENTS, json, scans, st, what);
+}
+
+/* every byte of json changed to each of these, and every cut: the scan
+ * never takes what the tree would not, nor reads it otherwise */
+static void sweep_scan(const char *json, enum proto_page_kind kind)
+{
+	static const char swaps[] = "\"\\,:{}[] 0-9a\x01\x7f";
+	size_t len = strlen(json), tried = 0, scanned_n = 0;
+	int agreed = 1;
+	char *m = malloc(len + 1);
+	for (size_t i = 0; i < len; i++) {
+		for (size_t k = 0; k < sizeof swaps - 1; k++) {
+			memcpy(m, json, len + 1);
+			m[i] = swaps[k];
+			bool scanned;
+			agreed &= scan_agrees(m, len, kind, &scanned);
+			tried++;
+			scanned_n += scanned;
+		}
+		bool scanned;
+		agreed &= scan_agrees(json, i, kind, &scanned);
+		tried++;
+		scanned_n += scanned;
+	}
+	free(m);
+	ok(agreed && scanned_n > 0 && scanned_n < tried,
+		"%zu changed pages: the %zu the scan read, the tree read alike", tried, scanned_n);
 }
 
 static void test_residents_scan(void)
@@ -696,7 +739,7 @@ static void test_residents_scan(void)
 		.snapshot = "r1", .registry_cursor = "g57" };
 	char *json = proto_page_encode(&p);
 	struct proto_page q;
-	ok(proto_residents_page_scan(json, strlen(json), &q) && same_page(&p, &q),
+	ok(proto_page_scan(json, strlen(json), PROTO_PAGE_RESIDENTS, &q) && same_page(&p, &q),
 		"a page as the server writes it is read by the scan, every field");
 	proto_page_free(&q);
 	expect_scan(json, true, PROTO_OK, "the server's page");
@@ -738,29 +781,62 @@ static void test_residents_scan(void)
 		PROTO_OK, "a leading zero (cJSON reads it)");
 	free(t);
 
-	/* every byte changed to each of these, and every cut: the scan never
-	 * takes what the tree would not, nor reads it otherwise */
-	static const char swaps[] = "\"\\,:{}[] 0-9a\x01\x7f";
-	size_t len = strlen(json), tried = 0, scanned_n = 0;
-	int agreed = 1;
-	char *m = malloc(len + 1);
-	for (size_t i = 0; i < len; i++) {
-		for (size_t k = 0; k < sizeof swaps - 1; k++) {
-			memcpy(m, json, len + 1);
-			m[i] = swaps[k];
-			bool scanned;
-			agreed &= scan_agrees(m, len, &scanned);
-			tried++;
-			scanned_n += scanned;
-		}
-		bool scanned;
-		agreed &= scan_agrees(json, i, &scanned);
-		tried++;
-		scanned_n += scanned;
-	}
-	free(m);
-	ok(agreed && scanned_n > 0 && scanned_n < tried,
-		"%zu changed pages: the %zu the scan read, the tree read alike", tried, scanned_n);
+	sweep_scan(json, PROTO_PAGE_RESIDENTS);
+	free(json);
+}
+
+static void test_registry_scan(void)
+{
+	struct proto_registry_change ch[3] = {
+		{ .seq = 41, .removed = false, .resident = { "3671015503850002", "3671011503120001",
+		  "Sri W\u00e4hyuni", "P", "Brebes", "1985-03-15", "Jl. Kenanga No. 12", "003", "011",
+		  "36.71.01.1001" } },
+		{ .seq = 42, .removed = true, .resident = { .nik = "3671011503850002",
+		  .kelurahan = "36.71.01.1001" } },
+		{ .seq = 57, .removed = false, .resident = { "3671011503850003", "3671011503120001",
+		  "Ani", "L", "", "", "Gg. Mawar", "", "", "36.71.01.1001" } },
+	};
+	struct proto_page p = { .kind = PROTO_PAGE_REGISTRY, .count = 3, .registry = ch,
+		.next_cursor = "g57", .has_more = true, .total = 2000000, .snapshot = "r2" };
+	char *json = proto_page_encode(&p);
+	struct proto_page q;
+	ok(json != NULL && proto_page_scan(json, strlen(json), PROTO_PAGE_REGISTRY, &q)
+		&& same_page(&p, &q), "a page of changes as the server writes it is read by the scan");
+	proto_page_free(&q);
+	enum proto_page_kind k = PROTO_PAGE_REGISTRY;
+	expect_scan_of(k, json, true, PROTO_OK, "the server's page of changes");
+	char *t;
+	expect_scan_of(k, t = replaced(json, "\"seq\":42,\"removed\":true",
+		"\"removed\":true, \"seq\":42"), true, PROTO_OK, "a removal's members in another order");
+	free(t);
+	expect_scan_of(k, t = replaced(json, "\"seq\":42,", "\"seq\":42,\"name\":\"X\","), false,
+		PROTO_OK, "a removal with a resident's field (the tree ignores it)");
+	free(t);
+	expect_scan_of(k, t = replaced(json, "\"snapshot\":\"r2\"",
+		"\"snapshot\":\"r2\",\"registry_cursor\":\"g1\""), false, PROTO_OK,
+		"a registry_cursor, a residents page's member");
+	free(t);
+	expect_scan_of(k, t = replaced(json, "\"seq\":42", "\"seq\":0"), false, PROTO_ERR_SHAPE,
+		"a seq of 0");
+	free(t);
+	expect_scan_of(k, t = replaced(json, "\"removed\":true", "\"removed\":1"), false,
+		PROTO_ERR_SHAPE, "removed a number");
+	free(t);
+	expect_scan_of(k, t = replaced(json, "\"removed\":true,\"nik\":\"3671011503850002\"",
+		"\"removed\":true,\"nik\":\"367101150385000\""), false, PROTO_ERR_SHAPE,
+		"a removal's NIK of 15 digits");
+	free(t);
+	expect_scan_of(k, t = replaced(json, "\"removed\":true,\"nik\":\"3671011503850002\",\"kelurahan\":\"36.71.01.1001\"",
+		"\"removed\":true,\"nik\":\"3671011503850002\",\"kelurahan\":\"36.71.01\""), false,
+		PROTO_ERR_SHAPE, "a removal's kelurahan cut short");
+	free(t);
+	expect_scan_of(k, t = replaced(json, "\"name\":\"Ani\",", ""), false, PROTO_ERR_SHAPE,
+		"a change without its name");
+	free(t);
+	expect_scan_of(k, t = replaced(json, "\"3671011503850003\"", "\"3671011503850X03\""), false,
+		PROTO_ERR_SHAPE, "a change's NIK with a letter");
+	free(t);
+	sweep_scan(json, PROTO_PAGE_REGISTRY);
 	free(json);
 }
 
@@ -772,6 +848,7 @@ int main(void)
 	test_pages();
 	test_residents_text();
 	test_residents_scan();
+	test_registry_scan();
 	test_problem_and_result();
 	test_blob_answer();
 	test_inbox();
