@@ -421,6 +421,82 @@ static void test_residents_text(void)
 	free(theirs);
 }
 
+/* A registry changes page as cJSON prints it, as registry_change_to_json
+ * built it before the page was written as text */
+static char *cjson_registry_page(const struct proto_page *p)
+{
+	static const char *const names[] = { "nik", "kk", "name", "sex", "birth_place",
+		"birth_date", "address", "rt", "rw", "kelurahan" };
+	cJSON *o = cJSON_CreateObject(), *items = cJSON_AddArrayToObject(o, "items");
+	for (size_t i = 0; i < p->count; i++) {
+		const struct proto_registry_change *c = &p->registry[i];
+		const struct resident *r = &c->resident;
+		cJSON *it = cJSON_CreateObject();
+		if (c->removed) {
+			cJSON_AddNumberToObject(it, "seq", (double)c->seq);
+			cJSON_AddBoolToObject(it, "removed", true);
+			cJSON_AddStringToObject(it, "nik", r->nik);
+			cJSON_AddStringToObject(it, "kelurahan", r->kelurahan);
+		} else {
+			const char *values[] = { r->nik, r->kk, r->name, r->sex, r->birth_place,
+				r->birth_date, r->address, r->rt, r->rw, r->kelurahan };
+			for (size_t f = 0; f < sizeof names / sizeof names[0]; f++)
+				cJSON_AddStringToObject(it, names[f], values[f]);
+			cJSON_AddNumberToObject(it, "seq", (double)c->seq);
+			cJSON_AddBoolToObject(it, "removed", false);
+		}
+		cJSON_AddItemToArray(items, it);
+	}
+	cJSON_AddStringToObject(o, "next_cursor", p->next_cursor);
+	cJSON_AddBoolToObject(o, "has_more", p->has_more);
+	cJSON_AddNumberToObject(o, "total", (double)p->total);
+	cJSON_AddStringToObject(o, "snapshot", p->snapshot);
+	char *text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return text;
+}
+
+/* The registry changes page written as text is what cJSON wrote: escapes,
+ * removals, a seq past 32 bits, one past 10^15 (printed with an exponent,
+ * so the page is left to the tree) */
+static void test_registry_text(void)
+{
+	struct proto_registry_change ch[3] = {
+		{ .seq = 1, .removed = false, .resident = { "3671015503850002", "3671011503120001",
+		  "Sri \"Yuni\" \\ W\u00e4hyuni\t\x01\x1f/\x7f", "P", "Brebes\n", "1985-03-15",
+		  "Jl. Kenanga\r\b\f No. 12", "003", "011", "36.71.01.1001" } },
+		{ .seq = 3000000000LL, .removed = true, .resident = { .nik = "3671011503850002",
+		  .kelurahan = "36.71.01.1001" } },
+		{ .seq = 999999999999999LL, .removed = false, .resident = { "3671011503850003",
+		  "3671011503120001", "Ani", "L", "", "", "", "", "", "36.71.01.1001" } },
+	};
+	struct proto_page p = { .kind = PROTO_PAGE_REGISTRY, .count = 3, .registry = ch,
+		.next_cursor = "g999999999999999", .has_more = true, .total = 4000000000LL,
+		.snapshot = "r7" };
+	char *mine = proto_page_encode(&p), *theirs = cjson_registry_page(&p);
+	ok(mine != NULL && theirs != NULL && strcmp(mine, theirs) == 0,
+		"a registry changes page's text is cJSON's, byte for byte:\n# %s\n# %s", mine, theirs);
+	free(mine);
+	free(theirs);
+	ch[2].seq = 1000000000000000LL;
+	mine = proto_page_encode(&p);
+	theirs = cjson_registry_page(&p);
+	ok(mine != NULL && theirs != NULL && strcmp(mine, theirs) == 0 && strstr(mine, "e+15") != NULL,
+		"... and with a seq of 10^15 (the tree's, with an exponent): %s", mine);
+	free(mine);
+	free(theirs);
+	p.count = 0;
+	p.has_more = false;
+	p.total = -1;
+	p.next_cursor[0] = '\0';
+	mine = proto_page_encode(&p);
+	theirs = cjson_registry_page(&p);
+	ok(mine != NULL && theirs != NULL && strcmp(mine, theirs) == 0,
+		"... and an empty last page: %s", mine);
+	free(mine);
+	free(theirs);
+}
+
 static void test_pages(void)
 {
 	struct resident res[2] = {
@@ -847,6 +923,7 @@ int main(void)
 	test_session_and_login();
 	test_pages();
 	test_residents_text();
+	test_registry_text();
 	test_residents_scan();
 	test_registry_scan();
 	test_problem_and_result();
