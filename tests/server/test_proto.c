@@ -361,20 +361,25 @@ static void test_registry_pages(void)
 	free(json);
 }
 
+/* a resident's fields into it, member by member, in the registry's order */
+static void cjson_add_resident(cJSON *it, const struct resident *r)
+{
+	static const char *const names[] = { "nik", "kk", "name", "sex", "birth_place",
+		"birth_date", "address", "rt", "rw", "kelurahan" };
+	const char *values[] = { r->nik, r->kk, r->name, r->sex, r->birth_place, r->birth_date,
+		r->address, r->rt, r->rw, r->kelurahan };
+	for (size_t f = 0; f < sizeof names / sizeof names[0]; f++)
+		cJSON_AddStringToObject(it, names[f], values[f]);
+}
+
 /* A residents page as cJSON prints it, the tree built member by member
  * (what proto_page_encode wrote before it wrote the text itself). */
 static char *cjson_residents_page(const struct proto_page *p)
 {
-	static const char *const names[] = { "nik", "kk", "name", "sex", "birth_place",
-		"birth_date", "address", "rt", "rw", "kelurahan" };
 	cJSON *o = cJSON_CreateObject(), *items = cJSON_AddArrayToObject(o, "items");
 	for (size_t i = 0; i < p->count; i++) {
-		const struct resident *r = &p->residents[i];
-		const char *values[] = { r->nik, r->kk, r->name, r->sex, r->birth_place, r->birth_date,
-			r->address, r->rt, r->rw, r->kelurahan };
 		cJSON *it = cJSON_CreateObject();
-		for (size_t f = 0; f < sizeof names / sizeof names[0]; f++)
-			cJSON_AddStringToObject(it, names[f], values[f]);
+		cjson_add_resident(it, &p->residents[i]);
 		cJSON_AddItemToArray(items, it);
 	}
 	cJSON_AddStringToObject(o, "next_cursor", p->next_cursor);
@@ -425,23 +430,17 @@ static void test_residents_text(void)
  * built it before the page was written as text */
 static char *cjson_registry_page(const struct proto_page *p)
 {
-	static const char *const names[] = { "nik", "kk", "name", "sex", "birth_place",
-		"birth_date", "address", "rt", "rw", "kelurahan" };
 	cJSON *o = cJSON_CreateObject(), *items = cJSON_AddArrayToObject(o, "items");
 	for (size_t i = 0; i < p->count; i++) {
 		const struct proto_registry_change *c = &p->registry[i];
-		const struct resident *r = &c->resident;
 		cJSON *it = cJSON_CreateObject();
 		if (c->removed) {
 			cJSON_AddNumberToObject(it, "seq", (double)c->seq);
 			cJSON_AddBoolToObject(it, "removed", true);
-			cJSON_AddStringToObject(it, "nik", r->nik);
-			cJSON_AddStringToObject(it, "kelurahan", r->kelurahan);
+			cJSON_AddStringToObject(it, "nik", c->resident.nik);
+			cJSON_AddStringToObject(it, "kelurahan", c->resident.kelurahan);
 		} else {
-			const char *values[] = { r->nik, r->kk, r->name, r->sex, r->birth_place,
-				r->birth_date, r->address, r->rt, r->rw, r->kelurahan };
-			for (size_t f = 0; f < sizeof names / sizeof names[0]; f++)
-				cJSON_AddStringToObject(it, names[f], values[f]);
+			cjson_add_resident(it, &c->resident);
 			cJSON_AddNumberToObject(it, "seq", (double)c->seq);
 			cJSON_AddBoolToObject(it, "removed", false);
 		}
