@@ -54,9 +54,9 @@ int64_t store_resident_count(struct store *s)
 	return store_count(s, "SELECT count(*) FROM residents");
 }
 
-/* rowids are given from 1 up and never reused below the largest: the
- * largest is at least the count, read from the table's last leaf where
- * count(*) reads a whole index (50 ms for 2,000,000) */
+/* rowids are distinct and from 1 up (SQLite gives them; a migration only
+ * copies them): the largest is at least the count, read from the table's
+ * last leaf where count(*) reads a whole index (50 ms for 2,000,000) */
 int64_t store_resident_count_bound(struct store *s)
 {
 	return store_count(s, "SELECT coalesce(max(rowid), 0) FROM residents");
