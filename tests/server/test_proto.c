@@ -372,6 +372,21 @@ static void cjson_add_resident(cJSON *it, const struct resident *r)
 		cJSON_AddStringToObject(it, names[f], values[f]);
 }
 
+/* the page's members after its items (a registry cursor on a residents
+ * page only), printed as cJSON prints them; o is freed */
+static char *cjson_page_print(cJSON *o, const struct proto_page *p)
+{
+	cJSON_AddStringToObject(o, "next_cursor", p->next_cursor);
+	cJSON_AddBoolToObject(o, "has_more", p->has_more);
+	cJSON_AddNumberToObject(o, "total", (double)p->total);
+	cJSON_AddStringToObject(o, "snapshot", p->snapshot);
+	if (p->kind == PROTO_PAGE_RESIDENTS && p->registry_cursor[0] != '\0')
+		cJSON_AddStringToObject(o, "registry_cursor", p->registry_cursor);
+	char *text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return text;
+}
+
 /* A residents page as cJSON prints it, the tree built member by member
  * (what proto_page_encode wrote before it wrote the text itself). */
 static char *cjson_residents_page(const struct proto_page *p)
@@ -382,15 +397,29 @@ static char *cjson_residents_page(const struct proto_page *p)
 		cjson_add_resident(it, &p->residents[i]);
 		cJSON_AddItemToArray(items, it);
 	}
-	cJSON_AddStringToObject(o, "next_cursor", p->next_cursor);
-	cJSON_AddBoolToObject(o, "has_more", p->has_more);
-	cJSON_AddNumberToObject(o, "total", (double)p->total);
-	cJSON_AddStringToObject(o, "snapshot", p->snapshot);
-	if (p->registry_cursor[0] != '\0')
-		cJSON_AddStringToObject(o, "registry_cursor", p->registry_cursor);
-	char *text = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	return text;
+	return cjson_page_print(o, p);
+}
+
+/* p as written by proto_page_encode is cjson's print of it (holding
+ * needle, when given) */
+static void text_is_cjsons(const struct proto_page *p, char *(*cjson)(const struct proto_page *),
+	const char *needle, const char *what)
+{
+	char *mine = proto_page_encode(p), *theirs = cjson(p);
+	ok(mine != NULL && theirs != NULL && strcmp(mine, theirs) == 0
+		&& (needle == NULL || strstr(mine, needle) != NULL), "%s:\n# %s\n# %s", what, mine, theirs);
+	free(mine);
+	free(theirs);
+}
+
+/* p made an empty last page */
+static void empty_last_page(struct proto_page *p)
+{
+	p->count = 0;
+	p->has_more = false;
+	p->total = -1;
+	p->next_cursor[0] = '\0';
+	p->registry_cursor[0] = '\0';
 }
 
 /* The residents page written as text is what cJSON wrote, escapes too. */
@@ -408,22 +437,10 @@ static void test_residents_text(void)
 	struct proto_page p = { .kind = PROTO_PAGE_RESIDENTS, .count = 3, .residents = res,
 		.next_cursor = "r1.36.71.01.1001.2", .has_more = true, .total = 2000000,
 		.snapshot = "r1", .registry_cursor = "g57" };
-	char *mine = proto_page_encode(&p), *theirs = cjson_residents_page(&p);
-	ok(mine != NULL && theirs != NULL && strcmp(mine, theirs) == 0,
-		"a residents page's text is cJSON's, byte for byte:\n# %s\n# %s", mine, theirs);
-	free(mine);
-	free(theirs);
-	p.count = 0;
-	p.has_more = false;
-	p.total = -1;
-	p.next_cursor[0] = '\0';
-	p.registry_cursor[0] = '\0';
-	mine = proto_page_encode(&p);
-	theirs = cjson_residents_page(&p);
-	ok(mine != NULL && theirs != NULL && strcmp(mine, theirs) == 0,
-		"... and an empty last page without a registry cursor: %s", mine);
-	free(mine);
-	free(theirs);
+	text_is_cjsons(&p, cjson_residents_page, NULL, "a residents page's text is cJSON's, byte for byte");
+	empty_last_page(&p);
+	text_is_cjsons(&p, cjson_residents_page, NULL,
+		"... and an empty last page without a registry cursor");
 }
 
 /* A registry changes page as cJSON prints it, as registry_change_to_json
@@ -446,13 +463,7 @@ static char *cjson_registry_page(const struct proto_page *p)
 		}
 		cJSON_AddItemToArray(items, it);
 	}
-	cJSON_AddStringToObject(o, "next_cursor", p->next_cursor);
-	cJSON_AddBoolToObject(o, "has_more", p->has_more);
-	cJSON_AddNumberToObject(o, "total", (double)p->total);
-	cJSON_AddStringToObject(o, "snapshot", p->snapshot);
-	char *text = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	return text;
+	return cjson_page_print(o, p);
 }
 
 /* The registry changes page written as text is what cJSON wrote: escapes,
@@ -472,28 +483,13 @@ static void test_registry_text(void)
 	struct proto_page p = { .kind = PROTO_PAGE_REGISTRY, .count = 3, .registry = ch,
 		.next_cursor = "g999999999999999", .has_more = true, .total = 4000000000LL,
 		.snapshot = "r7" };
-	char *mine = proto_page_encode(&p), *theirs = cjson_registry_page(&p);
-	ok(mine != NULL && theirs != NULL && strcmp(mine, theirs) == 0,
-		"a registry changes page's text is cJSON's, byte for byte:\n# %s\n# %s", mine, theirs);
-	free(mine);
-	free(theirs);
+	text_is_cjsons(&p, cjson_registry_page, NULL,
+		"a registry changes page's text is cJSON's, byte for byte");
 	ch[2].seq = 1000000000000000LL;
-	mine = proto_page_encode(&p);
-	theirs = cjson_registry_page(&p);
-	ok(mine != NULL && theirs != NULL && strcmp(mine, theirs) == 0 && strstr(mine, "e+15") != NULL,
-		"... and with a seq of 10^15 (the tree's, with an exponent): %s", mine);
-	free(mine);
-	free(theirs);
-	p.count = 0;
-	p.has_more = false;
-	p.total = -1;
-	p.next_cursor[0] = '\0';
-	mine = proto_page_encode(&p);
-	theirs = cjson_registry_page(&p);
-	ok(mine != NULL && theirs != NULL && strcmp(mine, theirs) == 0,
-		"... and an empty last page: %s", mine);
-	free(mine);
-	free(theirs);
+	text_is_cjsons(&p, cjson_registry_page, "e+15",
+		"... and with a seq of 10^15 (the tree's, with an exponent)");
+	empty_last_page(&p);
+	text_is_cjsons(&p, cjson_registry_page, NULL, "... and an empty last page");
 }
 
 static void test_pages(void)
