@@ -208,20 +208,16 @@ static void cache_count(char prefix, const char *kelurahan, long long snapshot, 
 
 bool api_residents_counts_keep(sdb *db, long long snapshot)
 {
-	char older[16], prefix[64];
-	sdb_stmt *gone, *st;
-	snprintf(older, sizeof older, "count.%c.%%", residents_query.prefix);
+	char prefix[64];
+	sdb_stmt *st;
 	snprintf(prefix, sizeof prefix, KEPT_COUNT_KEY, residents_query.prefix, snapshot);
-	if (sdb_prepare(db, "DELETE FROM meta WHERE key LIKE ?", -1, &gone, NULL) != SDB_OK)
-		return false;
-	sdb_bind_text(gone, 1, older, -1, SDB_STATIC);
-	bool ok = sdb_step(gone) == SDB_DONE;
-	sdb_finalize(gone);
-	if (!ok || sdb_prepare(db, "INSERT INTO meta(key, value) SELECT ? || kelurahan, count(*)"
-		" FROM residents GROUP BY kelurahan", -1, &st, NULL) != SDB_OK)
+	/* 'r': residents_query's prefix */
+	if (!db_exec(db, "DELETE FROM meta WHERE key LIKE 'count.r.%'")
+		|| sdb_prepare(db, "INSERT INTO meta(key, value) SELECT ? || kelurahan, count(*)"
+			" FROM residents GROUP BY kelurahan", -1, &st, NULL) != SDB_OK)
 		return false;
 	sdb_bind_text(st, 1, prefix, -1, SDB_STATIC);
-	ok = sdb_step(st) == SDB_DONE;
+	bool ok = sdb_step(st) == SDB_DONE;
 	sdb_finalize(st);
 	return ok;
 }
