@@ -5,8 +5,14 @@
  *     rollback journal: XChaCha20-Poly1305 (IETF) over the page's first
  *     VAULT_PAGE_SIZE - VAULT_RESERVE bytes, the random nonce and the tag in
  *     the page's VAULT_RESERVE reserved bytes; associated data: the page
- *     number (database) or the page's offset (WAL, journal), so pages
- *     cannot be moved about unnoticed;
+ *     number in the database and in the WAL (the one its frame holds, so a
+ *     checkpoint copies it as it is), the page's offset in a journal (and in
+ *     a WAL written before 2026-12-07), so pages cannot be moved to another
+ *     page unnoticed.  A WAL page put in the database in place of its own
+ *     page is a version of that page this profile wrote, as an older copy of
+ *     a database page is; SQLite's frame checksums (salted per WAL, chained,
+ *     over the clear page) still refuse a frame moved within the WAL at its
+ *     recovery;
  *   - temp files (sorts, temp tables): XChaCha20 with a random key per file,
  *     positioned by offset (confidentiality only: they die with the process).
  * A write past the database file's end fills the pages between with
@@ -42,6 +48,18 @@ const char *vault_vfs_name(const struct vault *v);
  * *db is set (to close with sqlite3_close_v2) even on failure, like
  * sqlite3_open_v2. */
 int vault_open(struct vault *v, const char *path, int flags, sqlite3 **db);
+
+/* On this thread only, from on until off: a checkpoint's copy of a WAL
+ * page sealed as its database page writes it to the database as it is,
+ * without opening it and sealing it again (two thirds of a checkpoint's
+ * CPU).  Only around sqlite3_wal_checkpoint_v2 on a connection that runs
+ * nothing else meanwhile: a page read from the WAL under it is handed to
+ * SQLite still sealed, for the next write to the database to take. */
+void vault_copy_sealed(bool on);
+
+/* Pages sealed by this vault since vault_new (its nonce counter): what a
+ * test or benchmark can see of the work done. */
+unsigned long long vault_pages_sealed(const struct vault *v);
 
 /* Set up an already opened connection on an empty vault file: page size
  * and reserved bytes, before its first write (vault_open does it). */

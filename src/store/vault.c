@@ -71,7 +71,15 @@ struct vault_file {
 	unsigned char temp_key[crypto_stream_xchacha20_KEYBYTES];
 	unsigned char temp_nonce[crypto_stream_xchacha20_NONCEBYTES];
 	sqlite3_file *real;
+	/* WAL: the frame header written last (its page comes in the next write) */
+	sqlite3_int64 frame_at;
+	uint32_t frame_pgno;
 };
+
+/* vault_copy_sealed: on this thread, WAL pages sealed as their database
+ * page go to the database as they are; the one read last, until written */
+static _Thread_local bool copy_sealed;
+static _Thread_local const void *copy_pending;
 
 #define REAL_OFFSET ((sizeof(struct vault_file) + 15) & ~(size_t)15)
 
@@ -87,8 +95,15 @@ static void page_ad(unsigned char ad[AD_BYTES], char kind, uint64_t where)
 		ad[1 + i] = (unsigned char)(where >> (8 * i));
 }
 
-static void seal_page(struct vault *v, const unsigned char *clear, unsigned char *out,
-	char kind, uint64_t where)
+/* A WAL page sealed as the database page its frame holds (associated data
+ * 'd' and that page number) carries this bit in its nonce's last byte: a
+ * checkpoint may copy it into the database as it is (vault_copy_sealed).
+ * Frames written before 2026-12-07 were sealed with their offset in the WAL
+ * and lack it; the nonce counter never reaches it. */
+#define SEALED_AS_PAGE 0x80
+
+static void seal_marked(struct vault *v, const unsigned char *clear, unsigned char *out,
+	char kind, uint64_t where, unsigned char mark)
 {
 	unsigned char ad[AD_BYTES];
 	unsigned char *nonce = out + USABLE, *tag = out + USABLE + NONCE_BYTES;
@@ -97,8 +112,15 @@ static void seal_page(struct vault *v, const unsigned char *clear, unsigned char
 	memcpy(nonce, v->nonce_prefix, sizeof v->nonce_prefix);
 	for (int i = 0; i < 8; i++)
 		nonce[sizeof v->nonce_prefix + (size_t)i] = (unsigned char)(n >> (8 * i));
+	nonce[NONCE_BYTES - 1] |= mark;
 	crypto_aead_xchacha20poly1305_ietf_encrypt_detached(out, tag, NULL, clear, USABLE,
 		ad, AD_BYTES, NULL, nonce, v->page_key);
+}
+
+static void seal_page(struct vault *v, const unsigned char *clear, unsigned char *out,
+	char kind, uint64_t where)
+{
+	seal_marked(v, clear, out, kind, where, 0);
 }
 
 /* In place; false (page unchanged) when the key is wrong or a byte changed. */
@@ -187,6 +209,10 @@ static int main_write(struct vault_file *f, const unsigned char *in, int amt, sq
 	int rc = fill_to(f, off);
 	if (rc != SQLITE_OK)
 		return rc;
+	if (copy_pending != NULL && in == copy_pending && amt == PAGE) {
+		copy_pending = NULL;       /* sealed as this page: checked as its WAL frame was written */
+		return f->real->pMethods->xWrite(f->real, in, PAGE, off);
+	}
 	unsigned char page[PAGE];
 	for (int i = 0; i < amt / PAGE; i++) {
 		const unsigned char *clear = in + (size_t)i * PAGE;
@@ -214,9 +240,62 @@ static bool wal_frame_at(int amt, sqlite3_int64 off)
 	return amt == WAL_FRAME && off >= WAL_HEADER && (off - WAL_HEADER) % WAL_FRAME == 0;
 }
 
+static bool wal_frame_header_at(int amt, sqlite3_int64 off)
+{
+	return amt == WAL_FRAME_HEADER && off >= WAL_HEADER && (off - WAL_HEADER) % WAL_FRAME == 0;
+}
+
 static bool journal_page_at(int amt, sqlite3_int64 off)
 {
 	return amt == PAGE && off % 8 == 4;
+}
+
+/* the database page a WAL frame holds: its header's first 4 bytes */
+static uint32_t frame_pgno(const unsigned char *header)
+{
+	return (uint32_t)header[0] << 24 | (uint32_t)header[1] << 16 | (uint32_t)header[2] << 8 |
+		header[3];
+}
+
+static bool sealed_as_page(const unsigned char *page)
+{
+	return (page[USABLE + NONCE_BYTES - 1] & SEALED_AS_PAGE) != 0;
+}
+
+/* A WAL page at offset off of a frame for page pgno: sealed as that
+ * database page, or (frames of older versions) at its offset */
+static bool open_wal_page(const struct vault *v, unsigned char *page, uint32_t pgno,
+	sqlite3_int64 off)
+{
+	return sealed_as_page(page) ? open_page(v, page, 'd', pgno)
+		: open_page(v, page, 'w', (uint64_t)off);
+}
+
+/* A page alone from the WAL: a reader's (its frame header read with it, for
+ * the page number), or a checkpoint's under vault_copy_sealed (as it is,
+ * when sealed as its page). */
+static int wal_page_read(struct vault_file *f, unsigned char *out, sqlite3_int64 off)
+{
+	copy_pending = NULL;
+	int rc;
+	if (copy_sealed) {
+		rc = f->real->pMethods->xRead(f->real, out, PAGE, off);
+		if (rc == SQLITE_OK && sealed_as_page(out)) {
+			copy_pending = out;
+			return SQLITE_OK;
+		}
+		if (rc == SQLITE_OK && !open_page(f->vault, out, 'w', (uint64_t)off))
+			return SQLITE_CORRUPT;
+		return rc;
+	}
+	unsigned char frame[WAL_FRAME];
+	rc = f->real->pMethods->xRead(f->real, frame, WAL_FRAME, off - WAL_FRAME_HEADER);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (!open_wal_page(f->vault, frame + WAL_FRAME_HEADER, frame_pgno(frame), off))
+		return SQLITE_CORRUPT;           /* a committed frame: tampered */
+	memcpy(out, frame + WAL_FRAME_HEADER, PAGE);
+	return SQLITE_OK;
 }
 
 /* A half-written page after a crash: random bytes, whose checksum fails. */
@@ -227,15 +306,14 @@ static void unreadable(unsigned char *page)
 
 static int log_read(struct vault_file *f, unsigned char *out, int amt, sqlite3_int64 off)
 {
+	if (f->kind == KIND_WAL && wal_page_at(amt, off))
+		return wal_page_read(f, out, off);
 	int rc = f->real->pMethods->xRead(f->real, out, amt, off);
 	if (rc != SQLITE_OK)
 		return rc;
-	if (f->kind == KIND_WAL && wal_page_at(amt, off)) {
-		if (!open_page(f->vault, out, 'w', (uint64_t)off))
-			return SQLITE_CORRUPT;       /* a committed frame: tampered */
-	} else if (f->kind == KIND_WAL && wal_frame_at(amt, off)) {
+	if (f->kind == KIND_WAL && wal_frame_at(amt, off)) {
 		unsigned char *page = out + WAL_FRAME_HEADER;
-		if (!open_page(f->vault, page, 'w', (uint64_t)(off + WAL_FRAME_HEADER)))
+		if (!open_wal_page(f->vault, page, frame_pgno(out), off + WAL_FRAME_HEADER))
 			unreadable(page);             /* the recovery ends the log here */
 	} else if (f->kind == KIND_JOURNAL && journal_page_at(amt, off)) {
 		if (!open_page(f->vault, out, 'j', (uint64_t)off))
@@ -244,15 +322,45 @@ static int log_read(struct vault_file *f, unsigned char *out, int amt, sqlite3_i
 	return SQLITE_OK;
 }
 
+/* A WAL page is sealed as the database page its frame holds, so that a
+ * checkpoint can copy it as it is.  SQLite writes a frame's header, then
+ * its page; a page whose header came otherwise is told by the file. */
+static int seal_wal_page(struct vault_file *f, const unsigned char *clear, unsigned char *out,
+	sqlite3_int64 off)
+{
+	uint32_t pgno = f->frame_pgno;
+	if (f->frame_at != off - WAL_FRAME_HEADER) {
+		unsigned char header[WAL_FRAME_HEADER];
+		int rc = f->real->pMethods->xRead(f->real, header, WAL_FRAME_HEADER,
+			off - WAL_FRAME_HEADER);
+		if (rc != SQLITE_OK)
+			return rc == SQLITE_IOERR_SHORT_READ ? SQLITE_IOERR_WRITE : rc;
+		pgno = frame_pgno(header);
+	}
+	if (pgno == 0 || (pgno == 1 && !header_fits(clear)))
+		return SQLITE_IOERR_WRITE;
+	seal_marked(f->vault, clear, out, 'd', pgno, SEALED_AS_PAGE);
+	return SQLITE_OK;
+}
+
 static int log_write(struct vault_file *f, const unsigned char *in, int amt, sqlite3_int64 off)
 {
 	unsigned char buf[WAL_FRAME];
-	if (f->kind == KIND_WAL && wal_page_at(amt, off))
-		seal_page(f->vault, in, buf, 'w', (uint64_t)off);
-	else if (f->kind == KIND_WAL && wal_frame_at(amt, off)) {
+	int rc;
+	if (f->kind == KIND_WAL && wal_frame_header_at(amt, off)) {
+		f->frame_at = off;
+		f->frame_pgno = frame_pgno(in);
+		return f->real->pMethods->xWrite(f->real, in, amt, off);
+	} else if (f->kind == KIND_WAL && wal_page_at(amt, off)) {
+		if ((rc = seal_wal_page(f, in, buf, off)) != SQLITE_OK)
+			return rc;
+	} else if (f->kind == KIND_WAL && wal_frame_at(amt, off)) {
 		memcpy(buf, in, WAL_FRAME_HEADER);
-		seal_page(f->vault, in + WAL_FRAME_HEADER, buf + WAL_FRAME_HEADER, 'w',
-			(uint64_t)(off + WAL_FRAME_HEADER));
+		f->frame_at = off;
+		f->frame_pgno = frame_pgno(in);
+		if ((rc = seal_wal_page(f, in + WAL_FRAME_HEADER, buf + WAL_FRAME_HEADER,
+			off + WAL_FRAME_HEADER)) != SQLITE_OK)
+			return rc;
 	} else if (f->kind == KIND_JOURNAL && journal_page_at(amt, off))
 		seal_page(f->vault, in, buf, 'j', (uint64_t)off);
 	else
@@ -633,6 +741,17 @@ void vault_free(struct vault *v)
 	sqlite3_vfs_unregister(&v->vfs);
 	sodium_free(v->page_key);        /* wipes it */
 	free(v);
+}
+
+void vault_copy_sealed(bool on)
+{
+	copy_sealed = on;
+	copy_pending = NULL;
+}
+
+unsigned long long vault_pages_sealed(const struct vault *v)
+{
+	return __atomic_load_n(&v->nonce_counter, __ATOMIC_RELAXED);
 }
 
 const char *vault_vfs_name(const struct vault *v)

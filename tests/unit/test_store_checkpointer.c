@@ -10,6 +10,7 @@
 #include "store_int.h"
 #include "tap.h"
 #include "store/fixture.h"
+#include "vault.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -139,6 +140,9 @@ static void feed_pages(struct store *s, const char *dir, const char *what)
 	file_hash(dir, before);
 	long long wal_largest = 0;
 	bool all_ok = true, running = true;
+	unsigned long long sealed = s->vault != NULL ? vault_pages_sealed(s->vault) : 0;
+	int unused, written = 0;
+	sqlite3_db_status(s->db, SQLITE_DBSTATUS_CACHE_WRITE, &unused, &unused, 1);
 	for (int page = 0; page < PAGES; page++) {
 		renamed_page(page, items);
 		char cursor[32];
@@ -151,6 +155,15 @@ static void feed_pages(struct store *s, const char *dir, const char *what)
 			wal_largest = wal;
 	}
 	ok(all_ok, "%s: %d pages of %d renamed residents stored", what, PAGES, PER_PAGE);
+	sqlite3_db_status(s->db, SQLITE_DBSTATUS_CACHE_WRITE, &written, &unused, 0);
+	if (s->vault != NULL) {
+		/* the writer seals each page it writes to the WAL; the thread's
+		 * copy, pages as they are sealed, seals none of them again */
+		sealed = vault_pages_sealed(s->vault) - sealed;
+		ok(written > 1000 && sealed < (unsigned long long)written * 11 / 10,
+			"%s: the thread copies pages as they are sealed (%llu sealed for %d written)",
+			what, sealed, written);
+	}
 	ok(running, "%s: the checkpointer runs while the pages come", what);
 	ok(synchronous(s) == 2, "%s: after a page the connection syncs each commit again "
 		"(synchronous FULL)", what);

@@ -5,6 +5,11 @@
  *     never "SQLite format 3";
  *   - a wrong key is refused with SQLITE_NOTADB and changes no byte;
  *   - a changed byte in a page, and two pages swapped, are detected;
+ *   - the WAL's pages are sealed as their database pages: a checkpoint
+ *     under vault_copy_sealed copies them as they are, byte for byte, and
+ *     the database opens whole; a WAL page read for another page of the
+ *     database is refused; a WAL written before that (tests/data/vault) is
+ *     still read and copied back;
  *   - a temp file (temp_store FILE, a sort bigger than the cache) works;
  *   - a photo file sealed and read back; no JPEG/EXIF marker or NIK in its
  *     bytes; a wrong key, a changed byte, a file cut short are refused;
@@ -259,6 +264,190 @@ static void test_spill_holes(struct vault *v)
 {
 	spill_past_freed(v, "spill.db", false);
 	spill_past_freed(v, "spill-reuse.db", true);
+}
+
+#define WAL_HEADER_BYTES 32
+#define FRAME_HEADER_BYTES 24
+#define FRAME_BYTES (FRAME_HEADER_BYTES + VAULT_PAGE_SIZE)
+#define MAX_PAGES 256
+
+static uint32_t frame_pgno_at(const unsigned char *frame)
+{
+	return (uint32_t)frame[0] << 24 | (uint32_t)frame[1] << 16 | (uint32_t)frame[2] << 8 |
+		frame[3];
+}
+
+/* The WAL's frames: how many, how many of their pages are marked sealed as
+ * their database page (the nonce's last byte), and each page's newest
+ * frame (an offset into wal, 0 for none) */
+static int wal_frames(const unsigned char *wal, size_t len, int *marked,
+	size_t newest[MAX_PAGES + 1])
+{
+	int frames = 0;
+	*marked = 0;
+	memset(newest, 0, (MAX_PAGES + 1) * sizeof newest[0]);
+	for (size_t at = WAL_HEADER_BYTES; at + FRAME_BYTES <= len; at += FRAME_BYTES, frames++) {
+		uint32_t pgno = frame_pgno_at(wal + at);
+		*marked += (wal[at + FRAME_BYTES - VAULT_RESERVE + 23] & 0x80) != 0;
+		if (pgno >= 1 && pgno <= MAX_PAGES)
+			newest[pgno] = at + FRAME_HEADER_BYTES;
+	}
+	return frames;
+}
+
+/* pages of the database file equal to their newest WAL page, of those the
+ * WAL holds (*pages) */
+static int pages_as_in_wal(const unsigned char *wal, size_t wal_len, const char *db_path,
+	int *pages)
+{
+	size_t newest[MAX_PAGES + 1], db_len;
+	int marked, same = 0;
+	wal_frames(wal, wal_len, &marked, newest);
+	unsigned char *db = slurp(db_path, &db_len);
+	*pages = 0;
+	for (uint32_t p = 1; p <= MAX_PAGES; p++) {
+		if (newest[p] == 0)
+			continue;
+		(*pages)++;
+		size_t at = (size_t)(p - 1) * VAULT_PAGE_SIZE;
+		same += db != NULL && at + VAULT_PAGE_SIZE <= db_len &&
+			memcmp(db + at, wal + newest[p], VAULT_PAGE_SIZE) == 0;
+	}
+	free(db);
+	return same;
+}
+
+/* a PASSIVE checkpoint on a connection of its own, as the store's
+ * checkpointer makes it: everything in the WAL copied */
+static bool checkpoint_sealed(struct vault *v, const char *db_path)
+{
+	sqlite3 *db;
+	int log = -1, copied = -2;
+	bool fine = vault_open(v, db_path, SQLITE_OPEN_READWRITE, &db) == SQLITE_OK;
+	vault_copy_sealed(true);
+	fine = fine && sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log,
+		&copied) == SQLITE_OK;
+	vault_copy_sealed(false);
+	sqlite3_close_v2(db);
+	return fine && log == copied;
+}
+
+static bool integrity_ok(sqlite3 *db)
+{
+	return count(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'")
+		== 1;
+}
+
+static bool copy_file(const char *from, const char *to)
+{
+	size_t len;
+	unsigned char *data = slurp(from, &len);
+	FILE *f = data != NULL ? fopen(to, "wb") : NULL;
+	bool fine = f != NULL && fwrite(data, 1, len, f) == len;
+	fine = f != NULL && fclose(f) == 0 && fine;
+	free(data);
+	return fine;
+}
+
+/* A WAL frame's page sealed for another page: a reader refuses it.  (At a
+ * recovery such a frame ends the log, as a half-written one does.) */
+static void test_wal_page_moved(struct vault *v, const char *db_path, const char *wal_path)
+{
+	sqlite3 *db, *reader;
+	/* the WAL recovered and indexed before the change, as in a running app */
+	ok(vault_open(v, db_path, RW, &db) == SQLITE_OK &&
+		count(db, "SELECT count(*) FROM residents") == ROWS, "the copy opens");
+	size_t len;
+	unsigned char *wal = slurp(wal_path, &len);
+	size_t newest[MAX_PAGES + 1];
+	int marked;
+	wal_frames(wal, len, &marked, newest);
+	/* the residents table's root, page 2, gets another page's sealed page */
+	size_t from = 0;
+	for (uint32_t p = 3; p <= MAX_PAGES && from == 0; p++)
+		from = newest[p];
+	FILE *f = fopen(wal_path, "r+b");
+	bool moved = f != NULL && newest[2] != 0 && from != 0 &&
+		fseek(f, (long)newest[2], SEEK_SET) == 0 &&
+		fwrite(wal + from, 1, VAULT_PAGE_SIZE, f) == VAULT_PAGE_SIZE;
+	moved = f != NULL && fclose(f) == 0 && moved;
+	ok(moved, "a WAL page put in the frame of another page");
+	is_int(vault_open(v, db_path, RW, &reader), SQLITE_OK, "a second connection opens");
+	ok((sqlite3_exec(reader, "SELECT count(*) FROM residents WHERE name LIKE '%z%'", NULL,
+		NULL, NULL) & 0xff) == SQLITE_CORRUPT, "reading it: SQLITE_CORRUPT");
+	sqlite3_close_v2(reader);
+	sqlite3_close_v2(db);
+	free(wal);
+}
+
+static void test_copy_sealed(struct vault *v)
+{
+	char db_path[512], wal_path[520], moved[512], moved_wal[520];
+	path_in("sealed.db", db_path, sizeof db_path);
+	snprintf(wal_path, sizeof wal_path, "%s-wal", db_path);
+	path_in("moved.db", moved, sizeof moved);
+	snprintf(moved_wal, sizeof moved_wal, "%s-wal", moved);
+	sqlite3 *db;
+	ok(vault_open(v, db_path, RW, &db) == SQLITE_OK &&
+		make_residents(db, "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0") &&
+		exec(db, "UPDATE residents SET name = name || ' z' WHERE rowid % 3 = 0") == SQLITE_OK,
+		"%d residents and an update, in the WAL", ROWS);
+	size_t len;
+	unsigned char *wal = slurp(wal_path, &len);
+	size_t newest[MAX_PAGES + 1];
+	int marked = -1, frames = wal != NULL ? wal_frames(wal, len, &marked, newest) : 0;
+	ok(frames > 10 && marked == frames, "every WAL page is marked sealed as its page "
+		"(%d of %d frames)", marked, frames);
+	/* a copy with the writer gone: for a page moved within the WAL */
+	ok(copy_file(db_path, moved) && copy_file(wal_path, moved_wal), "a copy of both files");
+	ok(checkpoint_sealed(v, db_path), "a checkpoint under vault_copy_sealed copies the WAL");
+	int pages, same = pages_as_in_wal(wal, len, db_path, &pages);
+	ok(pages > 5 && same == pages, "each page copied is its WAL page as it was sealed "
+		"(%d of %d)", same, pages);
+	sqlite3_close_v2(db);
+	free(wal);
+	ok(vault_open(v, db_path, RW, &db) == SQLITE_OK && integrity_ok(db) &&
+		count(db, "SELECT count(*) FROM residents WHERE name LIKE '% z'") == ROWS / 3,
+		"reopened: integrity_check ok, the update there");
+	sqlite3_close_v2(db);
+	test_wal_page_moved(v, moved, moved_wal);
+}
+
+/* tests/data/vault: a WAL whose pages were sealed with their offset */
+static void test_legacy_wal(void)
+{
+	const char *data = getenv("TESTDATA");
+	char from[600], db_path[512], wal_path[520];
+	path_in("legacy-wal.db", db_path, sizeof db_path);
+	snprintf(wal_path, sizeof wal_path, "%s-wal", db_path);
+	snprintf(from, sizeof from, "%s/vault/legacy-wal.db", data ? data : "tests/data");
+	bool copied = copy_file(from, db_path);
+	snprintf(from, sizeof from, "%s/vault/legacy-wal.db-wal", data ? data : "tests/data");
+	if (!ok(copied && copy_file(from, wal_path), "the old WAL copied from %s", from))
+		return;
+	unsigned char old_key[VAULT_KEY_BYTES];
+	for (int i = 0; i < VAULT_KEY_BYTES; i++)
+		old_key[i] = (unsigned char)(0x5a ^ i);
+	struct vault *v = vault_new(old_key);
+	size_t len, newest[MAX_PAGES + 1];
+	unsigned char *wal = slurp(wal_path, &len);
+	int marked = -1, frames = wal != NULL ? wal_frames(wal, len, &marked, newest) : 0;
+	free(wal);
+	ok(frames == 27 && marked == 0, "its %d frames are sealed at their offsets", frames);
+	sqlite3 *db;
+	ok(vault_open(v, db_path, RW, &db) == SQLITE_OK &&
+		count(db, "SELECT count(*) FROM residents") == 200 &&
+		count(db, "SELECT count(*) FROM residents WHERE name = 'Warga Diganti'") == 1,
+		"the old WAL is read: 200 residents, the renamed one");
+	/* the checkpointer's copy opens and seals such pages again (the
+	 * connection above kept open: the last one to close copies the WAL) */
+	ok(checkpoint_sealed(v, db_path), "a checkpoint under vault_copy_sealed copies it");
+	sqlite3_close_v2(db);
+	ok(vault_open(v, db_path, RW, &db) == SQLITE_OK && integrity_ok(db) &&
+		count(db, "SELECT count(*) FROM residents WHERE name = 'Warga Diganti'") == 1,
+		"reopened: integrity_check ok, the renamed resident there");
+	sqlite3_close_v2(db);
+	vault_free(v);
 }
 
 static bool same_file(const char *path, const unsigned char *before, size_t len)
@@ -566,6 +755,8 @@ int main(void)
 	test_journal(v);
 	test_spill_holes(v);
 	test_wrong_key_and_tamper(v);
+	test_copy_sealed(v);
+	test_legacy_wal();
 	test_temp_file(v);
 	test_files(v);
 	test_kill(v);
