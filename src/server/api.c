@@ -405,7 +405,6 @@ static bool mark_arrived(sdb *db, void *ctx)
 
 bool api_blob_arrived(const char *sha256, long long size)
 {
-	sdb *db = db_thread();
 	sdb_stmt *st;
 	struct blob_arrival a = { sha256, size, false };
 	/* PostgreSQL: the DELETE goes to the second writer, beside the one,
@@ -416,11 +415,14 @@ bool api_blob_arrived(const char *sha256, long long size)
 	 * raises no flag and numbers no feed, so it needs none of the
 	 * writer's order; a waiting row in a batch not yet committed is unseen
 	 * by it, as it was by the read below.  SQLite has one writer
-	 * connection: it stays queued. */
-	if (db != NULL && sdb_is_postgresql(db))
+	 * connection: it stays queued.  No reading connection is held while
+	 * the write waits for its commit: with the pool's 16 lent to photos
+	 * waiting for an fsync, the other requests waited for one. */
+	if (db_is_postgresql())
 		return db_write_aside(mark_arrived, &a) == DB_WRITE_OK && a.told;
 	/* most photos come before their record or wait for none: a read first
 	 * spares the writer's queue */
+	sdb *db = db_thread();
 	if (db != NULL && sdb_prepare(db, "SELECT 1 FROM waiting_photos WHERE sha256 = ?",
 		-1, &st, NULL) == SDB_OK) {
 		sdb_bind_text(st, 1, sha256, -1, SDB_STATIC);
@@ -429,6 +431,7 @@ bool api_blob_arrived(const char *sha256, long long size)
 		if (rc == SDB_DONE)
 			return true;
 	}
+	db_thread_release();
 	return db_write(mark_arrived, &a) == DB_WRITE_OK && a.told;
 }
 

@@ -366,6 +366,7 @@ bool db_meta_set(struct sdb *db, const char *key, long long value)
 static pthread_key_t thread_key;
 static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
 static const char *thread_dir;
+static bool thread_dir_on_postgresql;
 static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
@@ -396,7 +397,15 @@ static void make_key(void)
 void db_thread_init(const char *dir)
 {
 	thread_dir = dir;
+	char *conninfo = db_pg_conninfo(dir);
+	thread_dir_on_postgresql = conninfo != NULL;
+	free(conninfo);
 	pthread_once(&thread_once, make_key);
+}
+
+bool db_is_postgresql(void)
+{
+	return thread_dir_on_postgresql;
 }
 
 struct sdb *db_thread(void)
@@ -769,8 +778,7 @@ enum db_write_result db_write(bool (*fn)(struct sdb *, void *), void *ctx)
 
 enum db_write_result db_write_aside(bool (*fn)(struct sdb *, void *), void *ctx)
 {
-	sdb *db = db_thread();
-	return group_write(db != NULL && sdb_is_postgresql(db) ? &aside : &writer, fn, ctx);
+	return group_write(db_is_postgresql() ? &aside : &writer, fn, ctx);
 }
 
 void db_close_all(void)

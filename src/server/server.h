@@ -79,6 +79,10 @@ int db_pg_move_from_sqlite(const char *dir, const char *conninfo);
 struct sdb *db_thread(void);
 void db_thread_release(void);
 void db_thread_init(const char *dir);
+/* The folder given to db_thread_init names a PostgreSQL database (its
+ * database file): known without a connection, so that a request that only
+ * asks does not hold one of the pool's. */
+bool db_is_postgresql(void);
 /* Run fn(db, ctx) as one write of the server: in turn with the other
  * writers, under a savepoint of a shared transaction (fn returns false to
  * undo its changes), and return once the COMMIT holding it is on disk
