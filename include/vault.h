@@ -51,7 +51,7 @@ int vault_open(struct vault *v, const char *path, int flags, sqlite3 **db);
 
 /* On this thread only, from on until off: a checkpoint's copy of a WAL
  * page sealed as its database page writes it to the database as it is,
- * without opening it and sealing it again (two thirds of a checkpoint's
+ * without opening it and sealing it again (half of a checkpoint's
  * CPU).  Only around sqlite3_wal_checkpoint_v2 on a connection that runs
  * nothing else meanwhile: a page read from the WAL under it is handed to
  * SQLite still sealed, for the next write to the database to take. */
