@@ -338,13 +338,17 @@ static bool integrity_ok(sqlite3 *db)
 		== 1;
 }
 
+static bool rewrite(const char *path, const unsigned char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	return f != NULL && fwrite(data, 1, len, f) == len && fclose(f) == 0;
+}
+
 static bool copy_file(const char *from, const char *to)
 {
 	size_t len;
 	unsigned char *data = slurp(from, &len);
-	FILE *f = data != NULL ? fopen(to, "wb") : NULL;
-	bool fine = f != NULL && fwrite(data, 1, len, f) == len;
-	fine = f != NULL && fclose(f) == 0 && fine;
+	bool fine = data != NULL && rewrite(to, data, len);
 	free(data);
 	return fine;
 }
@@ -555,12 +559,6 @@ static bool file_is(const char *path, const unsigned char *want, size_t len, str
 		memcmp(got, want, len) == 0;
 	free(got);
 	return same;
-}
-
-static bool rewrite(const char *path, const unsigned char *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-	return f != NULL && fwrite(data, 1, len, f) == len && fclose(f) == 0;
 }
 
 static void test_files(struct vault *v)
