@@ -1,14 +1,20 @@
 # webdriver.py: a small W3C WebDriver client for the dashboard tests.
 # Drives Debian's chromium through Debian's chromedriver on 127.0.0.1 with
 # the standard library only (urllib, json): no browser or driver is ever
-# downloaded.  Every wait polls a condition a bounded number of times.
+# downloaded.  A process is waited for by the line it prints when it is
+# ready (read as it comes, select(2) bounding the wait); a condition in the
+# page, for which the browser offers no event, is polled every 50 ms a
+# bounded number of times.
 import base64
 import json
 import os
+import re
+import select
 import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -18,6 +24,51 @@ ELEMENT = 'element-6066-11e4-a52e-4f735466cecf'
 
 class WebDriverError(Exception):
     pass
+
+
+def ready_line(proc, pattern, copy_to, timeout=20.0):
+    """The first line of proc's stdout (a pipe) matching pattern, waited
+    for as it comes, or None after timeout; every line goes on to copy_to
+    (a binary file), the rest by a thread while the process runs."""
+    end = time.monotonic() + timeout
+    fd = proc.stdout.fileno()
+    pending = b''
+    while True:
+        left = end - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            return None
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            return None
+        copy_to.write(chunk)
+        copy_to.flush()
+        pending += chunk
+        *lines, pending = pending.split(b'\n')
+        for line in lines:
+            m = re.search(pattern, line.decode(errors='replace'))
+            if m:
+                threading.Thread(target=_copy_rest, args=(fd, copy_to), daemon=True).start()
+                return m
+    return None
+
+
+def _copy_rest(fd, copy_to):
+    while True:
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            return
+        copy_to.write(chunk)
+        copy_to.flush()
+
+
+def start_server(server, args, tmp):
+    """sigacor-server serve ARGS..., its stdout in TMP/serve.out and stderr in
+    TMP/serve.log; (process, 'http://ADDR') once it listens, or (process, None)"""
+    out = open(os.path.join(tmp, 'serve.out'), 'wb')
+    proc = subprocess.Popen([server, 'serve'] + args, stdout=subprocess.PIPE,
+                            stderr=open(os.path.join(tmp, 'serve.log'), 'w'))
+    m = ready_line(proc, r'^listening on (127\.0\.0\.1:\d+)$', out)
+    return proc, ('http://' + m.group(1)) if m else None
 
 
 def free_port():
@@ -34,14 +85,14 @@ class Driver:
         self.log = open(log_path, 'ab')
         self.proc = subprocess.Popen(
             ['chromedriver', '--port=%d' % self.port, '--allowed-ips=127.0.0.1'],
-            stdout=self.log, stderr=self.log)
+            stdout=subprocess.PIPE, stderr=self.log)
         self.base = 'http://127.0.0.1:%d' % self.port
-        for _ in range(400):
+        if ready_line(self.proc, r'started successfully', self.log) is not None:
             try:
                 self.call('GET', '/status')
                 return
             except (OSError, WebDriverError):
-                time.sleep(0.05)
+                pass
         self.stop()
         raise WebDriverError('chromedriver did not start')
 
