@@ -118,20 +118,27 @@ static bool in_scope(const struct session *s, const char *kelurahan)
 }
 
 
-/* An earlier record with this id: its first answer when the content and the
- * operator are the same, id_conflict otherwise.  false when none. */
-static bool replay(sdb *db, const char *id, long long operator_id, const char *sha,
-	struct reply *out, bool *failed)
+/* The question for an earlier record with this id, sent (sdb_send: on
+ * PostgreSQL it travels with the record's checks); NULL on failure. */
+static sdb_stmt *replay_ask(sdb *db, const char *id)
 {
 	sdb_stmt *st;
-	*failed = false;
 	if (sdb_prepare(db, "SELECT operator_id, body_sha256, first_status, first_response "
-		"FROM verifications WHERE id = ?", -1, &st, NULL) != SDB_OK) {
-		*failed = true;
-		return false;
-	}
+		"FROM verifications WHERE id = ?", -1, &st, NULL) != SDB_OK)
+		return NULL;
 	sdb_bind_text(st, 1, id, -1, SDB_STATIC);
-	int rc = sdb_step(st);
+	sdb_send(st);
+	return st;
+}
+
+/* replay_ask's answer: an earlier record with this id gives its first
+ * answer when the content and the operator are the same, id_conflict
+ * otherwise.  false when none; st finalised. */
+static bool replay_read(sdb_stmt *st, long long operator_id, const char *sha,
+	struct reply *out, bool *failed)
+{
+	*failed = st == NULL;
+	int rc = st != NULL ? sdb_step(st) : SDB_ERROR;
 	if (rc != SDB_ROW) {
 		*failed = rc != SDB_DONE;
 		sdb_finalize(st);
@@ -214,6 +221,10 @@ struct record_write {
 	const char *canonical, *sha;
 	bool photos_later;          /* the client sends the photos after the record */
 	struct reply *out;
+	/* sent by ask_record in an asked batch, not yet read */
+	bool asked;
+	sdb_stmt *replay;
+	struct ledger_checks checks;
 };
 
 /* Why the record may not supersede the one it names (untranslated), or
@@ -302,17 +313,51 @@ static bool check_supersedes(sdb *db, const struct record_write *w)
 	return false;
 }
 
-/* inside db_write: the replay check and the insert see the same data */
+/* db_write_asked's ask: a new record's reads (its checks, the replay
+ * check) sent before the batch's writes */
+static void ask_record(sdb *db, void *ctx)
+{
+	struct record_write *w = ctx;
+	ledger_checks_send(db, w->r, &w->checks);
+	w->replay = replay_ask(db, w->r->uuid);
+	w->asked = true;
+}
+
+/* The reads ask_record sent, unless an earlier record of the batch named
+ * what they look up (then they are dropped, and *asked false: they are
+ * sent again, behind that record's writes). */
+static sdb_stmt *take_asked(struct record_write *w, struct ledger_checks *checks)
+{
+	sdb_stmt *st = w->replay;
+	*checks = w->checks;
+	w->replay = NULL;
+	memset(&w->checks, 0, sizeof w->checks);
+	w->asked = false;
+	if (!ledger_batch_named(w->r))
+		return st;
+	ledger_checks_drop(checks);
+	sdb_finalize(st);
+	return NULL;
+}
+
+/* inside db_write: the replay check and the insert see the same data.
+ * Run again when its asked batch failed (db_write_asked): each run starts
+ * from an empty reply. */
 static bool store_record(sdb *db, void *ctx)
 {
 	struct record_write *w = ctx;
+	bool in_batch = w->asked;       /* settled with its batch */
+	free(w->out->body);
+	memset(w->out, 0, sizeof *w->out);
+	struct ledger_checks checks = { 0 };
+	sdb_stmt *asked = in_batch ? take_asked(w, &checks) : NULL;
 	bool failed;
 	/* a new record's checks go ahead of the replay check: one round trip
 	 * for both on PostgreSQL (a correction's come after it supersedes) */
-	struct ledger_checks checks = { 0 };
-	if (w->r->supersedes[0] == '\0')
+	if (!checks.sent && w->r->supersedes[0] == '\0')
 		ledger_checks_send(db, w->r, &checks);
-	if (replay(db, w->r->uuid, w->s->operator_id, w->sha, w->out, &failed) || failed) {
+	if (replay_read(asked != NULL ? asked : replay_ask(db, w->r->uuid), w->s->operator_id,
+		w->sha, w->out, &failed) || failed) {
 		ledger_checks_drop(&checks);
 		if (failed)
 			reply_db_error(w->out, db);
@@ -326,7 +371,10 @@ static bool store_record(sdb *db, void *ctx)
 	}
 	struct proto_verification_result res;
 	if (!ledger_store(db, w->r, &checks, w->s->operator_id, w->s->device, w->canonical,
-		w->sha, util_now(), waiting, &res)) {
+		w->sha, util_now(), waiting, &res)
+		/* its rows are in before it says "stored" (in a batch: the COMMIT
+		 * is read before anyone is answered) */
+		|| (!in_batch && sdb_settle(db) != SDB_OK)) {
 		reply_db_error(w->out, db);
 		return false;
 	}
@@ -368,9 +416,11 @@ void api_verification_put(const struct session *s, const char *id, const char *b
 	char sha[PROTO_SHA256_LEN + 1];
 	crypto_hash_sha256(digest, (const unsigned char *)canonical, strlen(canonical));
 	util_hex(digest, sizeof digest, sha);
-	struct record_write w = { r, s, canonical, sha, photos_later, out };
+	struct record_write w = { r, s, canonical, sha, photos_later, out, false, NULL, { 0 } };
 	memset(out, 0, sizeof *out);
-	enum db_write_result wr = db_write(store_record, &w);
+	/* a correction supersedes before its checks: not asked ahead */
+	enum db_write_result wr = r->supersedes[0] == '\0'
+		? db_write_asked(ask_record, store_record, &w) : db_write(store_record, &w);
 	if (wr != DB_WRITE_OK) {
 		free(out->body);
 		reply_write_error(out, wr);

@@ -105,7 +105,7 @@ static bool give_flag(sdb *db, enum flag f, const struct crosscheck_others *o)
 			return false;
 		sdb_bind_text(st, 1, o->id[i], -1, SDB_STATIC);
 		sdb_bind_int(st, 2, 1 << f);
-		/* sent ahead (sdb_step_later): ledger_store settles */
+		/* sent ahead (sdb_step_later): settled with the record */
 		int rc = sdb_step_later(st);
 		sdb_finalize(st);
 		if (rc != SDB_DONE || sdb_prepare(db, "UPDATE verifications "

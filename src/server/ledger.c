@@ -49,7 +49,7 @@ static bool step_done(sdb_stmt *st)
 
 /* A write whose answer is read later (sdb_step_later): on PostgreSQL a
  * record's inserts go out together, each was a round trip under the write
- * lock.  ledger_store settles them before it says the record is stored. */
+ * lock.  Its caller settles them before it says the record is stored. */
 static bool send_write(sdb_stmt *st)
 {
 	int rc = sdb_step_later(st);
@@ -138,6 +138,14 @@ static bool refresh_group(sdb *db, const char *group_sql, const char *value, enu
 	sdb_bind_text(st, 1, value, -1, SDB_STATIC);
 	sdb_bind_int(st, 2, bit);
 	return send_write(st);
+}
+
+/* db_batch_named for a record's value of one kind */
+static bool batch_named(const char *kind, const char *value)
+{
+	char key[4 + PROTO_SHA256_LEN + 1];
+	snprintf(key, sizeof key, "%s:%s", kind, value);
+	return db_batch_named(key);
 }
 
 static bool layak_with_kk(const struct record *r)
@@ -380,6 +388,16 @@ void ledger_checks_drop(struct ledger_checks *c)
 	c->sent = false;
 }
 
+bool ledger_batch_named(const struct record *r)
+{
+	/* every key named (|, not ||): a later record's reads may need any */
+	bool named = batch_named("i", r->uuid) | batch_named("n", r->nik)
+		| (r->kk[0] != '\0' && batch_named("k", r->kk));
+	for (int k = 0; k < PHOTO_KIND_COUNT; k++)
+		named |= r->photos[k].attached && batch_named("p", r->photos[k].sha256);
+	return named;
+}
+
 bool ledger_store(struct sdb *db, const struct record *r, struct ledger_checks *c,
 	long long operator_id, const char *device, const char *canonical_json,
 	const char *canonical_sha256, int64_t now, unsigned waiting_kinds,
@@ -415,8 +433,7 @@ bool ledger_store(struct sdb *db, const struct record *r, struct ledger_checks *
 			|| refresh_group(db, GROUP_NIK, r->nik, FLAG_DUPLICATE_NIK, r->uuid))
 		&& (!(flags & 1u << FLAG_KK_LAYAK_TWICE)
 			|| refresh_group(db, GROUP_KK_LAYAK, r->kk, FLAG_KK_LAYAK_TWICE, r->uuid))
-		&& crosscheck_spread(db, cc)
-		&& sdb_settle(db) == SDB_OK;
+		&& crosscheck_spread(db, cc);
 	free(response);
 	return ok;
 }

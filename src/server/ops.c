@@ -183,6 +183,14 @@ static char *metrics_text(size_t *len)
 		(long long)workers_waiting(WORK_API));
 	add_gauge(&t, "sigacor_db_write_queue", "Writes waiting for the database's one writer.",
 		(long long)db_write_waiting());
+	unsigned long long asked, asked_again;
+	db_asked_batches(&asked, &asked_again);
+	add_family(&t, "sigacor_db_record_batches_total", "counter",
+		"PostgreSQL: batches of new records written with their checks asked ahead.");
+	common_text_printf(&t, "sigacor_db_record_batches_total %llu\n", asked);
+	add_family(&t, "sigacor_db_record_batches_rerun_total", "counter",
+		"PostgreSQL: of those, batches run again record by record because a statement failed.");
+	common_text_printf(&t, "sigacor_db_record_batches_rerun_total %llu\n", asked_again);
 	int wal_pages;
 	unsigned long long checkpoints;
 	db_wal_state(&wal_pages, &checkpoints);

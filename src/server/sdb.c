@@ -48,6 +48,11 @@ int sdb_settle(sdb *db)
 	return db->be->settle != NULL ? db->be->settle(db) : SDB_OK;
 }
 
+unsigned long sdb_failures(sdb *db)
+{
+	return db->be->failures != NULL ? db->be->failures(db) : 0;
+}
+
 void sdb_stream(sdb_stmt *st)
 {
 	if (st->be->stream != NULL)

@@ -71,6 +71,13 @@ void sdb_send(sdb_stmt *st);
 /* Wait for the answers of what sdb_step_later sent: SDB_OK or the first
  * error among them. */
 int sdb_settle(sdb *db);
+/* How many errors the database has reported on this connection so far,
+ * counted when they are read: on PostgreSQL also the error of a statement
+ * sent ahead that nobody steps again, read with another's answer.  A
+ * writer that sends many statements before it waits compares two counts
+ * to learn whether any of them failed.  SQLite sends nothing ahead, each
+ * error is returned by the call that met it, and this stays 0. */
+unsigned long sdb_failures(sdb *db);
 int sdb_finalize(sdb_stmt *st);
 /* Before its first step: a statement whose rows may be a whole city's.
  * PostgreSQL otherwise hands a query's result over whole, in memory; now

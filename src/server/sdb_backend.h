@@ -21,6 +21,7 @@ struct sdb_backend {
 	int (*step_later)(sdb_stmt *st);    /* NULL: step now */
 	void (*send)(sdb_stmt *st);         /* NULL: run at the first step */
 	int (*settle)(sdb *db);             /* NULL: nothing is sent ahead */
+	unsigned long (*failures)(sdb *db); /* NULL: each error is its own call's */
 	int (*reset)(sdb_stmt *st);
 	int (*finalize)(sdb_stmt *st);
 	void (*stream)(sdb_stmt *st);   /* NULL: rows are read one by one anyway */

@@ -30,7 +30,11 @@
 
 #define PG_CACHE_SLOTS 512          /* distinct statements a connection keeps */
 #define PG_MAX_PARAMS 128           /* placeholders in one statement */
-#define PG_PIPELINE_MAX 64          /* statements sent ahead of their answers */
+/* statements sent ahead of their answers: a batch of records is sent
+ * whole (some ten statements a record; a settle midway is a round trip).
+ * libpq takes in answers while it waits to send, so the server is never
+ * stuck writing to us while we write to it. */
+#define PG_PIPELINE_MAX 2048
 #define SDB_PG_CONNECT_TIMEOUT "10"   /* seconds (libpq connect_timeout) */
 #define PG_BOOLOID 16
 #define PG_BYTEAOID 17
@@ -53,6 +57,7 @@ struct pg {
 	PGconn *conn;
 	long long changes;
 	int code;                       /* of the last call, sdb's extended code */
+	unsigned long failures;         /* errors set so far (sdb_failures) */
 	char *message;
 	unsigned next_name;
 	struct pg_cached cache[PG_CACHE_SLOTS];
@@ -96,6 +101,7 @@ static int pg_exec(sdb *d, const char *sql, char **errmsg);
 static void pg_set_error(struct pg *db, int code, const char *message)
 {
 	db->code = code;
+	db->failures += code != SDB_OK;
 	free(db->message);
 	db->message = strdup(message != NULL ? message : "");
 	size_t n = db->message != NULL ? strlen(db->message) : 0;
@@ -540,6 +546,11 @@ static int pg_settle(sdb *d)
 	return settle((struct pg *)d);
 }
 
+static unsigned long pg_failures(sdb *d)
+{
+	return ((struct pg *)d)->failures;
+}
+
 /* a cursor closed, and the transaction it opened ended (rolled back if
  * a statement in it failed) */
 static void close_cursor(struct pg_stmt *s)
@@ -704,7 +715,7 @@ static const struct sdb_backend pg_backend = {
 	.prepare = pg_prepare, .bind_text = pg_bind_text, .bind_blob = pg_bind_blob,
 	.bind_int64 = pg_bind_int64, .bind_double = pg_bind_double, .bind_null = pg_bind_null,
 	.step = pg_step, .step_later = pg_step_later, .send = pg_send,
-	.settle = pg_settle, .reset = pg_reset,
+	.settle = pg_settle, .failures = pg_failures, .reset = pg_reset,
 	.finalize = pg_finalize, .stream = pg_stream,
 	.column_int64 = pg_column_int64, .column_double = pg_column_double,
 	.column_text = pg_column_text, .column_type = pg_column_type, .exec = pg_exec,

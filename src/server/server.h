@@ -96,11 +96,33 @@ enum db_write_result db_write(bool (*fn)(struct sdb *db, void *ctx), void *ctx);
  * ahead (sdb_step_later) and fails its whole batch if one fails (no
  * savepoint).  On SQLite, db_write. */
 enum db_write_result db_write_aside(bool (*fn)(struct sdb *db, void *ctx), void *ctx);
+/* A write whose reads can go before it (a record's checks).  On
+ * PostgreSQL the writer takes the asked writes queued together and runs
+ * them as one batch in a few round trips, not two a write: ask(db, ctx)
+ * of each sends its reads (sdb_send), then fn(db, ctx) of each reads its
+ * answers and sends its writes ahead (sdb_step_later) without settling;
+ * fn makes no write before it knows it keeps them.  An earlier write of
+ * the batch may have changed what a later one asked: each fn names the
+ * values its reads look up (db_batch_named) and asks again when one was
+ * named before.  If any statement of the batch fails, the writer rolls
+ * it all back and runs each fn again alone, as db_write does (no ask,
+ * under its savepoint), so that a failed write fails alone: fn must be
+ * ready to run twice.  On SQLite, and for a write queued behind another
+ * kind, db_write (fn alone). */
+enum db_write_result db_write_asked(void (*ask)(struct sdb *db, void *ctx),
+	bool (*fn)(struct sdb *db, void *ctx), void *ctx);
+/* Inside an asked batch's fn: whether an earlier write of the batch named
+ * key (its ask's answers may be stale), and key named now.  Two keys may
+ * share a hash: then a write asks again for nothing. */
+bool db_batch_named(const char *key);
 /* close the writer and the pool, stop the checkpointer (at shutdown, once
  * no request runs) */
 void db_close_all(void);
 /* writes waiting for the writer now (for /metrics) */
 unsigned db_write_waiting(void);
+/* asked batches run since the start (db_write_asked), and those run again
+ * write by write because one statement failed (for /metrics) */
+void db_asked_batches(unsigned long long *run, unsigned long long *run_again);
 /* SQLite: pages in the WAL at the last commit, and checkpoints run since
  * the start (for /metrics; 0 and 0 on PostgreSQL) */
 void db_wal_state(int *pages, unsigned long long *checkpoints);
@@ -164,11 +186,19 @@ struct ledger_checks {
 };
 void ledger_checks_send(struct sdb *db, const struct record *r, struct ledger_checks *c);
 void ledger_checks_drop(struct ledger_checks *c);
+/* In an asked batch (db_write_asked): r's values that the checks look up
+ * and its writes change (its id, NIK, KK, photos) named in the batch;
+ * true when an earlier record of the batch named one, so that checks
+ * asked before it may be stale.  A check that looks up another value
+ * must name it here. */
+bool ledger_batch_named(const struct record *r);
 
 /* Store a decoded, validated record for operator_id inside the caller's
  * transaction, its checks those sent in c (not sent: sent here).
  * Fills the result (status, flags).  Updates the flags of the other
- * records of the same NIK and writes their change entries. */
+ * records of the same NIK and writes their change entries.  Its writes
+ * are sent ahead (sdb_step_later): the caller settles them, or the COMMIT
+ * of its batch does, before the record is said to be stored. */
 bool ledger_store(struct sdb *db, const struct record *r, struct ledger_checks *c,
 	long long operator_id, const char *device, const char *canonical_json,
 	const char *canonical_sha256, int64_t now, unsigned waiting_kinds,
