@@ -1303,8 +1303,51 @@ p AS (INSERT INTO verification_photos(verification_id, kind, sha256, size, taken
 	(VALUES ('ktp'), ('kk'), ('rumah')) AS k(kind))
 INSERT INTO changes(verification_id, operator_id) SELECT id, operator_id FROM v;
 SQL
-	"$PG_BIN/pgbench" -h "$PG_BENCH/run" -U sigacor -n -f "$TMP/anchor.sql" -c 16 -j 2 -T 20 anchor \
-		2> /dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1 >> "$1"
+	# PostgreSQL's CPU for it: its backends' time, which the postmaster
+	# gains as they end (its other processes' is left out: the figure errs
+	# low)
+	local pm before after out
+	pm=$(head -n 1 "$PG_BENCH/data/postmaster.pid")
+	before=$(children_ticks "$pm")
+	out=$("$PG_BIN/pgbench" -h "$PG_BENCH/run" -U sigacor -n -f "$TMP/anchor.sql" -c 16 -j 2 \
+		-T 20 anchor 2> /dev/null)
+	after=$(children_ticks "$pm")
+	local tps txns
+	tps=$(printf '%s\n' "$out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1)
+	txns=$(printf '%s\n' "$out" | sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p')
+	[ -n "$tps" ] && [ -n "$txns" ] && [ "$txns" -gt 0 ] || return 0
+	echo "$tps $(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$txns" \
+		'BEGIN { printf "%.4f", t / hz * 1000 / n }')" >> "$1"
+}
+
+# children_ticks PID: the CPU time (clock ticks) of PID's ended children
+children_ticks() {
+	awk '{ print $16 + $17 }' "/proc/$1/stat"
+}
+
+# loadgen_ms_per_sync OPERATORS: loadgen's own CPU a sync in its last burst
+# (its line on last.err), in ms
+loadgen_ms_per_sync() {
+	grep 'loadgen: CPU in' "$TMP/last.err" | tail -n 1 \
+		| awk -v n="$1" '{ for (i = 1; i < NF; i++) if ($i == "loadgen" && $(i + 1) ~ /^[0-9.]+$/)
+			{ printf "%.4f\n", $(i + 1) * 1000 / n; exit } }'
+}
+
+# bound_row FIGURE ANCHOR_FILE DRIVER_FILE: the most records a second these
+# cores allow with a server that costs nothing: each sync costs at least
+# the load driver's CPU for it (measured in the same burst) and
+# PostgreSQL's for the inserts alone (pgbench's, the same run)
+bound_row() {
+	[ -s "$2" ] && [ -s "$3" ] || return 0
+	local tps pgms lgms bound half
+	read -r tps _ _ < <(stats "$2" 1)
+	read -r pgms _ _ < <(stats "$2" 2)
+	read -r lgms _ _ < <(stats "$3" 1)
+	bound=$(awk -v c="$(nproc)" -v a="$pgms" -v b="$lgms" 'BEGIN { printf "%.0f", c * 1000 / (a + b) }')
+	half=$(awk -v t="$tps" 'BEGIN { printf "%.0f", t / 2 }')
+	row "$1" "$bound" "" "0.50× pgbench: $half/s (loadgen $(fmt "$lgms" 3) ms a sync, PostgreSQL $(fmt "$pgms" 3) ms a pgbench transaction)" \
+		"$(ratio "$bound" "$half")" "≥ 1.00× for 0.5× pgbench to be reachable" \
+		"$( [ "$bound" -ge "$half" ] && echo reachable || echo "out of reach on this machine")"
 }
 
 # pg_city_ready FIGURE: the cluster started and the city of OPERATORS on it
@@ -1322,15 +1365,18 @@ bench_load_pg() {
 	local fig="sigacor-server on PostgreSQL"
 	pg_city_ready "$fig" || return
 	local srv=$DATA/server-city-pg-$OPERATORS a=$TMP/load-pg anchor=$TMP/pgbench
-	local tok=$DATA/tokens-pg-$OPERATORS.txt
-	: > "$a"; : > "$anchor"
+	local tok=$DATA/tokens-pg-$OPERATORS.txt driver=$TMP/load-pg-driver
+	: > "$a"; : > "$anchor"; : > "$driver"
 	city_ready "$srv" "$tok" "city$OPERATORS" || { pg_bench_stop; return; }
 	say "load-pg: $RUNS runs of $OPERATORS operators syncing at once, each on the kept city, and pgbench's anchor"
 	for _ in $(seq "$RUNS"); do
 		city_run "$srv" "$tok" "$a" "city$OPERATORS" || break
+		loadgen_ms_per_sync "$OPERATORS" >> "$driver"
 		pgbench_anchor "$anchor"
 	done
 	load_rows "$fig, $OPERATORS operators syncing at once" "$a" 500 "$anchor"
+	bound_row "$fig: most records a second these $(nproc) cores allow, the server costing nothing" \
+		"$anchor" "$driver"
 	# the first morning once (each run costs 1,204 Argon2id on the same queue)
 	local fl=$TMP/first-logins-pg
 	: > "$fl"
