@@ -1311,6 +1311,13 @@ SQL
 	before=$(children_ticks "$pm")
 	out=$("$PG_BIN/pgbench" -h "$PG_BENCH/run" -U sigacor -n -f "$TMP/anchor.sql" -c 16 -j 2 \
 		-T 20 anchor 2> /dev/null)
+	# its backends end a little after it: their time counts once reaped
+	local tries=100
+	while [ "$tries" -gt 0 ] && [ "$(pg_psql postgres -c "SELECT count(*) FROM pg_stat_activity
+		WHERE datname = 'anchor'")" != 0 ]; do
+		sleep 0.05
+		tries=$((tries - 1))
+	done
 	after=$(children_ticks "$pm")
 	local tps txns
 	tps=$(printf '%s\n' "$out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -n 1)
