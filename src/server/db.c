@@ -806,6 +806,9 @@ static void run_asked_batch(struct group_writer *w)
 	int code = SDB_CANTOPEN;
 	bool ok = db != NULL && run_asked(db, batch, n), again = !ok && db != NULL;
 	if (again) {
+		/* the database's own words (its primary message, no row's values) */
+		fprintf(stderr, "sigacor-server: %s: %s (%s)\n", sdb_backend_name(db), sdb_errmsg(db),
+			_("sebuah pernyataan gagal; batch rekaman ditulis ulang satu per satu"));
 		code = SDB_OK;
 		ok = run_each(w, db, batch, n, &code);
 	}
