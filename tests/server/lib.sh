@@ -70,6 +70,29 @@ srv_sql() {
 	fi
 }
 
+# srv_refuse_change ID: a trigger of the test's refuses the change entry of
+# record ID ("refused by the test"), the last of its rows written;
+# srv_refuse_none drops it
+srv_refuse_change() {
+	if [ "$(srv_backend)" = postgresql ]; then
+		srv_sql "CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS \$\$
+			BEGIN IF NEW.verification_id = '$1' THEN RAISE EXCEPTION 'refused by the test';
+			END IF; RETURN NEW; END \$\$;
+			CREATE TRIGGER test_refuse BEFORE INSERT ON changes FOR EACH ROW
+			EXECUTE FUNCTION test_refuse()"
+	else
+		srv_sql "CREATE TRIGGER test_refuse BEFORE INSERT ON changes
+			WHEN NEW.verification_id = '$1' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+	fi
+}
+srv_refuse_none() {
+	if [ "$(srv_backend)" = postgresql ]; then
+		srv_sql "DROP TRIGGER test_refuse ON changes; DROP FUNCTION test_refuse()"
+	else
+		srv_sql "DROP TRIGGER test_refuse"
+	fi
+}
+
 # wait_for TRIES COMMAND...: run COMMAND every 50 ms until it succeeds (max TRIES)
 wait_for() {
 	n=$1; shift
