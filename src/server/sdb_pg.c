@@ -135,8 +135,15 @@ static int pg_result_code(struct pg *db, PGresult *res)
 		db->changes = n[0] != '\0' ? strtoll(n, NULL, 10) : 0;
 		return SDB_OK;
 	}
-	int code = PQstatus(db->conn) == CONNECTION_BAD ? SDB_IOERR
-		: code_of_sqlstate(res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL);
+	const char *state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	int code = PQstatus(db->conn) == CONNECTION_BAD ? SDB_IOERR : code_of_sqlstate(state);
+	/* refused only because an earlier statement failed: that one's words
+	 * are the cause, and stay the message */
+	if (state != NULL && strcmp(state, "25P02") == 0 && db->code != SDB_OK) {
+		db->code = code;
+		db->failures++;
+		return code & 0xff;
+	}
 	/* the primary message only: the detail may quote a row's values (a NIK) */
 	const char *primary = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	pg_set_error(db, code, primary != NULL ? primary : PQerrorMessage(db->conn));
