@@ -293,9 +293,10 @@ static long long content_length(struct MHD_Connection *c)
 /* ---------------------------------------------------------------- the handler */
 
 /* The request line and headers together, as the protocol bounds them
- * (32 KiB).  libmicrohttpd itself only refuses what no longer fits its
- * connection memory (64 KiB), with an HTML page of its own. */
-#define HEADERS_MAX (32 * 1024)
+ * (16 KiB).  libmicrohttpd itself only refuses what no longer fits its
+ * connection memory (CONNECTION_MEMORY, about 32 KiB of headers), with an
+ * HTML page of its own. */
+#define HEADERS_MAX (16 * 1024)
 
 static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key,
 	const char *value)
@@ -723,6 +724,13 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 }
 
+/* A connection's memory in libmicrohttpd (headers, read buffer).  Over
+ * 32 KiB libmicrohttpd 0.9.75 maps it with mmap(2) for each connection
+ * and unmaps it at the end (a TLB shootdown on every core), and zeroes it
+ * at each request: at 64 KiB that was 12 % of the server's CPU in a
+ * city's burst (doc/BENCHMARKS.md).  At 32 KiB it comes from malloc. */
+#define CONNECTION_MEMORY ((size_t)(32 * 1024))
+
 /* libmicrohttpd on the listening socket fd: a few polling threads
  * (poll(2): its epoll mode lost the end of a connection cut mid-upload,
  * cut_link.test), requests suspended while a worker answers them. */
@@ -743,7 +751,7 @@ static struct MHD_Daemon *start_daemon(const struct serve_options *o, int fd, bo
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 		MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1024 * 1024),
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 		tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, key,
 		MHD_OPTION_HTTPS_MEM_CERT, cert,

@@ -308,7 +308,7 @@ struct session {
 	X(PROBLEM_METHOD_NOT_ALLOWED, "method_not_allowed", 405, false, N_("Metode salah"), N_("Metode HTTP ini tidak dipakai untuk alamat ini.")) \
 	X(PROBLEM_CURSOR_EXPIRED, "cursor_expired", 410, false, N_("Data sudah diperbarui"), N_("Data di server sudah diperbarui sejak unduhan dimulai; unduh ulang dari awal.")) \
 	X(PROBLEM_TOO_LARGE, "too_large", 413, false, N_("Terlalu besar"), N_("Kiriman melebihi batas ukuran server.")) \
-	X(PROBLEM_HEADERS_TOO_LARGE, "headers_too_large", 431, false, N_("Header terlalu besar"), N_("Baris permintaan dan header melebihi 32 KiB.")) \
+	X(PROBLEM_HEADERS_TOO_LARGE, "headers_too_large", 431, false, N_("Header terlalu besar"), N_("Baris permintaan dan header melebihi 16 KiB.")) \
 	X(PROBLEM_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", 415, false, N_("Jenis isi salah"), N_("Jenis isi (Content-Type) tidak diterima untuk alamat ini.")) \
 	X(PROBLEM_INVALID_FIELD, "invalid_field", 422, false, N_("Isian tidak sah"), N_("Ada isian yang hilang, salah jenis, atau terlalu panjang.")) \
 	X(PROBLEM_ID_MISMATCH, "id_mismatch", 422, false, N_("ID tidak cocok"), N_("ID di alamat berbeda dengan ID di isi rekaman.")) \
