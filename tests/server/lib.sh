@@ -104,18 +104,43 @@ wait_for() {
 	return 1
 }
 
-# srv_start [serve options...]: start the server on a free port; sets SRV_URL
-srv_start() {
-	: >"$tmp/serve.out"
-	"$SIGACOR_SERVER" serve --data "$DATA" --listen 127.0.0.1:0 "$@" \
-		>"$tmp/serve.out" 2>>"$tmp/serve.log" &
-	SRV_PID=$!
-	if ! wait_for 400 grep -q '^listening on ' "$tmp/serve.out"; then
+# serve_listening NAME [serve options...]: a server started in the
+# background, its stdout through a pipe read until the line "listening on"
+# (or its end, if the server stops first): a wait with no polling.  Its
+# stdout is kept in $tmp/NAME.out, its stderr in $tmp/NAME.log; sets
+# LISTEN_PID and LISTEN_ADDR (empty: it did not start).
+serve_listening() {
+	name=$1; shift
+	: >"$tmp/$name.out"
+	rm -f "$tmp/$name.pipe" && mkfifo "$tmp/$name.pipe" || return 1
+	"$SIGACOR_SERVER" serve "$@" >"$tmp/$name.pipe" 2>>"$tmp/$name.log" &
+	LISTEN_PID=$!
+	exec 8<"$tmp/$name.pipe"
+	LISTEN_ADDR=
+	while [ -z "$LISTEN_ADDR" ] && IFS= read -r line <&8; do
+		printf '%s\n' "$line" >>"$tmp/$name.out"
+		case $line in "listening on "*) LISTEN_ADDR=${line#listening on };; esac
+	done
+	cat <&8 >>"$tmp/$name.out" &       # the rest, until the server ends
+	exec 8<&-
+	[ -n "$LISTEN_ADDR" ]
+}
+
+# srv_serve [serve options...]: the server on DATA (serve_listening);
+# sets SRV_PID, SRV_ADDR and SRV_URL
+srv_serve() {
+	serve_listening serve --data "$DATA" "$@"
+	SRV_PID=$LISTEN_PID SRV_ADDR=$LISTEN_ADDR
+	if [ -z "$SRV_ADDR" ]; then
 		diag "server did not start:"; sed 's/^/# /' "$tmp/serve.log"
 		return 1
 	fi
-	SRV_ADDR=$(sed -n 's/^listening on //p' "$tmp/serve.out")
 	SRV_URL="http://$SRV_ADDR/api/v1"
+}
+
+# srv_start [serve options...]: the server on a free port (srv_serve)
+srv_start() {
+	srv_serve --listen 127.0.0.1:0 "$@"
 }
 
 srv_stop() {
